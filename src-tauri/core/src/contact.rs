@@ -1,0 +1,249 @@
+//! Contacts and organisations: the records, the input a user or importer
+//! gives, and its validation into a normalised form.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::stage::{Stage, StageChange};
+use crate::text::{normalize_email, normalize_phone};
+
+/// Longest accepted single-line field, in characters.
+const MAX_LINE: usize = 300;
+/// Longest accepted notes, in characters.
+const MAX_NOTES: usize = 100_000;
+
+/// A person the rep sells to. Its JSON form is the stable contract of SPEC §12.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Contact {
+    /// uuid v7.
+    pub id: Uuid,
+    /// Given name (may be empty when a last name is set).
+    pub first_name: String,
+    /// Family name (may be empty when a first name is set).
+    pub last_name: String,
+    /// Name to show; defaults to "first last".
+    pub display_name: String,
+    /// Name of the linked organisation.
+    pub organization: Option<String>,
+    /// The linked organisation.
+    pub organization_id: Option<Uuid>,
+    /// Job title.
+    pub title: Option<String>,
+    /// Lower-cased, validated email addresses.
+    pub emails: Vec<String>,
+    /// Phone numbers, E.164 where parseable.
+    pub phones: Vec<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Where the contact came from (fair, list, referral ...).
+    pub source: Option<String>,
+    /// Free notes.
+    pub notes: Option<String>,
+    /// Current lifecycle stage.
+    pub stage: Stage,
+    /// Qualification score 0–100 (fit + engagement). No criteria or
+    /// activities exist yet, so it is 0 until scoring lands.
+    pub score: u8,
+    /// When the record was created.
+    pub created_at: DateTime<Utc>,
+    /// Last change of any field or the stage.
+    pub updated_at: DateTime<Utc>,
+    /// Every stage change, oldest first.
+    pub stage_history: Vec<StageChange>,
+}
+
+/// What a user (or importer) enters for a contact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ContactInput {
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Optional display name.
+    pub display_name: Option<String>,
+    /// Organisation name; found by name or created.
+    pub organization: Option<String>,
+    /// Job title.
+    pub title: Option<String>,
+    /// Email addresses.
+    pub emails: Vec<String>,
+    /// Phone numbers in any formatting.
+    pub phones: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Source.
+    pub source: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// A company; contacts may belong to one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Organization {
+    /// uuid v7.
+    pub id: Uuid,
+    /// Company name.
+    pub name: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A [`ContactInput`] after validation: trimmed, normalised, deduplicated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidContact {
+    pub(crate) first_name: String,
+    pub(crate) last_name: String,
+    pub(crate) display_name: String,
+    pub(crate) organization: Option<String>,
+    pub(crate) title: Option<String>,
+    pub(crate) emails: Vec<String>,
+    pub(crate) phones: Vec<String>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) notes: Option<String>,
+}
+
+fn line(field: &'static str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.chars().count() > MAX_LINE {
+        return Err(Error::InvalidInput { field, reason: format!("longer than {MAX_LINE} characters") });
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::InvalidInput { field, reason: "contains control characters".into() });
+    }
+    Ok(value.to_owned())
+}
+
+fn optional_line(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
+    Ok(Some(line(field, value.unwrap_or(""))?).filter(|v| !v.is_empty()))
+}
+
+fn push_unique(list: &mut Vec<String>, value: String) {
+    if !list.iter().any(|v| v.to_lowercase() == value.to_lowercase()) {
+        list.push(value);
+    }
+}
+
+impl ContactInput {
+    /// Validates and normalises the input. Phone numbers without a country
+    /// code are read in `region` (settings; DE by default).
+    pub fn validate(&self, region: phonenumber::country::Id) -> Result<ValidContact> {
+        let first_name = line("first_name", &self.first_name)?;
+        let last_name = line("last_name", &self.last_name)?;
+        if first_name.is_empty() && last_name.is_empty() {
+            return Err(Error::NameRequired);
+        }
+        let display_name = optional_line("display_name", self.display_name.as_deref())?
+            .unwrap_or_else(|| format!("{first_name} {last_name}").trim().to_owned());
+        let mut emails = Vec::new();
+        for raw in self.emails.iter().filter(|e| !e.trim().is_empty()) {
+            let email = normalize_email(raw).ok_or_else(|| Error::InvalidEmail(raw.trim().to_owned()))?;
+            push_unique(&mut emails, email);
+        }
+        let mut phones = Vec::new();
+        for raw in self.phones.iter().filter(|p| !p.trim().is_empty()) {
+            let phone = normalize_phone(raw, region).ok_or_else(|| Error::InvalidPhone(raw.trim().to_owned()))?;
+            push_unique(&mut phones, phone);
+        }
+        let mut tags = Vec::new();
+        for raw in &self.tags {
+            let tag = line("tags", raw)?;
+            if !tag.is_empty() {
+                push_unique(&mut tags, tag);
+            }
+        }
+        let notes = self.notes.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        if notes.is_some_and(|n| n.chars().count() > MAX_NOTES) {
+            return Err(Error::InvalidInput { field: "notes", reason: format!("longer than {MAX_NOTES} characters") });
+        }
+        Ok(ValidContact {
+            first_name,
+            last_name,
+            display_name,
+            organization: optional_line("organization", self.organization.as_deref())?,
+            title: optional_line("title", self.title.as_deref())?,
+            emails,
+            phones,
+            tags,
+            source: optional_line("source", self.source.as_deref())?,
+            notes: notes.map(str::to_owned),
+        })
+    }
+}
+
+impl Contact {
+    /// Overwrites the editable fields with validated input.
+    pub(crate) fn apply(&mut self, v: ValidContact, organization_id: Option<Uuid>, now: DateTime<Utc>) {
+        self.first_name = v.first_name;
+        self.last_name = v.last_name;
+        self.display_name = v.display_name;
+        self.organization = v.organization;
+        self.organization_id = organization_id;
+        self.title = v.title;
+        self.emails = v.emails;
+        self.phones = v.phones;
+        self.tags = v.tags;
+        self.source = v.source;
+        self.notes = v.notes;
+        self.updated_at = now;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phonenumber::country::Id::DE;
+
+    fn input(first: &str, last: &str) -> ContactInput {
+        ContactInput { first_name: first.into(), last_name: last.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn needs_a_name() {
+        assert!(matches!(input(" ", "").validate(DE), Err(Error::NameRequired)));
+        assert_eq!(input("", "Schmidt").validate(DE).unwrap().display_name, "Schmidt");
+    }
+
+    #[test]
+    fn normalises_and_dedupes() {
+        let v = ContactInput {
+            emails: vec!["Anna@Example.de".into(), "anna@example.de".into(), " ".into()],
+            phones: vec!["0170 1234567".into(), "+49 170 1234567".into()],
+            tags: vec!["Messe".into(), "messe".into(), "".into()],
+            organization: Some("  ".into()),
+            ..input(" Anna ", "Schmidt")
+        }
+        .validate(DE)
+        .unwrap();
+        assert_eq!(v.display_name, "Anna Schmidt");
+        assert_eq!(v.emails, ["anna@example.de"]);
+        assert_eq!(v.phones, ["+491701234567"]);
+        assert_eq!(v.tags, ["Messe"]);
+        assert_eq!(v.organization, None);
+    }
+
+    #[test]
+    fn rejects_bad_email_and_phone_with_the_value() {
+        let bad = ContactInput { emails: vec!["anna(at)example.de".into()], ..input("A", "B") };
+        let err = bad.validate(DE).unwrap_err();
+        assert!(matches!(&err, Error::InvalidEmail(v) if v == "anna(at)example.de"));
+        assert_eq!(err.field(), Some("emails"));
+        let bad = ContactInput { phones: vec!["ruf an".into()], ..input("A", "B") };
+        assert!(matches!(bad.validate(DE), Err(Error::InvalidPhone(_))));
+    }
+
+    #[test]
+    fn rejects_overlong_and_control_characters() {
+        assert!(matches!(input(&"x".repeat(301), "").validate(DE), Err(Error::InvalidInput { field: "first_name", .. })));
+        assert!(matches!(input("A\u{7}", "").validate(DE), Err(Error::InvalidInput { .. })));
+    }
+}

@@ -1,0 +1,62 @@
+//! Demo data: a small, believable territory for trying Kontor out. Created
+//! through the same store calls a user makes, so history and indexes are real.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::contact::ContactInput;
+use crate::error::Result;
+use crate::search::StageCounts;
+use crate::stage::{ChangedBy, Stage, StageChangeRequest};
+use crate::store::Store;
+
+struct Person {
+    first: &'static str,
+    last: &'static str,
+    org: &'static str,
+    title: &'static str,
+    email: &'static str,
+    phone: &'static str,
+    tags: &'static [&'static str],
+    source: &'static str,
+    /// Stage changes after creation: (days after creation, stage, reason).
+    path: &'static [(i64, Stage, Option<&'static str>)],
+}
+
+const PEOPLE: &[Person] = &[
+    Person { first: "Jürgen", last: "Müller", org: "Bäckerei Müller GmbH", title: "Geschäftsführer", email: "j.mueller@baeckerei-mueller.de", phone: "0511 4711 230", tags: &["Hannover", "Messe"], source: "Messe Hannover", path: &[(5, Stage::Prospect, Some("Budget für Kassensystem freigegeben")), (19, Stage::Opportunity, None)] },
+    Person { first: "Anna", last: "Schmidt", org: "Schmidt & Partner Steuerberatung", title: "Partnerin", email: "anna.schmidt@schmidt-partner.de", phone: "+49 40 3344 5566", tags: &["Hamburg"], source: "Empfehlung", path: &[(3, Stage::Prospect, None), (10, Stage::Opportunity, None), (30, Stage::Customer, Some("Vertrag unterschrieben"))] },
+    Person { first: "Mehmet", last: "Yılmaz", org: "Yılmaz Logistik", title: "Einkaufsleiter", email: "m.yilmaz@yilmaz-logistik.de", phone: "0170 2233445", tags: &["Logistik"], source: "Kaltakquise", path: &[] },
+    Person { first: "Claire", last: "Dubois", org: "Atelier Dubois", title: "Owner", email: "claire@atelier-dubois.fr", phone: "+33 1 42 68 53 00", tags: &["Export"], source: "Website", path: &[(2, Stage::Prospect, None)] },
+    Person { first: "Thomas", last: "Becker", org: "Autohaus Becker", title: "Serviceleiter", email: "t.becker@autohaus-becker.de", phone: "0231 987650", tags: &["Dortmund"], source: "Messe Hannover", path: &[(7, Stage::Disqualified, Some("Kein Budget vor 2028"))] },
+    Person { first: "Sabine", last: "Wagner", org: "Stadtwerke Kassel", title: "Projektleiterin IT", email: "sabine.wagner@stadtwerke-kassel.de", phone: "0561 78 20", tags: &["Öffentlich"], source: "Webinar", path: &[(4, Stage::Prospect, None), (12, Stage::Opportunity, Some("Ausschreibung angekündigt"))] },
+    Person { first: "Lukas", last: "Hoffmann", org: "Hoffmann Elektrotechnik", title: "Inhaber", email: "info@hoffmann-elektro.de", phone: "0621 445566", tags: &["Handwerk"], source: "Newsletter", path: &[] },
+    Person { first: "Emily", last: "Carter", org: "Northwind Traders Ltd", title: "Head of Procurement", email: "emily.carter@northwind.co.uk", phone: "+44 20 7946 0958", tags: &["Export", "UK"], source: "LinkedIn", path: &[(6, Stage::Prospect, None), (15, Stage::Opportunity, None), (40, Stage::Customer, None)] },
+    Person { first: "Katharina", last: "Fischer", org: "Fischer Feinkost", title: "Einkauf", email: "k.fischer@fischer-feinkost.de", phone: "089 1234 5678", tags: &["München"], source: "Messe Hannover", path: &[(3, Stage::Prospect, None)] },
+    Person { first: "Stefan", last: "Weber", org: "Weber Maschinenbau AG", title: "Technischer Leiter", email: "stefan.weber@weber-maschinenbau.de", phone: "0711 220 330", tags: &["Stuttgart", "Industrie"], source: "Empfehlung", path: &[] },
+    Person { first: "Julia", last: "Schäfer", org: "Praxis Dr. Schäfer", title: "Ärztin", email: "praxis@dr-schaefer.de", phone: "0221 556677", tags: &["Köln"], source: "Website", path: &[(9, Stage::Disqualified, Some("Kein Entscheider")), (30, Stage::Lead, Some("Neue Praxisleitung"))] },
+    Person { first: "Piotr", last: "Nowak", org: "Nowak Bau Sp. z o.o.", title: "Prezes", email: "p.nowak@nowak-bau.pl", phone: "+48 22 123 45 67", tags: &["Export"], source: "Messe Hannover", path: &[(8, Stage::Prospect, None)] },
+];
+
+/// Adds the demo contacts, created over the last ~60 days before `now`.
+pub fn load_demo_data(store: &Store, now: DateTime<Utc>) -> Result<StageCounts> {
+    for (i, p) in PEOPLE.iter().enumerate() {
+        let created = now - Duration::days(60) + Duration::hours(i as i64 * 5);
+        let input = ContactInput {
+            first_name: p.first.into(),
+            last_name: p.last.into(),
+            organization: Some(p.org.into()),
+            title: Some(p.title.into()),
+            emails: vec![p.email.into()],
+            phones: vec![p.phone.into()],
+            tags: p.tags.iter().map(|t| t.to_string()).collect(),
+            source: Some(p.source.into()),
+            ..Default::default()
+        };
+        let contact = store.create_contact(&input, ChangedBy::Hand, created)?;
+        for (days, to, reason) in p.path {
+            let request = StageChangeRequest { to: *to, reason: reason.map(Into::into), force: false };
+            store.change_stage(contact.id, &request, ChangedBy::Hand, created + Duration::days(*days))?;
+        }
+    }
+    Ok(store.stage_counts(None))
+}

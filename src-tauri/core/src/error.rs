@@ -1,0 +1,138 @@
+//! The core's one error type. Every variant has a stable snake_case [`Error::code`]
+//! that the UI translates and the CLI prints; the `Display` text is English.
+
+use std::path::PathBuf;
+
+use crate::stage::Stage;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No record with this id.
+    #[error("no {kind} with id {id}")]
+    NotFound {
+        /// Record kind ("contact", "organization").
+        kind: &'static str,
+        /// The id that was asked for.
+        id: String,
+    },
+    /// The lifecycle does not allow this move without an explicit correction.
+    #[error("moving from {from} to {to} is not allowed; skipping or going back needs a forced change with a reason")]
+    InvalidTransition {
+        /// Current stage.
+        from: Stage,
+        /// Requested stage.
+        to: Stage,
+    },
+    /// The contact already is in the requested stage.
+    #[error("the contact already is in stage {0}")]
+    SameStage(Stage),
+    /// This stage change needs a reason.
+    #[error("moving from {from} to {to} needs a reason")]
+    ReasonRequired {
+        /// Current stage.
+        from: Stage,
+        /// Requested stage.
+        to: Stage,
+    },
+    /// A contact needs a first or last name.
+    #[error("a contact needs a first or a last name")]
+    NameRequired,
+    /// An email address that does not look like one.
+    #[error("not a valid email address: {0}")]
+    InvalidEmail(String),
+    /// A phone number that does not look like one.
+    #[error("not a valid phone number: {0}")]
+    InvalidPhone(String),
+    /// Other invalid input, with the field it concerns.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The field (snake_case, as in the JSON).
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Another process (the desktop app or another CLI run) holds the store.
+    #[error("the data directory {0} is in use by another Kontor process (is the desktop app running?); close it and try again")]
+    StoreLocked(PathBuf),
+    /// The store on disk cannot be read.
+    #[error("the store in {path} cannot be read ({reason}); restore it from a backup")]
+    StoreCorrupt {
+        /// The data directory.
+        path: PathBuf,
+        /// What failed.
+        reason: String,
+    },
+    /// The store was written by a newer Kontor.
+    #[error("the store has schema version {found}, this Kontor understands up to {supported}; update Kontor")]
+    StoreNewer {
+        /// Version on disk.
+        found: u32,
+        /// Newest version this build reads.
+        supported: u32,
+    },
+    /// An I/O or database failure.
+    #[error("storage error: {0}")]
+    Storage(String),
+}
+
+impl Error {
+    /// Stable, snake_case code for translation and scripting.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::SameStage(_) => "same_stage",
+            Error::ReasonRequired { .. } => "reason_required",
+            Error::NameRequired => "name_required",
+            Error::InvalidEmail(_) => "invalid_email",
+            Error::InvalidPhone(_) => "invalid_phone",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::StoreLocked(_) => "store_locked",
+            Error::StoreCorrupt { .. } => "store_corrupt",
+            Error::StoreNewer { .. } => "store_newer",
+            Error::Storage(_) => "storage",
+        }
+    }
+
+    /// The input field an error is about, if any (for inline form messages).
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::NameRequired => Some("first_name"),
+            Error::InvalidEmail(_) => Some("emails"),
+            Error::InvalidPhone(_) => Some("phones"),
+            Error::InvalidInput { field, .. } => Some(field),
+            Error::ReasonRequired { .. } => Some("reason"),
+            _ => None,
+        }
+    }
+
+    /// The stages a lifecycle error is about, if any.
+    pub fn stages(&self) -> (Option<Stage>, Option<Stage>) {
+        match self {
+            Error::InvalidTransition { from, to } | Error::ReasonRequired { from, to } => {
+                (Some(*from), Some(*to))
+            }
+            Error::SameStage(s) => (Some(*s), Some(*s)),
+            _ => (None, None),
+        }
+    }
+}
+
+impl From<sled::Error> for Error {
+    fn from(e: sled::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<sled::transaction::TransactionError<Error>> for Error {
+    fn from(e: sled::transaction::TransactionError<Error>) -> Self {
+        match e {
+            sled::transaction::TransactionError::Abort(e) => e,
+            sled::transaction::TransactionError::Storage(e) => e.into(),
+        }
+    }
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,25 @@
+//! Kontor's core: the GUI-free domain of an offline-first CRM for field sales.
+//!
+//! It owns the contact lifecycle ([`stage`]), contacts and organisations
+//! ([`contact`]), the sled store with its indexes ([`store`]) and the
+//! in-memory search ([`search`]). Architecture invariants:
+//! - no tauri or webkit in this crate's dependency tree (CI checks it);
+//! - time is a parameter (`now`); nothing here reads the clock;
+//! - every mutation is flushed to disk before it returns `Ok`.
+
+pub mod contact;
+pub mod demo;
+pub mod error;
+pub mod paths;
+pub mod search;
+pub mod settings;
+pub mod stage;
+pub mod store;
+pub mod text;
+
+pub use contact::{Contact, ContactInput, Organization};
+pub use error::{Error, Result};
+pub use search::StageCounts;
+pub use settings::{Language, Settings};
+pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};
+pub use store::{ContactPage, ListQuery, SortOrder, Store};

@@ -1,0 +1,478 @@
+//! The store: contacts and organisations in sled, one tree per record kind,
+//! secondary index trees for listing, and the in-memory search index.
+//!
+//! Invariants:
+//! - a record and all its index entries change in one sled transaction, and
+//!   the database is flushed before a mutation returns `Ok`;
+//! - records are encoded as one version byte followed by JSON;
+//! - `meta/schema_version` names the layout; a newer one is refused;
+//! - listing by stage (sorted by name or by last change) walks an index
+//!   prefix and decodes only the page it returns.
+
+use std::path::{Path, PathBuf};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::Transactional;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::contact::{Contact, ContactInput, Organization};
+use crate::error::{Error, Result};
+use crate::search::{sort_key, Doc, SearchIndex, StageCounts};
+use crate::settings::Settings;
+use crate::stage::{check_transition, ChangedBy, Stage, StageChange, StageChangeRequest};
+use crate::text::fold;
+
+/// Layout version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+/// First byte of every encoded record.
+const RECORD_V1: u8 = 1;
+/// sled's page cache; its default (1 GB) is far too much for a desktop app.
+const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+/// Phone numbers without a country code are read as German ones.
+const REGION: phonenumber::country::Id = phonenumber::country::Id::DE;
+/// Index prefix byte for "all stages".
+const ALL_STAGES: u8 = 0;
+
+/// How a contact list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SortOrder {
+    /// By display name, A–Z.
+    #[default]
+    Name,
+    /// Most recently changed first.
+    LastChange,
+}
+
+/// A page request for the contact list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ListQuery {
+    /// Only this stage.
+    pub stage: Option<Stage>,
+    /// Search text (names, organisation, email, phone digits, tags).
+    pub search: Option<String>,
+    /// Order.
+    pub sort: SortOrder,
+    /// Rows to skip.
+    pub offset: u32,
+    /// Rows to return at most.
+    pub limit: u32,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery { stage: None, search: None, sort: SortOrder::Name, offset: 0, limit: 100 }
+    }
+}
+
+/// One page of contacts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContactPage {
+    /// The contacts of this page.
+    pub items: Vec<Contact>,
+    /// How many match in all.
+    pub total: u32,
+}
+
+/// The Kontor store in one data directory. Cheap to share: all methods take `&self`.
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    meta: sled::Tree,
+    contacts: sled::Tree,
+    organizations: sled::Tree,
+    org_by_name: sled::Tree,
+    by_name: sled::Tree,
+    by_change: sled::Tree,
+    search: RwLock<SearchIndex>,
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut out = vec![RECORD_V1];
+    serde_json::to_writer(&mut out, value).map_err(|e| Error::Storage(e.to_string()))?;
+    Ok(out)
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    match bytes.split_first() {
+        Some((&RECORD_V1, json)) => {
+            serde_json::from_slice(json).map_err(|e| Error::Storage(format!("undecodable record: {e}")))
+        }
+        Some((v, _)) => Err(Error::Storage(format!("unknown record encoding {v}"))),
+        None => Err(Error::Storage("empty record".into())),
+    }
+}
+
+fn stage_tag(stage: Stage) -> u8 {
+    match stage {
+        Stage::Lead => 1,
+        Stage::Prospect => 2,
+        Stage::Opportunity => 3,
+        Stage::Customer => 4,
+        Stage::Disqualified => 5,
+    }
+}
+
+fn name_key(tag: u8, c: &Contact) -> Vec<u8> {
+    let name = sort_key(&c.display_name);
+    let mut key = Vec::with_capacity(name.len() + 18);
+    key.push(tag);
+    key.extend_from_slice(name.as_bytes());
+    key.push(0);
+    key.extend_from_slice(c.id.as_bytes());
+    key
+}
+
+fn change_key(tag: u8, c: &Contact) -> Vec<u8> {
+    // Newest first: invert the timestamp.
+    let inverted = u64::MAX - u64::try_from(c.updated_at.timestamp_millis()).unwrap_or(0);
+    let mut key = Vec::with_capacity(25);
+    key.push(tag);
+    key.extend_from_slice(&inverted.to_be_bytes());
+    key.extend_from_slice(c.id.as_bytes());
+    key
+}
+
+fn id_from_index_key(key: &[u8]) -> Result<Uuid> {
+    key.len()
+        .checked_sub(16)
+        .and_then(|start| Uuid::from_slice(&key[start..]).ok())
+        .ok_or_else(|| Error::Storage("malformed index key".into()))
+}
+
+/// A new uuid v7 for the time `now`.
+fn new_id(now: DateTime<Utc>) -> Uuid {
+    let secs = u64::try_from(now.timestamp()).unwrap_or(0);
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, secs, now.timestamp_subsec_nanos());
+    Uuid::new_v7(ts)
+}
+
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
+
+fn abort<T>(e: Error) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(e))
+}
+
+fn map_open_error(dir: &Path, e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
+            Error::StoreLocked(dir.to_owned())
+        }
+        sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
+            Error::StoreCorrupt { path: dir.to_owned(), reason: e.to_string() }
+        }
+        other => Error::Storage(other.to_string()),
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`, with owner-only permissions,
+    /// and builds the search index.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+        let db = sled::Config::new()
+            .path(dir.join("store"))
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| map_open_error(dir, e))?;
+        let open = |name: &str| db.open_tree(name).map_err(|e| map_open_error(dir, e));
+        let store = Store {
+            dir: dir.to_owned(),
+            meta: open("meta")?,
+            contacts: open("contacts")?,
+            organizations: open("organizations")?,
+            org_by_name: open("org_by_name")?,
+            by_name: open("idx_contacts_by_name")?,
+            by_change: open("idx_contacts_by_change")?,
+            search: RwLock::new(SearchIndex::default()),
+            db,
+        };
+        store.check_schema()?;
+        store.build_search_index()?;
+        Ok(store)
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        match self.meta.get("schema_version")? {
+            Some(v) => {
+                let found = v
+                    .as_ref()
+                    .try_into()
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| Error::StoreCorrupt { path: self.dir.clone(), reason: "bad schema version".into() })?;
+                if found > SCHEMA_VERSION {
+                    return Err(Error::StoreNewer { found, supported: SCHEMA_VERSION });
+                }
+                Ok(())
+            }
+            None => {
+                self.meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+                self.db.flush()?;
+                Ok(())
+            }
+        }
+    }
+
+    fn build_search_index(&self) -> Result<()> {
+        let mut index = SearchIndex::default();
+        for entry in self.contacts.iter() {
+            let (_, bytes) = entry?;
+            let contact: Contact = decode(&bytes)
+                .map_err(|e| Error::StoreCorrupt { path: self.dir.clone(), reason: e.to_string() })?;
+            index.upsert(&contact);
+        }
+        *self.search_mut() = index;
+        Ok(())
+    }
+
+    fn search(&self) -> RwLockReadGuard<'_, SearchIndex> {
+        self.search.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn search_mut(&self) -> RwLockWriteGuard<'_, SearchIndex> {
+        self.search.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Creates a contact as a lead (its first stage-history entry).
+    pub fn create_contact(&self, input: &ContactInput, by: ChangedBy, now: DateTime<Utc>) -> Result<Contact> {
+        let valid = input.validate(REGION)?;
+        let id = new_id(now);
+        let organization = valid.organization.clone();
+        self.save(id, organization.as_deref(), now, |old| {
+            if old.is_some() {
+                return Err(Error::Storage(format!("id collision for {id}")));
+            }
+            let mut c = Contact {
+                id,
+                first_name: String::new(),
+                last_name: String::new(),
+                display_name: String::new(),
+                organization: None,
+                organization_id: None,
+                title: None,
+                emails: vec![],
+                phones: vec![],
+                tags: vec![],
+                source: None,
+                notes: None,
+                stage: Stage::Lead,
+                score: 0,
+                created_at: now,
+                updated_at: now,
+                stage_history: vec![StageChange { from: None, to: Stage::Lead, at: now, reason: None, by }],
+            };
+            c.apply(valid.clone(), None, now);
+            Ok(c)
+        })
+    }
+
+    /// Replaces a contact's editable fields.
+    pub fn update_contact(&self, id: Uuid, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
+        let valid = input.validate(REGION)?;
+        let organization = valid.organization.clone();
+        self.save(id, organization.as_deref(), now, |old| {
+            let mut c = old.ok_or_else(|| not_found(id))?;
+            c.apply(valid.clone(), None, now);
+            Ok(c)
+        })
+    }
+
+    /// Moves a contact to another stage, checked against the lifecycle and
+    /// recorded in its stage history.
+    pub fn change_stage(
+        &self,
+        id: Uuid,
+        request: &StageChangeRequest,
+        by: ChangedBy,
+        now: DateTime<Utc>,
+    ) -> Result<Contact> {
+        let current = self.contact(id)?;
+        self.save(id, current.organization.as_deref(), now, |old| {
+            let mut c = old.ok_or_else(|| not_found(id))?;
+            let reason = check_transition(c.stage, request.to, request.reason.as_deref(), request.force)?;
+            c.stage_history.push(StageChange { from: Some(c.stage), to: request.to, at: now, reason, by });
+            c.stage = request.to;
+            c.updated_at = now;
+            Ok(c)
+        })
+    }
+
+    /// Writes one contact in a transaction: builds it from the stored one
+    /// with `build`, links (or creates) its organisation by name, replaces its
+    /// index entries, flushes, then updates the search index.
+    fn save(
+        &self,
+        id: Uuid,
+        organization: Option<&str>,
+        now: DateTime<Utc>,
+        build: impl Fn(Option<Contact>) -> Result<Contact>,
+    ) -> Result<Contact> {
+        let trees = (&self.contacts, &self.organizations, &self.org_by_name, &self.by_name, &self.by_change);
+        let contact = trees.transaction(|(contacts, orgs, org_by_name, by_name, by_change)| {
+            let old: Option<Contact> = match contacts.get(id.as_bytes())? {
+                Some(bytes) => Some(decode(&bytes).or_else(abort)?),
+                None => None,
+            };
+            let mut new = build(old.clone()).or_else(abort)?;
+            match organization {
+                Some(name) => {
+                    let org = find_or_create_org(orgs, org_by_name, name, now)?;
+                    new.organization = Some(org.name);
+                    new.organization_id = Some(org.id);
+                }
+                None => {
+                    new.organization = None;
+                    new.organization_id = None;
+                }
+            }
+            if let Some(old) = &old {
+                for tag in [ALL_STAGES, stage_tag(old.stage)] {
+                    by_name.remove(name_key(tag, old))?;
+                    by_change.remove(change_key(tag, old))?;
+                }
+            }
+            for tag in [ALL_STAGES, stage_tag(new.stage)] {
+                by_name.insert(name_key(tag, &new), &[])?;
+                by_change.insert(change_key(tag, &new), &[])?;
+            }
+            contacts.insert(id.as_bytes(), encode(&new).or_else(abort)?)?;
+            Ok(new)
+        })?;
+        self.db.flush()?;
+        self.search_mut().upsert(&contact);
+        Ok(contact)
+    }
+
+    /// One contact.
+    pub fn contact(&self, id: Uuid) -> Result<Contact> {
+        let bytes = self.contacts.get(id.as_bytes())?.ok_or_else(|| not_found(id))?;
+        decode(&bytes)
+    }
+
+    /// A page of contacts: by stage and order from the index trees, or the
+    /// search index's matches when there is search text.
+    pub fn list_contacts(&self, query: &ListQuery) -> Result<ContactPage> {
+        let offset = query.offset as usize;
+        let limit = query.limit as usize;
+        let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let (ids, total) = match search {
+            Some(text) => {
+                let index = self.search();
+                let mut docs: Vec<&Doc> =
+                    index.matches(text).into_iter().filter(|d| query.stage.is_none_or(|s| d.stage == s)).collect();
+                match query.sort {
+                    SortOrder::Name => docs.sort_by(|a, b| a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id))),
+                    SortOrder::LastChange => {
+                        docs.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then(a.id.cmp(&b.id)))
+                    }
+                }
+                let ids: Vec<Uuid> = docs.iter().skip(offset).take(limit).map(|d| d.id).collect();
+                (ids, docs.len())
+            }
+            None => {
+                let tag = query.stage.map_or(ALL_STAGES, stage_tag);
+                let tree = match query.sort {
+                    SortOrder::Name => &self.by_name,
+                    SortOrder::LastChange => &self.by_change,
+                };
+                let ids = tree
+                    .scan_prefix([tag])
+                    .keys()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|k| id_from_index_key(&k?))
+                    .collect::<Result<Vec<_>>>()?;
+                let counts = self.search().counts(None);
+                let total = query.stage.map_or(counts.all, |s| counts.get(s));
+                (ids, total as usize)
+            }
+        };
+        let items = ids.into_iter().map(|id| self.contact(id)).collect::<Result<Vec<_>>>()?;
+        Ok(ContactPage { items, total: u32::try_from(total).unwrap_or(u32::MAX) })
+    }
+
+    /// Contacts per stage, of all or of those matching `search`.
+    pub fn stage_counts(&self, search: Option<&str>) -> StageCounts {
+        self.search().counts(search)
+    }
+
+    /// Organisations whose name contains `search` (all when `None`), A–Z.
+    pub fn organizations(&self, search: Option<&str>, limit: usize) -> Result<Vec<Organization>> {
+        let needle = search.map(fold).unwrap_or_default();
+        let needle = needle.trim();
+        let mut out = Vec::new();
+        for entry in self.org_by_name.iter() {
+            let (key, id) = entry?;
+            if !needle.is_empty() && !String::from_utf8_lossy(&key).contains(needle) {
+                continue;
+            }
+            let bytes = self.organizations.get(&id)?.ok_or_else(|| Error::Storage("dangling organisation".into()))?;
+            out.push(decode(&bytes)?);
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The user's settings.
+    pub fn settings(&self) -> Result<Settings> {
+        match self.meta.get("settings")? {
+            Some(bytes) => decode(&bytes),
+            None => Ok(Settings::default()),
+        }
+    }
+
+    /// Saves the user's settings.
+    pub fn set_settings(&self, settings: &Settings) -> Result<Settings> {
+        self.meta.insert("settings", encode(settings)?)?;
+        self.db.flush()?;
+        Ok(settings.clone())
+    }
+
+    /// Number of contacts.
+    pub fn contact_count(&self) -> usize {
+        self.search().len()
+    }
+}
+
+fn not_found(id: Uuid) -> Error {
+    Error::NotFound { kind: "contact", id: id.to_string() }
+}
+
+fn find_or_create_org(
+    orgs: &TransactionalTree,
+    org_by_name: &TransactionalTree,
+    name: &str,
+    now: DateTime<Utc>,
+) -> TxResult<Organization> {
+    let key = fold(name);
+    if let Some(id) = org_by_name.get(key.as_bytes())? {
+        if let Some(bytes) = orgs.get(&id)? {
+            return decode(&bytes).or_else(abort);
+        }
+    }
+    let org = Organization { id: new_id(now), name: name.to_owned(), created_at: now, updated_at: now };
+    orgs.insert(org.id.as_bytes(), encode(&org).or_else(abort)?)?;
+    org_by_name.insert(key.as_bytes(), org.id.as_bytes())?;
+    Ok(org)
+}

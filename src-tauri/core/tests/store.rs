@@ -1,0 +1,227 @@
+//! The store through its public API, on a real sled directory on disk.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use kontor_core::{
+    demo, ChangedBy, ContactInput, Error, ListQuery, Settings, SortOrder, Stage, StageChangeRequest, Store,
+};
+use proptest::prelude::*;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+}
+
+fn person(first: &str, last: &str, org: Option<&str>) -> ContactInput {
+    ContactInput {
+        first_name: first.into(),
+        last_name: last.into(),
+        organization: org.map(Into::into),
+        emails: vec![format!("{}@example.de", first.to_lowercase())],
+        phones: vec!["0170 1234567".into()],
+        ..Default::default()
+    }
+}
+
+fn to(stage: Stage, reason: Option<&str>, force: bool) -> StageChangeRequest {
+    StageChangeRequest { to: stage, reason: reason.map(Into::into), force }
+}
+
+fn names(page: &kontor_core::ContactPage) -> Vec<&str> {
+    page.items.iter().map(|c| c.display_name.as_str()).collect()
+}
+
+#[test]
+fn create_normalises_and_starts_as_lead_with_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = store.create_contact(&person("Anna", "Schmidt", Some("Acme AG")), ChangedBy::Hand, t0()).unwrap();
+    assert_eq!(c.stage, Stage::Lead);
+    assert_eq!(c.display_name, "Anna Schmidt");
+    assert_eq!(c.phones, ["+491701234567"]);
+    assert_eq!(c.organization.as_deref(), Some("Acme AG"));
+    assert_eq!(c.stage_history.len(), 1);
+    assert_eq!(c.stage_history[0].from, None);
+    assert_eq!(c.id.get_version_num(), 7);
+    assert_eq!(store.contact(c.id).unwrap(), c);
+}
+
+#[test]
+fn organisations_are_found_by_name_not_duplicated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = store.create_contact(&person("Anna", "A", Some("Acme AG")), ChangedBy::Hand, t0()).unwrap();
+    let b = store.create_contact(&person("Bert", "B", Some("  ACME ag ")), ChangedBy::Hand, t0()).unwrap();
+    assert_eq!(a.organization_id, b.organization_id);
+    assert_eq!(b.organization.as_deref(), Some("Acme AG"));
+    assert_eq!(store.organizations(Some("acm"), 10).unwrap().len(), 1);
+    assert_eq!(store.organizations(None, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn lifecycle_changes_are_recorded_and_invalid_ones_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = store.create_contact(&person("Anna", "Schmidt", None), ChangedBy::Hand, t0()).unwrap();
+    let later = t0() + Duration::days(3);
+    let p = store.change_stage(c.id, &to(Stage::Prospect, Some("met at fair"), false), ChangedBy::Hand, later).unwrap();
+    assert_eq!(p.stage, Stage::Prospect);
+    assert_eq!(p.updated_at, later);
+    let last = p.stage_history.last().unwrap();
+    assert_eq!((last.from, last.to, last.reason.as_deref()), (Some(Stage::Lead), Stage::Prospect, Some("met at fair")));
+
+    let err = store.change_stage(c.id, &to(Stage::Customer, Some("x"), false), ChangedBy::Hand, later).unwrap_err();
+    assert!(matches!(err, Error::InvalidTransition { from: Stage::Prospect, to: Stage::Customer }));
+    let err = store.change_stage(c.id, &to(Stage::Disqualified, None, false), ChangedBy::Hand, later).unwrap_err();
+    assert!(matches!(err, Error::ReasonRequired { .. }));
+    assert_eq!(store.contact(c.id).unwrap(), p, "a rejected change must not write");
+    assert_eq!(store.stage_counts(None).prospect, 1);
+
+    let back = store.change_stage(c.id, &to(Stage::Lead, Some("entered too early"), true), ChangedBy::Hand, later).unwrap();
+    assert_eq!(back.stage, Stage::Lead);
+    assert_eq!(back.stage_history.len(), 3);
+}
+
+#[test]
+fn list_by_stage_and_order_uses_indexes_and_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut ids = vec![];
+    for (i, name) in ["Zoe", "Ärne", "Bob", "Carla"].iter().enumerate() {
+        let c = store
+            .create_contact(&person(name, "X", None), ChangedBy::Hand, t0() + Duration::minutes(i as i64))
+            .unwrap();
+        ids.push(c.id);
+    }
+    store.change_stage(ids[2], &to(Stage::Prospect, None, false), ChangedBy::Hand, t0() + Duration::hours(1)).unwrap();
+
+    let all = store.list_contacts(&ListQuery { limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(names(&all), ["Ärne X", "Bob X", "Carla X", "Zoe X"]);
+    assert_eq!(all.total, 4);
+
+    let recent = store.list_contacts(&ListQuery { sort: SortOrder::LastChange, limit: 2, ..Default::default() }).unwrap();
+    assert_eq!(names(&recent), ["Bob X", "Carla X"]);
+    assert_eq!(recent.total, 4);
+
+    let page2 = store.list_contacts(&ListQuery { offset: 2, limit: 2, ..Default::default() }).unwrap();
+    assert_eq!(names(&page2), ["Carla X", "Zoe X"]);
+
+    let leads = store.list_contacts(&ListQuery { stage: Some(Stage::Lead), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(names(&leads), ["Ärne X", "Carla X", "Zoe X"]);
+    assert_eq!(leads.total, 3);
+    let prospects =
+        store.list_contacts(&ListQuery { stage: Some(Stage::Prospect), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(names(&prospects), ["Bob X"]);
+}
+
+#[test]
+fn search_finds_name_org_email_phone_and_follows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = store.create_contact(&person("Jürgen", "Müller", Some("Bäckerei Rauch")), ChangedBy::Hand, t0()).unwrap();
+    store.create_contact(&person("Anna", "Schmidt", Some("Acme")), ChangedBy::Hand, t0()).unwrap();
+    let q = |s: &str| {
+        let page = store.list_contacts(&ListQuery { search: Some(s.into()), limit: 10, ..Default::default() }).unwrap();
+        page.items.into_iter().map(|c| c.display_name).collect::<Vec<_>>()
+    };
+    assert_eq!(q("muell"), ["Jürgen Müller"]);
+    assert_eq!(q("rauch"), ["Jürgen Müller"]);
+    assert_eq!(q("anna@"), ["Anna Schmidt"]);
+    assert_eq!(q("0170 123").len(), 2);
+    assert_eq!(store.stage_counts(Some("acme")).all, 1);
+
+    let mut edit = person("Jürgen", "Meyer", None);
+    edit.tags = vec!["Hannover".into()];
+    store.update_contact(a.id, &edit, t0() + Duration::days(1)).unwrap();
+    assert!(q("müller").is_empty());
+    assert_eq!(q("hannover"), ["Jürgen Meyer"]);
+}
+
+#[test]
+fn data_survives_reopen_and_search_index_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let store = Store::open(dir.path()).unwrap();
+        let c = store.create_contact(&person("Anna", "Schmidt", Some("Acme")), ChangedBy::Hand, t0()).unwrap();
+        store.change_stage(c.id, &to(Stage::Prospect, None, false), ChangedBy::Hand, t0()).unwrap();
+        store.set_settings(&Settings { language: Some(kontor_core::Language::De) }).unwrap();
+        c.id
+    };
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.contact(id).unwrap().stage, Stage::Prospect);
+    assert_eq!(store.stage_counts(Some("schmidt")).prospect, 1);
+    assert_eq!(store.settings().unwrap().language, Some(kontor_core::Language::De));
+}
+
+#[test]
+fn a_second_open_of_the_same_dir_is_refused_as_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Store::open(dir.path()).unwrap();
+    let err = Store::open(dir.path()).err().expect("second open must fail");
+    assert_eq!(err.code(), "store_locked", "{err}");
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path().join("store")).unwrap();
+        db.open_tree("meta").unwrap().insert("schema_version", &99u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let err = Store::open(dir.path()).err().expect("newer schema must fail");
+    assert!(matches!(err, Error::StoreNewer { found: 99, .. }), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn data_dir_is_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("kontor");
+    Store::open(&data).unwrap();
+    assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o700);
+}
+
+#[test]
+fn demo_data_fills_every_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let counts = demo::load_demo_data(&store, t0()).unwrap();
+    assert_eq!(counts.all, 12);
+    for stage in Stage::ALL {
+        assert!(counts.get(stage) > 0, "no demo contact in {stage}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Whatever sequence of stage requests arrives, the index trees, the
+    /// stored records and the search index agree.
+    #[test]
+    fn indexes_stay_consistent(moves in prop::collection::vec((0usize..4, 0usize..5, any::<bool>()), 1..40)) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let ids: Vec<_> = (0..4)
+            .map(|i| store.create_contact(&person(&format!("P{i}"), "Q", None), ChangedBy::Hand, t0()).unwrap().id)
+            .collect();
+        for (step, (who, stage, force)) in moves.into_iter().enumerate() {
+            let _ = store.change_stage(
+                ids[who],
+                &to(Stage::ALL[stage], Some("r"), force),
+                ChangedBy::Hand,
+                t0() + Duration::minutes(step as i64),
+            );
+        }
+        for stage in Stage::ALL {
+            let page = store.list_contacts(&ListQuery { stage: Some(stage), limit: 100, ..Default::default() }).unwrap();
+            prop_assert!(page.items.iter().all(|c| c.stage == stage));
+            prop_assert_eq!(page.items.len() as u32, store.stage_counts(None).get(stage));
+            let by_change = store
+                .list_contacts(&ListQuery { stage: Some(stage), sort: SortOrder::LastChange, limit: 100, ..Default::default() })
+                .unwrap();
+            prop_assert_eq!(by_change.items.len(), page.items.len());
+            prop_assert!(by_change.items.windows(2).all(|w| w[0].updated_at >= w[1].updated_at));
+        }
+        let all = store.list_contacts(&ListQuery { limit: 100, ..Default::default() }).unwrap();
+        prop_assert_eq!(all.items.len(), 4);
+    }
+}

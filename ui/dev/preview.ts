@@ -1,0 +1,36 @@
+// Dev-only entry: runs the real UI against the in-memory fake backend.
+// URL parameters: lang=de|en (OS locale), empty=1 (no contacts), open=<n>
+// (open the n-th contact), form=invalid (open the form with errors).
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { FakeBackend, seedDemo } from "./fakeBackend";
+import "../src/styles.css";
+import { App } from "../src/app";
+
+const params = new URLSearchParams(location.search);
+const backend = new FakeBackend();
+backend.info.locale = params.get("lang") === "de" ? "de-DE" : "en-US";
+if (!params.has("empty")) seedDemo(backend, 260);
+const xss = backend.contacts[3];
+if (xss) xss.display_name = "<img src=x onerror=alert(1)>";
+mockIPC(backend.handle);
+
+const app = new App(document.getElementById("app")!);
+await app.start();
+const open = params.get("open");
+if (open) await app.openContact(backend.contacts[Number(open)].id);
+if (params.get("stage")) app.openStageControl();
+const form = params.get("form");
+if (form) {
+  app.openForm(null);
+  const set = (id: string, v: string) => {
+    const el = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-testid="${id}"]`)!;
+    el.value = v;
+  };
+  if (form === "invalid") {
+    set("field-emails", "anna@example.com\nnot-an-email");
+    set("field-phones", "+49 (30) 123 456\n12");
+    set("field-organization", "Neue Firma KG");
+    document.querySelector<HTMLButtonElement>('[data-testid="save-contact"]')!.click();
+  }
+}
+if (params.get("settings")) app.openSettings();

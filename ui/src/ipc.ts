@@ -1,0 +1,80 @@
+// The one seam between the UI and the Tauri backend: the only module that
+// imports @tauri-apps/*. Views call these typed functions; every rejection
+// becomes an `AppError` carrying the backend's stable error code.
+import { invoke } from "@tauri-apps/api/core";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { ContactDetail } from "./bindings/ContactDetail";
+import type { ContactInput } from "./bindings/ContactInput";
+import type { ContactPage } from "./bindings/ContactPage";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ErrorPayload } from "./bindings/ErrorPayload";
+import type { ListQuery } from "./bindings/ListQuery";
+import type { Organization } from "./bindings/Organization";
+import type { Settings } from "./bindings/Settings";
+import type { Stage } from "./bindings/Stage";
+import type { StageChangeRequest } from "./bindings/StageChangeRequest";
+import type { StageCounts } from "./bindings/StageCounts";
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  "not_found", "invalid_transition", "same_stage", "reason_required", "name_required",
+  "invalid_email", "invalid_phone", "invalid_input", "store_locked", "store_corrupt",
+  "store_newer", "storage", "internal",
+];
+
+/** A failed backend call, with the backend's translatable error code. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | null;
+  readonly from: Stage | null;
+  readonly to: Stage | null;
+
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = "AppError";
+    this.code = payload.code;
+    this.field = payload.field;
+    this.from = payload.from;
+    this.to = payload.to;
+  }
+
+  /** Turns whatever `invoke` rejected with into an AppError (unknown shapes become `internal`). */
+  static from(raw: unknown): AppError {
+    if (raw instanceof AppError) return raw;
+    if (raw && typeof raw === "object" && "code" in raw) {
+      const p = raw as Partial<ErrorPayload>;
+      const code = ERROR_CODES.includes(p.code as ErrorCode) ? (p.code as ErrorCode) : "internal";
+      return new AppError({
+        code,
+        message: typeof p.message === "string" ? p.message : String(p.code),
+        field: p.field ?? null,
+        from: p.from ?? null,
+        to: p.to ?? null,
+      });
+    }
+    const message = raw instanceof Error ? raw.message : String(raw);
+    return new AppError({ code: "internal", message, field: null, from: null, to: null });
+  }
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (raw) {
+    throw AppError.from(raw);
+  }
+}
+
+export const listContacts = (query: ListQuery) => call<ContactPage>("list_contacts", { query });
+export const stageCounts = (search: string | null) => call<StageCounts>("stage_counts", { search });
+export const getContact = (id: string) => call<ContactDetail>("get_contact", { id });
+export const createContact = (input: ContactInput) => call<ContactDetail>("create_contact", { input });
+export const updateContact = (id: string, input: ContactInput) =>
+  call<ContactDetail>("update_contact", { id, input });
+export const changeStage = (id: string, change: StageChangeRequest) =>
+  call<ContactDetail>("change_stage", { id, change });
+export const listOrganizations = (search: string | null) =>
+  call<Organization[]>("list_organizations", { search });
+export const getSettings = () => call<Settings>("get_settings");
+export const setSettings = (settings: Settings) => call<Settings>("set_settings", { settings });
+export const loadDemoData = () => call<StageCounts>("load_demo_data");
+export const appInfo = () => call<AppInfo>("app_info");

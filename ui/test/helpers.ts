@@ -1,0 +1,83 @@
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { vi } from "vitest";
+import { FakeBackend, fail } from "../dev/fakeBackend";
+import { App } from "../src/app";
+
+export { FakeBackend, fail };
+
+export interface Harness {
+  app: App;
+  backend: FakeBackend;
+  root: HTMLElement;
+}
+
+let current: Harness | null = null;
+
+/** Starts the real App against a fake backend through Tauri's mockIPC. */
+export async function start(
+  prepare: (b: FakeBackend) => void = () => {},
+  handler?: (b: FakeBackend) => (cmd: string, args: any) => unknown,
+): Promise<Harness> {
+  const backend = new FakeBackend();
+  prepare(backend);
+  mockIPC(handler ? handler(backend) : backend.handle);
+  document.body.replaceChildren();
+  const root = document.createElement("div");
+  root.id = "app";
+  document.body.appendChild(root);
+  const app = new App(root);
+  await app.start();
+  current = { app, backend, root };
+  return current;
+}
+
+export function stop(): void {
+  current?.app.stop();
+  current = null;
+  clearMocks();
+  document.body.replaceChildren();
+}
+
+export function $(id: string, root: ParentNode = document): HTMLElement {
+  const el = root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  if (!el) throw new Error(`no element with data-testid=${id}`);
+  return el;
+}
+
+export function $$(id: string, root: ParentNode = document): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`));
+}
+
+export const maybe = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+
+export function until<T>(fn: () => T): Promise<T> {
+  return vi.waitFor(() => {
+    const v = fn();
+    if (v === null || v === undefined || v === false) throw new Error("not yet");
+    return v;
+  }, { timeout: 2000, interval: 5 });
+}
+
+export function type(el: HTMLElement, value: string): void {
+  (el as HTMLInputElement).value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+export function select(el: HTMLElement, value: string): void {
+  (el as HTMLSelectElement).value = value;
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+export function key(k: string, target: EventTarget = document.body, init: KeyboardEventInit = {}): KeyboardEvent {
+  const ev = new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true, ...init });
+  target.dispatchEvent(ev);
+  return ev;
+}
+
+export function chipCount(stage: string): string {
+  return $("chip-count", $(`stage-chip-${stage}`)).textContent ?? "";
+}
+
+export function names(): string[] {
+  return $$("row-name").map((el) => el.textContent ?? "");
+}

@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { errorText, formatDate, resolveLanguage, setLanguage, stageName, t } from "../src/i18n";
+
+afterEach(() => setLanguage("en"));
+
+describe("i18n", () => {
+  it("uses the agreed stage vocabulary", () => {
+    setLanguage("de");
+    expect(["lead", "prospect", "opportunity", "customer", "disqualified"].map((s) => stageName(s as any))).toEqual([
+      "Lead", "Interessent (MQL)", "Verkaufschance (SQL)", "Kunde", "Disqualifiziert",
+    ]);
+    expect(t("field.stage")).toBe("Phase");
+    expect(t("field.reason")).toBe("Grund");
+    expect(t("contact.history")).toBe("Verlauf");
+    expect(t("settings.title")).toBe("Einstellungen");
+    expect(t("settings.language")).toBe("Sprache");
+    expect(t("field.organization")).toBe("Firma/Organisation");
+    setLanguage("en");
+    expect(["lead", "prospect", "opportunity", "customer", "disqualified"].map((s) => stageName(s as any))).toEqual([
+      "Lead", "Prospect (MQL)", "Opportunity (SQL)", "Customer", "Disqualified",
+    ]);
+  });
+
+  it("follows the user's choice, else the OS locale", () => {
+    expect(resolveLanguage(null, "de-AT")).toBe("de");
+    expect(resolveLanguage(null, "en-GB")).toBe("en");
+    expect(resolveLanguage(null, "fr-FR")).toBe("en");
+    expect(resolveLanguage("de", "en-US")).toBe("de");
+    expect(resolveLanguage("en", "de-DE")).toBe("en");
+  });
+
+  it("sets <html lang>", () => {
+    setLanguage("de");
+    expect(document.documentElement.lang).toBe("de");
+  });
+
+  it("translates invalid_transition with stage names in both languages", () => {
+    const err = { code: "invalid_transition" as const, message: "raw", field: null, from: "lead" as const, to: "customer" as const };
+    setLanguage("de");
+    expect(errorText(err)).toMatch(/^Von Lead nach Kunde ist kein erlaubter Schritt.*Korrektur mit Grund/);
+    setLanguage("en");
+    expect(errorText(err)).toMatch(/^Moving from Lead to Customer is not allowed.*correction with a reason/);
+  });
+
+  it("names the field for invalid_input and shows the message for internal", () => {
+    setLanguage("de");
+    expect(errorText({ code: "invalid_input", message: "x", field: "emails[1]", from: null, to: null })).toContain("E-Mail-Adressen");
+    expect(errorText({ code: "internal", message: "boom", field: null, from: null, to: null })).toContain("boom");
+  });
+
+  it("formats dates in the active language", () => {
+    setLanguage("de");
+    expect(formatDate("2025-03-14T09:30:00Z")).toMatch(/14\.\s?03\.\s?2025|14\. März 2025|14\.03\.2025/);
+    setLanguage("en");
+    expect(formatDate("2025-03-14T09:30:00Z")).toMatch(/Mar 14, 2025/);
+  });
+});

@@ -1,0 +1,14 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from "vite";
+
+// `base: "./"` keeps asset URLs relative so Tauri can serve dist/ from its custom protocol.
+export default defineConfig({
+  base: "./",
+  clearScreen: false,
+  server: { port: 1420, strictPort: true },
+  build: { outDir: "dist", target: "es2022", emptyOutDir: true },
+  test: {
+    environment: "jsdom",
+    include: ["test/**/*.test.ts"],
+  },
+});

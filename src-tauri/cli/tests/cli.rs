@@ -1,0 +1,158 @@
+//! Black-box tests of the `kontor` binary against a real data directory.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn kontor(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kontor"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("KONTOR_DATA_DIR")
+        .output()
+        .expect("run kontor")
+}
+
+fn ok_json(dir: &Path, args: &[&str]) -> Value {
+    let out = kontor(dir, args);
+    assert!(out.status.success(), "kontor {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = kontor(dir, args);
+    assert!(!out.status.success(), "kontor {args:?} should fail");
+    let err = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+    assert_eq!(err.lines().count(), 1, "one-line error expected, got {err:?}");
+    err
+}
+
+fn add_anna(dir: &Path) -> Value {
+    ok_json(
+        dir,
+        &[
+            "contacts", "add", "--first-name", "Anna", "--last-name", "Schmidt", "--email", "Anna@Example.DE",
+            "--phone", "0170 1234567", "--organization", "Acme AG", "--title", "Einkauf", "--source", "Messe",
+            "--json",
+        ],
+    )
+}
+
+#[test]
+fn add_then_list_prints_the_spec_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path());
+    assert_eq!(anna["stage"], "lead");
+    let list = ok_json(dir.path(), &["contacts", "list", "--json"]);
+    let c = &list.as_array().unwrap()[0];
+    for key in
+        ["id", "first_name", "last_name", "display_name", "organization", "title", "emails", "phones", "stage", "score", "tags", "source"]
+    {
+        assert!(c.get(key).is_some(), "missing key {key} in {c}");
+    }
+    assert_eq!(c["id"], anna["id"]);
+    assert_eq!(c["emails"], serde_json::json!(["anna@example.de"]));
+    assert_eq!(c["phones"], serde_json::json!(["+491701234567"]));
+    assert_eq!(c["organization"], "Acme AG");
+    assert_eq!(c["title"], "Einkauf");
+    assert_eq!(c["source"], "Messe");
+    assert!(c["score"].as_u64().unwrap() <= 100);
+}
+
+#[test]
+fn list_filters_by_stage_and_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path());
+    ok_json(dir.path(), &["contacts", "add", "--first-name", "Bert", "--last-name", "Brauer", "--json"]);
+    let id = anna["id"].as_str().unwrap();
+    ok_json(dir.path(), &["contacts", "stage", id, "prospect", "--reason", "Budget ok", "--json"]);
+
+    let prospects = ok_json(dir.path(), &["contacts", "list", "--stage", "prospect", "--json"]);
+    assert_eq!(prospects.as_array().unwrap().len(), 1);
+    assert_eq!(prospects[0]["display_name"], "Anna Schmidt");
+    let leads = ok_json(dir.path(), &["contacts", "list", "--stage", "lead", "--json"]);
+    assert_eq!(leads[0]["display_name"], "Bert Brauer");
+    for q in ["schm", "acme", "anna@example", "0170-123 4567", "+49 170 1234567"] {
+        let hits = ok_json(dir.path(), &["contacts", "list", "--search", q, "--json"]);
+        assert_eq!(hits.as_array().unwrap().len(), 1, "search {q}");
+    }
+    let none = ok_json(dir.path(), &["contacts", "list", "--search", "nobody", "--json"]);
+    assert_eq!(none, serde_json::json!([]));
+}
+
+#[test]
+fn show_has_the_stage_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    ok_json(dir.path(), &["contacts", "stage", &id, "disqualified", "--reason", "kein Budget", "--json"]);
+    let shown = ok_json(dir.path(), &["contacts", "show", &id, "--json"]);
+    let history = shown["stage_history"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1]["from"], "lead");
+    assert_eq!(history[1]["to"], "disqualified");
+    assert_eq!(history[1]["reason"], "kein Budget");
+    assert_eq!(history[1]["by"], "hand");
+    let text = kontor(dir.path(), &["contacts", "show", &id]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("lead → disqualified  by hand: kein Budget"));
+}
+
+#[test]
+fn invalid_transitions_fail_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    let err = fails(dir.path(), &["contacts", "stage", &id, "customer"]);
+    assert!(err.contains("not allowed"), "{err}");
+    let err = fails(dir.path(), &["contacts", "stage", &id, "disqualified"]);
+    assert!(err.contains("needs a reason"), "{err}");
+    let err = fails(dir.path(), &["contacts", "stage", &id, "customer", "--force"]);
+    assert!(err.contains("needs a reason"), "{err}");
+    let err = fails(dir.path(), &["contacts", "stage", &id, "lead"]);
+    assert!(err.contains("already"), "{err}");
+    let shown = ok_json(dir.path(), &["contacts", "show", &id, "--json"]);
+    assert_eq!(shown["stage"], "lead");
+    assert_eq!(shown["stage_history"].as_array().unwrap().len(), 1);
+
+    let forced = ok_json(dir.path(), &["contacts", "stage", &id, "customer", "--force", "--reason", "Altkunde", "--json"]);
+    assert_eq!(forced["stage"], "customer");
+}
+
+#[test]
+fn invalid_input_fails_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = fails(dir.path(), &["contacts", "add", "--first-name", "A", "--email", "not-an-email"]);
+    assert!(err.contains("not a valid email address: not-an-email"), "{err}");
+    let err = fails(dir.path(), &["contacts", "add", "--first-name", "A", "--phone", "call me"]);
+    assert!(err.contains("not a valid phone number"), "{err}");
+    fails(dir.path(), &["contacts", "add", "--email", "a@b.de"]);
+    fails(dir.path(), &["contacts", "show", "nonsense"]);
+    fails(dir.path(), &["contacts", "show", "0190b5c4-0000-7000-8000-000000000000"]);
+    let bad_stage = kontor(dir.path(), &["contacts", "list", "--stage", "kunde"]);
+    assert!(!bad_stage.status.success());
+    assert_eq!(ok_json(dir.path(), &["contacts", "list", "--json"]), serde_json::json!([]));
+}
+
+#[test]
+fn a_held_store_is_reported_clearly_and_left_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    add_anna(dir.path());
+    let held = kontor_core::Store::open(dir.path()).unwrap();
+    let err = fails(dir.path(), &["contacts", "add", "--first-name", "Bert", "--json"]);
+    assert!(err.contains("in use by another Kontor process"), "{err}");
+    drop(held);
+    let list = ok_json(dir.path(), &["contacts", "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn data_dir_comes_from_the_environment_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kontor"))
+        .args(["contacts", "add", "--first-name", "Env", "--json"])
+        .env("KONTOR_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(ok_json(dir.path(), &["contacts", "list", "--json"])[0]["display_name"], "Env");
+}

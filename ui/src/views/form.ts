@@ -56,7 +56,7 @@ export function contactForm(app: App, detail: ContactDetail | null): void {
       field("first_name", "field.first_name", input("first_name", c?.first_name ?? "")),
       field("last_name", "field.last_name", input("last_name", c?.last_name ?? "")),
     ),
-    field("display_name", "field.display_name", input("display_name", c?.display_name ?? "", { placeholder: t("form.display_name_hint") })),
+    field("display_name", "field.display_name", input("display_name", customDisplayName(detail), { placeholder: t("form.display_name_hint") })),
     h(
       "div",
       { class: "grid2" },
@@ -167,6 +167,16 @@ export function contactForm(app: App, detail: ContactDetail | null): void {
 
   app.openModal(dialog);
   controls.get("first_name")?.focus();
+}
+
+/**
+ * The display name to prefill: empty when it is just "first last", so that a
+ * renamed contact's display name follows the new name.
+ */
+function customDisplayName(detail: ContactDetail | null): string {
+  if (!detail) return "";
+  const c = detail.contact;
+  return c.display_name === `${c.first_name} ${c.last_name}`.trim() ? "" : c.display_name;
 }
 
 /** The form field a backend error belongs to, if any. */

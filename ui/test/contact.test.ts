@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { FakeBackend } from "./helpers";
+import { $, $$, key, maybe, select, start, stop, type, until } from "./helpers";
+
+afterEach(stop);
+
+function seed(b: FakeBackend, language: "de" | "en" | null = "en") {
+  b.settings.language = language;
+  const c = b.add({
+    first_name: "Anna", last_name: "Becker", organization: "Müller AG", title: "Einkauf",
+    emails: ["anna@mueller.de", "a.becker@privat.de"], phones: ["+49 30 123456"], tags: ["messe", "vip"],
+    source: "Website", notes: "Ruft zurück", stage: "prospect",
+  });
+  c.stage_history = [
+    { from: null, to: "lead", at: "2025-01-02T08:00:00Z", reason: null, by: "import" },
+    { from: "lead", to: "prospect", at: "2025-02-03T09:15:00Z", reason: "Budget bestätigt", by: "rule" },
+  ];
+}
+
+async function openFirst() {
+  $("contact-row").click();
+  await until(() => maybe("contact-page"));
+}
+
+describe("contact page", () => {
+  it("shows all fields and the history newest first", async () => {
+    await start((b) => seed(b));
+    await openFirst();
+    expect($("contact-name").textContent).toBe("Anna Becker");
+    expect($("contact-org").textContent).toBe("Müller AG");
+    expect($("stage-badge").textContent).toBe("Prospect (MQL)");
+    const page = $("contact-page").textContent!;
+    for (const text of ["Einkauf", "anna@mueller.de", "a.becker@privat.de", "+49 30 123456", "messe", "vip", "Website", "Ruft zurück"]) {
+      expect(page).toContain(text);
+    }
+    const entries = $$("history-entry");
+    expect(entries).toHaveLength(2);
+    expect(entries[0].textContent).toContain("Lead → Prospect (MQL)");
+    expect(entries[0].textContent).toContain("Budget bestätigt");
+    expect(entries[0].textContent).toContain("by rule");
+    expect(entries[0].textContent).toContain("Feb 3, 2025");
+    expect(entries[1].textContent).toContain("by import");
+  });
+
+  it("translates the history into German", async () => {
+    await start((b) => seed(b, "de"));
+    await openFirst();
+    const entries = $$("history-entry");
+    expect(entries[0].textContent).toContain("Lead → Interessent (MQL)");
+    expect(entries[0].textContent).toContain("durch Regel");
+    expect(entries[0].textContent).toContain("Grund");
+    expect(entries[1].textContent).toContain("durch Import");
+    expect(entries[0].textContent).toMatch(/03\.02\.2025|3\. Feb/);
+  });
+
+  it("goes back with the back button and with Esc", async () => {
+    await start((b) => seed(b));
+    await openFirst();
+    $("back").click();
+    await until(() => maybe("contact-row"));
+    expect(maybe("contact-page")).toBeNull();
+    await openFirst();
+    key("Escape");
+    await until(() => maybe("contact-row"));
+    expect(document.activeElement).toBe($("contact-row"));
+  });
+});
+
+describe("stage control", () => {
+  it("offers normal steps and a separate, confirmed correction group", async () => {
+    await start((b) => seed(b));
+    await openFirst();
+    $("stage-control").click();
+    const sel = $("stage-select") as HTMLSelectElement;
+    const groups = Array.from(sel.querySelectorAll("optgroup"));
+    expect(groups.map((g) => g.label)).toEqual(["Next steps", "Correct stage (skip/back)"]);
+    expect(Array.from(groups[0].querySelectorAll("option")).map((o) => o.value)).toEqual(["opportunity", "disqualified"]);
+    expect(Array.from(groups[1].querySelectorAll("option")).map((o) => o.value).sort()).toEqual(["customer", "lead"]);
+    // a plain step needs no reason and no confirmation
+    expect(sel.value).toBe("opportunity");
+    expect(maybe("stage-reason")).toBeNull();
+    expect(maybe("stage-force-confirm")).toBeNull();
+    // a correction needs the checkbox and a reason field
+    select(sel, "lead");
+    expect(maybe("stage-force-confirm")).not.toBeNull();
+    expect(maybe("stage-reason")).not.toBeNull();
+    expect(($("stage-submit") as HTMLButtonElement).disabled).toBe(true);
+    ($("stage-force-confirm") as HTMLInputElement).click();
+    expect(($("stage-submit") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("changes the stage with a reason and updates badge and history", async () => {
+    const { backend } = await start((b) => seed(b));
+    await openFirst();
+    $("stage-control").click();
+    select($("stage-select"), "disqualified");
+    type($("stage-reason"), "Kein Budget");
+    $("stage-submit").click();
+    await until(() => $("stage-badge").textContent === "Disqualified");
+    expect(backend.calls.find((c) => c.cmd === "change_stage")!.args).toEqual({
+      id: "c-1", change: { to: "disqualified", reason: "Kein Budget", force: false },
+    });
+    expect(maybe("stage-dialog")).toBeNull();
+    const top = $$("history-entry")[0].textContent!;
+    expect(top).toContain("Prospect (MQL) → Disqualified");
+    expect(top).toContain("Kein Budget");
+    expect(top).toContain("by hand");
+  });
+
+  it("sends a forced correction with force=true", async () => {
+    const { backend } = await start((b) => seed(b));
+    await openFirst();
+    $("stage-control").click();
+    select($("stage-select"), "customer");
+    ($("stage-force-confirm") as HTMLInputElement).click();
+    type($("stage-reason"), "Vertrag direkt unterschrieben");
+    $("stage-submit").click();
+    await until(() => $("stage-badge").textContent === "Customer");
+    expect(backend.calls.find((c) => c.cmd === "change_stage")!.args.change).toEqual({
+      to: "customer", reason: "Vertrag direkt unterschrieben", force: true,
+    });
+  });
+
+  for (const [lang, expected] of [
+    ["en", "Please give a reason for this stage change."],
+    ["de", "Bitte geben Sie einen Grund für diesen Phasenwechsel an."],
+  ] as const) {
+    it(`does not block an empty reason and shows reason_required translated (${lang})`, async () => {
+      const { backend } = await start((b) => seed(b, lang));
+      await openFirst();
+      $("stage-control").click();
+      select($("stage-select"), "disqualified");
+      $("stage-submit").click();
+      await until(() => maybe("error-message"));
+      expect(backend.calls.find((c) => c.cmd === "change_stage")!.args.change).toEqual({
+        to: "disqualified", reason: null, force: false,
+      });
+      expect($("error-message").textContent).toBe(expected);
+      expect($("error-message").getAttribute("role")).toBe("alert");
+      expect($("stage-dialog").contains($("error-message"))).toBe(true);
+      expect($$("error-message")).toHaveLength(1);
+      expect($("stage-badge").textContent).not.toMatch(/Disqual/);
+    });
+  }
+
+  for (const [lang, expected] of [
+    ["en", /^Moving from Prospect \(MQL\) to Customer is not allowed\..*correction with a reason/],
+    ["de", /^Von Interessent \(MQL\) nach Kunde ist kein erlaubter Schritt\..*Korrektur mit Grund/],
+  ] as const) {
+    it(`shows invalid_transition translated with stage names (${lang})`, async () => {
+      await start((b) => seed(b, lang), (b) => (cmd, args) => {
+        if (cmd === "change_stage") {
+          throw { code: "invalid_transition", message: "nope", field: null, from: "prospect", to: "customer" };
+        }
+        return b.handle(cmd, args);
+      });
+      await openFirst();
+      $("stage-control").click();
+      select($("stage-select"), "customer");
+      ($("stage-force-confirm") as HTMLInputElement).click();
+      type($("stage-reason"), "x");
+      $("stage-submit").click();
+      await until(() => maybe("error-message"));
+      expect($("error-message").textContent).toMatch(expected);
+    });
+  }
+});

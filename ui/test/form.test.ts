@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { looksLikeEmail, looksLikePhone } from "../src/validate";
+import { $, $$, maybe, start, stop, type, until } from "./helpers";
+
+afterEach(stop);
+
+function fill(values: Record<string, string>) {
+  for (const [name, value] of Object.entries(values)) type($(`field-${name}`), value);
+}
+
+describe("validation rules", () => {
+  it("accepts emails and phones that look right", () => {
+    expect(looksLikeEmail("anna@example.com")).toBe(true);
+    expect(looksLikeEmail("anna@example")).toBe(false);
+    expect(looksLikeEmail("an na@example.com")).toBe(false);
+    expect(looksLikePhone("+49 (30) 123-45/6.7")).toBe(true);
+    expect(looksLikePhone("12")).toBe(false);
+    expect(looksLikePhone("030 12x45")).toBe(false);
+  });
+});
+
+describe("contact form", () => {
+  it("validates on the client with translated messages next to the fields", async () => {
+    const { backend } = await start((b) => { b.settings.language = "de"; });
+    $("new-contact").click();
+    fill({ emails: "ok@example.com\nkaputt", phones: "12" });
+    $("save-contact").click();
+    const errors = $$("field-error").map((e) => e.textContent);
+    expect(errors).toEqual([
+      "Bitte geben Sie einen Vor- oder Nachnamen an.",
+      "„kaputt“: Das sieht nicht nach einer E-Mail-Adresse aus.",
+      "„12“: Eine Telefonnummer braucht mindestens 3 Ziffern und darf nur + ( ) - / . und Leerzeichen enthalten.",
+    ]);
+    expect($("field-first_name").getAttribute("aria-invalid")).toBe("true");
+    expect(document.activeElement).toBe($("field-first_name"));
+    expect(backend.calls.some((c) => c.cmd === "create_contact")).toBe(false);
+    // fixing the input clears the messages and saves
+    fill({ last_name: "Becker", emails: "ok@example.com", phones: "+49 30 123" });
+    $("save-contact").click();
+    await until(() => maybe("contact-page"));
+    expect($$("field-error")).toHaveLength(0);
+  });
+
+  it("creates a contact from the parsed fields and opens it", async () => {
+    const { backend } = await start((b) => b.add({ first_name: "X", last_name: "Y" }));
+    $("new-contact").click();
+    fill({
+      first_name: " Anna ", last_name: "Becker", display_name: "", organization: "Neue Firma KG", title: "CEO",
+      emails: "a@b.de\n\n c@d.de ", phones: "+49 30 1234", tags: "vip, messe, vip,", source: "Messe", notes: "",
+    });
+    $("save-contact").click();
+    await until(() => maybe("contact-page"));
+    expect(backend.calls.find((c) => c.cmd === "create_contact")!.args.input).toEqual({
+      first_name: "Anna", last_name: "Becker", display_name: null, organization: "Neue Firma KG", title: "CEO",
+      emails: ["a@b.de", "c@d.de"], phones: ["+49 30 1234"], tags: ["vip", "messe"], source: "Messe", notes: null,
+    });
+    expect(maybe("contact-form")).toBeNull();
+    expect($("contact-name").textContent).toBe("Anna Becker");
+    expect($("contact-org").textContent).toBe("Neue Firma KG");
+    // the list is refreshed when going back
+    $("back").click();
+    await until(() => $$("contact-row").length === 2);
+  });
+
+  it("shows a backend validation error at the field it names", async () => {
+    await start(undefined, (b) => (cmd, args) => {
+      if (cmd === "create_contact") throw { code: "invalid_phone", message: "bad", field: "phones[0]", from: null, to: null };
+      return b.handle(cmd, args);
+    });
+    $("new-contact").click();
+    fill({ first_name: "Anna", phones: "+49 30 1234" });
+    $("save-contact").click();
+    await until(() => maybe("field-error"));
+    const phonesField = $("field-phones").closest(".field")!;
+    expect(phonesField.querySelector('[data-testid="field-error"]')!.textContent).toMatch(/at least 3 digits/);
+    expect($("error-message").textContent).toMatch(/at least 3 digits/);
+    expect($("contact-form").contains($("error-message"))).toBe(true);
+  });
+
+  it("edits an existing contact with its values prefilled", async () => {
+    const { backend } = await start((b) => b.add({ first_name: "Anna", last_name: "Becker", emails: ["a@b.de"], tags: ["x", "y"] }));
+    $("contact-row").click();
+    await until(() => maybe("contact-page"));
+    $("edit-contact").click();
+    expect(($("field-first_name") as HTMLInputElement).value).toBe("Anna");
+    expect(($("field-emails") as HTMLTextAreaElement).value).toBe("a@b.de");
+    expect(($("field-tags") as HTMLInputElement).value).toBe("x, y");
+    fill({ last_name: "Berg" });
+    $("save-contact").click();
+    await until(() => $("contact-name").textContent === "Anna Berg");
+    expect(backend.calls.find((c) => c.cmd === "update_contact")!.args.id).toBe("c-1");
+  });
+
+  it("suggests organisations from the backend and picks one", async () => {
+    const { backend } = await start((b) => {
+      b.org("Müller Maschinenbau AG");
+      b.org("Bäckerei Sonnenschein");
+    });
+    $("new-contact").click();
+    const org = $("field-organization") as HTMLInputElement;
+    type(org, "müll");
+    await until(() => document.querySelectorAll(".suggestions li").length === 1);
+    expect(backend.calls.filter((c) => c.cmd === "list_organizations").at(-1)!.args).toEqual({ search: "müll" });
+    const opt = document.querySelector<HTMLElement>(".suggestions li")!;
+    opt.dispatchEvent(new MouseEvent("mousedown", { bubbles: true, cancelable: true }));
+    expect(org.value).toBe("Müller Maschinenbau AG");
+    type(org, "Ganz Neu GmbH");
+    await until(() => document.querySelector(".org-note")!.textContent!.includes("Ganz Neu GmbH"));
+  });
+
+  it("cancel closes the form without saving", async () => {
+    const { backend } = await start();
+    $("new-contact").click();
+    fill({ first_name: "Anna" });
+    $("cancel").click();
+    expect(maybe("contact-form")).toBeNull();
+    expect(backend.calls.some((c) => c.cmd === "create_contact")).toBe(false);
+  });
+});

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { $, $$, chipCount, key, maybe, names, start, stop, type, until } from "./helpers";
+import { seedDemo } from "../dev/fakeBackend";
+
+afterEach(stop);
+
+const XSS = "<img src=x onerror=alert(1)>";
+
+describe("contacts list", () => {
+  it("renders rows with name, organisation, stage and counts per chip", async () => {
+    await start((b) => {
+      b.add({ first_name: "Anna", last_name: "Becker", organization: "Müller AG", title: "CEO", emails: ["anna@x.de"], stage: "prospect" });
+      b.add({ first_name: "Bernd", last_name: "Otto", stage: "lead", phones: ["+49 30 1234"] });
+      b.add({ first_name: "Carla", last_name: "Zorn", stage: "customer" });
+    });
+    expect(names()).toEqual(["Anna Becker", "Bernd Otto", "Carla Zorn"]);
+    const first = $$("contact-row")[0];
+    expect(first.textContent).toContain("Müller AG");
+    expect(first.textContent).toContain("CEO");
+    expect(first.textContent).toContain("anna@x.de");
+    expect(first.querySelector(".badge")!.textContent).toBe("Prospect (MQL)");
+    expect($$("contact-row")[1].textContent).toContain("+49 30 1234");
+    expect(chipCount("all")).toBe("3");
+    expect(chipCount("lead")).toBe("1");
+    expect(chipCount("prospect")).toBe("1");
+    expect(chipCount("opportunity")).toBe("0");
+    expect(chipCount("customer")).toBe("1");
+    expect(chipCount("disqualified")).toBe("0");
+  });
+
+  it("searches through the backend after a short pause and updates counts", async () => {
+    const { backend } = await start((b) => {
+      b.add({ first_name: "Anna", last_name: "Becker", stage: "prospect" });
+      b.add({ first_name: "Bernd", last_name: "Otto" });
+    });
+    backend.calls.length = 0;
+    type($("search"), "a");
+    type($("search"), "ann");
+    // debounced: nothing sent synchronously
+    expect(backend.calls.filter((c) => c.cmd === "list_contacts")).toHaveLength(0);
+    await until(() => names().length === 1);
+    const lists = backend.calls.filter((c) => c.cmd === "list_contacts");
+    expect(lists).toHaveLength(1);
+    expect(lists[0].args.query).toMatchObject({ search: "ann", offset: 0, limit: 100 });
+    expect(backend.calls.find((c) => c.cmd === "stage_counts")!.args).toEqual({ search: "ann" });
+    expect(names()).toEqual(["Anna Becker"]);
+    expect(chipCount("all")).toBe("1");
+    expect(chipCount("lead")).toBe("0");
+  });
+
+  it("filters by stage chip and toggles sort order", async () => {
+    const { backend } = await start((b) => {
+      b.add({ first_name: "Adam", last_name: "B", stage: "customer" });
+      b.add({ first_name: "Zoe", last_name: "A", stage: "lead" }); // changed last
+    });
+    expect(names()).toEqual(["Adam B", "Zoe A"]);
+    $("stage-chip-customer").click();
+    await until(() => names().length === 1);
+    expect(names()).toEqual(["Adam B"]);
+    expect($("stage-chip-customer").getAttribute("aria-pressed")).toBe("true");
+    expect(backend.calls.at(-2)!.args.query.stage).toBe("customer");
+    $("stage-chip-all").click();
+    await until(() => names().length === 2);
+    $("sort-toggle").click();
+    await until(() => names()[0] === "Zoe A");
+    expect(backend.calls.filter((c) => c.cmd === "list_contacts").at(-1)!.args.query.sort).toBe("last_change");
+  });
+
+  it("shows a friendly empty state and loads demo data", async () => {
+    const { backend } = await start();
+    expect($("empty-state").textContent).toContain("No contacts yet");
+    expect(maybe("no-matches")).toBeNull();
+    expect($$("contact-row")).toHaveLength(0);
+    expect(maybe("create-first-contact")).not.toBeNull();
+    $("load-demo").click();
+    await until(() => $$("contact-row").length > 0);
+    expect(backend.calls.some((c) => c.cmd === "load_demo_data")).toBe(true);
+    expect(maybe("empty-state")).toBeNull();
+    expect(Number(chipCount("all"))).toBeGreaterThan(0);
+  });
+
+  it("create-first-contact opens the form", async () => {
+    await start();
+    $("create-first-contact").click();
+    expect(maybe("contact-form")).not.toBeNull();
+  });
+
+  it("tells 'no matches' apart from the empty store", async () => {
+    await start((b) => b.add({ first_name: "Anna", last_name: "Becker" }));
+    type($("search"), "zzz");
+    await until(() => maybe("no-matches"));
+    expect($("no-matches").textContent).toContain("zzz");
+    expect(maybe("empty-state")).toBeNull();
+  });
+
+  it("shows a contact named like HTML literally", async () => {
+    await start((b) => b.add({ first_name: XSS, last_name: "", organization: "<b>Org</b>" }));
+    expect($("row-name").textContent).toBe(XSS);
+    expect(document.querySelector("img")).toBeNull();
+    expect(document.querySelector("b")).toBeNull();
+    $("contact-row").click();
+    await until(() => maybe("contact-page"));
+    expect($("contact-name").textContent).toBe(XSS);
+    expect($("contact-org").textContent).toBe("<b>Org</b>");
+    expect(document.querySelector("img")).toBeNull();
+  });
+
+  it("pages 100 at a time with load more", async () => {
+    const { backend } = await start((b) => seedDemo(b, 230));
+    expect($$("contact-row")).toHaveLength(100);
+    $("load-more").click();
+    await until(() => $$("contact-row").length === 200);
+    expect(backend.calls.filter((c) => c.cmd === "list_contacts").at(-1)!.args.query.offset).toBe(100);
+    $("load-more").click();
+    await until(() => $$("contact-row").length === 230);
+    expect(maybe("load-more")).toBeNull();
+  });
+
+  it("moves through rows with arrow keys and opens with Enter", async () => {
+    await start((b) => {
+      b.add({ first_name: "Anna", last_name: "A" });
+      b.add({ first_name: "Bert", last_name: "B" });
+    });
+    key("ArrowDown");
+    expect(document.activeElement).toBe($$("contact-row")[0]);
+    key("ArrowDown", document.activeElement!);
+    expect(document.activeElement).toBe($$("contact-row")[1]);
+    key("ArrowUp", document.activeElement!);
+    expect(document.activeElement).toBe($$("contact-row")[0]);
+    key("Enter", document.activeElement!);
+    await until(() => maybe("contact-page"));
+    expect($("contact-name").textContent).toBe("Anna A");
+  });
+
+  it("shows a translated error when the list cannot load", async () => {
+    await start(undefined, (b) => (cmd, args) => {
+      if (cmd === "list_contacts") throw { code: "store_locked", message: "locked", field: null, from: null, to: null };
+      return b.handle(cmd, args);
+    });
+    expect($("error-message").textContent).toMatch(/in use by another Kontor process/);
+    expect($("error-message").getAttribute("role")).toBe("alert");
+  });
+});

@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { $, chipCount, maybe, select, start, stop, until } from "./helpers";
+
+afterEach(stop);
+
+describe("settings and language", () => {
+  it("follows the OS locale from app_info", async () => {
+    await start((b) => { b.info.locale = "de-DE"; });
+    expect(document.documentElement.lang).toBe("de");
+    expect($("empty-state").textContent).toContain("Noch keine Kontakte");
+    expect($("load-demo").textContent).toBe("Demodaten laden");
+  });
+
+  it("switches language at once, re-renders everything and persists", async () => {
+    const { backend } = await start((b) => {
+      b.info.locale = "en-US";
+      b.add({ first_name: "Anna", last_name: "Becker", stage: "opportunity" });
+    });
+    expect($("stage-chip-all").textContent).toContain("All");
+    $("open-settings").click();
+    expect($("data-dir").textContent).toBe("/home/rep/.local/share/kontor");
+    expect($("settings-dialog").textContent).toContain("0.1.0");
+    expect(($("language-select") as HTMLSelectElement).value).toBe("auto");
+    select($("language-select"), "de");
+    expect(document.documentElement.lang).toBe("de");
+    expect($("stage-chip-all").textContent).toContain("Alle");
+    expect($("stage-chip-opportunity").textContent).toContain("Verkaufschance (SQL)");
+    expect($("contact-row").querySelector(".badge")!.textContent).toBe("Verkaufschance (SQL)");
+    expect($("new-contact").textContent).toBe("Neuer Kontakt");
+    expect($("settings-dialog").textContent).toContain("Sprache");
+    expect(chipCount("all")).toBe("1");
+    await until(() => backend.settings.language === "de");
+    expect(backend.calls.find((c) => c.cmd === "set_settings")!.args).toEqual({ settings: { language: "de" } });
+    select($("language-select"), "auto");
+    expect(document.documentElement.lang).toBe("en");
+    await until(() => backend.settings.language === null);
+    $("settings-close").click();
+    expect(maybe("settings-dialog")).toBeNull();
+  });
+
+  it("uses the stored language over the OS locale", async () => {
+    await start((b) => {
+      b.info.locale = "de-DE";
+      b.settings.language = "en";
+    });
+    expect(document.documentElement.lang).toBe("en");
+    expect($("empty-state").textContent).toContain("No contacts yet");
+  });
+});

@@ -186,8 +186,8 @@ const STAGES: Stage[] = ["lead", "lead", "prospect", "opportunity", "customer", 
 /** Deterministic demo data, roughly like the real backend's. */
 export function seedDemo(b: FakeBackend, n = 48): void {
   for (let i = 0; i < n; i++) {
-    const first = FIRST[(i * 7) % FIRST.length];
-    const last = LAST[(i * 5) % LAST.length];
+    const first = FIRST[i % FIRST.length];
+    const last = LAST[(i * 7 + Math.floor(i / FIRST.length)) % LAST.length];
     const stage = STAGES[i % STAGES.length];
     const path: Stage[] = stage === "disqualified" ? ["lead", "disqualified"] : ORDER.slice(0, ORDER.indexOf(stage) + 1);
     const c = b.add({
@@ -200,10 +200,12 @@ export function seedDemo(b: FakeBackend, n = 48): void {
       stage,
     });
     c.stage_history = path.map((to, k) => ({
-      from: k === 0 ? null : path[k - 1], to, at: new Date(b.now - (path.length - k) * 86_400_000 * 9).toISOString(),
+      from: k === 0 ? null : path[k - 1], to,
+      at: new Date(b.now - ((path.length - k) * 9 + (i * 37) % 200) * 86_400_000 - i * 3_600_000).toISOString(),
       reason: to === "disqualified" ? "Kein Budget in diesem Jahr" : to === "opportunity" ? "Angebot angefragt" : null,
       by: k === 0 ? "import" : to === "prospect" ? "rule" : "hand",
     }));
+    c.created_at = c.stage_history[0].at;
     c.updated_at = c.stage_history[c.stage_history.length - 1].at;
   }
 }

@@ -18,7 +18,22 @@ const app = new App(document.getElementById("app")!);
 await app.start();
 const open = params.get("open");
 if (open) await app.openContact(backend.contacts[Number(open)].id);
-if (params.get("stage")) app.openStageControl();
+const stage = params.get("stage");
+if (stage) {
+  app.openStageControl();
+  if (stage !== "1") {
+    const sel = document.querySelector<HTMLSelectElement>('[data-testid="stage-select"]')!;
+    sel.value = stage;
+    sel.dispatchEvent(new Event("change"));
+    if (params.get("submit")) document.querySelector<HTMLButtonElement>('[data-testid="stage-submit"]')!.click();
+  }
+}
+const search = params.get("search");
+if (search) {
+  const input = document.querySelector<HTMLInputElement>('[data-testid="search"]')!;
+  input.value = search;
+  input.dispatchEvent(new Event("input"));
+}
 const form = params.get("form");
 if (form) {
   app.openForm(null);

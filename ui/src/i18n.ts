@@ -37,6 +37,7 @@ const en = {
   "field.reason": "Reason",
   "field.name": "Name",
   "field.contact": "Email / phone",
+  "list.col_changed": "Changed",
 
   "list.search": "Search contacts",
   "list.search_placeholder": "Search name, company, email, phone, tags …",
@@ -154,6 +155,7 @@ const de: Record<MessageKey, string> = {
   "field.reason": "Grund",
   "field.name": "Name",
   "field.contact": "E-Mail / Telefon",
+  "list.col_changed": "Geändert",
 
   "list.search": "Kontakte durchsuchen",
   "list.search_placeholder": "Name, Firma, E-Mail, Telefon, Schlagwörter …",

@@ -52,6 +52,7 @@ export class ListView {
   update(): void {
     const q = this.app.list;
     const counts = q.counts;
+    const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.id;
     const storeEmpty = counts !== null && counts.all === 0 && q.search.trim() === "";
     this.toolbar.hidden = storeEmpty;
     this.renderChips();
@@ -65,6 +66,7 @@ export class ListView {
       replace(this.body, this.table(q.items), this.footer());
     }
     this.el.setAttribute("aria-busy", String(q.loading));
+    if (focusedId) this.rows().find((r) => r.dataset.id === focusedId)?.focus();
   }
 
   private renderChips(): void {
@@ -148,7 +150,7 @@ export class ListView {
       h("span", null, t("field.organization")),
       h("span", null, t("field.stage")),
       h("span", null, t("field.contact")),
-      h("span", { class: "num" }, t("field.updated_at")),
+      h("span", { class: "num" }, t("list.col_changed")),
     );
     return h(
       "div",

@@ -39,7 +39,8 @@ export function settingsDialog(app: App): void {
           h("dt", null, t("settings.version")),
           h("dd", { "data-testid": "version" }, app.info?.version ?? "—"),
           h("dt", null, t("settings.shortcuts")),
-          h("dd", { class: "hint" }, t("settings.shortcut_list")),
+          h("dd", null, h("ul", { class: "plain shortcuts" },
+            t("settings.shortcut_list").split(" · ").map((item) => h("li", null, item)))),
         ),
         h("div", { class: "error-slot", "data-slot": "settings" }),
         h(

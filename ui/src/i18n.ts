@@ -3,9 +3,10 @@
 // state set by the app from Settings.language or the OS locale.
 import type { ChangedBy } from "./bindings/ChangedBy";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { Language } from "./bindings/Language";
 import type { Stage } from "./bindings/Stage";
 
-export type Lang = "de" | "en";
+export type Lang = Language;
 export const LANGS: readonly Lang[] = ["de", "en"];
 
 const en = {

@@ -3,7 +3,64 @@
 
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::stage::Stage;
+
+/// Stable codes of everything that can fail, for translation and scripting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// See [`Error::NotFound`].
+    NotFound,
+    /// See [`Error::InvalidTransition`].
+    InvalidTransition,
+    /// See [`Error::SameStage`].
+    SameStage,
+    /// See [`Error::ReasonRequired`].
+    ReasonRequired,
+    /// See [`Error::NameRequired`].
+    NameRequired,
+    /// See [`Error::InvalidEmail`].
+    InvalidEmail,
+    /// See [`Error::InvalidPhone`].
+    InvalidPhone,
+    /// See [`Error::InvalidInput`].
+    InvalidInput,
+    /// See [`Error::StoreLocked`].
+    StoreLocked,
+    /// See [`Error::StoreCorrupt`].
+    StoreCorrupt,
+    /// See [`Error::StoreNewer`].
+    StoreNewer,
+    /// See [`Error::Storage`].
+    Storage,
+    /// A failure outside the core (window, runtime); never expected.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The snake_case key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidTransition => "invalid_transition",
+            ErrorCode::SameStage => "same_stage",
+            ErrorCode::ReasonRequired => "reason_required",
+            ErrorCode::NameRequired => "name_required",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::StoreLocked => "store_locked",
+            ErrorCode::StoreCorrupt => "store_corrupt",
+            ErrorCode::StoreNewer => "store_newer",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
 
 /// Everything that can go wrong in the core.
 #[derive(Debug, thiserror::Error)]
@@ -77,21 +134,21 @@ pub enum Error {
 }
 
 impl Error {
-    /// Stable, snake_case code for translation and scripting.
-    pub fn code(&self) -> &'static str {
+    /// Stable code for translation and scripting.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::NotFound { .. } => "not_found",
-            Error::InvalidTransition { .. } => "invalid_transition",
-            Error::SameStage(_) => "same_stage",
-            Error::ReasonRequired { .. } => "reason_required",
-            Error::NameRequired => "name_required",
-            Error::InvalidEmail(_) => "invalid_email",
-            Error::InvalidPhone(_) => "invalid_phone",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::StoreLocked(_) => "store_locked",
-            Error::StoreCorrupt { .. } => "store_corrupt",
-            Error::StoreNewer { .. } => "store_newer",
-            Error::Storage(_) => "storage",
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Error::SameStage(_) => ErrorCode::SameStage,
+            Error::ReasonRequired { .. } => ErrorCode::ReasonRequired,
+            Error::NameRequired => ErrorCode::NameRequired,
+            Error::InvalidEmail(_) => ErrorCode::InvalidEmail,
+            Error::InvalidPhone(_) => ErrorCode::InvalidPhone,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::StoreLocked(_) => ErrorCode::StoreLocked,
+            Error::StoreCorrupt { .. } => ErrorCode::StoreCorrupt,
+            Error::StoreNewer { .. } => ErrorCode::StoreNewer,
+            Error::Storage(_) => ErrorCode::Storage,
         }
     }
 

@@ -18,7 +18,7 @@ pub mod store;
 pub mod text;
 
 pub use contact::{Contact, ContactInput, Organization};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use search::StageCounts;
 pub use settings::{Language, Settings};
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};

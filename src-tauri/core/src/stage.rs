@@ -232,7 +232,7 @@ mod tests {
     fn skipping_without_force_is_invalid() {
         let err = check_transition(Lead, Customer, Some("bought"), false).unwrap_err();
         assert!(matches!(err, Error::InvalidTransition { from: Lead, to: Customer }));
-        assert_eq!(err.code(), "invalid_transition");
+        assert_eq!(err.code().as_str(), "invalid_transition");
     }
 
     #[test]

@@ -156,7 +156,7 @@ fn a_second_open_of_the_same_dir_is_refused_as_locked() {
     let dir = tempfile::tempdir().unwrap();
     let _first = Store::open(dir.path()).unwrap();
     let err = Store::open(dir.path()).err().expect("second open must fail");
-    assert_eq!(err.code(), "store_locked", "{err}");
+    assert_eq!(err.code().as_str(), "store_locked", "{err}");
 }
 
 #[test]

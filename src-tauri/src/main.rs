@@ -1,0 +1,6 @@
+//! The `kontor-desktop` binary.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    kontor_desktop::run();
+}

@@ -1,0 +1,126 @@
+//! The shell's commands through Tauri's IPC on the mock runtime, with the
+//! app's real context (config, capability and ACL), against a store on disk.
+
+use kontor_desktop::{app_builder, context, AppState};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct App {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_builder(mock_builder(), AppState::open(dir.path())).build(context()).unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    App { _app: app, window, _dir: dir }
+}
+
+fn invoke(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(&app.window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+fn anna() -> Value {
+    json!({ "first_name": "Anna", "last_name": "Schmidt", "display_name": null, "organization": "Acme AG",
+            "title": null, "emails": ["anna@acme.de"], "phones": ["0170 1234567"], "tags": [], "source": null, "notes": null })
+}
+
+#[test]
+fn create_list_and_count_through_ipc() {
+    let app = app();
+    let detail = invoke(&app, "create_contact", json!({ "input": anna() })).unwrap();
+    assert_eq!(detail["contact"]["stage"], "lead");
+    assert_eq!(detail["contact"]["phones"], json!(["+491701234567"]));
+    let to: Vec<&str> = detail["transitions"].as_array().unwrap().iter().map(|t| t["to"].as_str().unwrap()).collect();
+    assert_eq!(to, ["prospect", "opportunity", "customer", "disqualified"]);
+    assert_eq!(detail["transitions"][0]["requirement"], "none");
+    assert_eq!(detail["transitions"][1]["requirement"], "forced");
+    assert_eq!(detail["transitions"][3]["requirement"], "reason");
+
+    let query = json!({ "stage": null, "search": "acme", "sort": "name", "offset": 0, "limit": 50 });
+    let page = invoke(&app, "list_contacts", json!({ "query": query })).unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["display_name"], "Anna Schmidt");
+    let counts = invoke(&app, "stage_counts", json!({ "search": null })).unwrap();
+    assert_eq!(counts["all"], 1);
+    assert_eq!(counts["lead"], 1);
+    let orgs = invoke(&app, "list_organizations", json!({ "search": "ac" })).unwrap();
+    assert_eq!(orgs[0]["name"], "Acme AG");
+}
+
+#[test]
+fn errors_arrive_as_code_and_message() {
+    let app = app();
+    let id = invoke(&app, "create_contact", json!({ "input": anna() })).unwrap()["contact"]["id"].clone();
+    let err = invoke(&app, "change_stage", json!({ "id": id, "change": { "to": "customer", "reason": null, "force": false } }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_transition");
+    assert_eq!(err["from"], "lead");
+    assert_eq!(err["to"], "customer");
+    assert!(err["message"].as_str().unwrap().contains("not allowed"));
+
+    let err = invoke(&app, "change_stage", json!({ "id": id, "change": { "to": "disqualified", "reason": " ", "force": false } }))
+        .unwrap_err();
+    assert_eq!(err["code"], "reason_required");
+
+    let mut bad = anna();
+    bad["emails"] = json!(["no-at-sign"]);
+    let err = invoke(&app, "create_contact", json!({ "input": bad })).unwrap_err();
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid_email"), Some("emails")));
+
+    let moved = invoke(&app, "change_stage", json!({ "id": id, "change": { "to": "prospect", "reason": "Budget", "force": false } }))
+        .unwrap();
+    assert_eq!(moved["contact"]["stage_history"][1]["reason"], "Budget");
+}
+
+#[test]
+fn settings_and_demo_data_round_trip() {
+    let app = app();
+    assert_eq!(invoke(&app, "get_settings", json!({})).unwrap(), json!({ "language": null }));
+    invoke(&app, "set_settings", json!({ "settings": { "language": "de" } })).unwrap();
+    assert_eq!(invoke(&app, "get_settings", json!({})).unwrap()["language"], "de");
+    let counts = invoke(&app, "load_demo_data", json!({})).unwrap();
+    assert_eq!(counts["all"], 12);
+    let info = invoke(&app, "app_info", json!({})).unwrap();
+    assert!(!info["locale"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn a_held_store_makes_every_command_report_store_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = kontor_core::Store::open(dir.path()).unwrap();
+    let app = app_builder(mock_builder(), AppState::open(dir.path())).build(context()).unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let app = App { _app: app, window, _dir: tempfile::tempdir().unwrap() };
+    let err = invoke(&app, "stage_counts", json!({ "search": null })).unwrap_err();
+    assert_eq!(err["code"], "store_locked");
+}
+
+#[test]
+fn commands_outside_the_capability_are_refused() {
+    let app = app();
+    assert!(invoke(&app, "no_such_command", json!({})).is_err());
+}
+
+#[test]
+fn windows_without_the_capability_cannot_call_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_builder(mock_builder(), AppState::open(dir.path())).build(context()).unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "other", Default::default()).build().unwrap();
+    let app = App { _app: app, window, _dir: dir };
+    assert!(invoke(&app, "stage_counts", json!({ "search": null })).is_err());
+}

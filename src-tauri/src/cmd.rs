@@ -50,7 +50,11 @@ pub fn update_contact(state: State<'_, AppState>, id: Uuid, input: ContactInput)
 
 /// Moves a contact to another lifecycle stage.
 #[tauri::command(async)]
-pub fn change_stage(state: State<'_, AppState>, id: Uuid, change: StageChangeRequest) -> Result<ContactDetail> {
+pub fn change_stage(
+    state: State<'_, AppState>,
+    id: Uuid,
+    change: StageChangeRequest,
+) -> Result<ContactDetail> {
     Ok(state.store()?.change_stage(id, &change, ChangedBy::Hand, now())?.into())
 }
 

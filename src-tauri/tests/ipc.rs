@@ -45,7 +45,8 @@ fn create_list_and_count_through_ipc() {
     let detail = invoke(&app, "create_contact", json!({ "input": anna() })).unwrap();
     assert_eq!(detail["contact"]["stage"], "lead");
     assert_eq!(detail["contact"]["phones"], json!(["+491701234567"]));
-    let to: Vec<&str> = detail["transitions"].as_array().unwrap().iter().map(|t| t["to"].as_str().unwrap()).collect();
+    let to: Vec<&str> =
+        detail["transitions"].as_array().unwrap().iter().map(|t| t["to"].as_str().unwrap()).collect();
     assert_eq!(to, ["prospect", "opportunity", "customer", "disqualified"]);
     assert_eq!(detail["transitions"][0]["requirement"], "none");
     assert_eq!(detail["transitions"][1]["requirement"], "forced");
@@ -66,15 +67,23 @@ fn create_list_and_count_through_ipc() {
 fn errors_arrive_as_code_and_message() {
     let app = app();
     let id = invoke(&app, "create_contact", json!({ "input": anna() })).unwrap()["contact"]["id"].clone();
-    let err = invoke(&app, "change_stage", json!({ "id": id, "change": { "to": "customer", "reason": null, "force": false } }))
-        .unwrap_err();
+    let err = invoke(
+        &app,
+        "change_stage",
+        json!({ "id": id, "change": { "to": "customer", "reason": null, "force": false } }),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "invalid_transition");
     assert_eq!(err["from"], "lead");
     assert_eq!(err["to"], "customer");
     assert!(err["message"].as_str().unwrap().contains("not allowed"));
 
-    let err = invoke(&app, "change_stage", json!({ "id": id, "change": { "to": "disqualified", "reason": " ", "force": false } }))
-        .unwrap_err();
+    let err = invoke(
+        &app,
+        "change_stage",
+        json!({ "id": id, "change": { "to": "disqualified", "reason": " ", "force": false } }),
+    )
+    .unwrap_err();
     assert_eq!(err["code"], "reason_required");
 
     let mut bad = anna();
@@ -82,8 +91,12 @@ fn errors_arrive_as_code_and_message() {
     let err = invoke(&app, "create_contact", json!({ "input": bad })).unwrap_err();
     assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid_email"), Some("emails")));
 
-    let moved = invoke(&app, "change_stage", json!({ "id": id, "change": { "to": "prospect", "reason": "Budget", "force": false } }))
-        .unwrap();
+    let moved = invoke(
+        &app,
+        "change_stage",
+        json!({ "id": id, "change": { "to": "prospect", "reason": "Budget", "force": false } }),
+    )
+    .unwrap();
     assert_eq!(moved["contact"]["stage_history"][1]["reason"], "Budget");
 }
 

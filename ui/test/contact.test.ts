@@ -76,9 +76,10 @@ describe("stage control", () => {
     expect(groups.map((g) => g.label)).toEqual(["Next steps", "Correct stage (skip/back)"]);
     expect(Array.from(groups[0].querySelectorAll("option")).map((o) => o.value)).toEqual(["opportunity", "disqualified"]);
     expect(Array.from(groups[1].querySelectorAll("option")).map((o) => o.value).sort()).toEqual(["customer", "lead"]);
-    // a plain step needs no reason and no confirmation
+    // a plain step needs no confirmation; its reason is optional
     expect(sel.value).toBe("opportunity");
-    expect(maybe("stage-reason")).toBeNull();
+    expect(maybe("stage-reason")).not.toBeNull();
+    expect(document.querySelector('label[for="stage-reason"]')!.textContent).toBe("Reason (optional)");
     expect(maybe("stage-force-confirm")).toBeNull();
     // a correction needs the checkbox and a reason field
     select(sel, "lead");
@@ -105,6 +106,18 @@ describe("stage control", () => {
     expect(top).toContain("Prospect (MQL) → Disqualified");
     expect(top).toContain("Kein Budget");
     expect(top).toContain("by hand");
+  });
+
+  it("keeps an optional reason on a plain step", async () => {
+    const { backend } = await start((b) => seed(b));
+    await openFirst();
+    $("stage-control").click();
+    type($("stage-reason"), "Bedarf bestätigt");
+    $("stage-submit").click();
+    await until(() => $("stage-badge").textContent === "Opportunity (SQL)");
+    expect(backend.calls.find((c) => c.cmd === "change_stage")!.args).toEqual({
+      id: "c-1", change: { to: "opportunity", reason: "Bedarf bestätigt", force: false },
+    });
   });
 
   it("sends a forced correction with force=true", async () => {

@@ -33,8 +33,22 @@ fn add_anna(dir: &Path) -> Value {
     ok_json(
         dir,
         &[
-            "contacts", "add", "--first-name", "Anna", "--last-name", "Schmidt", "--email", "Anna@Example.DE",
-            "--phone", "0170 1234567", "--organization", "Acme AG", "--title", "Einkauf", "--source", "Messe",
+            "contacts",
+            "add",
+            "--first-name",
+            "Anna",
+            "--last-name",
+            "Schmidt",
+            "--email",
+            "Anna@Example.DE",
+            "--phone",
+            "0170 1234567",
+            "--organization",
+            "Acme AG",
+            "--title",
+            "Einkauf",
+            "--source",
+            "Messe",
             "--json",
         ],
     )
@@ -47,9 +61,20 @@ fn add_then_list_prints_the_spec_keys() {
     assert_eq!(anna["stage"], "lead");
     let list = ok_json(dir.path(), &["contacts", "list", "--json"]);
     let c = &list.as_array().unwrap()[0];
-    for key in
-        ["id", "first_name", "last_name", "display_name", "organization", "title", "emails", "phones", "stage", "score", "tags", "source"]
-    {
+    for key in [
+        "id",
+        "first_name",
+        "last_name",
+        "display_name",
+        "organization",
+        "title",
+        "emails",
+        "phones",
+        "stage",
+        "score",
+        "tags",
+        "source",
+    ] {
         assert!(c.get(key).is_some(), "missing key {key} in {c}");
     }
     assert_eq!(c["id"], anna["id"]);
@@ -114,7 +139,10 @@ fn invalid_transitions_fail_and_write_nothing() {
     assert_eq!(shown["stage"], "lead");
     assert_eq!(shown["stage_history"].as_array().unwrap().len(), 1);
 
-    let forced = ok_json(dir.path(), &["contacts", "stage", &id, "customer", "--force", "--reason", "Altkunde", "--json"]);
+    let forced = ok_json(
+        dir.path(),
+        &["contacts", "stage", &id, "customer", "--force", "--reason", "Altkunde", "--json"],
+    );
     assert_eq!(forced["stage"], "customer");
 }
 

@@ -151,7 +151,8 @@ impl ContactInput {
         }
         let mut phones = Vec::new();
         for raw in self.phones.iter().filter(|p| !p.trim().is_empty()) {
-            let phone = normalize_phone(raw, region).ok_or_else(|| Error::InvalidPhone(raw.trim().to_owned()))?;
+            let phone =
+                normalize_phone(raw, region).ok_or_else(|| Error::InvalidPhone(raw.trim().to_owned()))?;
             push_unique(&mut phones, phone);
         }
         let mut tags = Vec::new();
@@ -163,7 +164,10 @@ impl ContactInput {
         }
         let notes = self.notes.as_deref().map(str::trim).filter(|n| !n.is_empty());
         if notes.is_some_and(|n| n.chars().count() > MAX_NOTES) {
-            return Err(Error::InvalidInput { field: "notes", reason: format!("longer than {MAX_NOTES} characters") });
+            return Err(Error::InvalidInput {
+                field: "notes",
+                reason: format!("longer than {MAX_NOTES} characters"),
+            });
         }
         Ok(ValidContact {
             first_name,
@@ -243,7 +247,10 @@ mod tests {
 
     #[test]
     fn rejects_overlong_and_control_characters() {
-        assert!(matches!(input(&"x".repeat(301), "").validate(DE), Err(Error::InvalidInput { field: "first_name", .. })));
+        assert!(matches!(
+            input(&"x".repeat(301), "").validate(DE),
+            Err(Error::InvalidInput { field: "first_name", .. })
+        ));
         assert!(matches!(input("A\u{7}", "").validate(DE), Err(Error::InvalidInput { .. })));
     }
 }

@@ -121,7 +121,9 @@ pub enum Error {
         reason: String,
     },
     /// The store was written by a newer Kontor.
-    #[error("the store has schema version {found}, this Kontor understands up to {supported}; update Kontor")]
+    #[error(
+        "the store has schema version {found}, this Kontor understands up to {supported}; update Kontor"
+    )]
     StoreNewer {
         /// Version on disk.
         found: u32,

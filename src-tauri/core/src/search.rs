@@ -244,7 +244,14 @@ mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
 
-    fn contact(first: &str, last: &str, org: Option<&str>, email: &str, phone: &str, stage: Stage) -> Contact {
+    fn contact(
+        first: &str,
+        last: &str,
+        org: Option<&str>,
+        email: &str,
+        phone: &str,
+        stage: Stage,
+    ) -> Contact {
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         Contact {
             id: Uuid::now_v7(),
@@ -275,8 +282,22 @@ mod tests {
 
     fn sample() -> SearchIndex {
         let mut ix = SearchIndex::default();
-        ix.upsert(&contact("Jürgen", "Müller", Some("Bäckerei Rauch GmbH"), "j.mueller@rauch.de", "+491701234567", Stage::Lead));
-        ix.upsert(&contact("Anna", "Schmidt", Some("Acme AG"), "anna@acme.com", "+4930123456", Stage::Prospect));
+        ix.upsert(&contact(
+            "Jürgen",
+            "Müller",
+            Some("Bäckerei Rauch GmbH"),
+            "j.mueller@rauch.de",
+            "+491701234567",
+            Stage::Lead,
+        ));
+        ix.upsert(&contact(
+            "Anna",
+            "Schmidt",
+            Some("Acme AG"),
+            "anna@acme.com",
+            "+4930123456",
+            Stage::Prospect,
+        ));
         ix.upsert(&contact("Andreas", "Klein", None, "ak@example.org", "+14155552671", Stage::Lead));
         ix
     }
@@ -316,7 +337,8 @@ mod tests {
         let mut ix = sample();
         assert_eq!(ix.counts(None).lead, 2);
         assert_eq!(ix.counts(Some("an")).all, 2);
-        let mut c = contact("Anna", "Schmidt", Some("Acme AG"), "anna@acme.com", "+4930123456", Stage::Prospect);
+        let mut c =
+            contact("Anna", "Schmidt", Some("Acme AG"), "anna@acme.com", "+4930123456", Stage::Prospect);
         ix.upsert(&c);
         assert_eq!(ix.len(), 4);
         c.stage = Stage::Customer;

@@ -33,13 +33,8 @@ pub enum Stage {
 
 impl Stage {
     /// All stages in display order.
-    pub const ALL: [Stage; 5] = [
-        Stage::Lead,
-        Stage::Prospect,
-        Stage::Opportunity,
-        Stage::Customer,
-        Stage::Disqualified,
-    ];
+    pub const ALL: [Stage; 5] =
+        [Stage::Lead, Stage::Prospect, Stage::Opportunity, Stage::Customer, Stage::Disqualified];
 
     /// The snake_case key used in JSON, the CLI and the UI.
     pub fn key(self) -> &'static str {
@@ -99,15 +94,12 @@ impl FromStr for Stage {
 
     fn from_str(s: &str) -> Result<Self> {
         let s = s.trim().to_lowercase();
-        Stage::ALL
-            .into_iter()
-            .find(|stage| stage.key() == s)
-            .ok_or_else(|| Error::InvalidInput {
-                field: "stage",
-                reason: format!(
-                    "unknown stage {s:?} (expected lead, prospect, opportunity, customer or disqualified)"
-                ),
-            })
+        Stage::ALL.into_iter().find(|stage| stage.key() == s).ok_or_else(|| Error::InvalidInput {
+            field: "stage",
+            reason: format!(
+                "unknown stage {s:?} (expected lead, prospect, opportunity, customer or disqualified)"
+            ),
+        })
     }
 }
 
@@ -176,12 +168,7 @@ pub struct StageChangeRequest {
 }
 
 /// Checks a move against the lifecycle. Returns the trimmed reason.
-pub fn check_transition(
-    from: Stage,
-    to: Stage,
-    reason: Option<&str>,
-    force: bool,
-) -> Result<Option<String>> {
+pub fn check_transition(from: Stage, to: Stage, reason: Option<&str>, force: bool) -> Result<Option<String>> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let requirement = from.requirement_to(to).ok_or(Error::SameStage(from))?;
     if requirement == Requirement::Forced && !force {
@@ -282,12 +269,14 @@ mod tests {
         #[test]
         fn unforced_moves_follow_the_lifecycle(from in any_stage(), to in any_stage()) {
             let ok = check_transition(from, to, Some("because"), false).is_ok();
-            let expected = match (from, to) {
-                (Lead, Prospect) | (Prospect, Opportunity) | (Opportunity, Customer) => true,
-                (Lead | Prospect | Opportunity, Disqualified) => true,
-                (Disqualified, Lead) => true,
-                _ => false,
-            };
+            let expected = matches!(
+                (from, to),
+                (Lead, Prospect)
+                    | (Prospect, Opportunity)
+                    | (Opportunity, Customer)
+                    | (Lead | Prospect | Opportunity, Disqualified)
+                    | (Disqualified, Lead)
+            );
             prop_assert_eq!(ok, expected);
         }
 

@@ -164,7 +164,9 @@ fn abort<T>(e: Error) -> TxResult<T> {
 
 fn map_open_error(dir: &Path, e: sled::Error) -> Error {
     match e {
-        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") => {
+        sled::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock") =>
+        {
             Error::StoreLocked(dir.to_owned())
         }
         sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
@@ -178,7 +180,8 @@ impl Store {
     /// Opens (or creates) the store in `dir`, with owner-only permissions,
     /// and builds the search index.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -209,11 +212,9 @@ impl Store {
     fn check_schema(&self) -> Result<()> {
         match self.meta.get("schema_version")? {
             Some(v) => {
-                let found = v
-                    .as_ref()
-                    .try_into()
-                    .map(u32::from_be_bytes)
-                    .map_err(|_| Error::StoreCorrupt { path: self.dir.clone(), reason: "bad schema version".into() })?;
+                let found = v.as_ref().try_into().map(u32::from_be_bytes).map_err(|_| {
+                    Error::StoreCorrupt { path: self.dir.clone(), reason: "bad schema version".into() }
+                })?;
                 if found > SCHEMA_VERSION {
                     return Err(Error::StoreNewer { found, supported: SCHEMA_VERSION });
                 }
@@ -377,8 +378,11 @@ impl Store {
         let (ids, total) = match search {
             Some(text) => {
                 let index = self.search();
-                let mut docs: Vec<&Doc> =
-                    index.matches(text).into_iter().filter(|d| query.stage.is_none_or(|s| d.stage == s)).collect();
+                let mut docs: Vec<&Doc> = index
+                    .matches(text)
+                    .into_iter()
+                    .filter(|d| query.stage.is_none_or(|s| d.stage == s))
+                    .collect();
                 match query.sort {
                     SortOrder::Name => docs.sort_by(|a, b| a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id))),
                     SortOrder::LastChange => {
@@ -425,7 +429,8 @@ impl Store {
             if !needle.is_empty() && !String::from_utf8_lossy(&key).contains(needle) {
                 continue;
             }
-            let bytes = self.organizations.get(&id)?.ok_or_else(|| Error::Storage("dangling organisation".into()))?;
+            let bytes =
+                self.organizations.get(&id)?.ok_or_else(|| Error::Storage("dangling organisation".into()))?;
             out.push(decode(&bytes)?);
             if out.len() >= limit {
                 break;

@@ -62,20 +62,29 @@ fn lifecycle_changes_are_recorded_and_invalid_ones_write_nothing() {
     let store = Store::open(dir.path()).unwrap();
     let c = store.create_contact(&person("Anna", "Schmidt", None), ChangedBy::Hand, t0()).unwrap();
     let later = t0() + Duration::days(3);
-    let p = store.change_stage(c.id, &to(Stage::Prospect, Some("met at fair"), false), ChangedBy::Hand, later).unwrap();
+    let p = store
+        .change_stage(c.id, &to(Stage::Prospect, Some("met at fair"), false), ChangedBy::Hand, later)
+        .unwrap();
     assert_eq!(p.stage, Stage::Prospect);
     assert_eq!(p.updated_at, later);
     let last = p.stage_history.last().unwrap();
-    assert_eq!((last.from, last.to, last.reason.as_deref()), (Some(Stage::Lead), Stage::Prospect, Some("met at fair")));
+    assert_eq!(
+        (last.from, last.to, last.reason.as_deref()),
+        (Some(Stage::Lead), Stage::Prospect, Some("met at fair"))
+    );
 
-    let err = store.change_stage(c.id, &to(Stage::Customer, Some("x"), false), ChangedBy::Hand, later).unwrap_err();
+    let err =
+        store.change_stage(c.id, &to(Stage::Customer, Some("x"), false), ChangedBy::Hand, later).unwrap_err();
     assert!(matches!(err, Error::InvalidTransition { from: Stage::Prospect, to: Stage::Customer }));
-    let err = store.change_stage(c.id, &to(Stage::Disqualified, None, false), ChangedBy::Hand, later).unwrap_err();
+    let err =
+        store.change_stage(c.id, &to(Stage::Disqualified, None, false), ChangedBy::Hand, later).unwrap_err();
     assert!(matches!(err, Error::ReasonRequired { .. }));
     assert_eq!(store.contact(c.id).unwrap(), p, "a rejected change must not write");
     assert_eq!(store.stage_counts(None).prospect, 1);
 
-    let back = store.change_stage(c.id, &to(Stage::Lead, Some("entered too early"), true), ChangedBy::Hand, later).unwrap();
+    let back = store
+        .change_stage(c.id, &to(Stage::Lead, Some("entered too early"), true), ChangedBy::Hand, later)
+        .unwrap();
     assert_eq!(back.stage, Stage::Lead);
     assert_eq!(back.stage_history.len(), 3);
 }
@@ -91,24 +100,31 @@ fn list_by_stage_and_order_uses_indexes_and_pages() {
             .unwrap();
         ids.push(c.id);
     }
-    store.change_stage(ids[2], &to(Stage::Prospect, None, false), ChangedBy::Hand, t0() + Duration::hours(1)).unwrap();
+    store
+        .change_stage(ids[2], &to(Stage::Prospect, None, false), ChangedBy::Hand, t0() + Duration::hours(1))
+        .unwrap();
 
     let all = store.list_contacts(&ListQuery { limit: 10, ..Default::default() }).unwrap();
     assert_eq!(names(&all), ["Ärne X", "Bob X", "Carla X", "Zoe X"]);
     assert_eq!(all.total, 4);
 
-    let recent = store.list_contacts(&ListQuery { sort: SortOrder::LastChange, limit: 2, ..Default::default() }).unwrap();
+    let recent = store
+        .list_contacts(&ListQuery { sort: SortOrder::LastChange, limit: 2, ..Default::default() })
+        .unwrap();
     assert_eq!(names(&recent), ["Bob X", "Carla X"]);
     assert_eq!(recent.total, 4);
 
     let page2 = store.list_contacts(&ListQuery { offset: 2, limit: 2, ..Default::default() }).unwrap();
     assert_eq!(names(&page2), ["Carla X", "Zoe X"]);
 
-    let leads = store.list_contacts(&ListQuery { stage: Some(Stage::Lead), limit: 10, ..Default::default() }).unwrap();
+    let leads = store
+        .list_contacts(&ListQuery { stage: Some(Stage::Lead), limit: 10, ..Default::default() })
+        .unwrap();
     assert_eq!(names(&leads), ["Ärne X", "Carla X", "Zoe X"]);
     assert_eq!(leads.total, 3);
-    let prospects =
-        store.list_contacts(&ListQuery { stage: Some(Stage::Prospect), limit: 10, ..Default::default() }).unwrap();
+    let prospects = store
+        .list_contacts(&ListQuery { stage: Some(Stage::Prospect), limit: 10, ..Default::default() })
+        .unwrap();
     assert_eq!(names(&prospects), ["Bob X"]);
 }
 
@@ -116,10 +132,14 @@ fn list_by_stage_and_order_uses_indexes_and_pages() {
 fn search_finds_name_org_email_phone_and_follows_edits() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let a = store.create_contact(&person("Jürgen", "Müller", Some("Bäckerei Rauch")), ChangedBy::Hand, t0()).unwrap();
+    let a = store
+        .create_contact(&person("Jürgen", "Müller", Some("Bäckerei Rauch")), ChangedBy::Hand, t0())
+        .unwrap();
     store.create_contact(&person("Anna", "Schmidt", Some("Acme")), ChangedBy::Hand, t0()).unwrap();
     let q = |s: &str| {
-        let page = store.list_contacts(&ListQuery { search: Some(s.into()), limit: 10, ..Default::default() }).unwrap();
+        let page = store
+            .list_contacts(&ListQuery { search: Some(s.into()), limit: 10, ..Default::default() })
+            .unwrap();
         page.items.into_iter().map(|c| c.display_name).collect::<Vec<_>>()
     };
     assert_eq!(q("muell"), ["Jürgen Müller"]);
@@ -140,7 +160,8 @@ fn data_survives_reopen_and_search_index_is_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
         let store = Store::open(dir.path()).unwrap();
-        let c = store.create_contact(&person("Anna", "Schmidt", Some("Acme")), ChangedBy::Hand, t0()).unwrap();
+        let c =
+            store.create_contact(&person("Anna", "Schmidt", Some("Acme")), ChangedBy::Hand, t0()).unwrap();
         store.change_stage(c.id, &to(Stage::Prospect, None, false), ChangedBy::Hand, t0()).unwrap();
         store.set_settings(&Settings { language: Some(kontor_core::Language::De) }).unwrap();
         c.id

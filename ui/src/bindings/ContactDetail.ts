@@ -2,4 +2,15 @@
 import type { Contact } from "./Contact";
 import type { Transition } from "./Transition";
 
-export type ContactDetail = { contact: Contact, transitions: Array<Transition>, };
+/**
+ * A contact with the stage changes it allows.
+ */
+export type ContactDetail = { 
+/**
+ * The contact.
+ */
+contact: Contact, 
+/**
+ * Every other stage and what moving there requires.
+ */
+transitions: Array<Transition>, };

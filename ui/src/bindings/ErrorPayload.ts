@@ -2,4 +2,27 @@
 import type { ErrorCode } from "./ErrorCode";
 import type { Stage } from "./Stage";
 
-export type ErrorPayload = { code: ErrorCode, message: string, field: string | null, from: Stage | null, to: Stage | null, };
+/**
+ * What a failed command sends to the UI. `code` is stable and translated there.
+ */
+export type ErrorPayload = { 
+/**
+ * Stable error code.
+ */
+code: ErrorCode, 
+/**
+ * English text, for logs and as a fallback.
+ */
+message: string, 
+/**
+ * The input field the error is about.
+ */
+field: string | null, 
+/**
+ * For lifecycle errors: the current stage.
+ */
+from: Stage | null, 
+/**
+ * For lifecycle errors: the requested stage.
+ */
+to: Stage | null, };

@@ -84,8 +84,9 @@ export function stageDialog(app: App, detail: ContactDetail): void {
                     h("p", { class: "hint" }, t("stage.force_hint")),
                   )
                 : null,
-              needsReason
-                ? h("label", { class: "field", for: "stage-reason" }, h("span", { class: "label" }, t("field.reason")), reason)
+              tr
+                ? h("label", { class: "field", for: "stage-reason" },
+                    h("span", { class: "label" }, t(needsReason ? "field.reason" : "field.reason_optional")), reason)
                 : null,
             ],
         h("div", { class: "error-slot", "data-slot": "stage" }),
@@ -102,12 +103,11 @@ export function stageDialog(app: App, detail: ContactDetail): void {
   const save = async () => {
     const tr = chosen();
     if (!tr || state.busy) return;
-    const needsReason = tr.requirement !== "none";
     state.busy = true;
     try {
       const updated = await ipc.changeStage(detail.contact.id, {
         to: tr.to,
-        reason: needsReason ? state.reason.trim() || null : null,
+        reason: state.reason.trim() || null,
         force: tr.requirement === "forced",
       });
       app.closeModal();

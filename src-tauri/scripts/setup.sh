@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Kontor needs on Debian/Ubuntu:
+# system packages (WebKitGTK, Xvfb, D-Bus, WebKitWebDriver), Node packages,
+# tauri-driver. Safe to run again; it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+packages=(
+  build-essential pkg-config libssl-dev curl file
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
+  xvfb xauth webkit2gtk-driver dbus dbus-x11 at-spi2-core
+)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing system packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "Rust (cargo) is required: install it with rustup (https://rustup.rs), then run this again." >&2
+  exit 1
+fi
+
+if [ "${1:-}" = "--test-tools" ] && ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  say "Installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi
+
+say "Installing UI packages"
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  # npm ci is exact; the registry mirror may lack some platform-optional packages, so fall back.
+  npm --prefix ui ci --no-audit --no-fund || npm --prefix ui install --no-audit --no-fund
+fi
+
+say "Building the UI"
+npm --prefix ui run build

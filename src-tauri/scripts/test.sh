@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the core's, the CLI's and the
+# shell's tests, the UI's unit tests, and the end-to-end suite that drives the
+# real window in WebKit (it starts its own Xvfb, D-Bus and tauri-driver).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+bash src-tauri/scripts/setup.sh --test-tools
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say "UI unit tests"
+npm --prefix ui test
+
+say "rustfmt"
+cargo fmt --all -- --check
+
+say "clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "The core has no tauri or webkit in its dependency tree"
+if cargo tree -p kontor-core -e normal,build --prefix none --locked | grep -Ei '^(tauri|wry|webkit|gtk)'; then
+  echo "kontor-core depends on a GUI crate (above)" >&2
+  exit 1
+fi
+
+say "Rust tests: core, CLI, shell (mock runtime), end-to-end (real window)"
+cargo test --workspace --locked
+
+say "TypeScript bindings are up to date"
+if ! git diff --exit-code -- ui/src/bindings; then
+  echo "ui/src/bindings changed when the tests regenerated them: commit the new bindings" >&2
+  exit 1
+fi

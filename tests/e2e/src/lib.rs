@@ -1,0 +1,173 @@
+//! The end-to-end harness: starts its own X server (Xvfb), session D-Bus and
+//! tauri-driver (over WebKitWebDriver), then launches the real
+//! `kontor-desktop` binary in a WebDriver session against a data directory
+//! of the test's own. Everything it starts is stopped when it is dropped.
+
+pub mod webdriver;
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use webdriver::{Element, Session};
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// The desktop binary under test: `KONTOR_DESKTOP_BIN`, else `target/debug/kontor-desktop`.
+pub fn desktop_binary() -> PathBuf {
+    std::env::var_os("KONTOR_DESKTOP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/kontor-desktop"))
+}
+
+/// The CLI binary: `KONTOR_CLI_BIN`, else `target/debug/kontor`.
+pub fn cli_binary() -> PathBuf {
+    std::env::var_os("KONTOR_CLI_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/kontor"))
+}
+
+/// Where screenshots go: `tests/artifacts/`.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("tests/artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+fn which(tool: &str) -> PathBuf {
+    let found = std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|p| p.join(tool)).find(|p| p.is_file()));
+    let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin").join(tool));
+    found.or(home_bin.filter(|p| p.is_file())).unwrap_or_else(|| {
+        panic!("{tool} is not installed; run src-tauri/scripts/test.sh, which installs the test tools")
+    })
+}
+
+fn first_line(child: &mut Child, what: &str) -> String {
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("{what}: no stdout"));
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(!line.trim().is_empty(), "{what} printed nothing");
+    line.trim().to_owned()
+}
+
+/// A display, a session bus and a WebDriver server, for one test.
+pub struct Desktop {
+    children: Vec<Child>,
+    /// The X display (":N").
+    pub display: String,
+    /// The session bus address.
+    pub dbus_address: String,
+    /// The tauri-driver port.
+    pub port: u16,
+    /// The data directory the app and CLI use.
+    pub data_dir: PathBuf,
+    home: tempfile::TempDir,
+}
+
+impl Desktop {
+    /// Starts Xvfb, a D-Bus session daemon and tauri-driver. The app's data
+    /// dir, XDG dirs and locale (`lang`, e.g. "en_US.UTF-8") are the test's own.
+    pub fn start(lang: &str) -> Desktop {
+        let home = tempfile::tempdir().expect("temp home");
+        let mut children = Vec::new();
+
+        let mut xvfb = Command::new(which("Xvfb"))
+            .args(["-displayfd", "1", "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let display = format!(":{}", first_line(&mut xvfb, "Xvfb"));
+        children.push(xvfb);
+
+        let mut dbus = Command::new(which("dbus-daemon"))
+            .args(["--session", "--nofork", "--print-address=1"])
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start dbus-daemon");
+        let dbus_address = first_line(&mut dbus, "dbus-daemon");
+        children.push(dbus);
+
+        let data_dir = home.path().join("data");
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(which("tauri-driver"))
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .arg("--native-driver")
+            .arg(which("WebKitWebDriver"))
+            .env("DISPLAY", &display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &dbus_address)
+            .env("KONTOR_DATA_DIR", &data_dir)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("xdg-data"))
+            .env("XDG_CONFIG_HOME", home.path().join("xdg-config"))
+            .env("XDG_CACHE_HOME", home.path().join("xdg-cache"))
+            .env("XDG_RUNTIME_DIR", home.path())
+            .env("LANG", lang)
+            .env("LC_ALL", lang)
+            .env("LANGUAGE", lang.split('.').next().unwrap_or(lang))
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("GDK_BACKEND", "x11")
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .expect("start tauri-driver");
+        children.push(driver);
+
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(20), "tauri-driver did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Desktop { children, display, dbus_address, port, data_dir, home }
+    }
+
+    /// Launches the app in a new WebDriver session.
+    pub fn launch(&self) -> Session {
+        let bin = desktop_binary();
+        assert!(bin.is_file(), "{} is missing: build it with `cargo build` first", bin.display());
+        Session::start(self.port, &bin.display().to_string()).unwrap_or_else(|e| panic!("launch app: {e}"))
+    }
+
+    /// Runs the CLI against the app's data directory.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(cli_binary())
+            .args(args)
+            .env("KONTOR_DATA_DIR", &self.data_dir)
+            .env("HOME", self.home.path())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run kontor CLI")
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        // Each child leads its own process group, so WebKitWebDriver and the
+        // app that tauri-driver started go with it.
+        for child in self.children.iter_mut().rev() {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

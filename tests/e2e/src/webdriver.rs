@@ -1,0 +1,216 @@
+//! A minimal W3C WebDriver client over plain HTTP/1.1 on localhost: just the
+//! calls the end-to-end tests make.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+/// One WebDriver session.
+pub struct Session {
+    port: u16,
+    id: String,
+}
+
+/// A found element.
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+/// A WebDriver failure, with the driver's message.
+#[derive(Debug)]
+pub struct DriverError(pub String);
+
+impl std::fmt::Display for DriverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The driver's result type.
+pub type Result<T> = std::result::Result<T, DriverError>;
+
+/// Sends one HTTP request to the driver and returns the `value` of its JSON
+/// answer. tauri-driver now and then closes a connection without answering
+/// (its pooled connection to WebKitWebDriver went stale); such a request never
+/// reached the browser, so it is sent again.
+pub fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value> {
+    for _ in 0..3 {
+        let raw = exchange(port, method, path, body)?;
+        if !raw.is_empty() {
+            return parse_answer(method, path, &raw);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Err(DriverError(format!("{method} {path}: no answer from the driver")))
+}
+
+fn exchange(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Vec<u8>> {
+    let err = |e: std::io::Error| DriverError(format!("{method} {path}: {e}"));
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(err)?;
+    stream.set_read_timeout(Some(Duration::from_secs(60))).map_err(err)?;
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(format!("{head}{body}").as_bytes()).map_err(err)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).map_err(err)?;
+    Ok(raw)
+}
+
+fn parse_answer(method: &str, path: &str, raw: &[u8]) -> Result<Value> {
+    let text = String::from_utf8_lossy(raw);
+    let (head, payload) =
+        text.split_once("\r\n\r\n").ok_or_else(|| DriverError(format!("bad answer: {text}")))?;
+    let payload = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(payload)
+    } else {
+        payload.to_owned()
+    };
+    let value: Value = serde_json::from_str(&payload)
+        .map_err(|e| DriverError(format!("{method} {path}: {e}: {payload}")))?;
+    let value = value.get("value").cloned().unwrap_or(Value::Null);
+    if let Some(error) = value.get("error") {
+        return Err(DriverError(format!("{method} {path}: {error}: {}", value["message"])));
+    }
+    Ok(value)
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else { break };
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+impl Session {
+    /// Starts a session that launches `application` (tauri-driver's capability).
+    pub fn start(port: u16, application: &str) -> Result<Session> {
+        let caps =
+            json!({ "capabilities": { "alwaysMatch": { "tauri:options": { "application": application } } } });
+        let value = request(port, "POST", "/session", Some(&caps))?;
+        let id = value["sessionId"].as_str().ok_or_else(|| DriverError(format!("no session id: {value}")))?;
+        Ok(Session { port, id: id.to_owned() })
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        request(self.port, method, &format!("/session/{}{path}", self.id), body.as_ref())
+    }
+
+    /// Ends the session (and with it the app).
+    pub fn quit(self) -> Result<()> {
+        self.call("DELETE", "", None).map(|_| ())
+    }
+
+    /// All elements matching a CSS selector, now.
+    pub fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        let found = self.call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))?;
+        Ok(found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.as_object()?.values().next()?.as_str().map(|id| Element(id.to_owned())))
+            .collect())
+    }
+
+    /// Waits up to `timeout` for an element matching `css`.
+    pub fn wait(&self, css: &str, timeout: Duration) -> Result<Element> {
+        let start = Instant::now();
+        loop {
+            if let Some(e) = self.find_all(css)?.into_iter().next() {
+                return Ok(e);
+            }
+            if start.elapsed() > timeout {
+                return Err(DriverError(format!("no element {css} after {timeout:?}")));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until `check` holds for the text of the first element matching `css`.
+    pub fn wait_text(&self, css: &str, timeout: Duration, check: impl Fn(&str) -> bool) -> Result<String> {
+        let start = Instant::now();
+        let mut last = String::new();
+        loop {
+            if let Some(e) = self.find_all(css)?.into_iter().next() {
+                if let Ok(text) = self.text(&e) {
+                    if check(&text) {
+                        return Ok(text);
+                    }
+                    last = text;
+                }
+            }
+            if start.elapsed() > timeout {
+                return Err(DriverError(format!("{css} never had the expected text; last: {last:?}")));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Clicks an element.
+    pub fn click(&self, e: &Element) -> Result<()> {
+        self.call("POST", &format!("/element/{}/click", e.0), Some(json!({}))).map(|_| ())
+    }
+
+    /// Clears an input and types `text` into it.
+    pub fn type_into(&self, e: &Element, text: &str) -> Result<()> {
+        self.call("POST", &format!("/element/{}/clear", e.0), Some(json!({})))?;
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.call("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text }))).map(|_| ())
+    }
+
+    /// Sends keys to an element without clearing it first.
+    pub fn send_keys(&self, e: &Element, text: &str) -> Result<()> {
+        self.call("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text }))).map(|_| ())
+    }
+
+    /// The rendered text of an element (`innerText`; WebKitWebDriver's own
+    /// "element text" comes back empty for text in `overflow: hidden` boxes).
+    pub fn text(&self, e: &Element) -> Result<String> {
+        let text = self.execute("return arguments[0].innerText;", vec![e.as_arg()])?;
+        Ok(text.as_str().unwrap_or_default().trim().to_owned())
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+    }
+
+    /// Makes the page paint a few more times over the next two seconds.
+    /// WebKitGTK's snapshot (without compositing, as under Xvfb) waits for
+    /// the next paint, which a page at rest never makes. The change (opacity
+    /// 0.999 and back) cannot be seen.
+    pub fn repaint_soon(&self) -> Result<()> {
+        let script = "const s = document.documentElement.style; \
+            for (let i = 1; i <= 10; i++) setTimeout(() => { s.opacity = i % 2 ? '0.999' : ''; }, i * 200); \
+            return true;";
+        self.execute(script, vec![]).map(|_| ())
+    }
+
+    /// A PNG screenshot of the window.
+    pub fn screenshot(&self) -> Result<Vec<u8>> {
+        self.repaint_soon()?;
+        let b64 = self.call("GET", "/screenshot", None)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .map_err(|e| DriverError(format!("screenshot: {e}")))
+    }
+}
+
+impl Element {
+    /// The element reference as a script argument.
+    pub fn as_arg(&self) -> Value {
+        json!({ "element-6066-11e4-a52e-4f735466cecf": self.0 })
+    }
+}

@@ -1,0 +1,246 @@
+//! The real Kontor window (WebKitGTK under Xvfb), driven over WebDriver the
+//! way a rep would use it. Screenshots land in `tests/artifacts/`.
+
+use std::time::{Duration, Instant};
+
+use kontor_e2e::{artifacts_dir, Desktop, Element, Session};
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(20);
+const XSS: &str = "<img src=x onerror=alert(1)>";
+
+fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+struct Ui<'a> {
+    s: &'a Session,
+}
+
+impl Ui<'_> {
+    fn el(&self, id: &str) -> Element {
+        self.s.wait(&tid(id), WAIT).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn click(&self, id: &str) {
+        let e = self.el(id);
+        self.s.click(&e).unwrap_or_else(|e| panic!("click {id}: {e}"));
+    }
+
+    fn fill(&self, id: &str, text: &str) {
+        let e = self.el(id);
+        self.s.type_into(&e, text).unwrap_or_else(|e| panic!("type into {id}: {e}"));
+    }
+
+    fn text(&self, id: &str) -> String {
+        let e = self.el(id);
+        self.s.text(&e).unwrap_or_else(|e| panic!("text of {id}: {e}"))
+    }
+
+    fn wait_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
+        self.s.wait_text(css, WAIT, check).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Picks an option of a `<select>` as the user would, firing `change`.
+    fn select(&self, id: &str, value: &str) {
+        let e = self.el(id);
+        let script = "const s = arguments[0]; s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;";
+        let got =
+            self.s.execute(script, vec![e.as_arg(), json!(value)]).unwrap_or_else(|e| panic!("select: {e}"));
+        assert_eq!(got, json!(value), "option {value} missing in {id}");
+    }
+
+    fn script(&self, script: &str) -> Value {
+        self.s.execute(script, vec![]).unwrap_or_else(|e| panic!("script: {e}"))
+    }
+
+    fn count(&self, id: &str) -> usize {
+        self.s.find_all(&tid(id)).map(|v| v.len()).unwrap_or(0)
+    }
+
+    fn wait_gone(&self, id: &str) {
+        let start = Instant::now();
+        while self.count(id) > 0 {
+            assert!(start.elapsed() < WAIT, "{id} did not go away");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn screenshot(&self, name: &str) {
+        let png = self.s.screenshot().unwrap_or_else(|e| panic!("screenshot: {e}"));
+        assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
+        std::fs::write(artifacts_dir().join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    fn create_contact(&self, first: &str, last: &str, org: &str, email: &str, phone: &str) {
+        self.click("new-contact");
+        self.el("contact-form");
+        self.fill("field-first_name", first);
+        self.fill("field-last_name", last);
+        self.fill("field-organization", org);
+        self.fill("field-emails", email);
+        self.fill("field-phones", phone);
+        self.click("save-contact");
+        self.wait_gone("contact-form");
+        let name = format!("{first} {last}");
+        self.wait_text(&tid("contact-name"), |t| t == name.trim());
+    }
+
+    fn back_to_list(&self) {
+        self.click("back");
+        self.el("search");
+    }
+}
+
+/// Runs the CLI until the quitting app has released the store (the lock goes
+/// with the process), then returns its output.
+fn cli_once_app_quit(desktop: &Desktop, args: &[&str]) -> std::process::Output {
+    let start = Instant::now();
+    loop {
+        let out = desktop.cli(args);
+        let held = String::from_utf8_lossy(&out.stderr).contains("in use by another Kontor process");
+        if !held || start.elapsed() > WAIT {
+            return out;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_rep_works_with_contacts_in_the_real_window() {
+    let desktop = Desktop::start("en_US.UTF-8");
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+
+    // An empty store greets with the empty state, in the OS language (English).
+    ui.el("empty-state");
+    assert_eq!(ui.script("return document.documentElement.lang"), json!("en"));
+    ui.screenshot("01-empty-en");
+
+    // While the app holds the store, the CLI refuses clearly and writes nothing.
+    let held = desktop.cli(&["contacts", "list", "--json"]);
+    assert!(!held.status.success());
+    assert!(String::from_utf8_lossy(&held.stderr).contains("in use by another Kontor process"));
+
+    // Create two contacts; one is named like an XSS attack.
+    ui.create_contact("Anna", "Schmidt", "Acme AG", "anna@acme.de", "0170 1234567");
+    assert_eq!(ui.text("contact-org"), "Acme AG");
+    assert!(ui.text("stage-badge").contains("Lead"));
+    ui.back_to_list();
+    ui.create_contact(XSS, "", "", "", "");
+    assert_eq!(ui.text("contact-name"), XSS, "the name must be shown literally");
+    assert_eq!(ui.script("return document.querySelectorAll('main img').length"), json!(0));
+    ui.screenshot("02-xss-contact-literal");
+    ui.back_to_list();
+
+    // The list shows both, with counts on the stage chips.
+    ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "2");
+    assert_eq!(ui.count("contact-row"), 2);
+    let names: Vec<String> =
+        session.find_all(&tid("row-name")).unwrap().iter().map(|e| session.text(e).unwrap()).collect();
+    assert!(names.contains(&XSS.to_owned()), "list rows: {names:?}");
+    ui.screenshot("03-list-en");
+
+    // Find Anna by search as one types: by name, then by phone digits.
+    ui.fill("search", "schmi");
+    let start = Instant::now();
+    while ui.count("contact-row") != 1 {
+        assert!(start.elapsed() < WAIT, "search did not narrow the list");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(ui.text("row-name"), "Anna Schmidt");
+    ui.fill("search", "0170 123");
+    ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "1");
+    ui.fill("search", "nobody-here");
+    ui.el("no-matches");
+    ui.fill("search", "anna");
+    ui.wait_text(&tid("row-name"), |t| t == "Anna Schmidt");
+    ui.click("row-name");
+    ui.wait_text(&tid("contact-name"), |t| t == "Anna Schmidt");
+
+    // Move Anna lead → prospect with a reason.
+    ui.click("stage-control");
+    ui.select("stage-select", "prospect");
+    ui.fill("stage-reason", "Budget confirmed");
+    ui.click("stage-submit");
+    ui.wait_gone("stage-dialog");
+    ui.wait_text(&tid("stage-badge"), |t| t.contains("Prospect"));
+    assert_eq!(ui.count("history-entry"), 2);
+    assert!(ui.text("stage-history").contains("Budget confirmed"));
+    ui.screenshot("04-contact-prospect-en");
+
+    // Try to skip to customer without a reason: refused, with the translated error.
+    ui.click("stage-control");
+    ui.select("stage-select", "customer");
+    ui.click("stage-force-confirm");
+    ui.click("stage-submit");
+    let error = ui.wait_text(&tid("error-message"), |t| !t.is_empty());
+    assert_eq!(error, "Please give a reason for this stage change.");
+    ui.screenshot("05-invalid-transition-en");
+    ui.click("cancel");
+    ui.wait_gone("stage-dialog");
+    assert!(ui.text("stage-badge").contains("Prospect"), "a refused change must not move the contact");
+
+    // Switch the language to German: everything re-renders in German.
+    ui.click("open-settings");
+    ui.select("language-select", "de");
+    ui.click("settings-close");
+    ui.wait_text(&tid("stage-badge"), |t| t.contains("Interessent"));
+    assert_eq!(ui.script("return document.documentElement.lang"), json!("de"));
+    ui.click("stage-control");
+    ui.select("stage-select", "lead");
+    ui.click("stage-force-confirm");
+    ui.click("stage-submit");
+    let error = ui.wait_text(&tid("error-message"), |t| !t.is_empty());
+    assert_eq!(error, "Bitte geben Sie einen Grund für diesen Phasenwechsel an.");
+    ui.screenshot("06-invalid-transition-de");
+    ui.click("cancel");
+    ui.wait_gone("stage-dialog");
+    ui.back_to_list();
+    ui.wait_text(&tid("stage-chip-prospect"), |t| t.contains("Interessent") && t.contains('1'));
+    ui.screenshot("07-list-de");
+
+    // Quit; the CLI now reads what the window wrote.
+    session.quit().expect("quit");
+    let out = cli_once_app_quit(&desktop, &["contacts", "list", "--stage", "prospect", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let prospects: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(prospects[0]["display_name"], "Anna Schmidt");
+    assert_eq!(prospects[0]["phones"], json!(["+491701234567"]));
+    assert_eq!(prospects[0]["stage_history"][1]["reason"], "Budget confirmed");
+
+    // Restart: the data and the language choice are still there.
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "2");
+    ui.wait_text(&tid("stage-chip-prospect"), |t| t.contains("Interessent"));
+    assert_eq!(ui.script("return document.documentElement.lang"), json!("de"));
+    ui.fill("search", "schmidt");
+    ui.wait_text(&tid("row-name"), |t| t == "Anna Schmidt");
+    ui.click("row-name");
+    ui.wait_text(&tid("stage-badge"), |t| t.contains("Interessent"));
+    assert_eq!(ui.count("history-entry"), 2);
+    ui.screenshot("08-after-restart-de");
+    session.quit().expect("quit");
+}
+
+#[test]
+fn demo_data_fills_the_list_in_german() {
+    let desktop = Desktop::start("de_DE.UTF-8");
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.el("empty-state");
+    assert_eq!(ui.script("return document.documentElement.lang"), json!("de"));
+    ui.click("load-demo");
+    ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "12");
+    assert_eq!(ui.count("contact-row"), 12);
+    ui.click("stage-chip-customer");
+    let start = Instant::now();
+    while ui.count("contact-row") != 2 {
+        assert!(start.elapsed() < WAIT, "stage filter did not apply");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ui.click("stage-chip-all");
+    ui.screenshot("10-demo-list-de");
+    session.quit().expect("quit");
+}

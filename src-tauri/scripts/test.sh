@@ -10,8 +10,11 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 bash src-tauri/scripts/setup.sh --test-tools
 export PATH="$HOME/.cargo/bin:$PATH"
 
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
 say "UI unit tests"
-npm --prefix ui test
+npm --prefix ui test 2>&1 | tee "$logs/ui.log"
 
 say "rustfmt"
 cargo fmt --all -- --check
@@ -26,10 +29,17 @@ if cargo tree -p kontor-core -e normal,build --prefix none --locked | grep -Ei '
 fi
 
 say "Rust tests: core, CLI, shell (mock runtime), end-to-end (real window)"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee "$logs/rust.log"
 
 say "TypeScript bindings are up to date"
 if ! git diff --exit-code -- ui/src/bindings; then
   echo "ui/src/bindings changed when the tests regenerated them: commit the new bindings" >&2
   exit 1
 fi
+
+# One closing line for tools: the Rust and UI tests together.
+sed 's/\x1b\[[0-9;]*m//g' "$logs/rust.log" "$logs/ui.log" | awk '
+  /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  /^ +Tests +[0-9]+ passed/ { p += $2 }
+  /^ +Tests +[0-9]+ failed/ { f += $2 }
+  END { printf "%d passed, %d failed\n", p, f }'

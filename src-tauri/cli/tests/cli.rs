@@ -184,3 +184,47 @@ fn data_dir_comes_from_the_environment_too() {
     assert!(out.status.success());
     assert_eq!(ok_json(dir.path(), &["contacts", "list", "--json"])[0]["display_name"], "Env");
 }
+
+/// `kill -9` at any moment: every contact whose creation was reported
+/// survives, and the store opens cleanly afterwards.
+#[cfg(unix)]
+#[test]
+fn reported_writes_survive_kill_9() {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let script = r#"i=0; while true; do i=$((i+1)); "$KONTOR" contacts add --first-name "P$i" --email "p$i@example.de" --json || exit 1; done"#;
+    let mut child = Command::new("bash")
+        .args(["-c", script])
+        .env("KONTOR", env!("CARGO_BIN_EXE_kontor"))
+        .env("KONTOR_DATA_DIR", dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let group = format!("-{}", child.id());
+    assert!(Command::new("kill").args(["-KILL", "--", &group]).status().unwrap().success());
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child.wait().unwrap();
+
+    // Each complete JSON object printed is a contact the CLI reported as saved.
+    let reported: Vec<Value> = serde_json::Deserializer::from_str(&out)
+        .into_iter::<Value>()
+        .take_while(Result::is_ok)
+        .map(Result::unwrap)
+        .collect();
+    assert!(reported.len() >= 3, "too few writes before the kill: {}", reported.len());
+
+    let store = kontor_core::Store::open(dir.path()).expect("the store opens after kill -9");
+    for c in &reported {
+        let id = uuid::Uuid::parse_str(c["id"].as_str().unwrap()).unwrap();
+        let stored = store.contact(id).expect("a reported contact must survive");
+        assert_eq!(stored.display_name, c["display_name"].as_str().unwrap());
+    }
+    assert!(store.contact_count() >= reported.len());
+}

@@ -73,6 +73,7 @@ pub struct Desktop {
     /// The data directory the app and CLI use.
     pub data_dir: PathBuf,
     home: tempfile::TempDir,
+    lang: String,
 }
 
 impl Desktop {
@@ -107,38 +108,74 @@ impl Desktop {
         let data_dir = home.path().join("data");
         let port = free_port();
         let native_port = free_port();
-        let driver = Command::new(which("tauri-driver"))
+        let mut desktop =
+            Desktop { children, display, dbus_address, port, data_dir, home, lang: lang.to_owned() };
+        let driver = desktop
+            .app_command(which("tauri-driver"))
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .arg("--native-driver")
             .arg(which("WebKitWebDriver"))
-            .env("DISPLAY", &display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &dbus_address)
-            .env("KONTOR_DATA_DIR", &data_dir)
-            .env("HOME", home.path())
-            .env("XDG_DATA_HOME", home.path().join("xdg-data"))
-            .env("XDG_CONFIG_HOME", home.path().join("xdg-config"))
-            .env("XDG_CACHE_HOME", home.path().join("xdg-cache"))
-            .env("XDG_RUNTIME_DIR", home.path())
-            .env("LANG", lang)
-            .env("LC_ALL", lang)
-            .env("LANGUAGE", lang.split('.').next().unwrap_or(lang))
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("GDK_BACKEND", "x11")
-            .env("NO_AT_BRIDGE", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .process_group(0)
             .spawn()
             .expect("start tauri-driver");
-        children.push(driver);
+        desktop.children.push(driver);
 
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(start.elapsed() < Duration::from_secs(20), "tauri-driver did not listen on {port}");
             std::thread::sleep(Duration::from_millis(100));
         }
-        Desktop { children, display, dbus_address, port, data_dir, home }
+        desktop
+    }
+
+    /// A command with the environment the app runs in: this test's display,
+    /// session bus, data dir, XDG dirs and locale.
+    pub fn app_command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let home = self.home.path();
+        let lang = self.lang.as_str();
+        let mut cmd = Command::new(program);
+        cmd.env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.dbus_address)
+            .env("KONTOR_DATA_DIR", &self.data_dir)
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("xdg-data"))
+            .env("XDG_CONFIG_HOME", home.join("xdg-config"))
+            .env("XDG_CACHE_HOME", home.join("xdg-cache"))
+            .env("XDG_RUNTIME_DIR", home)
+            .env("LANG", lang)
+            .env("LC_ALL", lang)
+            .env("LANGUAGE", lang.split('.').next().unwrap_or(lang))
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("GDK_BACKEND", "x11")
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Starts the desktop binary once more, outside WebDriver, as a user
+    /// double-clicking it again would, and waits for it to end.
+    pub fn launch_again(&self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let mut child = self
+            .app_command(desktop_binary())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start a second instance");
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Some(status);
+            }
+            if start.elapsed() > timeout {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Launches the app in a new WebDriver session.
@@ -150,13 +187,7 @@ impl Desktop {
 
     /// Runs the CLI against the app's data directory.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
-        Command::new(cli_binary())
-            .args(args)
-            .env("KONTOR_DATA_DIR", &self.data_dir)
-            .env("HOME", self.home.path())
-            .stdin(Stdio::null())
-            .output()
-            .expect("run kontor CLI")
+        self.app_command(cli_binary()).args(args).output().expect("run kontor CLI")
     }
 }
 

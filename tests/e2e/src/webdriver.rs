@@ -126,7 +126,7 @@ impl Session {
     pub fn wait(&self, css: &str, timeout: Duration) -> Result<Element> {
         let start = Instant::now();
         loop {
-            if let Some(e) = self.find_all(css)?.into_iter().next() {
+            if let Some(e) = retry_stale(self.find_all(css))?.into_iter().flatten().next() {
                 return Ok(e);
             }
             if start.elapsed() > timeout {
@@ -141,7 +141,7 @@ impl Session {
         let start = Instant::now();
         let mut last = String::new();
         loop {
-            if let Some(e) = self.find_all(css)?.into_iter().next() {
+            if let Some(e) = retry_stale(self.find_all(css))?.into_iter().flatten().next() {
                 if let Ok(text) = self.text(&e) {
                     if check(&text) {
                         return Ok(text);
@@ -205,6 +205,16 @@ impl Session {
         base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap_or_default())
             .map_err(|e| DriverError(format!("screenshot: {e}")))
+    }
+}
+
+/// The UI re-renders while it is queried; a stale element is "not yet", not
+/// a failure: `Ok(None)` asks the caller to look again.
+pub fn retry_stale<T>(result: Result<T>) -> Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(DriverError(message)) if message.contains("stale element") => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

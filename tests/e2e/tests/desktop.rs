@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use kontor_e2e::webdriver::retry_stale;
 use kontor_e2e::{artifacts_dir, Desktop, Element, Session};
 use serde_json::{json, Value};
 
@@ -22,19 +23,28 @@ impl Ui<'_> {
         self.s.wait(&tid(id), WAIT).unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// Finds the element and acts on it, again if the UI re-rendered it meanwhile.
+    fn with<T>(&self, id: &str, act: impl Fn(&Element) -> kontor_e2e::webdriver::Result<T>) -> T {
+        for _ in 0..20 {
+            match retry_stale(act(&self.el(id))) {
+                Ok(Some(value)) => return value,
+                Ok(None) => std::thread::sleep(Duration::from_millis(100)),
+                Err(e) => panic!("{id}: {e}"),
+            }
+        }
+        panic!("{id} kept going stale");
+    }
+
     fn click(&self, id: &str) {
-        let e = self.el(id);
-        self.s.click(&e).unwrap_or_else(|e| panic!("click {id}: {e}"));
+        self.with(id, |e| self.s.click(e));
     }
 
     fn fill(&self, id: &str, text: &str) {
-        let e = self.el(id);
-        self.s.type_into(&e, text).unwrap_or_else(|e| panic!("type into {id}: {e}"));
+        self.with(id, |e| self.s.type_into(e, text));
     }
 
     fn text(&self, id: &str) -> String {
-        let e = self.el(id);
-        self.s.text(&e).unwrap_or_else(|e| panic!("text of {id}: {e}"))
+        self.with(id, |e| self.s.text(e))
     }
 
     fn wait_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
@@ -43,10 +53,8 @@ impl Ui<'_> {
 
     /// Picks an option of a `<select>` as the user would, firing `change`.
     fn select(&self, id: &str, value: &str) {
-        let e = self.el(id);
         let script = "const s = arguments[0]; s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;";
-        let got =
-            self.s.execute(script, vec![e.as_arg(), json!(value)]).unwrap_or_else(|e| panic!("select: {e}"));
+        let got = self.with(id, |e| self.s.execute(script, vec![e.as_arg(), json!(value)]));
         assert_eq!(got, json!(value), "option {value} missing in {id}");
     }
 
@@ -55,7 +63,13 @@ impl Ui<'_> {
     }
 
     fn count(&self, id: &str) -> usize {
-        self.s.find_all(&tid(id)).map(|v| v.len()).unwrap_or(0)
+        loop {
+            match retry_stale(self.s.find_all(&tid(id))) {
+                Ok(Some(found)) => return found.len(),
+                Ok(None) => std::thread::sleep(Duration::from_millis(100)),
+                Err(e) => panic!("find {id}: {e}"),
+            }
+        }
     }
 
     fn wait_gone(&self, id: &str) {
@@ -121,6 +135,12 @@ fn a_rep_works_with_contacts_in_the_real_window() {
     let held = desktop.cli(&["contacts", "list", "--json"]);
     assert!(!held.status.success());
     assert!(String::from_utf8_lossy(&held.stderr).contains("in use by another Kontor process"));
+
+    // Launching Kontor again does not start a second app: it hands over to
+    // the running one and ends, and the first window keeps working.
+    let second = desktop.launch_again(WAIT).expect("a second launch must end by itself");
+    assert!(second.success(), "second launch exited with {second}");
+    ui.el("empty-state");
 
     // Create two contacts; one is named like an XSS attack.
     ui.create_contact("Anna", "Schmidt", "Acme AG", "anna@acme.de", "0170 1234567");

@@ -41,8 +41,9 @@ fi
 
 say "Installing UI packages"
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  # npm ci is exact; the registry mirror may lack some platform-optional packages, so fall back.
-  npm --prefix ui ci --no-audit --no-fund || npm --prefix ui install --no-audit --no-fund
+  # Not `npm ci`: registry mirrors may lack platform-optional packages (rollup's
+  # per-OS builds) that a lock file made elsewhere lists, and `npm ci` refuses then.
+  npm --prefix ui install --no-audit --no-fund
 fi
 
 say "Building the UI"

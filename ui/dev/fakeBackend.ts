@@ -1,18 +1,35 @@
 // An in-memory stand-in for the Rust backend, following the IPC contract.
 // Used by the unit tests and by the dev preview page (dev/index.html); it is
 // never part of the production bundle.
+import type { Activity } from "../src/bindings/Activity";
+import type { ActivityInput } from "../src/bindings/ActivityInput";
+import type { ActivityQuery } from "../src/bindings/ActivityQuery";
+import type { Answer } from "../src/bindings/Answer";
 import type { AppInfo } from "../src/bindings/AppInfo";
 import type { Contact } from "../src/bindings/Contact";
 import type { ContactDetail } from "../src/bindings/ContactDetail";
 import type { ContactInput } from "../src/bindings/ContactInput";
+import type { Criteria } from "../src/bindings/Criteria";
+import type { CriteriaUpdate } from "../src/bindings/CriteriaUpdate";
 import type { ErrorPayload } from "../src/bindings/ErrorPayload";
 import type { ListQuery } from "../src/bindings/ListQuery";
 import type { Organization } from "../src/bindings/Organization";
+import type { OrganizationInput } from "../src/bindings/OrganizationInput";
+import type { Score } from "../src/bindings/Score";
+import type { ScoreLine } from "../src/bindings/ScoreLine";
 import type { Settings } from "../src/bindings/Settings";
 import type { Stage } from "../src/bindings/Stage";
 import type { StageChangeRequest } from "../src/bindings/StageChangeRequest";
 import type { StageCounts } from "../src/bindings/StageCounts";
 import type { Transition } from "../src/bindings/Transition";
+import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type Criterion } from "../src/scoring";
+
+const DAY = 86_400_000;
+/** Engagement activities shown one by one; older ones are summed up in one "older" line. */
+const SHOWN_ACTIVITIES = 8;
+
+/** The criteria as the user set them; `target_group: null` means "auto" (from organisation data). */
+type ManualCriteria = { target_group: Answer | null } & Omit<Criteria, "target_group">;
 
 const ORDER: Stage[] = ["lead", "prospect", "opportunity", "customer"];
 
@@ -36,7 +53,9 @@ export function fail(code: ErrorPayload["code"], extra: Partial<ErrorPayload> = 
 export class FakeBackend {
   contacts: Contact[] = [];
   orgs: Organization[] = [];
-  settings: Settings = { language: null };
+  settings: Settings = defaultSettings();
+  activities: Activity[] = [];
+  manual = new Map<string, ManualCriteria>();
   info: AppInfo = { version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor" };
   calls: { cmd: string; args: any }[] = [];
   now = Date.parse("2025-03-14T09:30:00Z");
@@ -52,7 +71,7 @@ export class FakeBackend {
     let o = this.orgs.find((x) => x.name.toLowerCase() === name.toLowerCase());
     if (!o) {
       const at = this.tick();
-      o = { id: `org-${this.orgs.length + 1}`, name, created_at: at, updated_at: at };
+      o = { id: `org-${this.orgs.length + 1}`, name, industry: null, size: null, postcode: null, region: null, created_at: at, updated_at: at };
       this.orgs.push(o);
     }
     return o;
@@ -77,7 +96,11 @@ export class FakeBackend {
       source: input.source ?? null,
       notes: input.notes ?? null,
       stage: input.stage ?? "lead",
-      score: 10,
+      score: 0,
+      criteria: { target_group: "unknown", budget: "unknown", authority: "unknown", need: "unknown", timeline: "unknown" },
+      target_group_manual: false,
+      proposal: null,
+      last_activity_at: null,
       created_at: at,
       updated_at: at,
       stage_history: input.history ?? [{ from: null, to: input.stage ?? "lead", at, reason: null, by: "hand" }],
@@ -87,7 +110,120 @@ export class FakeBackend {
   }
 
   detail(c: Contact): ContactDetail {
-    return { contact: structuredClone(c), transitions: transitionsFrom(c.stage) };
+    const score = this.refresh(c);
+    const org = this.orgs.find((o) => o.id === c.organization_id) ?? null;
+    return { contact: structuredClone(c), transitions: transitionsFrom(c.stage), score, organization: structuredClone(org) };
+  }
+
+  /** Sets the criteria of a contact by hand (tests and demo data). */
+  setCriteria(c: Contact, update: Partial<ManualCriteria>): void {
+    const m = this.manual.get(c.id) ?? { target_group: null, budget: "unknown", authority: "unknown", need: "unknown", timeline: "unknown" };
+    this.manual.set(c.id, { ...m, ...update });
+    this.refresh(c);
+  }
+
+  /** Logs an activity (tests and demo data); `daysAgo` counts back from `now`. */
+  log(c: Contact, kind: Activity["kind"], daysAgo = 0, extra: Partial<Activity> = {}): Activity {
+    const at = new Date(this.now - daysAgo * DAY).toISOString();
+    const a: Activity = {
+      id: `a-${this.nextId++}`, contact_id: c.id, at, kind, summary: null, text: null, outcome: null, concerns: null,
+      created_at: new Date(this.now).toISOString(), ...extra,
+    };
+    this.activities.push(a);
+    this.refresh(c);
+    return a;
+  }
+
+  /** Target-group fit from the organisation's data and the target profile. */
+  autoTargetGroup(c: Contact): Answer {
+    const p = this.settings.target_profile;
+    const o = this.orgs.find((x) => x.id === c.organization_id);
+    const checks: (boolean | null)[] = [];
+    if (p.industries.length) {
+      checks.push(o?.industry ? p.industries.some((i) => i.toLowerCase() === o.industry!.toLowerCase()) : null);
+    }
+    if (p.size_min !== null || p.size_max !== null) {
+      checks.push(o?.size != null ? (p.size_min === null || o.size >= p.size_min) && (p.size_max === null || o.size <= p.size_max) : null);
+    }
+    if (p.regions.length) {
+      const known = [o?.region, o?.postcode].filter((x): x is string => !!x);
+      checks.push(known.length ? p.regions.some((r) => known.some((k) => k.toLowerCase().startsWith(r.toLowerCase()))) : null);
+    }
+    if (!checks.length) return "unknown";
+    if (checks.includes(false)) return "no";
+    return checks.includes(null) ? "unknown" : "yes";
+  }
+
+  /** Recomputes criteria, score (with decay at read time) and proposal of a contact. */
+  refresh(c: Contact): Score {
+    const m = this.manual.get(c.id);
+    c.criteria = {
+      target_group: m?.target_group ?? this.autoTargetGroup(c),
+      budget: m?.budget ?? "unknown", authority: m?.authority ?? "unknown", need: m?.need ?? "unknown", timeline: m?.timeline ?? "unknown",
+    };
+    c.target_group_manual = m?.target_group != null;
+    const sc = this.settings.scoring;
+    const round1 = (x: number) => Math.round(x * 10) / 10;
+    const lines: ScoreLine[] = CRITERIA.map((k: Criterion) => {
+      const answer = c.criteria[k];
+      const points = answer === "yes" ? sc.fit_points[k] : 0;
+      return { points, reason: `${k.replace("_", " ")} ${answer}`, part: "fit", key: k, answer, at: null, age_days: null, count: 1 };
+    });
+    const fit = Math.min(50, lines.reduce((sum, l) => sum + l.points, 0));
+    const acts = this.activities.filter((a) => a.contact_id === c.id).sort((a, b) => b.at.localeCompare(a.at));
+    c.last_activity_at = acts[0]?.at ?? null;
+    let engagement = 0;
+    let older = null as ScoreLine | null;
+    let shown = 0;
+    for (const a of acts) {
+      const base = sc.engagement_points[a.kind];
+      if (!base) continue;
+      const age = Math.max(0, Math.floor((this.now - Date.parse(a.at)) / DAY));
+      const points = round1(base * 2 ** (-age / sc.half_life_days));
+      engagement += points;
+      // ts-rs types an i64 as bigint; over JSON it is a plain number, as here.
+      const ageDays = age as unknown as ScoreLine["age_days"];
+      if (shown < SHOWN_ACTIVITIES) {
+        shown++;
+        lines.push({ points, reason: `${a.kind.replace(/_/g, " ")}, ${age} days ago`, part: "engagement", key: a.kind, answer: null, at: a.at, age_days: ageDays, count: 1 });
+      } else {
+        const o: ScoreLine = older ?? { points: 0, reason: "", part: "engagement", key: "older", answer: null, at: a.at, age_days: ageDays, count: 0 };
+        o.points = round1(o.points + points);
+        o.count++;
+        o.reason = `${o.count} older activities`;
+        older = o;
+      }
+    }
+    if (older) lines.push(older);
+    engagement = round1(Math.min(50, engagement));
+    const score = Math.round(fit + engagement);
+    c.score = score;
+    const yes = (k: Criterion) => c.criteria[k] === "yes";
+    let proposal: Stage | null = null;
+    if (c.stage === "lead" && ((yes("target_group") && yes("budget") && yes("authority")) || score >= sc.prospect_threshold)) {
+      proposal = "prospect";
+    } else if (c.stage === "prospect" && score >= sc.opportunity_threshold && yes("need") && yes("timeline")) {
+      proposal = "opportunity";
+    }
+    c.proposal = proposal;
+    return { score, fit, engagement, lines, proposal };
+  }
+
+  /** Applies the proposal as a stage change "by rule". */
+  accept(c: Contact): void {
+    this.refresh(c);
+    if (!c.proposal) fail("no_proposal");
+    const at = this.tick();
+    c.stage_history.push({ from: c.stage, to: c.proposal, at, reason: "qualification rule", by: "rule" });
+    c.stage = c.proposal;
+    c.updated_at = at;
+    this.refresh(c);
+  }
+
+  /** After a change: refresh, and with auto-advance on, apply proposals at once. */
+  changed(c: Contact): void {
+    this.refresh(c);
+    while (this.settings.scoring.auto_advance && c.proposal) this.accept(c);
   }
 
   matches(c: Contact, search: string | null): boolean {
@@ -99,8 +235,12 @@ export class FakeBackend {
 
   counts(search: string | null): StageCounts {
     const hits = this.contacts.filter((c) => this.matches(c, search));
+    hits.forEach((c) => this.refresh(c));
     const n = (s: Stage) => hits.filter((c) => c.stage === s).length;
-    return { all: hits.length, lead: n("lead"), prospect: n("prospect"), opportunity: n("opportunity"), customer: n("customer"), disqualified: n("disqualified") };
+    return {
+      all: hits.length, lead: n("lead"), prospect: n("prospect"), opportunity: n("opportunity"), customer: n("customer"),
+      disqualified: n("disqualified"), ready_to_qualify: hits.filter((c) => c.proposal !== null).length,
+    };
   }
 
   find(id: string): Contact {
@@ -118,7 +258,9 @@ export class FakeBackend {
     switch (cmd) {
       case "list_contacts": {
         const q = args.query as ListQuery;
-        const hits = this.contacts.filter((c) => this.matches(c, q.search) && (!q.stage || c.stage === q.stage));
+        this.contacts.forEach((c) => this.refresh(c));
+        const hits = this.contacts.filter((c) => this.matches(c, q.search) && (!q.stage || c.stage === q.stage)
+          && (!q.ready_to_qualify || c.proposal !== null));
         hits.sort(q.sort === "name"
           ? (a, b) => a.display_name.localeCompare(b.display_name)
           : (a, b) => b.updated_at.localeCompare(a.updated_at));
@@ -142,6 +284,7 @@ export class FakeBackend {
           display_name: input.display_name || `${input.first_name} ${input.last_name}`.trim(),
           organization: o?.name ?? null, organization_id: o?.id ?? null, updated_at: this.tick(),
         });
+        this.changed(c);
         return this.detail(c);
       }
       case "change_stage": {
@@ -163,9 +306,74 @@ export class FakeBackend {
       }
       case "get_settings":
         return this.settings;
-      case "set_settings":
-        this.settings = args.settings;
+      case "set_settings": {
+        const problem = validateSettings(args.settings)[0];
+        if (problem) fail("invalid_settings", { field: problem.field });
+        this.settings = structuredClone(args.settings);
+        this.contacts.forEach((c) => this.changed(c));
         return this.settings;
+      }
+      case "log_activity": {
+        const c = this.find(args.id);
+        const input = args.input as ActivityInput;
+        if (!ACTIVITY_KINDS.includes(input.kind)) fail("invalid_input", { field: "kind" });
+        if (input.at !== null && Number.isNaN(Date.parse(input.at))) fail("invalid_input", { field: "at" });
+        const a: Activity = {
+          id: `a-${this.nextId++}`, contact_id: c.id, at: input.at ?? new Date(this.now).toISOString(), kind: input.kind,
+          summary: input.summary, text: input.text, outcome: input.outcome, concerns: input.concerns,
+          created_at: this.tick(),
+        };
+        this.activities.push(a);
+        c.updated_at = a.created_at;
+        this.changed(c);
+        return this.detail(c);
+      }
+      case "list_activities": {
+        const c = this.find(args.id);
+        const q = args.query as ActivityQuery;
+        const hits = this.activities
+          .filter((a) => a.contact_id === c.id && (!q.kinds || q.kinds.includes(a.kind)))
+          .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));
+        return { items: structuredClone(hits.slice(q.offset, q.offset + q.limit)), total: hits.length };
+      }
+      case "delete_activity": {
+        const i = this.activities.findIndex((a) => a.id === args.id);
+        if (i < 0) fail("not_found");
+        const [a] = this.activities.splice(i, 1);
+        const c = this.find(a.contact_id);
+        this.changed(c);
+        return this.detail(c);
+      }
+      case "set_criteria": {
+        const c = this.find(args.id);
+        const u = args.criteria as CriteriaUpdate;
+        const m = this.manual.get(c.id) ?? { target_group: null, budget: "unknown", authority: "unknown", need: "unknown", timeline: "unknown" };
+        if (u.target_group !== null) m.target_group = u.target_group === "auto" ? null : u.target_group;
+        for (const k of ["budget", "authority", "need", "timeline"] as const) if (u[k] !== null) m[k] = u[k]!;
+        this.manual.set(c.id, m);
+        c.updated_at = this.tick();
+        this.changed(c);
+        return this.detail(c);
+      }
+      case "get_score":
+        return this.refresh(this.find(args.id));
+      case "accept_proposal": {
+        const c = this.find(args.id);
+        this.accept(c);
+        return this.detail(c);
+      }
+      case "update_organization": {
+        const o = this.orgs.find((x) => x.id === args.id) ?? fail("not_found");
+        const input = args.input as OrganizationInput;
+        if (!input.name.trim()) fail("name_required", { field: "name" });
+        if (input.size !== null && (!Number.isInteger(input.size) || input.size < 0)) fail("invalid_input", { field: "size" });
+        Object.assign(o, input, { updated_at: this.tick() });
+        this.contacts.filter((c) => c.organization_id === o.id).forEach((c) => {
+          c.organization = o.name;
+          this.changed(c);
+        });
+        return structuredClone(o);
+      }
       case "load_demo_data":
         seedDemo(this);
         return this.counts(null);
@@ -207,5 +415,46 @@ export function seedDemo(b: FakeBackend, n = 48): void {
     }));
     c.created_at = c.stage_history[0].at;
     c.updated_at = c.stage_history[c.stage_history.length - 1].at;
+    seedQualification(b, c, i);
   }
+  const orgData: Partial<Organization>[] = [
+    { industry: "Lebensmittel", size: 35, postcode: "80331", region: "Bayern" },
+    { industry: "Maschinenbau", size: 420, postcode: "70173", region: "Baden-Württemberg" },
+    { industry: "Logistik", size: 120, postcode: "20095", region: "Hamburg" },
+    { industry: "Energie", size: 260, postcode: "74388", region: "Baden-Württemberg" },
+    { industry: "Gesundheit", size: 12, postcode: "10115", region: "Berlin" },
+    { industry: "Lebensmittel", size: 18, postcode: "50667", region: "Nordrhein-Westfalen" },
+  ];
+  b.orgs.forEach((o, k) => Object.assign(o, orgData[k % orgData.length]));
+  b.contacts.forEach((c) => b.refresh(c));
+}
+
+const DEMO_ACTIVITIES: { kind: Activity["kind"]; summary: string | null; outcome?: string; concerns?: string; text?: string }[] = [
+  { kind: "newsletter_signup", summary: null },
+  { kind: "whitepaper_download", summary: "Whitepaper „Wartung 4.0“" },
+  { kind: "webinar_attended", summary: "Webinar Predictive Maintenance" },
+  { kind: "call", summary: "Erstgespräch", outcome: "Termin vereinbart", concerns: "Wie lange dauert die Einführung?", text: "Hat drei Standorte, Wartung läuft bisher über Excel." },
+  { kind: "email_opened", summary: "Angebot Wartungsvertrag" },
+  { kind: "visit", summary: "Vor-Ort-Termin im Werk", outcome: "Bedarf bestätigt", concerns: "Budget erst ab Q3 frei; Datenschutz bei Fernwartung?" },
+  { kind: "website_visit", summary: "Preisseite" },
+  { kind: "email_replied", summary: "Rückfrage zu Laufzeiten" },
+  { kind: "meeting", summary: "Präsentation beim Einkauf", outcome: "Angebot angefragt" },
+  { kind: "note", summary: "Ansprechpartner wechselt im Mai", text: "Nachfolger: Herr Krause." },
+  { kind: "form_submitted", summary: "Kontaktformular" },
+  { kind: "email", summary: "Unterlagen geschickt" },
+];
+
+/** Deterministic activities and criteria, so demo contacts have varied scores and some proposals. */
+function seedQualification(b: FakeBackend, c: Contact, i: number): void {
+  const n = (i * 5) % 13;
+  for (let k = 0; k < n; k++) {
+    const d = DEMO_ACTIVITIES[(i + k) % DEMO_ACTIVITIES.length];
+    b.log(c, d.kind, ((i * 11 + k * 17) % 90), {
+      summary: d.summary, outcome: d.outcome ?? null, concerns: d.concerns ?? null, text: d.text ?? null,
+    });
+  }
+  const pick = (x: number): Answer => (x % 3 === 0 ? "yes" : x % 3 === 1 ? "unknown" : "no");
+  b.setCriteria(c, {
+    target_group: i % 4 === 0 ? "yes" : null, budget: pick(i), authority: pick(i + (i % 2)), need: pick(i + 2), timeline: pick(i * 2),
+  });
 }

@@ -1,6 +1,8 @@
 // The application controller: holds the state (settings, list query and
 // results, the open contact, the open dialog), talks to ipc.ts, and tells the
 // views to render. Views are plain functions/classes that build DOM with dom.ts.
+import type { Activity } from "./bindings/Activity";
+import type { ActivityKind } from "./bindings/ActivityKind";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Contact } from "./bindings/Contact";
 import type { ContactDetail } from "./bindings/ContactDetail";
@@ -9,24 +11,33 @@ import type { SortOrder } from "./bindings/SortOrder";
 import type { Stage } from "./bindings/Stage";
 import type { StageCounts } from "./bindings/StageCounts";
 import { byTestId, closeDialog, h, isTyping, openDialog, replace } from "./dom";
-import { errorText, resolveLanguage, setLanguage, t, type Lang } from "./i18n";
+import { errorText, resolveLanguage, setLanguage, stageName, t, type Lang } from "./i18n";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
+import { ACTIVITY_KINDS, defaultSettings, withDefaults } from "./scoring";
+import { activityDialog } from "./views/activity";
 import { button } from "./views/common";
 import { renderContactPage } from "./views/contact";
 import { contactForm } from "./views/form";
+import { orgDialog } from "./views/organization";
 import { ListView } from "./views/list";
 import { settingsDialog } from "./views/settings";
 import { stageDialog } from "./views/stage";
+import { TimelineView } from "./views/timeline";
 
 export const PAGE_SIZE = 100;
 export const SEARCH_DEBOUNCE_MS = 120;
+export const TIMELINE_PAGE = 50;
+/** How long the "ready for …" notice stays. */
+export const NOTICE_MS = 8000;
 
 export type View = { name: "list" } | { name: "contact"; detail: ContactDetail };
 
 export interface ListState {
   search: string;
   stage: Stage | null;
+  /** Only contacts with a qualification proposal. */
+  ready: boolean;
   sort: SortOrder;
   items: Contact[];
   total: number;
@@ -34,6 +45,17 @@ export interface ListState {
   loading: boolean;
   /** Whether data must be fetched again before the list is shown. */
   stale: boolean;
+}
+
+/** The open contact's timeline: loaded entries, the kind filter, counts per kind. */
+export interface TimelineState {
+  contactId: string;
+  kind: ActivityKind | null;
+  items: Activity[];
+  total: number;
+  /** Entries per kind (unfiltered); kinds with 0 get no filter chip. */
+  counts: Partial<Record<ActivityKind, number>>;
+  loading: boolean;
 }
 
 /** An open modal dialog; `rerender` rebuilds its texts after a language switch. */
@@ -46,19 +68,24 @@ export interface OpenDialog {
 
 export class App {
   readonly root: HTMLElement;
-  settings: Settings = { language: null };
+  settings: Settings = defaultSettings();
   info: AppInfo | null = null;
   view: View = { name: "list" };
   list: ListState = {
-    search: "", stage: null, sort: "name", items: [], total: 0, counts: null, loading: false, stale: true,
+    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, counts: null, loading: false, stale: true,
   };
+  timeline: TimelineState | null = null;
+  timelineView: TimelineView | null = null;
   dialog: OpenDialog | null = null;
   listView: ListView | null = null;
 
   private main!: HTMLElement;
   private globalErrors!: HTMLElement;
   private topbar!: HTMLElement;
+  private noticeSlot!: HTMLElement;
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
+  private timelineSeq = 0;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly onKeyDown = (ev: KeyboardEvent) => this.handleKey(ev);
 
@@ -69,16 +96,17 @@ export class App {
   /** Loads settings and app info, picks the language, renders, loads the list. */
   async start(): Promise<void> {
     const [settings, info] = await Promise.all([
-      ipc.getSettings().catch(() => ({ language: null }) as Settings),
+      ipc.getSettings().catch(() => defaultSettings()),
       ipc.appInfo().catch(() => null),
     ]);
-    this.settings = settings;
+    this.settings = withDefaults(settings);
     this.info = info;
     this.applyLanguage();
     this.topbar = h("header", { class: "topbar" });
     this.globalErrors = h("div", { class: "error-slot global" });
     this.main = h("main", { class: "main", id: "main" });
-    replace(this.root, this.topbar, this.globalErrors, this.main);
+    this.noticeSlot = h("div", { class: "notice-slot" });
+    replace(this.root, this.topbar, this.globalErrors, this.main, this.noticeSlot);
     document.addEventListener("keydown", this.onKeyDown);
     this.render();
     await this.reloadList();
@@ -88,6 +116,7 @@ export class App {
   stop(): void {
     document.removeEventListener("keydown", this.onKeyDown);
     if (this.searchTimer) clearTimeout(this.searchTimer);
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
     if (this.dialog) closeDialog(this.dialog.el);
     this.dialog = null;
   }
@@ -105,12 +134,15 @@ export class App {
   render(): void {
     this.renderTopbar();
     if (this.view.name === "list") {
+      this.timelineView = null;
       this.listView = new ListView(this);
       replace(this.main, this.listView.el);
       this.listView.update();
     } else {
       this.listView = null;
-      replace(this.main, renderContactPage(this, this.view.detail));
+      this.timelineView = new TimelineView(this);
+      replace(this.main, renderContactPage(this, this.view.detail, this.timelineView.el));
+      this.timelineView.update();
     }
     this.dialog?.rerender?.();
   }
@@ -142,7 +174,7 @@ export class App {
     const search = q.search.trim() || null;
     try {
       const [page, counts] = await Promise.all([
-        ipc.listContacts({ stage: q.stage, search, sort: q.sort, offset: 0, limit: PAGE_SIZE }),
+        ipc.listContacts({ stage: q.stage, search, sort: q.sort, offset: 0, limit: PAGE_SIZE, ready_to_qualify: q.ready }),
         ipc.stageCounts(search),
       ]);
       if (seq !== this.seq) return;
@@ -171,6 +203,7 @@ export class App {
     try {
       const page = await ipc.listContacts({
         stage: q.stage, search: q.search.trim() || null, sort: q.sort, offset: q.items.length, limit: PAGE_SIZE,
+        ready_to_qualify: q.ready,
       });
       if (seq !== this.seq) return;
       q.items = q.items.concat(page.items);
@@ -197,6 +230,14 @@ export class App {
 
   setStageFilter(stage: Stage | null): void {
     this.list.stage = stage;
+    this.list.ready = false;
+    void this.reloadList();
+  }
+
+  /** The "ready to qualify" chip: only contacts with a proposal (any stage); toggles. */
+  toggleReadyFilter(): void {
+    this.list.ready = !this.list.ready;
+    this.list.stage = null;
     void this.reloadList();
   }
 
@@ -225,17 +266,132 @@ export class App {
     }
   }
 
-  showContact(detail: ContactDetail): void {
+  /** Shows a contact page; `focus` names the data-testid to focus (default: the name). */
+  showContact(detail: ContactDetail, focus = "contact-name"): void {
     this.clearError();
     this.view = { name: "contact", detail };
+    const fresh = this.timeline?.contactId !== detail.contact.id;
+    if (fresh) this.timeline = { contactId: detail.contact.id, kind: null, items: [], total: 0, counts: {}, loading: true };
     this.render();
-    byTestId(this.main, "contact-name")?.focus();
+    (byTestId(this.main, focus) ?? byTestId(this.main, "contact-name"))?.focus();
+    if (fresh) void this.loadTimeline(false);
   }
 
-  /** Called after a contact changed: update the page and mark the list for refetch. */
-  contactChanged(detail: ContactDetail): void {
+  /**
+   * Called after a contact changed: update the page, mark the list for refetch,
+   * and announce a qualification proposal that was not there before.
+   */
+  contactChanged(detail: ContactDetail, opts: { focus?: string; activities?: boolean; stay?: boolean } = {}): void {
+    const c = detail.contact;
+    const before =
+      this.view.name === "contact" && this.view.detail.contact.id === c.id
+        ? this.view.detail.contact.proposal
+        : this.list.items.find((x) => x.id === c.id)?.proposal ?? null;
     this.list.stale = true;
-    this.showContact(detail);
+    const item = this.list.items.findIndex((x) => x.id === c.id);
+    if (item >= 0) this.list.items[item] = c;
+    if (!opts.stay) this.showContact(detail, opts.focus);
+    if (opts.activities) void this.loadTimeline(false);
+    if (c.proposal && c.proposal !== before) this.showNotice(detail);
+  }
+
+  // ---- timeline -------------------------------------------------------------
+
+  /** Loads the first page of the open contact's timeline (or the next with `more`) and the counts per kind. */
+  async loadTimeline(more: boolean): Promise<void> {
+    const tl = this.timeline;
+    if (!tl) return;
+    const seq = ++this.timelineSeq;
+    tl.loading = true;
+    this.timelineView?.update();
+    const offset = more ? tl.items.length : 0;
+    try {
+      const query = { kinds: tl.kind ? [tl.kind] : null, offset, limit: TIMELINE_PAGE };
+      const [page, counts] = await Promise.all([
+        ipc.listActivities(tl.contactId, query),
+        more ? Promise.resolve(tl.counts) : this.kindCounts(tl.contactId),
+      ]);
+      if (seq !== this.timelineSeq || this.timeline !== tl) return;
+      tl.items = more ? tl.items.concat(page.items) : page.items;
+      tl.total = page.total;
+      tl.counts = counts;
+    } catch (e) {
+      if (seq === this.timelineSeq) this.showError(e);
+    } finally {
+      if (seq === this.timelineSeq) {
+        tl.loading = false;
+        this.timelineView?.update();
+      }
+    }
+  }
+
+  /** Entries per kind, so the filter offers only kinds the contact has. */
+  private async kindCounts(id: string): Promise<Partial<Record<ActivityKind, number>>> {
+    const totals = await Promise.all(
+      ACTIVITY_KINDS.map((k) => ipc.listActivities(id, { kinds: [k], offset: 0, limit: 1 }).then((p) => p.total)),
+    );
+    const counts: Partial<Record<ActivityKind, number>> = {};
+    ACTIVITY_KINDS.forEach((k, i) => { if (totals[i] > 0) counts[k] = totals[i]; });
+    return counts;
+  }
+
+  setTimelineFilter(kind: ActivityKind | null): void {
+    if (!this.timeline) return;
+    this.timeline.kind = kind;
+    void this.loadTimeline(false);
+  }
+
+  async deleteActivity(activityId: string): Promise<void> {
+    try {
+      const detail = await ipc.deleteActivity(activityId);
+      this.contactChanged(detail, { focus: "timeline", activities: true });
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  // ---- qualification --------------------------------------------------------
+
+  async acceptProposal(id: string): Promise<void> {
+    this.hideNotice();
+    try {
+      // From the notice, the user may be on the list or on another contact: stay there.
+      const stay = !(this.view.name === "contact" && this.view.detail.contact.id === id);
+      const detail = await ipc.acceptProposal(id);
+      this.contactChanged(detail, { focus: "stage-badge", stay });
+      if (this.view.name === "list") await this.reloadList();
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /** The in-app notice "Anna Schmidt ist bereit für Interessent (MQL)" with an Accept action. */
+  showNotice(detail: ContactDetail): void {
+    const c = detail.contact;
+    if (!c.proposal) return;
+    this.hideNotice();
+    const el = h(
+      "div",
+      { class: "notice", role: "status", "data-testid": "notice" },
+      h("span", { class: "notice-icon", "aria-hidden": "true" }, "★"),
+      h("span", { class: "notice-text" }, t("notice.ready", { name: c.display_name, stage: stageName(c.proposal) })),
+      h("button", {
+        type: "button", class: "btn btn-primary", "data-testid": "notice-accept",
+        onclick: () => void this.acceptProposal(c.id),
+      }, t("proposal.accept")),
+      h("button", {
+        type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
+        onclick: () => this.hideNotice(),
+      }, "×"),
+    );
+    this.noticeSlot.appendChild(el);
+    this.noticeTimer = setTimeout(() => this.hideNotice(), NOTICE_MS);
+  }
+
+  hideNotice(): void {
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = null;
+    this.noticeSlot?.replaceChildren();
   }
 
   async backToList(): Promise<void> {
@@ -287,13 +443,33 @@ export class App {
     settingsDialog(this);
   }
 
+  openActivityDialog(kind: ActivityKind | null): void {
+    if (this.view.name === "contact") activityDialog(this, this.view.detail, kind);
+  }
+
+  openOrgDialog(): void {
+    if (this.view.name === "contact" && this.view.detail.organization) orgDialog(this, this.view.detail);
+  }
+
+  /** Saves the whole settings object; scores may change, so views refetch. */
+  async saveSettings(settings: Settings): Promise<void> {
+    this.settings = withDefaults(await ipc.setSettings(settings));
+    this.list.stale = true;
+    if (this.view.name === "contact") {
+      const detail = await ipc.getContact(this.view.detail.contact.id);
+      this.contactChanged(detail);
+    } else {
+      await this.reloadList();
+    }
+  }
+
   /** Stores and applies a language choice; everything re-renders at once. */
   async setLanguageChoice(language: Lang | null): Promise<void> {
     this.settings = { ...this.settings, language };
     this.applyLanguage();
     this.render();
     try {
-      this.settings = await ipc.setSettings({ language });
+      this.settings = withDefaults(await ipc.setSettings({ ...this.settings, language }));
     } catch (e) {
       this.showError(e);
     }
@@ -344,12 +520,18 @@ export class App {
     if (this.dialog || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev.target)) return;
     const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
     const onContact = this.view.name === "contact";
+    const proposalOf = onContact ? (this.view as { detail: ContactDetail }).detail.contact : null;
     const actions: Record<string, (() => void) | undefined> = {
       "/": () => this.focusSearch(),
       n: () => this.openForm(null),
       ",": () => this.openSettings(),
       e: onContact ? () => this.openForm((this.view as { detail: ContactDetail }).detail) : undefined,
       s: onContact ? () => this.openStageControl() : undefined,
+      c: onContact ? () => this.openActivityDialog("call") : undefined,
+      v: onContact ? () => this.openActivityDialog("visit") : undefined,
+      o: onContact ? () => this.openActivityDialog("note") : undefined,
+      a: onContact ? () => this.openActivityDialog(null) : undefined,
+      q: proposalOf?.proposal ? () => void this.acceptProposal(proposalOf.id) : undefined,
       ArrowDown: this.listView ? () => this.listView?.moveFocus(1) : undefined,
       ArrowUp: this.listView ? () => this.listView?.moveFocus(-1) : undefined,
     };

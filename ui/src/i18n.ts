@@ -1,9 +1,12 @@
 // The one translation table (German and English) and locale-aware formatting.
 // Every user-visible string goes through `t`; the active language is module
 // state set by the app from Settings.language or the OS locale.
+import type { ActivityKind } from "./bindings/ActivityKind";
+import type { Answer } from "./bindings/Answer";
 import type { ChangedBy } from "./bindings/ChangedBy";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { Language } from "./bindings/Language";
+import type { ScoreLine } from "./bindings/ScoreLine";
 import type { Stage } from "./bindings/Stage";
 
 export type Lang = Language;
@@ -108,8 +111,120 @@ const en = {
   "settings.data_dir": "Data directory",
   "settings.version": "Version",
   "settings.shortcuts": "Keyboard shortcuts",
-  "settings.shortcut_list": "/ search · N new contact · E edit · S change stage · , settings · ↑↓ Enter open · Esc back/close",
+  "settings.shortcut_list": "/ search · N new contact · E edit · S change stage · C V O log call/visit/note · A log activity · Q accept proposal · , settings · ↑↓ Enter open · Esc back/close",
 
+  "kind.call": "Call",
+  "kind.meeting": "Meeting",
+  "kind.visit": "Visit",
+  "kind.email": "Email",
+  "kind.note": "Note",
+  "kind.newsletter_signup": "Newsletter signup",
+  "kind.whitepaper_download": "Whitepaper download",
+  "kind.webinar_attended": "Webinar attended",
+  "kind.website_visit": "Website visit",
+  "kind.email_opened": "Email opened",
+  "kind.email_replied": "Email replied",
+  "kind.form_submitted": "Form submitted",
+  "answer.yes": "yes",
+  "answer.no": "no",
+  "answer.unknown": "unknown",
+  "answer.auto": "Auto",
+  "criterion.target_group": "Target group fit",
+  "criterion.budget": "Budget/means",
+  "criterion.authority": "Authority to decide",
+  "criterion.need": "Need",
+  "criterion.timeline": "Timeline",
+  "line.target_group": "target group",
+  "line.budget": "budget",
+  "line.authority": "authority to decide",
+  "line.need": "need",
+  "line.timeline": "timeline",
+  "line.fit": "{points} {criterion}: {answer}",
+  "line.fit_unknown": "{points} {criterion} {answer}",
+  "line.activity": "{points} {kind}, {age}",
+  "line.activity_many": "{points} {count}× {kind}, latest {age}",
+  "line.older": "{points} {count} older activities",
+
+  "qual.title": "Qualification",
+  "qual.tg_auto": "proposed from organisation data",
+  "qual.tg_manual": "set by hand",
+  "qual.tg_auto_title": "Use the proposal from the organisation data again",
+  "score.title": "Score",
+  "score.fit": "Fit",
+  "score.engagement": "Engagement",
+  "score.out_of": "of {max}",
+  "score.no_lines": "No points yet.",
+  "proposal.ready": "Ready for {stage}",
+  "proposal.accept": "Accept",
+  "proposal.accept_title": "Accept the proposal: change the stage by rule (Q)",
+  "notice.ready": "{name} is ready for {stage}",
+
+  "timeline.title": "Activities",
+  "timeline.filter": "Filter activities by kind",
+  "timeline.all": "All",
+  "timeline.empty": "No activities yet. Log a call, visit or note.",
+  "timeline.empty_filter": "No activities of this kind.",
+  "timeline.load_more": "Load more",
+  "timeline.showing": "{shown} of {total}",
+  "timeline.delete": "Delete",
+  "timeline.delete_title": "Delete this entry",
+  "timeline.delete_confirm": "Really delete?",
+  "action.log_call": "Log call",
+  "action.log_call_title": "Log a call (C)",
+  "action.log_visit": "Log visit",
+  "action.log_visit_title": "Log a visit (V)",
+  "action.log_note": "Log note",
+  "action.log_note_title": "Log a note (O)",
+  "action.log_activity": "Log activity",
+  "action.log_activity_title": "Log any activity (A)",
+  "activity.dialog_title": "Log activity",
+  "activity.kind": "Kind",
+  "activity.at": "When",
+  "activity.summary": "Summary",
+  "activity.text": "Text",
+  "activity.outcome": "Outcome",
+  "activity.concerns": "Questions/concerns",
+  "activity.summary_placeholder": "e.g. Follow-up on the offer",
+
+  "org.title": "Organisation",
+  "org.industry": "Industry",
+  "org.size": "Size (employees)",
+  "org.postcode": "Postcode",
+  "org.region": "Region",
+  "org.edit": "Edit organisation",
+  "org.dialog_title": "Edit organisation",
+  "org.none": "No organisation linked. Add one with “Edit”.",
+  "org.hint": "Target-group fit is proposed from these data and the target profile in the settings.",
+
+  "list.ready": "Ready to qualify",
+  "list.col_score": "Score",
+  "list.score_title": "Show how the score is made up",
+  "list.no_matches_ready": "No contacts are ready to qualify.",
+
+  "settings.scoring": "Qualification",
+  "settings.target_profile": "Target profile",
+  "settings.industries": "Industries",
+  "settings.size_min": "Company size from",
+  "settings.size_max": "to (employees)",
+  "settings.regions": "Regions / postcode prefixes",
+  "settings.fit_points": "Fit points (when “yes”)",
+  "settings.engagement_points": "Engagement points per activity",
+  "settings.half_life": "Half-life (days)",
+  "settings.half_life_hint": "engagement points halve after this many days",
+  "settings.prospect_threshold": "Prospect threshold",
+  "settings.opportunity_threshold": "Opportunity threshold",
+  "settings.auto_advance": "Advance stages automatically",
+  "settings.auto_advance_hint": "When on, proposals are applied at once and recorded in the history “by rule”. When off, they are shown for you to accept.",
+  "settings.default": "default {value}",
+  "settings.reset": "Reset to defaults",
+  "settings.save": "Save",
+  "settings.empty_any": "empty = any",
+
+  "invalid.range": "Please enter a whole number from {min} to {max}.",
+  "invalid.integer": "Please enter a whole number of 0 or more.",
+  "invalid.order": "The minimum must not be larger than the maximum.",
+  "error.no_proposal": "There is no qualification proposal for this contact (any more).",
+  "error.invalid_settings": "Invalid setting: {field}.",
   "error.not_found": "This record no longer exists – it may have been deleted.",
   "error.invalid_transition": "Moving from {from} to {to} is not allowed. Skipping a stage or going back needs a correction with a reason.",
   "error.same_stage": "The contact is already in stage {to}.",
@@ -137,7 +252,7 @@ const de: Record<MessageKey, string> = {
   "stage.customer": "Kunde",
   "stage.disqualified": "Disqualifiziert",
   "by.hand": "von Hand",
-  "by.rule": "durch Regel",
+  "by.rule": "automatisch (Regel)",
   "by.import": "durch Import",
 
   "field.first_name": "Vorname",
@@ -227,8 +342,120 @@ const de: Record<MessageKey, string> = {
   "settings.data_dir": "Datenverzeichnis",
   "settings.version": "Version",
   "settings.shortcuts": "Tastenkürzel",
-  "settings.shortcut_list": "/ Suchen · N Neuer Kontakt · E Bearbeiten · S Phase ändern · , Einstellungen · ↑↓ Enter Öffnen · Esc Zurück/Schließen",
+  "settings.shortcut_list": "/ Suchen · N Neuer Kontakt · E Bearbeiten · S Phase ändern · C V O Anruf/Besuch/Notiz erfassen · A Aktivität erfassen · Q Vorschlag übernehmen · , Einstellungen · ↑↓ Enter Öffnen · Esc Zurück/Schließen",
 
+  "kind.call": "Anruf",
+  "kind.meeting": "Termin",
+  "kind.visit": "Besuch",
+  "kind.email": "E-Mail",
+  "kind.note": "Notiz",
+  "kind.newsletter_signup": "Newsletter-Anmeldung",
+  "kind.whitepaper_download": "Whitepaper-Download",
+  "kind.webinar_attended": "Webinar besucht",
+  "kind.website_visit": "Website-Besuch",
+  "kind.email_opened": "E-Mail geöffnet",
+  "kind.email_replied": "E-Mail beantwortet",
+  "kind.form_submitted": "Formular gesendet",
+  "answer.yes": "ja",
+  "answer.no": "nein",
+  "answer.unknown": "unbekannt",
+  "answer.auto": "Auto",
+  "criterion.target_group": "Passt zur Zielgruppe",
+  "criterion.budget": "Budget/Mittel",
+  "criterion.authority": "Entscheidungsbefugnis",
+  "criterion.need": "Bedarf",
+  "criterion.timeline": "Zeitrahmen",
+  "line.target_group": "Zielgruppe",
+  "line.budget": "Budget",
+  "line.authority": "Entscheidungsbefugnis",
+  "line.need": "Bedarf",
+  "line.timeline": "Zeitrahmen",
+  "line.fit": "{points} {criterion}: {answer}",
+  "line.fit_unknown": "{points} {criterion} {answer}",
+  "line.activity": "{points} {kind}, {age}",
+  "line.activity_many": "{points} {count}× {kind}, zuletzt {age}",
+  "line.older": "{points} {count} ältere Aktivitäten",
+
+  "qual.title": "Qualifizierung",
+  "qual.tg_auto": "aus Organisationsdaten vorgeschlagen",
+  "qual.tg_manual": "von Hand gesetzt",
+  "qual.tg_auto_title": "Wieder den Vorschlag aus den Organisationsdaten verwenden",
+  "score.title": "Score",
+  "score.fit": "Passung",
+  "score.engagement": "Engagement",
+  "score.out_of": "von {max}",
+  "score.no_lines": "Noch keine Punkte.",
+  "proposal.ready": "Bereit für {stage}",
+  "proposal.accept": "Übernehmen",
+  "proposal.accept_title": "Vorschlag übernehmen: Phase automatisch (Regel) ändern (Q)",
+  "notice.ready": "{name} ist bereit für {stage}",
+
+  "timeline.title": "Aktivitäten",
+  "timeline.filter": "Aktivitäten nach Art filtern",
+  "timeline.all": "Alle",
+  "timeline.empty": "Noch keine Aktivitäten. Erfassen Sie einen Anruf, Besuch oder eine Notiz.",
+  "timeline.empty_filter": "Keine Aktivitäten dieser Art.",
+  "timeline.load_more": "Weitere laden",
+  "timeline.showing": "{shown} von {total}",
+  "timeline.delete": "Löschen",
+  "timeline.delete_title": "Diesen Eintrag löschen",
+  "timeline.delete_confirm": "Wirklich löschen?",
+  "action.log_call": "Anruf erfassen",
+  "action.log_call_title": "Anruf erfassen (C)",
+  "action.log_visit": "Besuch erfassen",
+  "action.log_visit_title": "Besuch erfassen (V)",
+  "action.log_note": "Notiz erfassen",
+  "action.log_note_title": "Notiz erfassen (O)",
+  "action.log_activity": "Aktivität erfassen",
+  "action.log_activity_title": "Beliebige Aktivität erfassen (A)",
+  "activity.dialog_title": "Aktivität erfassen",
+  "activity.kind": "Art",
+  "activity.at": "Wann",
+  "activity.summary": "Zusammenfassung",
+  "activity.text": "Text",
+  "activity.outcome": "Ergebnis",
+  "activity.concerns": "Fragen/Bedenken",
+  "activity.summary_placeholder": "z. B. Nachfassen zum Angebot",
+
+  "org.title": "Organisation",
+  "org.industry": "Branche",
+  "org.size": "Größe (Mitarbeitende)",
+  "org.postcode": "PLZ",
+  "org.region": "Region",
+  "org.edit": "Organisation bearbeiten",
+  "org.dialog_title": "Organisation bearbeiten",
+  "org.none": "Keine Organisation verknüpft. Über „Bearbeiten“ hinzufügen.",
+  "org.hint": "Die Zielgruppen-Passung wird aus diesen Angaben und dem Zielprofil in den Einstellungen vorgeschlagen.",
+
+  "list.ready": "Bereit zur Qualifizierung",
+  "list.col_score": "Score",
+  "list.score_title": "Zeigen, wie sich der Score zusammensetzt",
+  "list.no_matches_ready": "Keine Kontakte sind bereit zur Qualifizierung.",
+
+  "settings.scoring": "Qualifizierung",
+  "settings.target_profile": "Zielprofil",
+  "settings.industries": "Branchen",
+  "settings.size_min": "Firmengröße von",
+  "settings.size_max": "bis (Mitarbeitende)",
+  "settings.regions": "Regionen / PLZ-Bereiche",
+  "settings.fit_points": "Punkte für Passung (bei „ja“)",
+  "settings.engagement_points": "Engagement-Punkte je Aktivität",
+  "settings.half_life": "Halbwertszeit (Tage)",
+  "settings.half_life_hint": "nach so vielen Tagen zählen Engagement-Punkte nur noch halb",
+  "settings.prospect_threshold": "Schwelle Interessent",
+  "settings.opportunity_threshold": "Schwelle Verkaufschance",
+  "settings.auto_advance": "Phasen automatisch weiterschalten",
+  "settings.auto_advance_hint": "Wenn an, werden Vorschläge sofort umgesetzt und im Verlauf als „automatisch (Regel)“ festgehalten. Wenn aus, werden sie Ihnen zum Übernehmen angezeigt.",
+  "settings.default": "Standard {value}",
+  "settings.reset": "Standardwerte",
+  "settings.save": "Speichern",
+  "settings.empty_any": "leer = alle",
+
+  "invalid.range": "Bitte eine ganze Zahl von {min} bis {max} eingeben.",
+  "invalid.integer": "Bitte eine ganze Zahl ab 0 eingeben.",
+  "invalid.order": "Das Minimum darf nicht größer als das Maximum sein.",
+  "error.no_proposal": "Für diesen Kontakt liegt (nicht mehr) kein Qualifizierungsvorschlag vor.",
+  "error.invalid_settings": "Ungültige Einstellung: {field}.",
   "error.not_found": "Dieser Eintrag existiert nicht mehr – vielleicht wurde er gelöscht.",
   "error.invalid_transition": "Von {from} nach {to} ist kein erlaubter Schritt. Eine Phase überspringen oder zurückgehen geht nur als Korrektur mit Grund.",
   "error.same_stage": "Der Kontakt ist bereits in der Phase {to}.",
@@ -323,7 +550,7 @@ export function errorText(err: Explainable): string {
   const params = {
     from: err.from ? stageName(err.from) : "?",
     to: err.to ? stageName(err.to) : "?",
-    field: fieldName(err.field),
+    field: err.code === "invalid_settings" ? settingsFieldName(err.field) : fieldName(err.field),
     message: err.message,
   };
   if (err.code === "invalid_input" && err.field) return t("error.invalid_input_field", params);
@@ -344,4 +571,63 @@ export function formatDate(iso: string): string {
 export function formatDateTime(iso: string): string {
   const d = parse(iso);
   return d ? new Intl.DateTimeFormat(active, { dateStyle: "medium", timeStyle: "short" }).format(d) : iso;
+}
+
+export function kindName(kind: ActivityKind): string {
+  return t(`kind.${kind}`);
+}
+
+export function answerName(answer: Answer): string {
+  return t(`answer.${answer}`);
+}
+
+const CRITERION_NAMES = ["target_group", "budget", "authority", "need", "timeline"];
+
+/** "scoring.fit_points.budget" → "Budget/Mittel"; unknown paths are shown as they are. */
+export function settingsFieldName(field: string | null): string {
+  if (!field) return "";
+  const last = field.split(".").pop() ?? field;
+  if (CRITERION_NAMES.includes(last)) return t(`criterion.${last}` as MessageKey);
+  if (`kind.${last}` in en) return t(`kind.${last}` as MessageKey);
+  const known: Record<string, MessageKey> = {
+    half_life_days: "settings.half_life", prospect_threshold: "settings.prospect_threshold",
+    opportunity_threshold: "settings.opportunity_threshold", industries: "settings.industries",
+    size_min: "settings.size_min", size_max: "settings.size_max", regions: "settings.regions",
+  };
+  return known[last] ? t(known[last]) : field;
+}
+
+/** Points with one decimal at most and always a sign: "+15", "+7,5". */
+export function formatPoints(points: number): string {
+  return new Intl.NumberFormat(active, { maximumFractionDigits: 1, signDisplay: "always" }).format(points);
+}
+
+/** Whole days ago → "today", "yesterday", "3 days ago" (Intl.RelativeTimeFormat). */
+export function relativeDays(days: number | bigint): string {
+  const n = Math.max(0, Math.floor(Number(days)));
+  return new Intl.RelativeTimeFormat(active, { numeric: "auto" }).format(n === 0 ? 0 : -n, "day");
+}
+
+/**
+ * One score line item in the UI language, built from its structured fields
+ * ("+15 Webinar besucht, vor 3 Tagen"); the backend's English `reason` is the
+ * fallback for keys this UI does not know.
+ */
+export function scoreLineText(line: ScoreLine): string {
+  const points = formatPoints(line.points);
+  if (line.part === "fit" && CRITERION_NAMES.includes(line.key) && line.answer) {
+    const params = { points, criterion: t(`line.${line.key}` as MessageKey), answer: answerName(line.answer) };
+    return t(line.answer === "unknown" ? "line.fit_unknown" : "line.fit", params);
+  }
+  if (line.part === "engagement" && line.key === "older") {
+    return t("line.older", { points, count: line.count });
+  }
+  if (line.part === "engagement" && `kind.${line.key}` in en && line.age_days !== null) {
+    const name = kindName(line.key as ActivityKind);
+    // English reads "+15 webinar attended"; German nouns keep their capital.
+    const kind = active === "en" ? name.charAt(0).toLowerCase() + name.slice(1) : name;
+    const params = { points, kind, age: relativeDays(line.age_days), count: line.count };
+    return t(line.count > 1 ? "line.activity_many" : "line.activity", params);
+  }
+  return `${points} ${line.reason}`;
 }

@@ -2,14 +2,20 @@
 // imports @tauri-apps/*. Views call these typed functions; every rejection
 // becomes an `AppError` carrying the backend's stable error code.
 import { invoke } from "@tauri-apps/api/core";
+import type { ActivityInput } from "./bindings/ActivityInput";
+import type { ActivityPage } from "./bindings/ActivityPage";
+import type { ActivityQuery } from "./bindings/ActivityQuery";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { ContactDetail } from "./bindings/ContactDetail";
 import type { ContactInput } from "./bindings/ContactInput";
 import type { ContactPage } from "./bindings/ContactPage";
+import type { CriteriaUpdate } from "./bindings/CriteriaUpdate";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { ListQuery } from "./bindings/ListQuery";
 import type { Organization } from "./bindings/Organization";
+import type { OrganizationInput } from "./bindings/OrganizationInput";
+import type { Score } from "./bindings/Score";
 import type { Settings } from "./bindings/Settings";
 import type { Stage } from "./bindings/Stage";
 import type { StageChangeRequest } from "./bindings/StageChangeRequest";
@@ -18,7 +24,7 @@ import type { StageCounts } from "./bindings/StageCounts";
 const ERROR_CODES: readonly ErrorCode[] = [
   "not_found", "invalid_transition", "same_stage", "reason_required", "name_required",
   "invalid_email", "invalid_phone", "invalid_input", "store_locked", "store_corrupt",
-  "store_newer", "storage", "internal",
+  "store_newer", "storage", "internal", "no_proposal", "invalid_settings",
 ];
 
 /** A failed backend call, with the backend's translatable error code. */
@@ -78,3 +84,14 @@ export const getSettings = () => call<Settings>("get_settings");
 export const setSettings = (settings: Settings) => call<Settings>("set_settings", { settings });
 export const loadDemoData = () => call<StageCounts>("load_demo_data");
 export const appInfo = () => call<AppInfo>("app_info");
+export const logActivity = (id: string, input: ActivityInput) => call<ContactDetail>("log_activity", { id, input });
+export const listActivities = (id: string, query: ActivityQuery) =>
+  call<ActivityPage>("list_activities", { id, query });
+/** `id` is the activity's id; returns the contact it belonged to. */
+export const deleteActivity = (id: string) => call<ContactDetail>("delete_activity", { id });
+export const setCriteria = (id: string, criteria: CriteriaUpdate) =>
+  call<ContactDetail>("set_criteria", { id, criteria });
+export const getScore = (id: string) => call<Score>("get_score", { id });
+export const acceptProposal = (id: string) => call<ContactDetail>("accept_proposal", { id });
+export const updateOrganization = (id: string, input: OrganizationInput) =>
+  call<Organization>("update_organization", { id, input });

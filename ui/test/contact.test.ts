@@ -47,7 +47,7 @@ describe("contact page", () => {
     await openFirst();
     const entries = $$("history-entry");
     expect(entries[0].textContent).toContain("Lead → Interessent (MQL)");
-    expect(entries[0].textContent).toContain("durch Regel");
+    expect(entries[0].textContent).toContain("automatisch (Regel)");
     expect(entries[0].textContent).toContain("Grund");
     expect(entries[1].textContent).toContain("durch Import");
     expect(entries[0].textContent).toMatch(/03\.02\.2025|3\. Feb/);

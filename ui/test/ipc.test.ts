@@ -11,10 +11,10 @@ describe("ipc", () => {
       seen.push([cmd, args]);
       return cmd === "list_contacts" ? { items: [], total: 0 } : null;
     });
-    await listContacts({ stage: "lead", search: "x", sort: "name", offset: 0, limit: 100 });
+    await listContacts({ stage: "lead", search: "x", sort: "name", offset: 0, limit: 100, ready_to_qualify: false });
     await changeStage("c1", { to: "prospect", reason: null, force: false });
     expect(seen).toEqual([
-      ["list_contacts", { query: { stage: "lead", search: "x", sort: "name", offset: 0, limit: 100 } }],
+      ["list_contacts", { query: { stage: "lead", search: "x", sort: "name", offset: 0, limit: 100, ready_to_qualify: false } }],
       ["change_stage", { id: "c1", change: { to: "prospect", reason: null, force: false } }],
     ]);
   });
@@ -32,7 +32,7 @@ describe("ipc", () => {
     mockIPC(() => {
       throw "plain string";
     });
-    const err = await listContacts({ stage: null, search: null, sort: "name", offset: 0, limit: 1 }).catch((e) => e);
+    const err = await listContacts({ stage: null, search: null, sort: "name", offset: 0, limit: 1, ready_to_qualify: false }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.code).toBe("internal");
     expect(err.message).toBe("plain string");

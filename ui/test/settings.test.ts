@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { $, chipCount, maybe, select, start, stop, until } from "./helpers";
+import { defaultSettings } from "../src/scoring";
 
 afterEach(stop);
 
@@ -30,7 +31,8 @@ describe("settings and language", () => {
     expect($("settings-dialog").textContent).toContain("Sprache");
     expect(chipCount("all")).toBe("1");
     await until(() => backend.settings.language === "de");
-    expect(backend.calls.find((c) => c.cmd === "set_settings")!.args).toEqual({ settings: { language: "de" } });
+    // the whole Settings object goes back, scoring and target profile untouched
+    expect(backend.calls.find((c) => c.cmd === "set_settings")!.args).toEqual({ settings: { ...defaultSettings(), language: "de" } });
     select($("language-select"), "auto");
     expect(document.documentElement.lang).toBe("en");
     await until(() => backend.settings.language === null);

@@ -25,4 +25,8 @@ offset: number,
 /**
  * Rows to return at most.
  */
-limit: number, };
+limit: number, 
+/**
+ * Only contacts with a qualification proposal.
+ */
+ready_to_qualify: boolean, };

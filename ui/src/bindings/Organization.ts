@@ -13,6 +13,22 @@ id: string,
  */
 name: string, 
 /**
+ * Industry (Branche).
+ */
+industry: string | null, 
+/**
+ * Company size in employees.
+ */
+size: number | null, 
+/**
+ * Postcode.
+ */
+postcode: string | null, 
+/**
+ * Region (state, county ...).
+ */
+region: string | null, 
+/**
  * When it was created.
  */
 created_at: string, 

@@ -27,4 +27,8 @@ customer: number,
 /**
  * Disqualified.
  */
-disqualified: number, };
+disqualified: number, 
+/**
+ * Contacts with a qualification proposal (ready to qualify).
+ */
+ready_to_qualify: number, };

@@ -1,13 +1,17 @@
-// The contact page: every field, the current stage, the stage history
-// (newest first), and the buttons for editing and changing the stage.
+// The contact page: two columns. Left: the explained score, the qualification
+// checklist, every field, the organisation and the stage history (newest
+// first). Right: the communication log (timeline). The head holds the stage,
+// a qualification proposal with Accept, and the edit/stage buttons.
 import type { App } from "../app";
 import type { ContactDetail } from "../bindings/ContactDetail";
 import type { StageChange } from "../bindings/StageChange";
 import { h, type Child } from "../dom";
 import { changedByName, formatDateTime, t, type MessageKey } from "../i18n";
 import { button, stageBadge } from "./common";
+import { orgCard } from "./organization";
+import { criteriaCard, proposalBadge, scoreCard } from "./score";
 
-export function renderContactPage(app: App, detail: ContactDetail): HTMLElement {
+export function renderContactPage(app: App, detail: ContactDetail, timeline: HTMLElement): HTMLElement {
   const c = detail.contact;
   const sub: Child[] = [
     h("span", { class: "org", "data-testid": "contact-org", hidden: !c.organization }, c.organization ?? ""),
@@ -23,7 +27,7 @@ export function renderContactPage(app: App, detail: ContactDetail): HTMLElement 
       h("h1", { "data-testid": "contact-name", tabindex: -1 }, c.display_name),
       h("p", { class: "sub" }, sub),
     ),
-    h("div", { class: "contact-stage" }, stageBadge(c.stage, "stage-badge")),
+    h("div", { class: "contact-stage" }, stageBadge(c.stage, "stage-badge"), proposalBadge(app, detail)),
     h(
       "div",
       { class: "contact-actions" },
@@ -48,7 +52,6 @@ export function renderContactPage(app: App, detail: ContactDetail): HTMLElement 
     ["field.phones", list(c.phones)],
     ["field.tags", tags],
     ["field.source", c.source],
-    ["field.score", c.score],
     ["field.created_at", formatDateTime(c.created_at)],
     ["field.updated_at", formatDateTime(c.updated_at)],
   ];
@@ -90,8 +93,16 @@ export function renderContactPage(app: App, detail: ContactDetail): HTMLElement 
     h(
       "div",
       { class: "columns" },
-      h("div", { class: "col" }, h("section", { class: "card" }, h("h2", null, t("contact.details")), dl), notes),
-      h("div", { class: "col" }, historyCard),
+      h(
+        "div",
+        { class: "col" },
+        h("div", { class: "qual-pair" }, scoreCard(detail.score), criteriaCard(app, detail)),
+        h("section", { class: "card" }, h("h2", null, t("contact.details")), dl),
+        orgCard(app, detail),
+        notes,
+        historyCard,
+      ),
+      h("div", { class: "col" }, timeline),
     ),
   );
 }

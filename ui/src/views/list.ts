@@ -1,11 +1,15 @@
-// Contacts list: search, stage chips with counts, sort toggle, paged rows,
-// the empty state and the no-matches message.
+// Contacts list: search, stage chips with counts (plus "ready to qualify"),
+// sort toggle, paged rows with a score that expands into its line items, the
+// empty state and the no-matches message.
 import type { App } from "../app";
 import type { Contact } from "../bindings/Contact";
+import type { Score } from "../bindings/Score";
 import type { Stage } from "../bindings/Stage";
 import { h, replace } from "../dom";
 import { formatDate, stageName, t } from "../i18n";
+import * as ipc from "../ipc";
 import { button, STAGES, stageBadge } from "./common";
+import { scoreLineList } from "./score";
 
 export class ListView {
   readonly el: HTMLElement;
@@ -14,6 +18,10 @@ export class ListView {
   private readonly toolbar: HTMLElement;
   private readonly chips: HTMLElement;
   private readonly body: HTMLElement;
+  /** Scores fetched for the row popovers (get_score, lazily); cleared on every update. */
+  private readonly scores = new Map<string, Promise<Score>>();
+  /** The row whose score lines are expanded by click/keyboard. */
+  private expanded: string | null = null;
 
   constructor(app: App) {
     this.app = app;
@@ -52,7 +60,10 @@ export class ListView {
   update(): void {
     const q = this.app.list;
     const counts = q.counts;
-    const focusedId = (document.activeElement as HTMLElement | null)?.dataset?.id;
+    const focusedEl = document.activeElement as HTMLElement | null;
+    const focusedId = focusedEl?.dataset?.id;
+    const focusedScore = focusedEl?.dataset?.testid === "row-score" ? focusedEl.dataset.for : undefined;
+    this.scores.clear();
     const storeEmpty = counts !== null && counts.all === 0 && q.search.trim() === "";
     this.toolbar.hidden = storeEmpty;
     this.renderChips();
@@ -67,6 +78,8 @@ export class ListView {
     }
     this.el.setAttribute("aria-busy", String(q.loading));
     if (focusedId) this.rows().find((r) => r.dataset.id === focusedId)?.focus();
+    if (focusedScore) this.body.querySelector<HTMLElement>(`[data-testid="row-score"][data-for="${focusedScore}"]`)?.focus();
+    if (this.expanded && q.items.some((c) => c.id === this.expanded)) void this.showLines(this.expanded, true);
   }
 
   private renderChips(): void {
@@ -74,7 +87,7 @@ export class ListView {
     const chip = (stage: Stage | null) => {
       const key = stage ?? "all";
       const count = q.counts ? q.counts[key] : 0;
-      const active = q.stage === stage;
+      const active = q.stage === stage && !q.ready;
       return h(
         "button",
         {
@@ -89,10 +102,22 @@ export class ListView {
       );
     };
     const sortLabel = q.sort === "name" ? t("list.sort_name") : t("list.sort_last_change");
+    const ready = h(
+      "button",
+      {
+        type: "button", class: `chip chip-ready${q.ready ? " active" : ""}`, "data-testid": "stage-chip-ready",
+        "aria-pressed": String(q.ready), onclick: () => this.app.toggleReadyFilter(),
+      },
+      h("span", { class: "chip-star", "aria-hidden": "true" }, "★"),
+      h("span", { class: "chip-label" }, t("list.ready")),
+      h("span", { class: "chip-count", "data-testid": "chip-count" }, q.counts?.ready_to_qualify ?? 0),
+    );
     replace(
       this.chips,
       chip(null),
       STAGES.map(chip),
+      h("span", { class: "chip-sep", "aria-hidden": "true" }),
+      ready,
       h("div", { class: "spacer" }),
       h("button", {
         type: "button", class: "btn btn-ghost sort", "data-testid": "sort-toggle", "data-sort": q.sort,
@@ -125,7 +150,9 @@ export class ListView {
     const query = q.search.trim();
     const text = query
       ? t("list.no_matches", { query })
-      : t("list.no_matches_stage", { stage: q.stage ? stageName(q.stage) : t("stage.all") });
+      : q.ready
+        ? t("list.no_matches_ready")
+        : t("list.no_matches_stage", { stage: q.stage ? stageName(q.stage) : t("stage.all") });
     return h(
       "div",
       { class: "no-matches", "data-testid": "no-matches" },
@@ -149,6 +176,7 @@ export class ListView {
       h("span", null, t("field.name")),
       h("span", null, t("field.organization")),
       h("span", null, t("field.stage")),
+      h("span", { class: "num" }, t("list.col_score")),
       h("span", null, t("field.contact")),
       h("span", { class: "num" }, t("list.col_changed")),
     );
@@ -184,10 +212,109 @@ export class ListView {
         c.title ? h("span", { class: "row-title" }, c.title) : null,
       ),
       h("span", { class: "cell org" }, c.organization ?? ""),
-      h("span", { class: "cell" }, stageBadge(c.stage)),
+      h(
+        "span",
+        { class: "cell stage-cell" },
+        stageBadge(c.stage),
+        c.proposal
+          ? h("span", {
+              class: `badge proposal-mini stage-${c.proposal}`, "data-testid": "row-proposal", "data-stage": c.proposal,
+              title: t("proposal.ready", { stage: stageName(c.proposal) }),
+            }, "★ → ", stageName(c.proposal))
+          : null,
+      ),
+      this.scoreCell(c),
       h("span", { class: "cell reach" }, reach),
       h("span", { class: "cell num date", title: c.updated_at }, formatDate(c.updated_at)),
     );
+  }
+
+  /** The score number: a button that expands its line items (hover shows them too). */
+  private scoreCell(c: Contact): HTMLElement {
+    const popId = `score-pop-${c.id}`;
+    const btn = h("button", {
+      type: "button", class: "score-btn", "data-testid": "row-score", "data-for": c.id,
+      "aria-expanded": "false", "aria-controls": popId, title: t("list.score_title"),
+      "aria-label": `${t("list.col_score")} ${Math.round(c.score)}`,
+      onclick: (ev: MouseEvent) => {
+        ev.stopPropagation();
+        this.toggleLines(c.id);
+      },
+      onkeydown: (ev: KeyboardEvent) => {
+        if (ev.key === "Enter" || ev.key === " ") {
+          ev.preventDefault();
+          ev.stopPropagation();
+          this.toggleLines(c.id);
+        } else if (ev.key === "Escape" && this.expanded === c.id) {
+          ev.preventDefault();
+          ev.stopPropagation();
+          this.toggleLines(c.id);
+        }
+      },
+    }, Math.round(c.score));
+    const cell = h(
+      "span",
+      {
+        class: "cell num score-cell",
+        onmouseenter: () => void this.showLines(c.id, false),
+        onmouseleave: () => { if (this.expanded !== c.id) this.hideLines(c.id); },
+      },
+      btn,
+      h("div", { class: "score-pop", id: popId, hidden: true, onclick: (ev: MouseEvent) => ev.stopPropagation() }),
+    );
+    return cell;
+  }
+
+  private toggleLines(id: string): void {
+    if (this.expanded === id) {
+      this.expanded = null;
+      this.hideLines(id);
+      return;
+    }
+    if (this.expanded) this.hideLines(this.expanded);
+    this.expanded = id;
+    void this.showLines(id, true);
+  }
+
+  private popFor(id: string): { btn: HTMLElement; pop: HTMLElement } | null {
+    const btn = this.body.querySelector<HTMLElement>(`[data-testid="row-score"][data-for="${id}"]`);
+    const pop = btn?.nextElementSibling as HTMLElement | null;
+    return btn && pop ? { btn, pop } : null;
+  }
+
+  /** Fetches the score lazily (once per list update) and shows its lines under the number. */
+  private async showLines(id: string, expanded: boolean): Promise<void> {
+    const el = this.popFor(id);
+    if (!el) return;
+    if (expanded) el.btn.setAttribute("aria-expanded", "true");
+    let pending = this.scores.get(id);
+    if (!pending) {
+      pending = ipc.getScore(id);
+      this.scores.set(id, pending);
+      pending.catch(() => this.scores.delete(id));
+    }
+    try {
+      const score = await pending;
+      const now = this.popFor(id);
+      if (!now || (this.expanded !== id && !now.btn.parentElement?.matches(":hover"))) return;
+      replace(
+        now.pop,
+        h("div", { class: "score-pop-head" },
+          h("b", null, Math.round(score.score)), " = ",
+          t("score.fit"), " ", Math.round(score.fit), " + ", t("score.engagement"), " ", Math.round(score.engagement)),
+        scoreLineList(score.lines, "row-score-lines", "score-line"),
+      );
+      now.pop.hidden = false;
+    } catch (e) {
+      this.app.showError(e);
+    }
+  }
+
+  private hideLines(id: string): void {
+    const el = this.popFor(id);
+    if (!el) return;
+    el.pop.hidden = true;
+    el.btn.setAttribute("aria-expanded", "false");
   }
 
   private footer(): HTMLElement {

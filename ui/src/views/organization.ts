@@ -1,0 +1,118 @@
+// The organisation card on the contact page (industry, size, postcode, region:
+// the data target-group fit is proposed from) and its edit dialog.
+import type { App } from "../app";
+import type { ContactDetail } from "../bindings/ContactDetail";
+import type { OrganizationInput } from "../bindings/OrganizationInput";
+import { h } from "../dom";
+import { errorText, t, type MessageKey } from "../i18n";
+import * as ipc from "../ipc";
+import { AppError } from "../ipc";
+import { orNull } from "../validate";
+import { button } from "./common";
+
+export function orgCard(app: App, detail: ContactDetail): HTMLElement {
+  const o = detail.organization;
+  const none = () => h("span", { class: "muted" }, t("contact.none"));
+  return h(
+    "section",
+    { class: "card", "data-testid": "org-details", "aria-labelledby": "org-title" },
+    h(
+      "div",
+      { class: "card-head" },
+      h("h2", { id: "org-title" }, t("org.title"), o ? h("span", { class: "muted card-sub" }, " · ", o.name) : null),
+      o ? button(t("action.edit"), { testid: "edit-organization", kind: "ghost", title: t("org.edit"), onclick: () => app.openOrgDialog() }) : null,
+    ),
+    o
+      ? h(
+          "dl",
+          { class: "fields compact org-fields" },
+          h("dt", null, t("org.industry")), h("dd", { "data-field": "industry" }, o.industry ?? none()),
+          h("dt", null, t("org.size")), h("dd", { "data-field": "size" }, o.size ?? none()),
+          h("dt", null, t("org.postcode")), h("dd", { "data-field": "postcode" }, o.postcode ?? none()),
+          h("dt", null, t("org.region")), h("dd", { "data-field": "region" }, o.region ?? none()),
+        )
+      : h("p", { class: "muted" }, t("org.none")),
+    o ? h("p", { class: "hint" }, t("org.hint")) : null,
+  );
+}
+
+export function orgDialog(app: App, detail: ContactDetail): void {
+  const o = detail.organization;
+  if (!o) return;
+  const input = (name: string, value: string, extra: Record<string, string> = {}) =>
+    h("input", { id: `org-${name}`, type: "text", "data-testid": `org-${name}`, value, autocomplete: "off", ...extra });
+  const industry = input("industry", o.industry ?? "");
+  const size = input("size", o.size === null ? "" : String(o.size), { inputmode: "numeric" });
+  const postcode = input("postcode", o.postcode ?? "");
+  const region = input("region", o.region ?? "");
+  const field = (id: string, label: MessageKey, control: HTMLElement) =>
+    h("div", { class: "field" }, h("label", { for: id, class: "label" }, t(label)), control);
+  const errors = h("div", { class: "error-slot", "data-slot": "org" });
+  const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "org-save" }, t("action.save"));
+  const sizeError = h("p", { class: "field-error", id: "err-org-size", "data-testid": "field-error", hidden: true });
+
+  let busy = false;
+  const submit = async () => {
+    if (busy) return;
+    app.clearError();
+    const rawSize = size.value.trim();
+    const n = rawSize === "" ? null : Number(rawSize);
+    if (n !== null && (!Number.isInteger(n) || n < 0)) {
+      sizeError.textContent = t("invalid.integer");
+      sizeError.hidden = false;
+      size.setAttribute("aria-invalid", "true");
+      size.setAttribute("aria-describedby", sizeError.id);
+      size.focus();
+      return;
+    }
+    sizeError.hidden = true;
+    size.removeAttribute("aria-invalid");
+    const data: OrganizationInput = {
+      name: o.name, industry: orNull(industry.value), size: n, postcode: orNull(postcode.value), region: orNull(region.value),
+    };
+    busy = true;
+    save.disabled = true;
+    try {
+      await ipc.updateOrganization(o.id, data);
+      // Target-group fit, score and proposal may follow from the new data.
+      const updated = await ipc.getContact(detail.contact.id);
+      app.closeModal();
+      app.contactChanged(updated, { focus: "edit-organization" });
+    } catch (e) {
+      const err = AppError.from(e);
+      if (err.field === "size") {
+        sizeError.textContent = errorText(err);
+        sizeError.hidden = false;
+      }
+      app.showError(err, errors);
+    } finally {
+      busy = false;
+      save.disabled = false;
+    }
+  };
+
+  const dialog = h(
+    "dialog",
+    { class: "dialog narrow", "data-testid": "org-dialog", "aria-labelledby": "org-dialog-title" },
+    h(
+      "form",
+      { class: "dialog-form", novalidate: true, onsubmit: (ev: Event) => { ev.preventDefault(); void submit(); } },
+      h("h2", { id: "org-dialog-title" }, t("org.dialog_title"), h("span", { class: "muted dialog-sub" }, " · ", o.name)),
+      field("org-industry", "org.industry", industry),
+      h("div", { class: "grid2" },
+        h("div", { class: "field" }, h("label", { for: "org-size", class: "label" }, t("org.size")), size, sizeError),
+        field("org-postcode", "org.postcode", postcode)),
+      field("org-region", "org.region", region),
+      h("p", { class: "hint" }, t("org.hint")),
+      errors,
+      h(
+        "footer",
+        { class: "dialog-actions" },
+        button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
+        save,
+      ),
+    ),
+  );
+  app.openModal(dialog);
+  industry.focus();
+}

@@ -1,6 +1,9 @@
 // Dev-only entry: runs the real UI against the in-memory fake backend.
 // URL parameters: lang=de|en (OS locale), empty=1 (no contacts), open=<n>
-// (open the n-th contact), form=invalid (open the form with errors).
+// (open the n-th contact), form=invalid (open the form with errors),
+// ready=1 (the "ready to qualify" chip), expand=<n> (the n-th row's score
+// lines), activity=1 / org=1 (their dialogs on the open contact),
+// notice=1 (the "ready for …" notice for the open contact), settings=scoring.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { FakeBackend, seedDemo } from "./fakeBackend";
 import "../src/styles.css";
@@ -48,4 +51,16 @@ if (form) {
     document.querySelector<HTMLButtonElement>('[data-testid="save-contact"]')!.click();
   }
 }
-if (params.get("settings")) app.openSettings();
+if (params.get("settings")) {
+  app.openSettings();
+  if (params.get("settings") === "scoring") document.querySelector('[data-testid="settings-scoring"]')!.scrollIntoView();
+}
+if (params.get("ready")) {
+  document.querySelector<HTMLElement>('[data-testid="stage-chip-ready"]')!.click();
+  await new Promise((r) => setTimeout(r, 50));
+}
+const expand = params.get("expand");
+if (expand) document.querySelectorAll<HTMLElement>('[data-testid="row-score"]')[Number(expand)]?.click();
+if (params.get("activity")) app.openActivityDialog(null);
+if (params.get("org")) app.openOrgDialog();
+if (params.get("notice") && app.view.name === "contact") app.showNotice(app.view.detail);

@@ -168,13 +168,13 @@ export function settingsDialog(app: App): void {
             "fieldset",
             null,
             h("legend", null, t("settings.fit_points")),
-            h("div", { class: "num-grid" }, CRITERIA.map((c) => numberField(`setting-fit-${c}`, t(`criterion.${c}` as MessageKey)))),
+            h("div", { class: "num-grid five" }, CRITERIA.map((c) => numberField(`setting-fit-${c}`, t(`criterion.${c}` as MessageKey)))),
           ),
           h(
             "fieldset",
             null,
             h("legend", null, t("settings.engagement_points")),
-            h("div", { class: "num-grid" }, ACTIVITY_KINDS.map((k) => numberField(`setting-points-${k}`, kindName(k)))),
+            h("div", { class: "num-grid four" }, ACTIVITY_KINDS.map((k) => numberField(`setting-points-${k}`, kindName(k)))),
           ),
           h(
             "div",

@@ -14,6 +14,13 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "set_settings",
     "load_demo_data",
+    "update_organization",
+    "log_activity",
+    "list_activities",
+    "delete_activity",
+    "set_criteria",
+    "get_score",
+    "accept_proposal",
 ];
 
 fn main() {

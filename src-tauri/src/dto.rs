@@ -1,11 +1,11 @@
 //! Shapes the UI receives that are not core records. TypeScript bindings are
 //! generated from these and the core's types by ts-rs (`cargo test`).
 
-use kontor_core::{Contact, Transition};
+use kontor_core::{Contact, Organization, Score, Store, Transition};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// A contact with the stage changes it allows.
+/// A contact with the stage changes it allows, its explained score and its organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ContactDetail {
@@ -13,12 +13,22 @@ pub struct ContactDetail {
     pub contact: Contact,
     /// Every other stage and what moving there requires.
     pub transitions: Vec<Transition>,
+    /// The score with its line items and proposal.
+    pub score: Score,
+    /// The linked organisation with its data.
+    pub organization: Option<Organization>,
 }
 
-impl From<Contact> for ContactDetail {
-    fn from(contact: Contact) -> Self {
-        let transitions = contact.stage.transitions();
-        ContactDetail { contact, transitions }
+impl ContactDetail {
+    /// Completes a contact the core returned (as of `now`).
+    pub fn of(
+        store: &Store,
+        contact: Contact,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> kontor_core::Result<Self> {
+        let score = store.contact_score(contact.id, now)?;
+        let organization = contact.organization_id.map(|id| store.organization(id)).transpose()?;
+        Ok(ContactDetail { transitions: contact.stage.transitions(), contact, score, organization })
     }
 }
 

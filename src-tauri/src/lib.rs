@@ -66,6 +66,13 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
         cmd::get_settings,
         cmd::set_settings,
         cmd::load_demo_data,
+        cmd::update_organization,
+        cmd::log_activity,
+        cmd::list_activities,
+        cmd::delete_activity,
+        cmd::set_criteria,
+        cmd::get_score,
+        cmd::accept_proposal,
     ])
 }
 

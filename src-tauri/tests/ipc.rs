@@ -103,9 +103,19 @@ fn errors_arrive_as_code_and_message() {
 #[test]
 fn settings_and_demo_data_round_trip() {
     let app = app();
-    assert_eq!(invoke(&app, "get_settings", json!({})).unwrap(), json!({ "language": null }));
-    invoke(&app, "set_settings", json!({ "settings": { "language": "de" } })).unwrap();
+    let mut settings = invoke(&app, "get_settings", json!({})).unwrap();
+    assert_eq!(settings["language"], Value::Null);
+    assert_eq!(settings["scoring"]["half_life_days"], 30.0);
+    assert_eq!(settings["scoring"]["engagement_points"]["webinar_attended"], 15);
+    settings["language"] = json!("de");
+    invoke(&app, "set_settings", json!({ "settings": settings })).unwrap();
     assert_eq!(invoke(&app, "get_settings", json!({})).unwrap()["language"], "de");
+    settings["scoring"]["half_life_days"] = json!(0);
+    let err = invoke(&app, "set_settings", json!({ "settings": settings })).unwrap_err();
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("invalid_settings"), Some("half_life_days"))
+    );
     let counts = invoke(&app, "load_demo_data", json!({})).unwrap();
     assert_eq!(counts["all"], 12);
     let info = invoke(&app, "app_info", json!({})).unwrap();
@@ -136,4 +146,44 @@ fn windows_without_the_capability_cannot_call_commands() {
     let window = tauri::WebviewWindowBuilder::new(&app, "other", Default::default()).build().unwrap();
     let app = App { _app: app, window, _dir: dir };
     assert!(invoke(&app, "stage_counts", json!({ "search": null })).is_err());
+}
+
+#[test]
+fn qualification_through_ipc() {
+    let app = app();
+    let id = invoke(&app, "create_contact", json!({ "input": anna() })).unwrap()["contact"]["id"].clone();
+    let input = json!({ "kind": "webinar_attended", "at": null, "summary": "Webinar", "text": null, "outcome": null, "concerns": "Preis?" });
+    let detail = invoke(&app, "log_activity", json!({ "id": id, "input": input })).unwrap();
+    assert_eq!(detail["contact"]["score"], 15);
+    assert_eq!(detail["score"]["engagement"], 15);
+    assert_eq!(detail["organization"]["name"], "Acme AG");
+    let page = invoke(
+        &app,
+        "list_activities",
+        json!({ "id": id, "query": { "kinds": null, "offset": 0, "limit": 50 } }),
+    )
+    .unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["concerns"], "Preis?");
+
+    let criteria =
+        json!({ "target_group": "yes", "budget": "yes", "authority": "yes", "need": null, "timeline": null });
+    let detail = invoke(&app, "set_criteria", json!({ "id": id, "criteria": criteria })).unwrap();
+    assert_eq!(detail["contact"]["proposal"], "prospect");
+    assert_eq!(invoke(&app, "stage_counts", json!({ "search": null })).unwrap()["ready_to_qualify"], 1);
+    let score = invoke(&app, "get_score", json!({ "id": id })).unwrap();
+    assert_eq!(score["fit"], 35);
+    let accepted = invoke(&app, "accept_proposal", json!({ "id": id })).unwrap();
+    assert_eq!(accepted["contact"]["stage"], "prospect");
+    assert_eq!(accepted["contact"]["stage_history"][1]["by"], "rule");
+    let err = invoke(&app, "accept_proposal", json!({ "id": id })).unwrap_err();
+    assert_eq!(err["code"], "no_proposal");
+
+    let activity = page["items"][0]["id"].clone();
+    let detail = invoke(&app, "delete_activity", json!({ "id": activity })).unwrap();
+    assert_eq!(detail["score"]["engagement"], 0);
+    let org = detail["organization"]["id"].clone();
+    let data = json!({ "name": "Acme AG", "industry": "Maschinenbau", "size": 120, "postcode": "30159", "region": null });
+    let updated = invoke(&app, "update_organization", json!({ "id": org, "input": data })).unwrap();
+    assert_eq!(updated["size"], 120);
 }

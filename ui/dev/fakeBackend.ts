@@ -1,6 +1,7 @@
 // An in-memory stand-in for the Rust backend, following the IPC contract.
 // Used by the unit tests and by the dev preview page (dev/index.html); it is
 // never part of the production bundle.
+import type { ActivityKind } from "../src/bindings/ActivityKind";
 import type { Activity } from "../src/bindings/Activity";
 import type { ActivityInput } from "../src/bindings/ActivityInput";
 import type { ActivityQuery } from "../src/bindings/ActivityQuery";
@@ -334,7 +335,11 @@ export class FakeBackend {
         const hits = this.activities
           .filter((a) => a.contact_id === c.id && (!q.kinds || q.kinds.includes(a.kind)))
           .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));
-        return { items: structuredClone(hits.slice(q.offset, q.offset + q.limit)), total: hits.length };
+        const kind_counts: Partial<Record<ActivityKind, number>> = {};
+        for (const a of this.activities) {
+          if (a.contact_id === c.id) kind_counts[a.kind] = (kind_counts[a.kind] ?? 0) + 1;
+        }
+        return { items: structuredClone(hits.slice(q.offset, q.offset + q.limit)), total: hits.length, kind_counts };
       }
       case "delete_activity": {
         const i = this.activities.findIndex((a) => a.id === args.id);

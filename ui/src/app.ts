@@ -14,7 +14,7 @@ import { byTestId, closeDialog, h, isTyping, openDialog, replace } from "./dom";
 import { errorText, resolveLanguage, setLanguage, stageName, t, type Lang } from "./i18n";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
-import { ACTIVITY_KINDS, defaultSettings, withDefaults } from "./scoring";
+import { defaultSettings, withDefaults } from "./scoring";
 import { activityDialog } from "./views/activity";
 import { button } from "./views/common";
 import { renderContactPage } from "./views/contact";
@@ -307,14 +307,11 @@ export class App {
     const offset = more ? tl.items.length : 0;
     try {
       const query = { kinds: tl.kind ? [tl.kind] : null, offset, limit: TIMELINE_PAGE };
-      const [page, counts] = await Promise.all([
-        ipc.listActivities(tl.contactId, query),
-        more ? Promise.resolve(tl.counts) : this.kindCounts(tl.contactId),
-      ]);
+      const page = await ipc.listActivities(tl.contactId, query);
       if (seq !== this.timelineSeq || this.timeline !== tl) return;
       tl.items = more ? tl.items.concat(page.items) : page.items;
       tl.total = page.total;
-      tl.counts = counts;
+      tl.counts = page.kind_counts;
     } catch (e) {
       if (seq === this.timelineSeq) this.showError(e);
     } finally {
@@ -323,16 +320,6 @@ export class App {
         this.timelineView?.update();
       }
     }
-  }
-
-  /** Entries per kind, so the filter offers only kinds the contact has. */
-  private async kindCounts(id: string): Promise<Partial<Record<ActivityKind, number>>> {
-    const totals = await Promise.all(
-      ACTIVITY_KINDS.map((k) => ipc.listActivities(id, { kinds: [k], offset: 0, limit: 1 }).then((p) => p.total)),
-    );
-    const counts: Partial<Record<ActivityKind, number>> = {};
-    ACTIVITY_KINDS.forEach((k, i) => { if (totals[i] > 0) counts[k] = totals[i]; });
-    return counts;
   }
 
   setTimelineFilter(kind: ActivityKind | null): void {

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kontor_core::{
-    paths, ChangedBy, Contact, ContactInput, ListQuery, SortOrder, Stage, StageChangeRequest, Store,
+    paths, ActivityInput, ActivityKind, ActivityQuery, Answer, ChangedBy, Contact, ContactInput,
+    CriteriaUpdate, ListQuery, SortOrder, Stage, StageChangeRequest, Store, TargetGroupSetting,
 };
 use uuid::Uuid;
 
@@ -29,6 +30,94 @@ enum Command {
     /// Create, list, show and move contacts.
     #[command(subcommand)]
     Contacts(ContactsCommand),
+    /// Log and list activities (the communication log).
+    #[command(subcommand)]
+    Activity(ActivityCommand),
+    /// Set qualification criteria (yes / no / unknown) and accept proposals.
+    Qualify(QualifyArgs),
+    /// Show a contact's score with its explanation and proposal.
+    Score {
+        /// Contact id.
+        id: String,
+        /// Score as of this time (RFC 3339 or YYYY-MM-DD; default now).
+        #[arg(long, value_parser = parse_time)]
+        at: Option<DateTime<Utc>>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ActivityCommand {
+    /// Log an activity on a contact.
+    Add {
+        /// Contact id.
+        contact_id: String,
+        /// call, meeting, visit, email, note, newsletter_signup, whitepaper_download,
+        /// webinar_attended, website_visit, email_opened, email_replied, form_submitted.
+        #[arg(long)]
+        kind: ActivityKind,
+        /// When it happened (RFC 3339 or YYYY-MM-DD; default now).
+        #[arg(long, value_parser = parse_time)]
+        at: Option<DateTime<Utc>>,
+        /// One line.
+        #[arg(long)]
+        summary: Option<String>,
+        /// Free text.
+        #[arg(long)]
+        text: Option<String>,
+        /// What came out of it.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Questions and concerns raised.
+        #[arg(long)]
+        concerns: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a contact's activities, newest first.
+    List {
+        /// Contact id.
+        contact_id: String,
+        /// Only this kind (repeatable).
+        #[arg(long = "kind")]
+        kinds: Vec<ActivityKind>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct QualifyArgs {
+    /// Contact id.
+    id: String,
+    /// Fits the target group: yes, no, unknown, or auto (from the organisation's data).
+    #[arg(long)]
+    target_group: Option<TargetGroupSetting>,
+    /// Has the budget / means: yes, no or unknown.
+    #[arg(long)]
+    budget: Option<Answer>,
+    /// May decide: yes, no or unknown.
+    #[arg(long)]
+    authority: Option<Answer>,
+    /// Has a need: yes, no or unknown.
+    #[arg(long)]
+    need: Option<Answer>,
+    /// Has a timeline: yes, no or unknown.
+    #[arg(long)]
+    timeline: Option<Answer>,
+    /// Then accept the qualification proposal (a stage change "by rule").
+    #[arg(long)]
+    accept: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -114,6 +203,9 @@ struct ListArgs {
     /// Print at most this many.
     #[arg(long)]
     limit: Option<u32>,
+    /// Only contacts the qualification rules propose for the next stage.
+    #[arg(long)]
+    ready_to_qualify: bool,
     /// Print a JSON array.
     #[arg(long)]
     json: bool,
@@ -141,6 +233,18 @@ enum Error {
 #[allow(clippy::disallowed_methods)] // the binary's edge is where the clock is read
 fn now() -> DateTime<Utc> {
     Utc::now()
+}
+
+/// RFC 3339, or a date (midnight UTC).
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| format!("{s:?} is neither RFC 3339 (2026-05-04T10:00:00Z) nor YYYY-MM-DD"))
 }
 
 fn parse_id(id: &str) -> Result<Uuid, Error> {
@@ -180,6 +284,7 @@ fn print_contact(c: &Contact, json: bool) -> Result<(), Error> {
     if let Some(notes) = &c.notes {
         println!("  notes:        {}", notes.replace('\n', "\n                "));
     }
+    println!("  score:        {}{}", c.score, proposal_note(c));
     println!("  history:");
     for h in &c.stage_history {
         let from = h.from.map_or("–".to_owned(), |s| s.to_string());
@@ -224,8 +329,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 },
                 offset: 0,
                 limit: l.limit.unwrap_or(u32::MAX),
+                ready_to_qualify: l.ready_to_qualify,
             };
-            let page = store.list_contacts(&query)?;
+            let page = store.list_contacts(&query, now())?;
             if l.json {
                 return print_json(&page.items);
             }
@@ -240,7 +346,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Contacts(ContactsCommand::Show { id, json }) => {
-            let contact = store.contact(parse_id(&id)?)?;
+            let contact = store.contact(parse_id(&id)?, now())?;
             print_contact(&contact, json)
         }
         Command::Contacts(ContactsCommand::Stage { id, stage, reason, force, json }) => {
@@ -248,7 +354,101 @@ fn run(cli: Cli) -> Result<(), Error> {
             let contact = store.change_stage(parse_id(&id)?, &request, ChangedBy::Hand, now())?;
             print_contact(&contact, json)
         }
+        Command::Activity(ActivityCommand::Add {
+            contact_id,
+            kind,
+            at,
+            summary,
+            text,
+            outcome,
+            concerns,
+            json,
+        }) => {
+            let input = ActivityInput { kind, at, summary, text, outcome, concerns };
+            let (activity, contact) = store.log_activity(parse_id(&contact_id)?, input, now())?;
+            if json {
+                return print_json(&activity);
+            }
+            println!(
+                "{}  {}  {} on {}",
+                activity.id,
+                activity.at.format("%Y-%m-%d %H:%M UTC"),
+                activity.kind,
+                contact.display_name
+            );
+            println!("score now {}{}", contact.score, proposal_note(&contact));
+            Ok(())
+        }
+        Command::Activity(ActivityCommand::List { contact_id, kinds, limit, json }) => {
+            let query = ActivityQuery { kinds: (!kinds.is_empty()).then_some(kinds), offset: 0, limit };
+            let page = store.list_activities(parse_id(&contact_id)?, &query)?;
+            if json {
+                return print_json(&page.items);
+            }
+            for a in &page.items {
+                let summary = a.summary.as_deref().unwrap_or("");
+                println!("{}  {:<20} {summary}", a.at.format("%Y-%m-%d %H:%M"), a.kind.key());
+                if let Some(c) = &a.concerns {
+                    println!("{:<39}concerns: {c}", "");
+                }
+            }
+            eprintln!("{} of {} activities", page.items.len(), page.total);
+            Ok(())
+        }
+        Command::Qualify(q) => {
+            let id = parse_id(&q.id)?;
+            let update = CriteriaUpdate {
+                target_group: q.target_group,
+                budget: q.budget,
+                authority: q.authority,
+                need: q.need,
+                timeline: q.timeline,
+            };
+            let mut contact = store.set_criteria(id, &update, now())?;
+            if q.accept {
+                contact = store.accept_proposal(id, now())?;
+            }
+            if q.json {
+                return print_json(&contact);
+            }
+            let c = contact.criteria;
+            println!(
+                "{} ({}), score {}{}",
+                contact.display_name,
+                contact.stage,
+                contact.score,
+                proposal_note(&contact)
+            );
+            println!(
+                "  target group {:?}{}, budget {:?}, authority {:?}, need {:?}, timeline {:?}",
+                c.target_group,
+                if contact.target_group_manual { "" } else { " (auto)" },
+                c.budget,
+                c.authority,
+                c.need,
+                c.timeline
+            );
+            Ok(())
+        }
+        Command::Score { id, at, json } => {
+            let score = store.contact_score(parse_id(&id)?, at.unwrap_or_else(now))?;
+            if json {
+                return print_json(&score);
+            }
+            println!("score {} = fit {} + engagement {}", score.score, score.fit, score.engagement);
+            for line in &score.lines {
+                println!("  {}", line.reason);
+            }
+            if let Some(stage) = score.proposal {
+                println!("proposed: {stage}");
+            }
+            Ok(())
+        }
     }
+}
+
+fn proposal_note(c: &Contact) -> String {
+    c.proposal.map(|s| format!(" — ready for {s}")).unwrap_or_default()
 }
 
 fn main() -> ExitCode {

@@ -223,8 +223,82 @@ fn reported_writes_survive_kill_9() {
     let store = kontor_core::Store::open(dir.path()).expect("the store opens after kill -9");
     for c in &reported {
         let id = uuid::Uuid::parse_str(c["id"].as_str().unwrap()).unwrap();
-        let stored = store.contact(id).expect("a reported contact must survive");
+        let stored =
+            store.contact(id, chrono::DateTime::UNIX_EPOCH).expect("a reported contact must survive");
         assert_eq!(stored.display_name, c["display_name"].as_str().unwrap());
     }
     assert!(store.contact_count() >= reported.len());
+}
+
+#[test]
+fn activities_criteria_and_score_explain_the_proposal() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    let three_days_ago = "2026-05-01T10:00:00Z";
+    let activity = ok_json(
+        dir.path(),
+        &[
+            "activity",
+            "add",
+            &id,
+            "--kind",
+            "webinar_attended",
+            "--at",
+            three_days_ago,
+            "--summary",
+            "Webinar",
+            "--concerns",
+            "Preis?",
+            "--json",
+        ],
+    );
+    assert_eq!(activity["kind"], "webinar_attended");
+    assert_eq!(activity["concerns"], "Preis?");
+
+    let score = ok_json(dir.path(), &["score", &id, "--at", "2026-05-04T10:00:00Z", "--json"]);
+    assert_eq!(score["score"], 14);
+    assert_eq!(score["fit"], 0);
+    assert_eq!(score["engagement"], 14);
+    assert_eq!(score["proposal"], Value::Null);
+    let reasons: Vec<&str> =
+        score["lines"].as_array().unwrap().iter().map(|l| l["reason"].as_str().unwrap()).collect();
+    assert!(reasons.contains(&"+14 webinar attended, 3 days ago"), "{reasons:?}");
+    assert!(reasons.contains(&"+0 budget unknown"), "{reasons:?}");
+    assert!(score["lines"][0]["points"].is_number());
+
+    let none = ok_json(dir.path(), &["contacts", "list", "--ready-to-qualify", "--json"]);
+    assert_eq!(none, serde_json::json!([]));
+    let c = ok_json(
+        dir.path(),
+        &["qualify", &id, "--target-group", "yes", "--budget", "yes", "--authority", "yes", "--json"],
+    );
+    assert_eq!(c["criteria"]["budget"], "yes");
+    assert_eq!(c["proposal"], "prospect");
+    let ready = ok_json(dir.path(), &["contacts", "list", "--ready-to-qualify", "--json"]);
+    assert_eq!(ready[0]["id"], id.as_str());
+    let score = ok_json(dir.path(), &["score", &id, "--at", "2026-05-04T10:00:00Z", "--json"]);
+    assert_eq!((score["fit"].as_u64(), score["proposal"].as_str()), (Some(35), Some("prospect")));
+
+    let accepted = ok_json(dir.path(), &["qualify", &id, "--accept", "--json"]);
+    assert_eq!(accepted["stage"], "prospect");
+    assert_eq!(accepted["stage_history"][1]["by"], "rule");
+
+    let listed = ok_json(dir.path(), &["activity", "list", &id, "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bad_activity_and_criteria_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    let out = kontor(dir.path(), &["activity", "add", &id, "--kind", "telegram"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown activity kind"));
+    let out = kontor(dir.path(), &["activity", "add", &id, "--kind", "call", "--at", "yesterday"]);
+    assert!(!out.status.success());
+    let out = kontor(dir.path(), &["qualify", &id, "--budget", "maybe"]);
+    assert!(!out.status.success());
+    let err = fails(dir.path(), &["qualify", &id, "--accept"]);
+    assert!(err.contains("no qualification proposal"), "{err}");
+    assert_eq!(ok_json(dir.path(), &["activity", "list", &id, "--json"]), serde_json::json!([]));
 }

@@ -7,6 +7,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::score::Criteria;
 use crate::stage::{Stage, StageChange};
 use crate::text::{normalize_email, normalize_phone};
 
@@ -45,9 +46,22 @@ pub struct Contact {
     pub notes: Option<String>,
     /// Current lifecycle stage.
     pub stage: Stage,
-    /// Qualification score 0–100 (fit + engagement). No criteria or
-    /// activities exist yet, so it is 0 until scoring lands.
+    /// Qualification score 0–100 (fit + engagement), computed when read.
+    #[serde(default)]
     pub score: u8,
+    /// The qualification criteria (target group: the effective answer).
+    #[serde(default)]
+    pub criteria: Criteria,
+    /// Whether the target-group answer was set by hand (else proposed from
+    /// the organisation's data).
+    #[serde(default)]
+    pub target_group_manual: bool,
+    /// The stage the qualification rules propose, computed when read.
+    #[serde(default)]
+    pub proposal: Option<Stage>,
+    /// The newest activity's time, computed when read.
+    #[serde(default)]
+    pub last_activity_at: Option<DateTime<Utc>>,
     /// When the record was created.
     pub created_at: DateTime<Utc>,
     /// Last change of any field or the stage.
@@ -91,10 +105,56 @@ pub struct Organization {
     pub id: Uuid,
     /// Company name.
     pub name: String,
+    /// Industry (Branche).
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// Company size in employees.
+    #[serde(default)]
+    pub size: Option<u32>,
+    /// Postcode.
+    #[serde(default)]
+    pub postcode: Option<String>,
+    /// Region (state, county ...).
+    #[serde(default)]
+    pub region: Option<String>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a user enters for an organisation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct OrganizationInput {
+    /// Company name.
+    pub name: String,
+    /// Industry.
+    pub industry: Option<String>,
+    /// Employees.
+    pub size: Option<u32>,
+    /// Postcode.
+    pub postcode: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+}
+
+impl OrganizationInput {
+    /// Applies the validated input to `org`.
+    pub(crate) fn apply(&self, org: &mut Organization, now: DateTime<Utc>) -> Result<()> {
+        let name = line("name", &self.name)?;
+        if name.is_empty() {
+            return Err(Error::InvalidInput { field: "name", reason: "an organisation needs a name".into() });
+        }
+        org.name = name;
+        org.industry = optional_line("industry", self.industry.as_deref())?;
+        org.size = self.size;
+        org.postcode = optional_line("postcode", self.postcode.as_deref())?;
+        org.region = optional_line("region", self.region.as_deref())?;
+        org.updated_at = now;
+        Ok(())
+    }
 }
 
 /// A [`ContactInput`] after validation: trimmed, normalised, deduplicated.

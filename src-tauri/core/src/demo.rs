@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::activity::{ActivityInput, ActivityKind};
 use crate::contact::ContactInput;
 use crate::error::Result;
+use crate::score::{Answer, CriteriaUpdate};
 use crate::search::StageCounts;
 use crate::stage::{ChangedBy, Stage, StageChangeRequest};
 use crate::store::Store;
@@ -188,5 +190,48 @@ pub fn load_demo_data(store: &Store, now: DateTime<Utc>) -> Result<StageCounts> 
             store.change_stage(contact.id, &request, ChangedBy::Hand, created + Duration::days(*days))?;
         }
     }
-    Ok(store.stage_counts(None))
+    add_signals(store, now)?;
+    Ok(store.stage_counts(None, now))
+}
+
+/// Interactions and criteria for some demo contacts: (last name, days ago, kind, summary, concerns).
+const SIGNALS: &[(&str, i64, ActivityKind, &str, Option<&str>)] = &[
+    ("Mehmet Yılmaz", 2, ActivityKind::WebinarAttended, "Webinar Tourenplanung", None),
+    ("Mehmet Yılmaz", 9, ActivityKind::WhitepaperDownload, "Whitepaper Flottenkosten", None),
+    ("Mehmet Yılmaz", 12, ActivityKind::NewsletterSignup, "Newsletter", None),
+    ("Lukas Hoffmann", 1, ActivityKind::Call, "Erstgespräch", Some("Fragt nach Wartungskosten")),
+    ("Lukas Hoffmann", 20, ActivityKind::WebsiteVisit, "Preisseite", None),
+    (
+        "Katharina Fischer",
+        3,
+        ActivityKind::Visit,
+        "Besuch im Laden",
+        Some("Sorge: Umstellung im Weihnachtsgeschäft"),
+    ),
+    ("Katharina Fischer", 15, ActivityKind::Meeting, "Bedarfsanalyse", None),
+    ("Jürgen Müller", 4, ActivityKind::Meeting, "Angebot besprochen", Some("Finanzierung über Leasing?")),
+];
+
+fn add_signals(store: &Store, now: DateTime<Utc>) -> Result<()> {
+    let page = store.list_contacts(&crate::store::ListQuery { limit: 100, ..Default::default() }, now)?;
+    let id_of = |name: &str| page.items.iter().find(|c| c.display_name == name).map(|c| c.id);
+    for (name, days, kind, summary, concerns) in SIGNALS {
+        if let Some(id) = id_of(name) {
+            let input = ActivityInput {
+                kind: *kind,
+                at: Some(now - Duration::days(*days)),
+                summary: Some((*summary).into()),
+                text: None,
+                outcome: None,
+                concerns: concerns.map(Into::into),
+            };
+            store.log_activity(id, input, now)?;
+        }
+    }
+    if let Some(id) = id_of("Katharina Fischer") {
+        let yes = Some(Answer::Yes);
+        let update = CriteriaUpdate { budget: yes, authority: yes, need: yes, ..Default::default() };
+        store.set_criteria(id, &update, now)?;
+    }
+    Ok(())
 }

@@ -37,6 +37,10 @@ pub enum ErrorCode {
     StoreNewer,
     /// See [`Error::Storage`].
     Storage,
+    /// See [`Error::NoProposal`].
+    NoProposal,
+    /// See [`Error::InvalidSettings`].
+    InvalidSettings,
     /// A failure outside the core (window, runtime); never expected.
     Internal,
 }
@@ -57,6 +61,8 @@ impl ErrorCode {
             ErrorCode::StoreCorrupt => "store_corrupt",
             ErrorCode::StoreNewer => "store_newer",
             ErrorCode::Storage => "storage",
+            ErrorCode::NoProposal => "no_proposal",
+            ErrorCode::InvalidSettings => "invalid_settings",
             ErrorCode::Internal => "internal",
         }
     }
@@ -133,6 +139,17 @@ pub enum Error {
     /// An I/O or database failure.
     #[error("storage error: {0}")]
     Storage(String),
+    /// Accepting a proposal when the rules propose nothing.
+    #[error("no qualification proposal for this contact")]
+    NoProposal,
+    /// A setting out of range.
+    #[error("invalid setting {field}: {reason}")]
+    InvalidSettings {
+        /// The setting.
+        field: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -151,6 +168,8 @@ impl Error {
             Error::StoreCorrupt { .. } => ErrorCode::StoreCorrupt,
             Error::StoreNewer { .. } => ErrorCode::StoreNewer,
             Error::Storage(_) => ErrorCode::Storage,
+            Error::NoProposal => ErrorCode::NoProposal,
+            Error::InvalidSettings { .. } => ErrorCode::InvalidSettings,
         }
     }
 
@@ -162,6 +181,7 @@ impl Error {
             Error::InvalidPhone(_) => Some("phones"),
             Error::InvalidInput { field, .. } => Some(field),
             Error::ReasonRequired { .. } => Some("reason"),
+            Error::InvalidSettings { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -7,18 +7,24 @@
 //! - time is a parameter (`now`); nothing here reads the clock;
 //! - every mutation is flushed to disk before it returns `Ok`.
 
+pub mod activity;
 pub mod contact;
 pub mod demo;
 pub mod error;
 pub mod paths;
+pub mod score;
 pub mod search;
 pub mod settings;
 pub mod stage;
 pub mod store;
 pub mod text;
 
-pub use contact::{Contact, ContactInput, Organization};
+pub use activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
+pub use contact::{Contact, ContactInput, Organization, OrganizationInput};
 pub use error::{Error, ErrorCode, Result};
+pub use score::{
+    Answer, Criteria, CriteriaUpdate, Score, ScoringSettings, TargetGroupSetting, TargetProfile,
+};
 pub use search::StageCounts;
 pub use settings::{Language, Settings};
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};

@@ -14,6 +14,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::contact::Contact;
+use crate::score::Criteria;
 use crate::stage::Stage;
 use crate::text::{digits, fold, fold_german, words};
 
@@ -33,10 +34,12 @@ pub struct StageCounts {
     pub customer: u32,
     /// Disqualified.
     pub disqualified: u32,
+    /// Contacts with a qualification proposal (ready to qualify).
+    pub ready_to_qualify: u32,
 }
 
 impl StageCounts {
-    fn add(&mut self, stage: Stage) {
+    pub(crate) fn add(&mut self, stage: Stage) {
         self.all += 1;
         *self.get_mut(stage) += 1;
     }
@@ -67,6 +70,12 @@ pub(crate) struct Doc {
     pub(crate) name_key: String,
     /// Last change in ms, for sorting by last change.
     pub(crate) updated_ms: i64,
+    /// Stored criteria (target group only meaningful when set by hand).
+    pub(crate) criteria: Criteria,
+    /// Whether the target group was set by hand.
+    pub(crate) target_group_manual: bool,
+    /// The linked organisation.
+    pub(crate) organization_id: Option<Uuid>,
     words: Vec<Box<str>>,
     phone_digits: Vec<String>,
 }
@@ -95,6 +104,9 @@ impl Doc {
             stage: c.stage,
             name_key: sort_key(&c.display_name),
             updated_ms: c.updated_at.timestamp_millis(),
+            criteria: c.criteria,
+            target_group_manual: c.target_group_manual,
+            organization_id: c.organization_id,
             words: ws,
             phone_digits: c.phones.iter().map(|p| digits(p)).filter(|d| !d.is_empty()).collect(),
         }
@@ -212,6 +224,11 @@ impl SearchIndex {
         slots.iter().filter_map(|&s| self.slots[s as usize].as_ref()).collect()
     }
 
+    /// Every indexed contact.
+    pub(crate) fn docs(&self) -> impl Iterator<Item = &Doc> {
+        self.slots.iter().flatten()
+    }
+
     fn prefix_slots(&self, prefix: &str) -> Vec<u32> {
         let mut out: Vec<u32> = self
             .words
@@ -268,6 +285,10 @@ mod tests {
             notes: None,
             stage,
             score: 0,
+            criteria: Criteria::default(),
+            target_group_manual: false,
+            proposal: None,
+            last_activity_at: None,
             created_at: at,
             updated_at: at,
             stage_history: vec![],

@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::{Error, Result};
+use crate::score::{ScoringSettings, TargetProfile};
+
 /// UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -15,10 +18,31 @@ pub enum Language {
 }
 
 /// User settings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
 pub struct Settings {
     /// Chosen UI language; `None` follows the operating system.
     pub language: Option<Language>,
+    /// Weights, half-life and thresholds of scoring.
+    pub scoring: ScoringSettings,
+    /// Who fits the rep's target group.
+    pub target_profile: TargetProfile,
+}
+
+impl Settings {
+    /// Checks every range.
+    pub fn validate(&self) -> Result<()> {
+        self.scoring.validate().map_err(|(field, reason)| Error::InvalidSettings { field, reason })?;
+        let p = &self.target_profile;
+        if let (Some(min), Some(max)) = (p.size_min, p.size_max) {
+            if min > max {
+                return Err(Error::InvalidSettings {
+                    field: "target_profile.size_min",
+                    reason: format!("the smallest size {min} is above the largest {max}"),
+                });
+            }
+        }
+        Ok(())
+    }
 }

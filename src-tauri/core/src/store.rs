@@ -9,6 +9,9 @@
 //! - listing by stage (sorted by name or by last change) walks an index
 //!   prefix and decodes only the page it returns.
 
+mod qualify;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -22,6 +25,7 @@ use uuid::Uuid;
 
 use crate::contact::{Contact, ContactInput, Organization};
 use crate::error::{Error, Result};
+use crate::score::EngagementSums;
 use crate::search::{sort_key, Doc, SearchIndex, StageCounts};
 use crate::settings::Settings;
 use crate::stage::{check_transition, ChangedBy, Stage, StageChange, StageChangeRequest};
@@ -65,11 +69,20 @@ pub struct ListQuery {
     pub offset: u32,
     /// Rows to return at most.
     pub limit: u32,
+    /// Only contacts with a qualification proposal.
+    pub ready_to_qualify: bool,
 }
 
 impl Default for ListQuery {
     fn default() -> Self {
-        ListQuery { stage: None, search: None, sort: SortOrder::Name, offset: 0, limit: 100 }
+        ListQuery {
+            stage: None,
+            search: None,
+            sort: SortOrder::Name,
+            offset: 0,
+            limit: 100,
+            ready_to_qualify: false,
+        }
     }
 }
 
@@ -93,7 +106,23 @@ pub struct Store {
     org_by_name: sled::Tree,
     by_name: sled::Tree,
     by_change: sled::Tree,
+    activities: sled::Tree,
+    activity_keys: sled::Tree,
+    engagement: sled::Tree,
     search: RwLock<SearchIndex>,
+    /// All organisations (few; needed to propose target-group fit).
+    orgs: RwLock<HashMap<Uuid, Organization>>,
+    /// Per-contact engagement sums, for scoring everyone without reading activities.
+    sums: RwLock<HashMap<Uuid, EngagementSums>>,
+    settings: RwLock<Settings>,
+}
+
+fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
@@ -201,11 +230,17 @@ impl Store {
             org_by_name: open("org_by_name")?,
             by_name: open("idx_contacts_by_name")?,
             by_change: open("idx_contacts_by_change")?,
+            activities: open("activities")?,
+            activity_keys: open("idx_activity_keys")?,
+            engagement: open("engagement")?,
             search: RwLock::new(SearchIndex::default()),
+            orgs: RwLock::new(HashMap::new()),
+            sums: RwLock::new(HashMap::new()),
+            settings: RwLock::new(Settings::default()),
             db,
         };
         store.check_schema()?;
-        store.build_search_index()?;
+        store.load_caches()?;
         Ok(store)
     }
 
@@ -228,24 +263,44 @@ impl Store {
         }
     }
 
-    fn build_search_index(&self) -> Result<()> {
+    /// Builds the in-memory search index and loads settings, organisations
+    /// and engagement sums.
+    fn load_caches(&self) -> Result<()> {
+        let corrupt = |e: Error| Error::StoreCorrupt { path: self.dir.clone(), reason: e.to_string() };
         let mut index = SearchIndex::default();
         for entry in self.contacts.iter() {
             let (_, bytes) = entry?;
-            let contact: Contact = decode(&bytes)
-                .map_err(|e| Error::StoreCorrupt { path: self.dir.clone(), reason: e.to_string() })?;
-            index.upsert(&contact);
+            index.upsert(&decode::<Contact>(&bytes).map_err(corrupt)?);
         }
         *self.search_mut() = index;
+        let mut orgs = HashMap::new();
+        for entry in self.organizations.iter() {
+            let (_, bytes) = entry?;
+            let org: Organization = decode(&bytes).map_err(corrupt)?;
+            orgs.insert(org.id, org);
+        }
+        *write(&self.orgs) = orgs;
+        let mut sums = HashMap::new();
+        for entry in self.engagement.iter() {
+            let (key, bytes) = entry?;
+            let id = Uuid::from_slice(&key).map_err(|e| corrupt(Error::Storage(e.to_string())))?;
+            sums.insert(id, decode::<EngagementSums>(&bytes).map_err(corrupt)?);
+        }
+        *write(&self.sums) = sums;
+        let settings = match self.meta.get("settings")? {
+            Some(bytes) => decode(&bytes).map_err(corrupt)?,
+            None => Settings::default(),
+        };
+        *write(&self.settings) = settings;
         Ok(())
     }
 
     fn search(&self) -> RwLockReadGuard<'_, SearchIndex> {
-        self.search.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        read(&self.search)
     }
 
     fn search_mut(&self) -> RwLockWriteGuard<'_, SearchIndex> {
-        self.search.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        write(&self.search)
     }
 
     /// The data directory.
@@ -258,7 +313,7 @@ impl Store {
         let valid = input.validate(REGION)?;
         let id = new_id(now);
         let organization = valid.organization.clone();
-        self.save(id, organization.as_deref(), now, |old| {
+        self.save_decorated(id, organization.as_deref(), now, |old| {
             if old.is_some() {
                 return Err(Error::Storage(format!("id collision for {id}")));
             }
@@ -277,6 +332,10 @@ impl Store {
                 notes: None,
                 stage: Stage::Lead,
                 score: 0,
+                criteria: Default::default(),
+                target_group_manual: false,
+                proposal: None,
+                last_activity_at: None,
                 created_at: now,
                 updated_at: now,
                 stage_history: vec![StageChange { from: None, to: Stage::Lead, at: now, reason: None, by }],
@@ -290,11 +349,12 @@ impl Store {
     pub fn update_contact(&self, id: Uuid, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
         let valid = input.validate(REGION)?;
         let organization = valid.organization.clone();
-        self.save(id, organization.as_deref(), now, |old| {
+        let contact = self.save_decorated(id, organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;
             c.apply(valid.clone(), None, now);
             Ok(c)
-        })
+        })?;
+        self.auto_advance(contact, now)
     }
 
     /// Moves a contact to another stage, checked against the lifecycle and
@@ -306,8 +366,8 @@ impl Store {
         by: ChangedBy,
         now: DateTime<Utc>,
     ) -> Result<Contact> {
-        let current = self.contact(id)?;
-        self.save(id, current.organization.as_deref(), now, |old| {
+        let current = self.raw_contact(id)?;
+        self.save_decorated(id, current.organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;
             let reason = check_transition(c.stage, request.to, request.reason.as_deref(), request.force)?;
             c.stage_history.push(StageChange { from: Some(c.stage), to: request.to, at: now, reason, by });
@@ -360,28 +420,61 @@ impl Store {
         })?;
         self.db.flush()?;
         self.search_mut().upsert(&contact);
+        if let Some(org_id) = contact.organization_id {
+            if !read(&self.orgs).contains_key(&org_id) {
+                if let Some(bytes) = self.organizations.get(org_id.as_bytes())? {
+                    let org: Organization = decode(&bytes)?;
+                    write(&self.orgs).insert(org.id, org);
+                }
+            }
+        }
         Ok(contact)
     }
 
-    /// One contact.
-    pub fn contact(&self, id: Uuid) -> Result<Contact> {
+    /// [`Store::save`], returning the contact with its score as of `now`.
+    fn save_decorated(
+        &self,
+        id: Uuid,
+        organization: Option<&str>,
+        now: DateTime<Utc>,
+        build: impl Fn(Option<Contact>) -> Result<Contact>,
+    ) -> Result<Contact> {
+        let mut contact = self.save(id, organization, now, build)?;
+        self.decorate(&mut contact, now)?;
+        Ok(contact)
+    }
+
+    /// One contact as stored (score and proposal not computed).
+    fn raw_contact(&self, id: Uuid) -> Result<Contact> {
         let bytes = self.contacts.get(id.as_bytes())?.ok_or_else(|| not_found(id))?;
         decode(&bytes)
     }
 
+    /// One contact with its effective criteria, score and proposal at `now`.
+    pub fn contact(&self, id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
+        let mut contact = self.raw_contact(id)?;
+        self.decorate(&mut contact, now)?;
+        Ok(contact)
+    }
+
     /// A page of contacts: by stage and order from the index trees, or the
     /// search index's matches when there is search text.
-    pub fn list_contacts(&self, query: &ListQuery) -> Result<ContactPage> {
+    pub fn list_contacts(&self, query: &ListQuery, now: DateTime<Utc>) -> Result<ContactPage> {
         let offset = query.offset as usize;
         let limit = query.limit as usize;
         let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let (ids, total) = match search {
-            Some(text) => {
+            _ if search.is_some() || query.ready_to_qualify => {
                 let index = self.search();
-                let mut docs: Vec<&Doc> = index
-                    .matches(text)
+                let candidates: Vec<&Doc> = match search {
+                    Some(text) => index.matches(text),
+                    None => index.docs().collect(),
+                };
+                let ready = query.ready_to_qualify.then(|| self.ready_filter(now));
+                let mut docs: Vec<&Doc> = candidates
                     .into_iter()
                     .filter(|d| query.stage.is_none_or(|s| d.stage == s))
+                    .filter(|d| ready.as_ref().is_none_or(|r| r.is_ready(d)))
                     .collect();
                 match query.sort {
                     SortOrder::Name => docs.sort_by(|a, b| a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id))),
@@ -392,7 +485,7 @@ impl Store {
                 let ids: Vec<Uuid> = docs.iter().skip(offset).take(limit).map(|d| d.id).collect();
                 (ids, docs.len())
             }
-            None => {
+            _ => {
                 let tag = query.stage.map_or(ALL_STAGES, stage_tag);
                 let tree = match query.sort {
                     SortOrder::Name => &self.by_name,
@@ -410,13 +503,20 @@ impl Store {
                 (ids, total as usize)
             }
         };
-        let items = ids.into_iter().map(|id| self.contact(id)).collect::<Result<Vec<_>>>()?;
+        let items = ids.into_iter().map(|id| self.contact(id, now)).collect::<Result<Vec<_>>>()?;
         Ok(ContactPage { items, total: u32::try_from(total).unwrap_or(u32::MAX) })
     }
 
-    /// Contacts per stage, of all or of those matching `search`.
-    pub fn stage_counts(&self, search: Option<&str>) -> StageCounts {
-        self.search().counts(search)
+    /// Contacts per stage, and ready to qualify, of all or of those matching `search`.
+    pub fn stage_counts(&self, search: Option<&str>, now: DateTime<Utc>) -> StageCounts {
+        let index = self.search();
+        let mut counts = index.counts(search);
+        let is_ready = self.ready_filter(now);
+        counts.ready_to_qualify = match search.filter(|q| !q.trim().is_empty()) {
+            Some(q) => index.matches(q).into_iter().filter(|d| is_ready.is_ready(d)).count(),
+            None => index.docs().filter(|d| is_ready.is_ready(d)).count(),
+        } as u32;
+        counts
     }
 
     /// Organisations whose name contains `search` (all when `None`), A–Z.
@@ -440,17 +540,21 @@ impl Store {
     }
 
     /// The user's settings.
-    pub fn settings(&self) -> Result<Settings> {
-        match self.meta.get("settings")? {
-            Some(bytes) => decode(&bytes),
-            None => Ok(Settings::default()),
-        }
+    pub fn settings(&self) -> Settings {
+        read(&self.settings).clone()
     }
 
-    /// Saves the user's settings.
+    /// Validates and saves the user's settings. A new half-life recomputes
+    /// the engagement sums from the activities.
     pub fn set_settings(&self, settings: &Settings) -> Result<Settings> {
+        settings.validate()?;
+        let old_half_life = read(&self.settings).scoring.half_life_days;
         self.meta.insert("settings", encode(settings)?)?;
         self.db.flush()?;
+        *write(&self.settings) = settings.clone();
+        if (old_half_life - settings.scoring.half_life_days).abs() > f64::EPSILON {
+            self.rebuild_engagement_sums()?;
+        }
         Ok(settings.clone())
     }
 
@@ -476,7 +580,16 @@ fn find_or_create_org(
             return decode(&bytes).or_else(abort);
         }
     }
-    let org = Organization { id: new_id(now), name: name.to_owned(), created_at: now, updated_at: now };
+    let org = Organization {
+        id: new_id(now),
+        name: name.to_owned(),
+        industry: None,
+        size: None,
+        postcode: None,
+        region: None,
+        created_at: now,
+        updated_at: now,
+    };
     orgs.insert(org.id.as_bytes(), encode(&org).or_else(abort)?)?;
     org_by_name.insert(key.as_bytes(), org.id.as_bytes())?;
     Ok(org)

@@ -41,7 +41,7 @@ fn create_normalises_and_starts_as_lead_with_history() {
     assert_eq!(c.stage_history.len(), 1);
     assert_eq!(c.stage_history[0].from, None);
     assert_eq!(c.id.get_version_num(), 7);
-    assert_eq!(store.contact(c.id).unwrap(), c);
+    assert_eq!(store.contact(c.id, t0()).unwrap(), c);
 }
 
 #[test]
@@ -79,8 +79,8 @@ fn lifecycle_changes_are_recorded_and_invalid_ones_write_nothing() {
     let err =
         store.change_stage(c.id, &to(Stage::Disqualified, None, false), ChangedBy::Hand, later).unwrap_err();
     assert!(matches!(err, Error::ReasonRequired { .. }));
-    assert_eq!(store.contact(c.id).unwrap(), p, "a rejected change must not write");
-    assert_eq!(store.stage_counts(None).prospect, 1);
+    assert_eq!(store.contact(c.id, t0()).unwrap(), p, "a rejected change must not write");
+    assert_eq!(store.stage_counts(None, t0()).prospect, 1);
 
     let back = store
         .change_stage(c.id, &to(Stage::Lead, Some("entered too early"), true), ChangedBy::Hand, later)
@@ -104,26 +104,26 @@ fn list_by_stage_and_order_uses_indexes_and_pages() {
         .change_stage(ids[2], &to(Stage::Prospect, None, false), ChangedBy::Hand, t0() + Duration::hours(1))
         .unwrap();
 
-    let all = store.list_contacts(&ListQuery { limit: 10, ..Default::default() }).unwrap();
+    let all = store.list_contacts(&ListQuery { limit: 10, ..Default::default() }, t0()).unwrap();
     assert_eq!(names(&all), ["Ärne X", "Bob X", "Carla X", "Zoe X"]);
     assert_eq!(all.total, 4);
 
     let recent = store
-        .list_contacts(&ListQuery { sort: SortOrder::LastChange, limit: 2, ..Default::default() })
+        .list_contacts(&ListQuery { sort: SortOrder::LastChange, limit: 2, ..Default::default() }, t0())
         .unwrap();
     assert_eq!(names(&recent), ["Bob X", "Carla X"]);
     assert_eq!(recent.total, 4);
 
-    let page2 = store.list_contacts(&ListQuery { offset: 2, limit: 2, ..Default::default() }).unwrap();
+    let page2 = store.list_contacts(&ListQuery { offset: 2, limit: 2, ..Default::default() }, t0()).unwrap();
     assert_eq!(names(&page2), ["Carla X", "Zoe X"]);
 
     let leads = store
-        .list_contacts(&ListQuery { stage: Some(Stage::Lead), limit: 10, ..Default::default() })
+        .list_contacts(&ListQuery { stage: Some(Stage::Lead), limit: 10, ..Default::default() }, t0())
         .unwrap();
     assert_eq!(names(&leads), ["Ärne X", "Carla X", "Zoe X"]);
     assert_eq!(leads.total, 3);
     let prospects = store
-        .list_contacts(&ListQuery { stage: Some(Stage::Prospect), limit: 10, ..Default::default() })
+        .list_contacts(&ListQuery { stage: Some(Stage::Prospect), limit: 10, ..Default::default() }, t0())
         .unwrap();
     assert_eq!(names(&prospects), ["Bob X"]);
 }
@@ -138,7 +138,7 @@ fn search_finds_name_org_email_phone_and_follows_edits() {
     store.create_contact(&person("Anna", "Schmidt", Some("Acme")), ChangedBy::Hand, t0()).unwrap();
     let q = |s: &str| {
         let page = store
-            .list_contacts(&ListQuery { search: Some(s.into()), limit: 10, ..Default::default() })
+            .list_contacts(&ListQuery { search: Some(s.into()), limit: 10, ..Default::default() }, t0())
             .unwrap();
         page.items.into_iter().map(|c| c.display_name).collect::<Vec<_>>()
     };
@@ -146,7 +146,7 @@ fn search_finds_name_org_email_phone_and_follows_edits() {
     assert_eq!(q("rauch"), ["Jürgen Müller"]);
     assert_eq!(q("anna@"), ["Anna Schmidt"]);
     assert_eq!(q("0170 123").len(), 2);
-    assert_eq!(store.stage_counts(Some("acme")).all, 1);
+    assert_eq!(store.stage_counts(Some("acme"), t0()).all, 1);
 
     let mut edit = person("Jürgen", "Meyer", None);
     edit.tags = vec!["Hannover".into()];
@@ -163,13 +163,15 @@ fn data_survives_reopen_and_search_index_is_rebuilt() {
         let c =
             store.create_contact(&person("Anna", "Schmidt", Some("Acme")), ChangedBy::Hand, t0()).unwrap();
         store.change_stage(c.id, &to(Stage::Prospect, None, false), ChangedBy::Hand, t0()).unwrap();
-        store.set_settings(&Settings { language: Some(kontor_core::Language::De) }).unwrap();
+        store
+            .set_settings(&Settings { language: Some(kontor_core::Language::De), ..Default::default() })
+            .unwrap();
         c.id
     };
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(store.contact(id).unwrap().stage, Stage::Prospect);
-    assert_eq!(store.stage_counts(Some("schmidt")).prospect, 1);
-    assert_eq!(store.settings().unwrap().language, Some(kontor_core::Language::De));
+    assert_eq!(store.contact(id, t0()).unwrap().stage, Stage::Prospect);
+    assert_eq!(store.stage_counts(Some("schmidt"), t0()).prospect, 1);
+    assert_eq!(store.settings().language, Some(kontor_core::Language::De));
 }
 
 #[test]
@@ -233,16 +235,16 @@ proptest! {
             );
         }
         for stage in Stage::ALL {
-            let page = store.list_contacts(&ListQuery { stage: Some(stage), limit: 100, ..Default::default() }).unwrap();
+            let page = store.list_contacts(&ListQuery { stage: Some(stage), limit: 100, ..Default::default() }, t0()).unwrap();
             prop_assert!(page.items.iter().all(|c| c.stage == stage));
-            prop_assert_eq!(page.items.len() as u32, store.stage_counts(None).get(stage));
+            prop_assert_eq!(page.items.len() as u32, store.stage_counts(None, t0()).get(stage));
             let by_change = store
-                .list_contacts(&ListQuery { stage: Some(stage), sort: SortOrder::LastChange, limit: 100, ..Default::default() })
+                .list_contacts(&ListQuery { stage: Some(stage), sort: SortOrder::LastChange, limit: 100, ..Default::default() }, t0())
                 .unwrap();
             prop_assert_eq!(by_change.items.len(), page.items.len());
             prop_assert!(by_change.items.windows(2).all(|w| w[0].updated_at >= w[1].updated_at));
         }
-        let all = store.list_contacts(&ListQuery { limit: 100, ..Default::default() }).unwrap();
+        let all = store.list_contacts(&ListQuery { limit: 100, ..Default::default() }, t0()).unwrap();
         prop_assert_eq!(all.items.len(), 4);
     }
 }

@@ -5,7 +5,7 @@ import type { Score } from "./Score";
 import type { Transition } from "./Transition";
 
 /**
- * A contact with the stage changes it allows.
+ * A contact with the stage changes it allows, its explained score and its organisation.
  */
 export type ContactDetail = { 
 /**
@@ -17,10 +17,10 @@ contact: Contact,
  */
 transitions: Array<Transition>, 
 /**
- * The explained score.
+ * The score with its line items and proposal.
  */
 score: Score, 
 /**
- * The linked organisation.
+ * The linked organisation with its data.
  */
 organization: Organization | null, };

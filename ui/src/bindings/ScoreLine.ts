@@ -33,7 +33,7 @@ at: string | null,
 /**
  * For activity lines: whole days since then.
  */
-age_days: bigint | null, 
+age_days: number | null, 
 /**
  * Activities summed up in this line.
  */

@@ -1,0 +1,287 @@
+//! Activities, criteria, scores and proposals through the store, on disk.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use kontor_core::{
+    ActivityInput, ActivityKind, ActivityQuery, Answer, ChangedBy, ContactInput, CriteriaUpdate, Error,
+    ListQuery, OrganizationInput, Settings, Stage, Store, TargetGroupSetting, TargetProfile,
+};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 4, 10, 0, 0).unwrap()
+}
+
+fn lead(store: &Store, name: &str, org: Option<&str>) -> uuid::Uuid {
+    let input = ContactInput {
+        first_name: name.into(),
+        last_name: "Test".into(),
+        organization: org.map(Into::into),
+        ..Default::default()
+    };
+    store.create_contact(&input, ChangedBy::Hand, t0() - Duration::days(100)).unwrap().id
+}
+
+fn log(store: &Store, id: uuid::Uuid, kind: ActivityKind, days_ago: i64) -> kontor_core::Contact {
+    let input = ActivityInput {
+        kind,
+        at: Some(t0() - Duration::days(days_ago)),
+        summary: Some(format!("{kind} {days_ago}")),
+        text: None,
+        outcome: None,
+        concerns: Some("Preis?".into()),
+    };
+    store.log_activity(id, input, t0()).unwrap().1
+}
+
+fn yes() -> Option<Answer> {
+    Some(Answer::Yes)
+}
+
+#[test]
+fn timeline_is_newest_first_paged_and_filtered() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Anna", None);
+    log(&store, id, ActivityKind::Call, 10);
+    log(&store, id, ActivityKind::Visit, 1);
+    log(&store, id, ActivityKind::Call, 5);
+    let page = store.list_activities(id, &ActivityQuery::default()).unwrap();
+    assert_eq!(page.total, 3);
+    let days: Vec<_> = page.items.iter().map(|a| (t0() - a.at).num_days()).collect();
+    assert_eq!(days, [1, 5, 10]);
+    assert_eq!(page.items[0].concerns.as_deref(), Some("Preis?"));
+    assert_eq!(page.kind_counts.get(&ActivityKind::Call), Some(&2));
+    assert_eq!(page.kind_counts.get(&ActivityKind::Visit), Some(&1));
+    assert_eq!(page.kind_counts.len(), 2);
+    let calls = store
+        .list_activities(id, &ActivityQuery { kinds: Some(vec![ActivityKind::Call]), offset: 1, limit: 5 })
+        .unwrap();
+    assert_eq!(calls.total, 2);
+    assert_eq!(calls.items.len(), 1);
+    assert_eq!((t0() - calls.items[0].at).num_days(), 10);
+}
+
+#[test]
+fn ten_thousand_activities_page_from_the_contact_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Busy", None);
+    let other = lead(&store, "Quiet", None);
+    log(&store, other, ActivityKind::Note, 0);
+    let inputs = (0..10_000)
+        .map(|i| ActivityInput {
+            kind: ActivityKind::EmailOpened,
+            at: Some(t0() - Duration::minutes(i + 1)),
+            summary: None,
+            text: None,
+            outcome: None,
+            concerns: None,
+        })
+        .collect();
+    store.log_activities(id, inputs, t0()).unwrap();
+    log(&store, id, ActivityKind::Note, 0);
+    let page = store.list_activities(id, &ActivityQuery::default()).unwrap();
+    assert_eq!((page.total, page.items.len()), (10_001, 50));
+    assert_eq!(page.items[0].at, t0());
+    assert_eq!(page.items[1].kind, ActivityKind::EmailOpened);
+    assert!(page.items.iter().all(|a| a.contact_id == id));
+    let score = store.contact_score(id, t0()).unwrap();
+    assert_eq!(score.engagement, 50);
+    assert_eq!(score.lines.last().unwrap().count, 10_001 - 20);
+}
+
+#[test]
+fn store_score_matches_the_rules_and_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let store = Store::open(dir.path()).unwrap();
+        let id = lead(&store, "Anna", None);
+        let c = log(&store, id, ActivityKind::WebinarAttended, 3);
+        assert_eq!(c.score, 14);
+        assert_eq!(c.last_activity_at, Some(t0() - Duration::days(3)));
+        let c =
+            store.set_criteria(id, &CriteriaUpdate { budget: yes(), ..Default::default() }, t0()).unwrap();
+        assert_eq!((c.score, c.criteria.budget), (24, Answer::Yes));
+        id
+    };
+    let store = Store::open(dir.path()).unwrap();
+    let score = store.contact_score(id, t0()).unwrap();
+    assert_eq!((score.score, score.fit, score.engagement), (24, 10, 14));
+    assert!(score.lines.iter().any(|l| l.reason == "+14 webinar attended, 3 days ago"));
+    assert!(score.lines.iter().any(|l| l.reason == "+10 budget: yes"));
+    // 60 days later the webinar counts a quarter as much.
+    assert_eq!(store.contact_score(id, t0() + Duration::days(57)).unwrap().engagement, 4);
+}
+
+#[test]
+fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let anna = lead(&store, "Anna", None);
+    let bert = lead(&store, "Bert", None);
+    let ready = |store: &Store| {
+        let q = ListQuery { ready_to_qualify: true, limit: 50, ..Default::default() };
+        store.list_contacts(&q, t0()).unwrap().items.into_iter().map(|c| c.first_name).collect::<Vec<_>>()
+    };
+    assert!(ready(&store).is_empty());
+    let update = CriteriaUpdate {
+        target_group: Some(TargetGroupSetting::Yes),
+        budget: yes(),
+        authority: yes(),
+        ..Default::default()
+    };
+    let c = store.set_criteria(anna, &update, t0()).unwrap();
+    assert_eq!(c.proposal, Some(Stage::Prospect));
+    assert_eq!(ready(&store), ["Anna"]);
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1);
+    assert!(matches!(store.accept_proposal(bert, t0()), Err(Error::NoProposal)));
+
+    let c = store.accept_proposal(anna, t0()).unwrap();
+    assert_eq!(c.stage, Stage::Prospect);
+    let last = c.stage_history.last().unwrap();
+    assert_eq!(last.by, ChangedBy::Rule);
+    assert!(last.reason.as_deref().unwrap().contains("target group, budget and authority"));
+    assert!(ready(&store).is_empty());
+
+    // Prospect → opportunity: threshold 70 plus need and timeline.
+    let c = store
+        .set_criteria(anna, &CriteriaUpdate { need: yes(), timeline: yes(), ..Default::default() }, t0())
+        .unwrap();
+    assert_eq!((c.score, c.proposal), (50, None));
+    log(&store, anna, ActivityKind::Visit, 0);
+    let c = log(&store, anna, ActivityKind::Meeting, 0);
+    assert_eq!((c.score, c.proposal), (77, Some(Stage::Opportunity)));
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1);
+}
+
+#[test]
+fn auto_advance_moves_by_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut settings = store.settings();
+    settings.scoring.auto_advance = true;
+    settings.scoring.prospect_threshold = 20;
+    store.set_settings(&settings).unwrap();
+    let id = lead(&store, "Anna", None);
+    let c = log(&store, id, ActivityKind::Visit, 0);
+    assert_eq!(c.stage, Stage::Lead, "15 points stay below 20");
+    let c = log(&store, id, ActivityKind::Call, 0);
+    assert_eq!(c.stage, Stage::Prospect);
+    let last = c.stage_history.last().unwrap();
+    assert_eq!(last.by, ChangedBy::Rule);
+    assert!(last.reason.as_deref().unwrap().contains("prospect threshold 20"));
+}
+
+#[test]
+fn deleting_an_activity_lowers_the_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Anna", None);
+    log(&store, id, ActivityKind::Visit, 0);
+    log(&store, id, ActivityKind::Call, 0);
+    let visit = store
+        .list_activities(id, &ActivityQuery::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|a| a.kind == ActivityKind::Visit)
+        .unwrap();
+    let c = store.delete_activity(visit.id, t0()).unwrap();
+    assert_eq!(c.score, 8);
+    assert_eq!(store.list_activities(id, &ActivityQuery::default()).unwrap().total, 1);
+    assert!(matches!(store.delete_activity(visit.id, t0()), Err(Error::NotFound { .. })));
+}
+
+#[test]
+fn target_group_follows_the_organisation_unless_set_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Anna", Some("Bäckerei Rauch"));
+    let mut settings = store.settings();
+    settings.target_profile = TargetProfile {
+        industries: vec!["Bäckerei".into()],
+        regions: vec!["30".into()],
+        ..Default::default()
+    };
+    store.set_settings(&settings).unwrap();
+    assert_eq!(store.contact(id, t0()).unwrap().criteria.target_group, Answer::Unknown);
+
+    let org_id = store.contact(id, t0()).unwrap().organization_id.unwrap();
+    let data = OrganizationInput {
+        name: "Bäckerei Rauch".into(),
+        industry: Some("Bäckerei".into()),
+        size: Some(12),
+        postcode: Some("30159".into()),
+        region: None,
+    };
+    store.update_organization(org_id, &data, t0()).unwrap();
+    let c = store.contact(id, t0()).unwrap();
+    assert_eq!((c.criteria.target_group, c.score, c.target_group_manual), (Answer::Yes, 15, false));
+
+    let c = store
+        .set_criteria(
+            id,
+            &CriteriaUpdate { target_group: Some(TargetGroupSetting::No), ..Default::default() },
+            t0(),
+        )
+        .unwrap();
+    assert_eq!((c.criteria.target_group, c.target_group_manual), (Answer::No, true));
+    let c = store
+        .set_criteria(
+            id,
+            &CriteriaUpdate { target_group: Some(TargetGroupSetting::Auto), ..Default::default() },
+            t0(),
+        )
+        .unwrap();
+    assert_eq!((c.criteria.target_group, c.target_group_manual), (Answer::Yes, false));
+
+    let renamed = OrganizationInput { name: "Rauch Backwaren".into(), ..data };
+    store.update_organization(org_id, &renamed, t0()).unwrap();
+    assert_eq!(store.contact(id, t0()).unwrap().organization.as_deref(), Some("Rauch Backwaren"));
+    let q = ListQuery { search: Some("backwaren".into()), ..Default::default() };
+    assert_eq!(store.list_contacts(&q, t0()).unwrap().total, 1);
+}
+
+#[test]
+fn a_new_half_life_rescores_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Anna", None);
+    log(&store, id, ActivityKind::Visit, 30);
+    log(&store, id, ActivityKind::Visit, 30);
+    log(&store, id, ActivityKind::WebinarAttended, 30);
+    // 45 points, halved after 30 days: 22.5 → below 40.
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
+    let mut settings = store.settings();
+    settings.scoring.half_life_days = 365.0;
+    store.set_settings(&settings).unwrap();
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1);
+    assert_eq!(store.contact(id, t0()).unwrap().proposal, Some(Stage::Prospect));
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1, "sums were persisted");
+}
+
+#[test]
+fn invalid_settings_and_future_activities_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut bad = Settings::default();
+    bad.scoring.half_life_days = 0.0;
+    assert!(matches!(store.set_settings(&bad), Err(Error::InvalidSettings { field: "half_life_days", .. })));
+    bad = Settings::default();
+    bad.scoring.prospect_threshold = 101;
+    assert!(store.set_settings(&bad).is_err());
+    assert_eq!(store.settings(), Settings::default());
+
+    let id = lead(&store, "Anna", None);
+    let future = ActivityInput {
+        kind: ActivityKind::Call,
+        at: Some(t0() + Duration::days(2)),
+        summary: None,
+        text: None,
+        outcome: None,
+        concerns: None,
+    };
+    assert!(matches!(store.log_activity(id, future, t0()), Err(Error::InvalidInput { field: "at", .. })));
+    assert_eq!(store.list_activities(id, &ActivityQuery::default()).unwrap().total, 0);
+}

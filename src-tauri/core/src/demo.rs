@@ -228,9 +228,14 @@ fn add_signals(store: &Store, now: DateTime<Utc>) -> Result<()> {
             store.log_activity(id, input, now)?;
         }
     }
+    let yes = Some(Answer::Yes);
     if let Some(id) = id_of("Katharina Fischer") {
-        let yes = Some(Answer::Yes);
         let update = CriteriaUpdate { budget: yes, authority: yes, need: yes, ..Default::default() };
+        store.set_criteria(id, &update, now)?;
+    }
+    // A lead whose webinar, whitepaper and confirmed budget make it ready to qualify.
+    if let Some(id) = id_of("Mehmet Yılmaz") {
+        let update = CriteriaUpdate { budget: yes, authority: yes, ..Default::default() };
         store.set_criteria(id, &update, now)?;
     }
     Ok(())

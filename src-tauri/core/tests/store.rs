@@ -210,6 +210,7 @@ fn demo_data_fills_every_stage() {
     let store = Store::open(dir.path()).unwrap();
     let counts = demo::load_demo_data(&store, t0()).unwrap();
     assert_eq!(counts.all, 12);
+    assert_eq!(counts.ready_to_qualify, 1, "one demo lead is ready to qualify");
     for stage in Stage::ALL {
         assert!(counts.get(stage) > 0, "no demo contact in {stage}");
     }

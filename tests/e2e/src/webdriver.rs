@@ -175,11 +175,12 @@ impl Session {
         self.call("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text }))).map(|_| ())
     }
 
-    /// The rendered text of an element (`innerText`; WebKitWebDriver's own
+    /// The rendered text of an element (`innerText` with whitespace collapsed; WebKitWebDriver's own
     /// "element text" comes back empty for text in `overflow: hidden` boxes).
     pub fn text(&self, e: &Element) -> Result<String> {
         let text = self.execute("return arguments[0].innerText;", vec![e.as_arg()])?;
-        Ok(text.as_str().unwrap_or_default().trim().to_owned())
+        // Whitespace collapsed, as one reads it: "+15\nwebinar" is "+15 webinar".
+        Ok(text.as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
     /// Runs a script in the page and returns its result.

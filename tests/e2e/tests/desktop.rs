@@ -254,6 +254,7 @@ fn demo_data_fills_the_list_in_german() {
     ui.click("load-demo");
     ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "12");
     assert_eq!(ui.count("contact-row"), 12);
+    ui.wait_text(&format!("{} {}", tid("stage-chip-ready"), tid("chip-count")), |t| t == "1");
     ui.click("stage-chip-customer");
     let start = Instant::now();
     while ui.count("contact-row") != 2 {
@@ -263,4 +264,66 @@ fn demo_data_fills_the_list_in_german() {
     ui.click("stage-chip-all");
     ui.screenshot("10-demo-list-de");
     session.quit().expect("quit");
+}
+
+#[test]
+fn a_webinar_and_three_criteria_make_a_lead_ready_for_prospect() {
+    let desktop = Desktop::start("en_US.UTF-8");
+    let added = desktop.cli(&[
+        "contacts", "add", "--first-name", "Jürgen", "--last-name", "Müller", "--organization", "Bäckerei Müller", "--json",
+    ]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let id = serde_json::from_slice::<Value>(&added.stdout).unwrap()["id"].as_str().unwrap().to_owned();
+
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.click("row-name");
+    ui.wait_text(&tid("contact-name"), |t| t == "Jürgen Müller");
+    assert_eq!(ui.text("score-total"), "0");
+
+    // Log a webinar with the concern the lead raised.
+    ui.click("log-activity");
+    ui.el("activity-dialog");
+    ui.select("activity-kind", "webinar_attended");
+    ui.fill("activity-summary", "Webinar: cash registers for bakeries");
+    ui.fill("activity-concerns", "Asks whether the old scales keep working");
+    ui.click("activity-save");
+    ui.wait_gone("activity-dialog");
+    ui.wait_text(&tid("score-total"), |t| t == "15");
+    ui.wait_text(&tid("timeline-entry"), |t| t.contains("Asks whether the old scales keep working"));
+    assert!(ui.text("score-lines").contains("+15 webinar attended, today"), "{}", ui.text("score-lines"));
+    assert_eq!(ui.count("proposal-badge"), 0);
+
+    // Tick target group, budget and authority: 50 points and a proposal.
+    for criterion in ["target_group", "budget", "authority"] {
+        ui.click(&format!("criterion-{criterion}-yes"));
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    ui.wait_text(&tid("score-total"), |t| t == "50");
+    assert_eq!(ui.text("score-fit"), "35");
+    let lines = ui.text("score-lines");
+    assert!(lines.contains("+10 authority to decide: yes"), "{lines}");
+    ui.wait_text(&tid("proposal-badge"), |t| t.contains("Prospect"));
+    ui.screenshot("20-proposal-en");
+
+    // Accept: a stage change by rule.
+    ui.click("accept-proposal");
+    ui.wait_text(&tid("stage-badge"), |t| t.contains("Prospect"));
+    ui.wait_gone("proposal-badge");
+    assert!(ui.text("stage-history").contains("by rule"), "{}", ui.text("stage-history"));
+
+    // The explanation speaks German too.
+    ui.click("open-settings");
+    ui.select("language-select", "de");
+    ui.click("settings-close");
+    ui.wait_text(&tid("score-lines"), |t| t.contains("Webinar besucht"));
+    assert!(ui.text("stage-history").contains("Regel"));
+    ui.screenshot("21-score-de");
+    session.quit().expect("quit");
+
+    let out = cli_once_app_quit(&desktop, &["score", &id, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let score: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((score["score"].as_u64(), score["fit"].as_u64()), (Some(50), Some(35)));
+    assert_eq!(score["proposal"], Value::Null, "a prospect without need and timeline is not proposed further");
 }

@@ -270,7 +270,15 @@ fn demo_data_fills_the_list_in_german() {
 fn a_webinar_and_three_criteria_make_a_lead_ready_for_prospect() {
     let desktop = Desktop::start("en_US.UTF-8");
     let added = desktop.cli(&[
-        "contacts", "add", "--first-name", "Jürgen", "--last-name", "Müller", "--organization", "Bäckerei Müller", "--json",
+        "contacts",
+        "add",
+        "--first-name",
+        "Jürgen",
+        "--last-name",
+        "Müller",
+        "--organization",
+        "Bäckerei Müller",
+        "--json",
     ]);
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
     let id = serde_json::from_slice::<Value>(&added.stdout).unwrap()["id"].as_str().unwrap().to_owned();
@@ -325,5 +333,9 @@ fn a_webinar_and_three_criteria_make_a_lead_ready_for_prospect() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let score: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((score["score"].as_u64(), score["fit"].as_u64()), (Some(50), Some(35)));
-    assert_eq!(score["proposal"], Value::Null, "a prospect without need and timeline is not proposed further");
+    assert_eq!(
+        score["proposal"],
+        Value::Null,
+        "a prospect without need and timeline is not proposed further"
+    );
 }

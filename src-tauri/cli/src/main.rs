@@ -8,9 +8,11 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kontor_core::task::{parse_offset, system_timezone};
 use kontor_core::{
     paths, ActivityInput, ActivityKind, ActivityQuery, Answer, ChangedBy, Contact, ContactInput,
-    CriteriaUpdate, ListQuery, SortOrder, Stage, StageChangeRequest, Store, TargetGroupSetting,
+    CriteriaUpdate, ListQuery, Priority, Repeat, SortOrder, Stage, StageChangeRequest, Store,
+    TargetGroupSetting, TaskInput, TaskView,
 };
 use uuid::Uuid;
 
@@ -35,6 +37,9 @@ enum Command {
     Activity(ActivityCommand),
     /// Set qualification criteria (yes / no / unknown) and accept proposals.
     Qualify(QualifyArgs),
+    /// Follow-up tasks and reminders.
+    #[command(subcommand)]
+    Tasks(TasksCommand),
     /// Show a contact's score with its explanation and proposal.
     Score {
         /// Contact id.
@@ -46,6 +51,86 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum TasksCommand {
+    /// Add a task (times are read in the system time zone, `TZ` if set).
+    Add {
+        /// What to do.
+        #[arg(long)]
+        title: String,
+        /// Due: RFC 3339 (a time) or YYYY-MM-DD (a day).
+        #[arg(long)]
+        due: String,
+        /// The contact it is about.
+        #[arg(long)]
+        contact: Option<String>,
+        /// A reminder before due: 0, 15m, 2h, 1d (repeatable).
+        #[arg(long = "remind")]
+        reminders: Vec<String>,
+        /// daily, weekly, monthly or every:N (days).
+        #[arg(long)]
+        repeat: Option<Repeat>,
+        /// low, normal or high.
+        #[arg(long, default_value = "normal")]
+        priority: Priority,
+        /// Notes.
+        #[arg(long)]
+        notes: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open tasks overdue or due up to a time (default now).
+    Due {
+        /// RFC 3339 or YYYY-MM-DD (end of that day is not implied: midnight UTC).
+        #[arg(long, value_parser = parse_time)]
+        until: Option<DateTime<Utc>>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a task done (a repeating one gets its next occurrence).
+    Done {
+        /// Task id.
+        id: String,
+        /// Print JSON: {"done": task, "next": task or null}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remind again at a later time.
+    Snooze {
+        /// Task id.
+        id: String,
+        /// RFC 3339 or YYYY-MM-DD.
+        #[arg(long, value_parser = parse_time)]
+        until: DateTime<Utc>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List tasks: overdue, today, upcoming (7 days), done, or all open ones.
+    List {
+        /// Which tasks.
+        #[arg(long, value_enum, default_value_t = View::Open)]
+        view: View,
+        /// Only this contact's tasks (open and done).
+        #[arg(long)]
+        contact: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum View {
+    Overdue,
+    Today,
+    Upcoming,
+    Done,
+    Open,
 }
 
 #[derive(Subcommand)]
@@ -224,7 +309,7 @@ enum Error {
     Core(#[from] kontor_core::Error),
     #[error("no data directory: set --data-dir or KONTOR_DATA_DIR")]
     NoDataDir,
-    #[error("not a contact id: {0:?}")]
+    #[error("not an id: {0:?}")]
     InvalidId(String),
     #[error("cannot write output: {0}")]
     Output(String),
@@ -430,6 +515,65 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
+        Command::Tasks(TasksCommand::Add {
+            title,
+            due,
+            contact,
+            reminders,
+            repeat,
+            priority,
+            notes,
+            json,
+        }) => {
+            let reminders = reminders.iter().map(|r| parse_offset(r)).collect::<Result<Vec<_>, _>>()?;
+            let contact_id = contact.as_deref().map(parse_id).transpose()?;
+            let input =
+                TaskInput { title, contact_id, deal_id: None, due, priority, notes, reminders, repeat };
+            let task = store.create_task(input, system_timezone(), now())?;
+            if json {
+                return print_json(&task);
+            }
+            print_tasks(&[task], false)
+        }
+        Command::Tasks(TasksCommand::Due { until, json }) => {
+            print_tasks(&store.open_tasks_due_until(until.unwrap_or_else(now))?, json)
+        }
+        Command::Tasks(TasksCommand::Done { id, json }) => {
+            let (done, next) = store.complete_task(parse_id(&id)?, system_timezone(), now())?;
+            if json {
+                return print_json(&serde_json::json!({ "done": done, "next": next }));
+            }
+            print_tasks(&[done], false)?;
+            if let Some(next) = next {
+                println!("next:");
+                print_tasks(&[next], false)?;
+            }
+            Ok(())
+        }
+        Command::Tasks(TasksCommand::Snooze { id, until, json }) => {
+            let task = store.snooze_task(parse_id(&id)?, until, now())?;
+            if json {
+                return print_json(&task);
+            }
+            println!("{} snoozed until {}", task.title, until.to_rfc3339());
+            Ok(())
+        }
+        Command::Tasks(TasksCommand::List { view, contact, json }) => {
+            let tasks = match contact {
+                Some(c) => store.contact_tasks(parse_id(&c)?)?,
+                None => {
+                    let view = match view {
+                        View::Overdue => TaskView::Overdue,
+                        View::Today => TaskView::Today,
+                        View::Upcoming => TaskView::Upcoming,
+                        View::Done => TaskView::Done,
+                        View::Open => TaskView::Open,
+                    };
+                    store.tasks(view, system_timezone(), now())?
+                }
+            };
+            print_tasks(&tasks, json)
+        }
         Command::Score { id, at, json } => {
             let score = store.contact_score(parse_id(&id)?, at.unwrap_or_else(now))?;
             if json {
@@ -447,12 +591,72 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
+fn print_tasks(tasks: &[kontor_core::Task], json: bool) -> Result<(), Error> {
+    if json {
+        return print_json(&tasks);
+    }
+    let tz = system_timezone();
+    for t in tasks {
+        let due = if t.all_day {
+            t.due.with_timezone(&tz).format("%Y-%m-%d      ").to_string()
+        } else {
+            t.due.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+        };
+        let mark = if t.done { "✓" } else { " " };
+        let repeat = t.repeat.map(|r| format!("  ({r})")).unwrap_or_default();
+        println!(
+            "{}  {mark} {due}  {:<6} {}{repeat}",
+            t.id,
+            format!("{:?}", t.priority).to_lowercase(),
+            t.title
+        );
+    }
+    if tasks.is_empty() {
+        eprintln!("no tasks");
+    }
+    Ok(())
+}
+
 fn proposal_note(c: &Contact) -> String {
     c.proposal.map(|s| format!(" — ready for {s}")).unwrap_or_default()
 }
 
+/// Parses the command line; usage errors become one line on stderr (exit 2).
+fn parse_cli() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
+            e.exit()
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let line = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("kontor: {}", line.trim_start_matches("error: "));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("kontor: {e}");

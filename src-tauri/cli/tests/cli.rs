@@ -302,3 +302,101 @@ fn bad_activity_and_criteria_input_is_refused() {
     assert!(err.contains("no qualification proposal"), "{err}");
     assert_eq!(ok_json(dir.path(), &["activity", "list", &id, "--json"]), serde_json::json!([]));
 }
+
+fn kontor_tz(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kontor"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("TZ", "Europe/Berlin")
+        .output()
+        .expect("run kontor")
+}
+
+fn tz_json(dir: &Path, args: &[&str]) -> Value {
+    let out = kontor_tz(dir, args);
+    assert!(out.status.success(), "kontor {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn tasks_add_due_done_snooze() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    let task = tz_json(
+        dir.path(),
+        &[
+            "tasks",
+            "add",
+            "--title",
+            "Angebot nachfassen",
+            "--due",
+            "2030-01-31T09:00:00+01:00",
+            "--contact",
+            &anna,
+            "--remind",
+            "15m",
+            "--remind",
+            "1d",
+            "--repeat",
+            "monthly",
+            "--priority",
+            "high",
+            "--json",
+        ],
+    );
+    for key in ["id", "title", "due", "contact_id", "priority", "done", "repeat", "reminders"] {
+        assert!(task.get(key).is_some(), "missing {key} in {task}");
+    }
+    assert_eq!(task["due"], "2030-01-31T08:00:00Z");
+    assert_eq!(task["contact_id"], anna.as_str());
+    assert_eq!(task["priority"], "high");
+    assert_eq!(task["repeat"], "monthly");
+    assert_eq!(task["done"], false);
+    assert_eq!(task["reminders"].as_array().unwrap().len(), 2);
+    assert_eq!(task["reminders"][0]["fire_at"], "2030-01-31T07:45:00Z");
+
+    let day = tz_json(dir.path(), &["tasks", "add", "--title", "Messe", "--due", "2030-01-15", "--json"]);
+    assert_eq!(day["due"], "2030-01-14T23:00:00Z");
+
+    let due = tz_json(dir.path(), &["tasks", "due", "--until", "2030-01-20T00:00:00Z", "--json"]);
+    assert_eq!(due.as_array().unwrap().len(), 1);
+    assert_eq!(due[0]["title"], "Messe");
+    let due = tz_json(dir.path(), &["tasks", "due", "--until", "2030-02-01T00:00:00Z", "--json"]);
+    assert_eq!(due.as_array().unwrap().len(), 2);
+
+    let id = task["id"].as_str().unwrap();
+    let snoozed = tz_json(dir.path(), &["tasks", "snooze", id, "--until", "2030-01-31T10:00:00Z", "--json"]);
+    assert_eq!(snoozed["snoozed_until"], "2030-01-31T10:00:00Z");
+    let done = tz_json(dir.path(), &["tasks", "done", id, "--json"]);
+    assert_eq!(done["done"]["done"], true);
+    assert_eq!(done["next"]["due"], "2030-02-28T08:00:00Z", "Jan 31 → Feb 28");
+    let mine = tz_json(dir.path(), &["tasks", "list", "--contact", &anna, "--json"]);
+    assert_eq!(mine.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn bad_task_input_is_refused_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["tasks", "add", "--title", "X", "--due", "next friday"],
+        vec!["tasks", "add", "--title", "X", "--due", "2030-01-01", "--remind", "soon"],
+        vec!["tasks", "add", "--title", "X", "--due", "2030-01-01", "--repeat", "hourly"],
+        vec!["tasks", "add", "--title", " ", "--due", "2030-01-01"],
+        vec![
+            "tasks",
+            "add",
+            "--title",
+            "X",
+            "--due",
+            "2030-01-01",
+            "--contact",
+            "0190b5c4-0000-7000-8000-000000000000",
+        ],
+    ] {
+        let out = kontor_tz(dir.path(), &args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim().lines().count(), 1, "{args:?}");
+    }
+    assert_eq!(tz_json(dir.path(), &["tasks", "list", "--json"]), serde_json::json!([]));
+}

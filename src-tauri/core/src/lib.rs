@@ -17,6 +17,7 @@ pub mod search;
 pub mod settings;
 pub mod stage;
 pub mod store;
+pub mod task;
 pub mod text;
 
 pub use activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
@@ -28,4 +29,5 @@ pub use score::{
 pub use search::StageCounts;
 pub use settings::{Language, Settings};
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};
-pub use store::{ContactPage, ListQuery, SortOrder, Store};
+pub use store::{ContactPage, DueReminder, ListQuery, SortOrder, Store, TaskCounts, TaskView};
+pub use task::{Priority, Reminder, Repeat, Task, TaskInput};

@@ -10,6 +10,9 @@
 //!   prefix and decodes only the page it returns.
 
 mod qualify;
+mod tasks;
+
+pub use tasks::{tomorrow_at, DueReminder, TaskCounts, TaskView};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -109,6 +112,10 @@ pub struct Store {
     activities: sled::Tree,
     activity_keys: sled::Tree,
     engagement: sled::Tree,
+    tasks: sled::Tree,
+    tasks_by_due: sled::Tree,
+    tasks_by_contact: sled::Tree,
+    reminder_queue: sled::Tree,
     search: RwLock<SearchIndex>,
     /// All organisations (few; needed to propose target-group fit).
     orgs: RwLock<HashMap<Uuid, Organization>>,
@@ -233,6 +240,10 @@ impl Store {
             activities: open("activities")?,
             activity_keys: open("idx_activity_keys")?,
             engagement: open("engagement")?,
+            tasks: open("tasks")?,
+            tasks_by_due: open("idx_tasks_by_due")?,
+            tasks_by_contact: open("idx_tasks_by_contact")?,
+            reminder_queue: open("reminder_queue")?,
             search: RwLock::new(SearchIndex::default()),
             orgs: RwLock::new(HashMap::new()),
             sums: RwLock::new(HashMap::new()),

@@ -1,0 +1,399 @@
+//! The store's side of tasks and reminders: a task tree, an index by due
+//! time (open/done), one by contact, and the reminder queue ordered by fire
+//! time, so "what is due now" and "when is the next one" never scan.
+//!
+//! Invariants: a task, its index entries and its queue entries change in one
+//! transaction; a reminder is marked fired (and leaves the queue) before it
+//! is handed out, so it fires once, across restarts.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::Transactional;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{abort, decode, encode, new_id, Store};
+use crate::error::{Error, Result};
+use crate::task::{local_to_utc, Task, TaskInput, SNOOZE_SLOT};
+
+/// Which tasks a view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TaskView {
+    /// Open, due before now (all-day: before today).
+    Overdue,
+    /// Open, due today (and not overdue).
+    Today,
+    /// Open, due after today within the next 7 days.
+    Upcoming,
+    /// Done, newest first.
+    Done,
+    /// All open tasks by due time.
+    Open,
+}
+
+/// How many open tasks are overdue, due today, upcoming.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TaskCounts {
+    /// Overdue.
+    pub overdue: u32,
+    /// Due today.
+    pub today: u32,
+    /// Due in the next 7 days after today.
+    pub upcoming: u32,
+}
+
+/// A reminder handed out for notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DueReminder {
+    /// The task (as it is after marking the reminder fired).
+    pub task: Task,
+    /// When the reminder was meant to fire.
+    pub fire_at: DateTime<Utc>,
+}
+
+fn ms(t: DateTime<Utc>) -> [u8; 8] {
+    u64::try_from(t.timestamp_millis()).unwrap_or(0).to_be_bytes()
+}
+
+fn due_key(t: &Task) -> Vec<u8> {
+    let mut k = vec![u8::from(t.done)];
+    k.extend_from_slice(&ms(t.due));
+    k.extend_from_slice(t.id.as_bytes());
+    k
+}
+
+fn contact_key(contact: Uuid, t: &Task) -> Vec<u8> {
+    let mut k = contact.as_bytes().to_vec();
+    k.extend_from_slice(&ms(t.due));
+    k.extend_from_slice(t.id.as_bytes());
+    k
+}
+
+fn queue_key(at: DateTime<Utc>, id: Uuid, slot: u8) -> Vec<u8> {
+    let mut k = ms(at).to_vec();
+    k.extend_from_slice(id.as_bytes());
+    k.push(slot);
+    k
+}
+
+fn queue_parts(key: &[u8]) -> Result<(DateTime<Utc>, Uuid, u8)> {
+    let bad = || Error::Storage("malformed reminder key".into());
+    if key.len() != 25 {
+        return Err(bad());
+    }
+    let millis =
+        i64::try_from(u64::from_be_bytes(key[..8].try_into().map_err(|_| bad())?)).map_err(|_| bad())?;
+    let at = Utc.timestamp_millis_opt(millis).single().ok_or_else(bad)?;
+    Ok((at, Uuid::from_slice(&key[8..24]).map_err(|_| bad())?, key[24]))
+}
+
+type Tx<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
+
+/// Removes a task's index and queue entries and writes the new version (if any).
+fn replace(
+    trees: (&TransactionalTree, &TransactionalTree, &TransactionalTree, &TransactionalTree),
+    old: Option<&Task>,
+    new: Option<&Task>,
+) -> Tx<()> {
+    let (tasks, by_due, by_contact, queue) = trees;
+    if let Some(old) = old {
+        by_due.remove(due_key(old))?;
+        if let Some(c) = old.contact_id {
+            by_contact.remove(contact_key(c, old))?;
+        }
+        for (slot, at) in old.pending() {
+            queue.remove(queue_key(at, old.id, slot))?;
+        }
+        if new.is_none() {
+            tasks.remove(old.id.as_bytes())?;
+        }
+    }
+    if let Some(new) = new {
+        by_due.insert(due_key(new), &[])?;
+        if let Some(c) = new.contact_id {
+            by_contact.insert(contact_key(c, new), &[])?;
+        }
+        for (slot, at) in new.pending() {
+            queue.insert(queue_key(at, new.id, slot), &[])?;
+        }
+        tasks.insert(new.id.as_bytes(), encode(new).or_else(abort)?)?;
+    }
+    Ok(())
+}
+
+/// Reminders already past when a task is saved are not "missed": the user
+/// set them knowingly.
+fn settle_past_reminders(task: &mut Task, now: DateTime<Utc>) {
+    for r in &mut task.reminders {
+        if r.fire_at <= now {
+            r.fired = true;
+        }
+    }
+}
+
+impl Store {
+    fn task_trees(&self) -> (&sled::Tree, &sled::Tree, &sled::Tree, &sled::Tree) {
+        (&self.tasks, &self.tasks_by_due, &self.tasks_by_contact, &self.reminder_queue)
+    }
+
+    /// Applies `change` to the stored task `id` (or creates it when absent
+    /// and `change` accepts `None`), in one transaction, then flushes.
+    fn write_task(&self, id: Uuid, change: impl Fn(Option<Task>) -> Result<Vec<Task>>) -> Result<Vec<Task>> {
+        let written = self.task_trees().transaction(|(tasks, by_due, by_contact, queue)| {
+            let old: Option<Task> = match tasks.get(id.as_bytes())? {
+                Some(bytes) => Some(decode(&bytes).or_else(abort)?),
+                None => None,
+            };
+            let new = change(old.clone()).or_else(abort)?;
+            let trees = (tasks, by_due, by_contact, queue);
+            match new.first() {
+                Some(first) if first.id == id => replace(trees, old.as_ref(), Some(first))?,
+                _ => replace(trees, old.as_ref(), None)?,
+            }
+            for extra in new.iter().filter(|t| t.id != id) {
+                replace(trees, None, Some(extra))?;
+            }
+            Ok(new)
+        })?;
+        self.db.flush()?;
+        Ok(written)
+    }
+
+    fn check_contact(&self, contact: Option<Uuid>) -> Result<()> {
+        match contact {
+            Some(id) => self.raw_contact(id).map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    /// Creates a task.
+    pub fn create_task(&self, input: TaskInput, tz: Tz, now: DateTime<Utc>) -> Result<Task> {
+        self.check_contact(input.contact_id)?;
+        let mut task = input.into_task(new_id(now), tz, now)?;
+        settle_past_reminders(&mut task, now);
+        let id = task.id;
+        let written = self.write_task(id, |old| match old {
+            Some(_) => Err(Error::Storage(format!("id collision for {id}"))),
+            None => Ok(vec![task.clone()]),
+        })?;
+        written.into_iter().next().ok_or_else(|| Error::Storage("task not written".into()))
+    }
+
+    /// Replaces a task's fields (its reminders are set anew).
+    pub fn update_task(&self, id: Uuid, input: TaskInput, tz: Tz, now: DateTime<Utc>) -> Result<Task> {
+        self.check_contact(input.contact_id)?;
+        let mut fresh = input.into_task(id, tz, now)?;
+        settle_past_reminders(&mut fresh, now);
+        let written = self.write_task(id, |old| {
+            let old = old.ok_or_else(|| task_not_found(id))?;
+            Ok(vec![Task {
+                done: old.done,
+                done_at: old.done_at,
+                created_at: old.created_at,
+                ..fresh.clone()
+            }])
+        })?;
+        written.into_iter().next().ok_or_else(|| task_not_found(id))
+    }
+
+    /// One task.
+    pub fn task(&self, id: Uuid) -> Result<Task> {
+        let bytes = self.tasks.get(id.as_bytes())?.ok_or_else(|| task_not_found(id))?;
+        decode(&bytes)
+    }
+
+    /// Marks a task done; a repeating task gets its next occurrence, counted
+    /// from this due date (even when done late). Returns (done, next).
+    pub fn complete_task(&self, id: Uuid, tz: Tz, now: DateTime<Utc>) -> Result<(Task, Option<Task>)> {
+        let next_id = new_id(now);
+        let written = self.write_task(id, |old| {
+            let old = old.ok_or_else(|| task_not_found(id))?;
+            if old.done {
+                return Ok(vec![old]);
+            }
+            let mut done = Task { done: true, done_at: Some(now), updated_at: now, ..old.clone() };
+            done.snoozed_until = None;
+            let mut out = vec![done];
+            if let Some(mut next) = old.next_occurrence(next_id, tz, now) {
+                settle_past_reminders(&mut next, now);
+                out.push(next);
+            }
+            Ok(out)
+        })?;
+        let mut it = written.into_iter();
+        let done = it.next().ok_or_else(|| task_not_found(id))?;
+        Ok((done, it.next()))
+    }
+
+    /// Reminds again at `until`.
+    pub fn snooze_task(&self, id: Uuid, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<Task> {
+        if until <= now {
+            return Err(Error::InvalidInput {
+                field: "until",
+                reason: "snooze until a time in the future".into(),
+            });
+        }
+        let written = self.write_task(id, |old| {
+            let old = old.ok_or_else(|| task_not_found(id))?;
+            if old.done {
+                return Err(Error::InvalidInput { field: "until", reason: "the task is done".into() });
+            }
+            Ok(vec![Task { snoozed_until: Some(until), snooze_fired: false, updated_at: now, ..old }])
+        })?;
+        written.into_iter().next().ok_or_else(|| task_not_found(id))
+    }
+
+    /// Snoozes every open task that is due by `now` (the tray's "snooze all").
+    pub fn snooze_all(&self, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<usize> {
+        let due = self.open_tasks_due_until(now)?;
+        for task in &due {
+            self.snooze_task(task.id, until, now)?;
+        }
+        Ok(due.len())
+    }
+
+    /// Deletes a task for good.
+    pub fn delete_task(&self, id: Uuid) -> Result<()> {
+        self.write_task(id, |old| old.map(|_| vec![]).ok_or_else(|| task_not_found(id)))?;
+        Ok(())
+    }
+
+    fn tasks_in(
+        &self,
+        done: bool,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Task>> {
+        let flag = u8::from(done);
+        let mut start = vec![flag];
+        start.extend_from_slice(&ms(from.unwrap_or(DateTime::UNIX_EPOCH)));
+        let mut end = vec![flag];
+        match to {
+            Some(to) => end.extend_from_slice(&ms(to)),
+            None => end = vec![flag + 1],
+        }
+        self.tasks_by_due
+            .range(start..end)
+            .keys()
+            .map(|k| {
+                let k = k?;
+                let id = Uuid::from_slice(&k[9..25]).map_err(|e| Error::Storage(e.to_string()))?;
+                self.task(id)
+            })
+            .collect()
+    }
+
+    /// Open tasks due up to `until` (overdue included), by due time.
+    pub fn open_tasks_due_until(&self, until: DateTime<Utc>) -> Result<Vec<Task>> {
+        self.tasks_in(false, None, Some(until + Duration::milliseconds(1)))
+    }
+
+    /// Start of the local day of `now` and of the day after.
+    fn day_bounds(tz: Tz, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let today = now.with_timezone(&tz).date_naive();
+        let start = local_to_utc(today.and_time(NaiveTime::MIN), tz);
+        let tomorrow = today.succ_opt().unwrap_or(today);
+        (start, local_to_utc(tomorrow.and_time(NaiveTime::MIN), tz))
+    }
+
+    /// The tasks of a view, by due time (done: newest first).
+    pub fn tasks(&self, view: TaskView, tz: Tz, now: DateTime<Utc>) -> Result<Vec<Task>> {
+        let (today, tomorrow) = Self::day_bounds(tz, now);
+        let overdue = |t: &Task| if t.all_day { t.due < today } else { t.due < now };
+        Ok(match view {
+            TaskView::Open => self.tasks_in(false, None, None)?,
+            TaskView::Overdue => {
+                self.tasks_in(false, None, Some(now.max(today)))?.into_iter().filter(overdue).collect()
+            }
+            TaskView::Today => self
+                .tasks_in(false, Some(today), Some(tomorrow))?
+                .into_iter()
+                .filter(|t| !overdue(t))
+                .collect(),
+            TaskView::Upcoming => self.tasks_in(false, Some(tomorrow), Some(tomorrow + Duration::days(7)))?,
+            TaskView::Done => {
+                let mut done = self.tasks_in(true, None, None)?;
+                done.sort_by_key(|t| std::cmp::Reverse(t.done_at));
+                done
+            }
+        })
+    }
+
+    /// Counts for the tray and the views.
+    pub fn task_counts(&self, tz: Tz, now: DateTime<Utc>) -> Result<TaskCounts> {
+        let n = |v| self.tasks(v, tz, now).map(|t| u32::try_from(t.len()).unwrap_or(u32::MAX));
+        Ok(TaskCounts {
+            overdue: n(TaskView::Overdue)?,
+            today: n(TaskView::Today)?,
+            upcoming: n(TaskView::Upcoming)?,
+        })
+    }
+
+    /// A contact's tasks (open and done), by due time.
+    pub fn contact_tasks(&self, contact: Uuid) -> Result<Vec<Task>> {
+        self.tasks_by_contact
+            .scan_prefix(contact.as_bytes())
+            .keys()
+            .map(|k| {
+                let k = k?;
+                let id = Uuid::from_slice(&k[24..40]).map_err(|e| Error::Storage(e.to_string()))?;
+                self.task(id)
+            })
+            .collect()
+    }
+
+    /// When the next unfired reminder is due, from the queue's first entry.
+    pub fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>> {
+        match self.reminder_queue.first()? {
+            Some((key, _)) => Ok(Some(queue_parts(&key)?.0)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every reminder due at `now`, marked fired before it is returned (so
+    /// it is handed out once, across restarts), oldest first.
+    pub fn take_due_reminders(&self, now: DateTime<Utc>) -> Result<Vec<DueReminder>> {
+        let mut end = ms(now).to_vec();
+        end.push(0xFF);
+        let due =
+            self.reminder_queue.range(..end).keys().map(|k| queue_parts(&k?)).collect::<Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(due.len());
+        for (fire_at, id, slot) in due {
+            let written = self.write_task(id, |old| {
+                let mut task = old.ok_or_else(|| task_not_found(id))?;
+                if slot == SNOOZE_SLOT {
+                    task.snooze_fired = true;
+                } else if let Some(r) = task.reminders.get_mut(slot as usize) {
+                    r.fired = true;
+                }
+                Ok(vec![task])
+            });
+            match written {
+                Ok(tasks) => out.extend(tasks.into_iter().map(|task| DueReminder { task, fire_at })),
+                // A queue entry whose task is gone: drop the entry.
+                Err(Error::NotFound { .. }) => {
+                    self.reminder_queue.remove(queue_key(fire_at, id, slot))?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn task_not_found(id: Uuid) -> Error {
+    Error::NotFound { kind: "task", id: id.to_string() }
+}
+
+/// Start of today at `hour` local, or tomorrow when that has passed (snooze presets).
+pub fn tomorrow_at(hour: u32, tz: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&tz).date_naive();
+    let day = local.succ_opt().unwrap_or(local);
+    local_to_utc(day.and_hms_opt(hour, 0, 0).unwrap_or_default(), tz)
+}

@@ -1,0 +1,208 @@
+//! Tasks and reminders through the store, on disk, with a fake clock.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Berlin;
+use kontor_core::task::local_to_utc;
+use kontor_core::{ChangedBy, ContactInput, Error, Priority, Repeat, Store, TaskInput, TaskView};
+
+fn berlin(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    local_to_utc(NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap(), Berlin)
+}
+
+fn input(title: &str, due: &str, reminders: &[u32]) -> TaskInput {
+    TaskInput { title: title.into(), due: due.into(), reminders: reminders.to_vec(), ..Default::default() }
+}
+
+#[test]
+fn reminders_come_due_in_order_once_and_the_queue_knows_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let created = Utc.with_ymd_and_hms(2026, 3, 10, 7, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+    let a = store.create_task(input("Call Anna", "2026-03-10T10:00:00Z", &[0, 15]), Berlin, created).unwrap();
+    let b = store.create_task(input("Send quote", "2026-03-10T09:00:00Z", &[60]), Berlin, created).unwrap();
+    assert_eq!(store.next_reminder_at().unwrap(), Some(Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap()));
+    let due = store.take_due_reminders(now).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].task.id, b.id);
+    assert!(store.take_due_reminders(now).unwrap().is_empty(), "fired once");
+    assert_eq!(store.next_reminder_at().unwrap(), Some(Utc.with_ymd_and_hms(2026, 3, 10, 9, 45, 0).unwrap()));
+    let later = Utc.with_ymd_and_hms(2026, 3, 10, 10, 0, 0).unwrap();
+    let due = store.take_due_reminders(later).unwrap();
+    assert_eq!(due.iter().map(|d| d.task.id).collect::<Vec<_>>(), [a.id, a.id]);
+    assert_eq!(store.next_reminder_at().unwrap(), None);
+}
+
+#[test]
+fn missed_reminders_are_handed_out_at_start_once_and_not_again_after_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0).unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        for (title, due) in
+            [("A", "2026-03-09T10:00:00Z"), ("B", "2026-03-09T12:00:00Z"), ("C", "2026-03-09T14:00:00Z")]
+        {
+            store.create_task(input(title, due, &[0]), Berlin, created).unwrap();
+        }
+    }
+    let start = Utc.with_ymd_and_hms(2026, 3, 10, 7, 0, 0).unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let missed = store.take_due_reminders(start).unwrap();
+        assert_eq!(missed.len(), 3, "never dropped");
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.take_due_reminders(start + Duration::hours(1)).unwrap().is_empty(), "never repeated");
+}
+
+#[test]
+fn past_reminders_of_a_new_task_are_not_missed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap();
+    store.create_task(input("Yesterday's call", "2026-03-09T10:00:00Z", &[0]), Berlin, now).unwrap();
+    assert!(store.take_due_reminders(now).unwrap().is_empty());
+    assert_eq!(store.tasks(TaskView::Overdue, Berlin, now).unwrap().len(), 1);
+}
+
+#[test]
+fn snooze_reminds_again_and_snooze_all_takes_the_overdue_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+    let t = store.create_task(input("Call", "2026-03-10T08:30:00Z", &[0]), Berlin, now).unwrap();
+    let at_due = Utc.with_ymd_and_hms(2026, 3, 10, 8, 30, 0).unwrap();
+    assert_eq!(store.take_due_reminders(at_due).unwrap().len(), 1);
+    let until = at_due + Duration::minutes(10);
+    store.snooze_task(t.id, until, at_due).unwrap();
+    assert_eq!(store.next_reminder_at().unwrap(), Some(until));
+    assert!(store.take_due_reminders(until - Duration::seconds(1)).unwrap().is_empty());
+    assert_eq!(store.take_due_reminders(until).unwrap().len(), 1);
+    assert!(matches!(store.snooze_task(t.id, at_due, until), Err(Error::InvalidInput { .. })));
+
+    let hour_later = until + Duration::hours(1);
+    assert_eq!(store.snooze_all(hour_later, until).unwrap(), 1);
+    assert_eq!(store.take_due_reminders(hour_later).unwrap().len(), 1);
+}
+
+#[test]
+fn completing_a_monthly_task_keeps_the_day_of_month_even_when_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = berlin(2026, 1, 1, 8, 0);
+    let t = store
+        .create_task(
+            TaskInput {
+                repeat: Some(Repeat::Monthly),
+                ..input("Report", "2026-01-31T09:00:00+01:00", &[30])
+            },
+            Berlin,
+            now,
+        )
+        .unwrap();
+    // Done two weeks late: the next one still follows the due date.
+    let (done, feb) = store.complete_task(t.id, Berlin, berlin(2026, 2, 14, 10, 0)).unwrap();
+    assert!(done.done);
+    let feb = feb.unwrap();
+    assert_eq!(feb.due, berlin(2026, 2, 28, 9, 0));
+    assert_eq!(feb.reminders[0].fire_at, berlin(2026, 2, 28, 8, 30));
+    let (_, mar) = store.complete_task(feb.id, Berlin, berlin(2026, 2, 28, 10, 0)).unwrap();
+    assert_eq!(mar.unwrap().due, berlin(2026, 3, 31, 9, 0));
+    assert_eq!(store.tasks(TaskView::Done, Berlin, berlin(2026, 3, 1, 0, 0)).unwrap().len(), 2);
+    // Completing twice does not create another occurrence.
+    let (_, again) = store.complete_task(t.id, Berlin, berlin(2026, 3, 1, 0, 0)).unwrap();
+    assert!(again.is_none());
+}
+
+#[test]
+fn daily_reminders_keep_local_time_over_the_berlin_dst_switches() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut now = berlin(2026, 3, 27, 7, 0);
+    let mut task = store
+        .create_task(
+            TaskInput { repeat: Some(Repeat::Daily), ..input("Stand-up", "2026-03-27T09:00:00+01:00", &[0]) },
+            Berlin,
+            now,
+        )
+        .unwrap();
+    for day in [28, 29, 30] {
+        now = task.due;
+        task = store.complete_task(task.id, Berlin, now).unwrap().1.unwrap();
+        assert_eq!(task.due, berlin(2026, 3, day, 9, 0));
+        assert_eq!(task.due.with_timezone(&Berlin).format("%H:%M").to_string(), "09:00");
+    }
+    let autumn = store
+        .create_task(
+            TaskInput { repeat: Some(Repeat::Daily), ..input("Autumn", "2026-10-24T09:00:00+02:00", &[0]) },
+            Berlin,
+            now,
+        )
+        .unwrap();
+    let next = store.complete_task(autumn.id, Berlin, berlin(2026, 10, 24, 9, 0)).unwrap().1.unwrap();
+    assert_eq!(next.due, berlin(2026, 10, 25, 9, 0));
+    assert_eq!(next.due - autumn.due, Duration::hours(25));
+}
+
+#[test]
+fn views_sort_tasks_into_overdue_today_upcoming_and_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = berlin(2026, 3, 10, 12, 0);
+    let mk = |title: &str, due: &str| {
+        store.create_task(input(title, due, &[]), Berlin, now - Duration::days(3)).unwrap()
+    };
+    mk("late", "2026-03-10T08:00:00+01:00");
+    mk("yesterday", "2026-03-09");
+    mk("this afternoon", "2026-03-10T15:00:00+01:00");
+    mk("today all day", "2026-03-10");
+    mk("next week", "2026-03-16T09:00:00+01:00");
+    mk("far", "2026-04-30");
+    let titles = |v| store.tasks(v, Berlin, now).unwrap().into_iter().map(|t| t.title).collect::<Vec<_>>();
+    assert_eq!(titles(TaskView::Overdue), ["yesterday", "late"]);
+    assert_eq!(titles(TaskView::Today), ["today all day", "this afternoon"]);
+    assert_eq!(titles(TaskView::Upcoming), ["next week"]);
+    let counts = store.task_counts(Berlin, now).unwrap();
+    assert_eq!((counts.overdue, counts.today, counts.upcoming), (2, 2, 1));
+    // Due up to now: the overdue ones and today's all-day task (due since midnight).
+    assert_eq!(store.open_tasks_due_until(now).unwrap().len(), 3);
+}
+
+#[test]
+fn contact_tasks_and_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = berlin(2026, 3, 10, 12, 0);
+    let anna = store
+        .create_contact(
+            &ContactInput { first_name: "Anna".into(), ..Default::default() },
+            ChangedBy::Hand,
+            now,
+        )
+        .unwrap();
+    let t = store
+        .create_task(
+            TaskInput {
+                contact_id: Some(anna.id),
+                priority: Priority::High,
+                ..input("Call back", "2026-03-11", &[15])
+            },
+            Berlin,
+            now,
+        )
+        .unwrap();
+    assert_eq!(store.contact_tasks(anna.id).unwrap(), std::slice::from_ref(&t));
+    assert!(matches!(
+        store.create_task(input(" ", "2026-03-11", &[]), Berlin, now),
+        Err(Error::InvalidInput { field: "title", .. })
+    ));
+    assert!(matches!(
+        store.create_task(input("x", "soon", &[]), Berlin, now),
+        Err(Error::InvalidInput { field: "due", .. })
+    ));
+    let ghost = TaskInput { contact_id: Some(uuid::Uuid::nil()), ..input("x", "2026-03-11", &[]) };
+    assert!(matches!(store.create_task(ghost, Berlin, now), Err(Error::NotFound { .. })));
+    store.delete_task(t.id).unwrap();
+    assert!(store.contact_tasks(anna.id).unwrap().is_empty());
+    assert_eq!(store.next_reminder_at().unwrap(), None);
+}

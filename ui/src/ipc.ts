@@ -2,6 +2,7 @@
 // imports @tauri-apps/*. Views call these typed functions; every rejection
 // becomes an `AppError` carrying the backend's stable error code.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { ActivityInput } from "./bindings/ActivityInput";
 import type { ActivityPage } from "./bindings/ActivityPage";
 import type { ActivityQuery } from "./bindings/ActivityQuery";
@@ -10,6 +11,7 @@ import type { ContactDetail } from "./bindings/ContactDetail";
 import type { ContactInput } from "./bindings/ContactInput";
 import type { ContactPage } from "./bindings/ContactPage";
 import type { CriteriaUpdate } from "./bindings/CriteriaUpdate";
+import type { CompletedTask } from "./bindings/CompletedTask";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { ListQuery } from "./bindings/ListQuery";
@@ -17,9 +19,14 @@ import type { Organization } from "./bindings/Organization";
 import type { OrganizationInput } from "./bindings/OrganizationInput";
 import type { Score } from "./bindings/Score";
 import type { Settings } from "./bindings/Settings";
+import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { Stage } from "./bindings/Stage";
 import type { StageChangeRequest } from "./bindings/StageChangeRequest";
 import type { StageCounts } from "./bindings/StageCounts";
+import type { TaskCounts } from "./bindings/TaskCounts";
+import type { TaskInput } from "./bindings/TaskInput";
+import type { TaskItem } from "./bindings/TaskItem";
+import type { TaskView } from "./bindings/TaskView";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "not_found", "invalid_transition", "same_stage", "reason_required", "name_required",
@@ -95,3 +102,25 @@ export const getScore = (id: string) => call<Score>("get_score", { id });
 export const acceptProposal = (id: string) => call<ContactDetail>("accept_proposal", { id });
 export const updateOrganization = (id: string, input: OrganizationInput) =>
   call<Organization>("update_organization", { id, input });
+
+export const listTasks = (view: TaskView) => call<TaskItem[]>("list_tasks", { view });
+export const taskCounts = () => call<TaskCounts>("task_counts");
+/** `id` is the contact's id. */
+export const contactTasks = (id: string) => call<TaskItem[]>("contact_tasks", { id });
+export const createTask = (input: TaskInput) => call<TaskItem>("create_task", { input });
+export const updateTask = (id: string, input: TaskInput) => call<TaskItem>("update_task", { id, input });
+export const completeTask = (id: string) => call<CompletedTask>("complete_task", { id });
+export const snoozeTask = (id: string, preset: SnoozePreset) => call<TaskItem>("snooze_task", { id, preset });
+export const deleteTask = (id: string) => call<null>("delete_task", { id });
+
+/** The backend's event when tasks changed outside the UI (tray "snooze all", reminders firing). */
+export const TASKS_CHANGED = "tasks-changed";
+
+/** Calls `cb` on every `tasks-changed` event; resolves to the function that stops listening. */
+export async function onTasksChanged(cb: () => void): Promise<() => void> {
+  try {
+    return await listen<unknown>(TASKS_CHANGED, () => cb());
+  } catch (raw) {
+    throw AppError.from(raw);
+  }
+}

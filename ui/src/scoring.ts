@@ -43,7 +43,7 @@ export function defaultTargetProfile(): TargetProfile {
 }
 
 export function defaultSettings(): Settings {
-  return { language: null, scoring: defaultScoring(), target_profile: defaultTargetProfile() };
+  return { language: null, scoring: defaultScoring(), target_profile: defaultTargetProfile(), notifications: true, autostart: false };
 }
 
 /** Fills what an older backend (or a failed load) left out with the defaults. */
@@ -60,6 +60,8 @@ export function withDefaults(raw: Partial<Settings> | null | undefined): Setting
       engagement_points: { ...d.scoring.engagement_points, ...(sc.engagement_points ?? {}) },
     },
     target_profile: { ...d.target_profile, ...(s.target_profile ?? {}) },
+    notifications: s.notifications ?? d.notifications,
+    autostart: s.autostart ?? d.autostart,
   };
 }
 

@@ -18,4 +18,12 @@ scoring: ScoringSettings,
 /**
  * Who fits the rep's target group.
  */
-target_profile: TargetProfile, };
+target_profile: TargetProfile, 
+/**
+ * Show native notifications for reminders (on by default).
+ */
+notifications: boolean, 
+/**
+ * Start Kontor at login (off by default).
+ */
+autostart: boolean, };

@@ -10,5 +10,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["test/**/*.test.ts"],
+    // A fixed time zone with DST, so local days and UTC offsets are tested as a rep in Germany sees them.
+    env: { TZ: "Europe/Berlin" },
   },
 });

@@ -23,7 +23,18 @@ import type { Stage } from "../src/bindings/Stage";
 import type { StageChangeRequest } from "../src/bindings/StageChangeRequest";
 import type { StageCounts } from "../src/bindings/StageCounts";
 import type { Transition } from "../src/bindings/Transition";
+import type { CompletedTask } from "../src/bindings/CompletedTask";
+import type { Reminder } from "../src/bindings/Reminder";
+import type { SnoozePreset } from "../src/bindings/SnoozePreset";
+import type { Task } from "../src/bindings/Task";
+import type { TaskCounts } from "../src/bindings/TaskCounts";
+import type { TaskInput } from "../src/bindings/TaskInput";
+import type { TaskItem } from "../src/bindings/TaskItem";
+import type { TaskView } from "../src/bindings/TaskView";
 import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type Criterion } from "../src/scoring";
+import {
+  addDays, ALL_DAY_REMINDER_HOUR, dayDiff, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseDay, parseRepeat, PRIORITIES, SNOOZE_PRESETS,
+} from "../src/tasks";
 
 const DAY = 86_400_000;
 /** Engagement activities shown one by one; older ones are summed up in one "older" line. */
@@ -59,6 +70,8 @@ export class FakeBackend {
   manual = new Map<string, ManualCriteria>();
   info: AppInfo = { version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor" };
   calls: { cmd: string; args: any }[] = [];
+  /** Tasks; "days" are local days of this JS runtime's time zone (the rep's). */
+  tasks: Task[] = [];
   now = Date.parse("2025-03-14T09:30:00Z");
   private nextId = 1;
 
@@ -253,6 +266,128 @@ export class FakeBackend {
     input.emails.forEach((e, i) => { if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) fail("invalid_email", { field: `emails[${i}]` }); });
   }
 
+  // ---- tasks -----------------------------------------------------------------
+
+  /** Adds a task (tests and demo data), validated like create_task. */
+  addTask(input: Partial<TaskInput> & { title: string; due: string }): Task {
+    const full: TaskInput = {
+      contact_id: null, deal_id: null, priority: "normal", notes: null, reminders: [], repeat: null, ...input,
+    };
+    const task = this.taskFrom(full, `t-${this.nextId++}`, this.tick());
+    this.tasks.push(task);
+    return task;
+  }
+
+  /** create_task's checks and the task they make (all-day: local midnight; reminders from 09:00). */
+  taskFrom(input: TaskInput, id: string, at: string): Task {
+    const title = input.title.trim();
+    if (!title || title.length > 500) fail("invalid_input", { field: "title" });
+    const day = parseDay(input.due.trim());
+    const rfc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(input.due.trim());
+    if (!day && !rfc) fail("invalid_input", { field: "due" });
+    const due = day ?? new Date(input.due.trim());
+    if (Number.isNaN(due.getTime())) fail("invalid_input", { field: "due" });
+    if (!PRIORITIES.includes(input.priority)) fail("invalid_input", { field: "priority" });
+    if (input.reminders.some((m) => !Number.isInteger(m) || m < 0 || m > MAX_REMINDER_MINUTES)) fail("invalid_input", { field: "reminders" });
+    const r = parseRepeat(input.repeat);
+    if (input.repeat !== null && (r.kind === "none" || (r.kind === "every" && (r.days < 1 || r.days > MAX_EVERY_DAYS)))) {
+      fail("invalid_input", { field: "repeat" });
+    }
+    if (input.contact_id !== null) this.find(input.contact_id);
+    const notes = input.notes?.trim() || null;
+    const allDay = day !== null;
+    return {
+      id, title, contact_id: input.contact_id, deal_id: input.deal_id, due: due.toISOString(), all_day: allDay,
+      priority: input.priority, notes, reminders: this.reminders(input.reminders, due, allDay), done: false, done_at: null,
+      snoozed_until: null, snooze_fired: false, repeat: input.repeat, anchor_day: due.getDate(), created_at: at, updated_at: at,
+    };
+  }
+
+  reminders(offsets: number[], due: Date, allDay: boolean): Reminder[] {
+    const base = allDay ? new Date(due.getFullYear(), due.getMonth(), due.getDate(), ALL_DAY_REMINDER_HOUR) : due;
+    return [...new Set(offsets)].sort((a, b) => a - b).map((m) => {
+      const fire = new Date(base.getTime() - m * 60_000);
+      return { before_minutes: m, fire_at: fire.toISOString(), fired: fire.getTime() <= this.now };
+    });
+  }
+
+  item(task: Task): TaskItem {
+    const c = task.contact_id ? this.contacts.find((x) => x.id === task.contact_id) : undefined;
+    return { task: structuredClone(task), contact_name: c?.display_name ?? null };
+  }
+
+  findTask(id: string): Task {
+    return this.tasks.find((x) => x.id === id) ?? fail("not_found");
+  }
+
+  /** Open, past due (all-day: before today) — as the core's views. */
+  overdue(task: Task): boolean {
+    const now = new Date(this.now);
+    const due = new Date(task.due);
+    return task.all_day ? dayDiff(now, due) < 0 : due.getTime() < this.now;
+  }
+
+  view(view: TaskView): Task[] {
+    const now = new Date(this.now);
+    const byDue = (a: Task, b: Task) => Date.parse(a.due) - Date.parse(b.due) || a.id.localeCompare(b.id);
+    const open = this.tasks.filter((x) => !x.done).sort(byDue);
+    switch (view) {
+      case "open":
+        return open;
+      case "overdue":
+        return open.filter((x) => this.overdue(x));
+      case "today":
+        return open.filter((x) => !this.overdue(x) && dayDiff(now, new Date(x.due)) === 0);
+      case "upcoming":
+        return open.filter((x) => { const d = dayDiff(now, new Date(x.due)); return d >= 1 && d <= 7; });
+      case "done":
+        return this.tasks.filter((x) => x.done).sort((a, b) => Date.parse(b.done_at!) - Date.parse(a.done_at!));
+      default:
+        return fail("invalid_input", { field: "view" });
+    }
+  }
+
+  taskCounts(): TaskCounts {
+    return { overdue: this.view("overdue").length, today: this.view("today").length, upcoming: this.view("upcoming").length };
+  }
+
+  /** The next due of a repeating task, on the local wall clock; monthly keeps the anchor day (clamped). */
+  nextDue(task: Task): Date {
+    const d = new Date(task.due);
+    const r = parseRepeat(task.repeat);
+    if (r.kind === "monthly") {
+      const first = new Date(d.getFullYear(), d.getMonth() + 1, 1, d.getHours(), d.getMinutes(), d.getSeconds());
+      const last = new Date(first.getFullYear(), first.getMonth() + 1, 0).getDate();
+      first.setDate(Math.min(task.anchor_day, last));
+      return first;
+    }
+    const days = r.kind === "daily" ? 1 : r.kind === "weekly" ? 7 : r.days;
+    return new Date(d.getFullYear(), d.getMonth(), d.getDate() + days, d.getHours(), d.getMinutes(), d.getSeconds());
+  }
+
+  snoozeUntil(preset: SnoozePreset): Date {
+    const now = new Date(this.now);
+    switch (preset) {
+      case "ten_minutes":
+        return new Date(this.now + 10 * 60_000);
+      case "one_hour":
+        return new Date(this.now + 60 * 60_000);
+      case "tomorrow_morning": {
+        const d = addDays(now, 1);
+        d.setHours(ALL_DAY_REMINDER_HOUR);
+        return d;
+      }
+      case "next_week": {
+        // Monday of next week, 09:00.
+        const d = addDays(now, 7 - ((now.getDay() + 6) % 7));
+        d.setHours(ALL_DAY_REMINDER_HOUR);
+        return d;
+      }
+      default:
+        return fail("invalid_input", { field: "until" });
+    }
+  }
+
   /** The mockIPC handler. */
   handle = (cmd: string, args: any): unknown => {
     this.calls.push({ cmd, args: structuredClone(args) });
@@ -379,8 +514,59 @@ export class FakeBackend {
         });
         return structuredClone(o);
       }
+      case "list_tasks":
+        return this.view(args.view as TaskView).map((x) => this.item(x));
+      case "task_counts":
+        return this.taskCounts();
+      case "contact_tasks": {
+        const c = this.find(args.id);
+        return this.tasks.filter((x) => x.contact_id === c.id)
+          .sort((a, b) => Date.parse(a.due) - Date.parse(b.due)).map((x) => this.item(x));
+      }
+      case "create_task": {
+        const task = this.taskFrom(args.input as TaskInput, `t-${this.nextId++}`, this.tick());
+        this.tasks.push(task);
+        return this.item(task);
+      }
+      case "update_task": {
+        const old = this.findTask(args.id);
+        const task = this.taskFrom(args.input as TaskInput, old.id, old.created_at);
+        Object.assign(old, task, { done: old.done, done_at: old.done_at, updated_at: this.tick() });
+        return this.item(old);
+      }
+      case "complete_task": {
+        const task = this.findTask(args.id);
+        if (task.done) return { done: this.item(task), next: null } satisfies CompletedTask;
+        const at = this.tick();
+        Object.assign(task, { done: true, done_at: at, updated_at: at, snoozed_until: null });
+        let next: Task | null = null;
+        if (task.repeat) {
+          const due = this.nextDue(task);
+          next = {
+            ...structuredClone(task), id: `t-${this.nextId++}`, due: due.toISOString(), done: false, done_at: null,
+            snoozed_until: null, snooze_fired: false, created_at: at, updated_at: at,
+            reminders: this.reminders(task.reminders.map((r) => r.before_minutes), due, task.all_day),
+          };
+          this.tasks.push(next);
+        }
+        return { done: this.item(task), next: next ? this.item(next) : null } satisfies CompletedTask;
+      }
+      case "snooze_task": {
+        const task = this.findTask(args.id);
+        if (!SNOOZE_PRESETS.includes(args.preset)) fail("invalid_input", { field: "until" });
+        if (task.done) fail("invalid_input", { field: "until" });
+        Object.assign(task, { snoozed_until: this.snoozeUntil(args.preset).toISOString(), snooze_fired: false, updated_at: this.tick() });
+        return this.item(task);
+      }
+      case "delete_task": {
+        const i = this.tasks.findIndex((x) => x.id === args.id);
+        if (i < 0) fail("not_found");
+        this.tasks.splice(i, 1);
+        return null;
+      }
       case "load_demo_data":
         seedDemo(this);
+        seedTasks(this);
         return this.counts(null);
       case "app_info":
         return this.info;
@@ -462,4 +648,31 @@ function seedQualification(b: FakeBackend, c: Contact, i: number): void {
   b.setCriteria(c, {
     target_group: i % 4 === 0 ? "yes" : null, budget: pick(i), authority: pick(i + (i % 2)), need: pick(i + 2), timeline: pick(i * 2),
   });
+}
+
+const DEMO_TASKS: { title: string; day: number; time: string | null; priority?: Task["priority"]; repeat?: string; reminders?: number[]; notes?: string }[] = [
+  { title: "Angebot Wartungsvertrag nachfassen", day: -2, time: "10:00", priority: "high", reminders: [15], notes: "Fragt nach Laufzeit 24 vs. 36 Monate.\nRabatt ab 3 Standorten?" },
+  { title: "Unterlagen zur Fernwartung schicken", day: -1, time: null, reminders: [0] },
+  { title: "Rückruf wegen Termin im Werk", day: 0, time: "15:00", priority: "high", reminders: [15, 60] },
+  { title: "Monatsbericht an den Einkauf", day: 0, time: null, repeat: "monthly", reminders: [0] },
+  { title: "Messe-Kontakte anrufen", day: 1, time: "09:30", repeat: "every:3", reminders: [15] },
+  { title: "Präsentation vorbereiten", day: 3, time: "14:00", priority: "low", reminders: [1440], notes: "Folien von der Messe wiederverwenden." },
+  { title: "Wöchentliche Pipeline-Durchsicht", day: 5, time: "08:00", repeat: "weekly", reminders: [0] },
+];
+
+/** Deterministic demo tasks around `now`, for the first few contacts. */
+export function seedTasks(b: FakeBackend): void {
+  const today = new Date(b.now);
+  DEMO_TASKS.forEach((d, i) => {
+    const day = addDays(today, d.day);
+    const p = (n: number) => String(n).padStart(2, "0");
+    const date = `${day.getFullYear()}-${p(day.getMonth() + 1)}-${p(day.getDate())}`;
+    const due = d.time ? new Date(`${date}T${d.time}:00`).toISOString() : date;
+    b.addTask({
+      title: d.title, due, priority: d.priority ?? "normal", repeat: d.repeat ?? null, reminders: d.reminders ?? [],
+      notes: d.notes ?? null, contact_id: b.contacts[i % Math.max(1, Math.min(4, b.contacts.length))]?.id ?? null,
+    });
+  });
+  const done = b.addTask({ title: "Visitenkarten nachbestellen", due: new Date(b.now - 86_400_000).toISOString() });
+  Object.assign(done, { done: true, done_at: new Date(b.now - 3_600_000).toISOString() });
 }

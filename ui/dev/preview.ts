@@ -3,9 +3,15 @@
 // (open the n-th contact), form=invalid (open the form with errors),
 // ready=1 (the "ready to qualify" chip), expand=<n> (the n-th row's score
 // lines), activity=1 / org=1 (their dialogs on the open contact),
-// notice=1 (the "ready for …" notice for the open contact), settings=scoring.
+// notice=1 (the "ready for …" notice for the open contact), settings=scoring|reminders,
+// tasks=overdue|today|upcoming|done (the tasks view on that tab; notasks=1 for
+// none), task=new|edit (the task dialog; on an open contact it is preselected),
+// snooze=1 (the first row's snooze menu), tasksevent=<s> (emit tasks-changed
+// after s seconds, as the tray would).
 import { mockIPC } from "@tauri-apps/api/mocks";
-import { FakeBackend, seedDemo } from "./fakeBackend";
+import { emit } from "@tauri-apps/api/event";
+import { FakeBackend, seedDemo, seedTasks } from "./fakeBackend";
+import { clock } from "../src/tasks";
 import "../src/styles.css";
 import { App } from "../src/app";
 
@@ -15,7 +21,9 @@ backend.info.locale = params.get("lang") === "de" ? "de-DE" : "en-US";
 if (!params.has("empty")) seedDemo(backend, 260);
 const xss = backend.contacts[3];
 if (xss) xss.display_name = "<img src=x onerror=alert(1)>";
-mockIPC(backend.handle);
+if (!params.has("notasks")) seedTasks(backend);
+clock.now = () => new Date(backend.now);
+mockIPC(backend.handle, { shouldMockEvents: true });
 
 const app = new App(document.getElementById("app")!);
 await app.start();
@@ -53,7 +61,30 @@ if (form) {
 }
 if (params.get("settings")) {
   app.openSettings();
-  if (params.get("settings") === "scoring") document.querySelector('[data-testid="settings-scoring"]')!.scrollIntoView();
+  const section = params.get("settings");
+  if (section === "scoring" || section === "reminders") document.querySelector(`[data-testid="settings-${section}"]`)!.scrollIntoView();
+}
+const tasksTab = params.get("tasks");
+if (tasksTab) {
+  await app.showTasks();
+  if (tasksTab !== "1") {
+    app.setTaskTab(tasksTab as "overdue" | "today" | "upcoming" | "done");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const task = params.get("task");
+if (task === "new") app.openTaskDialog(null);
+if (task === "edit") {
+  const first = backend.tasks.find((x) => !x.done && x.notes) ?? backend.tasks[0];
+  if (first) app.openTaskDialog(backend.item(first));
+}
+if (params.get("snooze")) document.querySelector<HTMLElement>('[data-testid="task-snooze"]')?.click();
+const later = params.get("tasksevent");
+if (later) {
+  setTimeout(() => {
+    backend.tasks.filter((x) => !x.done).forEach((x) => { x.snoozed_until = new Date(backend.now + 3_600_000).toISOString(); });
+    void emit("tasks-changed");
+  }, Number(later) * 1000);
 }
 if (params.get("ready")) {
   document.querySelector<HTMLElement>('[data-testid="stage-chip-ready"]')!.click();

@@ -1,6 +1,6 @@
 // The application controller: holds the state (settings, list query and
-// results, the open contact, the open dialog), talks to ipc.ts, and tells the
-// views to render. Views are plain functions/classes that build DOM with dom.ts.
+// results, the open contact, the tasks view and counts, the open dialog),
+// talks to ipc.ts, and tells the views to render. Views are plain functions/classes that build DOM with dom.ts.
 import type { Activity } from "./bindings/Activity";
 import type { ActivityKind } from "./bindings/ActivityKind";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -10,11 +10,15 @@ import type { Settings } from "./bindings/Settings";
 import type { SortOrder } from "./bindings/SortOrder";
 import type { Stage } from "./bindings/Stage";
 import type { StageCounts } from "./bindings/StageCounts";
+import type { SnoozePreset } from "./bindings/SnoozePreset";
+import type { TaskCounts } from "./bindings/TaskCounts";
+import type { TaskItem } from "./bindings/TaskItem";
 import { byTestId, closeDialog, h, isTyping, openDialog, replace } from "./dom";
-import { errorText, resolveLanguage, setLanguage, stageName, t, type Lang } from "./i18n";
+import { errorText, resolveLanguage, setLanguage, stageName, t, dueText, type Lang } from "./i18n";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
 import { defaultSettings, withDefaults } from "./scoring";
+import { contactOrder, type TaskTab } from "./tasks";
 import { activityDialog } from "./views/activity";
 import { button } from "./views/common";
 import { renderContactPage } from "./views/contact";
@@ -23,6 +27,8 @@ import { orgDialog } from "./views/organization";
 import { ListView } from "./views/list";
 import { settingsDialog } from "./views/settings";
 import { stageDialog } from "./views/stage";
+import { taskDialog } from "./views/taskDialog";
+import { ContactTasksView, TasksView } from "./views/tasks";
 import { TimelineView } from "./views/timeline";
 
 export const PAGE_SIZE = 100;
@@ -30,8 +36,33 @@ export const SEARCH_DEBOUNCE_MS = 120;
 export const TIMELINE_PAGE = 50;
 /** How long the "ready for …" notice stays. */
 export const NOTICE_MS = 8000;
+/** How often task counts and relative due texts refresh by themselves. */
+export const TASKS_REFRESH_MS = 60_000;
+/** How long after "g" a second key navigates (g c, g t). */
+export const GOTO_MS = 1500;
 
-export type View = { name: "list" } | { name: "contact"; detail: ContactDetail };
+export type View = { name: "list" } | { name: "tasks" } | { name: "contact"; detail: ContactDetail };
+/** The top-level place a contact page was opened from (Back and Esc return there). */
+export type Place = "list" | "tasks";
+
+/** The tasks view: the active tab, its tasks, the counts per tab. */
+export interface TasksState {
+  tab: TaskTab;
+  items: TaskItem[];
+  counts: TaskCounts | null;
+  /** Done tasks as last loaded (task_counts has no done count); null until the Done tab was shown. */
+  doneCount: number | null;
+  loading: boolean;
+  /** Whether `items` belong to `tab` (else "loading" instead of the empty state). */
+  loaded: boolean;
+}
+
+/** The open contact's tasks. */
+export interface ContactTasksState {
+  contactId: string;
+  items: TaskItem[];
+  loading: boolean;
+}
 
 export interface ListState {
   search: string;
@@ -78,6 +109,12 @@ export class App {
   timelineView: TimelineView | null = null;
   dialog: OpenDialog | null = null;
   listView: ListView | null = null;
+  tasks: TasksState = { tab: "today", items: [], counts: null, doneCount: null, loading: false, loaded: false };
+  tasksView: TasksView | null = null;
+  contactTasks: ContactTasksState | null = null;
+  contactTasksView: ContactTasksView | null = null;
+  /** Where Back/Esc on a contact page goes. */
+  origin: Place = "list";
 
   private main!: HTMLElement;
   private globalErrors!: HTMLElement;
@@ -87,6 +124,16 @@ export class App {
   private seq = 0;
   private timelineSeq = 0;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  private tasksSeq = 0;
+  private countsSeq = 0;
+  private contactTasksSeq = 0;
+  private tasksTimer: ReturnType<typeof setInterval> | null = null;
+  private unlistenTasks: (() => void) | null = null;
+  private stopped = false;
+  /** When "g" was pressed (for g c / g t). */
+  private gotoAt = 0;
+  private badge: HTMLElement | null = null;
+  private toastTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly onKeyDown = (ev: KeyboardEvent) => this.handleKey(ev);
 
   constructor(root: HTMLElement) {
@@ -109,14 +156,32 @@ export class App {
     replace(this.root, this.topbar, this.globalErrors, this.main, this.noticeSlot);
     document.addEventListener("keydown", this.onKeyDown);
     this.render();
-    await this.reloadList();
+    void this.listenTasksChanged();
+    this.tasksTimer = setInterval(() => void this.refreshTasks(), TASKS_REFRESH_MS);
+    await Promise.all([this.reloadList(), this.refreshCounts()]);
+  }
+
+  /** Subscribes to the backend's `tasks-changed` event (tray snooze, reminders firing). */
+  private async listenTasksChanged(): Promise<void> {
+    try {
+      const unlisten = await ipc.onTasksChanged(() => void this.refreshTasks());
+      if (this.stopped) unlisten();
+      else this.unlistenTasks = unlisten;
+    } catch {
+      /* no event support (plain browser without mocks): counts still refresh on a timer */
+    }
   }
 
   /** Removes global listeners (used by tests between runs). */
   stop(): void {
+    this.stopped = true;
     document.removeEventListener("keydown", this.onKeyDown);
     if (this.searchTimer) clearTimeout(this.searchTimer);
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    if (this.toastTimer) clearTimeout(this.toastTimer);
+    if (this.tasksTimer) clearInterval(this.tasksTimer);
+    this.unlistenTasks?.();
+    this.unlistenTasks = null;
     if (this.dialog) closeDialog(this.dialog.el);
     this.dialog = null;
   }
@@ -133,24 +198,51 @@ export class App {
   /** Rebuilds the whole visible UI from state (after navigation or a language switch). */
   render(): void {
     this.renderTopbar();
+    this.listView = null;
+    this.timelineView = null;
+    this.tasksView = null;
+    this.contactTasksView = null;
     if (this.view.name === "list") {
-      this.timelineView = null;
       this.listView = new ListView(this);
       replace(this.main, this.listView.el);
       this.listView.update();
+    } else if (this.view.name === "tasks") {
+      this.tasksView = new TasksView(this);
+      replace(this.main, this.tasksView.el);
+      this.tasksView.update();
     } else {
-      this.listView = null;
       this.timelineView = new TimelineView(this);
-      replace(this.main, renderContactPage(this, this.view.detail, this.timelineView.el));
+      this.contactTasksView = new ContactTasksView(this);
+      replace(this.main, renderContactPage(this, this.view.detail, this.timelineView.el, this.contactTasksView.el));
       this.timelineView.update();
+      this.contactTasksView.update();
     }
     this.dialog?.rerender?.();
   }
 
+  /** The top-level place shown (a contact page belongs to where it was opened from). */
+  get place(): Place {
+    return this.view.name === "contact" ? this.origin : this.view.name;
+  }
+
   private renderTopbar(): void {
+    const nav = (place: Place, label: string, title: string, onclick: () => void, extra: HTMLElement | null = null) => {
+      const active = this.place === place;
+      return h("button", {
+        type: "button", class: `nav-item${active ? " active" : ""}`, "data-testid": `nav-${place === "list" ? "contacts" : "tasks"}`,
+        "aria-current": active ? "page" : null, title, onclick,
+      }, label, extra);
+    };
+    this.badge = h("span", { class: "nav-badge", "data-testid": "nav-tasks-badge" });
     replace(
       this.topbar,
       h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "K"), t("app.name")),
+      h(
+        "nav",
+        { class: "nav", "aria-label": t("nav.main") },
+        nav("list", t("nav.contacts"), t("nav.contacts_title"), () => void this.showList()),
+        nav("tasks", t("nav.tasks"), t("nav.tasks_title"), () => void this.showTasks(), this.badge),
+      ),
       h("div", { class: "spacer" }),
       button(t("action.new_contact"), {
         testid: "new-contact", kind: "primary", title: t("action.new_contact_title"), keys: "n",
@@ -161,6 +253,20 @@ export class App {
         onclick: () => this.openSettings(),
       }),
     );
+    this.updateBadge();
+  }
+
+  /** The Tasks nav badge: overdue + today (red while anything is overdue). */
+  private updateBadge(): void {
+    const b = this.badge;
+    if (!b) return;
+    const c = this.tasks.counts;
+    const n = c ? c.overdue + c.today : 0;
+    b.textContent = String(n);
+    b.hidden = n === 0;
+    b.classList.toggle("alert", (c?.overdue ?? 0) > 0);
+    b.setAttribute("aria-label", t("nav.badge", { n }));
+    b.title = t("nav.badge", { n });
   }
 
   // ---- list ---------------------------------------------------------------
@@ -257,9 +363,12 @@ export class App {
 
   // ---- navigation -----------------------------------------------------------
 
-  async openContact(id: string): Promise<void> {
+  /** Opens a contact page; `from` says where Back returns to (default: where the user is). */
+  async openContact(id: string, from?: Place): Promise<void> {
     try {
       const detail = await ipc.getContact(id);
+      if (from) this.origin = from;
+      else if (this.view.name !== "contact") this.origin = this.view.name;
       this.showContact(detail);
     } catch (e) {
       this.showError(e);
@@ -272,9 +381,12 @@ export class App {
     this.view = { name: "contact", detail };
     const fresh = this.timeline?.contactId !== detail.contact.id;
     if (fresh) this.timeline = { contactId: detail.contact.id, kind: null, items: [], total: 0, counts: {}, loading: true };
+    const freshTasks = this.contactTasks?.contactId !== detail.contact.id;
+    if (freshTasks) this.contactTasks = { contactId: detail.contact.id, items: [], loading: true };
     this.render();
     (byTestId(this.main, focus) ?? byTestId(this.main, "contact-name"))?.focus();
     if (fresh) void this.loadTimeline(false);
+    if (freshTasks) void this.loadContactTasks();
   }
 
   /**
@@ -378,17 +490,168 @@ export class App {
   hideNotice(): void {
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.noticeTimer = null;
-    this.noticeSlot?.replaceChildren();
+    this.noticeSlot?.querySelectorAll(".notice:not(.toast)").forEach((el) => el.remove());
+  }
+
+  /** Back from a contact page to where it was opened from (the list or the tasks view). */
+  async back(): Promise<void> {
+    if (this.view.name === "contact" && this.origin === "tasks") await this.showTasks();
+    else await this.backToList();
+  }
+
+  /** The "Contacts" nav item. */
+  async showList(): Promise<void> {
+    if (this.view.name === "list") return;
+    await this.backToList();
   }
 
   async backToList(): Promise<void> {
     const openId = this.view.name === "contact" ? this.view.detail.contact.id : null;
     this.clearError();
     this.view = { name: "list" };
+    this.origin = "list";
     this.render();
     if (this.list.stale) await this.reloadList();
     const rows = Array.from(this.main.querySelectorAll<HTMLElement>('[data-testid="contact-row"]'));
     rows.find((row) => row.dataset.id === openId)?.focus();
+  }
+
+  // ---- tasks ----------------------------------------------------------------
+
+  /** The "Tasks" nav item: shows the tasks view (first time: Overdue when anything is, else Today). */
+  async showTasks(): Promise<void> {
+    this.clearError();
+    if (this.view.name !== "tasks" && !this.tasks.loaded && (this.tasks.counts?.overdue ?? 0) > 0) this.tasks.tab = "overdue";
+    this.view = { name: "tasks" };
+    this.origin = "tasks";
+    this.render();
+    byTestId<HTMLElement>(this.main, `tasks-tab-${this.tasks.tab}`)?.focus();
+    await this.reloadTasks();
+  }
+
+  setTaskTab(tab: TaskTab): void {
+    if (this.tasks.tab !== tab) {
+      this.tasks.tab = tab;
+      this.tasks.items = [];
+      this.tasks.loaded = false;
+    }
+    void this.reloadTasks();
+  }
+
+  /** Loads the active tab's tasks and the counts. */
+  async reloadTasks(): Promise<void> {
+    const s = this.tasks;
+    const seq = ++this.tasksSeq;
+    const tab = s.tab;
+    s.loading = true;
+    this.tasksView?.update();
+    try {
+      const [items] = await Promise.all([ipc.listTasks(tab), this.refreshCounts()]);
+      if (seq !== this.tasksSeq) return;
+      s.items = items;
+      s.loaded = true;
+      if (tab === "done") s.doneCount = items.length;
+    } catch (e) {
+      if (seq === this.tasksSeq) this.showError(e);
+    } finally {
+      if (seq === this.tasksSeq) {
+        s.loading = false;
+        this.tasksView?.update();
+      }
+    }
+  }
+
+  /** Fetches overdue/today/upcoming counts for the tabs and the nav badge. */
+  async refreshCounts(): Promise<void> {
+    const seq = ++this.countsSeq;
+    try {
+      const counts = await ipc.taskCounts();
+      if (seq !== this.countsSeq) return;
+      this.tasks.counts = counts;
+      this.updateBadge();
+      this.tasksView?.update();
+    } catch {
+      /* counts are a convenience; the views show their own errors */
+    }
+  }
+
+  async loadContactTasks(): Promise<void> {
+    const ct = this.contactTasks;
+    if (!ct) return;
+    const seq = ++this.contactTasksSeq;
+    ct.loading = true;
+    try {
+      const items = await ipc.contactTasks(ct.contactId);
+      if (seq !== this.contactTasksSeq || this.contactTasks !== ct) return;
+      ct.items = contactOrder(items);
+    } catch (e) {
+      if (seq === this.contactTasksSeq) this.showError(e);
+    } finally {
+      if (seq === this.contactTasksSeq) {
+        ct.loading = false;
+        this.contactTasksView?.update();
+      }
+    }
+  }
+
+  /** After any task change (here or in the backend): counts, the tasks view, the open contact's tasks. */
+  async refreshTasks(): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    if (this.view.name === "tasks") jobs.push(this.reloadTasks());
+    else jobs.push(this.refreshCounts());
+    if (this.view.name === "contact" && this.contactTasks) jobs.push(this.loadContactTasks());
+    await Promise.all(jobs);
+  }
+
+  /** Opens the task dialog: `item` to edit, else a new task (on a contact page for that contact). */
+  openTaskDialog(item: TaskItem | null): void {
+    const c = this.view.name === "contact" ? this.view.detail.contact : null;
+    taskDialog(this, item, c ? { id: c.id, name: c.display_name } : null);
+  }
+
+  /** A task was created or edited in the dialog. */
+  taskSaved(_item: TaskItem): void {
+    void this.refreshTasks();
+  }
+
+  async completeTask(item: TaskItem): Promise<void> {
+    try {
+      const done = await ipc.completeTask(item.task.id);
+      const next = done.next?.task;
+      this.showToast(next
+        ? t("tasks.completed_next", { title: item.task.title, when: dueText(next) })
+        : t("tasks.completed", { title: item.task.title }));
+    } catch (e) {
+      this.showError(e);
+    }
+    await this.refreshTasks();
+  }
+
+  async snoozeTask(id: string, preset: SnoozePreset): Promise<void> {
+    try {
+      await ipc.snoozeTask(id, preset);
+    } catch (e) {
+      this.showError(e);
+    }
+    await this.refreshTasks();
+  }
+
+  async deleteTask(id: string): Promise<void> {
+    try {
+      await ipc.deleteTask(id);
+    } catch (e) {
+      this.showError(e);
+    }
+    await this.refreshTasks();
+  }
+
+  /** A short status line at the bottom ("“Call Anna” done. Next: tomorrow"). */
+  showToast(text: string): void {
+    if (this.toastTimer) clearTimeout(this.toastTimer);
+    this.noticeSlot.querySelector(".toast")?.remove();
+    const el = h("div", { class: "notice toast", role: "status", "data-testid": "toast" }, h("span", { class: "notice-text" }, text));
+    this.noticeSlot.appendChild(el);
+    this.toastTimer = setTimeout(() => el.remove(), NOTICE_MS);
   }
 
   focusSearch(): void {
@@ -468,7 +731,7 @@ export class App {
    * Shows the translated error of the last failed action. Only one error is on
    * screen at a time: in `slot` (a dialog's or page's), else at the top.
    */
-  showError(e: unknown, slot?: HTMLElement): AppError {
+  showError(e: unknown, slot?: HTMLElement, text?: string): AppError {
     const err = AppError.from(e);
     this.clearError();
     const target =
@@ -476,7 +739,7 @@ export class App {
     const box = h(
       "div",
       { class: "alert" },
-      h("p", { role: "alert", "data-testid": "error-message", "data-code": err.code }, errorText(err)),
+      h("p", { role: "alert", "data-testid": "error-message", "data-code": err.code }, text ?? errorText(err)),
       h("button", {
         type: "button", class: "btn btn-ghost alert-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
         onclick: () => box.remove(),
@@ -500,17 +763,30 @@ export class App {
         this.closeModal();
       } else if (this.view.name === "contact") {
         ev.preventDefault();
-        void this.backToList();
+        void this.back();
       }
       return;
     }
     if (this.dialog || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev.target)) return;
     const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+    if (this.gotoAt && Date.now() - this.gotoAt <= GOTO_MS && (key === "c" || key === "t")) {
+      this.gotoAt = 0;
+      ev.preventDefault();
+      if (key === "c") void this.showList();
+      else void this.showTasks();
+      return;
+    }
+    this.gotoAt = key === "g" ? Date.now() : 0;
+    if (key === "g") {
+      ev.preventDefault();
+      return;
+    }
     const onContact = this.view.name === "contact";
     const proposalOf = onContact ? (this.view as { detail: ContactDetail }).detail.contact : null;
     const actions: Record<string, (() => void) | undefined> = {
       "/": () => this.focusSearch(),
       n: () => this.openForm(null),
+      t: () => this.openTaskDialog(null),
       ",": () => this.openSettings(),
       e: onContact ? () => this.openForm((this.view as { detail: ContactDetail }).detail) : undefined,
       s: onContact ? () => this.openStageControl() : undefined,

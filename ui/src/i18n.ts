@@ -8,6 +8,8 @@ import type { ErrorCode } from "./bindings/ErrorCode";
 import type { Language } from "./bindings/Language";
 import type { ScoreLine } from "./bindings/ScoreLine";
 import type { Stage } from "./bindings/Stage";
+import type { Task } from "./bindings/Task";
+import { addDays, ALL_DAY_REMINDER_HOUR, clock, dayDiff, isOverdue, parseRepeat } from "./tasks";
 
 export type Lang = Language;
 export const LANGS: readonly Lang[] = ["de", "en"];
@@ -111,7 +113,7 @@ const en = {
   "settings.data_dir": "Data directory",
   "settings.version": "Version",
   "settings.shortcuts": "Keyboard shortcuts",
-  "settings.shortcut_list": "/ search · N new contact · E edit · S change stage · C V O log call/visit/note · A log activity · Q accept proposal · , settings · ↑↓ Enter open · Esc back/close",
+  "settings.shortcut_list": "/ search · N new contact · T new task · G C / G T contacts/tasks · E edit · S change stage · C V O log call/visit/note · A log activity · Q accept proposal · , settings · ↑↓ Enter open · Esc back/close",
 
   "kind.call": "Call",
   "kind.meeting": "Meeting",
@@ -219,6 +221,118 @@ const en = {
   "settings.reset": "Reset to defaults",
   "settings.save": "Save",
   "settings.empty_any": "empty = any",
+
+  "nav.main": "Main navigation",
+  "nav.contacts": "Contacts",
+  "nav.contacts_title": "Contacts (G then C)",
+  "nav.tasks": "Tasks",
+  "nav.tasks_title": "Tasks (G then T)",
+  "nav.badge": "{n} due today or overdue",
+
+  "tasks.title": "Tasks",
+  "tasks.tabs": "Task views",
+  "tasks.tab.overdue": "Overdue",
+  "tasks.tab.today": "Today",
+  "tasks.tab.upcoming": "Upcoming",
+  "tasks.tab.done": "Done",
+  "tasks.upcoming_hint": "next 7 days",
+  "tasks.empty.overdue": "Nothing overdue — well done.",
+  "tasks.empty.today": "Nothing due today.",
+  "tasks.empty.upcoming": "Nothing due in the next 7 days.",
+  "tasks.empty.done": "No tasks done yet.",
+  "tasks.new": "New task",
+  "tasks.new_title": "New task (T)",
+  "tasks.mark_done": "Mark “{title}” done",
+  "tasks.is_done": "“{title}” is done",
+  "tasks.done_at": "done {when}",
+  "tasks.high": "High priority",
+  "tasks.low": "Low priority",
+  "tasks.snooze": "Snooze",
+  "tasks.snooze_title": "Remind me again later",
+  "tasks.snoozed_until": "Snoozed until {when}",
+  "tasks.edit": "Edit",
+  "tasks.edit_title": "Edit this task",
+  "tasks.delete": "Delete",
+  "tasks.delete_title": "Delete this task",
+  "tasks.delete_confirm": "Really delete?",
+  "tasks.open_contact": "Open {name}",
+  "tasks.repeats": "Repeats",
+  "tasks.reminders": "Reminders",
+  "tasks.completed": "“{title}” done.",
+  "tasks.completed_next": "“{title}” done. Next: {when}",
+  "snooze.ten_minutes": "In 10 minutes",
+  "snooze.one_hour": "In 1 hour",
+  "snooze.tomorrow_morning": "Tomorrow {time}",
+  "snooze.next_week": "Next week",
+  "priority.low": "Low",
+  "priority.normal": "Normal",
+  "priority.high": "High",
+  "due.day_time": "{day} {time}",
+  "due.now": "due now",
+  "due.overdue_minutes_one": "overdue by {n} minute",
+  "due.overdue_minutes_other": "overdue by {n} minutes",
+  "due.overdue_hours_one": "overdue by {n} hour",
+  "due.overdue_hours_other": "overdue by {n} hours",
+  "due.overdue_days_one": "overdue by {n} day",
+  "due.overdue_days_other": "overdue by {n} days",
+  "repeat.daily": "daily",
+  "repeat.weekly": "weekly",
+  "repeat.monthly": "monthly",
+  "repeat.every_one": "every day",
+  "repeat.every_other": "every {n} days",
+  "reminder.at_due": "at due",
+  "reminder.minutes_one": "{n} min before",
+  "reminder.minutes_other": "{n} min before",
+  "reminder.hours_one": "{n} hour before",
+  "reminder.hours_other": "{n} hours before",
+  "reminder.days_one": "{n} day before",
+  "reminder.days_other": "{n} days before",
+
+  "task.dialog_new": "New task",
+  "task.dialog_edit": "Edit task",
+  "task.field.title": "Title",
+  "task.title_placeholder": "e.g. Call back about the offer",
+  "task.field.due_date": "Due date",
+  "task.field.due_time": "Time",
+  "task.time_hint": "optional; empty = all day",
+  "task.field.priority": "Priority",
+  "task.field.reminders": "Reminders",
+  "task.reminder_opt_0": "At due",
+  "task.reminder_opt_15": "15 minutes before",
+  "task.reminder_opt_60": "1 hour before",
+  "task.reminder_opt_1440": "1 day before",
+  "task.field.reminder_custom": "Other (minutes before)",
+  "task.reminder_hint": "All-day tasks: counted from 9:00 on the due day.",
+  "task.field.repeat": "Repeat",
+  "task.repeat_opt_none": "Does not repeat",
+  "task.repeat_opt_daily": "Daily",
+  "task.repeat_opt_weekly": "Weekly",
+  "task.repeat_opt_monthly": "Monthly (same day of the month)",
+  "task.repeat_opt_every": "Every N days",
+  "task.field.repeat_days": "Every … days",
+  "task.field.notes": "Notes",
+  "task.field.contact": "Contact",
+  "task.contact_placeholder": "Search contact by name …",
+  "task.contact_clear": "Remove contact",
+  "task.contact_none": "No matching contacts.",
+  "task.contact_optional": "optional",
+  "task.field.until": "Snooze",
+  "task.invalid.title": "Please enter a title.",
+  "task.invalid.due": "Please enter a valid due date.",
+  "task.invalid.time": "Please enter a valid time (HH:MM) or leave it empty for an all-day task.",
+  "task.invalid.repeat_days": "Please enter a whole number of days from 1 to 365.",
+  "task.invalid.reminders": "Please enter whole minutes from 0 to 525600, separated by commas.",
+
+  "contact.tasks": "Tasks",
+  "contact.add_task": "Add task",
+  "contact.add_task_title": "Add a task for this contact (T)",
+  "contact.tasks_empty": "No tasks for this contact yet.",
+
+  "settings.reminders": "Reminders",
+  "settings.notifications": "Show notifications",
+  "settings.notifications_hint": "A system notification at each reminder, also with the window closed (Kontor keeps running in the tray).",
+  "settings.autostart": "Start at login",
+  "settings.autostart_hint": "Starts Kontor in the tray when you log in, so no reminder is missed.",
 
   "invalid.range": "Please enter a whole number from {min} to {max}.",
   "invalid.integer": "Please enter a whole number of 0 or more.",
@@ -342,7 +456,7 @@ const de: Record<MessageKey, string> = {
   "settings.data_dir": "Datenverzeichnis",
   "settings.version": "Version",
   "settings.shortcuts": "Tastenkürzel",
-  "settings.shortcut_list": "/ Suchen · N Neuer Kontakt · E Bearbeiten · S Phase ändern · C V O Anruf/Besuch/Notiz erfassen · A Aktivität erfassen · Q Vorschlag übernehmen · , Einstellungen · ↑↓ Enter Öffnen · Esc Zurück/Schließen",
+  "settings.shortcut_list": "/ Suchen · N Neuer Kontakt · T Neue Aufgabe · G C / G T Kontakte/Aufgaben · E Bearbeiten · S Phase ändern · C V O Anruf/Besuch/Notiz erfassen · A Aktivität erfassen · Q Vorschlag übernehmen · , Einstellungen · ↑↓ Enter Öffnen · Esc Zurück/Schließen",
 
   "kind.call": "Anruf",
   "kind.meeting": "Termin",
@@ -450,6 +564,118 @@ const de: Record<MessageKey, string> = {
   "settings.reset": "Standardwerte",
   "settings.save": "Speichern",
   "settings.empty_any": "leer = alle",
+
+  "nav.main": "Hauptnavigation",
+  "nav.contacts": "Kontakte",
+  "nav.contacts_title": "Kontakte (G, dann C)",
+  "nav.tasks": "Aufgaben",
+  "nav.tasks_title": "Aufgaben (G, dann T)",
+  "nav.badge": "{n} heute fällig oder überfällig",
+
+  "tasks.title": "Aufgaben",
+  "tasks.tabs": "Aufgabenansichten",
+  "tasks.tab.overdue": "Überfällig",
+  "tasks.tab.today": "Heute",
+  "tasks.tab.upcoming": "Demnächst",
+  "tasks.tab.done": "Erledigt",
+  "tasks.upcoming_hint": "nächste 7 Tage",
+  "tasks.empty.overdue": "Nichts überfällig — gut gemacht.",
+  "tasks.empty.today": "Heute ist nichts fällig.",
+  "tasks.empty.upcoming": "In den nächsten 7 Tagen ist nichts fällig.",
+  "tasks.empty.done": "Noch keine Aufgaben erledigt.",
+  "tasks.new": "Neue Aufgabe",
+  "tasks.new_title": "Neue Aufgabe (T)",
+  "tasks.mark_done": "„{title}“ als erledigt markieren",
+  "tasks.is_done": "„{title}“ ist erledigt",
+  "tasks.done_at": "erledigt {when}",
+  "tasks.high": "Hohe Priorität",
+  "tasks.low": "Niedrige Priorität",
+  "tasks.snooze": "Später",
+  "tasks.snooze_title": "Später noch einmal erinnern",
+  "tasks.snoozed_until": "Zurückgestellt bis {when}",
+  "tasks.edit": "Bearbeiten",
+  "tasks.edit_title": "Diese Aufgabe bearbeiten",
+  "tasks.delete": "Löschen",
+  "tasks.delete_title": "Diese Aufgabe löschen",
+  "tasks.delete_confirm": "Wirklich löschen?",
+  "tasks.open_contact": "{name} öffnen",
+  "tasks.repeats": "Wiederholung",
+  "tasks.reminders": "Erinnerungen",
+  "tasks.completed": "„{title}“ erledigt.",
+  "tasks.completed_next": "„{title}“ erledigt. Nächste: {when}",
+  "snooze.ten_minutes": "In 10 Minuten",
+  "snooze.one_hour": "In 1 Stunde",
+  "snooze.tomorrow_morning": "Morgen {time}",
+  "snooze.next_week": "Nächste Woche",
+  "priority.low": "Niedrig",
+  "priority.normal": "Normal",
+  "priority.high": "Hoch",
+  "due.day_time": "{day} {time}",
+  "due.now": "jetzt fällig",
+  "due.overdue_minutes_one": "überfällig seit {n} Minute",
+  "due.overdue_minutes_other": "überfällig seit {n} Minuten",
+  "due.overdue_hours_one": "überfällig seit {n} Stunde",
+  "due.overdue_hours_other": "überfällig seit {n} Stunden",
+  "due.overdue_days_one": "überfällig seit {n} Tag",
+  "due.overdue_days_other": "überfällig seit {n} Tagen",
+  "repeat.daily": "täglich",
+  "repeat.weekly": "wöchentlich",
+  "repeat.monthly": "monatlich",
+  "repeat.every_one": "jeden Tag",
+  "repeat.every_other": "alle {n} Tage",
+  "reminder.at_due": "bei Fälligkeit",
+  "reminder.minutes_one": "{n} Min. vorher",
+  "reminder.minutes_other": "{n} Min. vorher",
+  "reminder.hours_one": "{n} Std. vorher",
+  "reminder.hours_other": "{n} Std. vorher",
+  "reminder.days_one": "{n} Tag vorher",
+  "reminder.days_other": "{n} Tage vorher",
+
+  "task.dialog_new": "Neue Aufgabe",
+  "task.dialog_edit": "Aufgabe bearbeiten",
+  "task.field.title": "Titel",
+  "task.title_placeholder": "z. B. Wegen des Angebots zurückrufen",
+  "task.field.due_date": "Fällig am",
+  "task.field.due_time": "Uhrzeit",
+  "task.time_hint": "optional; leer = ganztägig",
+  "task.field.priority": "Priorität",
+  "task.field.reminders": "Erinnerungen",
+  "task.reminder_opt_0": "Bei Fälligkeit",
+  "task.reminder_opt_15": "15 Minuten vorher",
+  "task.reminder_opt_60": "1 Stunde vorher",
+  "task.reminder_opt_1440": "1 Tag vorher",
+  "task.field.reminder_custom": "Weitere (Minuten vorher)",
+  "task.reminder_hint": "Ganztägige Aufgaben: ab 9:00 Uhr am Fälligkeitstag gerechnet.",
+  "task.field.repeat": "Wiederholen",
+  "task.repeat_opt_none": "Keine Wiederholung",
+  "task.repeat_opt_daily": "Täglich",
+  "task.repeat_opt_weekly": "Wöchentlich",
+  "task.repeat_opt_monthly": "Monatlich (gleicher Tag im Monat)",
+  "task.repeat_opt_every": "Alle N Tage",
+  "task.field.repeat_days": "Alle … Tage",
+  "task.field.notes": "Notizen",
+  "task.field.contact": "Kontakt",
+  "task.contact_placeholder": "Kontakt nach Namen suchen …",
+  "task.contact_clear": "Kontakt entfernen",
+  "task.contact_none": "Keine passenden Kontakte.",
+  "task.contact_optional": "optional",
+  "task.field.until": "Später erinnern",
+  "task.invalid.title": "Bitte geben Sie einen Titel ein.",
+  "task.invalid.due": "Bitte geben Sie ein gültiges Fälligkeitsdatum ein.",
+  "task.invalid.time": "Bitte eine gültige Uhrzeit (HH:MM) eingeben oder das Feld für eine ganztägige Aufgabe leer lassen.",
+  "task.invalid.repeat_days": "Bitte eine ganze Zahl von 1 bis 365 Tagen eingeben.",
+  "task.invalid.reminders": "Bitte ganze Minuten von 0 bis 525600 eingeben, durch Komma getrennt.",
+
+  "contact.tasks": "Aufgaben",
+  "contact.add_task": "Aufgabe hinzufügen",
+  "contact.add_task_title": "Aufgabe zu diesem Kontakt hinzufügen (T)",
+  "contact.tasks_empty": "Noch keine Aufgaben zu diesem Kontakt.",
+
+  "settings.reminders": "Erinnerungen",
+  "settings.notifications": "Benachrichtigungen anzeigen",
+  "settings.notifications_hint": "Eine Systembenachrichtigung zu jeder Erinnerung, auch bei geschlossenem Fenster (Kontor läuft im Infobereich weiter).",
+  "settings.autostart": "Beim Anmelden starten",
+  "settings.autostart_hint": "Startet Kontor beim Anmelden im Infobereich, damit keine Erinnerung verloren geht.",
 
   "invalid.range": "Bitte eine ganze Zahl von {min} bis {max} eingeben.",
   "invalid.integer": "Bitte eine ganze Zahl ab 0 eingeben.",
@@ -630,4 +856,88 @@ export function scoreLineText(line: ScoreLine): string {
     return t(line.count > 1 ? "line.activity_many" : "line.activity", params);
   }
   return `${points} ${line.reason}`;
+}
+
+// ---- tasks ------------------------------------------------------------------
+
+/** Picks `${base}_one` or `${base}_other` for `n` by the language's plural rules. */
+function plural(base: string, n: number): string {
+  const form = new Intl.PluralRules(active).select(n) === "one" ? "one" : "other";
+  return t(`${base}_${form}` as MessageKey, { n: new Intl.NumberFormat(active).format(n) });
+}
+
+export function formatTime(d: Date): string {
+  return new Intl.DateTimeFormat(active, { timeStyle: "short" }).format(d);
+}
+
+/** "today", "tomorrow", "yesterday" (Intl), else "Mon, Mar 16" (with the year when not this year). */
+export function dayWord(d: Date, now: Date = clock.now()): string {
+  const diff = dayDiff(now, d);
+  if (Math.abs(diff) <= 1) return new Intl.RelativeTimeFormat(active, { numeric: "auto" }).format(diff, "day");
+  const opts: Intl.DateTimeFormatOptions = { weekday: "short", day: "numeric", month: "short" };
+  if (d.getFullYear() !== now.getFullYear()) opts.year = "numeric";
+  return new Intl.DateTimeFormat(active, opts).format(d);
+}
+
+/** A moment relative to now: "today 3:00 PM", "tomorrow 9:00 AM", "Mon, Mar 16 9:00 AM". */
+export function whenText(iso: string, now: Date = clock.now()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return t("due.day_time", { day: dayWord(d, now), time: formatTime(d) });
+}
+
+/** The due of a task: the day for all-day tasks, day and time otherwise ("heute 15:00", "morgen"). */
+export function dueText(task: Task, now: Date = clock.now()): string {
+  const d = new Date(task.due);
+  if (Number.isNaN(d.getTime())) return task.due;
+  return task.all_day ? dayWord(d, now) : whenText(task.due, now);
+}
+
+/** How long an open task is overdue ("overdue by 2 days"), or null when it is not. */
+export function overdueText(task: Task, now: Date = clock.now()): string | null {
+  if (!isOverdue(task, now)) return null;
+  const due = new Date(task.due);
+  const days = dayDiff(due, now);
+  if (task.all_day || days >= 1) return plural("due.overdue_days", Math.max(1, days));
+  const minutes = Math.floor((now.getTime() - due.getTime()) / 60_000);
+  if (minutes < 1) return t("due.now");
+  return minutes < 60 ? plural("due.overdue_minutes", minutes) : plural("due.overdue_hours", Math.floor(minutes / 60));
+}
+
+/** "monthly", "every 3 days" / "monatlich", "alle 3 Tage"; null for no recurrence. */
+export function repeatText(repeat: string | null): string | null {
+  const r = parseRepeat(repeat);
+  if (r.kind === "none") return repeat ? repeat : null;
+  if (r.kind === "every") return plural("repeat.every", r.days);
+  return t(`repeat.${r.kind}`);
+}
+
+/** Minutes before due → "at due", "15 min before", "1 hour before", "1 day before". */
+export function reminderText(minutes: number): string {
+  if (minutes === 0) return t("reminder.at_due");
+  if (minutes % 1440 === 0) return plural("reminder.days", minutes / 1440);
+  if (minutes % 60 === 0) return plural("reminder.hours", minutes / 60);
+  return plural("reminder.minutes", minutes);
+}
+
+/** The time the "tomorrow morning" snooze preset names (9:00 local). */
+export function morningTime(now: Date = clock.now()): string {
+  const d = addDays(now, 1);
+  d.setHours(ALL_DAY_REMINDER_HOUR, 0, 0, 0);
+  return formatTime(d);
+}
+
+const TASK_FIELDS: Record<string, MessageKey> = {
+  title: "task.field.title", due: "task.field.due_date", reminders: "task.field.reminders",
+  repeat: "task.field.repeat", until: "task.field.until", notes: "task.field.notes", priority: "task.field.priority",
+  contact_id: "task.field.contact",
+};
+
+/** An error from a task command, naming the task dialog's field (not the contact form's). */
+export function taskErrorText(err: Explainable): string {
+  const base = baseField(err.field);
+  if (err.code === "invalid_input" && base && TASK_FIELDS[base]) {
+    return t("error.invalid_input_field", { field: t(TASK_FIELDS[base]) });
+  }
+  return errorText(err);
 }

@@ -2,6 +2,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { vi } from "vitest";
 import { FakeBackend, fail } from "../dev/fakeBackend";
 import { App } from "../src/app";
+import { clock } from "../src/tasks";
 
 export { FakeBackend, fail };
 
@@ -20,7 +21,9 @@ export async function start(
 ): Promise<Harness> {
   const backend = new FakeBackend();
   prepare(backend);
-  mockIPC(handler ? handler(backend) : backend.handle);
+  mockIPC(handler ? handler(backend) : backend.handle, { shouldMockEvents: true });
+  // The UI measures "today" and "overdue" against the fake backend's clock.
+  clock.now = () => new Date(backend.now);
   document.body.replaceChildren();
   const root = document.createElement("div");
   root.id = "app";
@@ -34,6 +37,7 @@ export async function start(
 export function stop(): void {
   current?.app.stop();
   current = null;
+  clock.now = () => new Date();
   clearMocks();
   document.body.replaceChildren();
 }

@@ -1,6 +1,6 @@
 // The contact page: two columns. Left: the explained score, the qualification
 // checklist, every field, the organisation and the stage history (newest
-// first). Right: the communication log (timeline). The head holds the stage,
+// first). Right: the contact's tasks and the communication log (timeline). The head holds the stage,
 // a qualification proposal with Accept, and the edit/stage buttons.
 import type { App } from "../app";
 import type { ContactDetail } from "../bindings/ContactDetail";
@@ -11,7 +11,7 @@ import { button, stageBadge } from "./common";
 import { orgCard } from "./organization";
 import { criteriaCard, proposalBadge, scoreCard } from "./score";
 
-export function renderContactPage(app: App, detail: ContactDetail, timeline: HTMLElement): HTMLElement {
+export function renderContactPage(app: App, detail: ContactDetail, timeline: HTMLElement, tasks: HTMLElement): HTMLElement {
   const c = detail.contact;
   const sub: Child[] = [
     h("span", { class: "org", "data-testid": "contact-org", hidden: !c.organization }, c.organization ?? ""),
@@ -85,7 +85,7 @@ export function renderContactPage(app: App, detail: ContactDetail, timeline: HTM
       { class: "crumbs" },
       h("button", {
         type: "button", class: "btn btn-ghost", "data-testid": "back", title: t("action.back_title"),
-        "aria-keyshortcuts": "Escape", onclick: () => void app.backToList(),
+        "aria-keyshortcuts": "Escape", onclick: () => void app.back(),
       }, "← ", t("action.back")),
     ),
     head,
@@ -102,7 +102,7 @@ export function renderContactPage(app: App, detail: ContactDetail, timeline: HTM
         notes,
         historyCard,
       ),
-      h("div", { class: "col" }, timeline),
+      h("div", { class: "col" }, tasks, timeline),
     ),
   );
 }

@@ -1,7 +1,8 @@
 // Settings dialog: language choice (applied at once and persisted), the data
 // directory and version from app_info, and the qualification section (target
 // profile, points, half-life, thresholds, auto-advance) saved as one Settings
-// object. Unsaved entries live in a draft so a language switch keeps them.
+// object, and the reminders section (notifications, start at login). Unsaved
+// entries live in a draft so a language switch keeps them.
 import type { App } from "../app";
 import type { Settings } from "../bindings/Settings";
 import { h, replace } from "../dom";
@@ -15,6 +16,8 @@ import { button } from "./common";
 interface Draft {
   text: Record<string, string>;
   autoAdvance: boolean;
+  notifications: boolean;
+  autostart: boolean;
 }
 
 function draftFrom(s: Settings): Draft {
@@ -28,7 +31,7 @@ function draftFrom(s: Settings): Draft {
   text["setting-size-min"] = s.target_profile.size_min === null ? "" : String(s.target_profile.size_min);
   text["setting-size-max"] = s.target_profile.size_max === null ? "" : String(s.target_profile.size_max);
   text["setting-regions"] = s.target_profile.regions.join(", ");
-  return { text, autoAdvance: s.scoring.auto_advance };
+  return { text, autoAdvance: s.scoring.auto_advance, notifications: s.notifications, autostart: s.autostart };
 }
 
 /** Number from a field; "" and junk become NaN so the range check catches them. */
@@ -55,6 +58,8 @@ function settingsFrom(base: Settings, d: Draft): Settings {
       size_max: optNum(x["setting-size-max"]),
       regions: commaList(x["setting-regions"]),
     },
+    notifications: d.notifications,
+    autostart: d.autostart,
   };
 }
 
@@ -128,6 +133,14 @@ export function settingsDialog(app: App): void {
       h("option", { value: "de", selected: current === "de", lang: "de" }, "Deutsch"),
       h("option", { value: "en", selected: current === "en", lang: "en" }, "English"),
     );
+    const toggle = (testid: string, key: "notifications" | "autostart", label: MessageKey, hint: MessageKey) => {
+      const box = h("input", {
+        type: "checkbox", "data-testid": testid, checked: draft[key],
+        onchange: () => { draft[key] = box.checked; },
+      });
+      return h("label", { class: "check" }, box,
+        h("span", null, h("span", { class: "label" }, t(label)), h("br"), h("span", { class: "hint" }, t(hint))));
+    };
     const auto = h("input", {
       type: "checkbox", "data-testid": "setting-auto-advance", checked: draft.autoAdvance,
       onchange: () => { draft.autoAdvance = auto.checked; },
@@ -149,6 +162,13 @@ export function settingsDialog(app: App): void {
           h("dt", null, t("settings.shortcuts")),
           h("dd", null, h("ul", { class: "plain shortcuts" },
             t("settings.shortcut_list").split(" · ").map((item) => h("li", null, item)))),
+        ),
+        h(
+          "section",
+          { class: "settings-section", "data-testid": "settings-reminders", "aria-labelledby": "reminders-title" },
+          h("h3", { id: "reminders-title" }, t("settings.reminders")),
+          toggle("setting-notifications", "notifications", "settings.notifications", "settings.notifications_hint"),
+          toggle("setting-autostart", "autostart", "settings.autostart", "settings.autostart_hint"),
         ),
         h(
           "section",
@@ -198,7 +218,7 @@ export function settingsDialog(app: App): void {
           button(t("settings.reset"), {
             testid: "settings-reset", kind: "ghost",
             onclick: () => {
-              draft = { text: { ...defaults.text }, autoAdvance: defaults.autoAdvance };
+              draft = { ...draft, text: { ...defaults.text }, autoAdvance: defaults.autoAdvance };
               problems = [];
               app.clearError();
               render();

@@ -1,0 +1,315 @@
+// The task dialog (new and edit): title, due date and optional time (empty =
+// all day), priority, reminders, recurrence, notes and a contact picked by
+// name. Due goes out as RFC 3339 with the local offset, or as YYYY-MM-DD.
+import type { App } from "../app";
+import type { Priority } from "../bindings/Priority";
+import type { TaskInput } from "../bindings/TaskInput";
+import type { TaskItem } from "../bindings/TaskItem";
+import { h, replace } from "../dom";
+import { t, taskErrorText, type MessageKey } from "../i18n";
+import * as ipc from "../ipc";
+import { AppError } from "../ipc";
+import {
+  clock, dueString, localDay, localTime, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseRepeat, PRIORITIES,
+  REMINDER_PRESETS, repeatString, type RepeatKind,
+} from "../tasks";
+import { orNull } from "../validate";
+import { button } from "./common";
+
+const REPEAT_KINDS: readonly RepeatKind[] = ["none", "daily", "weekly", "monthly", "every"];
+const CONTACT_LIMIT = 8;
+const CONTACT_DEBOUNCE_MS = 120;
+
+/** The contact a new task starts with (the open contact page's). */
+export interface PresetContact {
+  id: string;
+  name: string;
+}
+
+type Problem = { testid: string; text: string };
+
+/** "30, 90" → [30, 90]; null when an entry is not a whole number of minutes in range. */
+function customMinutes(text: string): number[] | null {
+  const parts = text.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^\d+$/.test(p)) return null;
+    const n = Number(p);
+    if (n > MAX_REMINDER_MINUTES) return null;
+    out.push(n);
+  }
+  return out;
+}
+
+export function taskDialog(app: App, item: TaskItem | null, preset: PresetContact | null): void {
+  const task = item?.task ?? null;
+  const now = clock.now();
+  const due = task ? new Date(task.due) : null;
+  const repeat = parseRepeat(task?.repeat ?? null);
+  const before = task ? task.reminders.map((r) => r.before_minutes) : [0];
+  let contact: PresetContact | null = task
+    ? task.contact_id ? { id: task.contact_id, name: item?.contact_name ?? "—" } : null
+    : preset;
+
+  const field = (id: string, label: MessageKey, control: HTMLElement, extra: (HTMLElement | null)[] = [], cls = "") =>
+    h("div", { class: `field ${cls}`, "data-field": id }, h("label", { for: id, class: "label" }, t(label)), control, ...extra);
+
+  const title = h("input", {
+    id: "task-title", type: "text", "data-testid": "task-title-input", autocomplete: "off", required: true,
+    placeholder: t("task.title_placeholder"), value: task?.title ?? "",
+  });
+  const date = h("input", {
+    id: "task-date", type: "date", "data-testid": "task-due-date", required: true,
+    value: due ? localDay(due) : localDay(now),
+  });
+  const time = h("input", {
+    id: "task-time", type: "time", "data-testid": "task-due-time",
+    value: due && !task?.all_day ? localTime(due) : "",
+  });
+  const priority = h(
+    "select",
+    { id: "task-priority", "data-testid": "task-priority" },
+    PRIORITIES.map((p) => h("option", { value: p, selected: p === (task?.priority ?? "normal") }, t(`priority.${p}` as MessageKey))),
+  );
+  const reminderBoxes = REMINDER_PRESETS.map((m) =>
+    h("label", { class: "check inline" },
+      h("input", { type: "checkbox", value: String(m), "data-testid": `task-reminder-${m}`, checked: before.includes(m) }),
+      h("span", null, t(`task.reminder_opt_${m}` as MessageKey))));
+  const custom = h("input", {
+    id: "task-reminder-custom", type: "text", inputmode: "numeric", class: "num-input wide", "data-testid": "task-reminder-custom",
+    autocomplete: "off", value: before.filter((m) => !REMINDER_PRESETS.includes(m)).join(", "),
+  });
+  const repeatSelect = h(
+    "select",
+    { id: "task-repeat", "data-testid": "task-repeat", onchange: () => syncRepeat() },
+    REPEAT_KINDS.map((k) => h("option", { value: k, selected: k === repeat.kind }, t(`task.repeat_opt_${k}` as MessageKey))),
+  );
+  const days = h("input", {
+    id: "task-repeat-days", type: "number", min: 1, max: MAX_EVERY_DAYS, step: 1, class: "num-input",
+    "data-testid": "task-repeat-days", value: repeat.kind === "every" ? String(repeat.days) : "2",
+  });
+  const daysField = field("task-repeat-days", "task.field.repeat_days", days, [], "days-field");
+  const syncRepeat = () => { daysField.hidden = repeatSelect.value !== "every"; };
+  syncRepeat();
+  const notes = h("textarea", { id: "task-notes", rows: 3, "data-testid": "task-notes" }, task?.notes ?? "");
+
+  // ---- contact picker ----
+  const contactInput = h("input", {
+    id: "task-contact", type: "search", "data-testid": "task-contact-input", autocomplete: "off", spellcheck: "false",
+    placeholder: t("task.contact_placeholder"), role: "combobox", "aria-autocomplete": "list",
+    "aria-controls": "task-contact-options", "aria-expanded": "false",
+    oninput: () => searchContacts(),
+    onkeydown: (ev: KeyboardEvent) => {
+      if (ev.key === "ArrowDown") {
+        ev.preventDefault();
+        options.querySelector<HTMLElement>("button")?.focus();
+      } else if (ev.key === "Enter") {
+        // Enter picks the first suggestion instead of saving the dialog.
+        ev.preventDefault();
+        options.querySelector<HTMLElement>("button")?.click();
+      }
+    },
+  });
+  const options = h("ul", { class: "suggestions", id: "task-contact-options", role: "listbox", hidden: true });
+  const chosen = h("div", { class: "contact-chosen" });
+  let searchTimer: ReturnType<typeof setTimeout> | null = null;
+  let searchSeq = 0;
+  const showOptions = (list: HTMLElement[] | null) => {
+    replace(options, list ?? []);
+    options.hidden = list === null;
+    contactInput.setAttribute("aria-expanded", String(list !== null));
+  };
+  const renderContact = () => {
+    contactInput.hidden = contact !== null;
+    chosen.hidden = contact === null;
+    replace(chosen, contact
+      ? [
+          h("span", { class: "chip-person", "data-testid": "task-contact-name" }, contact.name),
+          h("button", {
+            type: "button", class: "btn btn-ghost chip-clear", "data-testid": "task-contact-clear",
+            "aria-label": t("task.contact_clear"), title: t("task.contact_clear"),
+            onclick: () => {
+              contact = null;
+              renderContact();
+              contactInput.value = "";
+              contactInput.focus();
+            },
+          }, "×"),
+        ]
+      : []);
+    if (contact) showOptions(null);
+  };
+  const searchContacts = () => {
+    if (searchTimer) clearTimeout(searchTimer);
+    const text = contactInput.value.trim();
+    if (!text) {
+      showOptions(null);
+      return;
+    }
+    searchTimer = setTimeout(async () => {
+      const seq = ++searchSeq;
+      try {
+        const page = await ipc.listContacts({
+          stage: null, search: text, sort: "name", offset: 0, limit: CONTACT_LIMIT, ready_to_qualify: false,
+        });
+        if (seq !== searchSeq) return;
+        showOptions(page.items.length
+          ? page.items.map((c) => h("li", { role: "presentation" },
+              h("button", {
+                type: "button", role: "option", class: "suggestion", "data-testid": "task-contact-option", "data-id": c.id,
+                onclick: () => {
+                  contact = { id: c.id, name: c.display_name };
+                  renderContact();
+                  priority.focus();
+                },
+                onkeydown: (ev: KeyboardEvent) => {
+                  const sib = ev.key === "ArrowDown" ? "nextElementSibling" : ev.key === "ArrowUp" ? "previousElementSibling" : null;
+                  if (!sib) return;
+                  ev.preventDefault();
+                  const li = (ev.currentTarget as HTMLElement).parentElement?.[sib] as HTMLElement | null;
+                  (li?.querySelector("button") ?? (ev.key === "ArrowUp" ? contactInput : null))?.focus();
+                },
+              }, c.display_name, c.organization ? h("span", { class: "muted" }, ` · ${c.organization}`) : null)))
+          : [h("li", { class: "muted suggestion-none" }, t("task.contact_none"))]);
+      } catch (e) {
+        app.showError(e, errors);
+      }
+    }, CONTACT_DEBOUNCE_MS);
+  };
+  renderContact();
+
+  const errors = h("div", { class: "error-slot", "data-slot": "task" });
+  const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "task-save" }, t("action.save"));
+
+  const controls: Record<string, HTMLElement> = {
+    "task-title-input": title, "task-due-date": date, "task-due-time": time, "task-reminder-custom": custom,
+    "task-repeat-days": days, "task-repeat": repeatSelect, "task-priority": priority,
+  };
+  const showProblems = (problems: Problem[]) => {
+    dialog.querySelectorAll(".field-error").forEach((el) => el.remove());
+    Object.values(controls).forEach((c) => c.removeAttribute("aria-invalid"));
+    for (const p of problems) {
+      const control = controls[p.testid];
+      if (!control) continue;
+      const id = `${control.id}-err`;
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", id);
+      control.closest(".field")?.appendChild(h("p", { class: "field-error", id, "data-testid": "field-error" }, p.text));
+    }
+    if (problems[0]) controls[problems[0].testid]?.focus();
+  };
+
+  /** The TaskInput from the form, or the problems found. */
+  const collect = (): TaskInput | Problem[] => {
+    const problems: Problem[] = [];
+    if (!title.value.trim()) problems.push({ testid: "task-title-input", text: t("task.invalid.title") });
+    const dueValue = dueString(date.value, time.value);
+    if (dueValue === null) {
+      const badDate = dueString(date.value, "") === null;
+      problems.push(badDate
+        ? { testid: "task-due-date", text: t("task.invalid.due") }
+        : { testid: "task-due-time", text: t("task.invalid.time") });
+    }
+    const extra = customMinutes(custom.value);
+    if (extra === null) problems.push({ testid: "task-reminder-custom", text: t("task.invalid.reminders") });
+    const kind = repeatSelect.value as RepeatKind;
+    const n = Number(days.value.trim());
+    if (kind === "every" && (!days.value.trim() || !Number.isInteger(n) || n < 1 || n > MAX_EVERY_DAYS)) {
+      problems.push({ testid: "task-repeat-days", text: t("task.invalid.repeat_days") });
+    }
+    if (problems.length) return problems;
+    const checked = reminderBoxes
+      .map((l) => l.querySelector("input")!)
+      .filter((box) => box.checked)
+      .map((box) => Number(box.value));
+    const reminders = [...new Set([...checked, ...(extra ?? [])])].sort((a, b) => a - b);
+    return {
+      title: title.value.trim(),
+      contact_id: contact?.id ?? null,
+      deal_id: task?.deal_id ?? null,
+      due: dueValue!,
+      priority: priority.value as Priority,
+      notes: orNull(notes.value),
+      reminders,
+      repeat: repeatString(kind, n),
+    };
+  };
+
+  const FIELD_CONTROLS: Record<string, string> = {
+    title: "task-title-input", due: "task-due-date", reminders: "task-reminder-custom", repeat: "task-repeat", priority: "task-priority",
+  };
+  let busy = false;
+  const submit = async () => {
+    if (busy) return;
+    app.clearError();
+    const input = collect();
+    if (Array.isArray(input)) {
+      showProblems(input);
+      return;
+    }
+    showProblems([]);
+    busy = true;
+    save.disabled = true;
+    try {
+      const saved = task ? await ipc.updateTask(task.id, input) : await ipc.createTask(input);
+      app.closeModal();
+      app.taskSaved(saved);
+    } catch (e) {
+      const err = AppError.from(e);
+      const text = taskErrorText(err);
+      const control = err.code === "invalid_input" && err.field ? FIELD_CONTROLS[err.field.split(/[.[]/)[0]] : undefined;
+      if (control) showProblems([{ testid: control, text }]);
+      app.showError(err, errors, text);
+    } finally {
+      busy = false;
+      save.disabled = false;
+    }
+  };
+
+  const dialog = h(
+    "dialog",
+    { class: "dialog task-dialog", "data-testid": "task-dialog", "aria-labelledby": "task-dialog-title" },
+    h(
+      "form",
+      { class: "dialog-form", novalidate: true, onsubmit: (ev: Event) => { ev.preventDefault(); void submit(); } },
+      h("h2", { id: "task-dialog-title" }, t(task ? "task.dialog_edit" : "task.dialog_new")),
+      field("task-title", "task.field.title", title),
+      h(
+        "div",
+        { class: "grid3" },
+        field("task-date", "task.field.due_date", date),
+        field("task-time", "task.field.due_time", time, [h("span", { class: "hint" }, t("task.time_hint"))]),
+        field("task-priority", "task.field.priority", priority),
+      ),
+      h(
+        "fieldset",
+        { class: "reminders" },
+        h("legend", null, t("task.field.reminders")),
+        h("div", { class: "check-row" }, reminderBoxes),
+        h("div", { class: "field inline-field" },
+          h("label", { for: "task-reminder-custom", class: "label" }, t("task.field.reminder_custom")),
+          custom),
+        h("p", { class: "hint" }, t("task.reminder_hint")),
+      ),
+      h("div", { class: "grid2" }, field("task-repeat", "task.field.repeat", repeatSelect), daysField),
+      h(
+        "div",
+        { class: "field contact-picker" },
+        h("label", { for: "task-contact", class: "label" }, t("task.field.contact"), h("span", { class: "hint" }, ` (${t("task.contact_optional")})`)),
+        chosen,
+        contactInput,
+        options,
+      ),
+      field("task-notes", "task.field.notes", notes),
+      errors,
+      h(
+        "footer",
+        { class: "dialog-actions" },
+        button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
+        save,
+      ),
+    ),
+  );
+  app.openModal(dialog);
+  title.focus();
+}

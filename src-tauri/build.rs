@@ -21,6 +21,14 @@ const COMMANDS: &[&str] = &[
     "set_criteria",
     "get_score",
     "accept_proposal",
+    "list_tasks",
+    "task_counts",
+    "contact_tasks",
+    "create_task",
+    "update_task",
+    "complete_task",
+    "snooze_task",
+    "delete_task",
 ];
 
 fn main() {

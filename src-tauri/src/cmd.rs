@@ -3,13 +3,13 @@
 
 use kontor_core::{
     demo, ActivityInput, ActivityPage, ActivityQuery, ChangedBy, Contact, ContactInput, ContactPage,
-    CriteriaUpdate, ListQuery, Organization, OrganizationInput, Score, Settings, StageChangeRequest,
-    StageCounts, Store,
+    CriteriaUpdate, ListQuery, Organization, OrganizationInput, Score, Settings, SnoozePreset,
+    StageChangeRequest, StageCounts, Store, Task, TaskCounts, TaskInput, TaskView,
 };
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use uuid::Uuid;
 
-use crate::dto::{AppInfo, ContactDetail};
+use crate::dto::{AppInfo, CompletedTask, ContactDetail, TaskItem};
 use crate::error::Result;
 use crate::{now, AppState};
 
@@ -90,10 +90,17 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
     Ok(state.store()?.settings())
 }
 
-/// Saves the user's settings.
+/// Saves the user's settings; "start at login" is applied to the OS.
 #[tauri::command(async)]
-pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
-    Ok(state.store()?.set_settings(&settings)?)
+pub fn set_settings<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<Settings> {
+    let saved = state.store()?.set_settings(&settings)?;
+    crate::apply_autostart(&app, saved.autostart);
+    state.wake.wake();
+    Ok(saved)
 }
 
 /// Fills the store with demo contacts.
@@ -140,4 +147,67 @@ pub fn get_score(state: State<'_, AppState>, id: Uuid) -> Result<Score> {
 pub fn accept_proposal(state: State<'_, AppState>, id: Uuid) -> Result<ContactDetail> {
     let store = state.store()?;
     detail(store, store.accept_proposal(id, now()))
+}
+
+/// A task saved: the reminder timer and the tray follow.
+fn task_changed(state: &AppState, task: kontor_core::Result<Task>) -> Result<TaskItem> {
+    let task = task?;
+    state.wake.wake();
+    Ok(TaskItem::of(state.store()?, task))
+}
+
+/// Tasks of a view (overdue, today, upcoming, done, open).
+#[tauri::command(async)]
+pub fn list_tasks(state: State<'_, AppState>, view: TaskView) -> Result<Vec<TaskItem>> {
+    let store = state.store()?;
+    Ok(store.tasks(view, state.tz, now())?.into_iter().map(|t| TaskItem::of(store, t)).collect())
+}
+
+/// Overdue, today and upcoming counts.
+#[tauri::command(async)]
+pub fn task_counts(state: State<'_, AppState>) -> Result<TaskCounts> {
+    Ok(state.store()?.task_counts(state.tz, now())?)
+}
+
+/// A contact's tasks.
+#[tauri::command(async)]
+pub fn contact_tasks(state: State<'_, AppState>, id: Uuid) -> Result<Vec<TaskItem>> {
+    let store = state.store()?;
+    Ok(store.contact_tasks(id)?.into_iter().map(|t| TaskItem::of(store, t)).collect())
+}
+
+/// Creates a task.
+#[tauri::command(async)]
+pub fn create_task(state: State<'_, AppState>, input: TaskInput) -> Result<TaskItem> {
+    task_changed(&state, state.store()?.create_task(input, state.tz, now()))
+}
+
+/// Saves an edited task.
+#[tauri::command(async)]
+pub fn update_task(state: State<'_, AppState>, id: Uuid, input: TaskInput) -> Result<TaskItem> {
+    task_changed(&state, state.store()?.update_task(id, input, state.tz, now()))
+}
+
+/// Marks a task done (a repeating one gets its next occurrence).
+#[tauri::command(async)]
+pub fn complete_task(state: State<'_, AppState>, id: Uuid) -> Result<CompletedTask> {
+    let store = state.store()?;
+    let (done, next) = store.complete_task(id, state.tz, now())?;
+    state.wake.wake();
+    Ok(CompletedTask { done: TaskItem::of(store, done), next: next.map(|t| TaskItem::of(store, t)) })
+}
+
+/// Snoozes a task by a preset.
+#[tauri::command(async)]
+pub fn snooze_task(state: State<'_, AppState>, id: Uuid, preset: SnoozePreset) -> Result<TaskItem> {
+    let until = preset.until(state.tz, now());
+    task_changed(&state, state.store()?.snooze_task(id, until, now()))
+}
+
+/// Deletes a task.
+#[tauri::command(async)]
+pub fn delete_task(state: State<'_, AppState>, id: Uuid) -> Result<()> {
+    state.store()?.delete_task(id)?;
+    state.wake.wake();
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Shapes the UI receives that are not core records. TypeScript bindings are
 //! generated from these and the core's types by ts-rs (`cargo test`).
 
-use kontor_core::{Contact, Organization, Score, Store, Transition};
+use kontor_core::{Contact, Organization, Score, Store, Task, Transition};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -42,4 +42,35 @@ pub struct AppInfo {
     pub locale: String,
     /// Where the store lives.
     pub data_dir: String,
+}
+
+/// A task with the name of its contact, for lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TaskItem {
+    /// The task.
+    pub task: Task,
+    /// Its contact's display name.
+    pub contact_name: Option<String>,
+}
+
+impl TaskItem {
+    /// Looks up the contact's name.
+    pub fn of(store: &Store, task: Task) -> Self {
+        let contact_name = task
+            .contact_id
+            .and_then(|id| store.contact(id, chrono::DateTime::UNIX_EPOCH).ok())
+            .map(|c| c.display_name);
+        TaskItem { task, contact_name }
+    }
+}
+
+/// A completed task and, for a repeating one, its next occurrence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompletedTask {
+    /// The task, done.
+    pub done: TaskItem,
+    /// The next occurrence.
+    pub next: Option<TaskItem>,
 }

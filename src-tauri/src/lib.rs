@@ -7,20 +7,26 @@
 mod cmd;
 pub mod dto;
 pub mod error;
+mod scheduler;
+mod tray;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use kontor_core::{paths, Store};
-use tauri::{Manager, Runtime};
+use tauri::{Manager, Runtime, WindowEvent};
 
 use crate::dto::AppInfo;
 use crate::error::{Error, ErrorPayload};
 
-/// The store, or why it could not be opened.
+/// The store (or why it could not be opened), the rep's time zone and the
+/// reminder timer's wake handle.
 pub struct AppState {
     store: Result<Store, ErrorPayload>,
     data_dir: PathBuf,
+    tz: Tz,
+    wake: scheduler::Wake,
 }
 
 impl AppState {
@@ -30,7 +36,12 @@ impl AppState {
             eprintln!("kontor: {e}");
             ErrorPayload::from(&e)
         });
-        AppState { store, data_dir: dir.to_owned() }
+        AppState {
+            store,
+            data_dir: dir.to_owned(),
+            tz: kontor_core::task::system_timezone(),
+            wake: Default::default(),
+        }
     }
 
     fn store(&self) -> Result<&Store, Error> {
@@ -49,6 +60,19 @@ impl AppState {
 #[allow(clippy::disallowed_methods)] // the shell is where the clock is read
 fn now() -> DateTime<Utc> {
     Utc::now()
+}
+
+/// Turns "start at login" on or off in the OS (where the plugin runs).
+fn apply_autostart<R: Runtime>(app: &tauri::AppHandle<R>, on: bool) {
+    use tauri_plugin_autostart::ManagerExt;
+    // Not registered on the mock runtime in tests.
+    if app.try_state::<tauri_plugin_autostart::AutoLaunchManager>().is_none() {
+        return;
+    }
+    let manager = app.autolaunch();
+    if let Err(e) = if on { manager.enable() } else { manager.disable() } {
+        eprintln!("kontor: start at login: {e}");
+    }
 }
 
 /// Registers state and commands on a builder of any runtime (the mock
@@ -73,19 +97,41 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
         cmd::set_criteria,
         cmd::get_score,
         cmd::accept_proposal,
+        cmd::list_tasks,
+        cmd::task_counts,
+        cmd::contact_tasks,
+        cmd::create_task,
+        cmd::update_task,
+        cmd::complete_task,
+        cmd::snooze_task,
+        cmd::delete_task,
     ])
 }
 
 /// Starts the desktop app.
 pub fn run() {
     let dir = paths::default_data_dir().unwrap_or_else(|| PathBuf::from("kontor-data"));
-    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-        if let Some(window) = app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
-    }));
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::open_main(app)))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
+        .setup(|app| {
+            if let Err(e) = tray::create(app.handle()) {
+                eprintln!("kontor: no tray icon: {e}");
+            }
+            scheduler::start(app.handle().clone());
+            Ok(())
+        })
+        // Closing the main window hides it: Kontor keeps running in the tray
+        // and keeps reminding; "Quit" in the tray ends it.
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == "main" && window.app_handle().tray_by_id("kontor").is_some() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        });
     let result = app_builder(builder, AppState::open(&dir)).run(context());
     if let Err(e) = result {
         eprintln!("kontor: the desktop app failed: {e}");

@@ -187,3 +187,32 @@ fn qualification_through_ipc() {
     let updated = invoke(&app, "update_organization", json!({ "id": org, "input": data })).unwrap();
     assert_eq!(updated["size"], 120);
 }
+
+#[test]
+fn tasks_through_ipc() {
+    let app = app();
+    let contact =
+        invoke(&app, "create_contact", json!({ "input": anna() })).unwrap()["contact"]["id"].clone();
+    let input = json!({ "title": "Angebot nachfassen", "contact_id": contact, "deal_id": null, "due": "2099-01-31T09:00:00Z",
+                        "priority": "high", "notes": null, "reminders": [0, 15], "repeat": "monthly" });
+    let item = invoke(&app, "create_task", json!({ "input": input })).unwrap();
+    assert_eq!(item["contact_name"], "Anna Schmidt");
+    assert_eq!(item["task"]["repeat"], "monthly");
+    assert_eq!(item["task"]["reminders"].as_array().unwrap().len(), 2);
+    let id = item["task"]["id"].clone();
+    assert_eq!(invoke(&app, "contact_tasks", json!({ "id": contact })).unwrap().as_array().unwrap().len(), 1);
+    assert_eq!(invoke(&app, "list_tasks", json!({ "view": "open" })).unwrap()[0]["task"]["id"], id);
+    let snoozed = invoke(&app, "snooze_task", json!({ "id": id, "preset": "one_hour" })).unwrap();
+    assert!(snoozed["task"]["snoozed_until"].is_string());
+    let done = invoke(&app, "complete_task", json!({ "id": id })).unwrap();
+    assert_eq!(done["done"]["task"]["done"], true);
+    assert_eq!(done["next"]["task"]["due"], "2099-02-28T09:00:00Z");
+    let counts = invoke(&app, "task_counts", json!({})).unwrap();
+    assert_eq!(counts["overdue"], 0);
+    let bad = json!({ "title": "", "contact_id": null, "deal_id": null, "due": "2099-01-01", "priority": "normal",
+                      "notes": null, "reminders": [], "repeat": null });
+    let err = invoke(&app, "create_task", json!({ "input": bad })).unwrap_err();
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("invalid_input"), Some("title")));
+    invoke(&app, "delete_task", json!({ "id": done["next"]["task"]["id"] })).unwrap();
+    assert_eq!(invoke(&app, "list_tasks", json!({ "view": "open" })).unwrap(), json!([]));
+}

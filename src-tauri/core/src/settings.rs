@@ -18,7 +18,7 @@ pub enum Language {
 }
 
 /// User settings.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
 pub struct Settings {
@@ -28,6 +28,22 @@ pub struct Settings {
     pub scoring: ScoringSettings,
     /// Who fits the rep's target group.
     pub target_profile: TargetProfile,
+    /// Show native notifications for reminders (on by default).
+    pub notifications: bool,
+    /// Start Kontor at login (off by default).
+    pub autostart: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            language: None,
+            scoring: ScoringSettings::default(),
+            target_profile: TargetProfile::default(),
+            notifications: true,
+            autostart: false,
+        }
+    }
 }
 
 impl Settings {

@@ -360,6 +360,39 @@ pub fn system_timezone() -> Tz {
         .unwrap_or(Tz::UTC)
 }
 
+/// Snooze choices offered in the task views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SnoozePreset {
+    /// In 10 minutes.
+    TenMinutes,
+    /// In an hour.
+    OneHour,
+    /// Tomorrow at 09:00 local time.
+    TomorrowMorning,
+    /// Next Monday at 09:00 local time.
+    NextWeek,
+}
+
+impl SnoozePreset {
+    /// The time this preset snoozes until.
+    pub fn until(self, tz: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+        let today = now.with_timezone(&tz).date_naive();
+        let at_nine =
+            |d: NaiveDate| local_to_utc(d.and_hms_opt(ALL_DAY_REMINDER_HOUR, 0, 0).unwrap_or_default(), tz);
+        match self {
+            SnoozePreset::TenMinutes => now + Duration::minutes(10),
+            SnoozePreset::OneHour => now + Duration::hours(1),
+            SnoozePreset::TomorrowMorning => at_nine(today + Duration::days(1)),
+            SnoozePreset::NextWeek => {
+                let days = 7 - i64::from(today.weekday().num_days_from_monday());
+                at_nine(today + Duration::days(days))
+            }
+        }
+    }
+}
+
 /// The queue slot of a task's snooze reminder.
 pub const SNOOZE_SLOT: u8 = 255;
 
@@ -469,6 +502,17 @@ mod tests {
             next_due(berlin(2026, 3, 25, 9, 0), Repeat::EveryDays(3), 25, Berlin),
             berlin(2026, 3, 28, 9, 0)
         );
+    }
+
+    #[test]
+    fn snooze_presets() {
+        let wed = berlin(2026, 3, 11, 16, 20);
+        assert_eq!(SnoozePreset::TenMinutes.until(Berlin, wed), wed + Duration::minutes(10));
+        assert_eq!(SnoozePreset::OneHour.until(Berlin, wed), wed + Duration::hours(1));
+        assert_eq!(SnoozePreset::TomorrowMorning.until(Berlin, wed), berlin(2026, 3, 12, 9, 0));
+        assert_eq!(SnoozePreset::NextWeek.until(Berlin, wed), berlin(2026, 3, 16, 9, 0));
+        let sunday = berlin(2026, 3, 15, 22, 0);
+        assert_eq!(SnoozePreset::NextWeek.until(Berlin, sunday), berlin(2026, 3, 16, 9, 0));
     }
 
     #[test]

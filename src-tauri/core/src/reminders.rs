@@ -1,0 +1,142 @@
+//! What the reminder scheduler does at each wake-up, with the clock and the
+//! notifier as parameters: hand out the due reminders as notices, and
+//! summarise the ones missed while the app was not running in one notice.
+//! The shell runs the loop (one timer, woken on changes) and shows notices
+//! through the OS.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::Result;
+use crate::store::{DueReminder, Store};
+
+/// What to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// One reminder.
+    One(DueReminder),
+    /// Several reminders missed while the app was not running.
+    Missed(Vec<DueReminder>),
+}
+
+/// Shows notices (the OS in the app, a recorder in tests).
+pub trait Notifier {
+    /// Shows one notice.
+    fn notify(&self, notice: &Notice);
+}
+
+/// Hands out every reminder due at `now`. On the first pass after start,
+/// pass `started_at`: two or more reminders that came due before it become
+/// one [`Notice::Missed`]. Reminders are marked fired before they are
+/// returned, so nothing is shown twice, even across restarts.
+pub fn due_notices(
+    store: &Store,
+    now: DateTime<Utc>,
+    started_at: Option<DateTime<Utc>>,
+) -> Result<Vec<Notice>> {
+    let due = store.take_due_reminders(now)?;
+    let (missed, current): (Vec<_>, Vec<_>) =
+        due.into_iter().partition(|d| started_at.is_some_and(|start| d.fire_at < start));
+    let mut notices = Vec::new();
+    match missed.len() {
+        0 => {}
+        1 => notices.extend(missed.into_iter().map(Notice::One)),
+        _ => notices.push(Notice::Missed(missed)),
+    }
+    notices.extend(current.into_iter().map(Notice::One));
+    Ok(notices)
+}
+
+/// One scheduler pass: notices out through `notifier` (unless `show` is
+/// off — they are consumed all the same), returns how many reminders fired
+/// and when the next one is due.
+pub fn run_pass(
+    store: &Store,
+    notifier: &dyn Notifier,
+    show: bool,
+    now: DateTime<Utc>,
+    started_at: Option<DateTime<Utc>>,
+) -> Result<(usize, Option<DateTime<Utc>>)> {
+    let notices = due_notices(store, now, started_at)?;
+    let fired = notices
+        .iter()
+        .map(|n| match n {
+            Notice::One(_) => 1,
+            Notice::Missed(all) => all.len(),
+        })
+        .sum();
+    if show {
+        for notice in &notices {
+            notifier.notify(notice);
+        }
+    }
+    Ok((fired, store.next_reminder_at()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use chrono::{Duration, TimeZone};
+    use chrono_tz::Europe::Berlin;
+
+    use super::*;
+    use crate::task::TaskInput;
+
+    #[derive(Default)]
+    struct Recorder(RefCell<Vec<Notice>>);
+
+    impl Notifier for Recorder {
+        fn notify(&self, notice: &Notice) {
+            self.0.borrow_mut().push(notice.clone());
+        }
+    }
+
+    fn task(store: &Store, title: &str, due: &str, created: DateTime<Utc>) {
+        let input =
+            TaskInput { title: title.into(), due: due.into(), reminders: vec![0], ..Default::default() };
+        store.create_task(input, Berlin, created).unwrap();
+    }
+
+    #[test]
+    fn missed_reminders_become_one_notice_and_later_ones_come_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let created = Utc.with_ymd_and_hms(2026, 3, 9, 7, 0, 0).unwrap();
+        task(&store, "A", "2026-03-09T08:00:00Z", created);
+        task(&store, "B", "2026-03-09T09:00:00Z", created);
+        task(&store, "C", "2026-03-09T10:00:00Z", created);
+        task(&store, "Later", "2026-03-10T12:00:00Z", created);
+        let start = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+        let recorder = Recorder::default();
+        let (fired, next) = run_pass(&store, &recorder, true, start, Some(start)).unwrap();
+        assert_eq!(fired, 3);
+        assert_eq!(next, Some(Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap()));
+        let notices = recorder.0.borrow().clone();
+        assert!(matches!(&notices[..], [Notice::Missed(all)] if all.len() == 3));
+
+        let (fired, next) = run_pass(&store, &recorder, true, next.unwrap(), None).unwrap();
+        assert_eq!((fired, next), (1, None));
+        assert!(matches!(recorder.0.borrow().last(), Some(Notice::One(d)) if d.task.title == "Later"));
+        assert_eq!(
+            run_pass(&store, &recorder, true, next.unwrap_or(start) + Duration::days(1), None).unwrap().0,
+            0
+        );
+    }
+
+    #[test]
+    fn one_missed_reminder_is_shown_as_itself_and_muted_ones_are_consumed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let created = Utc.with_ymd_and_hms(2026, 3, 9, 7, 0, 0).unwrap();
+        task(&store, "A", "2026-03-09T08:00:00Z", created);
+        let start = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+        let recorder = Recorder::default();
+        run_pass(&store, &recorder, true, start, Some(start)).unwrap();
+        assert!(matches!(&recorder.0.borrow()[..], [Notice::One(d)] if d.task.title == "A"));
+
+        task(&store, "Muted", "2026-03-10T09:00:00Z", start);
+        let muted = Recorder::default();
+        assert_eq!(run_pass(&store, &muted, false, start + Duration::hours(2), None).unwrap().0, 1);
+        assert!(muted.0.borrow().is_empty());
+    }
+}

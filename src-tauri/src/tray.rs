@@ -1,0 +1,153 @@
+//! The tray icon: tooltip and menu with the overdue / due-today counts, the
+//! next five tasks (each with "done" and "1 h later"), "Open Kontor",
+//! "Snooze all 1 h" and "Quit".
+
+use chrono::Duration;
+use kontor_core::{Task, TaskView};
+use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use uuid::Uuid;
+
+use crate::{now, scheduler, AppState};
+
+const TRAY_ID: &str = "kontor";
+
+/// Shows and focuses the main window.
+pub fn open_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+struct Texts {
+    summary: String,
+    open: &'static str,
+    snooze_all: &'static str,
+    quit: &'static str,
+    done: &'static str,
+    later: &'static str,
+    none: &'static str,
+}
+
+fn texts(german: bool, overdue: u32, today: u32) -> Texts {
+    if german {
+        Texts {
+            summary: format!("Kontor: {overdue} überfällig, {today} heute fällig"),
+            open: "Kontor öffnen",
+            snooze_all: "Alle 1 Std. später erinnern",
+            quit: "Beenden",
+            done: "Erledigt",
+            later: "1 Std. später",
+            none: "Keine offenen Aufgaben",
+        }
+    } else {
+        Texts {
+            summary: format!("Kontor: {overdue} overdue, {today} due today"),
+            open: "Open Kontor",
+            snooze_all: "Snooze all 1 h",
+            quit: "Quit",
+            done: "Done",
+            later: "1 h later",
+            none: "No open tasks",
+        }
+    }
+}
+
+/// The open tasks the tray lists: the next five by due time.
+fn next_five(state: &AppState) -> Vec<Task> {
+    state
+        .store()
+        .ok()
+        .and_then(|s| s.tasks(TaskView::Open, state.tz, now()).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .take(5)
+        .collect()
+}
+
+fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)> {
+    let state = app.state::<AppState>();
+    let counts = state.store().ok().and_then(|s| s.task_counts(state.tz, now()).ok()).unwrap_or_default();
+    let t = texts(scheduler::german(&state), counts.overdue, counts.today);
+    let header = MenuItem::with_id(app, "summary", &t.summary, false, None::<&str>)?;
+    let mut task_menus = Vec::new();
+    for task in next_five(&state) {
+        let local = task.due.with_timezone(&chrono::Local);
+        let when = if task.all_day { local.format("%d.%m.") } else { local.format("%d.%m. %H:%M") };
+        let label = format!("{when}  {}", task.title);
+        let done = MenuItem::with_id(app, format!("done:{}", task.id), t.done, true, None::<&str>)?;
+        let later = MenuItem::with_id(app, format!("later:{}", task.id), t.later, true, None::<&str>)?;
+        task_menus.push(Submenu::with_items(app, label, true, &[&done, &later])?);
+    }
+    let empty = MenuItem::with_id(app, "none", t.none, false, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", t.open, true, None::<&str>)?;
+    let snooze_all = MenuItem::with_id(app, "snooze_all", t.snooze_all, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", t.quit, true, None::<&str>)?;
+    let sep1 = PredefinedMenuItem::separator(app)?;
+    let sep2 = PredefinedMenuItem::separator(app)?;
+    let mut items: Vec<&dyn IsMenuItem<R>> = vec![&header, &sep1];
+    if task_menus.is_empty() {
+        items.push(&empty);
+    }
+    for submenu in &task_menus {
+        items.push(submenu);
+    }
+    items.extend([&sep2 as &dyn IsMenuItem<R>, &open, &snooze_all, &quit]);
+    Ok((Menu::with_items(app, &items)?, t.summary))
+}
+
+fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
+    let state = app.state::<AppState>();
+    let Ok(store) = state.store() else { return };
+    let changed = match id.split_once(':') {
+        _ if id == "open" => {
+            open_main(app);
+            false
+        }
+        _ if id == "quit" => {
+            app.exit(0);
+            false
+        }
+        _ if id == "snooze_all" => store.snooze_all(now() + Duration::hours(1), now()).is_ok(),
+        Some(("done", task)) => {
+            Uuid::parse_str(task).ok().is_some_and(|id| store.complete_task(id, state.tz, now()).is_ok())
+        }
+        Some(("later", task)) => Uuid::parse_str(task)
+            .ok()
+            .is_some_and(|id| store.snooze_task(id, now() + Duration::hours(1), now()).is_ok()),
+        _ => false,
+    };
+    if changed {
+        let _ = app.emit("tasks-changed", ());
+        state.wake.wake();
+    }
+}
+
+/// Creates the tray icon.
+pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let (menu, tooltip) = build_menu(app)?;
+    let mut builder =
+        TrayIconBuilder::with_id(TRAY_ID).menu(&menu).tooltip(&tooltip).on_menu_event(|app, event| {
+            on_menu(app, event.id().as_ref());
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)?;
+    Ok(())
+}
+
+/// Rebuilds the tray's menu and tooltip from the current tasks.
+pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
+    match build_menu(app) {
+        Ok((menu, tooltip)) => {
+            let _ = tray.set_menu(Some(menu));
+            let _ = tray.set_tooltip(Some(&tooltip));
+        }
+        Err(e) => eprintln!("kontor: tray: {e}"),
+    }
+}

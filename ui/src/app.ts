@@ -264,7 +264,7 @@ export class App {
     const n = c ? c.overdue + c.today : 0;
     b.textContent = String(n);
     b.hidden = n === 0;
-    b.classList.toggle("alert", (c?.overdue ?? 0) > 0);
+    b.classList.toggle("has-overdue", (c?.overdue ?? 0) > 0);
     b.setAttribute("aria-label", t("nav.badge", { n }));
     b.title = t("nav.badge", { n });
   }
@@ -525,7 +525,7 @@ export class App {
     this.view = { name: "tasks" };
     this.origin = "tasks";
     this.render();
-    byTestId<HTMLElement>(this.main, `tasks-tab-${this.tasks.tab}`)?.focus();
+    byTestId<HTMLElement>(this.main, "tasks-heading")?.focus();
     await this.reloadTasks();
   }
 

@@ -2,14 +2,14 @@
 import type { TaskItem } from "./TaskItem";
 
 /**
- * A task marked done, and the next occurrence of a repeating task.
+ * A completed task and, for a repeating one, its next occurrence.
  */
 export type CompletedTask = { 
 /**
- * The task, now done.
+ * The task, done.
  */
 done: TaskItem, 
 /**
- * The next occurrence, for repeating tasks.
+ * The next occurrence.
  */
 next: TaskItem | null, };

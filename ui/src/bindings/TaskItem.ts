@@ -10,6 +10,6 @@ export type TaskItem = {
  */
 task: Task, 
 /**
- * The contact's display name.
+ * Its contact's display name.
  */
 contact_name: string | null, };

@@ -162,9 +162,9 @@ export function taskRow(app: App, item: TaskItem, opts: RowOptions): HTMLElement
         "div",
         { class: "task-line" },
         task.priority === "high"
-          ? h("span", { class: "prio-mark high", "data-testid": "task-priority", title: t("tasks.high"), "aria-label": t("tasks.high") }, "!")
+          ? h("span", { class: "prio-mark high", "data-testid": "task-priority-mark", title: t("tasks.high"), "aria-label": t("tasks.high") }, "!")
           : task.priority === "low"
-            ? h("span", { class: "prio-mark low", "data-testid": "task-priority", title: t("tasks.low"), "aria-label": t("tasks.low") }, "↓")
+            ? h("span", { class: "prio-mark low", "data-testid": "task-priority-mark", title: t("tasks.low"), "aria-label": t("tasks.low") }, "↓")
             : null,
         h("span", { class: "task-title", "data-testid": "task-title" }, task.title),
       ),
@@ -216,7 +216,7 @@ export class TasksView {
       h(
         "header",
         { class: "tasks-head" },
-        h("h1", { id: "tasks-title", tabindex: -1 }, t("tasks.title")),
+        h("h1", { id: "tasks-title", "data-testid": "tasks-heading", tabindex: -1 }, t("tasks.title")),
         h("div", { class: "spacer" }),
         button(t("tasks.new"), {
           testid: "new-task", kind: "primary", title: t("tasks.new_title"), keys: "t", onclick: () => app.openTaskDialog(null),
@@ -245,7 +245,7 @@ export class TasksView {
         return h(
           "button",
           {
-            type: "button", role: "tab", class: `tab tab-${tab}${active ? " active" : ""}${tab === "overdue" && n !== "" && n !== "0" ? " alert" : ""}`,
+            type: "button", role: "tab", class: `tab tab-${tab}${active ? " active" : ""}${tab === "overdue" && n !== "" && n !== "0" ? " has-overdue" : ""}`,
             "data-testid": `tasks-tab-${tab}`, "aria-selected": String(active), tabindex: active ? 0 : -1,
             title: tab === "upcoming" ? t("tasks.upcoming_hint") : null,
             onclick: () => this.app.setTaskTab(tab),

@@ -38,16 +38,20 @@ impl Wake {
 struct OsNotifier<'a, R: Runtime> {
     app: &'a AppHandle<R>,
     german: bool,
+    tz: chrono_tz::Tz,
 }
 
 impl<R: Runtime> Notifier for OsNotifier<'_, R> {
     fn notify(&self, notice: &Notice) {
         let (title, body) = match notice {
             Notice::One(due) => {
-                let when = if self.german { "Fällig" } else { "Due" };
-                let local = due.task.due.with_timezone(&chrono::Local);
-                let at =
-                    if due.task.all_day { local.format("%d.%m.%Y") } else { local.format("%d.%m.%Y %H:%M") };
+                let local = due.task.due.with_timezone(&self.tz);
+                let (when, date, time) = if self.german {
+                    ("Fällig", "%d.%m.%Y", "%d.%m.%Y %H:%M")
+                } else {
+                    ("Due", "%Y-%m-%d", "%Y-%m-%d %H:%M")
+                };
+                let at = local.format(if due.task.all_day { date } else { time });
                 (due.task.title.clone(), format!("{when}: {at}"))
             }
             Notice::Missed(all) => {
@@ -85,7 +89,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 let state = app.state::<AppState>();
                 let Ok(store) = state.store() else { return };
                 let show = store.settings().notifications;
-                let notifier = OsNotifier { app: &app, german: german(&state) };
+                let notifier = OsNotifier { app: &app, german: german(&state), tz: state.tz };
                 let next = match run_pass(store, &notifier, show, now(), first.then_some(started_at)) {
                     Ok((fired, next)) => {
                         if fired > 0 {

@@ -75,7 +75,7 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)
     let header = MenuItem::with_id(app, "summary", &t.summary, false, None::<&str>)?;
     let mut task_menus = Vec::new();
     for task in next_five(&state) {
-        let local = task.due.with_timezone(&chrono::Local);
+        let local = task.due.with_timezone(&state.tz);
         let when = if task.all_day { local.format("%d.%m.") } else { local.format("%d.%m. %H:%M") };
         let label = format!("{when}  {}", task.title);
         let done = MenuItem::with_id(app, format!("done:{}", task.id), t.done, true, None::<&str>)?;

@@ -74,6 +74,7 @@ pub struct Desktop {
     pub data_dir: PathBuf,
     home: tempfile::TempDir,
     lang: String,
+    bus_log: PathBuf,
 }
 
 impl Desktop {
@@ -105,11 +106,31 @@ impl Desktop {
         let dbus_address = first_line(&mut dbus, "dbus-daemon");
         children.push(dbus);
 
+        // The desktop's side of the bus: a notification server and a tray
+        // watcher that log what the app sends them.
+        let bus_log = home.path().join("bus.jsonl");
+        let peers = Command::new("/usr/bin/python3")
+            .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
+            .args(["serve", "--address", &dbus_address, "--log"])
+            .arg(&bus_log)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .expect("start the D-Bus peers (python3-dbus-next)");
+        children.push(peers);
+        let start = Instant::now();
+        while !std::fs::read_to_string(&bus_log).unwrap_or_default().contains("\"ready\"") {
+            assert!(start.elapsed() < Duration::from_secs(20), "the D-Bus peers did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+
         let data_dir = home.path().join("data");
         let port = free_port();
         let native_port = free_port();
         let mut desktop =
-            Desktop { children, display, dbus_address, port, data_dir, home, lang: lang.to_owned() };
+            Desktop { children, display, dbus_address, port, data_dir, home, lang: lang.to_owned(), bus_log };
         let driver = desktop
             .app_command(which("tauri-driver"))
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
@@ -151,6 +172,7 @@ impl Desktop {
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .env("GDK_BACKEND", "x11")
             .env("NO_AT_BRIDGE", "1")
+            .env("TZ", "UTC")
             .stdin(Stdio::null());
         cmd
     }
@@ -183,6 +205,53 @@ impl Desktop {
         let bin = desktop_binary();
         assert!(bin.is_file(), "{} is missing: build it with `cargo build` first", bin.display());
         Session::start(self.port, &bin.display().to_string()).unwrap_or_else(|e| panic!("launch app: {e}"))
+    }
+
+    /// What the app sent to the desktop's D-Bus peers, one JSON value per event.
+    pub fn bus_events(&self, kind: &str) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.bus_log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["event"] == kind)
+            .collect()
+    }
+
+    /// Waits for a notification whose summary contains `text`; returns it.
+    pub fn wait_notification(&self, text: &str, timeout: Duration) -> Option<serde_json::Value> {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            let found = self
+                .bus_events("notify")
+                .into_iter()
+                .find(|n| n["summary"].as_str().is_some_and(|s| s.contains(text)));
+            if found.is_some() {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    }
+
+    /// Asks the window titled `title` to close, as its close button would.
+    pub fn close_window(&self, title: &str) -> std::process::Output {
+        Command::new("/usr/bin/python3")
+            .arg(workspace_root().join("tests/e2e/x11_close.py"))
+            .args([&self.display, title])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run x11_close.py")
+    }
+
+    /// Clicks the tray menu item labelled `label` over com.canonical.dbusmenu.
+    pub fn click_tray(&self, label: &str) -> std::process::Output {
+        Command::new("/usr/bin/python3")
+            .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
+            .args(["click", "--address", &self.dbus_address, "--label", label, "--log"])
+            .arg(&self.bus_log)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run the tray click")
     }
 
     /// Runs the CLI against the app's data directory.

@@ -111,6 +111,11 @@ impl Session {
         self.call("DELETE", "", None).map(|_| ())
     }
 
+    /// Closes the current window (as the window's close button does).
+    pub fn close_window(&self) -> Result<()> {
+        self.call("DELETE", "/window", None).map(|_| ())
+    }
+
     /// All elements matching a CSS selector, now.
     pub fn find_all(&self, css: &str) -> Result<Vec<Element>> {
         let found = self.call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))?;

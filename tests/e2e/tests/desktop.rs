@@ -24,7 +24,7 @@ impl Ui<'_> {
     }
 
     /// Finds the element and acts on it, again if the UI re-rendered it meanwhile.
-    fn with<T>(&self, id: &str, act: impl Fn(&Element) -> kontor_e2e::webdriver::Result<T>) -> T {
+    pub fn with<T>(&self, id: &str, act: impl Fn(&Element) -> kontor_e2e::webdriver::Result<T>) -> T {
         for _ in 0..20 {
             match retry_stale(act(&self.el(id))) {
                 Ok(Some(value)) => return value,
@@ -338,4 +338,93 @@ fn a_webinar_and_three_criteria_make_a_lead_ready_for_prospect() {
         Value::Null,
         "a prospect without need and timeline is not proposed further"
     );
+}
+
+/// The next whole minute at least `lead` seconds ahead (UTC), as the task
+/// dialog's date and time fields take it, and as an instant in seconds.
+#[allow(clippy::disallowed_methods)] // the test reads the real clock, like the app
+fn next_minute(lead: u64) -> (String, String, f64) {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let at = (now + lead).div_ceil(60) * 60;
+    let days = at / 86_400;
+    let (h, m) = ((at % 86_400) / 3600, (at % 3600) / 60);
+    // Civil date from days since 1970-01-01 (proleptic Gregorian).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (format!("{year:04}-{month:02}-{d:02}"), format!("{h:02}:{m:02}"), at as f64)
+}
+
+#[test]
+fn reminders_notify_through_the_os_also_with_the_window_closed_and_the_tray_quits() {
+    let desktop = Desktop::start("en_US.UTF-8");
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.el("search");
+
+    // The tray icon registers with the desktop's StatusNotifierWatcher.
+    let start = Instant::now();
+    while desktop.bus_events("sni").is_empty() {
+        assert!(start.elapsed() < WAIT, "no tray item registered on the bus");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // Two follow-ups, a minute apart, each reminding at its due time.
+    let (day, first_time, first_due) = next_minute(20);
+    let (day2, second_time, second_due) = next_minute(20 + 60);
+    for (title, day, time) in [("Call Anna back", &day, &first_time), ("Send the quote", &day2, &second_time)]
+    {
+        ui.click("nav-tasks");
+        ui.click("new-task");
+        ui.el("task-dialog");
+        ui.fill("task-title-input", title);
+        ui.select("task-due-date", day);
+        ui.select("task-due-time", time);
+        let at_due =
+            ui.with("task-reminder-0", |e| session.execute("return arguments[0].checked", vec![e.as_arg()]));
+        if at_due != json!(true) {
+            ui.click("task-reminder-0");
+        }
+        ui.click("task-save");
+        ui.wait_gone("task-dialog");
+    }
+    ui.click("tasks-tab-upcoming");
+    ui.click("tasks-tab-today");
+    ui.screenshot("30-tasks-en");
+
+    let first = desktop
+        .wait_notification("Call Anna back", Duration::from_secs(100))
+        .expect("the first reminder reached the notification server");
+    let late = first["time"].as_f64().unwrap() - first_due;
+    assert!((-0.05..1.0).contains(&late), "first reminder {late:.3} s off its time");
+
+    // Closing the window hides it; Kontor keeps running and reminding.
+    let closed = desktop.close_window("Kontor");
+    assert!(closed.status.success(), "{}", String::from_utf8_lossy(&closed.stderr));
+    let start = Instant::now();
+    while ui.script("return document.visibilityState") != json!("hidden") {
+        assert!(start.elapsed() < WAIT, "the window did not hide");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let second = desktop
+        .wait_notification("Send the quote", Duration::from_secs(100))
+        .expect("the second reminder arrived with the window closed");
+    let late = second["time"].as_f64().unwrap() - second_due;
+    assert!((-0.05..1.0).contains(&late), "second reminder {late:.3} s off its time");
+    assert_eq!(desktop.bus_events("notify").len(), 2, "each reminder fires once");
+
+    // "Quit" in the tray menu really quits: the store is free again.
+    let clicked = desktop.click_tray("Quit");
+    assert!(clicked.status.success(), "{}", String::from_utf8_lossy(&clicked.stderr));
+    let out = cli_once_app_quit(&desktop, &["tasks", "list", "--view", "done", "--json"]);
+    assert!(out.status.success(), "the app still holds the store: {}", String::from_utf8_lossy(&out.stderr));
+    let open = desktop.cli(&["tasks", "due", "--json"]);
+    let open: Value = serde_json::from_slice(&open.stdout).unwrap();
+    assert_eq!(open.as_array().unwrap().len(), 2, "both follow-ups are still open");
 }

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""The desktop's side of the session bus, for Kontor's end-to-end tests.
+
+serve: owns org.freedesktop.Notifications (a notification server) and
+org.kde.StatusNotifierWatcher (where tray icons register), and writes one
+JSON line per Notify call and per tray registration to the log file.
+
+click: finds the tray item registered in the log, reads its menu over
+com.canonical.dbusmenu and clicks the item with the given label.
+"""
+import argparse
+import asyncio
+import json
+import sys
+import time
+
+from dbus_next import Message, MessageType, Variant
+from dbus_next.aio import MessageBus
+from dbus_next.constants import BusType
+from dbus_next.service import ServiceInterface, method, signal
+
+
+def log_line(path, record):
+    record["time"] = time.time()
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+class Notifications(ServiceInterface):
+    def __init__(self, log):
+        super().__init__("org.freedesktop.Notifications")
+        self.log = log
+        self.next_id = 0
+
+    @method()
+    def Notify(self, app_name: "s", replaces_id: "u", app_icon: "s", summary: "s", body: "s",
+               actions: "as", hints: "a{sv}", expire_timeout: "i") -> "u":
+        self.next_id += 1
+        log_line(self.log, {"event": "notify", "app_name": app_name, "summary": summary, "body": body})
+        return self.next_id
+
+    @method()
+    def GetCapabilities(self) -> "as":
+        return ["body", "actions"]
+
+    @method()
+    def GetServerInformation(self) -> "ssss":
+        return ["kontor-e2e", "kontor", "1.0", "1.2"]
+
+    @method()
+    def CloseNotification(self, id: "u"):
+        pass
+
+    @signal()
+    def NotificationClosed(self) -> "uu":
+        return [0, 0]
+
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+async def serve(address, log):
+    bus = await MessageBus(bus_address=address).connect()
+    bus.export("/org/freedesktop/Notifications", Notifications(log))
+    items = []
+
+    def on_message(msg):
+        if msg.message_type != MessageType.METHOD_CALL or msg.path != "/StatusNotifierWatcher":
+            return None
+        if msg.interface == WATCHER and msg.member == "RegisterStatusNotifierItem":
+            service = msg.body[0]
+            path = service if service.startswith("/") else "/StatusNotifierItem"
+            name = msg.sender if service.startswith("/") else service
+            items.append(f"{name}{path}")
+            log_line(log, {"event": "sni", "service": name, "path": path})
+            return Message.new_method_return(msg)
+        if msg.interface == WATCHER and msg.member == "RegisterStatusNotifierHost":
+            return Message.new_method_return(msg)
+        if msg.interface == "org.freedesktop.DBus.Properties" and msg.member in ("Get", "GetAll"):
+            props = {
+                "RegisteredStatusNotifierItems": Variant("as", items),
+                "IsStatusNotifierHostRegistered": Variant("b", True),
+                "ProtocolVersion": Variant("i", 0),
+            }
+            if msg.member == "GetAll":
+                return Message.new_method_return(msg, "a{sv}", [props])
+            value = props.get(msg.body[1])
+            if value is None:
+                return Message.new_error(msg, "org.freedesktop.DBus.Error.UnknownProperty", msg.body[1])
+            return Message.new_method_return(msg, "v", [value])
+        if msg.interface == "org.freedesktop.DBus.Introspectable":
+            return Message.new_method_return(msg, "s", ["<node/>"])
+        return None
+
+    bus.add_message_handler(on_message)
+    await bus.request_name("org.freedesktop.Notifications")
+    await bus.request_name(WATCHER)
+    log_line(log, {"event": "ready"})
+    await asyncio.get_running_loop().create_future()
+
+
+def find_item(layout, label):
+    item_id, props, children = layout
+    text = props.get("label").value if "label" in props else ""
+    if text.replace("_", "") == label:
+        return item_id
+    for child in children:
+        found = find_item(child.value, label)
+        if found is not None:
+            return found
+    return None
+
+
+async def click(address, log, label):
+    records = [json.loads(line) for line in open(log, encoding="utf-8")]
+    sni = [r for r in records if r["event"] == "sni"]
+    if not sni:
+        sys.exit("no tray item registered")
+    service, path = sni[-1]["service"], sni[-1]["path"]
+    bus = await MessageBus(bus_address=address).connect()
+    reply = await bus.call(Message(destination=service, path=path, interface="org.freedesktop.DBus.Properties",
+                                   member="Get", signature="ss", body=["org.kde.StatusNotifierItem", "Menu"]))
+    if reply.message_type == MessageType.ERROR:
+        sys.exit(f"no menu: {reply.body}")
+    menu = reply.body[0].value
+    reply = await bus.call(Message(destination=service, path=menu, interface="com.canonical.dbusmenu",
+                                   member="GetLayout", signature="iias", body=[0, -1, []]))
+    if reply.message_type == MessageType.ERROR:
+        sys.exit(f"no layout: {reply.body}")
+    item = find_item(reply.body[1], label)
+    if item is None:
+        sys.exit(f"no menu item {label!r}")
+    await bus.call(Message(destination=service, path=menu, interface="com.canonical.dbusmenu", member="Event",
+                           signature="isvu", body=[item, "clicked", Variant("i", 0), 0]))
+    print(item)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=["serve", "click"])
+    parser.add_argument("--address", required=True)
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--label")
+    args = parser.parse_args()
+    if args.command == "serve":
+        asyncio.run(serve(args.address, args.log))
+    else:
+        asyncio.run(click(args.address, args.log, args.label))
+
+
+if __name__ == "__main__":
+    main()

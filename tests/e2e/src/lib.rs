@@ -207,6 +207,16 @@ impl Desktop {
         Session::start(self.port, &bin.display().to_string()).unwrap_or_else(|e| panic!("launch app: {e}"))
     }
 
+    /// The app's XDG config directory (where the autostart entry goes).
+    pub fn config_dir(&self) -> PathBuf {
+        self.home.path().join("xdg-config")
+    }
+
+    /// The app's home directory.
+    pub fn home_dir(&self) -> PathBuf {
+        self.home.path().to_owned()
+    }
+
     /// What the app sent to the desktop's D-Bus peers, one JSON value per event.
     pub fn bus_events(&self, kind: &str) -> Vec<serde_json::Value> {
         std::fs::read_to_string(&self.bus_log)

@@ -345,7 +345,11 @@ fn a_webinar_and_three_criteria_make_a_lead_ready_for_prospect() {
 #[allow(clippy::disallowed_methods)] // the test reads the real clock, like the app
 fn next_minute(lead: u64) -> (String, String, f64) {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let at = (now + lead).div_ceil(60) * 60;
+    next_minute_of((now + lead).div_ceil(60) * 60)
+}
+
+/// (YYYY-MM-DD, HH:MM, seconds) of a Unix time in UTC.
+fn next_minute_of(at: u64) -> (String, String, f64) {
     let days = at / 86_400;
     let (h, m) = ((at % 86_400) / 3600, (at % 3600) / 60);
     // Civil date from days since 1970-01-01 (proleptic Gregorian).
@@ -427,4 +431,56 @@ fn reminders_notify_through_the_os_also_with_the_window_closed_and_the_tray_quit
     let open = desktop.cli(&["tasks", "due", "--json"]);
     let open: Value = serde_json::from_slice(&open.stdout).unwrap();
     assert_eq!(open.as_array().unwrap().len(), 2, "both follow-ups are still open");
+}
+
+#[test]
+fn reminders_missed_while_closed_come_as_one_notice_once_and_start_at_login_is_a_setting() {
+    let desktop = Desktop::start("de_DE.UTF-8");
+    // Two follow-ups that come due while Kontor is not running.
+    for title in ["Angebot nachfassen", "Rückruf Müller"] {
+        let out = desktop.cli(&["tasks", "add", "--title", title, "--due", &in_seconds(3), "--remind", "0"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::thread::sleep(Duration::from_secs(5));
+
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.el("search");
+    let summary = desktop
+        .wait_notification("Folgeaufgaben überfällig", Duration::from_secs(10))
+        .expect("one summary of the missed reminders at start");
+    assert_eq!(summary["summary"], "2 Folgeaufgaben überfällig");
+    assert!(summary["body"].as_str().unwrap().contains("Angebot nachfassen"));
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(desktop.bus_events("notify").len(), 1, "one notice, not one per reminder");
+
+    // Start at login: the setting writes the desktop's autostart entry.
+    ui.click("open-settings");
+    ui.click("setting-autostart");
+    ui.click("settings-save");
+    ui.wait_gone("settings-dialog");
+    let places = [desktop.config_dir().join("autostart"), desktop.home_dir().join(".config/autostart")];
+    let start = Instant::now();
+    while places.iter().all(|p| std::fs::read_dir(p).map(|d| d.count()).unwrap_or(0) == 0) {
+        assert!(start.elapsed() < WAIT, "no autostart entry in {places:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    session.quit().expect("quit");
+
+    // After a restart nothing is shown again.
+    let out = cli_once_app_quit(&desktop, &["tasks", "due", "--json"]);
+    assert!(out.status.success());
+    let session = desktop.launch();
+    Ui { s: &session }.el("search");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(desktop.bus_events("notify").len(), 1, "missed reminders are never repeated");
+    session.quit().expect("quit");
+}
+
+/// RFC 3339 for `secs` seconds from now (UTC).
+#[allow(clippy::disallowed_methods)] // the test reads the real clock, like the app
+fn in_seconds(secs: u64) -> String {
+    let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + secs;
+    let (day, hm, _) = next_minute_of(at);
+    format!("{day}T{hm}:{:02}Z", at % 60)
 }

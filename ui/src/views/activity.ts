@@ -9,7 +9,7 @@ import { kindName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { ACTIVITY_KINDS, localToRfc3339, toLocalInput } from "../scoring";
 import { orNull } from "../validate";
-import { button } from "./common";
+import { formDialog } from "./common";
 
 export function activityDialog(app: App, detail: ContactDetail, kind: ActivityKind | null): void {
   const field = (id: string, label: MessageKey, control: HTMLElement, cls = "") =>
@@ -56,25 +56,13 @@ export function activityDialog(app: App, detail: ContactDetail, kind: ActivityKi
     }
   };
 
-  const dialog = h(
-    "dialog",
-    { class: "dialog", "data-testid": "activity-dialog", "aria-labelledby": "activity-title" },
-    h(
-      "form",
-      { class: "dialog-form", novalidate: true, onsubmit: (ev: Event) => { ev.preventDefault(); void submit(); } },
-      h("h2", { id: "activity-title" }, t("activity.dialog_title"), h("span", { class: "muted dialog-sub" }, " · ", detail.contact.display_name)),
-      h("div", { class: "grid2" }, field("act-kind", "activity.kind", kindSelect), field("act-at", "activity.at", at)),
-      field("act-summary", "activity.summary", summary),
-      field("act-text", "activity.text", text),
-      h("div", { class: "grid2" }, field("act-outcome", "activity.outcome", outcome), field("act-concerns", "activity.concerns", concerns)),
-      errors,
-      h(
-        "footer",
-        { class: "dialog-actions" },
-        button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
-        save,
-      ),
-    ),
+  const dialog = formDialog(
+    app,
+    { testid: "activity-dialog", heading: [t("activity.dialog_title"), h("span", { class: "muted dialog-sub" }, " · ", detail.contact.display_name)], onSubmit: () => void submit(), errors, save },
+    h("div", { class: "grid2" }, field("act-kind", "activity.kind", kindSelect), field("act-at", "activity.at", at)),
+    field("act-summary", "activity.summary", summary),
+    field("act-text", "activity.text", text),
+    h("div", { class: "grid2" }, field("act-outcome", "activity.outcome", outcome), field("act-concerns", "activity.concerns", concerns)),
   );
   app.openModal(dialog);
   (kind ? summary : kindSelect).focus();

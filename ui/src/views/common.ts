@@ -1,7 +1,7 @@
 // Small building blocks shared by the views.
-import { h } from "../dom";
+import { h, type Child } from "../dom";
 import type { Stage } from "../bindings/Stage";
-import { stageName } from "../i18n";
+import { stageName, t } from "../i18n";
 
 export const STAGES: readonly Stage[] = ["lead", "prospect", "opportunity", "customer", "disqualified"];
 
@@ -25,5 +25,34 @@ export function button(
       onclick: opts.onclick,
     },
     label,
+  );
+}
+
+/**
+ * A modal dialog holding one form: a heading, the body, an error slot and
+ * Cancel + the primary action. The heading labels the dialog for screen readers.
+ */
+export function formDialog(
+  app: { closeModal(): void },
+  o: { testid: string; cls?: string; heading: Child[]; onSubmit: () => void; errors: HTMLElement; save: HTMLElement },
+  ...body: Child[]
+): HTMLDialogElement {
+  const titleId = `${o.testid}-title`;
+  return h(
+    "dialog",
+    { class: o.cls ? `dialog ${o.cls}` : "dialog", "data-testid": o.testid, "aria-labelledby": titleId },
+    h(
+      "form",
+      { class: "dialog-form", novalidate: true, onsubmit: (ev: Event) => { ev.preventDefault(); o.onSubmit(); } },
+      h("h2", { id: titleId }, ...o.heading),
+      ...body,
+      o.errors,
+      h(
+        "footer",
+        { class: "dialog-actions" },
+        button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
+        o.save,
+      ),
+    ),
   );
 }

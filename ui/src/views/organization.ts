@@ -8,7 +8,7 @@ import { errorText, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import { orNull } from "../validate";
-import { button } from "./common";
+import { button, formDialog } from "./common";
 
 export function orgCard(app: App, detail: ContactDetail): HTMLElement {
   const o = detail.organization;
@@ -91,27 +91,15 @@ export function orgDialog(app: App, detail: ContactDetail): void {
     }
   };
 
-  const dialog = h(
-    "dialog",
-    { class: "dialog narrow", "data-testid": "org-dialog", "aria-labelledby": "org-dialog-title" },
-    h(
-      "form",
-      { class: "dialog-form", novalidate: true, onsubmit: (ev: Event) => { ev.preventDefault(); void submit(); } },
-      h("h2", { id: "org-dialog-title" }, t("org.dialog_title"), h("span", { class: "muted dialog-sub" }, " · ", o.name)),
-      field("org-industry", "org.industry", industry),
-      h("div", { class: "grid2" },
-        h("div", { class: "field" }, h("label", { for: "org-size", class: "label" }, t("org.size")), size, sizeError),
-        field("org-postcode", "org.postcode", postcode)),
-      field("org-region", "org.region", region),
-      h("p", { class: "hint" }, t("org.hint")),
-      errors,
-      h(
-        "footer",
-        { class: "dialog-actions" },
-        button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
-        save,
-      ),
-    ),
+  const dialog = formDialog(
+    app,
+    { testid: "org-dialog", cls: "narrow", heading: [t("org.dialog_title"), h("span", { class: "muted dialog-sub" }, " · ", o.name)], onSubmit: () => void submit(), errors, save },
+    field("org-industry", "org.industry", industry),
+    h("div", { class: "grid2" },
+      h("div", { class: "field" }, h("label", { for: "org-size", class: "label" }, t("org.size")), size, sizeError),
+      field("org-postcode", "org.postcode", postcode)),
+    field("org-region", "org.region", region),
+    h("p", { class: "hint" }, t("org.hint")),
   );
   app.openModal(dialog);
   industry.focus();

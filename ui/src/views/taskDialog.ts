@@ -14,7 +14,7 @@ import {
   REMINDER_PRESETS, repeatString, type RepeatKind,
 } from "../tasks";
 import { orNull } from "../validate";
-import { button } from "./common";
+import { formDialog } from "./common";
 
 const REPEAT_KINDS: readonly RepeatKind[] = ["none", "daily", "weekly", "monthly", "every"];
 const CONTACT_LIMIT = 8;
@@ -266,49 +266,37 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
     }
   };
 
-  const dialog = h(
-    "dialog",
-    { class: "dialog task-dialog", "data-testid": "task-dialog", "aria-labelledby": "task-dialog-title" },
+  const dialog = formDialog(
+    app,
+    { testid: "task-dialog", cls: "task-dialog", heading: [t(task ? "task.dialog_edit" : "task.dialog_new")], onSubmit: () => void submit(), errors, save },
+    field("task-title", "task.field.title", title),
     h(
-      "form",
-      { class: "dialog-form", novalidate: true, onsubmit: (ev: Event) => { ev.preventDefault(); void submit(); } },
-      h("h2", { id: "task-dialog-title" }, t(task ? "task.dialog_edit" : "task.dialog_new")),
-      field("task-title", "task.field.title", title),
-      h(
-        "div",
-        { class: "grid3" },
-        field("task-date", "task.field.due_date", date),
-        field("task-time", "task.field.due_time", time, [h("span", { class: "hint" }, t("task.time_hint"))]),
-        field("task-priority", "task.field.priority", priority),
-      ),
-      h(
-        "fieldset",
-        { class: "reminders" },
-        h("legend", null, t("task.field.reminders")),
-        h("div", { class: "check-row" }, reminderBoxes),
-        h("div", { class: "field inline-field" },
-          h("label", { for: "task-reminder-custom", class: "label" }, t("task.field.reminder_custom")),
-          custom),
-        h("p", { class: "hint" }, t("task.reminder_hint")),
-      ),
-      h("div", { class: "grid2" }, field("task-repeat", "task.field.repeat", repeatSelect), daysField),
-      h(
-        "div",
-        { class: "field contact-picker" },
-        h("label", { for: "task-contact", class: "label" }, t("task.field.contact"), h("span", { class: "hint" }, ` (${t("task.contact_optional")})`)),
-        chosen,
-        contactInput,
-        options,
-      ),
-      field("task-notes", "task.field.notes", notes),
-      errors,
-      h(
-        "footer",
-        { class: "dialog-actions" },
-        button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
-        save,
-      ),
+      "div",
+      { class: "grid3" },
+      field("task-date", "task.field.due_date", date),
+      field("task-time", "task.field.due_time", time, [h("span", { class: "hint" }, t("task.time_hint"))]),
+      field("task-priority", "task.field.priority", priority),
     ),
+    h(
+      "fieldset",
+      { class: "reminders" },
+      h("legend", null, t("task.field.reminders")),
+      h("div", { class: "check-row" }, reminderBoxes),
+      h("div", { class: "field inline-field" },
+        h("label", { for: "task-reminder-custom", class: "label" }, t("task.field.reminder_custom")),
+        custom),
+      h("p", { class: "hint" }, t("task.reminder_hint")),
+    ),
+    h("div", { class: "grid2" }, field("task-repeat", "task.field.repeat", repeatSelect), daysField),
+    h(
+      "div",
+      { class: "field contact-picker" },
+      h("label", { for: "task-contact", class: "label" }, t("task.field.contact"), h("span", { class: "hint" }, ` (${t("task.contact_optional")})`)),
+      chosen,
+      contactInput,
+      options,
+    ),
+    field("task-notes", "task.field.notes", notes),
   );
   app.openModal(dialog);
   title.focus();

@@ -348,7 +348,10 @@ export class FakeBackend {
   }
 
   taskCounts(): TaskCounts {
-    return { overdue: this.view("overdue").length, today: this.view("today").length, upcoming: this.view("upcoming").length };
+    return {
+      overdue: this.view("overdue").length, today: this.view("today").length,
+      upcoming: this.view("upcoming").length, open: this.view("open").length,
+    };
   }
 
   /** The next due of a repeating task, on the local wall clock; monthly keeps the anchor day (clamped). */

@@ -7,8 +7,8 @@ import type { Task } from "./bindings/Task";
 import type { TaskItem } from "./bindings/TaskItem";
 
 /** The tabs of the tasks view, in display order ("open" is a backend view without a tab). */
-export type TaskTab = "overdue" | "today" | "upcoming" | "done";
-export const TASK_TABS: readonly TaskTab[] = ["overdue", "today", "upcoming", "done"];
+export type TaskTab = "overdue" | "today" | "upcoming" | "open" | "done";
+export const TASK_TABS: readonly TaskTab[] = ["overdue", "today", "upcoming", "open", "done"];
 export const PRIORITIES: readonly Priority[] = ["low", "normal", "high"];
 /** Reminder checkboxes: minutes before due (all-day tasks: before 09:00 on the due day). */
 export const REMINDER_PRESETS: readonly number[] = [0, 15, 60, 1440];

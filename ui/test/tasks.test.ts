@@ -98,6 +98,13 @@ describe("tasks view", () => {
     expect(messe.querySelector(".task-reminders")!.textContent).toContain("1 day before");
     expect(maybe("task-contact")).toBeNull();
 
+    // Tasks further ahead than a week are under "All open".
+    await tab("open");
+    expect(lastCall(backend, "list_tasks")).toEqual({ view: "open" });
+    expect(tabCount("open")).toBe("6");
+    expect(titles()).toContain("Später im Jahr");
+    expect(titles()).toHaveLength(6);
+
     await tab("done");
     expect(titles()).toEqual(["Visitenkarten"]);
     expect(tabCount("done")).toBe("1");

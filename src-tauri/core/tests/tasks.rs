@@ -163,7 +163,7 @@ fn views_sort_tasks_into_overdue_today_upcoming_and_done() {
     assert_eq!(titles(TaskView::Today), ["today all day", "this afternoon"]);
     assert_eq!(titles(TaskView::Upcoming), ["next week"]);
     let counts = store.task_counts(Berlin, now).unwrap();
-    assert_eq!((counts.overdue, counts.today, counts.upcoming), (2, 2, 1));
+    assert_eq!((counts.overdue, counts.today, counts.upcoming, counts.open), (2, 2, 1, 6));
     // Due up to now: the overdue ones and today's all-day task (due since midnight).
     assert_eq!(store.open_tasks_due_until(now).unwrap().len(), 3);
 }

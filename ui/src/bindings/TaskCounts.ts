@@ -15,4 +15,8 @@ today: number,
 /**
  * Due in the next 7 days after today.
  */
-upcoming: number, };
+upcoming: number, 
+/**
+ * All open tasks, whenever they are due.
+ */
+open: number, };

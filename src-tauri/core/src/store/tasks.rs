@@ -45,6 +45,8 @@ pub struct TaskCounts {
     pub today: u32,
     /// Due in the next 7 days after today.
     pub upcoming: u32,
+    /// All open tasks, whenever they are due.
+    pub open: u32,
 }
 
 /// A reminder handed out for notification.
@@ -332,6 +334,7 @@ impl Store {
             overdue: n(TaskView::Overdue)?,
             today: n(TaskView::Today)?,
             upcoming: n(TaskView::Upcoming)?,
+            open: n(TaskView::Open)?,
         })
     }
 

@@ -57,10 +57,7 @@ pub struct TaskItem {
 impl TaskItem {
     /// Looks up the contact's name.
     pub fn of(store: &Store, task: Task) -> Self {
-        let contact_name = task
-            .contact_id
-            .and_then(|id| store.contact(id, chrono::DateTime::UNIX_EPOCH).ok())
-            .map(|c| c.display_name);
+        let contact_name = task.contact_id.and_then(|id| store.display_name(id));
         TaskItem { task, contact_name }
     }
 }

@@ -3,7 +3,6 @@
 //! "Snooze all 1 h" and "Quit".
 
 use chrono::Duration;
-use kontor_core::{Task, TaskView};
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -56,25 +55,14 @@ fn texts(german: bool, overdue: u32, today: u32) -> Texts {
     }
 }
 
-/// The open tasks the tray lists: the next five by due time.
-fn next_five(state: &AppState) -> Vec<Task> {
-    state
-        .store()
-        .ok()
-        .and_then(|s| s.tasks(TaskView::Open, state.tz, now()).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .take(5)
-        .collect()
-}
-
 fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)> {
     let state = app.state::<AppState>();
     let counts = state.store().ok().and_then(|s| s.task_counts(state.tz, now()).ok()).unwrap_or_default();
     let t = texts(scheduler::german(&state), counts.overdue, counts.today);
     let header = MenuItem::with_id(app, "summary", &t.summary, false, None::<&str>)?;
     let mut task_menus = Vec::new();
-    for task in next_five(&state) {
+    let next_five = state.store().ok().and_then(|s| s.next_open_tasks(5).ok()).unwrap_or_default();
+    for task in next_five {
         let local = task.due.with_timezone(&state.tz);
         let when = if task.all_day { local.format("%d.%m.") } else { local.format("%d.%m. %H:%M") };
         let label = format!("{when}  {}", task.title);

@@ -1,7 +1,10 @@
 //! Demo data: a small, believable territory for trying Kontor out. Created
 //! through the same store calls a user makes, so history and indexes are real.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
 
 use crate::activity::{ActivityInput, ActivityKind};
 use crate::contact::ContactInput;
@@ -171,6 +174,7 @@ const PEOPLE: &[Person] = &[
 
 /// Adds the demo contacts, created over the last ~60 days before `now`.
 pub fn load_demo_data(store: &Store, now: DateTime<Utc>) -> Result<StageCounts> {
+    let mut ids = HashMap::new();
     for (i, p) in PEOPLE.iter().enumerate() {
         let created = now - Duration::days(60) + Duration::hours(i as i64 * 5);
         let input = ContactInput {
@@ -185,12 +189,13 @@ pub fn load_demo_data(store: &Store, now: DateTime<Utc>) -> Result<StageCounts> 
             ..Default::default()
         };
         let contact = store.create_contact(&input, ChangedBy::Hand, created)?;
+        ids.insert(contact.display_name.clone(), contact.id);
         for (days, to, reason) in p.path {
             let request = StageChangeRequest { to: *to, reason: reason.map(Into::into), force: false };
             store.change_stage(contact.id, &request, ChangedBy::Hand, created + Duration::days(*days))?;
         }
     }
-    add_signals(store, now)?;
+    add_signals(store, &ids, now)?;
     Ok(store.stage_counts(None, now))
 }
 
@@ -212,9 +217,8 @@ const SIGNALS: &[(&str, i64, ActivityKind, &str, Option<&str>)] = &[
     ("Jürgen Müller", 4, ActivityKind::Meeting, "Angebot besprochen", Some("Finanzierung über Leasing?")),
 ];
 
-fn add_signals(store: &Store, now: DateTime<Utc>) -> Result<()> {
-    let page = store.list_contacts(&crate::store::ListQuery { limit: 100, ..Default::default() }, now)?;
-    let id_of = |name: &str| page.items.iter().find(|c| c.display_name == name).map(|c| c.id);
+fn add_signals(store: &Store, ids: &HashMap<String, Uuid>, now: DateTime<Utc>) -> Result<()> {
+    let id_of = |name: &str| ids.get(name).copied();
     for (name, days, kind, summary, concerns) in SIGNALS {
         if let Some(id) = id_of(name) {
             let input = ActivityInput {

@@ -16,7 +16,7 @@ pub use tasks::{tomorrow_at, DueReminder, TaskCounts, TaskView};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -122,6 +122,8 @@ pub struct Store {
     /// Per-contact engagement sums, for scoring everyone without reading activities.
     sums: RwLock<HashMap<Uuid, EngagementSums>>,
     settings: RwLock<Settings>,
+    /// Serialises read-modify-write of engagement sums.
+    activity_writes: Mutex<()>,
 }
 
 fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
@@ -248,6 +250,7 @@ impl Store {
             orgs: RwLock::new(HashMap::new()),
             sums: RwLock::new(HashMap::new()),
             settings: RwLock::new(Settings::default()),
+            activity_writes: Mutex::new(()),
             db,
         };
         store.check_schema()?;
@@ -461,6 +464,11 @@ impl Store {
         decode(&bytes)
     }
 
+    /// A contact's display name, if it exists (for lists that link to contacts).
+    pub fn display_name(&self, id: Uuid) -> Option<String> {
+        self.raw_contact(id).ok().map(|c| c.display_name)
+    }
+
     /// One contact with its effective criteria, score and proposal at `now`.
     pub fn contact(&self, id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
         let mut contact = self.raw_contact(id)?;
@@ -474,45 +482,42 @@ impl Store {
         let offset = query.offset as usize;
         let limit = query.limit as usize;
         let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let (ids, total) = match search {
-            _ if search.is_some() || query.ready_to_qualify => {
-                let index = self.search();
-                let candidates: Vec<&Doc> = match search {
-                    Some(text) => index.matches(text),
-                    None => index.docs().collect(),
-                };
-                let ready = query.ready_to_qualify.then(|| self.ready_filter(now));
-                let mut docs: Vec<&Doc> = candidates
-                    .into_iter()
-                    .filter(|d| query.stage.is_none_or(|s| d.stage == s))
-                    .filter(|d| ready.as_ref().is_none_or(|r| r.is_ready(d)))
-                    .collect();
-                match query.sort {
-                    SortOrder::Name => docs.sort_by(|a, b| a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id))),
-                    SortOrder::LastChange => {
-                        docs.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then(a.id.cmp(&b.id)))
-                    }
+        let (ids, total) = if search.is_some() || query.ready_to_qualify {
+            let index = self.search();
+            let candidates: Vec<&Doc> = match search {
+                Some(text) => index.matches(text),
+                None => index.docs().collect(),
+            };
+            let ready = query.ready_to_qualify.then(|| self.ready_filter(now));
+            let mut docs: Vec<&Doc> = candidates
+                .into_iter()
+                .filter(|d| query.stage.is_none_or(|s| d.stage == s))
+                .filter(|d| ready.as_ref().is_none_or(|r| r.is_ready(d)))
+                .collect();
+            match query.sort {
+                SortOrder::Name => docs.sort_by(|a, b| a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id))),
+                SortOrder::LastChange => {
+                    docs.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then(a.id.cmp(&b.id)))
                 }
-                let ids: Vec<Uuid> = docs.iter().skip(offset).take(limit).map(|d| d.id).collect();
-                (ids, docs.len())
             }
-            _ => {
-                let tag = query.stage.map_or(ALL_STAGES, stage_tag);
-                let tree = match query.sort {
-                    SortOrder::Name => &self.by_name,
-                    SortOrder::LastChange => &self.by_change,
-                };
-                let ids = tree
-                    .scan_prefix([tag])
-                    .keys()
-                    .skip(offset)
-                    .take(limit)
-                    .map(|k| id_from_index_key(&k?))
-                    .collect::<Result<Vec<_>>>()?;
-                let counts = self.search().counts(None);
-                let total = query.stage.map_or(counts.all, |s| counts.get(s));
-                (ids, total as usize)
-            }
+            let ids: Vec<Uuid> = docs.iter().skip(offset).take(limit).map(|d| d.id).collect();
+            (ids, docs.len())
+        } else {
+            let tag = query.stage.map_or(ALL_STAGES, stage_tag);
+            let tree = match query.sort {
+                SortOrder::Name => &self.by_name,
+                SortOrder::LastChange => &self.by_change,
+            };
+            let ids = tree
+                .scan_prefix([tag])
+                .keys()
+                .skip(offset)
+                .take(limit)
+                .map(|k| id_from_index_key(&k?))
+                .collect::<Result<Vec<_>>>()?;
+            let counts = self.search().counts(None);
+            let total = query.stage.map_or(counts.all, |s| counts.get(s));
+            (ids, total as usize)
         };
         let items = ids.into_iter().map(|id| self.contact(id, now)).collect::<Result<Vec<_>>>()?;
         Ok(ContactPage { items, total: u32::try_from(total).unwrap_or(u32::MAX) })

@@ -340,29 +340,13 @@ fn a_webinar_and_three_criteria_make_a_lead_ready_for_prospect() {
     );
 }
 
-/// The next whole minute at least `lead` seconds ahead (UTC), as the task
-/// dialog's date and time fields take it, and as an instant in seconds.
+/// The next whole minute at least `lead` seconds ahead (UTC): the task
+/// dialog's date and time fields, and the instant in seconds.
 #[allow(clippy::disallowed_methods)] // the test reads the real clock, like the app
-fn next_minute(lead: u64) -> (String, String, f64) {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    next_minute_of((now + lead).div_ceil(60) * 60)
-}
-
-/// (YYYY-MM-DD, HH:MM, seconds) of a Unix time in UTC.
-fn next_minute_of(at: u64) -> (String, String, f64) {
-    let days = at / 86_400;
-    let (h, m) = ((at % 86_400) / 3600, (at % 3600) / 60);
-    // Civil date from days since 1970-01-01 (proleptic Gregorian).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (format!("{year:04}-{month:02}-{d:02}"), format!("{h:02}:{m:02}"), at as f64)
+fn next_minute(lead: i64) -> (String, String, f64) {
+    let at = (chrono::Utc::now().timestamp() + lead).div_euclid(60) * 60 + 60;
+    let t = chrono::DateTime::from_timestamp(at, 0).expect("a valid time");
+    (t.format("%Y-%m-%d").to_string(), t.format("%H:%M").to_string(), at as f64)
 }
 
 #[test]
@@ -479,8 +463,6 @@ fn reminders_missed_while_closed_come_as_one_notice_once_and_start_at_login_is_a
 
 /// RFC 3339 for `secs` seconds from now (UTC).
 #[allow(clippy::disallowed_methods)] // the test reads the real clock, like the app
-fn in_seconds(secs: u64) -> String {
-    let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + secs;
-    let (day, hm, _) = next_minute_of(at);
-    format!("{day}T{hm}:{:02}Z", at % 60)
+fn in_seconds(secs: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::seconds(secs)).format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

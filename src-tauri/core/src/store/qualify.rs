@@ -7,7 +7,7 @@
 //! stored), so decay needs no rewrite.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, RwLockReadGuard};
+use std::sync::RwLockReadGuard;
 
 use chrono::{DateTime, TimeZone, Utc};
 use sled::Transactional;
@@ -25,9 +25,6 @@ use crate::search::Doc;
 use crate::settings::Settings;
 use crate::stage::{ChangedBy, StageChangeRequest};
 use crate::text::fold;
-
-/// Serialises read-modify-write of engagement sums.
-static ACTIVITY_WRITES: Mutex<()> = Mutex::new(());
 
 /// Activity key: contact id, inverted time (newest first), activity id, kind.
 fn activity_key(a: &Activity) -> Vec<u8> {
@@ -161,7 +158,7 @@ impl Store {
             .map(|input| input.into_activity(new_id(now), contact_id, now))
             .collect::<Result<Vec<_>>>()?;
         {
-            let _guard = ACTIVITY_WRITES.lock().unwrap_or_else(|p| p.into_inner());
+            let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
             let scoring = self.settings().scoring;
             let mut sums = read(&self.sums).get(&contact_id).cloned().unwrap_or_default();
             let mut records = Vec::with_capacity(activities.len());
@@ -226,7 +223,7 @@ impl Store {
     /// Deletes an activity; returns its contact.
     pub fn delete_activity(&self, activity_id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
         let contact_id = {
-            let _guard = ACTIVITY_WRITES.lock().unwrap_or_else(|p| p.into_inner());
+            let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
             let key = self
                 .activity_keys
                 .get(activity_id.as_bytes())?
@@ -360,7 +357,7 @@ impl Store {
     /// Recomputes every contact's engagement sums from the activities
     /// (after the half-life changed).
     pub(super) fn rebuild_engagement_sums(&self) -> Result<()> {
-        let _guard = ACTIVITY_WRITES.lock().unwrap_or_else(|p| p.into_inner());
+        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
         let scoring = self.settings().scoring;
         let mut all: HashMap<Uuid, EngagementSums> = HashMap::new();
         for key in self.activities.iter().keys() {

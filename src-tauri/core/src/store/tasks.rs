@@ -266,29 +266,58 @@ impl Store {
         Ok(())
     }
 
-    fn tasks_in(
+    /// Keys of the due index for open (`done` false) or done tasks due in [from, to).
+    fn due_keys(
         &self,
         done: bool,
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
-    ) -> Result<Vec<Task>> {
+    ) -> impl DoubleEndedIterator<Item = sled::Result<sled::IVec>> {
         let flag = u8::from(done);
         let mut start = vec![flag];
         start.extend_from_slice(&ms(from.unwrap_or(DateTime::UNIX_EPOCH)));
-        let mut end = vec![flag];
-        match to {
-            Some(to) => end.extend_from_slice(&ms(to)),
-            None => end = vec![flag + 1],
-        }
-        self.tasks_by_due
-            .range(start..end)
-            .keys()
+        let end = match to {
+            Some(to) => [&[flag][..], &ms(to)].concat(),
+            None => vec![flag + 1],
+        };
+        self.tasks_by_due.range(start..end).keys()
+    }
+
+    /// How many tasks are due in [from, to), counted from keys alone.
+    fn count_in(&self, done: bool, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> u32 {
+        u32::try_from(self.due_keys(done, from, to).count()).unwrap_or(u32::MAX)
+    }
+
+    /// The tasks due in [from, to), by due time; at most `limit`.
+    fn tasks_in_limit(
+        &self,
+        done: bool,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        limit: usize,
+    ) -> Result<Vec<Task>> {
+        self.due_keys(done, from, to)
+            .take(limit)
             .map(|k| {
                 let k = k?;
                 let id = Uuid::from_slice(&k[9..25]).map_err(|e| Error::Storage(e.to_string()))?;
                 self.task(id)
             })
             .collect()
+    }
+
+    fn tasks_in(
+        &self,
+        done: bool,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Task>> {
+        self.tasks_in_limit(done, from, to, usize::MAX)
+    }
+
+    /// The next `n` open tasks by due time (overdue ones first), for the tray.
+    pub fn next_open_tasks(&self, n: usize) -> Result<Vec<Task>> {
+        self.tasks_in_limit(false, None, None, n)
     }
 
     /// Open tasks due up to `until` (overdue included), by due time.
@@ -327,14 +356,19 @@ impl Store {
         })
     }
 
-    /// Counts for the tray and the views.
+    /// Counts for the tray and the views: from index keys, decoding only
+    /// today's tasks (an all-day task due today is not overdue, a timed one
+    /// due earlier today is).
     pub fn task_counts(&self, tz: Tz, now: DateTime<Utc>) -> Result<TaskCounts> {
-        let n = |v| self.tasks(v, tz, now).map(|t| u32::try_from(t.len()).unwrap_or(u32::MAX));
+        let (today, tomorrow) = Self::day_bounds(tz, now);
+        let today_tasks = self.tasks_in(false, Some(today), Some(tomorrow))?;
+        let late_today = today_tasks.iter().filter(|t| !t.all_day && t.due < now).count();
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(TaskCounts {
-            overdue: n(TaskView::Overdue)?,
-            today: n(TaskView::Today)?,
-            upcoming: n(TaskView::Upcoming)?,
-            open: n(TaskView::Open)?,
+            overdue: self.count_in(false, None, Some(today)) + count(late_today),
+            today: count(today_tasks.len() - late_today),
+            upcoming: self.count_in(false, Some(tomorrow), Some(tomorrow + Duration::days(7))),
+            open: self.count_in(false, None, None),
         })
     }
 

@@ -144,10 +144,15 @@ impl Desktop {
             .expect("start tauri-driver");
         desktop.children.push(driver);
 
+        // tauri-driver listens at once but proxies to WebKitWebDriver, which
+        // takes a moment longer; a session asked for before both listen is
+        // dropped without an answer.
         let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "tauri-driver did not listen on {port}");
-            std::thread::sleep(Duration::from_millis(100));
+        for p in [port, native_port] {
+            while TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(start.elapsed() < Duration::from_secs(20), "the WebDriver did not listen on {p}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
         desktop
     }

@@ -33,8 +33,9 @@ pub type Result<T> = std::result::Result<T, DriverError>;
 
 /// Sends one HTTP request to the driver and returns the `value` of its JSON
 /// answer. tauri-driver now and then closes a connection without answering
-/// (its pooled connection to WebKitWebDriver went stale); such a request never
-/// reached the browser, so it is sent again.
+/// or resets it (its pooled connection to WebKitWebDriver went stale, or the
+/// native driver was not up yet); such a request never reached the browser,
+/// so it is sent again.
 pub fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value> {
     for _ in 0..3 {
         let raw = exchange(port, method, path, body)?;
@@ -57,8 +58,11 @@ fn exchange(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result
     );
     stream.write_all(format!("{head}{body}").as_bytes()).map_err(err)?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).map_err(err)?;
-    Ok(raw)
+    match stream.read_to_end(&mut raw) {
+        Ok(_) => Ok(raw),
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset && raw.is_empty() => Ok(raw),
+        Err(e) => Err(err(e)),
+    }
 }
 
 fn parse_answer(method: &str, path: &str, raw: &[u8]) -> Result<Value> {

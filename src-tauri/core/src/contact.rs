@@ -44,6 +44,15 @@ pub struct Contact {
     pub source: Option<String>,
     /// Free notes.
     pub notes: Option<String>,
+    /// Salutation ("Frau", "Herr", "Dr."), never a job title.
+    #[serde(default)]
+    pub salutation: Option<String>,
+    /// Postal address.
+    #[serde(default)]
+    pub address: Address,
+    /// Website.
+    #[serde(default)]
+    pub website: Option<String>,
     /// Current lifecycle stage.
     pub stage: Stage,
     /// Qualification score 0–100 (fit + engagement), computed when read.
@@ -95,6 +104,55 @@ pub struct ContactInput {
     pub source: Option<String>,
     /// Notes.
     pub notes: Option<String>,
+    /// Salutation ("Frau", "Herr", "Dr.").
+    pub salutation: Option<String>,
+    /// Postal address.
+    pub address: Address,
+    /// Website.
+    pub website: Option<String>,
+}
+
+/// A postal address; every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct Address {
+    /// Street and number.
+    pub street: Option<String>,
+    /// Postcode (PLZ).
+    pub postcode: Option<String>,
+    /// City (Ort).
+    pub city: Option<String>,
+    /// State or region.
+    pub region: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+}
+
+impl Address {
+    /// True when no part is set.
+    pub fn is_empty(&self) -> bool {
+        [&self.street, &self.postcode, &self.city, &self.region, &self.country].iter().all(|p| p.is_none())
+    }
+
+    fn validated(&self) -> Result<Address> {
+        Ok(Address {
+            street: optional_line("address.street", self.street.as_deref())?,
+            postcode: optional_line("address.postcode", self.postcode.as_deref())?,
+            city: optional_line("address.city", self.city.as_deref())?,
+            region: optional_line("address.region", self.region.as_deref())?,
+            country: optional_line("address.country", self.country.as_deref())?,
+        })
+    }
+}
+
+/// What validation does with a phone number it cannot parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhonePolicy {
+    /// Refuse the input (forms: the user can correct it).
+    Reject,
+    /// Keep the text as written (imports: nothing is lost).
+    KeepAsWritten,
 }
 
 /// A company; contacts may belong to one.
@@ -170,6 +228,9 @@ pub struct ValidContact {
     pub(crate) tags: Vec<String>,
     pub(crate) source: Option<String>,
     pub(crate) notes: Option<String>,
+    pub(crate) salutation: Option<String>,
+    pub(crate) address: Address,
+    pub(crate) website: Option<String>,
 }
 
 fn line(field: &'static str, value: &str) -> Result<String> {
@@ -197,13 +258,25 @@ impl ContactInput {
     /// Validates and normalises the input. Phone numbers without a country
     /// code are read in `region` (settings; DE by default).
     pub fn validate(&self, region: phonenumber::country::Id) -> Result<ValidContact> {
+        self.validate_with(region, PhonePolicy::Reject)
+    }
+
+    /// [`ContactInput::validate`] with a choice of what happens to phone
+    /// numbers that do not parse. A contact needs a first, last or display name.
+    pub fn validate_with(
+        &self,
+        region: phonenumber::country::Id,
+        phones: PhonePolicy,
+    ) -> Result<ValidContact> {
+        let policy = phones;
         let first_name = line("first_name", &self.first_name)?;
         let last_name = line("last_name", &self.last_name)?;
-        if first_name.is_empty() && last_name.is_empty() {
+        let display_name = optional_line("display_name", self.display_name.as_deref())?;
+        if first_name.is_empty() && last_name.is_empty() && display_name.is_none() {
             return Err(Error::NameRequired);
         }
-        let display_name = optional_line("display_name", self.display_name.as_deref())?
-            .unwrap_or_else(|| format!("{first_name} {last_name}").trim().to_owned());
+        let display_name =
+            display_name.unwrap_or_else(|| format!("{first_name} {last_name}").trim().to_owned());
         let mut emails = Vec::new();
         for raw in self.emails.iter().filter(|e| !e.trim().is_empty()) {
             let email = normalize_email(raw).ok_or_else(|| Error::InvalidEmail(raw.trim().to_owned()))?;
@@ -211,8 +284,11 @@ impl ContactInput {
         }
         let mut phones = Vec::new();
         for raw in self.phones.iter().filter(|p| !p.trim().is_empty()) {
-            let phone =
-                normalize_phone(raw, region).ok_or_else(|| Error::InvalidPhone(raw.trim().to_owned()))?;
+            let phone = match (normalize_phone(raw, region), policy) {
+                (Some(phone), _) => phone,
+                (None, PhonePolicy::KeepAsWritten) => line("phones", raw)?,
+                (None, PhonePolicy::Reject) => return Err(Error::InvalidPhone(raw.trim().to_owned())),
+            };
             push_unique(&mut phones, phone);
         }
         let mut tags = Vec::new();
@@ -240,6 +316,9 @@ impl ContactInput {
             tags,
             source: optional_line("source", self.source.as_deref())?,
             notes: notes.map(str::to_owned),
+            salutation: optional_line("salutation", self.salutation.as_deref())?,
+            address: self.address.validated()?,
+            website: optional_line("website", self.website.as_deref())?,
         })
     }
 }
@@ -258,6 +337,9 @@ impl Contact {
         self.tags = v.tags;
         self.source = v.source;
         self.notes = v.notes;
+        self.salutation = v.salutation;
+        self.address = v.address;
+        self.website = v.website;
         self.updated_at = now;
     }
 }

@@ -41,6 +41,14 @@ pub enum ErrorCode {
     NoProposal,
     /// See [`Error::InvalidSettings`].
     InvalidSettings,
+    /// See [`Error::Import`].
+    UnreadableFile,
+    /// See [`Error::Backup`].
+    InvalidBackup,
+    /// See [`Error::StoreNotEmpty`].
+    StoreNotEmpty,
+    /// See [`Error::Io`].
+    Io,
     /// A failure outside the core (window, runtime); never expected.
     Internal,
 }
@@ -63,6 +71,10 @@ impl ErrorCode {
             ErrorCode::Storage => "storage",
             ErrorCode::NoProposal => "no_proposal",
             ErrorCode::InvalidSettings => "invalid_settings",
+            ErrorCode::UnreadableFile => "unreadable_file",
+            ErrorCode::InvalidBackup => "invalid_backup",
+            ErrorCode::StoreNotEmpty => "store_not_empty",
+            ErrorCode::Io => "io",
             ErrorCode::Internal => "internal",
         }
     }
@@ -99,7 +111,7 @@ pub enum Error {
         to: Stage,
     },
     /// A contact needs a first or last name.
-    #[error("a contact needs a first or a last name")]
+    #[error("a contact needs a name")]
     NameRequired,
     /// An email address that does not look like one.
     #[error("not a valid email address: {0}")]
@@ -140,6 +152,26 @@ pub enum Error {
     #[error("storage error: {0}")]
     Storage(String),
     /// Accepting a proposal when the rules propose nothing.
+    /// The file cannot be imported at all.
+    #[error("cannot import this file: {0}")]
+    Import(String),
+    /// The backup cannot be restored.
+    #[error("not a usable Kontor backup: {0}")]
+    Backup(String),
+    /// Restore refused: the store already holds data.
+    #[error("the data directory already holds {contacts} contacts; restore into an empty one or use --force to replace them")]
+    StoreNotEmpty {
+        /// Contacts present.
+        contacts: usize,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {reason}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
     #[error("no qualification proposal for this contact")]
     NoProposal,
     /// A setting out of range.
@@ -153,6 +185,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// An I/O failure on `path`.
+    pub fn io(path: &std::path::Path, e: &std::io::Error) -> Error {
+        Error::Io { path: path.to_owned(), reason: e.to_string() }
+    }
+
     /// Stable code for translation and scripting.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -170,6 +207,10 @@ impl Error {
             Error::Storage(_) => ErrorCode::Storage,
             Error::NoProposal => ErrorCode::NoProposal,
             Error::InvalidSettings { .. } => ErrorCode::InvalidSettings,
+            Error::Import(_) => ErrorCode::UnreadableFile,
+            Error::Backup(_) => ErrorCode::InvalidBackup,
+            Error::StoreNotEmpty { .. } => ErrorCode::StoreNotEmpty,
+            Error::Io { .. } => ErrorCode::Io,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod activity;
 pub mod contact;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod paths;
 pub mod reminders;
 pub mod score;
@@ -20,9 +21,10 @@ pub mod stage;
 pub mod store;
 pub mod task;
 pub mod text;
+pub mod transfer;
 
 pub use activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
-pub use contact::{Contact, ContactInput, Organization, OrganizationInput};
+pub use contact::{Address, Contact, ContactInput, Organization, OrganizationInput, PhonePolicy};
 pub use error::{Error, ErrorCode, Result};
 pub use score::{
     Answer, Criteria, CriteriaUpdate, Score, ScoringSettings, TargetGroupSetting, TargetProfile,

@@ -32,6 +32,9 @@ pub struct Settings {
     pub notifications: bool,
     /// Start Kontor at login (off by default).
     pub autostart: bool,
+    /// Country whose numbering plan reads phone numbers written without a
+    /// country code (ISO 3166 alpha-2, "DE" by default).
+    pub phone_region: String,
 }
 
 impl Default for Settings {
@@ -42,13 +45,25 @@ impl Default for Settings {
             target_profile: TargetProfile::default(),
             notifications: true,
             autostart: false,
+            phone_region: "DE".into(),
         }
     }
 }
 
 impl Settings {
+    /// The phone region as the phone-number library's id (DE when unknown).
+    pub fn region(&self) -> phonenumber::country::Id {
+        self.phone_region.trim().to_ascii_uppercase().parse().unwrap_or(phonenumber::country::Id::DE)
+    }
+
     /// Checks every range.
     pub fn validate(&self) -> Result<()> {
+        if self.phone_region.trim().to_ascii_uppercase().parse::<phonenumber::country::Id>().is_err() {
+            return Err(Error::InvalidSettings {
+                field: "phone_region",
+                reason: format!("'{}' is not a country code like DE or AT", self.phone_region),
+            });
+        }
         self.scoring.validate().map_err(|(field, reason)| Error::InvalidSettings { field, reason })?;
         let p = &self.target_profile;
         if let (Some(min), Some(max)) = (p.size_min, p.size_max) {

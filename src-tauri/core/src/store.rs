@@ -40,8 +40,6 @@ pub const SCHEMA_VERSION: u32 = 1;
 const RECORD_V1: u8 = 1;
 /// sled's page cache; its default (1 GB) is far too much for a desktop app.
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
-/// Phone numbers without a country code are read as German ones.
-const REGION: phonenumber::country::Id = phonenumber::country::Id::DE;
 /// Index prefix byte for "all stages".
 const ALL_STAGES: u8 = 0;
 
@@ -324,7 +322,7 @@ impl Store {
 
     /// Creates a contact as a lead (its first stage-history entry).
     pub fn create_contact(&self, input: &ContactInput, by: ChangedBy, now: DateTime<Utc>) -> Result<Contact> {
-        let valid = input.validate(REGION)?;
+        let valid = input.validate(self.settings().region())?;
         let id = new_id(now);
         let organization = valid.organization.clone();
         self.save_decorated(id, organization.as_deref(), now, |old| {
@@ -344,6 +342,9 @@ impl Store {
                 tags: vec![],
                 source: None,
                 notes: None,
+                salutation: None,
+                address: Default::default(),
+                website: None,
                 stage: Stage::Lead,
                 score: 0,
                 criteria: Default::default(),
@@ -361,7 +362,7 @@ impl Store {
 
     /// Replaces a contact's editable fields.
     pub fn update_contact(&self, id: Uuid, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
-        let valid = input.validate(REGION)?;
+        let valid = input.validate(self.settings().region())?;
         let organization = valid.organization.clone();
         let contact = self.save_decorated(id, organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;

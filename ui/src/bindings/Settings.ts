@@ -26,4 +26,9 @@ notifications: boolean,
 /**
  * Start Kontor at login (off by default).
  */
-autostart: boolean, };
+autostart: boolean, 
+/**
+ * Country whose numbering plan reads phone numbers written without a
+ * country code (ISO 3166 alpha-2, "DE" by default).
+ */
+phone_region: string, };

@@ -1,0 +1,197 @@
+//! CSV: delimiter sniffing (`,` `;` tab, Excel's `sep=` line), quoted
+//! multi-line fields, a header row mapped to fields by preset.
+
+use super::mapping::{detect_preset, map_header};
+use super::{ColumnMapping, DraftBuilder, Field, ImportFormat, ImportOptions, Parsed, Preset, RowError};
+use crate::error::{Error, ErrorCode, Result};
+
+/// The delimiter used most outside quotes in the header line.
+fn sniff(header_line: &str) -> char {
+    let mut counts = [(',', 0usize), (';', 0), ('\t', 0)];
+    let mut quoted = false;
+    for c in header_line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            _ if !quoted => {
+                if let Some(slot) = counts.iter_mut().find(|(d, _)| *d == c) {
+                    slot.1 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    counts.iter().max_by_key(|(d, n)| (*n, *d == ',')).map_or(',', |(d, _)| *d)
+}
+
+/// Line numbers from byte offsets, counted incrementally (the csv crate's
+/// own line count is off by one after CRLF line ends).
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u32,
+}
+
+impl LineCounter<'_> {
+    fn at(&mut self, byte: u64) -> u32 {
+        let bytes = self.text.as_bytes();
+        let mut target = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        // A record starts after the line end, not on it.
+        while target < bytes.len() && matches!(bytes[target], b'\r' | b'\n') {
+            target += 1;
+        }
+        if target >= self.offset {
+            self.line += bytes[self.offset..target].iter().filter(|&&b| b == b'\n').count() as u32;
+            self.offset = target;
+        }
+        self.line
+    }
+}
+
+pub(super) fn parse(text: &str, options: &ImportOptions) -> Result<Parsed> {
+    // Excel may start with "sep=;" to name the delimiter.
+    let (text, forced, skipped_lines) = match text.lines().next() {
+        Some(first) if first.trim().to_ascii_lowercase().starts_with("sep=") && first.trim().len() == 5 => {
+            let d = first.trim().chars().nth(4).unwrap_or(',');
+            (text.split_once('\n').map_or("", |(_, rest)| rest), Some(d), 1)
+        }
+        _ => (text, None, 0),
+    };
+    let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    if header_line.trim().is_empty() {
+        return Err(Error::Import("the CSV file has no header row".into()));
+    }
+    let delimiter = forced.unwrap_or_else(|| sniff(header_line));
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(u8::try_from(delimiter).unwrap_or(b','))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::Import(format!("the header row cannot be read: {e}")))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(Error::Import("the CSV file has no header row".into()));
+    }
+    let preset = match options.preset {
+        Preset::Auto => detect_preset(&headers),
+        chosen => chosen,
+    };
+    let mut columns: Vec<ColumnMapping> = headers
+        .iter()
+        .enumerate()
+        .map(|(index, header)| {
+            let (field, group) = map_header(preset, header);
+            ColumnMapping { index: index as u32, header: header.clone(), field, group, sample: None }
+        })
+        .collect();
+    if let Some(fields) = &options.mapping {
+        for (column, field) in columns.iter_mut().zip(fields) {
+            column.field = *field;
+        }
+    }
+    if !columns.iter().any(|c| c.field != Field::Ignore) {
+        return Err(Error::Import(format!(
+            "none of the columns ({}) is a known contact field; map them in the preview",
+            headers.join(", ")
+        )));
+    }
+
+    let mut records = Vec::new();
+    let mut empty = 0;
+    let mut row = ::csv::StringRecord::new();
+    let mut lines = LineCounter { text, offset: 0, line: 1 + skipped_lines };
+    loop {
+        let line = lines.at(reader.position().byte());
+        match reader.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                records.push(Err(RowError::new(
+                    line,
+                    ErrorCode::InvalidInput,
+                    format!("unreadable row: {e}"),
+                )));
+                continue;
+            }
+        }
+        let line = row.position().map_or(line, |p| lines.at(p.byte()));
+        let extra = row.iter().skip(headers.len()).any(|v| !v.trim().is_empty());
+        if extra {
+            records.push(Err(RowError::new(
+                line,
+                ErrorCode::InvalidInput,
+                format!(
+                    "the row has {} values but the header has {} columns (a '{}' inside an unquoted value?)",
+                    row.len(),
+                    headers.len(),
+                    if delimiter == '\t' { "tab".to_owned() } else { delimiter.to_string() }
+                ),
+            )));
+            continue;
+        }
+        let mut builder = DraftBuilder::default();
+        for (column, value) in columns.iter_mut().zip(row.iter()) {
+            if column.sample.is_none() && !value.trim().is_empty() {
+                column.sample = Some(value.trim().chars().take(80).collect());
+            }
+            builder.push(column.field, &column.header, column.group, value);
+        }
+        match builder.finish(line) {
+            Some(record) => records.push(record),
+            None => empty += 1,
+        }
+    }
+    Ok(Parsed {
+        format: ImportFormat::Csv,
+        preset: Some(preset),
+        encoding: String::new(),
+        delimiter: Some(delimiter),
+        columns,
+        records,
+        empty,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_the_delimiter_outside_quotes() {
+        assert_eq!(sniff("Vorname;Nachname;Firma"), ';');
+        assert_eq!(sniff("a\tb\tc"), '\t');
+        assert_eq!(sniff("\"a;b;c\",d,e"), ',');
+        assert_eq!(sniff("single"), ',');
+    }
+
+    #[test]
+    fn multi_line_fields_keep_the_line_of_their_record() {
+        let text = "Vorname;Nachname;Notizen\r\nAnna;Schmidt;\"erste\r\nzweite\"\r\nBen;Meier;\r\n";
+        let parsed = parse(text, &ImportOptions::default()).unwrap();
+        assert_eq!(parsed.delimiter, Some(';'));
+        let lines: Vec<u32> = parsed.records.iter().map(|r| r.as_ref().unwrap().line).collect();
+        assert_eq!(lines, [2, 4]);
+        assert_eq!(parsed.records[0].as_ref().unwrap().input.notes.as_deref(), Some("erste\r\nzweite"));
+    }
+
+    #[test]
+    fn excel_sep_line_and_rows_with_too_many_values() {
+        let text = "sep=,\nName,E-Mail\nAnna Schmidt,anna@example.de\nBen, Meier,ben@example.de\n\n";
+        let parsed = parse(text, &ImportOptions::default()).unwrap();
+        assert!(parsed.records[0].is_ok());
+        let err = parsed.records[1].as_ref().unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(err.reason.contains("3 values"), "{}", err.reason);
+    }
+
+    #[test]
+    fn a_user_mapping_overrides_the_preset() {
+        let options =
+            ImportOptions { mapping: Some(vec![Field::Organization, Field::Ignore]), ..Default::default() };
+        let parsed = parse("Kunde,Foo\nACME,x\n", &options).unwrap();
+        assert_eq!(parsed.records[0].as_ref().unwrap().input.organization.as_deref(), Some("ACME"));
+    }
+}

@@ -1,0 +1,408 @@
+//! Data ownership: the types of duplicate detection and merging, the full
+//! JSON backup with its manifest, the GDPR export of one person, and the
+//! writers for CSV and vCard 4.0 exports.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::activity::Activity;
+use crate::contact::{Contact, Organization};
+use crate::score::Score;
+use crate::task::Task;
+
+/// Export file kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    /// CSV (UTF-8 with BOM, comma-separated), one row per contact.
+    Csv,
+    /// vCard 4.0, all contacts in one file.
+    Vcard,
+    /// Kontor's contact JSON (an array).
+    Json,
+}
+
+/// Why two contacts look like the same person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DuplicateKind {
+    /// The same email address.
+    Email,
+    /// The same phone number (normalised).
+    Phone,
+    /// A similar name at the same organisation.
+    Name,
+}
+
+/// One reason with the value that matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DuplicateReason {
+    /// Kind of match.
+    pub kind: DuplicateKind,
+    /// What matched ("anna@example.de", "+491701234567", "Anna Schmidt ~ Anna Schmitt").
+    pub value: String,
+}
+
+/// Two contacts that may be one person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DuplicatePair {
+    /// The older contact (the proposed survivor).
+    pub a: Contact,
+    /// The newer one.
+    pub b: Contact,
+    /// Why they match.
+    pub reasons: Vec<DuplicateReason>,
+}
+
+/// A single-valued field a merge picks from one side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MergeField {
+    /// Salutation.
+    Salutation,
+    /// First name.
+    FirstName,
+    /// Last name.
+    LastName,
+    /// Display name.
+    DisplayName,
+    /// Organisation.
+    Organization,
+    /// Job title.
+    Title,
+    /// Postal address (as a whole).
+    Address,
+    /// Website.
+    Website,
+    /// Source.
+    Source,
+    /// Notes.
+    Notes,
+    /// Lifecycle stage (with its history).
+    Stage,
+}
+
+/// Which single-valued fields come from the contact merged away; the rest
+/// stay the survivor's (empty ones are filled from the other). Emails,
+/// phones and tags are always united; activities, tasks and deals move.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct MergePicks {
+    /// Fields taken from the other contact.
+    pub from_other: Vec<MergeField>,
+}
+
+/// How many records of each kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct RecordCounts {
+    /// Contacts.
+    pub contacts: u32,
+    /// Organisations.
+    pub organizations: u32,
+    /// Activities.
+    pub activities: u32,
+    /// Tasks.
+    pub tasks: u32,
+    /// Deals.
+    pub deals: u32,
+}
+
+/// The head of a backup file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupManifest {
+    /// Always "kontor-backup".
+    pub format: String,
+    /// Version of the backup layout (1).
+    pub format_version: u32,
+    /// The store's schema version when written.
+    pub schema_version: u32,
+    /// Kontor version that wrote it.
+    pub app_version: String,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// Records per kind.
+    pub counts: RecordCounts,
+    /// "sha256:<hex>" over the `data` member as written.
+    pub checksum: String,
+}
+
+/// The name of a backup's format.
+pub const BACKUP_FORMAT: &str = "kontor-backup";
+/// The backup layout this build writes and reads.
+pub const BACKUP_FORMAT_VERSION: u32 = 1;
+
+/// Everything in a store, record by record (indexes are rebuilt on restore).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BackupData {
+    /// The settings.
+    pub settings: serde_json::Value,
+    /// Other values of the meta tree (counters), by key.
+    pub meta: BTreeMap<String, serde_json::Value>,
+    /// Organisations.
+    pub organizations: Vec<serde_json::Value>,
+    /// Contacts.
+    pub contacts: Vec<serde_json::Value>,
+    /// Activities.
+    pub activities: Vec<serde_json::Value>,
+    /// Tasks.
+    pub tasks: Vec<serde_json::Value>,
+    /// Deals.
+    pub deals: Vec<serde_json::Value>,
+}
+
+/// A file the user saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SavedFile {
+    /// Its name (without the directory).
+    pub name: String,
+    /// Records written.
+    pub count: u32,
+}
+
+/// A file the user picked to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChosenFile {
+    /// Its name (without the directory).
+    pub name: String,
+}
+
+/// A backup file the user picked, with what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupInfo {
+    /// Its name (without the directory).
+    pub name: String,
+    /// Its manifest.
+    pub manifest: BackupManifest,
+    /// Contacts in the current store (restore replaces them).
+    pub current_contacts: u32,
+}
+
+/// Everything Kontor holds about one person (GDPR Art. 15/20).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PersonExport {
+    /// When this was exported.
+    pub exported_at: DateTime<Utc>,
+    /// The contact with its stage history and criteria.
+    pub contact: Contact,
+    /// The organisation it belongs to.
+    pub organization: Option<Organization>,
+    /// The score and how it comes about.
+    pub score: Score,
+    /// Every activity, newest first.
+    pub activities: Vec<Activity>,
+    /// Every task.
+    pub tasks: Vec<Task>,
+    /// Every deal.
+    #[ts(type = "Array<unknown>")]
+    pub deals: Vec<serde_json::Value>,
+}
+
+/// The columns of a CSV export (also understood by the importer).
+pub const CSV_HEADER: [&str; 19] = [
+    "id",
+    "Anrede",
+    "Vorname",
+    "Nachname",
+    "Anzeigename",
+    "Firma",
+    "Position",
+    "E-Mail",
+    "Telefon",
+    "Straße",
+    "PLZ",
+    "Ort",
+    "Region",
+    "Land",
+    "Website",
+    "Tags",
+    "Quelle",
+    "Phase",
+    "Notizen",
+];
+
+fn csv_cell(value: &str) -> String {
+    // A leading = + - @ would be read as a formula by spreadsheets.
+    let value = if value.starts_with(['=', '+', '-', '@'])
+        && !value.starts_with("+4")
+        && value.parse::<f64>().is_err()
+    {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r', ';']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// Contacts as CSV: UTF-8 with BOM (so Excel reads umlauts), comma-separated,
+/// CRLF line ends, several emails/phones joined with " ::: ".
+pub fn contacts_csv(contacts: &[Contact]) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&CSV_HEADER.join(","));
+    out.push_str("\r\n");
+    for c in contacts {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        let a = &c.address;
+        let cells = [
+            c.id.to_string(),
+            opt(&c.salutation),
+            c.first_name.clone(),
+            c.last_name.clone(),
+            c.display_name.clone(),
+            opt(&c.organization),
+            opt(&c.title),
+            c.emails.join(" ::: "),
+            c.phones.join(" ::: "),
+            opt(&a.street),
+            opt(&a.postcode),
+            opt(&a.city),
+            opt(&a.region),
+            opt(&a.country),
+            opt(&c.website),
+            c.tags.join(", "),
+            opt(&c.source),
+            c.stage.key().to_owned(),
+            opt(&c.notes),
+        ];
+        out.push_str(&cells.iter().map(|v| csv_cell(v)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Escapes a vCard text value (RFC 6350 §3.4).
+fn vtext(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            ';' => out.push_str("\\;"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets without splitting a character.
+fn fold_line(line: &str, out: &mut String) {
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+/// Contacts as one vCard 4.0 file.
+pub fn contacts_vcard(contacts: &[Contact]) -> String {
+    let mut out = String::new();
+    for c in contacts {
+        let mut lines = vec!["BEGIN:VCARD".to_owned(), "VERSION:4.0".to_owned()];
+        lines.push(format!("UID:urn:uuid:{}", c.id));
+        lines.push(format!("FN:{}", vtext(&c.display_name)));
+        lines.push(format!(
+            "N:{};{};;{};",
+            vtext(&c.last_name),
+            vtext(&c.first_name),
+            vtext(c.salutation.as_deref().unwrap_or(""))
+        ));
+        if let Some(org) = &c.organization {
+            lines.push(format!("ORG:{}", vtext(org)));
+        }
+        if let Some(title) = &c.title {
+            lines.push(format!("TITLE:{}", vtext(title)));
+        }
+        for email in &c.emails {
+            lines.push(format!("EMAIL:{}", vtext(email)));
+        }
+        for phone in &c.phones {
+            if phone.starts_with('+') && phone[1..].chars().all(|ch| ch.is_ascii_digit()) {
+                lines.push(format!("TEL;VALUE=uri:tel:{phone}"));
+            } else {
+                lines.push(format!("TEL;VALUE=text:{}", vtext(phone)));
+            }
+        }
+        let a = &c.address;
+        if !a.is_empty() {
+            let p = |o: &Option<String>| vtext(o.as_deref().unwrap_or(""));
+            lines.push(format!(
+                "ADR;TYPE=work:;;{};{};{};{};{}",
+                p(&a.street),
+                p(&a.city),
+                p(&a.region),
+                p(&a.postcode),
+                p(&a.country)
+            ));
+        }
+        if let Some(url) = &c.website {
+            lines.push(format!("URL:{}", vtext(url)));
+        }
+        if !c.tags.is_empty() {
+            lines.push(format!(
+                "CATEGORIES:{}",
+                c.tags.iter().map(|t| vtext(t)).collect::<Vec<_>>().join(",")
+            ));
+        }
+        if let Some(notes) = &c.notes {
+            lines.push(format!("NOTE:{}", vtext(notes)));
+        }
+        if let Some(source) = &c.source {
+            lines.push(format!("X-KONTOR-SOURCE:{}", vtext(source)));
+        }
+        lines.push(format!("X-KONTOR-STAGE:{}", c.stage.key()));
+        lines.push(format!("REV:{}", c.updated_at.format("%Y%m%dT%H%M%SZ")));
+        lines.push("END:VCARD".to_owned());
+        for line in lines {
+            fold_line(&line, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_keeps_characters_whole_and_lines_short() {
+        let mut out = String::new();
+        fold_line(&format!("NOTE:{}", "ü".repeat(60)), &mut out);
+        assert!(out.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(out.replace("\r\n ", "").trim_end(), format!("NOTE:{}", "ü".repeat(60)));
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("+491701234567"), "+491701234567");
+    }
+}

@@ -5,6 +5,7 @@ import type { ActivityKind } from "../src/bindings/ActivityKind";
 import type { Activity } from "../src/bindings/Activity";
 import type { ActivityInput } from "../src/bindings/ActivityInput";
 import type { ActivityQuery } from "../src/bindings/ActivityQuery";
+import type { Address } from "../src/bindings/Address";
 import type { Answer } from "../src/bindings/Answer";
 import type { AppInfo } from "../src/bindings/AppInfo";
 import type { Contact } from "../src/bindings/Contact";
@@ -55,6 +56,10 @@ export function transitionsFrom(from: Stage): Transition[] {
       const step = ORDER.indexOf(to) - ORDER.indexOf(from);
       return { to, requirement: step === 1 ? "none" : "forced" };
     });
+}
+
+export function emptyAddress(): Address {
+  return { street: null, postcode: null, city: null, region: null, country: null };
 }
 
 export function fail(code: ErrorPayload["code"], extra: Partial<ErrorPayload> = {}): never {
@@ -109,6 +114,9 @@ export class FakeBackend {
       tags: input.tags ?? [],
       source: input.source ?? null,
       notes: input.notes ?? null,
+      salutation: input.salutation ?? null,
+      address: input.address ?? emptyAddress(),
+      website: input.website ?? null,
       stage: input.stage ?? "lead",
       score: 0,
       criteria: { target_group: "unknown", budget: "unknown", authority: "unknown", need: "unknown", timeline: "unknown" },

@@ -43,7 +43,7 @@ export function defaultTargetProfile(): TargetProfile {
 }
 
 export function defaultSettings(): Settings {
-  return { language: null, scoring: defaultScoring(), target_profile: defaultTargetProfile(), notifications: true, autostart: false };
+  return { language: null, scoring: defaultScoring(), target_profile: defaultTargetProfile(), notifications: true, autostart: false, phone_region: "DE" };
 }
 
 /** Fills what an older backend (or a failed load) left out with the defaults. */
@@ -62,6 +62,7 @@ export function withDefaults(raw: Partial<Settings> | null | undefined): Setting
     target_profile: { ...d.target_profile, ...(s.target_profile ?? {}) },
     notifications: s.notifications ?? d.notifications,
     autostart: s.autostart ?? d.autostart,
+    phone_region: s.phone_region || d.phone_region,
   };
 }
 

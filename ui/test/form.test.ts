@@ -47,16 +47,24 @@ describe("contact form", () => {
     fill({
       first_name: " Anna ", last_name: "Becker", display_name: "", organization: "Neue Firma KG", title: "CEO",
       emails: "a@b.de\n\n c@d.de ", phones: "+49 30 1234", tags: "vip, messe, vip,", source: "Messe", notes: "",
+      salutation: "Frau", website: "https://neue-firma.example", street: "Hauptstr. 5", postcode: "10115", city: "Berlin",
+      region: "", country: "Deutschland",
     });
     $("save-contact").click();
     await until(() => maybe("contact-page"));
     expect(backend.calls.find((c) => c.cmd === "create_contact")!.args.input).toEqual({
       first_name: "Anna", last_name: "Becker", display_name: null, organization: "Neue Firma KG", title: "CEO",
       emails: ["a@b.de", "c@d.de"], phones: ["+49 30 1234"], tags: ["vip", "messe"], source: "Messe", notes: null,
+      salutation: "Frau", website: "https://neue-firma.example",
+      address: { street: "Hauptstr. 5", postcode: "10115", city: "Berlin", region: null, country: "Deutschland" },
     });
     expect(maybe("contact-form")).toBeNull();
     expect($("contact-name").textContent).toBe("Anna Becker");
     expect($("contact-org").textContent).toBe("Neue Firma KG");
+    const dd = (name: string) => document.querySelector(`[data-field="${name}"]`)!.textContent;
+    expect(dd("salutation")).toBe("Frau");
+    expect(dd("address")).toBe("Hauptstr. 5, 10115 Berlin, Deutschland");
+    expect(dd("website")).toBe("https://neue-firma.example");
     // the list is refreshed when going back
     $("back").click();
     await until(() => $$("contact-row").length === 2);
@@ -78,17 +86,26 @@ describe("contact form", () => {
   });
 
   it("edits an existing contact with its values prefilled", async () => {
-    const { backend } = await start((b) => b.add({ first_name: "Anna", last_name: "Becker", emails: ["a@b.de"], tags: ["x", "y"] }));
+    const { backend } = await start((b) => b.add({
+      first_name: "Anna", last_name: "Becker", emails: ["a@b.de"], tags: ["x", "y"], salutation: "Frau",
+      address: { street: "Ring 1", postcode: "80331", city: "München", region: "Bayern", country: null },
+    }));
     $("contact-row").click();
     await until(() => maybe("contact-page"));
     $("edit-contact").click();
     expect(($("field-first_name") as HTMLInputElement).value).toBe("Anna");
     expect(($("field-emails") as HTMLTextAreaElement).value).toBe("a@b.de");
     expect(($("field-tags") as HTMLInputElement).value).toBe("x, y");
-    fill({ last_name: "Berg" });
+    expect(($("field-salutation") as HTMLInputElement).value).toBe("Frau");
+    expect(($("field-city") as HTMLInputElement).value).toBe("München");
+    expect(($("field-region") as HTMLInputElement).value).toBe("Bayern");
+    fill({ last_name: "Berg", street: "" });
     $("save-contact").click();
     await until(() => $("contact-name").textContent === "Anna Berg");
-    expect(backend.calls.find((c) => c.cmd === "update_contact")!.args.id).toBe("c-1");
+    const update = backend.calls.find((c) => c.cmd === "update_contact")!.args;
+    expect(update.id).toBe("c-1");
+    expect(update.input.address).toEqual({ street: null, postcode: "80331", city: "München", region: "Bayern", country: null });
+    expect(document.querySelector('[data-field="address"]')!.textContent).toBe("80331 München, Bayern");
   });
 
   it("suggests organisations from the backend and picks one", async () => {

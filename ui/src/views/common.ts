@@ -1,5 +1,6 @@
 // Small building blocks shared by the views.
 import { h, type Child } from "../dom";
+import type { Address } from "../bindings/Address";
 import type { Stage } from "../bindings/Stage";
 import { stageName, t } from "../i18n";
 
@@ -55,4 +56,15 @@ export function formDialog(
       ),
     ),
   );
+}
+
+/**
+ * An address on one line in German postal order: "Hauptstr. 5, 10115 Berlin",
+ * then region and country when set; null when every part is empty.
+ */
+export function formatAddress(a: Address | null | undefined): string | null {
+  if (!a) return null;
+  const town = [a.postcode, a.city].map((x) => x?.trim()).filter(Boolean).join(" ");
+  const parts = [a.street, town, a.region, a.country].map((x) => x?.trim()).filter(Boolean);
+  return parts.length ? parts.join(", ") : null;
 }

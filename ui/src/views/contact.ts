@@ -7,7 +7,7 @@ import type { ContactDetail } from "../bindings/ContactDetail";
 import type { StageChange } from "../bindings/StageChange";
 import { h, type Child } from "../dom";
 import { changedByName, formatDateTime, t, type MessageKey } from "../i18n";
-import { button, stageBadge } from "./common";
+import { button, formatAddress, stageBadge } from "./common";
 import { orgCard } from "./organization";
 import { criteriaCard, proposalBadge, scoreCard } from "./score";
 
@@ -44,12 +44,15 @@ export function renderContactPage(app: App, detail: ContactDetail, timeline: HTM
   const list = (items: string[]): Child => (items.length ? h("ul", { class: "plain" }, items.map((x) => h("li", null, x))) : null);
   const tags = c.tags.length ? h("ul", { class: "tags" }, c.tags.map((x) => h("li", { class: "tag" }, x))) : null;
   const fields: [MessageKey, Child][] = [
+    ["field.salutation", c.salutation],
     ["field.first_name", c.first_name],
     ["field.last_name", c.last_name],
     ["field.organization", c.organization],
     ["field.title", c.title],
     ["field.emails", list(c.emails)],
     ["field.phones", list(c.phones)],
+    ["field.address", formatAddress(c.address)],
+    ["field.website", c.website],
     ["field.tags", tags],
     ["field.source", c.source],
     ["field.created_at", formatDateTime(c.created_at)],

@@ -1,6 +1,7 @@
 // The create/edit contact form (a modal dialog) with the organisation picker,
 // client-side validation, and backend validation errors shown at their field.
 import type { App } from "../app";
+import type { Address } from "../bindings/Address";
 import type { ContactDetail } from "../bindings/ContactDetail";
 import type { ContactInput } from "../bindings/ContactInput";
 import type { Organization } from "../bindings/Organization";
@@ -11,7 +12,10 @@ import { AppError } from "../ipc";
 import { commaList, lines, orNull, validateContact, type FieldProblem } from "../validate";
 import { button } from "./common";
 
-type FieldName = keyof ContactInput;
+/** The address parts are edited as fields of their own. */
+type AddressPart = keyof Address;
+type FieldName = Exclude<keyof ContactInput, "address"> | AddressPart;
+const ADDRESS_PARTS: readonly AddressPart[] = ["street", "postcode", "city", "region", "country"];
 type Control = HTMLInputElement | HTMLTextAreaElement;
 
 export function contactForm(app: App, detail: ContactDetail | null): void {
@@ -52,7 +56,8 @@ export function contactForm(app: App, detail: ContactDetail | null): void {
     h("h2", { id: "form-title" }, detail ? t("form.edit_title") : t("form.new_title")),
     h(
       "div",
-      { class: "grid2" },
+      { class: "grid-name" },
+      field("salutation", "field.salutation", input("salutation", c?.salutation ?? "", { placeholder: t("form.salutation_hint") })),
       field("first_name", "field.first_name", input("first_name", c?.first_name ?? "")),
       field("last_name", "field.last_name", input("last_name", c?.last_name ?? "")),
     ),
@@ -70,11 +75,30 @@ export function contactForm(app: App, detail: ContactDetail | null): void {
       field("phones", "field.phones", area("phones", (c?.phones ?? []).join("\n"), 2), t("form.one_per_line")),
     ),
     h(
+      "fieldset",
+      { class: "address-set" },
+      h("legend", null, t("field.address")),
+      field("street", "field.street", input("street", c?.address.street ?? "", { autocomplete: "street-address" })),
+      h(
+        "div",
+        { class: "grid-postcode" },
+        field("postcode", "field.postcode", input("postcode", c?.address.postcode ?? "")),
+        field("city", "field.city", input("city", c?.address.city ?? "")),
+      ),
+      h(
+        "div",
+        { class: "grid2" },
+        field("region", "field.region", input("region", c?.address.region ?? "")),
+        field("country", "field.country", input("country", c?.address.country ?? "")),
+      ),
+    ),
+    h(
       "div",
       { class: "grid2" },
-      field("tags", "field.tags", input("tags", (c?.tags ?? []).join(", ")), t("form.comma_separated")),
+      field("website", "field.website", input("website", c?.website ?? "", { inputmode: "url" })),
       field("source", "field.source", input("source", c?.source ?? "")),
     ),
+    field("tags", "field.tags", input("tags", (c?.tags ?? []).join(", ")), t("form.comma_separated")),
     field("notes", "field.notes", area("notes", c?.notes ?? "", 3)),
     errors,
     h(
@@ -98,6 +122,9 @@ export function contactForm(app: App, detail: ContactDetail | null): void {
     tags: commaList(value("tags")),
     source: orNull(value("source")),
     notes: orNull(value("notes")),
+    salutation: orNull(value("salutation")),
+    address: Object.fromEntries(ADDRESS_PARTS.map((p) => [p, orNull(value(p))])) as Address,
+    website: orNull(value("website")),
   });
 
   const clearProblems = () => {
@@ -135,7 +162,7 @@ export function contactForm(app: App, detail: ContactDetail | null): void {
     const data = collect();
     const problems = validateContact(data);
     if (problems.length) {
-      problems.forEach((p) => showProblem(p.field, problemText(p)));
+      problems.forEach((p) => showProblem(p.field as FieldName, problemText(p)));
       focusFirstProblem();
       return;
     }
@@ -183,8 +210,11 @@ function customDisplayName(detail: ContactDetail | null): string {
 function fieldFor(err: AppError): FieldName | null {
   const known: FieldName[] = [
     "first_name", "last_name", "display_name", "organization", "title", "emails", "phones", "tags", "source", "notes",
+    "salutation", "website", ...ADDRESS_PARTS,
   ];
   const base = baseField(err.field);
+  const part = err.field?.split(/[.[\]]/).filter(Boolean)[1];
+  if (base === "address" && part && (ADDRESS_PARTS as readonly string[]).includes(part)) return part as AddressPart;
   if (base && (known as string[]).includes(base)) return base as FieldName;
   if (base === "name" || err.code === "name_required") return "first_name";
   if (err.code === "invalid_email") return "emails";

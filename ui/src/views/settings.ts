@@ -18,6 +18,7 @@ interface Draft {
   autoAdvance: boolean;
   notifications: boolean;
   autostart: boolean;
+  phoneRegion: string;
 }
 
 function draftFrom(s: Settings): Draft {
@@ -31,7 +32,7 @@ function draftFrom(s: Settings): Draft {
   text["setting-size-min"] = s.target_profile.size_min === null ? "" : String(s.target_profile.size_min);
   text["setting-size-max"] = s.target_profile.size_max === null ? "" : String(s.target_profile.size_max);
   text["setting-regions"] = s.target_profile.regions.join(", ");
-  return { text, autoAdvance: s.scoring.auto_advance, notifications: s.notifications, autostart: s.autostart };
+  return { text, autoAdvance: s.scoring.auto_advance, notifications: s.notifications, autostart: s.autostart, phoneRegion: s.phone_region };
 }
 
 /** Number from a field; "" and junk become NaN so the range check catches them. */
@@ -60,6 +61,7 @@ function settingsFrom(base: Settings, d: Draft): Settings {
     },
     notifications: d.notifications,
     autostart: d.autostart,
+    phone_region: d.phoneRegion,
   };
 }
 

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use kontor_core::import::{self, ImportFormat, ImportOptions, Preset};
 use kontor_core::task::{parse_offset, system_timezone};
+use kontor_core::transfer;
 use kontor_core::{
     paths, ActivityInput, ActivityKind, ActivityQuery, Answer, ChangedBy, Contact, ContactInput,
     CriteriaUpdate, ListQuery, Priority, Repeat, SortOrder, Stage, StageChangeRequest, Store,
@@ -40,6 +42,67 @@ enum Command {
     /// Follow-up tasks and reminders.
     #[command(subcommand)]
     Tasks(TasksCommand),
+    /// Import contacts from CSV (Google, Outlook, HubSpot, Excel), vCard or Kontor JSON.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// File kind.
+        #[arg(long, value_enum, default_value = "auto")]
+        format: FormatArg,
+        /// CSV layout.
+        #[arg(long, value_enum, default_value = "auto")]
+        preset: PresetArg,
+        /// Report what would happen without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Source recorded on the contacts (default: the file name).
+        #[arg(long)]
+        source: Option<String>,
+        /// Do not merge records into contacts with the same email or phone.
+        #[arg(long)]
+        no_merge: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export all contacts as CSV, vCard 4.0 or JSON.
+    Export {
+        /// csv, vcard or json.
+        #[arg(long, value_enum)]
+        format: ExportArg,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write the whole store as a JSON backup with a manifest.
+    Backup {
+        /// The backup file.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Print the manifest as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a JSON backup (into an empty data directory unless --force).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Replace the contacts present.
+        #[arg(long)]
+        force: bool,
+        /// Print the counts as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// GDPR: export or erase everything about one person.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Contacts that may be the same person (same email, phone, or similar name at one organisation).
+    Duplicates {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a contact's score with its explanation and proposal.
     Score {
         /// Contact id.
@@ -51,6 +114,50 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum PersonCommand {
+    /// Everything about one person as JSON.
+    Export {
+        /// Contact id.
+        id: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Erase one person for good: record, activities, tasks, index entries.
+    Erase {
+        /// Contact id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Csv,
+    Vcard,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PresetArg {
+    Auto,
+    Google,
+    Outlook,
+    Hubspot,
+    Generic,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportArg {
+    Csv,
+    Vcard,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -400,6 +507,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 tags: a.tags,
                 source: a.source,
                 notes: a.notes,
+                ..Default::default()
             };
             let contact = store.create_contact(&input, ChangedBy::Hand, now())?;
             print_contact(&contact, a.json)
@@ -574,6 +682,140 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             print_tasks(&tasks, json)
         }
+        Command::Import { file, format, preset, dry_run, source, no_merge, json } => {
+            let options = ImportOptions {
+                format: match format {
+                    FormatArg::Auto => ImportFormat::Auto,
+                    FormatArg::Csv => ImportFormat::Csv,
+                    FormatArg::Vcard => ImportFormat::Vcard,
+                    FormatArg::Json => ImportFormat::Json,
+                },
+                preset: match preset {
+                    PresetArg::Auto => Preset::Auto,
+                    PresetArg::Google => Preset::Google,
+                    PresetArg::Outlook => Preset::Outlook,
+                    PresetArg::Hubspot => Preset::Hubspot,
+                    PresetArg::Generic => Preset::Generic,
+                },
+                mapping: None,
+                source,
+                merge_duplicates: !no_merge,
+            };
+            let bytes = std::fs::read(&file).map_err(|e| kontor_core::Error::io(&file, &e))?;
+            let name = file
+                .file_name()
+                .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let parsed = import::parse(&bytes, &name, &options)?;
+            let report = store.import(parsed, &name, &options, dry_run, |_, _| true, now())?;
+            if json {
+                return print_json(&report);
+            }
+            let verb = if dry_run { "would import" } else { "imported" };
+            println!(
+                "{verb} {}, merged {}, skipped {}, rejected {}",
+                report.imported,
+                report.merged,
+                report.skipped,
+                report.errors.len()
+            );
+            for e in &report.errors {
+                println!("  line {}: {}", e.line, e.reason);
+            }
+            for w in &report.warnings {
+                println!("  line {}: note: {}", w.line, w.reason);
+            }
+            Ok(())
+        }
+        Command::Export { format, out } => {
+            let contacts = all_contacts(&store)?;
+            let text = match format {
+                ExportArg::Csv => transfer::contacts_csv(&contacts),
+                ExportArg::Vcard => transfer::contacts_vcard(&contacts),
+                ExportArg::Json => {
+                    serde_json::to_string_pretty(&contacts).map_err(|e| Error::Output(e.to_string()))? + "\n"
+                }
+            };
+            write_out(out.as_deref(), text.as_bytes())?;
+            if let Some(out) = out {
+                eprintln!("{} contacts written to {}", contacts.len(), out.display());
+            }
+            Ok(())
+        }
+        Command::Backup { out, json } => {
+            let (manifest, data) = store.backup(env!("CARGO_PKG_VERSION"), now())?;
+            let file = transfer::BackupFile { manifest, data };
+            write_out(Some(&out), &file.to_vec()?)?;
+            if json {
+                return print_json(&file.manifest);
+            }
+            let c = &file.manifest.counts;
+            println!(
+                "backup written to {}: {} contacts, {} organisations, {} activities, {} tasks, {} deals ({})",
+                out.display(),
+                c.contacts,
+                c.organizations,
+                c.activities,
+                c.tasks,
+                c.deals,
+                file.manifest.checksum
+            );
+            Ok(())
+        }
+        Command::Restore { file, force, json } => {
+            let bytes = std::fs::read(&file).map_err(|e| kontor_core::Error::io(&file, &e))?;
+            let backup = transfer::BackupFile::from_slice(&bytes)?;
+            let counts = store.restore(&backup.manifest, &backup.data, force)?;
+            if json {
+                return print_json(&counts);
+            }
+            println!(
+                "restored {} contacts, {} organisations, {} activities, {} tasks from {}",
+                counts.contacts,
+                counts.organizations,
+                counts.activities,
+                counts.tasks,
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Person(PersonCommand::Export { id, out }) => {
+            let export = store.person_export(parse_id(&id)?, now())?;
+            let text =
+                serde_json::to_string_pretty(&export).map_err(|e| Error::Output(e.to_string()))? + "\n";
+            write_out(out.as_deref(), text.as_bytes())
+        }
+        Command::Person(PersonCommand::Erase { id, json }) => {
+            let id = parse_id(&id)?;
+            let name = store.display_name(id).unwrap_or_default();
+            store.erase_person(id)?;
+            if json {
+                return print_json(&serde_json::json!({ "erased": id, "display_name": name }));
+            }
+            println!("erased {name} ({id}) with all activities and tasks");
+            Ok(())
+        }
+        Command::Duplicates { json } => {
+            let pairs = store.duplicates(now())?;
+            if json {
+                return print_json(&pairs);
+            }
+            for p in &pairs {
+                let reasons: Vec<String> =
+                    p.reasons.iter().map(|r| format!("{:?}: {}", r.kind, r.value).to_lowercase()).collect();
+                println!(
+                    "{} ({})  ~  {} ({})  [{}]",
+                    p.a.display_name,
+                    p.a.id,
+                    p.b.display_name,
+                    p.b.id,
+                    reasons.join("; ")
+                );
+            }
+            if pairs.is_empty() {
+                eprintln!("no duplicates");
+            }
+            Ok(())
+        }
         Command::Score { id, at, json } => {
             let score = store.contact_score(parse_id(&id)?, at.unwrap_or_else(now))?;
             if json {
@@ -587,6 +829,27 @@ fn run(cli: Cli) -> Result<(), Error> {
                 println!("proposed: {stage}");
             }
             Ok(())
+        }
+    }
+}
+
+/// Every contact, A–Z, with its score.
+fn all_contacts(store: &Store) -> Result<Vec<Contact>, Error> {
+    let query = ListQuery { limit: u32::MAX, ..Default::default() };
+    Ok(store.list_contacts(&query, now())?.items)
+}
+
+/// Writes to `path` (through a temporary file, so a failed write leaves no
+/// half file) or to standard output.
+fn write_out(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    match path {
+        None => std::io::stdout().write_all(bytes).map_err(|e| Error::Output(e.to_string())),
+        Some(path) => {
+            let tmp = path.with_extension("kontor-tmp");
+            std::fs::write(&tmp, bytes)
+                .and_then(|()| std::fs::rename(&tmp, path))
+                .map_err(|e| kontor_core::Error::io(path, &e).into())
         }
     }
 }

@@ -151,7 +151,6 @@ pub enum Error {
     /// An I/O or database failure.
     #[error("storage error: {0}")]
     Storage(String),
-    /// Accepting a proposal when the rules propose nothing.
     /// The file cannot be imported at all.
     #[error("cannot import this file: {0}")]
     Import(String),
@@ -172,6 +171,7 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// Accepting a proposal when the rules propose nothing.
     #[error("no qualification proposal for this contact")]
     NoProposal,
     /// A setting out of range.

@@ -11,6 +11,7 @@
 
 mod qualify;
 mod tasks;
+mod transfer;
 
 pub use tasks::{tomorrow_at, DueReminder, TaskCounts, TaskView};
 
@@ -420,17 +421,7 @@ impl Store {
                     new.organization_id = None;
                 }
             }
-            if let Some(old) = &old {
-                for tag in [ALL_STAGES, stage_tag(old.stage)] {
-                    by_name.remove(name_key(tag, old))?;
-                    by_change.remove(change_key(tag, old))?;
-                }
-            }
-            for tag in [ALL_STAGES, stage_tag(new.stage)] {
-                by_name.insert(name_key(tag, &new), &[])?;
-                by_change.insert(change_key(tag, &new), &[])?;
-            }
-            contacts.insert(id.as_bytes(), encode(&new).or_else(abort)?)?;
+            put_contact(contacts, by_name, by_change, old.as_ref(), Some(&new))?;
             Ok(new)
         })?;
         self.db.flush()?;
@@ -579,6 +570,34 @@ impl Store {
     pub fn contact_count(&self) -> usize {
         self.search().len()
     }
+}
+
+/// Writes (or with `new` = `None` removes) a contact record and replaces its
+/// list-index entries, inside a transaction.
+fn put_contact(
+    contacts: &TransactionalTree,
+    by_name: &TransactionalTree,
+    by_change: &TransactionalTree,
+    old: Option<&Contact>,
+    new: Option<&Contact>,
+) -> TxResult<()> {
+    if let Some(old) = old {
+        for tag in [ALL_STAGES, stage_tag(old.stage)] {
+            by_name.remove(name_key(tag, old))?;
+            by_change.remove(change_key(tag, old))?;
+        }
+        if new.is_none() {
+            contacts.remove(old.id.as_bytes())?;
+        }
+    }
+    if let Some(new) = new {
+        for tag in [ALL_STAGES, stage_tag(new.stage)] {
+            by_name.insert(name_key(tag, new), &[])?;
+            by_change.insert(change_key(tag, new), &[])?;
+        }
+        contacts.insert(new.id.as_bytes(), encode(new).or_else(abort)?)?;
+    }
+    Ok(())
 }
 
 fn not_found(id: Uuid) -> Error {

@@ -163,6 +163,33 @@ pub struct BackupData {
     pub deals: Vec<serde_json::Value>,
 }
 
+/// A backup file: the manifest first, then the data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupFile {
+    /// Format, version, counts and checksum.
+    pub manifest: BackupManifest,
+    /// The records.
+    pub data: BackupData,
+}
+
+impl BackupFile {
+    /// Reads a backup file's bytes (the manifest is checked on restore).
+    pub fn from_slice(bytes: &[u8]) -> crate::error::Result<BackupFile> {
+        serde_json::from_slice(bytes).map_err(|e| {
+            crate::error::Error::Backup(format!(
+                "it cannot be read (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ))
+        })
+    }
+
+    /// The file's bytes: pretty JSON.
+    pub fn to_vec(&self) -> crate::error::Result<Vec<u8>> {
+        serde_json::to_vec_pretty(self).map_err(|e| crate::error::Error::Storage(e.to_string()))
+    }
+}
+
 /// A file the user saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -372,9 +372,9 @@ impl DraftBuilder {
             Field::Website => set_once(&mut i.website, line()),
             Field::Tags => {
                 for tag in split_multi(value).flat_map(|v| v.split([',', ';'])) {
-                    let tag = tag.trim().trim_start_matches("* ").trim();
-                    // Google's system groups are no tags of the rep's.
-                    if !tag.is_empty() && !matches!(tag, "myContacts" | "starred" | "* myContacts") {
+                    let tag = tag.trim();
+                    // Google's system groups ("* myContacts", "* Starred") are no tags of the rep's.
+                    if !tag.is_empty() && !tag.starts_with("* ") {
                         i.tags.push(one_line(tag));
                     }
                 }

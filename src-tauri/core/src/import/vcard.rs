@@ -133,6 +133,12 @@ fn card_to_draft(card: &VCard, line: u32) -> Option<std::result::Result<super::D
                     b.organization_only();
                 }
             }
+            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-KONTOR-STAGE") => {
+                b.push(Field::Stage, "", 0, first);
+            }
+            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-KONTOR-SOURCE") => {
+                b.push(Field::Source, "", 0, first);
+            }
             VCardProperty::Other(name)
                 if name.eq_ignore_ascii_case("X-ABShowAs") && first.eq_ignore_ascii_case("COMPANY") =>
             {

@@ -27,7 +27,7 @@ use crate::stage::{ChangedBy, StageChangeRequest};
 use crate::text::fold;
 
 /// Activity key: contact id, inverted time (newest first), activity id, kind.
-fn activity_key(a: &Activity) -> Vec<u8> {
+pub(super) fn activity_key(a: &Activity) -> Vec<u8> {
     let inverted = u64::MAX - u64::try_from(a.at.timestamp_millis()).unwrap_or(0);
     let mut key = Vec::with_capacity(41);
     key.extend_from_slice(a.contact_id.as_bytes());
@@ -38,7 +38,7 @@ fn activity_key(a: &Activity) -> Vec<u8> {
 }
 
 /// (contact, kind, at) from an activity key.
-fn parse_activity_key(key: &[u8]) -> Result<(Uuid, ActivityKind, DateTime<Utc>)> {
+pub(super) fn parse_activity_key(key: &[u8]) -> Result<(Uuid, ActivityKind, DateTime<Utc>)> {
     let bad = || Error::Storage("malformed activity key".into());
     if key.len() != 41 {
         return Err(bad());

@@ -98,7 +98,7 @@ fn queue_parts(key: &[u8]) -> Result<(DateTime<Utc>, Uuid, u8)> {
 type Tx<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
 
 /// Removes a task's index and queue entries and writes the new version (if any).
-fn replace(
+pub(super) fn replace(
     trees: (&TransactionalTree, &TransactionalTree, &TransactionalTree, &TransactionalTree),
     old: Option<&Task>,
     new: Option<&Task>,

@@ -1,0 +1,954 @@
+//! The store's side of data ownership: applying an import in batches,
+//! finding duplicates and merging them, erasing and exporting one person,
+//! and the full JSON backup with restore.
+//!
+//! Invariants: an import writes whole records in batch transactions (a
+//! batch is all or nothing, flushed before the next); a merge moves the
+//! activities, tasks and the contact records in one transaction; restore
+//! checks the manifest and checksum before it touches the store.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sled::Transactional;
+use uuid::Uuid;
+
+use super::qualify::{activity_key, parse_activity_key};
+use super::tasks::replace as replace_task;
+use super::{abort, decode, encode, find_or_create_org, new_id, put_contact, read, write, Store};
+use crate::activity::{Activity, ActivityQuery};
+use crate::contact::{Contact, Organization, PhonePolicy, ValidContact};
+use crate::error::{Error, Result};
+use crate::import::{
+    Draft, ExistingMatch, ImportOptions, ImportPreview, ImportReport, Parsed, PreviewRow, RowError,
+    RowWarning,
+};
+use crate::score::{Answer, EngagementSums};
+use crate::stage::{ChangedBy, Stage, StageChange};
+use crate::task::Task;
+use crate::text::{digits, fold};
+use crate::transfer::{
+    BackupData, BackupManifest, DuplicateKind, DuplicatePair, DuplicateReason, MergeField, MergePicks,
+    PersonExport, RecordCounts, BACKUP_FORMAT, BACKUP_FORMAT_VERSION,
+};
+
+/// Records written per import transaction.
+const BATCH: usize = 500;
+/// Rows shown in an import preview.
+const PREVIEW_ROWS: usize = 20;
+/// Largest group compared pairwise for similar names.
+const NAME_GROUP_CAP: usize = 400;
+/// Jaro-Winkler similarity from which two names at one organisation look alike.
+const NAME_SIMILARITY: f64 = 0.92;
+
+/// Contacts by email and by phone, for finding the one a record matches.
+#[derive(Default)]
+struct Lookup {
+    email: HashMap<String, Uuid>,
+    phone: HashMap<String, Uuid>,
+}
+
+/// A phone number's matching key: its digits (E.164 numbers and the same
+/// number written in other ways normalise to the same digits).
+fn phone_key(phone: &str) -> String {
+    digits(phone)
+}
+
+impl Lookup {
+    fn add(&mut self, c: &Contact) {
+        for e in &c.emails {
+            self.email.entry(e.clone()).or_insert(c.id);
+        }
+        for p in &c.phones {
+            let k = phone_key(p);
+            if k.len() >= 6 {
+                self.phone.entry(k).or_insert(c.id);
+            }
+        }
+    }
+
+    fn find(&self, v: &ValidContact) -> Option<(Uuid, String)> {
+        v.emails.iter().find_map(|e| self.email.get(e).map(|id| (*id, format!("same email {e}")))).or_else(
+            || {
+                v.phones.iter().find_map(|p| {
+                    let k = phone_key(p);
+                    (k.len() >= 6)
+                        .then(|| self.phone.get(&k).map(|id| (*id, format!("same phone {p}"))))
+                        .flatten()
+                })
+            },
+        )
+    }
+}
+
+fn unite(list: &mut Vec<String>, more: &[String]) -> bool {
+    let mut changed = false;
+    for v in more {
+        if !list.iter().any(|x| x.to_lowercase() == v.to_lowercase()) {
+            list.push(v.clone());
+            changed = true;
+        }
+    }
+    changed
+}
+
+fn fill(slot: &mut Option<String>, value: &Option<String>) -> bool {
+    if slot.is_none() && value.is_some() {
+        slot.clone_from(value);
+        return true;
+    }
+    false
+}
+
+/// Adds what a record knows and the contact does not; true when anything changed.
+fn fill_contact(c: &mut Contact, v: &ValidContact) -> bool {
+    let mut changed = false;
+    if c.first_name.is_empty() && !v.first_name.is_empty() {
+        c.first_name.clone_from(&v.first_name);
+        changed = true;
+    }
+    if c.last_name.is_empty() && !v.last_name.is_empty() {
+        c.last_name.clone_from(&v.last_name);
+        changed = true;
+    }
+    changed |= fill(&mut c.title, &v.title);
+    changed |= fill(&mut c.salutation, &v.salutation);
+    changed |= fill(&mut c.website, &v.website);
+    changed |= fill(&mut c.source, &v.source);
+    if c.organization.is_none() && v.organization.is_some() {
+        c.organization.clone_from(&v.organization);
+        changed = true;
+    }
+    if c.address.is_empty() && !v.address.is_empty() {
+        c.address = v.address.clone();
+        changed = true;
+    }
+    match (&mut c.notes, &v.notes) {
+        (Some(mine), Some(theirs)) if !mine.contains(theirs.as_str()) => {
+            mine.push_str("\n\n");
+            mine.push_str(theirs);
+            changed = true;
+        }
+        (None, Some(theirs)) => {
+            c.notes = Some(theirs.clone());
+            changed = true;
+        }
+        _ => {}
+    }
+    changed |= unite(&mut c.emails, &v.emails);
+    changed |= unite(&mut c.phones, &v.phones);
+    changed |= unite(&mut c.tags, &v.tags);
+    changed
+}
+
+/// What one record does to the store.
+enum Op {
+    /// A new contact (organisation by name).
+    Contact(Box<Contact>),
+    /// An organisation card; postcode and region from its address.
+    Organization { name: String, postcode: Option<String>, region: Option<String> },
+}
+
+/// Outcome of planning one record.
+enum Planned {
+    Create(Box<Contact>),
+    Merge(Box<Contact>, ExistingMatch),
+    Unchanged(ExistingMatch),
+    Organization { name: String, postcode: Option<String>, region: Option<String>, exists: bool },
+}
+
+impl Store {
+    fn all_contacts(&self) -> Result<Vec<Contact>> {
+        self.contacts.iter().values().map(|v| decode(&v?)).collect()
+    }
+
+    fn lookup(&self) -> Result<Lookup> {
+        let mut lookup = Lookup::default();
+        for c in self.all_contacts()? {
+            lookup.add(&c);
+        }
+        Ok(lookup)
+    }
+
+    /// Decides what a record does: a new contact, a merge into one it
+    /// matches (stored or earlier in this import), or an organisation.
+    fn plan(
+        &self,
+        draft: &Draft,
+        options: &ImportOptions,
+        source: &str,
+        lookup: &Lookup,
+        touched: &HashMap<Uuid, Contact>,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<Planned, RowError> {
+        let mut input = draft.input.clone();
+        if draft.organization_only {
+            let name = input.organization.clone().unwrap_or_default();
+            let exists = read(&self.orgs).values().any(|o| fold(&o.name) == fold(&name));
+            return Ok(Planned::Organization {
+                name,
+                postcode: input.address.postcode.clone(),
+                region: input.address.region.clone(),
+                exists,
+            });
+        }
+        if input.source.is_none() {
+            input.source = Some(source.to_owned());
+        }
+        let valid = input
+            .validate_with(self.settings().region(), PhonePolicy::KeepAsWritten)
+            .map_err(|e| RowError::from_error(draft.line, &e))?;
+        if options.merge_duplicates {
+            if let Some((id, reason)) = lookup.find(&valid) {
+                let mut existing = match touched.get(&id) {
+                    Some(c) => c.clone(),
+                    None => self.raw_contact(id).map_err(|e| RowError::from_error(draft.line, &e))?,
+                };
+                let found = ExistingMatch { id, display_name: existing.display_name.clone(), reason };
+                return Ok(if fill_contact(&mut existing, &valid) {
+                    existing.updated_at = now;
+                    Planned::Merge(Box::new(existing), found)
+                } else {
+                    Planned::Unchanged(found)
+                });
+            }
+        }
+        let id = new_id(now);
+        let mut c = Contact {
+            id,
+            first_name: String::new(),
+            last_name: String::new(),
+            display_name: String::new(),
+            organization: None,
+            organization_id: None,
+            title: None,
+            emails: vec![],
+            phones: vec![],
+            tags: vec![],
+            source: None,
+            notes: None,
+            salutation: None,
+            address: Default::default(),
+            website: None,
+            stage: Stage::Lead,
+            score: 0,
+            criteria: Default::default(),
+            target_group_manual: false,
+            proposal: None,
+            last_activity_at: None,
+            created_at: now,
+            updated_at: now,
+            stage_history: vec![StageChange {
+                from: None,
+                to: Stage::Lead,
+                at: now,
+                reason: Some(format!("Import: {source}")),
+                by: ChangedBy::Import,
+            }],
+        };
+        c.apply(valid, None, now);
+        if let Some(stage) = draft.stage.filter(|s| *s != Stage::Lead) {
+            c.stage_history.push(StageChange {
+                from: Some(Stage::Lead),
+                to: stage,
+                at: now,
+                reason: Some(format!("Import: {source}")),
+                by: ChangedBy::Import,
+            });
+            c.stage = stage;
+        }
+        Ok(Planned::Create(Box::new(c)))
+    }
+
+    /// What importing `parsed` would do, without writing anything.
+    pub fn import_preview(
+        &self,
+        parsed: &Parsed,
+        file_name: &str,
+        options: &ImportOptions,
+        now: DateTime<Utc>,
+    ) -> Result<ImportPreview> {
+        let source =
+            options.source.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| file_name.to_owned());
+        let mut lookup = self.lookup()?;
+        let touched = HashMap::new();
+        let (mut rows, mut rejected, mut duplicates) = (Vec::new(), 0, 0);
+        for record in &parsed.records {
+            let row = match record {
+                Err(e) => PreviewRow {
+                    line: e.line,
+                    contact: None,
+                    stage: Stage::Lead,
+                    organization_only: false,
+                    error: Some(e.clone()),
+                    warnings: vec![],
+                    duplicate_of: None,
+                },
+                Ok(draft) => {
+                    let mut row = PreviewRow {
+                        line: draft.line,
+                        contact: Some(draft.input.clone()),
+                        stage: draft.stage.unwrap_or(Stage::Lead),
+                        organization_only: draft.organization_only,
+                        error: None,
+                        warnings: draft.warnings.clone(),
+                        duplicate_of: None,
+                    };
+                    match self.plan(draft, options, &source, &lookup, &touched, now) {
+                        Err(e) => row.error = Some(e),
+                        Ok(Planned::Create(c)) => lookup.add(&c),
+                        Ok(Planned::Merge(_, found) | Planned::Unchanged(found)) => {
+                            row.duplicate_of = Some(found)
+                        }
+                        Ok(Planned::Organization { .. }) => {}
+                    }
+                    row
+                }
+            };
+            rejected += u32::from(row.error.is_some());
+            duplicates += u32::from(row.duplicate_of.is_some());
+            if rows.len() < PREVIEW_ROWS {
+                rows.push(row);
+            }
+        }
+        Ok(ImportPreview {
+            file_name: file_name.to_owned(),
+            format: parsed.format,
+            preset: parsed.preset,
+            encoding: parsed.encoding.clone(),
+            delimiter: parsed.delimiter.map(|d| if d == '\t' { "\\t".to_owned() } else { d.to_string() }),
+            columns: parsed.columns.clone(),
+            rows,
+            total: parsed.records.len() as u32,
+            rejected,
+            duplicates,
+            source,
+        })
+    }
+
+    /// Stores the records of `parsed` in batches. `progress` is told after
+    /// each batch and returns `false` to cancel; batches already written stay.
+    /// With `dry_run` nothing is written and the report says what would happen.
+    pub fn import(
+        &self,
+        parsed: Parsed,
+        file_name: &str,
+        options: &ImportOptions,
+        dry_run: bool,
+        mut progress: impl FnMut(u32, u32) -> bool,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport> {
+        let source =
+            options.source.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| file_name.to_owned());
+        let mut lookup = self.lookup()?;
+        let mut touched: HashMap<Uuid, Contact> = HashMap::new();
+        let mut report = ImportReport { skipped: parsed.empty, ..Default::default() };
+        let total = parsed.records.len() as u32;
+        let mut done = 0u32;
+        let mut records = parsed.records.into_iter().peekable();
+        while records.peek().is_some() {
+            let mut ops: Vec<Op> = Vec::new();
+            let mut changed: Vec<Uuid> = Vec::new();
+            for record in records.by_ref().take(BATCH) {
+                done += 1;
+                let draft = match record {
+                    Ok(draft) => draft,
+                    Err(e) => {
+                        report.errors.push(e);
+                        continue;
+                    }
+                };
+                report.warnings.extend(
+                    draft.warnings.iter().map(|w| RowWarning { line: draft.line, reason: w.clone() }),
+                );
+                match self.plan(&draft, options, &source, &lookup, &touched, now) {
+                    Err(e) => report.errors.push(e),
+                    Ok(Planned::Create(c)) => {
+                        lookup.add(&c);
+                        report.imported += 1;
+                        changed.push(c.id);
+                        touched.insert(c.id, (*c).clone());
+                        ops.push(Op::Contact(c));
+                    }
+                    Ok(Planned::Merge(c, _)) => {
+                        lookup.add(&c);
+                        report.merged += 1;
+                        changed.push(c.id);
+                        touched.insert(c.id, (*c).clone());
+                    }
+                    Ok(Planned::Unchanged(_)) => report.skipped += 1,
+                    Ok(Planned::Organization { name, postcode, region, exists }) => {
+                        if exists {
+                            report.skipped += 1;
+                        } else {
+                            report.imported += 1;
+                        }
+                        ops.push(Op::Organization { name, postcode, region });
+                    }
+                }
+            }
+            // Merged contacts are written from `touched` (their latest state).
+            let merged: Vec<Contact> = changed
+                .iter()
+                .filter(|id| !ops.iter().any(|op| matches!(op, Op::Contact(c) if c.id == **id)))
+                .filter_map(|id| touched.get(id).cloned())
+                .collect();
+            if !dry_run {
+                for c in self.write_import_batch(&ops, &merged, now)? {
+                    touched.insert(c.id, c);
+                }
+            }
+            if !progress(done, total) {
+                report.cancelled = done < total;
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// One import batch in one transaction; returns the contacts as written.
+    fn write_import_batch(&self, ops: &[Op], merged: &[Contact], now: DateTime<Utc>) -> Result<Vec<Contact>> {
+        let trees = (&self.contacts, &self.organizations, &self.org_by_name, &self.by_name, &self.by_change);
+        let written = trees.transaction(|(contacts, orgs, org_by_name, by_name, by_change)| {
+            let mut written = Vec::new();
+            let link = |c: &mut Contact| -> super::TxResult<()> {
+                if let Some(name) = c.organization.clone() {
+                    let org = find_or_create_org(orgs, org_by_name, &name, now)?;
+                    c.organization = Some(org.name);
+                    c.organization_id = Some(org.id);
+                }
+                Ok(())
+            };
+            for op in ops {
+                match op {
+                    Op::Contact(c) => {
+                        let mut c = (**c).clone();
+                        link(&mut c)?;
+                        put_contact(contacts, by_name, by_change, None, Some(&c))?;
+                        written.push(c);
+                    }
+                    Op::Organization { name, postcode, region } => {
+                        let mut org = find_or_create_org(orgs, org_by_name, name, now)?;
+                        if org.postcode.is_none() && postcode.is_some()
+                            || org.region.is_none() && region.is_some()
+                        {
+                            org.postcode = org.postcode.or(postcode.clone());
+                            org.region = org.region.or(region.clone());
+                            orgs.insert(org.id.as_bytes(), encode(&org).or_else(abort)?)?;
+                        }
+                    }
+                }
+            }
+            for c in merged {
+                let old: Contact = match contacts.get(c.id.as_bytes())? {
+                    Some(bytes) => decode(&bytes).or_else(abort)?,
+                    None => continue,
+                };
+                let mut c = c.clone();
+                if c.organization != old.organization || c.organization_id.is_none() {
+                    link(&mut c)?;
+                }
+                put_contact(contacts, by_name, by_change, Some(&old), Some(&c))?;
+                written.push(c);
+            }
+            Ok(written)
+        })?;
+        self.db.flush()?;
+        {
+            let mut index = self.search_mut();
+            for c in &written {
+                index.upsert(c);
+            }
+        }
+        self.refresh_orgs()?;
+        Ok(written)
+    }
+
+    /// Reloads the organisation cache from its tree.
+    fn refresh_orgs(&self) -> Result<()> {
+        let mut orgs = HashMap::new();
+        for v in self.organizations.iter().values() {
+            let org: Organization = decode(&v?)?;
+            orgs.insert(org.id, org);
+        }
+        *write(&self.orgs) = orgs;
+        Ok(())
+    }
+
+    /// Pairs of contacts that may be the same person: same email, same
+    /// phone, or a similar name at the same organisation.
+    pub fn duplicates(&self, now: DateTime<Utc>) -> Result<Vec<DuplicatePair>> {
+        let all = self.all_contacts()?;
+        let mut pairs: BTreeMap<(Uuid, Uuid), Vec<DuplicateReason>> = BTreeMap::new();
+        let mut add = |a: Uuid, b: Uuid, kind: DuplicateKind, value: String| {
+            let key = if a < b { (a, b) } else { (b, a) };
+            let reasons = pairs.entry(key).or_default();
+            if !reasons.iter().any(|r| r.kind == kind) {
+                reasons.push(DuplicateReason { kind, value });
+            }
+        };
+        let mut by_email: HashMap<&str, Vec<Uuid>> = HashMap::new();
+        let mut by_phone: HashMap<String, (Vec<Uuid>, &str)> = HashMap::new();
+        let mut by_org: HashMap<Uuid, Vec<&Contact>> = HashMap::new();
+        for c in &all {
+            for e in &c.emails {
+                by_email.entry(e).or_default().push(c.id);
+            }
+            for p in &c.phones {
+                let k = phone_key(p);
+                if k.len() >= 6 {
+                    by_phone.entry(k).or_insert_with(|| (vec![], p)).0.push(c.id);
+                }
+            }
+            if let Some(org) = c.organization_id {
+                by_org.entry(org).or_default().push(c);
+            }
+        }
+        for (email, ids) in &by_email {
+            for (i, a) in ids.iter().enumerate() {
+                for b in &ids[i + 1..] {
+                    if a != b {
+                        add(*a, *b, DuplicateKind::Email, (*email).to_owned());
+                    }
+                }
+            }
+        }
+        for (ids, phone) in by_phone.values() {
+            for (i, a) in ids.iter().enumerate() {
+                for b in &ids[i + 1..] {
+                    if a != b {
+                        add(*a, *b, DuplicateKind::Phone, (*phone).to_owned());
+                    }
+                }
+            }
+        }
+        for group in by_org.values().filter(|g| g.len() > 1 && g.len() <= NAME_GROUP_CAP) {
+            let names: Vec<String> =
+                group.iter().map(|c| fold(&format!("{} {}", c.first_name, c.last_name))).collect();
+            for i in 0..group.len() {
+                for j in i + 1..group.len() {
+                    if strsim::jaro_winkler(names[i].trim(), names[j].trim()) >= NAME_SIMILARITY {
+                        let value = format!("{} ~ {}", group[i].display_name, group[j].display_name);
+                        add(group[i].id, group[j].id, DuplicateKind::Name, value);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(pairs.len());
+        for ((a, b), mut reasons) in pairs {
+            reasons.sort_by_key(|r| r.kind);
+            let (mut a, mut b) = (self.contact(a, now)?, self.contact(b, now)?);
+            if b.created_at < a.created_at {
+                std::mem::swap(&mut a, &mut b);
+            }
+            out.push(DuplicatePair { a, b, reasons });
+        }
+        out.sort_by(|x, y| {
+            y.reasons.len().cmp(&x.reasons.len()).then_with(|| x.a.display_name.cmp(&y.a.display_name))
+        });
+        Ok(out)
+    }
+
+    /// Merges `other` into `survivor`: single-valued fields as `picks` say
+    /// (empty ones filled from the other), emails, phones and tags united,
+    /// activities and tasks moved, the merge noted in the stage history,
+    /// `other` removed — all in one transaction.
+    pub fn merge_contacts(
+        &self,
+        survivor: Uuid,
+        other: Uuid,
+        picks: &MergePicks,
+        now: DateTime<Utc>,
+    ) -> Result<Contact> {
+        if survivor == other {
+            return Err(Error::InvalidInput {
+                field: "other",
+                reason: "a contact cannot be merged with itself".into(),
+            });
+        }
+        let s = self.raw_contact(survivor)?;
+        let o = self.raw_contact(other)?;
+        let mut m = s.clone();
+        let take = |f: MergeField| picks.from_other.contains(&f);
+        macro_rules! pick {
+            ($field:ident, $which:expr) => {
+                if take($which) {
+                    m.$field = o.$field.clone();
+                }
+            };
+        }
+        pick!(salutation, MergeField::Salutation);
+        pick!(first_name, MergeField::FirstName);
+        pick!(last_name, MergeField::LastName);
+        pick!(display_name, MergeField::DisplayName);
+        pick!(title, MergeField::Title);
+        pick!(address, MergeField::Address);
+        pick!(website, MergeField::Website);
+        pick!(source, MergeField::Source);
+        pick!(notes, MergeField::Notes);
+        if take(MergeField::Organization) {
+            m.organization = o.organization.clone();
+            m.organization_id = o.organization_id;
+        }
+        for (mine, theirs) in [
+            (&mut m.salutation, &o.salutation),
+            (&mut m.title, &o.title),
+            (&mut m.website, &o.website),
+            (&mut m.source, &o.source),
+            (&mut m.notes, &o.notes),
+        ] {
+            fill(mine, theirs);
+        }
+        if m.organization.is_none() {
+            m.organization = o.organization.clone();
+            m.organization_id = o.organization_id;
+        }
+        if m.address.is_empty() {
+            m.address = o.address.clone();
+        }
+        unite(&mut m.emails, &o.emails);
+        unite(&mut m.phones, &o.phones);
+        unite(&mut m.tags, &o.tags);
+        let c = &mut m.criteria;
+        for (mine, theirs) in [
+            (&mut c.budget, o.criteria.budget),
+            (&mut c.authority, o.criteria.authority),
+            (&mut c.need, o.criteria.need),
+            (&mut c.timeline, o.criteria.timeline),
+        ] {
+            if *mine == Answer::Unknown {
+                *mine = theirs;
+            }
+        }
+        if take(MergeField::Stage) && o.stage != m.stage {
+            m.stage_history.push(StageChange {
+                from: Some(m.stage),
+                to: o.stage,
+                at: now,
+                reason: Some(format!("stage of {} taken over in the merge", o.display_name)),
+                by: ChangedBy::Hand,
+            });
+            m.stage = o.stage;
+        }
+        m.stage_history.push(StageChange {
+            from: Some(m.stage),
+            to: m.stage,
+            at: now,
+            reason: Some(format!("merged with {} ({})", o.display_name, o.id)),
+            by: ChangedBy::Hand,
+        });
+        m.updated_at = now;
+
+        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
+        let moved: Vec<(Vec<u8>, Activity)> = self
+            .activities
+            .scan_prefix(other.as_bytes())
+            .map(|kv| {
+                let (k, v) = kv?;
+                let mut a: Activity = decode(&v)?;
+                a.contact_id = survivor;
+                Ok((k.to_vec(), a))
+            })
+            .collect::<Result<_>>()?;
+        let tasks: Vec<Task> = self.contact_tasks(other)?;
+        let trees = [
+            &self.contacts,
+            &self.by_name,
+            &self.by_change,
+            &self.activities,
+            &self.activity_keys,
+            &self.tasks,
+            &self.tasks_by_due,
+            &self.tasks_by_contact,
+            &self.reminder_queue,
+        ];
+        trees[..].transaction(|t| {
+            put_contact(&t[0], &t[1], &t[2], Some(&o), None)?;
+            put_contact(&t[0], &t[1], &t[2], Some(&s), Some(&m))?;
+            for (old_key, a) in &moved {
+                t[3].remove(old_key.as_slice())?;
+                let key = activity_key(a);
+                t[3].insert(key.as_slice(), encode(a).or_else(abort)?)?;
+                t[4].insert(a.id.as_bytes(), key.as_slice())?;
+            }
+            for task in &tasks {
+                let mut new = task.clone();
+                new.contact_id = Some(survivor);
+                replace_task((&t[5], &t[6], &t[7], &t[8]), Some(task), Some(&new))?;
+            }
+            Ok(())
+        })?;
+        self.db.flush()?;
+        self.search_mut().remove(other);
+        self.search_mut().upsert(&m);
+        drop(_guard);
+        self.recompute_sums(&[survivor, other])?;
+        self.contact(survivor, now)
+    }
+
+    /// Recomputes the engagement sums of some contacts from their activity keys.
+    fn recompute_sums(&self, ids: &[Uuid]) -> Result<()> {
+        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
+        let scoring = self.settings().scoring;
+        for id in ids {
+            let mut sums = EngagementSums::default();
+            let mut any = false;
+            for key in self.activities.scan_prefix(id.as_bytes()).keys() {
+                let (_, kind, at) = parse_activity_key(&key?)?;
+                sums.add(kind, at.timestamp_millis(), &scoring);
+                any = true;
+            }
+            if any {
+                self.engagement.insert(id.as_bytes(), encode(&sums)?)?;
+                write(&self.sums).insert(*id, sums);
+            } else {
+                self.engagement.remove(id.as_bytes())?;
+                write(&self.sums).remove(id);
+            }
+        }
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Everything Kontor holds about one person.
+    pub fn person_export(&self, id: Uuid, now: DateTime<Utc>) -> Result<PersonExport> {
+        let contact = self.contact(id, now)?;
+        let organization = contact.organization_id.and_then(|o| read(&self.orgs).get(&o).cloned());
+        let score = self.contact_score(id, now)?;
+        let activities =
+            self.list_activities(id, &ActivityQuery { kinds: None, offset: 0, limit: u32::MAX })?.items;
+        let tasks = self.contact_tasks(id)?;
+        Ok(PersonExport { exported_at: now, contact, organization, score, activities, tasks, deals: vec![] })
+    }
+
+    /// Erases a person for good: the record, its index entries, activities,
+    /// engagement sums, tasks and their reminders.
+    pub fn erase_person(&self, id: Uuid) -> Result<()> {
+        let c = self.raw_contact(id)?;
+        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
+        let activities: Vec<(Vec<u8>, Uuid)> = self
+            .activities
+            .scan_prefix(id.as_bytes())
+            .keys()
+            .map(|k| {
+                let k = k?;
+                let activity_id = Uuid::from_slice(&k[24..40]).map_err(|e| Error::Storage(e.to_string()))?;
+                Ok((k.to_vec(), activity_id))
+            })
+            .collect::<Result<_>>()?;
+        let tasks = self.contact_tasks(id)?;
+        let trees = [
+            &self.contacts,
+            &self.by_name,
+            &self.by_change,
+            &self.activities,
+            &self.activity_keys,
+            &self.engagement,
+            &self.tasks,
+            &self.tasks_by_due,
+            &self.tasks_by_contact,
+            &self.reminder_queue,
+        ];
+        trees[..].transaction(|t| {
+            put_contact(&t[0], &t[1], &t[2], Some(&c), None)?;
+            for (key, activity_id) in &activities {
+                t[3].remove(key.as_slice())?;
+                t[4].remove(activity_id.as_bytes())?;
+            }
+            t[5].remove(id.as_bytes())?;
+            for task in &tasks {
+                replace_task((&t[6], &t[7], &t[8], &t[9]), Some(task), None)?;
+            }
+            Ok(())
+        })?;
+        self.db.flush()?;
+        write(&self.sums).remove(&id);
+        self.search_mut().remove(id);
+        Ok(())
+    }
+
+    /// Record counts of the store.
+    pub fn record_counts(&self) -> RecordCounts {
+        RecordCounts {
+            contacts: self.contacts.len() as u32,
+            organizations: self.organizations.len() as u32,
+            activities: self.activities.len() as u32,
+            tasks: self.tasks.len() as u32,
+            deals: 0,
+        }
+    }
+
+    /// The whole store as a backup: manifest (format, counts, checksum) and data.
+    pub fn backup(&self, app_version: &str, now: DateTime<Utc>) -> Result<(BackupManifest, BackupData)> {
+        let values = |tree: &sled::Tree| -> Result<Vec<serde_json::Value>> {
+            tree.iter().values().map(|v| decode::<serde_json::Value>(&v?)).collect()
+        };
+        let mut meta = BTreeMap::new();
+        for kv in self.meta.iter() {
+            let (k, v) = kv?;
+            let key = String::from_utf8_lossy(&k).into_owned();
+            if key == "schema_version" || key == "settings" {
+                continue;
+            }
+            if let Ok(value) = decode::<serde_json::Value>(&v) {
+                meta.insert(key, value);
+            }
+        }
+        let data = BackupData {
+            settings: serde_json::to_value(self.settings()).map_err(|e| Error::Storage(e.to_string()))?,
+            meta,
+            organizations: values(&self.organizations)?,
+            contacts: values(&self.contacts)?,
+            activities: values(&self.activities)?,
+            tasks: values(&self.tasks)?,
+            deals: vec![],
+        };
+        let manifest = BackupManifest {
+            format: BACKUP_FORMAT.to_owned(),
+            format_version: BACKUP_FORMAT_VERSION,
+            schema_version: super::SCHEMA_VERSION,
+            app_version: app_version.to_owned(),
+            created_at: now,
+            counts: RecordCounts {
+                contacts: data.contacts.len() as u32,
+                organizations: data.organizations.len() as u32,
+                activities: data.activities.len() as u32,
+                tasks: data.tasks.len() as u32,
+                deals: data.deals.len() as u32,
+            },
+            checksum: checksum(&data)?,
+        };
+        Ok((manifest, data))
+    }
+
+    /// Replaces the store's content with a backup's. Refuses a store that
+    /// holds contacts unless `force`. Checks the backup completely before
+    /// anything is written.
+    pub fn restore(&self, manifest: &BackupManifest, data: &BackupData, force: bool) -> Result<RecordCounts> {
+        check_backup(manifest, data)?;
+        let present = self.contacts.len();
+        if present > 0 && !force {
+            return Err(Error::StoreNotEmpty { contacts: present });
+        }
+        let bad =
+            |what: &str, e: serde_json::Error| Error::Backup(format!("a {what} record is damaged: {e}"));
+        let settings: crate::settings::Settings =
+            serde_json::from_value(data.settings.clone()).map_err(|e| bad("settings", e))?;
+        let orgs: Vec<Organization> = data
+            .organizations
+            .iter()
+            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("organisation", e)))
+            .collect::<Result<_>>()?;
+        let contacts: Vec<Contact> = data
+            .contacts
+            .iter()
+            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("contact", e)))
+            .collect::<Result<_>>()?;
+        let activities: Vec<Activity> = data
+            .activities
+            .iter()
+            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("activity", e)))
+            .collect::<Result<_>>()?;
+        let tasks: Vec<Task> = data
+            .tasks
+            .iter()
+            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("task", e)))
+            .collect::<Result<_>>()?;
+
+        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
+        let trees = [
+            &self.contacts,
+            &self.organizations,
+            &self.org_by_name,
+            &self.by_name,
+            &self.by_change,
+            &self.activities,
+            &self.activity_keys,
+            &self.engagement,
+            &self.tasks,
+            &self.tasks_by_due,
+            &self.tasks_by_contact,
+            &self.reminder_queue,
+            &self.meta,
+        ];
+        // Clearing and refilling in one transaction: a crash leaves the old
+        // store or the restored one, never a mix.
+        let old_keys: Vec<Vec<Vec<u8>>> = trees[..12]
+            .iter()
+            .map(|t| t.iter().keys().map(|k| k.map(|k| k.to_vec())).collect::<sled::Result<_>>())
+            .collect::<sled::Result<_>>()?;
+        let records: Vec<(Vec<u8>, Vec<u8>)> =
+            activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
+        trees[..].transaction(|t| {
+            for (tree, keys) in t.iter().zip(&old_keys) {
+                for k in keys {
+                    tree.remove(k.as_slice())?;
+                }
+            }
+            for org in &orgs {
+                t[1].insert(org.id.as_bytes(), encode(org).or_else(abort)?)?;
+                t[2].insert(fold(&org.name).as_bytes(), org.id.as_bytes())?;
+            }
+            for c in &contacts {
+                put_contact(&t[0], &t[3], &t[4], None, Some(c))?;
+            }
+            for ((key, record), a) in records.iter().zip(&activities) {
+                t[5].insert(key.as_slice(), record.as_slice())?;
+                t[6].insert(a.id.as_bytes(), key.as_slice())?;
+            }
+            for task in &tasks {
+                replace_task((&t[8], &t[9], &t[10], &t[11]), None, Some(task))?;
+            }
+            t[12].insert("settings", encode(&settings).or_else(abort)?)?;
+            for (k, v) in &data.meta {
+                t[12].insert(k.as_bytes(), encode(v).or_else(abort)?)?;
+            }
+            Ok(())
+        })?;
+        self.db.flush()?;
+        drop(_guard);
+        self.load_caches()?;
+        self.rebuild_engagement_sums()?;
+        Ok(self.record_counts())
+    }
+}
+
+fn checksum(data: &BackupData) -> Result<String> {
+    let bytes = serde_json::to_vec(data).map_err(|e| Error::Storage(e.to_string()))?;
+    Ok(format!("sha256:{:x}", Sha256::digest(&bytes)))
+}
+
+fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
+    if manifest.format != BACKUP_FORMAT {
+        return Err(Error::Backup(format!(
+            "the file says it is \"{}\", not a Kontor backup",
+            manifest.format
+        )));
+    }
+    if manifest.format_version > BACKUP_FORMAT_VERSION {
+        return Err(Error::Backup(format!(
+            "it has format version {}, this Kontor reads up to {BACKUP_FORMAT_VERSION}; update Kontor",
+            manifest.format_version
+        )));
+    }
+    if checksum(data)? != manifest.checksum {
+        return Err(Error::Backup(
+            "its checksum does not match: the file was changed or is incomplete".into(),
+        ));
+    }
+    let counts = [
+        ("contacts", manifest.counts.contacts, data.contacts.len()),
+        ("organisations", manifest.counts.organizations, data.organizations.len()),
+        ("activities", manifest.counts.activities, data.activities.len()),
+        ("tasks", manifest.counts.tasks, data.tasks.len()),
+    ];
+    for (what, said, found) in counts {
+        if said as usize != found {
+            return Err(Error::Backup(format!(
+                "the manifest lists {said} {what} but the file holds {found}"
+            )));
+        }
+    }
+    Ok(())
+}

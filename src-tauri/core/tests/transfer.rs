@@ -1,0 +1,516 @@
+//! Import, export, duplicates, merge, GDPR and backup through the store's
+//! public API, on a real sled directory, with files written the way Google
+//! Contacts, Outlook, HubSpot, German Excel, iPhones and Android phones
+//! write them (see `tests/fixtures/import/`).
+
+use std::path::Path;
+
+use chrono::{DateTime, TimeZone, Utc};
+use kontor_core::import::{self, ImportOptions, ImportReport};
+use kontor_core::transfer::{self, BackupFile, DuplicateKind, MergeField, MergePicks};
+use kontor_core::{
+    ActivityInput, ActivityKind, ChangedBy, Contact, ContactInput, Error, ListQuery, Stage, Store, TaskInput,
+};
+use proptest::prelude::*;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)).unwrap()
+}
+
+fn import_bytes(store: &Store, bytes: &[u8], name: &str) -> ImportReport {
+    let options = ImportOptions::default();
+    let parsed = import::parse(bytes, name, &options).unwrap();
+    store.import(parsed, name, &options, false, |_, _| true, t0()).unwrap()
+}
+
+fn import_fixture(store: &Store, name: &str) -> ImportReport {
+    import_bytes(store, &fixture(name), name)
+}
+
+fn all(store: &Store) -> Vec<Contact> {
+    store.list_contacts(&ListQuery { limit: 10_000, ..Default::default() }, t0()).unwrap().items
+}
+
+fn by_name<'a>(contacts: &'a [Contact], name: &str) -> &'a Contact {
+    contacts.iter().find(|c| c.display_name == name).unwrap_or_else(|| {
+        panic!("no {name} in {:?}", contacts.iter().map(|c| &c.display_name).collect::<Vec<_>>())
+    })
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn google_contacts_with_multi_values_labels_and_a_company_entry() {
+    let (_d, store) = open();
+    let report = import_fixture(&store, "google_contacts.csv");
+    assert_eq!((report.imported, report.merged, report.skipped, report.errors.len()), (3, 0, 0, 0));
+    let all = all(&store);
+    let anna = by_name(&all, "Anna Maria Schmidt");
+    assert_eq!(anna.salutation.as_deref(), Some("Dr."));
+    assert_eq!(anna.title.as_deref(), Some("Einkaufsleiterin"));
+    assert_eq!(anna.organization.as_deref(), Some("Müller & Söhne GmbH"));
+    assert_eq!(anna.emails, ["anna.schmidt@mueller-soehne.de", "anna.s@example.com"]);
+    assert_eq!(anna.phones, ["+491701234567", "+491717654321", "+49301234567"]);
+    assert_eq!(anna.tags, ["Messe 2026"]);
+    assert_eq!(anna.address.postcode.as_deref(), Some("10115"));
+    assert_eq!(anna.address.city.as_deref(), Some("Berlin"));
+    assert!(anna.notes.as_deref().unwrap().starts_with("Kennengelernt auf der Messe,\nwill Angebot"));
+    assert_eq!(anna.source.as_deref(), Some("google_contacts.csv"));
+    assert_eq!(anna.stage, Stage::Lead);
+    assert_eq!(anna.stage_history[0].by, ChangedBy::Import);
+    // A row with only a company is named after it.
+    assert_eq!(by_name(&all, "ACME AG").emails, ["info@acme.example"]);
+    assert!(by_name(&all, "Ben Becker").tags.is_empty(), "Google's system groups are no tags");
+}
+
+#[test]
+fn google_old_layout() {
+    let (_d, store) = open();
+    assert_eq!(import_fixture(&store, "google_old.csv").imported, 1);
+    let all = all(&store);
+    let carla = by_name(&all, "Carla Weiß");
+    assert_eq!((carla.first_name.as_str(), carla.last_name.as_str()), ("Carla", "Weiß"));
+    assert_eq!(carla.organization.as_deref(), Some("Weiß Logistik"));
+    assert_eq!(carla.title.as_deref(), Some("Geschäftsführerin"));
+    assert_eq!(carla.phones, ["+4915123456789"]);
+    assert_eq!(carla.tags, ["Kunden"]);
+}
+
+#[test]
+fn outlook_in_windows_1252_title_is_the_salutation() {
+    let (_d, store) = open();
+    let report = import_fixture(&store, "outlook.csv");
+    assert_eq!((report.imported, report.errors.len()), (2, 0));
+    let all = all(&store);
+    let j = by_name(&all, "Jürgen Groß");
+    assert_eq!(j.salutation.as_deref(), Some("Herr"));
+    assert_eq!(j.title.as_deref(), Some("Inhaber"));
+    assert_eq!(j.organization.as_deref(), Some("Bäckerei Groß"));
+    assert_eq!(j.phones, ["+4989123456", "+491723456789"]);
+    assert_eq!(j.emails, ["j.gross@baeckerei-gross.de"]);
+    assert_eq!(j.address.city.as_deref(), Some("München"));
+    assert_eq!(j.tags, ["Kunden", "Bayern"]);
+    assert!(j.notes.as_deref().unwrap().contains("Mag Brezen – „ohne Salz“"));
+    // Only a home address: it is kept.
+    let eva = by_name(&all, "Eva Klein");
+    assert_eq!(eva.address.street.as_deref(), Some("Gartenweg 3"));
+    assert_eq!(eva.website.as_deref(), Some("www.eva-klein.de"));
+}
+
+#[test]
+fn german_outlook_with_semicolons() {
+    let (_d, store) = open();
+    assert_eq!(import_fixture(&store, "outlook_de.csv").imported, 1);
+    let all = all(&store);
+    let s = by_name(&all, "Sabine Köhler");
+    assert_eq!(s.salutation.as_deref(), Some("Frau"));
+    assert_eq!(s.title.as_deref(), Some("Leiterin Einkauf"));
+    assert_eq!(s.address.street.as_deref(), Some("Industriestraße 12"));
+    assert_eq!(s.address.region.as_deref(), Some("Baden-Württemberg"));
+    assert_eq!(s.phones, ["+49711123450", "+491609988776"]);
+    assert_eq!(s.tags, ["Messe", "A-Kunde"]);
+}
+
+#[test]
+fn hubspot_lifecycle_stages_become_ours() {
+    let (_d, store) = open();
+    let report = import_fixture(&store, "hubspot.csv");
+    assert_eq!((report.imported, report.errors.len(), report.warnings.len()), (5, 0, 1));
+    assert_eq!(report.warnings[0].line, 6);
+    let all = all(&store);
+    let stage = |n: &str| by_name(&all, n).stage;
+    assert_eq!(stage("Lena Fischer"), Stage::Prospect);
+    assert_eq!(stage("Tom Wagner"), Stage::Customer);
+    assert_eq!(stage("Ute Braun"), Stage::Opportunity);
+    assert_eq!(stage("Kai Neu"), Stage::Lead);
+    assert_eq!(stage("Ida Rätsel"), Stage::Lead);
+    let lena = by_name(&all, "Lena Fischer");
+    assert_eq!(lena.stage_history.last().unwrap().by, ChangedBy::Import);
+    assert!(lena.notes.as_deref().unwrap().contains("Record ID: 1501"));
+    assert_eq!(lena.address.city.as_deref(), Some("Hamburg"));
+}
+
+#[test]
+fn german_excel_reports_each_bad_row_with_its_line_and_keeps_the_rest() {
+    let (_d, store) = open();
+    let report = import_fixture(&store, "excel_de.csv");
+    assert_eq!((report.imported, report.skipped), (2, 1), "{report:?}");
+    let lines: Vec<u32> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [6, 7], "{report:?}");
+    assert_eq!(report.warnings[0].line, 5);
+    let all = all(&store);
+    let s = by_name(&all, "Stefan Müller");
+    assert_eq!(s.salutation.as_deref(), Some("Herr"));
+    assert_eq!(s.title.as_deref(), Some("Bauleiter"));
+    assert_eq!(s.address.street.as_deref(), Some("Kaiser-Joseph-Straße 1"));
+    assert_eq!(s.notes.as_deref(), Some("Messe Stand B12\r\nRückruf im März"));
+    let jana = by_name(&all, "Jana Schäfer");
+    assert!(jana.emails.is_empty());
+    assert!(jana.notes.as_deref().unwrap().contains("jana.schaefer(at)example.de"), "nothing lost");
+}
+
+#[test]
+fn iphone_vcard_with_groups_photo_and_a_company_card() {
+    let (_d, store) = open();
+    let report = import_fixture(&store, "iphone.vcf");
+    assert_eq!((report.imported, report.errors.len()), (2, 0));
+    let all = all(&store);
+    assert_eq!(all.len(), 1, "the company card is an organisation, not a person");
+    let k = &all[0];
+    assert_eq!(k.display_name, "Klaus Hoffmann");
+    assert_eq!(k.organization.as_deref(), Some("Hoffmann Elektro"));
+    assert_eq!(k.phones, ["+491605556667", "+49351445566"]);
+    assert_eq!(k.address.street.as_deref(), Some("Elbstraße 7"));
+    assert_eq!(k.website.as_deref(), Some("https://hoffmann-elektro.de"));
+    assert_eq!(k.notes.as_deref(), Some("Kennt Anna Schmidt, will Wartungsvertrag\nRückruf Montag"));
+    assert_eq!(k.tags, ["Handwerk", "Dresden"]);
+    let orgs = store.organizations(Some("Stadtwerke"), 10).unwrap();
+    assert_eq!(orgs.len(), 1);
+}
+
+#[test]
+fn android_vcard_2_1_quoted_printable_in_two_charsets() {
+    let (_d, store) = open();
+    let report = import_fixture(&store, "android.vcf");
+    assert_eq!(report.imported, 2);
+    assert_eq!(report.errors.iter().map(|e| e.line).collect::<Vec<_>>(), [17]);
+    let all = all(&store);
+    let j = by_name(&all, "Jörg Böhm");
+    assert_eq!(j.phones, ["+4917612345678", "+4312345678"]);
+    assert_eq!(j.address.country.as_deref(), Some("Österreich"));
+    assert_eq!(
+        j.notes.as_deref(),
+        Some("Sehr lange Notiz mit Umlauten äöü, die auf mehrere Zeilen umbrochen wurde.")
+    );
+    assert_eq!(by_name(&all, "Gräte Müller").last_name, "Müller");
+}
+
+#[test]
+fn vcard_4_tel_uris_folding_kind_org_and_an_unterminated_card() {
+    let (_d, store) = open();
+    let report = import_fixture(&store, "v4.vcf");
+    assert_eq!(report.imported, 2);
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].line, 22);
+    let all = all(&store);
+    let n = by_name(&all, "Nora Lang");
+    assert_eq!(n.phones, ["+49691234567", "+491719876543"]);
+    assert_eq!(
+        n.notes.as_deref(),
+        Some("Sehr lange Notiz, die gefaltet wurde und über die Zeilenlänge hinausgeht.")
+    );
+    let org = &store.organizations(Some("Lang Consulting"), 10).unwrap()[0];
+    assert_eq!(org.postcode.as_deref(), Some("60313"));
+    assert_eq!(n.organization_id, Some(org.id));
+}
+
+#[test]
+fn importing_twice_merges_or_skips_instead_of_doubling() {
+    let (_d, store) = open();
+    import_fixture(&store, "google_contacts.csv");
+    let again = import_fixture(&store, "google_contacts.csv");
+    assert_eq!((again.imported, again.merged, again.skipped), (0, 0, 3));
+    // A new record with a known email adds what it knows.
+    let csv = "E-Mail,Position,Telefon\nanna.s@example.com,Prokuristin,040 555\n";
+    let r = import_bytes(&store, csv.as_bytes(), "more.csv");
+    assert_eq!((r.imported, r.merged), (0, 1));
+    let all = all(&store);
+    let anna = by_name(&all, "Anna Maria Schmidt");
+    assert_eq!(anna.title.as_deref(), Some("Einkaufsleiterin"), "a merge fills, never overwrites");
+    assert!(anna.phones.contains(&"+4940555".to_owned()));
+    assert_eq!(all.len(), 3);
+}
+
+#[test]
+fn preview_writes_nothing_and_shows_rows_as_stored() {
+    let (_d, store) = open();
+    import_fixture(&store, "google_contacts.csv");
+    let options = ImportOptions::default();
+    let bytes = fixture("excel_de.csv");
+    let parsed = import::parse(&bytes, "excel_de.csv", &options).unwrap();
+    let preview = store.import_preview(&parsed, "excel_de.csv", &options, t0()).unwrap();
+    assert_eq!(preview.encoding, "Windows-1252");
+    assert_eq!(preview.delimiter.as_deref(), Some(";"));
+    assert_eq!((preview.total, preview.rejected), (4, 2));
+    assert_eq!(preview.rows[0].contact.as_ref().unwrap().first_name, "Stefan");
+    assert_eq!(preview.source, "excel_de.csv");
+    assert_eq!(all(&store).len(), 3);
+    // Dry run: the same report as a real run, nothing written.
+    let dry = store.import(parsed, "excel_de.csv", &options, true, |_, _| true, t0()).unwrap();
+    assert_eq!(dry.imported, 2);
+    assert_eq!(all(&store).len(), 3);
+}
+
+#[test]
+fn a_cancelled_import_keeps_whole_batches_only() {
+    let (_d, store) = open();
+    let mut csv = String::from("Vorname,Nachname,E-Mail\n");
+    for i in 0..1200 {
+        csv.push_str(&format!("P{i},Muster,p{i}@example.de\n"));
+    }
+    let options = ImportOptions::default();
+    let parsed = import::parse(csv.as_bytes(), "big.csv", &options).unwrap();
+    let mut calls = vec![];
+    let report = store
+        .import(
+            parsed,
+            "big.csv",
+            &options,
+            false,
+            |done, total| {
+                calls.push((done, total));
+                false
+            },
+            t0(),
+        )
+        .unwrap();
+    assert!(report.cancelled);
+    assert_eq!(calls, [(500, 1200)]);
+    assert_eq!(report.imported, 500);
+    assert_eq!(store.contact_count(), 500);
+}
+
+fn act(kind: ActivityKind) -> ActivityInput {
+    ActivityInput { kind, at: Some(t0()), summary: None, text: None, outcome: None, concerns: None }
+}
+
+fn with_history(store: &Store) -> Contact {
+    let c = store
+        .create_contact(
+            &ContactInput {
+                first_name: "Anna".into(),
+                last_name: "Schmidt".into(),
+                organization: Some("ACME".into()),
+                emails: vec!["anna@acme.de".into()],
+                phones: vec!["0170 1234567".into()],
+                ..Default::default()
+            },
+            ChangedBy::Hand,
+            t0(),
+        )
+        .unwrap();
+    store.log_activity(c.id, act(ActivityKind::WebinarAttended), t0()).unwrap();
+    let tz = chrono_tz::Europe::Berlin;
+    store
+        .create_task(
+            TaskInput {
+                title: "Anrufen".into(),
+                contact_id: Some(c.id),
+                due: "2026-03-05".into(),
+                ..Default::default()
+            },
+            tz,
+            t0(),
+        )
+        .unwrap();
+    c
+}
+
+#[test]
+fn duplicates_by_email_phone_and_similar_name_and_merge_moves_everything() {
+    let (_d, store) = open();
+    let anna = with_history(&store);
+    let twin = store
+        .create_contact(
+            &ContactInput {
+                first_name: "Ana".into(),
+                last_name: "Schmidt".into(),
+                organization: Some("acme".into()),
+                emails: vec!["a.schmidt@privat.de".into()],
+                phones: vec!["+49 170 1234567".into()],
+                title: Some("Einkauf".into()),
+                ..Default::default()
+            },
+            ChangedBy::Hand,
+            t0() + chrono::Duration::minutes(1),
+        )
+        .unwrap();
+    store.log_activity(twin.id, act(ActivityKind::Call), t0()).unwrap();
+    let engagement_before = store.contact_score(anna.id, t0()).unwrap().engagement
+        + store.contact_score(twin.id, t0()).unwrap().engagement;
+    let pairs = store.duplicates(t0()).unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(pairs[0].a.id, anna.id, "the older contact is proposed as survivor");
+    let kinds: Vec<DuplicateKind> = pairs[0].reasons.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [DuplicateKind::Phone, DuplicateKind::Name]);
+
+    let picks = MergePicks { from_other: vec![MergeField::Title] };
+    let merged = store.merge_contacts(anna.id, twin.id, &picks, t0()).unwrap();
+    assert_eq!(merged.first_name, "Anna");
+    assert_eq!(merged.title.as_deref(), Some("Einkauf"));
+    assert_eq!(merged.emails, ["anna@acme.de", "a.schmidt@privat.de"]);
+    assert_eq!(merged.phones, ["+491701234567"]);
+    assert!(merged
+        .stage_history
+        .last()
+        .unwrap()
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("merged with Ana Schmidt"));
+    let timeline = store.list_activities(anna.id, &Default::default()).unwrap();
+    assert_eq!(timeline.total, 2, "the other's activities moved");
+    assert_eq!(store.contact_tasks(anna.id).unwrap().len(), 1);
+    assert!(matches!(store.contact(twin.id, t0()), Err(Error::NotFound { .. })));
+    assert_eq!(store.contact_count(), 1);
+    assert!(store.duplicates(t0()).unwrap().is_empty());
+    // Survives a reopen with the same timeline.
+    let dir = store.dir().to_owned();
+    drop(store);
+    let store = Store::open(&dir).unwrap();
+    assert_eq!(store.list_activities(anna.id, &Default::default()).unwrap().total, 2);
+    let after = store.contact_score(anna.id, t0()).unwrap();
+    assert_eq!(after.engagement, engagement_before, "engagement of both counts for the survivor");
+}
+
+#[test]
+fn gdpr_export_has_everything_and_erase_leaves_nothing() {
+    let (_d, store) = open();
+    let anna = with_history(&store);
+    let other = store
+        .create_contact(
+            &ContactInput { first_name: "Ben".into(), ..Default::default() },
+            ChangedBy::Hand,
+            t0(),
+        )
+        .unwrap();
+    let export = store.person_export(anna.id, t0()).unwrap();
+    assert_eq!(export.contact.emails, ["anna@acme.de"]);
+    assert_eq!(export.activities.len(), 1);
+    assert_eq!(export.tasks.len(), 1);
+    assert_eq!(export.organization.as_ref().unwrap().name, "ACME");
+    let json = serde_json::to_string(&export).unwrap();
+    assert!(json.contains("webinar_attended") && json.contains("Anrufen"));
+
+    store.erase_person(anna.id).unwrap();
+    assert!(store.contact(anna.id, t0()).is_err());
+    assert!(store.contact_tasks(anna.id).unwrap().is_empty());
+    assert!(store.open_tasks_due_until(t0() + chrono::Duration::days(30)).unwrap().is_empty());
+    assert_eq!(store.next_reminder_at().unwrap(), None);
+    let found =
+        store.list_contacts(&ListQuery { search: Some("anna".into()), ..Default::default() }, t0()).unwrap();
+    assert_eq!(found.total, 0);
+    let counts = store.record_counts();
+    assert_eq!((counts.contacts, counts.activities, counts.tasks), (1, 0, 0));
+    assert_eq!(store.contact(other.id, t0()).unwrap().first_name, "Ben");
+    // Nothing of her is left on disk either.
+    let dir = store.dir().to_owned();
+    drop(store);
+    let store = Store::open(&dir).unwrap();
+    let (_, data) = store.backup("test", t0()).unwrap();
+    assert!(!serde_json::to_string(&data).unwrap().contains("anna@acme.de"));
+}
+
+#[test]
+fn backup_restores_to_an_equal_store_and_refuses_damage() {
+    let (_d, store) = open();
+    import_fixture(&store, "google_contacts.csv");
+    import_fixture(&store, "hubspot.csv");
+    with_history(&store);
+    let (manifest, data) = store.backup("test", t0()).unwrap();
+    assert_eq!(manifest.counts.contacts, 9);
+    assert_eq!(manifest.counts.activities, 1);
+    assert!(manifest.checksum.starts_with("sha256:"));
+    let bytes = BackupFile { manifest, data }.to_vec().unwrap();
+
+    let (_d2, empty) = open();
+    let file = BackupFile::from_slice(&bytes).unwrap();
+    let counts = empty.restore(&file.manifest, &file.data, false).unwrap();
+    assert_eq!(counts.contacts, 9);
+    let (_, restored) = empty.backup("test", t0()).unwrap();
+    assert_eq!(restored, file.data, "an equal store");
+    assert_eq!(all(&empty), all(&store));
+    assert_eq!(empty.stage_counts(None, t0()), store.stage_counts(None, t0()));
+    assert_eq!(empty.next_reminder_at().unwrap(), store.next_reminder_at().unwrap());
+
+    // Not into a store with data, unless forced.
+    assert!(matches!(
+        empty.restore(&file.manifest, &file.data, false),
+        Err(Error::StoreNotEmpty { contacts: 9 })
+    ));
+    // A changed byte fails the checksum before anything is touched.
+    let tampered = String::from_utf8(bytes.clone()).unwrap().replace("Fischer", "Fisher");
+    let file2 = BackupFile::from_slice(tampered.as_bytes()).unwrap();
+    let (_d3, fresh) = open();
+    assert!(matches!(fresh.restore(&file2.manifest, &file2.data, true), Err(Error::Backup(_))));
+    assert_eq!(fresh.contact_count(), 0);
+    assert!(BackupFile::from_slice(b"{\"manifest\": 1}").is_err());
+}
+
+#[test]
+fn vcard_csv_and_json_exports_import_back_to_the_same_contacts() {
+    let (_d, store) = open();
+    for f in ["google_contacts.csv", "outlook.csv", "hubspot.csv", "android.vcf"] {
+        import_fixture(&store, f);
+    }
+    let original = all(&store);
+    let fields = |c: &Contact| {
+        serde_json::json!([
+            c.display_name,
+            c.first_name,
+            c.last_name,
+            c.salutation,
+            c.organization,
+            c.title,
+            c.emails,
+            c.phones,
+            c.address,
+            c.website,
+            c.tags,
+            c.notes,
+            c.source,
+            c.stage
+        ])
+    };
+    let json = serde_json::to_string_pretty(&original).unwrap();
+    for (text, name) in [
+        (transfer::contacts_vcard(&original), "all.vcf"),
+        (transfer::contacts_csv(&original), "all.csv"),
+        (json, "all.json"),
+    ] {
+        let (_d2, other) = open();
+        let report = import_bytes(&other, text.as_bytes(), name);
+        assert_eq!(report.errors, vec![], "{name}");
+        let back = all(&other);
+        assert_eq!(
+            back.iter().map(fields).collect::<Vec<_>>(),
+            original.iter().map(fields).collect::<Vec<_>>(),
+            "{name}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    #[test]
+    fn csv_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400), semi in any::<bool>()) {
+        let mut text = if semi { b"Vorname;Nachname;E-Mail\r\n".to_vec() } else { b"First Name,Last Name,Email\n".to_vec() };
+        text.extend(bytes);
+        let options = ImportOptions { format: import::ImportFormat::Csv, ..Default::default() };
+        let _ = import::parse(&text, "f.csv", &options);
+    }
+
+    #[test]
+    fn vcard_parser_never_panics(body in "(BEGIN:VCARD\r\n|END:VCARD\r\n|VERSION:[234]\\.[01]\r\n|N;CHARSET=[A-Z0-9-]{0,9};ENCODING=QUOTED-PRINTABLE:[=A-F0-9;]{0,30}\r\n|TEL;VALUE=uri:tel:[+0-9-;=a-z]{0,20}\r\n|item[0-9]\\.ADR:[;a-z\\\\,]{0,20}\r\n| [a-z]{0,10}\r\n|[A-Z-]{1,8}:[^\r\n]{0,20}\r\n){0,30}") {
+        let _ = import::parse(body.as_bytes(), "f.vcf", &ImportOptions { format: import::ImportFormat::Vcard, ..Default::default() });
+    }
+
+    #[test]
+    fn json_parser_never_panics(text in "\\[?(\\{\"first_name\":\"[a-zä]{0,5}\",?\"emails\":\\[\"[a-z@.]{0,8}\"\\]?\\},?){0,5}\\]?") {
+        let _ = import::parse(text.as_bytes(), "f.json", &ImportOptions { format: import::ImportFormat::Json, ..Default::default() });
+    }
+
+    #[test]
+    fn any_bytes_as_any_format_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let _ = import::parse(&bytes, "f", &ImportOptions::default());
+    }
+}

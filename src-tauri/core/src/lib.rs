@@ -36,11 +36,11 @@ pub use deal::{ContactDealsSummary, Deal, DealInput, DealStageChange, LineItem, 
 pub use email::RenderedEmail;
 pub use error::{Error, ErrorCode, Result};
 pub use money::Money;
+pub use report::{Period, Report, ReportKind};
 pub use score::{
     Answer, Criteria, CriteriaUpdate, Score, ScoringSettings, TargetGroupSetting, TargetProfile,
 };
 pub use search::StageCounts;
-// pub use report::{Period, Report, ReportKind};
 pub use settings::{CompanyProfile, DealStageSetting, EmailTemplate, Language, Settings, StageOutcome};
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};
 pub use store::{

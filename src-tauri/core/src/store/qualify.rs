@@ -38,7 +38,7 @@ fn activity_key(a: &Activity) -> Vec<u8> {
 }
 
 /// (contact, kind, at) from an activity key.
-fn parse_activity_key(key: &[u8]) -> Result<(Uuid, ActivityKind, DateTime<Utc>)> {
+pub(super) fn parse_activity_key(key: &[u8]) -> Result<(Uuid, ActivityKind, DateTime<Utc>)> {
     let bad = || Error::Storage("malformed activity key".into());
     if key.len() != 41 {
         return Err(bad());

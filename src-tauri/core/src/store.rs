@@ -14,7 +14,7 @@ mod qualify;
 mod reports;
 mod tasks;
 
-pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};
+pub use deals::{AutomationPause, DealCard, DealMove, Pipeline, PipelineColumn};
 pub use tasks::{tomorrow_at, DueReminder, TaskCounts, TaskView};
 
 use std::collections::HashMap;
@@ -126,6 +126,8 @@ pub struct Store {
     tz: RwLock<chrono_tz::Tz>,
     /// Automation outcomes of mutations whose API returns none.
     pending_outcomes: Mutex<Vec<crate::automation::AutomationOutcome>>,
+    /// Rules run only while this is 0 ([`Store::pause_automation`]).
+    automation_paused: std::sync::atomic::AtomicU32,
     search: RwLock<SearchIndex>,
     /// All organisations (few; needed to propose target-group fit).
     orgs: RwLock<HashMap<Uuid, Organization>>,
@@ -261,6 +263,7 @@ impl Store {
             deals_by_contact: open("idx_deals_by_contact")?,
             tz: RwLock::new(crate::task::system_timezone()),
             pending_outcomes: Mutex::new(Vec::new()),
+            automation_paused: std::sync::atomic::AtomicU32::new(0),
             search: RwLock::new(SearchIndex::default()),
             orgs: RwLock::new(HashMap::new()),
             sums: RwLock::new(HashMap::new()),

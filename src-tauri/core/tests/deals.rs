@@ -564,3 +564,19 @@ fn quotes_are_numbered_per_year_escaped_and_logged() {
     );
     assert!(plain.contains("Quote") && plain.contains("Acme AG"));
 }
+
+#[test]
+fn paused_automation_runs_no_rules_and_demo_data_makes_no_tasks() {
+    let (_d, store) = open();
+    let c = contact(&store, "Anna");
+    {
+        let _pause = store.pause_automation();
+        let req = StageChangeRequest { to: Stage::Prospect, reason: None, force: false };
+        store.change_stage(c, &req, ChangedBy::Hand, t0()).unwrap();
+    }
+    assert!(store.take_automation_outcomes().is_empty());
+    kontor_core::demo::load_demo_data(&store, t0()).unwrap();
+    assert!(store.tasks(TaskView::Open, Berlin, t0()).unwrap().is_empty());
+    let d = deal(&store, c, "A", 1.0, None);
+    assert_eq!(tasks_created(&store.move_deal(d.id, "won", None, t0()).unwrap().automation).len(), 1);
+}

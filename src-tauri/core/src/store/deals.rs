@@ -715,7 +715,8 @@ impl Store {
     /// automation off (creating a task fires nothing), so rules never chain.
     pub(super) fn run_rules(&self, events: &[Event], now: DateTime<Utc>) -> Vec<AutomationOutcome> {
         let settings: Settings = self.settings();
-        if events.is_empty() || settings.automation.is_empty() {
+        let paused = self.automation_paused.load(std::sync::atomic::Ordering::SeqCst) > 0;
+        if paused || events.is_empty() || settings.automation.is_empty() {
             return vec![];
         }
         let language = settings.language_or_default();
@@ -757,6 +758,12 @@ impl Store {
             }
         }
         out
+    }
+
+    /// Stops rules from running until the guard is dropped (bulk loads).
+    pub fn pause_automation(&self) -> AutomationPause<'_> {
+        self.automation_paused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        AutomationPause { store: self }
     }
 
     /// Keeps outcomes of mutations whose API cannot return them.
@@ -802,6 +809,17 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// While alive, automation rules do not run ([`Store::pause_automation`]).
+pub struct AutomationPause<'a> {
+    store: &'a Store,
+}
+
+impl Drop for AutomationPause<'_> {
+    fn drop(&mut self) {
+        self.store.automation_paused.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

@@ -6,15 +6,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kontor_core::import::{self, ImportFormat, ImportOptions, Preset};
 use kontor_core::task::{parse_offset, system_timezone};
 use kontor_core::transfer;
 use kontor_core::{
-    paths, ActivityInput, ActivityKind, ActivityQuery, Answer, ChangedBy, Contact, ContactInput,
-    CriteriaUpdate, ListQuery, Priority, Repeat, SortOrder, Stage, StageChangeRequest, Store,
-    TargetGroupSetting, TaskInput, TaskView,
+    paths, ActivityInput, ActivityKind, ActivityQuery, Answer, AutomationOutcome, ChangedBy, Contact,
+    ContactInput, CriteriaUpdate, Deal, DealInput, ListQuery, Period, Priority, Repeat, ReportKind,
+    SortOrder, Stage, StageChangeRequest, Store, TargetGroupSetting, TaskInput, TaskView,
 };
 use uuid::Uuid;
 
@@ -42,6 +42,26 @@ enum Command {
     /// Follow-up tasks and reminders.
     #[command(subcommand)]
     Tasks(TasksCommand),
+    /// Deals (opportunities) and the pipeline.
+    #[command(subcommand)]
+    Deals(DealsCommand),
+    /// Reports: funnel, conversion, pipeline, activities, sources, overdue.
+    Report {
+        /// funnel, conversion, pipeline, activities, sources or overdue.
+        kind: ReportKind,
+        /// First day (YYYY-MM-DD, inclusive; default: open).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<NaiveDate>,
+        /// Last day (YYYY-MM-DD, inclusive; default: open).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<NaiveDate>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV (German: `;` and decimal comma; English: `,` and point; per settings).
+        #[arg(long)]
+        csv: bool,
+    },
     /// Import contacts from CSV (Google, Outlook, HubSpot, Excel), vCard or Kontor JSON.
     Import {
         /// The file.
@@ -111,6 +131,56 @@ enum Command {
         #[arg(long, value_parser = parse_time)]
         at: Option<DateTime<Utc>>,
         /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DealsCommand {
+    /// Add a deal for a contact (an open deal makes the contact an opportunity).
+    Add {
+        /// Contact id.
+        #[arg(long)]
+        contact: String,
+        /// What is sold.
+        #[arg(long)]
+        title: String,
+        /// Value in major units (1234.50).
+        #[arg(long)]
+        value: f64,
+        /// ISO 4217 currency code.
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+        /// Stage key (default: the first stage).
+        #[arg(long)]
+        stage: Option<String>,
+        /// Expected close date (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        close: Option<NaiveDate>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a deal to another stage (lost needs --reason).
+    Stage {
+        /// Deal id.
+        id: String,
+        /// Stage key: qualification, needs_analysis, proposal, negotiation, won, lost.
+        stage: String,
+        /// Why (required for lost).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List deals, optionally of one stage.
+    List {
+        /// Only this stage key.
+        #[arg(long)]
+        stage: Option<String>,
+        /// Print a JSON array.
         #[arg(long)]
         json: bool,
     },
@@ -439,6 +509,11 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| format!("{s:?} is neither RFC 3339 (2026-05-04T10:00:00Z) nor YYYY-MM-DD"))
 }
 
+/// A date YYYY-MM-DD.
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
+}
+
 fn parse_id(id: &str) -> Result<Uuid, Error> {
     Uuid::parse_str(id.trim()).map_err(|_| Error::InvalidId(id.to_owned()))
 }
@@ -682,6 +757,52 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             print_tasks(&tasks, json)
         }
+        Command::Deals(DealsCommand::Add { contact, title, value, currency, stage, close, json }) => {
+            let input = DealInput {
+                contact_id: parse_id(&contact)?,
+                title,
+                value,
+                currency,
+                stage,
+                close_date: close,
+                ..Default::default()
+            };
+            let deal = store.create_deal(&input, now())?;
+            print_deals(&store, &[deal], json, false)
+        }
+        Command::Deals(DealsCommand::Stage { id, stage, reason, json }) => {
+            let moved = store.move_deal(parse_id(&id)?, &stage, reason.as_deref(), now())?;
+            if !json {
+                for outcome in &moved.automation {
+                    match outcome {
+                        AutomationOutcome::TaskCreated { task } => {
+                            eprintln!("automation: task {:?} due {}", task.title, task.due.format("%Y-%m-%d"))
+                        }
+                        AutomationOutcome::Notice { message } => eprintln!("automation: {message}"),
+                        AutomationOutcome::Proposed { stage, .. } => {
+                            eprintln!("automation: proposed {stage}")
+                        }
+                    }
+                }
+            }
+            print_deals(&store, &[moved.deal], json, false)
+        }
+        Command::Deals(DealsCommand::List { stage, json }) => {
+            print_deals(&store, &store.deals(stage.as_deref())?, json, true)
+        }
+        Command::Report { kind, from, to, json, csv } => {
+            let period = Period { from, to };
+            let report = store.report(kind, &period, system_timezone(), now())?;
+            if json {
+                return print_json(&report);
+            }
+            if csv {
+                print!("{}", report.to_csv(store.settings().language_or_default()));
+                return Ok(());
+            }
+            print_table(&report.to_csv(kontor_core::Language::En));
+            Ok(())
+        }
         Command::Import { file, format, preset, dry_run, source, no_merge, json } => {
             let options = ImportOptions {
                 format: match format {
@@ -878,6 +999,78 @@ fn print_tasks(tasks: &[kontor_core::Task], json: bool) -> Result<(), Error> {
         eprintln!("no tasks");
     }
     Ok(())
+}
+
+fn print_deals(store: &Store, deals: &[Deal], json: bool, list: bool) -> Result<(), Error> {
+    if json {
+        return match (list, deals) {
+            (false, [one]) => print_json(one),
+            _ => print_json(&deals),
+        };
+    }
+    for d in deals {
+        let contact = store.display_name(d.contact_id).unwrap_or_default();
+        let close = d.close_date.map(|c| c.to_string()).unwrap_or_default();
+        println!(
+            "{}  {:<15} {:>12.2} {} {:>3}%  {:<10} {}  ({contact})",
+            d.id, d.stage, d.value, d.currency, d.probability, close, d.title
+        );
+        if let Some(reason) = &d.lost_reason {
+            println!("{:<38}lost: {reason}", "");
+        }
+    }
+    if list && deals.is_empty() {
+        eprintln!("no deals");
+    }
+    Ok(())
+}
+
+/// Prints comma-separated lines (blocks split by empty lines) as aligned columns.
+fn print_table(csv: &str) {
+    for block in csv.split("\r\n\r\n") {
+        let rows: Vec<Vec<String>> = block.lines().filter(|l| !l.is_empty()).map(split_csv).collect();
+        let mut widths: Vec<usize> = vec![];
+        for row in &rows {
+            for (i, cell) in row.iter().enumerate() {
+                let w = cell.chars().count();
+                match widths.get_mut(i) {
+                    Some(max) => *max = (*max).max(w),
+                    None => widths.push(w),
+                }
+            }
+        }
+        for row in &rows {
+            let cells: Vec<String> =
+                row.iter().enumerate().map(|(i, c)| format!("{c:<width$}", width = widths[i])).collect();
+            println!("{}", cells.join("  ").trim_end());
+        }
+        println!();
+    }
+}
+
+/// Splits one CSV line (`,`, double-quoted fields).
+fn split_csv(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                if let Some(f) = out.last_mut() {
+                    f.push('"');
+                }
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(String::new()),
+            (c, _) => {
+                if let Some(f) = out.last_mut() {
+                    f.push(c);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn proposal_note(c: &Contact) -> String {

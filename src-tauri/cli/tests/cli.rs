@@ -400,3 +400,115 @@ fn bad_task_input_is_refused_and_nothing_written() {
     }
     assert_eq!(tz_json(dir.path(), &["tasks", "list", "--json"]), serde_json::json!([]));
 }
+
+fn add_deal(dir: &Path, contact: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["deals", "add", "--contact", contact, "--title", "Pumpe XL", "--value", "1234.50"];
+    args.extend_from_slice(extra);
+    args.push("--json");
+    ok_json(dir, &args)
+}
+
+#[test]
+fn deals_add_list_and_stage_couple_the_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    let deal = add_deal(dir.path(), &anna, &["--close", "2026-06-30"]);
+    assert_eq!(deal["value"], 1234.5);
+    assert_eq!(deal["currency"], "EUR");
+    assert_eq!(deal["stage"], "qualification");
+    assert_eq!(deal["probability"], 10);
+    assert_eq!(deal["close_date"], "2026-06-30");
+    assert_eq!(deal["contact_id"], anna.as_str());
+    let shown = ok_json(dir.path(), &["contacts", "show", &anna, "--json"]);
+    assert_eq!(shown["stage"], "opportunity");
+    assert_eq!(shown["stage_history"][1]["by"], "rule");
+
+    let usd = add_deal(dir.path(), &anna, &["--currency", "usd", "--stage", "proposal"]);
+    assert_eq!((usd["currency"].as_str(), usd["probability"].as_u64()), (Some("USD"), Some(50)));
+    let all = ok_json(dir.path(), &["deals", "list", "--json"]);
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let proposals = ok_json(dir.path(), &["deals", "list", "--stage", "proposal", "--json"]);
+    assert_eq!(proposals.as_array().unwrap().len(), 1);
+    assert_eq!(proposals[0]["id"], usd["id"]);
+
+    let id = deal["id"].as_str().unwrap();
+    let won = ok_json(dir.path(), &["deals", "stage", id, "won", "--json"]);
+    assert_eq!((won["stage"].as_str(), won["probability"].as_u64()), (Some("won"), Some(100)));
+    let shown = ok_json(dir.path(), &["contacts", "show", &anna, "--json"]);
+    assert_eq!(shown["stage"], "customer");
+    let lost = ok_json(
+        dir.path(),
+        &["deals", "stage", usd["id"].as_str().unwrap(), "lost", "--reason", "Preis", "--json"],
+    );
+    assert_eq!(lost["lost_reason"], "Preis");
+    let text = kontor(dir.path(), &["deals", "list"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Pumpe XL"));
+}
+
+#[test]
+fn deals_errors_are_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    let id = add_deal(dir.path(), &anna, &[])["id"].as_str().unwrap().to_owned();
+    let err = fails(dir.path(), &["deals", "stage", &id, "lost"]);
+    assert!(err.contains("needs a reason"), "{err}");
+    let err = fails(dir.path(), &["deals", "stage", &id, "gewonnen"]);
+    assert!(err.contains("unknown deal stage") && err.contains("negotiation"), "{err}");
+    assert_eq!(kontor(dir.path(), &["deals", "stage", &id, "lost"]).status.code(), Some(1));
+    let shown = ok_json(dir.path(), &["deals", "list", "--json"]);
+    assert_eq!(shown[0]["stage"], "qualification", "nothing written");
+    let err = fails(
+        dir.path(),
+        &["deals", "add", "--contact", &anna, "--title", "T", "--value", "1", "--currency", "EURO"],
+    );
+    assert!(err.contains("currency"), "{err}");
+    let err = fails(dir.path(), &["deals", "add", "--contact", &anna, "--title", "T", "--value", "viel"]);
+    assert_eq!(
+        kontor(dir.path(), &["deals", "add", "--contact", &anna, "--title", "T", "--value", "viel"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(err.contains("viel"), "{err}");
+    let err = fails(
+        dir.path(),
+        &["deals", "add", "--contact", &anna, "--title", "T", "--value", "1", "--close", "30.06.2026"],
+    );
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+    let err = fails(dir.path(), &["deals", "list", "--stage", "nope", "--json"]);
+    assert!(err.contains("unknown deal stage"), "{err}");
+}
+
+#[test]
+fn reports_print_json_tables_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    let id = add_deal(dir.path(), &anna, &["--stage", "proposal"])["id"].as_str().unwrap().to_owned();
+    let funnel = ok_json(dir.path(), &["report", "funnel", "--json"]);
+    let stages = funnel["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 5);
+    assert_eq!(stages[2]["stage"], "opportunity");
+    assert_eq!(stages[2]["count"], 1);
+    let pipeline = ok_json(dir.path(), &["report", "pipeline", "--json"]);
+    assert_eq!(pipeline["total"], serde_json::json!([{"currency": "EUR", "amount": 1234.5}]));
+    assert_eq!(pipeline["weighted"], serde_json::json!([{"currency": "EUR", "amount": 617.25}]));
+    ok_json(dir.path(), &["deals", "stage", &id, "won", "--json"]);
+    let pipeline =
+        ok_json(dir.path(), &["report", "pipeline", "--from", "2000-01-01", "--to", "2999-12-31", "--json"]);
+    assert_eq!((pipeline["won_count"].as_u64(), pipeline["win_rate"].as_f64()), (Some(1), Some(1.0)));
+    let conversion = ok_json(dir.path(), &["report", "conversion", "--json"]);
+    assert_eq!(conversion["steps"].as_array().unwrap().len(), 3);
+    assert_eq!(conversion["steps"][2]["converted"], 1);
+    let activities = ok_json(dir.path(), &["report", "activities", "--json"]);
+    assert!(activities["weeks"].is_array());
+    let csv = kontor(dir.path(), &["report", "funnel", "--csv"]);
+    assert!(String::from_utf8_lossy(&csv.stdout).starts_with("Phase;Anzahl;Neu im Zeitraum\r\n"));
+    let table = kontor(dir.path(), &["report", "pipeline"]);
+    let table = String::from_utf8_lossy(&table.stdout).to_string();
+    assert!(table.contains("Win rate (%)") && table.contains("100.0"), "{table}");
+    let err = fails(dir.path(), &["report", "umsatz", "--json"]);
+    assert!(err.contains("unknown report"), "{err}");
+    assert_eq!(kontor(dir.path(), &["report", "funnel", "--from", "1.3.2026"]).status.code(), Some(2));
+    let err = fails(dir.path(), &["report", "funnel", "--from", "2026-03-02", "--to", "2026-03-01"]);
+    assert!(err.contains("after"), "{err}");
+}

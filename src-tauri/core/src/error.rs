@@ -110,6 +110,12 @@ pub enum Error {
         /// Requested stage.
         to: Stage,
     },
+    /// Moving a deal to the lost stage needs a reason (code `reason_required`).
+    #[error("moving the deal to {stage} needs a reason")]
+    DealReasonRequired {
+        /// The deal stage key.
+        stage: String,
+    },
     /// A contact needs a first or last name.
     #[error("a contact needs a name")]
     NameRequired,
@@ -196,7 +202,7 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Error::SameStage(_) => ErrorCode::SameStage,
-            Error::ReasonRequired { .. } => ErrorCode::ReasonRequired,
+            Error::ReasonRequired { .. } | Error::DealReasonRequired { .. } => ErrorCode::ReasonRequired,
             Error::NameRequired => ErrorCode::NameRequired,
             Error::InvalidEmail(_) => ErrorCode::InvalidEmail,
             Error::InvalidPhone(_) => ErrorCode::InvalidPhone,
@@ -221,7 +227,7 @@ impl Error {
             Error::InvalidEmail(_) => Some("emails"),
             Error::InvalidPhone(_) => Some("phones"),
             Error::InvalidInput { field, .. } => Some(field),
-            Error::ReasonRequired { .. } => Some("reason"),
+            Error::ReasonRequired { .. } | Error::DealReasonRequired { .. } => Some("reason"),
             Error::InvalidSettings { field, .. } => Some(field),
             _ => None,
         }

@@ -2,18 +2,26 @@
 //!
 //! It owns the contact lifecycle ([`stage`]), contacts and organisations
 //! ([`contact`]), the sled store with its indexes ([`store`]) and the
-//! in-memory search ([`search`]). Architecture invariants:
+//! in-memory search ([`search`]), deals and the pipeline ([`deal`]),
+//! reports ([`report`]), automation rules ([`automation`]), email templates
+//! ([`email`]) and quotes ([`quote`]). Architecture invariants:
 //! - no tauri or webkit in this crate's dependency tree (CI checks it);
 //! - time is a parameter (`now`); nothing here reads the clock;
 //! - every mutation is flushed to disk before it returns `Ok`.
 
 pub mod activity;
+pub mod automation;
 pub mod contact;
+pub mod deal;
 pub mod demo;
+pub mod email;
 pub mod error;
 pub mod import;
+pub mod money;
 pub mod paths;
+pub mod quote;
 pub mod reminders;
+pub mod report;
 pub mod score;
 pub mod search;
 pub mod settings;
@@ -24,13 +32,22 @@ pub mod text;
 pub mod transfer;
 
 pub use activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
+pub use automation::{Action, AutomationOutcome, Rule, Trigger};
 pub use contact::{Address, Contact, ContactInput, Organization, OrganizationInput, PhonePolicy};
+
+pub use deal::{ContactDealsSummary, Deal, DealInput, DealStageChange, LineItem, Quote};
+pub use email::RenderedEmail;
 pub use error::{Error, ErrorCode, Result};
+pub use money::Money;
+pub use report::{Period, Report, ReportKind};
 pub use score::{
     Answer, Criteria, CriteriaUpdate, Score, ScoringSettings, TargetGroupSetting, TargetProfile,
 };
 pub use search::StageCounts;
-pub use settings::{Language, Settings};
+pub use settings::{CompanyProfile, DealStageSetting, EmailTemplate, Language, Settings, StageOutcome};
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};
-pub use store::{ContactPage, DueReminder, ListQuery, SortOrder, Store, TaskCounts, TaskView};
+pub use store::{
+    ContactPage, DealCard, DealMove, DueReminder, ListQuery, Pipeline, PipelineColumn, SortOrder, Store,
+    TaskCounts, TaskView,
+};
 pub use task::{Priority, Reminder, Repeat, SnoozePreset, Task, TaskInput};

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::automation::{default_rules, Action, Rule};
 use crate::error::{Error, Result};
 use crate::score::{ScoringSettings, TargetProfile};
 
@@ -35,6 +36,139 @@ pub struct Settings {
     /// Country whose numbering plan reads phone numbers written without a
     /// country code (ISO 3166 alpha-2, "DE" by default).
     pub phone_region: String,
+    /// The deal pipeline's stages, in board order.
+    pub deal_stages: Vec<DealStageSetting>,
+    /// Automation rules ("when X then Y").
+    pub automation: Vec<Rule>,
+    /// Email templates with placeholders.
+    pub email_templates: Vec<EmailTemplate>,
+    /// The rep's company, for the quote header.
+    pub company: CompanyProfile,
+}
+
+/// What a deal stage means for the deal's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StageOutcome {
+    /// Still open.
+    Open,
+    /// Won (exactly one stage).
+    Won,
+    /// Lost (exactly one stage; moving there needs a reason).
+    Lost,
+}
+
+/// One stage of the deal pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DealStageSetting {
+    /// Stable key stored in deals ("proposal").
+    pub key: String,
+    /// German name.
+    pub name_de: String,
+    /// English name.
+    pub name_en: String,
+    /// Default probability of deals in this stage (0–100).
+    pub probability: u8,
+    /// An open deal idle for more than this many days is "rotting".
+    pub rotting_days: Option<u32>,
+    /// Open, won or lost.
+    pub outcome: StageOutcome,
+}
+
+impl DealStageSetting {
+    /// The name in `language`.
+    pub fn name(&self, language: Language) -> &str {
+        match language {
+            Language::De => &self.name_de,
+            Language::En => &self.name_en,
+        }
+    }
+}
+
+/// The default pipeline: qualification 10 %, needs analysis 25 %, proposal
+/// 50 %, negotiation 75 %, won 100 %, lost 0 %.
+pub fn default_deal_stages() -> Vec<DealStageSetting> {
+    let stage = |key: &str, de: &str, en: &str, probability, rotting_days, outcome| DealStageSetting {
+        key: key.into(),
+        name_de: de.into(),
+        name_en: en.into(),
+        probability,
+        rotting_days,
+        outcome,
+    };
+    vec![
+        stage("qualification", "Qualifizierung", "Qualification", 10, Some(14), StageOutcome::Open),
+        stage("needs_analysis", "Bedarfsanalyse", "Needs analysis", 25, Some(14), StageOutcome::Open),
+        stage("proposal", "Angebot", "Proposal", 50, Some(21), StageOutcome::Open),
+        stage("negotiation", "Verhandlung", "Negotiation", 75, Some(14), StageOutcome::Open),
+        stage("won", "Gewonnen", "Won", 100, None, StageOutcome::Won),
+        stage("lost", "Verloren", "Lost", 0, None, StageOutcome::Lost),
+    ]
+}
+
+/// An email template; subject and body may use the placeholders
+/// `{first_name} {last_name} {display_name} {organization} {deal_title}
+/// {deal_value} {stage}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EmailTemplate {
+    /// Stable id ("follow_up_de").
+    pub id: String,
+    /// Name shown in the picker.
+    pub name: String,
+    /// Language of the text (numbers and stage names follow it).
+    pub language: Language,
+    /// Subject template.
+    pub subject: String,
+    /// Body template (plain text).
+    pub body: String,
+}
+
+/// The follow-up templates shipped, German and English.
+pub fn default_email_templates() -> Vec<EmailTemplate> {
+    vec![
+        EmailTemplate {
+            id: "follow_up_de".into(),
+            name: "Nachfassen".into(),
+            language: Language::De,
+            subject: "Unser Gespräch: {deal_title}".into(),
+            body: "Hallo {first_name} {last_name},\n\nvielen Dank für das angenehme Gespräch. \
+                   Wie besprochen melde ich mich wegen {deal_title} ({deal_value}) für {organization}.\n\n\
+                   Wann passt Ihnen ein kurzer Termin für die nächsten Schritte?\n\nViele Grüße"
+                .into(),
+        },
+        EmailTemplate {
+            id: "follow_up_en".into(),
+            name: "Follow-up".into(),
+            language: Language::En,
+            subject: "Following up: {deal_title}".into(),
+            body: "Hello {first_name},\n\nthank you for your time. As promised I am following up on \
+                   {deal_title} ({deal_value}) for {organization}.\n\n\
+                   When would suit you for a short call about the next steps?\n\nBest regards"
+                .into(),
+        },
+    ]
+}
+
+/// The rep's company, printed on quotes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CompanyProfile {
+    /// Company name.
+    pub name: String,
+    /// Postal address (several lines).
+    pub address: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// VAT id (USt-IdNr.).
+    pub vat_id: String,
+    /// Footer text (bank, terms ...).
+    pub footer: String,
 }
 
 impl Default for Settings {
@@ -46,6 +180,10 @@ impl Default for Settings {
             notifications: true,
             autostart: false,
             phone_region: "DE".into(),
+            deal_stages: default_deal_stages(),
+            automation: default_rules(Language::De),
+            email_templates: default_email_templates(),
+            company: CompanyProfile::default(),
         }
     }
 }
@@ -74,6 +212,141 @@ impl Settings {
                 });
             }
         }
+        self.validate_deal_stages()?;
+        self.validate_rules()?;
+        let mut ids = std::collections::HashSet::new();
+        for t in &self.email_templates {
+            if t.id.trim().is_empty() || !ids.insert(t.id.as_str()) {
+                return Err(invalid(
+                    "email_templates",
+                    format!("template id {:?} is empty or used twice", t.id),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    fn validate_deal_stages(&self) -> Result<()> {
+        let stages = &self.deal_stages;
+        let count = |o: StageOutcome| stages.iter().filter(|s| s.outcome == o).count();
+        if count(StageOutcome::Won) != 1 || count(StageOutcome::Lost) != 1 {
+            return Err(invalid("deal_stages", "there must be exactly one won and one lost stage".into()));
+        }
+        if count(StageOutcome::Open) == 0 {
+            return Err(invalid("deal_stages", "there must be at least one open stage".into()));
+        }
+        let mut keys = std::collections::HashSet::new();
+        for s in stages {
+            let key_ok = !s.key.is_empty()
+                && s.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !key_ok {
+                return Err(invalid("deal_stages", format!("stage key {:?} must be a-z, 0-9 or _", s.key)));
+            }
+            if !keys.insert(s.key.as_str()) {
+                return Err(invalid("deal_stages", format!("stage key {:?} is used twice", s.key)));
+            }
+            if s.probability > 100 {
+                return Err(invalid("deal_stages", format!("probability of {:?} is above 100", s.key)));
+            }
+            if s.name_de.trim().is_empty() || s.name_en.trim().is_empty() {
+                return Err(invalid(
+                    "deal_stages",
+                    format!("stage {:?} needs a German and an English name", s.key),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_rules(&self) -> Result<()> {
+        let mut ids = std::collections::HashSet::new();
+        for rule in &self.automation {
+            if rule.id.trim().is_empty() || !ids.insert(rule.id.as_str()) {
+                return Err(invalid("automation", format!("rule id {:?} is empty or used twice", rule.id)));
+            }
+            if let crate::automation::Trigger::ScoreCrossed { threshold } = rule.trigger {
+                if threshold == 0 || threshold > 100 {
+                    return Err(invalid(
+                        "automation",
+                        format!("rule {:?}: threshold must be 1–100", rule.id),
+                    ));
+                }
+            }
+            match &rule.action {
+                Action::CreateTask { title, due_in_days }
+                    if title.trim().is_empty() || *due_in_days > 3650 =>
+                {
+                    return Err(invalid(
+                        "automation",
+                        format!("rule {:?}: a task needs a title and at most 3650 days", rule.id),
+                    ));
+                }
+                Action::Notify { message } if message.trim().is_empty() => {
+                    return Err(invalid(
+                        "automation",
+                        format!("rule {:?}: the notice needs a text", rule.id),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The effective language: the chosen one, else German.
+    pub fn language_or_default(&self) -> Language {
+        self.language.unwrap_or(Language::De)
+    }
+
+    /// When the rules are still the shipped defaults of the other language,
+    /// switches them to the chosen language's defaults.
+    pub fn localize_default_rules(&mut self) {
+        let lang = self.language_or_default();
+        let other = match lang {
+            Language::De => Language::En,
+            Language::En => Language::De,
+        };
+        if self.automation == default_rules(other) {
+            self.automation = default_rules(lang);
+        }
+    }
+}
+
+fn invalid(field: &'static str, reason: String) -> Error {
+    Error::InvalidSettings { field, reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_old_settings_still_load() {
+        Settings::default().validate().unwrap();
+        let old: Settings = serde_json::from_str(r#"{"language":"en","notifications":false}"#).unwrap();
+        assert_eq!(old.deal_stages, default_deal_stages());
+        assert_eq!(old.automation.len(), 2);
+        assert_eq!(old.email_templates.len(), 2);
+        assert!(!old.notifications);
+    }
+
+    #[test]
+    fn stage_sets_need_one_won_one_lost_and_unique_keys() {
+        let mut s = Settings::default();
+        s.deal_stages.retain(|st| st.key != "lost");
+        assert_eq!(s.validate().unwrap_err().field(), Some("deal_stages"));
+        let mut s = Settings::default();
+        s.deal_stages[1].key = "qualification".into();
+        assert!(s.validate().is_err());
+        let mut s = Settings::default();
+        s.deal_stages[0].probability = 101;
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn default_rules_follow_the_language() {
+        let mut s = Settings { language: Some(Language::En), ..Settings::default() };
+        s.localize_default_rules();
+        assert_eq!(s.automation, default_rules(Language::En));
     }
 }

@@ -9,10 +9,13 @@
 //! - listing by stage (sorted by name or by last change) walks an index
 //!   prefix and decodes only the page it returns.
 
+mod deals;
 mod qualify;
+mod reports;
 mod tasks;
 mod transfer;
 
+pub use deals::{AutomationPause, DealCard, DealMove, Pipeline, PipelineColumn};
 pub use tasks::{tomorrow_at, DueReminder, TaskCounts, TaskView};
 
 use std::collections::HashMap;
@@ -42,7 +45,7 @@ const RECORD_V1: u8 = 1;
 /// sled's page cache; its default (1 GB) is far too much for a desktop app.
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 /// Index prefix byte for "all stages".
-const ALL_STAGES: u8 = 0;
+pub(super) const ALL_STAGES: u8 = 0;
 
 /// How a contact list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -115,6 +118,15 @@ pub struct Store {
     tasks_by_due: sled::Tree,
     tasks_by_contact: sled::Tree,
     reminder_queue: sled::Tree,
+    deals: sled::Tree,
+    deals_by_stage: sled::Tree,
+    deals_by_contact: sled::Tree,
+    /// The rep's time zone for automation due dates and quote dates.
+    tz: RwLock<chrono_tz::Tz>,
+    /// Automation outcomes of mutations whose API returns none.
+    pending_outcomes: Mutex<Vec<crate::automation::AutomationOutcome>>,
+    /// Rules run only while this is 0 ([`Store::pause_automation`]).
+    automation_paused: std::sync::atomic::AtomicU32,
     search: RwLock<SearchIndex>,
     /// All organisations (few; needed to propose target-group fit).
     orgs: RwLock<HashMap<Uuid, Organization>>,
@@ -149,7 +161,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     }
 }
 
-fn stage_tag(stage: Stage) -> u8 {
+pub(super) fn stage_tag(stage: Stage) -> u8 {
     match stage {
         Stage::Lead => 1,
         Stage::Prospect => 2,
@@ -159,7 +171,7 @@ fn stage_tag(stage: Stage) -> u8 {
     }
 }
 
-fn name_key(tag: u8, c: &Contact) -> Vec<u8> {
+pub(super) fn name_key(tag: u8, c: &Contact) -> Vec<u8> {
     let name = sort_key(&c.display_name);
     let mut key = Vec::with_capacity(name.len() + 18);
     key.push(tag);
@@ -169,7 +181,7 @@ fn name_key(tag: u8, c: &Contact) -> Vec<u8> {
     key
 }
 
-fn change_key(tag: u8, c: &Contact) -> Vec<u8> {
+pub(super) fn change_key(tag: u8, c: &Contact) -> Vec<u8> {
     // Newest first: invert the timestamp.
     let inverted = u64::MAX - u64::try_from(c.updated_at.timestamp_millis()).unwrap_or(0);
     let mut key = Vec::with_capacity(25);
@@ -179,7 +191,7 @@ fn change_key(tag: u8, c: &Contact) -> Vec<u8> {
     key
 }
 
-fn id_from_index_key(key: &[u8]) -> Result<Uuid> {
+pub(super) fn id_from_index_key(key: &[u8]) -> Result<Uuid> {
     key.len()
         .checked_sub(16)
         .and_then(|start| Uuid::from_slice(&key[start..]).ok())
@@ -245,6 +257,12 @@ impl Store {
             tasks_by_due: open("idx_tasks_by_due")?,
             tasks_by_contact: open("idx_tasks_by_contact")?,
             reminder_queue: open("reminder_queue")?,
+            deals: open("deals")?,
+            deals_by_stage: open("idx_deals_by_stage")?,
+            deals_by_contact: open("idx_deals_by_contact")?,
+            tz: RwLock::new(crate::task::system_timezone()),
+            pending_outcomes: Mutex::new(Vec::new()),
+            automation_paused: std::sync::atomic::AtomicU32::new(0),
             search: RwLock::new(SearchIndex::default()),
             orgs: RwLock::new(HashMap::new()),
             sums: RwLock::new(HashMap::new()),
@@ -374,7 +392,8 @@ impl Store {
     }
 
     /// Moves a contact to another stage, checked against the lifecycle and
-    /// recorded in its stage history.
+    /// recorded in its stage history. Rules it fires leave their outcomes
+    /// for [`Store::take_automation_outcomes`].
     pub fn change_stage(
         &self,
         id: Uuid,
@@ -383,14 +402,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Contact> {
         let current = self.raw_contact(id)?;
-        self.save_decorated(id, current.organization.as_deref(), now, |old| {
+        let contact = self.save_decorated(id, current.organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;
             let reason = check_transition(c.stage, request.to, request.reason.as_deref(), request.force)?;
             c.stage_history.push(StageChange { from: Some(c.stage), to: request.to, at: now, reason, by });
             c.stage = request.to;
             c.updated_at = now;
             Ok(c)
-        })
+        })?;
+        let event = crate::automation::Event::ContactStageChanged { contact_id: id, to: contact.stage };
+        let outcomes = self.run_rules(&[event], now);
+        self.queue_outcomes(outcomes);
+        Ok(contact)
     }
 
     /// Writes one contact in a transaction: builds it from the stored one
@@ -553,9 +576,14 @@ impl Store {
     }
 
     /// Validates and saves the user's settings. A new half-life recomputes
-    /// the engagement sums from the activities.
+    /// the engagement sums from the activities. Dropping a deal stage that
+    /// deals are in is refused; shipped default rules follow the language.
     pub fn set_settings(&self, settings: &Settings) -> Result<Settings> {
         settings.validate()?;
+        self.check_stages_in_use(settings)?;
+        let mut settings = settings.clone();
+        settings.localize_default_rules();
+        let settings = &settings;
         let old_half_life = read(&self.settings).scoring.half_life_days;
         self.meta.insert("settings", encode(settings)?)?;
         self.db.flush()?;

@@ -149,8 +149,8 @@ pub const BACKUP_FORMAT_VERSION: u32 = 1;
 pub struct BackupData {
     /// The settings.
     pub settings: serde_json::Value,
-    /// Other values of the meta tree (counters), by key.
-    pub meta: BTreeMap<String, serde_json::Value>,
+    /// Other values of the meta tree (counters), by key, as hex bytes.
+    pub meta: BTreeMap<String, String>,
     /// Organisations.
     pub organizations: Vec<serde_json::Value>,
     /// Contacts.

@@ -9,7 +9,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use kontor_core::import::{self, ImportOptions, ImportReport};
 use kontor_core::transfer::{self, BackupFile, DuplicateKind, MergeField, MergePicks};
 use kontor_core::{
-    ActivityInput, ActivityKind, ChangedBy, Contact, ContactInput, Error, ListQuery, Stage, Store, TaskInput,
+    ActivityInput, ActivityKind, ChangedBy, Contact, ContactInput, DealInput, Error, ListQuery, Stage, Store,
+    TaskInput,
 };
 use proptest::prelude::*;
 
@@ -298,6 +299,12 @@ fn with_history(store: &Store) -> Contact {
         )
         .unwrap();
     store.log_activity(c.id, act(ActivityKind::WebinarAttended), t0()).unwrap();
+    store
+        .create_deal(
+            &DealInput { contact_id: c.id, title: "Wartung".into(), value: 1200.0, ..Default::default() },
+            t0(),
+        )
+        .unwrap();
     let tz = chrono_tz::Europe::Berlin;
     store
         .create_task(
@@ -334,6 +341,8 @@ fn duplicates_by_email_phone_and_similar_name_and_merge_moves_everything() {
         )
         .unwrap();
     store.log_activity(twin.id, act(ActivityKind::Call), t0()).unwrap();
+    let deal = DealInput { contact_id: twin.id, title: "Schulung".into(), value: 300.0, ..Default::default() };
+    store.create_deal(&deal, t0()).unwrap();
     let engagement_before = store.contact_score(anna.id, t0()).unwrap().engagement
         + store.contact_score(twin.id, t0()).unwrap().engagement;
     let pairs = store.duplicates(t0()).unwrap();
@@ -359,6 +368,8 @@ fn duplicates_by_email_phone_and_similar_name_and_merge_moves_everything() {
     let timeline = store.list_activities(anna.id, &Default::default()).unwrap();
     assert_eq!(timeline.total, 2, "the other's activities moved");
     assert_eq!(store.contact_tasks(anna.id).unwrap().len(), 1);
+    let deals: Vec<String> = store.contact_deals(anna.id).unwrap().into_iter().map(|d| d.title).collect();
+    assert_eq!(deals.len(), 2, "the other's deal moved: {deals:?}");
     assert!(matches!(store.contact(twin.id, t0()), Err(Error::NotFound { .. })));
     assert_eq!(store.contact_count(), 1);
     assert!(store.duplicates(t0()).unwrap().is_empty());
@@ -386,6 +397,7 @@ fn gdpr_export_has_everything_and_erase_leaves_nothing() {
     assert_eq!(export.contact.emails, ["anna@acme.de"]);
     assert_eq!(export.activities.len(), 1);
     assert_eq!(export.tasks.len(), 1);
+    assert_eq!(export.deals.len(), 1);
     assert_eq!(export.organization.as_ref().unwrap().name, "ACME");
     let json = serde_json::to_string(&export).unwrap();
     assert!(json.contains("webinar_attended") && json.contains("Anrufen"));
@@ -399,7 +411,7 @@ fn gdpr_export_has_everything_and_erase_leaves_nothing() {
         store.list_contacts(&ListQuery { search: Some("anna".into()), ..Default::default() }, t0()).unwrap();
     assert_eq!(found.total, 0);
     let counts = store.record_counts();
-    assert_eq!((counts.contacts, counts.activities, counts.tasks), (1, 0, 0));
+    assert_eq!((counts.contacts, counts.activities, counts.tasks, counts.deals), (1, 0, 0, 0));
     assert_eq!(store.contact(other.id, t0()).unwrap().first_name, "Ben");
     // Nothing of her is left on disk either.
     let dir = store.dir().to_owned();
@@ -418,6 +430,7 @@ fn backup_restores_to_an_equal_store_and_refuses_damage() {
     let (manifest, data) = store.backup("test", t0()).unwrap();
     assert_eq!(manifest.counts.contacts, 9);
     assert_eq!(manifest.counts.activities, 1);
+    assert_eq!(manifest.counts.deals, 1);
     assert!(manifest.checksum.starts_with("sha256:"));
     let bytes = BackupFile { manifest, data }.to_vec().unwrap();
 

@@ -114,7 +114,7 @@ impl Store {
 
     /// (kind, at) of a contact's newest activities (all when `limit` is
     /// `None`), newest first, from keys alone.
-    fn activity_times(
+    pub(super) fn activity_times(
         &self,
         contact: Uuid,
         limit: Option<usize>,
@@ -153,6 +153,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(Vec<Activity>, Contact)> {
         self.raw_contact(contact_id)?;
+        let before = if self.watches_score() { Some(self.contact(contact_id, now)?.score) } else { None };
         let activities = inputs
             .into_iter()
             .map(|input| input.into_activity(new_id(now), contact_id, now))
@@ -179,7 +180,9 @@ impl Store {
             write(&self.sums).insert(contact_id, sums);
         }
         let contact = self.contact(contact_id, now)?;
-        Ok((activities, self.auto_advance(contact, now)?))
+        let contact = self.auto_advance(contact, now)?;
+        self.score_rules(contact_id, before, contact.score, now);
+        Ok((activities, contact))
     }
 
     /// A page of a contact's timeline, newest first.
@@ -248,6 +251,7 @@ impl Store {
     /// Changes qualification criteria (the rest stay as they are).
     pub fn set_criteria(&self, id: Uuid, update: &CriteriaUpdate, now: DateTime<Utc>) -> Result<Contact> {
         let current = self.raw_contact(id)?;
+        let before = if self.watches_score() { Some(self.contact(id, now)?.score) } else { None };
         let contact = self.save_decorated(id, current.organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;
             match update.target_group {
@@ -276,7 +280,18 @@ impl Store {
             c.updated_at = now;
             Ok(c)
         })?;
-        self.auto_advance(contact, now)
+        let contact = self.auto_advance(contact, now)?;
+        self.score_rules(id, before, contact.score, now);
+        Ok(contact)
+    }
+
+    /// Runs the score-crossing rules for a score that went from `before` to `after`.
+    fn score_rules(&self, contact_id: Uuid, before: Option<u8>, after: u8, now: DateTime<Utc>) {
+        if let Some(before) = before.filter(|b| *b != after) {
+            let event = crate::automation::Event::ScoreChanged { contact_id, before, after };
+            let outcomes = self.run_rules(&[event], now);
+            self.queue_outcomes(outcomes);
+        }
     }
 
     /// Applies the contact's qualification proposal: a stage change "by rule".

@@ -211,8 +211,10 @@ impl Store {
     }
 
     /// Marks a task done; a repeating task gets its next occurrence, counted
-    /// from this due date (even when done late). Returns (done, next).
+    /// from this due date (even when done late). Returns (done, next). Rules
+    /// it fires leave their outcomes for [`Store::take_automation_outcomes`].
     pub fn complete_task(&self, id: Uuid, tz: Tz, now: DateTime<Utc>) -> Result<(Task, Option<Task>)> {
+        let was_done = self.task(id)?.done;
         let next_id = new_id(now);
         let written = self.write_task(id, |old| {
             let old = old.ok_or_else(|| task_not_found(id))?;
@@ -230,6 +232,11 @@ impl Store {
         })?;
         let mut it = written.into_iter();
         let done = it.next().ok_or_else(|| task_not_found(id))?;
+        if !was_done {
+            let event = crate::automation::Event::TaskCompleted { task: Box::new(done.clone()) };
+            let outcomes = self.run_rules(&[event], now);
+            self.queue_outcomes(outcomes);
+        }
         Ok((done, it.next()))
     }
 

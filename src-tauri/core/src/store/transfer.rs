@@ -14,11 +14,13 @@ use sha2::{Digest, Sha256};
 use sled::Transactional;
 use uuid::Uuid;
 
+use super::deals::{contact_index_key, stage_index_key};
 use super::qualify::{activity_key, parse_activity_key};
 use super::tasks::replace as replace_task;
 use super::{abort, decode, encode, find_or_create_org, new_id, put_contact, read, write, Store};
 use crate::activity::{Activity, ActivityQuery};
 use crate::contact::{Contact, Organization, PhonePolicy, ValidContact};
+use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::import::{
     Draft, ExistingMatch, ImportOptions, ImportPreview, ImportReport, Parsed, PreviewRow, RowError,
@@ -159,7 +161,8 @@ enum Planned {
 }
 
 impl Store {
-    fn all_contacts(&self) -> Result<Vec<Contact>> {
+    /// Every stored contact (score not computed).
+    pub(super) fn all_contacts(&self) -> Result<Vec<Contact>> {
         self.contacts.iter().values().map(|v| decode(&v?)).collect()
     }
 
@@ -567,6 +570,11 @@ impl Store {
                 reason: "a contact cannot be merged with itself".into(),
             });
         }
+        self.raw_contact(survivor)?;
+        self.raw_contact(other)?;
+        // Deals first: should anything stop after this, no deal points to a
+        // removed contact.
+        self.reassign_deals(other, survivor, now)?;
         let s = self.raw_contact(survivor)?;
         let o = self.raw_contact(other)?;
         let mut m = s.clone();
@@ -719,13 +727,19 @@ impl Store {
         let activities =
             self.list_activities(id, &ActivityQuery { kinds: None, offset: 0, limit: u32::MAX })?.items;
         let tasks = self.contact_tasks(id)?;
-        Ok(PersonExport { exported_at: now, contact, organization, score, activities, tasks, deals: vec![] })
+        let deals = self
+            .contact_deals(id)?
+            .iter()
+            .map(|d| serde_json::to_value(d).map_err(|e| Error::Storage(e.to_string())))
+            .collect::<Result<_>>()?;
+        Ok(PersonExport { exported_at: now, contact, organization, score, activities, tasks, deals })
     }
 
     /// Erases a person for good: the record, its index entries, activities,
-    /// engagement sums, tasks and their reminders.
+    /// engagement sums, tasks and their reminders, deals.
     pub fn erase_person(&self, id: Uuid) -> Result<()> {
         let c = self.raw_contact(id)?;
+        self.erase_contact_deals(id)?;
         let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
         let activities: Vec<(Vec<u8>, Uuid)> = self
             .activities
@@ -775,7 +789,7 @@ impl Store {
             organizations: self.organizations.len() as u32,
             activities: self.activities.len() as u32,
             tasks: self.tasks.len() as u32,
-            deals: 0,
+            deals: self.deals.len() as u32,
         }
     }
 
@@ -791,9 +805,7 @@ impl Store {
             if key == "schema_version" || key == "settings" {
                 continue;
             }
-            if let Ok(value) = decode::<serde_json::Value>(&v) {
-                meta.insert(key, value);
-            }
+            meta.insert(key, v.iter().map(|b| format!("{b:02x}")).collect());
         }
         let data = BackupData {
             settings: serde_json::to_value(self.settings()).map_err(|e| Error::Storage(e.to_string()))?,
@@ -802,7 +814,7 @@ impl Store {
             contacts: values(&self.contacts)?,
             activities: values(&self.activities)?,
             tasks: values(&self.tasks)?,
-            deals: vec![],
+            deals: values(&self.deals)?,
         };
         let manifest = BackupManifest {
             format: BACKUP_FORMAT.to_owned(),
@@ -855,6 +867,23 @@ impl Store {
             .iter()
             .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("task", e)))
             .collect::<Result<_>>()?;
+        let deals: Vec<Deal> = data
+            .deals
+            .iter()
+            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("deal", e)))
+            .collect::<Result<_>>()?;
+        let meta: Vec<(String, Vec<u8>)> = data
+            .meta
+            .iter()
+            .map(|(k, hex)| {
+                let bytes = (0..hex.len())
+                    .step_by(2)
+                    .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                    .collect::<Option<Vec<u8>>>()
+                    .ok_or_else(|| Error::Backup(format!("the meta value {k} is damaged")))?;
+                Ok((k.clone(), bytes))
+            })
+            .collect::<Result<_>>()?;
 
         let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
         let trees = [
@@ -870,13 +899,22 @@ impl Store {
             &self.tasks_by_due,
             &self.tasks_by_contact,
             &self.reminder_queue,
+            &self.deals,
+            &self.deals_by_stage,
+            &self.deals_by_contact,
             &self.meta,
         ];
         // Clearing and refilling in one transaction: a crash leaves the old
         // store or the restored one, never a mix.
-        let old_keys: Vec<Vec<Vec<u8>>> = trees[..12]
+        let old_keys: Vec<Vec<Vec<u8>>> = trees
             .iter()
-            .map(|t| t.iter().keys().map(|k| k.map(|k| k.to_vec())).collect::<sled::Result<_>>())
+            .map(|t| {
+                t.iter()
+                    .keys()
+                    .filter(|k| k.as_ref().map_or(true, |k| k.as_ref() != b"schema_version"))
+                    .map(|k| k.map(|k| k.to_vec()))
+                    .collect::<sled::Result<_>>()
+            })
             .collect::<sled::Result<_>>()?;
         let records: Vec<(Vec<u8>, Vec<u8>)> =
             activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
@@ -900,9 +938,14 @@ impl Store {
             for task in &tasks {
                 replace_task((&t[8], &t[9], &t[10], &t[11]), None, Some(task))?;
             }
-            t[12].insert("settings", encode(&settings).or_else(abort)?)?;
-            for (k, v) in &data.meta {
-                t[12].insert(k.as_bytes(), encode(v).or_else(abort)?)?;
+            for deal in &deals {
+                t[12].insert(deal.id.as_bytes(), encode(deal).or_else(abort)?)?;
+                t[13].insert(stage_index_key(&deal.stage, deal.id), &[])?;
+                t[14].insert(contact_index_key(deal.contact_id, deal.id), &[])?;
+            }
+            t[15].insert("settings", encode(&settings).or_else(abort)?)?;
+            for (k, v) in &meta {
+                t[15].insert(k.as_bytes(), v.as_slice())?;
             }
             Ok(())
         })?;
@@ -942,6 +985,7 @@ fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
         ("organisations", manifest.counts.organizations, data.organizations.len()),
         ("activities", manifest.counts.activities, data.activities.len()),
         ("tasks", manifest.counts.tasks, data.tasks.len()),
+        ("deals", manifest.counts.deals, data.deals.len()),
     ];
     for (what, said, found) in counts {
         if said as usize != found {

@@ -1,0 +1,114 @@
+//! Email follow-ups: a template filled for a contact (and deal), handed to
+//! the user's mail client as a `mailto:` URL (RFC 6068).
+//!
+//! Pure: the store logs the sent email as an activity
+//! ([`crate::Store::log_email_sent`]).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::automation::fill_placeholders;
+use crate::contact::Contact;
+use crate::deal::Deal;
+use crate::money::format_money;
+use crate::settings::{EmailTemplate, Language};
+use crate::stage::Stage;
+
+/// A filled template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RenderedEmail {
+    /// The contact's first email address (empty when it has none).
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// Body, lines separated by `\n`.
+    pub body: String,
+    /// `mailto:` URL with subject and body (line breaks as `%0D%0A`).
+    pub mailto: String,
+}
+
+/// A lifecycle stage's name in `language`.
+pub fn stage_label(stage: Stage, language: Language) -> &'static str {
+    match (stage, language) {
+        (Stage::Lead, _) => "Lead",
+        (Stage::Prospect, Language::De) => "Interessent",
+        (Stage::Prospect, Language::En) => "Prospect",
+        (Stage::Opportunity, Language::De) => "Verkaufschance",
+        (Stage::Opportunity, Language::En) => "Opportunity",
+        (Stage::Customer, Language::De) => "Kunde",
+        (Stage::Customer, Language::En) => "Customer",
+        (Stage::Disqualified, Language::De) => "Disqualifiziert",
+        (Stage::Disqualified, Language::En) => "Disqualified",
+    }
+}
+
+/// The placeholder values for a contact and deal: `first_name`,
+/// `last_name`, `display_name`, `organization`, `deal_title`, `deal_value`,
+/// `stage` (the contact's lifecycle stage). Values that are missing are empty.
+pub fn placeholder_values(
+    contact: Option<&Contact>,
+    deal: Option<&Deal>,
+    language: Language,
+) -> Vec<(&'static str, String)> {
+    let c = |f: fn(&Contact) -> String| contact.map(f).unwrap_or_default();
+    vec![
+        ("first_name", c(|c| c.first_name.clone())),
+        ("last_name", c(|c| c.last_name.clone())),
+        ("display_name", c(|c| c.display_name.clone())),
+        ("organization", c(|c| c.organization.clone().unwrap_or_default())),
+        ("deal_title", deal.map(|d| d.title.clone()).unwrap_or_default()),
+        ("deal_value", deal.map(|d| format_money(d.value, &d.currency, language)).unwrap_or_default()),
+        ("stage", contact.map(|c| stage_label(c.stage, language).to_owned()).unwrap_or_default()),
+    ]
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (and
+/// `@` when `keep_at`).
+fn encode(text: &str, keep_at: bool) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || (keep_at && b == b'@') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A `mailto:` URL (RFC 6068): line breaks become CRLF (`%0D%0A`), every
+/// other reserved or non-ASCII byte is percent-encoded as UTF-8.
+pub fn mailto(to: &str, subject: &str, body: &str) -> String {
+    let body = body.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\r\n");
+    format!("mailto:{}?subject={}&body={}", encode(to, true), encode(subject, false), encode(&body, false))
+}
+
+/// Fills `template` for `contact` (and `deal`); numbers and stage names in `language`.
+pub fn render_template(
+    template: &EmailTemplate,
+    contact: &Contact,
+    deal: Option<&Deal>,
+    language: Language,
+) -> RenderedEmail {
+    let values = placeholder_values(Some(contact), deal, language);
+    // A subject is one line.
+    let subject = fill_placeholders(&template.subject, &values).replace(['\r', '\n'], " ");
+    let body = fill_placeholders(&template.body, &values);
+    let to = contact.emails.first().cloned().unwrap_or_default();
+    RenderedEmail { mailto: mailto(&to, &subject, &body), to, subject, body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailto_encodes_reserved_characters_and_crlf() {
+        assert_eq!(
+            mailto("a.b+c@x.de", "Grüße & mehr?", "Zeile 1\nZeile 2 = 100%"),
+            "mailto:a.b%2Bc@x.de?subject=Gr%C3%BC%C3%9Fe%20%26%20mehr%3F\
+             &body=Zeile%201%0D%0AZeile%202%20%3D%20100%25"
+        );
+    }
+}

@@ -32,6 +32,20 @@ import type { TaskCounts } from "../src/bindings/TaskCounts";
 import type { TaskInput } from "../src/bindings/TaskInput";
 import type { TaskItem } from "../src/bindings/TaskItem";
 import type { TaskView } from "../src/bindings/TaskView";
+import type { BackupInfo } from "../src/bindings/BackupInfo";
+import type { DuplicatePair } from "../src/bindings/DuplicatePair";
+import type { DuplicateReason } from "../src/bindings/DuplicateReason";
+import type { ExistingMatch } from "../src/bindings/ExistingMatch";
+import type { ImportOptions } from "../src/bindings/ImportOptions";
+import type { ImportPreview } from "../src/bindings/ImportPreview";
+import type { ImportReport } from "../src/bindings/ImportReport";
+import type { MergeField } from "../src/bindings/MergeField";
+import type { MergePicks } from "../src/bindings/MergePicks";
+import type { PersonExport } from "../src/bindings/PersonExport";
+import type { RecordCounts } from "../src/bindings/RecordCounts";
+import type { SavedFile } from "../src/bindings/SavedFile";
+import { emit } from "@tauri-apps/api/event";
+import { readFile, type FakeFile, type ReadRecord } from "./fakeImport";
 import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type Criterion } from "../src/scoring";
 import {
   addDays, ALL_DAY_REMINDER_HOUR, dayDiff, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseDay, parseRepeat, PRIORITIES, SNOOZE_PRESETS,
@@ -62,6 +76,15 @@ export function emptyAddress(): Address {
   return { street: null, postcode: null, city: null, region: null, country: null };
 }
 
+/** Everything a backup holds. */
+export interface Snapshot {
+  contacts: Contact[];
+  orgs: Organization[];
+  activities: Activity[];
+  tasks: Task[];
+  manual: [string, ManualCriteria][];
+}
+
 export function fail(code: ErrorPayload["code"], extra: Partial<ErrorPayload> = {}): never {
   const payload: ErrorPayload = { code, message: `${code} (from fake backend)`, field: null, from: null, to: null, ...extra };
   throw payload;
@@ -79,6 +102,27 @@ export class FakeBackend {
   tasks: Task[] = [];
   now = Date.parse("2025-03-14T09:30:00Z");
   private nextId = 1;
+
+  // ---- files: what the native dialogs would do ----
+  /** The file the native open dialog picks for an import; null = the user cancels. */
+  importFile: FakeFile | null = null;
+  /** The import file last chosen (import_preview and import_run read it). */
+  chosen: FakeFile | null = null;
+  /** Records per batch of a running import (a progress event after each). */
+  importBatch = 50;
+  /** Awaited after each batch of a running import; tests replace it to step through. */
+  importPause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0));
+  private cancelRequested = false;
+  /** The name the native save dialog returns; null = the user cancels; undefined = a default name. */
+  saveAs: string | null | undefined = undefined;
+  /** Files written by export_*, backup_store and export_person, by name. */
+  saved = new Map<string, string>();
+  /** Backups written, by name: what restore_store puts back. */
+  backups = new Map<string, { manifest: BackupInfo["manifest"]; data: Snapshot }>();
+  /** The backup the native open dialog picks for a restore (a name in `backups`); null = cancel. */
+  backupChoice: string | null = null;
+  /** The backup last chosen (restore_store restores it). */
+  private chosenBackup: string | null = null;
 
   tick(): string {
     this.now += 60_000;
@@ -399,6 +443,178 @@ export class FakeBackend {
     }
   }
 
+  // ---- import ---------------------------------------------------------------
+
+  /** The chosen file read with the options, each record with what an import would do. */
+  private readChosen(o: ImportOptions): { file: FakeFile; read: ReturnType<typeof readFile>; matches: (ExistingMatch | null)[] } {
+    const file = this.chosen ?? fail("invalid_input", { message: "no file chosen" });
+    const read = readFile(file, o.format, o.preset, o.mapping);
+    const matches = read.records.map((r) => this.matchFor(r));
+    return { file, read, matches };
+  }
+
+  private matchFor(r: ReadRecord): ExistingMatch | null {
+    if (!r.input) return null;
+    for (const e of r.input.emails) {
+      const c = this.contacts.find((x) => x.emails.includes(e));
+      if (c) return { id: c.id, display_name: c.display_name, reason: `same email ${e}` };
+    }
+    for (const p of r.input.phones) {
+      const c = this.contacts.find((x) => x.phones.some((q) => digits(q) === digits(p)));
+      if (c) return { id: c.id, display_name: c.display_name, reason: `same phone ${p}` };
+    }
+    return null;
+  }
+
+  importPreview(o: ImportOptions): ImportPreview {
+    const { file, read, matches } = this.readChosen(o);
+    const source = o.source?.trim() || file.name;
+    return {
+      file_name: file.name, format: read.format, preset: read.preset, encoding: file.encoding ?? "UTF-8",
+      delimiter: read.delimiter, columns: read.columns,
+      rows: read.records.slice(0, 20).map((r, i) => ({
+        line: r.line, contact: r.input ? { ...r.input, source } : null, stage: r.stage, organization_only: false,
+        error: r.error, warnings: r.warnings, duplicate_of: matches[i],
+      })),
+      total: read.records.length, rejected: read.records.filter((r) => r.error).length,
+      duplicates: matches.filter(Boolean).length, source,
+    };
+  }
+
+  async importRun(o: ImportOptions): Promise<ImportReport> {
+    const { file, read } = this.readChosen(o);
+    const source = o.source?.trim() || file.name;
+    const report: ImportReport = { imported: 0, merged: 0, skipped: 0, errors: [], warnings: [], cancelled: false };
+    this.cancelRequested = false;
+    const total = read.records.length;
+    for (let i = 0; i < total; i++) {
+      const r = read.records[i];
+      if (r.error) report.errors.push(r.error);
+      else if (r.input) {
+        const match = o.merge_duplicates ? this.matchFor(r) : null;
+        r.warnings.forEach((reason) => report.warnings.push({ line: r.line, reason }));
+        if (match) {
+          const c = this.find(match.id);
+          const before = JSON.stringify(c);
+          c.emails = [...new Set([...c.emails, ...r.input.emails])];
+          c.phones = [...new Set([...c.phones, ...r.input.phones])];
+          c.tags = [...new Set([...c.tags, ...r.input.tags])];
+          if (!c.title) c.title = r.input.title;
+          if (JSON.stringify(c) === before) report.skipped++;
+          else { c.updated_at = this.tick(); report.merged++; }
+        } else {
+          const at = new Date(this.now).toISOString();
+          this.add({ ...r.input, source, stage: r.stage, history: [{ from: null, to: r.stage, at, reason: null, by: "import" }] });
+          report.imported++;
+        }
+      }
+      const done = i + 1;
+      if (done % this.importBatch === 0 || done === total) {
+        await emit("import-progress", { done, total });
+        await this.importPause();
+        if (this.cancelRequested && done < total) {
+          report.cancelled = true;
+          break;
+        }
+      }
+    }
+    this.cancelRequested = false;
+    return report;
+  }
+
+  // ---- duplicates and merge ---------------------------------------------------
+
+  duplicates(): DuplicatePair[] {
+    const pairs: DuplicatePair[] = [];
+    const norm = (x: string) => x.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
+    for (let i = 0; i < this.contacts.length; i++) {
+      for (let j = i + 1; j < this.contacts.length; j++) {
+        const [a, b] = [this.contacts[i], this.contacts[j]];
+        const reasons: DuplicateReason[] = [];
+        a.emails.filter((e) => b.emails.includes(e)).forEach((value) => reasons.push({ kind: "email", value }));
+        a.phones.filter((p) => b.phones.some((q) => digits(q) === digits(p))).forEach((value) => reasons.push({ kind: "phone", value }));
+        const sameOrg = (a.organization ?? "").toLowerCase() === (b.organization ?? "").toLowerCase();
+        if (sameOrg && distance(norm(a.display_name), norm(b.display_name)) <= 2) {
+          reasons.push({ kind: "name", value: `${a.display_name} ~ ${b.display_name}` });
+        }
+        if (reasons.length) pairs.push({ a: structuredClone(a), b: structuredClone(b), reasons });
+      }
+    }
+    return pairs;
+  }
+
+  merge(survivorId: string, otherId: string, picks: MergePicks): ContactDetail {
+    if (survivorId === otherId) fail("invalid_input", { field: "other" });
+    const s = this.find(survivorId);
+    const o = this.find(otherId);
+    const single: MergeField[] = ["salutation", "first_name", "last_name", "display_name", "organization", "title", "address", "website", "source", "notes", "stage"];
+    const empty = (c: Contact, f: MergeField) =>
+      f === "address" ? Object.values(c.address).every((v) => !v) : f === "stage" ? false : !c[f];
+    for (const f of single) {
+      if (!picks.from_other.includes(f) && !empty(s, f)) continue;
+      if (picks.from_other.includes(f) || !empty(o, f)) {
+        if (f === "organization") Object.assign(s, { organization: o.organization, organization_id: o.organization_id });
+        else if (f === "stage") {
+          if (s.stage !== o.stage) s.stage_history.push({ from: s.stage, to: o.stage, at: this.tick(), reason: "merge", by: "hand" });
+          s.stage = o.stage;
+        } else (s as any)[f] = structuredClone(o[f]);
+      }
+    }
+    s.emails = [...new Set([...s.emails, ...o.emails])];
+    s.phones = [...new Set([...s.phones, ...o.phones])];
+    s.tags = [...new Set([...s.tags, ...o.tags])];
+    this.activities.filter((a) => a.contact_id === o.id).forEach((a) => { a.contact_id = s.id; });
+    this.tasks.filter((x) => x.contact_id === o.id).forEach((x) => { x.contact_id = s.id; });
+    this.contacts = this.contacts.filter((c) => c.id !== o.id);
+    this.manual.delete(o.id);
+    s.updated_at = this.tick();
+    this.changed(s);
+    return this.detail(s);
+  }
+
+  // ---- export, backup, restore ------------------------------------------------
+
+  /** What the save dialog does with a file: its name and count, or null when cancelled. */
+  private save(defaultName: string, count: number, content: string): SavedFile | null {
+    if (this.saveAs === null) return null;
+    const name = this.saveAs ?? defaultName;
+    this.saved.set(name, content);
+    return { name, count };
+  }
+
+  recordCounts(): RecordCounts {
+    return { contacts: this.contacts.length, organizations: this.orgs.length, activities: this.activities.length, tasks: this.tasks.length, deals: 0 };
+  }
+
+  manifest(): BackupInfo["manifest"] {
+    return {
+      format: "kontor-backup", format_version: 1, schema_version: 1, app_version: this.info.version,
+      created_at: new Date(this.now).toISOString(), counts: this.recordCounts(), checksum: "sha256:fake",
+    };
+  }
+
+  snapshot(): Snapshot {
+    return structuredClone({ contacts: this.contacts, orgs: this.orgs, activities: this.activities, tasks: this.tasks, manual: [...this.manual] });
+  }
+
+  restore(s: Snapshot): void {
+    const copy = structuredClone(s);
+    this.contacts = copy.contacts;
+    this.orgs = copy.orgs;
+    this.activities = copy.activities;
+    this.tasks = copy.tasks;
+    this.manual = new Map(copy.manual);
+  }
+
+  /** Puts a backup of the given contacts where the restore dialog will find it (tests and preview). */
+  addBackup(name: string, fill: (b: FakeBackend) => void, createdAt = "2025-02-01T17:45:00Z"): void {
+    const other = new FakeBackend();
+    other.now = this.now;
+    fill(other);
+    this.backups.set(name, { manifest: { ...other.manifest(), created_at: createdAt }, data: other.snapshot() });
+    this.backupChoice = name;
+  }
+
   /** The mockIPC handler. */
   handle = (cmd: string, args: any): unknown => {
     this.calls.push({ cmd, args: structuredClone(args) });
@@ -581,10 +797,87 @@ export class FakeBackend {
         return this.counts(null);
       case "app_info":
         return this.info;
+      case "choose_import_file":
+        this.chosen = this.importFile;
+        return this.chosen ? { name: this.chosen.name } : null;
+      case "import_preview":
+        return this.importPreview(args.options as ImportOptions);
+      case "import_run":
+        return this.importRun(args.options as ImportOptions);
+      case "cancel_import":
+        this.cancelRequested = true;
+        return null;
+      case "find_duplicates":
+        return this.duplicates();
+      case "merge_contacts":
+        return this.merge(args.survivor, args.other, args.picks as MergePicks);
+      case "export_contacts": {
+        const format = args.format as "csv" | "vcard" | "json";
+        if (!["csv", "vcard", "json"].includes(format)) fail("invalid_input", { field: "format" });
+        const ext = format === "vcard" ? "vcf" : format;
+        return this.save(`kontor-contacts.${ext}`, this.contacts.length, JSON.stringify(this.contacts));
+      }
+      case "backup_store": {
+        const file = this.save("kontor-backup-2025-03-14.json", this.contacts.length, "backup");
+        if (file) this.backups.set(file.name, { manifest: this.manifest(), data: this.snapshot() });
+        return file;
+      }
+      case "choose_backup_file": {
+        this.chosenBackup = this.backupChoice;
+        const b = this.chosenBackup ? this.backups.get(this.chosenBackup) : null;
+        if (this.chosenBackup && !b) fail("invalid_backup", { message: "not a Kontor backup" });
+        return b ? ({ name: this.chosenBackup!, manifest: structuredClone(b.manifest), current_contacts: this.contacts.length } satisfies BackupInfo) : null;
+      }
+      case "restore_store": {
+        const b = this.chosenBackup ? this.backups.get(this.chosenBackup) : null;
+        if (!b) fail("invalid_input", { message: "no backup chosen" });
+        if (this.contacts.length > 0 && !args.force) fail("store_not_empty");
+        this.restore(b.data);
+        return this.recordCounts();
+      }
+      case "export_person": {
+        const c = this.find(args.id);
+        const data: PersonExport = {
+          exported_at: new Date(this.now).toISOString(), contact: structuredClone(c),
+          organization: this.orgs.find((o) => o.id === c.organization_id) ?? null, score: this.refresh(c),
+          activities: this.activities.filter((a) => a.contact_id === c.id), tasks: this.tasks.filter((x) => x.contact_id === c.id), deals: [],
+        };
+        const slug = c.display_name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+        return this.save(`kontor-${slug || c.id}.json`, 1, JSON.stringify(data));
+      }
+      case "erase_person": {
+        const c = this.find(args.id);
+        this.contacts = this.contacts.filter((x) => x.id !== c.id);
+        this.activities = this.activities.filter((a) => a.contact_id !== c.id);
+        this.tasks = this.tasks.filter((x) => x.contact_id !== c.id);
+        this.manual.delete(c.id);
+        return null;
+      }
       default:
         throw new Error(`unknown command ${cmd}`);
     }
   };
+}
+
+/** A phone number's digits with the country code (national numbers read as German: 030 … = +49 30 …). */
+function digits(phone: string): string {
+  const d = phone.replace(/\D/g, "");
+  return d.startsWith("00") ? d.slice(2) : d.startsWith("0") ? `49${d.slice(1)}` : d;
+}
+
+/** Levenshtein distance, for fuzzy names. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const keep = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = keep;
+    }
+  }
+  return row[b.length];
 }
 
 const FIRST = ["Anna", "Bernd", "Claudia", "Dieter", "Elif", "Frank", "Gabriele", "Hakan", "Ines", "Jörg", "Katrin", "Lukas", "Marta", "Nils", "Olga", "Paul", "Rita", "Stefan", "Tanja", "Uwe"];

@@ -7,7 +7,9 @@
 // tasks=overdue|today|upcoming|done (the tasks view on that tab; notasks=1 for
 // none), task=new|edit (the task dialog; on an open contact it is preselected),
 // snooze=1 (the first row's snooze menu), tasksevent=<s> (emit tasks-changed
-// after s seconds, as the tray would).
+// after s seconds, as the tray would), import=1 (the import wizard; the file
+// dialog picks a sample CSV with a bad row and a duplicate), dups=1 (the
+// duplicates dialog), erase=1 (the erase confirmation on the open contact).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { FakeBackend, seedDemo, seedTasks } from "./fakeBackend";
@@ -23,6 +25,22 @@ const xss = backend.contacts[3];
 if (xss) xss.display_name = "<img src=x onerror=alert(1)>";
 if (!params.has("notasks")) seedTasks(backend);
 clock.now = () => new Date(backend.now);
+backend.importFile = {
+  name: "messe-hannover.csv",
+  encoding: "Windows-1252",
+  text: [
+    "Anrede;Vorname;Nachname;Firma;E-Mail;Telefon;Straße;PLZ;Ort;Branche;Phase",
+    ...Array.from({ length: 240 }, (_, i) => `Herr;Max${i};Muster;Musterbau GmbH;max${i}@musterbau.de;030 55${i};Ring ${i};10115;Berlin;Bau;Lead`),
+    ";;;Leer AG;;;;;;;",
+    `Frau;Anna;Doppelt;;${backend.contacts[0]?.emails[0] ?? "anna@example.com"};;;;;;Kunde`,
+    "Frau;Eva;Komisch;;kein-at-zeichen;;;;;;Irgendwas",
+  ].join("\n"),
+};
+backend.importBatch = 20;
+backend.importPause = () => new Promise((r) => setTimeout(r, 150));
+backend.addBackup("kontor-backup-2025-02-01.json", (b) => seedDemo(b, 12));
+backend.backupChoice = "kontor-backup-2025-02-01.json";
+if (backend.contacts[1] && backend.contacts[2]) backend.contacts[2].emails.push(backend.contacts[1].emails[0]);
 mockIPC(backend.handle, { shouldMockEvents: true });
 
 const app = new App(document.getElementById("app")!);
@@ -95,3 +113,6 @@ if (expand) document.querySelectorAll<HTMLElement>('[data-testid="row-score"]')[
 if (params.get("activity")) app.openActivityDialog(null);
 if (params.get("org")) app.openOrgDialog();
 if (params.get("notice") && app.view.name === "contact") app.showNotice(app.view.detail);
+if (params.get("import")) app.openImport();
+if (params.get("dups")) app.openDuplicates();
+if (params.get("erase") && app.view.name === "contact") document.querySelector<HTMLElement>('[data-testid="person-erase"]')?.click();

@@ -22,7 +22,9 @@ import { contactOrder, type TaskTab } from "./tasks";
 import { activityDialog } from "./views/activity";
 import { button } from "./views/common";
 import { renderContactPage } from "./views/contact";
+import { duplicatesDialog } from "./views/duplicates";
 import { contactForm } from "./views/form";
+import { importWizard } from "./views/importWizard";
 import { orgDialog } from "./views/organization";
 import { ListView } from "./views/list";
 import { settingsDialog } from "./views/settings";
@@ -95,6 +97,8 @@ export interface OpenDialog {
   rerender?: () => void;
   /** Focused element before the dialog opened, to give focus back. */
   returnFocus: Element | null;
+  /** Called once when the dialog closes (however it closes). */
+  onClose?: () => void;
 }
 
 export class App {
@@ -662,10 +666,10 @@ export class App {
 
   // ---- dialogs --------------------------------------------------------------
 
-  openModal(el: HTMLDialogElement, rerender?: () => void): void {
+  openModal(el: HTMLDialogElement, rerender?: () => void, onClose?: () => void): void {
     const returnFocus = document.activeElement;
     if (this.dialog) this.closeModal();
-    this.dialog = { el, rerender, returnFocus };
+    this.dialog = { el, rerender, returnFocus, onClose };
     el.addEventListener("cancel", (ev) => {
       ev.preventDefault();
       this.closeModal();
@@ -679,6 +683,36 @@ export class App {
     this.dialog = null;
     closeDialog(d.el);
     if (d.returnFocus instanceof HTMLElement && d.returnFocus.isConnected) d.returnFocus.focus();
+    d.onClose?.();
+  }
+
+  openImport(): void {
+    importWizard(this);
+  }
+
+  openDuplicates(): void {
+    duplicatesDialog(this);
+  }
+
+  /**
+   * After an import, merge, erase or restore changed many records at once:
+   * refetch the list and its counts, the task counts, and the open contact
+   * (back to the list when it no longer exists).
+   */
+  async dataChanged(): Promise<void> {
+    this.list.stale = true;
+    const jobs: Promise<void>[] = [this.refreshTasks()];
+    if (this.view.name === "contact") {
+      const id = this.view.detail.contact.id;
+      try {
+        this.showContact(await ipc.getContact(id));
+      } catch {
+        await this.backToList();
+      }
+    } else if (this.view.name === "list") {
+      jobs.push(this.reloadList());
+    }
+    await Promise.all(jobs);
   }
 
   openForm(detail: ContactDetail | null): void {
@@ -711,6 +745,19 @@ export class App {
     } else {
       await this.reloadList();
     }
+  }
+
+  /** After a restore replaced the store: settings, language, the list, counts and tasks all come fresh. */
+  async reloadAll(): Promise<void> {
+    this.settings = withDefaults(await ipc.getSettings().catch(() => this.settings));
+    this.applyLanguage();
+    this.view = { name: "list" };
+    this.origin = "list";
+    this.timeline = null;
+    this.contactTasks = null;
+    this.list = { ...this.list, search: "", stage: null, ready: false, items: [], total: 0, counts: null, stale: true };
+    this.render();
+    await Promise.all([this.reloadList(), this.refreshTasks()]);
   }
 
   /** Stores and applies a language choice; everything re-renders at once. */

@@ -7,16 +7,27 @@ import type { ActivityInput } from "./bindings/ActivityInput";
 import type { ActivityPage } from "./bindings/ActivityPage";
 import type { ActivityQuery } from "./bindings/ActivityQuery";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { ChosenFile } from "./bindings/ChosenFile";
 import type { ContactDetail } from "./bindings/ContactDetail";
 import type { ContactInput } from "./bindings/ContactInput";
 import type { ContactPage } from "./bindings/ContactPage";
 import type { CriteriaUpdate } from "./bindings/CriteriaUpdate";
 import type { CompletedTask } from "./bindings/CompletedTask";
+import type { DuplicatePair } from "./bindings/DuplicatePair";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { ImportOptions } from "./bindings/ImportOptions";
+import type { ImportPreview } from "./bindings/ImportPreview";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportReport } from "./bindings/ImportReport";
 import type { ListQuery } from "./bindings/ListQuery";
+import type { MergePicks } from "./bindings/MergePicks";
 import type { Organization } from "./bindings/Organization";
 import type { OrganizationInput } from "./bindings/OrganizationInput";
+import type { RecordCounts } from "./bindings/RecordCounts";
+import type { SavedFile } from "./bindings/SavedFile";
 import type { Score } from "./bindings/Score";
 import type { Settings } from "./bindings/Settings";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
@@ -125,3 +136,45 @@ export async function onTasksChanged(cb: () => void): Promise<() => void> {
     throw AppError.from(raw);
   }
 }
+
+// ---- import, export, backup, GDPR ----------------------------------------------
+// The native open/save dialogs are opened by the backend inside these commands;
+// the UI never sees a path. `null` means the user cancelled the dialog.
+
+/** The backend's event while import_run works: `ImportProgress` ({done, total}). */
+export const IMPORT_PROGRESS = "import-progress";
+
+export const chooseImportFile = () => call<ChosenFile | null>("choose_import_file");
+/** What importing the chosen file would do; nothing is written. */
+export const importPreview = (options: ImportOptions) => call<ImportPreview>("import_preview", { options });
+
+/** Imports the chosen file, calling `onProgress` on every `import-progress` event until it returns. */
+export async function importRun(options: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportReport> {
+  let unlisten: (() => void) | null = null;
+  try {
+    unlisten = await listen<ImportProgress>(IMPORT_PROGRESS, (ev) => onProgress(ev.payload));
+  } catch {
+    /* no event support: the import still runs, just without a moving bar */
+  }
+  try {
+    return await call<ImportReport>("import_run", { options });
+  } finally {
+    unlisten?.();
+  }
+}
+
+/** Stops a running import after its current batch (its report says `cancelled`). */
+export const cancelImport = () => call<null>("cancel_import");
+export const findDuplicates = () => call<DuplicatePair[]>("find_duplicates");
+/** Merges `other` into `survivor`; returns the survivor. */
+export const mergeContacts = (survivor: string, other: string, picks: MergePicks) =>
+  call<ContactDetail>("merge_contacts", { survivor, other, picks });
+export const exportContacts = (format: ExportFormat) => call<SavedFile | null>("export_contacts", { format });
+export const backupStore = () => call<SavedFile | null>("backup_store");
+export const chooseBackupFile = () => call<BackupInfo | null>("choose_backup_file");
+/** Replaces the store with the chosen backup; rejects with `store_not_empty` unless `force` when contacts exist. */
+export const restoreStore = (force: boolean) => call<RecordCounts>("restore_store", { force });
+/** GDPR: everything about one person as a JSON file. */
+export const exportPerson = (id: string) => call<SavedFile | null>("export_person", { id });
+/** GDPR: erases the person with their activities and tasks for good. */
+export const erasePerson = (id: string) => call<null>("erase_person", { id });

@@ -43,7 +43,13 @@ export function defaultTargetProfile(): TargetProfile {
 }
 
 export function defaultSettings(): Settings {
-  return { language: null, scoring: defaultScoring(), target_profile: defaultTargetProfile(), notifications: true, autostart: false, phone_region: "DE" };
+  return {
+    language: null, scoring: defaultScoring(), target_profile: defaultTargetProfile(), notifications: true, autostart: false, phone_region: "DE",
+    // The backend owns the pipeline, rules, templates and company; these are
+    // only the fallback when settings could not be loaded at all.
+    deal_stages: [], automation: [], email_templates: [],
+    company: { name: "", address: "", email: "", phone: "", vat_id: "", footer: "" },
+  };
 }
 
 /** Fills what an older backend (or a failed load) left out with the defaults. */
@@ -63,6 +69,10 @@ export function withDefaults(raw: Partial<Settings> | null | undefined): Setting
     notifications: s.notifications ?? d.notifications,
     autostart: s.autostart ?? d.autostart,
     phone_region: s.phone_region || d.phone_region,
+    deal_stages: s.deal_stages ?? d.deal_stages,
+    automation: s.automation ?? d.automation,
+    email_templates: s.email_templates ?? d.email_templates,
+    company: { ...d.company, ...(s.company ?? {}) },
   };
 }
 

@@ -40,7 +40,18 @@ export class ListView {
       onkeydown: (ev: KeyboardEvent) => this.onSearchKey(ev),
     });
     this.chips = h("div", { class: "chips", role: "group", "aria-label": t("list.filter") });
-    this.toolbar = h("div", { class: "toolbar" }, h("div", { class: "search-wrap" }, this.search), this.chips);
+    this.toolbar = h(
+      "div",
+      { class: "toolbar" },
+      h(
+        "div",
+        { class: "search-wrap" },
+        this.search,
+        button(t("import.open"), { testid: "import-open", title: t("import.open_title"), onclick: () => app.openImport() }),
+        button(t("dup.open"), { testid: "duplicates-open", title: t("dup.open_title"), onclick: () => app.openDuplicates() }),
+      ),
+      this.chips,
+    );
     this.body = h("div", { class: "list-body" });
     this.el = h("section", { class: "list-view", "aria-label": t("list.contacts") }, this.toolbar, this.body);
   }
@@ -140,6 +151,7 @@ export class ListView {
           testid: "create-first-contact", kind: "primary", title: t("action.new_contact_title"), keys: "n",
           onclick: () => this.app.openForm(null),
         }),
+        button(t("import.open"), { testid: "empty-import", title: t("import.open_title"), onclick: () => this.app.openImport() }),
         button(t("empty.demo"), { testid: "load-demo", onclick: () => void this.app.loadDemo() }),
       ),
     );

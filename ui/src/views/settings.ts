@@ -44,6 +44,7 @@ function settingsFrom(base: Settings, d: Draft): Settings {
   const fit = Object.fromEntries(CRITERIA.map((c) => [c, num(x[`setting-fit-${c}`])]));
   const points = Object.fromEntries(ACTIVITY_KINDS.map((k) => [k, num(x[`setting-points-${k}`])]));
   return {
+    ...base, // what this dialog does not edit (pipeline, rules, templates, company) goes back unchanged
     language: base.language,
     scoring: {
       fit_points: fit as Settings["scoring"]["fit_points"],

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { $, $$, maybe, start, stop, until } from "./helpers";
+import type { FakeBackend } from "./helpers";
+
+afterEach(stop);
+
+function pair(b: FakeBackend) {
+  const a = b.add({
+    first_name: "Anna", last_name: "Schmidt", organization: "Müller AG", emails: ["anna@mueller.de"], phones: ["+49 30 1234567"],
+    tags: ["messe"], title: null, source: "Messe",
+  });
+  const other = b.add({
+    first_name: "Anna", last_name: "Schmitt", organization: "Müller AG", emails: ["anna@mueller.de", "a.schmitt@privat.de"],
+    phones: ["030 1234567"], tags: ["newsletter"], title: "Einkauf", source: "Website", stage: "prospect",
+  });
+  b.log(other, "call", 1, { summary: "Erstgespräch" });
+  b.addTask({ title: "Angebot schicken", due: "2025-03-20", contact_id: other.id });
+  return { a, other };
+}
+
+describe("duplicates and merge", () => {
+  it("shows an empty state when there are none", async () => {
+    await start((b) => b.add({ first_name: "Anna", last_name: "A" }));
+    $("duplicates-open").click();
+    await until(() => maybe("duplicates-empty"));
+    expect($("duplicates-empty").textContent).toBe("No duplicates found.");
+    expect($$("duplicate-pair")).toHaveLength(0);
+  });
+
+  it("lists pairs with both names, organisations and the translated reasons", async () => {
+    await start((b) => {
+      b.settings.language = "de";
+      pair(b);
+      b.add({ first_name: "Bernd", last_name: "Otto" });
+    });
+    $("duplicates-open").click();
+    await until(() => $$("duplicate-pair").length === 1);
+    expect($("dup-a").textContent).toBe("Anna Schmidt · Müller AG");
+    expect($("dup-b").textContent).toBe("Anna Schmitt · Müller AG");
+    expect($$("dup-reason").map((r) => r.textContent)).toEqual([
+      "Gleiche E-Mail: anna@mueller.de", "Gleiche Telefonnummer: +49 30 1234567", "Ähnlicher Name: Anna Schmidt ~ Anna Schmitt",
+    ]);
+    expect($("merge-open").textContent).toBe("Zusammenführen…");
+  });
+
+  it("merges with the chosen values, keeps activities and tasks, and opens the survivor", async () => {
+    const { backend } = await start((b) => { pair(b); });
+    $("duplicates-open").click();
+    await until(() => maybe("merge-open"));
+    $("merge-open").click();
+    expect($("merge-survivor").textContent).toContain("Anna Schmidt");
+    expect($("merge-other").textContent).toContain("Anna Schmitt");
+    expect($("merge-note").textContent).toContain("activities, tasks and deals move");
+    const fields = $$("merge-field").map((f) => f.dataset.field);
+    expect(fields).toEqual(["last_name", "display_name", "title", "source", "stage"]);
+    const picked = (f: string) => ($("merge-field").parentElement!.querySelector(`[data-field="${f}"] input:checked`) as HTMLInputElement).value;
+    expect(picked("last_name")).toBe("survivor");
+    expect(picked("title")).toBe("other"); // the survivor's is empty
+    expect(picked("stage")).toBe("survivor");
+    // take the other's stage
+    const stageOther = document.querySelector<HTMLInputElement>('[data-field="stage"] input[value="other"]')!;
+    stageOther.checked = true;
+    stageOther.dispatchEvent(new Event("change"));
+    $("merge-confirm").click();
+    await until(() => maybe("contact-page"));
+    const call = backend.calls.find((c) => c.cmd === "merge_contacts")!.args;
+    expect(call).toEqual({ survivor: "c-1", other: "c-2", picks: { from_other: ["title", "stage"] } });
+    expect(maybe("duplicates-dialog")).toBeNull();
+    expect($("contact-name").textContent).toBe("Anna Schmidt");
+    expect($("stage-badge").textContent).toBe("Prospect (MQL)");
+    expect(document.querySelector('[data-field="emails"]')!.textContent).toBe("anna@mueller.dea.schmitt@privat.de");
+    expect(document.querySelector('[data-field="title"]')!.textContent).toBe("Einkauf");
+    await until(() => document.body.textContent!.includes("Erstgespräch"));
+    await until(() => document.body.textContent!.includes("Angebot schicken"));
+    expect(backend.contacts).toHaveLength(1);
+    $("back").click();
+    await until(() => $$("contact-row").length === 1);
+  });
+
+  it("can swap the survivor", async () => {
+    const { backend } = await start((b) => { pair(b); });
+    $("duplicates-open").click();
+    await until(() => maybe("merge-open"));
+    $("merge-open").click();
+    $("merge-swap").click();
+    expect($("merge-survivor").textContent).toContain("Anna Schmitt");
+    // the new survivor has a title, so its own value is the default now
+    expect(document.querySelector<HTMLInputElement>('[data-field="title"] input:checked')!.value).toBe("survivor");
+    $("merge-confirm").click();
+    await until(() => maybe("contact-page"));
+    expect(backend.calls.find((c) => c.cmd === "merge_contacts")!.args).toMatchObject({ survivor: "c-2", other: "c-1", picks: { from_other: [] } });
+    expect($("contact-name").textContent).toBe("Anna Schmitt");
+  });
+
+  it("goes back from the merge view to the list", async () => {
+    await start((b) => { pair(b); });
+    $("duplicates-open").click();
+    await until(() => maybe("merge-open"));
+    $("merge-open").click();
+    $("merge-back").click();
+    expect($$("duplicate-pair")).toHaveLength(1);
+  });
+});

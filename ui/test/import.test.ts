@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { $, $$, maybe, select, start, stop, type, until } from "./helpers";
+
+afterEach(stop);
+
+const CSV = [
+  "Vorname;Nachname;Firma;E-Mail;Telefon;Branche",
+  "Anna;Becker;Müller AG;anna@mueller.de;030 1234567;Maschinenbau",
+  ";;Leer GmbH;;;",
+  "Bernd;Otto;;bernd@otto.de;;Handel",
+  "Carla;Zorn;;kaputt;;",
+].join("\n");
+
+const dialog = () => $("import-dialog");
+
+async function openPreview(file = { name: "messe.csv", text: CSV }, prepare?: Parameters<typeof start>[0]) {
+  const h = await start((b) => {
+    b.importFile = file;
+    prepare?.(b);
+  });
+  $(h.backend.contacts.length ? "import-open" : "empty-import").click();
+  $("import-choose").click();
+  await until(() => maybe("import-preview"));
+  return h;
+}
+
+describe("import wizard", () => {
+  it("opens from the empty state, and a cancelled file dialog leaves it at step 1", async () => {
+    const { backend } = await start((b) => { b.importFile = null; });
+    $("empty-import").click();
+    expect(dialog().textContent).toContain("Import contacts");
+    $("import-choose").click();
+    await until(() => backend.calls.some((c) => c.cmd === "choose_import_file"));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(maybe("import-preview")).toBeNull();
+    expect(maybe("import-file-name")).toBeNull();
+    expect(backend.calls.some((c) => c.cmd === "import_preview")).toBe(false);
+  });
+
+  it("shows format, delimiter, the mapping per column and the first rows with errors at their line", async () => {
+    const { backend } = await openPreview(undefined, (b) => { b.settings.language = "de"; });
+    expect($("import-file-name").textContent).toBe("messe.csv");
+    expect($("import-format").textContent).toBe("CSV");
+    expect($("import-encoding").textContent).toBe("UTF-8");
+    expect($("import-delimiter").textContent).toBe("Semikolon (;)");
+    expect(($("import-preset") as HTMLSelectElement).selectedOptions[0].textContent).toBe("Automatisch erkennen (erkannt: Allgemein (deutsche/englische Spaltennamen))");
+    const rows = $$("import-mapping-row");
+    expect(rows.map((r) => r.querySelector("th")!.textContent)).toEqual(["Vorname", "Nachname", "Firma", "E-Mail", "Telefon", "Branche"]);
+    expect(rows[0].textContent).toContain("Anna");
+    const fieldOf = (i: number) => ($$("import-field-select")[i] as HTMLSelectElement).selectedOptions[0].textContent;
+    expect([0, 1, 2, 3, 4, 5].map(fieldOf)).toEqual(["Vorname", "Nachname", "Firma/Organisation", "E-Mail-Adresse", "Telefonnummer", "Nicht übernehmen"]);
+    // every field is offered, translated
+    expect(($$("import-field-select")[0] as HTMLSelectElement).options).toHaveLength(21);
+    expect(Array.from(($$("import-field-select")[0] as HTMLSelectElement).options).map((o) => o.textContent)).toContain("In Notizen übernehmen");
+    expect(($("import-source") as HTMLInputElement).value).toBe("messe.csv");
+    expect(($("import-merge") as HTMLInputElement).checked).toBe(true);
+    const lines = $$("import-row").map((r) => r.dataset.line);
+    expect(lines).toEqual(["2", "3", "4", "5"]);
+    expect($$("import-row")[0].textContent).toContain("Anna Becker");
+    expect($$("import-row")[0].textContent).toContain("Müller AG");
+    expect($$("import-row")[0].textContent).toContain("anna@mueller.de");
+    expect($("import-row-error").textContent).toBe("Zeile 3: Datensatz ohne Namen (record has no name)");
+    expect($("import-row-warning").textContent).toContain("kaputt");
+    expect($("import-total").textContent).toBe("4 Datensätze");
+    expect($("import-rejected").textContent).toBe("1 abgelehnt");
+    expect($("import-duplicates").textContent).toBe("0 Duplikate");
+    expect($("import-run").textContent).toBe("3 Datensätze importieren");
+    expect(backend.contacts).toHaveLength(0); // nothing written by the preview
+  });
+
+  it("re-requests the preview with the full mapping when a field or the preset changes", async () => {
+    const { backend } = await openPreview();
+    select($$("import-field-select")[5], "note_line");
+    await until(() => backend.calls.filter((c) => c.cmd === "import_preview").length === 2);
+    const sent = backend.calls.filter((c) => c.cmd === "import_preview").at(-1)!.args.options;
+    expect(sent.mapping).toEqual(["first_name", "last_name", "organization", "email", "phone", "note_line"]);
+    expect(sent).toMatchObject({ format: "auto", preset: "auto", source: "messe.csv", merge_duplicates: true });
+    await until(() => ($$("import-field-select")[5] as HTMLSelectElement).value === "note_line");
+    expect(($$("import-field-select")[5] as HTMLSelectElement).selectedOptions[0].textContent).toBe("Add to notes");
+    select($("import-preset"), "outlook");
+    await until(() => backend.calls.filter((c) => c.cmd === "import_preview").length === 3);
+    const again = backend.calls.filter((c) => c.cmd === "import_preview").at(-1)!.args.options;
+    expect(again.preset).toBe("outlook");
+    expect(again.mapping).toBeNull();
+  });
+
+  it("marks duplicates of existing contacts and runs with the chosen source, then reports", async () => {
+    const { backend } = await openPreview(undefined, (b) => b.add({ first_name: "Anna", last_name: "B.", emails: ["anna@mueller.de"] }));
+    expect($("import-row-duplicate").textContent).toBe("will be merged with Anna B.");
+    expect($("import-duplicates").textContent).toBe("1 duplicate");
+    type($("import-source"), "Messe Hannover 2025");
+    $("import-run").click();
+    await until(() => maybe("import-report"));
+    expect(backend.calls.find((c) => c.cmd === "import_run")!.args.options).toMatchObject({ source: "Messe Hannover 2025", merge_duplicates: true });
+    expect($("report-imported").textContent).toBe("2imported");
+    expect($("report-merged").textContent).toBe("1merged");
+    expect($("report-skipped").textContent).toBe("0skipped");
+    expect($$("report-error").map((e) => e.textContent)).toEqual(["line 3: record without a name (record has no name)"]);
+    expect($$("report-warning").map((e) => e.textContent)).toEqual(["line 5: invalid email “kaputt” kept in the notes"]);
+    expect(maybe("report-cancelled")).toBeNull();
+    expect(backend.contacts.find((c) => c.first_name === "Bernd")!.source).toBe("Messe Hannover 2025");
+    $("import-done").click();
+    expect(maybe("import-dialog")).toBeNull();
+    await until(() => $$("contact-row").length === 3);
+  });
+
+  it("creates duplicates anew when merging is off", async () => {
+    const { backend } = await openPreview(undefined, (b) => b.add({ first_name: "Anna", last_name: "B.", emails: ["anna@mueller.de"] }));
+    $("import-merge").click();
+    expect($("import-row-duplicate").textContent).toBe("looks like Anna B. (will be created anyway)");
+    $("import-run").click();
+    await until(() => maybe("import-report"));
+    expect(backend.calls.find((c) => c.cmd === "import_run")!.args.options.merge_duplicates).toBe(false);
+    expect($("report-imported").textContent).toBe("3imported");
+  });
+
+  it("shows progress from the import-progress event and stops on cancel", async () => {
+    const text = ["First name,Last name", ...Array.from({ length: 10 }, (_, i) => `P${i},Q${i}`)].join("\n");
+    let release: () => void = () => {};
+    const { backend } = await openPreview({ name: "big.csv", text }, (b) => {
+      b.importBatch = 2;
+      b.importPause = () => new Promise<void>((r) => { release = r; });
+    });
+    expect($("import-delimiter").textContent).toBe("comma (,)");
+    $("import-run").click();
+    await until(() => maybe("import-progress"));
+    const bar = $("import-progress-bar") as HTMLProgressElement;
+    await until(() => bar.value === 2);
+    expect(bar.max).toBe(10);
+    expect($("import-progress-text").textContent).toBe("2 of 10");
+    release();
+    await until(() => bar.value === 4);
+    $("import-cancel").click();
+    await until(() => backend.calls.some((c) => c.cmd === "cancel_import"));
+    expect(($("import-cancel") as HTMLButtonElement).disabled).toBe(true);
+    release();
+    await until(() => maybe("import-report"));
+    expect($("report-cancelled").textContent).toContain("The import was stopped");
+    expect($("report-imported").textContent).toBe("4imported");
+    expect(backend.contacts).toHaveLength(4);
+  });
+
+  it("has no mapping for vCard and reads every card", async () => {
+    const vcf = [
+      "BEGIN:VCARD", "VERSION:3.0", "N:Schmidt;Anna;;Frau;", "FN:Anna Schmidt", "ORG:Kaffee & Co.", "EMAIL:anna@kaffee.de", "END:VCARD",
+      "BEGIN:VCARD", "VERSION:4.0", "FN:Jörg Lang", "TEL:+49 40 1234", "END:VCARD",
+    ].join("\r\n");
+    await openPreview({ name: "karten.vcf", text: vcf });
+    expect($("import-format").textContent).toBe("vCard");
+    expect(maybe("import-preset")).toBeNull();
+    expect(maybe("import-mapping")).toBeNull();
+    expect(maybe("import-delimiter")).toBeNull();
+    expect($$("import-row").map((r) => r.dataset.line)).toEqual(["1", "8"]);
+    expect($("import-run").textContent).toBe("Import 2 records");
+  });
+
+  it("shows a translated error when the file cannot be read", async () => {
+    await start((b) => { b.importFile = { name: "x.csv", text: "a" }; }, (b) => (cmd, args) => {
+      if (cmd === "import_preview") throw { code: "unreadable_file", message: "not UTF-8, Windows-1252 or UTF-16", field: null, from: null, to: null };
+      return b.handle(cmd, args);
+    });
+    $("empty-import").click();
+    $("import-choose").click();
+    await until(() => maybe("error-message"));
+    expect($("error-message").textContent).toBe("The file could not be read: not UTF-8, Windows-1252 or UTF-16");
+    expect(dialog().contains($("error-message"))).toBe(true);
+  });
+});

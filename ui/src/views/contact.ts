@@ -9,6 +9,7 @@ import { h, type Child } from "../dom";
 import { changedByName, formatDateTime, t, type MessageKey } from "../i18n";
 import { button, formatAddress, stageBadge } from "./common";
 import { orgCard } from "./organization";
+import { privacyCard } from "./privacy";
 import { criteriaCard, proposalBadge, scoreCard } from "./score";
 
 export function renderContactPage(app: App, detail: ContactDetail, timeline: HTMLElement, tasks: HTMLElement): HTMLElement {
@@ -104,6 +105,7 @@ export function renderContactPage(app: App, detail: ContactDetail, timeline: HTM
         orgCard(app, detail),
         notes,
         historyCard,
+        privacyCard(app, c),
       ),
       h("div", { class: "col" }, tasks, timeline),
     ),

@@ -11,6 +11,7 @@ import { AppError } from "../ipc";
 import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type SettingsProblem } from "../scoring";
 import { commaList } from "../validate";
 import { button } from "./common";
+import { dataSection, newDataState, PHONE_REGIONS, regionName } from "./dataSection";
 
 /** The form's text per test id ("setting-fit-budget" → "10"), plus the auto-advance checkbox. */
 interface Draft {
@@ -90,6 +91,7 @@ export function settingsDialog(app: App): void {
   let draft = draftFrom(app.settings);
   let problems: { testid: string; text: string }[] = [];
   let busy = false;
+  const data = newDataState();
 
   const numberField = (testid: string, label: string, hint?: string) => {
     const id = `s-${testid}`;
@@ -144,6 +146,19 @@ export function settingsDialog(app: App): void {
       return h("label", { class: "check" }, box,
         h("span", null, h("span", { class: "label" }, t(label)), h("br"), h("span", { class: "hint" }, t(hint))));
     };
+    const phoneRegion = () => {
+      const codes: string[] = [...PHONE_REGIONS];
+      if (!codes.includes(draft.phoneRegion)) codes.unshift(draft.phoneRegion);
+      const names = codes.map((code) => [code, regionName(code)] as const);
+      const sel = h(
+        "select",
+        { id: "setting-phone-region", "data-testid": "setting-phone-region", onchange: () => { draft.phoneRegion = sel.value; } },
+        names.map(([code, name]) => h("option", { value: code, selected: code === draft.phoneRegion }, `${name} (${code})`)),
+      );
+      return h("div", { class: "field" },
+        h("label", { for: "setting-phone-region", class: "label" }, t("settings.phone_region")), sel,
+        h("span", { class: "hint" }, t("settings.phone_region_hint")));
+    };
     const auto = h("input", {
       type: "checkbox", "data-testid": "setting-auto-advance", checked: draft.autoAdvance,
       onchange: () => { draft.autoAdvance = auto.checked; },
@@ -173,6 +188,15 @@ export function settingsDialog(app: App): void {
           toggle("setting-notifications", "notifications", "settings.notifications", "settings.notifications_hint"),
           toggle("setting-autostart", "autostart", "settings.autostart", "settings.autostart_hint"),
         ),
+        dataSection(app, data, {
+          rerender: () => render(),
+          slot: () => dialog.querySelector<HTMLElement>('[data-slot="settings"]') ?? undefined,
+          restored: async () => {
+            await app.reloadAll();
+            draft = draftFrom(app.settings);
+          },
+          extra: phoneRegion(),
+        }),
         h(
           "section",
           { class: "settings-section", "data-testid": "settings-scoring", "aria-labelledby": "scoring-title" },

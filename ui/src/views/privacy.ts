@@ -1,0 +1,67 @@
+// GDPR on the contact page: export everything about the person as JSON, and
+// erase the person (with activities and tasks) for good after a confirmation
+// that names them and says it cannot be undone.
+import type { App } from "../app";
+import type { Contact } from "../bindings/Contact";
+import { h } from "../dom";
+import { t } from "../i18n";
+import * as ipc from "../ipc";
+import { button, formDialog } from "./common";
+
+export function privacyCard(app: App, c: Contact): HTMLElement {
+  return h(
+    "section",
+    { class: "card", "data-testid": "privacy", "aria-labelledby": "privacy-title" },
+    h("h2", { id: "privacy-title" }, t("privacy.title")),
+    h("p", { class: "hint" }, t("privacy.hint")),
+    h(
+      "div",
+      { class: "data-actions" },
+      button(t("privacy.export"), { testid: "person-export", onclick: () => void exportPerson(app, c) }),
+      h("button", {
+        type: "button", class: "btn btn-danger", "data-testid": "person-erase", onclick: () => eraseDialog(app, c),
+      }, t("privacy.erase")),
+    ),
+  );
+}
+
+async function exportPerson(app: App, c: Contact): Promise<void> {
+  try {
+    const file = await ipc.exportPerson(c.id);
+    if (file) app.showToast(t("privacy.exported", { name: c.display_name, file: file.name }));
+  } catch (e) {
+    app.showError(e, document.querySelector<HTMLElement>('[data-slot="page"]') ?? undefined);
+  }
+}
+
+export function eraseDialog(app: App, c: Contact): void {
+  const errors = h("div", { class: "error-slot", "data-slot": "erase" });
+  const save = h("button", { type: "submit", class: "btn btn-danger", "data-testid": "erase-confirm" }, t("privacy.erase"));
+  let busy = false;
+  const submit = async () => {
+    if (busy) return;
+    busy = true;
+    save.disabled = true;
+    try {
+      await ipc.erasePerson(c.id);
+      app.closeModal();
+      app.list.stale = true;
+      await app.backToList();
+      void app.refreshTasks();
+      app.showToast(t("privacy.erased", { name: c.display_name }));
+    } catch (e) {
+      app.showError(e, errors);
+    } finally {
+      busy = false;
+      save.disabled = false;
+    }
+  };
+  const dialog = formDialog(
+    app,
+    { testid: "erase-dialog", cls: "narrow", heading: [t("privacy.erase_title", { name: c.display_name })], onSubmit: () => void submit(), errors, save },
+    h("p", { class: "warning-box", "data-testid": "erase-text" }, t("privacy.erase_text", { name: c.display_name })),
+    h("p", { class: "hint" }, t("privacy.erase_hint")),
+  );
+  app.openModal(dialog);
+  dialog.querySelector<HTMLElement>('[data-testid="cancel"]')?.focus();
+}

@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { $, $$, chipCount, maybe, names, select, start, stop, until } from "./helpers";
+
+afterEach(stop);
+
+describe("settings: data section", () => {
+  it("exports each format and shows where, and nothing when the save dialog is cancelled", async () => {
+    const { backend } = await start((b) => {
+      b.settings.language = "de";
+      b.add({ first_name: "Anna", last_name: "Becker" });
+      b.add({ first_name: "Bernd", last_name: "Otto" });
+    });
+    $("open-settings").click();
+    expect($("settings-data").textContent).toContain("Daten");
+    $("export-csv").click();
+    await until(() => maybe("data-status"));
+    expect($("data-status").textContent).toBe("2 Kontakte gespeichert in kontor-contacts.csv");
+    $("export-vcard").click();
+    await until(() => $("data-status").textContent!.includes("kontor-contacts.vcf"));
+    $("export-json").click();
+    await until(() => $("data-status").textContent!.includes("kontor-contacts.json"));
+    expect(backend.calls.filter((c) => c.cmd === "export_contacts").map((c) => c.args)).toEqual([
+      { format: "csv" }, { format: "vcard" }, { format: "json" },
+    ]);
+    backend.saveAs = null;
+    $("backup").click();
+    await until(() => backend.calls.some((c) => c.cmd === "backup_store"));
+    await new Promise((r) => setTimeout(r, 10));
+    expect($("data-status").textContent).toContain("kontor-contacts.json"); // unchanged
+    backend.saveAs = "sicherung.json";
+    $("backup").click();
+    await until(() => $("data-status").textContent === "2 Kontakte gespeichert in sicherung.json");
+  });
+
+  it("restores into an empty store after showing the manifest", async () => {
+    const { backend } = await start((b) => {
+      b.addBackup("kontor-backup-2025-02-01.json", (o) => {
+        o.add({ first_name: "Anna", last_name: "Becker", stage: "customer" });
+        o.add({ first_name: "Carla", last_name: "Zorn" });
+      });
+    });
+    expect(maybe("empty-state")).not.toBeNull();
+    $("open-settings").click();
+    $("restore").click();
+    await until(() => maybe("restore-info"));
+    expect($("restore-info").textContent).toContain("kontor-backup-2025-02-01.json");
+    expect($("restore-date").textContent).toMatch(/Feb 1, 2025/);
+    expect($("restore-counts").textContent).toBe("2 contacts, 0 organisations, 0 activities, 0 tasks, 0 deals");
+    expect($("restore-version").textContent).toBe("Kontor 0.1.0");
+    expect(maybe("restore-warning")).toBeNull();
+    expect($("restore-confirm").textContent).toBe("Restore");
+    $("restore-confirm").click();
+    await until(() => maybe("data-status"));
+    expect(backend.calls.find((c) => c.cmd === "restore_store")!.args).toEqual({ force: false });
+    expect($("data-status").textContent).toBe("Restored 2 contacts from kontor-backup-2025-02-01.json.");
+    await until(() => names().length === 2);
+    expect(names()).toEqual(["Anna Becker", "Carla Zorn"]);
+    expect(chipCount("customer")).toBe("1");
+  });
+
+  it("warns that existing contacts are replaced and forces only after confirmation", async () => {
+    const { backend } = await start((b) => {
+      b.settings.language = "de";
+      b.add({ first_name: "Alt", last_name: "Eins" });
+      b.add({ first_name: "Alt", last_name: "Zwei" });
+      b.add({ first_name: "Alt", last_name: "Drei" });
+      b.addBackup("alt.json", (o) => { o.add({ first_name: "Neu", last_name: "Kontakt" }); });
+    });
+    $("open-settings").click();
+    $("restore").click();
+    await until(() => maybe("restore-warning"));
+    expect($("restore-warning").textContent).toBe("Die 3 Kontakte, die jetzt in Kontor sind, werden durch die Sicherung ersetzt. Das kann nicht rückgängig gemacht werden.");
+    expect($("restore-confirm").textContent).toBe("Ersetzen und wiederherstellen");
+    $("restore-cancel").click();
+    expect(maybe("restore-info")).toBeNull();
+    expect(backend.calls.some((c) => c.cmd === "restore_store")).toBe(false);
+    $("restore").click();
+    await until(() => maybe("restore-confirm"));
+    $("restore-confirm").click();
+    await until(() => names().length === 1);
+    expect(backend.calls.find((c) => c.cmd === "restore_store")!.args).toEqual({ force: true });
+    expect(names()).toEqual(["Neu Kontakt"]);
+  });
+
+  it("asks again when the store turned out not empty (store_not_empty)", async () => {
+    const { backend } = await start((b) => {
+      b.addBackup("b.json", (o) => { o.add({ first_name: "Neu", last_name: "Kontakt" }); });
+    });
+    $("open-settings").click();
+    $("restore").click();
+    await until(() => maybe("restore-confirm"));
+    backend.add({ first_name: "Inzwischen", last_name: "Angelegt" }); // e.g. by the CLI
+    $("restore-confirm").click();
+    await until(() => maybe("error-message"));
+    expect($("error-message").textContent).toBe("The data store already holds contacts. Restoring replaces them; please confirm.");
+    expect($("error-message").dataset.code).toBe("store_not_empty");
+    expect($("restore-warning").textContent).toContain("will be replaced");
+    $("restore-confirm").click();
+    await until(() => maybe("data-status"));
+    expect(backend.calls.filter((c) => c.cmd === "restore_store").map((c) => c.args.force)).toEqual([false, true]);
+  });
+
+  it("shows invalid_backup translated and nothing on a cancelled choice", async () => {
+    const { backend } = await start();
+    $("open-settings").click();
+    $("restore").click();
+    await until(() => backend.calls.some((c) => c.cmd === "choose_backup_file"));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(maybe("restore-info")).toBeNull();
+    backend.backupChoice = "kaputt.json";
+    $("restore").click();
+    await until(() => maybe("error-message"));
+    expect($("error-message").textContent).toMatch(/^This is not a valid Kontor backup/);
+  });
+
+  it("binds the phone region to settings.phone_region", async () => {
+    const { backend } = await start((b) => {
+      b.settings.language = "de";
+      b.settings.company = { ...b.settings.company, name: "Vertrieb Nord GmbH" };
+    });
+    $("open-settings").click();
+    const sel = $("setting-phone-region") as HTMLSelectElement;
+    expect(sel.value).toBe("DE");
+    expect(sel.selectedOptions[0].textContent).toBe("Deutschland (DE)");
+    expect(Array.from(sel.options).map((o) => o.value)).toEqual(expect.arrayContaining(["AT", "CH", "NL", "BE", "FR", "IT", "PL", "GB", "US"]));
+    select(sel, "AT");
+    $("settings-save").click();
+    await until(() => backend.settings.phone_region === "AT");
+    expect(backend.settings.company.name).toBe("Vertrieb Nord GmbH"); // fields this dialog does not edit go back unchanged
+  });
+});
+
+describe("GDPR on the contact page", () => {
+  it("exports everything about the person", async () => {
+    const { backend } = await start((b) => b.add({ first_name: "Anna", last_name: "Becker" }));
+    $("contact-row").click();
+    await until(() => maybe("contact-page"));
+    expect($("person-export").textContent).toBe("Export data (GDPR)");
+    $("person-export").click();
+    await until(() => maybe("toast"));
+    expect($("toast").textContent).toBe("Everything about Anna Becker saved in kontor-anna-becker.json");
+    expect(JSON.parse(backend.saved.get("kontor-anna-becker.json")!).contact.display_name).toBe("Anna Becker");
+  });
+
+  it("erases for good only after a confirmation naming the person", async () => {
+    const { backend } = await start((b) => {
+      b.settings.language = "de";
+      const a = b.add({ first_name: "Anna", last_name: "Becker" });
+      b.add({ first_name: "Bernd", last_name: "Otto" });
+      b.log(a, "call", 1);
+      b.addTask({ title: "Anrufen", due: "2025-03-14", contact_id: a.id });
+    });
+    $$("contact-row")[0].click();
+    await until(() => maybe("contact-page"));
+    expect($("person-erase").textContent).toBe("Endgültig löschen");
+    $("person-erase").click();
+    expect($("erase-dialog").textContent).toContain("Anna Becker endgültig löschen?");
+    expect($("erase-text").textContent).toBe("Anna Becker wird mit allen Aktivitäten und Aufgaben gelöscht. Das kann nicht rückgängig gemacht werden.");
+    $("cancel").click();
+    expect(maybe("erase-dialog")).toBeNull();
+    expect(backend.contacts).toHaveLength(2);
+    $("person-erase").click();
+    $("erase-confirm").click();
+    await until(() => maybe("contact-row") && !maybe("contact-page"));
+    expect(backend.calls.find((c) => c.cmd === "erase_person")!.args).toEqual({ id: "c-1" });
+    await until(() => names().length === 1);
+    expect(names()).toEqual(["Bernd Otto"]);
+    expect(backend.activities).toHaveLength(0);
+    expect(backend.tasks).toHaveLength(0);
+    expect($("toast").textContent).toBe("Anna Becker wurde gelöscht.");
+    expect(chipCount("all")).toBe("1");
+  });
+});

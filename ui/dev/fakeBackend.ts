@@ -473,7 +473,7 @@ export class FakeBackend {
       file_name: file.name, format: read.format, preset: read.preset, encoding: file.encoding ?? "UTF-8",
       delimiter: read.delimiter, columns: read.columns,
       rows: read.records.slice(0, 20).map((r, i) => ({
-        line: r.line, contact: r.input ? { ...r.input, source } : null, stage: r.stage, organization_only: false,
+        line: r.line, contact: r.input ? { ...r.input, source } : null, stage: r.stage, organization_only: !!r.orgOnly,
         error: r.error, warnings: r.warnings, duplicate_of: matches[i],
       })),
       total: read.records.length, rejected: read.records.filter((r) => r.error).length,
@@ -493,7 +493,10 @@ export class FakeBackend {
       else if (r.input) {
         const match = o.merge_duplicates ? this.matchFor(r) : null;
         r.warnings.forEach((reason) => report.warnings.push({ line: r.line, reason }));
-        if (match) {
+        if (r.orgOnly) {
+          this.org(r.input.organization);
+          report.imported++;
+        } else if (match) {
           const c = this.find(match.id);
           const before = JSON.stringify(c);
           c.emails = [...new Set([...c.emails, ...r.input.emails])];

@@ -25,6 +25,8 @@ export interface ReadRecord {
   stage: Stage;
   error: RowError | null;
   warnings: string[];
+  /** A vCard with KIND:org: an organisation, not a person. */
+  orgOnly?: boolean;
 }
 
 export interface ReadFile {
@@ -155,6 +157,10 @@ function put(r: ReadRecord, input: ContactInput, field: Field, header: string, r
 
 /** Checks a finished record: a name (or display name) is needed. */
 function finish(r: ReadRecord, input: ContactInput): void {
+  if (r.orgOnly && input.organization) {
+    r.input = { ...input, display_name: input.organization };
+    return;
+  }
   const named = input.first_name || input.last_name || input.display_name;
   if (!named) {
     const empty = !input.organization && !input.emails.length && !input.phones.length;
@@ -208,6 +214,7 @@ function readVcard(file: FakeFile): ReadFile {
     else if (name === "EMAIL") put(r, input, "email", "EMAIL", value);
     else if (name === "TEL") put(r, input, "phone", "TEL", value);
     else if (name === "URL") input.website = value;
+    else if (name === "KIND") r.orgOnly = value.trim().toLowerCase() === "org";
     else if (name === "NOTE") put(r, input, "notes", "NOTE", value);
     else if (name === "ADR") {
       const [, , street, city, region, postcode, country] = value.split(";");

@@ -513,6 +513,7 @@ const en = {
   "privacy.erase_text": "{name} will be erased with every activity and task. This cannot be undone.",
   "privacy.erase_hint": "Tip: export the data first if the person asked for a copy.",
   "privacy.erased": "{name} was erased.",
+  "import.org_only": "organisation only",
   "error.internal": "Something went wrong: {message}",
 };
 
@@ -1017,6 +1018,7 @@ const de: Record<MessageKey, string> = {
   "privacy.erase_text": "{name} wird mit allen Aktivitäten und Aufgaben gelöscht. Das kann nicht rückgängig gemacht werden.",
   "privacy.erase_hint": "Tipp: Exportieren Sie die Daten vorher, wenn die Person eine Kopie verlangt hat.",
   "privacy.erased": "{name} wurde gelöscht.",
+  "import.org_only": "nur Organisation",
   "error.internal": "Etwas ist schiefgegangen: {message}",
 };
 

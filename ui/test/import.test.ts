@@ -144,14 +144,19 @@ describe("import wizard", () => {
     const vcf = [
       "BEGIN:VCARD", "VERSION:3.0", "N:Schmidt;Anna;;Frau;", "FN:Anna Schmidt", "ORG:Kaffee & Co.", "EMAIL:anna@kaffee.de", "END:VCARD",
       "BEGIN:VCARD", "VERSION:4.0", "FN:Jörg Lang", "TEL:+49 40 1234", "END:VCARD",
+      "BEGIN:VCARD", "VERSION:4.0", "KIND:org", "FN:Nordlicht Logistik", "ORG:Nordlicht Logistik", "END:VCARD",
     ].join("\r\n");
     await openPreview({ name: "karten.vcf", text: vcf });
     expect($("import-format").textContent).toBe("vCard");
     expect(maybe("import-preset")).toBeNull();
     expect(maybe("import-mapping")).toBeNull();
     expect(maybe("import-delimiter")).toBeNull();
-    expect($$("import-row").map((r) => r.dataset.line)).toEqual(["1", "8"]);
-    expect($("import-run").textContent).toBe("Import 2 records");
+    expect($$("import-row").map((r) => r.dataset.line)).toEqual(["1", "8", "13"]);
+    expect($$("import-row")[0].textContent).toContain("Anna Schmidt");
+    expect($$("import-row")[0].textContent).toContain("Kaffee & Co.");
+    expect($("import-row-org").textContent).toBe("organisation only");
+    expect($$("import-row")[2].textContent).toContain("Nordlicht Logistik");
+    expect($("import-run").textContent).toBe("Import 3 records");
   });
 
   it("shows a translated error when the file cannot be read", async () => {

@@ -191,6 +191,7 @@ export function importWizard(app: App): void {
 
   const rowStatus = (r: PreviewRow): Child[] => {
     const out: Child[] = [];
+    if (r.organization_only) out.push(h("span", { class: "muted", "data-testid": "import-row-org" }, t("import.org_only")));
     if (r.error) out.push(h("span", { class: "row-error", "data-testid": "import-row-error" }, rowErrorText(r.error),
       h("span", { class: "muted reason" }, ` (${r.error.reason})`)));
     if (r.duplicate_of) {
@@ -220,7 +221,7 @@ export function importWizard(app: App): void {
           h("td", null, c?.organization ?? ""),
           h("td", null, (c?.emails ?? []).join(", ")),
           h("td", null, (c?.phones ?? []).join(", ")),
-          h("td", null, r.error ? null : stageBadge(r.stage)),
+          h("td", null, r.error || r.organization_only ? null : stageBadge(r.stage)),
           h("td", { class: "status" }, rowStatus(r)),
         );
       })),

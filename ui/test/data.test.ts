@@ -94,6 +94,7 @@ describe("settings: data section", () => {
     await until(() => maybe("error-message"));
     expect($("error-message").textContent).toBe("The data store already holds contacts. Restoring replaces them; please confirm.");
     expect($("error-message").dataset.code).toBe("store_not_empty");
+    expect($("settings-data").contains($("error-message"))).toBe(true);
     expect($("restore-warning").textContent).toContain("will be replaced");
     $("restore-confirm").click();
     await until(() => maybe("data-status"));

@@ -44,13 +44,13 @@ export function savedText(file: SavedFile): string {
 }
 
 /**
- * The section. `rerender` redraws the dialog; `slot` is where errors go;
+ * The section. `rerender` redraws the dialog; errors show in the section's own slot;
  * `restored` runs after a successful restore (reloads the app's state).
  */
 export function dataSection(
   app: App,
   s: DataState,
-  o: { rerender: () => void; slot: () => HTMLElement | undefined; restored: () => Promise<void>; extra?: Child },
+  o: { rerender: () => void; restored: () => Promise<void>; extra?: Child },
 ): HTMLElement {
   const act = async (testid: string, work: () => Promise<void>) => {
     if (s.busy) return;
@@ -61,7 +61,7 @@ export function dataSection(
     } catch (e) {
       s.busy = false;
       o.rerender();
-      app.showError(e, o.slot());
+      app.showError(e, document.querySelector<HTMLElement>('[data-slot="data"]') ?? undefined);
       return;
     }
     s.busy = false;
@@ -151,6 +151,7 @@ export function dataSection(
     ),
     s.restore ? restoreBox(s.restore) : null,
     s.status ? h("p", { class: "status-line", role: "status", "data-testid": "data-status" }, s.status) : null,
+    h("div", { class: "error-slot", "data-slot": "data" }),
     o.extra,
   );
 }

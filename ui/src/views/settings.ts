@@ -190,7 +190,6 @@ export function settingsDialog(app: App): void {
         ),
         dataSection(app, data, {
           rerender: () => render(),
-          slot: () => dialog.querySelector<HTMLElement>('[data-slot="settings"]') ?? undefined,
           restored: async () => {
             await app.reloadAll();
             draft = draftFrom(app.settings);

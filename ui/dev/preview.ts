@@ -8,8 +8,9 @@
 // none), task=new|edit (the task dialog; on an open contact it is preselected),
 // snooze=1 (the first row's snooze menu), tasksevent=<s> (emit tasks-changed
 // after s seconds, as the tray would), import=1 (the import wizard; the file
-// dialog picks a sample CSV with a bad row and a duplicate), dups=1 (the
-// duplicates dialog), erase=1 (the erase confirmation on the open contact).
+// dialog picks a sample CSV with a bad row and a duplicate; import=preview|report
+// goes on to that step), dups=1 (the
+// duplicates dialog; dups=merge opens the first pair's merge), erase=1 (the erase confirmation on the open contact).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { FakeBackend, seedDemo, seedTasks } from "./fakeBackend";
@@ -113,6 +114,21 @@ if (expand) document.querySelectorAll<HTMLElement>('[data-testid="row-score"]')[
 if (params.get("activity")) app.openActivityDialog(null);
 if (params.get("org")) app.openOrgDialog();
 if (params.get("notice") && app.view.name === "contact") app.showNotice(app.view.detail);
-if (params.get("import")) app.openImport();
-if (params.get("dups")) app.openDuplicates();
+const imp = params.get("import");
+if (imp) {
+  app.openImport();
+  if (imp === "preview" || imp === "report") {
+    document.querySelector<HTMLElement>('[data-testid="import-choose"]')!.click();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (imp === "report") {
+    backend.importPause = () => Promise.resolve();
+    document.querySelector<HTMLElement>('[data-testid="import-run"]')!.click();
+  }
+}
+if (params.get("dups")) {
+  app.openDuplicates();
+  await new Promise((r) => setTimeout(r, 50));
+  if (params.get("dups") === "merge") document.querySelector<HTMLElement>('[data-testid="merge-open"]')?.click();
+}
 if (params.get("erase") && app.view.name === "contact") document.querySelector<HTMLElement>('[data-testid="person-erase"]')?.click();

@@ -7,7 +7,7 @@ import type { Contact } from "../bindings/Contact";
 import type { DuplicatePair } from "../bindings/DuplicatePair";
 import type { MergeField } from "../bindings/MergeField";
 import { h, replace, type Child } from "../dom";
-import { formatDate, stageName, t, type MessageKey } from "../i18n";
+import { formatDate, plural, stageName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { button, formatAddress, stageBadge } from "./common";
 
@@ -84,7 +84,7 @@ export function duplicatesDialog(app: App): void {
     if (pairs === null) return [h("p", { class: "muted" }, t("list.loading"))];
     if (!pairs.length) return [h("div", { class: "no-matches", "data-testid": "duplicates-empty" }, h("p", null, t("dup.none")))];
     return [
-      h("p", { class: "muted" }, t("dup.intro", { n: pairs.length })),
+      h("p", { class: "muted" }, plural("dup.intro", pairs.length)),
       h("ul", { class: "plain dup-list" }, pairs.map(pairItem)),
     ];
   };

@@ -222,7 +222,7 @@ export function importWizard(app: App): void {
           h("td", null, (c?.emails ?? []).join(", ")),
           h("td", null, (c?.phones ?? []).join(", ")),
           h("td", null, r.error || r.organization_only ? null : stageBadge(r.stage)),
-          h("td", { class: "status" }, rowStatus(r)),
+          h("td", null, h("div", { class: "status" }, rowStatus(r))),
         );
       })),
     );

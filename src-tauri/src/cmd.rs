@@ -1,6 +1,7 @@
 //! The Tauri commands: the UI's only way into the core. Each one takes the
 //! store, makes one core call and maps the error. They run off the main thread.
 
+use kontor_core::transfer::{DuplicatePair, MergePicks};
 use kontor_core::{
     demo, ActivityInput, ActivityPage, ActivityQuery, ChangedBy, Contact, ContactInput, ContactPage,
     CriteriaUpdate, ListQuery, Organization, OrganizationInput, Score, Settings, SnoozePreset,
@@ -52,20 +53,30 @@ pub fn create_contact(state: State<'_, AppState>, input: ContactInput) -> Result
 
 /// Saves an edited contact.
 #[tauri::command(async)]
-pub fn update_contact(state: State<'_, AppState>, id: Uuid, input: ContactInput) -> Result<ContactDetail> {
+pub fn update_contact<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    input: ContactInput,
+) -> Result<ContactDetail> {
     let store = state.store()?;
-    detail(store, store.update_contact(id, &input, now()))
+    let contact = store.update_contact(id, &input, now());
+    state.deliver_automation(&app);
+    detail(store, contact)
 }
 
 /// Moves a contact to another lifecycle stage.
 #[tauri::command(async)]
-pub fn change_stage(
+pub fn change_stage<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: Uuid,
     change: StageChangeRequest,
 ) -> Result<ContactDetail> {
     let store = state.store()?;
-    detail(store, store.change_stage(id, &change, ChangedBy::Hand, now()))
+    let contact = store.change_stage(id, &change, ChangedBy::Hand, now());
+    state.deliver_automation(&app);
+    detail(store, contact)
 }
 
 /// Organisations for the picker.
@@ -111,9 +122,16 @@ pub fn load_demo_data(state: State<'_, AppState>) -> Result<StageCounts> {
 
 /// Logs an activity on a contact's timeline.
 #[tauri::command(async)]
-pub fn log_activity(state: State<'_, AppState>, id: Uuid, input: ActivityInput) -> Result<ContactDetail> {
+pub fn log_activity<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    input: ActivityInput,
+) -> Result<ContactDetail> {
     let store = state.store()?;
-    detail(store, store.log_activity(id, input, now()).map(|(_, contact)| contact))
+    let contact = store.log_activity(id, input, now()).map(|(_, contact)| contact);
+    state.deliver_automation(&app);
+    detail(store, contact)
 }
 
 /// A page of a contact's timeline.
@@ -131,9 +149,16 @@ pub fn delete_activity(state: State<'_, AppState>, id: Uuid) -> Result<ContactDe
 
 /// Changes qualification criteria.
 #[tauri::command(async)]
-pub fn set_criteria(state: State<'_, AppState>, id: Uuid, criteria: CriteriaUpdate) -> Result<ContactDetail> {
+pub fn set_criteria<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    criteria: CriteriaUpdate,
+) -> Result<ContactDetail> {
     let store = state.store()?;
-    detail(store, store.set_criteria(id, &criteria, now()))
+    let contact = store.set_criteria(id, &criteria, now());
+    state.deliver_automation(&app);
+    detail(store, contact)
 }
 
 /// A contact's score with its line items.
@@ -144,9 +169,15 @@ pub fn get_score(state: State<'_, AppState>, id: Uuid) -> Result<Score> {
 
 /// Accepts the contact's qualification proposal (a stage change by rule).
 #[tauri::command(async)]
-pub fn accept_proposal(state: State<'_, AppState>, id: Uuid) -> Result<ContactDetail> {
+pub fn accept_proposal<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+) -> Result<ContactDetail> {
     let store = state.store()?;
-    detail(store, store.accept_proposal(id, now()))
+    let contact = store.accept_proposal(id, now());
+    state.deliver_automation(&app);
+    detail(store, contact)
 }
 
 /// A task saved: the reminder timer and the tray follow.
@@ -190,10 +221,15 @@ pub fn update_task(state: State<'_, AppState>, id: Uuid, input: TaskInput) -> Re
 
 /// Marks a task done (a repeating one gets its next occurrence).
 #[tauri::command(async)]
-pub fn complete_task(state: State<'_, AppState>, id: Uuid) -> Result<CompletedTask> {
+pub fn complete_task<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+) -> Result<CompletedTask> {
     let store = state.store()?;
     let (done, next) = store.complete_task(id, state.tz, now())?;
     state.wake.wake();
+    state.deliver_automation(&app);
     Ok(CompletedTask { done: TaskItem::of(store, done), next: next.map(|t| TaskItem::of(store, t)) })
 }
 
@@ -210,4 +246,26 @@ pub fn delete_task(state: State<'_, AppState>, id: Uuid) -> Result<()> {
     state.store()?.delete_task(id)?;
     state.wake.wake();
     Ok(())
+}
+
+/// Pairs of contacts that may be the same person.
+#[tauri::command(async)]
+pub fn find_duplicates(state: State<'_, AppState>) -> Result<Vec<DuplicatePair>> {
+    Ok(state.store()?.duplicates(now())?)
+}
+
+/// Merges `other` into `survivor` (fields as picked; activities, tasks and deals move).
+#[tauri::command(async)]
+pub fn merge_contacts<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    survivor: Uuid,
+    other: Uuid,
+    picks: MergePicks,
+) -> Result<ContactDetail> {
+    let store = state.store()?;
+    let contact = store.merge_contacts(survivor, other, &picks, now());
+    state.deliver_automation(&app);
+    state.contacts_changed(&app);
+    detail(store, contact)
 }

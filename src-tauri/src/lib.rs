@@ -5,8 +5,10 @@
 //! instead of crashing); only this crate depends on tauri.
 
 mod cmd;
+pub mod deals;
 pub mod dto;
 pub mod error;
+pub mod files;
 mod scheduler;
 mod tray;
 
@@ -14,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use kontor_core::{paths, Store};
-use tauri::{Manager, Runtime, WindowEvent};
+use kontor_core::{paths, AutomationOutcome, Language, Store};
+use tauri::{AppHandle, Emitter, Manager, Runtime, WindowEvent};
 
 use crate::dto::AppInfo;
 use crate::error::{Error, ErrorPayload};
@@ -27,6 +29,8 @@ pub struct AppState {
     data_dir: PathBuf,
     tz: Tz,
     wake: scheduler::Wake,
+    /// Files the user picked in native dialogs.
+    pub picked: files::Picked,
 }
 
 impl AppState {
@@ -36,12 +40,54 @@ impl AppState {
             eprintln!("kontor: {e}");
             ErrorPayload::from(&e)
         });
-        AppState {
-            store,
-            data_dir: dir.to_owned(),
-            tz: kontor_core::task::system_timezone(),
-            wake: Default::default(),
+        let tz = kontor_core::task::system_timezone();
+        if let Ok(store) = &store {
+            store.set_time_zone(tz);
         }
+        AppState { store, data_dir: dir.to_owned(), tz, wake: Default::default(), picked: Default::default() }
+    }
+
+    /// The language the user reads: the chosen one, else the OS locale's.
+    fn language(&self) -> Language {
+        if scheduler::german(self) {
+            Language::De
+        } else {
+            Language::En
+        }
+    }
+
+    /// After contacts or tasks changed in bulk (import, restore, erase):
+    /// the reminder timer and the tray look again.
+    fn contacts_changed<R: Runtime>(&self, _app: &AppHandle<R>) {
+        self.wake.wake();
+    }
+
+    /// Hands out the rule outcomes the last mutation queued: notices as
+    /// native notifications, everything as an `automation` event for the UI.
+    fn deliver_automation<R: Runtime>(&self, app: &AppHandle<R>) -> Vec<AutomationOutcome> {
+        let Ok(store) = self.store() else { return vec![] };
+        let outcomes = store.take_automation_outcomes();
+        self.notify_outcomes(app, &outcomes);
+        outcomes
+    }
+
+    /// Shows rule outcomes: notices natively, all of them to the UI.
+    fn notify_outcomes<R: Runtime>(&self, app: &AppHandle<R>, outcomes: &[AutomationOutcome]) {
+        if outcomes.is_empty() {
+            return;
+        }
+        if outcomes.iter().any(|o| matches!(o, AutomationOutcome::TaskCreated { .. })) {
+            self.wake.wake();
+        }
+        let notify = self.store().map(|s| s.settings().notifications).unwrap_or(false);
+        for outcome in outcomes {
+            if let AutomationOutcome::Notice { message } = outcome {
+                if notify {
+                    scheduler::show_notification(app, "Kontor", message);
+                }
+            }
+        }
+        let _ = app.emit("automation", outcomes);
     }
 
     fn store(&self) -> Result<&Store, Error> {
@@ -105,6 +151,33 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
         cmd::complete_task,
         cmd::snooze_task,
         cmd::delete_task,
+        cmd::find_duplicates,
+        cmd::merge_contacts,
+        files::choose_import_file,
+        files::import_preview,
+        files::import_run,
+        files::cancel_import,
+        files::export_contacts,
+        files::backup_store,
+        files::choose_backup_file,
+        files::restore_store,
+        files::export_person,
+        files::erase_person,
+        files::export_report,
+        files::save_quote,
+        deals::list_deals,
+        deals::get_deal,
+        deals::contact_deals,
+        deals::create_deal,
+        deals::update_deal,
+        deals::move_deal,
+        deals::delete_deal,
+        deals::pipeline,
+        deals::report,
+        deals::render_email,
+        deals::send_email,
+        deals::create_quote,
+        deals::open_quote,
     ])
 }
 
@@ -114,6 +187,8 @@ pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::open_main(app)))
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .setup(|app| {
             if let Err(e) = tray::create(app.handle()) {

@@ -64,9 +64,18 @@ impl<R: Runtime> Notifier for OsNotifier<'_, R> {
                 (title, names.join(" · "))
             }
         };
-        if let Err(e) = self.app.notification().builder().title(title).body(body).show() {
-            eprintln!("kontor: notification failed: {e}");
-        }
+        show_notification(self.app, &title, &body);
+    }
+}
+
+/// Shows one native notification (not on the mock runtime in tests).
+pub fn show_notification<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
+    use tauri::Manager;
+    if app.try_state::<tauri_plugin_notification::Notification<R>>().is_none() {
+        return;
+    }
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        eprintln!("kontor: notification failed: {e}");
     }
 }
 

@@ -216,3 +216,64 @@ fn tasks_through_ipc() {
     invoke(&app, "delete_task", json!({ "id": done["next"]["task"]["id"] })).unwrap();
     assert_eq!(invoke(&app, "list_tasks", json!({ "view": "open" })).unwrap(), json!([]));
 }
+
+#[test]
+fn import_preview_then_run_on_the_picked_file() {
+    use tauri::Manager;
+    let app = app();
+    let file = app._dir.path().join("messe.csv");
+    std::fs::write(
+        &file,
+        "Vorname;Nachname;Firma;E-Mail\nAnna;Schmidt;Acme AG;anna@acme.de\n;;;\nBen;;;kaputt\n",
+    )
+    .unwrap();
+    // Without a picked file the commands say so.
+    let err = invoke(&app, "import_preview", json!({ "options": {} })).unwrap_err();
+    assert_eq!(err["field"], "file");
+    app.window.state::<AppState>().picked.set_import(file);
+    let preview = invoke(&app, "import_preview", json!({ "options": {} })).unwrap();
+    assert_eq!(preview["delimiter"], ";");
+    assert_eq!(preview["preset"], "generic");
+    assert_eq!(preview["columns"][2]["field"], "organization");
+    assert_eq!(preview["total"], 2);
+    assert_eq!(
+        invoke(&app, "stage_counts", json!({ "search": null })).unwrap()["all"],
+        0,
+        "a preview writes nothing"
+    );
+    // The user maps the third column away and names the source.
+    let options =
+        json!({ "mapping": ["first_name", "last_name", "ignore", "email"], "source": "Messe 2026" });
+    let report = invoke(&app, "import_run", json!({ "options": options })).unwrap();
+    assert_eq!(report["imported"], 2);
+    assert_eq!(report["skipped"], 1);
+    assert_eq!(report["warnings"][0]["line"], 4);
+    let page = invoke(&app, "list_contacts", json!({ "query": { "search": "anna", "limit": 5 } })).unwrap();
+    assert_eq!(page["items"][0]["source"], "Messe 2026");
+    assert_eq!(page["items"][0]["organization"], Value::Null);
+}
+
+#[test]
+fn a_won_deal_makes_a_customer_and_creates_the_referral_task() {
+    let app = app();
+    let id = invoke(&app, "create_contact", json!({ "input": anna() })).unwrap()["contact"]["id"].clone();
+    let input = json!({ "contact_id": id, "title": "Wartungsvertrag", "value": 1234.5 });
+    let saved = invoke(&app, "create_deal", json!({ "input": input })).unwrap();
+    assert_eq!(saved["contact"]["contact"]["stage"], "opportunity");
+    assert_eq!(saved["deal"]["probability"], 10);
+    let deal = saved["deal"]["id"].clone();
+    let err = invoke(&app, "move_deal", json!({ "id": deal, "stage": "lost", "reason": null })).unwrap_err();
+    assert_eq!(err["code"], "reason_required");
+    let won = invoke(&app, "move_deal", json!({ "id": deal, "stage": "won", "reason": null })).unwrap();
+    assert_eq!(won["contact"]["contact"]["stage"], "customer");
+    let created: Vec<&Value> =
+        won["automation"].as_array().unwrap().iter().filter(|o| o["type"] == "task_created").collect();
+    assert_eq!(created.len(), 1, "{}", won["automation"]);
+    let board = invoke(&app, "pipeline", json!({})).unwrap();
+    let won_column =
+        board["columns"].as_array().unwrap().iter().find(|c| c["stage"]["key"] == "won").unwrap();
+    assert_eq!(won_column["count"], 1);
+    let funnel =
+        invoke(&app, "report", json!({ "kind": "funnel", "period": { "from": null, "to": null } })).unwrap();
+    assert!(funnel.to_string().contains("customer"));
+}

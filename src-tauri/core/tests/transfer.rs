@@ -341,7 +341,8 @@ fn duplicates_by_email_phone_and_similar_name_and_merge_moves_everything() {
         )
         .unwrap();
     store.log_activity(twin.id, act(ActivityKind::Call), t0()).unwrap();
-    let deal = DealInput { contact_id: twin.id, title: "Schulung".into(), value: 300.0, ..Default::default() };
+    let deal =
+        DealInput { contact_id: twin.id, title: "Schulung".into(), value: 300.0, ..Default::default() };
     store.create_deal(&deal, t0()).unwrap();
     let engagement_before = store.contact_score(anna.id, t0()).unwrap().engagement
         + store.contact_score(twin.id, t0()).unwrap().engagement;

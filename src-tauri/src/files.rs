@@ -1,0 +1,320 @@
+//! Commands that read or write files the user picks in a native dialog:
+//! import (preview, run with progress, cancel), exports, backup and
+//! restore, the GDPR export of one person, report CSVs and quotes.
+//!
+//! The UI never sends a path. A command opens the dialog itself and keeps
+//! what the user picked in [`Picked`], so the file scope is exactly what
+//! the user chose.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use kontor_core::import::{self, ImportOptions, ImportPreview, ImportProgress, ImportReport};
+use kontor_core::report::{Period, ReportKind};
+use kontor_core::transfer::{
+    self, BackupFile, BackupInfo, ChosenFile, ExportFormat, RecordCounts, SavedFile,
+};
+use kontor_core::{Contact, Language, ListQuery, Store};
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::{now, AppState};
+
+/// What the user picked, per purpose.
+#[derive(Default)]
+pub struct Picked {
+    import: Mutex<Option<PathBuf>>,
+    backup: Mutex<Option<PathBuf>>,
+    cancel_import: AtomicBool,
+}
+
+impl Picked {
+    /// Sets the import file as if picked (tests on the mock runtime have no dialogs).
+    pub fn set_import(&self, path: PathBuf) {
+        *lock(&self.import) = Some(path);
+    }
+
+    /// Sets the backup file as if picked.
+    pub fn set_backup(&self, path: PathBuf) {
+        *lock(&self.backup) = Some(path);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn io(path: &Path, e: &std::io::Error) -> crate::error::Error {
+    kontor_core::Error::io(path, e).into()
+}
+
+fn no_file(what: &'static str) -> crate::error::Error {
+    kontor_core::Error::InvalidInput { field: "file", reason: format!("no {what} file chosen") }.into()
+}
+
+/// Writes through a temporary file, so a failed write leaves no half file.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("kontor-tmp");
+    std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path)).map_err(|e| io(path, &e))
+}
+
+/// The native open dialog (`None` when cancelled or without a window system).
+fn pick<R: Runtime>(app: &AppHandle<R>, title: &str, filters: &[(&str, &[&str])]) -> Option<PathBuf> {
+    let mut dialog = app.dialog().file().set_title(title);
+    for (name, extensions) in filters {
+        dialog = dialog.add_filter(*name, extensions);
+    }
+    dialog.blocking_pick_file().and_then(|p| p.into_path().ok())
+}
+
+/// The native save dialog with a proposed file name.
+fn save_as<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    name: &str,
+    filter: (&str, &[&str]),
+) -> Option<PathBuf> {
+    app.dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(name)
+        .add_filter(filter.0, filter.1)
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+}
+
+fn german<R: Runtime>(state: &AppState, _app: &AppHandle<R>) -> bool {
+    state.language() == Language::De
+}
+
+/// Asks for a file to import (CSV, vCard or Kontor JSON).
+#[tauri::command(async)]
+pub fn choose_import_file<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Option<ChosenFile> {
+    let title = if german(&state, &app) { "Kontakte importieren" } else { "Import contacts" };
+    let filters: &[(&str, &[&str])] =
+        &[("CSV, vCard, JSON", &["csv", "CSV", "txt", "tsv", "vcf", "VCF", "vcard", "json"]), ("*", &["*"])];
+    let path = pick(&app, title, filters)?;
+    let name = file_name(&path);
+    state.picked.set_import(path);
+    Some(ChosenFile { name })
+}
+
+fn read_import(state: &AppState, options: &ImportOptions) -> Result<(import::Parsed, String)> {
+    let path = lock(&state.picked.import).clone().ok_or_else(|| no_file("import"))?;
+    let bytes = std::fs::read(&path).map_err(|e| io(&path, &e))?;
+    let name = file_name(&path);
+    Ok((import::parse(&bytes, &name, options)?, name))
+}
+
+/// What importing the chosen file would do; nothing is written.
+#[tauri::command(async)]
+pub fn import_preview(state: State<'_, AppState>, options: ImportOptions) -> Result<ImportPreview> {
+    let (parsed, name) = read_import(&state, &options)?;
+    Ok(state.store()?.import_preview(&parsed, &name, &options, now())?)
+}
+
+/// Imports the chosen file in batches, emitting `import-progress` after each.
+#[tauri::command(async)]
+pub fn import_run<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    options: ImportOptions,
+) -> Result<ImportReport> {
+    let (parsed, name) = read_import(&state, &options)?;
+    state.picked.cancel_import.store(false, Ordering::SeqCst);
+    let store = state.store()?;
+    let report = store.import(
+        parsed,
+        &name,
+        &options,
+        false,
+        |done, total| {
+            let _ = app.emit("import-progress", ImportProgress { done, total });
+            !state.picked.cancel_import.load(Ordering::SeqCst)
+        },
+        now(),
+    )?;
+    state.contacts_changed(&app);
+    Ok(report)
+}
+
+/// Stops a running import after its current batch.
+#[tauri::command(async)]
+pub fn cancel_import(state: State<'_, AppState>) {
+    state.picked.cancel_import.store(true, Ordering::SeqCst);
+}
+
+fn all_contacts(store: &Store) -> Result<Vec<Contact>> {
+    Ok(store.list_contacts(&ListQuery { limit: u32::MAX, ..Default::default() }, now())?.items)
+}
+
+/// Exports every contact as CSV, vCard 4.0 or JSON to a file the user picks.
+#[tauri::command(async)]
+pub fn export_contacts<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    format: ExportFormat,
+) -> Result<Option<SavedFile>> {
+    let de = german(&state, &app);
+    let (name, filter): (&str, (&str, &[&str])) = match format {
+        ExportFormat::Csv => (if de { "kontakte.csv" } else { "contacts.csv" }, ("CSV", &["csv"])),
+        ExportFormat::Vcard => (if de { "kontakte.vcf" } else { "contacts.vcf" }, ("vCard", &["vcf"])),
+        ExportFormat::Json => (if de { "kontakte.json" } else { "contacts.json" }, ("JSON", &["json"])),
+    };
+    let Some(path) = save_as(&app, if de { "Kontakte exportieren" } else { "Export contacts" }, name, filter)
+    else {
+        return Ok(None);
+    };
+    let contacts = all_contacts(state.store()?)?;
+    let text = match format {
+        ExportFormat::Csv => transfer::contacts_csv(&contacts),
+        ExportFormat::Vcard => transfer::contacts_vcard(&contacts),
+        ExportFormat::Json => serde_json::to_string_pretty(&contacts).unwrap_or_default(),
+    };
+    write_file(&path, text.as_bytes())?;
+    Ok(Some(SavedFile { name: file_name(&path), count: contacts.len() as u32 }))
+}
+
+/// Writes a full backup to a file the user picks.
+#[tauri::command(async)]
+pub fn backup_store<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Option<SavedFile>> {
+    let de = german(&state, &app);
+    let stamp = now().with_timezone(&state.tz).format("%Y-%m-%d");
+    let name = format!("kontor-{}-{stamp}.json", if de { "sicherung" } else { "backup" });
+    let Some(path) =
+        save_as(&app, if de { "Sicherung speichern" } else { "Save backup" }, &name, ("JSON", &["json"]))
+    else {
+        return Ok(None);
+    };
+    let (manifest, data) = state.store()?.backup(env!("CARGO_PKG_VERSION"), now())?;
+    let count = manifest.counts.contacts;
+    write_file(&path, &BackupFile { manifest, data }.to_vec()?)?;
+    Ok(Some(SavedFile { name: file_name(&path), count }))
+}
+
+/// Asks for a backup file and shows what it holds.
+#[tauri::command(async)]
+pub fn choose_backup_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<BackupInfo>> {
+    let title = if german(&state, &app) { "Sicherung wiederherstellen" } else { "Restore backup" };
+    let Some(path) = pick(&app, title, &[("JSON", &["json"])]) else {
+        return Ok(None);
+    };
+    let info = backup_info(&state, &path)?;
+    state.picked.set_backup(path);
+    Ok(Some(info))
+}
+
+fn backup_info(state: &AppState, path: &Path) -> Result<BackupInfo> {
+    let bytes = std::fs::read(path).map_err(|e| io(path, &e))?;
+    let file = BackupFile::from_slice(&bytes)?;
+    Ok(BackupInfo {
+        name: file_name(path),
+        manifest: file.manifest,
+        current_contacts: state.store()?.contact_count() as u32,
+    })
+}
+
+/// Restores the chosen backup (replacing the contacts present only with `force`).
+#[tauri::command(async)]
+pub fn restore_store<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    force: bool,
+) -> Result<RecordCounts> {
+    let path = lock(&state.picked.backup).clone().ok_or_else(|| no_file("backup"))?;
+    let bytes = std::fs::read(&path).map_err(|e| io(&path, &e))?;
+    let file = BackupFile::from_slice(&bytes)?;
+    let counts = state.store()?.restore(&file.manifest, &file.data, force)?;
+    state.contacts_changed(&app);
+    Ok(counts)
+}
+
+/// GDPR: everything about one person, as JSON, to a file the user picks.
+#[tauri::command(async)]
+pub fn export_person<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+) -> Result<Option<SavedFile>> {
+    let store = state.store()?;
+    let export = store.person_export(id, now())?;
+    let de = german(&state, &app);
+    let slug: String =
+        export.contact.display_name.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let name = format!("{}-{slug}.json", if de { "daten" } else { "data" });
+    let title = if de { "Personendaten exportieren" } else { "Export personal data" };
+    let Some(path) = save_as(&app, title, &name, ("JSON", &["json"])) else {
+        return Ok(None);
+    };
+    let text = serde_json::to_string_pretty(&export).unwrap_or_default();
+    write_file(&path, text.as_bytes())?;
+    Ok(Some(SavedFile { name: file_name(&path), count: 1 }))
+}
+
+/// GDPR: erases one person for good.
+#[tauri::command(async)]
+pub fn erase_person<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<()> {
+    state.store()?.erase_person(id)?;
+    state.contacts_changed(&app);
+    Ok(())
+}
+
+/// Writes one report as CSV (in the UI language) to a file the user picks.
+#[tauri::command(async)]
+pub fn export_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    kind: ReportKind,
+    period: Period,
+) -> Result<Option<SavedFile>> {
+    let store = state.store()?;
+    let report = store.report(kind, &period, state.tz, now())?;
+    let language = state.language();
+    let key = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let name = format!("{}-{key}.csv", if language == Language::De { "bericht" } else { "report" });
+    let title = if language == Language::De { "Bericht exportieren" } else { "Export report" };
+    let Some(path) = save_as(&app, title, &name, ("CSV", &["csv"])) else {
+        return Ok(None);
+    };
+    let csv = report.to_csv(language);
+    write_file(&path, csv.as_bytes())?;
+    Ok(Some(SavedFile { name: file_name(&path), count: csv.lines().count().saturating_sub(1) as u32 }))
+}
+
+/// Saves a deal's quote as an HTML file the user picks (print it to PDF).
+#[tauri::command(async)]
+pub fn save_quote<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    deal_id: Uuid,
+    quote_id: Uuid,
+) -> Result<Option<SavedFile>> {
+    let deal = state.store()?.deal(deal_id)?;
+    let quote = deal
+        .quotes
+        .iter()
+        .find(|q| q.id == quote_id)
+        .ok_or_else(|| kontor_core::Error::NotFound { kind: "quote", id: quote_id.to_string() })?;
+    let de = german(&state, &app);
+    let title = if de { "Angebot speichern" } else { "Save quote" };
+    let Some(path) = save_as(&app, title, &format!("{}.html", quote.number), ("HTML", &["html"])) else {
+        return Ok(None);
+    };
+    write_file(&path, quote.html.as_bytes())?;
+    Ok(Some(SavedFile { name: file_name(&path), count: 1 }))
+}
+
+/// Test support: a backup's info without a dialog.
+pub fn backup_info_for(state: &AppState, path: &Path) -> Result<BackupInfo> {
+    backup_info(state, path)
+}

@@ -46,7 +46,8 @@ import type { RecordCounts } from "../src/bindings/RecordCounts";
 import type { SavedFile } from "../src/bindings/SavedFile";
 import { emit } from "@tauri-apps/api/event";
 import { readFile, type FakeFile, type ReadRecord } from "./fakeImport";
-import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type Criterion } from "../src/scoring";
+import { backendDefaultSettings, dealSettingsProblem, FakeDeals } from "./fakeDeals";
+import { ACTIVITY_KINDS, CRITERIA, validateSettings, type Criterion } from "../src/scoring";
 import {
   addDays, ALL_DAY_REMINDER_HOUR, dayDiff, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseDay, parseRepeat, PRIORITIES, SNOOZE_PRESETS,
 } from "../src/tasks";
@@ -93,7 +94,9 @@ export function fail(code: ErrorPayload["code"], extra: Partial<ErrorPayload> = 
 export class FakeBackend {
   contacts: Contact[] = [];
   orgs: Organization[] = [];
-  settings: Settings = defaultSettings();
+  settings: Settings = backendDefaultSettings();
+  /** Deals, the board, reports, emails, quotes and the automation rules. */
+  readonly dealStore: FakeDeals = new FakeDeals(this);
   activities: Activity[] = [];
   manual = new Map<string, ManualCriteria>();
   info: AppInfo = { version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor" };
@@ -586,7 +589,7 @@ export class FakeBackend {
   }
 
   recordCounts(): RecordCounts {
-    return { contacts: this.contacts.length, organizations: this.orgs.length, activities: this.activities.length, tasks: this.tasks.length, deals: 0 };
+    return { contacts: this.contacts.length, organizations: this.orgs.length, activities: this.activities.length, tasks: this.tasks.length, deals: this.dealStore.deals.length };
   }
 
   manifest(): BackupInfo["manifest"] {
@@ -664,6 +667,7 @@ export class FakeBackend {
         c.stage_history.push({ from: c.stage, to: ch.to, at, reason: ch.reason, by: "hand" });
         c.stage = ch.to;
         c.updated_at = at;
+        void this.dealStore.deliver(this.dealStore.run([{ type: "contact_stage_changed", contact: c, to: ch.to }]));
         return this.detail(c);
       }
       case "list_organizations": {
@@ -675,6 +679,8 @@ export class FakeBackend {
       case "set_settings": {
         const problem = validateSettings(args.settings)[0];
         if (problem) fail("invalid_settings", { field: problem.field });
+        const dealProblem = dealSettingsProblem(args.settings);
+        if (dealProblem) fail("invalid_settings", { field: dealProblem });
         this.settings = structuredClone(args.settings);
         this.contacts.forEach((c) => this.changed(c));
         return this.settings;
@@ -689,9 +695,11 @@ export class FakeBackend {
           summary: input.summary, text: input.text, outcome: input.outcome, concerns: input.concerns,
           created_at: this.tick(),
         };
+        const before = c.score;
         this.activities.push(a);
         c.updated_at = a.created_at;
         this.changed(c);
+        void this.dealStore.deliver(this.dealStore.run([{ type: "score_crossed", contact: c, before, after: c.score }]));
         return this.detail(c);
       }
       case "list_activities": {
@@ -779,7 +787,10 @@ export class FakeBackend {
           };
           this.tasks.push(next);
         }
-        return { done: this.item(task), next: next ? this.item(next) : null } satisfies CompletedTask;
+        const done = { done: this.item(task), next: next ? this.item(next) : null } satisfies CompletedTask;
+        const who = task.contact_id ? this.contacts.find((c) => c.id === task.contact_id) ?? null : null;
+        void this.dealStore.deliver(this.dealStore.run([{ type: "task_completed", contact: who, task }]));
+        return done;
       }
       case "snooze_task": {
         const task = this.findTask(args.id);
@@ -843,7 +854,7 @@ export class FakeBackend {
         const data: PersonExport = {
           exported_at: new Date(this.now).toISOString(), contact: structuredClone(c),
           organization: this.orgs.find((o) => o.id === c.organization_id) ?? null, score: this.refresh(c),
-          activities: this.activities.filter((a) => a.contact_id === c.id), tasks: this.tasks.filter((x) => x.contact_id === c.id), deals: [],
+          activities: this.activities.filter((a) => a.contact_id === c.id), tasks: this.tasks.filter((x) => x.contact_id === c.id), deals: this.dealStore.deals.filter((d) => d.contact_id === c.id),
         };
         const slug = c.display_name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
         return this.save(`kontor-${slug || c.id}.json`, 1, JSON.stringify(data));
@@ -853,8 +864,47 @@ export class FakeBackend {
         this.contacts = this.contacts.filter((x) => x.id !== c.id);
         this.activities = this.activities.filter((a) => a.contact_id !== c.id);
         this.tasks = this.tasks.filter((x) => x.contact_id !== c.id);
+        this.dealStore.deals = this.dealStore.deals.filter((d) => d.contact_id !== c.id);
         this.manual.delete(c.id);
         return null;
+      }
+      case "list_deals":
+        return structuredClone(this.dealStore.deals.filter((d) => !args.stage || d.stage === args.stage));
+      case "get_deal":
+        return structuredClone(this.dealStore.find(args.id));
+      case "contact_deals": {
+        const c = this.find(args.id);
+        const deals = this.dealStore.deals.filter((d) => d.contact_id === c.id).sort((a, b) => b.created_at.localeCompare(a.created_at));
+        return { deals: structuredClone(deals), summary: this.dealStore.summary(c.id) };
+      }
+      case "create_deal":
+        return this.dealStore.create(args.input);
+      case "update_deal":
+        return this.dealStore.update(args.id, args.input);
+      case "move_deal":
+        return this.dealStore.move(args.id, args.stage, args.reason);
+      case "delete_deal":
+        return this.dealStore.remove(args.id);
+      case "pipeline":
+        return this.dealStore.pipeline();
+      case "report":
+        return this.dealStore.report(args.kind, args.period);
+      case "export_report": {
+        const { text, rows } = this.dealStore.csv(args.kind, args.period);
+        return this.save(`kontor-${args.kind}.csv`, rows, text);
+      }
+      case "render_email":
+        return this.dealStore.render(args.templateId, args.contactId, args.dealId);
+      case "send_email":
+        return this.dealStore.send(args.contactId, args.email);
+      case "create_quote":
+        return this.dealStore.quote(args.dealId, args.language);
+      case "open_quote":
+        this.dealStore.opened.push(this.dealStore.findQuote(args.dealId, args.quoteId).id);
+        return null;
+      case "save_quote": {
+        const q = this.dealStore.findQuote(args.dealId, args.quoteId);
+        return this.save(`${q.number}.html`, 1, q.html);
       }
       default:
         throw new Error(`unknown command ${cmd}`);

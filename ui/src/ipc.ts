@@ -9,7 +9,24 @@ import type { ActivityQuery } from "./bindings/ActivityQuery";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ChosenFile } from "./bindings/ChosenFile";
+import type { AutomationOutcome } from "./bindings/AutomationOutcome";
+import type { ContactDeals } from "./bindings/ContactDeals";
 import type { ContactDetail } from "./bindings/ContactDetail";
+import type { Deal } from "./bindings/Deal";
+import type { DealInput } from "./bindings/DealInput";
+import type { DealSaved } from "./bindings/DealSaved";
+import type { Pipeline } from "./bindings/Pipeline";
+import type { Period } from "./bindings/Period";
+import type { Quote } from "./bindings/Quote";
+import type { RenderedEmail } from "./bindings/RenderedEmail";
+import type { ReportKind } from "./bindings/ReportKind";
+import type { Funnel } from "./bindings/Funnel";
+import type { Conversion } from "./bindings/Conversion";
+import type { PipelineReport } from "./bindings/PipelineReport";
+import type { ActivitiesReport } from "./bindings/ActivitiesReport";
+import type { SourcesReport } from "./bindings/SourcesReport";
+import type { OverdueReport } from "./bindings/OverdueReport";
+import type { Language } from "./bindings/Language";
 import type { ContactInput } from "./bindings/ContactInput";
 import type { ContactPage } from "./bindings/ContactPage";
 import type { CriteriaUpdate } from "./bindings/CriteriaUpdate";
@@ -178,3 +195,54 @@ export const restoreStore = (force: boolean) => call<RecordCounts>("restore_stor
 export const exportPerson = (id: string) => call<SavedFile | null>("export_person", { id });
 /** GDPR: erases the person with their activities and tasks for good. */
 export const erasePerson = (id: string) => call<null>("erase_person", { id });
+
+// ---- deals, pipeline, reports, email follow-ups, quotes -------------------------
+
+export const listDeals = (stage: string | null) => call<Deal[]>("list_deals", { stage });
+export const getDeal = (id: string) => call<Deal>("get_deal", { id });
+/** `id` is the contact's id. */
+export const contactDeals = (id: string) => call<ContactDeals>("contact_deals", { id });
+export const createDeal = (input: DealInput) => call<DealSaved>("create_deal", { input });
+/** A different `input.stage` moves the deal (the lost stage needs `input.lost_reason`). */
+export const updateDeal = (id: string, input: DealInput) => call<DealSaved>("update_deal", { id, input });
+/** Moving to the lost stage without a reason rejects with `reason_required` (field `reason`). */
+export const moveDeal = (id: string, stage: string, reason: string | null) =>
+  call<DealSaved>("move_deal", { id, stage, reason });
+/** Returns the deal's contact after coupling. */
+export const deleteDeal = (id: string) => call<ContactDetail>("delete_deal", { id });
+export const pipeline = () => call<Pipeline>("pipeline");
+
+/** What each report kind returns (the wire union is untagged; the kind asked for decides). */
+export interface ReportOf {
+  funnel: Funnel;
+  conversion: Conversion;
+  pipeline: PipelineReport;
+  activities: ActivitiesReport;
+  sources: SourcesReport;
+  overdue: OverdueReport;
+}
+export const report = <K extends ReportKind>(kind: K, period: Period) => call<ReportOf[K]>("report", { kind, period });
+/** Writes the report as CSV (in the UI language) where the native save dialog says; null = cancelled. */
+export const exportReport = (kind: ReportKind, period: Period) => call<SavedFile | null>("export_report", { kind, period });
+
+export const renderEmail = (templateId: string, contactId: string, dealId: string | null) =>
+  call<RenderedEmail>("render_email", { templateId, contactId, dealId });
+/** Opens the mail client with the (possibly edited) email and logs an email activity. */
+export const sendEmail = (contactId: string, email: RenderedEmail) => call<ContactDetail>("send_email", { contactId, email });
+
+export const createQuote = (dealId: string, language: Language) => call<Quote>("create_quote", { dealId, language });
+/** Opens the quote in the browser, for print-to-PDF. */
+export const openQuote = (dealId: string, quoteId: string) => call<null>("open_quote", { dealId, quoteId });
+export const saveQuote = (dealId: string, quoteId: string) => call<SavedFile | null>("save_quote", { dealId, quoteId });
+
+/** The backend's event after a mutation fired automation rules: `AutomationOutcome[]`. */
+export const AUTOMATION = "automation";
+
+/** Calls `cb` with every `automation` event's outcomes; resolves to the function that stops listening. */
+export async function onAutomation(cb: (outcomes: AutomationOutcome[]) => void): Promise<() => void> {
+  try {
+    return await listen<AutomationOutcome[]>(AUTOMATION, (ev) => cb(Array.isArray(ev.payload) ? ev.payload : []));
+  } catch (raw) {
+    throw AppError.from(raw);
+  }
+}

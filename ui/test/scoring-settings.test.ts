@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { $, $$, maybe, start, stop, type, until } from "./helpers";
-import { defaultSettings } from "../src/scoring";
+import { backendDefaultSettings as defaultSettings } from "../dev/fakeDeals";
 
 afterEach(stop);
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { $, chipCount, maybe, select, start, stop, until } from "./helpers";
-import { defaultSettings } from "../src/scoring";
+import { backendDefaultSettings } from "../dev/fakeDeals";
 
 afterEach(stop);
 
@@ -32,7 +32,7 @@ describe("settings and language", () => {
     expect(chipCount("all")).toBe("1");
     await until(() => backend.settings.language === "de");
     // the whole Settings object goes back, scoring and target profile untouched
-    expect(backend.calls.find((c) => c.cmd === "set_settings")!.args).toEqual({ settings: { ...defaultSettings(), language: "de" } });
+    expect(backend.calls.find((c) => c.cmd === "set_settings")!.args).toEqual({ settings: { ...backendDefaultSettings(), language: "de" } });
     select($("language-select"), "auto");
     expect(document.documentElement.lang).toBe("en");
     await until(() => backend.settings.language === null);

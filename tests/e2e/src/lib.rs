@@ -258,6 +258,19 @@ impl Desktop {
             .expect("run x11_close.py")
     }
 
+    /// Answers the native file dialog titled `title` with `path`, typed on
+    /// the keyboard (Ctrl+L, the path, Return) as a user would.
+    pub fn pick_file(&self, title: &str, path: &std::path::Path) -> std::process::Output {
+        Command::new("/usr/bin/python3")
+            .arg(workspace_root().join("tests/e2e/x11_pick_file.py"))
+            .arg(&self.display)
+            .arg(title)
+            .arg(path)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run x11_pick_file.py")
+    }
+
     /// Clicks the tray menu item labelled `label` over com.canonical.dbusmenu.
     pub fn click_tray(&self, label: &str) -> std::process::Output {
         Command::new("/usr/bin/python3")

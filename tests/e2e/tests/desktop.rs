@@ -466,3 +466,82 @@ fn reminders_missed_while_closed_come_as_one_notice_once_and_start_at_login_is_a
 fn in_seconds(secs: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::seconds(secs)).format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
+
+/// Text of every element with a test id.
+fn texts(ui: &Ui, id: &str) -> Vec<String> {
+    let found = ui.s.find_all(&tid(id)).unwrap_or_default();
+    found.iter().filter_map(|e| ui.s.text(e).ok()).collect()
+}
+
+#[test]
+fn a_rep_imports_a_german_excel_list_through_the_native_dialog_and_sees_the_report() {
+    let desktop = Desktop::start("de_DE.UTF-8");
+    // A list as German Excel saves it: Windows-1252, semicolons, CRLF, a
+    // quoted note over two lines, an empty row and two bad rows.
+    let file = desktop.home_dir().join("Messe Liste.csv");
+    std::fs::copy(
+        kontor_e2e::workspace_root().join("src-tauri/core/tests/fixtures/import/excel_de.csv"),
+        &file,
+    )
+    .expect("copy the fixture");
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+
+    ui.el("empty-state");
+    ui.click("empty-import");
+    ui.el("import-dialog");
+    ui.click("import-choose");
+    let picked = desktop.pick_file("Kontakte importieren", &file);
+    assert!(picked.status.success(), "file dialog: {}", String::from_utf8_lossy(&picked.stderr));
+
+    // The preview: encoding and delimiter found, columns mapped from German names.
+    ui.wait_text(&tid("import-file-name"), |t| t == "Messe Liste.csv");
+    ui.wait_text(&tid("import-encoding"), |t| t == "Windows-1252");
+    assert!(ui.text("import-delimiter").contains(';'));
+    assert_eq!(ui.count("import-mapping-row"), 12);
+    let fields: Vec<Value> = ui
+        .script(
+            "return [...document.querySelectorAll('[data-testid=import-field-select]')].map(s => s.value)",
+        )
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(fields[0], json!("salutation"), "Anrede is no job title");
+    assert_eq!(fields[4], json!("title"));
+    assert_eq!(fields[8], json!("street"));
+    assert_eq!(ui.text("import-total"), "4 Datensätze");
+    assert_eq!(ui.text("import-rejected"), "2 abgelehnt");
+    assert_eq!(
+        ui.script("return document.querySelector('[data-testid=import-source]').value"),
+        json!("Messe Liste.csv")
+    );
+    ui.screenshot("10-import-preview-de");
+
+    ui.click("import-run");
+    ui.el("import-report");
+    ui.wait_text(&format!("{} .stat-num", tid("report-imported")), |t| t == "2");
+    assert_eq!(ui.text("report-skipped").split_whitespace().next(), Some("1"));
+    let errors = texts(&ui, "report-error");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].starts_with("Zeile 6:"), "{errors:?}");
+    assert!(errors[1].starts_with("Zeile 7:"), "{errors:?}");
+    assert!(texts(&ui, "report-warning")[0].starts_with("Zeile 5:"));
+    ui.screenshot("11-import-report-de");
+
+    ui.click("import-done");
+    ui.wait_gone("import-dialog");
+    ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "2");
+    let names = texts(&ui, "row-name");
+    assert!(names.contains(&"Stefan Müller".to_owned()), "{names:?}");
+    assert!(names.contains(&"Jana Schäfer".to_owned()), "{names:?}");
+    ui.screenshot("12-list-after-import-de");
+    session.quit().unwrap();
+
+    // What the window imported is in the store, source and umlauts intact.
+    let out = cli_once_app_quit(&desktop, &["contacts", "list", "--search", "Müller", "--json"]);
+    let page: Value = serde_json::from_slice(&out.stdout).expect("contacts JSON");
+    let stefan = &page[0];
+    assert_eq!(stefan["source"], "Messe Liste.csv");
+    assert_eq!(stefan["salutation"], "Herr");
+    assert_eq!(stefan["phones"], json!(["+4976112345", "+491701112223"]));
+}

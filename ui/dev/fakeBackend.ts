@@ -675,6 +675,7 @@ export class FakeBackend {
         return this.orgs.filter((o) => o.name.toLowerCase().includes(s));
       }
       case "get_settings":
+        this.dealStore.localizeRules();
         return this.settings;
       case "set_settings": {
         const problem = validateSettings(args.settings)[0];
@@ -682,6 +683,7 @@ export class FakeBackend {
         const dealProblem = dealSettingsProblem(args.settings);
         if (dealProblem) fail("invalid_settings", { field: dealProblem });
         this.settings = structuredClone(args.settings);
+        this.dealStore.localizeRules();
         this.contacts.forEach((c) => this.changed(c));
         return this.settings;
       }

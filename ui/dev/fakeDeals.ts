@@ -151,6 +151,13 @@ export class FakeDeals {
 
   constructor(private readonly b: FakeBackend) {}
 
+  /** As the core: shipped rules still in the other language switch to the chosen one. */
+  localizeRules(): void {
+    const lang: Language = this.b.settings.language ?? "de";
+    const other: Language = lang === "de" ? "en" : "de";
+    if (JSON.stringify(this.b.settings.automation) === JSON.stringify(defaultRules(other))) this.b.settings.automation = defaultRules(lang);
+  }
+
   get stages(): DealStageSetting[] {
     return this.b.settings.deal_stages;
   }

@@ -4,6 +4,10 @@
 import type { Activity } from "./bindings/Activity";
 import type { ActivityKind } from "./bindings/ActivityKind";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { AutomationOutcome } from "./bindings/AutomationOutcome";
+import type { ContactDeals } from "./bindings/ContactDeals";
+import type { Pipeline } from "./bindings/Pipeline";
+import type { Period } from "./bindings/Period";
 import type { Contact } from "./bindings/Contact";
 import type { ContactDetail } from "./bindings/ContactDetail";
 import type { Settings } from "./bindings/Settings";
@@ -14,12 +18,19 @@ import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { TaskCounts } from "./bindings/TaskCounts";
 import type { TaskItem } from "./bindings/TaskItem";
 import { byTestId, closeDialog, h, isTyping, openDialog, replace } from "./dom";
-import { errorText, resolveLanguage, setLanguage, stageName, t, dueText, type Lang } from "./i18n";
+import { dealErrorText, errorText, resolveLanguage, setLanguage, stageName, t, dueText, type Lang } from "./i18n";
+import { dealStageName, presetPeriod, type PeriodPreset } from "./deals";
+import type { ReportOf } from "./ipc";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
 import { defaultSettings, withDefaults } from "./scoring";
-import { contactOrder, type TaskTab } from "./tasks";
+import { clock, contactOrder, type TaskTab } from "./tasks";
 import { activityDialog } from "./views/activity";
+import { ContactDealsView } from "./views/contactDeals";
+import { dealDialog, lostDialog, type DealContact } from "./views/dealDialog";
+import { emailDialog } from "./views/emailDialog";
+import { PipelineView } from "./views/pipeline";
+import { ReportsView } from "./views/reports";
 import { button } from "./views/common";
 import { renderContactPage } from "./views/contact";
 import { duplicatesDialog } from "./views/duplicates";
@@ -43,9 +54,32 @@ export const TASKS_REFRESH_MS = 60_000;
 /** How long after "g" a second key navigates (g c, g t). */
 export const GOTO_MS = 1500;
 
-export type View = { name: "list" } | { name: "tasks" } | { name: "contact"; detail: ContactDetail };
+export type View =
+  | { name: "list" } | { name: "tasks" } | { name: "pipeline" } | { name: "reports" } | { name: "contact"; detail: ContactDetail };
 /** The top-level place a contact page was opened from (Back and Esc return there). */
-export type Place = "list" | "tasks";
+export type Place = "list" | "tasks" | "pipeline" | "reports";
+
+/** The pipeline board's data. */
+export interface PipelineState {
+  data: Pipeline | null;
+  loading: boolean;
+}
+
+/** The reports view: the period (and the preset it came from), each report as loaded. */
+export interface ReportsState {
+  period: Period;
+  preset: PeriodPreset | null;
+  data: Partial<ReportOf>;
+  /** Contact names for the overdue report, by id. */
+  names: Record<string, string>;
+  loading: boolean;
+}
+
+/** The open contact's deals. */
+export interface ContactDealsState {
+  contactId: string;
+  data: ContactDeals | null;
+}
 
 /** The tasks view: the active tab, its tasks, the counts per tab. */
 export interface TasksState {
@@ -119,6 +153,12 @@ export class App {
   contactTasksView: ContactTasksView | null = null;
   /** Where Back/Esc on a contact page goes. */
   origin: Place = "list";
+  pipeline: PipelineState = { data: null, loading: false };
+  pipelineView: PipelineView | null = null;
+  reports: ReportsState = { period: { from: null, to: null }, preset: null, data: {}, names: {}, loading: false };
+  reportsView: ReportsView | null = null;
+  contactDeals: ContactDealsState | null = null;
+  contactDealsView: ContactDealsView | null = null;
 
   private main!: HTMLElement;
   private globalErrors!: HTMLElement;
@@ -133,6 +173,10 @@ export class App {
   private contactTasksSeq = 0;
   private tasksTimer: ReturnType<typeof setInterval> | null = null;
   private unlistenTasks: (() => void) | null = null;
+  private unlistenAutomation: (() => void) | null = null;
+  private pipelineSeq = 0;
+  private reportsSeq = 0;
+  private contactDealsSeq = 0;
   private stopped = false;
   /** When "g" was pressed (for g c / g t). */
   private gotoAt = 0;
@@ -161,6 +205,7 @@ export class App {
     document.addEventListener("keydown", this.onKeyDown);
     this.render();
     void this.listenTasksChanged();
+    void this.listenAutomation();
     this.tasksTimer = setInterval(() => void this.refreshTasks(), TASKS_REFRESH_MS);
     await Promise.all([this.reloadList(), this.refreshCounts()]);
   }
@@ -176,6 +221,17 @@ export class App {
     }
   }
 
+  /** Subscribes to the backend's `automation` event: each rule outcome becomes a toast. */
+  private async listenAutomation(): Promise<void> {
+    try {
+      const unlisten = await ipc.onAutomation((outcomes) => this.automationFired(outcomes));
+      if (this.stopped) unlisten();
+      else this.unlistenAutomation = unlisten;
+    } catch {
+      /* no event support: rule outcomes still show up in the tasks views */
+    }
+  }
+
   /** Removes global listeners (used by tests between runs). */
   stop(): void {
     this.stopped = true;
@@ -186,6 +242,9 @@ export class App {
     if (this.tasksTimer) clearInterval(this.tasksTimer);
     this.unlistenTasks?.();
     this.unlistenTasks = null;
+    this.unlistenAutomation?.();
+    this.unlistenAutomation = null;
+    this.pipelineView?.cancelDrag();
     if (this.dialog) closeDialog(this.dialog.el);
     this.dialog = null;
   }
@@ -206,7 +265,19 @@ export class App {
     this.timelineView = null;
     this.tasksView = null;
     this.contactTasksView = null;
-    if (this.view.name === "list") {
+    this.pipelineView?.cancelDrag();
+    this.pipelineView = null;
+    this.reportsView = null;
+    this.contactDealsView = null;
+    if (this.view.name === "pipeline") {
+      this.pipelineView = new PipelineView(this);
+      replace(this.main, this.pipelineView.el);
+      this.pipelineView.update();
+    } else if (this.view.name === "reports") {
+      this.reportsView = new ReportsView(this);
+      replace(this.main, this.reportsView.el);
+      this.reportsView.update();
+    } else if (this.view.name === "list") {
       this.listView = new ListView(this);
       replace(this.main, this.listView.el);
       this.listView.update();
@@ -217,9 +288,11 @@ export class App {
     } else {
       this.timelineView = new TimelineView(this);
       this.contactTasksView = new ContactTasksView(this);
-      replace(this.main, renderContactPage(this, this.view.detail, this.timelineView.el, this.contactTasksView.el));
+      this.contactDealsView = new ContactDealsView(this);
+      replace(this.main, renderContactPage(this, this.view.detail, this.timelineView.el, this.contactTasksView.el, this.contactDealsView.el));
       this.timelineView.update();
       this.contactTasksView.update();
+      this.contactDealsView.update();
     }
     this.dialog?.rerender?.();
   }
@@ -233,7 +306,7 @@ export class App {
     const nav = (place: Place, label: string, title: string, onclick: () => void, extra: HTMLElement | null = null) => {
       const active = this.place === place;
       return h("button", {
-        type: "button", class: `nav-item${active ? " active" : ""}`, "data-testid": `nav-${place === "list" ? "contacts" : "tasks"}`,
+        type: "button", class: `nav-item${active ? " active" : ""}`, "data-testid": `nav-${place === "list" ? "contacts" : place}`,
         "aria-current": active ? "page" : null, title, onclick,
       }, label, extra);
     };
@@ -246,6 +319,8 @@ export class App {
         { class: "nav", "aria-label": t("nav.main") },
         nav("list", t("nav.contacts"), t("nav.contacts_title"), () => void this.showList()),
         nav("tasks", t("nav.tasks"), t("nav.tasks_title"), () => void this.showTasks(), this.badge),
+        nav("pipeline", t("nav.pipeline"), t("nav.pipeline_title"), () => void this.showPipeline()),
+        nav("reports", t("nav.reports"), t("nav.reports_title"), () => void this.showReports()),
       ),
       h("div", { class: "spacer" }),
       button(t("action.new_contact"), {
@@ -387,10 +462,13 @@ export class App {
     if (fresh) this.timeline = { contactId: detail.contact.id, kind: null, items: [], total: 0, counts: {}, loading: true };
     const freshTasks = this.contactTasks?.contactId !== detail.contact.id;
     if (freshTasks) this.contactTasks = { contactId: detail.contact.id, items: [], loading: true };
+    const freshDeals = this.contactDeals?.contactId !== detail.contact.id;
+    if (freshDeals) this.contactDeals = { contactId: detail.contact.id, data: null };
     this.render();
     (byTestId(this.main, focus) ?? byTestId(this.main, "contact-name"))?.focus();
     if (fresh) void this.loadTimeline(false);
     if (freshTasks) void this.loadContactTasks();
+    if (freshDeals) void this.loadContactDeals();
   }
 
   /**
@@ -494,12 +572,14 @@ export class App {
   hideNotice(): void {
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.noticeTimer = null;
-    this.noticeSlot?.querySelectorAll(".notice:not(.toast)").forEach((el) => el.remove());
+    this.noticeSlot?.querySelectorAll(".notice:not(.toast):not(.auto-toast)").forEach((el) => el.remove());
   }
 
   /** Back from a contact page to where it was opened from (the list or the tasks view). */
   async back(): Promise<void> {
     if (this.view.name === "contact" && this.origin === "tasks") await this.showTasks();
+    else if (this.view.name === "contact" && this.origin === "pipeline") await this.showPipeline();
+    else if (this.view.name === "contact" && this.origin === "reports") await this.showReports();
     else await this.backToList();
   }
 
@@ -772,6 +852,249 @@ export class App {
     }
   }
 
+  // ---- deals and pipeline ------------------------------------------------------
+
+  /** The "Pipeline" nav item: shows the board and loads it. */
+  async showPipeline(): Promise<void> {
+    this.clearError();
+    this.view = { name: "pipeline" };
+    this.origin = "pipeline";
+    this.render();
+    byTestId<HTMLElement>(this.main, "pipeline-heading")?.focus();
+    await this.reloadPipeline();
+  }
+
+  async reloadPipeline(): Promise<void> {
+    const seq = ++this.pipelineSeq;
+    this.pipeline.loading = true;
+    try {
+      const data = await ipc.pipeline();
+      if (seq !== this.pipelineSeq) return;
+      this.pipeline.data = data;
+    } catch (e) {
+      if (seq === this.pipelineSeq) this.showError(e);
+    } finally {
+      if (seq === this.pipelineSeq) {
+        this.pipeline.loading = false;
+        this.pipelineView?.update();
+      }
+    }
+  }
+
+  contactRef(detail: ContactDetail): DealContact {
+    return { id: detail.contact.id, name: detail.contact.display_name };
+  }
+
+  /** The deal dialog: a new deal (for `contact` when given) or `deal` (fetched fresh by `openDeal`). */
+  openDealDialog(deal: import("./bindings/Deal").Deal | null, contact: DealContact | null = null): void {
+    if (deal) {
+      const name = this.view.name === "contact" && this.view.detail.contact.id === deal.contact_id
+        ? this.view.detail.contact.display_name
+        : this.pipeline.data?.columns.flatMap((c) => c.deals).find((c) => c.deal.id === deal.id)?.contact_name
+          ?? this.list.items.find((c) => c.id === deal.contact_id)?.display_name ?? "—";
+      dealDialog(this, deal, { id: deal.contact_id, name });
+    } else {
+      dealDialog(this, null, contact);
+    }
+  }
+
+  /** Opens a saved deal's dialog with its current data. */
+  async openDeal(id: string): Promise<void> {
+    try {
+      this.openDealDialog(await ipc.getDeal(id));
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  /**
+   * Moves a deal to another stage (board drag or keys). The lost stage asks
+   * for the reason first. Rule outcomes arrive as the `automation` event.
+   */
+  async moveDeal(id: string, stage: string, reason: string | null = null): Promise<void> {
+    const card = this.pipeline.data?.columns.flatMap((c) => c.deals).find((c) => c.deal.id === id);
+    const outcome = this.settings.deal_stages.find((s) => s.key === stage)?.outcome
+      ?? this.pipeline.data?.columns.find((c) => c.stage.key === stage)?.stage.outcome;
+    if (outcome === "lost" && reason === null) {
+      lostDialog(this, card?.deal.title ?? "", async (why) => {
+        try {
+          await this.applyMove(id, stage, why);
+          this.closeModal();
+          this.pipelineView?.focusCard(id);
+          return null;
+        } catch (e) {
+          return AppError.from(e);
+        }
+      });
+      return;
+    }
+    try {
+      await this.applyMove(id, stage, reason);
+      this.pipelineView?.focusCard(id);
+    } catch (e) {
+      const err = AppError.from(e);
+      this.showError(err, undefined, dealErrorText(err));
+    }
+  }
+
+  private async applyMove(id: string, stage: string, reason: string | null): Promise<void> {
+    const saved = await ipc.moveDeal(id, stage, reason);
+    const text = t("pipeline.moved", { title: saved.deal.title, stage: dealStageName(this.settings.deal_stages, saved.deal.stage) });
+    await this.dealsChanged(saved.contact);
+    this.pipelineView?.announce(text);
+  }
+
+  /**
+   * After a deal was saved, moved or deleted: the contact's stage may have
+   * changed (coupling), so the list is stale; the board, the open contact and
+   * its deals reload, and tasks (rules may have made some).
+   */
+  async dealsChanged(contact: ContactDetail | null): Promise<void> {
+    this.list.stale = true;
+    const jobs: Promise<void>[] = [this.refreshTasks()];
+    if (contact) {
+      const i = this.list.items.findIndex((x) => x.id === contact.contact.id);
+      if (i >= 0) this.list.items[i] = contact.contact;
+    }
+    if (this.view.name === "pipeline") jobs.push(this.reloadPipeline());
+    if (this.view.name === "contact") {
+      const open = this.view.detail.contact.id;
+      if (contact && contact.contact.id === open) {
+        this.view = { name: "contact", detail: contact };
+        this.render();
+      }
+      jobs.push(this.loadContactDeals(), this.loadTimeline(false));
+    }
+    if (this.view.name === "reports") jobs.push(this.reloadReports());
+    await Promise.all(jobs);
+  }
+
+  /** After an email was sent or a quote made: the contact's timeline (and score) changed. */
+  async activitiesChanged(contactId: string, detail?: ContactDetail): Promise<void> {
+    this.list.stale = true;
+    if (this.view.name !== "contact" || this.view.detail.contact.id !== contactId) return;
+    try {
+      this.contactChanged(detail ?? (await ipc.getContact(contactId)), { activities: true });
+    } catch (e) {
+      this.showError(e);
+    }
+  }
+
+  async loadContactDeals(): Promise<void> {
+    const st = this.contactDeals;
+    if (!st) return;
+    const seq = ++this.contactDealsSeq;
+    try {
+      const data = await ipc.contactDeals(st.contactId);
+      if (seq !== this.contactDealsSeq || this.contactDeals !== st) return;
+      st.data = data;
+      this.contactDealsView?.update();
+    } catch (e) {
+      if (seq === this.contactDealsSeq) this.showError(e);
+    }
+  }
+
+  /** The follow-up email dialog for a contact (and deal). */
+  openEmailDialog(contactId: string, dealId: string | null): void {
+    const name = this.view.name === "contact" && this.view.detail.contact.id === contactId
+      ? this.view.detail.contact.display_name
+      : this.pipeline.data?.columns.flatMap((c) => c.deals).find((c) => c.deal.contact_id === contactId)?.contact_name
+        ?? this.list.items.find((c) => c.id === contactId)?.display_name ?? "";
+    emailDialog(this, contactId, name, dealId);
+  }
+
+  // ---- automation -------------------------------------------------------------
+
+  /** Each outcome of the rules becomes a toast; tasks views and counts refresh. */
+  automationFired(outcomes: AutomationOutcome[]): void {
+    for (const o of outcomes) this.automationToast(o);
+    if (outcomes.some((o) => o.type === "task_created")) void this.refreshTasks();
+  }
+
+  private automationToast(o: AutomationOutcome): void {
+    let text: string;
+    let action: HTMLElement | null = null;
+    if (o.type === "task_created") text = t("automation.task", { title: o.task.title, date: dueText(o.task, clock.now()) });
+    else if (o.type === "notice") text = o.message;
+    else {
+      const name = this.view.name === "contact" && this.view.detail.contact.id === o.contact_id
+        ? this.view.detail.contact.display_name
+        : this.list.items.find((c) => c.id === o.contact_id)?.display_name;
+      text = name ? `${t("automation.proposed", { stage: stageName(o.stage) })}: ${name}` : t("automation.proposed", { stage: stageName(o.stage) });
+      action = h("button", {
+        type: "button", class: "btn btn-primary", "data-testid": "automation-open",
+        onclick: () => { el.remove(); void this.openContact(o.contact_id); },
+      }, t("automation.open"));
+    }
+    const el = h(
+      "div",
+      { class: "notice auto-toast", role: "status", "data-testid": "automation-toast", "data-type": o.type },
+      h("span", { class: "notice-icon", "aria-hidden": "true" }, "⚙"),
+      h("span", { class: "notice-text" }, text),
+      action,
+      h("button", {
+        type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
+        onclick: () => el.remove(),
+      }, "×"),
+    );
+    this.noticeSlot.appendChild(el);
+    setTimeout(() => el.remove(), NOTICE_MS);
+  }
+
+  // ---- reports ------------------------------------------------------------------
+
+  /** The "Reports" nav item (the first time: this year). */
+  async showReports(): Promise<void> {
+    this.clearError();
+    if (!this.reports.preset && !this.reports.period.from && !this.reports.period.to) this.setReportPreset("year", false);
+    this.view = { name: "reports" };
+    this.origin = "reports";
+    this.render();
+    byTestId<HTMLElement>(this.main, "reports-heading")?.focus();
+    await this.reloadReports();
+  }
+
+  setReportPreset(preset: PeriodPreset, reload = true): void {
+    this.reports.preset = preset;
+    this.reports.period = presetPeriod(preset, clock.now());
+    if (reload) void this.reloadReports();
+  }
+
+  setReportPeriod(period: Period): void {
+    this.reports.preset = null;
+    this.reports.period = period;
+    void this.reloadReports();
+  }
+
+  async reloadReports(): Promise<void> {
+    const seq = ++this.reportsSeq;
+    const r = this.reports;
+    const period = { ...r.period };
+    r.loading = true;
+    this.reportsView?.update();
+    try {
+      const [funnel, conversion, pipeline, activities, sources, overdue] = await Promise.all([
+        ipc.report("funnel", period), ipc.report("conversion", period), ipc.report("pipeline", period),
+        ipc.report("activities", period), ipc.report("sources", period), ipc.report("overdue", period),
+      ]);
+      const ids = [...new Set(overdue.tasks.map((x) => x.contact_id).filter((x): x is string => !!x && !(x in r.names)))];
+      const found = await Promise.all(ids.slice(0, 50).map((id) => ipc.getContact(id).then((d) => d.contact.display_name).catch(() => null)));
+      if (seq !== this.reportsSeq) return;
+      ids.forEach((id, i) => { if (found[i]) r.names[id] = found[i]!; });
+      r.data = { funnel, conversion, pipeline, activities, sources, overdue };
+    } catch (e) {
+      if (seq === this.reportsSeq) {
+        r.data = {};
+        this.showError(e);
+      }
+    } finally {
+      if (seq === this.reportsSeq) {
+        r.loading = false;
+        this.reportsView?.update();
+      }
+    }
+  }
+
   // ---- errors ---------------------------------------------------------------
 
   /**
@@ -816,11 +1139,13 @@ export class App {
     }
     if (this.dialog || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev.target)) return;
     const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-    if (this.gotoAt && Date.now() - this.gotoAt <= GOTO_MS && (key === "c" || key === "t")) {
+    if (this.gotoAt && Date.now() - this.gotoAt <= GOTO_MS && ["c", "t", "p", "r"].includes(key)) {
       this.gotoAt = 0;
       ev.preventDefault();
       if (key === "c") void this.showList();
-      else void this.showTasks();
+      else if (key === "t") void this.showTasks();
+      else if (key === "p") void this.showPipeline();
+      else void this.showReports();
       return;
     }
     this.gotoAt = key === "g" ? Date.now() : 0;
@@ -834,6 +1159,8 @@ export class App {
       "/": () => this.focusSearch(),
       n: () => this.openForm(null),
       t: () => this.openTaskDialog(null),
+      d: () => this.openDealDialog(null, onContact ? this.contactRef((this.view as { detail: ContactDetail }).detail) : null),
+      m: onContact ? () => this.openEmailDialog((this.view as { detail: ContactDetail }).detail.contact.id, null) : undefined,
       ",": () => this.openSettings(),
       e: onContact ? () => this.openForm((this.view as { detail: ContactDetail }).detail) : undefined,
       s: onContact ? () => this.openStageControl() : undefined,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { $, $$, maybe, start, stop, type, until } from "./helpers";
-import { backendDefaultSettings as defaultSettings } from "../dev/fakeDeals";
+import { backendDefaultSettings as defaultSettings, defaultRules } from "../dev/fakeDeals";
 
 afterEach(stop);
 
@@ -38,6 +38,8 @@ describe("qualification settings", () => {
     const sent = backend.calls.find((c) => c.cmd === "set_settings")!.args.settings;
     const expected = defaultSettings();
     expected.language = "en";
+    // the backend hands out the shipped rules in the chosen language
+    expected.automation = defaultRules("en");
     expected.scoring.fit_points.budget = 12;
     expected.scoring.engagement_points.visit = 20;
     expected.scoring.half_life_days = 45;

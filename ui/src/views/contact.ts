@@ -12,7 +12,7 @@ import { orgCard } from "./organization";
 import { privacyCard } from "./privacy";
 import { criteriaCard, proposalBadge, scoreCard } from "./score";
 
-export function renderContactPage(app: App, detail: ContactDetail, timeline: HTMLElement, tasks: HTMLElement): HTMLElement {
+export function renderContactPage(app: App, detail: ContactDetail, timeline: HTMLElement, tasks: HTMLElement, deals: HTMLElement): HTMLElement {
   const c = detail.contact;
   const sub: Child[] = [
     h("span", { class: "org", "data-testid": "contact-org", hidden: !c.organization }, c.organization ?? ""),
@@ -107,7 +107,7 @@ export function renderContactPage(app: App, detail: ContactDetail, timeline: HTM
         historyCard,
         privacyCard(app, c),
       ),
-      h("div", { class: "col" }, tasks, timeline),
+      h("div", { class: "col" }, deals, tasks, timeline),
     ),
   );
 }

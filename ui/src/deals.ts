@@ -74,6 +74,8 @@ export function parseNumber(text: string): number {
   if (!v) return NaN;
   if (v.includes(",") && v.includes(".")) {
     v = v.lastIndexOf(",") > v.lastIndexOf(".") ? v.replace(/\./g, "").replace(",", ".") : v.replace(/,/g, "");
+  } else if (/^-?\d{1,3}([.,]\d{3})+$/.test(v) && (v.includes(".") ? language() === "de" : language() === "en")) {
+    v = v.replace(/[.,]/g, ""); // "1.200" in German, "1,200" in English: thousands
   } else if (v.includes(",")) {
     v = v.replace(",", ".");
   }

@@ -26,7 +26,7 @@ export function emailDialog(app: App, contactId: string, contactName: string, de
     { id: "email-template", "data-testid": "email-template", onchange: () => void fill() },
     templates.map((x) => h("option", { value: x.id, selected: x.id === first?.id }, `${x.name} (${t(`lang.${x.language}`)})`)),
   );
-  const to = h("output", { class: "email-to", "data-testid": "email-to", id: "email-to" });
+  const to = h("span", { class: "email-to", "data-testid": "email-to", id: "email-to", "aria-labelledby": "email-to-label email-to" });
   const warn = h("p", { class: "warning-box", "data-testid": "email-no-address", hidden: true });
   const subject = h("input", { id: "email-subject", type: "text", "data-testid": "email-subject", autocomplete: "off" });
   const body = h("textarea", { id: "email-body", rows: 12, "data-testid": "email-body" });
@@ -81,7 +81,7 @@ export function emailDialog(app: App, contactId: string, contactName: string, de
       ? [
           h("div", { class: "grid2" },
             h("div", { class: "field" }, h("label", { for: "email-template", class: "label" }, t("email.template")), select),
-            h("div", { class: "field" }, h("label", { for: "email-to", class: "label" }, t("email.to")), to)),
+            h("div", { class: "field" }, h("span", { id: "email-to-label", class: "label" }, t("email.to")), to)),
           warn,
           h("div", { class: "field" }, h("label", { for: "email-subject", class: "label" }, t("email.subject")), subject),
           h("div", { class: "field" }, h("label", { for: "email-body", class: "label" }, t("email.body")), body),

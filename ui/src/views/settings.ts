@@ -6,12 +6,13 @@
 import type { App } from "../app";
 import type { Settings } from "../bindings/Settings";
 import { h, replace } from "../dom";
-import { errorText, kindName, t, type Lang, type MessageKey } from "../i18n";
+import { errorText, kindName, settingsFieldName, t, type Lang, type MessageKey } from "../i18n";
 import { AppError } from "../ipc";
 import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type SettingsProblem } from "../scoring";
 import { commaList } from "../validate";
 import { button } from "./common";
 import { dataSection, newDataState, PHONE_REGIONS, regionName } from "./dataSection";
+import { checkDealDraft, dealDraftFrom, dealSectionOf, dealSettingsSections, type DealSection } from "./dealSettings";
 
 /** The form's text per test id ("setting-fit-budget" → "10"), plus the auto-advance checkbox. */
 interface Draft {
@@ -90,6 +91,9 @@ export function settingsDialog(app: App): void {
   const defaults = draftFrom(defaultSettings());
   let draft = draftFrom(app.settings);
   let problems: { testid: string; text: string }[] = [];
+  // Pipeline stages, rules, templates and company: edited in a draft of their own.
+  let deals = dealDraftFrom(app.settings);
+  let dealProblem: { section: DealSection; text: string } | null = null;
   let busy = false;
   const data = newDataState();
 
@@ -193,6 +197,7 @@ export function settingsDialog(app: App): void {
           restored: async () => {
             await app.reloadAll();
             draft = draftFrom(app.settings);
+            deals = dealDraftFrom(app.settings);
           },
           extra: phoneRegion(),
         }),
@@ -237,6 +242,13 @@ export function settingsDialog(app: App): void {
             h("span", null, h("span", { class: "label" }, t("settings.auto_advance")), h("br"), h("span", { class: "hint" }, t("settings.auto_advance_hint"))),
           ),
         ),
+        ...dealSettingsSections({
+          draft: deals, problem: dealProblem?.section ?? null, problemText: dealProblem?.text ?? "",
+          rerender: (focus) => {
+            render();
+            if (focus) dialog.querySelectorAll<HTMLElement>(`[data-testid="${focus}"]`).forEach((el, i, all) => { if (i === all.length - 1) el.focus(); });
+          },
+        }),
         h("div", { class: "error-slot", "data-slot": "settings" }),
         h(
           "footer",
@@ -268,10 +280,18 @@ export function settingsDialog(app: App): void {
   const save = async () => {
     if (busy) return;
     app.clearError();
-    const next = settingsFrom(app.settings, draft);
+    const next = { ...settingsFrom(app.settings, draft), ...structuredClone(deals) };
     const found = validateSettings(next);
+    const dealSection = checkDealDraft(deals);
+    dealProblem = dealSection ? { section: dealSection, text: t("error.invalid_settings", { field: settingsFieldName(dealSection) }) } : null;
     if (found.length) {
       showProblems(found.map((p) => ({ field: p.field, text: problemText(p) })));
+      return;
+    }
+    if (dealProblem) {
+      problems = [];
+      render();
+      dialog.querySelector<HTMLElement>(`[data-section="${dealProblem.section}"]`)?.scrollIntoView?.({ block: "center" });
       return;
     }
     problems = [];
@@ -283,8 +303,13 @@ export function settingsDialog(app: App): void {
     } catch (e) {
       busy = false;
       const err = AppError.from(e);
+      const section = err.code === "invalid_settings" ? dealSectionOf(err.field) : null;
       if (err.code === "invalid_settings" && err.field && testidFor(err.field)) {
         showProblems([{ field: err.field, text: errorText(err) }]);
+      } else if (section) {
+        dealProblem = { section, text: errorText(err) };
+        render();
+        dialog.querySelector<HTMLElement>(`[data-section="${section}"]`)?.scrollIntoView?.({ block: "center" });
       } else {
         render();
       }

@@ -271,6 +271,7 @@ impl Store {
             db,
         };
         store.check_schema()?;
+        store.finish_interrupted_import()?;
         store.load_caches()?;
         Ok(store)
     }

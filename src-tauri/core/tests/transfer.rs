@@ -254,7 +254,7 @@ fn preview_writes_nothing_and_shows_rows_as_stored() {
 fn a_cancelled_import_keeps_whole_batches_only() {
     let (_d, store) = open();
     let mut csv = String::from("Vorname,Nachname,E-Mail\n");
-    for i in 0..1200 {
+    for i in 0..5000 {
         csv.push_str(&format!("P{i},Muster,p{i}@example.de\n"));
     }
     let options = ImportOptions::default();
@@ -274,9 +274,9 @@ fn a_cancelled_import_keeps_whole_batches_only() {
         )
         .unwrap();
     assert!(report.cancelled);
-    assert_eq!(calls, [(500, 1200)]);
-    assert_eq!(report.imported, 500);
-    assert_eq!(store.contact_count(), 500);
+    assert_eq!(calls, [(2000, 5000)]);
+    assert_eq!(report.imported, 2000);
+    assert_eq!(store.contact_count(), 2000);
 }
 
 fn act(kind: ActivityKind) -> ActivityInput {

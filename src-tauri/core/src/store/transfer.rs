@@ -17,7 +17,10 @@ use uuid::Uuid;
 use super::deals::{contact_index_key, stage_index_key};
 use super::qualify::{activity_key, parse_activity_key};
 use super::tasks::replace as replace_task;
-use super::{abort, decode, encode, find_or_create_org, new_id, put_contact, read, write, Store};
+use super::{
+    abort, change_key, decode, encode, find_or_create_org, name_key, new_id, put_contact, read, stage_tag,
+    write, Store, ALL_STAGES,
+};
 use crate::activity::{Activity, ActivityQuery};
 use crate::contact::{Contact, Organization, PhonePolicy, ValidContact};
 use crate::deal::Deal;
@@ -34,9 +37,10 @@ use crate::transfer::{
     BackupData, BackupManifest, DuplicateKind, DuplicatePair, DuplicateReason, MergeField, MergePicks,
     PersonExport, RecordCounts, BACKUP_FORMAT, BACKUP_FORMAT_VERSION,
 };
+use serde::{Deserialize, Serialize};
 
 /// Records written per import transaction.
-const BATCH: usize = 500;
+const BATCH: usize = 2000;
 /// Rows shown in an import preview.
 const PREVIEW_ROWS: usize = 20;
 /// Largest group compared pairwise for similar names.
@@ -44,11 +48,37 @@ const NAME_GROUP_CAP: usize = 400;
 /// Jaro-Winkler similarity from which two names at one organisation look alike.
 const NAME_SIMILARITY: f64 = 0.92;
 
-/// Contacts by email and by phone, for finding the one a record matches.
-#[derive(Default)]
+/// Meta key of an import batch being written.
+const PENDING_IMPORT: &str = "import_pending";
+
+/// Which list index a key belongs to.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+enum ListTree {
+    Name,
+    Change,
+}
+
+/// A record of an import batch and the list-index keys of its version before.
+#[derive(Debug, Serialize, Deserialize)]
+struct PendingRecord {
+    id: Uuid,
+    old_keys: Vec<(ListTree, Vec<u8>)>,
+}
+
+/// The list-index keys of a contact (all stages and its own, by name and by change).
+fn list_keys(c: &Contact) -> Vec<(ListTree, Vec<u8>)> {
+    [ALL_STAGES, stage_tag(c.stage)]
+        .into_iter()
+        .flat_map(|tag| [(ListTree::Name, name_key(tag, c)), (ListTree::Change, change_key(tag, c))])
+        .collect()
+}
+
+/// Contacts by email and by phone, for finding the one a record matches,
+/// and the phone region records are read in.
 struct Lookup {
     email: HashMap<String, Uuid>,
     phone: HashMap<String, Uuid>,
+    region: phonenumber::country::Id,
 }
 
 /// A phone number's matching key: its digits (E.164 numbers and the same
@@ -167,7 +197,8 @@ impl Store {
     }
 
     fn lookup(&self) -> Result<Lookup> {
-        let mut lookup = Lookup::default();
+        let mut lookup =
+            Lookup { email: HashMap::new(), phone: HashMap::new(), region: self.settings().region() };
         for c in self.all_contacts()? {
             lookup.add(&c);
         }
@@ -200,7 +231,7 @@ impl Store {
             input.source = Some(source.to_owned());
         }
         let valid = input
-            .validate_with(self.settings().region(), PhonePolicy::KeepAsWritten)
+            .validate_with(lookup.region, PhonePolicy::KeepAsWritten)
             .map_err(|e| RowError::from_error(draft.line, &e))?;
         if options.merge_duplicates {
             if let Some((id, reason)) = lookup.find(&valid) {
@@ -410,72 +441,136 @@ impl Store {
         Ok(report)
     }
 
-    /// One import batch in one transaction; returns the contacts as written.
+    /// Writes one import batch; returns the contacts as written.
+    ///
+    /// Organisations are found or created in one small transaction. The
+    /// contacts and their list-index entries then go in as one sled batch
+    /// per tree (a transaction over thousands of records costs several
+    /// times more), bracketed by a marker in the meta tree that names every
+    /// record of the batch with its old index keys. Should the process die
+    /// between the batches, [`Store::finish_interrupted_import`] completes
+    /// the index entries from the records at the next open, so no record
+    /// ends half-written.
     fn write_import_batch(&self, ops: &[Op], merged: &[Contact], now: DateTime<Utc>) -> Result<Vec<Contact>> {
-        let trees = (&self.contacts, &self.organizations, &self.org_by_name, &self.by_name, &self.by_change);
-        let written = trees.transaction(|(contacts, orgs, org_by_name, by_name, by_change)| {
-            let mut written = Vec::new();
-            let link = |c: &mut Contact| -> super::TxResult<()> {
-                if let Some(name) = c.organization.clone() {
-                    let org = find_or_create_org(orgs, org_by_name, &name, now)?;
-                    c.organization = Some(org.name);
-                    c.organization_id = Some(org.id);
+        let mut names: Vec<&str> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Contact(c) => c.organization.as_deref(),
+                Op::Organization { name, .. } => Some(name.as_str()),
+            })
+            .chain(merged.iter().filter_map(|c| c.organization.as_deref()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let orgs: HashMap<String, Organization> =
+            (&self.organizations, &self.org_by_name).transaction(|(orgs, org_by_name)| {
+                let mut found = HashMap::new();
+                for name in &names {
+                    found.insert((*name).to_owned(), find_or_create_org(orgs, org_by_name, name, now)?);
                 }
-                Ok(())
-            };
-            for op in ops {
-                match op {
-                    Op::Contact(c) => {
-                        let mut c = (**c).clone();
-                        link(&mut c)?;
-                        put_contact(contacts, by_name, by_change, None, Some(&c))?;
-                        written.push(c);
-                    }
-                    Op::Organization { name, postcode, region } => {
-                        let mut org = find_or_create_org(orgs, org_by_name, name, now)?;
+                for op in ops {
+                    if let Op::Organization { name, postcode, region } = op {
+                        let Some(org) = found.get_mut(name.as_str()) else { continue };
                         if org.postcode.is_none() && postcode.is_some()
                             || org.region.is_none() && region.is_some()
                         {
-                            org.postcode = org.postcode.or(postcode.clone());
-                            org.region = org.region.or(region.clone());
-                            orgs.insert(org.id.as_bytes(), encode(&org).or_else(abort)?)?;
+                            org.postcode = org.postcode.clone().or(postcode.clone());
+                            org.region = org.region.clone().or(region.clone());
+                            orgs.insert(org.id.as_bytes(), encode(&*org).or_else(abort)?)?;
                         }
                     }
                 }
+                Ok(found)
+            })?;
+        let link = |c: &mut Contact| {
+            if let Some(org) = c.organization.as_deref().and_then(|name| orgs.get(name)) {
+                c.organization = Some(org.name.clone());
+                c.organization_id = Some(org.id);
             }
-            for c in merged {
-                let old: Contact = match contacts.get(c.id.as_bytes())? {
-                    Some(bytes) => decode(&bytes).or_else(abort)?,
-                    None => continue,
-                };
-                let mut c = c.clone();
-                if c.organization != old.organization || c.organization_id.is_none() {
-                    link(&mut c)?;
-                }
-                put_contact(contacts, by_name, by_change, Some(&old), Some(&c))?;
+        };
+        let mut written = Vec::new();
+        let mut pending: Vec<PendingRecord> = Vec::new();
+        for op in ops {
+            if let Op::Contact(c) = op {
+                let mut c = (**c).clone();
+                link(&mut c);
+                pending.push(PendingRecord { id: c.id, old_keys: vec![] });
                 written.push(c);
             }
-            Ok(written)
-        })?;
-        self.db.flush()?;
+        }
+        for c in merged {
+            let Ok(old) = self.raw_contact(c.id) else { continue };
+            let mut c = c.clone();
+            link(&mut c);
+            pending.push(PendingRecord { id: c.id, old_keys: list_keys(&old) });
+            written.push(c);
+        }
+        if written.is_empty() {
+            self.db.flush()?;
+        } else {
+            let mut records = sled::Batch::default();
+            let mut by_name = sled::Batch::default();
+            let mut by_change = sled::Batch::default();
+            for (c, p) in written.iter().zip(&pending) {
+                records.insert(c.id.as_bytes().as_slice(), encode(c)?);
+                for (tree, key) in &p.old_keys {
+                    match tree {
+                        ListTree::Name => by_name.remove(key.as_slice()),
+                        ListTree::Change => by_change.remove(key.as_slice()),
+                    }
+                }
+                for (tree, key) in list_keys(c) {
+                    match tree {
+                        ListTree::Name => by_name.insert(key, &[]),
+                        ListTree::Change => by_change.insert(key, &[]),
+                    }
+                }
+            }
+            self.meta.insert(PENDING_IMPORT, encode(&pending)?)?;
+            self.contacts.apply_batch(records)?;
+            self.by_name.apply_batch(by_name)?;
+            self.by_change.apply_batch(by_change)?;
+            self.meta.remove(PENDING_IMPORT)?;
+            self.db.flush()?;
+        }
         {
             let mut index = self.search_mut();
             for c in &written {
                 index.upsert(c);
             }
         }
-        self.refresh_orgs()?;
+        let mut cache = write(&self.orgs);
+        for org in orgs.into_values() {
+            cache.insert(org.id, org);
+        }
         Ok(written)
     }
 
-    /// Reloads the organisation cache from its tree.
-    fn refresh_orgs(&self) -> Result<()> {
-        let mut orgs = HashMap::new();
-        for v in self.organizations.iter().values() {
-            let org: Organization = decode(&v?)?;
-            orgs.insert(org.id, org);
+    /// Completes an import batch the process did not finish (see
+    /// [`Store::write_import_batch`]): every record it names gets exactly the
+    /// list-index entries of its stored version. Runs at open.
+    pub(super) fn finish_interrupted_import(&self) -> Result<()> {
+        let Some(bytes) = self.meta.get(PENDING_IMPORT)? else { return Ok(()) };
+        let pending: Vec<PendingRecord> = decode(&bytes)?;
+        for p in &pending {
+            for (tree, key) in &p.old_keys {
+                match tree {
+                    ListTree::Name => self.by_name.remove(key.as_slice())?,
+                    ListTree::Change => self.by_change.remove(key.as_slice())?,
+                };
+            }
+            if let Some(bytes) = self.contacts.get(p.id.as_bytes())? {
+                let c: Contact = decode(&bytes)?;
+                for (tree, key) in list_keys(&c) {
+                    match tree {
+                        ListTree::Name => self.by_name.insert(key, &[])?,
+                        ListTree::Change => self.by_change.insert(key, &[])?,
+                    };
+                }
+            }
         }
-        *write(&self.orgs) = orgs;
+        self.meta.remove(PENDING_IMPORT)?;
+        self.db.flush()?;
         Ok(())
     }
 
@@ -995,4 +1090,45 @@ fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::import;
+    use crate::store::ListQuery;
+
+    #[test]
+    fn an_import_batch_cut_off_between_its_trees_is_completed_at_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let options = ImportOptions::default();
+        let csv = "Vorname,Nachname,E-Mail\nAnna,Schmidt,anna@x.de\nBen,Meier,ben@x.de\n";
+        let parsed = import::parse(csv.as_bytes(), "a.csv", &options).unwrap();
+        store.import(parsed, "a.csv", &options, false, |_, _| true, now).unwrap();
+        let anna = store.all_contacts().unwrap().into_iter().find(|c| c.first_name == "Anna").unwrap();
+        // The process died after the records were written, before their index
+        // entries: the marker is there and Anna is missing from the lists.
+        let pending = vec![PendingRecord { id: anna.id, old_keys: vec![] }];
+        store.meta.insert(PENDING_IMPORT, encode(&pending).unwrap()).unwrap();
+        for (tree, key) in list_keys(&anna) {
+            match tree {
+                ListTree::Name => store.by_name.remove(key).unwrap(),
+                ListTree::Change => store.by_change.remove(key).unwrap(),
+            };
+        }
+        store.db.flush().unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        let page = store.list_contacts(&ListQuery::default(), now).unwrap();
+        let names: Vec<&str> = page.items.iter().map(|c| c.display_name.as_str()).collect();
+        assert_eq!(names, ["Anna Schmidt", "Ben Meier"]);
+        assert!(store.meta.get(PENDING_IMPORT).unwrap().is_none());
+        let leads =
+            store.list_contacts(&ListQuery { stage: Some(Stage::Lead), ..Default::default() }, now).unwrap();
+        assert_eq!(leads.items.len(), 2);
+    }
 }

@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { FakeBackend } from "./helpers";
+import { $, $$, maybe, start, stop, type, until } from "./helpers";
+
+afterEach(stop);
+
+const text = (el: Element) => (el.textContent ?? "").replace(/[\u00a0\u202f]/g, " ");
+const lastCall = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
+const DAY = 86_400_000;
+
+/** Contacts with histories in March 2025, deals won and lost, activities and an overdue task. */
+function seed(b: FakeBackend, language: "de" | "en") {
+  b.settings.language = language;
+  const at = (daysAgo: number) => new Date(b.now - daysAgo * DAY).toISOString();
+  const anna = b.add({ first_name: "Anna", last_name: "Schmidt", source: "Messe", stage: "customer" });
+  anna.created_at = at(10);
+  anna.stage_history = [
+    { from: null, to: "lead", at: at(10), reason: null, by: "hand" },
+    { from: "lead", to: "prospect", at: at(8), reason: null, by: "rule" },
+    { from: "prospect", to: "opportunity", at: at(6), reason: null, by: "rule" },
+    { from: "opportunity", to: "customer", at: at(2), reason: null, by: "rule" },
+  ];
+  const bernd = b.add({ first_name: "Bernd", last_name: "Becker", source: "Messe", stage: "prospect" });
+  bernd.created_at = at(9);
+  bernd.stage_history = [{ from: null, to: "lead", at: at(9), reason: null, by: "hand" }, { from: "lead", to: "prospect", at: at(5), reason: null, by: "hand" }];
+  const carla = b.add({ first_name: "Carla", last_name: "Weber", source: null, stage: "lead" });
+  carla.created_at = at(3);
+  carla.stage_history = [{ from: null, to: "lead", at: at(3), reason: null, by: "import" }];
+  b.log(anna, "call", 1);
+  b.log(anna, "meeting", 2);
+  b.log(bernd, "call", 3);
+  const deal = (id: string, contact: string, stage: string, value: number, daysAgo: number) => {
+    const p = b.settings.deal_stages.find((s) => s.key === stage)!.probability;
+    b.dealStore.deals.push({
+      id, contact_id: contact, organization_id: null, title: id, value, currency: "EUR", stage, probability: p, close_date: null,
+      next_step: null, line_items: [], lost_reason: stage === "lost" ? "zu teuer" : null, created_at: at(daysAgo), updated_at: at(daysAgo),
+      stage_changed_at: at(daysAgo), stage_history: [], quotes: [],
+    });
+  };
+  deal("won-1", anna.id, "won", 10000, 2);
+  deal("lost-1", bernd.id, "lost", 4000, 4);
+  deal("open-1", bernd.id, "proposal", 8000, 4);
+  b.addTask({ title: "Angebot nachfassen", due: "2025-03-10", contact_id: anna.id });
+}
+
+async function openReports() {
+  $("nav-reports").click();
+  await until(() => maybe("reports-view") && $("reports-view").querySelector('[aria-busy="false"]') && maybe("overdue-task"));
+}
+
+describe("reports", () => {
+  it("renders every report as an SVG chart with readable, localised values (English)", async () => {
+    const { backend } = await start((b) => seed(b, "en"));
+    await openReports();
+    // first visit: this year
+    expect(($("report-from") as HTMLInputElement).value).toBe("2025-01-01");
+    expect(($("report-to") as HTMLInputElement).value).toBe("2025-03-14");
+    expect($("report-preset-year").getAttribute("aria-pressed")).toBe("true");
+    expect(lastCall(backend, "report")).toEqual({ kind: "overdue", period: { from: "2025-01-01", to: "2025-03-14" } });
+
+    const funnel = $("report-funnel");
+    const svg = funnel.querySelector("svg")!;
+    expect(svg.namespaceURI).toBe("http://www.w3.org/2000/svg");
+    expect(svg.querySelector("title")!.textContent).toBe("Funnel");
+    const values = $$("chart-value", funnel).map(text);
+    expect(values).toEqual(["1 (3 entered)", "1 (2 entered)", "0 (1 entered)", "1 (1 entered)", "0 (0 entered)"]);
+    expect($$("chart-bar", funnel)[0].querySelector("title")!.textContent).toBe("Lead: 1, 3 entered");
+
+    const conv = $$("chart-value", $("report-conversion")).map(text);
+    expect(conv[0]).toBe("67% · 2 of 3");
+    expect(conv[1]).toBe("50% · 1 of 2");
+    expect(conv).toContain("4.0 days");
+
+    const pipe = $("report-pipeline");
+    expect(text($("kpi-win-rate", pipe))).toContain("50%");
+    expect(text($("kpi-win-rate", pipe))).toContain("1 won · 1 lost");
+    expect(text($("kpi-avg-won", pipe))).toContain("€10,000.00");
+    const proposal = $$("chart-bar", pipe).find((g) => g.getAttribute("data-stage") === "proposal")!;
+    expect($$("chart-value", proposal).map(text)).toEqual(["€8,000", "€4,000"]);
+
+    const acts = $("report-activities");
+    expect($$("chart-bar", acts).length).toBeGreaterThan(10);
+    expect(text($("chart-legend", acts))).toContain("Call 2");
+    expect(text($("chart-legend", acts))).toContain("Meeting 1");
+    const week = $$("chart-bar", acts).find((g) => g.getAttribute("data-week") === "2025-03-10")!;
+    expect(week.querySelector("title")!.textContent).toBe("Week of Mar 10, 2025: 3, Call 2, Meeting 1");
+
+    const src = $$("chart-value", $("report-sources")).map(text);
+    expect(src).toEqual(["2", "1 · 50%", "1", "0 · 0%"]);
+    expect($("report-sources").textContent).toContain("(no source)");
+
+    expect($("overdue-count").textContent).toBe("1 overdue task");
+    expect($("overdue-task").textContent).toContain("Angebot nachfassen");
+    expect($("overdue-contact").textContent).toBe("Anna Schmidt");
+  });
+
+  it("shows German numbers and dates, follows presets and typed dates, and shows empty states", async () => {
+    const { backend } = await start((b) => seed(b, "de"));
+    await openReports();
+    expect($("reports-view").textContent).toContain("Trichter");
+    expect(text($("kpi-avg-won"))).toContain("10.000,00 €");
+    expect($$("chart-value", $("report-conversion")).map(text)).toContain("4,0 Tage");
+    expect($$("chart-value", $("report-conversion")).map(text)[0]).toBe("67 % · 2 von 3");
+    $("report-preset-30").click();
+    await until(() => lastCall(backend, "report").period.from === "2025-02-13");
+    expect(lastCall(backend, "report").period).toEqual({ from: "2025-02-13", to: "2025-03-14" });
+    const from = $("report-from") as HTMLInputElement;
+    from.value = "2024-01-01";
+    from.dispatchEvent(new Event("change"));
+    const to = $("report-to") as HTMLInputElement;
+    to.value = "2024-01-31";
+    to.dispatchEvent(new Event("change"));
+    await until(() => lastCall(backend, "report").period.to === "2024-01-31" && $("reports-view").querySelector('[aria-busy="false"]') && maybe("report-empty"));
+    expect($("report-preset-30").getAttribute("aria-pressed")).toBe("false");
+    expect($("report-empty", $("report-funnel")).textContent).toBe("Nichts in diesem Zeitraum.");
+    await until(() => maybe("report-overdue")?.textContent?.includes("Keine überfälligen Aufgaben."));
+    $("report-preset-all").click();
+    await until(() => lastCall(backend, "report").period.from === null);
+    expect(lastCall(backend, "report").period).toEqual({ from: null, to: null });
+    void type;
+  });
+
+  it("exports each report as CSV through the backend", async () => {
+    const { backend } = await start((b) => seed(b, "en"));
+    await openReports();
+    $("report-export", $("report-sources")).click();
+    await until(() => maybe("toast"));
+    expect(lastCall(backend, "export_report")).toEqual({ kind: "sources", period: { from: "2025-01-01", to: "2025-03-14" } });
+    expect($("toast").textContent).toBe("Saved kontor-sources.csv (2 rows).");
+    backend.saveAs = null; // the user cancels the save dialog
+    $("report-export", $("report-funnel")).click();
+    await until(() => lastCall(backend, "export_report").kind === "funnel");
+    expect($("toast").textContent).toBe("Saved kontor-sources.csv (2 rows).");
+  });
+});

@@ -10,10 +10,14 @@
 // after s seconds, as the tray would), import=1 (the import wizard; the file
 // dialog picks a sample CSV with a bad row and a duplicate; import=preview|report
 // goes on to that step), dups=1 (the
-// duplicates dialog; dups=merge opens the first pair's merge), erase=1 (the erase confirmation on the open contact).
+// duplicates dialog; dups=merge opens the first pair's merge), erase=1 (the erase confirmation on the open contact),
+// pipeline=1 (the board; pipeline=lost opens the lost-reason dialog for the first card), deal=new|<n> (the deal
+// dialog, new or the n-th demo deal), email=1 (the follow-up dialog on the open contact), reports=1|month|30|quarter|all,
+// settings=pipeline|rules|templates|company, auto=1 (three automation toasts).
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { FakeBackend, seedDemo, seedTasks } from "./fakeBackend";
+import { seedDeals } from "./fakeDeals";
 import { clock } from "../src/tasks";
 import "../src/styles.css";
 import { App } from "../src/app";
@@ -25,6 +29,8 @@ if (!params.has("empty")) seedDemo(backend, 260);
 const xss = backend.contacts[3];
 if (xss) xss.display_name = "<img src=x onerror=alert(1)>";
 if (!params.has("notasks")) seedTasks(backend);
+if (!params.has("empty")) seedDeals(backend);
+backend.settings.company = { name: "Kontor Vertrieb GmbH", address: "Hauptstr. 5\n10115 Berlin", email: "vertrieb@kontor.example", phone: "+49 30 1234567", vat_id: "DE123456789", footer: "Berliner Bank · IBAN DE00 1001 0010 0123 4567 89" };
 clock.now = () => new Date(backend.now);
 backend.importFile = {
   name: "messe-hannover.csv",
@@ -81,7 +87,7 @@ if (form) {
 if (params.get("settings")) {
   app.openSettings();
   const section = params.get("settings");
-  if (section === "scoring" || section === "reminders") document.querySelector(`[data-testid="settings-${section}"]`)!.scrollIntoView();
+  if (section && section !== "1") document.querySelector(`[data-testid="settings-${section}"]`)?.scrollIntoView();
 }
 const tasksTab = params.get("tasks");
 if (tasksTab) {
@@ -132,3 +138,29 @@ if (params.get("dups")) {
   if (params.get("dups") === "merge") document.querySelector<HTMLElement>('[data-testid="merge-open"]')?.click();
 }
 if (params.get("erase") && app.view.name === "contact") document.querySelector<HTMLElement>('[data-testid="person-erase"]')?.click();
+const board = params.get("pipeline");
+if (board) {
+  await app.showPipeline();
+  if (board === "lost") {
+    const first = backend.dealStore.deals.find((d) => backend.dealStore.outcome(d.stage) === "open");
+    if (first) void app.moveDeal(first.id, "lost");
+  }
+}
+const deal = params.get("deal");
+if (deal === "new") app.openDealDialog(null);
+else if (deal) await app.openDeal(backend.dealStore.deals[Number(deal)]?.id ?? "");
+if (params.get("email") && app.view.name === "contact") app.openEmailDialog(app.view.detail.contact.id, null);
+const reports = params.get("reports");
+if (reports) {
+  await app.showReports();
+  if (reports !== "1") app.setReportPreset(reports as "month" | "30" | "quarter" | "all");
+}
+if (params.get("auto")) {
+  const c = backend.contacts[0];
+  const task = backend.addTask({ title: `Nach Empfehlung fragen: ${c.display_name}`, due: "2025-03-28", contact_id: c.id });
+  void emit("automation", [
+    { type: "task_created", task },
+    { type: "notice", message: `${c.display_name} hat 70 Punkte erreicht` },
+    { type: "proposed", contact_id: c.id, stage: "opportunity" },
+  ]);
+}

@@ -129,7 +129,7 @@ export class ReportsView {
 const empty = () => h("p", { class: "muted", "data-testid": "report-empty" }, t("reports.empty"));
 
 /** A horizontal bar chart: label, bar ∝ value, text after the bar. */
-function hbars(label: string, rows: { label: string; value: number; text: string; tip: string; cls?: string }[]): SVGSVGElement {
+function hbars(label: string, rows: { label: string; value: number; text: string; tip: string; cls?: string }[], LABEL_W = 170): SVGSVGElement {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const span = W - LABEL_W - 150;
   return chart(W, rows.length * ROW + 8, label, rows.map((r, i) => {
@@ -162,6 +162,7 @@ function conversionChart(c: Conversion): HTMLElement {
     tip: `${stageName(x.from)} → ${stageName(x.to)}: ${formatPercent(x.rate)} (${t("reports.converted", { converted: x.converted, entered: x.entered })})`,
   }));
   const maxRate = 1;
+  const LABEL_W = 290;
   const stepChart = chart(W, steps.length * ROW + 8, t("reports.conversion"), steps.map((r, i) => {
     const y = 4 + i * ROW;
     const span = W - LABEL_W - 150;
@@ -179,7 +180,7 @@ function conversionChart(c: Conversion): HTMLElement {
   }));
   return h("div", { class: "chart-wrap" }, stepChart,
     h("h3", { class: "chart-sub" }, t("reports.avg_days")),
-    hbars(t("reports.avg_days"), days));
+    hbars(t("reports.avg_days"), days, 290));
 }
 
 /** The currency the bars are drawn in: the one with the largest open total (EUR when none). */

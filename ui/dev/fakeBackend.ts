@@ -495,7 +495,7 @@ export class FakeBackend {
       if (r.error) report.errors.push(r.error);
       else if (r.input) {
         const match = o.merge_duplicates ? this.matchFor(r) : null;
-        r.warnings.forEach((reason) => report.warnings.push({ line: r.line, reason }));
+        report.warnings.push(...r.warnings);
         if (r.orgOnly) {
           this.org(r.input.organization);
           report.imported++;

@@ -8,6 +8,7 @@ import type { Field } from "../src/bindings/Field";
 import type { ImportFormat } from "../src/bindings/ImportFormat";
 import type { Preset } from "../src/bindings/Preset";
 import type { RowError } from "../src/bindings/RowError";
+import type { RowWarning } from "../src/bindings/RowWarning";
 import type { Stage } from "../src/bindings/Stage";
 
 /** A file the fake's "native dialog" hands out. */
@@ -24,7 +25,7 @@ export interface ReadRecord {
   input: ContactInput | null;
   stage: Stage;
   error: RowError | null;
-  warnings: string[];
+  warnings: RowWarning[];
   /** A vCard with KIND:org: an organisation, not a person. */
   orgOnly?: boolean;
 }
@@ -136,7 +137,10 @@ function put(r: ReadRecord, input: ContactInput, field: Field, header: string, r
     case "email":
       for (const e of v.split(/[;,\s]+/).filter(Boolean)) {
         if (EMAIL.test(e)) input.emails.push(e.toLowerCase());
-        else { r.warnings.push(`invalid email “${e}” kept in the notes`); addNote(`${header}: ${e}`); }
+        else {
+          r.warnings.push({ line: r.line, code: "invalid_email_kept", value: e, reason: `invalid email '${e}' kept in the notes` });
+          addNote(`${header}: ${e}`);
+        }
       }
       return;
     case "phone": input.phones.push(v); return;
@@ -149,7 +153,7 @@ function put(r: ReadRecord, input: ContactInput, field: Field, header: string, r
     case "stage": {
       const s = STAGE_WORDS[v.toLowerCase().replace(/[\s_-]/g, "")];
       if (s) r.stage = s;
-      else r.warnings.push(`unknown stage “${v}” read as lead`);
+      else r.warnings.push({ line: r.line, code: "unknown_stage", value: v, reason: `unknown stage '${v}' read as lead` });
       return;
     }
   }

@@ -96,7 +96,7 @@ describe("import wizard", () => {
     expect($("report-merged").textContent).toBe("1merged");
     expect($("report-skipped").textContent).toBe("0skipped");
     expect($$("report-error").map((e) => e.textContent)).toEqual(["line 3: record without a name (record has no name)"]);
-    expect($$("report-warning").map((e) => e.textContent)).toEqual(["line 5: invalid email “kaputt” kept in the notes"]);
+    expect($$("report-warning").map((e) => e.textContent)).toEqual(["line 5: invalid email address “kaputt” kept in the notes"]);
     expect(maybe("report-cancelled")).toBeNull();
     expect(backend.contacts.find((c) => c.first_name === "Bernd")!.source).toBe("Messe Hannover 2025");
     $("import-done").click();

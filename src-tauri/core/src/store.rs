@@ -236,11 +236,20 @@ impl Store {
             use std::os::unix::fs::PermissionsExt;
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
-        let db = sled::Config::new()
-            .path(dir.join("store"))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| map_open_error(dir, e))?;
+        // sled lets go of its file lock from a background thread shortly after
+        // the last handle is dropped; a reopen right after (a restart, a
+        // test) gets a moment before "in use" is the answer.
+        let config = sled::Config::new().path(dir.join("store")).cache_capacity(CACHE_BYTES);
+        let mut attempts = 0;
+        let db = loop {
+            match config.open().map_err(|e| map_open_error(dir, e)) {
+                Err(Error::StoreLocked(_)) if attempts < 10 => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => break other?,
+            }
+        };
         let open = |name: &str| db.open_tree(name).map_err(|e| map_open_error(dir, e));
         let store = Store {
             dir: dir.to_owned(),

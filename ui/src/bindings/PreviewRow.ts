@@ -2,6 +2,7 @@
 import type { ContactInput } from "./ContactInput";
 import type { ExistingMatch } from "./ExistingMatch";
 import type { RowError } from "./RowError";
+import type { RowWarning } from "./RowWarning";
 import type { Stage } from "./Stage";
 
 /**
@@ -31,7 +32,7 @@ error: RowError | null,
 /**
  * What will be changed on the way in.
  */
-warnings: Array<string>, 
+warnings: Array<RowWarning>, 
 /**
  * The existing contact it will be merged into.
  */

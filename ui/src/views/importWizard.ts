@@ -14,6 +14,7 @@ import type { ImportReport } from "../bindings/ImportReport";
 import type { Preset } from "../bindings/Preset";
 import type { PreviewRow } from "../bindings/PreviewRow";
 import type { RowError } from "../bindings/RowError";
+import type { RowWarning } from "../bindings/RowWarning";
 import { h, replace, type Child } from "../dom";
 import { errorText, plural, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
@@ -35,6 +36,12 @@ export function rowErrorText(e: RowError): string {
   const key = `import.err.${e.code}` as MessageKey;
   const message = t(key) !== key ? t(key) : errorText({ code: e.code, message: e.reason, field: null, from: null, to: null });
   return t("import.at_line", { line: e.line, text: message });
+}
+
+/** A warning in the UI language (the English `reason` is the fallback). */
+export function warningText(w: RowWarning): string {
+  const key = `import.warn.${w.code}` as MessageKey;
+  return t(key) !== key ? t(key, { value: w.value }) : w.reason;
 }
 
 function delimiterName(d: string | null): string {
@@ -198,7 +205,7 @@ export function importWizard(app: App): void {
       out.push(h("span", { class: "row-dup", "data-testid": "import-row-duplicate" },
         t(options.merge_duplicates ? "import.will_merge" : "import.maybe_duplicate", { name: r.duplicate_of.display_name })));
     }
-    r.warnings.forEach((w) => out.push(h("span", { class: "row-warning", "data-testid": "import-row-warning" }, w)));
+    r.warnings.forEach((w) => out.push(h("span", { class: "row-warning", "data-testid": "import-row-warning" }, warningText(w))));
     return out;
   };
 
@@ -334,7 +341,7 @@ export function importWizard(app: App): void {
       r.warnings.length
         ? h("section", null, h("h3", null, t("import.report_warnings")),
             h("ul", { class: "plain report-list" }, r.warnings.map((w) =>
-              h("li", { "data-testid": "report-warning" }, t("import.at_line", { line: w.line, text: w.reason })))))
+              h("li", { "data-testid": "report-warning" }, t("import.at_line", { line: w.line, text: warningText(w) })))))
         : null,
     )];
   };

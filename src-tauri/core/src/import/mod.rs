@@ -129,6 +129,17 @@ impl RowError {
     }
 }
 
+/// What was changed on a record that is imported anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum WarningCode {
+    /// An invalid email address was kept in the notes instead.
+    InvalidEmailKept,
+    /// An unknown lifecycle stage was read as lead.
+    UnknownStage,
+}
+
 /// A note about a record that was imported with a change (an invalid email
 /// kept in the notes, an unknown stage read as lead).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -136,8 +147,22 @@ impl RowError {
 pub struct RowWarning {
     /// Line in the file where the record starts.
     pub line: u32,
-    /// What happened.
+    /// Stable code the UI translates.
+    pub code: WarningCode,
+    /// The value concerned, as written in the file.
+    pub value: String,
+    /// Readable text (English).
     pub reason: String,
+}
+
+impl RowWarning {
+    fn new(line: u32, code: WarningCode, value: &str) -> RowWarning {
+        let reason = match code {
+            WarningCode::InvalidEmailKept => format!("invalid email '{value}' kept in the notes"),
+            WarningCode::UnknownStage => format!("unknown stage '{value}' read as lead"),
+        };
+        RowWarning { line, code, value: value.to_owned(), reason }
+    }
 }
 
 /// A record read from a file, ready to be validated and stored.
@@ -152,7 +177,7 @@ pub struct Draft {
     /// A vCard with `KIND:org`: an organisation, not a person.
     pub organization_only: bool,
     /// Changes made while reading.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<RowWarning>,
 }
 
 /// A whole file, read.
@@ -229,7 +254,7 @@ pub struct PreviewRow {
     /// Why it will be rejected.
     pub error: Option<RowError>,
     /// What will be changed on the way in.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<RowWarning>,
     /// The existing contact it will be merged into.
     pub duplicate_of: Option<ExistingMatch>,
 }
@@ -307,7 +332,7 @@ pub(crate) struct DraftBuilder {
     addresses: BTreeMap<u8, Address>,
     stage: Option<String>,
     organization_only: bool,
-    warnings: Vec<String>,
+    warnings: Vec<(WarningCode, String)>,
     any: bool,
 }
 
@@ -348,7 +373,7 @@ impl DraftBuilder {
                     match normalize_email(raw) {
                         Some(email) => i.emails.push(email),
                         None => {
-                            self.warnings.push(format!("invalid email '{raw}' kept in the notes"));
+                            self.warnings.push((WarningCode::InvalidEmailKept, raw.to_owned()));
                             self.note_lines.push(format!("{label}: {raw}"));
                         }
                     }
@@ -433,7 +458,7 @@ impl DraftBuilder {
             Some(raw) => match parse_stage(raw) {
                 Some(stage) => Some(stage),
                 None => {
-                    self.warnings.push(format!("unknown stage '{raw}' read as lead"));
+                    self.warnings.push((WarningCode::UnknownStage, raw.to_owned()));
                     None
                 }
             },
@@ -443,7 +468,7 @@ impl DraftBuilder {
             input: self.input,
             stage,
             organization_only: self.organization_only,
-            warnings: self.warnings,
+            warnings: self.warnings.iter().map(|(code, value)| RowWarning::new(line, *code, value)).collect(),
         }))
     }
 }

@@ -27,7 +27,6 @@ use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::import::{
     Draft, ExistingMatch, ImportOptions, ImportPreview, ImportReport, Parsed, PreviewRow, RowError,
-    RowWarning,
 };
 use crate::score::{Answer, EngagementSums};
 use crate::stage::{ChangedBy, Stage, StageChange};
@@ -393,9 +392,7 @@ impl Store {
                         continue;
                     }
                 };
-                report.warnings.extend(
-                    draft.warnings.iter().map(|w| RowWarning { line: draft.line, reason: w.clone() }),
-                );
+                report.warnings.extend(draft.warnings.iter().cloned());
                 match self.plan(&draft, options, &source, &lookup, &touched, now) {
                     Err(e) => report.errors.push(e),
                     Ok(Planned::Create(c)) => {

@@ -179,6 +179,29 @@ impl Session {
         self.call("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text }))).map(|_| ())
     }
 
+    /// Drags `from` onto `to` with the mouse, as a hand would: press on the
+    /// first, move in steps, release over the second (W3C pointer actions).
+    pub fn drag(&self, from: &Element, to: &Element) -> Result<()> {
+        let origin = |e: &Element| json!({ "element-6066-11e4-a52e-4f735466cecf": e.0 });
+        let mut steps = vec![
+            json!({ "type": "pointerMove", "duration": 0, "origin": origin(from), "x": 0, "y": 0 }),
+            json!({ "type": "pointerDown", "button": 0 }),
+            json!({ "type": "pause", "duration": 100 }),
+        ];
+        for dx in [5, 10, 20, 40] {
+            steps
+                .push(json!({ "type": "pointerMove", "duration": 50, "origin": "pointer", "x": dx, "y": 2 }));
+        }
+        steps.push(json!({ "type": "pointerMove", "duration": 300, "origin": origin(to), "x": 0, "y": 0 }));
+        steps.push(json!({ "type": "pause", "duration": 100 }));
+        steps.push(json!({ "type": "pointerUp", "button": 0 }));
+        let actions = json!({ "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": steps
+        }]});
+        self.call("POST", "/actions", Some(actions))?;
+        self.call("DELETE", "/actions", None).map(|_| ())
+    }
+
     /// Sends keys to an element without clearing it first.
     pub fn send_keys(&self, e: &Element, text: &str) -> Result<()> {
         self.call("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text }))).map(|_| ())

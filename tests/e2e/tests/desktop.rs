@@ -549,3 +549,116 @@ fn a_rep_imports_a_german_excel_list_through_the_native_dialog_and_sees_the_repo
     assert_eq!(stefan["salutation"], "Herr");
     assert_eq!(stefan["phones"], json!(["+4976112345", "+491701112223"]));
 }
+
+/// The funnel's count for one lifecycle stage, as the chart shows it.
+fn funnel_count(ui: &Ui, index: usize) -> String {
+    let values = ui.script(
+        "return [...document.querySelectorAll('[data-testid=report-funnel] [data-testid=chart-value]')].map(e => e.textContent)",
+    );
+    let text = values[index].as_str().unwrap_or_default().to_owned();
+    text.split_whitespace().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn dragging_a_deal_to_won_makes_a_customer_a_referral_task_and_a_bigger_funnel() {
+    let desktop = Desktop::start("de_DE.UTF-8");
+    // A prospect with a deal in negotiation, set up through the CLI before the app starts.
+    let out = desktop.cli(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Anna",
+        "--last-name",
+        "Schmidt",
+        "--email",
+        "anna@acme.de",
+        "--organization",
+        "Acme AG",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let anna: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = anna["id"].as_str().unwrap().to_owned();
+    let out = desktop.cli(&[
+        "deals",
+        "add",
+        "--contact",
+        &id,
+        "--title",
+        "Wartungsvertrag",
+        "--value",
+        "1234.50",
+        "--stage",
+        "negotiation",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let deal: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(deal["probability"], 75);
+
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.el("search");
+
+    // The funnel before: one opportunity, no customer.
+    ui.click("nav-reports");
+    ui.el("report-funnel");
+    ui.wait_text(&tid("report-funnel"), |t| t.contains("Verkaufschance"));
+    assert_eq!(funnel_count(&ui, 2), "1", "opportunities before");
+    assert_eq!(funnel_count(&ui, 3), "0", "customers before");
+
+    // The board: the deal in negotiation, with its weighted value.
+    ui.click("nav-pipeline");
+    ui.el("pipeline-board");
+    let negotiation = format!("{} [data-stage=negotiation]", tid("pipeline-board"));
+    ui.wait_text(&format!("{negotiation} {}", tid("column-count")), |t| t == "1");
+    assert!(ui
+        .script(&format!(
+            "return document.querySelector('{negotiation} [data-testid=column-weighted]').innerText"
+        ))
+        .as_str()
+        .unwrap()
+        .contains("925,88"));
+    ui.screenshot("20-pipeline-before-de");
+
+    // Drag the card onto "Gewonnen" with the mouse.
+    let card = ui.el("deal-card");
+    let won = session.wait(&format!("{} [data-stage=won]", tid("pipeline-board")), WAIT).unwrap();
+    session.drag(&card, &won).unwrap_or_else(|e| panic!("drag: {e}"));
+    let won_count = format!("{} [data-stage=won] {}", tid("pipeline-board"), tid("column-count"));
+    ui.wait_text(&won_count, |t| t == "1");
+    // The shipped rule creates the referral task, announced in a toast.
+    let toast = ui.wait_text(&tid("automation-toast"), |t| t.contains("Empfehlung"));
+    assert!(toast.contains("Aufgabe"), "{toast}");
+    ui.screenshot("21-pipeline-won-de");
+
+    // The contact is a customer now, by rule, with the referral task on its page.
+    ui.click("nav-contacts");
+    ui.click("contact-row");
+    ui.wait_text(&tid("stage-badge"), |t| t.contains("Kunde"));
+    ui.wait_text(&tid("contact-tasks"), |t| t.contains("Empfehlung"));
+    ui.wait_text(&tid("contact-deals"), |t| t.contains("Wartungsvertrag"));
+    ui.screenshot("22-contact-customer-de");
+
+    ui.click("nav-reports");
+    ui.el("report-funnel");
+    ui.wait_text(&tid("report-funnel"), |t| t.contains("Kunde"));
+    let start = Instant::now();
+    while funnel_count(&ui, 3) != "1" {
+        assert!(start.elapsed() < WAIT, "the funnel did not count the customer");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(funnel_count(&ui, 2), "0", "no opportunity left");
+    ui.screenshot("23-reports-after-won-de");
+    session.quit().unwrap();
+
+    let out = cli_once_app_quit(&desktop, &["contacts", "show", &id, "--json"]);
+    let contact: Value = serde_json::from_slice(&out.stdout).expect("contact JSON");
+    assert_eq!(contact["stage"], "customer");
+    let last = contact["stage_history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["by"], "rule");
+    let out = desktop.cli(&["tasks", "list", "--contact", &id, "--json"]);
+    let tasks: Value = serde_json::from_slice(&out.stdout).expect("tasks JSON");
+    let titles: Vec<&str> = tasks.as_array().unwrap().iter().filter_map(|t| t["title"].as_str()).collect();
+    assert!(titles.iter().any(|t| t.contains("Empfehlung")), "{titles:?}");
+}

@@ -512,3 +512,182 @@ fn reports_print_json_tables_and_csv() {
     let err = fails(dir.path(), &["report", "funnel", "--from", "2026-03-02", "--to", "2026-03-01"]);
     assert!(err.contains("after"), "{err}");
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/import").join(name)
+}
+
+fn import_json(dir: &Path, file: &Path, extra: &[&str]) -> Value {
+    let file = file.to_str().unwrap();
+    let mut args = vec!["import", file];
+    args.extend_from_slice(extra);
+    args.push("--json");
+    ok_json(dir, &args)
+}
+
+#[test]
+fn import_reports_the_contract_keys_and_every_rejected_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = import_json(dir.path(), &fixture("excel_de.csv"), &[]);
+    assert_eq!(report["imported"], 2);
+    assert_eq!(report["merged"], 0);
+    assert_eq!(report["skipped"], 1);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.iter().map(|e| e["line"].as_u64().unwrap()).collect::<Vec<_>>(), [6, 7]);
+    assert!(errors.iter().all(|e| !e["reason"].as_str().unwrap().is_empty()));
+    // Again: the same people are recognised, not doubled.
+    let again = import_json(dir.path(), &fixture("excel_de.csv"), &[]);
+    assert_eq!((again["imported"].as_u64(), again["skipped"].as_u64()), (Some(0), Some(3)));
+    let list = ok_json(dir.path(), &["contacts", "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn import_presets_formats_and_dry_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let dry = import_json(dir.path(), &fixture("hubspot.csv"), &["--dry-run"]);
+    assert_eq!(dry["imported"], 5);
+    assert_eq!(
+        ok_json(dir.path(), &["contacts", "list", "--json"]).as_array().unwrap().len(),
+        0,
+        "dry run writes nothing"
+    );
+    import_json(dir.path(), &fixture("hubspot.csv"), &["--preset", "hubspot"]);
+    let customers = ok_json(dir.path(), &["contacts", "list", "--stage", "customer", "--json"]);
+    assert_eq!(customers[0]["display_name"], "Tom Wagner");
+    assert_eq!(customers[0]["source"], "hubspot.csv");
+    let v = import_json(dir.path(), &fixture("android.vcf"), &["--format", "vcard", "--source", "Handy"]);
+    assert_eq!(v["imported"], 2);
+    let boehm = ok_json(dir.path(), &["contacts", "list", "--search", "Böhm", "--json"]);
+    assert_eq!(boehm[0]["phones"], serde_json::json!(["+4917612345678", "+4312345678"]));
+    assert_eq!(boehm[0]["source"], "Handy");
+    // A file that is neither: one clear line, exit 1.
+    let junk = dir.path().join("bild.png");
+    std::fs::write(&junk, b"\x89PNG\r\n\x1a\n\0\0\0").unwrap();
+    let err = fails(dir.path(), &["import", junk.to_str().unwrap(), "--json"]);
+    assert!(err.contains("cannot import"), "{err}");
+    let err = fails(dir.path(), &["import", "/nonexistent/list.csv"]);
+    assert!(err.contains("/nonexistent/list.csv"), "{err}");
+}
+
+#[test]
+fn export_backup_restore_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    import_json(dir.path(), &fixture("google_contacts.csv"), &[]);
+    import_json(dir.path(), &fixture("outlook.csv"), &[]);
+    let zoe = ok_json(
+        dir.path(),
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "Zoe",
+            "--last-name",
+            "Zimmer",
+            "--email",
+            "zoe@zimmer.example",
+            "--json",
+        ],
+    );
+    let id = zoe["id"].as_str().unwrap();
+    ok_json(dir.path(), &["activity", "add", id, "--kind", "call", "--summary", "Erstgespräch", "--json"]);
+    ok_json(
+        dir.path(),
+        &["deals", "add", "--contact", id, "--title", "Wartung", "--value", "99.5", "--json"],
+    );
+
+    // vCard and CSV exports re-import to the same people.
+    for (format, name) in [("vcard", "all.vcf"), ("csv", "all.csv"), ("json", "all.json")] {
+        let out = dir.path().join(name);
+        let o = kontor(dir.path(), &["export", "--format", format, "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let other = tempfile::tempdir().unwrap();
+        let report = import_json(other.path(), &out, &[]);
+        assert_eq!(report["imported"], 6, "{format}: {report}");
+        assert_eq!(report["errors"], serde_json::json!([]), "{format}");
+    }
+    let stdout = kontor(dir.path(), &["export", "--format", "vcard"]);
+    assert!(String::from_utf8_lossy(&stdout.stdout).starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"));
+
+    let backup = dir.path().join("backup.json");
+    let manifest = ok_json(dir.path(), &["backup", "--out", backup.to_str().unwrap(), "--json"]);
+    assert_eq!(manifest["format"], "kontor-backup");
+    assert_eq!(manifest["counts"]["contacts"], 6);
+    assert_eq!(manifest["counts"]["activities"], 1);
+    assert_eq!(manifest["counts"]["deals"], 1);
+
+    let target = tempfile::tempdir().unwrap();
+    let counts = ok_json(target.path(), &["restore", backup.to_str().unwrap(), "--json"]);
+    assert_eq!(counts["contacts"], 6);
+    let a = ok_json(dir.path(), &["contacts", "list", "--json"]);
+    let b = ok_json(target.path(), &["contacts", "list", "--json"]);
+    assert_eq!(a, b, "the restored store lists the same contacts");
+    assert_eq!(
+        ok_json(target.path(), &["deals", "list", "--json"]),
+        ok_json(dir.path(), &["deals", "list", "--json"])
+    );
+    // Not over data without --force; with it, yes.
+    let err = fails(target.path(), &["restore", backup.to_str().unwrap()]);
+    assert!(err.contains("--force"), "{err}");
+    ok_json(target.path(), &["restore", backup.to_str().unwrap(), "--force", "--json"]);
+    // A damaged backup is refused before anything changes.
+    let text = std::fs::read_to_string(&backup).unwrap().replace("Schmidt", "Schmitt");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, text).unwrap();
+    let err = fails(target.path(), &["restore", bad.to_str().unwrap(), "--force"]);
+    assert!(err.contains("checksum"), "{err}");
+    assert_eq!(ok_json(target.path(), &["contacts", "list", "--json"]), a);
+}
+
+#[test]
+fn gdpr_export_and_erase_one_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path());
+    let id = anna["id"].as_str().unwrap();
+    ok_json(dir.path(), &["activity", "add", id, "--kind", "visit", "--json"]);
+    let out = kontor(
+        dir.path(),
+        &["tasks", "add", "--title", "Anrufen", "--due", "2026-12-01", "--contact", id, "--json"],
+    );
+    assert!(out.status.success());
+    let export = ok_json(dir.path(), &["person", "export", id]);
+    assert_eq!(export["contact"]["emails"], serde_json::json!(["anna@example.de"]));
+    assert_eq!(export["activities"].as_array().unwrap().len(), 1);
+    assert_eq!(export["tasks"].as_array().unwrap().len(), 1);
+    assert!(export["score"]["lines"].is_array());
+
+    let erased = ok_json(dir.path(), &["person", "erase", id, "--json"]);
+    assert_eq!(erased["display_name"], "Anna Schmidt");
+    assert_eq!(ok_json(dir.path(), &["contacts", "list", "--json"]), serde_json::json!([]));
+    assert_eq!(ok_json(dir.path(), &["tasks", "list", "--view", "open", "--json"]), serde_json::json!([]));
+    let err = fails(dir.path(), &["person", "export", id]);
+    assert!(err.contains("no contact"), "{err}");
+}
+
+#[test]
+fn duplicates_lists_pairs_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    add_anna(dir.path());
+    ok_json(
+        dir.path(),
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "Ana",
+            "--last-name",
+            "Schmidt",
+            "--organization",
+            "acme ag",
+            "--phone",
+            "+49 170 1234567",
+            "--json",
+        ],
+    );
+    let pairs = ok_json(dir.path(), &["duplicates", "--json"]);
+    assert_eq!(pairs.as_array().unwrap().len(), 1);
+    let kinds: Vec<&str> =
+        pairs[0]["reasons"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["phone", "name"]);
+    assert_eq!(pairs[0]["a"]["first_name"], "Anna");
+}

@@ -77,7 +77,13 @@ fn list_keys(c: &Contact) -> Vec<(ListTree, Vec<u8>)> {
 struct Lookup {
     email: HashMap<String, Uuid>,
     phone: HashMap<String, Uuid>,
+    /// Folded name and organisation, for records without email and phone.
+    name: HashMap<(String, String), Uuid>,
     region: phonenumber::country::Id,
+}
+
+fn name_org_key(display_name: &str, organization: Option<&str>) -> (String, String) {
+    (fold(display_name).trim().to_owned(), organization.map(fold).unwrap_or_default().trim().to_owned())
 }
 
 /// A phone number's matching key: its digits (E.164 numbers and the same
@@ -97,19 +103,28 @@ impl Lookup {
                 self.phone.entry(k).or_insert(c.id);
             }
         }
+        self.name.entry(name_org_key(&c.display_name, c.organization.as_deref())).or_insert(c.id);
     }
 
     fn find(&self, v: &ValidContact) -> Option<(Uuid, String)> {
-        v.emails.iter().find_map(|e| self.email.get(e).map(|id| (*id, format!("same email {e}")))).or_else(
-            || {
-                v.phones.iter().find_map(|p| {
-                    let k = phone_key(p);
-                    (k.len() >= 6)
-                        .then(|| self.phone.get(&k).map(|id| (*id, format!("same phone {p}"))))
-                        .flatten()
-                })
-            },
-        )
+        if let Some(found) =
+            v.emails.iter().find_map(|e| self.email.get(e).map(|id| (*id, format!("same email {e}"))))
+        {
+            return Some(found);
+        }
+        if let Some(found) = v.phones.iter().find_map(|p| {
+            let k = phone_key(p);
+            (k.len() >= 6).then(|| self.phone.get(&k).map(|id| (*id, format!("same phone {p}")))).flatten()
+        }) {
+            return Some(found);
+        }
+        // Without email and phone only the very same name at the same
+        // organisation (or both without one) tells it is the same person.
+        if !v.emails.is_empty() || !v.phones.is_empty() {
+            return None;
+        }
+        let key = name_org_key(&v.display_name, v.organization.as_deref());
+        self.name.get(&key).map(|id| (*id, format!("same name {}", v.display_name)))
     }
 }
 
@@ -196,8 +211,12 @@ impl Store {
     }
 
     fn lookup(&self) -> Result<Lookup> {
-        let mut lookup =
-            Lookup { email: HashMap::new(), phone: HashMap::new(), region: self.settings().region() };
+        let mut lookup = Lookup {
+            email: HashMap::new(),
+            phone: HashMap::new(),
+            name: HashMap::new(),
+            region: self.settings().region(),
+        };
         for c in self.all_contacts()? {
             lookup.add(&c);
         }

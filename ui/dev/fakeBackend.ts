@@ -469,6 +469,16 @@ export class FakeBackend {
     return null;
   }
 
+  /** As the core: another contact at the same organisation with a similar
+   * name (here simply: the same last name, another display name). */
+  private similarFor(r: ReadRecord): ExistingMatch | null {
+    const org = r.input?.organization?.toLowerCase();
+    if (!r.input || !org) return null;
+    const c = this.contacts.find((x) => x.organization?.toLowerCase() === org
+      && x.last_name === r.input!.last_name && x.first_name !== r.input!.first_name);
+    return c ? { id: c.id, display_name: c.display_name, reason: `similar name at ${r.input.organization}` } : null;
+  }
+
   importPreview(o: ImportOptions): ImportPreview {
     const { file, read, matches } = this.readChosen(o);
     const source = o.source?.trim() || file.name;
@@ -478,16 +488,20 @@ export class FakeBackend {
       rows: read.records.slice(0, 20).map((r, i) => ({
         line: r.line, contact: r.input ? { ...r.input, source } : null, stage: r.stage, organization_only: !!r.orgOnly,
         error: r.error, warnings: r.warnings, duplicate_of: matches[i],
+        similar_to: matches[i] ? null : this.similarFor(r),
       })),
       total: read.records.length, rejected: read.records.filter((r) => r.error).length,
-      duplicates: matches.filter(Boolean).length, source,
+      duplicates: matches.filter(Boolean).length,
+      similar: read.records.filter((r, i) => !matches[i] && this.similarFor(r)).length, source,
     };
   }
 
   async importRun(o: ImportOptions): Promise<ImportReport> {
     const { file, read } = this.readChosen(o);
     const source = o.source?.trim() || file.name;
-    const report: ImportReport = { imported: 0, merged: 0, skipped: 0, errors: [], warnings: [], cancelled: false };
+    const report: ImportReport = {
+      imported: 0, merged: 0, skipped: 0, errors: [], warnings: [], cancelled: false, possible_duplicates: 0,
+    };
     this.cancelRequested = false;
     const total = read.records.length;
     for (let i = 0; i < total; i++) {
@@ -509,6 +523,7 @@ export class FakeBackend {
           if (JSON.stringify(c) === before) report.skipped++;
           else { c.updated_at = this.tick(); report.merged++; }
         } else {
+          if (this.similarFor(r)) report.possible_duplicates++;
           const at = new Date(this.now).toISOString();
           this.add({ ...r.input, source, stage: r.stage, history: [{ from: null, to: r.stage, at, reason: null, by: "import" }] });
           report.imported++;

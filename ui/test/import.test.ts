@@ -171,3 +171,20 @@ describe("import wizard", () => {
     expect(dialog().contains($("error-message"))).toBe(true);
   });
 });
+
+describe("possible duplicates on import", () => {
+  it("flags a similar name at the same company in the preview and offers the duplicates view after", async () => {
+    const csv = "Vorname;Nachname;Firma;E-Mail\nAna;Becker;Müller AG;ana@privat.de\n";
+    await openPreview({ name: "neu.csv", text: csv }, (b) => {
+      b.settings.language = "de";
+      b.add({ first_name: "Anna", last_name: "Becker", organization: "Müller AG", emails: ["anna@mueller.de"] });
+    });
+    expect($("import-row-similar").textContent).toBe("ähnlicher Name in derselben Firma wie Anna Becker: mögliches Duplikat");
+    expect($("import-similar").textContent).toBe("1 mögliches Duplikat");
+    $("import-run").click();
+    await until(() => maybe("import-report"));
+    expect($("report-possible-duplicates").textContent).toContain("1 neuer Kontakt hat einen ähnlichen Namen");
+    $("report-review-duplicates").click();
+    await until(() => maybe("duplicates-dialog"));
+  });
+});

@@ -528,3 +528,22 @@ proptest! {
         let _ = import::parse(&bytes, "f", &ImportOptions::default());
     }
 }
+
+#[test]
+fn a_similar_name_at_the_same_company_is_flagged_not_merged() {
+    let (_d, store) = open();
+    import_fixture(&store, "outlook_de.csv");
+    let csv = "Vorname;Nachname;Firma;E-Mail\nSabine;Kohler;Köhler Maschinenbau GmbH;sabine.k@privat.de\n";
+    let options = ImportOptions::default();
+    let parsed = import::parse(csv.as_bytes(), "neu.csv", &options).unwrap();
+    let preview = store.import_preview(&parsed, "neu.csv", &options, t0()).unwrap();
+    assert_eq!(preview.similar, 1);
+    let similar = preview.rows[0].similar_to.as_ref().unwrap();
+    assert_eq!(similar.display_name, "Sabine Köhler");
+    assert!(preview.rows[0].duplicate_of.is_none());
+    let report = store.import(parsed, "neu.csv", &options, false, |_, _| true, t0()).unwrap();
+    assert_eq!((report.imported, report.possible_duplicates), (1, 1));
+    let pairs = store.duplicates(t0()).unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(pairs[0].reasons[0].kind, DuplicateKind::Name);
+}

@@ -49,6 +49,10 @@ rejected: number,
  */
 duplicates: number, 
 /**
+ * New records with a similar name at the same organisation as a contact.
+ */
+similar: number, 
+/**
  * The source every contact will get.
  */
 source: string, };

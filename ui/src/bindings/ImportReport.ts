@@ -29,4 +29,9 @@ warnings: Array<RowWarning>,
 /**
  * True when the user cancelled; records before that point are stored.
  */
-cancelled: boolean, };
+cancelled: boolean, 
+/**
+ * New contacts with a similar name at the same organisation as another
+ * one: candidates for the duplicates view.
+ */
+possible_duplicates: number, };

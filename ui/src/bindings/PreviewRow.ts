@@ -36,4 +36,9 @@ warnings: Array<RowWarning>,
 /**
  * The existing contact it will be merged into.
  */
-duplicate_of: ExistingMatch | null, };
+duplicate_of: ExistingMatch | null, 
+/**
+ * An existing contact with a similar name at the same organisation: a
+ * possible duplicate (not merged; see the duplicates view).
+ */
+similar_to: ExistingMatch | null, };

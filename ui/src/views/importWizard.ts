@@ -205,6 +205,10 @@ export function importWizard(app: App): void {
       out.push(h("span", { class: "row-dup", "data-testid": "import-row-duplicate" },
         t(options.merge_duplicates ? "import.will_merge" : "import.maybe_duplicate", { name: r.duplicate_of.display_name })));
     }
+    if (r.similar_to) {
+      out.push(h("span", { class: "row-dup", "data-testid": "import-row-similar" },
+        t("import.similar_to", { name: r.similar_to.display_name })));
+    }
     r.warnings.forEach((w) => out.push(h("span", { class: "row-warning", "data-testid": "import-row-warning" }, warningText(w))));
     return out;
   };
@@ -294,6 +298,7 @@ export function importWizard(app: App): void {
           h("span", { "data-testid": "import-rejected", class: p.rejected ? "bad" : "" }, plural("import.rejected", p.rejected)),
           " · ",
           h("span", { "data-testid": "import-duplicates" }, plural("import.duplicates", p.duplicates)),
+          p.similar ? [" · ", h("span", { "data-testid": "import-similar" }, plural("import.similar", p.similar))] : null,
         ),
         p.rows.length ? rowsTable(p) : h("p", { class: "muted" }, t("import.no_records")),
         p.rows.length < p.total ? h("p", { class: "hint" }, t("import.more_rows", { n: p.total - p.rows.length })) : null,
@@ -337,6 +342,14 @@ export function importWizard(app: App): void {
         ? h("section", null, h("h3", null, t("import.report_errors")),
             h("ul", { class: "plain report-list" }, r.errors.map((e) =>
               h("li", { "data-testid": "report-error" }, rowErrorText(e), h("span", { class: "muted reason" }, ` (${e.reason})`)))))
+        : null,
+      r.possible_duplicates
+        ? h("p", { class: "alert-note", "data-testid": "report-possible-duplicates" },
+            plural("import.report_possible_duplicates", r.possible_duplicates), " ",
+            button(t("import.review_duplicates"), {
+              testid: "report-review-duplicates", kind: "ghost",
+              onclick: () => { app.closeModal(); app.openDuplicates(); },
+            }))
         : null,
       r.warnings.length
         ? h("section", null, h("h3", null, t("import.report_warnings")),

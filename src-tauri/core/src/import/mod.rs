@@ -215,6 +215,9 @@ pub struct ImportReport {
     pub warnings: Vec<RowWarning>,
     /// True when the user cancelled; records before that point are stored.
     pub cancelled: bool,
+    /// New contacts with a similar name at the same organisation as another
+    /// one: candidates for the duplicates view.
+    pub possible_duplicates: u32,
 }
 
 /// Progress of a running import.
@@ -257,6 +260,9 @@ pub struct PreviewRow {
     pub warnings: Vec<RowWarning>,
     /// The existing contact it will be merged into.
     pub duplicate_of: Option<ExistingMatch>,
+    /// An existing contact with a similar name at the same organisation: a
+    /// possible duplicate (not merged; see the duplicates view).
+    pub similar_to: Option<ExistingMatch>,
 }
 
 /// What an import would do, before anything is written.
@@ -283,6 +289,8 @@ pub struct ImportPreview {
     pub rejected: u32,
     /// Records that match an existing contact (or an earlier record).
     pub duplicates: u32,
+    /// New records with a similar name at the same organisation as a contact.
+    pub similar: u32,
     /// The source every contact will get.
     pub source: String,
 }

@@ -79,6 +79,8 @@ struct Lookup {
     phone: HashMap<String, Uuid>,
     /// Folded name and organisation, for records without email and phone.
     name: HashMap<(String, String), Uuid>,
+    /// Per folded organisation: (id, folded name, display name), for similar names.
+    by_org: HashMap<String, Vec<(Uuid, String, String)>>,
     region: phonenumber::country::Id,
 }
 
@@ -103,7 +105,28 @@ impl Lookup {
                 self.phone.entry(k).or_insert(c.id);
             }
         }
-        self.name.entry(name_org_key(&c.display_name, c.organization.as_deref())).or_insert(c.id);
+        let (name, org) = name_org_key(&c.display_name, c.organization.as_deref());
+        if !org.is_empty() {
+            self.by_org.entry(org.clone()).or_default().push((c.id, name.clone(), c.display_name.clone()));
+        }
+        self.name.entry((name, org)).or_insert(c.id);
+    }
+
+    /// A contact with a similar (not the same) name at the same organisation.
+    fn similar(&self, c: &Contact) -> Option<ExistingMatch> {
+        let (name, org) = name_org_key(&c.display_name, c.organization.as_deref());
+        let group = self.by_org.get(&org)?;
+        if group.len() > NAME_GROUP_CAP {
+            return None;
+        }
+        group
+            .iter()
+            .find(|(id, other, _)| *id != c.id && strsim::jaro_winkler(&name, other) >= NAME_SIMILARITY)
+            .map(|(id, _, display)| ExistingMatch {
+                id: *id,
+                display_name: display.clone(),
+                reason: format!("similar name at {}", c.organization.as_deref().unwrap_or_default()),
+            })
     }
 
     fn find(&self, v: &ValidContact) -> Option<(Uuid, String)> {
@@ -215,6 +238,7 @@ impl Store {
             email: HashMap::new(),
             phone: HashMap::new(),
             name: HashMap::new(),
+            by_org: HashMap::new(),
             region: self.settings().region(),
         };
         for c in self.all_contacts()? {
@@ -325,7 +349,7 @@ impl Store {
             options.source.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| file_name.to_owned());
         let mut lookup = self.lookup()?;
         let touched = HashMap::new();
-        let (mut rows, mut rejected, mut duplicates) = (Vec::new(), 0, 0);
+        let (mut rows, mut rejected, mut duplicates, mut similar) = (Vec::new(), 0, 0, 0);
         for record in &parsed.records {
             let row = match record {
                 Err(e) => PreviewRow {
@@ -336,6 +360,7 @@ impl Store {
                     error: Some(e.clone()),
                     warnings: vec![],
                     duplicate_of: None,
+                    similar_to: None,
                 },
                 Ok(draft) => {
                     let mut row = PreviewRow {
@@ -346,10 +371,14 @@ impl Store {
                         error: None,
                         warnings: draft.warnings.clone(),
                         duplicate_of: None,
+                        similar_to: None,
                     };
                     match self.plan(draft, options, &source, &lookup, &touched, now) {
                         Err(e) => row.error = Some(e),
-                        Ok(Planned::Create(c)) => lookup.add(&c),
+                        Ok(Planned::Create(c)) => {
+                            row.similar_to = lookup.similar(&c);
+                            lookup.add(&c);
+                        }
                         Ok(Planned::Merge(_, found) | Planned::Unchanged(found)) => {
                             row.duplicate_of = Some(found)
                         }
@@ -360,6 +389,7 @@ impl Store {
             };
             rejected += u32::from(row.error.is_some());
             duplicates += u32::from(row.duplicate_of.is_some());
+            similar += u32::from(row.similar_to.is_some());
             if rows.len() < PREVIEW_ROWS {
                 rows.push(row);
             }
@@ -375,6 +405,7 @@ impl Store {
             total: parsed.records.len() as u32,
             rejected,
             duplicates,
+            similar,
             source,
         })
     }
@@ -415,6 +446,7 @@ impl Store {
                 match self.plan(&draft, options, &source, &lookup, &touched, now) {
                     Err(e) => report.errors.push(e),
                     Ok(Planned::Create(c)) => {
+                        report.possible_duplicates += u32::from(lookup.similar(&c).is_some());
                         lookup.add(&c);
                         report.imported += 1;
                         changed.push(c.id);

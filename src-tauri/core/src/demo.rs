@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::activity::{ActivityInput, ActivityKind};
 use crate::contact::ContactInput;
+use crate::deal::{DealInput, LineItem};
 use crate::error::Result;
 use crate::score::{Answer, CriteriaUpdate};
 use crate::search::StageCounts;
@@ -199,6 +200,7 @@ pub fn load_demo_data(store: &Store, now: DateTime<Utc>) -> Result<StageCounts> 
         }
     }
     add_signals(store, &ids, now)?;
+    add_deals(store, &ids, now)?;
     Ok(store.stage_counts(None, now))
 }
 
@@ -244,6 +246,143 @@ fn add_signals(store: &Store, ids: &HashMap<String, Uuid>, now: DateTime<Utc>) -
     if let Some(id) = id_of("Mehmet Yılmaz") {
         let update = CriteriaUpdate { budget: yes, authority: yes, ..Default::default() };
         store.set_criteria(id, &update, now)?;
+    }
+    Ok(())
+}
+
+/// One demo deal: (contact, days ago created, title, stage, value or line
+/// items, next step, days to close).
+struct DemoDeal {
+    contact: &'static str,
+    days_ago: i64,
+    title: &'static str,
+    stage: &'static str,
+    value: f64,
+    items: &'static [(&'static str, f64, f64, f64)],
+    next_step: Option<&'static str>,
+    close_in_days: Option<i64>,
+    lost_reason: Option<&'static str>,
+}
+
+/// Deals only for contacts that already are opportunities or customers, so
+/// the lifecycle coupling leaves the demo's stages as they are.
+const DEALS: &[DemoDeal] = &[
+    DemoDeal {
+        contact: "Jürgen Müller",
+        days_ago: 12,
+        title: "Kassensystem für 3 Filialen",
+        stage: "proposal",
+        value: 0.0,
+        items: &[("Kassensystem K5", 3.0, 4200.0, 10.0), ("Installation und Schulung", 3.0, 350.0, 0.0)],
+        next_step: Some("Angebot nachfassen"),
+        close_in_days: Some(21),
+        lost_reason: None,
+    },
+    DemoDeal {
+        contact: "Sabine Wagner",
+        days_ago: 9,
+        title: "Ausschreibung Fuhrpark 2027",
+        stage: "negotiation",
+        value: 48000.0,
+        items: &[],
+        next_step: Some("Rahmenvertrag verhandeln"),
+        close_in_days: Some(14),
+        lost_reason: None,
+    },
+    DemoDeal {
+        contact: "Sabine Wagner",
+        days_ago: 35,
+        title: "Wartungsvertrag Flotte",
+        stage: "needs_analysis",
+        value: 4800.0,
+        items: &[],
+        next_step: None,
+        close_in_days: Some(45),
+        lost_reason: None,
+    },
+    DemoDeal {
+        contact: "Anna Schmidt",
+        days_ago: 40,
+        title: "Kanzleisoftware Lizenz",
+        stage: "won",
+        value: 6900.0,
+        items: &[],
+        next_step: None,
+        close_in_days: None,
+        lost_reason: None,
+    },
+    DemoDeal {
+        contact: "Anna Schmidt",
+        days_ago: 25,
+        title: "Schulungspaket",
+        stage: "lost",
+        value: 1500.0,
+        items: &[],
+        next_step: None,
+        close_in_days: None,
+        lost_reason: Some("Budget erst 2027"),
+    },
+    DemoDeal {
+        contact: "Emily Carter",
+        days_ago: 50,
+        title: "Jahreslizenz Shop",
+        stage: "won",
+        value: 2400.0,
+        items: &[],
+        next_step: None,
+        close_in_days: None,
+        lost_reason: None,
+    },
+    DemoDeal {
+        contact: "Emily Carter",
+        days_ago: 18,
+        title: "Erweiterung Lager-Modul",
+        stage: "won",
+        value: 1200.0,
+        items: &[],
+        next_step: None,
+        close_in_days: None,
+        lost_reason: None,
+    },
+    DemoDeal {
+        contact: "Emily Carter",
+        days_ago: 3,
+        title: "Zweite Filiale",
+        stage: "qualification",
+        value: 8900.0,
+        items: &[],
+        next_step: Some("Bedarf klären"),
+        close_in_days: Some(60),
+        lost_reason: None,
+    },
+];
+
+fn add_deals(store: &Store, ids: &HashMap<String, Uuid>, now: DateTime<Utc>) -> Result<()> {
+    for d in DEALS {
+        let Some(contact_id) = ids.get(d.contact).copied() else { continue };
+        let at = now - Duration::days(d.days_ago);
+        let input = DealInput {
+            contact_id,
+            title: d.title.into(),
+            value: d.value,
+            stage: Some(d.stage.into()),
+            next_step: d.next_step.map(Into::into),
+            close_date: d.close_in_days.map(|days| (now + Duration::days(days)).date_naive()),
+            line_items: d
+                .items
+                .iter()
+                .map(|(product, quantity, unit_price, discount_percent)| LineItem {
+                    product: (*product).into(),
+                    quantity: *quantity,
+                    unit_price: *unit_price,
+                    discount_percent: *discount_percent,
+                })
+                .collect(),
+            value_from_items: !d.items.is_empty(),
+            lost_reason: d.lost_reason.map(Into::into),
+            ..Default::default()
+        };
+        store.create_deal(&input, at)?;
     }
     Ok(())
 }

@@ -214,6 +214,33 @@ fn demo_data_fills_every_stage() {
     for stage in Stage::ALL {
         assert!(counts.get(stage) > 0, "no demo contact in {stage}");
     }
+    // A pipeline to look at: open deals in four stages, won and lost ones,
+    // one without a next step that has been idle too long.
+    let board = store.pipeline(t0()).unwrap();
+    let count = |key: &str| board.columns.iter().find(|c| c.stage.key == key).unwrap().count;
+    assert_eq!(
+        [count("qualification"), count("needs_analysis"), count("proposal"), count("negotiation")],
+        [1, 1, 1, 1]
+    );
+    assert_eq!((count("won"), count("lost")), (3, 1));
+    let idle = board
+        .columns
+        .iter()
+        .flat_map(|c| &c.deals)
+        .find(|d| d.deal.title == "Wartungsvertrag Flotte")
+        .unwrap();
+    assert!(idle.no_next_step && idle.rotting);
+    let kasse = board
+        .columns
+        .iter()
+        .flat_map(|c| &c.deals)
+        .find(|d| d.deal.title.starts_with("Kassensystem"))
+        .unwrap();
+    assert_eq!(kasse.deal.value, 12390.0, "3 × 4200 − 10 % + 3 × 350");
+    let emily = store
+        .list_contacts(&ListQuery { search: Some("Carter".into()), ..Default::default() }, t0())
+        .unwrap();
+    assert!(store.contact_deal_summary(emily.items[0].id).unwrap().repeat_customer);
 }
 
 proptest! {

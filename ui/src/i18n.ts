@@ -1371,7 +1371,7 @@ const de: Record<MessageKey, string> = {
   "settings.stage_name_de": "Name (Deutsch)",
   "settings.stage_name_en": "Name (Englisch)",
   "settings.stage_probability": "Wahrscheinlichkeit %",
-  "settings.stage_rotting": "Verrottet nach Tagen",
+  "settings.stage_rotting": "Ohne Aktivität auffällig nach Tagen",
   "settings.stage_add": "Phase hinzufügen",
   "settings.stage_remove": "Phase {name} entfernen",
   "settings.stage_up": "{name} nach oben",

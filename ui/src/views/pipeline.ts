@@ -116,7 +116,7 @@ export class PipelineView {
     const markers = [
       card.no_next_step ? h("span", { class: "marker marker-warn", "data-testid": "marker-no-next-step", title: t("pipeline.no_next_step") }, "⚠ ", t("pipeline.no_next_step")) : null,
       card.rotting && card.days_idle !== null
-        ? h("span", { class: "marker marker-rot", "data-testid": "marker-rotting" }, "⏱ ", plural("pipeline.idle", card.days_idle))
+        ? h("span", { class: "marker marker-rot", "data-testid": "marker-rotting" }, "◷ ", plural("pipeline.idle", card.days_idle))
         : null,
     ];
     const label = [d.title, card.contact_name, formatMoney(d.value, d.currency)].join(", ");

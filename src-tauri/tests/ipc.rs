@@ -277,3 +277,41 @@ fn a_won_deal_makes_a_customer_and_creates_the_referral_task() {
         invoke(&app, "report", json!({ "kind": "funnel", "period": { "from": null, "to": null } })).unwrap();
     assert!(funnel.to_string().contains("customer"));
 }
+
+#[test]
+fn follow_up_email_and_quote_are_logged_on_the_contact() {
+    let app = app();
+    let id = invoke(&app, "create_contact", json!({ "input": anna() })).unwrap()["contact"]["id"].clone();
+    let input = json!({ "contact_id": id, "title": "Kassensystem", "value": 0.0, "value_from_items": true,
+        "line_items": [{ "product": "Kasse K5", "quantity": 2.0, "unit_price": 1000.0, "discount_percent": 10.0 }] });
+    let deal = invoke(&app, "create_deal", json!({ "input": input })).unwrap()["deal"].clone();
+    assert_eq!(deal["value"], 1800.0);
+
+    let email = invoke(
+        &app,
+        "render_email",
+        json!({ "templateId": "follow_up_de", "contactId": id, "dealId": deal["id"] }),
+    )
+    .unwrap();
+    assert_eq!(email["to"], "anna@acme.de");
+    assert!(email["body"].as_str().unwrap().contains("Anna"), "{email}");
+    // The rep edits the subject before sending; the mailto follows the edit.
+    let edited = json!({ "to": email["to"], "subject": "Kurz nachgefragt", "body": email["body"], "mailto": email["mailto"] });
+    let detail = invoke(&app, "send_email", json!({ "contactId": id, "email": edited })).unwrap();
+    assert!(detail["contact"]["last_activity_at"].is_string());
+    let quote = invoke(&app, "create_quote", json!({ "dealId": deal["id"], "language": "de" })).unwrap();
+    assert!(quote["number"].as_str().unwrap().starts_with("A-"));
+    assert!(quote["html"].as_str().unwrap().contains("1.800,00"), "German money in the quote");
+    let stored = invoke(&app, "get_deal", json!({ "id": deal["id"] })).unwrap();
+    assert_eq!(stored["quotes"][0]["number"], quote["number"]);
+    let timeline = invoke(
+        &app,
+        "list_activities",
+        json!({ "id": id, "query": { "kinds": null, "offset": 0, "limit": 10 } }),
+    )
+    .unwrap();
+    let summaries: Vec<&str> =
+        timeline["items"].as_array().unwrap().iter().filter_map(|a| a["summary"].as_str()).collect();
+    assert!(summaries.iter().any(|s| s.contains("Kurz nachgefragt")), "{summaries:?}");
+    assert!(summaries.iter().any(|s| s.contains(quote["number"].as_str().unwrap())), "{summaries:?}");
+}

@@ -178,6 +178,20 @@ mod tests {
     }
 
     #[test]
+    fn bare_cr_line_ends_count_as_lines() {
+        let text = "Vorname;E-Mail\nAnna;a@x.de\n\nBen;kaputt\n";
+        let parsed = parse(text, &ImportOptions::default()).unwrap();
+        assert_eq!(parsed.records[1].as_ref().unwrap().line, 4);
+        let parsed = super::super::parse(
+            b"Vorname;E-Mail\rAnna;a@x.de\r\rBen;kaputt\r",
+            "mac.csv",
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(parsed.records[1].as_ref().unwrap().line, 4);
+    }
+
+    #[test]
     fn excel_sep_line_and_rows_with_too_many_values() {
         let text = "sep=,\nName,E-Mail\nAnna Schmidt,anna@example.de\nBen, Meier,ben@example.de\n\n";
         let parsed = parse(text, &ImportOptions::default()).unwrap();

@@ -297,7 +297,11 @@ pub struct ImportPreview {
 
 /// Reads a file's bytes. `file_name` helps to tell the format.
 pub fn parse(bytes: &[u8], file_name: &str, options: &ImportOptions) -> Result<Parsed> {
-    let (text, encoding) = decode::decode(bytes);
+    let (mut text, encoding) = decode::decode(bytes);
+    // Old Mac Excel ends lines with a bare CR.
+    if text.contains('\r') && !text.contains('\n') {
+        text = text.replace('\r', "\n");
+    }
     let format = match options.format {
         ImportFormat::Auto => detect_format(&text, file_name)?,
         chosen => chosen,

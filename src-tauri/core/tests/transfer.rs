@@ -547,3 +547,78 @@ fn a_similar_name_at_the_same_company_is_flagged_not_merged() {
     assert_eq!(pairs.len(), 1);
     assert_eq!(pairs[0].reasons[0].kind, DuplicateKind::Name);
 }
+
+#[test]
+fn a_record_repeated_in_the_same_file_adds_to_the_first_and_the_preview_says_so() {
+    let (_d, store) = open();
+    let csv = "Vorname,Nachname,E-Mail,Telefon\nAnna,Schmidt,anna@x.de,0170 1111111\nAnna,Schmidt,anna@x.de,0171 2222222\n";
+    let options = ImportOptions::default();
+    let parsed = import::parse(csv.as_bytes(), "a.csv", &options).unwrap();
+    let preview = store.import_preview(&parsed, "a.csv", &options, t0()).unwrap();
+    assert_eq!((preview.rejected, preview.duplicates), (0, 1), "{:?}", preview.rows[1]);
+    let dry = store.import(parsed.clone(), "a.csv", &options, true, |_, _| true, t0()).unwrap();
+    let report = store.import(parsed, "a.csv", &options, false, |_, _| true, t0()).unwrap();
+    assert_eq!((report.imported, report.merged), (1, 1));
+    assert_eq!((dry.imported, dry.merged), (report.imported, report.merged));
+    let all = all(&store);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].phones, ["+491701111111", "+491712222222"], "the second row's phone is kept");
+}
+
+#[test]
+fn people_behind_one_switchboard_number_stay_separate_people() {
+    let (_d, store) = open();
+    let csv = "First Name,Last Name,Company,Email,Phone\n\
+               Anna,Schmidt,ACME,anna@acme.de,030 123450\n\
+               Ben,Meier,ACME,ben@acme.de,030 123450\n\
+               Carla,Weiß,ACME,,030 123450\n";
+    let report = import_bytes(&store, csv.as_bytes(), "acme.csv");
+    assert_eq!((report.imported, report.merged, report.possible_duplicates), (3, 0, 2));
+    assert_eq!(all(&store).len(), 3);
+    // The same person again, with the number only, is recognised.
+    let again = import_bytes(&store, b"Vorname,Nachname,Telefon\nAnna,Schmidt,+49 30 123450\n", "b.csv");
+    assert_eq!((again.imported, again.merged + again.skipped), (0, 1));
+    // They show up for review as duplicates by phone.
+    assert!(store
+        .duplicates(t0())
+        .unwrap()
+        .iter()
+        .all(|p| p.reasons.iter().any(|r| r.kind == DuplicateKind::Phone)));
+}
+
+#[test]
+fn contacts_known_by_display_name_only_are_not_all_paired() {
+    let (_d, store) = open();
+    for name in ["Einkauf", "Buchhaltung", "Zentrale"] {
+        let input = ContactInput {
+            display_name: Some(name.into()),
+            organization: Some("ACME".into()),
+            ..Default::default()
+        };
+        store.create_contact(&input, ChangedBy::Hand, t0()).unwrap();
+    }
+    assert_eq!(store.duplicates(t0()).unwrap(), vec![]);
+}
+
+#[test]
+fn second_addresses_websites_and_titles_land_in_the_notes_instead_of_vanishing() {
+    let (_d, store) = open();
+    let vcf = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ida Berg\r\nN:Berg;Ida;;;\r\nNICKNAME:Idi\r\n\
+               ADR;TYPE=HOME:;;Privatweg 1;Berlin;;10115;DE\r\nADR;TYPE=HOME:;;Dünenweg 2;Sylt;;25980;DE\r\n\
+               ADR;TYPE=WORK:;;Hafenstr. 3;Kiel;;24103;DE\r\nURL:https://berg.example\r\nURL:https://blog.berg.example\r\n\
+               CATEGORIES:myContacts,Kunden\r\nEND:VCARD\r\n";
+    assert_eq!(import_bytes(&store, vcf.as_bytes(), "ida.vcf").imported, 1);
+    let csv = "Anrede;Titel;Vorname;Nachname\nHerr;Dr.;Karl;Graf\n";
+    assert_eq!(import_bytes(&store, csv.as_bytes(), "karl.csv").imported, 1);
+    let all = all(&store);
+    let ida = by_name(&all, "Ida Berg");
+    assert_eq!(ida.address.street.as_deref(), Some("Hafenstr. 3"), "the work address first");
+    assert_eq!(ida.address.city.as_deref(), Some("Kiel"));
+    let notes = ida.notes.as_deref().unwrap();
+    assert!(notes.contains("Adresse: Privatweg 1, 10115 Berlin, DE"), "{notes}");
+    assert!(notes.contains("Adresse: Dünenweg 2, 25980 Sylt, DE"), "{notes}");
+    assert!(notes.contains("URL: https://blog.berg.example"), "{notes}");
+    assert!(notes.contains("Spitzname: Idi"), "{notes}");
+    assert_eq!(ida.tags, ["Kunden"]);
+    assert_eq!(by_name(&all, "Karl Graf").salutation.as_deref(), Some("Herr Dr."));
+}

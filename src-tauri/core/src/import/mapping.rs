@@ -182,6 +182,8 @@ fn outlook(k: &str) -> Option<Field> {
         | "user2"
         | "user3"
         | "user4" => Field::Ignore,
+        // Numbers of the company or an assistant are no number of the person.
+        "companymainphone" | "telefonfirma" | "assistantsphone" | "telefonassistent" => Field::NoteLine,
         _ if k.contains("fax") => Field::Phone,
         _ if k.contains("pobox") || k.contains("postfach") => Field::Ignore,
         _ if k.contains("street") || k.contains("strasse") => Field::Street,
@@ -269,13 +271,8 @@ fn generic(k: &str) -> Field {
         "abteilung" | "department" | "geburtstag" | "birthday" | "branche" | "industry" | "suffix" => {
             Field::NoteLine
         }
-        _ if k.contains("email") || k.contains("mail") => {
-            if k.contains("typ") || k.contains("display") || k.contains("angezeigt") || k.contains("label") {
-                Field::Ignore
-            } else {
-                Field::Email
-            }
-        }
+        _ if is_email_column(k) => Field::Email,
+        _ if k.contains("mail") => Field::Ignore,
         _ if k.contains("phone")
             || k.contains("telefon")
             || k.contains("mobil")
@@ -292,6 +289,29 @@ fn generic(k: &str) -> Field {
         }
         _ => Field::Ignore,
     }
+}
+
+/// An email address column: "E-Mail", "Email Address", "E-Mail 2",
+/// "E-mail 1 - Value", "Mail", "E-Mail-Adresse privat" — not "Marketing
+/// emails opened", "Email Domain" or "E-Mail-Typ".
+fn is_email_column(k: &str) -> bool {
+    let base = k
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .trim_end_matches("value")
+        .trim_end_matches(|c: char| c.is_ascii_digit());
+    let base = ["geschaftlich", "privat", "work", "home", "business", "personal", "other", "weitere"]
+        .iter()
+        .fold(base.to_owned(), |b, suffix| b.trim_end_matches(suffix).to_owned());
+    let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
+    let base = ["business", "work", "home", "personal", "primary", "other", "contact", "kontakt"]
+        .iter()
+        .fold(base.to_owned(), |b, prefix| b.trim_start_matches(prefix).to_owned());
+    let base = base.trim_start_matches(|c: char| c.is_ascii_digit());
+    let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
+    matches!(
+        base,
+        "email" | "mail" | "emailaddress" | "emailadresse" | "mailadresse" | "emailadr" | "mailaddress"
+    )
 }
 
 /// A lifecycle stage as other programs write it (HubSpot in English and
@@ -377,6 +397,12 @@ mod tests {
             ("Phone Number", Field::Phone),
             ("Zip Code", Field::Postcode),
             ("E-Mail-Typ", Field::Ignore),
+            ("E-Mail 2", Field::Email),
+            ("Mail", Field::Email),
+            ("E-Mail-Adresse privat", Field::Email),
+            ("Marketing emails opened", Field::Ignore),
+            ("Email Domain", Field::Ignore),
+            ("Unsubscribed from all email", Field::Ignore),
         ] {
             assert_eq!(map_header(Preset::Generic, h).0, f, "{h}");
         }

@@ -354,9 +354,13 @@ fn one_line(value: &str) -> String {
     parts.join(", ").replace('\t', " ").chars().filter(|c| !c.is_control()).collect()
 }
 
-fn set_once(slot: &mut Option<String>, value: String) {
-    if slot.is_none() {
-        *slot = Some(value);
+/// Fills an empty field; a second, different value goes to the notes as
+/// "column: value" instead of being dropped.
+fn set_once(slot: &mut Option<String>, value: String, notes: &mut Vec<String>, label: &str) {
+    match slot {
+        None => *slot = Some(value),
+        Some(kept) if kept.eq_ignore_ascii_case(&value) => {}
+        Some(_) => notes.push(format!("{label}: {value}")),
     }
 }
 
@@ -364,7 +368,9 @@ impl DraftBuilder {
     /// Adds one value. `label` names the column (for note lines).
     pub(crate) fn push(&mut self, field: Field, label: &str, group: u8, value: &str) {
         let value = value.trim();
-        if value.is_empty() || field == Field::Ignore {
+        // Outlook writes "0/0/00" (German: "0.0.00") for an empty date.
+        let empty_date = matches!(value, "0/0/00" | "0.0.00" | "00.00.0000" | "0/0/0000");
+        if value.is_empty() || field == Field::Ignore || empty_date {
             return;
         }
         self.any = true;
@@ -372,14 +378,19 @@ impl DraftBuilder {
         let i = &mut self.input;
         match field {
             Field::Ignore => {}
-            Field::Salutation => set_once(&mut i.salutation, line()),
+            // "Herr" and "Dr." from Anrede and Titel columns make "Herr Dr.".
+            Field::Salutation => match &mut i.salutation {
+                Some(kept) if !kept.split(' ').any(|w| w == line()) => *kept = format!("{kept} {}", line()),
+                Some(_) => {}
+                None => i.salutation = Some(line()),
+            },
             Field::FirstName if i.first_name.is_empty() => i.first_name = line(),
             Field::FirstName | Field::MiddleName => self.middle.push(line()),
             Field::LastName if i.last_name.is_empty() => i.last_name = line(),
             Field::LastName => self.note_lines.push(format!("{label}: {}", line())),
-            Field::DisplayName => set_once(&mut i.display_name, line()),
-            Field::Organization => set_once(&mut i.organization, line()),
-            Field::Title => set_once(&mut i.title, line()),
+            Field::DisplayName => set_once(&mut i.display_name, line(), &mut self.note_lines, label),
+            Field::Organization => set_once(&mut i.organization, line(), &mut self.note_lines, label),
+            Field::Title => set_once(&mut i.title, line(), &mut self.note_lines, label),
             Field::Email => {
                 for raw in split_multi(value) {
                     match normalize_email(raw) {
@@ -406,20 +417,20 @@ impl DraftBuilder {
                     None => *part = Some(line()),
                 }
             }
-            Field::Website => set_once(&mut i.website, line()),
+            Field::Website => set_once(&mut i.website, line(), &mut self.note_lines, label),
             Field::Tags => {
                 for tag in split_multi(value).flat_map(|v| v.split([',', ';'])) {
                     let tag = tag.trim();
                     // Google's system groups ("* myContacts", "* Starred") are no tags of the rep's.
-                    if !tag.is_empty() && !tag.starts_with("* ") {
+                    if !tag.is_empty() && !tag.starts_with("* ") && !matches!(tag, "myContacts" | "starred") {
                         i.tags.push(one_line(tag));
                     }
                 }
             }
             Field::Notes => self.note_lines.insert(0, value.to_owned()),
             Field::NoteLine => self.note_lines.push(format!("{label}: {}", line())),
-            Field::Source => set_once(&mut i.source, line()),
-            Field::Stage => set_once(&mut self.stage, line()),
+            Field::Source => set_once(&mut i.source, line(), &mut self.note_lines, label),
+            Field::Stage => set_once(&mut self.stage, line(), &mut self.note_lines, label),
         }
     }
 
@@ -439,7 +450,23 @@ impl DraftBuilder {
             first.append(&mut self.middle);
             i.first_name = first.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
         }
-        i.address = self.addresses.into_values().find(|a| !a.is_empty()).unwrap_or_default();
+        // The first filled address is the contact's; further ones are kept in the notes.
+        let mut addresses = self.addresses.into_values().filter(|a| !a.is_empty());
+        i.address = addresses.next().unwrap_or_default();
+        for a in addresses {
+            let city = [a.postcode.as_deref(), a.city.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let parts: Vec<&str> =
+                [a.street.as_deref(), Some(city.as_str()), a.region.as_deref(), a.country.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| !p.is_empty())
+                    .collect();
+            self.note_lines.push(format!("Adresse: {}", parts.join(", ")));
+        }
         if !self.note_lines.is_empty() {
             i.notes = Some(self.note_lines.join("\n"));
         }
@@ -507,7 +534,11 @@ mod tests {
         let d = b.finish(7).unwrap().unwrap();
         assert_eq!(d.input.first_name, "Anna Maria");
         assert_eq!(d.input.emails, ["anna@example.de"]);
-        assert_eq!(d.input.notes.as_deref(), Some("E-mail: kaputt@"));
+        assert_eq!(
+            d.input.notes.as_deref(),
+            Some("E-mail: kaputt@\nAdresse: Privatweg 1"),
+            "the second address is kept"
+        );
         assert_eq!(d.input.address.street.as_deref(), Some("Hauptstr. 5, Hinterhaus"));
         assert_eq!(d.input.tags, ["Messe"]);
         assert_eq!(d.warnings.len(), 1);

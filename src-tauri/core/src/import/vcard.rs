@@ -71,6 +71,7 @@ fn is_work(params: &[calcard::vcard::VCardParameter]) -> bool {
 fn card_to_draft(card: &VCard, line: u32) -> Option<std::result::Result<super::Draft, RowError>> {
     let mut b = DraftBuilder::default();
     let mut work_address_seen = false;
+    let mut next_group = 1u8;
     for entry in &card.entries {
         let values = text_values(&entry.values);
         let first = values.first().map(String::as_str).unwrap_or("");
@@ -100,11 +101,13 @@ fn card_to_draft(card: &VCard, line: u32) -> Option<std::result::Result<super::D
             }
             VCardProperty::Adr => {
                 // Work addresses first; of the rest the first one.
+                // The first work address comes first; every other one is its own.
                 let group = if is_work(&entry.params) && !work_address_seen {
                     work_address_seen = true;
                     0
                 } else {
-                    1
+                    next_group = next_group.saturating_add(1);
+                    next_group
                 };
                 let part = |i: usize| values.get(i).map(String::as_str).unwrap_or("");
                 let street = [part(1), part(2)]
@@ -123,6 +126,13 @@ fn card_to_draft(card: &VCard, line: u32) -> Option<std::result::Result<super::D
             VCardProperty::Note => b.push(Field::Notes, "NOTE", 0, first),
             VCardProperty::Categories => b.push(Field::Tags, "CATEGORIES", 0, &values.join(",")),
             VCardProperty::Bday => b.push(Field::NoteLine, "Geburtstag", 0, first),
+            VCardProperty::Anniversary => b.push(Field::NoteLine, "Jahrestag", 0, first),
+            VCardProperty::Nickname => b.push(Field::NoteLine, "Spitzname", 0, &values.join(", ")),
+            VCardProperty::Impp => b.push(Field::NoteLine, "Chat", 0, first),
+            VCardProperty::Related => b.push(Field::NoteLine, "Beziehung", 0, first),
+            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-SOCIALPROFILE") => {
+                b.push(Field::NoteLine, "Profil", 0, first);
+            }
             VCardProperty::Kind => {
                 let org = entry.values.iter().any(|v| match v {
                     VCardValue::Kind(k) => matches!(k, VCardKind::Org),

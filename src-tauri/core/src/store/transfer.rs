@@ -75,13 +75,32 @@ fn list_keys(c: &Contact) -> Vec<(ListTree, Vec<u8>)> {
 /// Contacts by email and by phone, for finding the one a record matches,
 /// and the phone region records are read in.
 struct Lookup {
-    email: HashMap<String, Uuid>,
-    phone: HashMap<String, Uuid>,
+    email: HashMap<String, Vec<Uuid>>,
+    phone: HashMap<String, Vec<Uuid>>,
     /// Folded name and organisation, for records without email and phone.
     name: HashMap<(String, String), Uuid>,
     /// Per folded organisation: (id, folded name, display name), for similar names.
     by_org: HashMap<String, Vec<(Uuid, String, String)>>,
+    /// Folded and shown name per contact, to tell a shared phone or address
+    /// (a switchboard, info@) from the same person.
+    names: HashMap<Uuid, (String, String)>,
     region: phonenumber::country::Id,
+}
+
+/// Whether two folded names can be one person: equal, one's words all in
+/// the other's ("schmidt" / "anna maria schmidt"), nearly equal, or one is
+/// no name at all (a record named after its email address).
+fn same_person(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a == b || a.is_empty() || b.is_empty() || a.contains('@') || b.contains('@') {
+        return true;
+    }
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    let subset = |x: &[String], y: &[String]| !x.is_empty() && x.iter().all(|w| y.contains(w));
+    subset(&wa, &wb) || subset(&wb, &wa) || strsim::jaro_winkler(a, b) >= NAME_SIMILARITY
 }
 
 fn name_org_key(display_name: &str, organization: Option<&str>) -> (String, String) {
@@ -97,15 +116,22 @@ fn phone_key(phone: &str) -> String {
 impl Lookup {
     fn add(&mut self, c: &Contact) {
         for e in &c.emails {
-            self.email.entry(e.clone()).or_insert(c.id);
+            let ids = self.email.entry(e.clone()).or_default();
+            if !ids.contains(&c.id) {
+                ids.push(c.id);
+            }
         }
         for p in &c.phones {
             let k = phone_key(p);
             if k.len() >= 6 {
-                self.phone.entry(k).or_insert(c.id);
+                let ids = self.phone.entry(k).or_default();
+                if !ids.contains(&c.id) {
+                    ids.push(c.id);
+                }
             }
         }
         let (name, org) = name_org_key(&c.display_name, c.organization.as_deref());
+        self.names.insert(c.id, (name.clone(), c.display_name.clone()));
         if !org.is_empty() {
             self.by_org.entry(org.clone()).or_default().push((c.id, name.clone(), c.display_name.clone()));
         }
@@ -129,17 +155,34 @@ impl Lookup {
             })
     }
 
-    fn find(&self, v: &ValidContact) -> Option<(Uuid, String)> {
-        if let Some(found) =
-            v.emails.iter().find_map(|e| self.email.get(e).map(|id| (*id, format!("same email {e}"))))
-        {
-            return Some(found);
-        }
-        if let Some(found) = v.phones.iter().find_map(|p| {
+    /// The contact a record is: same email or phone *and* a name that fits
+    /// (`Ok`), or same email or phone under another name (`Err`: a
+    /// possible duplicate, never merged — three people behind one
+    /// switchboard number stay three people).
+    fn find(&self, v: &ValidContact) -> Option<std::result::Result<(Uuid, String), ExistingMatch>> {
+        let name = fold(&v.display_name);
+        let by_email = v.emails.iter().flat_map(|e| {
+            self.email.get(e).into_iter().flatten().map(move |id| (*id, format!("same email {e}")))
+        });
+        let by_phone = v.phones.iter().flat_map(|p| {
             let k = phone_key(p);
-            (k.len() >= 6).then(|| self.phone.get(&k).map(|id| (*id, format!("same phone {p}")))).flatten()
-        }) {
-            return Some(found);
+            let ids = if k.len() >= 6 { self.phone.get(&k) } else { None };
+            ids.into_iter().flatten().map(move |id| (*id, format!("same phone {p}")))
+        });
+        let mut first_other = None;
+        for (id, reason) in by_email.chain(by_phone) {
+            let (theirs, display) = self.names.get(&id).cloned().unwrap_or_default();
+            if same_person(&name, &theirs) {
+                return Some(Ok((id, reason)));
+            }
+            first_other.get_or_insert(ExistingMatch {
+                id,
+                display_name: display,
+                reason: format!("{reason}, another name"),
+            });
+        }
+        if let Some(other) = first_other {
+            return Some(Err(other));
         }
         // Without email and phone only the very same name at the same
         // organisation (or both without one) tells it is the same person.
@@ -147,7 +190,7 @@ impl Lookup {
             return None;
         }
         let key = name_org_key(&v.display_name, v.organization.as_deref());
-        self.name.get(&key).map(|id| (*id, format!("same name {}", v.display_name)))
+        self.name.get(&key).map(|id| Ok((*id, format!("same name {}", v.display_name))))
     }
 }
 
@@ -221,10 +264,16 @@ enum Op {
 
 /// Outcome of planning one record.
 enum Planned {
-    Create(Box<Contact>),
+    /// A new contact, maybe with a possible duplicate.
+    Create(Box<Contact>, Option<ExistingMatch>),
     Merge(Box<Contact>, ExistingMatch),
     Unchanged(ExistingMatch),
-    Organization { name: String, postcode: Option<String>, region: Option<String>, exists: bool },
+    Organization {
+        name: String,
+        postcode: Option<String>,
+        region: Option<String>,
+        exists: bool,
+    },
 }
 
 impl Store {
@@ -239,6 +288,7 @@ impl Store {
             phone: HashMap::new(),
             name: HashMap::new(),
             by_org: HashMap::new(),
+            names: HashMap::new(),
             region: self.settings().region(),
         };
         for c in self.all_contacts()? {
@@ -275,8 +325,9 @@ impl Store {
         let valid = input
             .validate_with(lookup.region, PhonePolicy::KeepAsWritten)
             .map_err(|e| RowError::from_error(draft.line, &e))?;
-        if options.merge_duplicates {
-            if let Some((id, reason)) = lookup.find(&valid) {
+        let mut similar = None;
+        match lookup.find(&valid) {
+            Some(Ok((id, reason))) if options.merge_duplicates => {
                 let mut existing = match touched.get(&id) {
                     Some(c) => c.clone(),
                     None => self.raw_contact(id).map_err(|e| RowError::from_error(draft.line, &e))?,
@@ -289,6 +340,12 @@ impl Store {
                     Planned::Unchanged(found)
                 });
             }
+            Some(Ok((id, reason))) => {
+                let display_name = lookup.names.get(&id).map(|n| n.1.clone()).unwrap_or_default();
+                similar = Some(ExistingMatch { id, display_name, reason });
+            }
+            Some(Err(other)) => similar = Some(other),
+            None => {}
         }
         let id = new_id(now);
         let mut c = Contact {
@@ -334,7 +391,8 @@ impl Store {
             });
             c.stage = stage;
         }
-        Ok(Planned::Create(Box::new(c)))
+        let similar = similar.or_else(|| lookup.similar(&c));
+        Ok(Planned::Create(Box::new(c), similar))
     }
 
     /// What importing `parsed` would do, without writing anything.
@@ -348,7 +406,7 @@ impl Store {
         let source =
             options.source.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| file_name.to_owned());
         let mut lookup = self.lookup()?;
-        let touched = HashMap::new();
+        let mut touched: HashMap<Uuid, Contact> = HashMap::new();
         let (mut rows, mut rejected, mut duplicates, mut similar) = (Vec::new(), 0, 0, 0);
         for record in &parsed.records {
             let row = match record {
@@ -375,13 +433,17 @@ impl Store {
                     };
                     match self.plan(draft, options, &source, &lookup, &touched, now) {
                         Err(e) => row.error = Some(e),
-                        Ok(Planned::Create(c)) => {
-                            row.similar_to = lookup.similar(&c);
+                        Ok(Planned::Create(c, similar_to)) => {
+                            row.similar_to = similar_to;
                             lookup.add(&c);
+                            touched.insert(c.id, *c);
                         }
-                        Ok(Planned::Merge(_, found) | Planned::Unchanged(found)) => {
-                            row.duplicate_of = Some(found)
+                        Ok(Planned::Merge(c, found)) => {
+                            lookup.add(&c);
+                            touched.insert(c.id, *c);
+                            row.duplicate_of = Some(found);
                         }
+                        Ok(Planned::Unchanged(found)) => row.duplicate_of = Some(found),
                         Ok(Planned::Organization { .. }) => {}
                     }
                     row
@@ -445,8 +507,8 @@ impl Store {
                 report.warnings.extend(draft.warnings.iter().cloned());
                 match self.plan(&draft, options, &source, &lookup, &touched, now) {
                     Err(e) => report.errors.push(e),
-                    Ok(Planned::Create(c)) => {
-                        report.possible_duplicates += u32::from(lookup.similar(&c).is_some());
+                    Ok(Planned::Create(c, similar)) => {
+                        report.possible_duplicates += u32::from(similar.is_some());
                         lookup.add(&c);
                         report.imported += 1;
                         changed.push(c.id);
@@ -470,7 +532,15 @@ impl Store {
                     }
                 }
             }
-            // Merged contacts are written from `touched` (their latest state).
+            // Contacts are written from `touched`, their latest state: a record
+            // merged into one created earlier in this batch adds to it.
+            for op in &mut ops {
+                if let Op::Contact(c) = op {
+                    if let Some(latest) = touched.get(&c.id) {
+                        **c = latest.clone();
+                    }
+                }
+            }
             let merged: Vec<Contact> = changed
                 .iter()
                 .filter(|id| !ops.iter().any(|op| matches!(op, Op::Contact(c) if c.id == **id)))
@@ -670,11 +740,24 @@ impl Store {
             }
         }
         for group in by_org.values().filter(|g| g.len() > 1 && g.len() <= NAME_GROUP_CAP) {
-            let names: Vec<String> =
-                group.iter().map(|c| fold(&format!("{} {}", c.first_name, c.last_name))).collect();
+            // The person's name; a contact with only a display name compares by that.
+            let names: Vec<String> = group
+                .iter()
+                .map(|c| {
+                    let person = fold(&format!("{} {}", c.first_name, c.last_name)).trim().to_owned();
+                    if person.is_empty() {
+                        fold(&c.display_name).trim().to_owned()
+                    } else {
+                        person
+                    }
+                })
+                .collect();
             for i in 0..group.len() {
                 for j in i + 1..group.len() {
-                    if strsim::jaro_winkler(names[i].trim(), names[j].trim()) >= NAME_SIMILARITY {
+                    if names[i].is_empty() || names[j].is_empty() {
+                        continue;
+                    }
+                    if strsim::jaro_winkler(&names[i], &names[j]) >= NAME_SIMILARITY {
                         let value = format!("{} ~ {}", group[i].display_name, group[j].display_name);
                         add(group[i].id, group[j].id, DuplicateKind::Name, value);
                     }

@@ -29,6 +29,8 @@ pub struct Picked {
     import: Mutex<Option<PathBuf>>,
     backup: Mutex<Option<PathBuf>>,
     cancel_import: AtomicBool,
+    /// Held while an import runs: a second one (a double click) is refused.
+    importing: Mutex<()>,
 }
 
 impl Picked {
@@ -127,6 +129,13 @@ pub fn import_run<R: Runtime>(
     state: State<'_, AppState>,
     options: ImportOptions,
 ) -> Result<ImportReport> {
+    let Ok(_running) = state.picked.importing.try_lock() else {
+        return Err(kontor_core::Error::InvalidInput {
+            field: "file",
+            reason: "an import is already running".into(),
+        }
+        .into());
+    };
     let (parsed, name) = read_import(&state, &options)?;
     state.picked.cancel_import.store(false, Ordering::SeqCst);
     let store = state.store()?;

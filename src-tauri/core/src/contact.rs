@@ -12,7 +12,7 @@ use crate::stage::{Stage, StageChange};
 use crate::text::{normalize_email, normalize_phone};
 
 /// Longest accepted single-line field, in characters.
-const MAX_LINE: usize = 300;
+pub(crate) const MAX_LINE: usize = 300;
 /// Longest accepted notes, in characters.
 const MAX_NOTES: usize = 100_000;
 

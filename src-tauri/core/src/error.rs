@@ -164,7 +164,7 @@ pub enum Error {
     #[error("not a usable Kontor backup: {0}")]
     Backup(String),
     /// Restore refused: the store already holds data.
-    #[error("the data directory already holds {contacts} contacts; restore into an empty one or use --force to replace them")]
+    #[error("the data directory already holds data ({contacts} contacts); restore into an empty one or use --force to replace it")]
     StoreNotEmpty {
         /// Contacts present.
         contacts: usize,

@@ -265,15 +265,17 @@ pub const CSV_HEADER: [&str; 19] = [
 ];
 
 fn csv_cell(value: &str) -> String {
-    // A leading = + - @ would be read as a formula by spreadsheets.
-    let value = if value.starts_with(['=', '+', '-', '@'])
-        && !value.starts_with("+4")
-        && value.parse::<f64>().is_err()
-    {
-        format!("'{value}")
-    } else {
-        value.to_owned()
+    // A cell starting with = or @ (or + / - followed by something that is no
+    // number) would be run as a formula by spreadsheets; a leading ' defuses
+    // it, and Kontor's importer takes it off again.
+    let formula = match value.chars().next() {
+        Some('=' | '@') => true,
+        Some('+' | '-') => {
+            value.chars().nth(1).is_some_and(|c| !(c.is_ascii_digit() || c == ' ' || c == '('))
+        }
+        _ => false,
     };
+    let value = if formula { format!("'{value}") } else { value.to_owned() };
     if value.contains([',', '"', '\n', '\r', ';']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -431,5 +433,8 @@ mod tests {
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(csv_cell("+491701234567"), "+491701234567");
+        assert_eq!(csv_cell("+1 (415) 555-0100"), "+1 (415) 555-0100");
+        assert_eq!(csv_cell("-cmd|' /C calc'!A0"), "'-cmd|' /C calc'!A0");
+        assert_eq!(csv_cell("@SUM(1)"), "'@SUM(1)");
     }
 }

@@ -457,6 +457,18 @@ fn backup_restores_to_an_equal_store_and_refuses_damage() {
     assert!(matches!(fresh.restore(&file2.manifest, &file2.data, true), Err(Error::Backup(_))));
     assert_eq!(fresh.contact_count(), 0);
     assert!(BackupFile::from_slice(b"{\"manifest\": 1}").is_err());
+    // Keys in another order (another JSON tool rewrote the file) still verify.
+    let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let rewritten = serde_json::to_vec(&value).unwrap();
+    let file3 = BackupFile::from_slice(&rewritten).unwrap();
+    let (_d4, fourth) = open();
+    assert_eq!(fourth.restore(&file3.manifest, &file3.data, false).unwrap().contacts, 9);
+    // A backup from a newer Kontor is refused with a clear reason.
+    let mut newer = BackupFile::from_slice(&bytes).unwrap();
+    newer.manifest.schema_version = 99;
+    let (_d5, fifth) = open();
+    let err = fifth.restore(&newer.manifest, &newer.data, false).unwrap_err();
+    assert!(err.to_string().contains("update Kontor"), "{err}");
 }
 
 #[test]
@@ -465,6 +477,16 @@ fn vcard_csv_and_json_exports_import_back_to_the_same_contacts() {
     for f in ["google_contacts.csv", "outlook.csv", "hubspot.csv", "android.vcf"] {
         import_fixture(&store, f);
     }
+    // Text that spreadsheets would take for a formula, and a number kept as written.
+    let tricky = ContactInput {
+        first_name: "Zoe".into(),
+        last_name: "Zahl".into(),
+        notes: Some("- Rückruf Montag\n= wichtig; \"VIP\"".into()),
+        title: Some("@Einkauf".into()),
+        source: Some("Messe".into()),
+        ..Default::default()
+    };
+    store.create_contact(&tricky, ChangedBy::Hand, t0()).unwrap();
     let original = all(&store);
     let fields = |c: &Contact| {
         serde_json::json!([
@@ -621,4 +643,17 @@ fn second_addresses_websites_and_titles_land_in_the_notes_instead_of_vanishing()
     assert!(notes.contains("Spitzname: Idi"), "{notes}");
     assert_eq!(ida.tags, ["Kunden"]);
     assert_eq!(by_name(&all, "Karl Graf").salutation.as_deref(), Some("Herr Dr."));
+}
+
+#[test]
+fn an_overlong_value_goes_to_the_notes_and_the_record_stays() {
+    let (_d, store) = open();
+    let url = format!("https://example.com/?{}", "utm=x&".repeat(80));
+    let csv = format!("Name,Website,E-Mail\nLena Lang,{url},lena@x.de\n");
+    let report = import_bytes(&store, csv.as_bytes(), "long.csv");
+    assert_eq!((report.imported, report.errors.len()), (1, 0));
+    assert_eq!(report.warnings[0].code, import::WarningCode::TooLongKept);
+    let all = all(&store);
+    assert!(all[0].website.is_none());
+    assert!(all[0].notes.as_deref().unwrap().contains(&url));
 }

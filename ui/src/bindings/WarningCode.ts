@@ -3,4 +3,4 @@
 /**
  * What was changed on a record that is imported anyway.
  */
-export type WarningCode = "invalid_email_kept" | "unknown_stage";
+export type WarningCode = "invalid_email_kept" | "unknown_stage" | "too_long_kept";

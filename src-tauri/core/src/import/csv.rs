@@ -137,6 +137,11 @@ pub(super) fn parse(text: &str, options: &ImportOptions) -> Result<Parsed> {
             if column.sample.is_none() && !value.trim().is_empty() {
                 column.sample = Some(value.trim().chars().take(80).collect());
             }
+            // A ' before = + - @ defuses a formula (Kontor's own export writes it).
+            let value = match value.strip_prefix('\'') {
+                Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+                _ => value,
+            };
             builder.push(column.field, &column.header, column.group, value);
         }
         match builder.finish(line) {

@@ -20,8 +20,22 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), "UTF-8"),
+        // Mostly UTF-8 with a stray byte or two (a file edited in two
+        // programs): read as UTF-8, the stray bytes become U+FFFD, instead of
+        // turning every umlaut of the file into "Ã¼".
+        Err(_) if mostly_utf8(bytes) => {
+            (String::from_utf8_lossy(bytes).into_owned(), "UTF-8 (with invalid bytes)")
+        }
         Err(_) => (windows_1252(bytes), "Windows-1252"),
     }
+}
+
+/// More valid multi-byte UTF-8 characters than invalid bytes.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let invalid = text.chars().filter(|&c| c == char::REPLACEMENT_CHARACTER).count();
+    let multibyte = text.chars().filter(|&c| !c.is_ascii() && c != char::REPLACEMENT_CHARACTER).count();
+    multibyte > invalid
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
@@ -50,5 +64,10 @@ mod tests {
         assert_eq!(decode(b"M\xFCller \x80 \x84x\x93"), ("Müller € „x“".into(), "Windows-1252"));
         assert_eq!(decode(b"\xFF\xFEM\x00\xFC\x00"), ("Mü".into(), "UTF-16LE"));
         assert_eq!(decode(b"\xFE\xFF\x00M\x00\xFC"), ("Mü".into(), "UTF-16BE"));
+        let mixed = "Müller;Straße;Köln;Größe ".bytes().chain([0xE4]).collect::<Vec<u8>>();
+        assert_eq!(
+            decode(&mixed),
+            ("Müller;Straße;Köln;Größe \u{FFFD}".into(), "UTF-8 (with invalid bytes)")
+        );
     }
 }

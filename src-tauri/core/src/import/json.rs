@@ -43,9 +43,25 @@ struct Data<'a> {
     contacts: Vec<&'a RawValue>,
 }
 
-fn line_of(text: &str, raw: &RawValue) -> u32 {
-    let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
-    text[..offset].matches('\n').count() as u32 + 1
+/// Line numbers from the records' positions in the text, counted on from
+/// the previous record (records come in text order), so a large file is
+/// read once, not once per record.
+struct Lines<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u32,
+}
+
+impl Lines<'_> {
+    fn of(&mut self, raw: &RawValue) -> u32 {
+        let at =
+            (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize).min(self.text.len());
+        if at >= self.offset {
+            self.line += self.text.as_bytes()[self.offset..at].iter().filter(|&&b| b == b'\n').count() as u32;
+            self.offset = at;
+        }
+        self.line
+    }
 }
 
 pub(super) fn parse(text: &str) -> Result<Parsed> {
@@ -63,8 +79,9 @@ pub(super) fn parse(text: &str) -> Result<Parsed> {
     };
     let mut records = Vec::new();
     let mut empty = 0;
+    let mut lines = Lines { text, offset: 0, line: 1 };
     for raw in items {
-        let line = line_of(text, raw);
+        let line = lines.of(raw);
         let c: JsonContact = match serde_json::from_str(raw.get()) {
             Ok(c) => c,
             Err(e) => {

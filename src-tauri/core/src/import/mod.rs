@@ -138,6 +138,8 @@ pub enum WarningCode {
     InvalidEmailKept,
     /// An unknown lifecycle stage was read as lead.
     UnknownStage,
+    /// A value too long for its field was kept in the notes (value: the column).
+    TooLongKept,
 }
 
 /// A note about a record that was imported with a change (an invalid email
@@ -160,6 +162,9 @@ impl RowWarning {
         let reason = match code {
             WarningCode::InvalidEmailKept => format!("invalid email '{value}' kept in the notes"),
             WarningCode::UnknownStage => format!("unknown stage '{value}' read as lead"),
+            WarningCode::TooLongKept => {
+                format!("the value of '{value}' is too long for it and was kept in the notes")
+            }
         };
         RowWarning { line, code, value: value.to_owned(), reason }
     }
@@ -375,6 +380,15 @@ impl DraftBuilder {
         }
         self.any = true;
         let line = || one_line(value);
+        // A single-line field longer than a contact allows (a tracking URL, a
+        // pasted text) is kept in the notes rather than losing the record.
+        let single_line =
+            !matches!(field, Field::Notes | Field::NoteLine | Field::Tags | Field::Email | Field::Phone);
+        if single_line && line().chars().count() > crate::contact::MAX_LINE {
+            self.warnings.push((WarningCode::TooLongKept, label.to_owned()));
+            self.note_lines.push(format!("{label}: {value}"));
+            return;
+        }
         let i = &mut self.input;
         match field {
             Field::Ignore => {}

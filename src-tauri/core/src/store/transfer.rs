@@ -488,6 +488,7 @@ impl Store {
             options.source.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| file_name.to_owned());
         let mut lookup = self.lookup()?;
         let mut touched: HashMap<Uuid, Contact> = HashMap::new();
+        let mut orgs_seen = std::collections::HashSet::new();
         let mut report = ImportReport { skipped: parsed.empty, ..Default::default() };
         let total = parsed.records.len() as u32;
         let mut done = 0u32;
@@ -523,7 +524,7 @@ impl Store {
                     }
                     Ok(Planned::Unchanged(_)) => report.skipped += 1,
                     Ok(Planned::Organization { name, postcode, region, exists }) => {
-                        if exists {
+                        if exists || !orgs_seen.insert(fold(&name)) {
                             report.skipped += 1;
                         } else {
                             report.imported += 1;
@@ -801,79 +802,6 @@ impl Store {
         // Deals first: should anything stop after this, no deal points to a
         // removed contact.
         self.reassign_deals(other, survivor, now)?;
-        let s = self.raw_contact(survivor)?;
-        let o = self.raw_contact(other)?;
-        let mut m = s.clone();
-        let take = |f: MergeField| picks.from_other.contains(&f);
-        macro_rules! pick {
-            ($field:ident, $which:expr) => {
-                if take($which) {
-                    m.$field = o.$field.clone();
-                }
-            };
-        }
-        pick!(salutation, MergeField::Salutation);
-        pick!(first_name, MergeField::FirstName);
-        pick!(last_name, MergeField::LastName);
-        pick!(display_name, MergeField::DisplayName);
-        pick!(title, MergeField::Title);
-        pick!(address, MergeField::Address);
-        pick!(website, MergeField::Website);
-        pick!(source, MergeField::Source);
-        pick!(notes, MergeField::Notes);
-        if take(MergeField::Organization) {
-            m.organization = o.organization.clone();
-            m.organization_id = o.organization_id;
-        }
-        for (mine, theirs) in [
-            (&mut m.salutation, &o.salutation),
-            (&mut m.title, &o.title),
-            (&mut m.website, &o.website),
-            (&mut m.source, &o.source),
-            (&mut m.notes, &o.notes),
-        ] {
-            fill(mine, theirs);
-        }
-        if m.organization.is_none() {
-            m.organization = o.organization.clone();
-            m.organization_id = o.organization_id;
-        }
-        if m.address.is_empty() {
-            m.address = o.address.clone();
-        }
-        unite(&mut m.emails, &o.emails);
-        unite(&mut m.phones, &o.phones);
-        unite(&mut m.tags, &o.tags);
-        let c = &mut m.criteria;
-        for (mine, theirs) in [
-            (&mut c.budget, o.criteria.budget),
-            (&mut c.authority, o.criteria.authority),
-            (&mut c.need, o.criteria.need),
-            (&mut c.timeline, o.criteria.timeline),
-        ] {
-            if *mine == Answer::Unknown {
-                *mine = theirs;
-            }
-        }
-        if take(MergeField::Stage) && o.stage != m.stage {
-            m.stage_history.push(StageChange {
-                from: Some(m.stage),
-                to: o.stage,
-                at: now,
-                reason: Some(format!("stage of {} taken over in the merge", o.display_name)),
-                by: ChangedBy::Hand,
-            });
-            m.stage = o.stage;
-        }
-        m.stage_history.push(StageChange {
-            from: Some(m.stage),
-            to: m.stage,
-            at: now,
-            reason: Some(format!("merged with {} ({})", o.display_name, o.id)),
-            by: ChangedBy::Hand,
-        });
-        m.updated_at = now;
-
         let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
         let moved: Vec<(Vec<u8>, Activity)> = self
             .activities
@@ -897,7 +825,17 @@ impl Store {
             &self.tasks_by_contact,
             &self.reminder_queue,
         ];
-        trees[..].transaction(|t| {
+        // Both contacts are read inside the transaction, so an edit made
+        // meanwhile is merged, not overwritten or left behind in an index.
+        let m = trees[..].transaction(|t| {
+            let read_tx = |id: Uuid| -> super::TxResult<Contact> {
+                match t[0].get(id.as_bytes())? {
+                    Some(bytes) => decode(&bytes).or_else(abort),
+                    None => abort(super::not_found(id)),
+                }
+            };
+            let (s, o) = (read_tx(survivor)?, read_tx(other)?);
+            let m = merged_contact(&s, &o, picks, now);
             put_contact(&t[0], &t[1], &t[2], Some(&o), None)?;
             put_contact(&t[0], &t[1], &t[2], Some(&s), Some(&m))?;
             for (old_key, a) in &moved {
@@ -911,7 +849,7 @@ impl Store {
                 new.contact_id = Some(survivor);
                 replace_task((&t[5], &t[6], &t[7], &t[8]), Some(task), Some(&new))?;
             }
-            Ok(())
+            Ok(m)
         })?;
         self.db.flush()?;
         self.search_mut().remove(other);
@@ -1028,7 +966,7 @@ impl Store {
         for kv in self.meta.iter() {
             let (k, v) = kv?;
             let key = String::from_utf8_lossy(&k).into_owned();
-            if key == "schema_version" || key == "settings" {
+            if key == "schema_version" || key == "settings" || key == PENDING_IMPORT {
                 continue;
             }
             meta.insert(key, v.iter().map(|b| format!("{b:02x}")).collect());
@@ -1065,8 +1003,11 @@ impl Store {
     /// anything is written.
     pub fn restore(&self, manifest: &BackupManifest, data: &BackupData, force: bool) -> Result<RecordCounts> {
         check_backup(manifest, data)?;
+        // Contacts, or anything else the rep made (organisations, deals, tasks).
         let present = self.contacts.len();
-        if present > 0 && !force {
+        let holds_data =
+            present > 0 || !self.organizations.is_empty() || !self.deals.is_empty() || !self.tasks.is_empty();
+        if holds_data && !force {
             return Err(Error::StoreNotEmpty { contacts: present });
         }
         let bad =
@@ -1183,8 +1124,100 @@ impl Store {
     }
 }
 
+/// The survivor after merging `o` into `s` as `picks` say.
+fn merged_contact(s: &Contact, o: &Contact, picks: &MergePicks, now: DateTime<Utc>) -> Contact {
+    let mut m = s.clone();
+    let take = |f: MergeField| picks.from_other.contains(&f);
+    macro_rules! pick {
+        ($field:ident, $which:expr) => {
+            if take($which) {
+                m.$field = o.$field.clone();
+            }
+        };
+    }
+    pick!(salutation, MergeField::Salutation);
+    pick!(first_name, MergeField::FirstName);
+    pick!(last_name, MergeField::LastName);
+    pick!(display_name, MergeField::DisplayName);
+    pick!(title, MergeField::Title);
+    pick!(address, MergeField::Address);
+    pick!(website, MergeField::Website);
+    pick!(source, MergeField::Source);
+    pick!(notes, MergeField::Notes);
+    if take(MergeField::Organization) {
+        m.organization = o.organization.clone();
+        m.organization_id = o.organization_id;
+    }
+    for (mine, theirs) in [
+        (&mut m.salutation, &o.salutation),
+        (&mut m.title, &o.title),
+        (&mut m.website, &o.website),
+        (&mut m.source, &o.source),
+        (&mut m.notes, &o.notes),
+    ] {
+        fill(mine, theirs);
+    }
+    if m.organization.is_none() {
+        m.organization = o.organization.clone();
+        m.organization_id = o.organization_id;
+    }
+    if m.address.is_empty() {
+        m.address = o.address.clone();
+    }
+    unite(&mut m.emails, &o.emails);
+    unite(&mut m.phones, &o.phones);
+    unite(&mut m.tags, &o.tags);
+    let c = &mut m.criteria;
+    for (mine, theirs) in [
+        (&mut c.budget, o.criteria.budget),
+        (&mut c.authority, o.criteria.authority),
+        (&mut c.need, o.criteria.need),
+        (&mut c.timeline, o.criteria.timeline),
+    ] {
+        if *mine == Answer::Unknown {
+            *mine = theirs;
+        }
+    }
+    if take(MergeField::Stage) && o.stage != m.stage {
+        m.stage_history.push(StageChange {
+            from: Some(m.stage),
+            to: o.stage,
+            at: now,
+            reason: Some(format!("stage of {} taken over in the merge", o.display_name)),
+            by: ChangedBy::Hand,
+        });
+        m.stage = o.stage;
+    }
+    m.stage_history.push(StageChange {
+        from: Some(m.stage),
+        to: m.stage,
+        at: now,
+        reason: Some(format!("merged with {} ({})", o.display_name, o.id)),
+        by: ChangedBy::Hand,
+    });
+    m.updated_at = now;
+    m
+}
+
+/// SHA-256 over the data in a canonical form (object keys sorted at every
+/// level), so the same data gives the same sum whichever way a JSON library
+/// orders keys.
 fn checksum(data: &BackupData) -> Result<String> {
-    let bytes = serde_json::to_vec(data).map_err(|e| Error::Storage(e.to_string()))?;
+    fn canonical(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, canonical(v))).collect())
+            }
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(canonical).collect())
+            }
+            other => other,
+        }
+    }
+    let value = serde_json::to_value(data).map_err(|e| Error::Storage(e.to_string()))?;
+    let bytes = serde_json::to_vec(&canonical(value)).map_err(|e| Error::Storage(e.to_string()))?;
     Ok(format!("sha256:{:x}", Sha256::digest(&bytes)))
 }
 
@@ -1193,6 +1226,13 @@ fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
         return Err(Error::Backup(format!(
             "the file says it is \"{}\", not a Kontor backup",
             manifest.format
+        )));
+    }
+    if manifest.schema_version > super::SCHEMA_VERSION {
+        return Err(Error::Backup(format!(
+            "it comes from a store with schema version {}, this Kontor reads up to {}; update Kontor",
+            manifest.schema_version,
+            super::SCHEMA_VERSION
         )));
     }
     if manifest.format_version > BACKUP_FORMAT_VERSION {

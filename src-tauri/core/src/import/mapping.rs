@@ -104,7 +104,28 @@ pub(crate) fn map_header(preset: Preset, header: &str) -> (Field, u8) {
         Preset::Hubspot => hubspot(&k),
         Preset::Generic | Preset::Auto => None,
     };
-    (special.unwrap_or_else(|| generic(&k)), group)
+    let field = special.unwrap_or_else(|| match generic(&k) {
+        // "Work City", "Home ZipCode", "Ort privat", "Web Page 2": the base name decides.
+        Field::Ignore => generic(&base_key(&k)),
+        field => field,
+    });
+    (field, group)
+}
+
+/// A header key without its business/home/other qualifier and number.
+fn base_key(k: &str) -> String {
+    let mut base = k.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
+    for prefix in ["business", "work", "home", "other", "private", "personal", "primary", "secondary"] {
+        if let Some(rest) = base.strip_prefix(prefix) {
+            base = rest.to_owned();
+        }
+    }
+    for suffix in ["geschaftlich", "privat", "weitere", "weiterer", "weiteres"] {
+        if let Some(rest) = base.strip_suffix(suffix) {
+            base = rest.to_owned();
+        }
+    }
+    base.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned()
 }
 
 fn google(k: &str) -> Option<Field> {
@@ -303,9 +324,10 @@ fn is_email_column(k: &str) -> bool {
         .iter()
         .fold(base.to_owned(), |b, suffix| b.trim_end_matches(suffix).to_owned());
     let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
-    let base = ["business", "work", "home", "personal", "primary", "other", "contact", "kontakt"]
-        .iter()
-        .fold(base.to_owned(), |b, prefix| b.trim_start_matches(prefix).to_owned());
+    let base =
+        ["business", "work", "home", "personal", "primary", "secondary", "other", "contact", "kontakt"]
+            .iter()
+            .fold(base.to_owned(), |b, prefix| b.trim_start_matches(prefix).to_owned());
     let base = base.trim_start_matches(|c: char| c.is_ascii_digit());
     let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
     matches!(
@@ -411,6 +433,11 @@ mod tests {
         assert_eq!(map_header(Preset::Outlook, "Home Street"), (Field::Street, 1));
         assert_eq!(map_header(Preset::Outlook, "Business Fax"), (Field::Phone, 0));
         assert_eq!(map_header(Preset::Hubspot, "Lifecycle Stage").0, Field::Stage);
+        // Thunderbird and other address books.
+        assert_eq!(map_header(Preset::Generic, "Work City"), (Field::City, 0));
+        assert_eq!(map_header(Preset::Generic, "Home ZipCode"), (Field::Postcode, 1));
+        assert_eq!(map_header(Preset::Generic, "Secondary Email").0, Field::Email);
+        assert_eq!(map_header(Preset::Generic, "Web Page 1").0, Field::Website);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Answers a native GTK file dialog as a user would with the keyboard:
-waits for the window titled TITLE, focuses it, presses Ctrl+L, types PATH
-and Return — through the XTEST extension, so GTK sees real key events.
+"""Answers a native GTK file dialog (open or save) as a user would with the
+keyboard: waits for the window titled TITLE, focuses it, presses Ctrl+L and
+Ctrl+A, types PATH and Return — through the XTEST extension, so GTK sees real key events.
 Usage: x11_pick_file.py DISPLAY TITLE PATH"""
 import sys
 import time
@@ -75,11 +75,14 @@ def main():
     d.sync()
     time.sleep(0.3)
     control = d.keysym_to_keycode(XK.string_to_keysym("Control_L"))
-    xtest.fake_input(d, X.KeyPress, control)
-    key(d, "l")
-    xtest.fake_input(d, X.KeyRelease, control)
-    d.sync()
-    time.sleep(0.5)
+    # Ctrl+L shows the location entry (open dialogs) or focuses the name
+    # (save dialogs); Ctrl+A then selects what is there, so typing replaces it.
+    for letter in ("l", "a"):
+        xtest.fake_input(d, X.KeyPress, control)
+        key(d, letter)
+        xtest.fake_input(d, X.KeyRelease, control)
+        d.sync()
+        time.sleep(0.4)
     type_text(d, path)
     time.sleep(0.3)
     key(d, "Return")

@@ -662,3 +662,55 @@ fn dragging_a_deal_to_won_makes_a_customer_a_referral_task_and_a_bigger_funnel()
     let titles: Vec<&str> = tasks.as_array().unwrap().iter().filter_map(|t| t["title"].as_str()).collect();
     assert!(titles.iter().any(|t| t.contains("Empfehlung")), "{titles:?}");
 }
+
+#[test]
+fn backup_export_and_restore_go_through_the_native_save_and_open_dialogs() {
+    let desktop = Desktop::start("en_US.UTF-8");
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.click("load-demo");
+    ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "12");
+
+    ui.click("open-settings");
+    ui.el("settings-data");
+    ui.script("document.querySelector('[data-testid=settings-data]').scrollIntoView(); return true;");
+    // A full backup to a file chosen in the save dialog.
+    let backup = desktop.home_dir().join("kontor backup.json");
+    ui.click("backup");
+    let saved = desktop.pick_file("Save backup", &backup);
+    assert!(saved.status.success(), "save dialog: {}", String::from_utf8_lossy(&saved.stderr));
+    ui.wait_text(&tid("data-status"), |t| t.contains("12 contacts saved in kontor backup.json"));
+    let file: Value = serde_json::from_slice(&std::fs::read(&backup).expect("the backup file")).unwrap();
+    assert_eq!(file["manifest"]["format"], "kontor-backup");
+    assert_eq!(file["manifest"]["counts"]["contacts"], 12);
+    assert_eq!(file["manifest"]["counts"]["deals"], 8);
+    assert!(file["manifest"]["checksum"].as_str().unwrap().starts_with("sha256:"));
+
+    // All contacts as one vCard 4.0 file.
+    let cards = desktop.home_dir().join("contacts.vcf");
+    ui.click("export-vcard");
+    let saved = desktop.pick_file("Export contacts", &cards);
+    assert!(saved.status.success(), "save dialog: {}", String::from_utf8_lossy(&saved.stderr));
+    ui.wait_text(&tid("data-status"), |t| t.contains("contacts.vcf"));
+    let text = std::fs::read_to_string(&cards).expect("the vCard file");
+    assert_eq!(text.matches("BEGIN:VCARD\r\nVERSION:4.0\r\n").count(), 12);
+
+    // Restore picks the backup in the open dialog, shows what it holds and
+    // warns that the 12 contacts present will be replaced.
+    ui.click("restore");
+    let picked = desktop.pick_file("Restore backup", &backup);
+    assert!(picked.status.success(), "open dialog: {}", String::from_utf8_lossy(&picked.stderr));
+    ui.wait_text(&tid("restore-counts"), |t| t.contains("12"));
+    assert!(ui.text("restore-warning").contains("12"));
+    ui.screenshot("30-restore-confirm-en");
+    ui.click("restore-confirm");
+    ui.wait_gone("restore-info");
+    ui.wait_text(&tid("data-status"), |t| t.contains("12") && t.contains("kontor backup.json"));
+    ui.screenshot("31-restored-en");
+    ui.script("document.querySelector('[data-testid=settings-close]')?.click(); return true;");
+    ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "12");
+    session.quit().unwrap();
+    let out = cli_once_app_quit(&desktop, &["deals", "list", "--json"]);
+    let deals: Value = serde_json::from_slice(&out.stdout).expect("deals JSON");
+    assert_eq!(deals.as_array().unwrap().len(), 8, "the restored store has the deals");
+}

@@ -23,6 +23,98 @@ fn sniff(header_line: &str) -> char {
     counts.iter().max_by_key(|(d, n)| (*n, *d == ',')).map_or(',', |(d, _)| *d)
 }
 
+/// A value that opens a quote and never closes it runs to the end of the
+/// file; past this many lines it is taken for a stray quote.
+const MAX_QUOTED_LINES: usize = 20;
+
+/// The records of a file, read on past a stray quote.
+struct Rows {
+    delimiter: char,
+    headers: usize,
+    records: Vec<std::result::Result<super::Draft, RowError>>,
+    empty: u32,
+}
+
+impl Rows {
+    /// Reads the rows of `text` (whose first line is `first_line`) with `reader`.
+    fn read(
+        &mut self,
+        mut reader: ::csv::Reader<&[u8]>,
+        text: &str,
+        first_line: u32,
+        columns: &mut [ColumnMapping],
+    ) {
+        let mut row = ::csv::StringRecord::new();
+        let mut lines = LineCounter { text, offset: 0, line: first_line };
+        loop {
+            let line = lines.at(reader.position().byte());
+            match reader.read_record(&mut row) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    self.records.push(Err(RowError::new(
+                        line,
+                        ErrorCode::InvalidInput,
+                        format!("unreadable row: {e}"),
+                    )));
+                    continue;
+                }
+            }
+            let start = row.position().map_or(0, |p| p.byte() as usize);
+            let line = row.position().map_or(line, |p| lines.at(p.byte()));
+            // A quote opened in this row and never closed swallowed the rest of
+            // the file: report the row and read on from its next line.
+            let at_end = reader.is_done() || reader.position().byte() as usize >= text.len();
+            if at_end && row.iter().any(|v| v.matches('\n').count() > MAX_QUOTED_LINES) {
+                self.records.push(Err(RowError::new(
+                    line,
+                    ErrorCode::InvalidInput,
+                    "a quote (\") opened in this row is never closed; the row is skipped and the rows after it are read",
+                )));
+                let rest_at = text[start.min(text.len())..].find('\n').map_or(text.len(), |i| start + i + 1);
+                let rest = &text[rest_at..];
+                let next = ::csv::ReaderBuilder::new()
+                    .delimiter(u8::try_from(self.delimiter).unwrap_or(b','))
+                    .flexible(true)
+                    .has_headers(false)
+                    .from_reader(rest.as_bytes());
+                self.read(next, rest, line + 1, columns);
+                return;
+            }
+            if row.iter().skip(self.headers).any(|v| !v.trim().is_empty()) {
+                let delimiter =
+                    if self.delimiter == '\t' { "tab".to_owned() } else { self.delimiter.to_string() };
+                self.records.push(Err(RowError::new(
+                    line,
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "the row has {} values but the header has {} columns (a '{delimiter}' inside an unquoted value?)",
+                        row.len(),
+                        self.headers,
+                    ),
+                )));
+                continue;
+            }
+            let mut builder = DraftBuilder::default();
+            for (column, value) in columns.iter_mut().zip(row.iter()) {
+                if column.sample.is_none() && !value.trim().is_empty() {
+                    column.sample = Some(value.trim().chars().take(80).collect());
+                }
+                // A ' before = + - @ defuses a formula (Kontor's own export writes it).
+                let value = match value.strip_prefix('\'') {
+                    Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+                    _ => value,
+                };
+                builder.push(column.field, &column.header, column.group, value);
+            }
+            match builder.finish(line) {
+                Some(record) => self.records.push(record),
+                None => self.empty += 1,
+            }
+        }
+    }
+}
+
 /// Line numbers from byte offsets, counted incrementally (the csv crate's
 /// own line count is off by one after CRLF line ends).
 struct LineCounter<'a> {
@@ -99,56 +191,9 @@ pub(super) fn parse(text: &str, options: &ImportOptions) -> Result<Parsed> {
         )));
     }
 
-    let mut records = Vec::new();
-    let mut empty = 0;
-    let mut row = ::csv::StringRecord::new();
-    let mut lines = LineCounter { text, offset: 0, line: 1 + skipped_lines };
-    loop {
-        let line = lines.at(reader.position().byte());
-        match reader.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                records.push(Err(RowError::new(
-                    line,
-                    ErrorCode::InvalidInput,
-                    format!("unreadable row: {e}"),
-                )));
-                continue;
-            }
-        }
-        let line = row.position().map_or(line, |p| lines.at(p.byte()));
-        let extra = row.iter().skip(headers.len()).any(|v| !v.trim().is_empty());
-        if extra {
-            records.push(Err(RowError::new(
-                line,
-                ErrorCode::InvalidInput,
-                format!(
-                    "the row has {} values but the header has {} columns (a '{}' inside an unquoted value?)",
-                    row.len(),
-                    headers.len(),
-                    if delimiter == '\t' { "tab".to_owned() } else { delimiter.to_string() }
-                ),
-            )));
-            continue;
-        }
-        let mut builder = DraftBuilder::default();
-        for (column, value) in columns.iter_mut().zip(row.iter()) {
-            if column.sample.is_none() && !value.trim().is_empty() {
-                column.sample = Some(value.trim().chars().take(80).collect());
-            }
-            // A ' before = + - @ defuses a formula (Kontor's own export writes it).
-            let value = match value.strip_prefix('\'') {
-                Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-                _ => value,
-            };
-            builder.push(column.field, &column.header, column.group, value);
-        }
-        match builder.finish(line) {
-            Some(record) => records.push(record),
-            None => empty += 1,
-        }
-    }
+    let mut rows = Rows { delimiter, headers: headers.len(), records: Vec::new(), empty: 0 };
+    rows.read(reader, text, 1 + skipped_lines, &mut columns);
+    let Rows { records, empty, .. } = rows;
     Ok(Parsed {
         format: ImportFormat::Csv,
         preset: Some(preset),
@@ -194,6 +239,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parsed.records[1].as_ref().unwrap().line, 4);
+    }
+
+    #[test]
+    fn a_quote_never_closed_costs_its_row_only() {
+        let mut text =
+            String::from("Name;E-Mail;Notiz\nAnna Alt;anna@x.de;ok\nBen Bruch;ben@x.de;\"24 Zoll Monitor\n");
+        for i in 0..30 {
+            text.push_str(&format!("Person {i};p{i}@x.de;\n"));
+        }
+        let parsed = parse(&text, &ImportOptions::default()).unwrap();
+        let errors: Vec<u32> =
+            parsed.records.iter().filter_map(|r| r.as_ref().err()).map(|e| e.line).collect();
+        assert_eq!(errors, [3]);
+        let lines: Vec<u32> = parsed.records.iter().filter_map(|r| r.as_ref().ok()).map(|d| d.line).collect();
+        assert_eq!(lines.len(), 31);
+        assert_eq!(lines[1], 4, "the row after the stray quote keeps its line");
+        assert_eq!(lines[30], 33);
     }
 
     #[test]

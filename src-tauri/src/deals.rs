@@ -180,11 +180,7 @@ pub fn open_quote<R: Runtime>(
     quote_id: Uuid,
 ) -> Result<()> {
     let deal = state.store()?.deal(deal_id)?;
-    let quote = deal
-        .quotes
-        .iter()
-        .find(|q| q.id == quote_id)
-        .ok_or_else(|| kontor_core::Error::NotFound { kind: "quote", id: quote_id.to_string() })?;
+    let quote = deal.quote(quote_id)?;
     let dir = state.data_dir.join("quotes");
     let path = dir.join(format!("{}.html", quote.number));
     std::fs::create_dir_all(&dir)

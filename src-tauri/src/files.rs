@@ -309,11 +309,7 @@ pub fn save_quote<R: Runtime>(
     quote_id: Uuid,
 ) -> Result<Option<SavedFile>> {
     let deal = state.store()?.deal(deal_id)?;
-    let quote = deal
-        .quotes
-        .iter()
-        .find(|q| q.id == quote_id)
-        .ok_or_else(|| kontor_core::Error::NotFound { kind: "quote", id: quote_id.to_string() })?;
+    let quote = deal.quote(quote_id)?;
     let de = german(&state, &app);
     let title = if de { "Angebot speichern" } else { "Save quote" };
     let Some(path) = save_as(&app, title, &format!("{}.html", quote.number), ("HTML", &["html"])) else {

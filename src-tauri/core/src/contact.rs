@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::score::Criteria;
-use crate::stage::{Stage, StageChange};
+use crate::stage::{ChangedBy, Stage, StageChange};
 use crate::text::{normalize_email, normalize_phone};
 
 /// Longest accepted single-line field, in characters.
@@ -324,6 +324,45 @@ impl ContactInput {
 }
 
 impl Contact {
+    /// A new lead from validated input, its stage history starting with the
+    /// entry "lead" (`by`, with an optional reason).
+    pub(crate) fn new_lead(
+        id: Uuid,
+        valid: ValidContact,
+        by: ChangedBy,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Contact {
+        let mut c = Contact {
+            id,
+            first_name: String::new(),
+            last_name: String::new(),
+            display_name: String::new(),
+            organization: None,
+            organization_id: None,
+            title: None,
+            emails: vec![],
+            phones: vec![],
+            tags: vec![],
+            source: None,
+            notes: None,
+            salutation: None,
+            address: Default::default(),
+            website: None,
+            stage: Stage::Lead,
+            score: 0,
+            criteria: Default::default(),
+            target_group_manual: false,
+            proposal: None,
+            last_activity_at: None,
+            created_at: now,
+            updated_at: now,
+            stage_history: vec![StageChange { from: None, to: Stage::Lead, at: now, reason, by }],
+        };
+        c.apply(valid, None, now);
+        c
+    }
+
     /// Overwrites the editable fields with validated input.
     pub(crate) fn apply(&mut self, v: ValidContact, organization_id: Option<Uuid>, now: DateTime<Utc>) {
         self.first_name = v.first_name;

@@ -141,6 +141,14 @@ pub struct Deal {
 }
 
 impl Deal {
+    /// One of the deal's quotes.
+    pub fn quote(&self, id: Uuid) -> crate::error::Result<&Quote> {
+        self.quotes
+            .iter()
+            .find(|q| q.id == id)
+            .ok_or_else(|| crate::error::Error::NotFound { kind: "quote", id: id.to_string() })
+    }
+
     /// Value in cents.
     pub fn value_cents(&self) -> i64 {
         to_cents(self.value)

@@ -358,34 +358,7 @@ impl Store {
             if old.is_some() {
                 return Err(Error::Storage(format!("id collision for {id}")));
             }
-            let mut c = Contact {
-                id,
-                first_name: String::new(),
-                last_name: String::new(),
-                display_name: String::new(),
-                organization: None,
-                organization_id: None,
-                title: None,
-                emails: vec![],
-                phones: vec![],
-                tags: vec![],
-                source: None,
-                notes: None,
-                salutation: None,
-                address: Default::default(),
-                website: None,
-                stage: Stage::Lead,
-                score: 0,
-                criteria: Default::default(),
-                target_group_manual: false,
-                proposal: None,
-                last_activity_at: None,
-                created_at: now,
-                updated_at: now,
-                stage_history: vec![StageChange { from: None, to: Stage::Lead, at: now, reason: None, by }],
-            };
-            c.apply(valid.clone(), None, now);
-            Ok(c)
+            Ok(Contact::new_lead(id, valid.clone(), by, None, now))
         })
     }
 

@@ -347,40 +347,8 @@ impl Store {
             Some(Err(other)) => similar = Some(other),
             None => {}
         }
-        let id = new_id(now);
-        let mut c = Contact {
-            id,
-            first_name: String::new(),
-            last_name: String::new(),
-            display_name: String::new(),
-            organization: None,
-            organization_id: None,
-            title: None,
-            emails: vec![],
-            phones: vec![],
-            tags: vec![],
-            source: None,
-            notes: None,
-            salutation: None,
-            address: Default::default(),
-            website: None,
-            stage: Stage::Lead,
-            score: 0,
-            criteria: Default::default(),
-            target_group_manual: false,
-            proposal: None,
-            last_activity_at: None,
-            created_at: now,
-            updated_at: now,
-            stage_history: vec![StageChange {
-                from: None,
-                to: Stage::Lead,
-                at: now,
-                reason: Some(format!("Import: {source}")),
-                by: ChangedBy::Import,
-            }],
-        };
-        c.apply(valid, None, now);
+        let reason = Some(format!("Import: {source}"));
+        let mut c = Contact::new_lead(new_id(now), valid, ChangedBy::Import, reason, now);
         if let Some(stage) = draft.stage.filter(|s| *s != Stage::Lead) {
             c.stage_history.push(StageChange {
                 from: Some(Stage::Lead),
@@ -1010,35 +978,12 @@ impl Store {
         if holds_data && !force {
             return Err(Error::StoreNotEmpty { contacts: present });
         }
-        let bad =
-            |what: &str, e: serde_json::Error| Error::Backup(format!("a {what} record is damaged: {e}"));
-        let settings: crate::settings::Settings =
-            serde_json::from_value(data.settings.clone()).map_err(|e| bad("settings", e))?;
-        let orgs: Vec<Organization> = data
-            .organizations
-            .iter()
-            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("organisation", e)))
-            .collect::<Result<_>>()?;
-        let contacts: Vec<Contact> = data
-            .contacts
-            .iter()
-            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("contact", e)))
-            .collect::<Result<_>>()?;
-        let activities: Vec<Activity> = data
-            .activities
-            .iter()
-            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("activity", e)))
-            .collect::<Result<_>>()?;
-        let tasks: Vec<Task> = data
-            .tasks
-            .iter()
-            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("task", e)))
-            .collect::<Result<_>>()?;
-        let deals: Vec<Deal> = data
-            .deals
-            .iter()
-            .map(|v| serde_json::from_value(v.clone()).map_err(|e| bad("deal", e)))
-            .collect::<Result<_>>()?;
+        let settings: crate::settings::Settings = record(&data.settings, "settings")?;
+        let orgs: Vec<Organization> = records(&data.organizations, "organisation")?;
+        let contacts: Vec<Contact> = records(&data.contacts, "contact")?;
+        let activities: Vec<Activity> = records(&data.activities, "activity")?;
+        let tasks: Vec<Task> = records(&data.tasks, "task")?;
+        let deals: Vec<Deal> = records(&data.deals, "deal")?;
         let meta: Vec<(String, Vec<u8>)> = data
             .meta
             .iter()
@@ -1122,6 +1067,17 @@ impl Store {
         self.rebuild_engagement_sums()?;
         Ok(self.record_counts())
     }
+}
+
+/// One record of a backup, or which kind is damaged.
+fn record<T: serde::de::DeserializeOwned>(value: &serde_json::Value, what: &str) -> Result<T> {
+    serde_json::from_value(value.clone())
+        .map_err(|e| Error::Backup(format!("a {what} record is damaged: {e}")))
+}
+
+/// All records of one kind of a backup.
+fn records<T: serde::de::DeserializeOwned>(values: &[serde_json::Value], what: &str) -> Result<Vec<T>> {
+    values.iter().map(|v| record(v, what)).collect()
 }
 
 /// The survivor after merging `o` into `s` as `picks` say.

@@ -139,6 +139,26 @@ impl LineCounter<'_> {
     }
 }
 
+/// Where the header row starts when lines above it name no field: (byte
+/// offset, lines skipped). `None` keeps the first line.
+fn header_offset(text: &str, forced: Option<char>) -> Option<(usize, u32)> {
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').take(10).enumerate() {
+        let delimiter = forced.unwrap_or_else(|| sniff(line));
+        let known = line
+            .trim_end()
+            .split(delimiter)
+            .map(|h| map_header(Preset::Generic, h.trim().trim_matches('"')).0)
+            .filter(|f| *f != Field::Ignore)
+            .count();
+        if known >= 2 {
+            return (n > 0).then_some((offset, n as u32));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 pub(super) fn parse(text: &str, options: &ImportOptions) -> Result<Parsed> {
     // Excel may start with "sep=;" to name the delimiter.
     let (text, forced, skipped_lines) = match text.lines().next() {
@@ -147,6 +167,12 @@ pub(super) fn parse(text: &str, options: &ImportOptions) -> Result<Parsed> {
             (text.split_once('\n').map_or("", |(_, rest)| rest), Some(d), 1)
         }
         _ => (text, None, 0),
+    };
+    // The header is the first line that names contact fields; a title row
+    // above it ("Messe 2026 – Kontakte") and blank lines are passed over.
+    let (text, skipped_lines) = match header_offset(text, forced) {
+        Some((offset, lines)) => (&text[offset..], skipped_lines + lines),
+        None => (text, skipped_lines),
     };
     let header_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     if header_line.trim().is_empty() {
@@ -256,6 +282,15 @@ mod tests {
         assert_eq!(lines.len(), 31);
         assert_eq!(lines[1], 4, "the row after the stray quote keeps its line");
         assert_eq!(lines[30], 33);
+    }
+
+    #[test]
+    fn a_title_row_above_the_header_is_passed_over() {
+        let text = "Messe Hannover 2026 - Besucherliste;;\n;;\nVorname;Nachname;E-Mail\nAnna;Alt;anna@x.de\n";
+        let parsed = parse(text, &ImportOptions::default()).unwrap();
+        assert_eq!(parsed.columns.len(), 3);
+        let anna = parsed.records[0].as_ref().unwrap();
+        assert_eq!((anna.line, anna.input.first_name.as_str()), (4, "Anna"));
     }
 
     #[test]

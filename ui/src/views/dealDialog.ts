@@ -16,9 +16,8 @@ import { dealErrorText, dealField, formatDateTime, language, t } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import { button, formDialog } from "./common";
+import { contactPicker } from "./contactPicker";
 
-const CONTACT_LIMIT = 8;
-const CONTACT_DEBOUNCE_MS = 120;
 
 export interface DealContact {
   id: string;
@@ -48,7 +47,6 @@ const toItem = (d: ItemDraft): LineItem => ({
 export function dealDialog(app: App, deal: Deal | null, contact: DealContact | null): void {
   const stages = app.settings.deal_stages;
   const first = stages.find((s) => s.outcome === "open") ?? stages[0];
-  let chosen: DealContact | null = contact;
   let items: ItemDraft[] = (deal?.line_items ?? []).map(toDraft);
   let fromItems = deal ? deal.line_items.length > 0 && Math.abs(itemsTotal(deal.line_items) - deal.value) < 0.005 : false;
   let busy = false;
@@ -63,77 +61,8 @@ export function dealDialog(app: App, deal: Deal | null, contact: DealContact | n
   };
 
   // ---- contact picker ----
-  const contactInput = h("input", {
-    id: "deal-contact", type: "search", "data-testid": "deal-contact-input", autocomplete: "off", spellcheck: "false",
-    placeholder: t("deal.contact_placeholder"), role: "combobox", "aria-autocomplete": "list",
-    "aria-controls": "deal-contact-options", "aria-expanded": "false",
-    oninput: () => searchContacts(),
-    onkeydown: (ev: KeyboardEvent) => {
-      if (ev.key === "ArrowDown") {
-        ev.preventDefault();
-        options.querySelector<HTMLElement>("button")?.focus();
-      } else if (ev.key === "Enter") {
-        ev.preventDefault();
-        options.querySelector<HTMLElement>("button")?.click();
-      }
-    },
-  });
-  const options = h("ul", { class: "suggestions", id: "deal-contact-options", role: "listbox", hidden: true });
-  const chosenBox = h("div", { class: "contact-chosen" });
-  let searchTimer: ReturnType<typeof setTimeout> | null = null;
-  let searchSeq = 0;
-  const showOptions = (list: HTMLElement[] | null) => {
-    replace(options, list ?? []);
-    options.hidden = list === null;
-    contactInput.setAttribute("aria-expanded", String(list !== null));
-  };
-  const renderContact = () => {
-    contactInput.hidden = chosen !== null;
-    chosenBox.hidden = chosen === null;
-    replace(chosenBox, chosen
-      ? [
-          h("span", { class: "chip-person", "data-testid": "deal-contact-name" }, chosen.name),
-          h("button", {
-            type: "button", class: "btn btn-ghost chip-clear", "data-testid": "deal-contact-clear",
-            "aria-label": t("deal.contact_clear"), title: t("deal.contact_clear"),
-            onclick: () => { chosen = null; renderContact(); contactInput.value = ""; contactInput.focus(); },
-          }, "×"),
-        ]
-      : []);
-    if (chosen) showOptions(null);
-  };
-  const searchContacts = () => {
-    if (searchTimer) clearTimeout(searchTimer);
-    const text = contactInput.value.trim();
-    if (!text) {
-      showOptions(null);
-      return;
-    }
-    searchTimer = setTimeout(async () => {
-      const seq = ++searchSeq;
-      try {
-        const page = await ipc.listContacts({ stage: null, search: text, sort: "name", offset: 0, limit: CONTACT_LIMIT, ready_to_qualify: false });
-        if (seq !== searchSeq) return;
-        showOptions(page.items.length
-          ? page.items.map((c) => h("li", { role: "presentation" },
-              h("button", {
-                type: "button", role: "option", class: "suggestion", "data-testid": "deal-contact-option", "data-id": c.id,
-                onclick: () => { chosen = { id: c.id, name: c.display_name }; renderContact(); title.focus(); },
-                onkeydown: (ev: KeyboardEvent) => {
-                  const sib = ev.key === "ArrowDown" ? "nextElementSibling" : ev.key === "ArrowUp" ? "previousElementSibling" : null;
-                  if (!sib) return;
-                  ev.preventDefault();
-                  const li = (ev.currentTarget as HTMLElement).parentElement?.[sib] as HTMLElement | null;
-                  (li?.querySelector("button") ?? (ev.key === "ArrowUp" ? contactInput : null))?.focus();
-                },
-              }, c.display_name, c.organization ? h("span", { class: "muted" }, ` · ${c.organization}`) : null)))
-          : [h("li", { class: "muted suggestion-none" }, t("deal.contact_none"))]);
-      } catch (e) {
-        app.showError(e, errors);
-      }
-    }, CONTACT_DEBOUNCE_MS);
-  };
-  renderContact();
+  const picker = contactPicker("deal", contact, () => title.focus(), (e) => app.showError(e, errors));
+  const contactInput = picker.input;
 
   // ---- the fields ----
   const title = h("input", {
@@ -305,7 +234,7 @@ export function dealDialog(app: App, deal: Deal | null, contact: DealContact | n
     app,
     { testid: "deal-dialog", cls: "wide deal-dialog", heading: [deal ? t("deal.edit_title") : t("deal.new_title")], onSubmit: () => void submit(), errors, save },
     h("div", { class: "field contact-picker", "data-field": "contact_id" },
-      h("label", { for: "deal-contact", class: "label" }, t("deal.contact")), chosenBox, contactInput, options,
+      h("label", { for: "deal-contact", class: "label" }, t("deal.contact")), ...picker.parts,
       (() => { const e = h("p", { class: "field-error", "data-testid": "field-error", hidden: true }); fieldErrors.set("contact_id", e); return e; })()),
     field("title", "deal-title", t("deal.title"), title),
     h("div", { class: "grid3" },
@@ -345,6 +274,7 @@ export function dealDialog(app: App, deal: Deal | null, contact: DealContact | n
     clearProblems();
     let ok = true;
     const bad = (name: string, text: string) => { problem(name, text); ok = false; };
+    const chosen = picker.value();
     if (!chosen) bad("contact_id", t("error.invalid_input_field", { field: t("deal.contact") }));
     if (!title.value.trim()) bad("title", t("error.invalid_input_field", { field: t("deal.title") }));
     const lineItems = items.map(toItem);
@@ -403,7 +333,7 @@ export function dealDialog(app: App, deal: Deal | null, contact: DealContact | n
   };
 
   app.openModal(dialog);
-  (chosen ? title : contactInput).focus();
+  (picker.value() ? title : contactInput).focus();
 }
 
 /** The quotes of a saved deal: create in a language, then open for printing or save. */

@@ -5,7 +5,7 @@ import type { App } from "../app";
 import type { Priority } from "../bindings/Priority";
 import type { TaskInput } from "../bindings/TaskInput";
 import type { TaskItem } from "../bindings/TaskItem";
-import { h, replace } from "../dom";
+import { h } from "../dom";
 import { t, taskErrorText, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
@@ -15,10 +15,9 @@ import {
 } from "../tasks";
 import { orNull } from "../validate";
 import { formDialog } from "./common";
+import { contactPicker } from "./contactPicker";
 
 const REPEAT_KINDS: readonly RepeatKind[] = ["none", "daily", "weekly", "monthly", "every"];
-const CONTACT_LIMIT = 8;
-const CONTACT_DEBOUNCE_MS = 120;
 
 /** The contact a new task starts with (the open contact page's). */
 export interface PresetContact {
@@ -47,7 +46,7 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
   const due = task ? new Date(task.due) : null;
   const repeat = parseRepeat(task?.repeat ?? null);
   const before = task ? task.reminders.map((r) => r.before_minutes) : [0];
-  let contact: PresetContact | null = task
+  const contact: PresetContact | null = task
     ? task.contact_id ? { id: task.contact_id, name: item?.contact_name ?? "—" } : null
     : preset;
 
@@ -94,89 +93,7 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
   const notes = h("textarea", { id: "task-notes", rows: 3, "data-testid": "task-notes" }, task?.notes ?? "");
 
   // ---- contact picker ----
-  const contactInput = h("input", {
-    id: "task-contact", type: "search", "data-testid": "task-contact-input", autocomplete: "off", spellcheck: "false",
-    placeholder: t("task.contact_placeholder"), role: "combobox", "aria-autocomplete": "list",
-    "aria-controls": "task-contact-options", "aria-expanded": "false",
-    oninput: () => searchContacts(),
-    onkeydown: (ev: KeyboardEvent) => {
-      if (ev.key === "ArrowDown") {
-        ev.preventDefault();
-        options.querySelector<HTMLElement>("button")?.focus();
-      } else if (ev.key === "Enter") {
-        // Enter picks the first suggestion instead of saving the dialog.
-        ev.preventDefault();
-        options.querySelector<HTMLElement>("button")?.click();
-      }
-    },
-  });
-  const options = h("ul", { class: "suggestions", id: "task-contact-options", role: "listbox", hidden: true });
-  const chosen = h("div", { class: "contact-chosen" });
-  let searchTimer: ReturnType<typeof setTimeout> | null = null;
-  let searchSeq = 0;
-  const showOptions = (list: HTMLElement[] | null) => {
-    replace(options, list ?? []);
-    options.hidden = list === null;
-    contactInput.setAttribute("aria-expanded", String(list !== null));
-  };
-  const renderContact = () => {
-    contactInput.hidden = contact !== null;
-    chosen.hidden = contact === null;
-    replace(chosen, contact
-      ? [
-          h("span", { class: "chip-person", "data-testid": "task-contact-name" }, contact.name),
-          h("button", {
-            type: "button", class: "btn btn-ghost chip-clear", "data-testid": "task-contact-clear",
-            "aria-label": t("task.contact_clear"), title: t("task.contact_clear"),
-            onclick: () => {
-              contact = null;
-              renderContact();
-              contactInput.value = "";
-              contactInput.focus();
-            },
-          }, "×"),
-        ]
-      : []);
-    if (contact) showOptions(null);
-  };
-  const searchContacts = () => {
-    if (searchTimer) clearTimeout(searchTimer);
-    const text = contactInput.value.trim();
-    if (!text) {
-      showOptions(null);
-      return;
-    }
-    searchTimer = setTimeout(async () => {
-      const seq = ++searchSeq;
-      try {
-        const page = await ipc.listContacts({
-          stage: null, search: text, sort: "name", offset: 0, limit: CONTACT_LIMIT, ready_to_qualify: false,
-        });
-        if (seq !== searchSeq) return;
-        showOptions(page.items.length
-          ? page.items.map((c) => h("li", { role: "presentation" },
-              h("button", {
-                type: "button", role: "option", class: "suggestion", "data-testid": "task-contact-option", "data-id": c.id,
-                onclick: () => {
-                  contact = { id: c.id, name: c.display_name };
-                  renderContact();
-                  priority.focus();
-                },
-                onkeydown: (ev: KeyboardEvent) => {
-                  const sib = ev.key === "ArrowDown" ? "nextElementSibling" : ev.key === "ArrowUp" ? "previousElementSibling" : null;
-                  if (!sib) return;
-                  ev.preventDefault();
-                  const li = (ev.currentTarget as HTMLElement).parentElement?.[sib] as HTMLElement | null;
-                  (li?.querySelector("button") ?? (ev.key === "ArrowUp" ? contactInput : null))?.focus();
-                },
-              }, c.display_name, c.organization ? h("span", { class: "muted" }, ` · ${c.organization}`) : null)))
-          : [h("li", { class: "muted suggestion-none" }, t("task.contact_none"))]);
-      } catch (e) {
-        app.showError(e, errors);
-      }
-    }, CONTACT_DEBOUNCE_MS);
-  };
-  renderContact();
+  const picker = contactPicker("task", contact, () => priority.focus(), (e) => app.showError(e, errors));
 
   const errors = h("div", { class: "error-slot", "data-slot": "task" });
   const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "task-save" }, t("action.save"));
@@ -225,7 +142,7 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
     const reminders = [...new Set([...checked, ...(extra ?? [])])].sort((a, b) => a - b);
     return {
       title: title.value.trim(),
-      contact_id: contact?.id ?? null,
+      contact_id: picker.value()?.id ?? null,
       deal_id: task?.deal_id ?? null,
       due: dueValue!,
       priority: priority.value as Priority,
@@ -292,9 +209,7 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
       "div",
       { class: "field contact-picker" },
       h("label", { for: "task-contact", class: "label" }, t("task.field.contact"), h("span", { class: "hint" }, ` (${t("task.contact_optional")})`)),
-      chosen,
-      contactInput,
-      options,
+      ...picker.parts,
     ),
     field("task-notes", "task.field.notes", notes),
   );

@@ -6,19 +6,7 @@ import sys
 
 from Xlib import X, display, protocol
 
-
-def find(window, title):
-    try:
-        if window.get_wm_name() == title:
-            return window
-        children = window.query_tree().children
-    except Exception:
-        return None
-    for child in children:
-        found = find(child, title)
-        if found is not None:
-            return found
-    return None
+from x11_windows import find
 
 
 def main():

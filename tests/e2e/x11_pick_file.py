@@ -9,19 +9,7 @@ import time
 from Xlib import X, XK, display
 from Xlib.ext import xtest
 
-
-def find(window, title):
-    try:
-        if window.get_wm_name() == title and window.get_attributes().map_state == X.IsViewable:
-            return window
-        children = window.query_tree().children
-    except Exception:
-        return None
-    for child in children:
-        found = find(child, title)
-        if found is not None:
-            return found
-    return None
+from x11_windows import find
 
 
 NAMES = {"/": "slash", ".": "period", "-": "minus", "_": "underscore", " ": "space", "~": "asciitilde", ":": "colon"}
@@ -63,7 +51,7 @@ def main():
     deadline = time.time() + 20
     window = None
     while window is None:
-        window = find(d.screen().root, title)
+        window = find(d.screen().root, title, viewable=True)
         if window is None:
             if time.time() > deadline:
                 sys.exit(f"no window titled {title!r}")

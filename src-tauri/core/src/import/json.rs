@@ -132,15 +132,7 @@ pub(super) fn parse(text: &str) -> Result<Parsed> {
             None => empty += 1,
         }
     }
-    Ok(Parsed {
-        format: ImportFormat::Json,
-        preset: None,
-        encoding: String::new(),
-        delimiter: None,
-        columns: vec![],
-        records,
-        empty,
-    })
+    Ok(Parsed::without_columns(ImportFormat::Json, records, empty))
 }
 
 #[cfg(test)]

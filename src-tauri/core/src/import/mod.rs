@@ -204,6 +204,25 @@ pub struct Parsed {
     pub empty: u32,
 }
 
+impl Parsed {
+    /// A file without columns (vCard, JSON): its records and empty ones.
+    fn without_columns(
+        format: ImportFormat,
+        records: Vec<std::result::Result<Draft, RowError>>,
+        empty: u32,
+    ) -> Parsed {
+        Parsed {
+            format,
+            preset: None,
+            encoding: String::new(),
+            delimiter: None,
+            columns: vec![],
+            records,
+            empty,
+        }
+    }
+}
+
 /// How an import went.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -185,15 +185,7 @@ pub(super) fn parse(text: &str) -> Result<Parsed> {
             }
         }
     }
-    Ok(Parsed {
-        format: ImportFormat::Vcard,
-        preset: None,
-        encoding: String::new(),
-        delimiter: None,
-        columns: vec![],
-        records,
-        empty,
-    })
+    Ok(Parsed::without_columns(ImportFormat::Vcard, records, empty))
 }
 
 #[cfg(test)]

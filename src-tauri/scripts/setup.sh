@@ -30,6 +30,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The UI toolchain's floor is ui/package.json's engines.node (vite 6, vitest 3: Node 18,
+# which Debian 12 and Ubuntu 24.04 ship); an older node fails inside vite with an obscure error.
+node_need=$(node -p 'require("./ui/package.json").engines.node.match(/\d+/)[0]')
+node_have=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_have" -lt "$node_need" ]; then
+  echo "Node.js $node_need or newer is required for the UI (found $(node --version)): install nodejs $node_need+ from your distribution (Debian 12, Ubuntu 24.04 or later) or nvm, then run this again." >&2
+  exit 1
+fi
+
 if ! command -v cargo >/dev/null 2>&1; then
   echo "Rust (cargo) is required: install it with rustup (https://rustup.rs), then run this again." >&2
   exit 1

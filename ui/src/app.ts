@@ -249,12 +249,17 @@ export class App {
     this.dialog = null;
   }
 
+  /** The OS locale (the backend's, else the webview's). */
+  get osLocale(): string {
+    return this.info?.locale || navigator.language;
+  }
+
   get lang(): Lang {
-    return resolveLanguage(this.settings.language, this.info?.locale || navigator.language);
+    return resolveLanguage(this.settings.language, this.osLocale);
   }
 
   applyLanguage(): void {
-    setLanguage(this.lang);
+    setLanguage(this.lang, this.osLocale);
     document.title = t("app.name");
   }
 

@@ -6,7 +6,7 @@ import type { DealStageSetting } from "./bindings/DealStageSetting";
 import type { LineItem } from "./bindings/LineItem";
 import type { Money } from "./bindings/Money";
 import type { Period } from "./bindings/Period";
-import { language } from "./i18n";
+import { dateFormatLocale, language } from "./i18n";
 import { addDays, localDay } from "./tasks";
 
 /** A deal stage's name in the UI language (the key when the stage is unknown). */
@@ -65,7 +65,7 @@ export function formatDay(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return day;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Intl.DateTimeFormat(language(), { dateStyle: "medium" }).format(d);
+  return new Intl.DateTimeFormat(dateFormatLocale(), { dateStyle: "medium" }).format(d);
 }
 
 /** A number typed in either locale ("1.234,5", "1234.5", "12,5"); NaN when it is not one. */

@@ -1435,13 +1435,38 @@ export function resolveLanguage(choice: Lang | null, locale: string | null | und
   return tag.startsWith("de") ? "de" : "en";
 }
 
-export function setLanguage(lang: Lang): void {
+/** The locale dates and times are written in (see `dateLocale`). */
+let dates = "en";
+
+/**
+ * The locale for dates and times: the OS locale when it speaks the UI language
+ * (en-GB writes 10/03/2026, de-AT "10. März 2026"), else the bare UI language, so
+ * an English UI on a German system does not mix German month names into English text.
+ */
+export function dateLocale(lang: Lang, osLocale: string | null | undefined): string {
+  try {
+    const [tag] = Intl.getCanonicalLocales(osLocale?.replace(/_/g, "-").replace(/[.@].*$/, "") || []);
+    if (tag && new Intl.Locale(tag).language === lang) return tag;
+  } catch {
+    // Not a BCP 47 tag ("C", "POSIX"): the language alone.
+  }
+  return lang;
+}
+
+/** Sets the UI language; `osLocale` refines how dates are written (`dateLocale`). */
+export function setLanguage(lang: Lang, osLocale?: string | null): void {
   active = lang;
+  dates = dateLocale(lang, osLocale);
   if (typeof document !== "undefined") document.documentElement.lang = lang;
 }
 
 export function language(): Lang {
   return active;
+}
+
+/** The locale for `Intl.DateTimeFormat`; numbers keep the language (typed numbers are parsed by it). */
+export function dateFormatLocale(): string {
+  return dates;
 }
 
 /** Translates `key` into the active language, filling `{name}` placeholders. */
@@ -1517,12 +1542,12 @@ function parse(iso: string): Date | null {
 
 export function formatDate(iso: string): string {
   const d = parse(iso);
-  return d ? new Intl.DateTimeFormat(active, { dateStyle: "medium" }).format(d) : iso;
+  return d ? new Intl.DateTimeFormat(dates, { dateStyle: "medium" }).format(d) : iso;
 }
 
 export function formatDateTime(iso: string): string {
   const d = parse(iso);
-  return d ? new Intl.DateTimeFormat(active, { dateStyle: "medium", timeStyle: "short" }).format(d) : iso;
+  return d ? new Intl.DateTimeFormat(dates, { dateStyle: "medium", timeStyle: "short" }).format(d) : iso;
 }
 
 export function kindName(kind: ActivityKind): string {
@@ -1595,7 +1620,7 @@ export function plural(base: string, n: number): string {
 }
 
 export function formatTime(d: Date): string {
-  return new Intl.DateTimeFormat(active, { timeStyle: "short" }).format(d);
+  return new Intl.DateTimeFormat(dates, { timeStyle: "short" }).format(d);
 }
 
 /** "today", "tomorrow", "yesterday" (Intl), else "Mon, Mar 16" (with the year when not this year). */
@@ -1604,7 +1629,7 @@ export function dayWord(d: Date, now: Date = clock.now()): string {
   if (Math.abs(diff) <= 1) return new Intl.RelativeTimeFormat(active, { numeric: "auto" }).format(diff, "day");
   const opts: Intl.DateTimeFormatOptions = { weekday: "short", day: "numeric", month: "short" };
   if (d.getFullYear() !== now.getFullYear()) opts.year = "numeric";
-  return new Intl.DateTimeFormat(active, opts).format(d);
+  return new Intl.DateTimeFormat(dates, opts).format(d);
 }
 
 /** A moment relative to now: "today 3:00 PM", "tomorrow 9:00 AM", "Mon, Mar 16 9:00 AM". */

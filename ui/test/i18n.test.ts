@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { errorText, formatDate, resolveLanguage, setLanguage, stageName, t } from "../src/i18n";
+import { dateLocale, errorText, formatDate, formatDateTime, resolveLanguage, setLanguage, stageName, t } from "../src/i18n";
 
 afterEach(() => setLanguage("en"));
 
@@ -53,5 +53,23 @@ describe("i18n", () => {
     expect(formatDate("2025-03-14T09:30:00Z")).toMatch(/14\.\s?03\.\s?2025|14\. März 2025|14\.03\.2025/);
     setLanguage("en");
     expect(formatDate("2025-03-14T09:30:00Z")).toMatch(/Mar 14, 2025/);
+  });
+
+  it("writes dates as the OS locale does when it speaks the UI language", () => {
+    setLanguage("en", "en-GB");
+    expect(formatDate("2025-03-14T09:30:00Z")).toBe("14 Mar 2025");
+    expect(formatDateTime("2025-03-14T14:30:00Z")).toMatch(/^14 Mar 2025,? 15:30$/);
+    setLanguage("de", "de-AT");
+    expect(formatDate("2025-03-14T09:30:00Z")).toBe("14.03.2025");
+    expect(dateLocale("de", "de-AT")).toBe("de-AT");
+    // an English UI on a German system: English dates, not German ones
+    setLanguage("en", "de-DE");
+    expect(formatDate("2025-03-14T09:30:00Z")).toBe("Mar 14, 2025");
+    expect(dateLocale("en", "de-DE")).toBe("en");
+    // POSIX spellings and non-tags
+    expect(dateLocale("en", "en_GB.UTF-8")).toBe("en-GB");
+    expect(dateLocale("en", "C")).toBe("en");
+    expect(dateLocale("de", "")).toBe("de");
+    expect(dateLocale("de", null)).toBe("de");
   });
 });

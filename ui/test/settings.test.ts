@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { $, chipCount, maybe, select, start, stop, until } from "./helpers";
 import { backendDefaultSettings } from "../dev/fakeDeals";
+import { dateFormatLocale } from "../src/i18n";
 
 afterEach(stop);
 
@@ -38,6 +39,16 @@ describe("settings and language", () => {
     await until(() => backend.settings.language === null);
     $("settings-close").click();
     expect(maybe("settings-dialog")).toBeNull();
+  });
+
+  it("writes dates in the OS locale while it speaks the UI language", async () => {
+    await start((b) => { b.info.locale = "en-GB"; });
+    expect(dateFormatLocale()).toBe("en-GB");
+    $("open-settings").click();
+    select($("language-select"), "de");
+    expect(dateFormatLocale()).toBe("de");
+    select($("language-select"), "auto");
+    expect(dateFormatLocale()).toBe("en-GB");
   });
 
   it("uses the stored language over the OS locale", async () => {

@@ -49,7 +49,7 @@ import { readFile, type FakeFile, type ReadRecord } from "./fakeImport";
 import { backendDefaultSettings, dealSettingsProblem, FakeDeals } from "./fakeDeals";
 import { ACTIVITY_KINDS, CRITERIA, validateSettings, type Criterion } from "../src/scoring";
 import {
-  addDays, ALL_DAY_REMINDER_HOUR, dayDiff, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseDay, parseRepeat, PRIORITIES, SNOOZE_PRESETS,
+  addDays, ALL_DAY_REMINDER_HOUR, dayDiff, localDay, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseDay, parseRepeat, PRIORITIES, SNOOZE_PRESETS,
 } from "../src/tasks";
 
 const DAY = 86_400_000;
@@ -353,6 +353,7 @@ export class FakeBackend {
     const allDay = day !== null;
     return {
       id, title, contact_id: input.contact_id, deal_id: input.deal_id, due: due.toISOString(), all_day: allDay,
+      due_date: allDay ? input.due.trim() : null,
       priority: input.priority, notes, reminders: this.reminders(input.reminders, due, allDay), done: false, done_at: null,
       snoozed_until: null, snooze_fired: false, repeat: input.repeat, anchor_day: due.getDate(), created_at: at, updated_at: at,
     };
@@ -799,6 +800,7 @@ export class FakeBackend {
           const due = this.nextDue(task);
           next = {
             ...structuredClone(task), id: `t-${this.nextId++}`, due: due.toISOString(), done: false, done_at: null,
+            due_date: task.all_day ? localDay(due) : null,
             snoozed_until: null, snooze_fired: false, created_at: at, updated_at: at,
             reminders: this.reminders(task.reminders.map((r) => r.before_minutes), due, task.all_day),
           };

@@ -243,6 +243,9 @@ enum TasksCommand {
         /// The contact it is about.
         #[arg(long)]
         contact: Option<String>,
+        /// The deal it is about (its contact, unless --contact names it).
+        #[arg(long)]
+        deal: Option<String>,
         /// A reminder before due: 0, 15m, 2h, 1d (repeatable).
         #[arg(long = "remind")]
         reminders: Vec<String>,
@@ -259,10 +262,11 @@ enum TasksCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Open tasks overdue or due up to a time (default now).
+    /// Open tasks overdue or due up to a time (default now). Snoozed tasks
+    /// that are due count too: a snooze moves the reminder, not the due date.
     Due {
-        /// RFC 3339 or YYYY-MM-DD (end of that day is not implied: midnight UTC).
-        #[arg(long, value_parser = parse_time)]
+        /// RFC 3339, or YYYY-MM-DD: up to the end of that day (local time).
+        #[arg(long, value_parser = parse_until_end_of_day)]
         until: Option<DateTime<Utc>>,
         /// Print JSON.
         #[arg(long)]
@@ -276,12 +280,12 @@ enum TasksCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Remind again at a later time.
+    /// Remind again at a later time (reminders before it are dropped).
     Snooze {
         /// Task id.
         id: String,
-        /// RFC 3339 or YYYY-MM-DD.
-        #[arg(long, value_parser = parse_time)]
+        /// RFC 3339, or YYYY-MM-DD: 09:00 local time on that day.
+        #[arg(long, value_parser = parse_snooze_until)]
         until: DateTime<Utc>,
         /// Print JSON.
         #[arg(long)]
@@ -509,6 +513,23 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| format!("{s:?} is neither RFC 3339 (2026-05-04T10:00:00Z) nor YYYY-MM-DD"))
 }
 
+/// RFC 3339, or a date: the end of that day in the local time zone.
+fn parse_until_end_of_day(s: &str) -> Result<DateTime<Utc>, String> {
+    parse_local_day_or_time(s, chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default())
+}
+
+/// RFC 3339, or a date: 09:00 local time on that day (as the snooze presets).
+fn parse_snooze_until(s: &str) -> Result<DateTime<Utc>, String> {
+    parse_local_day_or_time(s, chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+}
+
+fn parse_local_day_or_time(s: &str, at: chrono::NaiveTime) -> Result<DateTime<Utc>, String> {
+    match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        Ok(day) => Ok(kontor_core::task::local_to_utc(day.and_time(at), system_timezone())),
+        Err(_) => parse_time(s),
+    }
+}
+
 /// A date YYYY-MM-DD.
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date YYYY-MM-DD"))
@@ -567,9 +588,29 @@ fn print_contact(c: &Contact, json: bool) -> Result<(), Error> {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
-    let dir = cli.data_dir.filter(|d| !d.as_os_str().is_empty()).or_else(paths::default_data_dir);
-    let store = Store::open(&dir.ok_or(Error::NoDataDir)?)?;
-    match cli.command {
+    let dir = cli
+        .data_dir
+        .filter(|d| !d.as_os_str().is_empty())
+        .or_else(paths::default_data_dir)
+        .ok_or(Error::NoDataDir)?;
+    let dir_existed = dir.exists();
+    let store_existed = dir.join("store").exists();
+    let store = Store::open(&dir)?;
+    let result = execute(&store, cli.command);
+    // A command that fails on a data directory that held no store leaves
+    // none behind: nothing was written, so nothing should be there.
+    if result.is_err() && !store_existed {
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir.join("store"));
+        if !dir_existed {
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
+    result
+}
+
+fn execute(store: &Store, command: Command) -> Result<(), Error> {
+    match command {
         Command::Contacts(ContactsCommand::Add(a)) => {
             let input = ContactInput {
                 first_name: a.first_name,
@@ -702,6 +743,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             title,
             due,
             contact,
+            deal,
             reminders,
             repeat,
             priority,
@@ -710,8 +752,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         }) => {
             let reminders = reminders.iter().map(|r| parse_offset(r)).collect::<Result<Vec<_>, _>>()?;
             let contact_id = contact.as_deref().map(parse_id).transpose()?;
-            let input =
-                TaskInput { title, contact_id, deal_id: None, due, priority, notes, reminders, repeat };
+            let deal_id = deal.as_deref().map(parse_id).transpose()?;
+            let input = TaskInput { title, contact_id, deal_id, due, priority, notes, reminders, repeat };
             let task = store.create_task(input, system_timezone(), now())?;
             if json {
                 return print_json(&task);
@@ -738,7 +780,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             if json {
                 return print_json(&task);
             }
-            println!("{} snoozed until {}", task.title, until.to_rfc3339());
+            let local = until.with_timezone(&system_timezone());
+            println!("{} snoozed until {}", task.title, local.format("%Y-%m-%d %H:%M %Z"));
             Ok(())
         }
         Command::Tasks(TasksCommand::List { view, contact, json }) => {
@@ -768,7 +811,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ..Default::default()
             };
             let deal = store.create_deal(&input, now())?;
-            print_deals(&store, &[deal], json, false)
+            print_deals(store, &[deal], json, false)
         }
         Command::Deals(DealsCommand::Stage { id, stage, reason, json }) => {
             let moved = store.move_deal(parse_id(&id)?, &stage, reason.as_deref(), now())?;
@@ -785,10 +828,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                     }
                 }
             }
-            print_deals(&store, &[moved.deal], json, false)
+            print_deals(store, &[moved.deal], json, false)
         }
         Command::Deals(DealsCommand::List { stage, json }) => {
-            print_deals(&store, &store.deals(stage.as_deref())?, json, true)
+            print_deals(store, &store.deals(stage.as_deref())?, json, true)
         }
         Command::Report { kind, from, to, json, csv } => {
             let period = Period { from, to };
@@ -848,7 +891,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Export { format, out } => {
-            let contacts = all_contacts(&store)?;
+            let contacts = all_contacts(store)?;
             let text = match format {
                 ExportArg::Csv => transfer::contacts_csv(&contacts),
                 ExportArg::Vcard => transfer::contacts_vcard(&contacts),
@@ -982,7 +1025,8 @@ fn print_tasks(tasks: &[kontor_core::Task], json: bool) -> Result<(), Error> {
     let tz = system_timezone();
     for t in tasks {
         let due = if t.all_day {
-            t.due.with_timezone(&tz).format("%Y-%m-%d      ").to_string()
+            let day = t.due_date.unwrap_or_else(|| t.due.with_timezone(&tz).date_naive());
+            day.format("%Y-%m-%d      ").to_string()
         } else {
             t.due.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
         };

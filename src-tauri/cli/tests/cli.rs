@@ -151,6 +151,9 @@ fn invalid_input_fails_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let err = fails(dir.path(), &["contacts", "add", "--first-name", "A", "--email", "not-an-email"]);
     assert!(err.contains("not a valid email address: not-an-email"), "{err}");
+    let fresh = dir.path().join("new");
+    fails(&fresh, &["contacts", "add", "--first-name", "A", "--email", "not-an-email"]);
+    assert!(!fresh.exists(), "a failed first command leaves no data directory behind");
     let err = fails(dir.path(), &["contacts", "add", "--first-name", "A", "--phone", "call me"]);
     assert!(err.contains("not a valid phone number"), "{err}");
     fails(dir.path(), &["contacts", "add", "--email", "a@b.de"]);
@@ -358,6 +361,17 @@ fn tasks_add_due_done_snooze() {
 
     let day = tz_json(dir.path(), &["tasks", "add", "--title", "Messe", "--due", "2030-01-15", "--json"]);
     assert_eq!(day["due"], "2030-01-14T23:00:00Z");
+    assert_eq!(day["due_date"], "2030-01-15", "the day as the rep's calendar shows it");
+    assert_eq!(task["due_date"], Value::Null);
+    // A date as --until means up to the end of that (local) day.
+    let due = tz_json(dir.path(), &["tasks", "due", "--until", "2030-01-15", "--json"]);
+    assert_eq!(due.as_array().unwrap().len(), 1);
+    let due = tz_json(dir.path(), &["tasks", "due", "--until", "2030-01-14", "--json"]);
+    assert_eq!(due, serde_json::json!([]));
+    // A date as snooze time means 09:00 local on that day.
+    let messe = day["id"].as_str().unwrap();
+    let snoozed = tz_json(dir.path(), &["tasks", "snooze", messe, "--until", "2030-01-16", "--json"]);
+    assert_eq!(snoozed["snoozed_until"], "2030-01-16T08:00:00Z");
 
     let due = tz_json(dir.path(), &["tasks", "due", "--until", "2030-01-20T00:00:00Z", "--json"]);
     assert_eq!(due.as_array().unwrap().len(), 1);
@@ -397,8 +411,36 @@ fn bad_task_input_is_refused_and_nothing_written() {
         let out = kontor_tz(dir.path(), &args);
         assert!(!out.status.success(), "{args:?} should fail");
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim().lines().count(), 1, "{args:?}");
+        assert!(!dir.path().join("store").exists(), "{args:?} left a store behind in an empty directory");
     }
     assert_eq!(tz_json(dir.path(), &["tasks", "list", "--json"]), serde_json::json!([]));
+}
+
+#[test]
+fn a_task_can_be_about_a_deal() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path())["id"].as_str().unwrap().to_owned();
+    let deal = add_deal(dir.path(), &anna, &[])["id"].as_str().unwrap().to_owned();
+    let task = tz_json(
+        dir.path(),
+        &["tasks", "add", "--title", "Angebot nachfassen", "--due", "2030-01-15", "--deal", &deal, "--json"],
+    );
+    assert_eq!(task["deal_id"], deal.as_str());
+    assert_eq!(task["contact_id"], anna.as_str(), "the deal's contact");
+    let err = fails(
+        dir.path(),
+        &[
+            "tasks",
+            "add",
+            "--title",
+            "X",
+            "--due",
+            "2030-01-15",
+            "--deal",
+            "0190b5c4-0000-7000-8000-000000000000",
+        ],
+    );
+    assert!(err.contains("deal"), "{err}");
 }
 
 fn add_deal(dir: &Path, contact: &str, extra: &[&str]) -> Value {

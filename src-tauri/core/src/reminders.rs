@@ -37,18 +37,33 @@ pub fn due_notices(
     let (missed, current): (Vec<_>, Vec<_>) =
         due.into_iter().partition(|d| started_at.is_some_and(|start| d.fire_at < start));
     let mut notices = Vec::new();
+    let mut missed = per_task(missed);
     match missed.len() {
         0 => {}
-        1 => notices.extend(missed.into_iter().map(Notice::One)),
+        1 => notices.extend(missed.pop().map(Notice::One)),
         _ => notices.push(Notice::Missed(missed)),
     }
-    notices.extend(current.into_iter().map(Notice::One));
+    notices.extend(per_task(current).into_iter().map(Notice::One));
     Ok(notices)
 }
 
+/// One entry per task (its latest reminder, with the task as it is after
+/// all of them were marked fired): a task whose "1 day before" and "at due"
+/// reminders both came due is one follow-up, shown once.
+fn per_task(due: Vec<DueReminder>) -> Vec<DueReminder> {
+    let mut out: Vec<DueReminder> = Vec::with_capacity(due.len());
+    for d in due {
+        match out.iter_mut().find(|o| o.task.id == d.task.id) {
+            Some(seen) => *seen = d,
+            None => out.push(d),
+        }
+    }
+    out
+}
+
 /// One scheduler pass: notices out through `notifier` (unless `show` is
-/// off — they are consumed all the same), returns how many reminders fired
-/// and when the next one is due.
+/// off — they are consumed all the same), returns for how many tasks
+/// reminders fired and when the next one is due.
 pub fn run_pass(
     store: &Store,
     notifier: &dyn Notifier,
@@ -92,9 +107,38 @@ mod tests {
     }
 
     fn task(store: &Store, title: &str, due: &str, created: DateTime<Utc>) {
-        let input =
-            TaskInput { title: title.into(), due: due.into(), reminders: vec![0], ..Default::default() };
+        task_reminding(store, title, due, vec![0], created);
+    }
+
+    fn task_reminding(store: &Store, title: &str, due: &str, reminders: Vec<u32>, created: DateTime<Utc>) {
+        let input = TaskInput { title: title.into(), due: due.into(), reminders, ..Default::default() };
         store.create_task(input, Berlin, created).unwrap();
+    }
+
+    #[test]
+    fn missed_reminders_are_counted_per_task_not_per_reminder() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let created = Utc.with_ymd_and_hms(2026, 3, 1, 7, 0, 0).unwrap();
+        // A day before and at due: two reminders, one follow-up.
+        task_reminding(&store, "Call", "2026-03-09T08:00:00Z", vec![0, 24 * 60], created);
+        let start = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+        let recorder = Recorder::default();
+        assert_eq!(run_pass(&store, &recorder, true, start, Some(start)).unwrap().0, 1);
+        let shown = recorder.0.borrow().clone();
+        let [Notice::One(only)] = &shown[..] else { panic!("one notice for one task: {shown:?}") };
+        assert!(only.task.reminders.iter().all(|r| r.fired));
+
+        // Two tasks, three reminders: "2 follow-ups overdue", each named once.
+        task_reminding(&store, "Offer", "2026-03-10T12:00:00Z", vec![0, 60], start);
+        task_reminding(&store, "Visit", "2026-03-10T12:30:00Z", vec![0], start);
+        let later = Utc.with_ymd_and_hms(2026, 3, 11, 8, 0, 0).unwrap();
+        let recorder = Recorder::default();
+        assert_eq!(run_pass(&store, &recorder, true, later, Some(later)).unwrap().0, 2);
+        let shown = recorder.0.borrow().clone();
+        let [Notice::Missed(all)] = &shown[..] else { panic!("one summary: {shown:?}") };
+        let titles: Vec<&str> = all.iter().map(|d| d.task.title.as_str()).collect();
+        assert_eq!(titles, ["Offer", "Visit"]);
     }
 
     #[test]

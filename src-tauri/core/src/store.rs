@@ -16,7 +16,7 @@ mod tasks;
 mod transfer;
 
 pub use deals::{AutomationPause, DealCard, DealMove, Pipeline, PipelineColumn};
-pub use tasks::{tomorrow_at, DueReminder, TaskCounts, TaskView};
+pub use tasks::{DueReminder, TaskCounts, TaskView};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -104,6 +104,8 @@ pub struct ContactPage {
 /// The Kontor store in one data directory. Cheap to share: all methods take `&self`.
 pub struct Store {
     dir: PathBuf,
+    /// Whether sled had written here before this open.
+    existed: bool,
     db: sled::Db,
     meta: sled::Tree,
     contacts: sled::Tree,
@@ -229,16 +231,20 @@ impl Store {
     /// Opens (or creates) the store in `dir`, with owner-only permissions,
     /// and builds the search index.
     pub fn open(dir: &Path) -> Result<Store> {
+        // Owner-only for a directory made here; one the user named and made
+        // themselves (their home, say) keeps its permissions.
+        let made_here = !dir.exists();
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
         #[cfg(unix)]
-        {
+        if made_here {
             use std::os::unix::fs::PermissionsExt;
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
         // sled lets go of its file lock from a background thread shortly after
         // the last handle is dropped; a reopen right after (a restart, a
         // test) gets a moment before "in use" is the answer.
+        let existed = dir.join("store").join("conf").exists();
         let config = sled::Config::new().path(dir.join("store")).cache_capacity(CACHE_BYTES);
         let mut attempts = 0;
         let db = loop {
@@ -253,6 +259,7 @@ impl Store {
         let open = |name: &str| db.open_tree(name).map_err(|e| map_open_error(dir, e));
         let store = Store {
             dir: dir.to_owned(),
+            existed,
             meta: open("meta")?,
             contacts: open("contacts")?,
             organizations: open("organizations")?,
@@ -296,6 +303,13 @@ impl Store {
                 }
                 Ok(())
             }
+            // An earlier store was here but its version record is gone: the
+            // log was damaged and sled cut it short (or found nothing).
+            // Carrying on would write a new, empty store over what is left.
+            None if self.existed => Err(Error::StoreCorrupt {
+                path: self.dir.clone(),
+                reason: "its version record is missing (the files were damaged); restore a backup".into(),
+            }),
             None => {
                 self.meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
                 self.db.flush()?;

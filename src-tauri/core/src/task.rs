@@ -140,6 +140,10 @@ pub struct Task {
     pub due: DateTime<Utc>,
     /// Due on a day rather than at a time.
     pub all_day: bool,
+    /// The day an all-day task is due, as the rep's calendar shows it
+    /// (none for a task due at a time).
+    #[serde(default)]
+    pub due_date: Option<NaiveDate>,
     /// Priority.
     pub priority: Priority,
     /// Notes.
@@ -199,19 +203,30 @@ pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
     }
 }
 
+/// Dues are kept between these years (the index orders by milliseconds since
+/// 1970; RFC 3339 has four-digit years, also for the next occurrence).
+const DUE_YEARS: std::ops::RangeInclusive<i32> = 1970..=9998;
+
 /// Parses a due value: RFC 3339 → that instant; YYYY-MM-DD → an all-day task.
 pub fn parse_due(s: &str, tz: Tz) -> Result<(DateTime<Utc>, bool)> {
     let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok((t.with_timezone(&Utc), false));
+    let parsed = if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        (t.with_timezone(&Utc), false)
+    } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        (local_to_utc(d.and_time(NaiveTime::MIN), tz), true)
+    } else {
+        return Err(Error::InvalidInput {
+            field: "due",
+            reason: format!("{s:?} is neither RFC 3339 (2026-05-04T10:00:00Z) nor YYYY-MM-DD"),
+        });
+    };
+    if parsed.0.timestamp() < 0 || !DUE_YEARS.contains(&parsed.0.year()) {
+        return Err(Error::InvalidInput {
+            field: "due",
+            reason: format!("{s:?} is outside the years {}–{}", DUE_YEARS.start(), DUE_YEARS.end()),
+        });
     }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok((local_to_utc(d.and_time(NaiveTime::MIN), tz), true));
-    }
-    Err(Error::InvalidInput {
-        field: "due",
-        reason: format!("{s:?} is neither RFC 3339 (2026-05-04T10:00:00Z) nor YYYY-MM-DD"),
-    })
+    Ok(parsed)
 }
 
 /// Parses "15m", "2h", "1d" (or a plain number of minutes) into minutes.
@@ -297,6 +312,7 @@ impl TaskInput {
             deal_id: self.deal_id,
             due,
             all_day,
+            due_date: all_day.then(|| due.with_timezone(&tz).date_naive()),
             priority: self.priority,
             notes: self.notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
             reminders: reminders(&self.reminders, due, all_day, tz),
@@ -321,6 +337,7 @@ impl Task {
         Some(Task {
             id,
             due,
+            due_date: self.all_day.then(|| due.with_timezone(&tz).date_naive()),
             reminders: reminders(&offsets, due, self.all_day, tz),
             done: false,
             done_at: None,
@@ -330,6 +347,17 @@ impl Task {
             updated_at: now,
             ..self.clone()
         })
+    }
+
+    /// A snooze replaces the reminders before it: they are settled, so
+    /// "remind me in an hour" is not followed by the old reminder in ten
+    /// minutes.
+    pub(crate) fn supersede_by_snooze(&mut self) {
+        if let Some(until) = self.snoozed_until {
+            for r in self.reminders.iter_mut().filter(|r| r.fire_at <= until) {
+                r.fired = true;
+            }
+        }
     }
 
     /// Unfired reminders (slot, time); the snooze reminder has slot 255.

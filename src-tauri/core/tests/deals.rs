@@ -580,3 +580,30 @@ fn paused_automation_runs_no_rules_and_demo_data_makes_no_tasks() {
     let d = deal(&store, c, "A", 1.0, None);
     assert_eq!(tasks_created(&store.move_deal(d.id, "won", None, t0()).unwrap().automation).len(), 1);
 }
+
+#[test]
+fn a_task_about_a_deal_is_about_its_contact_and_outlives_the_deal() {
+    let (_dir, store) = quiet();
+    let anna = contact(&store, "Anna");
+    let ben = contact(&store, "Ben");
+    let d = deal(&store, anna, "Rahmenvertrag", 1000.0, None);
+    let about = |contact_id, deal_id| TaskInput {
+        title: "Angebot nachfassen".into(),
+        due: "2026-03-05".into(),
+        contact_id,
+        deal_id,
+        ..Default::default()
+    };
+    let task = store.create_task(about(None, Some(d.id)), Berlin, t0()).unwrap();
+    assert_eq!((task.contact_id, task.deal_id), (Some(anna), Some(d.id)), "the deal's contact");
+    let err = store.create_task(about(Some(ben), Some(d.id)), Berlin, t0()).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { field: "deal_id", .. }), "{err:?}");
+    let err = store.create_task(about(None, Some(Uuid::nil())), Berlin, t0()).unwrap_err();
+    assert!(matches!(err, Error::NotFound { kind: "deal", .. }), "{err:?}");
+    let err = store.update_task(task.id, about(Some(ben), Some(d.id)), Berlin, t0()).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { field: "deal_id", .. }), "{err:?}");
+
+    store.delete_deal(d.id, t0()).unwrap();
+    let kept = store.task(task.id).unwrap();
+    assert_eq!((kept.contact_id, kept.deal_id), (Some(anna), None));
+}

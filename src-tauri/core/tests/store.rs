@@ -204,6 +204,42 @@ fn data_dir_is_owner_only() {
     assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o700);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_directory_the_user_made_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o750)).unwrap();
+    Store::open(dir.path()).unwrap();
+    assert_eq!(std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777, 0o750);
+}
+
+#[test]
+fn a_damaged_store_is_reported_not_taken_for_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.create_contact(&person("Anna", "Schmidt", None), ChangedBy::Hand, t0()).unwrap();
+    }
+    // Overwrite the log with noise (a fixed pseudo-random sequence).
+    let db = dir.path().join("store").join("db");
+    let len = std::fs::metadata(&db).unwrap().len().max(100_000);
+    let mut x: u32 = 0x2545_f491;
+    let noise: Vec<u8> = (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x.to_le_bytes()[0]
+        })
+        .collect();
+    std::fs::write(&db, noise).unwrap();
+    let err = Store::open(dir.path()).err().expect("a damaged store must not open as an empty one");
+    assert_eq!(err.code().as_str(), "store_corrupt", "{err}");
+    // Nothing was written over what is left.
+    assert!(Store::open(dir.path()).is_err());
+}
+
 #[test]
 fn demo_data_fills_every_stage() {
     let dir = tempfile::tempdir().unwrap();

@@ -206,3 +206,75 @@ fn contact_tasks_and_validation() {
     assert!(store.contact_tasks(anna.id).unwrap().is_empty());
     assert_eq!(store.next_reminder_at().unwrap(), None);
 }
+
+#[test]
+fn a_snooze_replaces_the_reminders_before_it_and_survives_an_edit_of_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+    // Reminders at 08:45 and 09:00; snoozed at 08:00 until 09:30.
+    let t = store.create_task(input("Call", "2026-03-10T09:00:00Z", &[0, 15]), Berlin, now).unwrap();
+    let until = Utc.with_ymd_and_hms(2026, 3, 10, 9, 30, 0).unwrap();
+    store.snooze_task(t.id, until, now).unwrap();
+    assert_eq!(store.next_reminder_at().unwrap(), Some(until), "the earlier reminders are replaced");
+
+    // Renaming keeps the snooze; moving the due time ends it.
+    let renamed =
+        store.update_task(t.id, input("Call Anna", "2026-03-10T09:00:00Z", &[0, 15]), Berlin, now).unwrap();
+    assert_eq!(renamed.snoozed_until, Some(until));
+    assert_eq!(store.next_reminder_at().unwrap(), Some(until));
+    let moved =
+        store.update_task(t.id, input("Call Anna", "2026-03-10T11:00:00Z", &[0]), Berlin, now).unwrap();
+    assert_eq!(moved.snoozed_until, None);
+    assert_eq!(store.next_reminder_at().unwrap(), Some(Utc.with_ymd_and_hms(2026, 3, 10, 11, 0, 0).unwrap()));
+    let due = store.take_due_reminders(Utc.with_ymd_and_hms(2026, 3, 10, 11, 0, 0).unwrap()).unwrap();
+    assert_eq!(due.len(), 1, "one reminder, not the replaced ones too");
+}
+
+#[test]
+fn dues_outside_the_years_the_index_orders_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+    for due in ["1960-05-01", "1969-12-31T23:00:00Z", "9999-12-31T23:59:59Z"] {
+        assert!(
+            matches!(
+                store.create_task(input("x", due, &[]), Berlin, now),
+                Err(Error::InvalidInput { field: "due", .. })
+            ),
+            "{due}"
+        );
+    }
+    let last = store
+        .create_task(
+            TaskInput { repeat: Some(Repeat::Daily), ..input("x", "9998-12-31T10:00:00Z", &[]) },
+            Berlin,
+            now,
+        )
+        .unwrap();
+    let (_, next) = store.complete_task(last.id, Berlin, now).unwrap();
+    assert_eq!(next.unwrap().due.to_rfc3339(), "9999-01-01T10:00:00+00:00");
+}
+
+#[test]
+fn an_all_day_task_knows_its_day_in_the_reps_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
+    let t = store
+        .create_task(
+            TaskInput { repeat: Some(Repeat::Monthly), ..input("Report", "2027-03-28", &[]) },
+            Berlin,
+            now,
+        )
+        .unwrap();
+    // Midnight in Berlin is the evening before in UTC; the day is the 28th.
+    assert_eq!(t.due.to_rfc3339(), "2027-03-27T23:00:00+00:00");
+    assert_eq!(t.due_date, NaiveDate::from_ymd_opt(2027, 3, 28));
+    let json = serde_json::to_value(&t).unwrap();
+    assert_eq!(json["due_date"], "2027-03-28");
+    let (_, next) = store.complete_task(t.id, Berlin, now).unwrap();
+    assert_eq!(next.unwrap().due_date, NaiveDate::from_ymd_opt(2027, 4, 28));
+    let timed = store.create_task(input("Call", "2027-03-28T10:00:00Z", &[]), Berlin, now).unwrap();
+    assert_eq!(serde_json::to_value(&timed).unwrap()["due_date"], serde_json::Value::Null);
+}

@@ -32,6 +32,11 @@ due: string,
  */
 all_day: boolean, 
 /**
+ * The day an all-day task is due, as the rep's calendar shows it
+ * (none for a task due at a time).
+ */
+due_date: string | null, 
+/**
  * Priority.
  */
 priority: Priority, 

@@ -523,6 +523,7 @@ impl Store {
         )?;
         let contact_id =
             committed.deals[0].0.as_ref().map(|d| d.contact_id).ok_or_else(|| deal_not_found(id))?;
+        self.unlink_deal_tasks(contact_id, id, now)?;
         self.contact(contact_id, now)
     }
 

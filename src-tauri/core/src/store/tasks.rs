@@ -167,16 +167,31 @@ impl Store {
         Ok(written)
     }
 
-    fn check_contact(&self, contact: Option<Uuid>) -> Result<()> {
-        match contact {
+    /// The contact must exist; a deal must exist and be the contact's (a
+    /// task linked to a deal alone is about the deal's contact).
+    fn check_links(&self, input: &mut TaskInput) -> Result<()> {
+        if let Some(deal_id) = input.deal_id {
+            let deal = self.deal(deal_id)?;
+            match input.contact_id {
+                None => input.contact_id = Some(deal.contact_id),
+                Some(contact) if contact != deal.contact_id => {
+                    return Err(Error::InvalidInput {
+                        field: "deal_id",
+                        reason: "the deal belongs to another contact".into(),
+                    })
+                }
+                Some(_) => {}
+            }
+        }
+        match input.contact_id {
             Some(id) => self.raw_contact(id).map(|_| ()),
             None => Ok(()),
         }
     }
 
     /// Creates a task.
-    pub fn create_task(&self, input: TaskInput, tz: Tz, now: DateTime<Utc>) -> Result<Task> {
-        self.check_contact(input.contact_id)?;
+    pub fn create_task(&self, mut input: TaskInput, tz: Tz, now: DateTime<Utc>) -> Result<Task> {
+        self.check_links(&mut input)?;
         let mut task = input.into_task(new_id(now), tz, now)?;
         settle_past_reminders(&mut task, now);
         let id = task.id;
@@ -187,19 +202,22 @@ impl Store {
         written.into_iter().next().ok_or_else(|| Error::Storage("task not written".into()))
     }
 
-    /// Replaces a task's fields (its reminders are set anew).
-    pub fn update_task(&self, id: Uuid, input: TaskInput, tz: Tz, now: DateTime<Utc>) -> Result<Task> {
-        self.check_contact(input.contact_id)?;
+    /// Replaces a task's fields (its reminders are set anew). A snooze stays
+    /// while the due time stays; a new due time ends it.
+    pub fn update_task(&self, id: Uuid, mut input: TaskInput, tz: Tz, now: DateTime<Utc>) -> Result<Task> {
+        self.check_links(&mut input)?;
         let mut fresh = input.into_task(id, tz, now)?;
         settle_past_reminders(&mut fresh, now);
         let written = self.write_task(id, |old| {
             let old = old.ok_or_else(|| task_not_found(id))?;
-            Ok(vec![Task {
-                done: old.done,
-                done_at: old.done_at,
-                created_at: old.created_at,
-                ..fresh.clone()
-            }])
+            let mut task =
+                Task { done: old.done, done_at: old.done_at, created_at: old.created_at, ..fresh.clone() };
+            if old.due == task.due {
+                task.snoozed_until = old.snoozed_until;
+                task.snooze_fired = old.snooze_fired;
+                task.supersede_by_snooze();
+            }
+            Ok(vec![task])
         })?;
         written.into_iter().next().ok_or_else(|| task_not_found(id))
     }
@@ -253,7 +271,9 @@ impl Store {
             if old.done {
                 return Err(Error::InvalidInput { field: "until", reason: "the task is done".into() });
             }
-            Ok(vec![Task { snoozed_until: Some(until), snooze_fired: false, updated_at: now, ..old }])
+            let mut task = Task { snoozed_until: Some(until), snooze_fired: false, updated_at: now, ..old };
+            task.supersede_by_snooze();
+            Ok(vec![task])
         })?;
         written.into_iter().next().ok_or_else(|| task_not_found(id))
     }
@@ -265,6 +285,17 @@ impl Store {
             self.snooze_task(task.id, until, now)?;
         }
         Ok(due.len())
+    }
+
+    /// Unlinks a deleted deal from its contact's tasks (they stay, about the
+    /// contact alone).
+    pub(super) fn unlink_deal_tasks(&self, contact: Uuid, deal: Uuid, now: DateTime<Utc>) -> Result<()> {
+        for task in self.contact_tasks(contact)?.into_iter().filter(|t| t.deal_id == Some(deal)) {
+            self.write_task(task.id, |old| {
+                Ok(old.map(|t| vec![Task { deal_id: None, updated_at: now, ..t }]).unwrap_or_default())
+            })?;
+        }
+        Ok(())
     }
 
     /// Deletes a task for good.
@@ -433,11 +464,4 @@ impl Store {
 
 fn task_not_found(id: Uuid) -> Error {
     Error::NotFound { kind: "task", id: id.to_string() }
-}
-
-/// Start of today at `hour` local, or tomorrow when that has passed (snooze presets).
-pub fn tomorrow_at(hour: u32, tz: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
-    let local = now.with_timezone(&tz).date_naive();
-    let day = local.succ_opt().unwrap_or(local);
-    local_to_utc(day.and_hms_opt(hour, 0, 0).unwrap_or_default(), tz)
 }

@@ -40,7 +40,7 @@ import { orgDialog } from "./views/organization";
 import { ListView } from "./views/list";
 import { settingsDialog } from "./views/settings";
 import { stageDialog } from "./views/stage";
-import { taskDialog } from "./views/taskDialog";
+import { taskDialog, type PresetContact, type PresetDeal } from "./views/taskDialog";
 import { ContactTasksView, TasksView } from "./views/tasks";
 import { TimelineView } from "./views/timeline";
 
@@ -692,10 +692,14 @@ export class App {
     await Promise.all(jobs);
   }
 
-  /** Opens the task dialog: `item` to edit, else a new task (on a contact page for that contact). */
-  openTaskDialog(item: TaskItem | null): void {
+  /**
+   * Opens the task dialog: `item` to edit, else a new task for `deal` and its
+   * contact when given, else (on a contact page) for that contact.
+   */
+  openTaskDialog(item: TaskItem | null, deal: { deal: PresetDeal; contact: PresetContact } | null = null): void {
     const c = this.view.name === "contact" ? this.view.detail.contact : null;
-    taskDialog(this, item, c ? { id: c.id, name: c.display_name } : null);
+    if (deal) taskDialog(this, item, deal.contact, deal.deal);
+    else taskDialog(this, item, c ? { id: c.id, name: c.display_name } : null);
   }
 
   /** A task was created or edited in the dialog. */

@@ -318,6 +318,10 @@ const en = {
   "task.contact_clear": "Remove contact",
   "task.contact_none": "No matching contacts.",
   "task.contact_optional": "optional",
+  "task.field.deal": "Deal",
+  "task.deal_none": "No deal",
+  "task.deal_needs_contact": "Pick a contact to link one of their deals.",
+  "task.deal_linked": "Linked deal",
   "task.field.until": "Snooze",
   "task.invalid.title": "Please enter a title.",
   "task.invalid.due": "Please enter a valid due date.",
@@ -596,6 +600,8 @@ const en = {
   "deal.quote_saved": "Quote saved as {file}.",
   "deal.follow_up": "Send follow-up",
   "deal.follow_up_title": "Draft a follow-up email from a template (M)",
+  "deal.task": "Follow-up task",
+  "deal.task_title": "Add a task for this deal and its contact",
   "deal.save_first": "Save the deal to make quotes and follow-ups.",
   "lang.de": "German",
   "lang.en": "English",
@@ -1024,6 +1030,10 @@ const de: Record<MessageKey, string> = {
   "task.contact_clear": "Kontakt entfernen",
   "task.contact_none": "Keine passenden Kontakte.",
   "task.contact_optional": "optional",
+  "task.field.deal": "Verkaufschance",
+  "task.deal_none": "Keine Verkaufschance",
+  "task.deal_needs_contact": "Wählen Sie einen Kontakt, um eine seiner Verkaufschancen zu verknüpfen.",
+  "task.deal_linked": "Verknüpfte Verkaufschance",
   "task.field.until": "Später erinnern",
   "task.invalid.title": "Bitte geben Sie einen Titel ein.",
   "task.invalid.due": "Bitte geben Sie ein gültiges Fälligkeitsdatum ein.",
@@ -1302,6 +1312,8 @@ const de: Record<MessageKey, string> = {
   "deal.quote_saved": "Angebot gespeichert als {file}.",
   "deal.follow_up": "Follow-up senden",
   "deal.follow_up_title": "Follow-up-E-Mail aus einer Vorlage entwerfen (M)",
+  "deal.task": "Folgeaufgabe",
+  "deal.task_title": "Eine Aufgabe zu dieser Verkaufschance und ihrem Kontakt anlegen",
   "deal.save_first": "Speichern Sie die Verkaufschance, um Angebote und Follow-ups zu erstellen.",
   "lang.de": "Deutsch",
   "lang.en": "Englisch",
@@ -1683,7 +1695,7 @@ export function morningTime(now: Date = clock.now()): string {
 const TASK_FIELDS: Record<string, MessageKey> = {
   title: "task.field.title", due: "task.field.due_date", reminders: "task.field.reminders",
   repeat: "task.field.repeat", until: "task.field.until", notes: "task.field.notes", priority: "task.field.priority",
-  contact_id: "task.field.contact",
+  contact_id: "task.field.contact", deal_id: "task.field.deal",
 };
 
 /** An error from a task command, naming the task dialog's field (not the contact form's). */

@@ -534,3 +534,107 @@ describe("reminder settings", () => {
     expect(($("setting-notifications") as HTMLInputElement).checked).toBe(true);
   });
 });
+
+describe("task deal link", () => {
+  /** Anna with two deals, Bernd with one; ids in creation order. */
+  async function seedDeals(b: FakeBackend) {
+    const anna = seed(b);
+    const bernd = b.contacts[1];
+    const deal = (contact_id: string, title: string) => b.dealStore.create({
+      contact_id, title, value: 1000, currency: "EUR", stage: null, probability: null, close_date: null,
+      next_step: null, line_items: [], value_from_items: false, lost_reason: null,
+    });
+    const wartung = (await deal(anna.id, "Wartungsvertrag")).deal;
+    const lizenz = (await deal(anna.id, "Lizenzen")).deal;
+    const schulung = (await deal(bernd.id, "Schulung")).deal;
+    return { anna, bernd, wartung, lizenz, schulung };
+  }
+  const dealSelect = () => $("task-deal") as HTMLSelectElement;
+  const dealOptions = () => Array.from(dealSelect().options).map((o) => o.textContent);
+  const dealsLoaded = () => until(() => !dealSelect().disabled && dealSelect().getAttribute("aria-busy") === "false");
+
+  it("offers the chosen contact's deals and sends the picked one in create_task; an edit keeps it", async () => {
+    let ids!: Awaited<ReturnType<typeof seedDeals>>;
+    const { backend } = await start((b) => { void seedDeals(b).then((x) => { ids = x; }); });
+    await openTasks();
+    $("new-task").click();
+    expect(dealSelect().disabled).toBe(true);
+    expect(dealOptions()).toEqual(["No deal"]);
+    expect($("task-deal-hint").hidden).toBe(false);
+    type($("task-contact-input"), "Schmidt");
+    await until(() => maybe("task-contact-option"));
+    $("task-contact-option").click();
+    await dealsLoaded();
+    expect(lastCall(backend, "contact_deals")).toEqual({ id: ids.anna.id });
+    expect($("task-deal-hint").hidden).toBe(true);
+    expect(dealOptions()).toEqual(["No deal", "Lizenzen · Qualification", "Wartungsvertrag · Qualification"]);
+    expect(dealSelect().value).toBe("");
+    select(dealSelect(), ids.wartung.id);
+    type($("task-title-input"), "Wartung besprechen");
+    $("task-save").click();
+    await until(() => maybe("task-dialog") === null);
+    expect(lastCall(backend, "create_task").input).toMatchObject({ contact_id: ids.anna.id, deal_id: ids.wartung.id });
+
+    await tab("today");
+    await until(() => titles().includes("Wartung besprechen"));
+    $("task-edit", row("Wartung besprechen")).click();
+    await dealsLoaded();
+    expect(dealSelect().value).toBe(ids.wartung.id);
+    $("task-save").click();
+    await until(() => maybe("task-dialog") === null);
+    expect(lastCall(backend, "update_task").input.deal_id).toBe(ids.wartung.id);
+  });
+
+  it("unlinks the deal when the contact changes", async () => {
+    let ids!: Awaited<ReturnType<typeof seedDeals>>;
+    const { backend } = await start((b) => { void seedDeals(b).then((x) => { ids = x; }); });
+    await openContact();
+    $("contact-add-task").click();
+    await dealsLoaded();
+    select(dealSelect(), ids.lizenz.id);
+    $("task-contact-clear").click();
+    expect(dealSelect().value).toBe("");
+    expect(dealSelect().disabled).toBe(true);
+    expect(dealOptions()).toEqual(["No deal"]);
+    type($("task-contact-input"), "Beck");
+    await until(() => maybe("task-contact-option"));
+    $("task-contact-option").click();
+    await dealsLoaded();
+    expect(dealOptions()).toEqual(["No deal", "Schulung · Qualification"]);
+    expect(dealSelect().value).toBe("");
+    type($("task-title-input"), "Bernd anrufen");
+    $("task-save").click();
+    await until(() => maybe("task-dialog") === null);
+    expect(lastCall(backend, "create_task").input).toMatchObject({ contact_id: ids.bernd.id, deal_id: null });
+  });
+
+  it("opens from a deal with its contact and the deal preselected", async () => {
+    let ids!: Awaited<ReturnType<typeof seedDeals>>;
+    const { backend } = await start((b) => { void seedDeals(b).then((x) => { ids = x; }); });
+    await openContact();
+    await until(() => $$("contact-deal").length === 2);
+    $$("contact-deal").find((d) => d.dataset.id === ids.lizenz.id)!.click();
+    await until(() => maybe("deal-dialog"));
+    expect($("deal-task").textContent).toBe("Follow-up task");
+    $("deal-task").click();
+    await until(() => maybe("task-dialog"));
+    expect(maybe("deal-dialog")).toBeNull();
+    expect($("task-contact-name").textContent).toBe("Anna Schmidt");
+    // preselected at once, before the contact's deals have loaded
+    expect(dealSelect().value).toBe(ids.lizenz.id);
+    await dealsLoaded();
+    expect(dealSelect().value).toBe(ids.lizenz.id);
+    type($("task-title-input"), "Lizenzen nachfassen");
+    $("task-save").click();
+    await until(() => maybe("task-dialog") === null);
+    expect(lastCall(backend, "create_task").input).toMatchObject({ contact_id: ids.anna.id, deal_id: ids.lizenz.id });
+  });
+
+  it("names the deal field in German", async () => {
+    await start((b) => { seed(b, "de"); });
+    await openTasks();
+    $("new-task").click();
+    expect($("task-dialog").textContent).toContain("Verkaufschance");
+    expect(dealOptions()).toEqual(["Keine Verkaufschance"]);
+  });
+});

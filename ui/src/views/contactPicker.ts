@@ -27,13 +27,15 @@ export interface ContactPicker {
 /**
  * `prefix` names the ids, test ids and messages (`task` → `task-contact-input`,
  * `task.contact_placeholder`, …). `onPicked` runs after a suggestion is chosen
- * (to move the focus on); `onError` shows a failed search.
+ * (to move the focus on); `onError` shows a failed search; `onChange` runs when
+ * the chosen contact is picked or removed.
  */
 export function contactPicker(
   prefix: "task" | "deal",
   initial: PickedContact | null,
   onPicked: () => void,
   onError: (e: unknown) => void,
+  onChange: (c: PickedContact | null) => void = () => {},
 ): ContactPicker {
   let chosen = initial;
   const msg = (key: string) => t(`${prefix}.${key}` as MessageKey);
@@ -72,7 +74,7 @@ export function contactPicker(
           h("button", {
             type: "button", class: "btn btn-ghost chip-clear", "data-testid": `${prefix}-contact-clear`,
             "aria-label": msg("contact_clear"), title: msg("contact_clear"),
-            onclick: () => { chosen = null; render(); input.value = ""; input.focus(); },
+            onclick: () => { chosen = null; render(); input.value = ""; input.focus(); onChange(null); },
           }, "×"),
         ]
       : []);
@@ -82,7 +84,7 @@ export function contactPicker(
     h("li", { role: "presentation" },
       h("button", {
         type: "button", role: "option", class: "suggestion", "data-testid": `${prefix}-contact-option`, "data-id": c.id,
-        onclick: () => { chosen = { id: c.id, name: c.display_name }; render(); onPicked(); },
+        onclick: () => { chosen = { id: c.id, name: c.display_name }; render(); onChange(chosen); onPicked(); },
         onkeydown: (ev: KeyboardEvent) => {
           const sib = ev.key === "ArrowDown" ? "nextElementSibling" : ev.key === "ArrowUp" ? "previousElementSibling" : null;
           if (!sib) return;

@@ -204,10 +204,18 @@ export function dealDialog(app: App, deal: Deal | null, contact: DealContact | n
         ch.reason ? h("q", { class: "reason" }, ch.reason) : null))),
     ));
     extras.push(quotesSection(app, deal));
-    extras.push(h("div", { class: "deal-follow-up" }, button(t("deal.follow_up"), {
-      testid: "email-open", title: t("deal.follow_up_title"),
-      onclick: () => app.openEmailDialog(deal.contact_id, deal.id),
-    })));
+    extras.push(h("div", { class: "deal-follow-up" },
+      button(t("deal.follow_up"), {
+        testid: "email-open", title: t("deal.follow_up_title"),
+        onclick: () => app.openEmailDialog(deal.contact_id, deal.id),
+      }),
+      button(t("deal.task"), {
+        testid: "deal-task", title: t("deal.task_title"),
+        onclick: () => app.openTaskDialog(null, {
+          deal: { id: deal.id, title: deal.title },
+          contact: { id: deal.contact_id, name: contact?.id === deal.contact_id ? contact.name : "—" },
+        }),
+      })));
   } else {
     extras.push(h("p", { class: "hint" }, t("deal.save_first")));
   }

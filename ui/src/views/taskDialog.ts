@@ -1,11 +1,14 @@
 // The task dialog (new and edit): title, due date and optional time (empty =
-// all day), priority, reminders, recurrence, notes and a contact picked by
-// name. Due goes out as RFC 3339 with the local offset, or as YYYY-MM-DD.
+// all day), priority, reminders, recurrence, notes, a contact picked by name
+// and one of that contact's deals. Due goes out as RFC 3339 with the local
+// offset, or as YYYY-MM-DD.
 import type { App } from "../app";
+import type { Deal } from "../bindings/Deal";
 import type { Priority } from "../bindings/Priority";
 import type { TaskInput } from "../bindings/TaskInput";
 import type { TaskItem } from "../bindings/TaskItem";
-import { h } from "../dom";
+import { dealStageName } from "../deals";
+import { h, replace } from "../dom";
 import { t, taskErrorText, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
@@ -19,10 +22,16 @@ import { contactPicker } from "./contactPicker";
 
 const REPEAT_KINDS: readonly RepeatKind[] = ["none", "daily", "weekly", "monthly", "every"];
 
-/** The contact a new task starts with (the open contact page's). */
+/** The contact a new task starts with (the open contact page's, or a deal's). */
 export interface PresetContact {
   id: string;
   name: string;
+}
+
+/** The deal a new task starts with (opened from that deal). */
+export interface PresetDeal {
+  id: string;
+  title: string;
 }
 
 type Problem = { testid: string; text: string };
@@ -40,7 +49,7 @@ function customMinutes(text: string): number[] | null {
   return out;
 }
 
-export function taskDialog(app: App, item: TaskItem | null, preset: PresetContact | null): void {
+export function taskDialog(app: App, item: TaskItem | null, preset: PresetContact | null, presetDeal: PresetDeal | null = null): void {
   const task = item?.task ?? null;
   const now = clock.now();
   const due = task ? new Date(task.due) : null;
@@ -92,15 +101,57 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
   syncRepeat();
   const notes = h("textarea", { id: "task-notes", rows: 3, "data-testid": "task-notes" }, task?.notes ?? "");
 
-  // ---- contact picker ----
-  const picker = contactPicker("task", contact, () => priority.focus(), (e) => app.showError(e, errors));
+  // ---- contact picker, and one of the contact's deals ----
+  // A deal belongs to one contact: another contact (or none) unlinks it.
+  let dealId: string | null = task ? task.deal_id : presetDeal?.id ?? null;
+  const linkedTitle = task ? "" : presetDeal?.title ?? "";
+  const dealSelect = h("select", {
+    id: "task-deal", "data-testid": "task-deal", onchange: () => { dealId = dealSelect.value || null; },
+  }) as HTMLSelectElement;
+  const dealHint = h("p", { class: "hint", "data-testid": "task-deal-hint" }, t("task.deal_needs_contact"));
+  const showDeals = (deals: Deal[]) => {
+    const options = deals.map((d) =>
+      h("option", { value: d.id, selected: d.id === dealId }, `${d.title} · ${dealStageName(app.settings.deal_stages, d.stage)}`));
+    // A linked deal missing from the list (not loaded, or not this contact's) stays linked until changed.
+    if (dealId && !deals.some((d) => d.id === dealId)) {
+      options.unshift(h("option", { value: dealId, selected: true }, linkedTitle || t("task.deal_linked")));
+    }
+    replace(dealSelect, h("option", { value: "", selected: !dealId }, t("task.deal_none")), ...options);
+  };
+  let dealSeq = 0;
+  const loadDeals = async (c: PresetContact | null) => {
+    const mine = ++dealSeq;
+    showDeals([]);
+    dealHint.hidden = c !== null;
+    dealSelect.disabled = true;
+    if (!c) {
+      dealSelect.disabled = dealId === null;
+      return;
+    }
+    dealSelect.setAttribute("aria-busy", "true");
+    try {
+      const { deals } = await ipc.contactDeals(c.id);
+      if (mine === dealSeq) showDeals(deals);
+    } catch (e) {
+      if (mine === dealSeq) app.showError(e, errors);
+    } finally {
+      if (mine === dealSeq) {
+        dealSelect.disabled = false;
+        dealSelect.setAttribute("aria-busy", "false");
+      }
+    }
+  };
+  const picker = contactPicker("task", contact, () => priority.focus(), (e) => app.showError(e, errors), (c) => {
+    dealId = null;
+    void loadDeals(c);
+  });
 
   const errors = h("div", { class: "error-slot", "data-slot": "task" });
   const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "task-save" }, t("action.save"));
 
   const controls: Record<string, HTMLElement> = {
     "task-title-input": title, "task-due-date": date, "task-due-time": time, "task-reminder-custom": custom,
-    "task-repeat-days": days, "task-repeat": repeatSelect, "task-priority": priority,
+    "task-repeat-days": days, "task-repeat": repeatSelect, "task-priority": priority, "task-deal": dealSelect,
   };
   const showProblems = (problems: Problem[]) => {
     dialog.querySelectorAll(".field-error").forEach((el) => el.remove());
@@ -143,7 +194,7 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
     return {
       title: title.value.trim(),
       contact_id: picker.value()?.id ?? null,
-      deal_id: task?.deal_id ?? null,
+      deal_id: dealId,
       due: dueValue!,
       priority: priority.value as Priority,
       notes: orNull(notes.value),
@@ -154,6 +205,7 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
 
   const FIELD_CONTROLS: Record<string, string> = {
     title: "task-title-input", due: "task-due-date", reminders: "task-reminder-custom", repeat: "task-repeat", priority: "task-priority",
+    deal_id: "task-deal",
   };
   let busy = false;
   const submit = async () => {
@@ -211,8 +263,16 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
       h("label", { for: "task-contact", class: "label" }, t("task.field.contact"), h("span", { class: "hint" }, ` (${t("task.contact_optional")})`)),
       ...picker.parts,
     ),
+    h(
+      "div",
+      { class: "field", "data-field": "task-deal" },
+      h("label", { for: "task-deal", class: "label" }, t("task.field.deal"), h("span", { class: "hint" }, ` (${t("task.contact_optional")})`)),
+      dealSelect,
+      dealHint,
+    ),
     field("task-notes", "task.field.notes", notes),
   );
+  void loadDeals(contact);
   app.openModal(dialog);
   title.focus();
 }

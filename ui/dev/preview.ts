@@ -119,7 +119,7 @@ const expand = params.get("expand");
 if (expand) document.querySelectorAll<HTMLElement>('[data-testid="row-score"]')[Number(expand)]?.click();
 if (params.get("activity")) app.openActivityDialog(null);
 if (params.get("org")) app.openOrgDialog();
-if (params.get("notice") && app.view.name === "contact") app.showNotice(app.view.detail);
+if (params.get("notice") && app.view.name === "contact") app.showNotice(app.view.detail.contact);
 const imp = params.get("import");
 if (imp) {
   app.openImport();

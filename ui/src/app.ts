@@ -18,7 +18,7 @@ import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { TaskCounts } from "./bindings/TaskCounts";
 import type { TaskItem } from "./bindings/TaskItem";
 import { byTestId, closeDialog, h, isTyping, openDialog, replace } from "./dom";
-import { dealErrorText, errorText, resolveLanguage, setLanguage, stageName, t, dueText, type Lang } from "./i18n";
+import { dealErrorText, errorText, plural, resolveLanguage, setLanguage, stageName, t, dueText, type Lang } from "./i18n";
 import { dealStageName, presetPeriod, type PeriodPreset } from "./deals";
 import type { ReportOf } from "./ipc";
 import * as ipc from "./ipc";
@@ -49,6 +49,8 @@ export const SEARCH_DEBOUNCE_MS = 120;
 export const TIMELINE_PAGE = 50;
 /** How long the "ready for …" notice stays. */
 export const NOTICE_MS = 8000;
+/** How many ready-to-qualify contacts a settings change compares by id (beyond: by count). */
+export const READY_SCAN = 1000;
 /** How often task counts and relative due texts refresh by themselves. */
 export const TASKS_REFRESH_MS = 60_000;
 /** How long after "g" a second key navigates (g c, g t). */
@@ -491,7 +493,7 @@ export class App {
     if (item >= 0) this.list.items[item] = c;
     if (!opts.stay) this.showContact(detail, opts.focus);
     if (opts.activities) void this.loadTimeline(false);
-    if (c.proposal && c.proposal !== before) this.showNotice(detail);
+    if (c.proposal && c.proposal !== before) this.showNotice(c);
   }
 
   // ---- timeline -------------------------------------------------------------
@@ -552,8 +554,7 @@ export class App {
   }
 
   /** The in-app notice "Anna Schmidt ist bereit für Interessent (MQL)" with an Accept action. */
-  showNotice(detail: ContactDetail): void {
-    const c = detail.contact;
+  showNotice(c: Contact): void {
     if (!c.proposal) return;
     this.hideNotice();
     const el = h(
@@ -572,6 +573,47 @@ export class App {
     );
     this.noticeSlot.appendChild(el);
     this.noticeTimer = setTimeout(() => this.hideNotice(), NOTICE_MS);
+  }
+
+  /** The notice "3 contacts are now ready to qualify" with a Show action (the ready list). */
+  showReadyNotice(n: number): void {
+    this.hideNotice();
+    const el = h(
+      "div",
+      { class: "notice", role: "status", "data-testid": "notice" },
+      h("span", { class: "notice-icon", "aria-hidden": "true" }, "★"),
+      h("span", { class: "notice-text" }, plural("notice.now_ready", n)),
+      h("button", {
+        type: "button", class: "btn btn-primary", "data-testid": "notice-show-ready",
+        onclick: () => void this.showReadyList(),
+      }, t("notice.show_ready")),
+      h("button", {
+        type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
+        onclick: () => this.hideNotice(),
+      }, "×"),
+    );
+    this.noticeSlot.appendChild(el);
+    this.noticeTimer = setTimeout(() => this.hideNotice(), NOTICE_MS);
+  }
+
+  /** The contacts list showing every contact ready to qualify. */
+  async showReadyList(): Promise<void> {
+    this.hideNotice();
+    this.list = { ...this.list, search: "", stage: null, ready: true, stale: true };
+    if (this.view.name === "list") {
+      this.render();
+      await this.reloadList();
+    } else {
+      await this.backToList();
+    }
+  }
+
+  /** The contacts ready to qualify, by id (`complete`: all of them, not only the first READY_SCAN). */
+  private async readyContacts(): Promise<{ items: Contact[]; total: number; complete: boolean }> {
+    const page = await ipc.listContacts({
+      stage: null, search: null, sort: "name", offset: 0, limit: READY_SCAN, ready_to_qualify: true,
+    });
+    return { items: page.items, total: page.total, complete: page.items.length >= page.total };
   }
 
   hideNotice(): void {
@@ -824,8 +866,13 @@ export class App {
     if (this.view.name === "contact" && this.view.detail.organization) orgDialog(this, this.view.detail);
   }
 
-  /** Saves the whole settings object; scores may change, so views refetch. */
+  /**
+   * Saves the whole settings object; scores may change, so views refetch.
+   * Thresholds and the target profile can propose qualifications for contacts
+   * not on screen: those that became ready are announced.
+   */
   async saveSettings(settings: Settings): Promise<void> {
+    const before = await this.readyContacts().catch(() => null);
     this.settings = withDefaults(await ipc.setSettings(settings));
     this.list.stale = true;
     if (this.view.name === "contact") {
@@ -834,6 +881,25 @@ export class App {
     } else {
       await this.reloadList();
     }
+    const after = before && (await this.readyContacts().catch(() => null));
+    if (before && after) this.announceReady(before, after);
+  }
+
+  /** The notice for contacts that became ready to qualify between two looks at the ready list. */
+  private announceReady(
+    before: { items: Contact[]; total: number; complete: boolean },
+    after: { items: Contact[]; total: number; complete: boolean },
+  ): void {
+    const known = new Set(before.items.map((c) => c.id));
+    const fresh = after.items.filter((c) => !known.has(c.id));
+    // Past READY_SCAN the ids are not all known: the growth of the count stands in.
+    const n = before.complete && after.complete ? fresh.length : Math.max(0, after.total - before.total);
+    if (n === 0) return;
+    const open = this.view.name === "contact" ? this.view.detail.contact.id : null;
+    // The open contact's own proposal was announced by contactChanged already.
+    if (n === 1 && fresh.length === 1 && fresh[0].id === open) return;
+    if (n === 1 && fresh.length === 1) this.showNotice(fresh[0]);
+    else this.showReadyNotice(n);
   }
 
   /** After a restore replaced the store: settings, language, the list, counts and tasks all come fresh. */

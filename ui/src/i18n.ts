@@ -160,6 +160,9 @@ const en = {
   "proposal.accept": "Accept",
   "proposal.accept_title": "Accept the proposal: change the stage by rule (Q)",
   "notice.ready": "{name} is ready for {stage}",
+  "notice.now_ready_one": "{n} contact is now ready to qualify",
+  "notice.now_ready_other": "{n} contacts are now ready to qualify",
+  "notice.show_ready": "Show",
 
   "timeline.title": "Activities",
   "timeline.filter": "Filter activities by kind",
@@ -872,6 +875,9 @@ const de: Record<MessageKey, string> = {
   "proposal.accept": "Übernehmen",
   "proposal.accept_title": "Vorschlag übernehmen: Phase automatisch (Regel) ändern (Q)",
   "notice.ready": "{name} ist bereit für {stage}",
+  "notice.now_ready_one": "{n} Kontakt ist jetzt bereit zur Qualifizierung",
+  "notice.now_ready_other": "{n} Kontakte sind jetzt bereit zur Qualifizierung",
+  "notice.show_ready": "Anzeigen",
 
   "timeline.title": "Aktivitäten",
   "timeline.filter": "Aktivitäten nach Art filtern",

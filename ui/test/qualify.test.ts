@@ -330,6 +330,73 @@ describe("notice", () => {
   });
 });
 
+describe("notice after saving settings", () => {
+  /** Anna and Bernd with the same activities (score 30), Carla without any; nobody ready at a threshold of 90. */
+  function seedThree(b: FakeBackend, language: "de" | "en" = "en") {
+    const anna = seed(b, language);
+    const bernd = b.add({ first_name: "Bernd", last_name: "Otto", stage: "lead" });
+    b.log(bernd, "webinar_attended", 3);
+    b.log(bernd, "call", 10);
+    b.setCriteria(bernd, { authority: "yes" });
+    b.add({ first_name: "Carla", last_name: "Zorn", stage: "lead" });
+    b.settings.scoring.prospect_threshold = 90;
+    return anna;
+  }
+  async function saveThreshold(value: string) {
+    $("open-settings").click();
+    type($("setting-prospect-threshold"), value);
+    $("settings-save").click();
+    await until(() => maybe("settings-dialog") === null);
+  }
+
+  it("counts the contacts a lower threshold made ready and shows them on request", async () => {
+    await start((b) => seedThree(b));
+    expect(chipCount("ready")).toBe("0");
+    await saveThreshold("25");
+    await until(() => maybe("notice"));
+    expect($("notice").textContent).toContain("2 contacts are now ready to qualify");
+    expect($("notice").getAttribute("role")).toBe("status");
+    $("search").focus();
+    $("notice-show-ready").click();
+    await until(() => $("stage-chip-ready").getAttribute("aria-pressed") === "true" && names().length === 2);
+    expect(names()).toEqual(["Anna Schmidt", "Bernd Otto"]);
+    expect(maybe("notice")).toBeNull();
+    // saving again changes nothing: no notice
+    await saveThreshold("25");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(maybe("notice")).toBeNull();
+  });
+
+  it("names a single new contact with Accept, from another contact's page, in German", async () => {
+    const { backend } = await start((b) => {
+      seedThree(b, "de");
+      b.log(b.contacts[1], "visit", 2);
+    });
+    $$("contact-row").find((r) => r.textContent?.includes("Carla Zorn"))!.click();
+    await until(() => maybe("contact-page"));
+    // Bernd (one more visit) passes 45, Anna does not
+    await saveThreshold("45");
+    await until(() => maybe("notice"));
+    expect($("notice").textContent).toContain("Bernd Otto ist bereit für Interessent (MQL)");
+    $("notice-accept").click();
+    await until(() => backend.contacts[1].stage === "prospect");
+    expect($("contact-page").textContent).toContain("Carla Zorn");
+  });
+
+  it("says how many in German and links to the ready list from a contact page", async () => {
+    await start((b) => seedThree(b, "de"));
+    $$("contact-row").find((r) => r.textContent?.includes("Carla Zorn"))!.click();
+    await until(() => maybe("contact-page"));
+    await saveThreshold("25");
+    await until(() => maybe("notice"));
+    expect($("notice").textContent).toContain("2 Kontakte sind jetzt bereit zur Qualifizierung");
+    expect($("notice-show-ready").textContent).toBe("Anzeigen");
+    $("notice-show-ready").click();
+    await until(() => maybe("contact-page") === null && names().length === 2);
+    expect($("stage-chip-ready").getAttribute("aria-pressed")).toBe("true");
+  });
+});
+
 describe("list", () => {
   it("shows the score per row and expands its line items lazily with click and keyboard", async () => {
     const { backend } = await start((b) => {

@@ -52,13 +52,16 @@ pub struct TaskItem {
     pub task: Task,
     /// Its contact's display name.
     pub contact_name: Option<String>,
+    /// Its deal's title.
+    pub deal_title: Option<String>,
 }
 
 impl TaskItem {
-    /// Looks up the contact's name.
+    /// Looks up the contact's name and the deal's title.
     pub fn of(store: &Store, task: Task) -> Self {
         let contact_name = task.contact_id.and_then(|id| store.display_name(id));
-        TaskItem { task, contact_name }
+        let deal_title = task.deal_id.and_then(|id| store.deal(id).ok()).map(|d| d.title);
+        TaskItem { task, contact_name, deal_title }
     }
 }
 

@@ -116,15 +116,22 @@ fn apply_autostart<R: Runtime>(app: &tauri::AppHandle<R>, on: bool) {
         return;
     }
     let manager = app.autolaunch();
+    // Only a change touches the OS (disabling an absent entry is an error).
+    if manager.is_enabled().is_ok_and(|enabled| enabled == on) {
+        return;
+    }
     if let Err(e) = if on { manager.enable() } else { manager.disable() } {
         eprintln!("kontor: start at login: {e}");
     }
 }
 
-/// Registers state and commands on a builder of any runtime (the mock
-/// runtime in tests, Wry in the app).
-pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    builder.manage(state).invoke_handler(tauri::generate_handler![
+/// Registers the commands on a builder of any runtime (the mock runtime in
+/// tests, Wry in the app). The [`AppState`] is managed by the caller: the app
+/// opens the store in its setup hook, after single-instance has handed a
+/// second launch over to the first (so a second launch never waits on the
+/// store's lock).
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
         cmd::app_info,
         cmd::list_contacts,
         cmd::stage_counts,
@@ -181,18 +188,40 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
     ])
 }
 
+/// The argument the login item starts Kontor with: straight into the tray.
+pub const HIDDEN_ARG: &str = "--hidden";
+
 /// Starts the desktop app.
 pub fn run() {
     let dir = paths::default_data_dir().unwrap_or_else(|| PathBuf::from("kontor-data"));
+    let hidden = std::env::args().any(|a| a == HIDDEN_ARG);
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::open_main(app)))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
-        .setup(|app| {
-            if let Err(e) = tray::create(app.handle()) {
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![HIDDEN_ARG]),
+        ))
+        .setup(move |app| {
+            // The main window is created here ("create": false in the
+            // config), after the store is open, so the UI never asks for it
+            // before it exists.
+            app.manage(AppState::open(&dir));
+            let state = app.state::<AppState>();
+            if let Ok(store) = state.store() {
+                apply_autostart(app.handle(), store.settings().autostart);
+            }
+            let tray = tray::create(app.handle());
+            if let Err(e) = &tray {
                 eprintln!("kontor: no tray icon: {e}");
+            }
+            if let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") {
+                // Started at login: only the tray, unless there is no tray.
+                tauri::WebviewWindowBuilder::from_config(app.handle(), config)?
+                    .visible(!(hidden && tray.is_ok()))
+                    .build()?;
             }
             scheduler::start(app.handle().clone());
             Ok(())
@@ -207,7 +236,7 @@ pub fn run() {
                 }
             }
         });
-    let result = app_builder(builder, AppState::open(&dir)).run(context());
+    let result = app_builder(builder).run(context());
     if let Err(e) = result {
         eprintln!("kontor: the desktop app failed: {e}");
         std::process::exit(1);

@@ -1,6 +1,8 @@
 //! The reminder timer: one thread that sleeps until the next reminder (or at
 //! most a minute, so the tray's counts follow the clock), is woken when tasks
-//! change, runs a core pass and shows the notices through the OS.
+//! change, runs a core pass and shows the notices through the OS. The sleep
+//! is checked against the wall clock every few seconds, so a reminder that
+//! came due while the laptop was suspended fires right after it wakes.
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -25,12 +27,13 @@ impl Wake {
         cvar.notify_all();
     }
 
-    fn wait(&self, timeout: Duration) {
+    /// Waits until woken or `timeout`; true when woken.
+    fn wait(&self, timeout: Duration) -> bool {
         let (flag, cvar) = &*self.0;
         let guard = flag.lock().unwrap_or_else(|p| p.into_inner());
         let (mut guard, _) =
             cvar.wait_timeout_while(guard, timeout, |woken| !*woken).unwrap_or_else(|p| p.into_inner());
-        *guard = false;
+        std::mem::take(&mut *guard)
     }
 }
 
@@ -68,13 +71,23 @@ impl<R: Runtime> Notifier for OsNotifier<'_, R> {
     }
 }
 
+/// Notification servers on Linux read the body as markup: user text is
+/// escaped so that "<b>" or "R&D" shows as written.
+fn body_text(body: &str) -> String {
+    if cfg!(target_os = "linux") {
+        body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        body.to_owned()
+    }
+}
+
 /// Shows one native notification (not on the mock runtime in tests).
 pub fn show_notification<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
     use tauri::Manager;
     if app.try_state::<tauri_plugin_notification::Notification<R>>().is_none() {
         return;
     }
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+    if let Err(e) = app.notification().builder().title(title).body(body_text(body)).show() {
         eprintln!("kontor: notification failed: {e}");
     }
 }
@@ -86,6 +99,10 @@ pub fn german(state: &AppState) -> bool {
         None => state.info().locale.to_lowercase().starts_with("de"),
     }
 }
+
+const MINUTE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+/// The longest the timer sleeps without looking at the wall clock.
+const STEP: Duration = Duration::from_secs(5);
 
 /// Starts the timer thread.
 pub fn start<R: Runtime>(app: AppHandle<R>) {
@@ -113,10 +130,17 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 };
                 first = false;
                 tray::refresh(&app);
-                let until_next = next.map_or(Duration::from_secs(60), |t| {
-                    (t - now()).to_std().unwrap_or(Duration::ZERO).min(Duration::from_secs(60))
-                });
-                state.wake.wait(until_next);
+                // Sleep until the next reminder, a change, or a minute for the
+                // tray's counts; in short steps read against the wall clock,
+                // since a suspended laptop does not advance the sleep's clock.
+                let pass_at = now();
+                let wake_at = next.map_or(pass_at + MINUTE, |t| t.min(pass_at + MINUTE));
+                loop {
+                    let left = (wake_at - now()).to_std().unwrap_or(Duration::ZERO);
+                    if left.is_zero() || state.wake.wait(left.min(STEP)) {
+                        break;
+                    }
+                }
             }
         })
         .map(|_| ())

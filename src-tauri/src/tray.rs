@@ -58,13 +58,20 @@ fn texts(german: bool, overdue: u32, today: u32) -> Texts {
 fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)> {
     let state = app.state::<AppState>();
     let counts = state.store().ok().and_then(|s| s.task_counts(state.tz, now()).ok()).unwrap_or_default();
-    let t = texts(scheduler::german(&state), counts.overdue, counts.today);
+    let german = scheduler::german(&state);
+    let t = texts(german, counts.overdue, counts.today);
     let header = MenuItem::with_id(app, "summary", &t.summary, false, None::<&str>)?;
     let mut task_menus = Vec::new();
     let next_five = state.store().ok().and_then(|s| s.next_open_tasks(5).ok()).unwrap_or_default();
     for task in next_five {
         let local = task.due.with_timezone(&state.tz);
-        let when = if task.all_day { local.format("%d.%m.") } else { local.format("%d.%m. %H:%M") };
+        let format = match (german, task.all_day) {
+            (true, true) => "%d.%m.",
+            (true, false) => "%d.%m. %H:%M",
+            (false, true) => "%b %-d",
+            (false, false) => "%b %-d, %H:%M",
+        };
+        let when = local.format(format);
         let label = format!("{when}  {}", task.title);
         let done = MenuItem::with_id(app, format!("done:{}", task.id), t.done, true, None::<&str>)?;
         let later = MenuItem::with_id(app, format!("later:{}", task.id), t.later, true, None::<&str>)?;
@@ -101,7 +108,11 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
         }
         _ if id == "snooze_all" => store.snooze_all(now() + Duration::hours(1), now()).is_ok(),
         Some(("done", task)) => {
-            Uuid::parse_str(task).ok().is_some_and(|id| store.complete_task(id, state.tz, now()).is_ok())
+            let done =
+                Uuid::parse_str(task).ok().is_some_and(|id| store.complete_task(id, state.tz, now()).is_ok());
+            // "Task completed" rules: their tasks and notices, as from the window.
+            state.deliver_automation(app);
+            done
         }
         Some(("later", task)) => Uuid::parse_str(task)
             .ok()

@@ -16,7 +16,7 @@ struct App {
 
 fn app() -> App {
     let dir = tempfile::tempdir().unwrap();
-    let app = app_builder(mock_builder(), AppState::open(dir.path())).build(context()).unwrap();
+    let app = app_builder(mock_builder()).manage(AppState::open(dir.path())).build(context()).unwrap();
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     App { _app: app, window, _dir: dir }
 }
@@ -126,7 +126,7 @@ fn settings_and_demo_data_round_trip() {
 fn a_held_store_makes_every_command_report_store_locked() {
     let dir = tempfile::tempdir().unwrap();
     let _held = kontor_core::Store::open(dir.path()).unwrap();
-    let app = app_builder(mock_builder(), AppState::open(dir.path())).build(context()).unwrap();
+    let app = app_builder(mock_builder()).manage(AppState::open(dir.path())).build(context()).unwrap();
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     let app = App { _app: app, window, _dir: tempfile::tempdir().unwrap() };
     let err = invoke(&app, "stage_counts", json!({ "search": null })).unwrap_err();
@@ -142,7 +142,7 @@ fn commands_outside_the_capability_are_refused() {
 #[test]
 fn windows_without_the_capability_cannot_call_commands() {
     let dir = tempfile::tempdir().unwrap();
-    let app = app_builder(mock_builder(), AppState::open(dir.path())).build(context()).unwrap();
+    let app = app_builder(mock_builder()).manage(AppState::open(dir.path())).build(context()).unwrap();
     let window = tauri::WebviewWindowBuilder::new(&app, "other", Default::default()).build().unwrap();
     let app = App { _app: app, window, _dir: dir };
     assert!(invoke(&app, "stage_counts", json!({ "search": null })).is_err());

@@ -184,17 +184,17 @@ impl Desktop {
 
     /// Starts the desktop binary once more, outside WebDriver, as a user
     /// double-clicking it again would, and waits for it to end.
-    pub fn launch_again(&self, timeout: Duration) -> Option<std::process::ExitStatus> {
+    pub fn launch_again(&self, timeout: Duration) -> Option<std::process::Output> {
         let mut child = self
             .app_command(desktop_binary())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start a second instance");
         let start = Instant::now();
         loop {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Some(status);
+            if let Ok(Some(_)) = child.try_wait() {
+                return child.wait_with_output().ok();
             }
             if start.elapsed() > timeout {
                 let _ = child.kill();

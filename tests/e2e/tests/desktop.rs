@@ -139,7 +139,9 @@ fn a_rep_works_with_contacts_in_the_real_window() {
     // Launching Kontor again does not start a second app: it hands over to
     // the running one and ends, and the first window keeps working.
     let second = desktop.launch_again(WAIT).expect("a second launch must end by itself");
-    assert!(second.success(), "second launch exited with {second}");
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "second launch exited with {}: {said}", second.status);
+    assert!(!said.contains("in use"), "the second launch must not even try the store: {said}");
     ui.el("empty-state");
 
     // Create two contacts; one is named like an XSS attack.
@@ -449,6 +451,15 @@ fn reminders_missed_while_closed_come_as_one_notice_once_and_start_at_login_is_a
         assert!(start.elapsed() < WAIT, "no autostart entry in {places:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
+    let entry = places
+        .iter()
+        .filter_map(|p| std::fs::read_dir(p).ok())
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .next()
+        .expect("the autostart entry is readable");
+    let exec = entry.lines().find(|l| l.starts_with("Exec=")).expect("an Exec line");
+    assert!(exec.contains("kontor-desktop") && exec.ends_with("--hidden"), "{exec}: starts into the tray");
     session.quit().expect("quit");
 
     // After a restart nothing is shown again.

@@ -369,7 +369,8 @@ export class FakeBackend {
 
   item(task: Task): TaskItem {
     const c = task.contact_id ? this.contacts.find((x) => x.id === task.contact_id) : undefined;
-    return { task: structuredClone(task), contact_name: c?.display_name ?? null };
+    const deal = task.deal_id ? this.dealStore.deals.find((d) => d.id === task.deal_id) : undefined;
+    return { task: structuredClone(task), contact_name: c?.display_name ?? null, deal_title: deal?.title ?? null };
   }
 
   findTask(id: string): Task {

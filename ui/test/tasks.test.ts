@@ -630,6 +630,26 @@ describe("task deal link", () => {
     expect(lastCall(backend, "create_task").input).toMatchObject({ contact_id: ids.anna.id, deal_id: ids.lizenz.id });
   });
 
+  it("shows the linked deal in the task row and opens it from there", async () => {
+    let ids!: Awaited<ReturnType<typeof seedDeals>>;
+    await start((b) => {
+      void seedDeals(b).then((x) => {
+        ids = x;
+        b.addTask({ title: "Lizenzen nachfassen", due: "2025-03-14T16:00:00+01:00", contact_id: x.anna.id, deal_id: x.lizenz.id });
+      });
+    });
+    await openTasks();
+    await tab("open");
+    const link = $("task-deal-link", row("Lizenzen nachfassen"));
+    expect(link.textContent).toBe("Lizenzen");
+    expect(link.getAttribute("title")).toBe("Open the deal Lizenzen");
+    expect(row("Angebot nachfassen").querySelector('[data-testid="task-deal-link"]')).toBeNull();
+    link.click();
+    await until(() => maybe("deal-dialog"));
+    expect(($("deal-title") as HTMLInputElement).value).toBe("Lizenzen");
+    expect(ids.lizenz.title).toBe("Lizenzen");
+  });
+
   it("names the deal field in German", async () => {
     await start((b) => { seed(b, "de"); });
     await openTasks();

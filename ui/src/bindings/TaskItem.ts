@@ -12,4 +12,8 @@ task: Task,
 /**
  * Its contact's display name.
  */
-contact_name: string | null, };
+contact_name: string | null, 
+/**
+ * Its deal's title.
+ */
+deal_title: string | null, };

@@ -136,6 +136,13 @@ export function taskRow(app: App, item: TaskItem, opts: RowOptions): HTMLElement
           onclick: () => void app.openContact(task.contact_id!, "tasks"),
         }, item.contact_name ?? "—")
       : null,
+    task.deal_id && item.deal_title
+      ? h("button", {
+          type: "button", class: "link task-deal", "data-testid": "task-deal-link", "data-id": task.deal_id,
+          title: t("tasks.open_deal", { title: item.deal_title }),
+          onclick: () => void app.openDeal(task.deal_id!),
+        }, item.deal_title)
+      : null,
     repeat
       ? h("span", { class: "task-repeat", "data-testid": "task-repeat-text", title: t("tasks.repeats") },
           h("span", { "aria-hidden": "true" }, "↻ "), repeat)

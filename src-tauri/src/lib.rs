@@ -41,10 +41,19 @@ impl AppState {
             ErrorPayload::from(&e)
         });
         let tz = kontor_core::task::system_timezone();
-        if let Ok(store) = &store {
+        let state = AppState {
+            store,
+            data_dir: dir.to_owned(),
+            tz,
+            wake: Default::default(),
+            picked: Default::default(),
+        };
+        if let Ok(store) = &state.store {
             store.set_time_zone(tz);
+            let os_german = state.info().locale.to_lowercase().starts_with("de");
+            store.set_fallback_language(if os_german { Language::De } else { Language::En });
         }
-        AppState { store, data_dir: dir.to_owned(), tz, wake: Default::default(), picked: Default::default() }
+        state
     }
 
     /// The language the user reads: the chosen one, else the OS locale's.

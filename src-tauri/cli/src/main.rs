@@ -13,7 +13,7 @@ use kontor_core::task::{parse_offset, system_timezone};
 use kontor_core::transfer;
 use kontor_core::{
     paths, ActivityInput, ActivityKind, ActivityQuery, Answer, AutomationOutcome, ChangedBy, Contact,
-    ContactInput, CriteriaUpdate, Deal, DealInput, ListQuery, Period, Priority, Repeat, ReportKind,
+    ContactInput, CriteriaUpdate, Deal, DealInput, Language, ListQuery, Period, Priority, Repeat, ReportKind,
     SortOrder, Stage, StageChangeRequest, Store, TargetGroupSetting, TaskInput, TaskView,
 };
 use uuid::Uuid;
@@ -596,6 +596,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     let dir_existed = dir.exists();
     let store_existed = dir.join("store").exists();
     let store = Store::open(&dir)?;
+    store.set_fallback_language(os_language());
     let result = execute(&store, cli.command);
     // A command that fails on a data directory that held no store leaves
     // none behind: nothing was written, so nothing should be there.
@@ -607,6 +608,21 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
     }
     result
+}
+
+/// The language of the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`):
+/// English for `en*`, else German, Kontor's first language.
+fn os_language() -> Language {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    if locale.to_lowercase().starts_with("en") {
+        Language::En
+    } else {
+        Language::De
+    }
 }
 
 fn execute(store: &Store, command: Command) -> Result<(), Error> {

@@ -299,9 +299,10 @@ impl Settings {
     }
 
     /// When the rules are still the shipped defaults of the other language,
-    /// switches them to the chosen language's defaults.
-    pub fn localize_default_rules(&mut self) {
-        let lang = self.language_or_default();
+    /// switches them to the chosen language's defaults (`fallback` while
+    /// none is chosen: the OS's).
+    pub fn localize_default_rules(&mut self, fallback: Language) {
+        let lang = self.language.unwrap_or(fallback);
         let other = match lang {
             Language::De => Language::En,
             Language::En => Language::De,
@@ -346,7 +347,7 @@ mod tests {
     #[test]
     fn default_rules_follow_the_language() {
         let mut s = Settings { language: Some(Language::En), ..Settings::default() };
-        s.localize_default_rules();
+        s.localize_default_rules(Language::De);
         assert_eq!(s.automation, default_rules(Language::En));
     }
 }

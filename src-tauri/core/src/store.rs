@@ -125,6 +125,8 @@ pub struct Store {
     deals_by_contact: sled::Tree,
     /// The rep's time zone for automation due dates and quote dates.
     tz: RwLock<chrono_tz::Tz>,
+    /// The language texts written by rules are in when none is chosen.
+    fallback_language: RwLock<crate::settings::Language>,
     /// Automation outcomes of mutations whose API returns none.
     pending_outcomes: Mutex<Vec<crate::automation::AutomationOutcome>>,
     /// Rules run only while this is 0 ([`Store::pause_automation`]).
@@ -277,6 +279,7 @@ impl Store {
             deals_by_stage: open("idx_deals_by_stage")?,
             deals_by_contact: open("idx_deals_by_contact")?,
             tz: RwLock::new(crate::task::system_timezone()),
+            fallback_language: RwLock::new(crate::settings::Language::De),
             pending_outcomes: Mutex::new(Vec::new()),
             automation_paused: std::sync::atomic::AtomicU32::new(0),
             search: RwLock::new(SearchIndex::default()),
@@ -579,7 +582,7 @@ impl Store {
         settings.validate()?;
         self.check_stages_in_use(settings)?;
         let mut settings = settings.clone();
-        settings.localize_default_rules();
+        settings.localize_default_rules(*read(&self.fallback_language));
         let settings = &settings;
         let old_half_life = read(&self.settings).scoring.half_life_days;
         self.meta.insert("settings", encode(settings)?)?;

@@ -607,3 +607,21 @@ fn a_task_about_a_deal_is_about_its_contact_and_outlives_the_deal() {
     let kept = store.task(task.id).unwrap();
     assert_eq!((kept.contact_id, kept.deal_id), (Some(anna), None));
 }
+
+#[test]
+fn without_a_chosen_language_rules_write_in_the_os_language() {
+    let (_d, store) = open();
+    store.set_fallback_language(Language::En);
+    assert_eq!(store.language(), Language::En);
+    let c = contact(&store, "Anna");
+    let d = deal(&store, c, "Anlage", 1000.0, None);
+    let won = store.move_deal(d.id, "won", None, t0()).unwrap();
+    assert_eq!(tasks_created(&won.automation), ["Ask for a referral: Anna Muster"]);
+    // A language chosen in the settings wins over the OS's.
+    let saved = store.set_settings(&Settings { language: Some(Language::De), ..store.settings() }).unwrap();
+    assert!(saved
+        .automation
+        .iter()
+        .any(|r| matches!(&r.action, Action::CreateTask { title, .. } if title.starts_with("Erstgespräch"))));
+    assert_eq!(store.language(), Language::De);
+}

@@ -178,6 +178,19 @@ impl Store {
         *read(&self.tz)
     }
 
+    /// Sets the language that texts written by rules (task titles, stage
+    /// change reasons) use while the rep has chosen none: the OS's.
+    pub fn set_fallback_language(&self, language: Language) {
+        *super::write(&self.fallback_language) = language;
+        // The shipped rules' titles follow (saved with the next settings).
+        super::write(&self.settings).localize_default_rules(language);
+    }
+
+    /// The language of texts the store writes: the chosen one, else the OS's.
+    pub fn language(&self) -> Language {
+        self.settings().language.unwrap_or(*read(&self.fallback_language))
+    }
+
     fn deal_ids_of(&self, contact: Uuid) -> Result<Vec<Uuid>> {
         self.deals_by_contact
             .scan_prefix(contact.as_bytes())
@@ -720,7 +733,7 @@ impl Store {
         if paused || events.is_empty() || settings.automation.is_empty() {
             return vec![];
         }
-        let language = settings.language_or_default();
+        let language = settings.language.unwrap_or(*read(&self.fallback_language));
         let tz = self.time_zone();
         let mut out = Vec::new();
         for (rule, event) in fired(&settings.automation, events) {

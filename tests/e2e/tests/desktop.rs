@@ -314,13 +314,17 @@ fn a_webinar_and_three_criteria_make_a_lead_ready_for_prospect() {
     let lines = ui.text("score-lines");
     assert!(lines.contains("+10 authority to decide: yes"), "{lines}");
     ui.wait_text(&tid("proposal-badge"), |t| t.contains("Prospect"));
+    // A new proposal is also announced in the app.
+    ui.wait_text(&tid("notice"), |t| t.contains("Jürgen Müller is ready for Prospect"));
     ui.screenshot("20-proposal-en");
 
-    // Accept: a stage change by rule.
+    // Accept: a stage change by rule, with the reason.
     ui.click("accept-proposal");
     ui.wait_text(&tid("stage-badge"), |t| t.contains("Prospect"));
     ui.wait_gone("proposal-badge");
-    assert!(ui.text("stage-history").contains("by rule"), "{}", ui.text("stage-history"));
+    let history = ui.text("stage-history");
+    assert!(history.contains("by rule"), "{history}");
+    assert!(history.contains("target group, budget and authority confirmed"), "{history}");
 
     // The explanation speaks German too.
     ui.click("open-settings");

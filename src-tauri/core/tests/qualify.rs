@@ -154,6 +154,38 @@ fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
 }
 
 #[test]
+fn activities_ahead_of_now_count_neither_in_the_score_nor_in_the_ready_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Anna", None);
+    let soon = t0() + Duration::minutes(30);
+    let webinar = || ActivityInput {
+        kind: ActivityKind::WebinarAttended,
+        at: Some(soon),
+        summary: None,
+        text: None,
+        outcome: None,
+        concerns: None,
+    };
+    store.log_activities(id, vec![webinar(), webinar(), webinar()], t0()).unwrap();
+    let ready = |now: DateTime<Utc>| {
+        let q = ListQuery { ready_to_qualify: true, limit: 50, ..Default::default() };
+        store.list_contacts(&q, now).unwrap().items.into_iter().map(|c| c.id).collect::<Vec<_>>()
+    };
+
+    let score = store.contact_score(id, t0()).unwrap();
+    assert_eq!((score.score, score.proposal), (0, None));
+    assert!(ready(t0()).is_empty(), "the list agrees with the contact's own score");
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
+
+    // Once they have happened, 3 × 15 points pass the prospect threshold.
+    let score = store.contact_score(id, soon).unwrap();
+    assert_eq!((score.score, score.proposal), (45, Some(Stage::Prospect)));
+    assert_eq!(ready(soon), [id]);
+    assert_eq!(store.stage_counts(None, soon).ready_to_qualify, 1);
+}
+
+#[test]
 fn auto_advance_moves_by_rule() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();

@@ -51,11 +51,31 @@ pub(super) fn parse_activity_key(key: &[u8]) -> Result<(Uuid, ActivityKind, Date
     Ok((contact, kind, at))
 }
 
+/// (kind, at) of a contact's newest activities (all when `limit` is
+/// `None`), newest first, from keys alone.
+fn activity_times(
+    activities: &sled::Tree,
+    contact: Uuid,
+    limit: Option<usize>,
+) -> Result<Vec<(ActivityKind, DateTime<Utc>)>> {
+    activities
+        .scan_prefix(contact.as_bytes())
+        .keys()
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|k| parse_activity_key(&k?).map(|(_, kind, at)| (kind, at)))
+        .collect()
+}
+
 /// Decides "ready to qualify" for many contacts from the in-memory sums.
+///
+/// It agrees with [`Store::decorate`]: the sums count every activity, so a
+/// contact with one dated after `now` (activities may lie up to an hour
+/// ahead) is scored from its activities, which leaves that one out.
 pub(super) struct ReadyCheck<'a> {
     settings: Settings,
     orgs: RwLockReadGuard<'a, HashMap<Uuid, Organization>>,
     sums: RwLockReadGuard<'a, HashMap<Uuid, EngagementSums>>,
+    activities: &'a sled::Tree,
     now: DateTime<Utc>,
 }
 
@@ -64,9 +84,17 @@ impl ReadyCheck<'_> {
         let criteria =
             effective(d.criteria, d.target_group_manual, d.organization_id, &self.settings, &self.orgs);
         let scoring = &self.settings.scoring;
-        let engagement =
-            self.sums.get(&d.id).map_or(0.0, |s| s.value(scoring, self.now)).min(PART_CAP).round();
-        let score = fit_points(&criteria, scoring) + engagement as u32;
+        let engagement = match self.sums.get(&d.id) {
+            None => 0.0,
+            Some(s) if s.base_ms <= self.now.timestamp_millis() => s.value(scoring, self.now),
+            // A storage error here leaves the contact out of the list, as a
+            // contact that cannot be read is not shown either.
+            Some(_) => match activity_times(self.activities, d.id, None) {
+                Ok(times) => score::engagement_sum(times, scoring, self.now),
+                Err(_) => return false,
+            },
+        };
+        let score = fit_points(&criteria, scoring) + engagement.min(PART_CAP).round() as u32;
         propose(d.stage, &criteria, score, scoring).is_some()
     }
 }
@@ -109,7 +137,13 @@ impl Store {
     }
 
     pub(super) fn ready_filter(&self, now: DateTime<Utc>) -> ReadyCheck<'_> {
-        ReadyCheck { settings: self.settings(), orgs: read(&self.orgs), sums: read(&self.sums), now }
+        ReadyCheck {
+            settings: self.settings(),
+            orgs: read(&self.orgs),
+            sums: read(&self.sums),
+            activities: &self.activities,
+            now,
+        }
     }
 
     /// (kind, at) of a contact's newest activities (all when `limit` is
@@ -119,12 +153,7 @@ impl Store {
         contact: Uuid,
         limit: Option<usize>,
     ) -> Result<Vec<(ActivityKind, DateTime<Utc>)>> {
-        self.activities
-            .scan_prefix(contact.as_bytes())
-            .keys()
-            .take(limit.unwrap_or(usize::MAX))
-            .map(|k| parse_activity_key(&k?).map(|(_, kind, at)| (kind, at)))
-            .collect()
+        activity_times(&self.activities, contact, limit)
     }
 
     /// A contact's score with its line items and proposal, at `now`.

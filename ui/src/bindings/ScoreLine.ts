@@ -19,7 +19,9 @@ reason: string,
  */
 part: ScorePart, 
 /**
- * The criterion or activity kind; `older` sums up older activities.
+ * The criterion or activity kind; `older` sums up older activities;
+ * `fit_cap` and `engagement_cap` take off what a part has above 50
+ * (negative points), so that the lines add up to the score.
  */
 key: string, 
 /**
@@ -35,6 +37,6 @@ at: string | null,
  */
 age_days: number | null, 
 /**
- * Activities summed up in this line.
+ * Activities summed up in this line (0 for the caps).
  */
 count: number, };

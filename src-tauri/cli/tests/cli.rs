@@ -265,6 +265,11 @@ fn activities_criteria_and_score_explain_the_proposal() {
     assert!(reasons.contains(&"+14 webinar attended, 3 days ago"), "{reasons:?}");
     assert!(reasons.contains(&"+0 budget unknown"), "{reasons:?}");
     assert!(score["lines"][0]["points"].is_number());
+    // Whole points read as integers, not 14.0.
+    let raw = kontor(dir.path(), &["score", &id, "--at", "2026-05-04T10:00:00Z", "--json"]);
+    let raw = String::from_utf8_lossy(&raw.stdout);
+    assert!(raw.contains("\"points\": 14,") && raw.contains("\"points\": 0,"), "{raw}");
+    assert!(!raw.contains(".0,"), "{raw}");
 
     let none = ok_json(dir.path(), &["contacts", "list", "--ready-to-qualify", "--json"]);
     assert_eq!(none, serde_json::json!([]));

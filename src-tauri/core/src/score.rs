@@ -339,7 +339,10 @@ pub fn propose_target_group(org: Option<&Organization>, profile: &TargetProfile)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ScoreLine {
-    /// Points this line adds (one decimal).
+    /// Points this line adds, rounded to one decimal; whole points are
+    /// written as JSON integers (`15`, `7.5`, `-76`).
+    #[serde(with = "points_json")]
+    #[ts(type = "number")]
     pub points: f64,
     /// English explanation ("+15 webinar attended, 3 days ago").
     pub reason: String,
@@ -356,7 +359,7 @@ pub struct ScoreLine {
     /// For activity lines: whole days since then.
     #[ts(type = "number | null")]
     pub age_days: Option<i64>,
-    /// Activities summed up in this line (0 for the caps).
+    /// Activities summed up in this line (0 for criteria and caps).
     pub count: u32,
 }
 
@@ -391,6 +394,25 @@ pub struct Score {
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+/// Line points in JSON: a whole number as an integer (`15`, not `15.0`),
+/// else the one-decimal value as it is (`7.5`).
+mod points_json {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(points: &f64, s: S) -> Result<S::Ok, S::Error> {
+        // Line points are at most a few thousand, far inside i64.
+        if points.fract() == 0.0 && points.abs() < 1e15 {
+            s.serialize_i64(*points as i64)
+        } else {
+            s.serialize_f64(*points)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        f64::deserialize(d)
+    }
 }
 
 /// The line that takes `cut` (> 0) off a part above [`PART_CAP`].
@@ -488,7 +510,7 @@ pub fn score_with_total(
             answer: Some(answer),
             at: None,
             age_days: None,
-            count: 1,
+            count: 0,
         });
     }
     let fit = fit_points(criteria, settings);
@@ -829,6 +851,22 @@ mod tests {
         assert_eq!(keys[6..26].iter().filter(|k| **k == "meeting").count(), 20);
         assert_eq!(&keys[26..], ["older", "engagement_cap"]);
         assert_eq!(sc.lines[27].part, ScorePart::Engagement);
+    }
+
+    #[test]
+    fn line_points_are_json_integers_when_whole_and_one_decimal_otherwise() {
+        let acts = [(K::Visit, now()), (K::Call, now() - Duration::days(10))];
+        let sc = score(Stage::Lead, &only("budget", Answer::Yes), acts, &s(), now());
+        let json = serde_json::to_value(&sc).unwrap();
+        let points: Vec<String> =
+            json["lines"].as_array().unwrap().iter().map(|l| l["points"].to_string()).collect();
+        assert_eq!(points, ["0", "10", "0", "0", "0", "15", "6.3"]);
+        assert!(json["score"].is_u64() && json["fit"].is_u64() && json["engagement"].is_u64());
+        let capped = score(Stage::Lead, &Criteria::default(), vec![(K::Visit, now()); 4], &s(), now());
+        let json = serde_json::to_value(&capped).unwrap();
+        assert_eq!(json["lines"].as_array().unwrap().last().unwrap()["points"], serde_json::json!(-10));
+        let back: Score = serde_json::from_value(json).unwrap();
+        assert_eq!(back, capped);
     }
 
     #[test]

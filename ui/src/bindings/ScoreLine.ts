@@ -7,7 +7,8 @@ import type { ScorePart } from "./ScorePart";
  */
 export type ScoreLine = { 
 /**
- * Points this line adds (one decimal).
+ * Points this line adds, rounded to one decimal; whole points are
+ * written as JSON integers (`15`, `7.5`, `-76`).
  */
 points: number, 
 /**
@@ -37,6 +38,6 @@ at: string | null,
  */
 age_days: number | null, 
 /**
- * Activities summed up in this line (0 for the caps).
+ * Activities summed up in this line (0 for criteria and caps).
  */
 count: number, };

@@ -194,7 +194,7 @@ fn auto_advance_moves_by_rule() {
     let mut settings = store.settings();
     settings.scoring.auto_advance = true;
     settings.scoring.prospect_threshold = 20;
-    store.set_settings(&settings).unwrap();
+    store.set_settings(&settings, t0()).unwrap();
     let id = lead(&store, "Anna", None);
     let c = log(&store, id, ActivityKind::Visit, 0);
     assert_eq!(c.stage, Stage::Lead, "15 points stay below 20");
@@ -203,6 +203,75 @@ fn auto_advance_moves_by_rule() {
     let last = c.stage_history.last().unwrap();
     assert_eq!(last.by, ChangedBy::Rule);
     assert!(last.reason.as_deref().unwrap().contains("prospect threshold 20"));
+}
+
+#[test]
+fn auto_advance_follows_an_organisation_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut settings = store.settings();
+    settings.scoring.auto_advance = true;
+    settings.target_profile = TargetProfile { industries: vec!["Bäckerei".into()], ..Default::default() };
+    store.set_settings(&settings, t0()).unwrap();
+    let anna = lead(&store, "Anna", Some("Bäckerei Rauch"));
+    let bert = lead(&store, "Bert", Some("Bäckerei Rauch"));
+    let carl = lead(&store, "Carl", Some("Bäckerei Korn"));
+    let confirmed = CriteriaUpdate { budget: yes(), authority: yes(), ..Default::default() };
+    for id in [anna, carl] {
+        let c = store.set_criteria(id, &confirmed, t0()).unwrap();
+        assert_eq!((c.stage, c.proposal), (Stage::Lead, None), "the target group is not known yet");
+    }
+
+    // The industry makes Rauch's people fit: Anna has budget and authority too.
+    let org_id = store.contact(anna, t0()).unwrap().organization_id.unwrap();
+    let data = OrganizationInput {
+        name: "Bäckerei Rauch".into(),
+        industry: Some("Bäckerei".into()),
+        size: None,
+        postcode: None,
+        region: None,
+    };
+    store.update_organization(org_id, &data, t0()).unwrap();
+    let c = store.contact(anna, t0()).unwrap();
+    assert_eq!(c.stage, Stage::Prospect);
+    let last = c.stage_history.last().unwrap();
+    assert_eq!(last.by, ChangedBy::Rule);
+    assert!(last.reason.as_deref().unwrap().contains("target group, budget and authority"));
+    assert_eq!(store.contact(bert, t0()).unwrap().stage, Stage::Lead, "Bert has no budget or authority");
+    assert_eq!(store.contact(carl, t0()).unwrap().stage, Stage::Lead, "another organisation");
+}
+
+#[test]
+fn auto_advance_follows_new_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let anna = lead(&store, "Anna", None);
+    let bert = lead(&store, "Bert", None);
+    log(&store, anna, ActivityKind::Visit, 0);
+    log(&store, anna, ActivityKind::Call, 0);
+    for _ in 0..3 {
+        log(&store, bert, ActivityKind::WebinarAttended, 0);
+    }
+    // Off by default: Bert (45) is only proposed.
+    let bert_now = store.contact(bert, t0()).unwrap();
+    assert_eq!((bert_now.stage, bert_now.proposal), (Stage::Lead, Some(Stage::Prospect)));
+
+    // Turning it on applies the pending proposal; Anna (23) stays below 40.
+    let mut settings = store.settings();
+    settings.scoring.auto_advance = true;
+    store.set_settings(&settings, t0()).unwrap();
+    assert_eq!(store.contact(bert, t0()).unwrap().stage, Stage::Prospect);
+    assert_eq!(store.contact(anna, t0()).unwrap().stage, Stage::Lead);
+
+    // A lower threshold makes Anna ready, and she is moved at once.
+    settings.scoring.prospect_threshold = 20;
+    store.set_settings(&settings, t0()).unwrap();
+    let c = store.contact(anna, t0()).unwrap();
+    assert_eq!(c.stage, Stage::Prospect);
+    let last = c.stage_history.last().unwrap();
+    assert_eq!(last.by, ChangedBy::Rule);
+    assert!(last.reason.as_deref().unwrap().contains("prospect threshold 20"));
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
 }
 
 #[test]
@@ -236,7 +305,7 @@ fn target_group_follows_the_organisation_unless_set_by_hand() {
         regions: vec!["30".into()],
         ..Default::default()
     };
-    store.set_settings(&settings).unwrap();
+    store.set_settings(&settings, t0()).unwrap();
     assert_eq!(store.contact(id, t0()).unwrap().criteria.target_group, Answer::Unknown);
 
     let org_id = store.contact(id, t0()).unwrap().organization_id.unwrap();
@@ -287,7 +356,7 @@ fn a_new_half_life_rescores_everyone() {
     assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
     let mut settings = store.settings();
     settings.scoring.half_life_days = 365.0;
-    store.set_settings(&settings).unwrap();
+    store.set_settings(&settings, t0()).unwrap();
     assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1);
     assert_eq!(store.contact(id, t0()).unwrap().proposal, Some(Stage::Prospect));
     drop(store);
@@ -301,10 +370,13 @@ fn invalid_settings_and_future_activities_are_refused() {
     let store = Store::open(dir.path()).unwrap();
     let mut bad = Settings::default();
     bad.scoring.half_life_days = 0.0;
-    assert!(matches!(store.set_settings(&bad), Err(Error::InvalidSettings { field: "half_life_days", .. })));
+    assert!(matches!(
+        store.set_settings(&bad, t0()),
+        Err(Error::InvalidSettings { field: "half_life_days", .. })
+    ));
     bad = Settings::default();
     bad.scoring.prospect_threshold = 101;
-    assert!(store.set_settings(&bad).is_err());
+    assert!(store.set_settings(&bad, t0()).is_err());
     assert_eq!(store.settings(), Settings::default());
 
     let id = lead(&store, "Anna", None);

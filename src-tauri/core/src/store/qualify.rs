@@ -352,6 +352,17 @@ impl Store {
         Ok(contact)
     }
 
+    /// [`Store::auto_advance`] for several contacts.
+    pub(super) fn auto_advance_all(&self, ids: Vec<Uuid>, now: DateTime<Utc>) -> Result<()> {
+        if !self.settings().scoring.auto_advance {
+            return Ok(());
+        }
+        for id in ids {
+            self.auto_advance(self.contact(id, now)?, now)?;
+        }
+        Ok(())
+    }
+
     /// One organisation.
     pub fn organization(&self, id: Uuid) -> Result<Organization> {
         read(&self.orgs)
@@ -361,6 +372,8 @@ impl Store {
     }
 
     /// Edits an organisation's name and data; contacts follow a new name.
+    /// Its data may make its contacts fit the target group: with
+    /// auto-advance on, proposals that brings are applied.
     pub fn update_organization(
         &self,
         id: Uuid,
@@ -388,13 +401,14 @@ impl Store {
         })?;
         self.db.flush()?;
         write(&self.orgs).insert(id, org.clone());
+        let members: Vec<Uuid> =
+            self.search().docs().filter(|d| d.organization_id == Some(id)).map(|d| d.id).collect();
         if org.name != old.name {
-            let members: Vec<Uuid> =
-                self.search().docs().filter(|d| d.organization_id == Some(id)).map(|d| d.id).collect();
-            for member in members {
+            for &member in &members {
                 self.save(member, Some(&org.name), now, |c| c.ok_or_else(|| not_found(member)))?;
             }
         }
+        self.auto_advance_all(members, now)?;
         Ok(org)
     }
 

@@ -61,6 +61,56 @@ fn timeline_is_newest_first_paged_and_filtered() {
 }
 
 #[test]
+fn timeline_pages_and_totals_match_the_whole_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Anna", None);
+    let quiet = lead(&store, "Quiet", None);
+    let kinds =
+        [ActivityKind::Call, ActivityKind::EmailOpened, ActivityKind::Meeting, ActivityKind::EmailOpened];
+    let inputs = (0..40)
+        .map(|i| ActivityInput {
+            kind: kinds[i % kinds.len()],
+            at: Some(t0() - Duration::minutes(i as i64 * 7)),
+            summary: Some(format!("#{i}")),
+            text: None,
+            outcome: None,
+            concerns: None,
+        })
+        .collect();
+    let (mut logged, _) = store.log_activities(id, inputs, t0()).unwrap();
+    for gone in [logged.remove(3), logged.remove(10)] {
+        store.delete_activity(gone.id, t0()).unwrap();
+    }
+    logged.sort_by_key(|a| std::cmp::Reverse(a.at));
+
+    let filters = [
+        None,
+        Some(vec![ActivityKind::Call]),
+        Some(vec![ActivityKind::Meeting, ActivityKind::Call, ActivityKind::Meeting]),
+        Some(vec![ActivityKind::Visit]),
+        Some(vec![]),
+    ];
+    let pages =
+        [(0, 50), (0, 7), (7, 7), (14, 20), (30, 10), (37, 5), (38, 50), (100, 5), (0, 0), (u32::MAX, 9)];
+    for kinds in &filters {
+        let matching: Vec<_> =
+            logged.iter().filter(|a| kinds.as_ref().is_none_or(|ks| ks.contains(&a.kind))).collect();
+        for (offset, limit) in pages {
+            let query = ActivityQuery { kinds: kinds.clone(), offset, limit };
+            let page = store.list_activities(id, &query).unwrap();
+            let expected: Vec<_> =
+                matching.iter().skip(offset as usize).take(limit as usize).map(|a| a.id).collect();
+            assert_eq!(page.items.iter().map(|a| a.id).collect::<Vec<_>>(), expected, "{query:?}");
+            assert_eq!(page.total as usize, matching.len(), "{query:?}");
+            assert_eq!(page.kind_counts.values().sum::<u32>(), 38);
+        }
+    }
+    let empty = store.list_activities(quiet, &ActivityQuery::default()).unwrap();
+    assert_eq!((empty.items.len(), empty.total, empty.kind_counts.len()), (0, 0, 0));
+}
+
+#[test]
 fn ten_thousand_activities_page_from_the_contact_prefix() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();

@@ -214,23 +214,38 @@ impl Store {
         Ok((activities, contact))
     }
 
-    /// A page of a contact's timeline, newest first.
+    /// A page of a contact's timeline, newest first. The keys are walked
+    /// up to the page's end only; the total comes from the per-kind counts
+    /// kept with the engagement sums.
     pub fn list_activities(&self, contact_id: Uuid, query: &ActivityQuery) -> Result<ActivityPage> {
         self.raw_contact(contact_id)?;
         let wanted = |kind: ActivityKind| query.kinds.as_ref().is_none_or(|ks| ks.contains(&kind));
-        let mut total = 0u32;
+        let counts = read(&self.sums).get(&contact_id).map(|sums| sums.counts);
+        let end = query.offset.saturating_add(query.limit);
+        // Matching keys seen so far; without counts (no activity was ever
+        // logged) the walk goes on to the end to count them.
+        let mut seen = 0u32;
         let mut keys = Vec::new();
         for key in self.activities.scan_prefix(contact_id.as_bytes()).keys() {
+            if counts.is_some() && seen >= end {
+                break;
+            }
             let key = key?;
             let (_, kind, _) = parse_activity_key(&key)?;
             if !wanted(kind) {
                 continue;
             }
-            if total >= query.offset && keys.len() < query.limit as usize {
+            if seen >= query.offset && keys.len() < query.limit as usize {
                 keys.push(key);
             }
-            total += 1;
+            seen += 1;
         }
+        let total = match counts {
+            Some(counts) => {
+                ActivityKind::ALL.into_iter().filter(|k| wanted(*k)).map(|k| counts[k.index()]).sum()
+            }
+            None => seen,
+        };
         let items = keys
             .iter()
             .map(|k| {
@@ -239,13 +254,12 @@ impl Store {
                 decode(&bytes)
             })
             .collect::<Result<Vec<Activity>>>()?;
-        let kind_counts = read(&self.sums)
-            .get(&contact_id)
-            .map(|sums| {
+        let kind_counts = counts
+            .map(|counts| {
                 ActivityKind::ALL
                     .into_iter()
-                    .filter(|k| sums.counts[k.index()] > 0)
-                    .map(|k| (k, sums.counts[k.index()]))
+                    .filter(|k| counts[k.index()] > 0)
+                    .map(|k| (k, counts[k.index()]))
                     .collect()
             })
             .unwrap_or_default();

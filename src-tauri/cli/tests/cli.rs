@@ -281,6 +281,13 @@ fn activities_criteria_and_score_explain_the_proposal() {
     assert_eq!(c["proposal"], "prospect");
     let ready = ok_json(dir.path(), &["contacts", "list", "--ready-to-qualify", "--json"]);
     assert_eq!(ready[0]["id"], id.as_str());
+    let out = kontor(dir.path(), &["contacts", "list", "--ready-to-qualify"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text.lines().find(|l| l.starts_with(id.as_str())).expect("a row for the contact");
+    assert!(
+        row.contains(&format!("score {:>3} — ready for prospect", ready[0]["score"].as_u64().unwrap())),
+        "{row}"
+    );
     let score = ok_json(dir.path(), &["score", &id, "--at", "2026-05-04T10:00:00Z", "--json"]);
     assert_eq!((score["fit"].as_u64(), score["proposal"].as_str()), (Some(35), Some("prospect")));
 

@@ -108,7 +108,7 @@ pub fn set_settings<R: Runtime>(
     state: State<'_, AppState>,
     settings: Settings,
 ) -> Result<Settings> {
-    let saved = state.store()?.set_settings(&settings)?;
+    let saved = state.store()?.set_settings(&settings, now())?;
     crate::apply_autostart(&app, saved.autostart);
     state.wake.wake();
     Ok(saved)

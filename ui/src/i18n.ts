@@ -146,6 +146,8 @@ const en = {
   "line.activity": "{points} {kind}, {age}",
   "line.activity_many": "{points} {count}× {kind}, latest {age}",
   "line.older": "{points} {count} older activities",
+  "line.fit_cap": "{points} fit capped at {max}",
+  "line.engagement_cap": "{points} engagement capped at {max}",
 
   "qual.title": "Qualification",
   "qual.tg_auto": "proposed from organisation data",
@@ -862,6 +864,8 @@ const de: Record<MessageKey, string> = {
   "line.activity": "{points} {kind}, {age}",
   "line.activity_many": "{points} {count}× {kind}, zuletzt {age}",
   "line.older": "{points} {count} ältere Aktivitäten",
+  "line.fit_cap": "{points} Passung auf {max} begrenzt",
+  "line.engagement_cap": "{points} Engagement auf {max} begrenzt",
 
   "qual.title": "Qualifizierung",
   "qual.tg_auto": "aus Organisationsdaten vorgeschlagen",
@@ -1617,6 +1621,9 @@ export function scoreLineText(line: ScoreLine): string {
   if (line.part === "fit" && CRITERION_NAMES.includes(line.key) && line.answer) {
     const params = { points, criterion: t(`line.${line.key}` as MessageKey), answer: answerName(line.answer) };
     return t(line.answer === "unknown" ? "line.fit_unknown" : "line.fit", params);
+  }
+  if (line.key === "fit_cap" || line.key === "engagement_cap") {
+    return t(`line.${line.key}`, { points, max: 50 });
   }
   if (line.part === "engagement" && line.key === "older") {
     return t("line.older", { points, count: line.count });

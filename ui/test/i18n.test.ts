@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { dateLocale, errorText, formatDate, formatDateTime, resolveLanguage, setLanguage, stageName, t } from "../src/i18n";
+import type { ScoreLine } from "../src/bindings/ScoreLine";
+import { dateLocale, errorText, formatDate, formatDateTime, resolveLanguage, scoreLineText, setLanguage, stageName, t } from "../src/i18n";
 
 afterEach(() => setLanguage("en"));
 
@@ -27,6 +28,17 @@ describe("i18n", () => {
     expect(resolveLanguage(null, "fr-FR")).toBe("en");
     expect(resolveLanguage("de", "en-US")).toBe("de");
     expect(resolveLanguage("en", "de-DE")).toBe("en");
+  });
+
+  it("explains the caps of fit and engagement in both languages", () => {
+    const cap = (part: "fit" | "engagement", points: number): ScoreLine => ({
+      points, reason: `${points} ${part} capped at 50`, part, key: `${part}_cap`, answer: null, at: null, age_days: null, count: 0,
+    });
+    expect(scoreLineText(cap("engagement", -76))).toBe("-76 engagement capped at 50");
+    expect(scoreLineText(cap("fit", -25))).toBe("-25 fit capped at 50");
+    setLanguage("de");
+    expect(scoreLineText(cap("engagement", -76.5))).toBe("-76,5 Engagement auf 50 begrenzt");
+    expect(scoreLineText(cap("fit", -25))).toBe("-25 Passung auf 50 begrenzt");
   });
 
   it("sets <html lang>", () => {

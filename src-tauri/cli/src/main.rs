@@ -663,7 +663,13 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             for c in &page.items {
                 let org = c.organization.as_deref().unwrap_or("");
                 let email = c.emails.first().map(String::as_str).unwrap_or("");
-                println!("{}  {:<12} {:<28} {:<28} {email}", c.id, c.stage.key(), c.display_name, org);
+                let line = format!("{}  {:<12} {:<28} {:<28}", c.id, c.stage.key(), c.display_name, org);
+                if l.ready_to_qualify {
+                    // What makes them ready: the score and the stage proposed.
+                    println!("{line} {email:<28} score {:>3}{}", c.score, proposal_note(c));
+                } else {
+                    println!("{line} {email}");
+                }
             }
             if page.items.is_empty() {
                 eprintln!("no contacts");

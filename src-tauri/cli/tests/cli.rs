@@ -268,6 +268,11 @@ fn activities_criteria_and_score_explain_the_proposal() {
     assert!(reasons.contains(&"+14 webinar attended, 3 days ago"), "{reasons:?}");
     assert!(reasons.contains(&"+0 budget unknown"), "{reasons:?}");
     assert!(score["lines"][0]["points"].is_number());
+    // Whole points read as integers, not 14.0.
+    let raw = kontor(dir.path(), &["score", &id, "--at", "2026-05-04T10:00:00Z", "--json"]);
+    let raw = String::from_utf8_lossy(&raw.stdout);
+    assert!(raw.contains("\"points\": 14,") && raw.contains("\"points\": 0,"), "{raw}");
+    assert!(!raw.contains(".0,"), "{raw}");
 
     let none = ok_json(dir.path(), &["contacts", "list", "--ready-to-qualify", "--json"]);
     assert_eq!(none, serde_json::json!([]));
@@ -279,6 +284,13 @@ fn activities_criteria_and_score_explain_the_proposal() {
     assert_eq!(c["proposal"], "prospect");
     let ready = ok_json(dir.path(), &["contacts", "list", "--ready-to-qualify", "--json"]);
     assert_eq!(ready[0]["id"], id.as_str());
+    let out = kontor(dir.path(), &["contacts", "list", "--ready-to-qualify"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text.lines().find(|l| l.starts_with(id.as_str())).expect("a row for the contact");
+    assert!(
+        row.contains(&format!("score {:>3} — ready for prospect", ready[0]["score"].as_u64().unwrap())),
+        "{row}"
+    );
     let score = ok_json(dir.path(), &["score", &id, "--at", "2026-05-04T10:00:00Z", "--json"]);
     assert_eq!((score["fit"].as_u64(), score["proposal"].as_str()), (Some(35), Some("prospect")));
 

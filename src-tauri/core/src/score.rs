@@ -339,13 +339,18 @@ pub fn propose_target_group(org: Option<&Organization>, profile: &TargetProfile)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ScoreLine {
-    /// Points this line adds (one decimal).
+    /// Points this line adds, rounded to one decimal; whole points are
+    /// written as JSON integers (`15`, `7.5`, `-76`).
+    #[serde(with = "points_json")]
+    #[ts(type = "number")]
     pub points: f64,
     /// English explanation ("+15 webinar attended, 3 days ago").
     pub reason: String,
     /// `fit` or `engagement`.
     pub part: ScorePart,
-    /// The criterion or activity kind; `older` sums up older activities.
+    /// The criterion or activity kind; `older` sums up older activities;
+    /// `fit_cap` and `engagement_cap` take off what a part has above 50
+    /// (negative points), so that the lines add up to the score.
     pub key: String,
     /// For fit lines: the answer.
     pub answer: Option<Answer>,
@@ -354,7 +359,7 @@ pub struct ScoreLine {
     /// For activity lines: whole days since then.
     #[ts(type = "number | null")]
     pub age_days: Option<i64>,
-    /// Activities summed up in this line.
+    /// Activities summed up in this line (0 for criteria and caps).
     pub count: u32,
 }
 
@@ -379,7 +384,9 @@ pub struct Score {
     pub fit: u8,
     /// 0–50.
     pub engagement: u8,
-    /// The line items, fit first, then activities newest first.
+    /// The line items: fit (and its cap), then activities newest first,
+    /// older ones summed up, and the engagement cap. They add up to
+    /// `fit + engagement` (up to the rounding of each line to one decimal).
     pub lines: Vec<ScoreLine>,
     /// The stage the rules propose, if any.
     pub proposal: Option<Stage>,
@@ -387,6 +394,44 @@ pub struct Score {
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+/// Line points in JSON: a whole number as an integer (`15`, not `15.0`),
+/// else the one-decimal value as it is (`7.5`).
+mod points_json {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(points: &f64, s: S) -> Result<S::Ok, S::Error> {
+        // Line points are at most a few thousand, far inside i64.
+        if points.fract() == 0.0 && points.abs() < 1e15 {
+            s.serialize_i64(*points as i64)
+        } else {
+            s.serialize_f64(*points)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        f64::deserialize(d)
+    }
+}
+
+/// The line that takes `cut` (> 0) off a part above [`PART_CAP`].
+fn cap_line(part: ScorePart, cut: f64) -> ScoreLine {
+    let (key, name) = match part {
+        ScorePart::Fit => ("fit_cap", "fit"),
+        ScorePart::Engagement => ("engagement_cap", "engagement"),
+    };
+    let points = -round1(cut);
+    ScoreLine {
+        points,
+        reason: format!("{points} {name} capped at {PART_CAP}"),
+        part,
+        key: key.into(),
+        answer: None,
+        at: None,
+        age_days: None,
+        count: 0,
+    }
 }
 
 fn criterion_lines(
@@ -465,10 +510,15 @@ pub fn score_with_total(
             answer: Some(answer),
             at: None,
             age_days: None,
-            count: 1,
+            count: 0,
         });
     }
     let fit = fit_points(criteria, settings);
+    let fit_sum: f64 = lines.iter().map(|l| l.points).sum();
+    if fit_sum > f64::from(fit) {
+        lines.push(cap_line(ScorePart::Fit, fit_sum - f64::from(fit)));
+    }
+    let fit_lines = lines.len();
 
     let mut sum = 0.0;
     let mut listed = (0.0, 0u32);
@@ -478,7 +528,7 @@ pub fn score_with_total(
         let age = now - at;
         let points = f64::from(settings.engagement_points.get(kind)) * settings.decay(age.num_milliseconds());
         sum += points;
-        let shown = lines.len() - 5;
+        let shown = lines.len() - fit_lines;
         if shown < LINES_SHOWN {
             let days = age.num_days();
             let ago = match days {
@@ -517,6 +567,14 @@ pub fn score_with_total(
             age_days: None,
             count: older.1,
         });
+    }
+    if sum > PART_CAP {
+        // What the lines show above 50 (their rounding included) is cut, so
+        // they add up to the capped part.
+        let shown: f64 = lines[fit_lines..].iter().map(|l| l.points).sum();
+        if round1(shown - PART_CAP) > 0.0 {
+            lines.push(cap_line(ScorePart::Engagement, shown - PART_CAP));
+        }
     }
     let engagement = sum.min(PART_CAP).round() as u32;
     let score = fit + engagement;
@@ -724,6 +782,93 @@ mod tests {
         assert_eq!((sc.fit, sc.engagement, sc.score), (50, 50, 100));
     }
 
+    fn line_sum(sc: &Score, part: Option<ScorePart>) -> f64 {
+        sc.lines.iter().filter(|l| part.is_none_or(|p| l.part == p)).map(|l| l.points).sum()
+    }
+
+    /// How far the lines may be off `fit + engagement`: the engagement part
+    /// is rounded to a whole number, each of its lines to one decimal.
+    fn rounding_slack(sc: &Score) -> f64 {
+        let engagement_lines = sc.lines.iter().filter(|l| l.part == ScorePart::Engagement).count();
+        0.5 + 0.05 * engagement_lines as f64 + 1e-6
+    }
+
+    #[rstest]
+    #[case::nothing(None, 15, &[], (0, 0), None)]
+    #[case::one_webinar(None, 15, &[(K::WebinarAttended, 3)], (0, 14), None)]
+    #[case::decayed_under_the_cap(Some(Answer::Yes), 15, &[(K::Call, 10), (K::Visit, 33), (K::EmailOpened, 1)], (50, 15), None)]
+    #[case::all_yes_exactly_50(Some(Answer::Yes), 15, &[], (50, 0), None)]
+    #[case::fit_over_the_cap(Some(Answer::Yes), 40, &[], (50, 0), Some("-25 fit capped at 50"))]
+    #[case::engagement_over_the_cap(None, 15, &[(K::Visit, 0); 10], (0, 50), Some("-100 engagement capped at 50"))]
+    #[case::both_over_the_cap(Some(Answer::Yes), 50, &[(K::WebinarAttended, 0); 8], (50, 50), Some("-70 engagement capped at 50"))]
+    fn lines_add_up_to_fit_plus_engagement(
+        #[case] answer: Option<Answer>,
+        #[case] target_group_points: u32,
+        #[case] activities: &[(ActivityKind, i64)],
+        #[case] expected: (u8, u8),
+        #[case] cap_reason: Option<&str>,
+    ) {
+        let a = answer.unwrap_or_default();
+        let criteria = Criteria { target_group: a, budget: a, authority: a, need: a, timeline: a };
+        let mut settings = s();
+        settings.fit_points.target_group = target_group_points;
+        let acts = activities.iter().map(|(k, d)| (*k, now() - Duration::days(*d)));
+        let sc = score(Stage::Lead, &criteria, acts, &settings, now());
+        assert_eq!((sc.fit, sc.engagement), expected);
+        assert_eq!(line_sum(&sc, Some(ScorePart::Fit)), f64::from(sc.fit), "fit lines are whole points");
+        let total = f64::from(sc.fit) + f64::from(sc.engagement);
+        assert!((line_sum(&sc, None) - total).abs() <= rounding_slack(&sc), "{:?}", sc.lines);
+        let caps: Vec<&ScoreLine> = sc.lines.iter().filter(|l| l.key.ends_with("_cap")).collect();
+        assert!(caps.len() <= 2 && caps.iter().all(|l| l.points < 0.0 && l.count == 0));
+        if let Some(reason) = cap_reason {
+            assert!(caps.iter().any(|l| l.reason == reason), "{caps:?}");
+        } else {
+            assert!(caps.is_empty(), "{caps:?}");
+        }
+        if caps.iter().any(|l| l.part == ScorePart::Engagement) {
+            let shown = line_sum(&sc, Some(ScorePart::Engagement));
+            assert!((shown - 50.0).abs() < 1e-9, "a capped part adds up exactly: {shown}");
+        }
+    }
+
+    #[test]
+    fn the_engagement_cap_comes_last_and_the_fit_cap_after_the_criteria() {
+        let all_yes = Criteria {
+            target_group: Answer::Yes,
+            budget: Answer::Yes,
+            authority: Answer::Yes,
+            need: Answer::Yes,
+            timeline: Answer::Yes,
+        };
+        let mut settings = s();
+        settings.fit_points.need = 30;
+        let acts: Vec<_> = (0..30).map(|h| (K::Meeting, now() - Duration::hours(h))).collect();
+        let sc = score(Stage::Lead, &all_yes, acts, &settings, now());
+        let keys: Vec<&str> = sc.lines.iter().map(|l| l.key.as_str()).collect();
+        assert_eq!(&keys[..6], ["target_group", "budget", "authority", "need", "timeline", "fit_cap"]);
+        assert_eq!(sc.lines[5].part, ScorePart::Fit);
+        assert_eq!(sc.lines[5].points, -20.0);
+        assert_eq!(keys[6..26].iter().filter(|k| **k == "meeting").count(), 20);
+        assert_eq!(&keys[26..], ["older", "engagement_cap"]);
+        assert_eq!(sc.lines[27].part, ScorePart::Engagement);
+    }
+
+    #[test]
+    fn line_points_are_json_integers_when_whole_and_one_decimal_otherwise() {
+        let acts = [(K::Visit, now()), (K::Call, now() - Duration::days(10))];
+        let sc = score(Stage::Lead, &only("budget", Answer::Yes), acts, &s(), now());
+        let json = serde_json::to_value(&sc).unwrap();
+        let points: Vec<String> =
+            json["lines"].as_array().unwrap().iter().map(|l| l["points"].to_string()).collect();
+        assert_eq!(points, ["0", "10", "0", "0", "0", "15", "6.3"]);
+        assert!(json["score"].is_u64() && json["fit"].is_u64() && json["engagement"].is_u64());
+        let capped = score(Stage::Lead, &Criteria::default(), vec![(K::Visit, now()); 4], &s(), now());
+        let json = serde_json::to_value(&capped).unwrap();
+        assert_eq!(json["lines"].as_array().unwrap().last().unwrap()["points"], serde_json::json!(-10));
+        let back: Score = serde_json::from_value(json).unwrap();
+        assert_eq!(back, capped);
+    }
+
     #[test]
     fn future_activities_do_not_count_yet() {
         let sc =
@@ -735,10 +880,15 @@ mod tests {
     fn many_activities_are_summed_up_in_one_older_line() {
         let acts: Vec<_> = (0..25).map(|d| (K::Call, now() - Duration::days(d))).collect();
         let sc = score(Stage::Lead, &Criteria::default(), acts.clone(), &s(), now());
-        assert_eq!(sc.lines.len(), 5 + 20 + 1);
-        let older = sc.lines.last().unwrap();
+        assert_eq!(sc.lines.len(), 5 + 20 + 1 + 1, "fit, 20 activities, older, engagement cap");
+        let older = &sc.lines[5 + 20];
         assert_eq!((older.key.as_str(), older.count), ("older", 5));
-        let listed: f64 = sc.lines.iter().filter(|l| l.part == ScorePart::Engagement).map(|l| l.points).sum();
+        let listed: f64 = sc
+            .lines
+            .iter()
+            .filter(|l| l.part == ScorePart::Engagement && l.key != "engagement_cap")
+            .map(|l| l.points)
+            .sum();
         assert!((listed - engagement_sum(acts, &s(), now())).abs() < 0.2);
     }
 
@@ -860,6 +1010,33 @@ mod tests {
             more.push((extra, now() - Duration::hours(h)));
             more.sort_by_key(|a| std::cmp::Reverse(a.1));
             prop_assert!(score(Stage::Lead, &c, more, &s(), now()).score >= before);
+        }
+
+        #[test]
+        fn lines_always_add_up_to_the_score(
+            c in any_criteria(),
+            acts in any_activities(),
+            fit_each in 0u32..=50,
+            with_sums in any::<bool>(),
+        ) {
+            let mut settings = s();
+            settings.fit_points =
+                FitPoints { target_group: fit_each, budget: fit_each, authority: fit_each, need: fit_each, timeline: fit_each };
+            // Both ways a score is made: from every activity, or (as the store
+            // does) from the running sums and the newest activities.
+            let sc = if with_sums {
+                let mut sums = EngagementSums::default();
+                for (kind, at) in &acts {
+                    sums.add(*kind, at.timestamp_millis(), &settings);
+                }
+                let total = (sums.value(&settings, now()), sums.count());
+                score_with_total(Stage::Lead, &c, acts.into_iter().take(LINES_SHOWN), Some(total), &settings, now())
+            } else {
+                score(Stage::Lead, &c, acts, &settings, now())
+            };
+            prop_assert_eq!(line_sum(&sc, Some(ScorePart::Fit)), f64::from(sc.fit));
+            let off = (line_sum(&sc, None) - f64::from(sc.score)).abs();
+            prop_assert!(off <= rounding_slack(&sc), "off by {} in {:?}", off, sc.lines);
         }
 
         #[test]

@@ -578,7 +578,9 @@ impl Store {
     /// Validates and saves the user's settings. A new half-life recomputes
     /// the engagement sums from the activities. Dropping a deal stage that
     /// deals are in is refused; shipped default rules follow the language.
-    pub fn set_settings(&self, settings: &Settings) -> Result<Settings> {
+    /// With auto-advance on, the proposals of everyone ready to qualify at
+    /// `now` (after a new threshold or weight, say) are applied.
+    pub fn set_settings(&self, settings: &Settings, now: DateTime<Utc>) -> Result<Settings> {
         settings.validate()?;
         self.check_stages_in_use(settings)?;
         let mut settings = settings.clone();
@@ -590,6 +592,13 @@ impl Store {
         *write(&self.settings) = settings.clone();
         if (old_half_life - settings.scoring.half_life_days).abs() > f64::EPSILON {
             self.rebuild_engagement_sums()?;
+        }
+        if settings.scoring.auto_advance {
+            let ready: Vec<Uuid> = {
+                let check = self.ready_filter(now);
+                self.search().docs().filter(|d| check.is_ready(d)).map(|d| d.id).collect()
+            };
+            self.auto_advance_all(ready, now)?;
         }
         Ok(settings.clone())
     }

@@ -27,7 +27,7 @@ fn open() -> (tempfile::TempDir, Store) {
 /// A store without automation rules (coupling tests should not make tasks).
 fn quiet() -> (tempfile::TempDir, Store) {
     let (dir, store) = open();
-    store.set_settings(&Settings { automation: vec![], ..Settings::default() }).unwrap();
+    store.set_settings(&Settings { automation: vec![], ..Settings::default() }, t0()).unwrap();
     (dir, store)
 }
 
@@ -298,16 +298,16 @@ fn settings_refuse_dropping_a_stage_in_use() {
     deal(&store, c, "A", 1.0, Some("proposal"));
     let mut s = store.settings();
     s.deal_stages.retain(|st| st.key != "proposal");
-    assert_eq!(store.set_settings(&s).unwrap_err().field(), Some("deal_stages"));
+    assert_eq!(store.set_settings(&s, t0()).unwrap_err().field(), Some("deal_stages"));
     let mut s = store.settings();
     s.deal_stages.retain(|st| st.key != "needs_analysis");
-    store.set_settings(&s).unwrap();
+    store.set_settings(&s, t0()).unwrap();
 }
 
 // --- automation ---
 
 fn rules(store: &Store, rules: Vec<Rule>) {
-    store.set_settings(&Settings { automation: rules, ..Settings::default() }).unwrap();
+    store.set_settings(&Settings { automation: rules, ..Settings::default() }, t0()).unwrap();
 }
 
 fn rule(id: &str, trigger: Trigger, action: Action) -> Rule {
@@ -349,7 +349,7 @@ fn default_rules_create_first_call_and_referral_tasks() {
 
     // English settings switch the shipped rules' titles.
     let s = Settings { language: Some(Language::En), ..store.settings() };
-    let saved = store.set_settings(&s).unwrap();
+    let saved = store.set_settings(&s, t0()).unwrap();
     let Action::CreateTask { title, .. } = &saved.automation[0].action else { panic!() };
     assert_eq!(title, "First call: {display_name}");
 }
@@ -380,7 +380,7 @@ fn each_trigger_fires_its_rule() {
     );
     let mut s = store.settings();
     s.automation[5].enabled = false;
-    store.set_settings(&s).unwrap();
+    store.set_settings(&s, t0()).unwrap();
     let notices = |o: &[AutomationOutcome]| -> Vec<String> {
         o.iter()
             .filter_map(|o| match o {
@@ -508,7 +508,7 @@ fn quotes_are_numbered_per_year_escaped_and_logged() {
         vat_id: "DE123456789".into(),
         ..Default::default()
     };
-    store.set_settings(&s).unwrap();
+    store.set_settings(&s, t0()).unwrap();
     let input = DealInput {
         contact_id: c,
         title: "<script>alert(1)</script>".into(),

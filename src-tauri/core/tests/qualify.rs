@@ -61,6 +61,56 @@ fn timeline_is_newest_first_paged_and_filtered() {
 }
 
 #[test]
+fn timeline_pages_and_totals_match_the_whole_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Anna", None);
+    let quiet = lead(&store, "Quiet", None);
+    let kinds =
+        [ActivityKind::Call, ActivityKind::EmailOpened, ActivityKind::Meeting, ActivityKind::EmailOpened];
+    let inputs = (0..40)
+        .map(|i| ActivityInput {
+            kind: kinds[i % kinds.len()],
+            at: Some(t0() - Duration::minutes(i as i64 * 7)),
+            summary: Some(format!("#{i}")),
+            text: None,
+            outcome: None,
+            concerns: None,
+        })
+        .collect();
+    let (mut logged, _) = store.log_activities(id, inputs, t0()).unwrap();
+    for gone in [logged.remove(3), logged.remove(10)] {
+        store.delete_activity(gone.id, t0()).unwrap();
+    }
+    logged.sort_by_key(|a| std::cmp::Reverse(a.at));
+
+    let filters = [
+        None,
+        Some(vec![ActivityKind::Call]),
+        Some(vec![ActivityKind::Meeting, ActivityKind::Call, ActivityKind::Meeting]),
+        Some(vec![ActivityKind::Visit]),
+        Some(vec![]),
+    ];
+    let pages =
+        [(0, 50), (0, 7), (7, 7), (14, 20), (30, 10), (37, 5), (38, 50), (100, 5), (0, 0), (u32::MAX, 9)];
+    for kinds in &filters {
+        let matching: Vec<_> =
+            logged.iter().filter(|a| kinds.as_ref().is_none_or(|ks| ks.contains(&a.kind))).collect();
+        for (offset, limit) in pages {
+            let query = ActivityQuery { kinds: kinds.clone(), offset, limit };
+            let page = store.list_activities(id, &query).unwrap();
+            let expected: Vec<_> =
+                matching.iter().skip(offset as usize).take(limit as usize).map(|a| a.id).collect();
+            assert_eq!(page.items.iter().map(|a| a.id).collect::<Vec<_>>(), expected, "{query:?}");
+            assert_eq!(page.total as usize, matching.len(), "{query:?}");
+            assert_eq!(page.kind_counts.values().sum::<u32>(), 38);
+        }
+    }
+    let empty = store.list_activities(quiet, &ActivityQuery::default()).unwrap();
+    assert_eq!((empty.items.len(), empty.total, empty.kind_counts.len()), (0, 0, 0));
+}
+
+#[test]
 fn ten_thousand_activities_page_from_the_contact_prefix() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
@@ -86,7 +136,9 @@ fn ten_thousand_activities_page_from_the_contact_prefix() {
     assert!(page.items.iter().all(|a| a.contact_id == id));
     let score = store.contact_score(id, t0()).unwrap();
     assert_eq!(score.engagement, 50);
-    assert_eq!(score.lines.last().unwrap().count, 10_001 - 20);
+    let older = score.lines.iter().find(|l| l.key == "older").unwrap();
+    assert_eq!(older.count, 10_001 - 20);
+    assert_eq!(score.lines.last().unwrap().key, "engagement_cap");
 }
 
 #[test]
@@ -154,13 +206,45 @@ fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
 }
 
 #[test]
+fn activities_ahead_of_now_count_neither_in_the_score_nor_in_the_ready_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = lead(&store, "Anna", None);
+    let soon = t0() + Duration::minutes(30);
+    let webinar = || ActivityInput {
+        kind: ActivityKind::WebinarAttended,
+        at: Some(soon),
+        summary: None,
+        text: None,
+        outcome: None,
+        concerns: None,
+    };
+    store.log_activities(id, vec![webinar(), webinar(), webinar()], t0()).unwrap();
+    let ready = |now: DateTime<Utc>| {
+        let q = ListQuery { ready_to_qualify: true, limit: 50, ..Default::default() };
+        store.list_contacts(&q, now).unwrap().items.into_iter().map(|c| c.id).collect::<Vec<_>>()
+    };
+
+    let score = store.contact_score(id, t0()).unwrap();
+    assert_eq!((score.score, score.proposal), (0, None));
+    assert!(ready(t0()).is_empty(), "the list agrees with the contact's own score");
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
+
+    // Once they have happened, 3 × 15 points pass the prospect threshold.
+    let score = store.contact_score(id, soon).unwrap();
+    assert_eq!((score.score, score.proposal), (45, Some(Stage::Prospect)));
+    assert_eq!(ready(soon), [id]);
+    assert_eq!(store.stage_counts(None, soon).ready_to_qualify, 1);
+}
+
+#[test]
 fn auto_advance_moves_by_rule() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let mut settings = store.settings();
     settings.scoring.auto_advance = true;
     settings.scoring.prospect_threshold = 20;
-    store.set_settings(&settings).unwrap();
+    store.set_settings(&settings, t0()).unwrap();
     let id = lead(&store, "Anna", None);
     let c = log(&store, id, ActivityKind::Visit, 0);
     assert_eq!(c.stage, Stage::Lead, "15 points stay below 20");
@@ -169,6 +253,75 @@ fn auto_advance_moves_by_rule() {
     let last = c.stage_history.last().unwrap();
     assert_eq!(last.by, ChangedBy::Rule);
     assert!(last.reason.as_deref().unwrap().contains("prospect threshold 20"));
+}
+
+#[test]
+fn auto_advance_follows_an_organisation_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut settings = store.settings();
+    settings.scoring.auto_advance = true;
+    settings.target_profile = TargetProfile { industries: vec!["Bäckerei".into()], ..Default::default() };
+    store.set_settings(&settings, t0()).unwrap();
+    let anna = lead(&store, "Anna", Some("Bäckerei Rauch"));
+    let bert = lead(&store, "Bert", Some("Bäckerei Rauch"));
+    let carl = lead(&store, "Carl", Some("Bäckerei Korn"));
+    let confirmed = CriteriaUpdate { budget: yes(), authority: yes(), ..Default::default() };
+    for id in [anna, carl] {
+        let c = store.set_criteria(id, &confirmed, t0()).unwrap();
+        assert_eq!((c.stage, c.proposal), (Stage::Lead, None), "the target group is not known yet");
+    }
+
+    // The industry makes Rauch's people fit: Anna has budget and authority too.
+    let org_id = store.contact(anna, t0()).unwrap().organization_id.unwrap();
+    let data = OrganizationInput {
+        name: "Bäckerei Rauch".into(),
+        industry: Some("Bäckerei".into()),
+        size: None,
+        postcode: None,
+        region: None,
+    };
+    store.update_organization(org_id, &data, t0()).unwrap();
+    let c = store.contact(anna, t0()).unwrap();
+    assert_eq!(c.stage, Stage::Prospect);
+    let last = c.stage_history.last().unwrap();
+    assert_eq!(last.by, ChangedBy::Rule);
+    assert!(last.reason.as_deref().unwrap().contains("target group, budget and authority"));
+    assert_eq!(store.contact(bert, t0()).unwrap().stage, Stage::Lead, "Bert has no budget or authority");
+    assert_eq!(store.contact(carl, t0()).unwrap().stage, Stage::Lead, "another organisation");
+}
+
+#[test]
+fn auto_advance_follows_new_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let anna = lead(&store, "Anna", None);
+    let bert = lead(&store, "Bert", None);
+    log(&store, anna, ActivityKind::Visit, 0);
+    log(&store, anna, ActivityKind::Call, 0);
+    for _ in 0..3 {
+        log(&store, bert, ActivityKind::WebinarAttended, 0);
+    }
+    // Off by default: Bert (45) is only proposed.
+    let bert_now = store.contact(bert, t0()).unwrap();
+    assert_eq!((bert_now.stage, bert_now.proposal), (Stage::Lead, Some(Stage::Prospect)));
+
+    // Turning it on applies the pending proposal; Anna (23) stays below 40.
+    let mut settings = store.settings();
+    settings.scoring.auto_advance = true;
+    store.set_settings(&settings, t0()).unwrap();
+    assert_eq!(store.contact(bert, t0()).unwrap().stage, Stage::Prospect);
+    assert_eq!(store.contact(anna, t0()).unwrap().stage, Stage::Lead);
+
+    // A lower threshold makes Anna ready, and she is moved at once.
+    settings.scoring.prospect_threshold = 20;
+    store.set_settings(&settings, t0()).unwrap();
+    let c = store.contact(anna, t0()).unwrap();
+    assert_eq!(c.stage, Stage::Prospect);
+    let last = c.stage_history.last().unwrap();
+    assert_eq!(last.by, ChangedBy::Rule);
+    assert!(last.reason.as_deref().unwrap().contains("prospect threshold 20"));
+    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
 }
 
 #[test]
@@ -202,7 +355,7 @@ fn target_group_follows_the_organisation_unless_set_by_hand() {
         regions: vec!["30".into()],
         ..Default::default()
     };
-    store.set_settings(&settings).unwrap();
+    store.set_settings(&settings, t0()).unwrap();
     assert_eq!(store.contact(id, t0()).unwrap().criteria.target_group, Answer::Unknown);
 
     let org_id = store.contact(id, t0()).unwrap().organization_id.unwrap();
@@ -253,7 +406,7 @@ fn a_new_half_life_rescores_everyone() {
     assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
     let mut settings = store.settings();
     settings.scoring.half_life_days = 365.0;
-    store.set_settings(&settings).unwrap();
+    store.set_settings(&settings, t0()).unwrap();
     assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1);
     assert_eq!(store.contact(id, t0()).unwrap().proposal, Some(Stage::Prospect));
     drop(store);
@@ -267,10 +420,13 @@ fn invalid_settings_and_future_activities_are_refused() {
     let store = Store::open(dir.path()).unwrap();
     let mut bad = Settings::default();
     bad.scoring.half_life_days = 0.0;
-    assert!(matches!(store.set_settings(&bad), Err(Error::InvalidSettings { field: "half_life_days", .. })));
+    assert!(matches!(
+        store.set_settings(&bad, t0()),
+        Err(Error::InvalidSettings { field: "half_life_days", .. })
+    ));
     bad = Settings::default();
     bad.scoring.prospect_threshold = 101;
-    assert!(store.set_settings(&bad).is_err());
+    assert!(store.set_settings(&bad, t0()).is_err());
     assert_eq!(store.settings(), Settings::default());
 
     let id = lead(&store, "Anna", None);

@@ -76,7 +76,7 @@ fn data() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     store.set_time_zone(Berlin);
-    store.set_settings(&Settings { automation: vec![], ..Settings::default() }).unwrap();
+    store.set_settings(&Settings { automation: vec![], ..Settings::default() }, now()).unwrap();
     let anna = add(&store, "Anna", Some("Messe"), at(3, 1));
     stage(&store, anna, Stage::Prospect, at(3, 5));
     stage(&store, anna, Stage::Opportunity, at(3, 10));

@@ -164,7 +164,7 @@ fn data_survives_reopen_and_search_index_is_rebuilt() {
             store.create_contact(&person("Anna", "Schmidt", Some("Acme")), ChangedBy::Hand, t0()).unwrap();
         store.change_stage(c.id, &to(Stage::Prospect, None, false), ChangedBy::Hand, t0()).unwrap();
         store
-            .set_settings(&Settings { language: Some(kontor_core::Language::De), ..Default::default() })
+            .set_settings(&Settings { language: Some(kontor_core::Language::De), ..Default::default() }, t0())
             .unwrap();
         c.id
     };

@@ -19,7 +19,9 @@ fit: number,
  */
 engagement: number, 
 /**
- * The line items, fit first, then activities newest first.
+ * The line items: fit (and its cap), then activities newest first,
+ * older ones summed up, and the engagement cap. They add up to
+ * `fit + engagement` (up to the rounding of each line to one decimal).
  */
 lines: Array<ScoreLine>, 
 /**

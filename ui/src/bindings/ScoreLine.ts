@@ -7,7 +7,8 @@ import type { ScorePart } from "./ScorePart";
  */
 export type ScoreLine = { 
 /**
- * Points this line adds (one decimal).
+ * Points this line adds, rounded to one decimal; whole points are
+ * written as JSON integers (`15`, `7.5`, `-76`).
  */
 points: number, 
 /**
@@ -19,7 +20,9 @@ reason: string,
  */
 part: ScorePart, 
 /**
- * The criterion or activity kind; `older` sums up older activities.
+ * The criterion or activity kind; `older` sums up older activities;
+ * `fit_cap` and `engagement_cap` take off what a part has above 50
+ * (negative points), so that the lines add up to the score.
  */
 key: string, 
 /**
@@ -35,6 +38,6 @@ at: string | null,
  */
 age_days: number | null, 
 /**
- * Activities summed up in this line.
+ * Activities summed up in this line (0 for criteria and caps).
  */
 count: number, };

@@ -51,11 +51,31 @@ pub(super) fn parse_activity_key(key: &[u8]) -> Result<(Uuid, ActivityKind, Date
     Ok((contact, kind, at))
 }
 
+/// (kind, at) of a contact's newest activities (all when `limit` is
+/// `None`), newest first, from keys alone.
+fn activity_times(
+    activities: &sled::Tree,
+    contact: Uuid,
+    limit: Option<usize>,
+) -> Result<Vec<(ActivityKind, DateTime<Utc>)>> {
+    activities
+        .scan_prefix(contact.as_bytes())
+        .keys()
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|k| parse_activity_key(&k?).map(|(_, kind, at)| (kind, at)))
+        .collect()
+}
+
 /// Decides "ready to qualify" for many contacts from the in-memory sums.
+///
+/// It agrees with [`Store::decorate`]: the sums count every activity, so a
+/// contact with one dated after `now` (activities may lie up to an hour
+/// ahead) is scored from its activities, which leaves that one out.
 pub(super) struct ReadyCheck<'a> {
     settings: Settings,
     orgs: RwLockReadGuard<'a, HashMap<Uuid, Organization>>,
     sums: RwLockReadGuard<'a, HashMap<Uuid, EngagementSums>>,
+    activities: &'a sled::Tree,
     now: DateTime<Utc>,
 }
 
@@ -64,9 +84,17 @@ impl ReadyCheck<'_> {
         let criteria =
             effective(d.criteria, d.target_group_manual, d.organization_id, &self.settings, &self.orgs);
         let scoring = &self.settings.scoring;
-        let engagement =
-            self.sums.get(&d.id).map_or(0.0, |s| s.value(scoring, self.now)).min(PART_CAP).round();
-        let score = fit_points(&criteria, scoring) + engagement as u32;
+        let engagement = match self.sums.get(&d.id) {
+            None => 0.0,
+            Some(s) if s.base_ms <= self.now.timestamp_millis() => s.value(scoring, self.now),
+            // A storage error here leaves the contact out of the list, as a
+            // contact that cannot be read is not shown either.
+            Some(_) => match activity_times(self.activities, d.id, None) {
+                Ok(times) => score::engagement_sum(times, scoring, self.now),
+                Err(_) => return false,
+            },
+        };
+        let score = fit_points(&criteria, scoring) + engagement.min(PART_CAP).round() as u32;
         propose(d.stage, &criteria, score, scoring).is_some()
     }
 }
@@ -109,7 +137,13 @@ impl Store {
     }
 
     pub(super) fn ready_filter(&self, now: DateTime<Utc>) -> ReadyCheck<'_> {
-        ReadyCheck { settings: self.settings(), orgs: read(&self.orgs), sums: read(&self.sums), now }
+        ReadyCheck {
+            settings: self.settings(),
+            orgs: read(&self.orgs),
+            sums: read(&self.sums),
+            activities: &self.activities,
+            now,
+        }
     }
 
     /// (kind, at) of a contact's newest activities (all when `limit` is
@@ -119,12 +153,7 @@ impl Store {
         contact: Uuid,
         limit: Option<usize>,
     ) -> Result<Vec<(ActivityKind, DateTime<Utc>)>> {
-        self.activities
-            .scan_prefix(contact.as_bytes())
-            .keys()
-            .take(limit.unwrap_or(usize::MAX))
-            .map(|k| parse_activity_key(&k?).map(|(_, kind, at)| (kind, at)))
-            .collect()
+        activity_times(&self.activities, contact, limit)
     }
 
     /// A contact's score with its line items and proposal, at `now`.
@@ -185,23 +214,38 @@ impl Store {
         Ok((activities, contact))
     }
 
-    /// A page of a contact's timeline, newest first.
+    /// A page of a contact's timeline, newest first. The keys are walked
+    /// up to the page's end only; the total comes from the per-kind counts
+    /// kept with the engagement sums.
     pub fn list_activities(&self, contact_id: Uuid, query: &ActivityQuery) -> Result<ActivityPage> {
         self.raw_contact(contact_id)?;
         let wanted = |kind: ActivityKind| query.kinds.as_ref().is_none_or(|ks| ks.contains(&kind));
-        let mut total = 0u32;
+        let counts = read(&self.sums).get(&contact_id).map(|sums| sums.counts);
+        let end = query.offset.saturating_add(query.limit);
+        // Matching keys seen so far; without counts (no activity was ever
+        // logged) the walk goes on to the end to count them.
+        let mut seen = 0u32;
         let mut keys = Vec::new();
         for key in self.activities.scan_prefix(contact_id.as_bytes()).keys() {
+            if counts.is_some() && seen >= end {
+                break;
+            }
             let key = key?;
             let (_, kind, _) = parse_activity_key(&key)?;
             if !wanted(kind) {
                 continue;
             }
-            if total >= query.offset && keys.len() < query.limit as usize {
+            if seen >= query.offset && keys.len() < query.limit as usize {
                 keys.push(key);
             }
-            total += 1;
+            seen += 1;
         }
+        let total = match counts {
+            Some(counts) => {
+                ActivityKind::ALL.into_iter().filter(|k| wanted(*k)).map(|k| counts[k.index()]).sum()
+            }
+            None => seen,
+        };
         let items = keys
             .iter()
             .map(|k| {
@@ -210,13 +254,12 @@ impl Store {
                 decode(&bytes)
             })
             .collect::<Result<Vec<Activity>>>()?;
-        let kind_counts = read(&self.sums)
-            .get(&contact_id)
-            .map(|sums| {
+        let kind_counts = counts
+            .map(|counts| {
                 ActivityKind::ALL
                     .into_iter()
-                    .filter(|k| sums.counts[k.index()] > 0)
-                    .map(|k| (k, sums.counts[k.index()]))
+                    .filter(|k| counts[k.index()] > 0)
+                    .map(|k| (k, counts[k.index()]))
                     .collect()
             })
             .unwrap_or_default();
@@ -323,6 +366,17 @@ impl Store {
         Ok(contact)
     }
 
+    /// [`Store::auto_advance`] for several contacts.
+    pub(super) fn auto_advance_all(&self, ids: Vec<Uuid>, now: DateTime<Utc>) -> Result<()> {
+        if !self.settings().scoring.auto_advance {
+            return Ok(());
+        }
+        for id in ids {
+            self.auto_advance(self.contact(id, now)?, now)?;
+        }
+        Ok(())
+    }
+
     /// One organisation.
     pub fn organization(&self, id: Uuid) -> Result<Organization> {
         read(&self.orgs)
@@ -332,6 +386,8 @@ impl Store {
     }
 
     /// Edits an organisation's name and data; contacts follow a new name.
+    /// Its data may make its contacts fit the target group: with
+    /// auto-advance on, proposals that brings are applied.
     pub fn update_organization(
         &self,
         id: Uuid,
@@ -359,13 +415,14 @@ impl Store {
         })?;
         self.db.flush()?;
         write(&self.orgs).insert(id, org.clone());
+        let members: Vec<Uuid> =
+            self.search().docs().filter(|d| d.organization_id == Some(id)).map(|d| d.id).collect();
         if org.name != old.name {
-            let members: Vec<Uuid> =
-                self.search().docs().filter(|d| d.organization_id == Some(id)).map(|d| d.id).collect();
-            for member in members {
+            for &member in &members {
                 self.save(member, Some(&org.name), now, |c| c.ok_or_else(|| not_found(member)))?;
             }
         }
+        self.auto_advance_all(members, now)?;
         Ok(org)
     }
 

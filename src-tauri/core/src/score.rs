@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::activity::ActivityKind;
 use crate::contact::Organization;
+use crate::settings::Language;
 use crate::stage::Stage;
 use crate::text::fold;
 
@@ -601,21 +602,52 @@ pub fn propose(stage: Stage, criteria: &Criteria, score: u32, settings: &Scoring
     }
 }
 
-/// The reason recorded when a proposal is accepted or auto-applied.
-pub fn proposal_reason(stage: Stage, criteria: &Criteria, score: u32, settings: &ScoringSettings) -> String {
+/// The reason recorded when a proposal is accepted by hand (`auto` false)
+/// or applied by auto-advance, in the rep's language.
+pub fn proposal_reason(
+    stage: Stage,
+    criteria: &Criteria,
+    score: u32,
+    settings: &ScoringSettings,
+    auto: bool,
+    language: Language,
+) -> String {
     let yes = |a: Answer| a == Answer::Yes;
-    match stage {
+    let german = language == Language::De;
+    let how = match (german, auto) {
+        (true, false) => "Vorschlag angenommen",
+        (true, true) => "automatisch qualifiziert",
+        (false, false) => "proposal accepted",
+        (false, true) => "qualified automatically",
+    };
+    let why = match stage {
         Stage::Lead if yes(criteria.target_group) && yes(criteria.budget) && yes(criteria.authority) => {
-            format!("qualified: target group, budget and authority confirmed (score {score})")
+            if german {
+                format!("Zielgruppe, Budget und Entscheidungsbefugnis bestätigt (Score {score})")
+            } else {
+                format!("target group, budget and authority confirmed (score {score})")
+            }
         }
         Stage::Lead => {
-            format!("qualified: score {score} reached the prospect threshold {}", settings.prospect_threshold)
+            let threshold = settings.prospect_threshold;
+            if german {
+                format!("Score {score} hat die Interessenten-Schwelle {threshold} erreicht")
+            } else {
+                format!("score {score} reached the prospect threshold {threshold}")
+            }
         }
-        _ => format!(
-            "qualified: score {score} reached the opportunity threshold {}, need and timeline confirmed",
-            settings.opportunity_threshold
-        ),
-    }
+        _ => {
+            let threshold = settings.opportunity_threshold;
+            if german {
+                format!(
+                    "Score {score} hat die Schwelle {threshold} für Verkaufschancen erreicht, Bedarf und Zeitrahmen bestätigt"
+                )
+            } else {
+                format!("score {score} reached the opportunity threshold {threshold}, need and timeline confirmed")
+            }
+        }
+    };
+    format!("{how}: {why}")
 }
 
 /// Per-contact running sums for scoring everyone cheaply: per kind, the sum

@@ -618,7 +618,8 @@ fn without_a_chosen_language_rules_write_in_the_os_language() {
     let won = store.move_deal(d.id, "won", None, t0()).unwrap();
     assert_eq!(tasks_created(&won.automation), ["Ask for a referral: Anna Muster"]);
     // A language chosen in the settings wins over the OS's.
-    let saved = store.set_settings(&Settings { language: Some(Language::De), ..store.settings() }).unwrap();
+    let saved =
+        store.set_settings(&Settings { language: Some(Language::De), ..store.settings() }, t0()).unwrap();
     assert!(saved
         .automation
         .iter()

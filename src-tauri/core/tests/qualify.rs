@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kontor_core::{
     ActivityInput, ActivityKind, ActivityQuery, Answer, ChangedBy, ContactInput, CriteriaUpdate, Error,
-    ListQuery, OrganizationInput, Settings, Stage, Store, TargetGroupSetting, TargetProfile,
+    Language, ListQuery, OrganizationInput, Settings, Stage, Store, TargetGroupSetting, TargetProfile,
 };
 
 fn t0() -> DateTime<Utc> {
@@ -191,7 +191,11 @@ fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
     assert_eq!(c.stage, Stage::Prospect);
     let last = c.stage_history.last().unwrap();
     assert_eq!(last.by, ChangedBy::Rule);
-    assert!(last.reason.as_deref().unwrap().contains("target group, budget and authority"));
+    assert!(last
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("Vorschlag angenommen: Zielgruppe, Budget und Entscheidungsbefugnis bestätigt"));
     assert!(ready(&store).is_empty());
 
     // Prospect → opportunity: threshold 70 plus need and timeline.
@@ -241,6 +245,7 @@ fn activities_ahead_of_now_count_neither_in_the_score_nor_in_the_ready_list() {
 fn auto_advance_moves_by_rule() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
+    store.set_fallback_language(Language::En);
     let mut settings = store.settings();
     settings.scoring.auto_advance = true;
     settings.scoring.prospect_threshold = 20;
@@ -252,7 +257,11 @@ fn auto_advance_moves_by_rule() {
     assert_eq!(c.stage, Stage::Prospect);
     let last = c.stage_history.last().unwrap();
     assert_eq!(last.by, ChangedBy::Rule);
-    assert!(last.reason.as_deref().unwrap().contains("prospect threshold 20"));
+    assert!(last
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("qualified automatically: score 23 reached the prospect threshold 20"));
 }
 
 #[test]
@@ -286,7 +295,11 @@ fn auto_advance_follows_an_organisation_edit() {
     assert_eq!(c.stage, Stage::Prospect);
     let last = c.stage_history.last().unwrap();
     assert_eq!(last.by, ChangedBy::Rule);
-    assert!(last.reason.as_deref().unwrap().contains("target group, budget and authority"));
+    assert!(last
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("automatisch qualifiziert: Zielgruppe, Budget und Entscheidungsbefugnis"));
     assert_eq!(store.contact(bert, t0()).unwrap().stage, Stage::Lead, "Bert has no budget or authority");
     assert_eq!(store.contact(carl, t0()).unwrap().stage, Stage::Lead, "another organisation");
 }
@@ -320,7 +333,7 @@ fn auto_advance_follows_new_settings() {
     assert_eq!(c.stage, Stage::Prospect);
     let last = c.stage_history.last().unwrap();
     assert_eq!(last.by, ChangedBy::Rule);
-    assert!(last.reason.as_deref().unwrap().contains("prospect threshold 20"));
+    assert!(last.reason.as_deref().unwrap().contains("Interessenten-Schwelle 20"));
     assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
 }
 

@@ -27,7 +27,7 @@ export function scoreLineList(lines: ScoreLine[], testid = "score-lines", itemTe
       return h(
         "li",
         {
-          class: `score-line part-${line.part}${line.points > 0 ? "" : " zero"}`, "data-testid": itemTestid,
+          class: `score-line part-${line.part}${line.points > 0 ? "" : line.points < 0 ? " cut" : " zero"}`, "data-testid": itemTestid,
           "data-key": line.key, title: line.reason,
         },
         h("span", { class: "pts" }, points),

@@ -340,13 +340,15 @@ impl Store {
     /// Applies the contact's qualification proposal: a stage change "by rule".
     pub fn accept_proposal(&self, id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
         let contact = self.contact(id, now)?;
-        self.apply_proposal(&contact, now)?.ok_or(Error::NoProposal)
+        self.apply_proposal(&contact, false, now)?.ok_or(Error::NoProposal)
     }
 
-    fn apply_proposal(&self, contact: &Contact, now: DateTime<Utc>) -> Result<Option<Contact>> {
+    fn apply_proposal(&self, contact: &Contact, auto: bool, now: DateTime<Utc>) -> Result<Option<Contact>> {
         let Some(to) = contact.proposal else { return Ok(None) };
         let scoring = self.settings().scoring;
-        let reason = proposal_reason(contact.stage, &contact.criteria, u32::from(contact.score), &scoring);
+        let score = u32::from(contact.score);
+        let reason =
+            proposal_reason(contact.stage, &contact.criteria, score, &scoring, auto, self.language());
         let request = StageChangeRequest { to, reason: Some(reason), force: false };
         self.change_stage(contact.id, &request, ChangedBy::Rule, now).map(Some)
     }
@@ -358,7 +360,7 @@ impl Store {
             return Ok(contact);
         }
         for _ in 0..2 {
-            match self.apply_proposal(&contact, now)? {
+            match self.apply_proposal(&contact, true, now)? {
                 Some(next) => contact = next,
                 None => break,
             }

@@ -556,37 +556,29 @@ export class App {
   /** The in-app notice "Anna Schmidt ist bereit für Interessent (MQL)" with an Accept action. */
   showNotice(c: Contact): void {
     if (!c.proposal) return;
-    this.hideNotice();
-    const el = h(
-      "div",
-      { class: "notice", role: "status", "data-testid": "notice" },
-      h("span", { class: "notice-icon", "aria-hidden": "true" }, "★"),
-      h("span", { class: "notice-text" }, t("notice.ready", { name: c.display_name, stage: stageName(c.proposal) })),
-      h("button", {
-        type: "button", class: "btn btn-primary", "data-testid": "notice-accept",
-        onclick: () => void this.acceptProposal(c.id),
-      }, t("proposal.accept")),
-      h("button", {
-        type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
-        onclick: () => this.hideNotice(),
-      }, "×"),
-    );
-    this.noticeSlot.appendChild(el);
-    this.noticeTimer = setTimeout(() => this.hideNotice(), NOTICE_MS);
+    this.mountNotice(t("notice.ready", { name: c.display_name, stage: stageName(c.proposal) }), h("button", {
+      type: "button", class: "btn btn-primary", "data-testid": "notice-accept",
+      onclick: () => void this.acceptProposal(c.id),
+    }, t("proposal.accept")));
   }
 
   /** The notice "3 contacts are now ready to qualify" with a Show action (the ready list). */
   showReadyNotice(n: number): void {
+    this.mountNotice(plural("notice.now_ready", n), h("button", {
+      type: "button", class: "btn btn-primary", "data-testid": "notice-show-ready",
+      onclick: () => void this.showReadyList(),
+    }, t("notice.show_ready")));
+  }
+
+  /** Shows one notice (replacing any other) with its action and a dismiss button, for a while. */
+  private mountNotice(text: string, action: HTMLElement): void {
     this.hideNotice();
     const el = h(
       "div",
       { class: "notice", role: "status", "data-testid": "notice" },
       h("span", { class: "notice-icon", "aria-hidden": "true" }, "★"),
-      h("span", { class: "notice-text" }, plural("notice.now_ready", n)),
-      h("button", {
-        type: "button", class: "btn btn-primary", "data-testid": "notice-show-ready",
-        onclick: () => void this.showReadyList(),
-      }, t("notice.show_ready")),
+      h("span", { class: "notice-text" }, text),
+      action,
       h("button", {
         type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
         onclick: () => this.hideNotice(),

@@ -717,6 +717,11 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap()
     }
 
+    /// Every criterion answered alike.
+    fn all(a: Answer) -> Criteria {
+        Criteria { target_group: a, budget: a, authority: a, need: a, timeline: a }
+    }
+
     fn s() -> ScoringSettings {
         ScoringSettings::default()
     }
@@ -799,13 +804,7 @@ mod tests {
 
     #[test]
     fn parts_are_capped_at_50() {
-        let all_yes = Criteria {
-            target_group: Answer::Yes,
-            budget: Answer::Yes,
-            authority: Answer::Yes,
-            need: Answer::Yes,
-            timeline: Answer::Yes,
-        };
+        let all_yes = all(Answer::Yes);
         let mut settings = s();
         settings.fit_points =
             FitPoints { target_group: 50, budget: 50, authority: 50, need: 50, timeline: 50 };
@@ -840,8 +839,7 @@ mod tests {
         #[case] expected: (u8, u8),
         #[case] cap_reason: Option<&str>,
     ) {
-        let a = answer.unwrap_or_default();
-        let criteria = Criteria { target_group: a, budget: a, authority: a, need: a, timeline: a };
+        let criteria = all(answer.unwrap_or_default());
         let mut settings = s();
         settings.fit_points.target_group = target_group_points;
         let acts = activities.iter().map(|(k, d)| (*k, now() - Duration::days(*d)));
@@ -865,13 +863,7 @@ mod tests {
 
     #[test]
     fn the_engagement_cap_comes_last_and_the_fit_cap_after_the_criteria() {
-        let all_yes = Criteria {
-            target_group: Answer::Yes,
-            budget: Answer::Yes,
-            authority: Answer::Yes,
-            need: Answer::Yes,
-            timeline: Answer::Yes,
-        };
+        let all_yes = all(Answer::Yes);
         let mut settings = s();
         settings.fit_points.need = 30;
         let acts: Vec<_> = (0..30).map(|h| (K::Meeting, now() - Duration::hours(h))).collect();

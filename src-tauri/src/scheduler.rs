@@ -54,7 +54,10 @@ impl<R: Runtime> Notifier for OsNotifier<'_, R> {
                 } else {
                     ("Due", "%Y-%m-%d", "%Y-%m-%d %H:%M")
                 };
-                let at = local.format(if due.task.all_day { date } else { time });
+                let at = match due.task.day() {
+                    Some(day) => day.format(date).to_string(),
+                    None => local.format(time).to_string(),
+                };
                 (due.task.title.clone(), format!("{when}: {at}"))
             }
             Notice::Missed(all) => {

@@ -71,7 +71,10 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)
             (false, true) => "%b %-d",
             (false, false) => "%b %-d, %H:%M",
         };
-        let when = local.format(format);
+        let when = match task.day() {
+            Some(day) => day.format(format).to_string(),
+            None => local.format(format).to_string(),
+        };
         let label = format!("{when}  {}", task.title);
         let done = MenuItem::with_id(app, format!("done:{}", task.id), t.done, true, None::<&str>)?;
         let later = MenuItem::with_id(app, format!("later:{}", task.id), t.later, true, None::<&str>)?;

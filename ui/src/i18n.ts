@@ -9,7 +9,7 @@ import type { Language } from "./bindings/Language";
 import type { ScoreLine } from "./bindings/ScoreLine";
 import type { Stage } from "./bindings/Stage";
 import type { Task } from "./bindings/Task";
-import { addDays, ALL_DAY_REMINDER_HOUR, clock, dayDiff, isOverdue, parseRepeat } from "./tasks";
+import { addDays, ALL_DAY_REMINDER_HOUR, clock, dayDiff, dueAt, isOverdue, parseRepeat } from "./tasks";
 
 export type Lang = Language;
 export const LANGS: readonly Lang[] = ["de", "en"];
@@ -1668,7 +1668,7 @@ export function whenText(iso: string, now: Date = clock.now()): string {
 
 /** The due of a task: the day for all-day tasks, day and time otherwise ("heute 15:00", "morgen"). */
 export function dueText(task: Task, now: Date = clock.now()): string {
-  const d = new Date(task.due);
+  const d = dueAt(task);
   if (Number.isNaN(d.getTime())) return task.due;
   return task.all_day ? dayWord(d, now) : whenText(task.due, now);
 }
@@ -1676,7 +1676,7 @@ export function dueText(task: Task, now: Date = clock.now()): string {
 /** How long an open task is overdue ("overdue by 2 days"), or null when it is not. */
 export function overdueText(task: Task, now: Date = clock.now()): string | null {
   if (!isOverdue(task, now)) return null;
-  const due = new Date(task.due);
+  const due = dueAt(task);
   const days = dayDiff(due, now);
   if (task.all_day || days >= 1) return plural("due.overdue_days", Math.max(1, days));
   const minutes = Math.floor((now.getTime() - due.getTime()) / 60_000);

@@ -96,10 +96,20 @@ export function addDays(d: Date, days: number): Date {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate() + days);
 }
 
+/**
+ * When a task is due as the rep's clock shows it: the instant of a timed task;
+ * local midnight of an all-day task's day (its `due_date`; the backend keeps
+ * the day at midnight UTC, which is another day west of Greenwich).
+ */
+export function dueAt(task: Task): Date {
+  const day = task.all_day && task.due_date ? parseDay(task.due_date) : null;
+  return day ?? new Date(task.due);
+}
+
 /** Open and past due (all-day tasks: before today), against `now`. */
 export function isOverdue(task: Task, now: Date = clock.now()): boolean {
   if (task.done) return false;
-  const due = new Date(task.due);
+  const due = dueAt(task);
   return task.all_day ? dayDiff(now, due) < 0 : due.getTime() < now.getTime();
 }
 

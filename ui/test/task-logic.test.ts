@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FakeBackend } from "../dev/fakeBackend";
 import { overdueText, reminderText, repeatText, setLanguage } from "../src/i18n";
 import { completeTask, createTask, listTasks, onTasksChanged, snoozeTask, updateTask } from "../src/ipc";
-import { dueString, parseRepeat, repeatString, rfc3339Local } from "../src/tasks";
+import { dueAt, dueString, isOverdue, localDay, parseRepeat, repeatString, rfc3339Local } from "../src/tasks";
 
 afterEach(() => {
   clearMocks();
@@ -22,6 +22,17 @@ describe("due strings (tests run in Europe/Berlin)", () => {
     expect(dueString("", "10:00")).toBeNull();
     expect(dueString("2026-03-10", "24:00")).toBeNull();
     expect(rfc3339Local(new Date("2026-01-05T23:15:00Z"))).toBe("2026-01-06T00:15:00+01:00");
+  });
+
+  it("places an all-day task on its day, whatever the zone its UTC midnight falls in", () => {
+    const task = { due: "2026-11-24T00:00:00Z", due_date: "2026-11-24", all_day: true, done: false } as any;
+    expect(localDay(dueAt(task))).toBe("2026-11-24");
+    // The day decides, not the instant (west of Greenwich midnight UTC is the evening before).
+    expect(localDay(dueAt({ ...task, due: "2026-11-23T12:00:00Z" }))).toBe("2026-11-24");
+    expect(isOverdue(task, new Date(2026, 10, 24, 23, 0))).toBe(false);
+    expect(isOverdue(task, new Date(2026, 10, 25, 0, 30))).toBe(true);
+    // A timed task is due at its instant.
+    expect(dueAt({ ...task, all_day: false, due_date: null }).toISOString()).toBe("2026-11-24T00:00:00.000Z");
   });
 
   it("reads and writes recurrence strings", () => {

@@ -1046,11 +1046,9 @@ fn print_tasks(tasks: &[kontor_core::Task], json: bool) -> Result<(), Error> {
     }
     let tz = system_timezone();
     for t in tasks {
-        let due = if t.all_day {
-            let day = t.due_date.unwrap_or_else(|| t.due.with_timezone(&tz).date_naive());
-            day.format("%Y-%m-%d      ").to_string()
-        } else {
-            t.due.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+        let due = match t.day() {
+            Some(day) => day.format("%Y-%m-%d      ").to_string(),
+            None => t.due.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
         };
         let mark = if t.done { "✓" } else { " " };
         let repeat = t.repeat.map(|r| format!("  ({r})")).unwrap_or_default();

@@ -372,7 +372,7 @@ fn tasks_add_due_done_snooze() {
     assert_eq!(task["reminders"][0]["fire_at"], "2030-01-31T07:45:00Z");
 
     let day = tz_json(dir.path(), &["tasks", "add", "--title", "Messe", "--due", "2030-01-15", "--json"]);
-    assert_eq!(day["due"], "2030-01-14T23:00:00Z");
+    assert_eq!(day["due"], "2030-01-15T00:00:00Z", "midnight UTC of the day, in every zone");
     assert_eq!(day["due_date"], "2030-01-15", "the day as the rep's calendar shows it");
     assert_eq!(task["due_date"], Value::Null);
     // A date as --until means up to the end of that (local) day.

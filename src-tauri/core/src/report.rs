@@ -543,7 +543,11 @@ pub fn sources(contacts: &[Contact], period: &Period, tz: Tz) -> SourcesReport {
 /// Overdue tasks (given oldest first), those due in the period when it has bounds.
 pub fn overdue(tasks: Vec<Task>, period: &Period, tz: Tz) -> OverdueReport {
     let w = Window::new(period, tz);
-    let tasks: Vec<Task> = tasks.into_iter().filter(|t| w.contains(t.due)).collect();
+    // An all-day task is due from the start of its day in the rep's zone.
+    let due = |t: &Task| {
+        t.day().map_or(t.due, |d| crate::task::local_to_utc(d.and_time(chrono::NaiveTime::MIN), tz))
+    };
+    let tasks: Vec<Task> = tasks.into_iter().filter(|t| w.contains(due(t))).collect();
     OverdueReport { count: count(tasks.len()), tasks }
 }
 
@@ -741,7 +745,7 @@ impl Report {
                 csv.row(&h);
                 for t in &o.tasks {
                     let row = [
-                        t.due.to_rfc3339(),
+                        t.day().map_or_else(|| t.due.to_rfc3339(), |d| d.to_string()),
                         t.title.clone(),
                         format!("{:?}", t.priority).to_lowercase(),
                         t.id.to_string(),

@@ -292,6 +292,7 @@ impl Store {
         store.check_schema()?;
         store.finish_interrupted_import()?;
         store.load_caches()?;
+        store.normalize_all_day_tasks()?;
         Ok(store)
     }
 

@@ -136,12 +136,12 @@ pub struct Task {
     pub contact_id: Option<Uuid>,
     /// The deal it is about.
     pub deal_id: Option<Uuid>,
-    /// Due (UTC). For all-day tasks: the start of the due day in the rep's time zone.
+    /// Due (UTC). For all-day tasks: midnight UTC of the due day, so the
+    /// day reads the same in every time zone (a rep who travels keeps it).
     pub due: DateTime<Utc>,
     /// Due on a day rather than at a time.
     pub all_day: bool,
-    /// The day an all-day task is due, as the rep's calendar shows it
-    /// (none for a task due at a time).
+    /// The day an all-day task is due (none for a task due at a time).
     #[serde(default)]
     pub due_date: Option<NaiveDate>,
     /// Priority.
@@ -207,13 +207,19 @@ pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
 /// 1970; RFC 3339 has four-digit years, also for the next occurrence).
 const DUE_YEARS: std::ops::RangeInclusive<i32> = 1970..=9998;
 
-/// Parses a due value: RFC 3339 → that instant; YYYY-MM-DD → an all-day task.
-pub fn parse_due(s: &str, tz: Tz) -> Result<(DateTime<Utc>, bool)> {
+/// How an all-day task's day is kept in `due`: its midnight in UTC.
+pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
+/// Parses a due value: RFC 3339 → that instant; YYYY-MM-DD → an all-day
+/// task on that day (`due` at [`day_start`]).
+pub fn parse_due(s: &str) -> Result<(DateTime<Utc>, bool)> {
     let s = s.trim();
     let parsed = if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         (t.with_timezone(&Utc), false)
     } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        (local_to_utc(d.and_time(NaiveTime::MIN), tz), true)
+        (day_start(d), true)
     } else {
         return Err(Error::InvalidInput {
             field: "due",
@@ -248,12 +254,13 @@ pub fn parse_offset(s: &str) -> Result<u32> {
     n.checked_mul(factor).filter(|m| *m <= 60 * 24 * 365).ok_or_else(bad)
 }
 
-/// The time reminders are measured from: due, or 09:00 local for all-day tasks.
+/// The time reminders are measured from: due, or 09:00 local on the day of
+/// an all-day task.
 pub fn reminder_base(due: DateTime<Utc>, all_day: bool, tz: Tz) -> DateTime<Utc> {
     if !all_day {
         return due;
     }
-    let day = due.with_timezone(&tz).date_naive();
+    let day = due.date_naive();
     local_to_utc(day.and_hms_opt(ALL_DAY_REMINDER_HOUR, 0, 0).unwrap_or_default(), tz)
 }
 
@@ -304,7 +311,7 @@ impl TaskInput {
         if title.chars().count() > 500 {
             return Err(Error::InvalidInput { field: "title", reason: "longer than 500 characters".into() });
         }
-        let (due, all_day) = parse_due(&self.due, tz)?;
+        let (due, all_day) = parse_due(&self.due)?;
         Ok(Task {
             id,
             title,
@@ -312,7 +319,7 @@ impl TaskInput {
             deal_id: self.deal_id,
             due,
             all_day,
-            due_date: all_day.then(|| due.with_timezone(&tz).date_naive()),
+            due_date: all_day.then(|| due.date_naive()),
             priority: self.priority,
             notes: self.notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
             reminders: reminders(&self.reminders, due, all_day, tz),
@@ -321,7 +328,7 @@ impl TaskInput {
             snoozed_until: None,
             snooze_fired: false,
             repeat: self.repeat,
-            anchor_day: due.with_timezone(&tz).day(),
+            anchor_day: if all_day { due.day() } else { due.with_timezone(&tz).day() },
             created_at: now,
             updated_at: now,
         })
@@ -332,12 +339,13 @@ impl Task {
     /// The next occurrence of a repeating task (counted from this due date).
     pub(crate) fn next_occurrence(&self, id: Uuid, tz: Tz, now: DateTime<Utc>) -> Option<Task> {
         let repeat = self.repeat?;
-        let due = next_due(self.due, repeat, self.anchor_day, tz);
+        // An all-day task counts in days: its UTC midnight is its calendar.
+        let due = next_due(self.due, repeat, self.anchor_day, if self.all_day { Tz::UTC } else { tz });
         let offsets: Vec<u32> = self.reminders.iter().map(|r| r.before_minutes).collect();
         Some(Task {
             id,
             due,
-            due_date: self.all_day.then(|| due.with_timezone(&tz).date_naive()),
+            due_date: self.all_day.then(|| due.date_naive()),
             reminders: reminders(&offsets, due, self.all_day, tz),
             done: false,
             done_at: None,
@@ -347,6 +355,24 @@ impl Task {
             updated_at: now,
             ..self.clone()
         })
+    }
+
+    /// The day an all-day task is due (none for a timed one).
+    pub fn day(&self) -> Option<NaiveDate> {
+        self.all_day.then(|| self.due_date.unwrap_or_else(|| self.due.date_naive()))
+    }
+
+    /// A task written before all-day dues were kept at UTC midnight (its due
+    /// at local midnight in `tz`, no `due_date`), moved to today's form.
+    /// Returns whether it changed.
+    pub fn normalize_all_day(&mut self, tz: Tz) -> bool {
+        if !self.all_day || self.due_date.is_some() {
+            return false;
+        }
+        let day = self.due.with_timezone(&tz).date_naive();
+        self.due = day_start(day);
+        self.due_date = Some(day);
+        true
     }
 
     /// A snooze replaces the reminders before it: they are settled, so
@@ -457,12 +483,12 @@ mod tests {
     }
 
     #[test]
-    fn due_parses_as_instant_or_local_day() {
-        let (t, all_day) = parse_due("2026-03-10T08:30:00+01:00", Berlin).unwrap();
+    fn due_parses_as_instant_or_day() {
+        let (t, all_day) = parse_due("2026-03-10T08:30:00+01:00").unwrap();
         assert_eq!((t, all_day), (Utc.with_ymd_and_hms(2026, 3, 10, 7, 30, 0).unwrap(), false));
-        let (t, all_day) = parse_due("2026-07-01", Berlin).unwrap();
-        assert_eq!((t, all_day), (Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).unwrap(), true));
-        assert!(parse_due("tomorrow", Berlin).is_err());
+        let (t, all_day) = parse_due("2026-07-01").unwrap();
+        assert_eq!((t, all_day), (Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap(), true));
+        assert!(parse_due("tomorrow").is_err());
     }
 
     #[test]

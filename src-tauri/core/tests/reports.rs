@@ -246,7 +246,7 @@ fn overdue_tasks_now_and_in_the_period() {
     assert_eq!(none.count, 0);
     assert!(Report::Overdue(o)
         .to_csv(Language::En)
-        .starts_with("Due,Task,Priority,id\r\n2026-03-19T23:00:00+00:00,T1,normal,"));
+        .starts_with("Due,Task,Priority,id\r\n2026-03-20,T1,normal,"));
 }
 
 #[test]

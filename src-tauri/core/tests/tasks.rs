@@ -257,7 +257,7 @@ fn dues_outside_the_years_the_index_orders_are_refused() {
 }
 
 #[test]
-fn an_all_day_task_knows_its_day_in_the_reps_calendar() {
+fn an_all_day_task_keeps_its_day_in_every_time_zone() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 3, 10, 8, 0, 0).unwrap();
@@ -268,8 +268,8 @@ fn an_all_day_task_knows_its_day_in_the_reps_calendar() {
             now,
         )
         .unwrap();
-    // Midnight in Berlin is the evening before in UTC; the day is the 28th.
-    assert_eq!(t.due.to_rfc3339(), "2027-03-27T23:00:00+00:00");
+    // The day reads the same in every zone: midnight UTC of the 28th.
+    assert_eq!(t.due.to_rfc3339(), "2027-03-28T00:00:00+00:00");
     assert_eq!(t.due_date, NaiveDate::from_ymd_opt(2027, 3, 28));
     let json = serde_json::to_value(&t).unwrap();
     assert_eq!(json["due_date"], "2027-03-28");
@@ -277,4 +277,54 @@ fn an_all_day_task_knows_its_day_in_the_reps_calendar() {
     assert_eq!(next.unwrap().due_date, NaiveDate::from_ymd_opt(2027, 4, 28));
     let timed = store.create_task(input("Call", "2027-03-28T10:00:00Z", &[]), Berlin, now).unwrap();
     assert_eq!(serde_json::to_value(&timed).unwrap()["due_date"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_rep_who_travels_sees_an_all_day_task_on_its_day() {
+    use chrono_tz::{America::Los_Angeles, Asia::Tokyo};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let created = berlin(2026, 11, 20, 12, 0);
+    store.create_task(input("Messe", "2026-11-24", &[]), Berlin, created).unwrap();
+    store.create_task(input("Call", "2026-11-24T15:00:00Z", &[]), Berlin, created).unwrap();
+    for tz in [Berlin, Los_Angeles, Tokyo, chrono_tz::UTC] {
+        let noon = |d: u32| {
+            local_to_utc(NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(12, 0, 0).unwrap(), tz)
+        };
+        let titles = |view, now| -> Vec<String> {
+            store.tasks(view, tz, now).unwrap().into_iter().map(|t| t.title).collect()
+        };
+        assert_eq!(titles(TaskView::Upcoming, noon(23)), ["Messe", "Call"], "{tz}: upcoming the day before");
+        assert!(titles(TaskView::Today, noon(23)).is_empty(), "{tz}");
+        assert!(titles(TaskView::Today, noon(24)).contains(&"Messe".to_owned()), "{tz}: today on its day");
+        assert_eq!(titles(TaskView::Overdue, noon(25)), ["Messe", "Call"], "{tz}: overdue the day after");
+        let counts = store.task_counts(tz, noon(24)).unwrap();
+        let seen = (titles(TaskView::Overdue, noon(24)).len(), titles(TaskView::Today, noon(24)).len());
+        assert_eq!(
+            (counts.overdue as usize, counts.today as usize),
+            seen,
+            "{tz}: counts agree with the views"
+        );
+        let counts = store.task_counts(tz, noon(23)).unwrap();
+        assert_eq!((counts.overdue, counts.today, counts.upcoming), (0, 0, 2), "{tz}: {counts:?}");
+        // Due "up to" a time: the all-day task from the start of its day.
+        store.set_time_zone(tz);
+        let due = |t| store.open_tasks_due_until(t).unwrap().len();
+        assert_eq!(
+            due(local_to_utc(
+                NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(23, 59, 0).unwrap(),
+                tz
+            )),
+            0,
+            "{tz}"
+        );
+        assert_eq!(
+            due(local_to_utc(
+                NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(0, 1, 0).unwrap(),
+                tz
+            )),
+            1,
+            "{tz}"
+        );
+    }
 }

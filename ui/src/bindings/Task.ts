@@ -24,7 +24,8 @@ contact_id: string | null,
  */
 deal_id: string | null, 
 /**
- * Due (UTC). For all-day tasks: the start of the due day in the rep's time zone.
+ * Due (UTC). For all-day tasks: midnight UTC of the due day, so the
+ * day reads the same in every time zone (a rep who travels keeps it).
  */
 due: string, 
 /**
@@ -32,8 +33,7 @@ due: string,
  */
 all_day: boolean, 
 /**
- * The day an all-day task is due, as the rep's calendar shows it
- * (none for a task due at a time).
+ * The day an all-day task is due (none for a task due at a time).
  */
 due_date: string | null, 
 /**

@@ -13,7 +13,7 @@ import { t, taskErrorText, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import {
-  clock, dueString, localDay, localTime, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseRepeat, PRIORITIES,
+  clock, dueAt, dueString, localDay, localTime, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseRepeat, PRIORITIES,
   REMINDER_PRESETS, repeatString, type RepeatKind,
 } from "../tasks";
 import { orNull } from "../validate";
@@ -52,7 +52,7 @@ function customMinutes(text: string): number[] | null {
 export function taskDialog(app: App, item: TaskItem | null, preset: PresetContact | null, presetDeal: PresetDeal | null = null): void {
   const task = item?.task ?? null;
   const now = clock.now();
-  const due = task ? new Date(task.due) : null;
+  const due = task ? dueAt(task) : null;
   const repeat = parseRepeat(task?.repeat ?? null);
   const before = task ? task.reminders.map((r) => r.before_minutes) : [0];
   const contact: PresetContact | null = task

@@ -6,7 +6,7 @@
 //! transaction; a reminder is marked fired (and leaves the queue) before it
 //! is handed out, so it fires once, across restarts.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{abort, decode, encode, new_id, Store};
 use crate::error::{Error, Result};
-use crate::task::{local_to_utc, Task, TaskInput, SNOOZE_SLOT};
+use crate::task::{day_start, local_to_utc, Task, TaskInput, SNOOZE_SLOT};
 
 /// Which tasks a view shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -287,6 +287,37 @@ impl Store {
         Ok(due.len())
     }
 
+    /// Moves tasks written before all-day dues sat at UTC midnight to that
+    /// form, once per store (a meta flag remembers it).
+    pub(super) fn normalize_all_day_tasks(&self) -> Result<()> {
+        const DONE: &str = "all_day_due_at_utc_midnight";
+        if self.meta.get(DONE)?.is_some() {
+            return Ok(());
+        }
+        let tz = self.time_zone();
+        let mut legacy = Vec::new();
+        for entry in self.tasks.iter() {
+            let (_, bytes) = entry?;
+            let task: Task = decode(&bytes)?;
+            if task.all_day && task.due_date.is_none() {
+                legacy.push(task.id);
+            }
+        }
+        for id in legacy {
+            self.write_task(id, |old| {
+                Ok(old
+                    .map(|mut t| {
+                        t.normalize_all_day(tz);
+                        vec![t]
+                    })
+                    .unwrap_or_default())
+            })?;
+        }
+        self.meta.insert(DONE, &[1])?;
+        self.db.flush()?;
+        Ok(())
+    }
+
     /// Unlinks a deleted deal from its contact's tasks (they stay, about the
     /// contact alone).
     pub(super) fn unlink_deal_tasks(&self, contact: Uuid, deal: Uuid, now: DateTime<Utc>) -> Result<()> {
@@ -312,10 +343,11 @@ impl Store {
         to: Option<DateTime<Utc>>,
     ) -> impl DoubleEndedIterator<Item = sled::Result<sled::IVec>> {
         let flag = u8::from(done);
+        let from = from.unwrap_or(DateTime::UNIX_EPOCH);
         let mut start = vec![flag];
-        start.extend_from_slice(&ms(from.unwrap_or(DateTime::UNIX_EPOCH)));
+        start.extend_from_slice(&ms(from));
         let end = match to {
-            Some(to) => [&[flag][..], &ms(to)].concat(),
+            Some(to) => [&[flag][..], &ms(to.max(from))].concat(),
             None => vec![flag + 1],
         };
         self.tasks_by_due.range(start..end).keys()
@@ -358,54 +390,98 @@ impl Store {
         self.tasks_in_limit(false, None, None, n)
     }
 
-    /// Open tasks due up to `until` (overdue included), by due time.
+    /// Open tasks due up to `until` (overdue included), by due time: timed
+    /// ones due by then, all-day ones whose day has begun by then (in the
+    /// store's time zone).
     pub fn open_tasks_due_until(&self, until: DateTime<Utc>) -> Result<Vec<Task>> {
-        self.tasks_in(false, None, Some(until + Duration::milliseconds(1)))
+        let last_day = until.with_timezone(&self.time_zone()).date_naive();
+        let keep = |t: &Task| match t.day() {
+            Some(day) => day <= last_day,
+            None => t.due <= until,
+        };
+        let hi = (until + Duration::milliseconds(1)).max(day_start(next_day(last_day)));
+        Ok(self.tasks_in(false, None, Some(hi))?.into_iter().filter(keep).collect())
     }
 
-    /// Start of the local day of `now` and of the day after.
-    fn day_bounds(tz: Tz, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    /// The open tasks of a view, with their key range. Timed tasks fall in by
+    /// their instant against the local day bounds, all-day ones by their day;
+    /// as all-day keys sit at UTC midnight, up to 14 hours from the local
+    /// bounds, a range covers both and `keep` decides. Keys in `sure` all
+    /// qualify, so counting decodes only the keys outside it.
+    fn open_view(view: TaskView, tz: Tz, now: DateTime<Utc>) -> Option<OpenView> {
         let today = now.with_timezone(&tz).date_naive();
-        let start = local_to_utc(today.and_time(NaiveTime::MIN), tz);
-        let tomorrow = today.succ_opt().unwrap_or(today);
-        (start, local_to_utc(tomorrow.and_time(NaiveTime::MIN), tz))
+        let local = |d: NaiveDate| local_to_utc(d.and_time(NaiveTime::MIN), tz);
+        let days = |n: u64| today.checked_add_days(Days::new(n)).unwrap_or(today);
+        let (start, end) = (local(today), local(days(1)));
+        Some(match view {
+            TaskView::Overdue => OpenView {
+                range: (None, Some(now.max(day_start(today)))),
+                sure: (None, Some(now.min(day_start(today)))),
+                keep: Box::new(move |t| t.day().map_or(t.due < now, |d| d < today)),
+            },
+            TaskView::Today => OpenView {
+                range: (Some(start.min(day_start(today))), Some(end.max(day_start(days(1))))),
+                sure: (None, None),
+                keep: Box::new(move |t| t.day().map_or(now <= t.due && t.due < end, |d| d == today)),
+            },
+            TaskView::Upcoming => {
+                let (first, last) = (days(1), days(8));
+                let until = local(last);
+                OpenView {
+                    range: (Some(end.min(day_start(first))), Some(until.max(day_start(last)))),
+                    sure: (Some(end.max(day_start(first))), Some(until.min(day_start(last)))),
+                    keep: Box::new(move |t| {
+                        t.day().map_or(end <= t.due && t.due < until, |d| first <= d && d < last)
+                    }),
+                }
+            }
+            TaskView::Open | TaskView::Done => return None,
+        })
     }
 
     /// The tasks of a view, by due time (done: newest first).
     pub fn tasks(&self, view: TaskView, tz: Tz, now: DateTime<Utc>) -> Result<Vec<Task>> {
-        let (today, tomorrow) = Self::day_bounds(tz, now);
-        let overdue = |t: &Task| if t.all_day { t.due < today } else { t.due < now };
         Ok(match view {
             TaskView::Open => self.tasks_in(false, None, None)?,
-            TaskView::Overdue => {
-                self.tasks_in(false, None, Some(now.max(today)))?.into_iter().filter(overdue).collect()
-            }
-            TaskView::Today => self
-                .tasks_in(false, Some(today), Some(tomorrow))?
-                .into_iter()
-                .filter(|t| !overdue(t))
-                .collect(),
-            TaskView::Upcoming => self.tasks_in(false, Some(tomorrow), Some(tomorrow + Duration::days(7)))?,
             TaskView::Done => {
                 let mut done = self.tasks_in(true, None, None)?;
                 done.sort_by_key(|t| std::cmp::Reverse(t.done_at));
                 done
             }
+            _ => {
+                let Some(v) = Self::open_view(view, tz, now) else { return Ok(vec![]) };
+                self.tasks_in(false, v.range.0, v.range.1)?.into_iter().filter(|t| (v.keep)(t)).collect()
+            }
         })
     }
 
-    /// Counts for the tray and the views: from index keys, decoding only
-    /// today's tasks (an all-day task due today is not overdue, a timed one
-    /// due earlier today is).
+    /// How many open tasks a view holds: keys in its sure range are counted
+    /// as they are, only the few near its ends are decoded.
+    fn count_view(&self, view: TaskView, tz: Tz, now: DateTime<Utc>) -> Result<u32> {
+        let Some(v) = Self::open_view(view, tz, now) else { return Ok(0) };
+        let count = |tasks: Vec<Task>| {
+            u32::try_from(tasks.iter().filter(|t| (v.keep)(t)).count()).unwrap_or(u32::MAX)
+        };
+        if v.sure == (None, None) {
+            return Ok(count(self.tasks_in(false, v.range.0, v.range.1)?));
+        }
+        let below = match v.sure.0 {
+            Some(a) => count(self.tasks_in(false, v.range.0, Some(a))?),
+            None => 0,
+        };
+        let above = match v.sure.1 {
+            Some(b) => count(self.tasks_in(false, Some(b), v.range.1)?),
+            None => 0,
+        };
+        Ok(self.count_in(false, v.sure.0, v.sure.1) + below + above)
+    }
+
+    /// Counts for the tray and the views, from index keys where they decide.
     pub fn task_counts(&self, tz: Tz, now: DateTime<Utc>) -> Result<TaskCounts> {
-        let (today, tomorrow) = Self::day_bounds(tz, now);
-        let today_tasks = self.tasks_in(false, Some(today), Some(tomorrow))?;
-        let late_today = today_tasks.iter().filter(|t| !t.all_day && t.due < now).count();
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(TaskCounts {
-            overdue: self.count_in(false, None, Some(today)) + count(late_today),
-            today: count(today_tasks.len() - late_today),
-            upcoming: self.count_in(false, Some(tomorrow), Some(tomorrow + Duration::days(7))),
+            overdue: self.count_view(TaskView::Overdue, tz, now)?,
+            today: self.count_view(TaskView::Today, tz, now)?,
+            upcoming: self.count_view(TaskView::Upcoming, tz, now)?,
             open: self.count_in(false, None, None),
         })
     }
@@ -462,6 +538,53 @@ impl Store {
     }
 }
 
+/// The open tasks of a view: the key range to read, the part of it whose
+/// keys all qualify, and the test for the rest.
+struct OpenView {
+    range: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    sure: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    keep: Box<dyn Fn(&Task) -> bool>,
+}
+
+fn next_day(day: NaiveDate) -> NaiveDate {
+    day.succ_opt().unwrap_or(day)
+}
+
 fn task_not_found(id: Uuid) -> Error {
     Error::NotFound { kind: "task", id: id.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_day_tasks_of_an_older_store_are_moved_to_their_day_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
+        let id;
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let input = TaskInput { title: "Messe".into(), due: "2026-11-24".into(), ..Default::default() };
+            let mut task = store.create_task(input, store.time_zone(), now).unwrap();
+            id = task.id;
+            // As an older Kontor wrote it: local midnight, no day.
+            let old = task.clone();
+            let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+            task.due = local_to_utc(day.and_time(NaiveTime::MIN), crate::task::system_timezone());
+            task.due_date = None;
+            store
+                .task_trees()
+                .transaction(|(t, d, c, q)| replace((t, d, c, q), Some(&old), Some(&task)))
+                .unwrap();
+            store.meta.remove("all_day_due_at_utc_midnight").unwrap();
+            store.db.flush().unwrap();
+        }
+        // Reopened on the same machine, in the zone the task was written in.
+        let store = Store::open(dir.path()).unwrap();
+        let task = store.task(id).unwrap();
+        assert_eq!(task.due_date, NaiveDate::from_ymd_opt(2026, 11, 24));
+        assert_eq!(task.due, Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap());
+        assert!(store.meta.get("all_day_due_at_utc_midnight").unwrap().is_some());
+    }
 }

@@ -982,7 +982,11 @@ impl Store {
         let orgs: Vec<Organization> = records(&data.organizations, "organisation")?;
         let contacts: Vec<Contact> = records(&data.contacts, "contact")?;
         let activities: Vec<Activity> = records(&data.activities, "activity")?;
-        let tasks: Vec<Task> = records(&data.tasks, "task")?;
+        let mut tasks: Vec<Task> = records(&data.tasks, "task")?;
+        let tz = self.time_zone();
+        for task in &mut tasks {
+            task.normalize_all_day(tz);
+        }
         let deals: Vec<Deal> = records(&data.deals, "deal")?;
         let meta: Vec<(String, Vec<u8>)> = data
             .meta

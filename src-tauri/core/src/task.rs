@@ -366,10 +366,10 @@ impl Task {
     /// at local midnight in `tz`, no `due_date`), moved to today's form.
     /// Returns whether it changed.
     pub fn normalize_all_day(&mut self, tz: Tz) -> bool {
-        if !self.all_day || self.due_date.is_some() {
+        if !self.all_day || self.due_date.is_some_and(|day| self.due == day_start(day)) {
             return false;
         }
-        let day = self.due.with_timezone(&tz).date_naive();
+        let day = self.due_date.unwrap_or_else(|| self.due.with_timezone(&tz).date_naive());
         self.due = day_start(day);
         self.due_date = Some(day);
         true
@@ -480,6 +480,24 @@ mod tests {
         }
         assert_eq!("every:3".parse::<Repeat>().unwrap(), Repeat::EveryDays(3));
         assert_eq!(serde_json::to_string(&Repeat::EveryDays(3)).unwrap(), "\"every:3\"");
+    }
+
+    #[test]
+    fn older_all_day_tasks_move_to_midnight_utc_of_their_day() {
+        let input = TaskInput { title: "Messe".into(), due: "2026-11-24".into(), ..Default::default() };
+        let now = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+        let current = input.into_task(Uuid::nil(), Berlin, now).unwrap();
+        let mut t = current.clone();
+        assert!(!t.normalize_all_day(Berlin), "already in today's form");
+        // Local midnight without a day (the first form), or with one.
+        let berlin_midnight = Utc.with_ymd_and_hms(2026, 11, 23, 23, 0, 0).unwrap();
+        for due_date in [None, NaiveDate::from_ymd_opt(2026, 11, 24)] {
+            let mut old = Task { due: berlin_midnight, due_date, ..current.clone() };
+            assert!(old.normalize_all_day(Berlin));
+            assert_eq!(old, current);
+        }
+        let mut timed = Task { all_day: false, due_date: None, ..current.clone() };
+        assert!(!timed.normalize_all_day(Berlin));
     }
 
     #[test]

@@ -298,8 +298,8 @@ impl Store {
         let mut legacy = Vec::new();
         for entry in self.tasks.iter() {
             let (_, bytes) = entry?;
-            let task: Task = decode(&bytes)?;
-            if task.all_day && task.due_date.is_none() {
+            let mut task: Task = decode(&bytes)?;
+            if task.normalize_all_day(tz) {
                 legacy.push(task.id);
             }
         }

@@ -142,6 +142,10 @@ fn a_rep_works_with_contacts_in_the_real_window() {
     let said = String::from_utf8_lossy(&second.stderr);
     assert!(second.status.success(), "second launch exited with {}: {said}", second.status);
     assert!(!said.contains("in use"), "the second launch must not even try the store: {said}");
+    // The first instance raises and focuses its window once the second has
+    // called it; let that land before typing, or keystrokes meet a window
+    // being re-focused.
+    std::thread::sleep(Duration::from_millis(1500));
     ui.el("empty-state");
 
     // Create two contacts; one is named like an XSS attack.

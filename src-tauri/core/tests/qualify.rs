@@ -36,6 +36,13 @@ fn yes() -> Option<Answer> {
     Some(Answer::Yes)
 }
 
+/// The reason of the contact's last stage change, which a rule made.
+fn rule_reason(c: &kontor_core::Contact) -> &str {
+    let last = c.stage_history.last().expect("a stage change");
+    assert_eq!(last.by, ChangedBy::Rule);
+    last.reason.as_deref().expect("a reason")
+}
+
 #[test]
 fn timeline_is_newest_first_paged_and_filtered() {
     let dir = tempfile::tempdir().unwrap();
@@ -189,13 +196,12 @@ fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
 
     let c = store.accept_proposal(anna, t0()).unwrap();
     assert_eq!(c.stage, Stage::Prospect);
-    let last = c.stage_history.last().unwrap();
-    assert_eq!(last.by, ChangedBy::Rule);
-    assert!(last
-        .reason
-        .as_deref()
-        .unwrap()
-        .contains("Vorschlag angenommen: Zielgruppe, Budget und Entscheidungsbefugnis bestätigt"));
+    assert!(
+        rule_reason(&c)
+            .contains("Vorschlag angenommen: Zielgruppe, Budget und Entscheidungsbefugnis bestätigt"),
+        "{}",
+        rule_reason(&c)
+    );
     assert!(ready(&store).is_empty());
 
     // Prospect → opportunity: threshold 70 plus need and timeline.
@@ -255,13 +261,11 @@ fn auto_advance_moves_by_rule() {
     assert_eq!(c.stage, Stage::Lead, "15 points stay below 20");
     let c = log(&store, id, ActivityKind::Call, 0);
     assert_eq!(c.stage, Stage::Prospect);
-    let last = c.stage_history.last().unwrap();
-    assert_eq!(last.by, ChangedBy::Rule);
-    assert!(last
-        .reason
-        .as_deref()
-        .unwrap()
-        .contains("qualified automatically: score 23 reached the prospect threshold 20"));
+    assert!(
+        rule_reason(&c).contains("qualified automatically: score 23 reached the prospect threshold 20"),
+        "{}",
+        rule_reason(&c)
+    );
 }
 
 #[test]
@@ -293,13 +297,11 @@ fn auto_advance_follows_an_organisation_edit() {
     store.update_organization(org_id, &data, t0()).unwrap();
     let c = store.contact(anna, t0()).unwrap();
     assert_eq!(c.stage, Stage::Prospect);
-    let last = c.stage_history.last().unwrap();
-    assert_eq!(last.by, ChangedBy::Rule);
-    assert!(last
-        .reason
-        .as_deref()
-        .unwrap()
-        .contains("automatisch qualifiziert: Zielgruppe, Budget und Entscheidungsbefugnis"));
+    assert!(
+        rule_reason(&c).contains("automatisch qualifiziert: Zielgruppe, Budget und Entscheidungsbefugnis"),
+        "{}",
+        rule_reason(&c)
+    );
     assert_eq!(store.contact(bert, t0()).unwrap().stage, Stage::Lead, "Bert has no budget or authority");
     assert_eq!(store.contact(carl, t0()).unwrap().stage, Stage::Lead, "another organisation");
 }
@@ -331,9 +333,7 @@ fn auto_advance_follows_new_settings() {
     store.set_settings(&settings, t0()).unwrap();
     let c = store.contact(anna, t0()).unwrap();
     assert_eq!(c.stage, Stage::Prospect);
-    let last = c.stage_history.last().unwrap();
-    assert_eq!(last.by, ChangedBy::Rule);
-    assert!(last.reason.as_deref().unwrap().contains("Interessenten-Schwelle 20"));
+    assert!(rule_reason(&c).contains("Interessenten-Schwelle 20"), "{}", rule_reason(&c));
     assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
 }
 

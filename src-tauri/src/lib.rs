@@ -50,18 +50,17 @@ impl AppState {
         };
         if let Ok(store) = &state.store {
             store.set_time_zone(tz);
-            let os_german = state.info().locale.to_lowercase().starts_with("de");
-            store.set_fallback_language(if os_german { Language::De } else { Language::En });
+            store.set_fallback_language(os_language(&state.info().locale));
         }
         state
     }
 
-    /// The language the user reads: the chosen one, else the OS locale's.
+    /// The language the user reads: the chosen one, else the OS locale's
+    /// (which the store was told at open).
     fn language(&self) -> Language {
-        if scheduler::german(self) {
-            Language::De
-        } else {
-            Language::En
+        match self.store() {
+            Ok(store) => store.language(),
+            Err(_) => os_language(&self.info().locale),
         }
     }
 
@@ -109,6 +108,15 @@ impl AppState {
             locale: sys_locale::get_locale().unwrap_or_else(|| "en-US".into()),
             data_dir: self.data_dir.display().to_string(),
         }
+    }
+}
+
+/// German for a `de` locale, else English (the UI follows the same rule).
+fn os_language(locale: &str) -> Language {
+    if locale.to_lowercase().starts_with("de") {
+        Language::De
+    } else {
+        Language::En
     }
 }
 

@@ -48,16 +48,12 @@ impl<R: Runtime> Notifier for OsNotifier<'_, R> {
     fn notify(&self, notice: &Notice) {
         let (title, body) = match notice {
             Notice::One(due) => {
-                let local = due.task.due.with_timezone(&self.tz);
                 let (when, date, time) = if self.german {
                     ("Fällig", "%d.%m.%Y", "%d.%m.%Y %H:%M")
                 } else {
                     ("Due", "%Y-%m-%d", "%Y-%m-%d %H:%M")
                 };
-                let at = match due.task.day() {
-                    Some(day) => day.format(date).to_string(),
-                    None => local.format(time).to_string(),
-                };
+                let at = due.task.due_label(self.tz, date, time);
                 (due.task.title.clone(), format!("{when}: {at}"))
             }
             Notice::Missed(all) => {
@@ -97,10 +93,7 @@ pub fn show_notification<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str
 
 /// Whether the user reads German: the chosen language, else the OS locale.
 pub fn german(state: &AppState) -> bool {
-    match state.store().ok().and_then(|s| s.settings().language) {
-        Some(lang) => lang == Language::De,
-        None => state.info().locale.to_lowercase().starts_with("de"),
-    }
+    state.language() == Language::De
 }
 
 const MINUTE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);

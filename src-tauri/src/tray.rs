@@ -64,16 +64,10 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)
     let mut task_menus = Vec::new();
     let next_five = state.store().ok().and_then(|s| s.next_open_tasks(5).ok()).unwrap_or_default();
     for task in next_five {
-        let local = task.due.with_timezone(&state.tz);
-        let format = match (german, task.all_day) {
-            (true, true) => "%d.%m.",
-            (true, false) => "%d.%m. %H:%M",
-            (false, true) => "%b %-d",
-            (false, false) => "%b %-d, %H:%M",
-        };
-        let when = match task.day() {
-            Some(day) => day.format(format).to_string(),
-            None => local.format(format).to_string(),
+        let when = if german {
+            task.due_label(state.tz, "%d.%m.", "%d.%m. %H:%M")
+        } else {
+            task.due_label(state.tz, "%b %-d", "%b %-d, %H:%M")
         };
         let label = format!("{when}  {}", task.title);
         let done = MenuItem::with_id(app, format!("done:{}", task.id), t.done, true, None::<&str>)?;

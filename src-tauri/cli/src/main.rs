@@ -594,13 +594,12 @@ fn run(cli: Cli) -> Result<(), Error> {
         .or_else(paths::default_data_dir)
         .ok_or(Error::NoDataDir)?;
     let dir_existed = dir.exists();
-    let store_existed = dir.join("store").exists();
     let store = Store::open(&dir)?;
     store.set_fallback_language(os_language());
     let result = execute(&store, cli.command);
     // A command that fails on a data directory that held no store leaves
     // none behind: nothing was written, so nothing should be there.
-    if result.is_err() && !store_existed {
+    if result.is_err() && store.is_new() {
         drop(store);
         let _ = std::fs::remove_dir_all(dir.join("store"));
         if !dir_existed {
@@ -1046,10 +1045,7 @@ fn print_tasks(tasks: &[kontor_core::Task], json: bool) -> Result<(), Error> {
     }
     let tz = system_timezone();
     for t in tasks {
-        let due = match t.day() {
-            Some(day) => day.format("%Y-%m-%d      ").to_string(),
-            None => t.due.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
-        };
+        let due = t.due_label(tz, "%Y-%m-%d      ", "%Y-%m-%d %H:%M");
         let mark = if t.done { "✓" } else { " " };
         let repeat = t.repeat.map(|r| format!("  ({r})")).unwrap_or_default();
         println!(

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -36,7 +36,7 @@ use crate::error::{Error, Result};
 use crate::money::{from_cents, Money, Totals};
 use crate::settings::{DealStageSetting, Language, StageOutcome};
 use crate::stage::Stage;
-use crate::task::{local_to_utc, Task};
+use crate::task::{local_day_start, Task};
 
 /// Most weeks an activities report lists.
 const MAX_WEEKS: usize = 1000;
@@ -55,8 +55,8 @@ pub struct Period {
 impl Period {
     /// [start, end) as instants: midnight of `from`, midnight after `to`.
     pub fn bounds(&self, tz: Tz) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-        let start = self.from.map(|d| local_to_utc(d.and_time(NaiveTime::MIN), tz));
-        let end = self.to.and_then(|d| d.succ_opt()).map(|d| local_to_utc(d.and_time(NaiveTime::MIN), tz));
+        let start = self.from.map(|d| local_day_start(d, tz));
+        let end = self.to.and_then(|d| d.succ_opt()).map(|d| local_day_start(d, tz));
         (start, end)
     }
 
@@ -544,9 +544,7 @@ pub fn sources(contacts: &[Contact], period: &Period, tz: Tz) -> SourcesReport {
 pub fn overdue(tasks: Vec<Task>, period: &Period, tz: Tz) -> OverdueReport {
     let w = Window::new(period, tz);
     // An all-day task is due from the start of its day in the rep's zone.
-    let due = |t: &Task| {
-        t.day().map_or(t.due, |d| crate::task::local_to_utc(d.and_time(chrono::NaiveTime::MIN), tz))
-    };
+    let due = |t: &Task| t.day().map_or(t.due, |d| local_day_start(d, tz));
     let tasks: Vec<Task> = tasks.into_iter().filter(|t| w.contains(due(t))).collect();
     OverdueReport { count: count(tasks.len()), tasks }
 }

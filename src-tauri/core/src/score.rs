@@ -689,6 +689,14 @@ impl EngagementSums {
         };
     }
 
+    /// Engagement points (before the cap) at `now`, when the sums can tell:
+    /// not when an activity lies after `now` (the sums count it in full,
+    /// the score leaves it out until its time), so the caller reads the
+    /// activities then.
+    pub fn value_at(&self, settings: &ScoringSettings, now: DateTime<Utc>) -> Option<f64> {
+        (self.base_ms <= now.timestamp_millis()).then(|| self.value(settings, now))
+    }
+
     /// Engagement points (before the cap) at `now`.
     pub fn value(&self, settings: &ScoringSettings, now: DateTime<Utc>) -> f64 {
         let factor = settings.decay(now.timestamp_millis() - self.base_ms);

@@ -296,6 +296,11 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether this open made the store (no earlier one was in its directory).
+    pub fn is_new(&self) -> bool {
+        !self.existed
+    }
+
     fn check_schema(&self) -> Result<()> {
         match self.meta.get("schema_version")? {
             Some(v) => {
@@ -594,13 +599,7 @@ impl Store {
         if (old_half_life - settings.scoring.half_life_days).abs() > f64::EPSILON {
             self.rebuild_engagement_sums()?;
         }
-        if settings.scoring.auto_advance {
-            let ready: Vec<Uuid> = {
-                let check = self.ready_filter(now);
-                self.search().docs().filter(|d| check.is_ready(d)).map(|d| d.id).collect()
-            };
-            self.auto_advance_all(ready, now)?;
-        }
+        self.auto_advance_ready(None, now)?;
         Ok(settings.clone())
     }
 

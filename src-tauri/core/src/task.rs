@@ -207,6 +207,11 @@ pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
 /// 1970; RFC 3339 has four-digit years, also for the next occurrence).
 const DUE_YEARS: std::ops::RangeInclusive<i32> = 1970..=9998;
 
+/// Local midnight of `day` in `tz`.
+pub fn local_day_start(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    local_to_utc(day.and_time(NaiveTime::MIN), tz)
+}
+
 /// How an all-day task's day is kept in `due`: its midnight in UTC.
 pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
@@ -355,6 +360,15 @@ impl Task {
             updated_at: now,
             ..self.clone()
         })
+    }
+
+    /// When it is due, for reading: an all-day task's day in `date_format`,
+    /// a timed task's local time in `time_format` (chrono formats).
+    pub fn due_label(&self, tz: Tz, date_format: &str, time_format: &str) -> String {
+        match self.day() {
+            Some(day) => day.format(date_format).to_string(),
+            None => self.due.with_timezone(&tz).format(time_format).to_string(),
+        }
     }
 
     /// The day an all-day task is due (none for a timed one).

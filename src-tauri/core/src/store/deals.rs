@@ -188,7 +188,12 @@ impl Store {
 
     /// The language of texts the store writes: the chosen one, else the OS's.
     pub fn language(&self) -> Language {
-        self.settings().language.unwrap_or(*read(&self.fallback_language))
+        self.language_in(&self.settings())
+    }
+
+    /// [`Store::language`] with the settings at hand.
+    fn language_in(&self, settings: &Settings) -> Language {
+        settings.language.unwrap_or(*read(&self.fallback_language))
     }
 
     fn deal_ids_of(&self, contact: Uuid) -> Result<Vec<Uuid>> {
@@ -733,7 +738,7 @@ impl Store {
         if paused || events.is_empty() || settings.automation.is_empty() {
             return vec![];
         }
-        let language = settings.language.unwrap_or(*read(&self.fallback_language));
+        let language = self.language_in(&settings);
         let tz = self.time_zone();
         let mut out = Vec::new();
         for (rule, event) in fired(&settings.automation, events) {

@@ -84,12 +84,12 @@ impl ReadyCheck<'_> {
         let criteria =
             effective(d.criteria, d.target_group_manual, d.organization_id, &self.settings, &self.orgs);
         let scoring = &self.settings.scoring;
-        let engagement = match self.sums.get(&d.id) {
+        let engagement = match self.sums.get(&d.id).map(|s| s.value_at(scoring, self.now)) {
             None => 0.0,
-            Some(s) if s.base_ms <= self.now.timestamp_millis() => s.value(scoring, self.now),
+            Some(Some(value)) => value,
             // A storage error here leaves the contact out of the list, as a
             // contact that cannot be read is not shown either.
-            Some(_) => match activity_times(self.activities, d.id, None) {
+            Some(None) => match activity_times(self.activities, d.id, None) {
                 Ok(times) => score::engagement_sum(times, scoring, self.now),
                 Err(_) => return false,
             },
@@ -125,9 +125,7 @@ impl Store {
         // The sums give the total when no activity lies after `now`; then only
         // the newest activities are read for the explanation.
         let sums = read(&self.sums).get(&c.id).cloned();
-        let total = sums
-            .filter(|s| s.base_ms <= now.timestamp_millis())
-            .map(|s| (s.value(&settings.scoring, now), s.count()));
+        let total = sums.and_then(|s| Some((s.value_at(&settings.scoring, now)?, s.count())));
         let activities = self.activity_times(c.id, total.is_some().then_some(score::LINES_SHOWN))?;
         c.last_activity_at = activities.first().map(|(_, at)| *at);
         let score = score::score_with_total(c.stage, &c.criteria, activities, total, &settings.scoring, now);
@@ -368,12 +366,22 @@ impl Store {
         Ok(contact)
     }
 
-    /// [`Store::auto_advance`] for several contacts.
-    pub(super) fn auto_advance_all(&self, ids: Vec<Uuid>, now: DateTime<Utc>) -> Result<()> {
+    /// [`Store::auto_advance`] for those of `ids` (all contacts when `None`)
+    /// that the ready check finds ready; the others are not read.
+    pub(super) fn auto_advance_ready(&self, ids: Option<&[Uuid]>, now: DateTime<Utc>) -> Result<()> {
         if !self.settings().scoring.auto_advance {
             return Ok(());
         }
-        for id in ids {
+        let ready: Vec<Uuid> = {
+            let check = self.ready_filter(now);
+            let search = self.search();
+            search
+                .docs()
+                .filter(|d| ids.is_none_or(|ids| ids.contains(&d.id)) && check.is_ready(d))
+                .map(|d| d.id)
+                .collect()
+        };
+        for id in ready {
             self.auto_advance(self.contact(id, now)?, now)?;
         }
         Ok(())
@@ -424,7 +432,7 @@ impl Store {
                 self.save(member, Some(&org.name), now, |c| c.ok_or_else(|| not_found(member)))?;
             }
         }
-        self.auto_advance_all(members, now)?;
+        self.auto_advance_ready(Some(&members), now)?;
         Ok(org)
     }
 

@@ -6,7 +6,7 @@
 //! transaction; a reminder is marked fired (and leaves the queue) before it
 //! is handed out, so it fires once, across restarts.
 
-use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{abort, decode, encode, new_id, Store};
 use crate::error::{Error, Result};
-use crate::task::{day_start, local_to_utc, Task, TaskInput, SNOOZE_SLOT};
+use crate::task::{day_start, local_day_start, Task, TaskInput, SNOOZE_SLOT};
 
 /// Which tasks a view shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -410,18 +410,18 @@ impl Store {
     /// qualify, so counting decodes only the keys outside it.
     fn open_view(view: TaskView, tz: Tz, now: DateTime<Utc>) -> Option<OpenView> {
         let today = now.with_timezone(&tz).date_naive();
-        let local = |d: NaiveDate| local_to_utc(d.and_time(NaiveTime::MIN), tz);
+        let local = |d: NaiveDate| local_day_start(d, tz);
         let days = |n: u64| today.checked_add_days(Days::new(n)).unwrap_or(today);
         let (start, end) = (local(today), local(days(1)));
         Some(match view {
             TaskView::Overdue => OpenView {
                 range: (None, Some(now.max(day_start(today)))),
-                sure: (None, Some(now.min(day_start(today)))),
+                sure: Some((None, Some(now.min(day_start(today))))),
                 keep: Box::new(move |t| t.day().map_or(t.due < now, |d| d < today)),
             },
             TaskView::Today => OpenView {
                 range: (Some(start.min(day_start(today))), Some(end.max(day_start(days(1))))),
-                sure: (None, None),
+                sure: None,
                 keep: Box::new(move |t| t.day().map_or(now <= t.due && t.due < end, |d| d == today)),
             },
             TaskView::Upcoming => {
@@ -429,7 +429,7 @@ impl Store {
                 let until = local(last);
                 OpenView {
                     range: (Some(end.min(day_start(first))), Some(until.max(day_start(last)))),
-                    sure: (Some(end.max(day_start(first))), Some(until.min(day_start(last)))),
+                    sure: Some((Some(end.max(day_start(first))), Some(until.min(day_start(last))))),
                     keep: Box::new(move |t| {
                         t.day().map_or(end <= t.due && t.due < until, |d| first <= d && d < last)
                     }),
@@ -462,18 +462,18 @@ impl Store {
         let count = |tasks: Vec<Task>| {
             u32::try_from(tasks.iter().filter(|t| (v.keep)(t)).count()).unwrap_or(u32::MAX)
         };
-        if v.sure == (None, None) {
+        let Some(sure) = v.sure else {
             return Ok(count(self.tasks_in(false, v.range.0, v.range.1)?));
-        }
-        let below = match v.sure.0 {
+        };
+        let below = match sure.0 {
             Some(a) => count(self.tasks_in(false, v.range.0, Some(a))?),
             None => 0,
         };
-        let above = match v.sure.1 {
+        let above = match sure.1 {
             Some(b) => count(self.tasks_in(false, Some(b), v.range.1)?),
             None => 0,
         };
-        Ok(self.count_in(false, v.sure.0, v.sure.1) + below + above)
+        Ok(self.count_in(false, sure.0, sure.1) + below + above)
     }
 
     /// Counts for the tray and the views, from index keys where they decide.
@@ -538,11 +538,15 @@ impl Store {
     }
 }
 
+/// Due-index bounds [from, to); `None` is open-ended.
+type KeyRange = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The open tasks of a view: the key range to read, the part of it whose
 /// keys all qualify, and the test for the rest.
 struct OpenView {
-    range: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
-    sure: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    range: KeyRange,
+    /// Where every key qualifies (none: decode them all).
+    sure: Option<KeyRange>,
     keep: Box<dyn Fn(&Task) -> bool>,
 }
 
@@ -571,7 +575,7 @@ mod tests {
             // As an older Kontor wrote it: local midnight, no day.
             let old = task.clone();
             let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-            task.due = local_to_utc(day.and_time(NaiveTime::MIN), crate::task::system_timezone());
+            task.due = local_day_start(day, crate::task::system_timezone());
             task.due_date = None;
             store
                 .task_trees()

@@ -116,7 +116,8 @@ export function isOverdue(task: Task, now: Date = clock.now()): boolean {
 /** A contact's tasks: open ones by due, then done ones, newest done first. */
 export function contactOrder(items: TaskItem[]): TaskItem[] {
   const at = (s: string | null) => (s ? Date.parse(s) : 0);
-  const open = items.filter((x) => !x.task.done).sort((a, b) => at(a.task.due) - at(b.task.due));
+  const due = (x: TaskItem) => dueAt(x.task).getTime();
+  const open = items.filter((x) => !x.task.done).sort((a, b) => due(a) - due(b));
   const done = items.filter((x) => x.task.done).sort((a, b) => at(b.task.done_at) - at(a.task.done_at));
   return open.concat(done);
 }

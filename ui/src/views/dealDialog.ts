@@ -16,13 +16,11 @@ import { dealErrorText, dealField, formatDateTime, language, t } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import { button, formDialog } from "./common";
-import { contactPicker } from "./contactPicker";
+import { contactPicker, type PickedContact } from "./contactPicker";
 
 
-export interface DealContact {
-  id: string;
-  name: string;
-}
+/** The contact a deal belongs to. */
+export type DealContact = PickedContact;
 
 /** One line item as typed (text, so half-typed numbers survive a re-render). */
 interface ItemDraft {

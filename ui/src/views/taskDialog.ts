@@ -18,15 +18,12 @@ import {
 } from "../tasks";
 import { orNull } from "../validate";
 import { formDialog } from "./common";
-import { contactPicker } from "./contactPicker";
+import { contactPicker, type PickedContact } from "./contactPicker";
 
 const REPEAT_KINDS: readonly RepeatKind[] = ["none", "daily", "weekly", "monthly", "every"];
 
 /** The contact a new task starts with (the open contact page's, or a deal's). */
-export interface PresetContact {
-  id: string;
-  name: string;
-}
+export type PresetContact = PickedContact;
 
 /** The deal a new task starts with (opened from that deal). */
 export interface PresetDeal {
@@ -104,7 +101,7 @@ export function taskDialog(app: App, item: TaskItem | null, preset: PresetContac
   // ---- contact picker, and one of the contact's deals ----
   // A deal belongs to one contact: another contact (or none) unlinks it.
   let dealId: string | null = task ? task.deal_id : presetDeal?.id ?? null;
-  const linkedTitle = task ? "" : presetDeal?.title ?? "";
+  const linkedTitle = item?.deal_title ?? presetDeal?.title ?? "";
   const dealSelect = h("select", {
     id: "task-deal", "data-testid": "task-deal", onchange: () => { dealId = dealSelect.value || null; },
   }) as HTMLSelectElement;

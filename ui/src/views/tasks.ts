@@ -7,8 +7,8 @@ import type { App } from "../app";
 import type { SnoozePreset } from "../bindings/SnoozePreset";
 import type { TaskItem } from "../bindings/TaskItem";
 import { h, replace } from "../dom";
-import { dueText, morningTime, overdueText, reminderText, repeatText, t, whenText, type MessageKey } from "../i18n";
-import { clock, isOverdue, SNOOZE_PRESETS, TASK_TABS, type TaskTab } from "../tasks";
+import { dueText, formatDate, morningTime, overdueText, reminderText, repeatText, t, whenText, type MessageKey } from "../i18n";
+import { clock, dueAt, isOverdue, SNOOZE_PRESETS, TASK_TABS, type TaskTab } from "../tasks";
 import { button } from "./common";
 
 /** Where a row is shown: the contact page leaves out the contact's name. */
@@ -124,7 +124,7 @@ export function taskRow(app: App, item: TaskItem, opts: RowOptions): HTMLElement
   const meta = [
     h("time", {
       class: `task-due${overdue ? " overdue" : ""}`, "data-testid": "task-due", datetime: task.due,
-      "data-all-day": String(task.all_day), title: whenText(task.due, now),
+      "data-all-day": String(task.all_day), title: task.all_day ? formatDate(dueAt(task).toISOString()) : whenText(task.due, now),
     }, dueText(task, now), late ? h("span", { class: "overdue-by" }, ` · ${late}`) : null),
     task.done && task.done_at
       ? h("span", { class: "task-done-at muted" }, t("tasks.done_at", { when: whenText(task.done_at, now) }))

@@ -39,8 +39,21 @@ impl Ui<'_> {
         self.with(id, |e| self.s.click(e));
     }
 
+    /// Types into a field and checks that the field now holds the text, as
+    /// a rep would glance at it. Under Xvfb without a window manager a focus
+    /// hand-over (a second launch raising the window) can swallow or
+    /// misdirect synthetic keystrokes; then the field is typed again.
     fn fill(&self, id: &str, text: &str) {
-        self.with(id, |e| self.s.type_into(e, text));
+        let mut held = Value::Null;
+        for _ in 0..3 {
+            self.with(id, |e| self.s.type_into(e, text));
+            held = self.with(id, |e| self.s.execute("return arguments[0].value;", vec![e.as_arg()]));
+            if held == json!(text) {
+                return;
+            }
+            eprintln!("{id} held {held} after typing {text:?}; typing again");
+        }
+        panic!("{id} holds {held} after typing {text:?} three times");
     }
 
     fn text(&self, id: &str) -> String {
@@ -75,8 +88,24 @@ impl Ui<'_> {
     fn wait_gone(&self, id: &str) {
         let start = Instant::now();
         while self.count(id) > 0 {
-            assert!(start.elapsed() < WAIT, "{id} did not go away");
+            if start.elapsed() > WAIT {
+                self.screenshot(&format!("failed-{id}-still-open"));
+                panic!("{id} did not go away; it shows: {}", self.shown(id));
+            }
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// What an element shows, its fields' values included: the message of a
+    /// failed wait, so a CI log tells why a dialog stayed open.
+    fn shown(&self, id: &str) -> String {
+        let script = "const el = document.querySelector(arguments[0]); if (!el) return '(gone)'; \
+            const fields = [...el.querySelectorAll('input, select, textarea')] \
+                .map(f => `${f.dataset.testid || f.name}=${JSON.stringify(f.value)}`).join(', '); \
+            return `${el.innerText.replace(/\\s+/g, ' ')} [${fields}]`;";
+        match self.s.execute(script, vec![json!(tid(id))]) {
+            Ok(shown) => shown.as_str().unwrap_or_default().to_owned(),
+            Err(e) => format!("(cannot read it: {e})"),
         }
     }
 

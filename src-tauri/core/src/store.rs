@@ -475,7 +475,7 @@ impl Store {
         build: impl Fn(Option<Contact>) -> Result<Contact>,
     ) -> Result<Contact> {
         let mut contact = self.save(id, organization, now, build)?;
-        self.decorate(&mut contact, now)?;
+        self.decorate_fields(&mut contact, now)?;
         Ok(contact)
     }
 
@@ -493,7 +493,7 @@ impl Store {
     /// One contact with its effective criteria, score and proposal at `now`.
     pub fn contact(&self, id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
         let mut contact = self.raw_contact(id)?;
-        self.decorate(&mut contact, now)?;
+        self.decorate_fields(&mut contact, now)?;
         Ok(contact)
     }
 

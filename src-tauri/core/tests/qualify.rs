@@ -172,6 +172,52 @@ fn store_score_matches_the_rules_and_survives_reopen() {
 }
 
 #[test]
+fn list_rows_agree_with_the_explained_score() {
+    // Lists fill in score, proposal and last activity without the
+    // explanation; they must say what the contact's own score says, with
+    // many activities, none, some ahead of now, and one deleted.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let kinds = [ActivityKind::WebinarAttended, ActivityKind::Visit, ActivityKind::EmailOpened];
+    let mut ids = vec![lead(&store, "Quiet", None)];
+    for n in 1..=30i64 {
+        let id = lead(&store, &format!("P{n}"), None);
+        let inputs = (0..n)
+            .map(|k| ActivityInput {
+                kind: kinds[(k % 3) as usize],
+                at: Some(t0() - Duration::hours(k * n * 7) + Duration::minutes(if n == 7 { 30 } else { 0 })),
+                summary: None,
+                text: None,
+                outcome: None,
+                concerns: None,
+            })
+            .collect();
+        let (logged, _) = store.log_activities(id, inputs, t0()).unwrap();
+        if n % 5 == 0 {
+            store.delete_activity(logged[0].id, t0()).unwrap();
+        }
+        if n % 4 == 0 {
+            store
+                .set_criteria(
+                    id,
+                    &CriteriaUpdate { budget: yes(), authority: yes(), ..Default::default() },
+                    t0(),
+                )
+                .unwrap();
+        }
+        ids.push(id);
+    }
+    let page = store.list_contacts(&ListQuery { limit: 100, ..Default::default() }, t0()).unwrap();
+    assert_eq!(page.items.len(), ids.len());
+    for c in &page.items {
+        let score = store.contact_score(c.id, t0()).unwrap();
+        assert_eq!((c.score, c.proposal), (score.score, score.proposal), "{}", c.display_name);
+        let newest = store.list_activities(c.id, &ActivityQuery { limit: 1, ..Default::default() }).unwrap();
+        assert_eq!(c.last_activity_at, newest.items.first().map(|a| a.at), "{}", c.display_name);
+    }
+}
+
+#[test]
 fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();

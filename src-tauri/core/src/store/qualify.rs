@@ -134,6 +134,26 @@ impl Store {
         Ok(score)
     }
 
+    /// [`Store::decorate`] without the explanation, for lists and writes:
+    /// the same criteria, score, proposal and last activity. When the
+    /// engagement sums can tell (no activity after `now`), one activity key
+    /// is read instead of the newest twenty and no score lines are built.
+    pub(super) fn decorate_fields(&self, c: &mut Contact, now: DateTime<Utc>) -> Result<()> {
+        let settings = self.settings();
+        let scoring = &settings.scoring;
+        let Some(total) = read(&self.sums).get(&c.id).and_then(|s| s.value_at(scoring, now)) else {
+            return self.decorate(c, now).map(|_| ());
+        };
+        c.criteria =
+            effective(c.criteria, c.target_group_manual, c.organization_id, &settings, &read(&self.orgs));
+        c.last_activity_at = self.activity_times(c.id, Some(1))?.first().map(|(_, at)| *at);
+        // As score::score_with_total with a precomputed total.
+        let score = fit_points(&c.criteria, scoring) + total.min(PART_CAP).round() as u32;
+        c.score = score as u8;
+        c.proposal = propose(c.stage, &c.criteria, score, scoring);
+        Ok(())
+    }
+
     pub(super) fn ready_filter(&self, now: DateTime<Utc>) -> ReadyCheck<'_> {
         ReadyCheck {
             settings: self.settings(),

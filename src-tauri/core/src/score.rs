@@ -577,10 +577,15 @@ pub fn score_with_total(
             lines.push(cap_line(ScorePart::Engagement, shown - PART_CAP));
         }
     }
-    let engagement = sum.min(PART_CAP).round() as u32;
+    let engagement = engagement_part(sum);
     let score = fit + engagement;
     let proposal = propose(stage, criteria, score, settings);
     Score { score: score as u8, fit: fit as u8, engagement: engagement as u8, lines, proposal }
+}
+
+/// The engagement part of the score from its decayed sum: capped, rounded.
+pub fn engagement_part(sum: f64) -> u32 {
+    sum.min(PART_CAP).round() as u32
 }
 
 /// The qualification rules of SPEC §4: the stage a contact is proposed for.

@@ -19,7 +19,7 @@ use crate::contact::{Contact, Organization, OrganizationInput};
 use crate::error::{Error, Result};
 use crate::score::{
     self, fit_points, proposal_reason, propose, Criteria, CriteriaUpdate, EngagementSums, Score,
-    TargetGroupSetting, PART_CAP,
+    TargetGroupSetting,
 };
 use crate::search::Doc;
 use crate::settings::Settings;
@@ -94,7 +94,7 @@ impl ReadyCheck<'_> {
                 Err(_) => return false,
             },
         };
-        let score = fit_points(&criteria, scoring) + engagement.min(PART_CAP).round() as u32;
+        let score = fit_points(&criteria, scoring) + score::engagement_part(engagement);
         propose(d.stage, &criteria, score, scoring).is_some()
     }
 }
@@ -147,8 +147,7 @@ impl Store {
         c.criteria =
             effective(c.criteria, c.target_group_manual, c.organization_id, &settings, &read(&self.orgs));
         c.last_activity_at = self.activity_times(c.id, Some(1))?.first().map(|(_, at)| *at);
-        // As score::score_with_total with a precomputed total.
-        let score = fit_points(&c.criteria, scoring) + total.min(PART_CAP).round() as u32;
+        let score = fit_points(&c.criteria, scoring) + score::engagement_part(total);
         c.score = score as u8;
         c.proposal = propose(c.stage, &c.criteria, score, scoring);
         Ok(())

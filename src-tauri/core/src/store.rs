@@ -515,14 +515,24 @@ impl Store {
                 .filter(|d| query.stage.is_none_or(|s| d.stage == s))
                 .filter(|d| ready.as_ref().is_none_or(|r| r.is_ready(d)))
                 .collect();
-            match query.sort {
-                SortOrder::Name => docs.sort_by(|a, b| a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id))),
-                SortOrder::LastChange => {
-                    docs.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then(a.id.cmp(&b.id)))
+            let order = |a: &&Doc, b: &&Doc| {
+                match query.sort {
+                    SortOrder::Name => a.name_key.cmp(&b.name_key),
+                    SortOrder::LastChange => b.updated_ms.cmp(&a.updated_ms),
                 }
+                .then(a.id.cmp(&b.id))
+            };
+            // Only the docs up to the end of the page need their order: "m"
+            // matches tens of thousands, the page shows a hundred.
+            let total = docs.len();
+            let end = offset.saturating_add(limit).min(total);
+            if end > 0 && end < total {
+                docs.select_nth_unstable_by(end - 1, order);
+                docs.truncate(end);
             }
+            docs.sort_unstable_by(order);
             let ids: Vec<Uuid> = docs.iter().skip(offset).take(limit).map(|d| d.id).collect();
-            (ids, docs.len())
+            (ids, total)
         } else {
             let tag = query.stage.map_or(ALL_STAGES, stage_tag);
             let tree = match query.sort {
@@ -536,7 +546,7 @@ impl Store {
                 .take(limit)
                 .map(|k| id_from_index_key(&k?))
                 .collect::<Result<Vec<_>>>()?;
-            let counts = self.search().counts(None);
+            let counts = self.search().counts();
             let total = query.stage.map_or(counts.all, |s| counts.get(s));
             (ids, total as usize)
         };
@@ -547,13 +557,22 @@ impl Store {
     /// Contacts per stage, and ready to qualify, of all or of those matching `search`.
     pub fn stage_counts(&self, search: Option<&str>, now: DateTime<Utc>) -> StageCounts {
         let index = self.search();
-        let mut counts = index.counts(search);
         let is_ready = self.ready_filter(now);
-        counts.ready_to_qualify = match search.filter(|q| !q.trim().is_empty()) {
-            Some(q) => index.matches(q).into_iter().filter(|d| is_ready.is_ready(d)).count(),
-            None => index.docs().filter(|d| is_ready.is_ready(d)).count(),
-        } as u32;
-        counts
+        match search.filter(|q| !q.trim().is_empty()) {
+            // One pass over the matches for both the stages and the ready.
+            Some(q) => {
+                let mut counts = StageCounts::default();
+                for doc in index.matches(q) {
+                    counts.add(doc.stage);
+                    counts.ready_to_qualify += u32::from(is_ready.is_ready(doc));
+                }
+                counts
+            }
+            None => StageCounts {
+                ready_to_qualify: index.docs().filter(|d| is_ready.is_ready(d)).count() as u32,
+                ..index.counts()
+            },
+        }
     }
 
     /// Organisations whose name contains `search` (all when `None`), A–Z.

@@ -15,33 +15,27 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::transaction::TransactionalTree;
 use sled::Transactional;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{
-    abort, change_key, decode, encode, name_key, new_id, not_found, read, stage_tag, Store, ALL_STAGES,
-};
+use super::contacts::not_found;
+use super::{abort, change_key, decode, encode, name_key, new_id, stage_tag, Store, ALL_STAGES};
 use crate::activity::{Activity, ActivityInput, ActivityKind};
-use crate::automation::fill_placeholders;
-use crate::automation::{fired, Action, AutomationOutcome, Event, Trigger};
+use crate::automation::{AutomationOutcome, Event};
 use crate::contact::Contact;
 use crate::deal::{
     find_stage, outcome_of, reason, ContactDealsSummary, Deal, DealInput, DealStageChange, Quote,
 };
-use crate::email::{placeholder_values, render_template, RenderedEmail};
+use crate::email::{render_template, RenderedEmail};
 use crate::error::{Error, Result};
 use crate::money::{Money, Totals};
 use crate::quote::render_quote_html;
 use crate::settings::{DealStageSetting, Language, Settings, StageOutcome};
 use crate::stage::{ChangedBy, Stage, StageChange};
-use crate::task::{Priority, TaskInput};
-
-/// Most automation outcomes kept for [`Store::take_automation_outcomes`].
-const MAX_PENDING: usize = 200;
 
 /// The result of moving a deal: the deal, its contact after lifecycle
 /// coupling, and what the automation rules did.
@@ -167,35 +161,6 @@ fn probability(stage: &DealStageSetting, given: Option<u8>) -> u8 {
 }
 
 impl Store {
-    /// Sets the time zone automation uses for due dates and quote dates
-    /// (default: the system's).
-    pub fn set_time_zone(&self, tz: chrono_tz::Tz) {
-        *super::write(&self.tz) = tz;
-    }
-
-    /// The time zone in use.
-    pub fn time_zone(&self) -> chrono_tz::Tz {
-        *read(&self.tz)
-    }
-
-    /// Sets the language that texts written by rules (task titles, stage
-    /// change reasons) use while the rep has chosen none: the OS's.
-    pub fn set_fallback_language(&self, language: Language) {
-        *super::write(&self.fallback_language) = language;
-        // The shipped rules' titles follow (saved with the next settings).
-        super::write(&self.settings).localize_default_rules(language);
-    }
-
-    /// The language of texts the store writes: the chosen one, else the OS's.
-    pub fn language(&self) -> Language {
-        self.language_in(&self.settings())
-    }
-
-    /// [`Store::language`] with the settings at hand.
-    fn language_in(&self, settings: &Settings) -> Language {
-        settings.language.unwrap_or(*read(&self.fallback_language))
-    }
-
     fn deal_ids_of(&self, contact: Uuid) -> Result<Vec<Uuid>> {
         self.deals_by_contact
             .scan_prefix(contact.as_bytes())
@@ -730,88 +695,6 @@ impl Store {
         self.log_activity(contact_id, input, now)
     }
 
-    /// Runs the enabled rules that `events` fire. Actions run with
-    /// automation off (creating a task fires nothing), so rules never chain.
-    pub(super) fn run_rules(&self, events: &[Event], now: DateTime<Utc>) -> Vec<AutomationOutcome> {
-        let settings: Settings = self.settings();
-        let paused = self.automation_paused.load(std::sync::atomic::Ordering::SeqCst) > 0;
-        if paused || events.is_empty() || settings.automation.is_empty() {
-            return vec![];
-        }
-        let language = self.language_in(&settings);
-        let tz = self.time_zone();
-        let mut out = Vec::new();
-        for (rule, event) in fired(&settings.automation, events) {
-            let contact = event.contact_id().and_then(|id| self.raw_contact(id).ok());
-            let deal = event.deal().cloned().or_else(|| event.deal_id().and_then(|id| self.deal(id).ok()));
-            let values = placeholder_values(contact.as_ref(), deal.as_ref(), language);
-            match &rule.action {
-                Action::CreateTask { title, due_in_days } => {
-                    let today = now.with_timezone(&tz).date_naive();
-                    let due = today.checked_add_days(Days::new(u64::from(*due_in_days))).unwrap_or(today);
-                    let input = TaskInput {
-                        title: fill_placeholders(title, &values),
-                        contact_id: contact.as_ref().map(|c| c.id),
-                        deal_id: deal.as_ref().map(|d| d.id),
-                        due: due.format("%Y-%m-%d").to_string(),
-                        priority: Priority::Normal,
-                        notes: None,
-                        reminders: vec![0],
-                        repeat: None,
-                    };
-                    match self.create_task(input, tz, now) {
-                        Ok(task) => out.push(AutomationOutcome::TaskCreated { task }),
-                        Err(e) => {
-                            out.push(AutomationOutcome::Notice { message: format!("rule {}: {e}", rule.id) })
-                        }
-                    }
-                }
-                Action::Notify { message } => {
-                    out.push(AutomationOutcome::Notice { message: fill_placeholders(message, &values) })
-                }
-                Action::ProposeStage { to } => {
-                    if let Some(c) = contact.as_ref().filter(|c| c.stage != *to) {
-                        out.push(AutomationOutcome::Proposed { contact_id: c.id, stage: *to });
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// Stops rules from running until the guard is dropped (bulk loads).
-    pub fn pause_automation(&self) -> AutomationPause<'_> {
-        self.automation_paused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        AutomationPause { store: self }
-    }
-
-    /// Keeps outcomes of mutations whose API cannot return them.
-    pub(super) fn queue_outcomes(&self, outcomes: Vec<AutomationOutcome>) {
-        if outcomes.is_empty() {
-            return;
-        }
-        let mut pending = self.pending_outcomes.lock().unwrap_or_else(|p| p.into_inner());
-        pending.extend(outcomes);
-        let excess = pending.len().saturating_sub(MAX_PENDING);
-        pending.drain(..excess);
-    }
-
-    /// Takes the automation outcomes of mutations that return no outcomes
-    /// themselves (contact stage changes, activities, criteria, tasks done,
-    /// deal create/update): the shell shows them as notices. In memory only.
-    pub fn take_automation_outcomes(&self) -> Vec<AutomationOutcome> {
-        std::mem::take(&mut *self.pending_outcomes.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-
-    /// Whether any enabled rule watches score crossings (so mutations only
-    /// compute the score before when needed).
-    pub(super) fn watches_score(&self) -> bool {
-        read(&self.settings)
-            .automation
-            .iter()
-            .any(|r| r.enabled && matches!(r.trigger, Trigger::ScoreCrossed { .. }))
-    }
-
     /// Refuses settings that drop a deal stage some deal is still in.
     pub(super) fn check_stages_in_use(&self, settings: &Settings) -> Result<()> {
         for old in &self.settings().deal_stages {
@@ -828,17 +711,6 @@ impl Store {
             }
         }
         Ok(())
-    }
-}
-
-/// While alive, automation rules do not run ([`Store::pause_automation`]).
-pub struct AutomationPause<'a> {
-    store: &'a Store,
-}
-
-impl Drop for AutomationPause<'_> {
-    fn drop(&mut self) {
-        self.store.automation_paused.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

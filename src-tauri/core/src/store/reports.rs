@@ -27,7 +27,7 @@ impl Store {
             ReportKind::Activities => {
                 let mut items = Vec::new();
                 for key in self.activities.iter().keys() {
-                    let (_, kind, at) = super::qualify::parse_activity_key(&key?)?;
+                    let (_, kind, at) = super::activities::parse_activity_key(&key?)?;
                     items.push((kind, at));
                 }
                 Report::Activities(report::activities(&items, period, tz, now))

@@ -15,6 +15,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::{abort, decode, encode, new_id, Store};
+
 use crate::error::{Error, Result};
 use crate::task::{day_start, local_day_start, Task, TaskInput, SNOOZE_SLOT};
 

@@ -1,0 +1,260 @@
+//! The store's side of backups: the whole store as one document with a
+//! manifest, and restoring it.
+//!
+//! Invariant: restore checks the manifest and checksum before it touches
+//! the store, and replaces everything in one transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sled::Transactional;
+
+use super::activities::activity_key;
+use super::contacts::put_contact;
+use super::deals::{contact_index_key, stage_index_key};
+use super::import::PENDING_IMPORT;
+use super::tasks::replace as replace_task;
+use super::{abort, decode, encode, Store};
+use crate::activity::Activity;
+use crate::contact::{Contact, Organization};
+use crate::deal::Deal;
+use crate::error::{Error, Result};
+use crate::task::Task;
+use crate::text::fold;
+use crate::transfer::{BackupData, BackupManifest, RecordCounts, BACKUP_FORMAT, BACKUP_FORMAT_VERSION};
+
+impl Store {
+    /// Record counts of the store.
+    pub fn record_counts(&self) -> RecordCounts {
+        RecordCounts {
+            contacts: self.contacts.len() as u32,
+            organizations: self.organizations.len() as u32,
+            activities: self.activities.len() as u32,
+            tasks: self.tasks.len() as u32,
+            deals: self.deals.len() as u32,
+        }
+    }
+
+    /// The whole store as a backup: manifest (format, counts, checksum) and data.
+    pub fn backup(&self, app_version: &str, now: DateTime<Utc>) -> Result<(BackupManifest, BackupData)> {
+        let values = |tree: &sled::Tree| -> Result<Vec<serde_json::Value>> {
+            tree.iter().values().map(|v| decode::<serde_json::Value>(&v?)).collect()
+        };
+        let mut meta = BTreeMap::new();
+        for kv in self.meta.iter() {
+            let (k, v) = kv?;
+            let key = String::from_utf8_lossy(&k).into_owned();
+            if key == "schema_version" || key == "settings" || key == PENDING_IMPORT {
+                continue;
+            }
+            meta.insert(key, v.iter().map(|b| format!("{b:02x}")).collect());
+        }
+        let data = BackupData {
+            settings: serde_json::to_value(self.settings()).map_err(|e| Error::Storage(e.to_string()))?,
+            meta,
+            organizations: values(&self.organizations)?,
+            contacts: values(&self.contacts)?,
+            activities: values(&self.activities)?,
+            tasks: values(&self.tasks)?,
+            deals: values(&self.deals)?,
+        };
+        let manifest = BackupManifest {
+            format: BACKUP_FORMAT.to_owned(),
+            format_version: BACKUP_FORMAT_VERSION,
+            schema_version: super::SCHEMA_VERSION,
+            app_version: app_version.to_owned(),
+            created_at: now,
+            counts: RecordCounts {
+                contacts: data.contacts.len() as u32,
+                organizations: data.organizations.len() as u32,
+                activities: data.activities.len() as u32,
+                tasks: data.tasks.len() as u32,
+                deals: data.deals.len() as u32,
+            },
+            checksum: checksum(&data)?,
+        };
+        Ok((manifest, data))
+    }
+
+    /// Replaces the store's content with a backup's. Refuses a store that
+    /// holds contacts unless `force`. Checks the backup completely before
+    /// anything is written.
+    pub fn restore(&self, manifest: &BackupManifest, data: &BackupData, force: bool) -> Result<RecordCounts> {
+        check_backup(manifest, data)?;
+        // Contacts, or anything else the rep made (organisations, deals, tasks).
+        let present = self.contacts.len();
+        let holds_data =
+            present > 0 || !self.organizations.is_empty() || !self.deals.is_empty() || !self.tasks.is_empty();
+        if holds_data && !force {
+            return Err(Error::StoreNotEmpty { contacts: present });
+        }
+        let settings: crate::settings::Settings = record(&data.settings, "settings")?;
+        let orgs: Vec<Organization> = records(&data.organizations, "organisation")?;
+        let contacts: Vec<Contact> = records(&data.contacts, "contact")?;
+        let activities: Vec<Activity> = records(&data.activities, "activity")?;
+        let mut tasks: Vec<Task> = records(&data.tasks, "task")?;
+        let tz = self.time_zone();
+        for task in &mut tasks {
+            task.normalize_all_day(tz);
+        }
+        let deals: Vec<Deal> = records(&data.deals, "deal")?;
+        let meta: Vec<(String, Vec<u8>)> = data
+            .meta
+            .iter()
+            .map(|(k, hex)| {
+                let bytes = (0..hex.len())
+                    .step_by(2)
+                    .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                    .collect::<Option<Vec<u8>>>()
+                    .ok_or_else(|| Error::Backup(format!("the meta value {k} is damaged")))?;
+                Ok((k.clone(), bytes))
+            })
+            .collect::<Result<_>>()?;
+
+        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
+        let trees = [
+            &self.contacts,
+            &self.organizations,
+            &self.org_by_name,
+            &self.by_name,
+            &self.by_change,
+            &self.activities,
+            &self.activity_keys,
+            &self.engagement,
+            &self.tasks,
+            &self.tasks_by_due,
+            &self.tasks_by_contact,
+            &self.reminder_queue,
+            &self.deals,
+            &self.deals_by_stage,
+            &self.deals_by_contact,
+            &self.meta,
+        ];
+        // Clearing and refilling in one transaction: a crash leaves the old
+        // store or the restored one, never a mix.
+        let old_keys: Vec<Vec<Vec<u8>>> = trees
+            .iter()
+            .map(|t| {
+                t.iter()
+                    .keys()
+                    .filter(|k| k.as_ref().map_or(true, |k| k.as_ref() != b"schema_version"))
+                    .map(|k| k.map(|k| k.to_vec()))
+                    .collect::<sled::Result<_>>()
+            })
+            .collect::<sled::Result<_>>()?;
+        let records: Vec<(Vec<u8>, Vec<u8>)> =
+            activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
+        trees[..].transaction(|t| {
+            for (tree, keys) in t.iter().zip(&old_keys) {
+                for k in keys {
+                    tree.remove(k.as_slice())?;
+                }
+            }
+            for org in &orgs {
+                t[1].insert(org.id.as_bytes(), encode(org).or_else(abort)?)?;
+                t[2].insert(fold(&org.name).as_bytes(), org.id.as_bytes())?;
+            }
+            for c in &contacts {
+                put_contact(&t[0], &t[3], &t[4], None, Some(c))?;
+            }
+            for ((key, record), a) in records.iter().zip(&activities) {
+                t[5].insert(key.as_slice(), record.as_slice())?;
+                t[6].insert(a.id.as_bytes(), key.as_slice())?;
+            }
+            for task in &tasks {
+                replace_task((&t[8], &t[9], &t[10], &t[11]), None, Some(task))?;
+            }
+            for deal in &deals {
+                t[12].insert(deal.id.as_bytes(), encode(deal).or_else(abort)?)?;
+                t[13].insert(stage_index_key(&deal.stage, deal.id), &[])?;
+                t[14].insert(contact_index_key(deal.contact_id, deal.id), &[])?;
+            }
+            t[15].insert("settings", encode(&settings).or_else(abort)?)?;
+            for (k, v) in &meta {
+                t[15].insert(k.as_bytes(), v.as_slice())?;
+            }
+            Ok(())
+        })?;
+        self.db.flush()?;
+        drop(_guard);
+        self.load_caches()?;
+        self.rebuild_engagement_sums()?;
+        Ok(self.record_counts())
+    }
+}
+
+/// One record of a backup, or which kind is damaged.
+fn record<T: serde::de::DeserializeOwned>(value: &serde_json::Value, what: &str) -> Result<T> {
+    serde_json::from_value(value.clone())
+        .map_err(|e| Error::Backup(format!("a {what} record is damaged: {e}")))
+}
+
+/// All records of one kind of a backup.
+fn records<T: serde::de::DeserializeOwned>(values: &[serde_json::Value], what: &str) -> Result<Vec<T>> {
+    values.iter().map(|v| record(v, what)).collect()
+}
+
+/// SHA-256 over the data in a canonical form (object keys sorted at every
+/// level), so the same data gives the same sum whichever way a JSON library
+/// orders keys.
+fn checksum(data: &BackupData) -> Result<String> {
+    fn canonical(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, canonical(v))).collect())
+            }
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(canonical).collect())
+            }
+            other => other,
+        }
+    }
+    let value = serde_json::to_value(data).map_err(|e| Error::Storage(e.to_string()))?;
+    let bytes = serde_json::to_vec(&canonical(value)).map_err(|e| Error::Storage(e.to_string()))?;
+    Ok(format!("sha256:{:x}", Sha256::digest(&bytes)))
+}
+
+fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
+    if manifest.format != BACKUP_FORMAT {
+        return Err(Error::Backup(format!(
+            "the file says it is \"{}\", not a Kontor backup",
+            manifest.format
+        )));
+    }
+    if manifest.schema_version > super::SCHEMA_VERSION {
+        return Err(Error::Backup(format!(
+            "it comes from a store with schema version {}, this Kontor reads up to {}; update Kontor",
+            manifest.schema_version,
+            super::SCHEMA_VERSION
+        )));
+    }
+    if manifest.format_version > BACKUP_FORMAT_VERSION {
+        return Err(Error::Backup(format!(
+            "it has format version {}, this Kontor reads up to {BACKUP_FORMAT_VERSION}; update Kontor",
+            manifest.format_version
+        )));
+    }
+    if checksum(data)? != manifest.checksum {
+        return Err(Error::Backup(
+            "its checksum does not match: the file was changed or is incomplete".into(),
+        ));
+    }
+    let counts = [
+        ("contacts", manifest.counts.contacts, data.contacts.len()),
+        ("organisations", manifest.counts.organizations, data.organizations.len()),
+        ("activities", manifest.counts.activities, data.activities.len()),
+        ("tasks", manifest.counts.tasks, data.tasks.len()),
+        ("deals", manifest.counts.deals, data.deals.len()),
+    ];
+    for (what, said, found) in counts {
+        if said as usize != found {
+            return Err(Error::Backup(format!(
+                "the manifest lists {said} {what} but the file holds {found}"
+            )));
+        }
+    }
+    Ok(())
+}

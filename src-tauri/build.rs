@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "list_contacts",
     "stage_counts",
+    "search",
     "get_contact",
     "create_contact",
     "update_contact",

@@ -4,8 +4,8 @@
 use kontor_core::transfer::{DuplicatePair, MergePicks};
 use kontor_core::{
     demo, ActivityInput, ActivityPage, ActivityQuery, ChangedBy, Contact, ContactInput, ContactPage,
-    CriteriaUpdate, ListQuery, Organization, OrganizationInput, Score, Settings, SnoozePreset,
-    StageChangeRequest, StageCounts, Store, Task, TaskCounts, TaskInput, TaskView,
+    CriteriaUpdate, ListQuery, Organization, OrganizationInput, Score, SearchQuery, SearchResults, Settings,
+    SnoozePreset, StageChangeRequest, StageCounts, Store, Task, TaskCounts, TaskInput, TaskView,
 };
 use tauri::{AppHandle, Runtime, State};
 use uuid::Uuid;
@@ -31,10 +31,16 @@ pub fn list_contacts(state: State<'_, AppState>, query: ListQuery) -> Result<Con
     Ok(state.store()?.list_contacts(&query, now())?)
 }
 
+/// Contacts, organisations and deals matching a search, best first.
+#[tauri::command(async)]
+pub fn search(state: State<'_, AppState>, query: SearchQuery) -> Result<SearchResults> {
+    Ok(state.store()?.search(&query)?)
+}
+
 /// Contacts per stage (and ready to qualify), of all or those matching `search`.
 #[tauri::command(async)]
 pub fn stage_counts(state: State<'_, AppState>, search: Option<String>) -> Result<StageCounts> {
-    Ok(state.store()?.stage_counts(search.as_deref(), now()))
+    Ok(state.store()?.stage_counts(search.as_deref(), now())?)
 }
 
 /// One contact with the stages it can move to and its explained score.
@@ -243,7 +249,7 @@ pub fn snooze_task(state: State<'_, AppState>, id: Uuid, preset: SnoozePreset) -
 /// Deletes a task.
 #[tauri::command(async)]
 pub fn delete_task(state: State<'_, AppState>, id: Uuid) -> Result<()> {
-    state.store()?.delete_task(id)?;
+    state.store()?.delete_task(id, now())?;
     state.wake.wake();
     Ok(())
 }

@@ -42,6 +42,9 @@ pub struct AppInfo {
     pub locale: String,
     /// Where the store lives.
     pub data_dir: String,
+    /// Whether the store's search and list index is being rebuilt (lists
+    /// may be incomplete until the `index-rebuilt` event).
+    pub rebuilding: bool,
 }
 
 /// A task with the name of its contact, for lists.

@@ -229,7 +229,7 @@ fn backup_info(state: &AppState, path: &Path) -> Result<BackupInfo> {
     Ok(BackupInfo {
         name: file_name(path),
         manifest: file.manifest,
-        current_contacts: state.store()?.contact_count() as u32,
+        current_contacts: u32::try_from(state.store()?.contact_count()?).unwrap_or(u32::MAX),
     })
 }
 
@@ -243,7 +243,7 @@ pub fn restore_store<R: Runtime>(
     let path = lock(&state.picked.backup).clone().ok_or_else(|| no_file("backup"))?;
     let bytes = std::fs::read(&path).map_err(|e| io(&path, &e))?;
     let file = BackupFile::from_slice(&bytes)?;
-    let counts = state.store()?.restore(&file.manifest, &file.data, force)?;
+    let counts = state.store()?.restore(&file.manifest, &file.data, force, now())?;
     state.contacts_changed(&app);
     Ok(counts)
 }
@@ -273,7 +273,7 @@ pub fn export_person<R: Runtime>(
 /// GDPR: erases one person for good.
 #[tauri::command(async)]
 pub fn erase_person<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<()> {
-    state.store()?.erase_person(id)?;
+    state.store()?.erase_person(id, now())?;
     state.contacts_changed(&app);
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod files;
 mod scheduler;
 mod tray;
+mod upkeep;
 
 use std::path::{Path, PathBuf};
 
@@ -107,6 +108,7 @@ impl AppState {
             version: env!("CARGO_PKG_VERSION").into(),
             locale: sys_locale::get_locale().unwrap_or_else(|| "en-US".into()),
             data_dir: self.data_dir.display().to_string(),
+            rebuilding: self.store().is_ok_and(Store::needs_rebuild),
         }
     }
 }
@@ -152,6 +154,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
         cmd::app_info,
         cmd::list_contacts,
         cmd::stage_counts,
+        cmd::search,
         cmd::get_contact,
         cmd::create_contact,
         cmd::update_contact,
@@ -241,6 +244,7 @@ pub fn run() {
                     .build()?;
             }
             scheduler::start(app.handle().clone());
+            upkeep::start(app.handle().clone());
             Ok(())
         })
         // Closing the main window hides it: Kontor keeps running in the tray

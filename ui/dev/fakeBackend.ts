@@ -99,7 +99,7 @@ export class FakeBackend {
   readonly dealStore: FakeDeals = new FakeDeals(this);
   activities: Activity[] = [];
   manual = new Map<string, ManualCriteria>();
-  info: AppInfo = { version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor" };
+  info: AppInfo = { version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor", rebuilding: false };
   calls: { cmd: string; args: any }[] = [];
   /** Tasks; "days" are local days of this JS runtime's time zone (the rep's). */
   tasks: Task[] = [];

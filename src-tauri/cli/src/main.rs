@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kontor_core::import::{self, ImportFormat, ImportOptions, Preset};
+use kontor_core::search::{DocKind, SearchQuery};
 use kontor_core::task::{parse_offset, system_timezone};
 use kontor_core::transfer;
 use kontor_core::{
@@ -117,6 +118,21 @@ enum Command {
     /// GDPR: export or erase everything about one person.
     #[command(subcommand)]
     Person(PersonCommand),
+    /// Search contacts, organisations and deals (typo tolerant, best first).
+    Search {
+        /// What to look for: names, company, email, phone in any formatting,
+        /// tags, notes, job title, city, postcode, source, deal title.
+        query: String,
+        /// Only this kind: contact, organization or deal.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<DocKind>,
+        /// Hits to show at most.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Print JSON: [{"kind", "id", "title", "subtitle", "matched"}].
+        #[arg(long)]
+        json: bool,
+    },
     /// Contacts that may be the same person (same email, phone, or similar name at one organisation).
     Duplicates {
         /// Print JSON.
@@ -539,6 +555,20 @@ fn parse_id(id: &str) -> Result<Uuid, Error> {
     Uuid::parse_str(id.trim()).map_err(|_| Error::InvalidId(id.to_owned()))
 }
 
+/// One search hit as `kontor search --json` prints it.
+#[derive(serde::Serialize)]
+struct SearchLine<'a> {
+    kind: &'static str,
+    id: Uuid,
+    title: &'a str,
+    subtitle: &'a str,
+    matched: &'a [String],
+}
+
+fn parse_kind(s: &str) -> Result<DocKind, String> {
+    s.parse().map_err(|e: kontor_core::Error| e.to_string())
+}
+
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Output(e.to_string()))?;
     println!("{text}");
@@ -596,7 +626,18 @@ fn run(cli: Cli) -> Result<(), Error> {
     let dir_existed = dir.exists();
     let store = Store::open(&dir)?;
     store.set_fallback_language(os_language());
+    // An upgraded (or interrupted) store gets its derived data back before
+    // the command reads it; the app does this in the background instead.
+    if store.needs_rebuild() {
+        store.rebuild_derived(now())?;
+    }
     let result = execute(&store, cli.command);
+    if result.is_ok() {
+        // Merging the search delta when it has grown, sweeping expired windows.
+        if let Err(e) = store.maintain(now()) {
+            eprintln!("kontor: upkeep after the command failed: {e}");
+        }
+    }
     // A command that fails on a data directory that held no store leaves
     // none behind: nothing was written, so nothing should be there.
     if result.is_err() && store.is_new() {
@@ -949,7 +990,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
         Command::Restore { file, force, json } => {
             let bytes = std::fs::read(&file).map_err(|e| kontor_core::Error::io(&file, &e))?;
             let backup = transfer::BackupFile::from_slice(&bytes)?;
-            let counts = store.restore(&backup.manifest, &backup.data, force)?;
+            let counts = store.restore(&backup.manifest, &backup.data, force, now())?;
             if json {
                 return print_json(&counts);
             }
@@ -972,11 +1013,43 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
         Command::Person(PersonCommand::Erase { id, json }) => {
             let id = parse_id(&id)?;
             let name = store.display_name(id).unwrap_or_default();
-            store.erase_person(id)?;
+            store.erase_person(id, now())?;
             if json {
                 return print_json(&serde_json::json!({ "erased": id, "display_name": name }));
             }
             println!("erased {name} ({id}) with all activities and tasks");
+            Ok(())
+        }
+        Command::Search { query, kind, limit, json } => {
+            let request = SearchQuery { text: query, kind, limit, per_kind: false };
+            let results = store.search(&request)?;
+            if json {
+                let hits: Vec<SearchLine> = results
+                    .hits
+                    .iter()
+                    .map(|h| SearchLine {
+                        kind: h.kind.key(),
+                        id: h.id,
+                        title: &h.title,
+                        subtitle: &h.subtitle,
+                        matched: &h.matched,
+                    })
+                    .collect();
+                return print_json(&hits);
+            }
+            for h in &results.hits {
+                println!(
+                    "{:<12} {}  {:<32} {:<40} ({})",
+                    h.kind.key(),
+                    h.id,
+                    h.title,
+                    h.subtitle,
+                    h.matched.join(", ")
+                );
+            }
+            if results.hits.is_empty() {
+                eprintln!("nothing found");
+            }
             Ok(())
         }
         Command::Duplicates { json } => {

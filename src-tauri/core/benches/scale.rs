@@ -913,7 +913,7 @@ fn main() {
         for q in &keystrokes {
             let (page, d) = time(|| store.list_contacts(&search(q), now).unwrap());
             let ((_, total), e) = time(|| sqlite_search(&db, q));
-            let (counts, f) = time(|| store.stage_counts(Some(q), now));
+            let (counts, f) = time(|| store.stage_counts(Some(q), now).unwrap());
             let (lite, g) = time(|| sqlite_search_counts(&db, q));
             if round == 0 {
                 agree += usize::from(page.total == total && counts.all == lite.iter().sum::<u32>());
@@ -1008,7 +1008,7 @@ fn main() {
     let mut lite = Vec::new();
     let mut ready = (0, 0);
     for round in 0..6 {
-        let (counts, d) = time(|| store.stage_counts(None, now));
+        let (counts, d) = time(|| store.stage_counts(None, now).unwrap());
         let (r, e) = time(|| sqlite_ready(&db, &scoring, now));
         ready = (counts.ready_to_qualify, r);
         if round > 0 {
@@ -1206,7 +1206,7 @@ fn main() {
         let store = Store::open(&store_dir).unwrap();
         core_open.push(start.elapsed());
         store.list_contacts(&ListQuery { limit: PAGE, ..Default::default() }, now).unwrap();
-        store.stage_counts(None, now);
+        store.stage_counts(None, now).unwrap();
         core_ready.push(start.elapsed());
         drop(store);
         let (_, e) = time(|| {

@@ -115,7 +115,7 @@ fn main() {
     let empty = Store::open(target.path()).unwrap();
     let (_, restore) = time(|| {
         let file = BackupFile::from_slice(&bytes).unwrap();
-        empty.restore(&file.manifest, &file.data, false).unwrap()
+        empty.restore(&file.manifest, &file.data, false, now).unwrap()
     });
     let (_, reimport) = time(|| {
         let again = import::parse(csv_out.as_bytes(), "again.csv", &options).unwrap();

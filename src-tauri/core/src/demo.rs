@@ -201,7 +201,7 @@ pub fn load_demo_data(store: &Store, now: DateTime<Utc>) -> Result<StageCounts> 
     }
     add_signals(store, &ids, now)?;
     add_deals(store, &ids, now)?;
-    Ok(store.stage_counts(None, now))
+    store.stage_counts(None, now)
 }
 
 /// Interactions and criteria for some demo contacts: (last name, days ago, kind, summary, concerns).

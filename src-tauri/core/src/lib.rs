@@ -1,8 +1,8 @@
 //! Kontor's core: the GUI-free domain of an offline-first CRM for field sales.
 //!
 //! It owns the contact lifecycle ([`stage`]), contacts and organisations
-//! ([`contact`]), the sled store with its indexes ([`store`]) and the
-//! in-memory search ([`search`]), deals and the pipeline ([`deal`]),
+//! ([`contact`]), the sled store with its indexes and derived data
+//! ([`store`]), the persisted typo-tolerant search ([`search`]), deals and the pipeline ([`deal`]),
 //! reports ([`report`]), automation rules ([`automation`]), email templates
 //! ([`email`]) and quotes ([`quote`]). Architecture invariants:
 //! - no tauri or webkit in this crate's dependency tree (CI checks it);
@@ -43,11 +43,11 @@ pub use report::{Period, Report, ReportKind};
 pub use score::{
     Answer, Criteria, CriteriaUpdate, Score, ScoringSettings, TargetGroupSetting, TargetProfile,
 };
-pub use search::StageCounts;
+pub use search::{DocKind, Mark, MatchContext, SearchHit, SearchQuery, SearchResults, StageCounts};
 pub use settings::{CompanyProfile, DealStageSetting, EmailTemplate, Language, Settings, StageOutcome};
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};
 pub use store::{
     ContactPage, DealCard, DealMove, DueReminder, ListQuery, Pipeline, PipelineColumn, SortOrder, Store,
-    TaskCounts, TaskView,
+    TaskCounts, TaskView, Upkeep,
 };
 pub use task::{Priority, Reminder, Repeat, SnoozePreset, Task, TaskInput};

@@ -5,6 +5,14 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Lower-cases and strips diacritics: "Müller" → "muller", "Straße" → "strasse".
 pub fn fold(s: &str) -> String {
+    // Most text is ASCII: no decomposition needed.
+    if s.is_ascii() {
+        return s
+            .bytes()
+            .filter(|b| !b.is_ascii_control())
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
         if unicode_normalization::char::is_combining_mark(c) || c.is_control() {

@@ -282,7 +282,8 @@ fn update_delete_reassign_and_erase_keep_the_indexes_right() {
     assert!(store.contact_deals(anna).unwrap().is_empty());
     assert_eq!(store.contact_deals(bert).unwrap()[0].title, "A2");
     assert_eq!(store.contact(bert, t0()).unwrap().stage, Stage::Opportunity);
-    assert_eq!(store.erase_contact_deals(bert).unwrap(), 1);
+    store.erase_person(bert, t0()).unwrap();
+    assert!(matches!(store.contact(bert, t0()), Err(Error::NotFound { .. })), "erased with the deal");
     assert!(store.deals(None).unwrap().is_empty());
     assert!(store.deals(Some("proposal")).unwrap().is_empty());
     let e = deal(&store, anna, "E", 1.0, None);

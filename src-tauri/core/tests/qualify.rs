@@ -237,7 +237,7 @@ fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
     let c = store.set_criteria(anna, &update, t0()).unwrap();
     assert_eq!(c.proposal, Some(Stage::Prospect));
     assert_eq!(ready(&store), ["Anna"]);
-    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1);
+    assert_eq!(store.stage_counts(None, t0()).unwrap().ready_to_qualify, 1);
     assert!(matches!(store.accept_proposal(bert, t0()), Err(Error::NoProposal)));
 
     let c = store.accept_proposal(anna, t0()).unwrap();
@@ -258,7 +258,7 @@ fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
     log(&store, anna, ActivityKind::Visit, 0);
     let c = log(&store, anna, ActivityKind::Meeting, 0);
     assert_eq!((c.score, c.proposal), (77, Some(Stage::Opportunity)));
-    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1);
+    assert_eq!(store.stage_counts(None, t0()).unwrap().ready_to_qualify, 1);
 }
 
 #[test]
@@ -284,13 +284,13 @@ fn activities_ahead_of_now_count_neither_in_the_score_nor_in_the_ready_list() {
     let score = store.contact_score(id, t0()).unwrap();
     assert_eq!((score.score, score.proposal), (0, None));
     assert!(ready(t0()).is_empty(), "the list agrees with the contact's own score");
-    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
+    assert_eq!(store.stage_counts(None, t0()).unwrap().ready_to_qualify, 0);
 
     // Once they have happened, 3 × 15 points pass the prospect threshold.
     let score = store.contact_score(id, soon).unwrap();
     assert_eq!((score.score, score.proposal), (45, Some(Stage::Prospect)));
     assert_eq!(ready(soon), [id]);
-    assert_eq!(store.stage_counts(None, soon).ready_to_qualify, 1);
+    assert_eq!(store.stage_counts(None, soon).unwrap().ready_to_qualify, 1);
 }
 
 #[test]
@@ -380,7 +380,7 @@ fn auto_advance_follows_new_settings() {
     let c = store.contact(anna, t0()).unwrap();
     assert_eq!(c.stage, Stage::Prospect);
     assert!(rule_reason(&c).contains("Interessenten-Schwelle 20"), "{}", rule_reason(&c));
-    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
+    assert_eq!(store.stage_counts(None, t0()).unwrap().ready_to_qualify, 0);
 }
 
 #[test]
@@ -462,15 +462,15 @@ fn a_new_half_life_rescores_everyone() {
     log(&store, id, ActivityKind::Visit, 30);
     log(&store, id, ActivityKind::WebinarAttended, 30);
     // 45 points, halved after 30 days: 22.5 → below 40.
-    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 0);
+    assert_eq!(store.stage_counts(None, t0()).unwrap().ready_to_qualify, 0);
     let mut settings = store.settings();
     settings.scoring.half_life_days = 365.0;
     store.set_settings(&settings, t0()).unwrap();
-    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1);
+    assert_eq!(store.stage_counts(None, t0()).unwrap().ready_to_qualify, 1);
     assert_eq!(store.contact(id, t0()).unwrap().proposal, Some(Stage::Prospect));
     drop(store);
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(store.stage_counts(None, t0()).ready_to_qualify, 1, "sums were persisted");
+    assert_eq!(store.stage_counts(None, t0()).unwrap().ready_to_qualify, 1, "sums were persisted");
 }
 
 #[test]

@@ -202,7 +202,7 @@ fn contact_tasks_and_validation() {
     ));
     let ghost = TaskInput { contact_id: Some(uuid::Uuid::nil()), ..input("x", "2026-03-11", &[]) };
     assert!(matches!(store.create_task(ghost, Berlin, now), Err(Error::NotFound { .. })));
-    store.delete_task(t.id).unwrap();
+    store.delete_task(t.id, now).unwrap();
     assert!(store.contact_tasks(anna.id).unwrap().is_empty());
     assert_eq!(store.next_reminder_at().unwrap(), None);
 }

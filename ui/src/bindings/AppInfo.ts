@@ -15,4 +15,9 @@ locale: string,
 /**
  * Where the store lives.
  */
-data_dir: string, };
+data_dir: string, 
+/**
+ * Whether the store's search and list index is being rebuilt (lists
+ * may be incomplete until the `index-rebuilt` event).
+ */
+rebuilding: boolean, };

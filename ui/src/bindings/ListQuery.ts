@@ -11,7 +11,8 @@ export type ListQuery = {
  */
 stage: Stage | null, 
 /**
- * Search text (names, organisation, email, phone digits, tags).
+ * Search text: the contacts it finds, best match first (the sort order
+ * is not used then).
  */
 search: string | null, 
 /**

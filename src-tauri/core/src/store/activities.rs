@@ -1,16 +1,15 @@
 //! The store's side of the communication log: the activity timeline (one
 //! tree keyed by contact and time) and per-contact engagement sums.
 //!
-//! Invariant: an activity, its key index entry and its contact's engagement
-//! sums change in one transaction.
-
-use std::collections::HashMap;
+//! Invariant: an activity, its key index entry, its contact's engagement
+//! sums and what depends on them (ready window, search recency) change in
+//! one transaction.
 
 use chrono::{DateTime, TimeZone, Utc};
-use sled::Transactional;
 use uuid::Uuid;
 
-use super::{decode, encode, new_id, read, write, Store};
+use super::contacts::{not_found, sums_tx};
+use super::{abort, decode, decode_tx, encode, encode_tx, new_id, ready, search, Store, Tx, TxResult};
 use crate::activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
 use crate::contact::Contact;
 use crate::error::{Error, Result};
@@ -56,6 +55,24 @@ pub(super) fn activity_times(
         .collect()
 }
 
+/// Writes a contact's engagement sums inside a transaction (none left:
+/// removed) and refreshes what depends on them: its ready window and its
+/// search entry's recency.
+fn put_sums(tx: &Tx, contact_id: Uuid, sums: &EngagementSums) -> TxResult<()> {
+    if sums.count() == 0 {
+        tx.engagement.remove(contact_id.as_bytes())?;
+    } else {
+        tx.engagement.insert(contact_id.as_bytes(), encode_tx(sums)?)?;
+    }
+    let kept = (sums.count() > 0).then_some(sums);
+    if let Some(bytes) = tx.contacts.get(contact_id.as_bytes())? {
+        let contact: Contact = decode_tx(&bytes)?;
+        ready::put(tx, contact_id, Some(&contact), kept)?;
+        search::put_contact_doc(tx, &contact, kept)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// (kind, at) of a contact's newest activities (all when `limit` is
     /// `None`), newest first, from keys alone.
@@ -64,7 +81,12 @@ impl Store {
         contact: Uuid,
         limit: Option<usize>,
     ) -> Result<Vec<(ActivityKind, DateTime<Utc>)>> {
-        activity_times(&self.activities, contact, limit)
+        activity_times(&self.t.activities, contact, limit)
+    }
+
+    /// A contact's engagement sums.
+    pub(super) fn sums(&self, contact: Uuid) -> Result<Option<EngagementSums>> {
+        self.t.engagement.get(contact.as_bytes())?.map(|b| decode(&b)).transpose()
     }
 
     /// Logs an activity on a contact's timeline; returns it and the contact.
@@ -79,7 +101,9 @@ impl Store {
         Ok((activity, contact))
     }
 
-    /// Logs several activities on one contact's timeline at once (all or none).
+    /// Logs several activities on one contact's timeline at once (all or
+    /// none), with the contact's engagement sums, ready window and search
+    /// recency in the same transaction.
     pub fn log_activities(
         &self,
         contact_id: Uuid,
@@ -92,27 +116,21 @@ impl Store {
             .into_iter()
             .map(|input| input.into_activity(new_id(now), contact_id, now))
             .collect::<Result<Vec<_>>>()?;
-        {
-            let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
-            let scoring = self.settings().scoring;
-            let mut sums = read(&self.sums).get(&contact_id).cloned().unwrap_or_default();
-            let mut records = Vec::with_capacity(activities.len());
-            for activity in &activities {
-                sums.add(activity.kind, activity.at.timestamp_millis(), &scoring);
-                records.push((activity_key(activity), activity.id, encode(activity)?));
+        let records: Vec<(Vec<u8>, Vec<u8>)> =
+            activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
+        self.transact(now, |tx| {
+            if tx.contacts.get(contact_id.as_bytes())?.is_none() {
+                return abort(not_found(contact_id));
             }
-            let sums_record = encode(&sums)?;
-            (&self.activities, &self.activity_keys, &self.engagement).transaction(|(a, k, e)| {
-                for (key, id, record) in &records {
-                    a.insert(key.as_slice(), record.as_slice())?;
-                    k.insert(id.as_bytes(), key.as_slice())?;
-                }
-                e.insert(contact_id.as_bytes(), sums_record.as_slice())?;
-                Ok::<_, sled::transaction::ConflictableTransactionError<Error>>(())
-            })?;
-            self.db.flush()?;
-            write(&self.sums).insert(contact_id, sums);
-        }
+            let scoring = &tx.settings.scoring;
+            let mut sums = sums_tx(tx, contact_id)?.unwrap_or_default();
+            for ((key, record), activity) in records.iter().zip(&activities) {
+                tx.activities.insert(key.as_slice(), record.as_slice())?;
+                tx.activity_keys.insert(activity.id.as_bytes(), key.as_slice())?;
+                sums.add(activity.kind, activity.at.timestamp_millis(), scoring);
+            }
+            put_sums(tx, contact_id, &sums)
+        })?;
         let contact = self.contact(contact_id, now)?;
         let contact = self.auto_advance(contact, now)?;
         self.score_rules(contact_id, before, contact.score, now);
@@ -125,13 +143,13 @@ impl Store {
     pub fn list_activities(&self, contact_id: Uuid, query: &ActivityQuery) -> Result<ActivityPage> {
         self.raw_contact(contact_id)?;
         let wanted = |kind: ActivityKind| query.kinds.as_ref().is_none_or(|ks| ks.contains(&kind));
-        let counts = read(&self.sums).get(&contact_id).map(|sums| sums.counts);
+        let counts = self.sums(contact_id)?.map(|sums| sums.counts);
         let end = query.offset.saturating_add(query.limit);
         // Matching keys seen so far; without counts (no activity was ever
         // logged) the walk goes on to the end to count them.
         let mut seen = 0u32;
         let mut keys = Vec::new();
-        for key in self.activities.scan_prefix(contact_id.as_bytes()).keys() {
+        for key in self.t.activities.scan_prefix(contact_id.as_bytes()).keys() {
             if counts.is_some() && seen >= end {
                 break;
             }
@@ -155,7 +173,7 @@ impl Store {
             .iter()
             .map(|k| {
                 let bytes =
-                    self.activities.get(k)?.ok_or_else(|| Error::Storage("activity vanished".into()))?;
+                    self.t.activities.get(k)?.ok_or_else(|| Error::Storage("activity vanished".into()))?;
                 decode(&bytes)
             })
             .collect::<Result<Vec<Activity>>>()?;
@@ -173,77 +191,67 @@ impl Store {
 
     /// Deletes an activity; returns its contact.
     pub fn delete_activity(&self, activity_id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
-        let contact_id = {
-            let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
-            let key = self
+        let contact_id = self.transact(now, |tx| {
+            let key = tx
                 .activity_keys
                 .get(activity_id.as_bytes())?
-                .ok_or_else(|| Error::NotFound { kind: "activity", id: activity_id.to_string() })?;
-            let (contact_id, kind, at) = parse_activity_key(&key)?;
-            let mut sums = read(&self.sums).get(&contact_id).cloned().unwrap_or_default();
-            sums.remove(kind, at.timestamp_millis(), &self.settings().scoring);
-            let sums_record = encode(&sums)?;
-            (&self.activities, &self.activity_keys, &self.engagement).transaction(|(a, k, e)| {
-                a.remove(&key)?;
-                k.remove(activity_id.as_bytes())?;
-                e.insert(contact_id.as_bytes(), sums_record.as_slice())?;
-                Ok::<_, sled::transaction::ConflictableTransactionError<Error>>(())
-            })?;
-            self.db.flush()?;
-            write(&self.sums).insert(contact_id, sums);
-            contact_id
-        };
+                .ok_or_else(|| Error::NotFound { kind: "activity", id: activity_id.to_string() })
+                .or_else(abort)?;
+            let (contact_id, kind, at) = parse_activity_key(&key).or_else(abort)?;
+            let mut sums = sums_tx(tx, contact_id)?.unwrap_or_default();
+            sums.remove(kind, at.timestamp_millis(), &tx.settings.scoring);
+            tx.activities.remove(&key)?;
+            tx.activity_keys.remove(activity_id.as_bytes())?;
+            put_sums(tx, contact_id, &sums)?;
+            Ok(contact_id)
+        })?;
         self.contact(contact_id, now)
     }
 
     /// Recomputes every contact's engagement sums from the activities
-    /// (after the half-life changed).
-    pub(super) fn rebuild_engagement_sums(&self) -> Result<()> {
-        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
+    /// (after the half-life changed), in transactions of a few thousand.
+    pub(super) fn rebuild_engagement_sums(&self, now: DateTime<Utc>) -> Result<()> {
         let scoring = self.settings().scoring;
-        let mut all: HashMap<Uuid, EngagementSums> = HashMap::new();
-        for key in self.activities.iter().keys() {
+        let save = |batch: &[(Uuid, EngagementSums)]| {
+            self.transact(now, |tx| {
+                for (id, sums) in batch {
+                    tx.engagement.insert(id.as_bytes(), encode_tx(sums)?)?;
+                }
+                Ok(())
+            })
+        };
+        let mut batch: Vec<(Uuid, EngagementSums)> = Vec::new();
+        for key in self.t.activities.iter().keys() {
             let (contact, kind, at) = parse_activity_key(&key?)?;
-            all.entry(contact).or_default().add(kind, at.timestamp_millis(), &scoring);
-        }
-        // One atomic batch: stale entries go, new ones come.
-        let mut batch = sled::Batch::default();
-        for key in self.engagement.iter().keys() {
-            let key = key?;
-            if Uuid::from_slice(&key).map_or(true, |id| !all.contains_key(&id)) {
-                batch.remove(key);
+            match batch.last_mut() {
+                Some((id, sums)) if *id == contact => sums.add(kind, at.timestamp_millis(), &scoring),
+                _ => {
+                    if batch.len() >= 2000 {
+                        save(&batch)?;
+                        batch.clear();
+                    }
+                    let mut sums = EngagementSums::default();
+                    sums.add(kind, at.timestamp_millis(), &scoring);
+                    batch.push((contact, sums));
+                }
             }
         }
-        for (id, sums) in &all {
-            batch.insert(id.as_bytes().as_slice(), encode(sums)?);
-        }
-        self.engagement.apply_batch(batch)?;
-        self.db.flush()?;
-        *write(&self.sums) = all;
-        Ok(())
+        save(&batch)
     }
 
-    /// Recomputes the engagement sums of some contacts from their activity keys.
-    pub(super) fn recompute_sums(&self, ids: &[Uuid]) -> Result<()> {
-        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
+    /// Recomputes the engagement sums of some contacts from their activity
+    /// keys, with what depends on them.
+    pub(super) fn recompute_sums(&self, ids: &[Uuid], now: DateTime<Utc>) -> Result<()> {
         let scoring = self.settings().scoring;
+        let mut all = Vec::with_capacity(ids.len());
         for id in ids {
             let mut sums = EngagementSums::default();
-            let mut any = false;
-            for key in self.activities.scan_prefix(id.as_bytes()).keys() {
+            for key in self.t.activities.scan_prefix(id.as_bytes()).keys() {
                 let (_, kind, at) = parse_activity_key(&key?)?;
                 sums.add(kind, at.timestamp_millis(), &scoring);
-                any = true;
             }
-            if any {
-                self.engagement.insert(id.as_bytes(), encode(&sums)?)?;
-                write(&self.sums).insert(*id, sums);
-            } else {
-                self.engagement.remove(id.as_bytes())?;
-                write(&self.sums).remove(id);
-            }
+            all.push((*id, sums));
         }
-        self.db.flush()?;
-        Ok(())
+        self.transact(now, |tx| all.iter().try_for_each(|(id, sums)| put_sums(tx, *id, sums)))
     }
 }

@@ -2,20 +2,19 @@
 //! manifest, and restoring it.
 //!
 //! Invariant: restore checks the manifest and checksum before it touches
-//! the store, and replaces everything in one transaction.
+//! the store, and replaces everything in one transaction; what is derived
+//! from the records is rebuilt from them right after.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use sled::Transactional;
 
 use super::activities::activity_key;
-use super::contacts::put_contact;
+use super::contacts::put_contact_keys;
 use super::deals::{contact_index_key, stage_index_key};
-use super::import::PENDING_IMPORT;
 use super::tasks::replace as replace_task;
-use super::{abort, decode, encode, Store};
+use super::{decode, encode, encode_tx, Rebuild, Store};
 use crate::activity::Activity;
 use crate::contact::{Contact, Organization};
 use crate::deal::Deal;
@@ -24,15 +23,26 @@ use crate::task::Task;
 use crate::text::fold;
 use crate::transfer::{BackupData, BackupManifest, RecordCounts, BACKUP_FORMAT, BACKUP_FORMAT_VERSION};
 
+/// Meta keys that describe this store's files, not the rep's data: a
+/// backup leaves them out.
+const LOCAL_META: [&str; 6] = [
+    "schema_version",
+    "settings",
+    super::import::PENDING_IMPORT,
+    super::search::IMPORT_UNINDEXED,
+    "search_segment",
+    "rebuild",
+];
+
 impl Store {
     /// Record counts of the store.
     pub fn record_counts(&self) -> RecordCounts {
         RecordCounts {
-            contacts: self.contacts.len() as u32,
-            organizations: self.organizations.len() as u32,
-            activities: self.activities.len() as u32,
-            tasks: self.tasks.len() as u32,
-            deals: self.deals.len() as u32,
+            contacts: self.t.contacts.len() as u32,
+            organizations: self.t.organizations.len() as u32,
+            activities: self.t.activities.len() as u32,
+            tasks: self.t.tasks.len() as u32,
+            deals: self.t.deals.len() as u32,
         }
     }
 
@@ -42,10 +52,10 @@ impl Store {
             tree.iter().values().map(|v| decode::<serde_json::Value>(&v?)).collect()
         };
         let mut meta = BTreeMap::new();
-        for kv in self.meta.iter() {
+        for kv in self.t.meta.iter() {
             let (k, v) = kv?;
             let key = String::from_utf8_lossy(&k).into_owned();
-            if key == "schema_version" || key == "settings" || key == PENDING_IMPORT {
+            if LOCAL_META.contains(&key.as_str()) {
                 continue;
             }
             meta.insert(key, v.iter().map(|b| format!("{b:02x}")).collect());
@@ -53,11 +63,11 @@ impl Store {
         let data = BackupData {
             settings: serde_json::to_value(self.settings()).map_err(|e| Error::Storage(e.to_string()))?,
             meta,
-            organizations: values(&self.organizations)?,
-            contacts: values(&self.contacts)?,
-            activities: values(&self.activities)?,
-            tasks: values(&self.tasks)?,
-            deals: values(&self.deals)?,
+            organizations: values(&self.t.organizations)?,
+            contacts: values(&self.t.contacts)?,
+            activities: values(&self.t.activities)?,
+            tasks: values(&self.t.tasks)?,
+            deals: values(&self.t.deals)?,
         };
         let manifest = BackupManifest {
             format: BACKUP_FORMAT.to_owned(),
@@ -80,12 +90,20 @@ impl Store {
     /// Replaces the store's content with a backup's. Refuses a store that
     /// holds contacts unless `force`. Checks the backup completely before
     /// anything is written.
-    pub fn restore(&self, manifest: &BackupManifest, data: &BackupData, force: bool) -> Result<RecordCounts> {
+    pub fn restore(
+        &self,
+        manifest: &BackupManifest,
+        data: &BackupData,
+        force: bool,
+        now: DateTime<Utc>,
+    ) -> Result<RecordCounts> {
         check_backup(manifest, data)?;
         // Contacts, or anything else the rep made (organisations, deals, tasks).
-        let present = self.contacts.len();
-        let holds_data =
-            present > 0 || !self.organizations.is_empty() || !self.deals.is_empty() || !self.tasks.is_empty();
+        let present = self.t.contacts.len();
+        let holds_data = present > 0
+            || !self.t.organizations.is_empty()
+            || !self.t.deals.is_empty()
+            || !self.t.tasks.is_empty();
         if holds_data && !force {
             return Err(Error::StoreNotEmpty { contacts: present });
         }
@@ -112,28 +130,11 @@ impl Store {
             })
             .collect::<Result<_>>()?;
 
-        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
-        let trees = [
-            &self.contacts,
-            &self.organizations,
-            &self.org_by_name,
-            &self.by_name,
-            &self.by_change,
-            &self.activities,
-            &self.activity_keys,
-            &self.engagement,
-            &self.tasks,
-            &self.tasks_by_due,
-            &self.tasks_by_contact,
-            &self.reminder_queue,
-            &self.deals,
-            &self.deals_by_stage,
-            &self.deals_by_contact,
-            &self.meta,
-        ];
         // Clearing and refilling in one transaction: a crash leaves the old
-        // store or the restored one, never a mix.
-        let old_keys: Vec<Vec<Vec<u8>>> = trees
+        // store or the restored one, never a mix. Derived data is marked for a
+        // rebuild in the same transaction and rebuilt right after.
+        let all = self.t.all();
+        let old_keys: Vec<Vec<Vec<u8>>> = all
             .iter()
             .map(|t| {
                 t.iter()
@@ -145,41 +146,45 @@ impl Store {
             .collect::<sled::Result<_>>()?;
         let records: Vec<(Vec<u8>, Vec<u8>)> =
             activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
-        trees[..].transaction(|t| {
-            for (tree, keys) in t.iter().zip(&old_keys) {
+        self.transact(now, |tx| {
+            let view = tx.trees();
+            for (tree, keys) in view.iter().zip(&old_keys) {
                 for k in keys {
                     tree.remove(k.as_slice())?;
                 }
             }
             for org in &orgs {
-                t[1].insert(org.id.as_bytes(), encode(org).or_else(abort)?)?;
-                t[2].insert(fold(&org.name).as_bytes(), org.id.as_bytes())?;
+                tx.organizations.insert(org.id.as_bytes(), encode_tx(org)?)?;
+                tx.org_by_name.insert(fold(&org.name).as_bytes(), org.id.as_bytes())?;
             }
             for c in &contacts {
-                put_contact(&t[0], &t[3], &t[4], None, Some(c))?;
+                put_contact_keys(tx, None, Some(c))?;
             }
             for ((key, record), a) in records.iter().zip(&activities) {
-                t[5].insert(key.as_slice(), record.as_slice())?;
-                t[6].insert(a.id.as_bytes(), key.as_slice())?;
+                tx.activities.insert(key.as_slice(), record.as_slice())?;
+                tx.activity_keys.insert(a.id.as_bytes(), key.as_slice())?;
             }
             for task in &tasks {
-                replace_task((&t[8], &t[9], &t[10], &t[11]), None, Some(task))?;
+                replace_task(tx, None, Some(task))?;
             }
             for deal in &deals {
-                t[12].insert(deal.id.as_bytes(), encode(deal).or_else(abort)?)?;
-                t[13].insert(stage_index_key(&deal.stage, deal.id), &[])?;
-                t[14].insert(contact_index_key(deal.contact_id, deal.id), &[])?;
+                tx.deals.insert(deal.id.as_bytes(), encode_tx(deal)?)?;
+                tx.deals_by_stage.insert(stage_index_key(&deal.stage, deal.id), &[])?;
+                tx.deals_by_contact.insert(contact_index_key(deal.contact_id, deal.id), &[])?;
             }
-            t[15].insert("settings", encode(&settings).or_else(abort)?)?;
+            tx.meta.insert("settings", encode_tx(&settings)?)?;
             for (k, v) in &meta {
-                t[15].insert(k.as_bytes(), v.as_slice())?;
+                tx.meta.insert(k.as_bytes(), v.as_slice())?;
             }
+            tx.meta.insert(super::REBUILD, &[Rebuild::SEARCH.0 | Rebuild::CONTACTS.0])?;
             Ok(())
         })?;
-        self.db.flush()?;
-        drop(_guard);
-        self.load_caches()?;
-        self.rebuild_engagement_sums()?;
+        self.load_settings()?;
+        self.orgs.clear();
+        self.search.reset();
+        self.rebuilding.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.rebuild_engagement_sums(now)?;
+        self.rebuild_derived(now)?;
         Ok(self.record_counts())
     }
 }

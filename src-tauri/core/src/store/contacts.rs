@@ -1,20 +1,25 @@
 //! The store's side of contacts: creating, editing and moving them through
-//! the lifecycle, one contact per transaction with its index entries, and
-//! listing them a page at a time.
+//! the lifecycle, one contact per transaction with everything derived from
+//! it, and listing them a page at a time.
+//!
+//! Invariant: [`put_contact`] is the only way a contact record is written
+//! (an import's new contacts aside, which it brackets with a marker); it
+//! keeps the stage counters, the organisation index, the ready window and
+//! the search delta (which also orders the lists) in step with the record.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sled::transaction::TransactionalTree;
-use sled::Transactional;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::organizations::find_or_create_org;
-use super::{abort, change_key, decode, encode, name_key, new_id, read, stage_tag, write, Store, ALL_STAGES};
-use super::{id_from_index_key, TxResult};
-use crate::contact::{Contact, ContactInput, Organization};
+use super::organizations::{find_or_create_org, member_key};
+use super::search::put_contact_doc;
+use super::{abort, counters, decode, decode_tx, encode_tx, new_id, ready, stage_tag, Store, Tx, TxResult};
+use crate::contact::{Contact, ContactInput};
 use crate::error::{Error, Result};
-use crate::search::{Doc, StageCounts};
+use crate::score::EngagementSums;
+use crate::search::index::ListOrder;
+use crate::search::{DocKey, DocKind, StageCounts};
 use crate::stage::{check_transition, ChangedBy, Stage, StageChange, StageChangeRequest};
 
 /// How a contact list is ordered.
@@ -36,7 +41,8 @@ pub enum SortOrder {
 pub struct ListQuery {
     /// Only this stage.
     pub stage: Option<Stage>,
-    /// Search text (names, organisation, email, phone digits, tags).
+    /// Search text: the contacts it finds, best match first (the sort order
+    /// is not used then).
     pub search: Option<String>,
     /// Order.
     pub sort: SortOrder,
@@ -69,6 +75,56 @@ pub struct ContactPage {
     pub items: Vec<Contact>,
     /// How many match in all.
     pub total: u32,
+}
+
+/// A contact's engagement sums inside a transaction.
+pub(super) fn sums_tx(tx: &Tx, id: Uuid) -> TxResult<Option<EngagementSums>> {
+    tx.engagement.get(id.as_bytes())?.map(|b| decode_tx(&b)).transpose()
+}
+
+/// Writes (or with `new` = `None` removes) a contact record inside a
+/// transaction, with its list keys, stage counters, organisation index
+/// entry, ready window and search entry.
+pub(super) fn put_contact(tx: &Tx, old: Option<&Contact>, new: Option<&Contact>) -> TxResult<()> {
+    put_contact_keys(tx, old, new)?;
+    match (new, old) {
+        (Some(new), _) => {
+            let sums = sums_tx(tx, new.id)?;
+            ready::put(tx, new.id, Some(new), sums.as_ref())?;
+            put_contact_doc(tx, new, sums.as_ref())
+        }
+        (None, Some(old)) => {
+            ready::put(tx, old.id, None, None)?;
+            super::search::put_doc(tx, DocKey::new(DocKind::Contact, old.id), None)
+        }
+        (None, None) => Ok(()),
+    }
+}
+
+/// [`put_contact`] without the ready window and search entry (a restore
+/// rebuilds those from the records): the record, the stage counters and
+/// the organisation index.
+pub(super) fn put_contact_keys(tx: &Tx, old: Option<&Contact>, new: Option<&Contact>) -> TxResult<()> {
+    if let Some(old) = old {
+        counters::add(tx.counters, &counters::contacts_key(old.stage), -1)?;
+        if let Some(org) = old.organization_id {
+            tx.by_org.remove(&member_key(org, old.id))?;
+        }
+    }
+    if let Some(new) = new {
+        counters::add(tx.counters, &counters::contacts_key(new.stage), 1)?;
+        if let Some(org) = new.organization_id {
+            tx.by_org.insert(&member_key(org, new.id), &[])?;
+        }
+        tx.contacts.insert(new.id.as_bytes(), encode_tx(new)?)?;
+    } else if let Some(old) = old {
+        tx.contacts.remove(old.id.as_bytes())?;
+    }
+    Ok(())
+}
+
+pub(super) fn not_found(id: Uuid) -> Error {
+    Error::NotFound { kind: "contact", id: id.to_string() }
 }
 
 impl Store {
@@ -123,8 +179,8 @@ impl Store {
     }
 
     /// Writes one contact in a transaction: builds it from the stored one
-    /// with `build`, links (or creates) its organisation by name, replaces its
-    /// index entries, flushes, then updates the search index.
+    /// with `build`, links (or creates) its organisation by name, and puts
+    /// it with everything derived from it.
     pub(super) fn save(
         &self,
         id: Uuid,
@@ -132,16 +188,15 @@ impl Store {
         now: DateTime<Utc>,
         build: impl Fn(Option<Contact>) -> Result<Contact>,
     ) -> Result<Contact> {
-        let trees = (&self.contacts, &self.organizations, &self.org_by_name, &self.by_name, &self.by_change);
-        let contact = trees.transaction(|(contacts, orgs, org_by_name, by_name, by_change)| {
-            let old: Option<Contact> = match contacts.get(id.as_bytes())? {
-                Some(bytes) => Some(decode(&bytes).or_else(abort)?),
+        self.transact(now, |tx| {
+            let old: Option<Contact> = match tx.contacts.get(id.as_bytes())? {
+                Some(bytes) => Some(decode_tx(&bytes)?),
                 None => None,
             };
             let mut new = build(old.clone()).or_else(abort)?;
             match organization {
                 Some(name) => {
-                    let org = find_or_create_org(orgs, org_by_name, name, now)?;
+                    let org = find_or_create_org(tx, name)?;
                     new.organization = Some(org.name);
                     new.organization_id = Some(org.id);
                 }
@@ -150,20 +205,9 @@ impl Store {
                     new.organization_id = None;
                 }
             }
-            put_contact(contacts, by_name, by_change, old.as_ref(), Some(&new))?;
+            put_contact(tx, old.as_ref(), Some(&new))?;
             Ok(new)
-        })?;
-        self.db.flush()?;
-        self.search_mut().upsert(&contact);
-        if let Some(org_id) = contact.organization_id {
-            if !read(&self.orgs).contains_key(&org_id) {
-                if let Some(bytes) = self.organizations.get(org_id.as_bytes())? {
-                    let org: Organization = decode(&bytes)?;
-                    write(&self.orgs).insert(org.id, org);
-                }
-            }
-        }
-        Ok(contact)
+        })
     }
 
     /// [`Store::save`], returning the contact with its score as of `now`.
@@ -181,7 +225,7 @@ impl Store {
 
     /// One contact as stored (score and proposal not computed).
     pub(super) fn raw_contact(&self, id: Uuid) -> Result<Contact> {
-        let bytes = self.contacts.get(id.as_bytes())?.ok_or_else(|| not_found(id))?;
+        let bytes = self.t.contacts.get(id.as_bytes())?.ok_or_else(|| not_found(id))?;
         decode(&bytes)
     }
 
@@ -197,118 +241,72 @@ impl Store {
         Ok(contact)
     }
 
-    /// A page of contacts: by stage and order from the index trees, or the
-    /// search index's matches when there is search text.
+    /// A page of contacts: by stage and order from the search index's
+    /// document orders, the ready ones from their windows, or the search
+    /// index's best matches when there is search text. Only the page's
+    /// contacts are read.
     pub fn list_contacts(&self, query: &ListQuery, now: DateTime<Utc>) -> Result<ContactPage> {
         let offset = query.offset as usize;
         let limit = query.limit as usize;
+        let need = offset.saturating_add(limit);
         let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let (ids, total) = if search.is_some() || query.ready_to_qualify {
-            let index = self.search();
-            let candidates: Vec<&Doc> = match search {
-                Some(text) => index.matches(text),
-                None => index.docs().collect(),
-            };
-            let ready = query.ready_to_qualify.then(|| self.ready_filter(now));
-            let mut docs: Vec<&Doc> = candidates
-                .into_iter()
-                .filter(|d| query.stage.is_none_or(|s| d.stage == s))
-                .filter(|d| ready.as_ref().is_none_or(|r| r.is_ready(d)))
-                .collect();
-            let order = |a: &&Doc, b: &&Doc| {
-                match query.sort {
-                    SortOrder::Name => a.name_key.cmp(&b.name_key),
-                    SortOrder::LastChange => b.updated_ms.cmp(&a.updated_ms),
-                }
-                .then(a.id.cmp(&b.id))
-            };
-            // Only the docs up to the end of the page need their order: "m"
-            // matches tens of thousands, the page shows a hundred.
-            let total = docs.len();
-            let end = offset.saturating_add(limit).min(total);
-            if end > 0 && end < total {
-                docs.select_nth_unstable_by(end - 1, order);
-                docs.truncate(end);
+        let (ids, total) = match search {
+            Some(text) => {
+                let ready = if query.ready_to_qualify { Some(self.ready_ids(now)?) } else { None };
+                let keep = ready.as_ref().map(|set| move |k: &DocKey| set.contains(&k.id));
+                let keep = keep.as_ref().map(|k| k as &dyn Fn(&DocKey) -> bool);
+                let (ids, total) = self.search_contacts(text, query.stage, keep, need)?;
+                (ids.into_iter().skip(offset).collect(), total)
             }
-            docs.sort_unstable_by(order);
-            let ids: Vec<Uuid> = docs.iter().skip(offset).take(limit).map(|d| d.id).collect();
-            (ids, total)
-        } else {
-            let tag = query.stage.map_or(ALL_STAGES, stage_tag);
-            let tree = match query.sort {
-                SortOrder::Name => &self.by_name,
-                SortOrder::LastChange => &self.by_change,
-            };
-            let ids = tree
-                .scan_prefix([tag])
-                .keys()
-                .skip(offset)
-                .take(limit)
-                .map(|k| id_from_index_key(&k?))
-                .collect::<Result<Vec<_>>>()?;
-            let counts = self.search().counts();
-            let total = query.stage.map_or(counts.all, |s| counts.get(s));
-            (ids, total as usize)
+            None if query.ready_to_qualify => {
+                let ready = self.ready_page(query.stage, query.sort, offset, limit, now)?;
+                (ready, self.ready_count(query.stage, now)?)
+            }
+            None => {
+                let order = match query.sort {
+                    SortOrder::Name => ListOrder::Name,
+                    SortOrder::LastChange => ListOrder::Change,
+                };
+                let stage = query.stage.map(stage_tag);
+                let ids = self.with_search_index(|index| index.list(stage, order, offset, limit))?;
+                let total = match query.stage {
+                    Some(stage) => counters::get(&self.t.counters, &counters::contacts_key(stage))?,
+                    None => self.contact_count()? as u64,
+                };
+                (ids, u32::try_from(total).unwrap_or(u32::MAX))
+            }
         };
         let items = ids.into_iter().map(|id| self.contact(id, now)).collect::<Result<Vec<_>>>()?;
-        Ok(ContactPage { items, total: u32::try_from(total).unwrap_or(u32::MAX) })
+        Ok(ContactPage { items, total })
     }
 
-    /// Contacts per stage, and ready to qualify, of all or of those matching `search`.
-    pub fn stage_counts(&self, search: Option<&str>, now: DateTime<Utc>) -> StageCounts {
-        let index = self.search();
-        let is_ready = self.ready_filter(now);
-        match search.filter(|q| !q.trim().is_empty()) {
-            // One pass over the matches for both the stages and the ready.
-            Some(q) => {
-                let mut counts = StageCounts::default();
-                for doc in index.matches(q) {
-                    counts.add(doc.stage);
-                    counts.ready_to_qualify += u32::from(is_ready.is_ready(doc));
-                }
-                counts
+    /// Contacts per stage, and ready to qualify, of all (from the counters)
+    /// or of those matching `search`.
+    pub fn stage_counts(&self, search: Option<&str>, now: DateTime<Utc>) -> Result<StageCounts> {
+        match search.map(str::trim).filter(|q| !q.is_empty()) {
+            Some(text) => {
+                let ready = self.ready_ids(now)?;
+                self.search_stage_counts(text, &|k: &DocKey| ready.contains(&k.id))
             }
-            None => StageCounts {
-                ready_to_qualify: index.docs().filter(|d| is_ready.is_ready(d)).count() as u32,
-                ..index.counts()
-            },
+            None => {
+                let mut counts = StageCounts::default();
+                for stage in Stage::ALL {
+                    let n = counters::get(&self.t.counters, &counters::contacts_key(stage))?;
+                    counts.set(stage, u32::try_from(n).unwrap_or(u32::MAX));
+                    counts.all = counts.all.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+                }
+                counts.ready_to_qualify = self.ready_count(None, now)?;
+                Ok(counts)
+            }
         }
     }
 
-    /// Number of contacts.
-    pub fn contact_count(&self) -> usize {
-        self.search().len()
-    }
-}
-
-/// Writes (or with `new` = `None` removes) a contact record and replaces its
-/// list-index entries, inside a transaction.
-pub(super) fn put_contact(
-    contacts: &TransactionalTree,
-    by_name: &TransactionalTree,
-    by_change: &TransactionalTree,
-    old: Option<&Contact>,
-    new: Option<&Contact>,
-) -> TxResult<()> {
-    if let Some(old) = old {
-        for tag in [ALL_STAGES, stage_tag(old.stage)] {
-            by_name.remove(name_key(tag, old))?;
-            by_change.remove(change_key(tag, old))?;
+    /// Number of contacts (from the counters).
+    pub fn contact_count(&self) -> Result<usize> {
+        let mut n = 0u64;
+        for stage in Stage::ALL {
+            n += counters::get(&self.t.counters, &counters::contacts_key(stage))?;
         }
-        if new.is_none() {
-            contacts.remove(old.id.as_bytes())?;
-        }
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
-    if let Some(new) = new {
-        for tag in [ALL_STAGES, stage_tag(new.stage)] {
-            by_name.insert(name_key(tag, new), &[])?;
-            by_change.insert(change_key(tag, new), &[])?;
-        }
-        contacts.insert(new.id.as_bytes(), encode(new).or_else(abort)?)?;
-    }
-    Ok(())
-}
-
-pub(super) fn not_found(id: Uuid) -> Error {
-    Error::NotFound { kind: "contact", id: id.to_string() }
 }

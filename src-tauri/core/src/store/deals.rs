@@ -17,13 +17,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sled::transaction::TransactionalTree;
-use sled::Transactional;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::contacts::not_found;
-use super::{abort, change_key, decode, encode, name_key, new_id, stage_tag, Store, ALL_STAGES};
+use super::contacts::{not_found, put_contact};
+use super::search::put_deal_doc;
+use super::{abort, decode, decode_tx, encode_tx, new_id, Store, Tx, TxResult};
 use crate::activity::{Activity, ActivityInput, ActivityKind};
 use crate::automation::{AutomationOutcome, Event};
 use crate::contact::Contact;
@@ -109,18 +108,28 @@ pub(super) fn contact_index_key(contact: Uuid, id: Uuid) -> Vec<u8> {
     k
 }
 
-fn deal_not_found(id: Uuid) -> Error {
-    Error::NotFound { kind: "deal", id: id.to_string() }
+/// Writes (or with `new` = `None` removes) a deal inside a transaction,
+/// with its index keys and its search entry.
+pub(super) fn put_deal(tx: &Tx, id: Uuid, old: Option<&Deal>, new: Option<&Deal>) -> TxResult<()> {
+    if let Some(old) = old {
+        tx.deals_by_stage.remove(stage_index_key(&old.stage, old.id))?;
+        tx.deals_by_contact.remove(contact_index_key(old.contact_id, old.id))?;
+    }
+    match new {
+        Some(new) => {
+            tx.deals_by_stage.insert(stage_index_key(&new.stage, new.id), &[])?;
+            tx.deals_by_contact.insert(contact_index_key(new.contact_id, new.id), &[])?;
+            tx.deals.insert(new.id.as_bytes(), encode_tx(new)?)?;
+        }
+        None => {
+            tx.deals.remove(id.as_bytes())?;
+        }
+    }
+    put_deal_doc(tx, id, new)
 }
 
-/// The deal trees and the contact trees a coupling change touches.
-struct Trees<'a> {
-    deals: &'a TransactionalTree,
-    by_stage: &'a TransactionalTree,
-    by_contact: &'a TransactionalTree,
-    contacts: &'a TransactionalTree,
-    by_name: &'a TransactionalTree,
-    by_change: &'a TransactionalTree,
+fn deal_not_found(id: Uuid) -> Error {
+    Error::NotFound { kind: "deal", id: id.to_string() }
 }
 
 /// What one deal transaction wrote.
@@ -162,7 +171,8 @@ fn probability(stage: &DealStageSetting, given: Option<u8>) -> u8 {
 
 impl Store {
     fn deal_ids_of(&self, contact: Uuid) -> Result<Vec<Uuid>> {
-        self.deals_by_contact
+        self.t
+            .deals_by_contact
             .scan_prefix(contact.as_bytes())
             .keys()
             .map(|k| super::id_from_index_key(&k?))
@@ -184,113 +194,78 @@ impl Store {
         let mut siblings: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
         let mut affected: BTreeSet<Uuid> = contacts_hint.iter().copied().collect();
         for id in ids {
-            if let Some(bytes) = self.deals.get(id.as_bytes())? {
+            if let Some(bytes) = self.t.deals.get(id.as_bytes())? {
                 affected.insert(decode::<Deal>(&bytes)?.contact_id);
             }
         }
         for c in &affected {
             siblings.insert(*c, self.deal_ids_of(*c)?);
         }
-        let trees = (
-            &self.deals,
-            &self.deals_by_stage,
-            &self.deals_by_contact,
-            &self.contacts,
-            &self.by_name,
-            &self.by_change,
-        );
-        let committed =
-            trees.transaction(|(deals, by_stage, by_contact, contacts, by_name, by_change)| {
-                let t = Trees { deals, by_stage, by_contact, contacts, by_name, by_change };
-                let mut olds = Vec::with_capacity(ids.len());
-                for id in ids {
-                    olds.push(match t.deals.get(id.as_bytes())? {
-                        Some(bytes) => Some(decode::<Deal>(&bytes).or_else(abort)?),
-                        None => None,
+        self.transact(now, |tx| {
+            let mut olds = Vec::with_capacity(ids.len());
+            for id in ids {
+                olds.push(match tx.deals.get(id.as_bytes())? {
+                    Some(bytes) => Some(decode_tx::<Deal>(&bytes)?),
+                    None => None,
+                });
+            }
+            let mut news = build(olds.clone()).or_else(abort)?;
+            let mut touched: BTreeSet<Uuid> = affected.clone();
+            touched.extend(news.iter().flatten().map(|d| d.contact_id));
+            let mut changed = Vec::new();
+            for contact_id in touched {
+                let Some(bytes) = tx.contacts.get(contact_id.as_bytes())? else {
+                    if news.iter().flatten().any(|d| d.contact_id == contact_id) {
+                        return abort(not_found(contact_id));
+                    }
+                    continue;
+                };
+                let contact: Contact = decode_tx(&bytes)?;
+                for d in news.iter_mut().flatten().filter(|d| d.contact_id == contact_id) {
+                    d.organization_id = contact.organization_id;
+                }
+                // This contact's deals before and after.
+                let mut before = Vec::new();
+                let mut after = Vec::new();
+                let others = siblings.get(&contact_id).cloned().unwrap_or_default();
+                for other in others.iter().filter(|o| !ids.contains(o)) {
+                    if let Some(bytes) = tx.deals.get(other.as_bytes())? {
+                        let d: Deal = decode_tx(&bytes)?;
+                        before.push(d.clone());
+                        after.push(d);
+                    }
+                }
+                before.extend(olds.iter().flatten().filter(|d| d.contact_id == contact_id).cloned());
+                after.extend(news.iter().flatten().filter(|d| d.contact_id == contact_id).cloned());
+                let title = news
+                    .iter()
+                    .flatten()
+                    .chain(olds.iter().flatten())
+                    .find(|d| d.contact_id == contact_id)
+                    .map(|d| d.title.clone())
+                    .unwrap_or_default();
+                let (sb, sa) =
+                    (ContactDealsSummary::of(&before, &stages), ContactDealsSummary::of(&after, &stages));
+                if let Some((to, why)) = coupling(contact.stage, sb, sa, &title) {
+                    let mut moved = contact.clone();
+                    moved.stage_history.push(StageChange {
+                        from: Some(contact.stage),
+                        to,
+                        at: now,
+                        reason: Some(why),
+                        by: ChangedBy::Rule,
                     });
+                    moved.stage = to;
+                    moved.updated_at = now;
+                    put_contact(tx, Some(&contact), Some(&moved))?;
+                    changed.push(moved);
                 }
-                let mut news = build(olds.clone()).or_else(abort)?;
-                let mut touched: BTreeSet<Uuid> = affected.clone();
-                touched.extend(news.iter().flatten().map(|d| d.contact_id));
-                let mut changed = Vec::new();
-                for contact_id in touched {
-                    let Some(bytes) = t.contacts.get(contact_id.as_bytes())? else {
-                        if news.iter().flatten().any(|d| d.contact_id == contact_id) {
-                            return abort(not_found(contact_id));
-                        }
-                        continue;
-                    };
-                    let mut contact: Contact = decode(&bytes).or_else(abort)?;
-                    for d in news.iter_mut().flatten().filter(|d| d.contact_id == contact_id) {
-                        d.organization_id = contact.organization_id;
-                    }
-                    // This contact's deals before and after.
-                    let mut before = Vec::new();
-                    let mut after = Vec::new();
-                    let others = siblings.get(&contact_id).cloned().unwrap_or_default();
-                    for other in others.iter().filter(|o| !ids.contains(o)) {
-                        if let Some(bytes) = t.deals.get(other.as_bytes())? {
-                            let d: Deal = decode(&bytes).or_else(abort)?;
-                            before.push(d.clone());
-                            after.push(d);
-                        }
-                    }
-                    before.extend(olds.iter().flatten().filter(|d| d.contact_id == contact_id).cloned());
-                    after.extend(news.iter().flatten().filter(|d| d.contact_id == contact_id).cloned());
-                    let title = news
-                        .iter()
-                        .flatten()
-                        .chain(olds.iter().flatten())
-                        .find(|d| d.contact_id == contact_id)
-                        .map(|d| d.title.clone())
-                        .unwrap_or_default();
-                    let (sb, sa) =
-                        (ContactDealsSummary::of(&before, &stages), ContactDealsSummary::of(&after, &stages));
-                    if let Some((to, why)) = coupling(contact.stage, sb, sa, &title) {
-                        for tag in [ALL_STAGES, stage_tag(contact.stage)] {
-                            t.by_name.remove(name_key(tag, &contact))?;
-                            t.by_change.remove(change_key(tag, &contact))?;
-                        }
-                        contact.stage_history.push(StageChange {
-                            from: Some(contact.stage),
-                            to,
-                            at: now,
-                            reason: Some(why),
-                            by: ChangedBy::Rule,
-                        });
-                        contact.stage = to;
-                        contact.updated_at = now;
-                        for tag in [ALL_STAGES, stage_tag(contact.stage)] {
-                            t.by_name.insert(name_key(tag, &contact), &[])?;
-                            t.by_change.insert(change_key(tag, &contact), &[])?;
-                        }
-                        t.contacts.insert(contact_id.as_bytes(), encode(&contact).or_else(abort)?)?;
-                        changed.push(contact);
-                    }
-                }
-                for (id, (old, new)) in ids.iter().zip(olds.iter().zip(news.iter())) {
-                    if let Some(old) = old {
-                        t.by_stage.remove(stage_index_key(&old.stage, old.id))?;
-                        t.by_contact.remove(contact_index_key(old.contact_id, old.id))?;
-                    }
-                    match new {
-                        Some(new) => {
-                            t.by_stage.insert(stage_index_key(&new.stage, new.id), &[])?;
-                            t.by_contact.insert(contact_index_key(new.contact_id, new.id), &[])?;
-                            t.deals.insert(new.id.as_bytes(), encode(new).or_else(abort)?)?;
-                        }
-                        None => {
-                            t.deals.remove(id.as_bytes())?;
-                        }
-                    }
-                }
-                Ok(Committed { deals: olds.into_iter().zip(news).collect(), contacts: changed })
-            })?;
-        self.db.flush()?;
-        for c in &committed.contacts {
-            self.search_mut().upsert(c);
-        }
-        Ok(committed)
+            }
+            for (id, (old, new)) in ids.iter().zip(olds.iter().zip(news.iter())) {
+                put_deal(tx, *id, old.as_ref(), new.as_ref())?;
+            }
+            Ok(Committed { deals: olds.into_iter().zip(news).collect(), contacts: changed })
+        })
     }
 
     /// The automation events of a deal commit.
@@ -458,7 +433,7 @@ impl Store {
 
     /// One deal.
     pub fn deal(&self, id: Uuid) -> Result<Deal> {
-        let bytes = self.deals.get(id.as_bytes())?.ok_or_else(|| deal_not_found(id))?;
+        let bytes = self.t.deals.get(id.as_bytes())?.ok_or_else(|| deal_not_found(id))?;
         decode(&bytes)
     }
 
@@ -470,13 +445,14 @@ impl Store {
                 let key = &find_stage(&stages, key)?.key;
                 let mut prefix = key.as_bytes().to_vec();
                 prefix.push(0);
-                self.deals_by_stage
+                self.t
+                    .deals_by_stage
                     .scan_prefix(prefix)
                     .keys()
                     .map(|k| self.deal(super::id_from_index_key(&k?)?))
                     .collect()
             }
-            None => self.deals.iter().values().map(|v| decode(&v?)).collect(),
+            None => self.t.deals.iter().values().map(|v| decode(&v?)).collect(),
         }
     }
 
@@ -533,23 +509,6 @@ impl Store {
         let outcomes = self.run_rules(&events, now);
         self.queue_outcomes(outcomes);
         Ok(ids.len())
-    }
-
-    /// Erases every deal of a contact for good (GDPR erase); no coupling.
-    /// Returns how many were erased.
-    pub fn erase_contact_deals(&self, contact_id: Uuid) -> Result<usize> {
-        let ids = self.deal_ids_of(contact_id)?;
-        let deals = ids.iter().map(|id| self.deal(*id)).collect::<Result<Vec<_>>>()?;
-        (&self.deals, &self.deals_by_stage, &self.deals_by_contact).transaction(|(d, s, c)| {
-            for deal in &deals {
-                s.remove(stage_index_key(&deal.stage, deal.id))?;
-                c.remove(contact_index_key(deal.contact_id, deal.id))?;
-                d.remove(deal.id.as_bytes())?;
-            }
-            Ok::<_, sled::transaction::ConflictableTransactionError<Error>>(())
-        })?;
-        self.db.flush()?;
-        Ok(deals.len())
     }
 
     /// The pipeline board at `now`.
@@ -620,23 +579,23 @@ impl Store {
         let year = chrono::Datelike::year(&today);
         let counter = format!("quote_seq_{year}");
         let quote_id = new_id(now);
-        let quote = (&self.meta, &self.deals).transaction(|(meta, deals)| {
-            let n = match meta.get(counter.as_bytes())? {
+        let quote = self.transact(now, |tx| {
+            let n = match tx.meta.get(counter.as_bytes())? {
                 Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])) + 1,
                 None => 1,
             };
-            let bytes = deals.get(deal_id.as_bytes())?.ok_or_else(|| deal_not_found(deal_id));
-            let mut deal: Deal = decode(&bytes.or_else(abort)?).or_else(abort)?;
+            let bytes = tx.deals.get(deal_id.as_bytes())?.ok_or_else(|| deal_not_found(deal_id));
+            let old: Deal = decode_tx(&bytes.or_else(abort)?)?;
+            let mut deal = old.clone();
             let number = format!("A-{year}-{n:04}");
             let html = render_quote_html(&deal, &contact, org.as_ref(), &company, language, &number, today);
             let quote = Quote { id: quote_id, number, created_at: now, language, html };
             deal.quotes.push(quote.clone());
             deal.updated_at = now;
-            meta.insert(counter.as_bytes(), &n.to_be_bytes())?;
-            deals.insert(deal_id.as_bytes(), encode(&deal).or_else(abort)?)?;
+            tx.meta.insert(counter.as_bytes(), &n.to_be_bytes())?;
+            put_deal(tx, deal_id, Some(&old), Some(&deal))?;
             Ok(quote)
         })?;
-        self.db.flush()?;
         let summary = match language {
             Language::De => format!("Angebot {} erstellt", quote.number),
             Language::En => format!("Quote {} created", quote.number),
@@ -703,7 +662,7 @@ impl Store {
             }
             let mut prefix = old.key.as_bytes().to_vec();
             prefix.push(0);
-            if self.deals_by_stage.scan_prefix(prefix).next().is_some() {
+            if self.t.deals_by_stage.scan_prefix(prefix).next().is_some() {
                 return Err(Error::InvalidSettings {
                     field: "deal_stages",
                     reason: format!("deals are still in stage {:?}; move them first", old.key),

@@ -8,13 +8,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use sled::Transactional;
 use uuid::Uuid;
 
 use super::activities::activity_key;
-use super::contacts::put_contact;
+use super::contacts::{not_found, put_contact};
 use super::tasks::replace as replace_task;
-use super::{abort, decode, encode, Store};
+use super::{abort, decode, decode_tx, encode_tx, Store, TxResult};
 use crate::activity::Activity;
 use crate::contact::Contact;
 use crate::error::{Error, Result};
@@ -164,8 +163,8 @@ impl Store {
         // Deals first: should anything stop after this, no deal points to a
         // removed contact.
         self.reassign_deals(other, survivor, now)?;
-        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
         let moved: Vec<(Vec<u8>, Activity)> = self
+            .t
             .activities
             .scan_prefix(other.as_bytes())
             .map(|kv| {
@@ -176,48 +175,33 @@ impl Store {
             })
             .collect::<Result<_>>()?;
         let tasks: Vec<Task> = self.contact_tasks(other)?;
-        let trees = [
-            &self.contacts,
-            &self.by_name,
-            &self.by_change,
-            &self.activities,
-            &self.activity_keys,
-            &self.tasks,
-            &self.tasks_by_due,
-            &self.tasks_by_contact,
-            &self.reminder_queue,
-        ];
         // Both contacts are read inside the transaction, so an edit made
         // meanwhile is merged, not overwritten or left behind in an index.
-        let m = trees[..].transaction(|t| {
-            let read_tx = |id: Uuid| -> super::TxResult<Contact> {
-                match t[0].get(id.as_bytes())? {
-                    Some(bytes) => decode(&bytes).or_else(abort),
-                    None => abort(super::contacts::not_found(id)),
+        self.transact(now, |tx| {
+            let read_tx = |id: Uuid| -> TxResult<Contact> {
+                match tx.contacts.get(id.as_bytes())? {
+                    Some(bytes) => decode_tx(&bytes),
+                    None => abort(not_found(id)),
                 }
             };
             let (s, o) = (read_tx(survivor)?, read_tx(other)?);
             let m = merged_contact(&s, &o, picks, now);
-            put_contact(&t[0], &t[1], &t[2], Some(&o), None)?;
-            put_contact(&t[0], &t[1], &t[2], Some(&s), Some(&m))?;
+            put_contact(tx, Some(&o), None)?;
+            put_contact(tx, Some(&s), Some(&m))?;
             for (old_key, a) in &moved {
-                t[3].remove(old_key.as_slice())?;
+                tx.activities.remove(old_key.as_slice())?;
                 let key = activity_key(a);
-                t[3].insert(key.as_slice(), encode(a).or_else(abort)?)?;
-                t[4].insert(a.id.as_bytes(), key.as_slice())?;
+                tx.activities.insert(key.as_slice(), encode_tx(a)?)?;
+                tx.activity_keys.insert(a.id.as_bytes(), key.as_slice())?;
             }
             for task in &tasks {
                 let mut new = task.clone();
                 new.contact_id = Some(survivor);
-                replace_task((&t[5], &t[6], &t[7], &t[8]), Some(task), Some(&new))?;
+                replace_task(tx, Some(task), Some(&new))?;
             }
-            Ok(m)
+            Ok(())
         })?;
-        self.db.flush()?;
-        self.search_mut().remove(other);
-        self.search_mut().upsert(&m);
-        drop(_guard);
-        self.recompute_sums(&[survivor, other])?;
+        self.recompute_sums(&[survivor, other], now)?;
         self.contact(survivor, now)
     }
 }

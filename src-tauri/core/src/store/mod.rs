@@ -1,57 +1,174 @@
-//! The store: contacts and organisations in sled, one tree per record kind,
-//! secondary index trees for listing, and the in-memory search index.
+//! The store: every record in sled, one tree per record kind, index trees
+//! for listing, and the derived data that keeps reads from walking records:
+//! counters, ready-to-qualify windows, the organisation index and the
+//! search index (a segment file plus a delta tree).
+//!
+//! This module is the one seam to sled: the trees by name ([`Trees`]), one
+//! transaction over all of them ([`Store::transact`] with [`Tx`]), record
+//! encoding, opening and the schema steps. The files beside it hold one
+//! feature each and reach sled only through these.
 //!
 //! Invariants:
-//! - a record and all its index entries change in one sled transaction, and
-//!   the database is flushed before a mutation returns `Ok`;
+//! - a record and everything derived from it (index keys, counters, ready
+//!   window, search delta) change in one transaction, and the database is
+//!   flushed before a mutation returns `Ok`;
+//! - opening reads no record: derived data is persisted; a store lacking it
+//!   (an older layout, an interrupted rebuild) is marked for a rebuild from
+//!   the records ([`Store::rebuild_derived`]), which the app runs in the
+//!   background and the CLI before its command;
 //! - records are encoded as one version byte followed by JSON;
-//! - `meta/schema_version` names the layout; a newer one is refused;
-//! - listing by stage (sorted by name or by last change) walks an index
-//!   prefix and decodes only the page it returns.
+//! - `meta/schema_version` names the layout; a newer one is refused, an
+//!   older one is upgraded once;
+//! - listing by stage (sorted by name or by last change) walks the search
+//!   index's document orders and decodes only the page it returns; counts
+//!   come from counters.
 
 mod activities;
 mod backup;
 mod contacts;
+mod counters;
 mod deals;
 mod duplicates;
 mod import;
 mod organizations;
 mod privacy;
 mod qualify;
+mod ready;
+mod rebuild;
 mod reports;
 mod rules;
+mod search;
 mod tasks;
 
 pub use contacts::{ContactPage, ListQuery, SortOrder};
 pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};
+pub use rebuild::Upkeep;
 pub use rules::AutomationPause;
+pub use search::MERGE_AT;
 pub use tasks::{DueReminder, TaskCounts, TaskView};
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sled::transaction::ConflictableTransactionError;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::Transactional;
 use uuid::Uuid;
 
-use crate::contact::{Contact, Organization};
 use crate::error::{Error, Result};
-use crate::score::EngagementSums;
-use crate::search::{sort_key, SearchIndex};
 use crate::settings::{Language, Settings};
 use crate::stage::Stage;
 
-/// Layout version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Layout version this build writes and reads. 1: records and list
+/// indexes; 2: counters, ready windows, the organisation index and the
+/// persisted search index.
+pub const SCHEMA_VERSION: u32 = 2;
 /// First byte of every encoded record.
 const RECORD_V1: u8 = 1;
 /// sled's page cache; its default (1 GB) is far too much for a desktop app.
 const CACHE_BYTES: u64 = 32 * 1024 * 1024;
-/// Index prefix byte for "all stages".
-pub(super) const ALL_STAGES: u8 = 0;
+/// Meta key: which derived data must be rebuilt from the records (bits of [`Rebuild`]).
+const REBUILD: &str = "rebuild";
+
+/// Derived data a rebuild makes anew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Rebuild(u8);
+
+impl Rebuild {
+    /// The search index.
+    pub(super) const SEARCH: Rebuild = Rebuild(1);
+    /// Ready windows and the organisation index.
+    pub(super) const CONTACTS: Rebuild = Rebuild(2);
+    pub(super) const NONE: Rebuild = Rebuild(0);
+
+    pub(super) fn has(self, other: Rebuild) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+/// Declares the store's trees once: the struct of trees, the transaction
+/// view with the same names, and their order in a transaction.
+macro_rules! trees {
+    ($($field:ident: $name:literal,)*) => {
+        /// The store's trees by name.
+        pub(super) struct Trees {
+            $(pub(super) $field: sled::Tree,)*
+        }
+
+        impl Trees {
+            fn open(db: &sled::Db, dir: &Path) -> Result<Trees> {
+                Ok(Trees { $($field: db.open_tree($name).map_err(|e| map_open_error(dir, e))?,)* })
+            }
+
+            fn all(&self) -> Vec<&sled::Tree> {
+                vec![$(&self.$field,)*]
+            }
+        }
+
+        /// One transaction over every tree, with what the writes inside
+        /// need: the settings, the time, and the effects to apply once it
+        /// committed.
+        pub(super) struct Tx<'a> {
+            $(pub(super) $field: &'a TransactionalTree,)*
+            pub(super) settings: &'a Settings,
+            pub(super) now: DateTime<Utc>,
+            pub(super) effects: &'a RefCell<Effects>,
+        }
+
+        impl<'a> Tx<'a> {
+            fn new(
+                view: &'a [TransactionalTree],
+                settings: &'a Settings,
+                now: DateTime<Utc>,
+                effects: &'a RefCell<Effects>,
+            ) -> Tx<'a> {
+                let mut trees = view.iter();
+                $(let $field = trees.next().unwrap_or_else(|| unreachable!("one view per tree"));)*
+                Tx { $($field,)* settings, now, effects }
+            }
+
+            /// Every tree of the transaction, in the order of [`Trees::all`].
+            pub(super) fn trees(&self) -> Vec<&'a TransactionalTree> {
+                vec![$(self.$field,)*]
+            }
+        }
+    };
+}
+
+trees! {
+    meta: "meta",
+    contacts: "contacts",
+    organizations: "organizations",
+    org_by_name: "org_by_name",
+    by_org: "idx_contacts_by_org",
+    activities: "activities",
+    activity_keys: "idx_activity_keys",
+    engagement: "engagement",
+    tasks: "tasks",
+    tasks_by_due: "idx_tasks_by_due",
+    tasks_by_contact: "idx_tasks_by_contact",
+    reminder_queue: "reminder_queue",
+    task_buckets: "task_buckets",
+    deals: "deals",
+    deals_by_stage: "idx_deals_by_stage",
+    deals_by_contact: "idx_deals_by_contact",
+    counters: "counters",
+    ready: "ready",
+    ready_until: "idx_ready_until",
+    ready_base: "idx_ready_base",
+    search_delta: "search_delta",
+}
+
+/// What a committed transaction still has to do in memory.
+#[derive(Default)]
+pub(super) struct Effects {
+    /// Search delta entries written.
+    pub(super) search: Vec<(crate::search::DocKey, crate::search::index::DeltaEntry)>,
+}
 
 /// The Kontor store in one data directory. Cheap to share: all methods take `&self`.
 pub struct Store {
@@ -59,22 +176,7 @@ pub struct Store {
     /// Whether sled had written here before this open.
     existed: bool,
     db: sled::Db,
-    meta: sled::Tree,
-    contacts: sled::Tree,
-    organizations: sled::Tree,
-    org_by_name: sled::Tree,
-    by_name: sled::Tree,
-    by_change: sled::Tree,
-    activities: sled::Tree,
-    activity_keys: sled::Tree,
-    engagement: sled::Tree,
-    tasks: sled::Tree,
-    tasks_by_due: sled::Tree,
-    tasks_by_contact: sled::Tree,
-    reminder_queue: sled::Tree,
-    deals: sled::Tree,
-    deals_by_stage: sled::Tree,
-    deals_by_contact: sled::Tree,
+    t: Trees,
     /// The rep's time zone for automation due dates and quote dates.
     tz: RwLock<chrono_tz::Tz>,
     /// The language texts written by rules are in when none is chosen.
@@ -82,15 +184,14 @@ pub struct Store {
     /// Automation outcomes of mutations whose API returns none.
     pending_outcomes: Mutex<Vec<crate::automation::AutomationOutcome>>,
     /// Rules run only while this is 0 ([`Store::pause_automation`]).
-    automation_paused: std::sync::atomic::AtomicU32,
-    search: RwLock<SearchIndex>,
-    /// All organisations (few; needed to propose target-group fit).
-    orgs: RwLock<HashMap<Uuid, Organization>>,
-    /// Per-contact engagement sums, for scoring everyone without reading activities.
-    sums: RwLock<HashMap<Uuid, EngagementSums>>,
+    automation_paused: AtomicU32,
+    /// The search index, opened when first used.
+    search: search::SearchState,
+    /// A small cache of organisations (target-group fit of listed contacts).
+    orgs: organizations::OrgCache,
     settings: RwLock<Settings>,
-    /// Serialises read-modify-write of engagement sums.
-    activity_writes: Mutex<()>,
+    /// Set while derived data is being rebuilt or waits for it.
+    rebuilding: AtomicBool,
 }
 
 pub(super) fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
@@ -99,6 +200,10 @@ pub(super) fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
 
 pub(super) fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 pub(super) fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
@@ -117,6 +222,16 @@ pub(super) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     }
 }
 
+/// [`encode`] inside a transaction.
+pub(super) fn encode_tx<T: Serialize>(value: &T) -> TxResult<Vec<u8>> {
+    encode(value).or_else(abort)
+}
+
+/// [`decode`] inside a transaction.
+pub(super) fn decode_tx<T: DeserializeOwned>(bytes: &[u8]) -> TxResult<T> {
+    decode(bytes).or_else(abort)
+}
+
 pub(super) fn stage_tag(stage: Stage) -> u8 {
     match stage {
         Stage::Lead => 1,
@@ -127,24 +242,8 @@ pub(super) fn stage_tag(stage: Stage) -> u8 {
     }
 }
 
-pub(super) fn name_key(tag: u8, c: &Contact) -> Vec<u8> {
-    let name = sort_key(&c.display_name);
-    let mut key = Vec::with_capacity(name.len() + 18);
-    key.push(tag);
-    key.extend_from_slice(name.as_bytes());
-    key.push(0);
-    key.extend_from_slice(c.id.as_bytes());
-    key
-}
-
-pub(super) fn change_key(tag: u8, c: &Contact) -> Vec<u8> {
-    // Newest first: invert the timestamp.
-    let inverted = u64::MAX - u64::try_from(c.updated_at.timestamp_millis()).unwrap_or(0);
-    let mut key = Vec::with_capacity(25);
-    key.push(tag);
-    key.extend_from_slice(&inverted.to_be_bytes());
-    key.extend_from_slice(c.id.as_bytes());
-    key
+pub(super) fn stage_of_tag(tag: u8) -> Option<Stage> {
+    Stage::ALL.into_iter().find(|s| stage_tag(*s) == tag)
 }
 
 pub(super) fn id_from_index_key(key: &[u8]) -> Result<Uuid> {
@@ -182,8 +281,9 @@ fn map_open_error(dir: &Path, e: sled::Error) -> Error {
 }
 
 impl Store {
-    /// Opens (or creates) the store in `dir`, with owner-only permissions,
-    /// and builds the search index.
+    /// Opens (or creates) the store in `dir`, with owner-only permissions.
+    /// Reads no record: an older layout is upgraded by a schema step that
+    /// marks its derived data for a rebuild ([`Store::needs_rebuild`]).
     pub fn open(dir: &Path) -> Result<Store> {
         // Owner-only for a directory made here; one the user named and made
         // themselves (their home, say) keeps its permissions.
@@ -210,41 +310,25 @@ impl Store {
                 other => break other?,
             }
         };
-        let open = |name: &str| db.open_tree(name).map_err(|e| map_open_error(dir, e));
         let store = Store {
             dir: dir.to_owned(),
             existed,
-            meta: open("meta")?,
-            contacts: open("contacts")?,
-            organizations: open("organizations")?,
-            org_by_name: open("org_by_name")?,
-            by_name: open("idx_contacts_by_name")?,
-            by_change: open("idx_contacts_by_change")?,
-            activities: open("activities")?,
-            activity_keys: open("idx_activity_keys")?,
-            engagement: open("engagement")?,
-            tasks: open("tasks")?,
-            tasks_by_due: open("idx_tasks_by_due")?,
-            tasks_by_contact: open("idx_tasks_by_contact")?,
-            reminder_queue: open("reminder_queue")?,
-            deals: open("deals")?,
-            deals_by_stage: open("idx_deals_by_stage")?,
-            deals_by_contact: open("idx_deals_by_contact")?,
+            t: Trees::open(&db, dir)?,
             tz: RwLock::new(crate::task::system_timezone()),
             fallback_language: RwLock::new(crate::settings::Language::De),
             pending_outcomes: Mutex::new(Vec::new()),
-            automation_paused: std::sync::atomic::AtomicU32::new(0),
-            search: RwLock::new(SearchIndex::default()),
-            orgs: RwLock::new(HashMap::new()),
-            sums: RwLock::new(HashMap::new()),
+            automation_paused: AtomicU32::new(0),
+            search: search::SearchState::new(dir),
+            orgs: organizations::OrgCache::default(),
             settings: RwLock::new(Settings::default()),
-            activity_writes: Mutex::new(()),
+            rebuilding: AtomicBool::new(false),
             db,
         };
         store.check_schema()?;
+        store.load_settings()?;
         store.finish_interrupted_import()?;
-        store.load_caches()?;
         store.normalize_all_day_tasks()?;
+        store.rebuilding.store(store.rebuild_pending()? != Rebuild::NONE, Ordering::SeqCst);
         Ok(store)
     }
 
@@ -254,13 +338,16 @@ impl Store {
     }
 
     fn check_schema(&self) -> Result<()> {
-        match self.meta.get("schema_version")? {
+        match self.t.meta.get("schema_version")? {
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_be_bytes).map_err(|_| {
                     Error::StoreCorrupt { path: self.dir.clone(), reason: "bad schema version".into() }
                 })?;
                 if found > SCHEMA_VERSION {
                     return Err(Error::StoreNewer { found, supported: SCHEMA_VERSION });
+                }
+                if found < 2 {
+                    self.upgrade_to_2()?;
                 }
                 Ok(())
             }
@@ -272,51 +359,89 @@ impl Store {
                 reason: "its version record is missing (the files were damaged); restore a backup".into(),
             }),
             None => {
-                self.meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+                self.t.meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
                 self.db.flush()?;
                 Ok(())
             }
         }
     }
 
-    /// Builds the in-memory search index and loads settings, organisations
-    /// and engagement sums.
-    fn load_caches(&self) -> Result<()> {
-        let corrupt = |e: Error| Error::StoreCorrupt { path: self.dir.clone(), reason: e.to_string() };
-        let mut index = SearchIndex::default();
-        for entry in self.contacts.iter() {
-            let (_, bytes) = entry?;
-            index.upsert(&decode::<Contact>(&bytes).map_err(corrupt)?);
+    /// Schema step 1 → 2: the counters are counted from index keys (no
+    /// record is read); ready windows, the organisation index and the search
+    /// index are marked for a rebuild from the records. Done once: the new
+    /// version is written with the counters.
+    fn upgrade_to_2(&self) -> Result<()> {
+        // Layout 1 kept lists in index trees, keyed by stage tag; layout 2
+        // reads them from the search index and counts in counters.
+        const BY_NAME: &str = "idx_contacts_by_name";
+        let by_name = self.db.open_tree(BY_NAME)?;
+        let mut batch = sled::Batch::default();
+        for stage in Stage::ALL {
+            let n = by_name.scan_prefix([stage_tag(stage)]).keys().count() as u64;
+            batch.insert(counters::contacts_key(stage).to_vec(), &n.to_be_bytes());
         }
-        *self.search_mut() = index;
-        let mut orgs = HashMap::new();
-        for entry in self.organizations.iter() {
-            let (_, bytes) = entry?;
-            let org: Organization = decode(&bytes).map_err(corrupt)?;
-            orgs.insert(org.id, org);
+        self.t.counters.apply_batch(batch)?;
+        self.count_task_buckets()?;
+        self.t.meta.insert(REBUILD, &[Rebuild::SEARCH.0 | Rebuild::CONTACTS.0])?;
+        self.t.meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+        self.db.flush()?;
+        drop(by_name);
+        for old in [BY_NAME, "idx_contacts_by_change"] {
+            self.db.drop_tree(old)?;
         }
-        *write(&self.orgs) = orgs;
-        let mut sums = HashMap::new();
-        for entry in self.engagement.iter() {
-            let (key, bytes) = entry?;
-            let id = Uuid::from_slice(&key).map_err(|e| corrupt(Error::Storage(e.to_string())))?;
-            sums.insert(id, decode::<EngagementSums>(&bytes).map_err(corrupt)?);
-        }
-        *write(&self.sums) = sums;
-        let settings = match self.meta.get("settings")? {
-            Some(bytes) => decode(&bytes).map_err(corrupt)?,
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn load_settings(&self) -> Result<()> {
+        let settings = match self.t.meta.get("settings")? {
+            Some(bytes) => decode(&bytes)
+                .map_err(|e| Error::StoreCorrupt { path: self.dir.clone(), reason: e.to_string() })?,
             None => Settings::default(),
         };
         *write(&self.settings) = settings;
         Ok(())
     }
 
-    pub(super) fn search(&self) -> RwLockReadGuard<'_, SearchIndex> {
-        read(&self.search)
+    /// Runs `f` in one transaction over every tree, flushes, then applies
+    /// its effects in memory (the search index sees the new delta entries).
+    /// `f` may run more than once (sled retries on conflict).
+    pub(super) fn transact<T>(&self, now: DateTime<Utc>, f: impl Fn(&Tx) -> TxResult<T>) -> Result<T> {
+        let settings = self.settings();
+        let trees = self.t.all();
+        let effects = RefCell::new(Effects::default());
+        let out = trees[..].transaction(|view| {
+            *effects.borrow_mut() = Effects::default();
+            f(&Tx::new(view, &settings, now, &effects))
+        })?;
+        self.db.flush()?;
+        self.apply_effects(effects.into_inner());
+        Ok(out)
     }
 
-    pub(super) fn search_mut(&self) -> RwLockWriteGuard<'_, SearchIndex> {
-        write(&self.search)
+    fn apply_effects(&self, effects: Effects) {
+        self.search.apply(effects.search);
+    }
+
+    /// Which derived data waits for a rebuild.
+    pub(super) fn rebuild_pending(&self) -> Result<Rebuild> {
+        Ok(Rebuild(self.t.meta.get(REBUILD)?.and_then(|v| v.first().copied()).unwrap_or(0)))
+    }
+
+    /// Marks derived data for a rebuild (flushed before returning).
+    pub(super) fn mark_rebuild(&self, what: Rebuild) -> Result<()> {
+        let pending = self.rebuild_pending()?;
+        self.t.meta.insert(REBUILD, &[pending.0 | what.0])?;
+        self.db.flush()?;
+        self.rebuilding.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Whether derived data (search index, ready windows) must be rebuilt
+    /// from the records before lists and search are complete again: after
+    /// an upgrade from an older layout, or an interrupted rebuild.
+    pub fn needs_rebuild(&self) -> bool {
+        self.rebuilding.load(Ordering::SeqCst)
     }
 
     /// The data directory.
@@ -359,24 +484,33 @@ impl Store {
     }
 
     /// Validates and saves the user's settings. A new half-life recomputes
-    /// the engagement sums from the activities. Dropping a deal stage that
-    /// deals are in is refused; shipped default rules follow the language.
-    /// With auto-advance on, the proposals of everyone ready to qualify at
-    /// `now` (after a new threshold or weight, say) are applied.
+    /// the engagement sums from the activities; new scoring or a new target
+    /// profile recomputes everyone's ready window. Dropping a deal stage
+    /// that deals are in is refused; shipped default rules follow the
+    /// language. With auto-advance on, the proposals of everyone ready to
+    /// qualify at `now` (after a new threshold or weight, say) are applied.
     pub fn set_settings(&self, settings: &Settings, now: DateTime<Utc>) -> Result<Settings> {
         settings.validate()?;
         self.check_stages_in_use(settings)?;
         let mut settings = settings.clone();
         settings.localize_default_rules(*read(&self.fallback_language));
-        let settings = &settings;
-        let old_half_life = read(&self.settings).scoring.half_life_days;
-        self.meta.insert("settings", encode(settings)?)?;
+        let old = self.settings();
+        let rescore = old.scoring != settings.scoring || old.target_profile != settings.target_profile;
+        if rescore {
+            // Marked first: should the process die while the windows are
+            // recomputed, the next open finishes the job.
+            self.mark_rebuild(Rebuild::CONTACTS)?;
+        }
+        self.t.meta.insert("settings", encode(&settings)?)?;
         self.db.flush()?;
         *write(&self.settings) = settings.clone();
-        if (old_half_life - settings.scoring.half_life_days).abs() > f64::EPSILON {
-            self.rebuild_engagement_sums()?;
+        if (old.scoring.half_life_days - settings.scoring.half_life_days).abs() > f64::EPSILON {
+            self.rebuild_engagement_sums(now)?;
+        }
+        if rescore {
+            self.rebuild_contacts_derived(now)?;
         }
         self.auto_advance_ready(None, now)?;
-        Ok(settings.clone())
+        Ok(settings)
     }
 }

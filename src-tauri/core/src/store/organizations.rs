@@ -1,50 +1,113 @@
 //! The store's side of organisations: found or created by name when a
-//! contact names one, listed by name, edited (contacts follow a new name).
+//! contact names one, listed and searched, edited (contacts follow a new
+//! name; their target-group fit follows new data), and the index of each
+//! organisation's contacts.
+//!
+//! Invariant: an organisation, its name key, its search entry and what its
+//! contacts derive from it change in one transaction.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use sled::transaction::TransactionalTree;
-use sled::Transactional;
 use uuid::Uuid;
 
-use super::contacts::not_found;
-use super::TxResult;
-use super::{abort, decode, encode, new_id, read, write, Store};
-use crate::contact::{Organization, OrganizationInput};
+use super::contacts::put_contact;
+use super::search::put_organization_doc;
+use super::{abort, decode, decode_tx, encode_tx, id_from_index_key, lock, new_id, Store, Tx, TxResult};
+use crate::contact::{Contact, Organization, OrganizationInput};
 use crate::error::{Error, Result};
+use crate::search::{DocKind, SearchQuery};
 use crate::text::fold;
 
+/// Organisations kept in memory at most; the cache starts over beyond.
+const CACHED: usize = 4096;
+
+/// A bounded cache of organisations (listing contacts proposes each one's
+/// target-group fit from its organisation's data).
+#[derive(Default)]
+pub(super) struct OrgCache(Mutex<HashMap<Uuid, Organization>>);
+
+impl OrgCache {
+    fn get(&self, id: Uuid) -> Option<Organization> {
+        lock(&self.0).get(&id).cloned()
+    }
+
+    fn put(&self, org: Organization) {
+        let mut cache = lock(&self.0);
+        if cache.len() >= CACHED {
+            cache.clear();
+        }
+        cache.insert(org.id, org);
+    }
+
+    pub(super) fn forget(&self, id: Uuid) {
+        lock(&self.0).remove(&id);
+    }
+
+    pub(super) fn clear(&self) {
+        lock(&self.0).clear();
+    }
+}
+
+/// Key of a contact in the index of its organisation's contacts.
+pub(super) fn member_key(org: Uuid, contact: Uuid) -> [u8; 32] {
+    let mut k = [0; 32];
+    k[..16].copy_from_slice(org.as_bytes());
+    k[16..].copy_from_slice(contact.as_bytes());
+    k
+}
+
 impl Store {
-    /// Organisations whose name contains `search` (all when `None`), A–Z.
+    /// One organisation from the cache or the store.
+    pub(super) fn org_cached(&self, id: Uuid) -> Option<Organization> {
+        if let Some(org) = self.orgs.get(id) {
+            return Some(org);
+        }
+        let org: Organization = decode(&self.t.organizations.get(id.as_bytes()).ok()??).ok()?;
+        self.orgs.put(org.clone());
+        Some(org)
+    }
+
+    /// Organisations matching `search` (the search index: typo tolerant,
+    /// best first), or the first `limit` by name when `None`.
     pub fn organizations(&self, search: Option<&str>, limit: usize) -> Result<Vec<Organization>> {
-        let needle = search.map(fold).unwrap_or_default();
-        let needle = needle.trim();
+        if let Some(text) = search.filter(|s| !s.trim().is_empty()) {
+            let request = SearchQuery {
+                text: text.to_owned(),
+                kind: Some(DocKind::Organization),
+                limit: u32::try_from(limit).unwrap_or(u32::MAX),
+                per_kind: false,
+            };
+            return Ok(self.search(&request)?.hits.iter().filter_map(|h| self.org_cached(h.id)).collect());
+        }
         let mut out = Vec::new();
-        for entry in self.org_by_name.iter() {
-            let (key, id) = entry?;
-            if !needle.is_empty() && !String::from_utf8_lossy(&key).contains(needle) {
-                continue;
-            }
-            let bytes =
-                self.organizations.get(&id)?.ok_or_else(|| Error::Storage("dangling organisation".into()))?;
+        for entry in self.t.org_by_name.iter().take(limit) {
+            let (_, id) = entry?;
+            let bytes = self
+                .t
+                .organizations
+                .get(&id)?
+                .ok_or_else(|| Error::Storage("dangling organisation".into()))?;
             out.push(decode(&bytes)?);
-            if out.len() >= limit {
-                break;
-            }
         }
         Ok(out)
     }
 
     /// One organisation.
     pub fn organization(&self, id: Uuid) -> Result<Organization> {
-        read(&self.orgs)
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| Error::NotFound { kind: "organization", id: id.to_string() })
+        self.org_cached(id).ok_or_else(|| Error::NotFound { kind: "organization", id: id.to_string() })
+    }
+
+    /// The ids of an organisation's contacts.
+    pub(super) fn members(&self, org: Uuid) -> Result<Vec<Uuid>> {
+        self.t.by_org.scan_prefix(org.as_bytes()).keys().map(|k| id_from_index_key(&k?)).collect()
     }
 
     /// Edits an organisation's name and data; contacts follow a new name.
-    /// Its data may make its contacts fit the target group: with
-    /// auto-advance on, proposals that brings are applied.
+    /// Its data may make its contacts fit the target group: their ready
+    /// windows are recomputed, and with auto-advance on the proposals that
+    /// brings are applied.
     pub fn update_organization(
         &self,
         id: Uuid,
@@ -55,58 +118,64 @@ impl Store {
         let mut org = old.clone();
         input.apply(&mut org, now)?;
         let (old_key, new_key) = (fold(&old.name), fold(&org.name));
-        let record = encode(&org)?;
-        (&self.organizations, &self.org_by_name).transaction(|(orgs, by_name)| {
+        let members = self.members(id)?;
+        self.transact(now, |tx| {
             if new_key != old_key {
-                if by_name.get(new_key.as_bytes())?.is_some() {
+                if tx.org_by_name.get(new_key.as_bytes())?.is_some() {
                     return abort(Error::InvalidInput {
                         field: "name",
                         reason: format!("an organisation named {:?} exists already", org.name),
                     });
                 }
-                by_name.remove(old_key.as_bytes())?;
-                by_name.insert(new_key.as_bytes(), id.as_bytes())?;
+                tx.org_by_name.remove(old_key.as_bytes())?;
+                tx.org_by_name.insert(new_key.as_bytes(), id.as_bytes())?;
             }
-            orgs.insert(id.as_bytes(), record.as_slice())?;
+            tx.organizations.insert(id.as_bytes(), encode_tx(&org)?)?;
+            put_organization_doc(tx, &org)?;
+            for member in &members {
+                let Some(bytes) = tx.contacts.get(member.as_bytes())? else { continue };
+                let before: Contact = decode_tx(&bytes)?;
+                let mut after = before.clone();
+                after.organization = Some(org.name.clone());
+                put_contact(tx, Some(&before), Some(&after))?;
+            }
             Ok(())
         })?;
-        self.db.flush()?;
-        write(&self.orgs).insert(id, org.clone());
-        let members: Vec<Uuid> =
-            self.search().docs().filter(|d| d.organization_id == Some(id)).map(|d| d.id).collect();
-        if org.name != old.name {
-            for &member in &members {
-                self.save(member, Some(&org.name), now, |c| c.ok_or_else(|| not_found(member)))?;
-            }
-        }
+        self.orgs.forget(id);
         self.auto_advance_ready(Some(&members), now)?;
         Ok(org)
     }
+
+    /// The organisation named `name` (folded), if there is one.
+    pub(super) fn organization_named(&self, name: &str) -> Result<Option<Organization>> {
+        match self.t.org_by_name.get(fold(name).as_bytes())? {
+            Some(id) => Ok(Uuid::from_slice(&id).ok().and_then(|id| self.org_cached(id))),
+            None => Ok(None),
+        }
+    }
 }
 
-pub(super) fn find_or_create_org(
-    orgs: &TransactionalTree,
-    org_by_name: &TransactionalTree,
-    name: &str,
-    now: DateTime<Utc>,
-) -> TxResult<Organization> {
+/// The organisation named `name` inside a transaction, created (with its
+/// search entry) when there is none.
+pub(super) fn find_or_create_org(tx: &Tx, name: &str) -> TxResult<Organization> {
     let key = fold(name);
-    if let Some(id) = org_by_name.get(key.as_bytes())? {
-        if let Some(bytes) = orgs.get(&id)? {
-            return decode(&bytes).or_else(abort);
+    if let Some(id) = tx.org_by_name.get(key.as_bytes())? {
+        if let Some(bytes) = tx.organizations.get(&id)? {
+            return decode_tx(&bytes);
         }
     }
     let org = Organization {
-        id: new_id(now),
+        id: new_id(tx.now),
         name: name.to_owned(),
         industry: None,
         size: None,
         postcode: None,
         region: None,
-        created_at: now,
-        updated_at: now,
+        created_at: tx.now,
+        updated_at: tx.now,
     };
-    orgs.insert(org.id.as_bytes(), encode(&org).or_else(abort)?)?;
-    org_by_name.insert(key.as_bytes(), org.id.as_bytes())?;
+    tx.organizations.insert(org.id.as_bytes(), encode_tx(&org)?)?;
+    tx.org_by_name.insert(key.as_bytes(), org.id.as_bytes())?;
+    put_organization_doc(tx, &org)?;
     Ok(org)
 }

@@ -2,21 +2,23 @@
 //! as one document, and erasing a person for good.
 
 use chrono::{DateTime, Utc};
-use sled::Transactional;
 use uuid::Uuid;
 
-use super::contacts::put_contact;
+use super::contacts::{not_found, put_contact};
+use super::deals::put_deal;
 use super::tasks::replace as replace_task;
-use super::{read, write, Store};
+use super::{abort, decode_tx, Store};
 use crate::activity::ActivityQuery;
+use crate::contact::Contact;
 use crate::error::{Error, Result};
+use crate::search::segment::Builder;
 use crate::transfer::PersonExport;
 
 impl Store {
     /// Everything Kontor holds about one person.
     pub fn person_export(&self, id: Uuid, now: DateTime<Utc>) -> Result<PersonExport> {
         let contact = self.contact(id, now)?;
-        let organization = contact.organization_id.and_then(|o| read(&self.orgs).get(&o).cloned());
+        let organization = contact.organization_id.and_then(|o| self.org_cached(o));
         let score = self.contact_score(id, now)?;
         let activities =
             self.list_activities(id, &ActivityQuery { kinds: None, offset: 0, limit: u32::MAX })?.items;
@@ -29,13 +31,14 @@ impl Store {
         Ok(PersonExport { exported_at: now, contact, organization, score, activities, tasks, deals })
     }
 
-    /// Erases a person for good: the record, its index entries, activities,
-    /// engagement sums, tasks and their reminders, deals.
-    pub fn erase_person(&self, id: Uuid) -> Result<()> {
-        let c = self.raw_contact(id)?;
-        self.erase_contact_deals(id)?;
-        let _guard = self.activity_writes.lock().unwrap_or_else(|p| p.into_inner());
+    /// Erases a person for good, in one transaction: the record, its index
+    /// entries, activities, engagement sums, tasks and their reminders,
+    /// deals. The search index is written anew without the person at once
+    /// (the old segment file held their name, email and phone).
+    pub fn erase_person(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        self.raw_contact(id)?;
         let activities: Vec<(Vec<u8>, Uuid)> = self
+            .t
             .activities
             .scan_prefix(id.as_bytes())
             .keys()
@@ -46,33 +49,23 @@ impl Store {
             })
             .collect::<Result<_>>()?;
         let tasks = self.contact_tasks(id)?;
-        let trees = [
-            &self.contacts,
-            &self.by_name,
-            &self.by_change,
-            &self.activities,
-            &self.activity_keys,
-            &self.engagement,
-            &self.tasks,
-            &self.tasks_by_due,
-            &self.tasks_by_contact,
-            &self.reminder_queue,
-        ];
-        trees[..].transaction(|t| {
-            put_contact(&t[0], &t[1], &t[2], Some(&c), None)?;
+        let deals = self.contact_deals(id)?;
+        self.transact(now, |tx| {
+            let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
+            let c: Contact = decode_tx(&bytes)?;
+            for deal in &deals {
+                put_deal(tx, deal.id, Some(deal), None)?;
+            }
             for (key, activity_id) in &activities {
-                t[3].remove(key.as_slice())?;
-                t[4].remove(activity_id.as_bytes())?;
+                tx.activities.remove(key.as_slice())?;
+                tx.activity_keys.remove(activity_id.as_bytes())?;
             }
-            t[5].remove(id.as_bytes())?;
+            tx.engagement.remove(id.as_bytes())?;
             for task in &tasks {
-                replace_task((&t[6], &t[7], &t[8], &t[9]), Some(task), None)?;
+                replace_task(tx, Some(task), None)?;
             }
-            Ok(())
+            put_contact(tx, Some(&c), None)
         })?;
-        self.db.flush()?;
-        write(&self.sums).remove(&id);
-        self.search_mut().remove(id);
-        Ok(())
+        self.merge_into_segment(Builder::default(), now)
     }
 }

@@ -1,89 +1,43 @@
-//! The store's side of qualification: the activity timeline (one tree keyed
-//! by contact and time), per-contact engagement sums, criteria, scores and
-//! proposals, and organisation data for target-group fit.
+//! The store's side of qualification: criteria, scores and proposals, and
+//! accepting them (by hand or by auto-advance).
 //!
-//! Invariants: an activity, its key index entry and its contact's engagement
-//! sums change in one transaction; scores are computed when read (never
-//! stored), so decay needs no rewrite.
-
-use std::collections::HashMap;
-use std::sync::RwLockReadGuard;
+//! Invariant: scores are computed when read (never stored), so decay needs
+//! no rewrite; what lists need of them in bulk is kept as ready windows
+//! (`ready.rs`).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::activities::activity_times;
 use super::contacts::not_found;
-use super::{read, Store};
+use super::ready::effective;
+use super::Store;
 use crate::contact::{Contact, Organization};
 use crate::error::{Error, Result};
-use crate::score::{
-    self, fit_points, proposal_reason, propose, Criteria, CriteriaUpdate, EngagementSums, Score,
-    TargetGroupSetting,
-};
-use crate::search::Doc;
+use crate::score::{self, fit_points, proposal_reason, propose, CriteriaUpdate, Score, TargetGroupSetting};
 use crate::settings::Settings;
 use crate::stage::{ChangedBy, StageChangeRequest};
 
-/// Decides "ready to qualify" for many contacts from the in-memory sums.
-///
-/// It agrees with [`Store::decorate`]: the sums count every activity, so a
-/// contact with one dated after `now` (activities may lie up to an hour
-/// ahead) is scored from its activities, which leaves that one out.
-pub(super) struct ReadyCheck<'a> {
-    settings: Settings,
-    orgs: RwLockReadGuard<'a, HashMap<Uuid, Organization>>,
-    sums: RwLockReadGuard<'a, HashMap<Uuid, EngagementSums>>,
-    activities: &'a sled::Tree,
-    now: DateTime<Utc>,
-}
-
-impl ReadyCheck<'_> {
-    pub(super) fn is_ready(&self, d: &Doc) -> bool {
-        let criteria =
-            effective(d.criteria, d.target_group_manual, d.organization_id, &self.settings, &self.orgs);
-        let scoring = &self.settings.scoring;
-        let engagement = match self.sums.get(&d.id).map(|s| s.value_at(scoring, self.now)) {
-            None => 0.0,
-            Some(Some(value)) => value,
-            // A storage error here leaves the contact out of the list, as a
-            // contact that cannot be read is not shown either.
-            Some(None) => match activity_times(self.activities, d.id, None) {
-                Ok(times) => score::engagement_sum(times, scoring, self.now),
-                Err(_) => return false,
-            },
-        };
-        let score = fit_points(&criteria, scoring) + score::engagement_part(engagement);
-        propose(d.stage, &criteria, score, scoring).is_some()
-    }
-}
-
-/// The criteria with the target group proposed from organisation data
-/// unless it was set by hand.
-fn effective(
-    mut criteria: Criteria,
-    manual: bool,
-    org: Option<Uuid>,
-    settings: &Settings,
-    orgs: &HashMap<Uuid, Organization>,
-) -> Criteria {
-    if !manual {
-        let org = org.and_then(|id| orgs.get(&id));
-        criteria.target_group = score::propose_target_group(org, &settings.target_profile);
-    }
-    criteria
-}
-
 impl Store {
+    /// The organisation a contact's target-group fit is proposed from, when
+    /// it is proposed at all (not set by hand, and a target profile is set).
+    fn fit_org(&self, c: &Contact, settings: &Settings) -> Option<Organization> {
+        let p = &settings.target_profile;
+        let profiled =
+            !p.industries.is_empty() || p.size_min.is_some() || p.size_max.is_some() || !p.regions.is_empty();
+        if c.target_group_manual || !profiled {
+            return None;
+        }
+        c.organization_id.and_then(|id| self.org_cached(id))
+    }
+
     /// Fills in a contact's effective criteria, score, proposal and last
     /// activity as of `now`; returns the score with its explanation.
     pub(super) fn decorate(&self, c: &mut Contact, now: DateTime<Utc>) -> Result<Score> {
         let settings = self.settings();
-        c.criteria =
-            effective(c.criteria, c.target_group_manual, c.organization_id, &settings, &read(&self.orgs));
+        c.criteria = effective(c, self.fit_org(c, &settings).as_ref(), &settings);
         // The sums give the total when no activity lies after `now`; then only
         // the newest activities are read for the explanation.
-        let sums = read(&self.sums).get(&c.id).cloned();
+        let sums = self.sums(c.id)?;
         let total = sums.and_then(|s| Some((s.value_at(&settings.scoring, now)?, s.count())));
         let activities = self.activity_times(c.id, total.is_some().then_some(score::LINES_SHOWN))?;
         c.last_activity_at = activities.first().map(|(_, at)| *at);
@@ -100,26 +54,23 @@ impl Store {
     pub(super) fn decorate_fields(&self, c: &mut Contact, now: DateTime<Utc>) -> Result<()> {
         let settings = self.settings();
         let scoring = &settings.scoring;
-        let Some(total) = read(&self.sums).get(&c.id).and_then(|s| s.value_at(scoring, now)) else {
-            return self.decorate(c, now).map(|_| ());
+        let sums = self.sums(c.id)?;
+        let total = match &sums {
+            None => 0.0,
+            Some(s) => match s.value_at(scoring, now) {
+                Some(total) => total,
+                None => return self.decorate(c, now).map(|_| ()),
+            },
         };
-        c.criteria =
-            effective(c.criteria, c.target_group_manual, c.organization_id, &settings, &read(&self.orgs));
-        c.last_activity_at = self.activity_times(c.id, Some(1))?.first().map(|(_, at)| *at);
+        c.criteria = effective(c, self.fit_org(c, &settings).as_ref(), &settings);
+        c.last_activity_at = match sums {
+            Some(_) => self.activity_times(c.id, Some(1))?.first().map(|(_, at)| *at),
+            None => None,
+        };
         let score = fit_points(&c.criteria, scoring) + score::engagement_part(total);
         c.score = score as u8;
         c.proposal = propose(c.stage, &c.criteria, score, scoring);
         Ok(())
-    }
-
-    pub(super) fn ready_filter(&self, now: DateTime<Utc>) -> ReadyCheck<'_> {
-        ReadyCheck {
-            settings: self.settings(),
-            orgs: read(&self.orgs),
-            sums: read(&self.sums),
-            activities: &self.activities,
-            now,
-        }
     }
 
     /// A contact's score with its line items and proposal, at `now`.
@@ -206,19 +157,14 @@ impl Store {
     }
 
     /// [`Store::auto_advance`] for those of `ids` (all contacts when `None`)
-    /// that the ready check finds ready; the others are not read.
+    /// that are ready to qualify; the others are not read.
     pub(super) fn auto_advance_ready(&self, ids: Option<&[Uuid]>, now: DateTime<Utc>) -> Result<()> {
         if !self.settings().scoring.auto_advance {
             return Ok(());
         }
-        let ready: Vec<Uuid> = {
-            let check = self.ready_filter(now);
-            let search = self.search();
-            search
-                .docs()
-                .filter(|d| ids.is_none_or(|ids| ids.contains(&d.id)) && check.is_ready(d))
-                .map(|d| d.id)
-                .collect()
+        let ready: Vec<Uuid> = match ids {
+            Some(ids) => ids.iter().copied().filter(|id| self.is_ready(*id, now).unwrap_or(false)).collect(),
+            None => self.ready_ids(now)?.into_iter().collect(),
         };
         for id in ready {
             self.auto_advance(self.contact(id, now)?, now)?;

@@ -26,7 +26,7 @@ impl Store {
             }
             ReportKind::Activities => {
                 let mut items = Vec::new();
-                for key in self.activities.iter().keys() {
+                for key in self.t.activities.iter().keys() {
                     let (_, kind, at) = super::activities::parse_activity_key(&key?)?;
                     items.push((kind, at));
                 }

@@ -9,12 +9,10 @@
 use chrono::{DateTime, Days, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
-use sled::Transactional;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{abort, decode, encode, new_id, Store};
+use super::{abort, counters, decode, decode_tx, encode_tx, new_id, Store, Tx, TxResult};
 
 use crate::error::{Error, Result};
 use crate::task::{day_start, local_day_start, Task, TaskInput, SNOOZE_SLOT};
@@ -96,36 +94,59 @@ fn queue_parts(key: &[u8]) -> Result<(DateTime<Utc>, Uuid, u8)> {
     Ok((at, Uuid::from_slice(&key[8..24]).map_err(|_| bad())?, key[24]))
 }
 
-type Tx<T> = std::result::Result<T, ConflictableTransactionError<Error>>;
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
 
-/// Removes a task's index and queue entries and writes the new version (if any).
-pub(super) fn replace(
-    trees: (&TransactionalTree, &TransactionalTree, &TransactionalTree, &TransactionalTree),
-    old: Option<&Task>,
-    new: Option<&Task>,
-) -> Tx<()> {
-    let (tasks, by_due, by_contact, queue) = trees;
+/// Bucket keys of an open task's due time: its UTC day and its hour.
+fn bucket_keys(due: DateTime<Utc>) -> [[u8; 9]; 2] {
+    let ms = due.timestamp_millis().max(0);
+    let key = |kind: u8, n: i64| {
+        let mut k = [0; 9];
+        k[0] = kind;
+        k[1..].copy_from_slice(&(n as u64).to_be_bytes());
+        k
+    };
+    [key(b'd', ms / DAY_MS), key(b'h', ms / HOUR_MS)]
+}
+
+/// Counts an open task in (`delta` 1) or out (-1) of its buckets and the total.
+fn count_open_task(tx: &Tx, task: &Task, delta: i64) -> TxResult<()> {
+    if task.done {
+        return Ok(());
+    }
+    for key in bucket_keys(task.due) {
+        counters::add(tx.task_buckets, &key, delta)?;
+    }
+    counters::add(tx.counters, counters::OPEN_TASKS, delta)?;
+    Ok(())
+}
+
+/// Removes a task's index, queue and bucket entries and writes the new
+/// version (if any) with its own.
+pub(super) fn replace(tx: &Tx, old: Option<&Task>, new: Option<&Task>) -> TxResult<()> {
     if let Some(old) = old {
-        by_due.remove(due_key(old))?;
+        tx.tasks_by_due.remove(due_key(old))?;
         if let Some(c) = old.contact_id {
-            by_contact.remove(contact_key(c, old))?;
+            tx.tasks_by_contact.remove(contact_key(c, old))?;
         }
         for (slot, at) in old.pending() {
-            queue.remove(queue_key(at, old.id, slot))?;
+            tx.reminder_queue.remove(queue_key(at, old.id, slot))?;
         }
+        count_open_task(tx, old, -1)?;
         if new.is_none() {
-            tasks.remove(old.id.as_bytes())?;
+            tx.tasks.remove(old.id.as_bytes())?;
         }
     }
     if let Some(new) = new {
-        by_due.insert(due_key(new), &[])?;
+        tx.tasks_by_due.insert(due_key(new), &[])?;
         if let Some(c) = new.contact_id {
-            by_contact.insert(contact_key(c, new), &[])?;
+            tx.tasks_by_contact.insert(contact_key(c, new), &[])?;
         }
         for (slot, at) in new.pending() {
-            queue.insert(queue_key(at, new.id, slot), &[])?;
+            tx.reminder_queue.insert(queue_key(at, new.id, slot), &[])?;
         }
-        tasks.insert(new.id.as_bytes(), encode(new).or_else(abort)?)?;
+        count_open_task(tx, new, 1)?;
+        tx.tasks.insert(new.id.as_bytes(), encode_tx(new)?)?;
     }
     Ok(())
 }
@@ -141,31 +162,73 @@ fn settle_past_reminders(task: &mut Task, now: DateTime<Utc>) {
 }
 
 impl Store {
-    fn task_trees(&self) -> (&sled::Tree, &sled::Tree, &sled::Tree, &sled::Tree) {
-        (&self.tasks, &self.tasks_by_due, &self.tasks_by_contact, &self.reminder_queue)
-    }
-
     /// Applies `change` to the stored task `id` (or creates it when absent
     /// and `change` accepts `None`), in one transaction, then flushes.
-    fn write_task(&self, id: Uuid, change: impl Fn(Option<Task>) -> Result<Vec<Task>>) -> Result<Vec<Task>> {
-        let written = self.task_trees().transaction(|(tasks, by_due, by_contact, queue)| {
-            let old: Option<Task> = match tasks.get(id.as_bytes())? {
-                Some(bytes) => Some(decode(&bytes).or_else(abort)?),
+    fn write_task(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+        change: impl Fn(Option<Task>) -> Result<Vec<Task>>,
+    ) -> Result<Vec<Task>> {
+        self.transact(now, |tx| {
+            let old: Option<Task> = match tx.tasks.get(id.as_bytes())? {
+                Some(bytes) => Some(decode_tx(&bytes)?),
                 None => None,
             };
             let new = change(old.clone()).or_else(abort)?;
-            let trees = (tasks, by_due, by_contact, queue);
             match new.first() {
-                Some(first) if first.id == id => replace(trees, old.as_ref(), Some(first))?,
-                _ => replace(trees, old.as_ref(), None)?,
+                Some(first) if first.id == id => replace(tx, old.as_ref(), Some(first))?,
+                _ => replace(tx, old.as_ref(), None)?,
             }
             for extra in new.iter().filter(|t| t.id != id) {
-                replace(trees, None, Some(extra))?;
+                replace(tx, None, Some(extra))?;
             }
             Ok(new)
-        })?;
-        self.db.flush()?;
-        Ok(written)
+        })
+    }
+
+    /// Counts the open tasks into their buckets anew from the due index's
+    /// keys (schema step 2, and after a restore).
+    pub(super) fn count_task_buckets(&self) -> Result<()> {
+        let mut buckets: std::collections::BTreeMap<[u8; 9], u64> = std::collections::BTreeMap::new();
+        let mut open = 0u64;
+        for key in self.t.tasks_by_due.scan_prefix([0]).keys() {
+            let key = key?;
+            let millis = key.get(1..9).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes).unwrap_or(0);
+            let due =
+                Utc.timestamp_millis_opt(i64::try_from(millis).unwrap_or(0)).single().unwrap_or_default();
+            for k in bucket_keys(due) {
+                *buckets.entry(k).or_default() += 1;
+            }
+            open += 1;
+        }
+        let mut batch = sled::Batch::default();
+        for key in self.t.task_buckets.iter().keys() {
+            batch.remove(key?);
+        }
+        for (k, n) in buckets {
+            batch.insert(k.to_vec(), &n.to_be_bytes());
+        }
+        self.t.task_buckets.apply_batch(batch)?;
+        self.t.counters.insert(counters::OPEN_TASKS, &open.to_be_bytes())?;
+        Ok(())
+    }
+
+    /// How many open tasks are due at or after `from`: the keys of its
+    /// hour, then whole hours to the end of its day, then whole days.
+    fn open_from(&self, from: DateTime<Utc>) -> Result<u64> {
+        let ms_from = from.timestamp_millis().max(0);
+        let (hour, day) = (ms_from / HOUR_MS, ms_from / DAY_MS);
+        let at = |ms: i64| Utc.timestamp_millis_opt(ms).single().unwrap_or_default();
+        let mut n = self.due_keys(false, Some(at(ms_from)), Some(at((hour + 1) * HOUR_MS))).count() as u64;
+        let bucket = |kind: u8, k: i64| [[kind].as_slice(), &(k as u64).to_be_bytes()].concat();
+        for v in self.t.task_buckets.range(bucket(b'h', hour + 1)..bucket(b'h', (day + 1) * 24)).values() {
+            n += v?.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+        }
+        for v in self.t.task_buckets.range(bucket(b'd', day + 1)..[b'd' + 1].to_vec()).values() {
+            n += v?.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+        }
+        Ok(n)
     }
 
     /// The contact must exist; a deal must exist and be the contact's (a
@@ -196,7 +259,7 @@ impl Store {
         let mut task = input.into_task(new_id(now), tz, now)?;
         settle_past_reminders(&mut task, now);
         let id = task.id;
-        let written = self.write_task(id, |old| match old {
+        let written = self.write_task(id, now, |old| match old {
             Some(_) => Err(Error::Storage(format!("id collision for {id}"))),
             None => Ok(vec![task.clone()]),
         })?;
@@ -209,7 +272,7 @@ impl Store {
         self.check_links(&mut input)?;
         let mut fresh = input.into_task(id, tz, now)?;
         settle_past_reminders(&mut fresh, now);
-        let written = self.write_task(id, |old| {
+        let written = self.write_task(id, now, |old| {
             let old = old.ok_or_else(|| task_not_found(id))?;
             let mut task =
                 Task { done: old.done, done_at: old.done_at, created_at: old.created_at, ..fresh.clone() };
@@ -225,7 +288,7 @@ impl Store {
 
     /// One task.
     pub fn task(&self, id: Uuid) -> Result<Task> {
-        let bytes = self.tasks.get(id.as_bytes())?.ok_or_else(|| task_not_found(id))?;
+        let bytes = self.t.tasks.get(id.as_bytes())?.ok_or_else(|| task_not_found(id))?;
         decode(&bytes)
     }
 
@@ -235,7 +298,7 @@ impl Store {
     pub fn complete_task(&self, id: Uuid, tz: Tz, now: DateTime<Utc>) -> Result<(Task, Option<Task>)> {
         let was_done = self.task(id)?.done;
         let next_id = new_id(now);
-        let written = self.write_task(id, |old| {
+        let written = self.write_task(id, now, |old| {
             let old = old.ok_or_else(|| task_not_found(id))?;
             if old.done {
                 return Ok(vec![old]);
@@ -267,7 +330,7 @@ impl Store {
                 reason: "snooze until a time in the future".into(),
             });
         }
-        let written = self.write_task(id, |old| {
+        let written = self.write_task(id, now, |old| {
             let old = old.ok_or_else(|| task_not_found(id))?;
             if old.done {
                 return Err(Error::InvalidInput { field: "until", reason: "the task is done".into() });
@@ -292,20 +355,21 @@ impl Store {
     /// form, once per store (a meta flag remembers it).
     pub(super) fn normalize_all_day_tasks(&self) -> Result<()> {
         const DONE: &str = "all_day_due_at_utc_midnight";
-        if self.meta.get(DONE)?.is_some() {
+        if self.t.meta.get(DONE)?.is_some() {
             return Ok(());
         }
         let tz = self.time_zone();
         let mut legacy = Vec::new();
-        for entry in self.tasks.iter() {
+        for entry in self.t.tasks.iter() {
             let (_, bytes) = entry?;
             let mut task: Task = decode(&bytes)?;
             if task.normalize_all_day(tz) {
                 legacy.push(task.id);
             }
         }
+        // Task trees only: nothing written here depends on the time.
         for id in legacy {
-            self.write_task(id, |old| {
+            self.write_task(id, DateTime::UNIX_EPOCH, |old| {
                 Ok(old
                     .map(|mut t| {
                         t.normalize_all_day(tz);
@@ -314,7 +378,7 @@ impl Store {
                     .unwrap_or_default())
             })?;
         }
-        self.meta.insert(DONE, &[1])?;
+        self.t.meta.insert(DONE, &[1])?;
         self.db.flush()?;
         Ok(())
     }
@@ -323,7 +387,7 @@ impl Store {
     /// contact alone).
     pub(super) fn unlink_deal_tasks(&self, contact: Uuid, deal: Uuid, now: DateTime<Utc>) -> Result<()> {
         for task in self.contact_tasks(contact)?.into_iter().filter(|t| t.deal_id == Some(deal)) {
-            self.write_task(task.id, |old| {
+            self.write_task(task.id, now, |old| {
                 Ok(old.map(|t| vec![Task { deal_id: None, updated_at: now, ..t }]).unwrap_or_default())
             })?;
         }
@@ -331,8 +395,8 @@ impl Store {
     }
 
     /// Deletes a task for good.
-    pub fn delete_task(&self, id: Uuid) -> Result<()> {
-        self.write_task(id, |old| old.map(|_| vec![]).ok_or_else(|| task_not_found(id)))?;
+    pub fn delete_task(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        self.write_task(id, now, |old| old.map(|_| vec![]).ok_or_else(|| task_not_found(id)))?;
         Ok(())
     }
 
@@ -351,12 +415,20 @@ impl Store {
             Some(to) => [&[flag][..], &ms(to.max(from))].concat(),
             None => vec![flag + 1],
         };
-        self.tasks_by_due.range(start..end).keys()
+        self.t.tasks_by_due.range(start..end).keys()
     }
 
-    /// How many tasks are due in [from, to), counted from keys alone.
-    fn count_in(&self, done: bool, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> u32 {
-        u32::try_from(self.due_keys(done, from, to).count()).unwrap_or(u32::MAX)
+    /// How many open tasks are due in [from, to), from the counters and
+    /// buckets (only the keys of the hours at either end are walked).
+    fn count_in(&self, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Result<u32> {
+        let total = counters::get(&self.t.counters, counters::OPEN_TASKS)?;
+        let n = match (from, to) {
+            (None, None) => total,
+            (None, Some(to)) => total.saturating_sub(self.open_from(to)?),
+            (Some(from), None) => self.open_from(from)?,
+            (Some(from), Some(to)) => self.open_from(from)?.saturating_sub(self.open_from(to.max(from))?),
+        };
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     /// The tasks due in [from, to), by due time; at most `limit`.
@@ -474,7 +546,7 @@ impl Store {
             Some(b) => count(self.tasks_in(false, Some(b), v.range.1)?),
             None => 0,
         };
-        Ok(self.count_in(false, sure.0, sure.1) + below + above)
+        Ok(self.count_in(sure.0, sure.1)? + below + above)
     }
 
     /// Counts for the tray and the views, from index keys where they decide.
@@ -483,13 +555,14 @@ impl Store {
             overdue: self.count_view(TaskView::Overdue, tz, now)?,
             today: self.count_view(TaskView::Today, tz, now)?,
             upcoming: self.count_view(TaskView::Upcoming, tz, now)?,
-            open: self.count_in(false, None, None),
+            open: self.count_in(None, None)?,
         })
     }
 
     /// A contact's tasks (open and done), by due time.
     pub fn contact_tasks(&self, contact: Uuid) -> Result<Vec<Task>> {
-        self.tasks_by_contact
+        self.t
+            .tasks_by_contact
             .scan_prefix(contact.as_bytes())
             .keys()
             .map(|k| {
@@ -502,7 +575,7 @@ impl Store {
 
     /// When the next unfired reminder is due, from the queue's first entry.
     pub fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>> {
-        match self.reminder_queue.first()? {
+        match self.t.reminder_queue.first()? {
             Some((key, _)) => Ok(Some(queue_parts(&key)?.0)),
             None => Ok(None),
         }
@@ -513,11 +586,16 @@ impl Store {
     pub fn take_due_reminders(&self, now: DateTime<Utc>) -> Result<Vec<DueReminder>> {
         let mut end = ms(now).to_vec();
         end.push(0xFF);
-        let due =
-            self.reminder_queue.range(..end).keys().map(|k| queue_parts(&k?)).collect::<Result<Vec<_>>>()?;
+        let due = self
+            .t
+            .reminder_queue
+            .range(..end)
+            .keys()
+            .map(|k| queue_parts(&k?))
+            .collect::<Result<Vec<_>>>()?;
         let mut out = Vec::with_capacity(due.len());
         for (fire_at, id, slot) in due {
-            let written = self.write_task(id, |old| {
+            let written = self.write_task(id, now, |old| {
                 let mut task = old.ok_or_else(|| task_not_found(id))?;
                 if slot == SNOOZE_SLOT {
                     task.snooze_fired = true;
@@ -530,7 +608,7 @@ impl Store {
                 Ok(tasks) => out.extend(tasks.into_iter().map(|task| DueReminder { task, fire_at })),
                 // A queue entry whose task is gone: drop the entry.
                 Err(Error::NotFound { .. }) => {
-                    self.reminder_queue.remove(queue_key(fire_at, id, slot))?;
+                    self.t.reminder_queue.remove(queue_key(fire_at, id, slot))?;
                 }
                 Err(e) => return Err(e),
             }
@@ -578,11 +656,8 @@ mod tests {
             let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
             task.due = local_day_start(day, crate::task::system_timezone());
             task.due_date = None;
-            store
-                .task_trees()
-                .transaction(|(t, d, c, q)| replace((t, d, c, q), Some(&old), Some(&task)))
-                .unwrap();
-            store.meta.remove("all_day_due_at_utc_midnight").unwrap();
+            store.transact(now, |tx| replace(tx, Some(&old), Some(&task))).unwrap();
+            store.t.meta.remove("all_day_due_at_utc_midnight").unwrap();
             store.db.flush().unwrap();
         }
         // Reopened on the same machine, in the zone the task was written in.
@@ -590,6 +665,6 @@ mod tests {
         let task = store.task(id).unwrap();
         assert_eq!(task.due_date, NaiveDate::from_ymd_opt(2026, 11, 24));
         assert_eq!(task.due, Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap());
-        assert!(store.meta.get("all_day_due_at_utc_midnight").unwrap().is_some());
+        assert!(store.t.meta.get("all_day_due_at_utc_midnight").unwrap().is_some());
     }
 }

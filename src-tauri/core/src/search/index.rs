@@ -1,0 +1,500 @@
+//! The search index at work: the persisted segment plus a small delta of
+//! the records changed since it was written, and a query run over both.
+//!
+//! The delta is the truth for every record it names: a segment document
+//! whose record is in the delta (changed or removed) is masked. Queries see
+//! the delta through an in-memory segment built from it when it changed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use fst::{Automaton, IntoStreamer, Streamer};
+
+use super::query::{Class, Query, QueryWord, TypoAutomata};
+use super::segment::{Segment, PREFIX_TERM};
+use super::terms::phone_grams;
+use super::{DocKey, DocKind, Fields, IndexedDoc};
+use crate::error::Result;
+
+/// No match in a dense hit array.
+const NONE: u32 = u32::MAX;
+
+/// A delta entry: the record's indexed form (`None`: removed) and the
+/// sequence number of the write that made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct DeltaEntry {
+    pub(crate) seq: u64,
+    pub(crate) doc: Option<IndexedDoc>,
+}
+
+/// What a query keeps.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Filter {
+    /// Only these kinds (all when empty).
+    pub(crate) kinds: &'static [DocKind],
+    /// Only contacts in this stage (tag).
+    pub(crate) stage: Option<u8>,
+}
+
+impl Filter {
+    fn kind_ok(&self, kind: u8) -> bool {
+        self.kinds.is_empty() || self.kinds.iter().any(|k| *k as u8 == kind)
+    }
+}
+
+/// One match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) key: DocKey,
+    /// Stage tag (contacts).
+    pub(crate) stage: u8,
+    /// Sum of the words' match classes (lower is better).
+    pub(crate) classes: u8,
+    /// Sum of the words' field ranks (name 0, organisation 1, other 2).
+    pub(crate) field_rank: u8,
+    /// Recency, most recent first among equals.
+    pub(crate) rank_ms: i64,
+    /// Fields any word matched in.
+    pub(crate) fields: u16,
+    /// (segment, document number): the delta's segment is 0, the disk's 1.
+    order: (u8, u32),
+}
+
+/// What a query found.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Outcome {
+    /// The best matches passing the filter, best first (as many as asked).
+    pub(crate) top: Vec<Found>,
+    /// Matches passing the filter.
+    pub(crate) total: u32,
+    /// Matches per kind (before the stage filter and `keep`).
+    pub(crate) by_kind: [u32; 4],
+    /// Matching contacts per stage tag (before the stage filter and `keep`).
+    pub(crate) by_stage: [u32; 8],
+    /// Matching contacts that `count_if` accepts (before the stage filter).
+    pub(crate) counted: u32,
+}
+
+/// Per document of one segment, the best (class, fields) of one word.
+struct Hits {
+    dense: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Hits {
+    fn new(len: u32) -> Hits {
+        Hits { dense: vec![NONE; len as usize], touched: Vec::new() }
+    }
+
+    fn add(&mut self, doc: u32, class: Class, fields: u16) {
+        let Some(slot) = self.dense.get_mut(doc as usize) else { return };
+        let code = (class as u32) << 16 | u32::from(fields);
+        if *slot == NONE {
+            self.touched.push(doc);
+            *slot = code;
+        } else if code >> 16 < *slot >> 16 {
+            *slot = code;
+        } else if code >> 16 == *slot >> 16 {
+            *slot |= u32::from(fields);
+        }
+    }
+
+    fn get(&self, doc: u32) -> Option<(Class, u16)> {
+        let code = *self.dense.get(doc as usize)?;
+        (code != NONE).then(|| (Class::from_code((code >> 16) as u8), code as u16))
+    }
+}
+
+/// The rank of a field set: name 0, organisation 1, anything else 2.
+fn field_rank(fields: u16) -> u8 {
+    let f = Fields::from_bits(fields);
+    if f.intersects(Fields::NAME | Fields::TITLE) {
+        0
+    } else if f.intersects(Fields::ORGANIZATION) {
+        1
+    } else {
+        2
+    }
+}
+
+/// Reads the postings of `terms` (values and classes) into `hits`.
+fn collect(seg: &Segment, terms: &[(u64, Class)], hits: &mut Hits) -> Result<()> {
+    let values: Vec<u64> = terms.iter().map(|t| t.0).collect();
+    seg.postings(&values, |i, doc, fields| hits.add(doc, terms[i].1, fields))
+}
+
+/// The documents of `seg` whose phone numbers contain `needle` (three or
+/// more digits): those holding all its three-digit runs, checked.
+fn phone_hits(seg: &Segment, needle: &str, hits: &mut Hits) -> Result<()> {
+    let mut lists: Vec<Vec<u32>> = Vec::new();
+    for gram in phone_grams(needle) {
+        let Some(value) = seg.terms().get(gram.as_bytes()) else { return Ok(()) };
+        let mut list = Vec::new();
+        seg.postings(&[value], |_, doc, _| list.push(doc))?;
+        lists.push(list);
+    }
+    lists.sort_by_key(Vec::len);
+    let Some((first, rest)) = lists.split_first() else { return Ok(()) };
+    for &doc in first {
+        if rest.iter().all(|l| l.binary_search(&doc).is_ok())
+            && seg.phones_of(doc)?.iter().any(|p| p.contains(needle))
+        {
+            hits.add(doc, Class::Exact, Fields::PHONE.bits());
+        }
+    }
+    Ok(())
+}
+
+/// The matches of one query word in one segment.
+fn word_hits(seg: &Segment, word: &QueryWord) -> Result<Hits> {
+    let mut hits = Hits::new(seg.len());
+    for spelling in &word.spellings {
+        let mut terms: Vec<(u64, Class)> = Vec::new();
+        if let Some(v) = seg.terms().get(spelling.as_bytes()) {
+            terms.push((v, Class::Exact));
+        }
+        let mut list = vec![PREFIX_TERM];
+        list.extend_from_slice(spelling.as_bytes());
+        match seg.terms().get(&list) {
+            // One or two letters: the prefix list holds every word's postings.
+            Some(v) => terms.push((v, Class::Prefix)),
+            None => {
+                let prefix = fst::automaton::Str::new(spelling).starts_with();
+                let mut stream = seg.terms().search(prefix).into_stream();
+                while let Some((term, v)) = stream.next() {
+                    if term != spelling.as_bytes() {
+                        terms.push((v, Class::Prefix));
+                    }
+                }
+            }
+        }
+        if let Some(typo) = TypoAutomata::new(spelling, word.budget) {
+            let mut stream = seg.terms().search_with_state(&typo.kept_first).into_stream();
+            while let Some((_, v, state)) = stream.next() {
+                match typo.kept_first.typos(&state) {
+                    Some(1) => terms.push((v, Class::OneTypo)),
+                    Some(2) => terms.push((v, Class::TwoTypos)),
+                    _ => {}
+                }
+            }
+            if let Some(dfa) = &typo.anywhere {
+                let mut stream = seg.terms().search_with_state(dfa).into_stream();
+                while let Some((term, v, state)) = stream.next() {
+                    let first_differs = term.first() != spelling.as_bytes().first();
+                    if first_differs
+                        && matches!(dfa.distance(state), levenshtein_automata::Distance::Exact(1))
+                    {
+                        terms.push((v, Class::TwoTypos));
+                    }
+                }
+            }
+        }
+        terms.sort_by_key(|t| t.0);
+        collect(seg, &terms, &mut hits)?;
+    }
+    if let Some(needle) = &word.phone {
+        phone_hits(seg, needle, &mut hits)?;
+    }
+    Ok(hits)
+}
+
+/// Runs `query` over one segment, feeding every match to `each`.
+fn run_segment(
+    seg: &Segment,
+    which: u8,
+    query: &Query,
+    masked: &dyn Fn(u32) -> bool,
+    mut each: impl FnMut(Found),
+) -> Result<()> {
+    let words: Vec<Hits> = query.words.iter().map(|w| word_hits(seg, w)).collect::<Result<_>>()?;
+    let mut phone = Hits::new(if query.phone.is_some() { seg.len() } else { 0 });
+    if let Some(needle) = &query.phone {
+        phone_hits(seg, needle, &mut phone)?;
+    }
+    let Some(rarest) = words.iter().min_by_key(|h| h.touched.len()) else { return Ok(()) };
+    let mut candidates: Vec<u32> = rarest.touched.clone();
+    candidates.extend(phone.touched.iter().filter(|d| rarest.get(**d).is_none()));
+    for doc in candidates {
+        if masked(doc) {
+            continue;
+        }
+        let (mut classes, mut ranks, mut fields, mut all) = (0u8, 0u8, 0u16, true);
+        for w in &words {
+            match w.get(doc) {
+                Some((class, f)) => {
+                    classes = classes.saturating_add(class as u8);
+                    ranks = ranks.saturating_add(field_rank(f));
+                    fields |= f;
+                }
+                None => {
+                    all = false;
+                    break;
+                }
+            }
+        }
+        if !all {
+            match phone.get(doc) {
+                Some((_, f)) => (classes, ranks, fields) = (0, field_rank(f), f),
+                None => continue,
+            }
+        }
+        let (kind, stage) = seg.kind_stage(doc);
+        let Some(kind) = DocKind::from_tag(kind) else { continue };
+        let entry = seg.doc(doc);
+        each(Found {
+            key: DocKey::new(kind, entry.key.id),
+            stage,
+            classes,
+            field_rank: ranks,
+            rank_ms: seg.rank_ms(doc),
+            fields,
+            order: (which, doc),
+        });
+    }
+    Ok(())
+}
+
+/// The delta's in-memory segment, its contacts in both list orders, and
+/// the disk documents it masks.
+struct Snapshot {
+    segment: Option<Segment>,
+    /// (sort key, id, stage), A–Z.
+    by_name: Vec<(String, uuid::Uuid, u8)>,
+    /// (changed, id, stage), most recent first.
+    by_change: Vec<(i64, uuid::Uuid, u8)>,
+    masked: Vec<bool>,
+}
+
+/// How a contact list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListOrder {
+    /// By name, A–Z.
+    Name,
+    /// Most recently changed first.
+    Change,
+}
+
+/// The whole index: the disk segment (absent while none was written) and
+/// the delta over it.
+#[derive(Default)]
+pub(crate) struct Index {
+    disk: Option<Arc<Segment>>,
+    delta: HashMap<DocKey, DeltaEntry>,
+    snapshot: Option<Snapshot>,
+}
+
+impl Index {
+    /// An index over `disk` with the delta entries found in the store.
+    pub(crate) fn new(disk: Option<Arc<Segment>>, delta: HashMap<DocKey, DeltaEntry>) -> Index {
+        Index { disk, delta, snapshot: None }
+    }
+
+    /// Records a committed delta entry (a newer one replaces an older).
+    pub(crate) fn apply(&mut self, key: DocKey, entry: DeltaEntry) {
+        if self.delta.get(&key).is_some_and(|old| old.seq > entry.seq) {
+            return;
+        }
+        self.delta.insert(key, entry);
+        self.snapshot = None;
+    }
+
+    /// The delta entries (for a merge).
+    pub(crate) fn delta(&self) -> &HashMap<DocKey, DeltaEntry> {
+        &self.delta
+    }
+
+    /// The disk segment.
+    pub(crate) fn disk(&self) -> Option<Arc<Segment>> {
+        self.disk.clone()
+    }
+
+    /// Puts a merged segment in place and drops the delta entries it holds
+    /// (those not written again since, by sequence number).
+    pub(crate) fn replace_disk(&mut self, disk: Option<Arc<Segment>>, merged: &HashMap<DocKey, u64>) {
+        self.disk = disk;
+        self.delta.retain(|key, e| merged.get(key).is_none_or(|seq| e.seq > *seq));
+        self.snapshot = None;
+    }
+
+    fn snapshot(&mut self) -> Result<&Snapshot> {
+        if self.snapshot.is_none() {
+            let docs: Vec<IndexedDoc> = self.delta.values().filter_map(|e| e.doc.clone()).collect();
+            let contacts = docs.iter().filter(|d| d.key.kind == DocKind::Contact);
+            let mut by_name: Vec<(String, uuid::Uuid, u8)> =
+                contacts.clone().map(|d| (d.sort_key.clone(), d.key.id, d.stage)).collect();
+            by_name.sort();
+            let mut by_change: Vec<(i64, uuid::Uuid, u8)> =
+                contacts.map(|d| (d.changed_ms, d.key.id, d.stage)).collect();
+            by_change.sort_by_key(|(changed, id, _)| (std::cmp::Reverse(*changed), *id));
+            let segment = if docs.is_empty() { None } else { Some(Segment::in_memory(docs)?) };
+            let mut masked = vec![false; self.disk.as_ref().map_or(0, |d| d.len() as usize)];
+            if let Some(disk) = &self.disk {
+                for key in self.delta.keys() {
+                    if let Some(n) = disk.find(key.id) {
+                        masked[n as usize] = true;
+                    }
+                }
+            }
+            self.snapshot = Some(Snapshot { segment, by_name, by_change, masked });
+        }
+        Ok(self.snapshot.as_ref().unwrap_or_else(|| unreachable!()))
+    }
+
+    /// Runs a query: counts every match, keeps the best `need` that pass
+    /// `filter` and `keep`. `count_if` counts matching contacts apart (the
+    /// ready-to-qualify ones, say).
+    pub(crate) fn run(
+        &mut self,
+        query: &Query,
+        filter: &Filter,
+        need: usize,
+        keep: Option<&dyn Fn(&DocKey) -> bool>,
+        count_if: Option<&dyn Fn(&DocKey) -> bool>,
+    ) -> Result<Outcome> {
+        self.snapshot()?;
+        let snapshot = self.snapshot.as_ref().unwrap_or_else(|| unreachable!());
+        let short = query.is_short();
+        let mut out = Outcome::default();
+        // Short queries: the first `need` per (class, field rank), in
+        // document (alphabetical) order. Others: everything, ranked after.
+        let mut buckets: Vec<Vec<Found>> = vec![Vec::new(); 8];
+        let mut all: Vec<Found> = Vec::new();
+        let mut consider = |f: Found| {
+            let kind = f.key.kind as u8;
+            out.by_kind[kind as usize & 3] += 1;
+            if f.key.kind == DocKind::Contact {
+                out.by_stage[f.stage as usize & 7] += 1;
+                if count_if.is_some_and(|c| c(&f.key)) {
+                    out.counted += 1;
+                }
+            }
+            if !filter.kind_ok(kind)
+                || filter.stage.is_some_and(|s| f.key.kind != DocKind::Contact || f.stage != s)
+                || keep.is_some_and(|k| !k(&f.key))
+            {
+                return;
+            }
+            out.total += 1;
+            if short {
+                let bucket = &mut buckets[(f.classes as usize).min(1) * 3 + f.field_rank.min(2) as usize];
+                if bucket.len() < need {
+                    bucket.push(f);
+                }
+            } else {
+                all.push(f);
+            }
+        };
+        if let Some(delta) = &snapshot.segment {
+            run_segment(delta, 0, query, &|_| false, &mut consider)?;
+        }
+        if let Some(disk) = &self.disk {
+            let masked = &snapshot.masked;
+            run_segment(
+                disk,
+                1,
+                query,
+                &|n| masked.get(n as usize).copied().unwrap_or(false),
+                &mut consider,
+            )?;
+        }
+        out.top = if short {
+            buckets.into_iter().flatten().take(need).collect()
+        } else {
+            let key = |f: &Found| (f.classes, f.field_rank, std::cmp::Reverse(f.rank_ms), f.order);
+            if need < all.len() && need > 0 {
+                all.select_nth_unstable_by_key(need - 1, key);
+                all.truncate(need);
+            } else if need == 0 {
+                all.clear();
+            }
+            all.sort_unstable_by_key(key);
+            all
+        };
+        Ok(out)
+    }
+
+    /// A page of the contact list (of one stage, or all) in `order`: the
+    /// disk segment's contacts (its document order is by name; its by-change
+    /// section by last change) merged with the delta's. Returns the ids of
+    /// the page.
+    pub(crate) fn list(
+        &mut self,
+        stage: Option<u8>,
+        order: ListOrder,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<uuid::Uuid>> {
+        self.snapshot()?;
+        let snapshot = self.snapshot.as_ref().unwrap_or_else(|| unreachable!());
+        let stage_ok = |s: u8| stage.is_none_or(|want| want == s);
+        let disk = self.disk.as_deref();
+        let masked = |n: u32| snapshot.masked.get(n as usize).copied().unwrap_or(false);
+        let disk_ok = |n: &u32| {
+            let (kind, s) = disk.map_or((0, 0), |d| d.kind_stage(*n));
+            kind == DocKind::Contact as u8 && stage_ok(s) && !masked(*n)
+        };
+        let len = disk.map_or(0, Segment::len);
+        let mut out = Vec::with_capacity(limit.min(1000));
+        let mut seen = 0usize;
+        let mut emit = |id: uuid::Uuid| {
+            if seen >= offset && out.len() < limit {
+                out.push(id);
+            }
+            seen += 1;
+            out.len() < limit
+        };
+        match order {
+            ListOrder::Name => {
+                let mut delta = snapshot.by_name.iter().filter(|(_, _, s)| stage_ok(*s)).peekable();
+                let mut docs = (0..len).filter(disk_ok).peekable();
+                loop {
+                    let take_disk = match (docs.peek(), delta.peek()) {
+                        (Some(n), Some((key, id, _))) => {
+                            let seg = disk.unwrap_or_else(|| unreachable!());
+                            (seg.sort_key(*n)?, seg.doc(*n).key.id) <= (key.clone(), *id)
+                        }
+                        (Some(_), None) => true,
+                        (None, Some(_)) => false,
+                        (None, None) => break,
+                    };
+                    let id = if take_disk {
+                        let n = docs.next().unwrap_or_else(|| unreachable!());
+                        disk.map(|d| d.doc(n).key.id).unwrap_or_default()
+                    } else {
+                        delta.next().map(|(_, id, _)| *id).unwrap_or_default()
+                    };
+                    if !emit(id) {
+                        break;
+                    }
+                }
+            }
+            ListOrder::Change => {
+                let mut delta = snapshot.by_change.iter().filter(|(_, _, s)| stage_ok(*s)).peekable();
+                let mut docs = disk.into_iter().flat_map(Segment::by_change).filter(disk_ok).peekable();
+                loop {
+                    let take_disk = match (docs.peek(), delta.peek()) {
+                        (Some(n), Some((changed, id, _))) => {
+                            let e = disk.unwrap_or_else(|| unreachable!()).doc(*n);
+                            (std::cmp::Reverse(e.changed_ms), e.key.id) <= (std::cmp::Reverse(*changed), *id)
+                        }
+                        (Some(_), None) => true,
+                        (None, Some(_)) => false,
+                        (None, None) => break,
+                    };
+                    let id = if take_disk {
+                        let n = docs.next().unwrap_or_else(|| unreachable!());
+                        disk.map(|d| d.doc(n).key.id).unwrap_or_default()
+                    } else {
+                        delta.next().map(|(_, id, _)| *id).unwrap_or_default()
+                    };
+                    if !emit(id) {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,834 @@
+//! The persisted part of the search index: one immutable file, written
+//! whole and renamed into place, read with positioned reads.
+//!
+//! Layout (little-endian):
+//! - header: magic, version, document count, then offset and length of
+//!   each section, and a CRC-32 of everything after the header;
+//! - documents: one entry per document number (kind, stage, where its phone
+//!   numbers and sort key are, rank time, id), in the order of (kind, sort
+//!   key, id), so document numbers run alphabetically within a kind;
+//! - ids: (id, document number) sorted by id, to find a document by id;
+//! - phones: per document, its phone numbers' digits;
+//! - sort keys: per document, its folded name;
+//! - by change: the contacts' document numbers, most recently changed first;
+//! - postings: per term, the documents holding it as (delta-coded number,
+//!   fields) pairs, in term order, so the terms of a prefix have their
+//!   postings side by side and are read at once;
+//! - terms: an `fst` map from term to (offset << 24 | length) of its postings.
+//!
+//! Prefix lists: for every one- and two-character prefix of the words, a
+//! term [`PREFIX_TERM`] + prefix holds the union of its words' postings, so
+//! a query of one or two letters reads one list instead of thousands.
+//!
+//! The document order doubles as the contact list by name, the by-change
+//! section as the list by last change: the store keeps no list index of
+//! its own.
+//!
+//! Opening reads the header, the terms, the documents, the ids and the
+//! by-change order; posting lists, phones and sort keys are read when needed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use uuid::Uuid;
+
+use super::{DocKey, DocKind, IndexedDoc};
+use crate::error::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"KONTRIX1";
+const VERSION: u32 = 1;
+/// Sections after the header.
+const SECTIONS: usize = 7;
+const HEADER: usize = 8 + 4 + 4 + SECTIONS * 16 + 4;
+/// Bytes of one document entry.
+const DOC: usize = 48;
+/// Bytes of one id entry.
+const ID: usize = 20;
+/// First byte of a prefix-list term; it sorts after every word and phone
+/// term (no UTF-8 text holds the byte 0xFF).
+pub(crate) const PREFIX_TERM: u8 = 0xFF;
+/// Longest prefix (in characters) that gets a prefix list.
+pub(crate) const PREFIX_LIST_CHARS: usize = 2;
+/// Bits of a term's value that hold its posting list's length.
+const LEN_BITS: u32 = 24;
+/// No phone numbers / no sort key.
+const NONE: u32 = u32::MAX;
+
+/// One document of a segment as the index needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DocEntry {
+    pub(crate) key: DocKey,
+    /// Stage tag of a contact (0 for others).
+    pub(crate) stage: u8,
+    /// Rank time in ms (most recent first among equal matches).
+    pub(crate) rank_ms: i64,
+    /// Last change in ms (the list by last change).
+    pub(crate) changed_ms: i64,
+}
+
+/// A posting: document number and the fields the term occurs in.
+pub(crate) type Posting = (u32, u16);
+
+/// A term with its postings.
+type TermPostings = (Box<str>, Vec<Posting>);
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = *bytes.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+        shift += 7;
+        if shift > 63 {
+            return None;
+        }
+    }
+}
+
+/// Encodes a posting list (document numbers ascending).
+fn encode_postings(list: &[Posting], out: &mut Vec<u8>) {
+    put_varint(out, list.len() as u64);
+    let mut last = 0u32;
+    for (i, (doc, fields)) in list.iter().enumerate() {
+        let delta = if i == 0 { *doc } else { doc - last };
+        put_varint(out, u64::from(delta));
+        put_varint(out, u64::from(*fields));
+        last = *doc;
+    }
+}
+
+/// Calls `each` for every posting of the list at the start of `bytes`.
+pub(crate) fn decode_postings(bytes: &[u8], mut each: impl FnMut(u32, u16)) -> Result<()> {
+    let bad = || Error::Storage("damaged search index: posting list".into());
+    let mut pos = 0;
+    let n = get_varint(bytes, &mut pos).ok_or_else(bad)?;
+    let mut doc = 0u32;
+    for i in 0..n {
+        let delta = u32::try_from(get_varint(bytes, &mut pos).ok_or_else(bad)?).map_err(|_| bad())?;
+        let fields = u16::try_from(get_varint(bytes, &mut pos).ok_or_else(bad)?).map_err(|_| bad())?;
+        doc = if i == 0 { delta } else { doc.checked_add(delta).ok_or_else(bad)? };
+        each(doc, fields);
+    }
+    Ok(())
+}
+
+/// Adds `fields` of `doc` to a posting list built in document order.
+fn push_posting(list: &mut Vec<Posting>, doc: u32, fields: u16) {
+    match list.last_mut() {
+        Some(last) if last.0 == doc => last.1 |= fields,
+        _ => list.push((doc, fields)),
+    }
+}
+
+/// Merges two posting lists sorted by document number.
+fn merge_postings(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let take_a = j >= b.len() || (i < a.len() && a[i].0 <= b[j].0);
+        let (doc, fields) = if take_a { a[i] } else { b[j] };
+        if take_a {
+            i += 1;
+        } else {
+            j += 1;
+        }
+        push_posting(&mut out, doc, fields);
+    }
+    out
+}
+
+/// The prefixes of up to [`PREFIX_LIST_CHARS`] characters of a word term.
+fn short_prefixes(term: &str) -> impl Iterator<Item = &str> {
+    term.char_indices().skip(1).map(|(i, _)| &term[..i]).chain(std::iter::once(term)).take(PREFIX_LIST_CHARS)
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Storage(format!("search index {}: {e}", path.display()))
+}
+
+/// What a segment keeps of one document besides its terms.
+pub(crate) struct DocMeta {
+    pub(crate) key: DocKey,
+    pub(crate) stage: u8,
+    pub(crate) rank_ms: i64,
+    pub(crate) changed_ms: i64,
+    pub(crate) sort_key: String,
+    pub(crate) phones: Vec<String>,
+}
+
+impl DocMeta {
+    fn order(&self) -> (DocKind, &str, Uuid) {
+        (self.key.kind, &self.sort_key, self.key.id)
+    }
+}
+
+/// Builds a segment in memory: the documents in their final order, then
+/// the terms in byte order with their postings (document numbers of that
+/// order).
+struct Writer {
+    bytes: Vec<u8>,
+    sections: Vec<(u64, u64)>,
+    count: u32,
+    postings: Vec<u8>,
+    terms: fst::MapBuilder<Vec<u8>>,
+    /// Per one- or two-character prefix, the postings of its words (in term order).
+    prefixes: BTreeMap<String, Vec<Posting>>,
+}
+
+impl Writer {
+    fn new(docs: &[DocMeta]) -> Result<Writer> {
+        let mut w = Writer {
+            bytes: vec![0; HEADER],
+            sections: Vec::with_capacity(SECTIONS),
+            count: u32::try_from(docs.len()).map_err(|_| Error::Storage("too many documents".into()))?,
+            postings: Vec::new(),
+            terms: fst::MapBuilder::memory(),
+            prefixes: BTreeMap::new(),
+        };
+        let mut table = Vec::with_capacity(docs.len() * DOC);
+        let mut phones = Vec::new();
+        let mut keys = Vec::new();
+        for d in docs {
+            let phones_off = if d.phones.is_empty() {
+                NONE
+            } else {
+                let off = u32::try_from(phones.len()).unwrap_or(NONE);
+                let kept: Vec<&String> = d.phones.iter().filter(|p| p.len() < 256).take(255).collect();
+                phones.push(kept.len() as u8);
+                for p in kept {
+                    phones.push(p.len() as u8);
+                    phones.extend_from_slice(p.as_bytes());
+                }
+                off
+            };
+            let key_off = u32::try_from(keys.len()).unwrap_or(NONE);
+            let mut end = d.sort_key.len().min(255);
+            while !d.sort_key.is_char_boundary(end) {
+                end -= 1;
+            }
+            keys.push(end as u8);
+            keys.extend_from_slice(&d.sort_key.as_bytes()[..end]);
+            table.push(d.key.kind as u8);
+            table.push(d.stage);
+            table.extend_from_slice(&[0, 0]);
+            table.extend_from_slice(&phones_off.to_le_bytes());
+            table.extend_from_slice(&key_off.to_le_bytes());
+            table.extend_from_slice(&[0; 4]);
+            table.extend_from_slice(&d.rank_ms.to_le_bytes());
+            table.extend_from_slice(&d.changed_ms.to_le_bytes());
+            table.extend_from_slice(d.key.id.as_bytes());
+        }
+        let mut ids: Vec<(Uuid, u32)> = docs.iter().zip(0u32..).map(|(d, n)| (d.key.id, n)).collect();
+        ids.sort_unstable();
+        let mut id_table = Vec::with_capacity(ids.len() * ID);
+        for (id, n) in ids {
+            id_table.extend_from_slice(id.as_bytes());
+            id_table.extend_from_slice(&n.to_le_bytes());
+        }
+        let mut by_change: Vec<u32> =
+            (0..docs.len() as u32).filter(|n| docs[*n as usize].key.kind == DocKind::Contact).collect();
+        by_change.sort_by_key(|n| {
+            let d = &docs[*n as usize];
+            (std::cmp::Reverse(d.changed_ms), d.key.id)
+        });
+        let by_change: Vec<u8> = by_change.iter().flat_map(|n| n.to_le_bytes()).collect();
+        w.section(&table);
+        w.section(&id_table);
+        w.section(&phones);
+        w.section(&keys);
+        w.section(&by_change);
+        Ok(w)
+    }
+
+    fn section(&mut self, bytes: &[u8]) {
+        self.sections.push((self.bytes.len() as u64, bytes.len() as u64));
+        self.bytes.extend_from_slice(bytes);
+    }
+
+    fn insert(&mut self, term: &[u8], list: &[Posting]) -> Result<()> {
+        if list.is_empty() {
+            return Ok(());
+        }
+        let start = self.postings.len() as u64;
+        encode_postings(list, &mut self.postings);
+        let len = self.postings.len() as u64 - start;
+        if len >= 1 << LEN_BITS || start >= 1 << (64 - LEN_BITS) {
+            return Err(Error::Storage("search index: a posting list is too long".into()));
+        }
+        self.terms
+            .insert(term, start << LEN_BITS | len)
+            .map_err(|e| Error::Storage(format!("search index terms: {e}")))
+    }
+
+    /// Adds a term (in byte order) with its postings.
+    fn term(&mut self, term: &[u8], list: &[Posting]) -> Result<()> {
+        if let Ok(word) = std::str::from_utf8(term) {
+            if !word.starts_with(super::terms::PHONE_TERM) {
+                for prefix in short_prefixes(word) {
+                    match self.prefixes.get_mut(prefix) {
+                        Some(acc) => acc.extend_from_slice(list),
+                        None => {
+                            self.prefixes.insert(prefix.to_owned(), list.to_vec());
+                        }
+                    }
+                }
+            }
+        }
+        self.insert(term, list)
+    }
+
+    /// Adds the prefix lists, the postings and the terms, then the header;
+    /// returns the segment's bytes.
+    fn finish(mut self) -> Result<Vec<u8>> {
+        for (prefix, mut all) in std::mem::take(&mut self.prefixes) {
+            all.sort_unstable_by_key(|p| p.0);
+            let mut union: Vec<Posting> = Vec::with_capacity(all.len());
+            for (doc, fields) in all {
+                push_posting(&mut union, doc, fields);
+            }
+            let mut term = vec![PREFIX_TERM];
+            term.extend_from_slice(prefix.as_bytes());
+            self.insert(&term, &union)?;
+        }
+        let postings = std::mem::take(&mut self.postings);
+        self.section(&postings);
+        drop(postings);
+        let terms = std::mem::replace(&mut self.terms, fst::MapBuilder::memory());
+        let terms = terms.into_inner().map_err(|e| Error::Storage(format!("search index terms: {e}")))?;
+        self.section(&terms);
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&VERSION.to_le_bytes());
+        header.extend_from_slice(&self.count.to_le_bytes());
+        for (off, len) in &self.sections {
+            header.extend_from_slice(&off.to_le_bytes());
+            header.extend_from_slice(&len.to_le_bytes());
+        }
+        header.extend_from_slice(&crc32fast::hash(&self.bytes[HEADER..]).to_le_bytes());
+        self.bytes[..HEADER].copy_from_slice(&header);
+        Ok(self.bytes)
+    }
+}
+
+/// Writes segment bytes to `path` through a temporary file that is synced
+/// and renamed, so a crash leaves the old file or the new, never half of one.
+fn save(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut file = File::create(&tmp).map_err(|e| io_error(&tmp, e))?;
+    file.write_all(bytes).map_err(|e| io_error(&tmp, e))?;
+    file.sync_all().map_err(|e| io_error(&tmp, e))?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(|e| io_error(path, e))?;
+    if let Some(dir) = path.parent() {
+        // The rename is durable once the directory is synced.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Collects documents for a segment as they come, in a compact form: the
+/// terms once in a vocabulary, postings as (term, document, fields)
+/// triples; sorted into segment order when written.
+#[derive(Default)]
+pub(crate) struct Builder {
+    metas: Vec<DocMeta>,
+    vocab: HashMap<Box<str>, u32>,
+    postings: Vec<(u32, u32, u16)>,
+}
+
+impl Builder {
+    /// Adds a document (one added twice is kept twice: callers add each once).
+    pub(crate) fn add(&mut self, doc: IndexedDoc) {
+        let local = self.metas.len() as u32;
+        for (term, fields) in doc.terms {
+            let id = match self.vocab.get(term.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let id = self.vocab.len() as u32;
+                    self.vocab.insert(term.into_boxed_str(), id);
+                    id
+                }
+            };
+            self.postings.push((id, local, fields));
+        }
+        self.metas.push(DocMeta {
+            key: doc.key,
+            stage: doc.stage,
+            rank_ms: doc.rank_ms,
+            changed_ms: doc.changed_ms,
+            sort_key: doc.sort_key,
+            phones: doc.phones,
+        });
+    }
+
+    /// The keys of the documents added.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = DocKey> + '_ {
+        self.metas.iter().map(|m| m.key)
+    }
+
+    /// The documents in segment order (numbered from 0), and their terms in
+    /// byte order with postings in those numbers.
+    fn finish(self) -> (Vec<DocMeta>, Vec<TermPostings>) {
+        let Builder { metas, vocab, mut postings } = self;
+        let mut order: Vec<u32> = (0..metas.len() as u32).collect();
+        order.sort_by(|a, b| metas[*a as usize].order().cmp(&metas[*b as usize].order()));
+        let mut number = vec![0u32; metas.len()];
+        for (n, local) in order.iter().enumerate() {
+            number[*local as usize] = n as u32;
+        }
+        let mut slots: Vec<Option<DocMeta>> = metas.into_iter().map(Some).collect();
+        let metas: Vec<DocMeta> = order.iter().filter_map(|l| slots[*l as usize].take()).collect();
+        let mut terms: Vec<(Box<str>, u32)> = vocab.into_iter().collect();
+        terms.sort_unstable();
+        let mut rank = vec![0u32; terms.len()];
+        for (r, (_, id)) in terms.iter().enumerate() {
+            rank[*id as usize] = r as u32;
+        }
+        for p in &mut postings {
+            *p = (rank[p.0 as usize], number[p.1 as usize], p.2);
+        }
+        postings.sort_unstable();
+        let mut out: Vec<(Box<str>, Vec<Posting>)> =
+            terms.into_iter().map(|(t, _)| (t, Vec::new())).collect();
+        for (r, doc, fields) in postings {
+            push_posting(&mut out[r as usize].1, doc, fields);
+        }
+        (metas, out)
+    }
+}
+
+/// Writes a segment holding the documents of `builder` to `path` (through a
+/// temporary file that is synced and renamed, so a crash leaves the old
+/// file or the new).
+pub(crate) fn write(path: &Path, builder: Builder) -> Result<()> {
+    save(path, &build(builder)?)
+}
+
+/// A segment's bytes holding the documents of `builder`.
+fn build(builder: Builder) -> Result<Vec<u8>> {
+    let (metas, terms) = builder.finish();
+    let mut w = Writer::new(&metas)?;
+    drop(metas);
+    for (term, list) in &terms {
+        w.term(term.as_bytes(), list)?;
+    }
+    drop(terms);
+    w.finish()
+}
+
+/// Writes a new segment to `path`: the documents of `old` that `keep`
+/// accepts, and those of `added` (which replace any old version of theirs).
+pub(crate) fn merge(
+    old: &Segment,
+    keep: impl Fn(&DocKey) -> bool,
+    added: Builder,
+    path: &Path,
+) -> Result<()> {
+    // The new order: the kept old documents (already in order) and the
+    // added ones, merged by (kind, sort key, id).
+    let added_keys: std::collections::HashSet<DocKey> = added.keys().collect();
+    let mut kept: Vec<(u32, DocMeta)> = Vec::with_capacity(old.len() as usize);
+    for n in 0..old.len() {
+        let e = old.doc(n);
+        if keep(&e.key) && !added_keys.contains(&e.key) {
+            let meta = DocMeta {
+                key: e.key,
+                stage: e.stage,
+                rank_ms: e.rank_ms,
+                changed_ms: e.changed_ms,
+                sort_key: old.sort_key(n)?,
+                phones: old.phones_of(n)?,
+            };
+            kept.push((n, meta));
+        }
+    }
+    drop(added_keys);
+    let (new_metas, new_terms) = added.finish();
+    let mut remap = vec![NONE; old.len() as usize];
+    let mut added_at = vec![0u32; new_metas.len()];
+    let mut metas = Vec::with_capacity(kept.len() + new_metas.len());
+    let mut j = 0;
+    let mut new_iter = new_metas.into_iter().peekable();
+    let mut kept_iter = kept.into_iter().peekable();
+    while kept_iter.peek().is_some() || new_iter.peek().is_some() {
+        let n = metas.len() as u32;
+        let take_old = match (kept_iter.peek(), new_iter.peek()) {
+            (Some((_, a)), Some(b)) => a.order() <= b.order(),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_old {
+            let (old_n, meta) = kept_iter.next().unwrap_or_else(|| unreachable!());
+            remap[old_n as usize] = n;
+            metas.push(meta);
+        } else {
+            added_at[j] = n;
+            metas.push(new_iter.next().unwrap_or_else(|| unreachable!()));
+            j += 1;
+        }
+    }
+    let mut w = Writer::new(&metas)?;
+    drop(metas);
+    // The added documents' postings in the new numbers (their order is kept).
+    let mut new_iter = new_terms
+        .into_iter()
+        .map(|(t, list)| (t, list.into_iter().map(|(d, f)| (added_at[d as usize], f)).collect::<Vec<_>>()))
+        .peekable();
+    old.for_each_term(|term, list| {
+        while let Some((t, _)) = new_iter.peek() {
+            if t.as_bytes() >= term {
+                break;
+            }
+            let (t, l) = new_iter.next().unwrap_or_else(|| unreachable!());
+            w.term(t.as_bytes(), &l)?;
+        }
+        let old_list: Vec<Posting> = list
+            .iter()
+            .filter_map(|(d, f)| Some((*remap.get(*d as usize)?, *f)))
+            .filter(|p| p.0 != NONE)
+            .collect();
+        match new_iter.peek() {
+            Some((t, _)) if t.as_bytes() == term => {
+                let (_, l) = new_iter.next().unwrap_or_else(|| unreachable!());
+                w.term(term, &merge_postings(&old_list, &l))
+            }
+            _ => w.term(term, &old_list),
+        }
+    })?;
+    for (t, l) in new_iter {
+        w.term(t.as_bytes(), &l)?;
+    }
+    save(path, &w.finish()?)
+}
+
+/// Where a segment's bytes are.
+enum Backing {
+    File(File),
+    Memory(Vec<u8>),
+}
+
+impl Backing {
+    fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        match self {
+            Backing::File(file) => read_at(file, offset, len),
+            Backing::Memory(bytes) => usize::try_from(offset)
+                .ok()
+                .and_then(|start| bytes.get(start..start.checked_add(len)?))
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| std::io::ErrorKind::UnexpectedEof.into()),
+        }
+    }
+
+    fn len(&self) -> std::io::Result<u64> {
+        match self {
+            Backing::File(file) => Ok(file.metadata()?.len()),
+            Backing::Memory(bytes) => Ok(bytes.len() as u64),
+        }
+    }
+}
+
+/// An open segment.
+pub(crate) struct Segment {
+    backing: Backing,
+    terms: fst::Map<Vec<u8>>,
+    docs: Vec<u8>,
+    ids: Vec<u8>,
+    phones: (u64, u64),
+    sort_keys: (u64, u64),
+    by_change: Vec<u8>,
+    postings: (u64, u64),
+    crc: u32,
+    body: (u64, u64),
+}
+
+fn read_at(file: &File, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0; len];
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.read_exact_at(&mut buf, offset)?;
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::FileExt;
+        let mut done = 0;
+        while done < len {
+            let n = file.seek_read(&mut buf[done..], offset + done as u64)?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+    }
+    Ok(buf)
+}
+
+impl Segment {
+    /// Opens a segment file: checks its header and size, reads its terms,
+    /// documents and ids. The checksum over the body is checked by
+    /// [`Segment::verify`], not here (it reads the whole file).
+    pub(crate) fn open(path: &Path) -> Result<Segment> {
+        let file = File::open(path).map_err(|e| io_error(path, e))?;
+        Segment::from_backing(Backing::File(file), path)
+    }
+
+    /// A segment in memory holding `docs` (the delta's view).
+    pub(crate) fn in_memory(docs: Vec<IndexedDoc>) -> Result<Segment> {
+        let mut builder = Builder::default();
+        for doc in docs {
+            builder.add(doc);
+        }
+        Segment::from_backing(Backing::Memory(build(builder)?), Path::new("(memory)"))
+    }
+
+    fn from_backing(backing: Backing, path: &Path) -> Result<Segment> {
+        let damaged = |why: &str| Error::Storage(format!("damaged search index {}: {why}", path.display()));
+        let size = backing.len().map_err(|e| io_error(path, e))?;
+        let header = backing.read_at(0, HEADER).map_err(|_| damaged("too short"))?;
+        if &header[..8] != MAGIC {
+            return Err(damaged("not a Kontor search index"));
+        }
+        let u32_at = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().unwrap_or_default());
+        let u64_at = |i: usize| u64::from_le_bytes(header[i..i + 8].try_into().unwrap_or_default());
+        if u32_at(8) != VERSION {
+            return Err(damaged("unknown version"));
+        }
+        let count = u32_at(12) as usize;
+        let section = |k: usize| (u64_at(16 + 16 * k), u64_at(24 + 16 * k));
+        let s: Vec<(u64, u64)> = (0..SECTIONS).map(section).collect();
+        let fits = s.windows(2).all(|w| w[0].0 + w[0].1 == w[1].0);
+        if !fits
+            || s[0].0 != HEADER as u64
+            || s[SECTIONS - 1].0 + s[SECTIONS - 1].1 != size
+            || s[0].1 != (count * DOC) as u64
+            || s[1].1 != (count * ID) as u64
+        {
+            return Err(damaged("its sections do not fit the file"));
+        }
+        let read = |(off, len): (u64, u64)| {
+            backing.read_at(off, usize::try_from(len).unwrap_or(usize::MAX)).map_err(|e| io_error(path, e))
+        };
+        let terms = fst::Map::new(read(s[6])?).map_err(|_| damaged("terms"))?;
+        Ok(Segment {
+            docs: read(s[0])?,
+            ids: read(s[1])?,
+            phones: s[2],
+            sort_keys: s[3],
+            by_change: read(s[4])?,
+            postings: s[5],
+            terms,
+            crc: u32_at(HEADER - 4),
+            body: (HEADER as u64, size - HEADER as u64),
+            backing,
+        })
+    }
+
+    /// Reads the whole file and checks its checksum.
+    pub(crate) fn verify(&self) -> Result<()> {
+        let body = self
+            .backing
+            .read_at(self.body.0, usize::try_from(self.body.1).unwrap_or(usize::MAX))
+            .map_err(|e| Error::Storage(format!("search index: {e}")))?;
+        if crc32fast::hash(&body) != self.crc {
+            return Err(Error::Storage("damaged search index: its checksum does not match".into()));
+        }
+        Ok(())
+    }
+
+    /// Number of documents.
+    pub(crate) fn len(&self) -> u32 {
+        (self.docs.len() / DOC) as u32
+    }
+
+    fn entry(&self, n: u32) -> &[u8] {
+        &self.docs[n as usize * DOC..(n as usize + 1) * DOC]
+    }
+
+    fn u32_of(e: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes(e[at..at + 4].try_into().unwrap_or_default())
+    }
+
+    /// Document `n`.
+    pub(crate) fn doc(&self, n: u32) -> DocEntry {
+        let e = self.entry(n);
+        let kind = DocKind::from_tag(e[0]).unwrap_or(DocKind::Contact);
+        DocEntry {
+            key: DocKey::new(kind, Uuid::from_slice(&e[32..48]).unwrap_or_default()),
+            stage: e[1],
+            rank_ms: self.rank_ms(n),
+            changed_ms: i64::from_le_bytes(e[24..32].try_into().unwrap_or_default()),
+        }
+    }
+
+    /// The kind tag and stage of document `n`, without decoding its id.
+    pub(crate) fn kind_stage(&self, n: u32) -> (u8, u8) {
+        let e = self.entry(n);
+        (e[0], e[1])
+    }
+
+    /// The rank time of document `n`.
+    pub(crate) fn rank_ms(&self, n: u32) -> i64 {
+        let e = self.entry(n);
+        i64::from_le_bytes(e[16..24].try_into().unwrap_or_default())
+    }
+
+    /// The contacts' document numbers, most recently changed first.
+    pub(crate) fn by_change(&self) -> impl Iterator<Item = u32> + '_ {
+        self.by_change.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
+    }
+
+    /// The document number of an id.
+    pub(crate) fn find(&self, id: Uuid) -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, self.ids.len() / ID);
+        let want = id.as_bytes();
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let e = &self.ids[mid * ID..(mid + 1) * ID];
+            match e[..16].cmp(want) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(Self::u32_of(e, 16)),
+            }
+        }
+        None
+    }
+
+    /// The terms map, for automata and ranges.
+    pub(crate) fn terms(&self) -> &fst::Map<Vec<u8>> {
+        &self.terms
+    }
+
+    /// Reads the postings of the terms whose values are given (in term
+    /// order, so they lie side by side) with one read for the whole span;
+    /// calls `each(i, doc, fields)` with the index of the term in `values`.
+    pub(crate) fn postings(&self, values: &[u64], mut each: impl FnMut(usize, u32, u16)) -> Result<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        let span = |v: u64| (v >> LEN_BITS, v & ((1 << LEN_BITS) - 1));
+        let start = values.iter().map(|v| span(*v).0).min().unwrap_or(0);
+        let end = values.iter().map(|v| span(*v).0 + span(*v).1).max().unwrap_or(start);
+        if end > self.postings.1 {
+            return Err(Error::Storage("damaged search index: a posting offset lies outside".into()));
+        }
+        let bytes = self
+            .backing
+            .read_at(self.postings.0 + start, (end - start) as usize)
+            .map_err(|e| Error::Storage(format!("search index: {e}")))?;
+        for (i, v) in values.iter().enumerate() {
+            let (off, len) = span(*v);
+            let from = (off - start) as usize;
+            decode_postings(&bytes[from..from + len as usize], |doc, fields| each(i, doc, fields))?;
+        }
+        Ok(())
+    }
+
+    /// A length-prefixed record (phones, sort key) at `off` of a section.
+    fn read_record(&self, section: (u64, u64), off: u32, first: usize) -> Result<Vec<u8>> {
+        let avail = section.1.saturating_sub(u64::from(off)) as usize;
+        self.backing
+            .read_at(section.0 + u64::from(off), first.min(avail))
+            .map_err(|e| Error::Storage(format!("search index: {e}")))
+    }
+
+    /// The phone numbers (digits) of document `n`.
+    pub(crate) fn phones_of(&self, n: u32) -> Result<Vec<String>> {
+        let off = Self::u32_of(self.entry(n), 4);
+        if off == NONE {
+            return Ok(vec![]);
+        }
+        let mut bytes = self.read_record(self.phones, off, 256)?;
+        let count = *bytes.first().unwrap_or(&0) as usize;
+        // Most documents have a few numbers; read on when there are more.
+        if count > 8 {
+            bytes = self.read_record(self.phones, off, 1 + count * 256)?;
+        }
+        let mut out = Vec::with_capacity(count);
+        let mut pos = 1;
+        for _ in 0..count {
+            let Some(&l) = bytes.get(pos) else { break };
+            let Some(digits) = bytes.get(pos + 1..pos + 1 + l as usize) else { break };
+            out.push(String::from_utf8_lossy(digits).into_owned());
+            pos += 1 + l as usize;
+        }
+        Ok(out)
+    }
+
+    /// The sort key of document `n`.
+    pub(crate) fn sort_key(&self, n: u32) -> Result<String> {
+        let bytes = self.read_record(self.sort_keys, Self::u32_of(self.entry(n), 8), 256)?;
+        let len = *bytes.first().unwrap_or(&0) as usize;
+        Ok(String::from_utf8_lossy(bytes.get(1..1 + len).unwrap_or_default()).into_owned())
+    }
+
+    /// Calls `each(term, postings)` for every term in byte order (prefix
+    /// lists left out), reading the postings in large spans.
+    pub(crate) fn for_each_term(&self, mut each: impl FnMut(&[u8], &[Posting]) -> Result<()>) -> Result<()> {
+        use fst::Streamer;
+        let mut stream = self.terms.stream();
+        let mut batch: Vec<(Vec<u8>, u64)> = Vec::new();
+        let mut flush = |batch: &mut Vec<(Vec<u8>, u64)>| -> Result<()> {
+            let values: Vec<u64> = batch.iter().map(|b| b.1).collect();
+            let mut lists: Vec<Vec<Posting>> = vec![Vec::new(); batch.len()];
+            self.postings(&values, |i, doc, fields| lists[i].push((doc, fields)))?;
+            for ((term, _), list) in batch.iter().zip(&lists) {
+                each(term, list)?;
+            }
+            batch.clear();
+            Ok(())
+        };
+        while let Some((term, value)) = stream.next() {
+            if term.first() == Some(&PREFIX_TERM) {
+                break;
+            }
+            batch.push((term.to_vec(), value));
+            if batch.len() >= 4096 {
+                flush(&mut batch)?;
+            }
+        }
+        flush(&mut batch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_and_posting_lists_round_trip() {
+        let list = vec![(0, 1), (5, 3), (300, 0x8000), (70_000, 2)];
+        let mut bytes = Vec::new();
+        encode_postings(&list, &mut bytes);
+        let mut back = Vec::new();
+        decode_postings(&bytes, |d, f| back.push((d, f))).unwrap();
+        assert_eq!(back, list);
+    }
+
+    #[test]
+    fn short_prefixes_are_the_first_one_and_two_characters() {
+        assert_eq!(short_prefixes("mueller").collect::<Vec<_>>(), ["m", "mu"]);
+        assert_eq!(short_prefixes("a").collect::<Vec<_>>(), ["a"]);
+        assert_eq!(short_prefixes("äb").collect::<Vec<_>>(), ["ä", "äb"]);
+    }
+
+    #[test]
+    fn merging_posting_lists_unites_fields_of_one_document() {
+        assert_eq!(merge_postings(&[(1, 1), (4, 1)], &[(1, 2), (3, 2)]), [(1, 3), (3, 2), (4, 1)]);
+    }
+}

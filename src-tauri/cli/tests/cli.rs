@@ -745,3 +745,130 @@ fn duplicates_lists_pairs_with_reasons() {
     assert_eq!(kinds, ["phone", "name"]);
     assert_eq!(pairs[0]["a"]["first_name"], "Anna");
 }
+
+#[test]
+fn search_finds_contacts_organisations_and_deals_best_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path());
+    let id = anna["id"].as_str().unwrap();
+    ok_json(
+        dir.path(),
+        &["deals", "add", "--contact", id, "--title", "Acme Rahmenvertrag", "--value", "9000", "--json"],
+    );
+    let csv = dir.path().join("liste.csv");
+    std::fs::write(
+        &csv,
+        "Vorname;Nachname;Firma;Ort;Bemerkung\nJürgen;Müller;Bäckerei Rauch;Würzburg;Messe Nürnberg\n",
+    )
+    .unwrap();
+    ok_json(dir.path(), &["import", csv.to_str().unwrap(), "--json"]);
+
+    let hits = ok_json(dir.path(), &["search", "acme", "--json"]);
+    let hits = hits.as_array().unwrap();
+    // Every hit has exactly the contract's keys.
+    for h in hits {
+        let mut keys: Vec<&str> = h.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["id", "kind", "matched", "subtitle", "title"]);
+    }
+    let kinds: Vec<&str> = hits.iter().map(|h| h["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.len(), 3, "{hits:?}");
+    assert!(kinds.contains(&"contact") && kinds.contains(&"organization") && kinds.contains(&"deal"));
+    let anna_hit = hits.iter().find(|h| h["kind"] == "contact").unwrap();
+    assert_eq!(anna_hit["id"], id);
+    assert_eq!(anna_hit["title"], "Anna Schmidt");
+    assert_eq!(anna_hit["matched"], serde_json::json!(["organization"]));
+
+    // Typos, umlauts, a kind and a limit.
+    let hits = ok_json(dir.path(), &["search", "wurzbrug", "--json"]);
+    assert_eq!(hits[0]["title"], "Jürgen Müller");
+    assert_eq!(hits[0]["matched"], serde_json::json!(["city"]));
+    let hits = ok_json(dir.path(), &["search", "mueller", "--kind", "contact", "--json"]);
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    let hits =
+        ok_json(dir.path(), &["search", "backerei", "--kind", "organization", "--limit", "1", "--json"]);
+    assert_eq!(hits[0]["title"], "Bäckerei Rauch");
+    assert_eq!(ok_json(dir.path(), &["search", "niemand", "--json"]), serde_json::json!([]));
+    let err = fails(dir.path(), &["search", "x", "--kind", "people"]);
+    assert!(err.contains("people"), "{err}");
+    // contacts list --search uses the same index.
+    let list = ok_json(dir.path(), &["contacts", "list", "--search", "wurzbrug", "--json"]);
+    assert_eq!(list[0]["display_name"], "Jürgen Müller");
+}
+
+/// `kill -9` at any moment of imports (each ends by merging into a new
+/// search segment), additions (the delta) and erasures: every contact the
+/// store holds is found by its email, no erased one is, and nothing
+/// reported as written is lost. `KONTOR_CRASH_ROUNDS` runs more rounds.
+#[cfg(unix)]
+#[test]
+fn kill_9_during_index_merges_loses_nothing_and_search_stays_right() {
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let rounds: u64 = std::env::var("KONTOR_CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(6);
+    let script = r#"
+        i=0
+        while true; do
+          i=$((i+1))
+          f="$WORK/batch$i.csv"
+          printf 'Vorname;Nachname;E-Mail\n' > "$f"
+          for j in $(seq 1 40); do printf 'V%s;N%s;imp%s-%s@example.de\n' "$i" "$j" "$i" "$j" >> "$f"; done
+          "$KONTOR" import "$f" --json > /dev/null || exit 1
+          "$KONTOR" contacts add --first-name "Add$i" --email "add$i@example.de" --json > /dev/null || exit 1
+          id=$("$KONTOR" contacts list --search "imp$i-1@example.de" --json | sed -n 's/.*"id": "\([^"]*\)".*/\1/p' | head -1)
+          if [ -n "$id" ]; then "$KONTOR" person erase "$id" --json > /dev/null && echo "erased $id imp$i-1@example.de"; fi
+        done"#;
+    for round in 0..rounds {
+        let mut child = Command::new("bash")
+            .args(["-c", script])
+            .env("KONTOR", env!("CARGO_BIN_EXE_kontor"))
+            .env("KONTOR_DATA_DIR", dir.path())
+            .env("WORK", dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        // Different moments each round.
+        std::thread::sleep(std::time::Duration::from_millis(700 + 397 * (round % 7)));
+        let group = format!("-{}", child.id());
+        assert!(Command::new("kill").args(["-KILL", "--", &group]).status().unwrap().success());
+        let out = child.wait_with_output().unwrap();
+        let erased: Vec<(String, String)> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_prefix("erased ")?.split_once(' '))
+            .map(|(id, email)| (id.to_owned(), email.to_owned()))
+            .collect();
+
+        // The next command finds the store whole (rebuilding what it must).
+        let all = ok_json(dir.path(), &["contacts", "list", "--json"]);
+        let all = all.as_array().unwrap();
+        // Each contact by its own email (a sample: a CLI run each), and all
+        // of them by the word their emails share.
+        for c in all.iter().rev().take(8) {
+            let email = c["emails"][0].as_str().unwrap();
+            let found = ok_json(dir.path(), &["search", email, "--kind", "contact", "--json"]);
+            let ids: Vec<&str> =
+                found.as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+            assert!(ids.contains(&c["id"].as_str().unwrap()), "round {round}: {email} not found");
+        }
+        for (id, email) in &erased {
+            let found = ok_json(dir.path(), &["search", email, "--json"]);
+            assert!(
+                found.as_array().unwrap().iter().all(|h| h["id"] != id.as_str()),
+                "round {round}: erased {email} found"
+            );
+            assert!(all.iter().all(|c| c["id"] != id.as_str()), "round {round}: erased {email} listed");
+        }
+        let counted =
+            ok_json(dir.path(), &["search", "example", "--kind", "contact", "--limit", "100000", "--json"]);
+        let mut found: Vec<&str> =
+            counted.as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+        let mut listed: Vec<&str> = all.iter().map(|c| c["id"].as_str().unwrap()).collect();
+        found.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(found, listed, "round {round}: search and list disagree");
+    }
+}

@@ -500,3 +500,78 @@ fn invalid_settings_and_future_activities_are_refused() {
     assert!(matches!(store.log_activity(id, future, t0()), Err(Error::InvalidInput { field: "at", .. })));
     assert_eq!(store.list_activities(id, &ActivityQuery::default()).unwrap().total, 0);
 }
+
+/// One step of the ready-to-qualify property test.
+#[derive(Debug, Clone)]
+enum ReadyStep {
+    /// Log an activity `minutes` before now (negative: ahead, up to an hour).
+    Activity(usize, ActivityKind, i64),
+    Criteria(usize, CriteriaUpdate),
+    Stage(usize, Stage),
+    /// Let time pass (hours).
+    Wait(i64),
+    Thresholds(u32),
+}
+
+fn ready_step() -> impl proptest::strategy::Strategy<Value = ReadyStep> {
+    use proptest::prelude::*;
+    let kind = (0usize..12).prop_map(|i| ActivityKind::ALL[i]);
+    let answer = prop_oneof![Just(None), Just(Some(Answer::Yes)), Just(Some(Answer::No))];
+    prop_oneof![
+        5 => (0usize..6, kind, -60i64..200_000).prop_map(|(c, k, m)| ReadyStep::Activity(c, k, m)),
+        2 => (0usize..6, answer.clone(), answer.clone(), answer.clone(), answer).prop_map(|(c, b, a, n, t)| {
+            ReadyStep::Criteria(c, CriteriaUpdate {
+                target_group: Some(TargetGroupSetting::Yes), budget: b, authority: a, need: n, timeline: t,
+            })
+        }),
+        1 => (0usize..6, prop_oneof![Just(Stage::Prospect), Just(Stage::Opportunity), Just(Stage::Customer)])
+            .prop_map(|(c, s)| ReadyStep::Stage(c, s)),
+        2 => (1i64..2000).prop_map(ReadyStep::Wait),
+        1 => (20u32..60).prop_map(ReadyStep::Thresholds),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// The ready count and list, kept as windows, agree with scoring every
+    /// contact at every moment: as activities are logged (some ahead of
+    /// now), criteria and stages change, thresholds move and time passes.
+    #[test]
+    fn the_ready_count_and_list_agree_with_each_contacts_score(steps in proptest::collection::vec(ready_step(), 1..30)) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let _quiet = store.pause_automation();
+        let ids: Vec<uuid::Uuid> = (0..6).map(|i| lead(&store, &format!("P{i}"), None)).collect();
+        let mut now = t0();
+        for step in steps {
+            match step {
+                ReadyStep::Activity(c, kind, minutes) => {
+                    let input = ActivityInput { kind, at: Some(now - Duration::minutes(minutes)), summary: None, text: None, outcome: None, concerns: None };
+                    store.log_activity(ids[c], input, now).unwrap();
+                }
+                ReadyStep::Criteria(c, update) => { store.set_criteria(ids[c], &update, now).unwrap(); }
+                ReadyStep::Stage(c, stage) => {
+                    let request = kontor_core::StageChangeRequest { to: stage, reason: Some("x".into()), force: true };
+                    let _ = store.change_stage(ids[c], &request, ChangedBy::Hand, now);
+                }
+                ReadyStep::Wait(hours) => now += Duration::hours(hours),
+                ReadyStep::Thresholds(t) => {
+                    let mut s = store.settings();
+                    s.scoring.prospect_threshold = t;
+                    store.set_settings(&s, now).unwrap();
+                }
+            }
+            for at in [now, now + Duration::minutes(30), now + Duration::days(3)] {
+                let want: Vec<uuid::Uuid> = ids.iter().copied().filter(|id| store.contact(*id, at).unwrap().proposal.is_some()).collect();
+                let counts = store.stage_counts(None, at).unwrap();
+                proptest::prop_assert_eq!(counts.ready_to_qualify as usize, want.len(), "count at {}", at);
+                let q = ListQuery { ready_to_qualify: true, limit: 50, ..Default::default() };
+                let mut listed: Vec<uuid::Uuid> = store.list_contacts(&q, at).unwrap().items.into_iter().map(|c| c.id).collect();
+                listed.sort();
+                let mut want = want;
+                want.sort();
+                proptest::prop_assert_eq!(listed, want, "list at {}", at);
+            }
+        }
+    }
+}

@@ -328,3 +328,49 @@ fn a_rep_who_travels_sees_an_all_day_task_on_its_day() {
         );
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// The counts kept in counters and hour/day buckets agree with the views
+    /// themselves, at any time of day, as tasks are added, done, snoozed,
+    /// moved and deleted.
+    #[test]
+    fn task_counts_agree_with_the_views(
+        tasks in proptest::collection::vec((-40i64..40, 0u32..24, 0u32..4, proptest::bool::ANY, 0u8..4), 1..40),
+        looks in proptest::collection::vec(-3000i64..3000, 1..6),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let created = Utc.with_ymd_and_hms(2026, 3, 10, 7, 0, 0).unwrap();
+        let mut ids = Vec::new();
+        for (days, hour, quarter, all_day, then) in tasks {
+            let day = (created + Duration::days(days)).with_timezone(&Berlin).date_naive();
+            let due = if all_day {
+                day.format("%Y-%m-%d").to_string()
+            } else {
+                berlin(2026, 3, 10, hour, 15 * quarter).checked_add_signed(Duration::days(days)).unwrap().to_rfc3339()
+            };
+            let t = store.create_task(input("T", &due, &[]), Berlin, created).unwrap();
+            match then {
+                1 => { store.complete_task(t.id, Berlin, created).unwrap(); }
+                2 => { store.delete_task(t.id, created).unwrap(); }
+                3 if !ids.is_empty() => {
+                    // Move an earlier task to this one's due.
+                    let other = ids[ids.len() / 2];
+                    store.update_task(other, input("T", &due, &[]), Berlin, created).unwrap();
+                    ids.push(t.id);
+                }
+                _ => ids.push(t.id),
+            }
+        }
+        for minutes in looks {
+            let now = created + Duration::minutes(minutes * 13);
+            let counts = store.task_counts(Berlin, now).unwrap();
+            let n = |v| store.tasks(v, Berlin, now).unwrap().len() as u32;
+            proptest::prop_assert_eq!(counts.overdue, n(TaskView::Overdue), "overdue at {}", now);
+            proptest::prop_assert_eq!(counts.today, n(TaskView::Today), "today at {}", now);
+            proptest::prop_assert_eq!(counts.upcoming, n(TaskView::Upcoming), "upcoming at {}", now);
+            proptest::prop_assert_eq!(counts.open, n(TaskView::Open), "open");
+        }
+    }
+}

@@ -498,3 +498,143 @@ impl Index {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashSet};
+
+    use proptest::prelude::*;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::search::segment::{self, Builder};
+
+    /// Words close to one another: prefixes, one and two typos apart.
+    const WORDS: &[&str] = &[
+        "schmidt",
+        "schmitt",
+        "schmid",
+        "schmidtke",
+        "schneider",
+        "muller",
+        "mueller",
+        "mullers",
+        "weber",
+        "webers",
+        "wurzburg",
+        "wurzbrug",
+        "geschaftsfuhrerin",
+        "geschaftsfuhrer",
+        "ab",
+        "abc",
+        "a",
+        "zeta",
+    ];
+
+    fn doc(n: u8, words: &[usize], stage: u8) -> IndexedDoc {
+        let id = Uuid::from_u128(u128::from(n) + 1);
+        let mut terms: BTreeMap<String, u16> = BTreeMap::new();
+        for (i, w) in words.iter().enumerate() {
+            *terms.entry(WORDS[*w].to_owned()).or_default() |= 1 << (i % 3);
+        }
+        IndexedDoc {
+            key: DocKey::new(DocKind::Contact, id),
+            stage,
+            rank_ms: i64::from(n),
+            changed_ms: i64::from(n) * 7 % 11,
+            sort_key: format!("{:03}", 255 - n),
+            terms: terms.into_iter().collect(),
+            phones: vec![],
+        }
+    }
+
+    /// What a query must find: every word matches some term of the doc.
+    fn naive(docs: &BTreeMap<DocKey, IndexedDoc>, query: &Query) -> HashSet<DocKey> {
+        docs.values()
+            .filter(|d| query.words.iter().all(|w| d.terms.iter().any(|(t, _)| w.classify(t).is_some())))
+            .map(|d| d.key)
+            .collect()
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Put(u8, Vec<usize>, u8),
+        Remove(u8),
+        Merge,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0u8..24, proptest::collection::vec(0..WORDS.len(), 1..4), 1u8..6).prop_map(|(n, w, s)| Op::Put(n, w, s)),
+            1 => (0u8..24).prop_map(Op::Remove),
+            1 => Just(Op::Merge),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The segment, its merges and the delta over it find exactly what
+        /// matching every live document's terms finds, and list them in order.
+        #[test]
+        fn the_index_finds_what_matching_every_document_finds(
+            ops in proptest::collection::vec(op(), 1..40),
+            queries in proptest::collection::vec((0..WORDS.len(), 1usize..8, proptest::option::of(0..WORDS.len())), 1..6),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut live: BTreeMap<DocKey, IndexedDoc> = BTreeMap::new();
+            let mut index = Index::default();
+            let mut seq = 0;
+            let mut generation = 0;
+            for op in ops {
+                match op {
+                    Op::Put(n, words, stage) => {
+                        seq += 1;
+                        let d = doc(n, &words, stage);
+                        live.insert(d.key, d.clone());
+                        index.apply(d.key, DeltaEntry { seq, doc: Some(d) });
+                    }
+                    Op::Remove(n) => {
+                        seq += 1;
+                        let key = DocKey::new(DocKind::Contact, Uuid::from_u128(u128::from(n) + 1));
+                        live.remove(&key);
+                        index.apply(key, DeltaEntry { seq, doc: None });
+                    }
+                    Op::Merge => {
+                        generation += 1;
+                        let path = dir.path().join(format!("s{generation}"));
+                        let delta = index.delta().clone();
+                        let mut added = Builder::default();
+                        for d in delta.values().filter_map(|e| e.doc.clone()) {
+                            added.add(d);
+                        }
+                        match index.disk() {
+                            Some(old) => segment::merge(&old, |k| !delta.contains_key(k), added, &path).unwrap(),
+                            None => segment::write(&path, added).unwrap(),
+                        }
+                        let merged = delta.iter().map(|(k, e)| (*k, e.seq)).collect();
+                        index.replace_disk(Some(Arc::new(Segment::open(&path).unwrap())), &merged);
+                    }
+                }
+            }
+            for (w, len, second) in queries {
+                let word: String = WORDS[w].chars().take(len).collect();
+                let text = match second { Some(s) => format!("{word} {}", WORDS[s]), None => word };
+                let query = Query::parse(&text).unwrap();
+                let out = index.run(&query, &Filter::default(), 1000, None, None).unwrap();
+                let found: HashSet<DocKey> = out.top.iter().map(|f| f.key).collect();
+                prop_assert_eq!(found.len(), out.top.len(), "a document twice for {}", text);
+                prop_assert_eq!(&found, &naive(&live, &query), "query {}", text);
+                prop_assert_eq!(out.total as usize, found.len());
+            }
+            // The list in name order is every live document, A–Z.
+            let listed = index.list(None, ListOrder::Name, 0, 1000).unwrap();
+            let mut want: Vec<&IndexedDoc> = live.values().collect();
+            want.sort_by(|a, b| (&a.sort_key, a.key.id).cmp(&(&b.sort_key, b.key.id)));
+            prop_assert_eq!(listed, want.iter().map(|d| d.key.id).collect::<Vec<_>>());
+            let listed = index.list(Some(2), ListOrder::Change, 0, 1000).unwrap();
+            let mut want: Vec<&IndexedDoc> = live.values().filter(|d| d.stage == 2).collect();
+            want.sort_by_key(|d| (std::cmp::Reverse(d.changed_ms), d.key.id));
+            prop_assert_eq!(listed, want.iter().map(|d| d.key.id).collect::<Vec<_>>());
+        }
+    }
+}

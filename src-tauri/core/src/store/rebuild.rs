@@ -94,7 +94,9 @@ impl Store {
             let pending = tx.meta.get(REBUILD)?.and_then(|v| v.first().copied()).unwrap_or(0);
             tx.meta.insert(REBUILD, &[pending & !Rebuild::CONTACTS.0])?;
             Ok(())
-        })
+        })?;
+        self.rebuilding.store(self.rebuild_pending()? != Rebuild::NONE, Ordering::SeqCst);
+        Ok(())
     }
 
     /// The upkeep the app runs from time to time off the main thread (and

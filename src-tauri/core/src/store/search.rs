@@ -403,6 +403,10 @@ impl Store {
             let _ = std::fs::remove_file(self.search.path(old));
         }
         self.remove_stale_segments(generation);
+        if rebuilt {
+            let pending = self.rebuild_pending()? != Rebuild::NONE;
+            self.rebuilding.store(pending, std::sync::atomic::Ordering::SeqCst);
+        }
         Ok(())
     }
 

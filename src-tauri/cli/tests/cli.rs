@@ -821,7 +821,7 @@ fn kill_9_during_index_merges_loses_nothing_and_search_stays_right() {
           if [ -n "$id" ]; then "$KONTOR" person erase "$id" --json > /dev/null && echo "erased $id imp$i-1@example.de"; fi
         done"#;
     for round in 0..rounds {
-        let mut child = Command::new("bash")
+        let child = Command::new("bash")
             .args(["-c", script])
             .env("KONTOR", env!("CARGO_BIN_EXE_kontor"))
             .env("KONTOR_DATA_DIR", dir.path())

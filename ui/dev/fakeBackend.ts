@@ -15,6 +15,11 @@ import type { Criteria } from "../src/bindings/Criteria";
 import type { CriteriaUpdate } from "../src/bindings/CriteriaUpdate";
 import type { ErrorPayload } from "../src/bindings/ErrorPayload";
 import type { ListQuery } from "../src/bindings/ListQuery";
+import type { ContactMatch } from "../src/bindings/ContactMatch";
+import type { Mark } from "../src/bindings/Mark";
+import type { SearchHit } from "../src/bindings/SearchHit";
+import type { SearchQuery } from "../src/bindings/SearchQuery";
+import type { SearchResults } from "../src/bindings/SearchResults";
 import type { Organization } from "../src/bindings/Organization";
 import type { OrganizationInput } from "../src/bindings/OrganizationInput";
 import type { Score } from "../src/bindings/Score";
@@ -300,6 +305,55 @@ export class FakeBackend {
     const hay = [c.display_name, c.organization, c.title, ...c.emails, ...c.phones, ...c.tags, c.notes]
       .filter(Boolean).join(" ").toLowerCase();
     return search.toLowerCase().split(/\s+/).every((w) => hay.includes(w));
+  }
+
+  /** Where `words` occur in `text` (case-insensitive substrings; the fake knows no typos). */
+  marks(text: string, search: string): Mark[] {
+    const lower = text.toLowerCase();
+    const out: Mark[] = [];
+    for (const w of search.toLowerCase().split(/\s+/).filter(Boolean)) {
+      const at = lower.indexOf(w);
+      if (at >= 0) out.push({ start: Array.from(text.slice(0, at)).length, end: Array.from(text.slice(0, at + w.length)).length });
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  contactMatch(c: Contact, search: string): ContactMatch {
+    const fields: [string, string | null][] = [
+      ["name", c.display_name], ["organization", c.organization], ["email", c.emails.join(" ")],
+      ["phone", c.phones.join(" ")], ["tags", c.tags.join(", ")], ["job_title", c.title], ["notes", c.notes],
+    ];
+    const matched = fields.filter(([, v]) => v && this.marks(v, search).length > 0).map(([f]) => f);
+    const shown = ["name", "organization", "job_title"];
+    const hidden = fields.find(([f, v]) => !shown.includes(f) && v && this.marks(v, search).length > 0);
+    return {
+      id: c.id, matched,
+      name_marks: this.marks(c.display_name, search),
+      organization_marks: this.marks(c.organization ?? "", search),
+      context: hidden ? { field: hidden[0], text: hidden[1]!, marks: this.marks(hidden[1]!, search) } : null,
+    };
+  }
+
+  search(q: SearchQuery): SearchResults {
+    const words = q.text.toLowerCase().split(/\s+/).filter(Boolean);
+    const has = (text: string) => words.every((w) => text.toLowerCase().includes(w));
+    const contacts = this.contacts.filter((c) => this.matches(c, q.text));
+    const orgs = this.orgs.filter((o) => has([o.name, o.industry, o.postcode, o.region].filter(Boolean).join(" ")));
+    const deals = this.dealStore.deals.filter((d) => has([d.title, d.next_step].filter(Boolean).join(" ")));
+    const hit = (kind: SearchHit["kind"], id: string, title: string, subtitle: string): SearchHit => ({
+      kind, id, title, subtitle, matched: [kind === "deal" ? "title" : "name"],
+      title_marks: this.marks(title, q.text), subtitle_marks: this.marks(subtitle, q.text), context: null, stage: null,
+    });
+    const groups: SearchHit[][] = [
+      q.kind && q.kind !== "contact" ? [] : contacts.map((c) => hit("contact", c.id, c.display_name, c.organization ?? "")),
+      q.kind && q.kind !== "organization" ? [] : orgs.map((o) => hit("organization", o.id, o.name, o.industry ?? "")),
+      q.kind && q.kind !== "deal" ? [] : deals.map((d) => {
+        const who = this.contacts.find((c) => c.id === d.contact_id)?.display_name ?? "";
+        return hit("deal", d.id, d.title, `${who} · ${d.value} ${d.currency}`);
+      }),
+    ];
+    const hits = q.per_kind ? groups.flatMap((g) => g.slice(0, q.limit)) : groups.flat().slice(0, q.limit);
+    return { hits, contacts: contacts.length, organizations: orgs.length, deals: deals.length, rebuilding: false };
   }
 
   counts(search: string | null): StageCounts {
@@ -646,12 +700,16 @@ export class FakeBackend {
         const q = args.query as ListQuery;
         this.contacts.forEach((c) => this.refresh(c));
         const hits = this.contacts.filter((c) => this.matches(c, q.search) && (!q.stage || c.stage === q.stage)
-          && (!q.ready_to_qualify || c.proposal !== null));
+          && (!q.ready_to_qualify || c.proposal !== null) && (!q.organization_id || c.organization_id === q.organization_id));
         hits.sort(q.sort === "name"
           ? (a, b) => a.display_name.localeCompare(b.display_name)
           : (a, b) => b.updated_at.localeCompare(a.updated_at));
-        return { items: structuredClone(hits.slice(q.offset, q.offset + q.limit)), total: hits.length };
+        const items = structuredClone(hits.slice(q.offset, q.offset + q.limit));
+        const matches = q.search ? items.map((c) => this.contactMatch(c, q.search!)) : [];
+        return { items, total: hits.length, matches };
       }
+      case "search":
+        return this.search(args.query as SearchQuery);
       case "stage_counts":
         return this.counts(args.search);
       case "get_contact":

@@ -14,6 +14,9 @@ import type { Settings } from "./bindings/Settings";
 import type { SortOrder } from "./bindings/SortOrder";
 import type { Stage } from "./bindings/Stage";
 import type { StageCounts } from "./bindings/StageCounts";
+import type { ContactMatch } from "./bindings/ContactMatch";
+import type { SearchHit } from "./bindings/SearchHit";
+import type { SearchResults } from "./bindings/SearchResults";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { TaskCounts } from "./bindings/TaskCounts";
 import type { TaskItem } from "./bindings/TaskItem";
@@ -46,6 +49,8 @@ import { TimelineView } from "./views/timeline";
 
 export const PAGE_SIZE = 100;
 export const SEARCH_DEBOUNCE_MS = 120;
+/** Organisations and deals a search shows beside the contacts. */
+export const OTHER_HITS = 5;
 export const TIMELINE_PAGE = 50;
 /** How long the "ready for …" notice stays. */
 export const NOTICE_MS = 8000;
@@ -110,10 +115,18 @@ export interface ListState {
   sort: SortOrder;
   items: Contact[];
   total: number;
+  /** With search text: why each listed contact matched (same order as `items`). */
+  matches: ContactMatch[];
+  /** With search text: the organisations and deals it finds (up to a few of each). */
+  others: SearchResults | null;
+  /** Only this organisation's contacts. */
+  organization: { id: string; name: string } | null;
   counts: StageCounts | null;
   loading: boolean;
   /** Whether data must be fetched again before the list is shown. */
   stale: boolean;
+  /** Whether the store is rebuilding its search and list index (lists may be incomplete). */
+  rebuilding: boolean;
 }
 
 /** The open contact's timeline: loaded entries, the kind filter, counts per kind. */
@@ -143,7 +156,8 @@ export class App {
   info: AppInfo | null = null;
   view: View = { name: "list" };
   list: ListState = {
-    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, counts: null, loading: false, stale: true,
+    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, matches: [], others: null,
+    organization: null, counts: null, loading: false, stale: true, rebuilding: false,
   };
   timeline: TimelineState | null = null;
   timelineView: TimelineView | null = null;
@@ -176,6 +190,7 @@ export class App {
   private tasksTimer: ReturnType<typeof setInterval> | null = null;
   private unlistenTasks: (() => void) | null = null;
   private unlistenAutomation: (() => void) | null = null;
+  private unlistenIndex: (() => void) | null = null;
   private pipelineSeq = 0;
   private reportsSeq = 0;
   private contactDealsSeq = 0;
@@ -198,6 +213,7 @@ export class App {
     ]);
     this.settings = withDefaults(settings);
     this.info = info;
+    this.list.rebuilding = info?.rebuilding ?? false;
     this.applyLanguage();
     this.topbar = h("header", { class: "topbar" });
     this.globalErrors = h("div", { class: "error-slot global" });
@@ -208,6 +224,7 @@ export class App {
     this.render();
     void this.listenTasksChanged();
     void this.listenAutomation();
+    void this.listenIndexRebuilt();
     this.tasksTimer = setInterval(() => void this.refreshTasks(), TASKS_REFRESH_MS);
     await Promise.all([this.reloadList(), this.refreshCounts()]);
   }
@@ -220,6 +237,21 @@ export class App {
       else this.unlistenTasks = unlisten;
     } catch {
       /* no event support (plain browser without mocks): counts still refresh on a timer */
+    }
+  }
+
+  /** Subscribes to the backend's `index-rebuilt` event: lists are complete again. */
+  private async listenIndexRebuilt(): Promise<void> {
+    try {
+      const unlisten = await ipc.onIndexRebuilt(() => {
+        this.list.rebuilding = false;
+        this.list.stale = true;
+        if (this.view.name === "list") void this.reloadList();
+      });
+      if (this.stopped) unlisten();
+      else this.unlistenIndex = unlisten;
+    } catch {
+      /* no event support */
     }
   }
 
@@ -246,6 +278,8 @@ export class App {
     this.unlistenTasks = null;
     this.unlistenAutomation?.();
     this.unlistenAutomation = null;
+    this.unlistenIndex?.();
+    this.unlistenIndex = null;
     this.pipelineView?.cancelDrag();
     if (this.dialog) closeDialog(this.dialog.el);
     this.dialog = null;
@@ -365,13 +399,19 @@ export class App {
     this.listView?.update();
     const search = q.search.trim() || null;
     try {
-      const [page, counts] = await Promise.all([
-        ipc.listContacts({ stage: q.stage, search, sort: q.sort, offset: 0, limit: PAGE_SIZE, ready_to_qualify: q.ready }),
+      const [page, counts, others] = await Promise.all([
+        ipc.listContacts({
+          stage: q.stage, search, sort: q.sort, offset: 0, limit: PAGE_SIZE, ready_to_qualify: q.ready,
+          organization_id: q.organization?.id ?? null,
+        }),
         ipc.stageCounts(search),
+        search && !q.organization ? ipc.search({ text: search, kind: null, limit: OTHER_HITS, per_kind: true }) : null,
       ]);
       if (seq !== this.seq) return;
       q.items = page.items;
       q.total = page.total;
+      q.matches = page.matches;
+      q.others = others;
       q.counts = counts;
       q.stale = false;
       this.clearError();
@@ -395,10 +435,11 @@ export class App {
     try {
       const page = await ipc.listContacts({
         stage: q.stage, search: q.search.trim() || null, sort: q.sort, offset: q.items.length, limit: PAGE_SIZE,
-        ready_to_qualify: q.ready,
+        ready_to_qualify: q.ready, organization_id: q.organization?.id ?? null,
       });
       if (seq !== this.seq) return;
       q.items = q.items.concat(page.items);
+      q.matches = q.matches.concat(page.matches);
       q.total = page.total;
     } catch (e) {
       if (seq === this.seq) this.showError(e);
@@ -418,6 +459,31 @@ export class App {
       this.searchTimer = null;
       void this.reloadList();
     }, SEARCH_DEBOUNCE_MS);
+  }
+
+  /** Opens a search hit: a contact's page, a deal's dialog, an organisation's contacts. */
+  openHit(hit: SearchHit): void {
+    if (hit.kind === "contact") void this.openContact(hit.id);
+    else if (hit.kind === "deal") void this.openDeal(hit.id);
+    else this.showOrganization(hit.id, hit.title);
+  }
+
+  /** The list of one organisation's contacts (the search is cleared). */
+  showOrganization(id: string, name: string): void {
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    this.list = { ...this.list, search: "", organization: { id, name }, stage: null, ready: false, stale: true };
+    if (this.view.name === "list") {
+      this.render();
+      void this.reloadList();
+    } else {
+      void this.backToList();
+    }
+  }
+
+  /** Back to all contacts from one organisation's. */
+  clearOrganization(): void {
+    this.list.organization = null;
+    void this.reloadList();
   }
 
   setStageFilter(stage: Stage | null): void {
@@ -902,7 +968,10 @@ export class App {
     this.origin = "list";
     this.timeline = null;
     this.contactTasks = null;
-    this.list = { ...this.list, search: "", stage: null, ready: false, items: [], total: 0, counts: null, stale: true };
+    this.list = {
+      ...this.list, search: "", stage: null, ready: false, items: [], total: 0, matches: [], others: null,
+      organization: null, counts: null, stale: true,
+    };
     this.render();
     await Promise.all([this.reloadList(), this.refreshTasks()]);
   }

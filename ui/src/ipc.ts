@@ -46,6 +46,8 @@ import type { OrganizationInput } from "./bindings/OrganizationInput";
 import type { RecordCounts } from "./bindings/RecordCounts";
 import type { SavedFile } from "./bindings/SavedFile";
 import type { Score } from "./bindings/Score";
+import type { SearchQuery } from "./bindings/SearchQuery";
+import type { SearchResults } from "./bindings/SearchResults";
 import type { Settings } from "./bindings/Settings";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { Stage } from "./bindings/Stage";
@@ -108,6 +110,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const listContacts = (query: ListQuery) => call<ContactPage>("list_contacts", { query });
 export const stageCounts = (search: string | null) => call<StageCounts>("stage_counts", { search });
+export const search = (query: SearchQuery) => call<SearchResults>("search", { query });
 export const getContact = (id: string) => call<ContactDetail>("get_contact", { id });
 export const createContact = (input: ContactInput) => call<ContactDetail>("create_contact", { input });
 export const updateContact = (id: string, input: ContactInput) =>
@@ -149,6 +152,18 @@ export const TASKS_CHANGED = "tasks-changed";
 export async function onTasksChanged(cb: () => void): Promise<() => void> {
   try {
     return await listen<unknown>(TASKS_CHANGED, () => cb());
+  } catch (raw) {
+    throw AppError.from(raw);
+  }
+}
+
+/** The backend's event when a rebuilt search and list index is complete again. */
+export const INDEX_REBUILT = "index-rebuilt";
+
+/** Calls `cb` on every `index-rebuilt` event; resolves to the function that stops listening. */
+export async function onIndexRebuilt(cb: () => void): Promise<() => void> {
+  try {
+    return await listen<unknown>(INDEX_REBUILT, () => cb());
   } catch (raw) {
     throw AppError.from(raw);
   }

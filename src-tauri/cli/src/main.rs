@@ -695,6 +695,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 offset: 0,
                 limit: l.limit.unwrap_or(u32::MAX),
                 ready_to_qualify: l.ready_to_qualify,
+                organization_id: None,
             };
             let page = store.list_contacts(&query, now())?;
             if l.json {

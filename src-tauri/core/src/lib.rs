@@ -43,7 +43,9 @@ pub use report::{Period, Report, ReportKind};
 pub use score::{
     Answer, Criteria, CriteriaUpdate, Score, ScoringSettings, TargetGroupSetting, TargetProfile,
 };
-pub use search::{DocKind, Mark, MatchContext, SearchHit, SearchQuery, SearchResults, StageCounts};
+pub use search::{
+    ContactMatch, DocKind, Mark, MatchContext, SearchHit, SearchQuery, SearchResults, StageCounts,
+};
 pub use settings::{CompanyProfile, DealStageSetting, EmailTemplate, Language, Settings, StageOutcome};
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};
 pub use store::{

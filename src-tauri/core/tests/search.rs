@@ -361,3 +361,38 @@ fn organisations_found_by_search_and_renamed_with_their_contacts() {
     assert_eq!(hit.len(), 1);
     assert_eq!(hit[0].kind, DocKind::Organization);
 }
+
+#[test]
+fn a_searched_list_says_why_each_contact_matched_and_lists_filter_by_organisation() {
+    let (_d, store) = open();
+    let greta = full_contact(&store);
+    let org = store.contact(greta, t0()).unwrap().organization_id.unwrap();
+    let other = add(
+        &store,
+        ContactInput { organization: Some("Mainfranken Druck GmbH".into()), ..person("Hugo", "Heidel") },
+    );
+    add(&store, ContactInput { organization: Some("Elsewhere".into()), ..person("Hanna", "Heidel") });
+    let q = ListQuery { search: Some("heidel".into()), ..Default::default() };
+    let page = store.list_contacts(&q, t0()).unwrap();
+    assert_eq!(page.items.len(), 3);
+    assert_eq!(page.matches.len(), 3);
+    for (c, m) in page.items.iter().zip(&page.matches) {
+        assert_eq!(c.id, m.id);
+    }
+    let greta_match = page.matches.iter().find(|m| m.id == greta).unwrap();
+    assert_eq!(greta_match.matched, ["notes"]);
+    assert!(greta_match.name_marks.is_empty());
+    assert_eq!(greta_match.context.as_ref().unwrap().field, "notes");
+    let hugo = page.matches.iter().find(|m| m.id == other).unwrap();
+    assert_eq!(hugo.name_marks, [kontor_core::Mark { start: 5, end: 11 }], "Hugo [Heidel]");
+    // The organisation's contacts only, with and without search text.
+    let members = ListQuery { organization_id: Some(org), ..Default::default() };
+    let page = store.list_contacts(&members, t0()).unwrap();
+    assert_eq!(
+        page.items.iter().map(|c| c.display_name.as_str()).collect::<Vec<_>>(),
+        ["Greta Kowalski", "Hugo Heidel"]
+    );
+    assert_eq!(page.total, 2);
+    let page = store.list_contacts(&ListQuery { search: Some("heidel".into()), ..members }, t0()).unwrap();
+    assert_eq!(page.total, 2, "Hanna works elsewhere");
+}

@@ -30,4 +30,8 @@ limit: number,
 /**
  * Only contacts with a qualification proposal.
  */
-ready_to_qualify: boolean, };
+ready_to_qualify: boolean, 
+/**
+ * Only the contacts of this organisation.
+ */
+organization_id?: string | null, };

@@ -1,10 +1,27 @@
 // Small building blocks shared by the views.
 import { h, type Child } from "../dom";
 import type { Address } from "../bindings/Address";
+import type { Mark } from "../bindings/Mark";
 import type { Stage } from "../bindings/Stage";
 import { stageName, t } from "../i18n";
 
 export const STAGES: readonly Stage[] = ["lead", "prospect", "opportunity", "customer", "disqualified"];
+
+/** `text` with the stretches `marks` names (in characters) as `<mark>`: what a search matched. */
+export function marked(text: string, marks: readonly Mark[]): Child[] {
+  if (marks.length === 0) return [text];
+  const chars = Array.from(text);
+  const out: Child[] = [];
+  let at = 0;
+  for (const m of marks) {
+    if (m.start < at || m.start >= chars.length) continue;
+    if (m.start > at) out.push(chars.slice(at, m.start).join(""));
+    out.push(h("mark", null, chars.slice(m.start, m.end).join("")));
+    at = Math.min(m.end, chars.length);
+  }
+  if (at < chars.length) out.push(chars.slice(at).join(""));
+  return out;
+}
 
 export function stageBadge(stage: Stage, testid?: string): HTMLSpanElement {
   return h("span", { class: `badge stage-${stage}`, "data-testid": testid, "data-stage": stage }, stageName(stage));

@@ -1,14 +1,19 @@
 // Contacts list: search, stage chips with counts (plus "ready to qualify"),
 // sort toggle, paged rows with a score that expands into its line items, the
-// empty state and the no-matches message.
+// empty state and the no-matches message. With search text, the rows show
+// what matched (marked) and the organisations and deals found follow in
+// groups of their own; ↑/↓ walk all of them, Enter opens one.
 import type { App } from "../app";
 import type { Contact } from "../bindings/Contact";
+import type { ContactMatch } from "../bindings/ContactMatch";
+import type { MatchContext } from "../bindings/MatchContext";
+import type { SearchHit } from "../bindings/SearchHit";
 import type { Score } from "../bindings/Score";
 import type { Stage } from "../bindings/Stage";
 import { h, replace } from "../dom";
 import { formatDate, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
-import { button, STAGES, stageBadge } from "./common";
+import { button, marked, STAGES, stageBadge } from "./common";
 import { scoreLineList } from "./score";
 
 export class ListView {
@@ -75,17 +80,21 @@ export class ListView {
     const focusedId = focusedEl?.dataset?.id;
     const focusedScore = focusedEl?.dataset?.testid === "row-score" ? focusedEl.dataset.for : undefined;
     this.scores.clear();
-    const storeEmpty = counts !== null && counts.all === 0 && q.search.trim() === "";
+    const storeEmpty = counts !== null && counts.all === 0 && q.search.trim() === "" && !q.organization && !q.rebuilding;
     this.toolbar.hidden = storeEmpty;
     this.renderChips();
+    const others = q.search.trim() ? this.otherHits() : null;
+    const banner = q.rebuilding
+      ? h("p", { class: "notice-inline", role: "status", "data-testid": "index-rebuilding" }, t("list.rebuilding"))
+      : null;
     if (storeEmpty) {
       replace(this.body, this.emptyState());
     } else if (counts === null) {
-      replace(this.body, q.loading ? h("p", { class: "muted pad" }, t("list.loading")) : null);
+      replace(this.body, banner, q.loading ? h("p", { class: "muted pad" }, t("list.loading")) : null);
     } else if (q.items.length === 0 && !q.loading) {
-      replace(this.body, this.noMatches());
+      replace(this.body, banner, others ?? this.noMatches());
     } else {
-      replace(this.body, this.table(q.items), this.footer());
+      replace(this.body, banner, this.table(q.items), this.footer(), others);
     }
     this.el.setAttribute("aria-busy", String(q.loading));
     if (focusedId) this.rows().find((r) => r.dataset.id === focusedId)?.focus();
@@ -123,8 +132,20 @@ export class ListView {
       h("span", { class: "chip-label" }, t("list.ready")),
       h("span", { class: "chip-count", "data-testid": "chip-count" }, q.counts?.ready_to_qualify ?? 0),
     );
+    const org = q.organization
+      ? h(
+          "button",
+          {
+            type: "button", class: "chip chip-org active", "data-testid": "org-filter",
+            title: t("list.org_filter_clear"), onclick: () => this.app.clearOrganization(),
+          },
+          h("span", { class: "chip-label" }, t("list.org_filter", { name: q.organization.name })),
+          h("span", { class: "chip-x", "aria-hidden": "true" }, "✕"),
+        )
+      : null;
     replace(
       this.chips,
+      org,
       chip(null),
       STAGES.map(chip),
       h("span", { class: "chip-sep", "aria-hidden": "true" }),
@@ -196,11 +217,56 @@ export class ListView {
       "div",
       { class: "rows" },
       head,
-      h("ul", { class: "row-list", role: "list", "aria-label": t("list.contacts") }, items.map((c) => this.row(c))),
+      h(
+        "ul",
+        { class: "row-list", role: "list", "aria-label": t("list.contacts") },
+        items.map((c, i) => this.row(c, this.app.list.matches[i]?.id === c.id ? this.app.list.matches[i] : undefined)),
+      ),
     );
   }
 
-  private row(c: Contact): HTMLElement {
+  /** The organisations and deals a search found, a group each (none: null). */
+  private otherHits(): HTMLElement | null {
+    const found = this.app.list.others;
+    if (!found) return null;
+    const group = (kind: "organization" | "deal", total: number, heading: string) => {
+      const hits = found.hits.filter((hit) => hit.kind === kind);
+      if (hits.length === 0) return null;
+      const more = total - hits.length;
+      return h(
+        "section",
+        { class: "search-group", "data-testid": `search-group-${kind}`, "aria-label": heading },
+        h("h3", { class: "search-group-head" }, heading, " ", h("span", { class: "muted" }, `(${total})`)),
+        h("ul", { class: "hit-list", role: "list" }, hits.map((hit) => this.hitRow(hit))),
+        more > 0 ? h("p", { class: "muted small" }, t("search.more", { n: more })) : null,
+      );
+    };
+    const orgs = group("organization", found.organizations, t("search.group_organizations"));
+    const deals = group("deal", found.deals, t("search.group_deals"));
+    return orgs || deals ? h("div", { class: "search-others" }, orgs, deals) : null;
+  }
+
+  private hitRow(hit: SearchHit): HTMLElement {
+    const open = () => this.app.openHit(hit);
+    return h(
+      "li",
+      {
+        class: "hit", tabindex: 0, "data-testid": `${hit.kind === "deal" ? "deal" : "org"}-hit`, "data-id": hit.id,
+        onclick: open,
+        onkeydown: (ev: KeyboardEvent) => {
+          if (ev.key === "Enter") {
+            ev.preventDefault();
+            open();
+          }
+        },
+      },
+      h("span", { class: "hit-title" }, marked(hit.title, hit.title_marks)),
+      hit.subtitle ? h("span", { class: "hit-sub muted" }, marked(hit.subtitle, hit.subtitle_marks)) : null,
+      hit.context ? contextLine(hit.context) : null,
+    );
+  }
+
+  private row(c: Contact, match?: ContactMatch): HTMLElement {
     const reach = [c.emails[0], c.phones[0]].filter(Boolean).join(" · ");
     return h(
       "li",
@@ -220,10 +286,11 @@ export class ListView {
       h(
         "span",
         { class: "cell name" },
-        h("span", { class: "row-name", "data-testid": "row-name" }, c.display_name),
+        h("span", { class: "row-name", "data-testid": "row-name" }, marked(c.display_name, match?.name_marks ?? [])),
         c.title ? h("span", { class: "row-title" }, c.title) : null,
+        match?.context ? contextLine(match.context) : null,
       ),
-      h("span", { class: "cell org" }, c.organization ?? ""),
+      h("span", { class: "cell org" }, marked(c.organization ?? "", match?.organization_marks ?? [])),
       h(
         "span",
         { class: "cell stage-cell" },
@@ -345,8 +412,11 @@ export class ListView {
     );
   }
 
+  /** The rows ↑/↓ walk: contacts, then the organisations and deals found. */
   rows(): HTMLElement[] {
-    return Array.from(this.body.querySelectorAll<HTMLElement>('[data-testid="contact-row"]'));
+    return Array.from(
+      this.body.querySelectorAll<HTMLElement>('[data-testid="contact-row"], [data-testid="org-hit"], [data-testid="deal-hit"]'),
+    );
   }
 
   /** Arrow-key navigation between rows. */
@@ -358,4 +428,20 @@ export class ListView {
     rows[next].focus();
     rows[next].scrollIntoView?.({ block: "nearest" });
   }
+}
+
+/** A matched field the row does not show: "Notes: … Würzburg …", marked. */
+function contextLine(context: MatchContext): HTMLElement {
+  return h(
+    "span",
+    { class: "match-context", "data-testid": "match-context", "data-field": context.field },
+    h("span", { class: "match-field" }, `${matchedFieldName(context.field)}: `),
+    marked(context.text, context.marks),
+  );
+}
+
+/** The UI name of a field a search matched in. */
+function matchedFieldName(field: string): string {
+  const key = `search.field.${field}` as Parameters<typeof t>[0];
+  return t(key);
 }

@@ -316,6 +316,23 @@ pub struct SearchHit {
     pub stage: Option<Stage>,
 }
 
+/// Why a contact in a searched list matched: the fields, where its name
+/// and organisation matched, and a matched field the row does not show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContactMatch {
+    /// The contact.
+    pub id: Uuid,
+    /// The fields that matched, by stable name.
+    pub matched: Vec<String>,
+    /// Where the display name matched.
+    pub name_marks: Vec<Mark>,
+    /// Where the organisation's name matched.
+    pub organization_marks: Vec<Mark>,
+    /// A matched field the row does not show (email, notes, city …).
+    pub context: Option<MatchContext>,
+}
+
 /// Search hits, best first, with the number of matches per kind.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -19,7 +19,7 @@ use crate::contact::{Contact, ContactInput};
 use crate::error::{Error, Result};
 use crate::score::EngagementSums;
 use crate::search::index::ListOrder;
-use crate::search::{DocKey, DocKind, StageCounts};
+use crate::search::{ContactMatch, DocKey, DocKind, StageCounts};
 use crate::stage::{check_transition, ChangedBy, Stage, StageChange, StageChangeRequest};
 
 /// How a contact list is ordered.
@@ -52,6 +52,9 @@ pub struct ListQuery {
     pub limit: u32,
     /// Only contacts with a qualification proposal.
     pub ready_to_qualify: bool,
+    /// Only the contacts of this organisation.
+    #[ts(optional = nullable)]
+    pub organization_id: Option<Uuid>,
 }
 
 impl Default for ListQuery {
@@ -63,6 +66,7 @@ impl Default for ListQuery {
             offset: 0,
             limit: 100,
             ready_to_qualify: false,
+            organization_id: None,
         }
     }
 }
@@ -75,6 +79,9 @@ pub struct ContactPage {
     pub items: Vec<Contact>,
     /// How many match in all.
     pub total: u32,
+    /// With search text: why each contact of the page matched (same order).
+    #[serde(default)]
+    pub matches: Vec<ContactMatch>,
 }
 
 /// A contact's engagement sums inside a transaction.
@@ -250,13 +257,26 @@ impl Store {
         let limit = query.limit as usize;
         let need = offset.saturating_add(limit);
         let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let mut matches = Vec::new();
         let (ids, total) = match search {
             Some(text) => {
                 let ready = if query.ready_to_qualify { Some(self.ready_ids(now)?) } else { None };
-                let keep = ready.as_ref().map(|set| move |k: &DocKey| set.contains(&k.id));
-                let keep = keep.as_ref().map(|k| k as &dyn Fn(&DocKey) -> bool);
-                let (ids, total) = self.search_contacts(text, query.stage, keep, need)?;
-                (ids.into_iter().skip(offset).collect(), total)
+                let org = query.organization_id;
+                let keep = move |k: &DocKey| {
+                    ready.as_ref().is_none_or(|set| set.contains(&k.id))
+                        && org.is_none_or(|o| self.is_member(o, k.id))
+                };
+                let filtered = query.ready_to_qualify || org.is_some();
+                let keep = filtered.then_some(&keep as &dyn Fn(&DocKey) -> bool);
+                let (found, total) = self.search_contacts(text, query.stage, keep, need)?;
+                let found: Vec<_> = found.into_iter().skip(offset).collect();
+                let ids = found.iter().map(|(id, _)| *id).collect();
+                matches = found;
+                (ids, total)
+            }
+            None if query.organization_id.is_some() => {
+                let org = query.organization_id.unwrap_or_default();
+                self.member_page(org, query, now)?
             }
             None if query.ready_to_qualify => {
                 let ready = self.ready_page(query.stage, query.sort, offset, limit, now)?;
@@ -277,7 +297,39 @@ impl Store {
             }
         };
         let items = ids.into_iter().map(|id| self.contact(id, now)).collect::<Result<Vec<_>>>()?;
-        Ok(ContactPage { items, total })
+        let matches = match search.and_then(crate::search::query::Query::parse) {
+            Some(q) => items
+                .iter()
+                .zip(matches)
+                .map(|(c, (_, fields))| super::search::contact_match(c, fields, &q))
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(ContactPage { items, total, matches })
+    }
+
+    /// A page of an organisation's contacts (of a stage), in the list's order.
+    fn member_page(&self, org: Uuid, query: &ListQuery, now: DateTime<Utc>) -> Result<(Vec<Uuid>, u32)> {
+        let mut members = Vec::new();
+        for id in self.members(org)? {
+            let c = self.raw_contact(id)?;
+            if query.stage.is_none_or(|s| s == c.stage)
+                && (!query.ready_to_qualify || self.is_ready(id, now)?)
+            {
+                members.push(c);
+            }
+        }
+        match query.sort {
+            SortOrder::Name => members.sort_by(|a, b| {
+                (crate::search::sort_key(&a.display_name), a.id)
+                    .cmp(&(crate::search::sort_key(&b.display_name), b.id))
+            }),
+            SortOrder::LastChange => members.sort_by_key(|c| (std::cmp::Reverse(c.updated_at), c.id)),
+        }
+        let total = u32::try_from(members.len()).unwrap_or(u32::MAX);
+        let ids =
+            members.iter().skip(query.offset as usize).take(query.limit as usize).map(|c| c.id).collect();
+        Ok((ids, total))
     }
 
     /// Contacts per stage, and ready to qualify, of all (from the counters)

@@ -32,7 +32,8 @@ use crate::search::query::Query;
 use crate::search::segment::{self, Builder, Segment};
 use crate::search::terms::{contact_doc, deal_doc, organization_doc};
 use crate::search::{
-    DocKey, DocKind, Fields, IndexedDoc, MatchContext, SearchHit, SearchQuery, SearchResults, StageCounts,
+    ContactMatch, DocKey, DocKind, Fields, IndexedDoc, MatchContext, SearchHit, SearchQuery, SearchResults,
+    StageCounts,
 };
 
 /// Meta key of the current segment's generation.
@@ -272,11 +273,11 @@ impl Store {
         stage: Option<crate::stage::Stage>,
         keep: Option<&dyn Fn(&DocKey) -> bool>,
         need: usize,
-    ) -> Result<(Vec<Uuid>, u32)> {
+    ) -> Result<(Vec<(Uuid, Fields)>, u32)> {
         let Some(query) = Query::parse(text) else { return Ok((vec![], 0)) };
         let filter = Filter { kinds: CONTACTS, stage: stage.map(super::stage_tag) };
         let out = self.run_query(&query, &filter, need, keep, None)?;
-        Ok((out.top.iter().map(|f| f.key.id).collect(), out.total))
+        Ok((out.top.iter().map(|f| (f.key.id, fields_of(f))).collect(), out.total))
     }
 
     /// Contacts per stage among those matching `text`, and how many of them
@@ -431,6 +432,18 @@ impl Store {
             Some(seg) => seg.verify(),
             None => Ok(()),
         }
+    }
+}
+
+/// Why a listed contact matched `query` (see [`ContactMatch`]).
+pub(super) fn contact_match(c: &Contact, fields: Fields, query: &Query) -> ContactMatch {
+    let shown = Fields::NAME | Fields::ORGANIZATION | Fields::JOB_TITLE;
+    ContactMatch {
+        id: c.id,
+        matched: fields.names(),
+        name_marks: marks(&c.display_name, query),
+        organization_marks: c.organization.as_deref().map(|o| marks(o, query)).unwrap_or_default(),
+        context: contact_context(c, fields, shown, query),
     }
 }
 

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { $, $$, key, maybe, names, start, stop, type, until } from "./helpers";
+
+afterEach(stop);
+
+/** The marked stretches of an element, in order. */
+function marks(el: Element): string[] {
+  return Array.from(el.querySelectorAll("mark")).map((m) => m.textContent ?? "");
+}
+
+describe("search", () => {
+  it("marks what matched and shows a field the row does not show", async () => {
+    await start((b) => {
+      b.add({ first_name: "Greta", last_name: "Kowalski", organization: "Mainfranken Druck", notes: "Wartung der Heidelberger Maschinen" });
+      b.add({ first_name: "Hugo", last_name: "Heidel" });
+    });
+    type($("search"), "heidel");
+    await until(() => maybe("match-context") !== null);
+    const rows = $$("contact-row");
+    const hugo = rows.find((r) => r.textContent!.includes("Hugo"))!;
+    expect(marks(hugo.querySelector('[data-testid="row-name"]')!)).toEqual(["Heidel"]);
+    const greta = rows.find((r) => r.textContent!.includes("Greta"))!;
+    const context = greta.querySelector<HTMLElement>('[data-testid="match-context"]')!;
+    expect(context.dataset.field).toBe("notes");
+    expect(context.textContent).toContain("Notes: ");
+    expect(marks(context)).toEqual(["Heidel"]);
+  });
+
+  it("groups organisations and deals beside the contacts, walks them with the arrows and opens them", async () => {
+    const { backend, app } = await start((b) => {
+      const anna = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Acme AG" });
+      b.add({ first_name: "Bert", last_name: "Brauer", organization: "Acme AG" });
+      b.add({ first_name: "Carl", last_name: "Other", organization: "Elsewhere" });
+      void b.dealStore.create({
+        contact_id: anna.id, title: "Acme Rahmenvertrag", value: 9000, currency: "EUR", stage: null, probability: null,
+        close_date: null, next_step: null, line_items: [], value_from_items: false, lost_reason: null,
+      });
+    });
+    type($("search"), "acme");
+    await until(() => maybe("search-group-organization") !== null);
+    expect(names()).toEqual(["Anna Schmidt", "Bert Brauer"]);
+    const org = $("org-hit");
+    expect(marks(org)).toEqual(["Acme"]);
+    expect($("search-group-organization").textContent).toContain("(1)");
+    expect($("deal-hit").textContent).toContain("Acme Rahmenvertrag");
+    expect(backend.calls.find((c) => c.cmd === "search")!.args.query).toEqual({ text: "acme", kind: null, limit: 5, per_kind: true });
+
+    // ↓ from the search box walks the contacts, then the organisation, then the deal.
+    $("search").focus();
+    key("ArrowDown", $("search"));
+    expect(document.activeElement).toBe($$("contact-row")[0]);
+    key("ArrowDown", document.activeElement!);
+    key("ArrowDown", document.activeElement!);
+    expect(document.activeElement).toBe(org);
+    key("ArrowDown", document.activeElement!);
+    expect(document.activeElement).toBe($("deal-hit"));
+
+    // Enter on the organisation lists its contacts, with a chip to go back to all.
+    org.focus();
+    key("Enter", org);
+    await until(() => maybe("org-filter") !== null && names().length === 2);
+    expect(($("search") as HTMLInputElement).value).toBe("");
+    expect($("org-filter").textContent).toContain("Acme AG");
+    expect(names()).toEqual(["Anna Schmidt", "Bert Brauer"]);
+    expect(backend.calls.filter((c) => c.cmd === "list_contacts").at(-1)!.args.query.organization_id).toBeTruthy();
+    $("org-filter").click();
+    await until(() => names().length === 3);
+    expect(maybe("org-filter")).toBeNull();
+    expect(app.list.organization).toBeNull();
+  });
+
+  it("says when the index is being rebuilt", async () => {
+    await start((b) => {
+      b.info = { ...b.info, rebuilding: true };
+      b.add({ first_name: "Anna", last_name: "Schmidt" });
+    });
+    expect($("index-rebuilding").textContent).toContain("rebuilding");
+  });
+});

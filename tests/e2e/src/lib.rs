@@ -81,6 +81,12 @@ impl Desktop {
     /// Starts Xvfb, a D-Bus session daemon and tauri-driver. The app's data
     /// dir, XDG dirs and locale (`lang`, e.g. "en_US.UTF-8") are the test's own.
     pub fn start(lang: &str) -> Desktop {
+        Desktop::start_in(lang, None)
+    }
+
+    /// [`Desktop::start`] with the app's data in `data_dir` (a prepared
+    /// store) instead of a fresh directory of the test's own.
+    pub fn start_in(lang: &str, data_dir: Option<PathBuf>) -> Desktop {
         let home = tempfile::tempdir().expect("temp home");
         let mut children = Vec::new();
 
@@ -126,7 +132,7 @@ impl Desktop {
             std::thread::sleep(Duration::from_millis(50));
         }
 
-        let data_dir = home.path().join("data");
+        let data_dir = data_dir.unwrap_or_else(|| home.path().join("data"));
         let port = free_port();
         let native_port = free_port();
         let mut desktop =

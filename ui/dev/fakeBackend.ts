@@ -96,6 +96,12 @@ export function fail(code: ErrorPayload["code"], extra: Partial<ErrorPayload> = 
   throw payload;
 }
 
+/** Whether a search is of one or two letters (the store stops counting those early). */
+function short(text: string | null): boolean {
+  const t = (text ?? "").trim();
+  return t.length > 0 && t.length <= 2 && !/\s/.test(t);
+}
+
 export class FakeBackend {
   contacts: Contact[] = [];
   orgs: Organization[] = [];
@@ -353,7 +359,13 @@ export class FakeBackend {
       }),
     ];
     const hits = q.per_kind ? groups.flatMap((g) => g.slice(0, q.limit)) : groups.flat().slice(0, q.limit);
-    return { hits, contacts: contacts.length, organizations: orgs.length, deals: deals.length, rebuilding: false };
+    // Like the store: a query of one or two letters stops counting after the page.
+    const cut = (n: number) => (short(q.text) ? Math.min(n, q.limit) : n);
+    const counts = [contacts.length, orgs.length, deals.length];
+    const more = counts.some((n) => cut(n) < n);
+    return {
+      hits, contacts: cut(counts[0]!), organizations: cut(counts[1]!), deals: cut(counts[2]!), more, rebuilding: false,
+    };
   }
 
   counts(search: string | null): StageCounts {
@@ -706,7 +718,9 @@ export class FakeBackend {
           : (a, b) => b.updated_at.localeCompare(a.updated_at));
         const items = structuredClone(hits.slice(q.offset, q.offset + q.limit));
         const matches = q.search ? items.map((c) => this.contactMatch(c, q.search!)) : [];
-        return { items, total: hits.length, matches };
+        // Like the store: a query of one or two letters stops counting after the page.
+        const more = short(q.search) && hits.length > q.offset + q.limit;
+        return { items, total: more ? q.offset + q.limit : hits.length, matches, more };
       }
       case "search":
         return this.search(args.query as SearchQuery);

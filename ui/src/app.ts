@@ -9,6 +9,7 @@ import type { ContactDeals } from "./bindings/ContactDeals";
 import type { Pipeline } from "./bindings/Pipeline";
 import type { Period } from "./bindings/Period";
 import type { Contact } from "./bindings/Contact";
+import type { ContactPage } from "./bindings/ContactPage";
 import type { ContactDetail } from "./bindings/ContactDetail";
 import type { Settings } from "./bindings/Settings";
 import type { SortOrder } from "./bindings/SortOrder";
@@ -115,6 +116,8 @@ export interface ListState {
   sort: SortOrder;
   items: Contact[];
   total: number;
+  /** Whether more than `total` may match (a search of one or two letters stops counting early). */
+  more: boolean;
   /** With search text: why each listed contact matched (same order as `items`). */
   matches: ContactMatch[];
   /** With search text: the organisations and deals it finds (up to a few of each). */
@@ -156,7 +159,7 @@ export class App {
   info: AppInfo | null = null;
   view: View = { name: "list" };
   list: ListState = {
-    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, matches: [], others: null,
+    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, more: false, matches: [], others: null,
     organization: null, counts: null, loading: false, stale: true, rebuilding: false,
   };
   timeline: TimelineState | null = null;
@@ -409,7 +412,7 @@ export class App {
       ]);
       if (seq !== this.seq) return;
       q.items = page.items;
-      q.total = page.total;
+      this.setTotal(page, counts);
       q.matches = page.matches;
       q.others = others;
       q.counts = counts;
@@ -428,7 +431,7 @@ export class App {
 
   async loadMore(): Promise<void> {
     const q = this.list;
-    if (q.loading || q.items.length >= q.total) return;
+    if (q.loading || (q.items.length >= q.total && !q.more)) return;
     const seq = ++this.seq;
     q.loading = true;
     this.listView?.update();
@@ -440,7 +443,7 @@ export class App {
       if (seq !== this.seq) return;
       q.items = q.items.concat(page.items);
       q.matches = q.matches.concat(page.matches);
-      q.total = page.total;
+      this.setTotal(page, q.counts);
     } catch (e) {
       if (seq === this.seq) this.showError(e);
     } finally {
@@ -449,6 +452,18 @@ export class App {
         this.listView?.update();
       }
     }
+  }
+
+  /**
+   * Takes a page's total: a short search counts only as far as its page, so
+   * the exact number then comes from the stage counts when no other filter
+   * narrows the list.
+   */
+  private setTotal(page: ContactPage, counts: StageCounts | null): void {
+    const q = this.list;
+    const exact = page.more && counts && !q.ready && !q.organization ? (q.stage ? counts[q.stage] : counts.all) : null;
+    q.total = exact ?? page.total;
+    q.more = page.more && exact === null;
   }
 
   /** Called on every keystroke in the search box; queries after a short pause. */
@@ -969,7 +984,7 @@ export class App {
     this.timeline = null;
     this.contactTasks = null;
     this.list = {
-      ...this.list, search: "", stage: null, ready: false, items: [], total: 0, matches: [], others: null,
+      ...this.list, search: "", stage: null, ready: false, items: [], total: 0, more: false, matches: [], others: null,
       organization: null, counts: null, stale: true,
     };
     this.render();

@@ -66,6 +66,8 @@ const en = {
   "search.group_organizations": "Organisations",
   "search.group_deals": "Deals",
   "search.more": "{n} more — type more to narrow the search",
+  "search.narrow": "More found — type more to narrow the search",
+  "list.at_least": "{n}+",
   "search.field.name": "Name",
   "search.field.title": "Title",
   "search.field.organization": "Organisation",
@@ -806,6 +808,8 @@ const de: Record<MessageKey, string> = {
   "search.group_organizations": "Organisationen",
   "search.group_deals": "Verkaufschancen",
   "search.more": "{n} weitere — weitertippen, um die Suche einzugrenzen",
+  "search.narrow": "Weitere gefunden — weitertippen, um die Suche einzugrenzen",
+  "list.at_least": "{n}+",
   "search.field.name": "Name",
   "search.field.title": "Titel",
   "search.field.organization": "Organisation",
@@ -1642,6 +1646,11 @@ export function settingsFieldName(field: string | null): string {
     size_min: "settings.size_min", size_max: "settings.size_max", regions: "settings.regions",
   };
   return known[last] ? t(known[last]) : field;
+}
+
+/** A count with the language's digit grouping: "12,345", "12.345". */
+export function formatCount(n: number): string {
+  return new Intl.NumberFormat(active).format(n);
 }
 
 /** Points with one decimal at most and always a sign: "+15", "+7,5". */

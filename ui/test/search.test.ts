@@ -76,4 +76,20 @@ describe("search", () => {
     });
     expect($("index-rebuilding").textContent).toContain("rebuilding");
   });
+
+  it("a search of one or two letters shows the exact total from the counts, pages on, and marks capped groups", async () => {
+    await start((b) => {
+      for (let i = 0; i < 150; i++) b.add({ first_name: `Anna${i}`, last_name: "Schulz", organization: `Anker ${i % 8}` });
+    });
+    type($("search"), "an");
+    await until(() => maybe("search-group-organization") !== null);
+    expect($$("contact-row")).toHaveLength(100);
+    // The page alone counts no further than 100; the stage counts know all 150.
+    expect($("list-showing").textContent).toBe("100 of 150");
+    expect($("search-group-organization").textContent).toContain("(5+)");
+    expect($("search-group-organization").textContent).toContain("type more");
+    $("load-more").click();
+    await until(() => $$("contact-row").length === 150);
+    expect(maybe("load-more")).toBeNull();
+  });
 });

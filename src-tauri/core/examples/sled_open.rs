@@ -8,6 +8,7 @@
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: sled_open DATA_DIR"));
-    let db = sled::Config::new().path(dir.join("store")).cache_capacity(32 * 1024 * 1024).open().expect("open");
+    let db =
+        sled::Config::new().path(dir.join("store")).cache_capacity(32 * 1024 * 1024).open().expect("open");
     drop(db);
 }

@@ -396,3 +396,44 @@ fn a_searched_list_says_why_each_contact_matched_and_lists_filter_by_organisatio
     let page = store.list_contacts(&ListQuery { search: Some("heidel".into()), ..members }, t0()).unwrap();
     assert_eq!(page.total, 2, "Hanna works elsewhere");
 }
+
+#[test]
+fn a_query_of_one_or_two_letters_stops_after_the_first_page_and_says_so() {
+    let (_d, store) = open();
+    // 300 "Maier" and 300 who only work at a "Mühle" (imported: straight into the segment).
+    let mut csv = String::from("Vorname,Nachname,Firma\n");
+    for i in 0..300 {
+        csv.push_str(&format!("Anna{i},Maier{i},Bäckerei Schulz\n"));
+        csv.push_str(&format!("Bert{i},Schulz{i},Mühle Nord\n"));
+    }
+    let rows = kontor_core::import::parse(csv.as_bytes(), "m.csv", &Default::default()).unwrap();
+    let report = store.import(rows, "m.csv", &Default::default(), false, |_, _| true, t0()).unwrap();
+    assert_eq!(report.imported, 600);
+
+    let page = store
+        .list_contacts(&ListQuery { search: Some("m".into()), limit: 50, ..Default::default() }, t0())
+        .unwrap();
+    assert_eq!(page.items.len(), 50);
+    assert!(page.more, "one letter stops counting early");
+    assert!(page.total >= 50 && page.total <= 600, "{}", page.total);
+    // Name matches fill the first page, before any company match.
+    assert!(page.items.iter().all(|c| c.last_name.starts_with("Maier")), "names first");
+
+    let per_kind = |text: &str| {
+        store.search(&SearchQuery { text: text.into(), kind: None, limit: 10, per_kind: true }).unwrap()
+    };
+    let results = per_kind("ma");
+    assert!(results.more, "{results:?}");
+    assert_eq!(results.hits.len(), 10);
+    // Fewer name matches than a page: every other match is read and counted.
+    let results = per_kind("mu");
+    assert!(!results.more);
+    assert_eq!(results.contacts, 300);
+    assert!(results.hits.iter().any(|h| h.kind == DocKind::Organization && h.title == "Mühle Nord"));
+
+    // Three letters count every match.
+    let page = store
+        .list_contacts(&ListQuery { search: Some("mai".into()), limit: 50, ..Default::default() }, t0())
+        .unwrap();
+    assert_eq!((page.items.len(), page.total, page.more), (50, 300, false));
+}

@@ -17,4 +17,9 @@ total: number,
 /**
  * With search text: why each contact of the page matched (same order).
  */
-matches: Array<ContactMatch>, };
+matches: Array<ContactMatch>, 
+/**
+ * Whether there may be more matches than `total` counts: a search of
+ * one or two letters stops counting after the first page.
+ */
+more: boolean, };

@@ -22,6 +22,11 @@ organizations: number,
  */
 deals: number, 
 /**
+ * Whether there may be more matches than the counts say: a search of
+ * one or two letters stops counting after the first page.
+ */
+more: boolean, 
+/**
  * Whether the index is being rebuilt (results may be incomplete meanwhile).
  */
 rebuilding: boolean, };

@@ -11,7 +11,7 @@ import type { SearchHit } from "../bindings/SearchHit";
 import type { Score } from "../bindings/Score";
 import type { Stage } from "../bindings/Stage";
 import { h, replace } from "../dom";
-import { formatDate, stageName, t } from "../i18n";
+import { formatCount, formatDate, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
 import { button, marked, STAGES, stageBadge } from "./common";
 import { scoreLineList } from "./score";
@@ -233,12 +233,15 @@ export class ListView {
       const hits = found.hits.filter((hit) => hit.kind === kind);
       if (hits.length === 0) return null;
       const more = total - hits.length;
+      const count = found.more ? t("list.at_least", { n: formatCount(total) }) : formatCount(total);
       return h(
         "section",
         { class: "search-group", "data-testid": `search-group-${kind}`, "aria-label": heading },
-        h("h3", { class: "search-group-head" }, heading, " ", h("span", { class: "muted" }, `(${total})`)),
+        h("h3", { class: "search-group-head" }, heading, " ", h("span", { class: "muted" }, `(${count})`)),
         h("ul", { class: "hit-list", role: "list" }, hits.map((hit) => this.hitRow(hit))),
-        more > 0 ? h("p", { class: "muted small" }, t("search.more", { n: more })) : null,
+        more > 0 || found.more
+          ? h("p", { class: "muted small" }, found.more ? t("search.narrow") : t("search.more", { n: more }))
+          : null,
       );
     };
     const orgs = group("organization", found.organizations, t("search.group_organizations"));
@@ -398,11 +401,12 @@ export class ListView {
 
   private footer(): HTMLElement {
     const q = this.app.list;
-    const more = q.items.length < q.total;
+    const more = q.items.length < q.total || q.more;
+    const total = q.more ? t("list.at_least", { n: formatCount(q.total) }) : formatCount(q.total);
     return h(
       "div",
       { class: "list-footer" },
-      h("span", { class: "muted" }, t("list.showing", { shown: q.items.length, total: q.total })),
+      h("span", { class: "muted", "data-testid": "list-showing" }, t("list.showing", { shown: formatCount(q.items.length), total })),
       more
         ? h("button", {
             type: "button", class: "btn", "data-testid": "load-more", disabled: q.loading,

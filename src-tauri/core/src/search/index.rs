@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use fst::{Automaton, IntoStreamer, Streamer};
 
-use super::query::{Class, Query, QueryWord, TypoAutomata};
+use super::query::{Class, Query, QueryWord};
 use super::segment::{Segment, PREFIX_TERM};
 use super::terms::phone_grams;
 use super::{DocKey, DocKind, Fields, IndexedDoc};
@@ -75,6 +75,9 @@ pub(crate) struct Outcome {
     pub(crate) by_stage: [u32; 8],
     /// Matching contacts that `count_if` accepts (before the stage filter).
     pub(crate) counted: u32,
+    /// Whether every match was counted (a query of one or two letters stops
+    /// after the first page: its counts are then at least these).
+    pub(crate) complete: bool,
 }
 
 /// Per document of one segment, the best (class, fields) of one word.
@@ -137,10 +140,11 @@ fn phone_hits(seg: &Segment, needle: &str, hits: &mut Hits) -> Result<()> {
     }
     lists.sort_by_key(Vec::len);
     let Some((first, rest)) = lists.split_first() else { return Ok(()) };
+    // Three digits are one run: its list is the answer. Longer needles hold
+    // all their runs, but maybe not side by side: check the number.
+    let exact = needle.len() == 3;
     for &doc in first {
-        if rest.iter().all(|l| l.binary_search(&doc).is_ok())
-            && seg.phones_of(doc)?.iter().any(|p| p.contains(needle))
-        {
+        if rest.iter().all(|l| l.binary_search(&doc).is_ok()) && (exact || seg.phone_contains(doc, needle)?) {
             hits.add(doc, Class::Exact, Fields::PHONE.bits());
         }
     }
@@ -150,17 +154,23 @@ fn phone_hits(seg: &Segment, needle: &str, hits: &mut Hits) -> Result<()> {
 /// The matches of one query word in one segment.
 fn word_hits(seg: &Segment, word: &QueryWord) -> Result<Hits> {
     let mut hits = Hits::new(seg.len());
-    for spelling in &word.spellings {
+    for (spelling, typo) in word.spellings.iter().zip(&word.typos) {
         let mut terms: Vec<(u64, Class)> = Vec::new();
         if let Some(v) = seg.terms().get(spelling.as_bytes()) {
             terms.push((v, Class::Exact));
         }
-        let mut list = vec![PREFIX_TERM];
-        list.extend_from_slice(spelling.as_bytes());
-        match seg.terms().get(&list) {
-            // One or two letters: the prefix list holds every word's postings.
-            Some(v) => terms.push((v, Class::Prefix)),
-            None => {
+        let lists: Vec<u64> = DocKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                let mut list = vec![PREFIX_TERM, *kind as u8];
+                list.extend_from_slice(spelling.as_bytes());
+                seg.terms().get(&list)
+            })
+            .collect();
+        match lists.is_empty() {
+            // One or two letters: the prefix lists hold every word's postings.
+            false => terms.extend(lists.into_iter().map(|v| (v, Class::Prefix))),
+            true => {
                 let prefix = fst::automaton::Str::new(spelling).starts_with();
                 let mut stream = seg.terms().search(prefix).into_stream();
                 while let Some((term, v)) = stream.next() {
@@ -170,7 +180,7 @@ fn word_hits(seg: &Segment, word: &QueryWord) -> Result<Hits> {
                 }
             }
         }
-        if let Some(typo) = TypoAutomata::new(spelling, word.budget) {
+        if let Some(typo) = typo {
             let mut stream = seg.terms().search_with_state(&typo.kept_first).into_stream();
             while let Some((_, v, state)) = stream.next() {
                 match typo.kept_first.typos(&state) {
@@ -216,6 +226,10 @@ fn run_segment(
     let Some(rarest) = words.iter().min_by_key(|h| h.touched.len()) else { return Ok(()) };
     let mut candidates: Vec<u32> = rarest.touched.clone();
     candidates.extend(phone.touched.iter().filter(|d| rarest.get(**d).is_none()));
+    if query.is_short() {
+        // A short query's first page is alphabetical: document order.
+        candidates.sort_unstable();
+    }
     for doc in candidates {
         if masked(doc) {
             continue;
@@ -343,24 +357,29 @@ impl Index {
     }
 
     /// Runs a query: counts every match, keeps the best `need` that pass
-    /// `filter` and `keep`. `count_if` counts matching contacts apart (the
+    /// `filter` and `keep` (with `per_kind`, the best `need` of each kind,
+    /// grouped by kind). `count_if` counts matching contacts apart (the
     /// ready-to-qualify ones, say).
     pub(crate) fn run(
         &mut self,
         query: &Query,
         filter: &Filter,
         need: usize,
+        per_kind: bool,
         keep: Option<&dyn Fn(&DocKey) -> bool>,
         count_if: Option<&dyn Fn(&DocKey) -> bool>,
     ) -> Result<Outcome> {
         self.snapshot()?;
+        if count_if.is_none() && need > 0 {
+            if let Some(out) = self.run_short(query, filter, need, per_kind, keep)? {
+                return Ok(out);
+            }
+        }
         let snapshot = self.snapshot.as_ref().unwrap_or_else(|| unreachable!());
-        let short = query.is_short();
-        let mut out = Outcome::default();
-        // Short queries: the first `need` per (class, field rank), in
-        // document (alphabetical) order. Others: everything, ranked after.
-        let mut buckets: Vec<Vec<Found>> = vec![Vec::new(); 8];
-        let mut all: Vec<Found> = Vec::new();
+        let mut out = Outcome { complete: true, ..Default::default() };
+        // Per kind (index: kind tag) when asked per kind, else all in slot 0.
+        let slot = |f: &Found| if per_kind { f.key.kind as usize } else { 0 };
+        let mut all: Vec<Vec<Found>> = vec![Vec::new(); 4];
         let mut consider = |f: Found| {
             let kind = f.key.kind as u8;
             out.by_kind[kind as usize & 3] += 1;
@@ -377,14 +396,7 @@ impl Index {
                 return;
             }
             out.total += 1;
-            if short {
-                let bucket = &mut buckets[(f.classes as usize).min(1) * 3 + f.field_rank.min(2) as usize];
-                if bucket.len() < need {
-                    bucket.push(f);
-                }
-            } else {
-                all.push(f);
-            }
+            all[slot(&f)].push(f);
         };
         if let Some(delta) = &snapshot.segment {
             run_segment(delta, 0, query, &|_| false, &mut consider)?;
@@ -399,20 +411,129 @@ impl Index {
                 &mut consider,
             )?;
         }
-        out.top = if short {
-            buckets.into_iter().flatten().take(need).collect()
-        } else {
-            let key = |f: &Found| (f.classes, f.field_rank, std::cmp::Reverse(f.rank_ms), f.order);
-            if need < all.len() && need > 0 {
-                all.select_nth_unstable_by_key(need - 1, key);
-                all.truncate(need);
-            } else if need == 0 {
-                all.clear();
-            }
-            all.sort_unstable_by_key(key);
-            all
+        let short = query.is_short();
+        let key = |f: &Found| {
+            // A short query's order: field, then alphabetical (document order).
+            let recency = if short { 0 } else { f.rank_ms };
+            (if short { 0 } else { f.classes }, f.field_rank, std::cmp::Reverse(recency), f.order)
         };
+        for mut found in all {
+            if need < found.len() && need > 0 {
+                found.select_nth_unstable_by_key(need - 1, key);
+                found.truncate(need);
+            } else if need == 0 {
+                found.clear();
+            }
+            found.sort_unstable_by_key(key);
+            out.top.append(&mut found);
+        }
         Ok(out)
+    }
+
+    /// A query of one or two letters in one spelling: the first page is the
+    /// name matches in alphabetical (document) order, then organisation
+    /// matches, then the rest, read from the prefix list as it runs and
+    /// stopped once the page is full (per kind when asked per kind): the
+    /// counts are then lower bounds. `None` when the query is no such one
+    /// (or the disk segment has no prefix list for it).
+    fn run_short(
+        &self,
+        query: &Query,
+        filter: &Filter,
+        need: usize,
+        per_kind: bool,
+        keep: Option<&dyn Fn(&DocKey) -> bool>,
+    ) -> Result<Option<Outcome>> {
+        let [word] = query.words.as_slice() else { return Ok(None) };
+        let [spelling] = word.spellings.as_slice() else { return Ok(None) };
+        if !query.is_short() || word.phone.is_some() {
+            return Ok(None);
+        }
+        // The kinds asked for, each read from its own prefix list.
+        let kinds: Vec<DocKind> = DocKind::ALL
+            .into_iter()
+            .filter(|k| filter.kinds.is_empty() || filter.kinds.contains(k))
+            .collect();
+        let list = |kind: DocKind| {
+            let mut list = vec![PREFIX_TERM, kind as u8];
+            list.extend_from_slice(spelling.as_bytes());
+            list
+        };
+        if self.disk.as_ref().is_some_and(|disk| kinds.iter().all(|k| disk.terms().get(list(*k)).is_none())) {
+            return Ok(None);
+        }
+        let snapshot = self.snapshot.as_ref().unwrap_or_else(|| unreachable!());
+        let mut out = Outcome { complete: true, ..Default::default() };
+        // Per slot (kind tag when per kind, else 0) and field rank.
+        let mut pages: Vec<[Vec<Found>; 3]> = vec![Default::default(); 4];
+        let mut full = [false; 4];
+        let slot_of = |kind: u8| if per_kind { kind as usize & 3 } else { 0 };
+        // Takes one match; false once every page is full.
+        let mut take = |f: Found, out: &mut Outcome, full: &mut [bool; 4]| {
+            let kind = f.key.kind as u8;
+            let slot = slot_of(kind);
+            if full[slot] {
+                out.complete = false;
+                return;
+            }
+            out.by_kind[kind as usize & 3] += 1;
+            if f.key.kind == DocKind::Contact {
+                out.by_stage[f.stage as usize & 7] += 1;
+            }
+            if !filter.kind_ok(kind)
+                || filter.stage.is_some_and(|s| f.key.kind != DocKind::Contact || f.stage != s)
+                || keep.is_some_and(|k| !k(&f.key))
+            {
+                return;
+            }
+            out.total += 1;
+            let page = &mut pages[slot][f.field_rank.min(2) as usize];
+            if page.len() < need {
+                page.push(f);
+            }
+            full[slot] = pages[slot][0].len() >= need;
+        };
+        // The delta first (recent edits lead each field's part of the page).
+        if let Some(delta) = &snapshot.segment {
+            let mut found = Vec::new();
+            run_segment(delta, 0, query, &|_| false, |f| found.push(f))?;
+            found.sort_unstable_by_key(|f| f.order);
+            for f in found {
+                take(f, &mut out, &mut full);
+            }
+        }
+        if let Some(disk) = &self.disk {
+            let masked = &snapshot.masked;
+            for kind in &kinds {
+                let Some(v) = disk.terms().get(list(*kind)) else { continue };
+                disk.postings_while(&[v], |_, doc, fields| {
+                    if full[slot_of(*kind as u8)] {
+                        out.complete = false;
+                        return false;
+                    }
+                    if masked.get(doc as usize).copied().unwrap_or(false) {
+                        return true;
+                    }
+                    let (_, stage) = disk.kind_stage(doc);
+                    let f = Found {
+                        key: DocKey::new(*kind, disk.doc(doc).key.id),
+                        stage,
+                        classes: 1,
+                        field_rank: field_rank(fields),
+                        rank_ms: 0,
+                        fields,
+                        order: (1, doc),
+                    };
+                    take(f, &mut out, &mut full);
+                    true
+                })?;
+            }
+        }
+        for slot in pages {
+            let mut page: Vec<Found> = slot.into_iter().flatten().take(need).collect();
+            out.top.append(&mut page);
+        }
+        Ok(Some(out))
     }
 
     /// A page of the contact list (of one stage, or all) in `order`: the
@@ -620,7 +741,7 @@ mod tests {
                 let word: String = WORDS[w].chars().take(len).collect();
                 let text = match second { Some(s) => format!("{word} {}", WORDS[s]), None => word };
                 let query = Query::parse(&text).unwrap();
-                let out = index.run(&query, &Filter::default(), 1000, None, None).unwrap();
+                let out = index.run(&query, &Filter::default(), 1000, false, None, None).unwrap();
                 let found: HashSet<DocKey> = out.top.iter().map(|f| f.key).collect();
                 prop_assert_eq!(found.len(), out.top.len(), "a document twice for {}", text);
                 prop_assert_eq!(&found, &naive(&live, &query), "query {}", text);

@@ -345,6 +345,9 @@ pub struct SearchResults {
     pub organizations: u32,
     /// Matching deals.
     pub deals: u32,
+    /// Whether there may be more matches than the counts say: a search of
+    /// one or two letters stops counting after the first page.
+    pub more: bool,
     /// Whether the index is being rebuilt (results may be incomplete meanwhile).
     pub rebuilding: bool,
 }

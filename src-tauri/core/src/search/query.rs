@@ -8,7 +8,7 @@
 //! number (Meilisearch's `disableOnNumbers`). Every word also matches as the
 //! prefix of a longer one (the query is typed as it is searched).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use fst::Automaton;
 use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STATE};
@@ -41,7 +41,7 @@ impl Class {
 }
 
 /// One word of a query.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct QueryWord {
     /// Folded spellings (plain first; German transliteration; ae/oe/ue collapsed).
     pub(crate) spellings: Vec<String>,
@@ -49,6 +49,15 @@ pub(crate) struct QueryWord {
     pub(crate) budget: u8,
     /// The digits to find in phone numbers, when the word is three or more digits.
     pub(crate) phone: Option<String>,
+    /// Per spelling, its typo automata (built once per query: building one
+    /// costs far more than running it).
+    pub(crate) typos: Vec<Option<Arc<TypoAutomata>>>,
+}
+
+impl std::fmt::Debug for QueryWord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryWord").field("spellings", &self.spellings).field("budget", &self.budget).finish()
+    }
 }
 
 /// A parsed query.
@@ -102,7 +111,8 @@ impl Query {
                 let chars = w.chars().count();
                 let phone = (chars >= 3 && w.bytes().all(|b| b.is_ascii_digit())).then(|| phone_needle(w));
                 let budget = if w.chars().any(|c| c.is_ascii_digit()) { 0 } else { typo_budget(chars) };
-                QueryWord { spellings, budget, phone }
+                let typos = spellings.iter().map(|s| TypoAutomata::new(s, budget).map(Arc::new)).collect();
+                QueryWord { spellings, budget, phone, typos }
             })
             .collect();
         let phone_like = text.chars().all(|c| c.is_ascii_digit() || " +()-/.".contains(c));
@@ -254,13 +264,13 @@ impl QueryWord {
             return None;
         }
         let mut best: Option<Class> = None;
-        for s in &self.spellings {
+        for (s, typo) in self.spellings.iter().zip(&self.typos) {
             let class = if term == s {
                 Some(Class::Exact)
             } else if term.starts_with(s.as_str()) {
                 Some(Class::Prefix)
             } else {
-                TypoAutomata::new(s, self.budget).and_then(|a| a.classify(term.as_bytes()))
+                typo.as_ref().and_then(|a| a.classify(term.as_bytes()))
             };
             best = match (best, class) {
                 (Some(b), Some(c)) => Some(b.min(c)),

@@ -16,9 +16,10 @@
 //!   postings side by side and are read at once;
 //! - terms: an `fst` map from term to (offset << 24 | length) of its postings.
 //!
-//! Prefix lists: for every one- and two-character prefix of the words, a
-//! term [`PREFIX_TERM`] + prefix holds the union of its words' postings, so
-//! a query of one or two letters reads one list instead of thousands.
+//! Prefix lists: for every one- and two-character prefix of the words and
+//! every kind, a term [`PREFIX_TERM`] + kind tag + prefix holds the union of
+//! its words' postings among that kind's documents, so a query of one or
+//! two letters reads one short list (per kind) instead of thousands.
 //!
 //! The document order doubles as the contact list by name, the by-change
 //! section as the list by last change: the store keeps no list index of
@@ -111,8 +112,9 @@ fn encode_postings(list: &[Posting], out: &mut Vec<u8>) {
     }
 }
 
-/// Calls `each` for every posting of the list at the start of `bytes`.
-pub(crate) fn decode_postings(bytes: &[u8], mut each: impl FnMut(u32, u16)) -> Result<()> {
+/// Calls `each` for every posting of the list at the start of `bytes`, in
+/// document order, as long as it returns `true`.
+pub(crate) fn decode_postings(bytes: &[u8], mut each: impl FnMut(u32, u16) -> bool) -> Result<()> {
     let bad = || Error::Storage("damaged search index: posting list".into());
     let mut pos = 0;
     let n = get_varint(bytes, &mut pos).ok_or_else(bad)?;
@@ -121,10 +123,15 @@ pub(crate) fn decode_postings(bytes: &[u8], mut each: impl FnMut(u32, u16)) -> R
         let delta = u32::try_from(get_varint(bytes, &mut pos).ok_or_else(bad)?).map_err(|_| bad())?;
         let fields = u16::try_from(get_varint(bytes, &mut pos).ok_or_else(bad)?).map_err(|_| bad())?;
         doc = if i == 0 { delta } else { doc.checked_add(delta).ok_or_else(bad)? };
-        each(doc, fields);
+        if !each(doc, fields) {
+            break;
+        }
     }
     Ok(())
 }
+
+/// Bytes between two posting lists read at once rather than apart.
+const READ_GAP: u64 = 64 * 1024;
 
 /// Adds `fields` of `doc` to a posting list built in document order.
 fn push_posting(list: &mut Vec<Posting>, doc: u32, fields: u16) {
@@ -187,6 +194,8 @@ struct Writer {
     terms: fst::MapBuilder<Vec<u8>>,
     /// Per one- or two-character prefix, the postings of its words (in term order).
     prefixes: BTreeMap<String, Vec<Posting>>,
+    /// The kind tag of each document.
+    kinds: Vec<u8>,
 }
 
 impl Writer {
@@ -198,6 +207,7 @@ impl Writer {
             postings: Vec::new(),
             terms: fst::MapBuilder::memory(),
             prefixes: BTreeMap::new(),
+            kinds: docs.iter().map(|d| d.key.kind as u8).collect(),
         };
         let mut table = Vec::with_capacity(docs.len() * DOC);
         let mut phones = Vec::new();
@@ -294,14 +304,17 @@ impl Writer {
     /// Adds the prefix lists, the postings and the terms, then the header;
     /// returns the segment's bytes.
     fn finish(mut self) -> Result<Vec<u8>> {
+        let mut lists: BTreeMap<Vec<u8>, Vec<Posting>> = BTreeMap::new();
         for (prefix, mut all) in std::mem::take(&mut self.prefixes) {
             all.sort_unstable_by_key(|p| p.0);
-            let mut union: Vec<Posting> = Vec::with_capacity(all.len());
             for (doc, fields) in all {
-                push_posting(&mut union, doc, fields);
+                let kind = self.kinds.get(doc as usize).copied().unwrap_or(0);
+                let mut term = vec![PREFIX_TERM, kind];
+                term.extend_from_slice(prefix.as_bytes());
+                push_posting(lists.entry(term).or_default(), doc, fields);
             }
-            let mut term = vec![PREFIX_TERM];
-            term.extend_from_slice(prefix.as_bytes());
+        }
+        for (term, union) in lists {
             self.insert(&term, &union)?;
         }
         let postings = std::mem::take(&mut self.postings);
@@ -550,6 +563,8 @@ pub(crate) struct Segment {
     docs: Vec<u8>,
     ids: Vec<u8>,
     phones: (u64, u64),
+    /// The phones section, read on the first phone search.
+    phone_bytes: std::sync::OnceLock<Vec<u8>>,
     sort_keys: (u64, u64),
     by_change: Vec<u8>,
     postings: (u64, u64),
@@ -629,6 +644,7 @@ impl Segment {
             docs: read(s[0])?,
             ids: read(s[1])?,
             phones: s[2],
+            phone_bytes: std::sync::OnceLock::new(),
             sort_keys: s[3],
             by_change: read(s[4])?,
             postings: s[5],
@@ -718,23 +734,45 @@ impl Segment {
     /// order, so they lie side by side) with one read for the whole span;
     /// calls `each(i, doc, fields)` with the index of the term in `values`.
     pub(crate) fn postings(&self, values: &[u64], mut each: impl FnMut(usize, u32, u16)) -> Result<()> {
-        if values.is_empty() {
-            return Ok(());
-        }
+        self.postings_while(values, |i, doc, fields| {
+            each(i, doc, fields);
+            true
+        })
+    }
+
+    /// [`Segment::postings`], each list only as long as `each` returns `true`.
+    /// Lists lying close together are read at once; far apart ones (the
+    /// terms a typo automaton finds all over the dictionary) apart.
+    pub(crate) fn postings_while(
+        &self,
+        values: &[u64],
+        mut each: impl FnMut(usize, u32, u16) -> bool,
+    ) -> Result<()> {
         let span = |v: u64| (v >> LEN_BITS, v & ((1 << LEN_BITS) - 1));
-        let start = values.iter().map(|v| span(*v).0).min().unwrap_or(0);
-        let end = values.iter().map(|v| span(*v).0 + span(*v).1).max().unwrap_or(start);
-        if end > self.postings.1 {
-            return Err(Error::Storage("damaged search index: a posting offset lies outside".into()));
-        }
-        let bytes = self
-            .backing
-            .read_at(self.postings.0 + start, (end - start) as usize)
-            .map_err(|e| Error::Storage(format!("search index: {e}")))?;
-        for (i, v) in values.iter().enumerate() {
-            let (off, len) = span(*v);
-            let from = (off - start) as usize;
-            decode_postings(&bytes[from..from + len as usize], |doc, fields| each(i, doc, fields))?;
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_unstable_by_key(|i| span(values[*i]).0);
+        let mut from = 0;
+        while from < order.len() {
+            let start = span(values[order[from]]).0;
+            let mut end = start + span(values[order[from]]).1;
+            let mut to = from + 1;
+            while to < order.len() && span(values[order[to]]).0 <= end + READ_GAP {
+                end = end.max(span(values[order[to]]).0 + span(values[order[to]]).1);
+                to += 1;
+            }
+            if end > self.postings.1 {
+                return Err(Error::Storage("damaged search index: a posting offset lies outside".into()));
+            }
+            let bytes = self
+                .backing
+                .read_at(self.postings.0 + start, (end - start) as usize)
+                .map_err(|e| Error::Storage(format!("search index: {e}")))?;
+            for &i in &order[from..to] {
+                let (off, len) = span(values[i]);
+                let at = (off - start) as usize;
+                decode_postings(&bytes[at..at + len as usize], |doc, fields| each(i, doc, fields))?;
+            }
+            from = to;
         }
         Ok(())
     }
@@ -768,6 +806,39 @@ impl Segment {
             pos += 1 + l as usize;
         }
         Ok(out)
+    }
+
+    /// Whether document `n` has a phone number holding `needle`, from the
+    /// phones section (read whole on the first call: a phone search checks
+    /// thousands of candidates).
+    pub(crate) fn phone_contains(&self, n: u32, needle: &str) -> Result<bool> {
+        let off = Self::u32_of(self.entry(n), 4);
+        if off == NONE {
+            return Ok(false);
+        }
+        let bytes = match self.phone_bytes.get() {
+            Some(b) => b,
+            None => {
+                let all = self
+                    .backing
+                    .read_at(self.phones.0, self.phones.1 as usize)
+                    .map_err(|e| Error::Storage(format!("search index: {e}")))?;
+                self.phone_bytes.get_or_init(|| all)
+            }
+        };
+        let needle = needle.as_bytes();
+        let mut pos = off as usize;
+        let count = *bytes.get(pos).unwrap_or(&0) as usize;
+        pos += 1;
+        for _ in 0..count {
+            let Some(&l) = bytes.get(pos) else { break };
+            let Some(digits) = bytes.get(pos + 1..pos + 1 + l as usize) else { break };
+            if digits.windows(needle.len()).any(|w| w == needle) {
+                return Ok(true);
+            }
+            pos += 1 + l as usize;
+        }
+        Ok(false)
     }
 
     /// The sort key of document `n`.
@@ -816,7 +887,11 @@ mod tests {
         let mut bytes = Vec::new();
         encode_postings(&list, &mut bytes);
         let mut back = Vec::new();
-        decode_postings(&bytes, |d, f| back.push((d, f))).unwrap();
+        decode_postings(&bytes, |d, f| {
+            back.push((d, f));
+            true
+        })
+        .unwrap();
         assert_eq!(back, list);
     }
 

@@ -82,6 +82,10 @@ pub struct ContactPage {
     /// With search text: why each contact of the page matched (same order).
     #[serde(default)]
     pub matches: Vec<ContactMatch>,
+    /// Whether there may be more matches than `total` counts: a search of
+    /// one or two letters stops counting after the first page.
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// A contact's engagement sums inside a transaction.
@@ -258,6 +262,7 @@ impl Store {
         let need = offset.saturating_add(limit);
         let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let mut matches = Vec::new();
+        let mut more = false;
         let (ids, total) = match search {
             Some(text) => {
                 let ready = if query.ready_to_qualify { Some(self.ready_ids(now)?) } else { None };
@@ -268,11 +273,12 @@ impl Store {
                 };
                 let filtered = query.ready_to_qualify || org.is_some();
                 let keep = filtered.then_some(&keep as &dyn Fn(&DocKey) -> bool);
-                let (found, total) = self.search_contacts(text, query.stage, keep, need)?;
-                let found: Vec<_> = found.into_iter().skip(offset).collect();
+                let hits = self.search_contacts(text, query.stage, keep, need)?;
+                more = !hits.complete;
+                let found: Vec<_> = hits.top.into_iter().skip(offset).collect();
                 let ids = found.iter().map(|(id, _)| *id).collect();
                 matches = found;
-                (ids, total)
+                (ids, hits.total)
             }
             None if query.organization_id.is_some() => {
                 let org = query.organization_id.unwrap_or_default();
@@ -305,7 +311,7 @@ impl Store {
                 .collect(),
             None => Vec::new(),
         };
-        Ok(ContactPage { items, total, matches })
+        Ok(ContactPage { items, total, matches, more })
     }
 
     /// A page of an organisation's contacts (of a stage), in the list's order.

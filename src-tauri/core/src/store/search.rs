@@ -178,7 +178,7 @@ impl Store {
         keep: Option<&dyn Fn(&DocKey) -> bool>,
         count_if: Option<&dyn Fn(&DocKey) -> bool>,
     ) -> Result<Outcome> {
-        self.with_search_index(|index| index.run(query, filter, need, keep, count_if))
+        self.with_search_index(|index| index.run(query, filter, need, false, keep, count_if))
     }
 
     /// Searches contacts, organisations and deals (SPEC §11): typo
@@ -192,22 +192,20 @@ impl Store {
             return Ok(SearchResults { rebuilding, ..Default::default() });
         };
         let limit = request.limit as usize;
-        let runs: Vec<&'static [DocKind]> = if request.per_kind && request.kind.is_none() {
-            vec![CONTACTS, ORGANIZATIONS, DEALS]
-        } else {
-            vec![only(request.kind)]
+        let per_kind = request.per_kind && request.kind.is_none();
+        let filter = Filter { kinds: only(request.kind), stage: None };
+        let out = self.with_search_index(|index| index.run(&query, &filter, limit, per_kind, None, None))?;
+        let mut results = SearchResults {
+            rebuilding,
+            contacts: out.by_kind[DocKind::Contact as usize],
+            organizations: out.by_kind[DocKind::Organization as usize],
+            deals: out.by_kind[DocKind::Deal as usize],
+            more: !out.complete,
+            hits: Vec::with_capacity(out.top.len()),
         };
-        let mut results = SearchResults { rebuilding, ..Default::default() };
-        for kinds in runs {
-            let filter = Filter { kinds, stage: None };
-            let out = self.run_query(&query, &filter, limit, None, None)?;
-            results.contacts = out.by_kind[DocKind::Contact as usize];
-            results.organizations = out.by_kind[DocKind::Organization as usize];
-            results.deals = out.by_kind[DocKind::Deal as usize];
-            for found in &out.top {
-                if let Some(hit) = self.hit(found, &query)? {
-                    results.hits.push(hit);
-                }
+        for found in &out.top {
+            if let Some(hit) = self.hit(found, &query)? {
+                results.hits.push(hit);
             }
         }
         Ok(results)
@@ -265,19 +263,22 @@ impl Store {
     }
 
     /// Contacts matching `text` for the contact list: best first, of
-    /// `stage` (all when `None`), only those `keep` accepts; returns the ids
-    /// of the first `need` and how many match in all.
+    /// `stage` (all when `None`), only those `keep` accepts; the ids of the
+    /// first `need` and how many match in all.
     pub(super) fn search_contacts(
         &self,
         text: &str,
         stage: Option<crate::stage::Stage>,
         keep: Option<&dyn Fn(&DocKey) -> bool>,
         need: usize,
-    ) -> Result<(Vec<(Uuid, Fields)>, u32)> {
-        let Some(query) = Query::parse(text) else { return Ok((vec![], 0)) };
+    ) -> Result<ContactHits> {
+        let Some(query) = Query::parse(text) else {
+            return Ok(ContactHits { top: vec![], total: 0, complete: true });
+        };
         let filter = Filter { kinds: CONTACTS, stage: stage.map(super::stage_tag) };
         let out = self.run_query(&query, &filter, need, keep, None)?;
-        Ok((out.top.iter().map(|f| (f.key.id, fields_of(f))).collect(), out.total))
+        let top = out.top.iter().map(|f| (f.key.id, fields_of(f))).collect();
+        Ok(ContactHits { top, total: out.total, complete: out.complete })
     }
 
     /// Contacts per stage among those matching `text`, and how many of them
@@ -508,4 +509,12 @@ fn context_of(
         }
     }
     None
+}
+
+/// The contacts a list search found: the first ones with the fields that
+/// matched, and how many match in all (a lower bound unless `complete`).
+pub(super) struct ContactHits {
+    pub top: Vec<(Uuid, Fields)>,
+    pub total: u32,
+    pub complete: bool,
 }

@@ -510,6 +510,17 @@ enum Error {
     InvalidId(String),
     #[error("cannot write output: {0}")]
     Output(String),
+    #[error("cannot write output: {0}")]
+    Write(#[source] std::io::Error),
+}
+
+/// `println!` that hands a failed write back as [`Error::Write`] instead of
+/// panicking, so `kontor … | head` ends quietly when `head` has read enough.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(Error::Write)?
+    }};
 }
 
 #[allow(clippy::disallowed_methods)] // the binary's edge is where the clock is read
@@ -571,7 +582,7 @@ fn parse_kind(s: &str) -> Result<DocKind, String> {
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Output(e.to_string()))?;
-    println!("{text}");
+    out!("{text}");
     Ok(())
 }
 
@@ -579,31 +590,31 @@ fn print_contact(c: &Contact, json: bool) -> Result<(), Error> {
     if json {
         return print_json(c);
     }
-    println!("{}  ({})", c.display_name, c.stage);
-    println!("  id:           {}", c.id);
+    out!("{}  ({})", c.display_name, c.stage);
+    out!("  id:           {}", c.id);
     if let Some(org) = &c.organization {
-        println!("  organization: {org}");
+        out!("  organization: {org}");
     }
     if let Some(title) = &c.title {
-        println!("  title:        {title}");
+        out!("  title:        {title}");
     }
     for email in &c.emails {
-        println!("  email:        {email}");
+        out!("  email:        {email}");
     }
     for phone in &c.phones {
-        println!("  phone:        {phone}");
+        out!("  phone:        {phone}");
     }
     if !c.tags.is_empty() {
-        println!("  tags:         {}", c.tags.join(", "));
+        out!("  tags:         {}", c.tags.join(", "));
     }
     if let Some(source) = &c.source {
-        println!("  source:       {source}");
+        out!("  source:       {source}");
     }
     if let Some(notes) = &c.notes {
-        println!("  notes:        {}", notes.replace('\n', "\n                "));
+        out!("  notes:        {}", notes.replace('\n', "\n                "));
     }
-    println!("  score:        {}{}", c.score, proposal_note(c));
-    println!("  history:");
+    out!("  score:        {}{}", c.score, proposal_note(c));
+    out!("  history:");
     for h in &c.stage_history {
         let from = h.from.map_or("–".to_owned(), |s| s.to_string());
         let by = match h.by {
@@ -612,7 +623,7 @@ fn print_contact(c: &Contact, json: bool) -> Result<(), Error> {
             ChangedBy::Import => "by import",
         };
         let reason = h.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
-        println!("    {}  {from} → {}  {by}{reason}", h.at.format("%Y-%m-%d %H:%M UTC"), h.to);
+        out!("    {}  {from} → {}  {by}{reason}", h.at.format("%Y-%m-%d %H:%M UTC"), h.to);
     }
     Ok(())
 }
@@ -707,9 +718,9 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 let line = format!("{}  {:<12} {:<28} {:<28}", c.id, c.stage.key(), c.display_name, org);
                 if l.ready_to_qualify {
                     // What makes them ready: the score and the stage proposed.
-                    println!("{line} {email:<28} score {:>3}{}", c.score, proposal_note(c));
+                    out!("{line} {email:<28} score {:>3}{}", c.score, proposal_note(c));
                 } else {
-                    println!("{line} {email}");
+                    out!("{line} {email}");
                 }
             }
             if page.items.is_empty() {
@@ -741,14 +752,14 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             if json {
                 return print_json(&activity);
             }
-            println!(
+            out!(
                 "{}  {}  {} on {}",
                 activity.id,
                 activity.at.format("%Y-%m-%d %H:%M UTC"),
                 activity.kind,
                 contact.display_name
             );
-            println!("score now {}{}", contact.score, proposal_note(&contact));
+            out!("score now {}{}", contact.score, proposal_note(&contact));
             Ok(())
         }
         Command::Activity(ActivityCommand::List { contact_id, kinds, limit, json }) => {
@@ -759,9 +770,9 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             }
             for a in &page.items {
                 let summary = a.summary.as_deref().unwrap_or("");
-                println!("{}  {:<20} {summary}", a.at.format("%Y-%m-%d %H:%M"), a.kind.key());
+                out!("{}  {:<20} {summary}", a.at.format("%Y-%m-%d %H:%M"), a.kind.key());
                 if let Some(c) = &a.concerns {
-                    println!("{:<39}concerns: {c}", "");
+                    out!("{:<39}concerns: {c}", "");
                 }
             }
             eprintln!("{} of {} activities", page.items.len(), page.total);
@@ -784,14 +795,14 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 return print_json(&contact);
             }
             let c = contact.criteria;
-            println!(
+            out!(
                 "{} ({}), score {}{}",
                 contact.display_name,
                 contact.stage,
                 contact.score,
                 proposal_note(&contact)
             );
-            println!(
+            out!(
                 "  target group {:?}{}, budget {:?}, authority {:?}, need {:?}, timeline {:?}",
                 c.target_group,
                 if contact.target_group_manual { "" } else { " (auto)" },
@@ -833,7 +844,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             }
             print_tasks(&[done], false)?;
             if let Some(next) = next {
-                println!("next:");
+                out!("next:");
                 print_tasks(&[next], false)?;
             }
             Ok(())
@@ -844,7 +855,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 return print_json(&task);
             }
             let local = until.with_timezone(&system_timezone());
-            println!("{} snoozed until {}", task.title, local.format("%Y-%m-%d %H:%M %Z"));
+            out!("{} snoozed until {}", task.title, local.format("%Y-%m-%d %H:%M %Z"));
             Ok(())
         }
         Command::Tasks(TasksCommand::List { view, contact, json }) => {
@@ -903,10 +914,14 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 return print_json(&report);
             }
             if csv {
-                print!("{}", report.to_csv(store.settings().language_or_default()));
+                {
+                    use std::io::Write as _;
+                    let csv = report.to_csv(store.settings().language_or_default());
+                    std::io::stdout().lock().write_all(csv.as_bytes()).map_err(Error::Write)?;
+                }
                 return Ok(());
             }
-            print_table(&report.to_csv(kontor_core::Language::En));
+            print_table(&report.to_csv(kontor_core::Language::En))?;
             Ok(())
         }
         Command::Import { file, format, preset, dry_run, source, no_merge, json } => {
@@ -938,7 +953,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 return print_json(&report);
             }
             let verb = if dry_run { "would import" } else { "imported" };
-            println!(
+            out!(
                 "{verb} {}, merged {}, skipped {}, rejected {}",
                 report.imported,
                 report.merged,
@@ -946,10 +961,10 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 report.errors.len()
             );
             for e in &report.errors {
-                println!("  line {}: {}", e.line, e.reason);
+                out!("  line {}: {}", e.line, e.reason);
             }
             for w in &report.warnings {
-                println!("  line {}: note: {}", w.line, w.reason);
+                out!("  line {}: note: {}", w.line, w.reason);
             }
             Ok(())
         }
@@ -976,7 +991,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 return print_json(&file.manifest);
             }
             let c = &file.manifest.counts;
-            println!(
+            out!(
                 "backup written to {}: {} contacts, {} organisations, {} activities, {} tasks, {} deals ({})",
                 out.display(),
                 c.contacts,
@@ -995,7 +1010,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             if json {
                 return print_json(&counts);
             }
-            println!(
+            out!(
                 "restored {} contacts, {} organisations, {} activities, {} tasks from {}",
                 counts.contacts,
                 counts.organizations,
@@ -1018,7 +1033,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             if json {
                 return print_json(&serde_json::json!({ "erased": id, "display_name": name }));
             }
-            println!("erased {name} ({id}) with all activities and tasks");
+            out!("erased {name} ({id}) with all activities and tasks");
             Ok(())
         }
         Command::Search { query, kind, limit, json } => {
@@ -1039,7 +1054,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 return print_json(&hits);
             }
             for h in &results.hits {
-                println!(
+                out!(
                     "{:<12} {}  {:<32} {:<40} ({})",
                     h.kind.key(),
                     h.id,
@@ -1061,7 +1076,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             for p in &pairs {
                 let reasons: Vec<String> =
                     p.reasons.iter().map(|r| format!("{:?}: {}", r.kind, r.value).to_lowercase()).collect();
-                println!(
+                out!(
                     "{} ({})  ~  {} ({})  [{}]",
                     p.a.display_name,
                     p.a.id,
@@ -1080,12 +1095,12 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             if json {
                 return print_json(&score);
             }
-            println!("score {} = fit {} + engagement {}", score.score, score.fit, score.engagement);
+            out!("score {} = fit {} + engagement {}", score.score, score.fit, score.engagement);
             for line in &score.lines {
-                println!("  {}", line.reason);
+                out!("  {}", line.reason);
             }
             if let Some(stage) = score.proposal {
-                println!("proposed: {stage}");
+                out!("proposed: {stage}");
             }
             Ok(())
         }
@@ -1122,12 +1137,7 @@ fn print_tasks(tasks: &[kontor_core::Task], json: bool) -> Result<(), Error> {
         let due = t.due_label(tz, "%Y-%m-%d      ", "%Y-%m-%d %H:%M");
         let mark = if t.done { "✓" } else { " " };
         let repeat = t.repeat.map(|r| format!("  ({r})")).unwrap_or_default();
-        println!(
-            "{}  {mark} {due}  {:<6} {}{repeat}",
-            t.id,
-            format!("{:?}", t.priority).to_lowercase(),
-            t.title
-        );
+        out!("{}  {mark} {due}  {:<6} {}{repeat}", t.id, format!("{:?}", t.priority).to_lowercase(), t.title);
     }
     if tasks.is_empty() {
         eprintln!("no tasks");
@@ -1145,12 +1155,18 @@ fn print_deals(store: &Store, deals: &[Deal], json: bool, list: bool) -> Result<
     for d in deals {
         let contact = store.display_name(d.contact_id).unwrap_or_default();
         let close = d.close_date.map(|c| c.to_string()).unwrap_or_default();
-        println!(
+        out!(
             "{}  {:<15} {:>12.2} {} {:>3}%  {:<10} {}  ({contact})",
-            d.id, d.stage, d.value, d.currency, d.probability, close, d.title
+            d.id,
+            d.stage,
+            d.value,
+            d.currency,
+            d.probability,
+            close,
+            d.title
         );
         if let Some(reason) = &d.lost_reason {
-            println!("{:<38}lost: {reason}", "");
+            out!("{:<38}lost: {reason}", "");
         }
     }
     if list && deals.is_empty() {
@@ -1160,7 +1176,7 @@ fn print_deals(store: &Store, deals: &[Deal], json: bool, list: bool) -> Result<
 }
 
 /// Prints comma-separated lines (blocks split by empty lines) as aligned columns.
-fn print_table(csv: &str) {
+fn print_table(csv: &str) -> Result<(), Error> {
     for block in csv.split("\r\n\r\n") {
         let rows: Vec<Vec<String>> = block.lines().filter(|l| !l.is_empty()).map(split_csv).collect();
         let mut widths: Vec<usize> = vec![];
@@ -1176,10 +1192,11 @@ fn print_table(csv: &str) {
         for row in &rows {
             let cells: Vec<String> =
                 row.iter().enumerate().map(|(i, c)| format!("{c:<width$}", width = widths[i])).collect();
-            println!("{}", cells.join("  ").trim_end());
+            out!("{}", cells.join("  ").trim_end());
         }
-        println!();
+        out!();
     }
+    Ok(())
 }
 
 /// Splits one CSV line (`,`, double-quoted fields).
@@ -1248,6 +1265,8 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader closed the pipe: it has what it wanted.
+        Err(Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("kontor: {e}");
             ExitCode::FAILURE

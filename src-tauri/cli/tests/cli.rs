@@ -872,3 +872,33 @@ fn kill_9_during_index_merges_loses_nothing_and_search_stays_right() {
         assert_eq!(found, listed, "round {round}: search and list disagree");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("viele.csv");
+    let mut text = String::from("Vorname,Nachname,Firma,E-Mail\n");
+    for i in 0..400 {
+        text.push_str(&format!("Anna{i},Schmidt{i},Acme {i} GmbH,anna{i}@acme.example\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    ok_json(dir.path(), &["import", csv.to_str().unwrap(), "--json"]);
+    for args in [&["contacts", "list", "--json"][..], &["contacts", "list"][..]] {
+        // Like `kontor contacts list | head -c 100`: more output than a pipe holds, read a little.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kontor"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 100];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

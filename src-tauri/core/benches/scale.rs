@@ -13,7 +13,8 @@
 //! rows, the app's start and memory are measured by
 //! `src-tauri/scripts/measure-scale.sh`.)
 //!
-//! `cargo bench -p kontor-core --bench scale [-- CONTACTS]` (default 100000).
+//! `cargo bench -p kontor-core --bench scale [-- CONTACTS]` (default 100000);
+//! with `KONTOR_BENCH_KEEP=DIR` the stores stay in DIR afterwards.
 //! Informational only: nothing here fails on a missed bar.
 
 #![allow(clippy::disallowed_methods, missing_docs)]
@@ -809,8 +810,13 @@ fn main() {
     let mut rng = Lcg(42);
 
     // ---- build the store through the public API -------------------------------
-    let dir = tempfile::tempdir().unwrap();
-    let store_dir = dir.path().join("kontor");
+    // KONTOR_BENCH_KEEP=DIR builds in DIR (empty or absent) and leaves the
+    // stores there, to look at them afterwards.
+    let temp = tempfile::tempdir().unwrap();
+    let kept = std::env::var_os("KONTOR_BENCH_KEEP").map(std::path::PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temp.path());
+    std::fs::create_dir_all(dir).unwrap();
+    let store_dir = dir.join("kontor");
     let store = Store::open(&store_dir).unwrap();
     store.set_time_zone(tz);
     let region = store.settings().region();
@@ -940,7 +946,7 @@ fn main() {
     for a in &activities {
         sums.entry(a.contact_id).or_default().add(a.kind, a.at.timestamp_millis(), &scoring);
     }
-    let sqlite_path = dir.path().join("baseline.sqlite");
+    let sqlite_path = dir.join("baseline.sqlite");
     let (mut db, load) = time(|| load_sqlite(&sqlite_path, &contacts, &activities, &sums, &tasks));
     println!(
         "build: SQLite baseline loaded in one transaction in {:.1} s (FTS5 with prefix indexes, trigram phones)",
@@ -1308,7 +1314,7 @@ fn main() {
     drop(store);
     drop(db);
     let sled_bytes = dir_size(&store_dir);
-    let sqlite_bytes = dir_size(dir.path()) - sled_bytes;
+    let sqlite_bytes = dir_size(dir) - sled_bytes;
     let mut core_open = Vec::new();
     let mut core_ready = Vec::new();
     let mut lite_ready = Vec::new();
@@ -1348,7 +1354,7 @@ fn main() {
         sqlite: Some(stats(lite_ready)[0]),
     });
     // ---- 7. importing a CSV of the same contacts ------------------------------------------
-    let csv_path = dir.path().join("contacts.csv");
+    let csv_path = dir.join("contacts.csv");
     {
         let mut w = csv::WriterBuilder::new().delimiter(b';').from_path(&csv_path).unwrap();
         w.write_record([
@@ -1388,14 +1394,14 @@ fn main() {
         w.flush().unwrap();
     }
     let csv_bytes = std::fs::read(&csv_path).unwrap();
-    let import_dir = dir.path().join("imported");
+    let import_dir = dir.join("imported");
     let (report, core_import) = time(|| {
         let store = Store::open(&import_dir).unwrap();
         let options = kontor_core::import::ImportOptions::default();
         let parsed = kontor_core::import::parse(&csv_bytes, "contacts.csv", &options).unwrap();
         store.import(parsed, "contacts.csv", &options, false, |_, _| true, now).unwrap()
     });
-    let import_db = dir.path().join("imported.sqlite");
+    let import_db = dir.join("imported.sqlite");
     let (_, lite_import) = time(|| {
         let mut db = Connection::open(&import_db).unwrap();
         db.execute_batch(

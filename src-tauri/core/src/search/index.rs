@@ -86,9 +86,21 @@ struct Hits {
     touched: Vec<u32>,
 }
 
+thread_local! {
+    /// Dense arrays of finished queries, all `NONE` again: a query needs
+    /// one per word and segment, and the disk segment's is large.
+    static SPARE: std::cell::RefCell<Vec<Vec<u32>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Hits {
     fn new(len: u32) -> Hits {
-        Hits { dense: vec![NONE; len as usize], touched: Vec::new() }
+        let len = len as usize;
+        let spare = SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            let at = spare.iter().position(|d| d.len() == len)?;
+            Some(spare.swap_remove(at))
+        });
+        Hits { dense: spare.unwrap_or_else(|| vec![NONE; len]), touched: Vec::new() }
     }
 
     fn add(&mut self, doc: u32, class: Class, fields: u16) {
@@ -107,6 +119,26 @@ impl Hits {
     fn get(&self, doc: u32) -> Option<(Class, u16)> {
         let code = *self.dense.get(doc as usize)?;
         (code != NONE).then(|| (Class::from_code((code >> 16) as u8), code as u16))
+    }
+}
+
+impl Drop for Hits {
+    /// Clears what this query set (far less than the whole array, mostly)
+    /// and keeps the array for the next query on this thread.
+    fn drop(&mut self) {
+        if self.dense.len() < 4096 {
+            return;
+        }
+        for &doc in &self.touched {
+            self.dense[doc as usize] = NONE;
+        }
+        let dense = std::mem::take(&mut self.dense);
+        SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < 6 {
+                spare.push(dense);
+            }
+        });
     }
 }
 
@@ -210,13 +242,27 @@ fn word_hits(seg: &Segment, word: &QueryWord) -> Result<Hits> {
     Ok(hits)
 }
 
+/// A match before its id and recency are read: enough to count it, filter
+/// it by kind and stage, and see whether it can make the page at all.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    /// The delta's segment is 0, the disk's 1.
+    which: u8,
+    doc: u32,
+    kind: DocKind,
+    stage: u8,
+    classes: u8,
+    field_rank: u8,
+    fields: u16,
+}
+
 /// Runs `query` over one segment, feeding every match to `each`.
 fn run_segment(
     seg: &Segment,
     which: u8,
     query: &Query,
     masked: &dyn Fn(u32) -> bool,
-    mut each: impl FnMut(Found),
+    mut each: impl FnMut(Candidate),
 ) -> Result<()> {
     let words: Vec<Hits> = query.words.iter().map(|w| word_hits(seg, w)).collect::<Result<_>>()?;
     let mut phone = Hits::new(if query.phone.is_some() { seg.len() } else { 0 });
@@ -256,18 +302,48 @@ fn run_segment(
         }
         let (kind, stage) = seg.kind_stage(doc);
         let Some(kind) = DocKind::from_tag(kind) else { continue };
-        let entry = seg.doc(doc);
-        each(Found {
-            key: DocKey::new(kind, entry.key.id),
-            stage,
-            classes,
-            field_rank: ranks,
-            rank_ms: seg.rank_ms(doc),
-            fields,
-            order: (which, doc),
-        });
+        each(Candidate { which, doc, kind, stage, classes, field_rank: ranks, fields });
     }
     Ok(())
+}
+
+/// The order of matches, best first: match classes, field rank, most
+/// recent, then (segment, document). A short query ranks by field and
+/// document (alphabetical) order alone.
+type RankKey = (u8, u8, std::cmp::Reverse<i64>, (u8, u32));
+
+/// The best `need` matches seen so far, the worst on top: a match that
+/// cannot make the page is turned away before its recency is read.
+struct Best {
+    need: usize,
+    heap: std::collections::BinaryHeap<(RankKey, u16, u8, DocKind)>,
+}
+
+impl Best {
+    fn new(need: usize) -> Best {
+        Best { need, heap: std::collections::BinaryHeap::with_capacity(need.min(4096) + 1) }
+    }
+
+    fn offer(&mut self, c: &Candidate, short: bool, rank_ms: impl FnOnce() -> i64) {
+        if self.need == 0 {
+            return;
+        }
+        let classes = if short { 0 } else { c.classes };
+        if self.heap.len() >= self.need {
+            let Some(((worst_classes, worst_rank, ..), ..)) = self.heap.peek() else { return };
+            if (classes, c.field_rank) > (*worst_classes, *worst_rank) {
+                return;
+            }
+        }
+        let recency = if short { 0 } else { rank_ms() };
+        let key = (classes, c.field_rank, std::cmp::Reverse(recency), (c.which, c.doc));
+        if self.heap.len() < self.need {
+            self.heap.push((key, c.fields, c.stage, c.kind));
+        } else if self.heap.peek().is_some_and(|(worst, ..)| key < *worst) {
+            self.heap.pop();
+            self.heap.push((key, c.fields, c.stage, c.kind));
+        }
+    }
 }
 
 /// The delta's in-memory segment, its contacts in both list orders, and
@@ -332,6 +408,11 @@ impl Index {
         self.snapshot = None;
     }
 
+    /// Builds what queries read (the delta's view) now.
+    pub(crate) fn prepare(&mut self) -> Result<()> {
+        self.snapshot().map(|_| ())
+    }
+
     fn snapshot(&mut self) -> Result<&Snapshot> {
         if self.snapshot.is_none() {
             let docs: Vec<IndexedDoc> = self.delta.values().filter_map(|e| e.doc.clone()).collect();
@@ -376,32 +457,35 @@ impl Index {
             }
         }
         let snapshot = self.snapshot.as_ref().unwrap_or_else(|| unreachable!());
+        let segments = [snapshot.segment.as_ref(), self.disk.as_deref()];
+        let seg = |which: u8| segments[which as usize].unwrap_or_else(|| unreachable!());
+        let id_of = |c: &Candidate| DocKey::new(c.kind, seg(c.which).doc(c.doc).key.id);
         let mut out = Outcome { complete: true, ..Default::default() };
+        let short = query.is_short();
         // Per kind (index: kind tag) when asked per kind, else all in slot 0.
-        let slot = |f: &Found| if per_kind { f.key.kind as usize } else { 0 };
-        let mut all: Vec<Vec<Found>> = vec![Vec::new(); 4];
-        let mut consider = |f: Found| {
-            let kind = f.key.kind as u8;
-            out.by_kind[kind as usize & 3] += 1;
-            if f.key.kind == DocKind::Contact {
-                out.by_stage[f.stage as usize & 7] += 1;
-                if count_if.is_some_and(|c| c(&f.key)) {
+        let mut best: Vec<Best> = (0..4).map(|_| Best::new(need)).collect();
+        let mut consider = |c: Candidate| {
+            out.by_kind[c.kind as usize & 3] += 1;
+            if c.kind == DocKind::Contact {
+                out.by_stage[c.stage as usize & 7] += 1;
+                if count_if.is_some_and(|f| f(&id_of(&c))) {
                     out.counted += 1;
                 }
             }
-            if !filter.kind_ok(kind)
-                || filter.stage.is_some_and(|s| f.key.kind != DocKind::Contact || f.stage != s)
-                || keep.is_some_and(|k| !k(&f.key))
+            if !filter.kind_ok(c.kind as u8)
+                || filter.stage.is_some_and(|s| c.kind != DocKind::Contact || c.stage != s)
+                || keep.is_some_and(|k| !k(&id_of(&c)))
             {
                 return;
             }
             out.total += 1;
-            all[slot(&f)].push(f);
+            let slot = if per_kind { c.kind as usize & 3 } else { 0 };
+            best[slot].offer(&c, short, || seg(c.which).rank_ms(c.doc));
         };
-        if let Some(delta) = &snapshot.segment {
+        if let Some(delta) = segments[0] {
             run_segment(delta, 0, query, &|_| false, &mut consider)?;
         }
-        if let Some(disk) = &self.disk {
+        if let Some(disk) = segments[1] {
             let masked = &snapshot.masked;
             run_segment(
                 disk,
@@ -411,21 +495,19 @@ impl Index {
                 &mut consider,
             )?;
         }
-        let short = query.is_short();
-        let key = |f: &Found| {
-            // A short query's order: field, then alphabetical (document order).
-            let recency = if short { 0 } else { f.rank_ms };
-            (if short { 0 } else { f.classes }, f.field_rank, std::cmp::Reverse(recency), f.order)
-        };
-        for mut found in all {
-            if need < found.len() && need > 0 {
-                found.select_nth_unstable_by_key(need - 1, key);
-                found.truncate(need);
-            } else if need == 0 {
-                found.clear();
+        for slot in best {
+            for (key, fields, stage, kind) in slot.heap.into_sorted_vec() {
+                let (classes, field_rank, recency, order) = key;
+                out.top.push(Found {
+                    key: DocKey::new(kind, seg(order.0).doc(order.1).key.id),
+                    stage,
+                    classes,
+                    field_rank,
+                    rank_ms: recency.0,
+                    fields,
+                    order,
+                });
             }
-            found.sort_unstable_by_key(key);
-            out.top.append(&mut found);
         }
         Ok(out)
     }
@@ -496,9 +578,18 @@ impl Index {
         // The delta first (recent edits lead each field's part of the page).
         if let Some(delta) = &snapshot.segment {
             let mut found = Vec::new();
-            run_segment(delta, 0, query, &|_| false, |f| found.push(f))?;
-            found.sort_unstable_by_key(|f| f.order);
-            for f in found {
+            run_segment(delta, 0, query, &|_| false, |c| found.push(c))?;
+            found.sort_unstable_by_key(|c| c.doc);
+            for c in found {
+                let f = Found {
+                    key: DocKey::new(c.kind, delta.doc(c.doc).key.id),
+                    stage: c.stage,
+                    classes: c.classes,
+                    field_rank: c.field_rank,
+                    rank_ms: 0,
+                    fields: c.fields,
+                    order: (0, c.doc),
+                };
                 take(f, &mut out, &mut full);
             }
         }
@@ -746,6 +837,10 @@ mod tests {
                 prop_assert_eq!(found.len(), out.top.len(), "a document twice for {}", text);
                 prop_assert_eq!(&found, &naive(&live, &query), "query {}", text);
                 prop_assert_eq!(out.total as usize, found.len());
+                // The best three alone are the first three of the whole order.
+                let best = index.run(&query, &Filter::default(), 3, false, None, None).unwrap();
+                let keys = |top: &[Found]| top.iter().map(|f| f.key).collect::<Vec<_>>();
+                prop_assert_eq!(keys(&best.top), keys(&out.top[..out.top.len().min(3)]), "query {}", text);
             }
             // The list in name order is every live document, A–Z.
             let listed = index.list(None, ListOrder::Name, 0, 1000).unwrap();

@@ -662,3 +662,33 @@ fn an_overlong_value_goes_to_the_notes_and_the_record_stays() {
     assert!(all[0].website.is_none());
     assert!(all[0].notes.as_deref().unwrap().contains(&url));
 }
+
+#[test]
+fn a_record_merging_into_one_from_batches_before_adds_to_its_latest_state() {
+    // Batches are written while the next is planned: a person met in the
+    // first batch, again in the second (phone) and third (title) and
+    // fourth (tag), ends up one contact with everything.
+    let (_d, store) = open();
+    let mut csv = String::from("Vorname,Nachname,E-Mail,Telefon,Position,Schlagworte\n");
+    for i in 0..7000 {
+        match i {
+            10 => csv.push_str("Greta,Kowalski,greta@druck.example,,,\n"),
+            2010 => csv.push_str("Greta,Kowalski,greta@druck.example,0931 471123,,\n"),
+            2011 => csv.push_str("Greta,Kowalski,greta@druck.example,,Geschäftsführerin,\n"),
+            4500 => csv.push_str("Greta,Kowalski,greta@druck.example,,,Messe\n"),
+            6999 => csv.push_str("Greta,Kowalski,greta@druck.example,+49 931 4711-0,,\n"),
+            _ => csv.push_str(&format!("P{i},Muster,p{i}@example.de,,,\n")),
+        }
+    }
+    let report = import_bytes(&store, csv.as_bytes(), "viele.csv");
+    assert_eq!((report.imported, report.merged), (6996, 4), "{:?}", report.errors);
+    let greta = store
+        .list_contacts(&ListQuery { search: Some("greta@druck.example".into()), ..Default::default() }, t0())
+        .unwrap();
+    assert_eq!(greta.total, 1, "{:?}", greta.items);
+    let greta = &greta.items[0];
+    assert_eq!(greta.phones, ["+49931471123", "+4993147110"]);
+    assert_eq!(greta.title.as_deref(), Some("Geschäftsführerin"));
+    assert_eq!(greta.tags, ["Messe"]);
+    assert_eq!(store.contact_count().unwrap(), 6996);
+}

@@ -363,10 +363,12 @@ pub(crate) struct Builder {
     metas: Vec<DocMeta>,
     vocab: HashMap<Box<str>, u32>,
     postings: Vec<(u32, u32, u16)>,
+    /// Documents removed: those added before the removal (by count) go.
+    removed: HashMap<DocKey, u32>,
 }
 
 impl Builder {
-    /// Adds a document (one added twice is kept twice: callers add each once).
+    /// Adds a document; one added again replaces the one added before.
     pub(crate) fn add(&mut self, doc: IndexedDoc) {
         let local = self.metas.len() as u32;
         for (term, fields) in doc.terms {
@@ -390,21 +392,37 @@ impl Builder {
         });
     }
 
-    /// The keys of the documents added.
+    /// Removes a document added before (one added after stays).
+    pub(crate) fn remove(&mut self, key: DocKey) {
+        self.removed.insert(key, self.metas.len() as u32);
+    }
+
+    /// The keys of the documents added or removed.
     pub(crate) fn keys(&self) -> impl Iterator<Item = DocKey> + '_ {
-        self.metas.iter().map(|m| m.key)
+        self.metas.iter().map(|m| m.key).chain(self.removed.keys().copied())
     }
 
     /// The documents in segment order (numbered from 0), and their terms in
     /// byte order with postings in those numbers.
     fn finish(self) -> (Vec<DocMeta>, Vec<TermPostings>) {
-        let Builder { metas, vocab, mut postings } = self;
-        let mut order: Vec<u32> = (0..metas.len() as u32).collect();
+        let Builder { metas, vocab, mut postings, removed } = self;
+        // A document added again: the last one added counts, unless removed after.
+        let mut last: HashMap<DocKey, u32> = HashMap::with_capacity(metas.len());
+        for (local, meta) in metas.iter().enumerate() {
+            last.insert(meta.key, local as u32);
+        }
+        let alive = |l: &u32| {
+            let key = &metas[*l as usize].key;
+            last[key] == *l && removed.get(key).is_none_or(|at| *at <= *l)
+        };
+        let mut order: Vec<u32> = (0..metas.len() as u32).filter(alive).collect();
+        drop(last);
         order.sort_by(|a, b| metas[*a as usize].order().cmp(&metas[*b as usize].order()));
-        let mut number = vec![0u32; metas.len()];
+        let mut number = vec![NONE; metas.len()];
         for (n, local) in order.iter().enumerate() {
             number[*local as usize] = n as u32;
         }
+        postings.retain(|p| number[p.1 as usize] != NONE);
         let mut slots: Vec<Option<DocMeta>> = metas.into_iter().map(Some).collect();
         let metas: Vec<DocMeta> = order.iter().filter_map(|l| slots[*l as usize].take()).collect();
         let mut terms: Vec<(Box<str>, u32)> = vocab.into_iter().collect();

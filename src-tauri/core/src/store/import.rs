@@ -242,6 +242,134 @@ enum Planned {
     },
 }
 
+/// A batch for the import's writer: new contacts and organisations, and
+/// merges into contacts stored before.
+struct WriteBatch {
+    ops: Vec<Op>,
+    merged: Vec<Contact>,
+}
+
+/// What planning an import carries from batch to batch.
+struct Planner {
+    lookup: Lookup,
+    /// Contacts this import created or changed that may not be written
+    /// yet: a later record that merges into one finds it here.
+    touched: HashMap<Uuid, Contact>,
+    orgs_seen: std::collections::HashSet<String>,
+}
+
+impl Planner {
+    /// Plans the records batch by batch and hands each batch to `send`;
+    /// `written` says how many batches are on disk (their contacts are read
+    /// back from the store when needed, not kept here).
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        store: &Store,
+        parsed: Parsed,
+        source: &str,
+        options: &ImportOptions,
+        report: &mut ImportReport,
+        progress: &mut impl FnMut(u32, u32) -> bool,
+        now: DateTime<Utc>,
+        mut send: impl FnMut(WriteBatch) -> Result<()>,
+        written: impl Fn() -> usize,
+    ) -> Result<()> {
+        let total = parsed.records.len() as u32;
+        let mut done = 0u32;
+        // Per batch handed out and not known to be on disk: the ids it touched.
+        let mut in_flight: std::collections::VecDeque<Vec<Uuid>> = Default::default();
+        // How many batches in flight have each contact.
+        let mut refs: HashMap<Uuid, u32> = HashMap::new();
+        let mut sent = 0usize;
+        let mut records = parsed.records.into_iter().peekable();
+        while records.peek().is_some() {
+            let mut ops: Vec<Op> = Vec::new();
+            let mut changed: Vec<Uuid> = Vec::new();
+            let batch: Vec<std::result::Result<Draft, RowError>> = records.by_ref().take(BATCH).collect();
+            let drafts: Vec<&Draft> = batch.iter().filter_map(|r| r.as_ref().ok()).collect();
+            let mut valid = validate_drafts(&drafts, source, self.lookup.region).into_iter();
+            for record in batch {
+                done += 1;
+                let draft = match record {
+                    Ok(draft) => draft,
+                    Err(e) => {
+                        report.errors.push(e);
+                        continue;
+                    }
+                };
+                report.warnings.extend(draft.warnings.iter().cloned());
+                let v = valid.next().unwrap_or(Ok(None));
+                match store.plan(&draft, v, options, source, &self.lookup, &self.touched, now) {
+                    Err(e) => report.errors.push(e),
+                    Ok(Planned::Create(c, similar)) => {
+                        report.possible_duplicates += u32::from(similar.is_some());
+                        self.lookup.add(&c);
+                        report.imported += 1;
+                        changed.push(c.id);
+                        self.touched.insert(c.id, (*c).clone());
+                        ops.push(Op::Contact(c));
+                    }
+                    Ok(Planned::Merge(c, _)) => {
+                        self.lookup.add(&c);
+                        report.merged += 1;
+                        changed.push(c.id);
+                        self.touched.insert(c.id, *c);
+                    }
+                    Ok(Planned::Unchanged(_)) => report.skipped += 1,
+                    Ok(Planned::Organization { name, postcode, region, exists }) => {
+                        if exists || !self.orgs_seen.insert(fold(&name)) {
+                            report.skipped += 1;
+                        } else {
+                            report.imported += 1;
+                        }
+                        ops.push(Op::Organization { name, postcode, region });
+                    }
+                }
+            }
+            // Contacts are written in their latest state: a record merged
+            // into one created earlier in this batch adds to it.
+            let mut created = std::collections::HashSet::new();
+            for op in &mut ops {
+                if let Op::Contact(c) = op {
+                    if let Some(latest) = self.touched.get(&c.id) {
+                        **c = latest.clone();
+                    }
+                    created.insert(c.id);
+                }
+            }
+            let merged: Vec<Contact> = changed
+                .iter()
+                .filter(|id| !created.contains(*id))
+                .filter_map(|id| self.touched.get(id).cloned())
+                .collect();
+            send(WriteBatch { ops, merged })?;
+            sent += 1;
+            for id in &changed {
+                *refs.entry(*id).or_default() += 1;
+            }
+            in_flight.push_back(changed);
+            // Memory holds the batches in flight, not the whole import: a
+            // contact leaves once no batch in flight has it.
+            while in_flight.len() > sent.saturating_sub(written()) {
+                for id in in_flight.pop_front().unwrap_or_default() {
+                    let n = refs.entry(id).or_default();
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        refs.remove(&id);
+                        self.touched.remove(&id);
+                    }
+                }
+            }
+            if !progress(done, total) {
+                report.cancelled = done < total;
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Every stored contact (score not computed).
     pub(super) fn all_contacts(&self) -> Result<Vec<Contact>> {
@@ -411,6 +539,10 @@ impl Store {
     /// Stores the records of `parsed` in batches. `progress` is told after
     /// each batch and returns `false` to cancel; batches already written stay.
     /// With `dry_run` nothing is written and the report says what would happen.
+    ///
+    /// Planning (validation, duplicates) and writing run side by side: a
+    /// writer thread takes batch after batch from a short queue while the
+    /// next one is planned.
     pub fn import(
         &self,
         parsed: Parsed,
@@ -422,138 +554,58 @@ impl Store {
     ) -> Result<ImportReport> {
         let source =
             options.source.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| file_name.to_owned());
-        let mut lookup = self.lookup()?;
-        let mut touched: HashMap<Uuid, Contact> = HashMap::new();
-        let mut orgs_seen = std::collections::HashSet::new();
         let mut report = ImportReport { skipped: parsed.empty, ..Default::default() };
-        let total = parsed.records.len() as u32;
-        if !dry_run {
-            self.t.meta.insert(IMPORT_UNINDEXED, &[1])?;
-            self.db.flush()?;
+        let mut plan =
+            Planner { lookup: self.lookup()?, touched: HashMap::new(), orgs_seen: Default::default() };
+        if dry_run {
+            plan.run(self, parsed, &source, options, &mut report, &mut progress, now, |_| Ok(()), || 0)?;
+            return Ok(report);
         }
-        let mut docs = Builder::default();
-        let mut known: HashMap<String, Organization> = HashMap::new();
-        let written = self.import_batches(
-            parsed,
-            &source,
-            options,
-            dry_run,
-            (&mut lookup, &mut touched, &mut known, &mut orgs_seen),
-            &mut report,
-            &mut docs,
-            &mut progress,
-            total,
-            now,
-        );
-        if !dry_run {
-            // The new contacts reach the search index in one new segment; if
-            // that fails, the index is rebuilt from the records instead.
-            if let Err(e) = self.merge_into_segment(docs, now) {
-                self.mark_rebuild(Rebuild::SEARCH)?;
-                written?;
-                return Err(e);
-            }
-        }
-        written?;
-        Ok(report)
-    }
-
-    /// The batches of an import (see [`Store::import`]).
-    #[allow(clippy::too_many_arguments)]
-    fn import_batches(
-        &self,
-        parsed: Parsed,
-        source: &str,
-        options: &ImportOptions,
-        dry_run: bool,
-        (lookup, touched, known, orgs_seen): (
-            &mut Lookup,
-            &mut HashMap<Uuid, Contact>,
-            &mut HashMap<String, Organization>,
-            &mut std::collections::HashSet<String>,
-        ),
-        report: &mut ImportReport,
-        docs: &mut Builder,
-        progress: &mut impl FnMut(u32, u32) -> bool,
-        total: u32,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let source = source.to_owned();
-        let mut done = 0u32;
-        let mut records = parsed.records.into_iter().peekable();
-        while records.peek().is_some() {
-            let mut ops: Vec<Op> = Vec::new();
-            let mut changed: Vec<Uuid> = Vec::new();
-            let batch: Vec<std::result::Result<Draft, RowError>> = records.by_ref().take(BATCH).collect();
-            let drafts: Vec<&Draft> = batch.iter().filter_map(|r| r.as_ref().ok()).collect();
-            let mut valid = validate_drafts(&drafts, &source, lookup.region).into_iter();
-            for record in batch {
-                done += 1;
-                let draft = match record {
-                    Ok(draft) => draft,
-                    Err(e) => {
-                        report.errors.push(e);
-                        continue;
-                    }
-                };
-                report.warnings.extend(draft.warnings.iter().cloned());
-                let v = valid.next().unwrap_or(Ok(None));
-                let planned = self.plan(&draft, v, options, &source, lookup, touched, now);
-                match planned {
-                    Err(e) => report.errors.push(e),
-                    Ok(Planned::Create(c, similar)) => {
-                        report.possible_duplicates += u32::from(similar.is_some());
-                        lookup.add(&c);
-                        report.imported += 1;
-                        changed.push(c.id);
-                        touched.insert(c.id, (*c).clone());
-                        ops.push(Op::Contact(c));
-                    }
-                    Ok(Planned::Merge(c, _)) => {
-                        lookup.add(&c);
-                        report.merged += 1;
-                        changed.push(c.id);
-                        touched.insert(c.id, (*c).clone());
-                    }
-                    Ok(Planned::Unchanged(_)) => report.skipped += 1,
-                    Ok(Planned::Organization { name, postcode, region, exists }) => {
-                        if exists || !orgs_seen.insert(fold(&name)) {
-                            report.skipped += 1;
-                        } else {
-                            report.imported += 1;
+        self.t.meta.insert(IMPORT_UNINDEXED, &[1])?;
+        self.db.flush()?;
+        let written = std::sync::atomic::AtomicUsize::new(0);
+        let (planned, (docs, wrote)) = std::thread::scope(|scope| {
+            let (to_writer, batches) = std::sync::mpsc::sync_channel::<WriteBatch>(1);
+            let writer = std::thread::Builder::new()
+                .name("kontor-import".into())
+                .spawn_scoped(scope, || {
+                    let mut docs = Builder::default();
+                    let mut known: HashMap<String, Organization> = HashMap::new();
+                    for batch in batches {
+                        if let Err(e) =
+                            self.write_import_batch(batch.ops, batch.merged, &mut known, &mut docs, now)
+                        {
+                            return (docs, Err(e));
                         }
-                        ops.push(Op::Organization { name, postcode, region });
+                        written.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     }
-                }
-            }
-            // Contacts are written from `touched`, their latest state: a record
-            // merged into one created earlier in this batch adds to it.
-            for op in &mut ops {
-                if let Op::Contact(c) = op {
-                    if let Some(latest) = touched.get(&c.id) {
-                        **c = latest.clone();
-                    }
-                }
-            }
-            let created: std::collections::HashSet<Uuid> =
-                ops.iter().filter_map(|op| if let Op::Contact(c) = op { Some(c.id) } else { None }).collect();
-            let merged: Vec<Contact> = changed
-                .iter()
-                .filter(|id| !created.contains(*id))
-                .filter_map(|id| touched.get(id).cloned())
-                .collect();
-            if !dry_run {
-                self.write_import_batch(ops, merged, known, docs, now)?;
-                // Written: a later record that merges into one of these reads
-                // it back, so memory holds one batch, not the whole import.
-                touched.clear();
-            }
-            if !progress(done, total) {
-                report.cancelled = done < total;
-                break;
-            }
+                    (docs, Ok(()))
+                })
+                .map_err(|e| Error::Storage(format!("cannot start the import: {e}")))?;
+            let send = |batch: WriteBatch| {
+                // The writer only hangs up on an error, which it returns.
+                to_writer.send(batch).map_err(|_| Error::Storage("the import writer stopped".into()))
+            };
+            let written = || written.load(std::sync::atomic::Ordering::SeqCst);
+            let planned =
+                plan.run(self, parsed, &source, options, &mut report, &mut progress, now, send, written);
+            drop(to_writer);
+            let wrote = writer.join().unwrap_or_else(|_| {
+                (Builder::default(), Err(Error::Storage("the import writer failed".into())))
+            });
+            Ok::<_, Error>((planned, wrote))
+        })?;
+        // The new contacts reach the search index in one new segment; if
+        // that fails, the index is rebuilt from the records instead.
+        if let Err(e) = self.merge_into_segment(docs, now) {
+            self.mark_rebuild(Rebuild::SEARCH)?;
+            wrote?;
+            planned?;
+            return Err(e);
         }
-        Ok(())
+        wrote?;
+        planned?;
+        Ok(report)
     }
 
     /// Writes one import batch, and adds the new contacts to `docs` for the

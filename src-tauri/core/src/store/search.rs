@@ -143,6 +143,13 @@ impl Store {
         f(guard.as_mut().unwrap_or_else(|| unreachable!()))
     }
 
+    /// Reads the search index in (term dictionary, document table, the
+    /// delta) so that the first list or search does not wait for it. The
+    /// app does this while its window starts.
+    pub fn warm_up(&self) -> Result<()> {
+        self.with_search_index(|index| index.prepare())
+    }
+
     fn open_index(&self) -> Result<Index> {
         let disk = match self.segment_generation()? {
             Some(generation) => match Segment::open(&self.search.path(generation)) {
@@ -317,9 +324,14 @@ impl Store {
     pub(super) fn merge_into_segment(&self, extra: Builder, now: DateTime<Utc>) -> Result<()> {
         let _merging = lock(&self.search.merging);
         let (disk, delta) = self.with_search_index(|i| Ok((i.disk(), i.delta().clone())))?;
+        // The delta is newer than `extra` (an import's records, changed
+        // again while it ran): its entries replace or remove theirs.
         let mut added = extra;
-        for doc in delta.values().filter_map(|e| e.doc.clone()) {
-            added.add(doc);
+        for (key, entry) in &delta {
+            match &entry.doc {
+                Some(doc) => added.add(doc.clone()),
+                None => added.remove(*key),
+            }
         }
         let generation = self.segment_generation()?.unwrap_or(0) + 1;
         std::fs::create_dir_all(&self.search.dir).map_err(|e| Error::Storage(e.to_string()))?;

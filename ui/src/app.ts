@@ -210,10 +210,13 @@ export class App {
 
   /** Loads settings and app info, picks the language, renders, loads the list. */
   async start(): Promise<void> {
+    // Marks for the start measurement (measure-start reads them over WebDriver).
+    performance.mark("kontor-start");
     const [settings, info] = await Promise.all([
       ipc.getSettings().catch(() => defaultSettings()),
       ipc.appInfo().catch(() => null),
     ]);
+    performance.mark("kontor-settings");
     this.settings = withDefaults(settings);
     this.info = info;
     this.list.rebuilding = info?.rebuilding ?? false;
@@ -230,6 +233,7 @@ export class App {
     void this.listenIndexRebuilt();
     this.tasksTimer = setInterval(() => void this.refreshTasks(), TASKS_REFRESH_MS);
     await Promise.all([this.reloadList(), this.refreshCounts()]);
+    performance.mark("kontor-list");
   }
 
   /** Subscribes to the backend's `tasks-changed` event (tray snooze, reminders firing). */
@@ -399,8 +403,9 @@ export class App {
     const seq = ++this.seq;
     const q = this.list;
     q.loading = true;
-    this.listView?.update();
+    this.listView?.busy();
     const search = q.search.trim() || null;
+    const asked = performance.now();
     try {
       const [page, counts, others] = await Promise.all([
         ipc.listContacts({
@@ -411,6 +416,7 @@ export class App {
         search && !q.organization ? ipc.search({ text: search, kind: null, limit: OTHER_HITS, per_kind: true }) : null,
       ]);
       if (seq !== this.seq) return;
+      if (performance.getEntriesByName("kontor-data").length === 0) performance.mark("kontor-data");
       q.items = page.items;
       this.setTotal(page, counts);
       q.matches = page.matches;
@@ -424,7 +430,18 @@ export class App {
     } finally {
       if (seq === this.seq) {
         q.loading = false;
+        const answered = performance.now();
         this.listView?.update();
+        if (performance.getEntriesByName("kontor-rendered").length === 0) {
+          performance.mark("kontor-rendered");
+          // On screen: after the next frame is drawn.
+          requestAnimationFrame(() => setTimeout(() => performance.mark("kontor-painted"), 0));
+        }
+        // The last reload's two halves, for measurements over WebDriver.
+        performance.clearMeasures("kontor-list-ipc");
+        performance.clearMeasures("kontor-list-render");
+        performance.measure("kontor-list-ipc", { start: asked, end: answered });
+        performance.measure("kontor-list-render", { start: answered, end: performance.now() });
       }
     }
   }
@@ -434,7 +451,7 @@ export class App {
     if (q.loading || (q.items.length >= q.total && !q.more)) return;
     const seq = ++this.seq;
     q.loading = true;
-    this.listView?.update();
+    this.listView?.busy();
     try {
       const page = await ipc.listContacts({
         stage: q.stage, search: q.search.trim() || null, sort: q.sort, offset: q.items.length, limit: PAGE_SIZE,

@@ -6,7 +6,7 @@ import type { DealStageSetting } from "./bindings/DealStageSetting";
 import type { LineItem } from "./bindings/LineItem";
 import type { Money } from "./bindings/Money";
 import type { Period } from "./bindings/Period";
-import { dateFormatLocale, language } from "./i18n";
+import { dateFormat, dateFormatLocale, language, numberFormat } from "./i18n";
 import { addDays, localDay } from "./tasks";
 
 /** A deal stage's name in the UI language (the key when the stage is unknown). */
@@ -30,7 +30,7 @@ export function itemsTotal(items: readonly LineItem[]): number {
 /** "12.345,00 €" / "€12,345.00"; an unknown code falls back to "12.345,00 XYZ". */
 export function formatMoney(amount: number, currency: string): string {
   try {
-    return new Intl.NumberFormat(language(), { style: "currency", currency }).format(amount);
+    return numberFormat(language(), { style: "currency", currency }).format(amount);
   } catch {
     return `${formatNumber(amount, 2)} ${currency}`;
   }
@@ -45,19 +45,19 @@ export function formatMoneyList(list: readonly Money[]): string {
 /** Compact money for chart labels ("12.400 €", "1,2 Mio. €"). */
 export function formatMoneyShort(amount: number, currency: string): string {
   try {
-    return new Intl.NumberFormat(language(), { style: "currency", currency, notation: amount >= 100_000 ? "compact" : "standard", maximumFractionDigits: amount >= 100_000 ? 1 : 0 }).format(amount);
+    return numberFormat(language(), { style: "currency", currency, notation: amount >= 100_000 ? "compact" : "standard", maximumFractionDigits: amount >= 100_000 ? 1 : 0 }).format(amount);
   } catch {
     return `${formatNumber(amount, 0)} ${currency}`;
   }
 }
 
 export function formatNumber(n: number, digits = 0): string {
-  return new Intl.NumberFormat(language(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+  return numberFormat(language(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
 }
 
 /** A share 0–1 as "42 %" / "42%". */
 export function formatPercent(rate: number, digits = 0): string {
-  return new Intl.NumberFormat(language(), { style: "percent", maximumFractionDigits: digits }).format(rate);
+  return numberFormat(language(), { style: "percent", maximumFractionDigits: digits }).format(rate);
 }
 
 /** A local date "YYYY-MM-DD" shown as "14.03.2025" / "Mar 14, 2025". */
@@ -65,7 +65,7 @@ export function formatDay(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return day;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Intl.DateTimeFormat(dateFormatLocale(), { dateStyle: "medium" }).format(d);
+  return dateFormat(dateFormatLocale(), { dateStyle: "medium" }).format(d);
 }
 
 /** A number typed in either locale ("1.234,5", "1234.5", "12,5"); NaN when it is not one. */

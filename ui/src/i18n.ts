@@ -1612,14 +1612,42 @@ function parse(iso: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** Intl formatters cost much to make (each row of the list formats a date): one per locale and options. */
+const formatters = new Map<string, unknown>();
+
+function made<T>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (f === undefined) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return made(`date ${locale} ${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
+}
+
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  return made(`number ${locale} ${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
+}
+
+function relativeFormat(locale: string): Intl.RelativeTimeFormat {
+  return made(`relative ${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: "auto" }));
+}
+
+function pluralRules(locale: string): Intl.PluralRules {
+  return made(`plural ${locale}`, () => new Intl.PluralRules(locale));
+}
+
 export function formatDate(iso: string): string {
   const d = parse(iso);
-  return d ? new Intl.DateTimeFormat(dates, { dateStyle: "medium" }).format(d) : iso;
+  return d ? dateFormat(dates, { dateStyle: "medium" }).format(d) : iso;
 }
 
 export function formatDateTime(iso: string): string {
   const d = parse(iso);
-  return d ? new Intl.DateTimeFormat(dates, { dateStyle: "medium", timeStyle: "short" }).format(d) : iso;
+  return d ? dateFormat(dates, { dateStyle: "medium", timeStyle: "short" }).format(d) : iso;
 }
 
 export function kindName(kind: ActivityKind): string {
@@ -1650,18 +1678,18 @@ export function settingsFieldName(field: string | null): string {
 
 /** A count with the language's digit grouping: "12,345", "12.345". */
 export function formatCount(n: number): string {
-  return new Intl.NumberFormat(active).format(n);
+  return numberFormat(active).format(n);
 }
 
 /** Points with one decimal at most and always a sign: "+15", "+7,5". */
 export function formatPoints(points: number): string {
-  return new Intl.NumberFormat(active, { maximumFractionDigits: 1, signDisplay: "always" }).format(points);
+  return numberFormat(active, { maximumFractionDigits: 1, signDisplay: "always" }).format(points);
 }
 
 /** Whole days ago → "today", "yesterday", "3 days ago" (Intl.RelativeTimeFormat). */
 export function relativeDays(days: number | bigint): string {
   const n = Math.max(0, Math.floor(Number(days)));
-  return new Intl.RelativeTimeFormat(active, { numeric: "auto" }).format(n === 0 ? 0 : -n, "day");
+  return relativeFormat(active).format(n === 0 ? 0 : -n, "day");
 }
 
 /**
@@ -1695,21 +1723,21 @@ export function scoreLineText(line: ScoreLine): string {
 
 /** Picks `${base}_one` or `${base}_other` for `n` by the language's plural rules. */
 export function plural(base: string, n: number): string {
-  const form = new Intl.PluralRules(active).select(n) === "one" ? "one" : "other";
-  return t(`${base}_${form}` as MessageKey, { n: new Intl.NumberFormat(active).format(n) });
+  const form = pluralRules(active).select(n) === "one" ? "one" : "other";
+  return t(`${base}_${form}` as MessageKey, { n: numberFormat(active).format(n) });
 }
 
 export function formatTime(d: Date): string {
-  return new Intl.DateTimeFormat(dates, { timeStyle: "short" }).format(d);
+  return dateFormat(dates, { timeStyle: "short" }).format(d);
 }
 
 /** "today", "tomorrow", "yesterday" (Intl), else "Mon, Mar 16" (with the year when not this year). */
 export function dayWord(d: Date, now: Date = clock.now()): string {
   const diff = dayDiff(now, d);
-  if (Math.abs(diff) <= 1) return new Intl.RelativeTimeFormat(active, { numeric: "auto" }).format(diff, "day");
+  if (Math.abs(diff) <= 1) return relativeFormat(active).format(diff, "day");
   const opts: Intl.DateTimeFormatOptions = { weekday: "short", day: "numeric", month: "short" };
   if (d.getFullYear() !== now.getFullYear()) opts.year = "numeric";
-  return new Intl.DateTimeFormat(dates, opts).format(d);
+  return dateFormat(dates, opts).format(d);
 }
 
 /** A moment relative to now: "today 3:00 PM", "tomorrow 9:00 AM", "Mon, Mar 16 9:00 AM". */

@@ -73,6 +73,17 @@ export class ListView {
   }
 
   /** Re-renders from `app.list` (the search input is kept so typing is not disturbed). */
+  /** Shows that the list is loading; the rows stay as they are until the answer. */
+  busy(): void {
+    if (this.app.list.counts === null) return this.update();
+    this.el.setAttribute("aria-busy", "true");
+    const more = this.body.querySelector<HTMLButtonElement>('[data-testid="load-more"]');
+    if (more) {
+      more.disabled = true;
+      more.textContent = t("list.loading");
+    }
+  }
+
   update(): void {
     const q = this.app.list;
     const counts = q.counts;

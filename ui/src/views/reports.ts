@@ -17,7 +17,7 @@ import { h, replace, type Child } from "../dom";
 import {
   dealStageName, formatDay, formatMoneyList, formatMoneyShort, formatNumber, formatPercent, PERIOD_PRESETS, type PeriodPreset,
 } from "../deals";
-import { dateFormatLocale, dueText, kindName, overdueText, plural, stageName, t, type MessageKey } from "../i18n";
+import { dateFormat, dateFormatLocale, dueText, kindName, overdueText, plural, stageName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { ACTIVITY_KINDS } from "../scoring";
 import { chart, s, title } from "../svg";
@@ -253,7 +253,7 @@ function activitiesChart(a: ActivitiesReport): HTMLElement {
   const every = Math.ceil(weeks.length / 10);
   const fmtWeek = (d: string) => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
-    return m ? new Intl.DateTimeFormat(dateFormatLocale(), { day: "numeric", month: "short" })
+    return m ? dateFormat(dateFormatLocale(), { day: "numeric", month: "short" })
       .format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : d;
   };
   const svg = chart(W, H + bottom, t("reports.activities"),

@@ -1,8 +1,9 @@
 //! Kontor's desktop shell: a thin Tauri adapter over `kontor-core`.
 //!
 //! Invariants: commands hold no logic beyond one core call; the store is
-//! opened once at start (its error, if any, is reported by every command
-//! instead of crashing); only this crate depends on tauri.
+//! opened once at start, beside WebKit's start (commands wait for it; its
+//! error, if any, is reported by every command instead of crashing); only
+//! this crate depends on tauri.
 
 mod cmd;
 pub mod deals;
@@ -14,6 +15,7 @@ mod tray;
 mod upkeep;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -26,7 +28,10 @@ use crate::error::{Error, ErrorPayload};
 /// The store (or why it could not be opened), the rep's time zone and the
 /// reminder timer's wake handle.
 pub struct AppState {
-    store: Result<Store, ErrorPayload>,
+    /// Set once the store is open (or could not be): see [`AppState::store`].
+    store: OnceLock<Result<Store, ErrorPayload>>,
+    /// Whether `store` is set, for those who wait for it.
+    opened: (Mutex<bool>, Condvar),
     data_dir: PathBuf,
     tz: Tz,
     wake: scheduler::Wake,
@@ -35,25 +40,62 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the store in `dir`; a failure is kept and reported by each command.
+    /// The state for the store in `dir`, not opened yet: see
+    /// [`AppState::open_store`].
+    fn new(dir: &Path) -> AppState {
+        AppState {
+            store: OnceLock::new(),
+            opened: (Mutex::new(false), Condvar::new()),
+            data_dir: dir.to_owned(),
+            tz: kontor_core::task::system_timezone(),
+            wake: Default::default(),
+            picked: Default::default(),
+        }
+    }
+
+    /// Opens the store in `dir` right away; a failure is kept and reported
+    /// by each command.
     pub fn open(dir: &Path) -> AppState {
-        let store = Store::open(dir).map_err(|e| {
+        let state = AppState::new(dir);
+        state.open_store();
+        state
+    }
+
+    /// Opens the store (the app does it beside WebKit's start); whoever
+    /// waits for it goes on.
+    fn open_store(&self) {
+        let store = Store::open(&self.data_dir).map_err(|e| {
             eprintln!("kontor: {e}");
             ErrorPayload::from(&e)
         });
-        let tz = kontor_core::task::system_timezone();
-        let state = AppState {
-            store,
-            data_dir: dir.to_owned(),
-            tz,
-            wake: Default::default(),
-            picked: Default::default(),
-        };
-        if let Ok(store) = &state.store {
-            store.set_time_zone(tz);
-            store.set_fallback_language(os_language(&state.info().locale));
+        if let Ok(store) = &store {
+            store.set_time_zone(self.tz);
+            store.set_fallback_language(os_language(&locale()));
         }
-        state
+        let _ = self.store.set(store);
+        let (done, changed) = &self.opened;
+        *done.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        changed.notify_all();
+    }
+
+    /// The store, once it is open (a command that comes first waits).
+    fn store(&self) -> Result<&Store, Error> {
+        if self.store.get().is_none() {
+            let (done, changed) = &self.opened;
+            let mut open = done.lock().unwrap_or_else(|e| e.into_inner());
+            while !*open {
+                open = changed.wait(open).unwrap_or_else(|e| e.into_inner());
+            }
+        }
+        match self.store.get() {
+            Some(store) => store.as_ref().map_err(|e| Error::StoreUnavailable(e.clone())),
+            None => unreachable!("set before `opened`"),
+        }
+    }
+
+    /// The store if it is open already (the tray's first menu does not wait).
+    fn store_now(&self) -> Option<&Store> {
+        self.store.get().and_then(|s| s.as_ref().ok())
     }
 
     /// The language the user reads: the chosen one, else the OS locale's
@@ -61,8 +103,14 @@ impl AppState {
     fn language(&self) -> Language {
         match self.store() {
             Ok(store) => store.language(),
-            Err(_) => os_language(&self.info().locale),
+            Err(_) => os_language(&locale()),
         }
+    }
+
+    /// [`AppState::language`] without waiting for the store (the OS
+    /// locale's while it opens).
+    fn language_now(&self) -> Language {
+        self.store_now().map_or_else(|| os_language(&locale()), Store::language)
     }
 
     /// After contacts or tasks changed in bulk (import, restore, erase):
@@ -99,18 +147,19 @@ impl AppState {
         let _ = app.emit("automation", outcomes);
     }
 
-    fn store(&self) -> Result<&Store, Error> {
-        self.store.as_ref().map_err(|e| Error::StoreUnavailable(e.clone()))
-    }
-
     fn info(&self) -> AppInfo {
         AppInfo {
             version: env!("CARGO_PKG_VERSION").into(),
-            locale: sys_locale::get_locale().unwrap_or_else(|| "en-US".into()),
+            locale: locale(),
             data_dir: self.data_dir.display().to_string(),
             rebuilding: self.store().is_ok_and(Store::needs_rebuild),
         }
     }
+}
+
+/// The OS locale ("de-DE").
+fn locale() -> String {
+    sys_locale::get_locale().unwrap_or_else(|| "en-US".into())
 }
 
 /// German for a `de` locale, else English (the UI follows the same rule).
@@ -228,10 +277,30 @@ pub fn run() {
             // The main window is created here ("create": false in the
             // config), after the store is open, so the UI never asks for it
             // before it exists.
-            app.manage(AppState::open(&dir));
-            let state = app.state::<AppState>();
-            if let Ok(store) = state.store() {
-                apply_autostart(app.handle(), store.settings().autostart);
+            // The store opens beside WebKit's start (a large one takes a
+            // while); the UI's first questions wait for it. Then the index is
+            // read in before the first list asks for it, and the timers start.
+            app.manage(AppState::new(&dir));
+            let handle = app.handle().clone();
+            let opening = std::thread::Builder::new().name("kontor-open".into()).spawn(move || {
+                let state = handle.state::<AppState>();
+                state.open_store();
+                if let Ok(store) = state.store() {
+                    apply_autostart(&handle, store.settings().autostart);
+                    if let Err(e) = store.warm_up() {
+                        eprintln!("kontor: {e}");
+                    }
+                }
+                scheduler::start(handle.clone());
+                upkeep::start(handle.clone());
+                tray::refresh(&handle);
+            });
+            if let Err(e) = opening {
+                eprintln!("kontor: cannot open the store in the background: {e}");
+                let state = app.state::<AppState>();
+                state.open_store();
+                scheduler::start(app.handle().clone());
+                upkeep::start(app.handle().clone());
             }
             let tray = tray::create(app.handle());
             if let Err(e) = &tray {
@@ -243,8 +312,6 @@ pub fn run() {
                     .visible(!(hidden && tray.is_ok()))
                     .build()?;
             }
-            scheduler::start(app.handle().clone());
-            upkeep::start(app.handle().clone());
             Ok(())
         })
         // Closing the main window hides it: Kontor keeps running in the tray

@@ -8,7 +8,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use uuid::Uuid;
 
-use crate::{now, scheduler, AppState};
+use crate::{now, AppState};
 
 const TRAY_ID: &str = "kontor";
 
@@ -57,12 +57,13 @@ fn texts(german: bool, overdue: u32, today: u32) -> Texts {
 
 fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)> {
     let state = app.state::<AppState>();
-    let counts = state.store().ok().and_then(|s| s.task_counts(state.tz, now()).ok()).unwrap_or_default();
-    let german = scheduler::german(&state);
+    // Built before the store is open, too: then without tasks until the refresh.
+    let counts = state.store_now().and_then(|s| s.task_counts(state.tz, now()).ok()).unwrap_or_default();
+    let german = state.language_now() == kontor_core::Language::De;
     let t = texts(german, counts.overdue, counts.today);
     let header = MenuItem::with_id(app, "summary", &t.summary, false, None::<&str>)?;
     let mut task_menus = Vec::new();
-    let next_five = state.store().ok().and_then(|s| s.next_open_tasks(5).ok()).unwrap_or_default();
+    let next_five = state.store_now().and_then(|s| s.next_open_tasks(5).ok()).unwrap_or_default();
     for task in next_five {
         let when = if german {
             task.due_label(state.tz, "%d.%m.", "%d.%m. %H:%M")

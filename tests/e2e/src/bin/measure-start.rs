@@ -1,6 +1,8 @@
 //! Measures the desktop app at start, for `src-tauri/scripts/measure-scale.sh`:
 //! from asking WebDriver for a session (which launches the app) to the
-//! first page of the contact list on screen, and then the memory of the app
+//! first page of the contact list on screen (the frame after the UI put it
+//! in the page, as the UI's `kontor-painted` mark says; the UI's other
+//! marks and the time WebDriver saw it are printed beside), and then the memory of the app
 //! with its WebKit processes (PSS, from /proc), once on an empty store and
 //! once on the store given, a few rounds each. Prints one JSON line per round
 //! and a summary line per store.
@@ -65,17 +67,57 @@ fn pss_kb(pid: u32) -> u64 {
 fn round(label: &str, data: &Path, empty: bool) -> (f64, u64, u64) {
     let desktop = Desktop::start_in("en_US.UTF-8", Some(data.to_owned()));
     let started = Instant::now();
+    let started_epoch = std::time::SystemTime::now();
     let session = desktop.launch();
-    // The first page: rows of the list, or the empty state of an empty store.
-    let want = if empty { "[data-testid=empty-state]" } else { "[data-testid=contact-row]" };
-    loop {
-        if session.find_all(want).map(|v| !v.is_empty()).unwrap_or(false) {
-            break;
+    // The first page on screen: the UI marks when the frame with its first
+    // list (rows, or the empty state of an empty store) was drawn. Polled
+    // gently: a busy poll would slow the page it waits for.
+    let painted = "const p = performance.getEntriesByName('kontor-painted')[0]; \
+        return p ? Math.round(performance.timeOrigin + p.startTime) : null;";
+    let painted_epoch = loop {
+        if let Some(at) = session.execute(painted, vec![]).ok().and_then(|v| v.as_u64()) {
+            break at;
         }
         assert!(started.elapsed() < Duration::from_secs(120), "{label}: no first page");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let start_ms = started.elapsed().as_secs_f64() * 1000.0;
+        std::thread::sleep(Duration::from_millis(25));
+    };
+    let observed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let want = if empty { "[data-testid=empty-state]" } else { "[data-testid=contact-row]" };
+    assert!(session.find_all(want).map(|v| !v.is_empty()).unwrap_or(false), "{label}: not the first page");
+    let launched_ms = started_epoch.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let start_ms = painted_epoch.saturating_sub(launched_ms as u64) as f64;
+    // Where the time went inside the page: the UI's own marks (ms since the
+    // page began to load).
+    let marks = session
+        .execute(
+            "return 'page ' + Math.round(performance.timeOrigin) + ', ' + performance.getEntriesByType('mark').map(m => m.name + ' ' + Math.round(m.startTime)).join(', ')",
+            vec![],
+        )
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    // The page's start, in ms after the launch.
+    let marks = match marks.strip_prefix("page ").and_then(|m| m.split_once(", ")) {
+        Some((origin, rest)) => {
+            let origin: u128 = origin.parse().unwrap_or(0);
+            format!("page began {} ms after the launch; {rest}", origin.saturating_sub(launched_ms))
+        }
+        None => marks,
+    };
+    // The first page's round trip through the IPC, as the UI makes it (a
+    // page of 100 against one of 1: what the payload costs).
+    let ipc = |limit: u32| {
+        let script = format!(
+            "const q = {{ stage: null, search: null, sort: 'name', offset: 0, limit: {limit}, \
+             ready_to_qualify: false, organization_id: null }}; \
+             const t = performance.now(); \
+             return (async () => {{ for (let i = 0; i < 5; i++) \
+             await window.__TAURI_INTERNALS__.invoke('list_contacts', {{ query: q }}); \
+             return Math.round((performance.now() - t) / 5); }})();"
+        );
+        session.execute(&script, vec![]).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0)
+    };
+    let marks = format!("{marks}; list_contacts over the IPC: 100 rows {} ms, 1 row {} ms", ipc(100), ipc(1));
     // Settle (the upkeep thread, WebKit's caches), then read the memory.
     std::thread::sleep(Duration::from_secs(4));
     let pid = app_pid(data).expect("the app's process");
@@ -83,7 +125,7 @@ fn round(label: &str, data: &Path, empty: bool) -> (f64, u64, u64) {
     let app_only = pss_kb(pid);
     let total: u64 = processes.iter().map(|p| pss_kb(*p)).sum();
     println!(
-        "{{\"store\":\"{label}\",\"start_ms\":{start_ms:.0},\"pss_total_kb\":{total},\"pss_app_kb\":{app_only},\"processes\":{}}}",
+        "{{\"store\":\"{label}\",\"start_ms\":{start_ms:.0},\"seen_over_webdriver_ms\":{observed_ms:.0},\"pss_total_kb\":{total},\"pss_app_kb\":{app_only},\"processes\":{},\"marks\":{marks:?}}}",
         processes.len()
     );
     let _ = session.quit();

@@ -242,11 +242,19 @@ enum Planned {
     },
 }
 
-/// A batch for the import's writer: new contacts and organisations, and
-/// merges into contacts stored before.
-struct WriteBatch {
-    ops: Vec<Op>,
+/// An import batch ready to write (see [`Store::prepare_import_batch`]).
+#[derive(Default)]
+struct Prepared {
+    /// Merges into contacts stored before, whole.
     merged: Vec<Contact>,
+    /// The new contacts' ids, records and organisation keys.
+    ids: Vec<Uuid>,
+    records: sled::Batch,
+    by_org: sled::Batch,
+    /// New contacts ready to qualify already.
+    ready_now: Vec<Contact>,
+    per_stage: HashMap<Stage, i64>,
+    docs: Vec<crate::search::IndexedDoc>,
 }
 
 /// What planning an import carries from batch to batch.
@@ -272,7 +280,7 @@ impl Planner {
         report: &mut ImportReport,
         progress: &mut impl FnMut(u32, u32) -> bool,
         now: DateTime<Utc>,
-        mut send: impl FnMut(WriteBatch) -> Result<()>,
+        mut send: impl FnMut(Vec<Op>, Vec<Contact>) -> Result<()>,
         written: impl Fn() -> usize,
     ) -> Result<()> {
         let total = parsed.records.len() as u32;
@@ -343,7 +351,7 @@ impl Planner {
                 .filter(|id| !created.contains(*id))
                 .filter_map(|id| self.touched.get(id).cloned())
                 .collect();
-            send(WriteBatch { ops, merged })?;
+            send(ops, merged)?;
             sent += 1;
             for id in &changed {
                 *refs.entry(*id).or_default() += 1;
@@ -558,23 +566,20 @@ impl Store {
         let mut plan =
             Planner { lookup: self.lookup()?, touched: HashMap::new(), orgs_seen: Default::default() };
         if dry_run {
-            plan.run(self, parsed, &source, options, &mut report, &mut progress, now, |_| Ok(()), || 0)?;
+            plan.run(self, parsed, &source, options, &mut report, &mut progress, now, |_, _| Ok(()), || 0)?;
             return Ok(report);
         }
         self.t.meta.insert(IMPORT_UNINDEXED, &[1])?;
         self.db.flush()?;
         let written = std::sync::atomic::AtomicUsize::new(0);
         let (planned, (docs, wrote)) = std::thread::scope(|scope| {
-            let (to_writer, batches) = std::sync::mpsc::sync_channel::<WriteBatch>(1);
+            let (to_writer, batches) = std::sync::mpsc::sync_channel::<Prepared>(1);
             let writer = std::thread::Builder::new()
                 .name("kontor-import".into())
                 .spawn_scoped(scope, || {
                     let mut docs = Builder::default();
-                    let mut known: HashMap<String, Organization> = HashMap::new();
                     for batch in batches {
-                        if let Err(e) =
-                            self.write_import_batch(batch.ops, batch.merged, &mut known, &mut docs, now)
-                        {
+                        if let Err(e) = self.write_import_batch(batch, &mut docs, now) {
                             return (docs, Err(e));
                         }
                         written.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -582,7 +587,9 @@ impl Store {
                     (docs, Ok(()))
                 })
                 .map_err(|e| Error::Storage(format!("cannot start the import: {e}")))?;
-            let send = |batch: WriteBatch| {
+            let mut known: HashMap<String, Organization> = HashMap::new();
+            let send = |ops: Vec<Op>, merged: Vec<Contact>| {
+                let batch = self.prepare_import_batch(ops, merged, &mut known, now)?;
                 // The writer only hangs up on an error, which it returns.
                 to_writer.send(batch).map_err(|_| Error::Storage("the import writer stopped".into()))
             };
@@ -608,27 +615,18 @@ impl Store {
         Ok(report)
     }
 
-    /// Writes one import batch, and adds the new contacts to `docs` for the
-    /// search index.
-    ///
-    /// Organisations are found or created, and merges into existing
-    /// contacts written, in transactions. New contacts and their list keys
-    /// go in as one sled batch per tree (a transaction over thousands of
-    /// records costs several times more), bracketed by a marker that names
-    /// them; their ready windows and the counters follow in a transaction.
-    /// Should the process die in between, [`Store::finish_interrupted_import`]
-    /// completes them from the records at the next open, so no record ends
-    /// half-written.
-    fn write_import_batch(
+    /// Readies one import batch for the writer: organisations this import
+    /// has not met yet are found or created (cards fill in postcode and
+    /// region), contacts linked to theirs, and the new contacts encoded with
+    /// their organisation keys, whether they are ready to qualify, and their
+    /// search documents. Runs beside the writer, so that it only writes.
+    fn prepare_import_batch(
         &self,
         ops: Vec<Op>,
         merged: Vec<Contact>,
         known: &mut HashMap<String, Organization>,
-        docs: &mut Builder,
         now: DateTime<Utc>,
-    ) -> Result<()> {
-        // Organisations: those this import has not met yet are found or
-        // created; cards fill in postcode and region.
+    ) -> Result<Prepared> {
         let mut names: Vec<&str> = ops
             .iter()
             .filter_map(|op| match op {
@@ -684,17 +682,46 @@ impl Store {
                 c.organization_id = Some(org.id);
             }
         };
-        // Merges into existing contacts: few, each with all it derives.
-        let merged: Vec<Contact> = merged
-            .into_iter()
-            .map(|mut c| {
-                link(&mut c);
-                c
-            })
-            .collect();
-        if !merged.is_empty() {
+        let mut prepared = Prepared::default();
+        for mut c in merged {
+            link(&mut c);
+            prepared.merged.push(c);
+        }
+        let settings = self.settings();
+        let by_id: HashMap<Uuid, &Organization> = known.values().map(|o| (o.id, o)).collect();
+        for op in ops {
+            let Op::Contact(mut c) = op else { continue };
+            link(&mut c);
+            prepared.records.insert(c.id.as_bytes().as_slice(), encode(&*c)?);
+            if let Some(org) = c.organization_id {
+                prepared.by_org.insert(member_key(org, c.id).as_slice(), &[]);
+            }
+            let org = c.organization_id.and_then(|id| by_id.get(&id).copied());
+            let criteria = effective(&c, org, &settings);
+            *prepared.per_stage.entry(c.stage).or_default() += 1;
+            prepared.ids.push(c.id);
+            prepared.docs.push(indexed_contact(&c, None));
+            if window_of(c.stage, &criteria, None, &settings.scoring, now).is_some() {
+                prepared.ready_now.push(*c);
+            }
+        }
+        Ok(prepared)
+    }
+
+    /// Writes one prepared import batch, and adds its new contacts to
+    /// `docs` for the search index.
+    ///
+    /// Merges into existing contacts are written in a transaction. New
+    /// contacts and their organisation keys go in as one sled batch per
+    /// tree (a transaction over thousands of records costs several times
+    /// more), bracketed by a marker that names them; their ready windows and
+    /// the counters follow in a transaction. Should the process die in
+    /// between, [`Store::finish_interrupted_import`] completes them from the
+    /// records at the next open, so no record ends half-written.
+    fn write_import_batch(&self, batch: Prepared, docs: &mut Builder, now: DateTime<Utc>) -> Result<()> {
+        if !batch.merged.is_empty() {
             self.transact(now, |tx| {
-                for c in &merged {
+                for c in &batch.merged {
                     let Some(bytes) = tx.contacts.get(c.id.as_bytes())? else { continue };
                     let old: Contact = decode_tx(&bytes)?;
                     put_contact(tx, Some(&old), Some(c))?;
@@ -702,50 +729,24 @@ impl Store {
                 Ok(())
             })?;
         }
-        let mut new: Vec<Contact> = Vec::new();
-        for op in ops {
-            if let Op::Contact(mut c) = op {
-                link(&mut c);
-                new.push(*c);
-            }
-        }
-        if new.is_empty() {
+        if batch.ids.is_empty() {
             return Ok(());
         }
-        let settings = self.settings();
-        let ids: Vec<Uuid> = new.iter().map(|c| c.id).collect();
-        let by_id: HashMap<Uuid, &Organization> = known.values().map(|o| (o.id, o)).collect();
-        let mut records = sled::Batch::default();
-        let mut by_org = sled::Batch::default();
-        let mut ready_now = Vec::new();
-        let mut per_stage: HashMap<Stage, i64> = HashMap::new();
-        for c in &new {
-            records.insert(c.id.as_bytes().as_slice(), encode(c)?);
-            if let Some(org) = c.organization_id {
-                by_org.insert(member_key(org, c.id).as_slice(), &[]);
-            }
-            let org = c.organization_id.and_then(|id| by_id.get(&id).copied());
-            let criteria = effective(c, org, &settings);
-            if window_of(c.stage, &criteria, None, &settings.scoring, now).is_some() {
-                ready_now.push(c.clone());
-            }
-            *per_stage.entry(c.stage).or_default() += 1;
-        }
-        self.t.meta.insert(PENDING_IMPORT, encode(&ids)?)?;
-        self.t.contacts.apply_batch(records)?;
-        self.t.by_org.apply_batch(by_org)?;
+        self.t.meta.insert(PENDING_IMPORT, encode(&batch.ids)?)?;
+        self.t.contacts.apply_batch(batch.records)?;
+        self.t.by_org.apply_batch(batch.by_org)?;
         self.transact(now, |tx| {
-            for c in &ready_now {
+            for c in &batch.ready_now {
                 ready::put(tx, c.id, Some(c), None)?;
             }
-            for (stage, n) in &per_stage {
+            for (stage, n) in &batch.per_stage {
                 counters::add(tx.counters, &counters::contacts_key(*stage), *n)?;
             }
             tx.meta.remove(PENDING_IMPORT)?;
             Ok(())
         })?;
-        for c in new {
-            docs.add(indexed_contact(&c, None));
+        for doc in batch.docs {
+            docs.add(doc);
         }
         Ok(())
     }

@@ -19,6 +19,10 @@ use kontor_core::{
 };
 use uuid::Uuid;
 
+/// The allocator the binaries ship with (see the workspace manifest).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Kontor CRM on the command line.
 #[derive(Parser)]
 #[command(name = "kontor", version, about)]

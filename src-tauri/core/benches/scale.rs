@@ -38,6 +38,10 @@ use kontor_core::{
 use rusqlite::{params, params_from_iter, Connection};
 use uuid::Uuid;
 
+/// The allocator the binaries ship with (see the workspace manifest).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Rows of the contact list the UI asks for (`PAGE_SIZE` in ui/src/app.ts).
 const PAGE: u32 = 100;
 /// Rows of the ready-to-qualify list the UI asks for (`READY_SCAN`).

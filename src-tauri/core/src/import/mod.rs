@@ -175,8 +175,10 @@ impl RowWarning {
 pub struct Draft {
     /// Line where the record starts.
     pub line: u32,
-    /// The contact as it will be stored (before validation).
-    pub input: ContactInput,
+    /// The contact as it will be stored (before validation). Boxed, so
+    /// the records of a large file are freed one by one as an import
+    /// stores them rather than all with the list at its end.
+    pub input: Box<ContactInput>,
     /// Stage the file gives (HubSpot's lifecycle stage, Kontor JSON).
     pub stage: Option<Stage>,
     /// A vCard with `KIND:org`: an organisation, not a person.
@@ -537,7 +539,7 @@ impl DraftBuilder {
         };
         Some(Ok(Draft {
             line,
-            input: self.input,
+            input: Box::new(self.input),
             stage,
             organization_only: self.organization_only,
             warnings: self.warnings.iter().map(|(code, value)| RowWarning::new(line, *code, value)).collect(),

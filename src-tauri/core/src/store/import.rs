@@ -51,7 +51,7 @@ fn validate_drafts(
             if draft.organization_only {
                 return Ok(None);
             }
-            let mut input = draft.input.clone();
+            let mut input = (*draft.input).clone();
             if input.source.is_none() {
                 input.source = Some(source.to_owned());
             }
@@ -494,7 +494,7 @@ impl Store {
                 Ok(draft) => {
                     let mut row = PreviewRow {
                         line: draft.line,
-                        contact: Some(draft.input.clone()),
+                        contact: Some((*draft.input).clone()),
                         stage: draft.stage.unwrap_or(Stage::Lead),
                         organization_only: draft.organization_only,
                         error: None,

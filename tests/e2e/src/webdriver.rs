@@ -115,6 +115,11 @@ impl Session {
         self.call("DELETE", "", None).map(|_| ())
     }
 
+    /// Sizes the window (outer size, in CSS pixels).
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.call("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(|_| ())
+    }
+
     /// Closes the current window (as the window's close button does).
     pub fn close_window(&self) -> Result<()> {
         self.call("DELETE", "/window", None).map(|_| ())

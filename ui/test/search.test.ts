@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { fromFirstMark, marked } from "../src/views/common";
+import { h } from "../src/dom";
 import { $, $$, key, maybe, names, start, stop, type, until } from "./helpers";
 
 afterEach(stop);
@@ -91,5 +93,29 @@ describe("search", () => {
     $("load-more").click();
     await until(() => $$("contact-row").length === 150);
     expect(maybe("load-more")).toBeNull();
+  });
+});
+
+describe("a matched field's text", () => {
+  const shown = (text: string, start: number, end: number) => {
+    const [cut, at] = fromFirstMark(text, [{ start, end }]);
+    const el = h("span", null, marked(cut, at));
+    return { text: el.textContent, marks: marks(el) };
+  };
+
+  it("starts a little before the match, at a word, so a narrow column shows it", () => {
+    const address = "Kirchplatz 8, 97989 Würzburg";
+    const at = Array.from(address).indexOf("W");
+    expect(shown(address, at, at + 8)).toEqual({ text: "… 8, 97989 Würzburg", marks: ["Würzburg"] });
+  });
+
+  it("is whole when the match is near its start", () => {
+    expect(shown("Auf der Messe in Hannover", 8, 13)).toEqual({ text: "Auf der Messe in Hannover", marks: ["Messe"] });
+  });
+
+  it("counts characters, not UTF-16 units, before the match", () => {
+    const notes = "😀😀😀 Grüße aus der Halle, Stand Ölmühle";
+    const at = Array.from(notes).indexOf("Ö");
+    expect(shown(notes, at, at + 7)).toEqual({ text: "… Stand Ölmühle", marks: ["Ölmühle"] });
   });
 });

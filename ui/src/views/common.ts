@@ -23,6 +23,25 @@ export function marked(text: string, marks: readonly Mark[]): Child[] {
   return out;
 }
 
+/**
+ * A matched field's text from a little before its first mark, so that a
+ * narrow column still shows what matched: "Kirchplatz 8, 97989 Würzburg"
+ * → "… 97989 Würzburg". Cut at a word where one is near; marks follow.
+ */
+export function fromFirstMark(text: string, marks: readonly Mark[], lead = 12): [string, Mark[]] {
+  const first = marks[0];
+  if (!first || first.start <= lead) return [text, [...marks]];
+  const chars = Array.from(text);
+  let from = first.start - lead;
+  const space = chars.slice(from, first.start).indexOf(" ");
+  if (space >= 0) from += space + 1;
+  const shift = from - 2; // "… " stands for what is cut
+  return [
+    `… ${chars.slice(from).join("")}`,
+    marks.filter((m) => m.start >= from).map((m) => ({ start: m.start - shift, end: m.end - shift })),
+  ];
+}
+
 export function stageBadge(stage: Stage, testid?: string): HTMLSpanElement {
   return h("span", { class: `badge stage-${stage}`, "data-testid": testid, "data-stage": stage }, stageName(stage));
 }

@@ -13,7 +13,7 @@ import type { Stage } from "../bindings/Stage";
 import { h, replace } from "../dom";
 import { formatCount, formatDate, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
-import { button, marked, STAGES, stageBadge } from "./common";
+import { button, fromFirstMark, marked, STAGES, stageBadge } from "./common";
 import { scoreLineList } from "./score";
 
 export class ListView {
@@ -451,7 +451,7 @@ function contextLine(context: MatchContext): HTMLElement {
     "span",
     { class: "match-context", "data-testid": "match-context", "data-field": context.field },
     h("span", { class: "match-field" }, `${matchedFieldName(context.field)}: `),
-    marked(context.text, context.marks),
+    marked(...fromFirstMark(context.text, context.marks)),
   );
 }
 

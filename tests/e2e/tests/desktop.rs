@@ -196,6 +196,16 @@ fn a_rep_works_with_contacts_in_the_real_window() {
     ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "1");
     ui.fill("search", "nobody-here");
     ui.el("no-matches");
+    // Typo tolerant: "schmitt" (one typo) finds Schmidt with the word
+    // marked; "acme" finds the organisation too, in a group of its own.
+    ui.fill("search", "schmitt");
+    ui.wait_text(&tid("row-name"), |t| t == "Anna Schmidt");
+    let mark = "return [...document.querySelectorAll('[data-testid=row-name] mark')].map(m => m.textContent)";
+    assert_eq!(ui.script(mark), json!(["Schmidt"]));
+    ui.fill("search", "acme");
+    ui.wait_text(&format!("{} {}", tid("search-group-organization"), tid("org-hit")), |t| t.contains("Acme AG"));
+    assert_eq!(ui.text("row-name"), "Anna Schmidt");
+    ui.screenshot("03b-search-org-en");
     ui.fill("search", "anna");
     ui.wait_text(&tid("row-name"), |t| t == "Anna Schmidt");
     ui.click("row-name");

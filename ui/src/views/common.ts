@@ -28,7 +28,7 @@ export function marked(text: string, marks: readonly Mark[]): Child[] {
  * narrow column still shows what matched: "Kirchplatz 8, 97989 Würzburg"
  * → "… 97989 Würzburg". Cut at a word where one is near; marks follow.
  */
-export function fromFirstMark(text: string, marks: readonly Mark[], lead = 12): [string, Mark[]] {
+export function fromFirstMark(text: string, marks: readonly Mark[], lead = 8): [string, Mark[]] {
   const first = marks[0];
   if (!first || first.start <= lead) return [text, [...marks]];
   const chars = Array.from(text);

@@ -275,11 +275,10 @@ pub fn run() {
         ))
         .setup(move |app| {
             // The main window is created here ("create": false in the
-            // config), after the store is open, so the UI never asks for it
-            // before it exists.
-            // The store opens beside WebKit's start (a large one takes a
-            // while); the UI's first questions wait for it. Then the index is
-            // read in before the first list asks for it, and the timers start.
+            // config), once the state it asks for is managed. The store
+            // opens beside WebKit's start (a large one takes a while); the
+            // UI's first questions wait for it. Then the index is read in
+            // before the first list asks for it, and the timers start.
             app.manage(AppState::new(&dir));
             let handle = app.handle().clone();
             let opening = std::thread::Builder::new().name("kontor-open".into()).spawn(move || {

@@ -203,7 +203,9 @@ fn a_rep_works_with_contacts_in_the_real_window() {
     let mark = "return [...document.querySelectorAll('[data-testid=row-name] mark')].map(m => m.textContent)";
     assert_eq!(ui.script(mark), json!(["Schmidt"]));
     ui.fill("search", "acme");
-    ui.wait_text(&format!("{} {}", tid("search-group-organization"), tid("org-hit")), |t| t.contains("Acme AG"));
+    ui.wait_text(&format!("{} {}", tid("search-group-organization"), tid("org-hit")), |t| {
+        t.contains("Acme AG")
+    });
     assert_eq!(ui.text("row-name"), "Anna Schmidt");
     ui.screenshot("03b-search-org-en");
     ui.fill("search", "anna");

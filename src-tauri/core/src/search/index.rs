@@ -657,57 +657,57 @@ impl Index {
             seen += 1;
             out.len() < limit
         };
+        let doc_id = |n: u32| disk.map(|d| d.doc(n).key.id).unwrap_or_default();
+        let seg = || disk.unwrap_or_else(|| unreachable!());
         match order {
-            ListOrder::Name => {
-                let mut delta = snapshot.by_name.iter().filter(|(_, _, s)| stage_ok(*s)).peekable();
-                let mut docs = (0..len).filter(disk_ok).peekable();
-                loop {
-                    let take_disk = match (docs.peek(), delta.peek()) {
-                        (Some(n), Some((key, id, _))) => {
-                            let seg = disk.unwrap_or_else(|| unreachable!());
-                            (seg.sort_key(*n)?, seg.doc(*n).key.id) <= (key.clone(), *id)
-                        }
-                        (Some(_), None) => true,
-                        (None, Some(_)) => false,
-                        (None, None) => break,
-                    };
-                    let id = if take_disk {
-                        let n = docs.next().unwrap_or_else(|| unreachable!());
-                        disk.map(|d| d.doc(n).key.id).unwrap_or_default()
-                    } else {
-                        delta.next().map(|(_, id, _)| *id).unwrap_or_default()
-                    };
-                    if !emit(id) {
-                        break;
-                    }
-                }
-            }
-            ListOrder::Change => {
-                let mut delta = snapshot.by_change.iter().filter(|(_, _, s)| stage_ok(*s)).peekable();
-                let mut docs = disk.into_iter().flat_map(Segment::by_change).filter(disk_ok).peekable();
-                loop {
-                    let take_disk = match (docs.peek(), delta.peek()) {
-                        (Some(n), Some((changed, id, _))) => {
-                            let e = disk.unwrap_or_else(|| unreachable!()).doc(*n);
-                            (std::cmp::Reverse(e.changed_ms), e.key.id) <= (std::cmp::Reverse(*changed), *id)
-                        }
-                        (Some(_), None) => true,
-                        (None, Some(_)) => false,
-                        (None, None) => break,
-                    };
-                    let id = if take_disk {
-                        let n = docs.next().unwrap_or_else(|| unreachable!());
-                        disk.map(|d| d.doc(n).key.id).unwrap_or_default()
-                    } else {
-                        delta.next().map(|(_, id, _)| *id).unwrap_or_default()
-                    };
-                    if !emit(id) {
-                        break;
-                    }
-                }
-            }
+            ListOrder::Name => merge_runs(
+                (0..len).filter(disk_ok),
+                snapshot.by_name.iter().filter(|(_, _, s)| stage_ok(*s)),
+                |n, (key, id, _)| Ok((seg().sort_key(n)?, seg().doc(n).key.id) <= (key.clone(), *id)),
+                doc_id,
+                &mut emit,
+            )?,
+            ListOrder::Change => merge_runs(
+                disk.into_iter().flat_map(Segment::by_change).filter(disk_ok),
+                snapshot.by_change.iter().filter(|(_, _, s)| stage_ok(*s)),
+                |n, (changed, id, _)| {
+                    let e = seg().doc(n);
+                    Ok((std::cmp::Reverse(e.changed_ms), e.key.id) <= (std::cmp::Reverse(*changed), *id))
+                },
+                doc_id,
+                &mut emit,
+            )?,
         }
         Ok(out)
+    }
+}
+
+/// Walks the disk segment's documents and the delta's entries, each in
+/// list order, as one run: `disk_first` says whether a document comes
+/// before an entry. Hands each id to `emit` until it says stop.
+fn merge_runs<'a, K: 'a>(
+    docs: impl Iterator<Item = u32>,
+    delta: impl Iterator<Item = &'a (K, uuid::Uuid, u8)>,
+    disk_first: impl Fn(u32, &(K, uuid::Uuid, u8)) -> Result<bool>,
+    doc_id: impl Fn(u32) -> uuid::Uuid,
+    emit: &mut impl FnMut(uuid::Uuid) -> bool,
+) -> Result<()> {
+    let (mut docs, mut delta) = (docs.peekable(), delta.peekable());
+    loop {
+        let take_disk = match (docs.peek(), delta.peek()) {
+            (Some(n), Some(entry)) => disk_first(*n, entry)?,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return Ok(()),
+        };
+        let id = if take_disk {
+            docs.next().map(&doc_id).unwrap_or_default()
+        } else {
+            delta.next().map(|(_, id, _)| *id).unwrap_or_default()
+        };
+        if !emit(id) {
+            return Ok(());
+        }
     }
 }
 

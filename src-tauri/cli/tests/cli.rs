@@ -799,7 +799,9 @@ fn search_finds_contacts_organisations_and_deals_best_first() {
 /// `kill -9` at any moment of imports (each ends by merging into a new
 /// search segment), additions (the delta) and erasures: every contact the
 /// store holds is found by its email, no erased one is, and nothing
-/// reported as written is lost. `KONTOR_CRASH_ROUNDS` runs more rounds.
+/// reported as written is lost. `KONTOR_CRASH_ROUNDS` runs more rounds,
+/// `KONTOR_CRASH_ROWS` imports more rows at a time (over 2000, an import
+/// writes several batches, planned and written on two threads).
 #[cfg(unix)]
 #[test]
 fn kill_9_during_index_merges_loses_nothing_and_search_stays_right() {
@@ -808,13 +810,14 @@ fn kill_9_during_index_merges_loses_nothing_and_search_stays_right() {
 
     let dir = tempfile::tempdir().unwrap();
     let rounds: u64 = std::env::var("KONTOR_CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(6);
+    let rows: u64 = std::env::var("KONTOR_CRASH_ROWS").ok().and_then(|r| r.parse().ok()).unwrap_or(40);
     let script = r#"
         i=0
         while true; do
           i=$((i+1))
           f="$WORK/batch$i.csv"
           printf 'Vorname;Nachname;E-Mail\n' > "$f"
-          for j in $(seq 1 40); do printf 'V%s;N%s;imp%s-%s@example.de\n' "$i" "$j" "$i" "$j" >> "$f"; done
+          for j in $(seq 1 "$ROWS"); do printf 'V%s;N%s;imp%s-%s@example.de\n' "$i" "$j" "$i" "$j"; done >> "$f"
           "$KONTOR" import "$f" --json > /dev/null || exit 1
           "$KONTOR" contacts add --first-name "Add$i" --email "add$i@example.de" --json > /dev/null || exit 1
           id=$("$KONTOR" contacts list --search "imp$i-1@example.de" --json | sed -n 's/.*"id": "\([^"]*\)".*/\1/p' | head -1)
@@ -826,6 +829,7 @@ fn kill_9_during_index_merges_loses_nothing_and_search_stays_right() {
             .env("KONTOR", env!("CARGO_BIN_EXE_kontor"))
             .env("KONTOR_DATA_DIR", dir.path())
             .env("WORK", dir.path())
+            .env("ROWS", rows.to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .process_group(0)
@@ -863,7 +867,7 @@ fn kill_9_during_index_merges_loses_nothing_and_search_stays_right() {
             assert!(all.iter().all(|c| c["id"] != id.as_str()), "round {round}: erased {email} listed");
         }
         let counted =
-            ok_json(dir.path(), &["search", "example", "--kind", "contact", "--limit", "100000", "--json"]);
+            ok_json(dir.path(), &["search", "example", "--kind", "contact", "--limit", "10000000", "--json"]);
         let mut found: Vec<&str> =
             counted.as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
         let mut listed: Vec<&str> = all.iter().map(|c| c["id"].as_str().unwrap()).collect();

@@ -9,17 +9,16 @@
 //! segment written at the end (a marker makes an interrupted import
 //! rebuild the index instead).
 
+mod lookup;
+mod write;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::contacts::put_contact;
-use super::duplicates::{fill, phone_key, unite, NAME_GROUP_CAP, NAME_SIMILARITY};
-use super::organizations::{find_or_create_org, member_key};
-use super::ready::{effective, window_of};
-use super::search::{indexed_contact, put_organization_doc, IMPORT_UNINDEXED};
-use super::{counters, decode, decode_tx, encode, encode_tx, new_id, ready, Rebuild, Store};
+use super::search::IMPORT_UNINDEXED;
+use super::{decode, new_id, Rebuild, Store};
 use crate::contact::{Contact, Organization, PhonePolicy, ValidContact};
 use crate::error::{Error, Result};
 use crate::import::{
@@ -28,6 +27,9 @@ use crate::import::{
 use crate::search::segment::Builder;
 use crate::stage::{ChangedBy, Stage, StageChange};
 use crate::text::fold;
+
+use lookup::{fill_contact, Lookup};
+use write::Prepared;
 
 /// Records written per batch.
 const BATCH: usize = 2000;
@@ -63,163 +65,6 @@ fn validate_drafts(
         .collect()
 }
 
-/// Contacts by email and by phone, for finding the one a record matches,
-/// and the phone region records are read in.
-struct Lookup {
-    email: HashMap<String, Vec<Uuid>>,
-    phone: HashMap<String, Vec<Uuid>>,
-    /// Folded name and organisation, for records without email and phone.
-    name: HashMap<(String, String), Uuid>,
-    /// Per folded organisation: (id, folded name, display name), for similar names.
-    by_org: HashMap<String, Vec<(Uuid, String, String)>>,
-    /// Folded and shown name per contact, to tell a shared phone or address
-    /// (a switchboard, info@) from the same person.
-    names: HashMap<Uuid, (String, String)>,
-    region: phonenumber::country::Id,
-}
-
-/// Whether two folded names can be one person: equal, one's words all in
-/// the other's ("schmidt" / "anna maria schmidt"), nearly equal, or one is
-/// no name at all (a record named after its email address).
-fn same_person(a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim(), b.trim());
-    if a == b || a.is_empty() || b.is_empty() || a.contains('@') || b.contains('@') {
-        return true;
-    }
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
-    };
-    let (wa, wb) = (words(a), words(b));
-    let subset = |x: &[String], y: &[String]| !x.is_empty() && x.iter().all(|w| y.contains(w));
-    subset(&wa, &wb) || subset(&wb, &wa) || strsim::jaro_winkler(a, b) >= NAME_SIMILARITY
-}
-
-fn name_org_key(display_name: &str, organization: Option<&str>) -> (String, String) {
-    (fold(display_name).trim().to_owned(), organization.map(fold).unwrap_or_default().trim().to_owned())
-}
-
-impl Lookup {
-    fn add(&mut self, c: &Contact) {
-        for e in &c.emails {
-            let ids = self.email.entry(e.clone()).or_default();
-            if !ids.contains(&c.id) {
-                ids.push(c.id);
-            }
-        }
-        for p in &c.phones {
-            let k = phone_key(p);
-            if k.len() >= 6 {
-                let ids = self.phone.entry(k).or_default();
-                if !ids.contains(&c.id) {
-                    ids.push(c.id);
-                }
-            }
-        }
-        let (name, org) = name_org_key(&c.display_name, c.organization.as_deref());
-        self.names.insert(c.id, (name.clone(), c.display_name.clone()));
-        if !org.is_empty() {
-            self.by_org.entry(org.clone()).or_default().push((c.id, name.clone(), c.display_name.clone()));
-        }
-        self.name.entry((name, org)).or_insert(c.id);
-    }
-
-    /// A contact with a similar (not the same) name at the same organisation.
-    fn similar(&self, c: &Contact) -> Option<ExistingMatch> {
-        let (name, org) = name_org_key(&c.display_name, c.organization.as_deref());
-        let group = self.by_org.get(&org)?;
-        if group.len() > NAME_GROUP_CAP {
-            return None;
-        }
-        group
-            .iter()
-            .find(|(id, other, _)| *id != c.id && strsim::jaro_winkler(&name, other) >= NAME_SIMILARITY)
-            .map(|(id, _, display)| ExistingMatch {
-                id: *id,
-                display_name: display.clone(),
-                reason: format!("similar name at {}", c.organization.as_deref().unwrap_or_default()),
-            })
-    }
-
-    /// The contact a record is: same email or phone *and* a name that fits
-    /// (`Ok`), or same email or phone under another name (`Err`: a
-    /// possible duplicate, never merged — three people behind one
-    /// switchboard number stay three people).
-    fn find(&self, v: &ValidContact) -> Option<std::result::Result<(Uuid, String), ExistingMatch>> {
-        let name = fold(&v.display_name);
-        let by_email = v.emails.iter().flat_map(|e| {
-            self.email.get(e).into_iter().flatten().map(move |id| (*id, format!("same email {e}")))
-        });
-        let by_phone = v.phones.iter().flat_map(|p| {
-            let k = phone_key(p);
-            let ids = if k.len() >= 6 { self.phone.get(&k) } else { None };
-            ids.into_iter().flatten().map(move |id| (*id, format!("same phone {p}")))
-        });
-        let mut first_other = None;
-        for (id, reason) in by_email.chain(by_phone) {
-            let (theirs, display) = self.names.get(&id).cloned().unwrap_or_default();
-            if same_person(&name, &theirs) {
-                return Some(Ok((id, reason)));
-            }
-            first_other.get_or_insert(ExistingMatch {
-                id,
-                display_name: display,
-                reason: format!("{reason}, another name"),
-            });
-        }
-        if let Some(other) = first_other {
-            return Some(Err(other));
-        }
-        // Without email and phone only the very same name at the same
-        // organisation (or both without one) tells it is the same person.
-        if !v.emails.is_empty() || !v.phones.is_empty() {
-            return None;
-        }
-        let key = name_org_key(&v.display_name, v.organization.as_deref());
-        self.name.get(&key).map(|id| Ok((*id, format!("same name {}", v.display_name))))
-    }
-}
-
-/// Adds what a record knows and the contact does not; true when anything changed.
-fn fill_contact(c: &mut Contact, v: &ValidContact) -> bool {
-    let mut changed = false;
-    if c.first_name.is_empty() && !v.first_name.is_empty() {
-        c.first_name.clone_from(&v.first_name);
-        changed = true;
-    }
-    if c.last_name.is_empty() && !v.last_name.is_empty() {
-        c.last_name.clone_from(&v.last_name);
-        changed = true;
-    }
-    changed |= fill(&mut c.title, &v.title);
-    changed |= fill(&mut c.salutation, &v.salutation);
-    changed |= fill(&mut c.website, &v.website);
-    changed |= fill(&mut c.source, &v.source);
-    if c.organization.is_none() && v.organization.is_some() {
-        c.organization.clone_from(&v.organization);
-        changed = true;
-    }
-    if c.address.is_empty() && !v.address.is_empty() {
-        c.address = v.address.clone();
-        changed = true;
-    }
-    match (&mut c.notes, &v.notes) {
-        (Some(mine), Some(theirs)) if !mine.contains(theirs.as_str()) => {
-            mine.push_str("\n\n");
-            mine.push_str(theirs);
-            changed = true;
-        }
-        (None, Some(theirs)) => {
-            c.notes = Some(theirs.clone());
-            changed = true;
-        }
-        _ => {}
-    }
-    changed |= unite(&mut c.emails, &v.emails);
-    changed |= unite(&mut c.phones, &v.phones);
-    changed |= unite(&mut c.tags, &v.tags);
-    changed
-}
-
 /// What one record does to the store.
 enum Op {
     /// A new contact (organisation by name).
@@ -240,21 +85,6 @@ enum Planned {
         region: Option<String>,
         exists: bool,
     },
-}
-
-/// An import batch ready to write (see [`Store::prepare_import_batch`]).
-#[derive(Default)]
-struct Prepared {
-    /// Merges into contacts stored before, whole.
-    merged: Vec<Contact>,
-    /// The new contacts' ids, records and organisation keys.
-    ids: Vec<Uuid>,
-    records: sled::Batch,
-    by_org: sled::Batch,
-    /// New contacts ready to qualify already.
-    ready_now: Vec<Contact>,
-    per_stage: HashMap<Stage, i64>,
-    docs: Vec<crate::search::IndexedDoc>,
 }
 
 /// What planning an import carries from batch to batch.
@@ -613,210 +443,5 @@ impl Store {
         wrote?;
         planned?;
         Ok(report)
-    }
-
-    /// Readies one import batch for the writer: organisations this import
-    /// has not met yet are found or created (cards fill in postcode and
-    /// region), contacts linked to theirs, and the new contacts encoded with
-    /// their organisation keys, whether they are ready to qualify, and their
-    /// search documents. Runs beside the writer, so that it only writes.
-    fn prepare_import_batch(
-        &self,
-        ops: Vec<Op>,
-        merged: Vec<Contact>,
-        known: &mut HashMap<String, Organization>,
-        now: DateTime<Utc>,
-    ) -> Result<Prepared> {
-        let mut names: Vec<&str> = ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Contact(c) => c.organization.as_deref(),
-                Op::Organization { name, .. } => Some(name.as_str()),
-            })
-            .chain(merged.iter().filter_map(|c| c.organization.as_deref()))
-            .filter(|name| !known.contains_key(*name))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let cards: Vec<(&str, &Option<String>, &Option<String>)> = ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Organization { name, postcode, region } if postcode.is_some() || region.is_some() => {
-                    Some((name.as_str(), postcode, region))
-                }
-                _ => None,
-            })
-            .collect();
-        if !names.is_empty() || !cards.is_empty() {
-            let found: HashMap<String, Organization> = self.transact(now, |tx| {
-                let mut found = HashMap::new();
-                for name in &names {
-                    found.insert((*name).to_owned(), find_or_create_org(tx, name)?);
-                }
-                for (name, postcode, region) in &cards {
-                    let Some(id) = found.get(*name).or_else(|| known.get(*name)).map(|o| o.id) else {
-                        continue;
-                    };
-                    let Some(bytes) = tx.organizations.get(id.as_bytes())? else { continue };
-                    let mut org: Organization = decode_tx(&bytes)?;
-                    if org.postcode.is_none() && postcode.is_some()
-                        || org.region.is_none() && region.is_some()
-                    {
-                        org.postcode = org.postcode.clone().or_else(|| (*postcode).clone());
-                        org.region = org.region.clone().or_else(|| (*region).clone());
-                        tx.organizations.insert(org.id.as_bytes(), encode_tx(&org)?)?;
-                        put_organization_doc(tx, &org)?;
-                        found.insert((*name).to_owned(), org);
-                    }
-                }
-                Ok(found)
-            })?;
-            for org in found.values() {
-                self.orgs.forget(org.id);
-            }
-            known.extend(found);
-        }
-        let link = |c: &mut Contact| {
-            if let Some(org) = c.organization.as_deref().and_then(|name| known.get(name)) {
-                c.organization = Some(org.name.clone());
-                c.organization_id = Some(org.id);
-            }
-        };
-        let mut prepared = Prepared::default();
-        for mut c in merged {
-            link(&mut c);
-            prepared.merged.push(c);
-        }
-        let settings = self.settings();
-        let by_id: HashMap<Uuid, &Organization> = known.values().map(|o| (o.id, o)).collect();
-        for op in ops {
-            let Op::Contact(mut c) = op else { continue };
-            link(&mut c);
-            prepared.records.insert(c.id.as_bytes().as_slice(), encode(&*c)?);
-            if let Some(org) = c.organization_id {
-                prepared.by_org.insert(member_key(org, c.id).as_slice(), &[]);
-            }
-            let org = c.organization_id.and_then(|id| by_id.get(&id).copied());
-            let criteria = effective(&c, org, &settings);
-            *prepared.per_stage.entry(c.stage).or_default() += 1;
-            prepared.ids.push(c.id);
-            prepared.docs.push(indexed_contact(&c, None));
-            if window_of(c.stage, &criteria, None, &settings.scoring, now).is_some() {
-                prepared.ready_now.push(*c);
-            }
-        }
-        Ok(prepared)
-    }
-
-    /// Writes one prepared import batch, and adds its new contacts to
-    /// `docs` for the search index.
-    ///
-    /// Merges into existing contacts are written in a transaction. New
-    /// contacts and their organisation keys go in as one sled batch per
-    /// tree (a transaction over thousands of records costs several times
-    /// more), bracketed by a marker that names them; their ready windows and
-    /// the counters follow in a transaction. Should the process die in
-    /// between, [`Store::finish_interrupted_import`] completes them from the
-    /// records at the next open, so no record ends half-written.
-    fn write_import_batch(&self, batch: Prepared, docs: &mut Builder, now: DateTime<Utc>) -> Result<()> {
-        if !batch.merged.is_empty() {
-            self.transact(now, |tx| {
-                for c in &batch.merged {
-                    let Some(bytes) = tx.contacts.get(c.id.as_bytes())? else { continue };
-                    let old: Contact = decode_tx(&bytes)?;
-                    put_contact(tx, Some(&old), Some(c))?;
-                }
-                Ok(())
-            })?;
-        }
-        if batch.ids.is_empty() {
-            return Ok(());
-        }
-        self.t.meta.insert(PENDING_IMPORT, encode(&batch.ids)?)?;
-        self.t.contacts.apply_batch(batch.records)?;
-        self.t.by_org.apply_batch(batch.by_org)?;
-        self.transact(now, |tx| {
-            for c in &batch.ready_now {
-                ready::put(tx, c.id, Some(c), None)?;
-            }
-            for (stage, n) in &batch.per_stage {
-                counters::add(tx.counters, &counters::contacts_key(*stage), *n)?;
-            }
-            tx.meta.remove(PENDING_IMPORT)?;
-            Ok(())
-        })?;
-        for doc in batch.docs {
-            docs.add(doc);
-        }
-        Ok(())
-    }
-
-    /// Completes an import batch the process did not finish (see
-    /// [`Store::write_import_batch`]): every new contact it names that was
-    /// written gets its organisation key, ready window and count, in one
-    /// transaction with the marker's removal; the search index is rebuilt.
-    /// Runs at open.
-    pub(super) fn finish_interrupted_import(&self) -> Result<()> {
-        if self.t.meta.get(IMPORT_UNINDEXED)?.is_some() {
-            self.mark_rebuild(Rebuild::SEARCH)?;
-        }
-        let Some(bytes) = self.t.meta.get(PENDING_IMPORT)? else { return Ok(()) };
-        let ids: Vec<Uuid> = decode(&bytes)?;
-        let mut contacts = Vec::new();
-        for id in &ids {
-            if let Some(bytes) = self.t.contacts.get(id.as_bytes())? {
-                contacts.push(decode::<Contact>(&bytes)?);
-            }
-        }
-        // Times only matter for windows of activities ahead; new contacts have none.
-        self.transact(DateTime::UNIX_EPOCH, |tx| {
-            // The marker leaves with the batch's counts: still here, they are missing.
-            for c in &contacts {
-                if let Some(org) = c.organization_id {
-                    tx.by_org.insert(&member_key(org, c.id), &[])?;
-                }
-                counters::add(tx.counters, &counters::contacts_key(c.stage), 1)?;
-                ready::put(tx, c.id, Some(c), None)?;
-            }
-            tx.meta.remove(PENDING_IMPORT)?;
-            Ok(())
-        })?;
-        self.mark_rebuild(Rebuild::SEARCH)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::TimeZone;
-
-    use super::*;
-    use crate::import;
-    use crate::store::ListQuery;
-
-    #[test]
-    fn an_import_batch_cut_off_before_its_counts_is_completed_at_the_next_open() {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let options = ImportOptions::default();
-        let csv = "Vorname,Nachname,E-Mail\nAnna,Schmidt,anna@x.de\nBen,Meier,ben@x.de\n";
-        let parsed = import::parse(csv.as_bytes(), "a.csv", &options).unwrap();
-        store.import(parsed, "a.csv", &options, false, |_, _| true, now).unwrap();
-        let anna = store.all_contacts().unwrap().into_iter().find(|c| c.first_name == "Anna").unwrap();
-        // The process died after the records were written, before their
-        // counts and windows: the marker is there and Anna is not counted.
-        store.t.meta.insert(PENDING_IMPORT, encode(&vec![anna.id]).unwrap()).unwrap();
-        store.t.counters.insert(counters::contacts_key(Stage::Lead), &1u64.to_be_bytes()).unwrap();
-        store.db.flush().unwrap();
-        drop(store);
-        let store = Store::open(dir.path()).unwrap();
-        let page = store.list_contacts(&ListQuery::default(), now).unwrap();
-        let names: Vec<&str> = page.items.iter().map(|c| c.display_name.as_str()).collect();
-        assert_eq!(names, ["Anna Schmidt", "Ben Meier"]);
-        assert!(store.t.meta.get(PENDING_IMPORT).unwrap().is_none());
-        let leads =
-            store.list_contacts(&ListQuery { stage: Some(Stage::Lead), ..Default::default() }, now).unwrap();
-        assert_eq!((leads.items.len(), leads.total), (2, 2));
-        assert_eq!(store.stage_counts(None, now).unwrap().lead, 2);
     }
 }

@@ -1,0 +1,398 @@
+//! Writing a segment: the builder that gathers documents and their terms,
+//! the writer that lays out the file, and the merge of an old segment with
+//! new documents; written whole and renamed into place.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use uuid::Uuid;
+
+use super::{
+    encode_postings, io_error, merge_postings, push_posting, short_prefixes, Posting, Segment, TermPostings,
+    DOC, HEADER, ID, LEN_BITS, MAGIC, NONE, PREFIX_TERM, SECTIONS, VERSION,
+};
+use crate::error::{Error, Result};
+use crate::search::{DocKey, DocKind, IndexedDoc};
+
+/// What a segment keeps of one document besides its terms.
+pub(crate) struct DocMeta {
+    pub(crate) key: DocKey,
+    pub(crate) stage: u8,
+    pub(crate) rank_ms: i64,
+    pub(crate) changed_ms: i64,
+    pub(crate) sort_key: String,
+    pub(crate) phones: Vec<String>,
+}
+
+impl DocMeta {
+    fn order(&self) -> (DocKind, &str, Uuid) {
+        (self.key.kind, &self.sort_key, self.key.id)
+    }
+}
+
+/// Builds a segment in memory: the documents in their final order, then
+/// the terms in byte order with their postings (document numbers of that
+/// order).
+struct Writer {
+    bytes: Vec<u8>,
+    sections: Vec<(u64, u64)>,
+    count: u32,
+    postings: Vec<u8>,
+    terms: fst::MapBuilder<Vec<u8>>,
+    /// Per one- or two-character prefix, the postings of its words (in term order).
+    prefixes: BTreeMap<String, Vec<Posting>>,
+    /// The kind tag of each document.
+    kinds: Vec<u8>,
+}
+
+impl Writer {
+    fn new(docs: &[DocMeta]) -> Result<Writer> {
+        let mut w = Writer {
+            bytes: vec![0; HEADER],
+            sections: Vec::with_capacity(SECTIONS),
+            count: u32::try_from(docs.len()).map_err(|_| Error::Storage("too many documents".into()))?,
+            postings: Vec::new(),
+            terms: fst::MapBuilder::memory(),
+            prefixes: BTreeMap::new(),
+            kinds: docs.iter().map(|d| d.key.kind as u8).collect(),
+        };
+        let mut table = Vec::with_capacity(docs.len() * DOC);
+        let mut phones = Vec::new();
+        let mut keys = Vec::new();
+        for d in docs {
+            let phones_off = if d.phones.is_empty() {
+                NONE
+            } else {
+                let off = u32::try_from(phones.len()).unwrap_or(NONE);
+                let kept: Vec<&String> = d.phones.iter().filter(|p| p.len() < 256).take(255).collect();
+                phones.push(kept.len() as u8);
+                for p in kept {
+                    phones.push(p.len() as u8);
+                    phones.extend_from_slice(p.as_bytes());
+                }
+                off
+            };
+            let key_off = u32::try_from(keys.len()).unwrap_or(NONE);
+            let mut end = d.sort_key.len().min(255);
+            while !d.sort_key.is_char_boundary(end) {
+                end -= 1;
+            }
+            keys.push(end as u8);
+            keys.extend_from_slice(&d.sort_key.as_bytes()[..end]);
+            table.push(d.key.kind as u8);
+            table.push(d.stage);
+            table.extend_from_slice(&[0, 0]);
+            table.extend_from_slice(&phones_off.to_le_bytes());
+            table.extend_from_slice(&key_off.to_le_bytes());
+            table.extend_from_slice(&[0; 4]);
+            table.extend_from_slice(&d.rank_ms.to_le_bytes());
+            table.extend_from_slice(&d.changed_ms.to_le_bytes());
+            table.extend_from_slice(d.key.id.as_bytes());
+        }
+        let mut ids: Vec<(Uuid, u32)> = docs.iter().zip(0u32..).map(|(d, n)| (d.key.id, n)).collect();
+        ids.sort_unstable();
+        let mut id_table = Vec::with_capacity(ids.len() * ID);
+        for (id, n) in ids {
+            id_table.extend_from_slice(id.as_bytes());
+            id_table.extend_from_slice(&n.to_le_bytes());
+        }
+        let mut by_change: Vec<u32> =
+            (0..docs.len() as u32).filter(|n| docs[*n as usize].key.kind == DocKind::Contact).collect();
+        by_change.sort_by_key(|n| {
+            let d = &docs[*n as usize];
+            (std::cmp::Reverse(d.changed_ms), d.key.id)
+        });
+        let by_change: Vec<u8> = by_change.iter().flat_map(|n| n.to_le_bytes()).collect();
+        w.section(&table);
+        w.section(&id_table);
+        w.section(&phones);
+        w.section(&keys);
+        w.section(&by_change);
+        Ok(w)
+    }
+
+    fn section(&mut self, bytes: &[u8]) {
+        self.sections.push((self.bytes.len() as u64, bytes.len() as u64));
+        self.bytes.extend_from_slice(bytes);
+    }
+
+    fn insert(&mut self, term: &[u8], list: &[Posting]) -> Result<()> {
+        if list.is_empty() {
+            return Ok(());
+        }
+        let start = self.postings.len() as u64;
+        encode_postings(list, &mut self.postings);
+        let len = self.postings.len() as u64 - start;
+        if len >= 1 << LEN_BITS || start >= 1 << (64 - LEN_BITS) {
+            return Err(Error::Storage("search index: a posting list is too long".into()));
+        }
+        self.terms
+            .insert(term, start << LEN_BITS | len)
+            .map_err(|e| Error::Storage(format!("search index terms: {e}")))
+    }
+
+    /// Adds a term (in byte order) with its postings.
+    fn term(&mut self, term: &[u8], list: &[Posting]) -> Result<()> {
+        if let Ok(word) = std::str::from_utf8(term) {
+            if !word.starts_with(crate::search::terms::PHONE_TERM) {
+                for prefix in short_prefixes(word) {
+                    match self.prefixes.get_mut(prefix) {
+                        Some(acc) => acc.extend_from_slice(list),
+                        None => {
+                            self.prefixes.insert(prefix.to_owned(), list.to_vec());
+                        }
+                    }
+                }
+            }
+        }
+        self.insert(term, list)
+    }
+
+    /// Adds the prefix lists, the postings and the terms, then the header;
+    /// returns the segment's bytes.
+    fn finish(mut self) -> Result<Vec<u8>> {
+        let mut lists: BTreeMap<Vec<u8>, Vec<Posting>> = BTreeMap::new();
+        for (prefix, mut all) in std::mem::take(&mut self.prefixes) {
+            all.sort_unstable_by_key(|p| p.0);
+            for (doc, fields) in all {
+                let kind = self.kinds.get(doc as usize).copied().unwrap_or(0);
+                let mut term = vec![PREFIX_TERM, kind];
+                term.extend_from_slice(prefix.as_bytes());
+                push_posting(lists.entry(term).or_default(), doc, fields);
+            }
+        }
+        for (term, union) in lists {
+            self.insert(&term, &union)?;
+        }
+        let postings = std::mem::take(&mut self.postings);
+        self.section(&postings);
+        drop(postings);
+        let terms = std::mem::replace(&mut self.terms, fst::MapBuilder::memory());
+        let terms = terms.into_inner().map_err(|e| Error::Storage(format!("search index terms: {e}")))?;
+        self.section(&terms);
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&VERSION.to_le_bytes());
+        header.extend_from_slice(&self.count.to_le_bytes());
+        for (off, len) in &self.sections {
+            header.extend_from_slice(&off.to_le_bytes());
+            header.extend_from_slice(&len.to_le_bytes());
+        }
+        header.extend_from_slice(&crc32fast::hash(&self.bytes[HEADER..]).to_le_bytes());
+        self.bytes[..HEADER].copy_from_slice(&header);
+        Ok(self.bytes)
+    }
+}
+
+/// Writes segment bytes to `path` through a temporary file that is synced
+/// and renamed, so a crash leaves the old file or the new, never half of one.
+fn save(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut file = File::create(&tmp).map_err(|e| io_error(&tmp, e))?;
+    file.write_all(bytes).map_err(|e| io_error(&tmp, e))?;
+    file.sync_all().map_err(|e| io_error(&tmp, e))?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(|e| io_error(path, e))?;
+    if let Some(dir) = path.parent() {
+        // The rename is durable once the directory is synced.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Collects documents for a segment as they come, in a compact form: the
+/// terms once in a vocabulary, postings as (term, document, fields)
+/// triples; sorted into segment order when written.
+#[derive(Default)]
+pub(crate) struct Builder {
+    metas: Vec<DocMeta>,
+    vocab: HashMap<Box<str>, u32>,
+    postings: Vec<(u32, u32, u16)>,
+    /// Documents removed: those added before the removal (by count) go.
+    removed: HashMap<DocKey, u32>,
+}
+
+impl Builder {
+    /// Adds a document; one added again replaces the one added before.
+    pub(crate) fn add(&mut self, doc: IndexedDoc) {
+        let local = self.metas.len() as u32;
+        for (term, fields) in doc.terms {
+            let id = match self.vocab.get(term.as_str()) {
+                Some(id) => *id,
+                None => {
+                    let id = self.vocab.len() as u32;
+                    self.vocab.insert(term.into_boxed_str(), id);
+                    id
+                }
+            };
+            self.postings.push((id, local, fields));
+        }
+        self.metas.push(DocMeta {
+            key: doc.key,
+            stage: doc.stage,
+            rank_ms: doc.rank_ms,
+            changed_ms: doc.changed_ms,
+            sort_key: doc.sort_key,
+            phones: doc.phones,
+        });
+    }
+
+    /// Removes a document added before (one added after stays).
+    pub(crate) fn remove(&mut self, key: DocKey) {
+        self.removed.insert(key, self.metas.len() as u32);
+    }
+
+    /// The keys of the documents added or removed.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = DocKey> + '_ {
+        self.metas.iter().map(|m| m.key).chain(self.removed.keys().copied())
+    }
+
+    /// The documents in segment order (numbered from 0), and their terms in
+    /// byte order with postings in those numbers.
+    fn finish(self) -> (Vec<DocMeta>, Vec<TermPostings>) {
+        let Builder { metas, vocab, mut postings, removed } = self;
+        // A document added again: the last one added counts, unless removed after.
+        let mut last: HashMap<DocKey, u32> = HashMap::with_capacity(metas.len());
+        for (local, meta) in metas.iter().enumerate() {
+            last.insert(meta.key, local as u32);
+        }
+        let alive = |l: &u32| {
+            let key = &metas[*l as usize].key;
+            last[key] == *l && removed.get(key).is_none_or(|at| *at <= *l)
+        };
+        let mut order: Vec<u32> = (0..metas.len() as u32).filter(alive).collect();
+        drop(last);
+        order.sort_by(|a, b| metas[*a as usize].order().cmp(&metas[*b as usize].order()));
+        let mut number = vec![NONE; metas.len()];
+        for (n, local) in order.iter().enumerate() {
+            number[*local as usize] = n as u32;
+        }
+        postings.retain(|p| number[p.1 as usize] != NONE);
+        let mut slots: Vec<Option<DocMeta>> = metas.into_iter().map(Some).collect();
+        let metas: Vec<DocMeta> = order.iter().filter_map(|l| slots[*l as usize].take()).collect();
+        let mut terms: Vec<(Box<str>, u32)> = vocab.into_iter().collect();
+        terms.sort_unstable();
+        let mut rank = vec![0u32; terms.len()];
+        for (r, (_, id)) in terms.iter().enumerate() {
+            rank[*id as usize] = r as u32;
+        }
+        for p in &mut postings {
+            *p = (rank[p.0 as usize], number[p.1 as usize], p.2);
+        }
+        postings.sort_unstable();
+        let mut out: Vec<(Box<str>, Vec<Posting>)> =
+            terms.into_iter().map(|(t, _)| (t, Vec::new())).collect();
+        for (r, doc, fields) in postings {
+            push_posting(&mut out[r as usize].1, doc, fields);
+        }
+        (metas, out)
+    }
+}
+
+/// Writes a segment holding the documents of `builder` to `path` (through a
+/// temporary file that is synced and renamed, so a crash leaves the old
+/// file or the new).
+pub(crate) fn write(path: &Path, builder: Builder) -> Result<()> {
+    save(path, &build(builder)?)
+}
+
+/// A segment's bytes holding the documents of `builder`.
+pub(super) fn build(builder: Builder) -> Result<Vec<u8>> {
+    let (metas, terms) = builder.finish();
+    let mut w = Writer::new(&metas)?;
+    drop(metas);
+    for (term, list) in &terms {
+        w.term(term.as_bytes(), list)?;
+    }
+    drop(terms);
+    w.finish()
+}
+
+/// Writes a new segment to `path`: the documents of `old` that `keep`
+/// accepts, and those of `added` (which replace any old version of theirs).
+pub(crate) fn merge(
+    old: &Segment,
+    keep: impl Fn(&DocKey) -> bool,
+    added: Builder,
+    path: &Path,
+) -> Result<()> {
+    // The new order: the kept old documents (already in order) and the
+    // added ones, merged by (kind, sort key, id).
+    let added_keys: std::collections::HashSet<DocKey> = added.keys().collect();
+    let mut kept: Vec<(u32, DocMeta)> = Vec::with_capacity(old.len() as usize);
+    for n in 0..old.len() {
+        let e = old.doc(n);
+        if keep(&e.key) && !added_keys.contains(&e.key) {
+            let meta = DocMeta {
+                key: e.key,
+                stage: e.stage,
+                rank_ms: e.rank_ms,
+                changed_ms: e.changed_ms,
+                sort_key: old.sort_key(n)?,
+                phones: old.phones_of(n)?,
+            };
+            kept.push((n, meta));
+        }
+    }
+    drop(added_keys);
+    let (new_metas, new_terms) = added.finish();
+    let mut remap = vec![NONE; old.len() as usize];
+    let mut added_at = vec![0u32; new_metas.len()];
+    let mut metas = Vec::with_capacity(kept.len() + new_metas.len());
+    let mut j = 0;
+    let mut new_iter = new_metas.into_iter().peekable();
+    let mut kept_iter = kept.into_iter().peekable();
+    while kept_iter.peek().is_some() || new_iter.peek().is_some() {
+        let n = metas.len() as u32;
+        let take_old = match (kept_iter.peek(), new_iter.peek()) {
+            (Some((_, a)), Some(b)) => a.order() <= b.order(),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_old {
+            let (old_n, meta) = kept_iter.next().unwrap_or_else(|| unreachable!());
+            remap[old_n as usize] = n;
+            metas.push(meta);
+        } else {
+            added_at[j] = n;
+            metas.push(new_iter.next().unwrap_or_else(|| unreachable!()));
+            j += 1;
+        }
+    }
+    let mut w = Writer::new(&metas)?;
+    drop(metas);
+    // The added documents' postings in the new numbers (their order is kept).
+    let mut new_iter = new_terms
+        .into_iter()
+        .map(|(t, list)| (t, list.into_iter().map(|(d, f)| (added_at[d as usize], f)).collect::<Vec<_>>()))
+        .peekable();
+    old.for_each_term(|term, list| {
+        while let Some((t, _)) = new_iter.peek() {
+            if t.as_bytes() >= term {
+                break;
+            }
+            let (t, l) = new_iter.next().unwrap_or_else(|| unreachable!());
+            w.term(t.as_bytes(), &l)?;
+        }
+        let old_list: Vec<Posting> = list
+            .iter()
+            .filter_map(|(d, f)| Some((*remap.get(*d as usize)?, *f)))
+            .filter(|p| p.0 != NONE)
+            .collect();
+        match new_iter.peek() {
+            Some((t, _)) if t.as_bytes() == term => {
+                let (_, l) = new_iter.next().unwrap_or_else(|| unreachable!());
+                w.term(term, &merge_postings(&old_list, &l))
+            }
+            _ => w.term(term, &old_list),
+        }
+    })?;
+    for (t, l) in new_iter {
+        w.term(t.as_bytes(), &l)?;
+    }
+    save(path, &w.finish()?)
+}

@@ -155,6 +155,39 @@ fn search_finds_name_org_email_phone_and_follows_edits() {
     assert_eq!(q("hannover"), ["Jürgen Meyer"]);
 }
 
+/// A process killed while sled writes its snapshot (sled writes one at every
+/// open) leaves `snap.N.generating` without its 12-byte trailer, which sled
+/// 0.34 then reads and fails on (sled issue #1527): every command said the
+/// store was damaged although nothing of it was.
+#[test]
+fn a_snapshot_cut_off_by_a_kill_does_not_lock_the_rep_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let store = Store::open(dir.path()).unwrap();
+        store.create_contact(&person("Anna", "Schmidt", None), ChangedBy::Hand, t0()).unwrap().id
+    };
+    drop(Store::open(dir.path()).unwrap()); // sled writes its snapshot when it opens a store
+    let files = dir.path().join("store");
+    let snapshot = std::fs::read_dir(&files)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|name| name.starts_with("snap.") && !name.ends_with(".generating"))
+        .expect("sled wrote a snapshot");
+    let bytes = std::fs::read(files.join(&snapshot)).unwrap();
+    std::fs::write(files.join(format!("{snapshot}.generating")), &bytes[..bytes.len() - 12]).unwrap();
+
+    let store = Store::open(dir.path()).expect("the store opens");
+    assert_eq!(store.contact(id, t0()).unwrap().display_name, "Anna Schmidt");
+    let left: Vec<String> = std::fs::read_dir(&files)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".generating"))
+        .collect();
+    assert!(left.is_empty(), "unfinished snapshots left: {left:?}");
+}
+
 #[test]
 fn data_survives_reopen_and_search_index_is_rebuilt() {
     let dir = tempfile::tempdir().unwrap();

@@ -280,6 +280,33 @@ fn map_open_error(dir: &Path, e: sled::Error) -> Error {
     }
 }
 
+/// Removes the snapshots sled began and never finished (`snap.N.generating`,
+/// left by a process killed while writing one; sled writes a snapshot at
+/// every open). sled 0.34 reads them as finished ones and then cannot read
+/// the store at all (sled issue #1527), though a finished snapshot is only
+/// ever renamed from one and the log holds all it would. Only with sled's
+/// own lock on `db` held, so a snapshot another process is writing is left
+/// alone; then the lock goes again before sled takes it.
+fn clear_unfinished_snapshots(files: &Path) -> Result<()> {
+    use fs2::FileExt;
+    let Ok(db) = std::fs::OpenOptions::new().read(true).write(true).open(files.join("db")) else {
+        return Ok(()); // a new store, or one sled's open will report
+    };
+    if db.try_lock_exclusive().is_err() {
+        return Ok(()); // in use: sled's open says so
+    }
+    let Ok(entries) = std::fs::read_dir(files) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(entry.path())
+                .map_err(|e| Error::Storage(format!("cannot remove {}: {e}", entry.path().display())))?;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (or creates) the store in `dir`, with owner-only permissions.
     /// Reads no record: an older layout is upgraded by a schema step that
@@ -299,6 +326,7 @@ impl Store {
         // the last handle is dropped; a reopen right after (a restart, a
         // test) gets a moment before "in use" is the answer.
         let existed = dir.join("store").join("conf").exists();
+        clear_unfinished_snapshots(&dir.join("store"))?;
         let config = sled::Config::new().path(dir.join("store")).cache_capacity(CACHE_BYTES);
         let mut attempts = 0;
         let db = loop {

@@ -50,16 +50,10 @@ pub(crate) struct Found {
     pub(crate) key: DocKey,
     /// Stage tag (contacts).
     pub(crate) stage: u8,
-    /// Sum of the words' match classes (lower is better).
-    pub(crate) classes: u8,
     /// Sum of the words' field ranks (name 0, organisation 1, other 2).
     pub(crate) field_rank: u8,
-    /// Recency, most recent first among equals.
-    pub(crate) rank_ms: i64,
     /// Fields any word matched in.
     pub(crate) fields: u16,
-    /// (segment, document number): the delta's segment is 0, the disk's 1.
-    order: (u8, u32),
 }
 
 /// What a query found.
@@ -272,10 +266,6 @@ fn run_segment(
     let Some(rarest) = words.iter().min_by_key(|h| h.touched.len()) else { return Ok(()) };
     let mut candidates: Vec<u32> = rarest.touched.clone();
     candidates.extend(phone.touched.iter().filter(|d| rarest.get(**d).is_none()));
-    if query.is_short() {
-        // A short query's first page is alphabetical: document order.
-        candidates.sort_unstable();
-    }
     for doc in candidates {
         if masked(doc) {
             continue;
@@ -497,15 +487,12 @@ impl Index {
         }
         for slot in best {
             for (key, fields, stage, kind) in slot.heap.into_sorted_vec() {
-                let (classes, field_rank, recency, order) = key;
+                let (_, field_rank, _, order) = key;
                 out.top.push(Found {
                     key: DocKey::new(kind, seg(order.0).doc(order.1).key.id),
                     stage,
-                    classes,
                     field_rank,
-                    rank_ms: recency.0,
                     fields,
-                    order,
                 });
             }
         }
@@ -584,11 +571,8 @@ impl Index {
                 let f = Found {
                     key: DocKey::new(c.kind, delta.doc(c.doc).key.id),
                     stage: c.stage,
-                    classes: c.classes,
                     field_rank: c.field_rank,
-                    rank_ms: 0,
                     fields: c.fields,
-                    order: (0, c.doc),
                 };
                 take(f, &mut out, &mut full);
             }
@@ -609,11 +593,8 @@ impl Index {
                     let f = Found {
                         key: DocKey::new(*kind, disk.doc(doc).key.id),
                         stage,
-                        classes: 1,
                         field_rank: field_rank(fields),
-                        rank_ms: 0,
                         fields,
-                        order: (1, doc),
                     };
                     take(f, &mut out, &mut full);
                     true

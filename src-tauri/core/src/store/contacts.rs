@@ -260,20 +260,24 @@ impl Store {
         let offset = query.offset as usize;
         let limit = query.limit as usize;
         let need = offset.saturating_add(limit);
-        let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        // Parsed once: the typo automata cost more to build than to run.
+        let search = query.search.as_deref().and_then(crate::search::query::Query::parse);
         let mut matches = Vec::new();
         let mut more = false;
-        let (ids, total) = match search {
-            Some(text) => {
+        let (ids, total) = match &search {
+            Some(parsed) => {
                 let ready = if query.ready_to_qualify { Some(self.ready_ids(now)?) } else { None };
-                let org = query.organization_id;
+                let members: Option<std::collections::HashSet<Uuid>> = match query.organization_id {
+                    Some(org) => Some(self.members(org)?.into_iter().collect()),
+                    None => None,
+                };
                 let keep = move |k: &DocKey| {
                     ready.as_ref().is_none_or(|set| set.contains(&k.id))
-                        && org.is_none_or(|o| self.is_member(o, k.id))
+                        && members.as_ref().is_none_or(|set| set.contains(&k.id))
                 };
-                let filtered = query.ready_to_qualify || org.is_some();
+                let filtered = query.ready_to_qualify || query.organization_id.is_some();
                 let keep = filtered.then_some(&keep as &dyn Fn(&DocKey) -> bool);
-                let hits = self.search_contacts(text, query.stage, keep, need)?;
+                let hits = self.search_contacts(parsed, query.stage, keep, need)?;
                 more = !hits.complete;
                 let found: Vec<_> = hits.top.into_iter().skip(offset).collect();
                 let ids = found.iter().map(|(id, _)| *id).collect();
@@ -303,11 +307,11 @@ impl Store {
             }
         };
         let items = ids.into_iter().map(|id| self.contact(id, now)).collect::<Result<Vec<_>>>()?;
-        let matches = match search.and_then(crate::search::query::Query::parse) {
+        let matches = match &search {
             Some(q) => items
                 .iter()
                 .zip(matches)
-                .map(|(c, (_, fields))| super::search::contact_match(c, fields, &q))
+                .map(|(c, (_, fields))| super::search::contact_match(c, fields, q))
                 .collect(),
             None => Vec::new(),
         };

@@ -99,11 +99,6 @@ impl Store {
         self.org_cached(id).ok_or_else(|| Error::NotFound { kind: "organization", id: id.to_string() })
     }
 
-    /// Whether a contact belongs to an organisation.
-    pub(super) fn is_member(&self, org: Uuid, contact: Uuid) -> bool {
-        self.t.by_org.contains_key(member_key(org, contact)).unwrap_or(false)
-    }
-
     /// The ids of an organisation's contacts.
     pub(super) fn members(&self, org: Uuid) -> Result<Vec<Uuid>> {
         self.t.by_org.scan_prefix(org.as_bytes()).keys().map(|k| id_from_index_key(&k?)).collect()

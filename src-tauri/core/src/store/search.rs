@@ -269,21 +269,18 @@ impl Store {
         }))
     }
 
-    /// Contacts matching `text` for the contact list: best first, of
+    /// Contacts matching `query` for the contact list: best first, of
     /// `stage` (all when `None`), only those `keep` accepts; the ids of the
     /// first `need` and how many match in all.
     pub(super) fn search_contacts(
         &self,
-        text: &str,
+        query: &Query,
         stage: Option<crate::stage::Stage>,
         keep: Option<&dyn Fn(&DocKey) -> bool>,
         need: usize,
     ) -> Result<ContactHits> {
-        let Some(query) = Query::parse(text) else {
-            return Ok(ContactHits { top: vec![], total: 0, complete: true });
-        };
         let filter = Filter { kinds: CONTACTS, stage: stage.map(super::stage_tag) };
-        let out = self.run_query(&query, &filter, need, keep, None)?;
+        let out = self.run_query(query, &filter, need, keep, None)?;
         let top = out.top.iter().map(|f| (f.key.id, fields_of(f))).collect();
         Ok(ContactHits { top, total: out.total, complete: out.complete })
     }

@@ -42,7 +42,9 @@ use write::build;
 pub(crate) use write::{merge, write, Builder};
 
 const MAGIC: &[u8; 8] = b"KONTRIX1";
-const VERSION: u32 = 1;
+/// 2: prefix lists per kind (`PREFIX_TERM` + kind tag + prefix). A segment
+/// of another version is rebuilt from the records.
+const VERSION: u32 = 2;
 /// Sections after the header.
 const SECTIONS: usize = 7;
 const HEADER: usize = 8 + 4 + 4 + SECTIONS * 16 + 4;

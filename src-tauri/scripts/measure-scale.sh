@@ -15,18 +15,23 @@ cd "$(dirname "$0")/../.."
 rows=${1:-100000}
 query=${QUERY:-schröder12}
 
+# What the app and the WebDriver run need (as the test command), then the
+# measuring tools.
+bash src-tauri/scripts/setup.sh --test-tools
+export PATH="$HOME/.cargo/bin:$PATH"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 command -v hyperfine >/dev/null || need+=(hyperfine)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 echo "== building the release binaries"
-npm --prefix ui run build >/dev/null
-cargo build --release --locked -p kontor-cli -p kontor-desktop -p kontor-e2e --bins --examples 2>&1 | tail -1
-cargo build --release --locked -p kontor-core --example sled_open 2>&1 | tail -1
+cargo build --release --locked --quiet -p kontor-cli -p kontor-desktop -p kontor-e2e --bins
+cargo build --release --locked --quiet -p kontor-core --example sled_open
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -67,12 +72,11 @@ echo "sqlite3 file    $(du -sh "$db" | cut -f1)"
 
 echo
 echo "== one-shot search for \"$query\", whole process (hyperfine, warm cache)"
-fts_query=$(python3 -c 'import sys,unicodedata; q=sys.argv[1]; print(q)' "$query")
 hyperfine -N --warmup 3 --runs 30 --export-json "$work/search.json" \
   -n "kontor contacts list --search" "$kontor --data-dir $data contacts list --search $query --json" \
   -n "sled's own open" "target/release/examples/sled_open $data" \
-  -n "sqlite3 FTS5 MATCH" "sqlite3 $db \"SELECT rowid, vorname, nachname FROM fts WHERE fts MATCH '\\\"$fts_query\\\"*'\"" \
-  > "$work/hyperfine.txt" 2>&1 || cat "$work/hyperfine.txt"
+  -n "sqlite3 FTS5 MATCH" "sqlite3 $db \"SELECT rowid, vorname, nachname FROM fts WHERE fts MATCH '\\\"$query\\\"*'\"" \
+  > "$work/hyperfine.txt" 2>&1 || { cat "$work/hyperfine.txt"; exit 1; }
 python3 - "$work/search.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}

@@ -257,6 +257,22 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
     ])
 }
 
+/// Opens the store, applies start at login, reads the search index in, and
+/// starts the timers and the upkeep; the tray then shows the counts.
+fn open_and_start(handle: &tauri::AppHandle) {
+    let state = handle.state::<AppState>();
+    state.open_store();
+    if let Ok(store) = state.store() {
+        apply_autostart(handle, store.settings().autostart);
+        if let Err(e) = store.warm_up() {
+            eprintln!("kontor: {e}");
+        }
+    }
+    scheduler::start(handle.clone());
+    upkeep::start(handle.clone());
+    tray::refresh(handle);
+}
+
 /// The argument the login item starts Kontor with: straight into the tray.
 pub const HIDDEN_ARG: &str = "--hidden";
 
@@ -281,25 +297,11 @@ pub fn run() {
             // before the first list asks for it, and the timers start.
             app.manage(AppState::new(&dir));
             let handle = app.handle().clone();
-            let opening = std::thread::Builder::new().name("kontor-open".into()).spawn(move || {
-                let state = handle.state::<AppState>();
-                state.open_store();
-                if let Ok(store) = state.store() {
-                    apply_autostart(&handle, store.settings().autostart);
-                    if let Err(e) = store.warm_up() {
-                        eprintln!("kontor: {e}");
-                    }
-                }
-                scheduler::start(handle.clone());
-                upkeep::start(handle.clone());
-                tray::refresh(&handle);
-            });
+            let opening =
+                std::thread::Builder::new().name("kontor-open".into()).spawn(move || open_and_start(&handle));
             if let Err(e) = opening {
                 eprintln!("kontor: cannot open the store in the background: {e}");
-                let state = app.state::<AppState>();
-                state.open_store();
-                scheduler::start(app.handle().clone());
-                upkeep::start(app.handle().clone());
+                open_and_start(app.handle());
             }
             let tray = tray::create(app.handle());
             if let Err(e) = &tray {

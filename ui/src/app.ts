@@ -405,7 +405,6 @@ export class App {
     q.loading = true;
     this.listView?.busy();
     const search = q.search.trim() || null;
-    const asked = performance.now();
     try {
       const [page, counts, others] = await Promise.all([
         ipc.listContacts({
@@ -430,18 +429,12 @@ export class App {
     } finally {
       if (seq === this.seq) {
         q.loading = false;
-        const answered = performance.now();
         this.listView?.update();
         if (performance.getEntriesByName("kontor-rendered").length === 0) {
           performance.mark("kontor-rendered");
           // On screen: after the next frame is drawn.
           requestAnimationFrame(() => setTimeout(() => performance.mark("kontor-painted"), 0));
         }
-        // The last reload's two halves, for measurements over WebDriver.
-        performance.clearMeasures("kontor-list-ipc");
-        performance.clearMeasures("kontor-list-render");
-        performance.measure("kontor-list-ipc", { start: asked, end: answered });
-        performance.measure("kontor-list-render", { start: answered, end: performance.now() });
       }
     }
   }

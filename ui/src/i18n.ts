@@ -1676,11 +1676,6 @@ export function settingsFieldName(field: string | null): string {
   return known[last] ? t(known[last]) : field;
 }
 
-/** A count with the language's digit grouping: "12,345", "12.345". */
-export function formatCount(n: number): string {
-  return numberFormat(active).format(n);
-}
-
 /** Points with one decimal at most and always a sign: "+15", "+7,5". */
 export function formatPoints(points: number): string {
   return numberFormat(active, { maximumFractionDigits: 1, signDisplay: "always" }).format(points);

@@ -11,7 +11,8 @@ import type { SearchHit } from "../bindings/SearchHit";
 import type { Score } from "../bindings/Score";
 import type { Stage } from "../bindings/Stage";
 import { h, replace } from "../dom";
-import { formatCount, formatDate, stageName, t } from "../i18n";
+import { formatNumber } from "../deals";
+import { formatDate, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
 import { button, fromFirstMark, marked, STAGES, stageBadge } from "./common";
 import { scoreLineList } from "./score";
@@ -244,7 +245,7 @@ export class ListView {
       const hits = found.hits.filter((hit) => hit.kind === kind);
       if (hits.length === 0) return null;
       const more = total - hits.length;
-      const count = found.more ? t("list.at_least", { n: formatCount(total) }) : formatCount(total);
+      const count = countText(total, found.more);
       return h(
         "section",
         { class: "search-group", "data-testid": `search-group-${kind}`, "aria-label": heading },
@@ -413,11 +414,11 @@ export class ListView {
   private footer(): HTMLElement {
     const q = this.app.list;
     const more = q.items.length < q.total || q.more;
-    const total = q.more ? t("list.at_least", { n: formatCount(q.total) }) : formatCount(q.total);
+    const total = countText(q.total, q.more);
     return h(
       "div",
       { class: "list-footer" },
-      h("span", { class: "muted", "data-testid": "list-showing" }, t("list.showing", { shown: formatCount(q.items.length), total })),
+      h("span", { class: "muted", "data-testid": "list-showing" }, t("list.showing", { shown: formatNumber(q.items.length), total })),
       more
         ? h("button", {
             type: "button", class: "btn", "data-testid": "load-more", disabled: q.loading,
@@ -459,4 +460,9 @@ function contextLine(context: MatchContext): HTMLElement {
 function matchedFieldName(field: string): string {
   const key = `search.field.${field}` as Parameters<typeof t>[0];
   return t(key);
+}
+
+/** A count, or "at least" it when the search stopped early ("100+"). */
+function countText(n: number, atLeast: boolean): string {
+  return atLeast ? t("list.at_least", { n: formatNumber(n) }) : formatNumber(n);
 }

@@ -180,8 +180,8 @@ fn phone_hits(seg: &Segment, needle: &str, hits: &mut Hits) -> Result<()> {
 /// The matches of one query word in one segment.
 fn word_hits(seg: &Segment, word: &QueryWord) -> Result<Hits> {
     let mut hits = Hits::new(seg.len());
+    let mut terms: Vec<(u64, Class)> = Vec::new();
     for (spelling, typo) in word.spellings.iter().zip(&word.typos) {
-        let mut terms: Vec<(u64, Class)> = Vec::new();
         if let Some(v) = seg.terms().get(spelling.as_bytes()) {
             terms.push((v, Class::Exact));
         }
@@ -227,9 +227,13 @@ fn word_hits(seg: &Segment, word: &QueryWord) -> Result<Hits> {
                 }
             }
         }
-        terms.sort_by_key(|t| t.0);
-        collect(seg, &terms, &mut hits)?;
     }
+    // The spellings of a word ("geschäft", "geschaeft", "geschaft") mostly
+    // share one posting list (the writer stores equal lists once): read
+    // each list once, in its best class.
+    terms.sort_unstable_by_key(|t| (t.0, t.1 as u8));
+    terms.dedup_by_key(|t| t.0);
+    collect(seg, &terms, &mut hits)?;
     if let Some(needle) = &word.phone {
         phone_hits(seg, needle, &mut hits)?;
     }

@@ -88,7 +88,14 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+#[inline]
 fn get_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    // Most document gaps and field sets take one byte.
+    let first = *bytes.get(*pos)?;
+    if first < 0x80 {
+        *pos += 1;
+        return Some(u64::from(first));
+    }
     let mut v = 0u64;
     let mut shift = 0;
     loop {
@@ -203,6 +210,13 @@ pub(crate) struct Segment {
     backing: Backing,
     terms: fst::Map<Vec<u8>>,
     docs: Vec<u8>,
+    /// Each document's kind tag and stage, two bytes apiece: what every
+    /// match is counted by, kept apart from the wide document table so that
+    /// counting tens of thousands of matches stays in the cache.
+    kind_stage: Vec<[u8; 2]>,
+    /// Each document's rank time, apart for the same reason: the best
+    /// hits are picked by it among every match of a common word.
+    rank_ms: Vec<i64>,
     ids: Vec<u8>,
     phones: (u64, u64),
     /// The phones section, read on the first phone search.
@@ -282,8 +296,14 @@ impl Segment {
             backing.read_at(off, usize::try_from(len).unwrap_or(usize::MAX)).map_err(|e| io_error(path, e))
         };
         let terms = fst::Map::new(read(s[6])?).map_err(|_| damaged("terms"))?;
+        let docs = read(s[0])?;
         Ok(Segment {
-            docs: read(s[0])?,
+            kind_stage: docs.chunks_exact(DOC).map(|e| [e[0], e[1]]).collect(),
+            rank_ms: docs
+                .chunks_exact(DOC)
+                .map(|e| i64::from_le_bytes(e[16..24].try_into().unwrap_or_default()))
+                .collect(),
+            docs,
             ids: read(s[1])?,
             phones: s[2],
             phone_bytes: std::sync::OnceLock::new(),
@@ -336,14 +356,13 @@ impl Segment {
 
     /// The kind tag and stage of document `n`, without decoding its id.
     pub(crate) fn kind_stage(&self, n: u32) -> (u8, u8) {
-        let e = self.entry(n);
-        (e[0], e[1])
+        let [kind, stage] = self.kind_stage.get(n as usize).copied().unwrap_or([0, 0]);
+        (kind, stage)
     }
 
     /// The rank time of document `n`.
     pub(crate) fn rank_ms(&self, n: u32) -> i64 {
-        let e = self.entry(n);
-        i64::from_le_bytes(e[16..24].try_into().unwrap_or_default())
+        self.rank_ms.get(n as usize).copied().unwrap_or_default()
     }
 
     /// The contacts' document numbers, most recently changed first.
@@ -542,6 +561,31 @@ mod tests {
         assert_eq!(short_prefixes("mueller").collect::<Vec<_>>(), ["m", "mu"]);
         assert_eq!(short_prefixes("a").collect::<Vec<_>>(), ["a"]);
         assert_eq!(short_prefixes("äb").collect::<Vec<_>>(), ["ä", "äb"]);
+    }
+
+    #[test]
+    fn equal_posting_lists_are_stored_once() {
+        let doc = |n: u128, terms: &[&str]| IndexedDoc {
+            key: DocKey::new(DocKind::Contact, Uuid::from_u128(n)),
+            stage: 0,
+            rank_ms: 0,
+            changed_ms: 0,
+            sort_key: format!("{n}"),
+            terms: terms.iter().map(|t| ((*t).to_owned(), 1)).collect(),
+            phones: vec![],
+        };
+        let seg = Segment::in_memory(vec![
+            doc(1, &["muller", "mueller", "koln"]),
+            doc(2, &["muller", "mueller"]),
+            doc(3, &["koln", "koeln"]),
+        ])
+        .unwrap();
+        let value = |t: &str| seg.terms().get(t).unwrap();
+        assert_eq!(value("muller"), value("mueller"), "the same documents: one list");
+        assert_ne!(value("koln"), value("koeln"), "other documents: their own list");
+        let mut docs = Vec::new();
+        seg.postings(&[value("mueller"), value("koeln")], |i, doc, _| docs.push((i, doc))).unwrap();
+        assert_eq!(docs.len(), 3);
     }
 
     #[test]

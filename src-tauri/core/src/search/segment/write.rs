@@ -3,8 +3,6 @@
 //! new documents; written whole and renamed into place.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 
 use uuid::Uuid;
@@ -45,6 +43,8 @@ struct Writer {
     prefixes: BTreeMap<String, Vec<Posting>>,
     /// The kind tag of each document.
     kinds: Vec<u8>,
+    /// The posting lists written so far, by a hash of their bytes.
+    written: std::collections::HashMap<u64, (u64, u64)>,
 }
 
 impl Writer {
@@ -57,6 +57,7 @@ impl Writer {
             terms: fst::MapBuilder::memory(),
             prefixes: BTreeMap::new(),
             kinds: docs.iter().map(|d| d.key.kind as u8).collect(),
+            written: std::collections::HashMap::new(),
         };
         let mut table = Vec::with_capacity(docs.len() * DOC);
         let mut phones = Vec::new();
@@ -122,11 +123,24 @@ impl Writer {
         if list.is_empty() {
             return Ok(());
         }
-        let start = self.postings.len() as u64;
+        let mut start = self.postings.len() as u64;
         encode_postings(list, &mut self.postings);
         let len = self.postings.len() as u64 - start;
         if len >= 1 << LEN_BITS || start >= 1 << (64 - LEN_BITS) {
             return Err(Error::Storage("search index: a posting list is too long".into()));
+        }
+        // A list equal to one written before (the other spellings of a word
+        // with umlauts, mostly) points at that one.
+        let encoded = &self.postings[start as usize..];
+        let hash = u64::from(crc32fast::hash(encoded));
+        match self.written.get(&hash) {
+            Some(&(at, n)) if n == len && self.postings[at as usize..(at + n) as usize] == *encoded => {
+                self.postings.truncate(start as usize);
+                start = at;
+            }
+            _ => {
+                self.written.insert(hash, (start, len));
+            }
         }
         self.terms
             .insert(term, start << LEN_BITS | len)
@@ -189,19 +203,7 @@ impl Writer {
 /// Writes segment bytes to `path` through a temporary file that is synced
 /// and renamed, so a crash leaves the old file or the new, never half of one.
 fn save(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut file = File::create(&tmp).map_err(|e| io_error(&tmp, e))?;
-    file.write_all(bytes).map_err(|e| io_error(&tmp, e))?;
-    file.sync_all().map_err(|e| io_error(&tmp, e))?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(|e| io_error(path, e))?;
-    if let Some(dir) = path.parent() {
-        // The rename is durable once the directory is synced.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
+    crate::paths::write_private(path, bytes).map_err(|e| io_error(path, e))
 }
 
 /// Collects documents for a segment as they come, in a compact form: the

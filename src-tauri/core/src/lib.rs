@@ -12,6 +12,7 @@
 pub mod activity;
 pub mod automation;
 pub mod contact;
+pub mod csv_cell;
 pub mod deal;
 pub mod demo;
 pub mod email;

@@ -590,28 +590,9 @@ impl Csv {
 
     fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
         let sep = self.sep();
-        let line = cells.iter().map(|c| field(c.as_ref(), sep)).collect::<Vec<_>>().join(&sep.to_string());
+        let line = cells.iter().map(|c| crate::csv_cell::cell(c.as_ref(), sep)).collect::<Vec<_>>().join(&sep.to_string());
         self.out.push_str(&line);
         self.out.push_str("\r\n");
-    }
-}
-
-/// Quotes a field when needed; text starting with = + - @ is prefixed with
-/// `'` so spreadsheets do not run it as a formula.
-fn field(value: &str, sep: char) -> String {
-    let guarded = if value.starts_with(['=', '+', '@', '\t', '\r'])
-        || (value.starts_with('-')
-            && value.parse::<f64>().is_err()
-            && value.replace(',', ".").parse::<f64>().is_err())
-    {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if guarded.contains([sep, '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
     }
 }
 
@@ -759,15 +740,6 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_guarded() {
-        assert_eq!(field("a;b", ';'), "\"a;b\"");
-        assert_eq!(field("say \"hi\"", ','), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("=SUM(A1)", ','), "'=SUM(A1)");
-        assert_eq!(field("-12,5", ';'), "-12,5");
-        assert_eq!(field("-x", ';'), "'-x");
-    }
 
     #[test]
     fn kinds_parse() {

@@ -172,6 +172,32 @@ pub struct BackupFile {
     pub data: BackupData,
 }
 
+impl BackupData {
+    /// SHA-256 over the data in a canonical form (object keys sorted at every
+    /// level), so the same data gives the same sum whichever way a JSON
+    /// library orders keys. It tells damage, not forgery: anyone can
+    /// recompute it, so restore trusts nothing in the data that could lock
+    /// the store.
+    pub fn checksum(&self) -> crate::error::Result<String> {
+        fn canonical(v: serde_json::Value) -> serde_json::Value {
+            match v {
+                serde_json::Value::Object(map) => {
+                    let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, canonical(v))).collect())
+                }
+                serde_json::Value::Array(items) => {
+                    serde_json::Value::Array(items.into_iter().map(canonical).collect())
+                }
+                other => other,
+            }
+        }
+        let value = serde_json::to_value(self).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
+        let bytes = serde_json::to_vec(&canonical(value)).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
+        Ok(format!("sha256:{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes)))
+    }
+}
+
 impl BackupFile {
     /// Reads a backup file's bytes (the manifest is checked on restore).
     pub fn from_slice(bytes: &[u8]) -> crate::error::Result<BackupFile> {
@@ -264,25 +290,6 @@ pub const CSV_HEADER: [&str; 19] = [
     "Notizen",
 ];
 
-fn csv_cell(value: &str) -> String {
-    // A cell starting with = or @ (or + / - followed by something that is no
-    // number) would be run as a formula by spreadsheets; a leading ' defuses
-    // it, and Kontor's importer takes it off again.
-    let formula = match value.chars().next() {
-        Some('=' | '@') => true,
-        Some('+' | '-') => {
-            value.chars().nth(1).is_some_and(|c| !(c.is_ascii_digit() || c == ' ' || c == '('))
-        }
-        _ => false,
-    };
-    let value = if formula { format!("'{value}") } else { value.to_owned() };
-    if value.contains([',', '"', '\n', '\r', ';']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
 /// Contacts as CSV: UTF-8 with BOM (so Excel reads umlauts), comma-separated,
 /// CRLF line ends, several emails/phones joined with " ::: ".
 pub fn contacts_csv(contacts: &[Contact]) -> String {
@@ -313,7 +320,7 @@ pub fn contacts_csv(contacts: &[Contact]) -> String {
             c.stage.key().to_owned(),
             opt(&c.notes),
         ];
-        out.push_str(&cells.iter().map(|v| csv_cell(v)).collect::<Vec<_>>().join(","));
+        out.push_str(&cells.iter().map(|v| crate::csv_cell::cell(v, ',')).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     out
@@ -427,14 +434,4 @@ mod tests {
         assert_eq!(out.replace("\r\n ", "").trim_end(), format!("NOTE:{}", "ü".repeat(60)));
     }
 
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_cell("+491701234567"), "+491701234567");
-        assert_eq!(csv_cell("+1 (415) 555-0100"), "+1 (415) 555-0100");
-        assert_eq!(csv_cell("-cmd|' /C calc'!A0"), "'-cmd|' /C calc'!A0");
-        assert_eq!(csv_cell("@SUM(1)"), "'@SUM(1)");
-    }
 }

@@ -477,6 +477,29 @@ fn backup_restores_to_an_equal_store_and_refuses_damage() {
 }
 
 #[test]
+fn a_forged_backup_cannot_lock_the_store() {
+    let (_d, store) = open();
+    import_fixture(&store, "google_contacts.csv");
+    let (manifest, data) = store.backup("test", t0()).unwrap();
+    // Someone edits the data's schema version (99, and a malformed one) and
+    // recomputes the checksum, which anyone can.
+    for forged in ["00000063", "ff"] {
+        let mut file = BackupFile { manifest: manifest.clone(), data: data.clone() };
+        file.data.meta.insert("schema_version".into(), forged.into());
+        file.data.meta.insert("rebuild".into(), "00".into());
+        file.manifest.checksum = file.data.checksum().unwrap();
+        let (d2, other) = open();
+        other.restore(&file.manifest, &file.data, false, t0()).unwrap();
+        drop(other);
+        let reopened = Store::open(d2.path()).expect("the restored store opens");
+        assert_eq!(reopened.contact_count().unwrap(), data.contacts.len());
+        // And a good backup still restores over it.
+        let good = BackupFile { manifest: manifest.clone(), data: data.clone() };
+        reopened.restore(&good.manifest, &good.data, true, t0()).unwrap();
+    }
+}
+
+#[test]
 fn vcard_csv_and_json_exports_import_back_to_the_same_contacts() {
     let (_d, store) = open();
     for f in ["google_contacts.csv", "outlook.csv", "hubspot.csv", "android.vcf"] {

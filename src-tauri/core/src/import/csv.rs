@@ -100,11 +100,8 @@ impl Rows {
                 if column.sample.is_none() && !value.trim().is_empty() {
                     column.sample = Some(value.trim().chars().take(80).collect());
                 }
-                // A ' before = + - @ defuses a formula (Kontor's own export writes it).
-                let value = match value.strip_prefix('\'') {
-                    Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
-                    _ => value,
-                };
+                // Kontor's own export defuses formulas with a leading '.
+                let value = crate::csv_cell::undefuse(value);
                 builder.push(column.field, &column.header, column.group, value);
             }
             match builder.finish(line) {

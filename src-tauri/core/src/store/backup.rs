@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use super::activities::activity_key;
 use super::contacts::put_contact_keys;
@@ -82,7 +81,7 @@ impl Store {
                 tasks: data.tasks.len() as u32,
                 deals: data.deals.len() as u32,
             },
-            checksum: checksum(&data)?,
+            checksum: data.checksum()?,
         };
         Ok((manifest, data))
     }
@@ -117,9 +116,13 @@ impl Store {
             task.normalize_all_day(tz);
         }
         let deals: Vec<Deal> = records(&data.deals, "deal")?;
+        // Only the rep's values: what describes this store's files (its
+        // schema version above all) is this build's to write, so nothing in
+        // a backup — an edited one included — can lock the store.
         let meta: Vec<(String, Vec<u8>)> = data
             .meta
             .iter()
+            .filter(|(k, _)| !LOCAL_META.contains(&k.as_str()))
             .map(|(k, hex)| {
                 let bytes = (0..hex.len())
                     .step_by(2)
@@ -177,6 +180,7 @@ impl Store {
                 tx.meta.insert(k.as_bytes(), v.as_slice())?;
             }
             tx.meta.insert(super::REBUILD, &[Rebuild::SEARCH.0 | Rebuild::CONTACTS.0])?;
+            tx.meta.insert("schema_version", &super::SCHEMA_VERSION.to_be_bytes())?;
             Ok(())
         })?;
         self.load_settings()?;
@@ -200,28 +204,6 @@ fn records<T: serde::de::DeserializeOwned>(values: &[serde_json::Value], what: &
     values.iter().map(|v| record(v, what)).collect()
 }
 
-/// SHA-256 over the data in a canonical form (object keys sorted at every
-/// level), so the same data gives the same sum whichever way a JSON library
-/// orders keys.
-fn checksum(data: &BackupData) -> Result<String> {
-    fn canonical(v: serde_json::Value) -> serde_json::Value {
-        match v {
-            serde_json::Value::Object(map) => {
-                let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
-                serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, canonical(v))).collect())
-            }
-            serde_json::Value::Array(items) => {
-                serde_json::Value::Array(items.into_iter().map(canonical).collect())
-            }
-            other => other,
-        }
-    }
-    let value = serde_json::to_value(data).map_err(|e| Error::Storage(e.to_string()))?;
-    let bytes = serde_json::to_vec(&canonical(value)).map_err(|e| Error::Storage(e.to_string()))?;
-    Ok(format!("sha256:{:x}", Sha256::digest(&bytes)))
-}
-
 fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
     if manifest.format != BACKUP_FORMAT {
         return Err(Error::Backup(format!(
@@ -242,7 +224,7 @@ fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
             manifest.format_version
         )));
     }
-    if checksum(data)? != manifest.checksum {
+    if data.checksum()? != manifest.checksum {
         return Err(Error::Backup(
             "its checksum does not match: the file was changed or is incomplete".into(),
         ));

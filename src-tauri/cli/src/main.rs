@@ -12,6 +12,7 @@ use kontor_core::import::{self, ImportFormat, ImportOptions, Preset};
 use kontor_core::search::{DocKind, SearchQuery};
 use kontor_core::task::{parse_offset, system_timezone};
 use kontor_core::transfer;
+use kontor_core::{backups, recovery};
 use kontor_core::{
     paths, ActivityInput, ActivityKind, ActivityQuery, Answer, AutomationOutcome, ChangedBy, Contact,
     ContactInput, CriteriaUpdate, Deal, DealInput, Language, ListQuery, Period, Priority, Repeat, ReportKind,
@@ -108,14 +109,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Restore a JSON backup (into an empty data directory unless --force).
+    /// Restore a backup (into an empty data directory unless --force). A
+    /// store that cannot be opened (damaged, newer) is moved aside to
+    /// store.damaged-<time> first, never deleted; a store with records is
+    /// backed up into the backups folder before it is replaced.
     Restore {
-        /// The backup file.
-        file: PathBuf,
-        /// Replace the contacts present.
+        /// The backup file (JSON, or the backups folder's .json.gz).
+        #[arg(required_unless_present = "latest")]
+        file: Option<PathBuf>,
+        /// Restore the newest verified backup of the backups folder.
+        #[arg(long, conflicts_with = "file")]
+        latest: bool,
+        /// Replace the records present.
         #[arg(long)]
         force: bool,
         /// Print the counts as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The automatic backups in the data directory's backups folder.
+    #[command(subcommand)]
+    Backups(BackupsCommand),
+    /// Check the store: every record decodes, every index, counter and
+    /// search entry matches the records, every reference resolves. Exit 1
+    /// with each problem when anything is wrong.
+    Doctor {
+        /// Rebuild all derived data from the records (deletes no record)
+        /// and say what changed.
+        #[arg(long)]
+        repair: bool,
+        /// Print JSON: the problems as [{"kind", "id", "problem"}].
         #[arg(long)]
         json: bool,
     },
@@ -201,6 +224,23 @@ enum DealsCommand {
         #[arg(long)]
         stage: Option<String>,
         /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackupsCommand {
+    /// The backups, newest first.
+    List {
+        /// Print JSON: [{"file", "created_at", "counts", "verified", "reason"}].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a backup into the folder now (verified and rotated like the
+    /// automatic ones).
+    Create {
+        /// Print it as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -516,6 +556,10 @@ enum Error {
     Output(String),
     #[error("cannot write output: {0}")]
     Write(#[source] std::io::Error),
+    #[error(
+        "the check found {0} problem(s); `kontor doctor --repair` rebuilds what is derived from the records"
+    )]
+    Unhealthy(usize),
 }
 
 /// `println!` that hands a failed write back as [`Error::Write`] instead of
@@ -638,6 +682,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         .filter(|d| !d.as_os_str().is_empty())
         .or_else(paths::default_data_dir)
         .ok_or(Error::NoDataDir)?;
+    // Restore works whatever state the store is in, so it opens the store
+    // itself (moving a damaged one aside).
+    if let Command::Restore { file, latest, force, json } = cli.command {
+        return restore(&dir, file, latest, force, json);
+    }
     let dir_existed = dir.exists();
     let store = Store::open(&dir)?;
     store.set_fallback_language(os_language());
@@ -952,6 +1001,9 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 .file_name()
                 .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
             let parsed = import::parse(&bytes, &name, &options)?;
+            if !dry_run {
+                backup_before(store, backups::Reason::Import)?;
+            }
             let report = store.import(parsed, &name, &options, dry_run, |_, _| true, now())?;
             if json {
                 return print_json(&report);
@@ -1007,23 +1059,39 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Restore { file, force, json } => {
-            let bytes = std::fs::read(&file).map_err(|e| kontor_core::Error::io(&file, &e))?;
-            let backup = transfer::BackupFile::from_slice(&bytes)?;
-            let counts = store.restore(&backup.manifest, &backup.data, force, now())?;
+        Command::Restore { .. } => unreachable!("restore opens the store itself"),
+        Command::Backups(BackupsCommand::List { json }) => {
+            let list = backups::list(store.dir())?;
             if json {
-                return print_json(&counts);
+                return print_json(&list);
             }
-            out!(
-                "restored {} contacts, {} organisations, {} activities, {} tasks from {}",
-                counts.contacts,
-                counts.organizations,
-                counts.activities,
-                counts.tasks,
-                file.display()
-            );
+            if list.is_empty() {
+                out!("no backups in {}", backups::dir(store.dir()).display());
+            }
+            for b in &list {
+                let c = &b.counts;
+                out!(
+                    "{}  {}  {} contacts, {} activities, {} tasks, {} deals  {}",
+                    b.created_at.format("%Y-%m-%d %H:%M UTC"),
+                    b.file,
+                    c.contacts,
+                    c.activities,
+                    c.tasks,
+                    c.deals,
+                    if b.verified { "verified" } else { "not verified" }
+                );
+            }
             Ok(())
         }
+        Command::Backups(BackupsCommand::Create { json }) => {
+            let entry = backups::write(store, backups::Reason::Manual, VERSION, now())?;
+            if json {
+                return print_json(&entry);
+            }
+            out!("backup written and verified: {}", backups::dir(store.dir()).join(&entry.file).display());
+            Ok(())
+        }
+        Command::Doctor { repair, json } => doctor(store, repair, json),
         Command::Person(PersonCommand::Export { id, out }) => {
             let export = store.person_export(parse_id(&id)?, now())?;
             let text =
@@ -1033,6 +1101,8 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
         Command::Person(PersonCommand::Erase { id, json }) => {
             let id = parse_id(&id)?;
             let name = store.display_name(id).unwrap_or_default();
+            store.contact(id, now())?;
+            backup_before(store, backups::Reason::Erase)?;
             store.erase_person(id, now())?;
             if json {
                 return print_json(&serde_json::json!({ "erased": id, "display_name": name }));
@@ -1117,18 +1187,14 @@ fn all_contacts(store: &Store) -> Result<Vec<Contact>, Error> {
     Ok(store.list_contacts(&query, now())?.items)
 }
 
-/// Writes to `path` (through a temporary file, so a failed write leaves no
-/// half file) or to standard output.
+/// Writes to `path` (owner-only, through a temporary file, so a failed
+/// write leaves no half file) or to standard output.
 fn write_out(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
     match path {
         None => std::io::stdout().write_all(bytes).map_err(|e| Error::Output(e.to_string())),
-        Some(path) => {
-            let tmp = path.with_extension("kontor-tmp");
-            std::fs::write(&tmp, bytes)
-                .and_then(|()| std::fs::rename(&tmp, path))
-                .map_err(|e| kontor_core::Error::io(path, &e).into())
-        }
+        Some(path) => kontor_core::paths::write_private(path, bytes)
+            .map_err(|e| kontor_core::Error::io(path, &e).into()),
     }
 }
 
@@ -1260,6 +1326,106 @@ fn parse_cli() -> Result<Cli, ExitCode> {
             Err(ExitCode::from(2))
         }
     }
+}
+
+/// The version written into backups.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `kontor restore`: the backup is checked whole before anything is
+/// touched; a store that cannot be opened is moved aside, one with records
+/// backed up first (see `kontor_core::recovery`).
+fn restore(
+    dir: &std::path::Path,
+    file: Option<PathBuf>,
+    latest: bool,
+    force: bool,
+    json: bool,
+) -> Result<(), Error> {
+    let (restored, from) = match file {
+        Some(file) if !latest => {
+            let bytes = std::fs::read(&file).map_err(|e| kontor_core::Error::io(&file, &e))?;
+            let backup = transfer::BackupFile::from_slice(&bytes)?;
+            (recovery::restore(dir, &backup, force, VERSION, now())?, file)
+        }
+        _ => recovery::restore_latest(dir, VERSION, now())?,
+    };
+    if restored.store.needs_rebuild() {
+        restored.store.rebuild_derived(now())?;
+    }
+    let counts = &restored.counts;
+    if json {
+        return print_json(counts);
+    }
+    if let Some(aside) = &restored.moved_aside {
+        out!("the store could not be opened; it was moved to {}", aside.display());
+    }
+    if let Some(safety) = &restored.safety_backup {
+        out!("the replaced store was backed up to {}", backups::dir(dir).join(&safety.file).display());
+    }
+    out!(
+        "restored {} contacts, {} organisations, {} activities, {} tasks from {}",
+        counts.contacts,
+        counts.organizations,
+        counts.activities,
+        counts.tasks,
+        from.display()
+    );
+    Ok(())
+}
+
+/// `kontor doctor [--repair]`.
+fn doctor(store: &Store, repair: bool, json: bool) -> Result<(), Error> {
+    let (problems, fixed) = if repair {
+        let r = store.repair(now())?;
+        let fixed = r.before.len().saturating_sub(r.after.len());
+        (r.after, Some((r.before, fixed)))
+    } else {
+        (store.doctor()?.problems, None)
+    };
+    if json {
+        print_json(&problems)?;
+    } else {
+        if let Some((before, fixed)) = &fixed {
+            for p in before {
+                out!("found: {} {}: {}", p.kind, p.id, p.problem);
+            }
+            out!("rebuilt every index, counter and the search index from the records: {fixed} problem(s) fixed");
+        }
+        for p in &problems {
+            out!("{} {}: {}", p.kind, p.id, p.problem);
+        }
+        if problems.is_empty() {
+            let c = store.record_counts()?;
+            out!(
+                "healthy: {} contacts, {} organisations, {} activities, {} tasks, {} deals checked",
+                c.contacts,
+                c.organizations,
+                c.activities,
+                c.tasks,
+                c.deals
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Unhealthy(problems.len()))
+    }
+}
+
+/// Writes an automatic backup before a command that changes many records
+/// at once (import, erase), when the store holds anything: it is refused
+/// if the backup cannot be written.
+fn backup_before(store: &Store, reason: backups::Reason) -> Result<(), Error> {
+    if store.record_counts()? == transfer::RecordCounts::default() {
+        return Ok(());
+    }
+    backups::write(store, reason, VERSION, now()).map(|_| ()).map_err(|e| {
+        kontor_core::Error::Storage(format!(
+            "the backup before this command could not be written ({e}); nothing was changed"
+        ))
+        .into()
+    })
 }
 
 fn main() -> ExitCode {

@@ -1,33 +1,12 @@
 //! Black-box tests of the `kontor` binary against a real data directory.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::{fails, kontor, ok_json};
 use serde_json::Value;
-
-fn kontor(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kontor"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("KONTOR_DATA_DIR")
-        .output()
-        .expect("run kontor")
-}
-
-fn ok_json(dir: &Path, args: &[&str]) -> Value {
-    let out = kontor(dir, args);
-    assert!(out.status.success(), "kontor {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = kontor(dir, args);
-    assert!(!out.status.success(), "kontor {args:?} should fail");
-    let err = String::from_utf8_lossy(&out.stderr).trim().to_owned();
-    assert_eq!(err.lines().count(), 1, "one-line error expected, got {err:?}");
-    err
-}
 
 fn add_anna(dir: &Path) -> Value {
     ok_json(

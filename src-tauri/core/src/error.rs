@@ -137,7 +137,7 @@ pub enum Error {
     #[error("the data directory {0} is in use by another Kontor process (is the desktop app running?); close it and try again")]
     StoreLocked(PathBuf),
     /// The store on disk cannot be read.
-    #[error("the store in {path} cannot be read ({reason}); restore it from a backup")]
+    #[error("the store{} cannot be read ({reason}); restore it from a backup", in_dir(path))]
     StoreCorrupt {
         /// The data directory.
         path: PathBuf,
@@ -245,9 +245,24 @@ impl Error {
     }
 }
 
+/// " in DIR", or nothing where the directory is not known.
+fn in_dir(path: &std::path::Path) -> String {
+    if path.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!(" in {}", path.display())
+    }
+}
+
 impl From<sled::Error> for Error {
     fn from(e: sled::Error) -> Self {
-        Error::Storage(e.to_string())
+        match e {
+            // Damage found while reading: the same answer as at open.
+            sled::Error::Corruption { .. } => {
+                Error::StoreCorrupt { path: PathBuf::new(), reason: format!("its files are damaged: {e}") }
+            }
+            other => Error::Storage(other.to_string()),
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod activity;
 pub mod automation;
+pub mod backups;
 pub mod contact;
 pub mod csv_cell;
 pub mod deal;
@@ -21,6 +22,7 @@ pub mod import;
 pub mod money;
 pub mod paths;
 pub mod quote;
+pub mod recovery;
 pub mod reminders;
 pub mod report;
 pub mod score;

@@ -17,3 +17,116 @@ pub fn default_data_dir() -> Option<PathBuf> {
         _ => dirs::data_local_dir().map(|d| d.join(APP_IDENTIFIER)),
     }
 }
+
+/// Writes `bytes` to `path` as a file only its owner can read (0600 on
+/// Unix), through a temporary file beside it that is synced and renamed:
+/// a failure or a crash leaves the old file or the new one, never half of
+/// one, and never a moment in which others could read it.
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".kontor-tmp");
+    let tmp = path.with_file_name(name);
+    let result = (|| {
+        let mut file = private_file(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // The rename is durable once the directory is synced.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Creates (or truncates) `path` for writing, owner-only (0600 on Unix; a
+/// file that was there keeps its inode and loses any wider permission).
+pub fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}
+
+/// What Kontor keeps in its data directory: only these are made
+/// owner-only, so a data directory the user pointed at a folder of their
+/// own (their home, say) keeps their other files as they were.
+const OWN_ENTRIES: [&str; 6] = ["store", "search", "backups", "quotes", "expected", "erased"];
+
+/// Makes `dir` (Kontor's data directory) and what Kontor keeps in it
+/// owner-only: directories 0700, files 0600, whichever way they came to be
+/// (made by an older Kontor, by sled with the default umask, copied in by
+/// the user).
+pub fn secure_data_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let private = |path: &std::path::Path, is_dir: bool| {
+            std::fs::set_permissions(
+                path,
+                std::fs::Permissions::from_mode(if is_dir { 0o700 } else { 0o600 }),
+            )
+        };
+        // A folder of Kontor's and what lies in it (sled's `blobs`, say).
+        fn private_tree(dir: &std::path::Path, depth: u8) -> std::io::Result<()> {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            for entry in std::fs::read_dir(dir)?.flatten() {
+                let Ok(kind) = entry.file_type() else { continue };
+                if kind.is_file() {
+                    std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600))?;
+                } else if kind.is_dir() && depth > 0 {
+                    private_tree(&entry.path(), depth - 1)?;
+                }
+            }
+            Ok(())
+        }
+        private(dir, true)?;
+        for name in OWN_ENTRIES {
+            let path = dir.join(name);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            if meta.is_file() {
+                private(&path, false)?;
+            } else if meta.is_dir() {
+                private_tree(&path, 2)?;
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Whether users other than the owner can read or enter `dir` (Unix only).
+pub fn readable_by_others(dir: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        false
+    }
+}

@@ -590,7 +590,11 @@ impl Csv {
 
     fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
         let sep = self.sep();
-        let line = cells.iter().map(|c| crate::csv_cell::cell(c.as_ref(), sep)).collect::<Vec<_>>().join(&sep.to_string());
+        let line = cells
+            .iter()
+            .map(|c| crate::csv_cell::cell(c.as_ref(), sep))
+            .collect::<Vec<_>>()
+            .join(&sep.to_string());
         self.out.push_str(&line);
         self.out.push_str("\r\n");
     }

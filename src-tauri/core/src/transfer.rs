@@ -193,14 +193,22 @@ impl BackupData {
             }
         }
         let value = serde_json::to_value(self).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
-        let bytes = serde_json::to_vec(&canonical(value)).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(&canonical(value)).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
         Ok(format!("sha256:{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes)))
     }
 }
 
 impl BackupFile {
-    /// Reads a backup file's bytes (the manifest is checked on restore).
+    /// Reads a backup file's bytes, gzip-compressed (as the automatic
+    /// backups are) or not (the manifest is checked on restore).
     pub fn from_slice(bytes: &[u8]) -> crate::error::Result<BackupFile> {
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut plain = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut plain)
+                .map_err(|e| crate::error::Error::Backup(format!("it cannot be decompressed: {e}")))?;
+            return BackupFile::from_slice(&plain);
+        }
         serde_json::from_slice(bytes).map_err(|e| {
             crate::error::Error::Backup(format!(
                 "it cannot be read (line {}, column {}): {e}",
@@ -433,5 +441,4 @@ mod tests {
         assert!(out.split("\r\n").all(|l| l.len() <= 75));
         assert_eq!(out.replace("\r\n ", "").trim_end(), format!("NOTE:{}", "ü".repeat(60)));
     }
-
 }

@@ -239,12 +239,43 @@ fn data_dir_is_owner_only() {
 
 #[cfg(unix)]
 #[test]
-fn a_directory_the_user_made_keeps_its_permissions() {
+fn the_data_is_owner_only_whichever_way_the_directory_came_to_be() {
     use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o750)).unwrap();
-    Store::open(dir.path()).unwrap();
-    assert_eq!(std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777, 0o750);
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.create_contact(&person("Anna", "Schmidt", None), ChangedBy::Hand, t0()).unwrap();
+    }
+    // As an older Kontor, sled's default umask or a copy left them.
+    let store_dir = dir.path().join("store");
+    for path in [dir.path(), &store_dir] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for entry in std::fs::read_dir(&store_dir).unwrap() {
+        std::fs::set_permissions(entry.unwrap().path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let theirs = dir.path().join("notes.txt");
+    std::fs::write(&theirs, "the user's own file").unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let store = Store::open(dir.path()).unwrap();
+    store.create_contact(&person("Ben", "Meier", None), ChangedBy::Hand, t0()).unwrap();
+    assert_eq!(mode(dir.path()), 0o700);
+    assert_eq!(mode(&store_dir), 0o700);
+    for entry in std::fs::read_dir(&store_dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
+    let search = dir.path().join("search");
+    for entry in std::fs::read_dir(&search).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+    assert_eq!(mode(&theirs), 0o644, "a file Kontor did not write keeps its permissions");
+    assert!(!kontor_core::paths::readable_by_others(dir.path()));
 }
 
 #[test]

@@ -416,7 +416,7 @@ fn gdpr_export_has_everything_and_erase_leaves_nothing() {
     let found =
         store.list_contacts(&ListQuery { search: Some("anna".into()), ..Default::default() }, t0()).unwrap();
     assert_eq!(found.total, 0);
-    let counts = store.record_counts();
+    let counts = store.record_counts().unwrap();
     assert_eq!((counts.contacts, counts.activities, counts.tasks, counts.deals), (1, 0, 0, 0));
     assert_eq!(store.contact(other.id, t0()).unwrap().first_name, "Ben");
     // Nothing of her is left on disk either.

@@ -389,6 +389,22 @@ impl Index {
         &self.delta
     }
 
+    /// Every document the index holds now (the disk segment's, less those
+    /// the delta replaced or removed, and the delta's).
+    pub(crate) fn live_keys(&self) -> std::collections::HashSet<DocKey> {
+        let mut keys = std::collections::HashSet::new();
+        if let Some(disk) = &self.disk {
+            for n in 0..disk.len() {
+                let key = disk.doc(n).key;
+                if !self.delta.contains_key(&key) {
+                    keys.insert(key);
+                }
+            }
+        }
+        keys.extend(self.delta.iter().filter(|(_, e)| e.doc.is_some()).map(|(k, _)| *k));
+        keys
+    }
+
     /// The disk segment.
     pub(crate) fn disk(&self) -> Option<Arc<Segment>> {
         self.disk.clone()

@@ -24,8 +24,9 @@ use crate::transfer::{BackupData, BackupManifest, RecordCounts, BACKUP_FORMAT, B
 
 /// Meta keys that describe this store's files, not the rep's data: a
 /// backup leaves them out.
-const LOCAL_META: [&str; 6] = [
+const LOCAL_META: [&str; 7] = [
     "schema_version",
+    super::expected::WRITE_SEQ,
     "settings",
     super::import::PENDING_IMPORT,
     super::search::IMPORT_UNINDEXED,
@@ -34,15 +35,17 @@ const LOCAL_META: [&str; 6] = [
 ];
 
 impl Store {
-    /// Record counts of the store.
-    pub fn record_counts(&self) -> RecordCounts {
-        RecordCounts {
-            contacts: self.t.contacts.len() as u32,
-            organizations: self.t.organizations.len() as u32,
-            activities: self.t.activities.len() as u32,
-            tasks: self.t.tasks.len() as u32,
-            deals: self.t.deals.len() as u32,
-        }
+    /// Record counts of the store (reads every key; stops at the first
+    /// that cannot be read).
+    pub fn record_counts(&self) -> Result<RecordCounts> {
+        let n = |tree: &sled::Tree| super::count_keys(tree.iter().keys()).map(|n| n as u32);
+        Ok(RecordCounts {
+            contacts: n(&self.t.contacts)?,
+            organizations: n(&self.t.organizations)?,
+            activities: n(&self.t.activities)?,
+            tasks: n(&self.t.tasks)?,
+            deals: n(&self.t.deals)?,
+        })
     }
 
     /// The whole store as a backup: manifest (format, counts, checksum) and data.
@@ -98,7 +101,7 @@ impl Store {
     ) -> Result<RecordCounts> {
         check_backup(manifest, data)?;
         // Contacts, or anything else the rep made (organisations, deals, tasks).
-        let present = self.t.contacts.len();
+        let present = super::count_keys(self.t.contacts.iter().keys())? as usize;
         let holds_data = present > 0
             || !self.t.organizations.is_empty()
             || !self.t.deals.is_empty()
@@ -142,7 +145,13 @@ impl Store {
             .map(|t| {
                 t.iter()
                     .keys()
-                    .filter(|k| k.as_ref().map_or(true, |k| k.as_ref() != b"schema_version"))
+                    .filter(|k| {
+                        // The write sequence counts on across the restore.
+                        k.as_ref().map_or(true, |k| {
+                            k.as_ref() != b"schema_version"
+                                && k.as_ref() != super::expected::WRITE_SEQ.as_bytes()
+                        })
+                    })
                     .map(|k| k.map(|k| k.to_vec()))
                     .collect::<sled::Result<_>>()
             })
@@ -189,7 +198,8 @@ impl Store {
         self.rebuilding.store(true, std::sync::atomic::Ordering::SeqCst);
         self.rebuild_engagement_sums(now)?;
         self.rebuild_derived(now)?;
-        Ok(self.record_counts())
+        self.apply_erasure_list(now)?;
+        self.record_counts()
     }
 }
 
@@ -204,7 +214,9 @@ fn records<T: serde::de::DeserializeOwned>(values: &[serde_json::Value], what: &
     values.iter().map(|v| record(v, what)).collect()
 }
 
-fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
+/// Checks a backup whole before anything is written: its format, schema
+/// and format versions, checksum and counts.
+pub(crate) fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
     if manifest.format != BACKUP_FORMAT {
         return Err(Error::Backup(format!(
             "the file says it is \"{}\", not a Kontor backup",

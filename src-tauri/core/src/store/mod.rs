@@ -28,7 +28,9 @@ mod backup;
 mod contacts;
 mod counters;
 mod deals;
+mod doctor;
 mod duplicates;
+mod expected;
 mod import;
 mod organizations;
 mod privacy;
@@ -40,8 +42,11 @@ mod rules;
 mod search;
 mod tasks;
 
+pub(crate) use backup::check_backup;
 pub use contacts::{ContactPage, ListQuery, SortOrder};
 pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};
+pub use doctor::{Checkup, Problem, Repair};
+pub(crate) use expected::FILE as EXPECTED_FILE;
 pub use rebuild::Upkeep;
 pub use rules::AutomationPause;
 pub use search::MERGE_AT;
@@ -192,6 +197,8 @@ pub struct Store {
     settings: RwLock<Settings>,
     /// Set while derived data is being rebuilt or waits for it.
     rebuilding: AtomicBool,
+    /// Held while the side file of what the store must hold is written.
+    expected_lock: Mutex<()>,
 }
 
 pub(super) fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
@@ -244,6 +251,18 @@ pub(super) fn stage_tag(stage: Stage) -> u8 {
 
 pub(super) fn stage_of_tag(tag: u8) -> Option<Stage> {
     Stage::ALL.into_iter().find(|s| stage_tag(*s) == tag)
+}
+
+/// Counts the keys an iteration yields, stopping at the first error: sled
+/// yields the same error again and again over a damaged page, so
+/// `Iterator::count` never ends there.
+pub(super) fn count_keys(keys: impl Iterator<Item = sled::Result<sled::IVec>>) -> Result<u64> {
+    let mut n = 0;
+    for key in keys {
+        key?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 pub(super) fn id_from_index_key(key: &[u8]) -> Result<Uuid> {
@@ -307,25 +326,58 @@ fn clear_unfinished_snapshots(files: &Path) -> Result<()> {
     Ok(())
 }
 
+thread_local! {
+    /// Set while sled reads a store that may be damaged: its panics are then
+    /// answers ("damaged"), not crashes to print.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside it into [`Error::StoreCorrupt`]: sled
+/// 0.34 panics on some damaged files (an empty or truncated `db`, a
+/// snapshot that names segments the log lacks) instead of returning an
+/// error. Its panic message is kept off the terminal; the error carries it.
+fn damage_as_error<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET_PANICS.with(|q| q.set(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET_PANICS.with(|q| q.set(false));
+    out.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::StoreCorrupt { path: dir.to_owned(), reason: format!("its files are damaged ({what})") })
+    })
+}
+
 impl Store {
     /// Opens (or creates) the store in `dir`, with owner-only permissions.
     /// Reads no record: an older layout is upgraded by a schema step that
     /// marks its derived data for a rebuild ([`Store::needs_rebuild`]).
+    /// Every way a store fails to open because its files are damaged — sled
+    /// errors and sled panics alike — is [`Error::StoreCorrupt`].
     pub fn open(dir: &Path) -> Result<Store> {
-        // Owner-only for a directory made here; one the user named and made
-        // themselves (their home, say) keeps its permissions.
-        let made_here = !dir.exists();
+        damage_as_error(dir, || Store::open_unchecked(dir))
+    }
+
+    fn open_unchecked(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
-        #[cfg(unix)]
-        if made_here {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-        }
         // sled lets go of its file lock from a background thread shortly after
         // the last handle is dropped; a reopen right after (a restart, a
         // test) gets a moment before "in use" is the answer.
-        let existed = dir.join("store").join("conf").exists();
+        // A store was here if sled's files say so or the side file does
+        // (sled's own `conf` can be lost with the rest of the damage).
+        let existed = dir.join("store").join("conf").exists() || Store::expected_exists(dir);
         clear_unfinished_snapshots(&dir.join("store"))?;
         let config = sled::Config::new().path(dir.join("store")).cache_capacity(CACHE_BYTES);
         let mut attempts = 0;
@@ -338,6 +390,11 @@ impl Store {
                 other => break other?,
             }
         };
+        // Owner-only, however the directory came to be: sled makes its files
+        // with the default umask (0644), and so did Kontor before. Where the
+        // file system keeps no permissions (a FAT stick), the app warns with
+        // `paths::readable_by_others` instead.
+        let _ = crate::paths::secure_data_dir(dir);
         let store = Store {
             dir: dir.to_owned(),
             existed,
@@ -350,9 +407,11 @@ impl Store {
             orgs: organizations::OrgCache::default(),
             settings: RwLock::new(Settings::default()),
             rebuilding: AtomicBool::new(false),
+            expected_lock: Mutex::new(()),
             db,
         };
         store.check_schema()?;
+        store.check_expected()?;
         store.load_settings()?;
         store.finish_interrupted_import()?;
         store.normalize_all_day_tasks()?;
@@ -405,7 +464,7 @@ impl Store {
         let by_name = self.db.open_tree(BY_NAME)?;
         let mut batch = sled::Batch::default();
         for stage in Stage::ALL {
-            let n = by_name.scan_prefix([stage_tag(stage)]).keys().count() as u64;
+            let n = count_keys(by_name.scan_prefix([stage_tag(stage)]).keys())?;
             batch.insert(counters::contacts_key(stage).to_vec(), &n.to_be_bytes());
         }
         self.t.counters.apply_batch(batch)?;
@@ -440,9 +499,13 @@ impl Store {
         let effects = RefCell::new(Effects::default());
         let out = trees[..].transaction(|view| {
             *effects.borrow_mut() = Effects::default();
-            f(&Tx::new(view, &settings, now, &effects))
+            let tx = Tx::new(view, &settings, now, &effects);
+            let out = f(&tx)?;
+            expected::bump(&tx)?;
+            Ok(out)
         })?;
         self.db.flush()?;
+        self.record_expected();
         self.apply_effects(effects.into_inner());
         Ok(out)
     }

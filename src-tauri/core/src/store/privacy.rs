@@ -6,12 +6,14 @@ use uuid::Uuid;
 
 use super::contacts::{not_found, put_contact};
 use super::deals::put_deal;
+use super::search::put_doc;
 use super::tasks::replace as replace_task;
 use super::{abort, decode_tx, Store};
 use crate::activity::ActivityQuery;
 use crate::contact::Contact;
 use crate::error::{Error, Result};
 use crate::search::segment::Builder;
+use crate::search::{DocKey, DocKind};
 use crate::transfer::PersonExport;
 
 impl Store {
@@ -35,8 +37,13 @@ impl Store {
     /// entries, activities, engagement sums, tasks and their reminders,
     /// deals. The search index is written anew without the person at once
     /// (the old segment file held their name, email and phone).
+    ///
+    /// The id goes on the erasure list first (`<data dir>/erased`, ids
+    /// only): backups written before hold the person still, and every
+    /// restore erases the people on the list again.
     pub fn erase_person(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
-        self.raw_contact(id)?;
+        let contact = self.raw_contact(id)?;
+        self.remember_erased(id)?;
         let activities: Vec<(Vec<u8>, Uuid)> = self
             .t
             .activities
@@ -50,6 +57,11 @@ impl Store {
             .collect::<Result<_>>()?;
         let tasks = self.contact_tasks(id)?;
         let deals = self.contact_deals(id)?;
+        // An organisation only this person belonged to names them too.
+        let lone_org = match contact.organization_id {
+            Some(org) if self.members(org)?.iter().all(|m| *m == id) => self.organization(org).ok(),
+            _ => None,
+        };
         self.transact(now, |tx| {
             let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
             let c: Contact = decode_tx(&bytes)?;
@@ -64,8 +76,60 @@ impl Store {
             for task in &tasks {
                 replace_task(tx, Some(task), None)?;
             }
-            put_contact(tx, Some(&c), None)
+            put_contact(tx, Some(&c), None)?;
+            if let Some(org) = &lone_org {
+                tx.organizations.remove(org.id.as_bytes())?;
+                tx.org_by_name.remove(crate::text::fold(&org.name).as_bytes())?;
+                put_doc(tx, DocKey::new(DocKind::Organization, org.id), None)?;
+            }
+            Ok(())
         })?;
+        if let Some(org) = &lone_org {
+            self.orgs.forget(org.id);
+        }
         self.merge_into_segment(Builder::default(), now)
     }
+
+    /// The ids on the erasure list.
+    pub fn erased_ids(&self) -> Vec<Uuid> {
+        std::fs::read_to_string(self.dir.join(ERASED))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| Uuid::parse_str(l.trim()).ok())
+            .collect()
+    }
+
+    fn remember_erased(&self, id: Uuid) -> Result<()> {
+        use std::io::Write;
+        let path = self.dir.join(ERASED);
+        if self.erased_ids().contains(&id) {
+            return Ok(());
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.append(true).create(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+            .open(&path)
+            .and_then(|mut f| {
+                writeln!(f, "{id}")?;
+                f.sync_all()
+            })
+            .map_err(|e| Error::io(&path, &e))
+    }
+
+    /// Erases again whoever on the erasure list a restore brought back.
+    pub(super) fn apply_erasure_list(&self, now: DateTime<Utc>) -> Result<usize> {
+        let mut erased = 0;
+        for id in self.erased_ids() {
+            if self.t.contacts.contains_key(id.as_bytes())? {
+                self.erase_person(id, now)?;
+                erased += 1;
+            }
+        }
+        Ok(erased)
+    }
 }
+
+/// The erasure list's file in the data directory.
+const ERASED: &str = "erased";

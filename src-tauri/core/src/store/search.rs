@@ -429,7 +429,8 @@ impl Store {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name != keep
-                && (name.starts_with("segment-") && (name.ends_with(".kix") || name.ends_with(".tmp")))
+                && name.starts_with("segment-")
+                && [".kix", ".tmp", ".kontor-tmp"].iter().any(|end| name.ends_with(end))
             {
                 let _ = std::fs::remove_file(entry.path());
             }

@@ -432,6 +432,7 @@ impl Store {
             });
             Ok::<_, Error>((planned, wrote))
         })?;
+        self.record_expected();
         // The new contacts reach the search index in one new segment; if
         // that fails, the index is rebuilt from the records instead.
         if let Err(e) = self.merge_into_segment(docs, now) {

@@ -1,0 +1,300 @@
+//! Automatic backups in `<data dir>/backups/`: the whole store as a
+//! compressed backup file, read back and verified after writing, rotated
+//! (7 daily, 4 weekly, 12 monthly), owner-only.
+//!
+//! A backup's file name says when it was made and why
+//! (`kontor-20261206T134500Z-erase.json.gz`); `index.json` beside them lists
+//! each one Kontor verified with its manifest, so listing reads no backup.
+//! A file there that the index does not name (copied in by hand) is listed
+//! as not verified and is checked when it is restored.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::transfer::{BackupFile, RecordCounts};
+
+/// The folder in the data directory.
+pub const DIR: &str = "backups";
+const INDEX: &str = "index.json";
+const PREFIX: &str = "kontor-";
+const SUFFIX: &str = ".json.gz";
+
+/// Why an automatic backup was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Reason {
+    /// The daily one (at start, when the newest is older than a day).
+    Daily,
+    /// Hourly while the app runs with changes.
+    Hourly,
+    /// Before a restore replaced the store.
+    Restore,
+    /// Before an import.
+    Import,
+    /// Before duplicates were merged.
+    Merge,
+    /// Before a person was erased.
+    Erase,
+    /// Asked for by the user.
+    Manual,
+}
+
+impl Reason {
+    fn key(self) -> &'static str {
+        match self {
+            Reason::Daily => "daily",
+            Reason::Hourly => "hourly",
+            Reason::Restore => "restore",
+            Reason::Import => "import",
+            Reason::Merge => "merge",
+            Reason::Erase => "erase",
+            Reason::Manual => "manual",
+        }
+    }
+}
+
+/// One backup in the folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupEntry {
+    /// Its file name in the backups folder.
+    pub file: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// Records per kind.
+    pub counts: RecordCounts,
+    /// Whether Kontor read it back and found it whole after writing it.
+    pub verified: bool,
+    /// Why it was made (absent for a file Kontor did not list).
+    pub reason: Option<Reason>,
+}
+
+/// The backups folder of a data directory.
+pub fn dir(data_dir: &Path) -> PathBuf {
+    data_dir.join(DIR)
+}
+
+fn io(path: &Path, e: &std::io::Error) -> Error {
+    Error::io(path, e)
+}
+
+fn compress(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).and_then(|()| gz.finish()).map_err(|e| Error::Storage(format!("compressing: {e}")))
+}
+
+/// Reads a backup file, compressed or not, and checks it whole (format,
+/// schema version, counts, checksum).
+pub fn read_verified(path: &Path) -> Result<BackupFile> {
+    let bytes = std::fs::read(path).map_err(|e| io(path, &e))?;
+    let file = BackupFile::from_slice(&bytes)?;
+    crate::store::check_backup(&file.manifest, &file.data)?;
+    Ok(file)
+}
+
+fn read_index(folder: &Path) -> Vec<BackupEntry> {
+    std::fs::read(folder.join(INDEX))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Vec<BackupEntry>>(&b).ok())
+        .unwrap_or_default()
+}
+
+fn write_index(folder: &Path, entries: &[BackupEntry]) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(entries).map_err(|e| Error::Storage(e.to_string()))?;
+    let path = folder.join(INDEX);
+    crate::paths::write_private(&path, &bytes).map_err(|e| io(&path, &e))
+}
+
+/// Every backup in the folder, newest first.
+pub fn list(data_dir: &Path) -> Result<Vec<BackupEntry>> {
+    let folder = dir(data_dir);
+    let index = read_index(&folder);
+    let Ok(read) = std::fs::read_dir(&folder) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for entry in read.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.ends_with(SUFFIX) || name.ends_with(".json")) || name == INDEX {
+            continue;
+        }
+        match index.iter().find(|e| e.file == name) {
+            Some(known) => out.push(known.clone()),
+            None => {
+                // Not written here: its manifest says what it holds, unchecked.
+                let Ok(file) = BackupFile::from_slice(&std::fs::read(entry.path()).unwrap_or_default())
+                else {
+                    continue;
+                };
+                out.push(BackupEntry {
+                    file: name,
+                    created_at: file.manifest.created_at,
+                    counts: file.manifest.counts,
+                    verified: false,
+                    reason: None,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.file.cmp(&a.file)));
+    Ok(out)
+}
+
+/// The newest verified backup.
+pub fn latest(data_dir: &Path) -> Result<Option<BackupEntry>> {
+    Ok(list(data_dir)?.into_iter().find(|e| e.verified))
+}
+
+/// Writes a backup of `store` into its backups folder, reads it back and
+/// verifies it, records it in the index and rotates the folder. A backup
+/// that does not read back whole is removed and the error returned.
+pub fn write(store: &Store, reason: Reason, app_version: &str, now: DateTime<Utc>) -> Result<BackupEntry> {
+    let folder = dir(store.dir());
+    std::fs::create_dir_all(&folder).map_err(|e| io(&folder, &e))?;
+    let _ = crate::paths::secure_data_dir(store.dir());
+    let (manifest, data) = store.backup(app_version, now)?;
+    let file = BackupFile { manifest, data };
+    let bytes = compress(&file.to_vec()?)?;
+    let BackupFile { manifest, data } = file;
+    drop(data);
+    let mut name = format!("{PREFIX}{}-{}{SUFFIX}", now.format("%Y%m%dT%H%M%SZ"), reason.key());
+    let mut n = 1;
+    while folder.join(&name).exists() {
+        n += 1;
+        name = format!("{PREFIX}{}-{}-{n}{SUFFIX}", now.format("%Y%m%dT%H%M%SZ"), reason.key());
+    }
+    let path = folder.join(&name);
+    crate::paths::write_private(&path, &bytes).map_err(|e| io(&path, &e))?;
+    drop(bytes);
+    // Read back from the disk, as a restore would.
+    let verified = read_verified(&path).and_then(|back| {
+        if back.manifest == manifest {
+            Ok(())
+        } else {
+            Err(Error::Backup("it reads back other than it was written".into()))
+        }
+    });
+    if let Err(e) = verified {
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
+    let entry = BackupEntry {
+        file: name,
+        created_at: manifest.created_at,
+        counts: manifest.counts,
+        verified: true,
+        reason: Some(reason),
+    };
+    let mut index = read_index(&folder);
+    index.retain(|e| folder.join(&e.file).exists());
+    index.push(entry.clone());
+    write_index(&folder, &index)?;
+    rotate(&folder, &mut index)?;
+    Ok(entry)
+}
+
+/// Writes a daily backup when the newest verified one is older than a
+/// day (or there is none and the store holds anything).
+pub fn daily_if_due(store: &Store, app_version: &str, now: DateTime<Utc>) -> Result<Option<BackupEntry>> {
+    if let Some(newest) = latest(store.dir())? {
+        if now - newest.created_at < chrono::Duration::hours(24) {
+            return Ok(None);
+        }
+    } else if store.record_counts()? == RecordCounts::default() {
+        return Ok(None);
+    }
+    write(store, Reason::Daily, app_version, now).map(Some)
+}
+
+/// Which of the verified backups (newest first) rotation keeps: the newest
+/// of each of the last 7 days, 4 weeks and 12 months that have one.
+fn kept(entries: &[BackupEntry]) -> Vec<bool> {
+    let mut keep = vec![false; entries.len()];
+    type Period = fn(&DateTime<Utc>) -> (i32, u32);
+    let periods: [(usize, Period); 3] = [
+        (7, |t| (t.year(), t.ordinal())),
+        (4, |t| (t.iso_week().year(), t.iso_week().week())),
+        (12, |t| (t.year(), t.month())),
+    ];
+    for (count, period) in periods {
+        let mut seen: Vec<(i32, u32)> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let p = period(&e.created_at);
+            if seen.contains(&p) {
+                continue;
+            }
+            if seen.len() == count {
+                break;
+            }
+            seen.push(p);
+            keep[i] = true;
+        }
+    }
+    keep
+}
+
+fn rotate(folder: &Path, index: &mut Vec<BackupEntry>) -> Result<()> {
+    index.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.file.cmp(&a.file)));
+    let keep = kept(index);
+    let mut gone = false;
+    for (e, keep) in index.iter().zip(&keep) {
+        if !keep {
+            let _ = std::fs::remove_file(folder.join(&e.file));
+            gone = true;
+        }
+    }
+    if gone {
+        let mut i = 0;
+        index.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        write_index(folder, index)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn entry(at: DateTime<Utc>) -> BackupEntry {
+        BackupEntry {
+            file: at.to_rfc3339(),
+            created_at: at,
+            counts: RecordCounts::default(),
+            verified: true,
+            reason: Some(Reason::Hourly),
+        }
+    }
+
+    #[test]
+    fn rotation_keeps_7_daily_4_weekly_and_12_monthly() {
+        // Hourly backups for 400 days, newest first.
+        let end = Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0).unwrap();
+        let entries: Vec<BackupEntry> =
+            (0..400 * 24).map(|h| entry(end - chrono::Duration::hours(h))).collect();
+        let keep = kept(&entries);
+        let kept: Vec<&BackupEntry> =
+            entries.iter().zip(&keep).filter(|(_, k)| **k).map(|(e, _)| e).collect();
+        // The newest of today and the 6 days before; of this week and 3 before
+        // (some the same as a daily one); of this month and 11 before.
+        assert!(kept.len() <= 7 + 4 + 12 && kept.len() >= 12, "{}", kept.len());
+        assert_eq!(kept[0].created_at, end, "the newest stays");
+        let days: std::collections::BTreeSet<_> = kept.iter().map(|e| e.created_at.date_naive()).collect();
+        for d in 0..7 {
+            assert!(days.contains(&(end - chrono::Duration::days(d)).date_naive()), "day {d}");
+        }
+        let months: std::collections::BTreeSet<_> =
+            kept.iter().map(|e| (e.created_at.year(), e.created_at.month())).collect();
+        assert_eq!(months.len(), 12);
+        let oldest = kept.iter().map(|e| e.created_at).min().unwrap();
+        assert!(end - oldest < chrono::Duration::days(366), "nothing older than the 12 months");
+    }
+}

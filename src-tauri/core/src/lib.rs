@@ -52,7 +52,7 @@ pub use search::{
 pub use settings::{CompanyProfile, DealStageSetting, EmailTemplate, Language, Settings, StageOutcome};
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};
 pub use store::{
-    ContactPage, DealCard, DealMove, DueReminder, ListQuery, Pipeline, PipelineColumn, SortOrder, Store,
-    TaskCounts, TaskView, Upkeep,
+    Checkup, ContactPage, DealCard, DealMove, DueReminder, ListQuery, Pipeline, PipelineColumn, Problem,
+    Repair, SortOrder, Store, TaskCounts, TaskView, Upkeep,
 };
 pub use task::{Priority, Reminder, Repeat, SnoozePreset, Task, TaskInput};

@@ -41,6 +41,12 @@ pub(super) fn bump(tx: &Tx) -> TxResult<()> {
 }
 
 impl Store {
+    /// The number of transactions written so far (what changed since a
+    /// moment shows in it: the app's hourly backup looks).
+    pub fn write_seq(&self) -> u64 {
+        self.t.meta.get(WRITE_SEQ).ok().flatten().map_or(0, |v| value(Some(&v)))
+    }
+
     fn contacts_total(&self) -> Result<u64> {
         Stage::ALL.iter().map(|s| counters::get(&self.t.counters, &counters::contacts_key(*s))).sum()
     }

@@ -270,6 +270,7 @@ pub fn merge_contacts<R: Runtime>(
     picks: MergePicks,
 ) -> Result<ContactDetail> {
     let store = state.store()?;
+    crate::backup_before(store, kontor_core::backups::Reason::Merge)?;
     let contact = store.merge_contacts(survivor, other, &picks, now());
     state.deliver_automation(&app);
     state.contacts_changed(&app);

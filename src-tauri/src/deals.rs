@@ -184,7 +184,7 @@ pub fn open_quote<R: Runtime>(
     let dir = state.data_dir.join("quotes");
     let path = dir.join(format!("{}.html", quote.number));
     std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&path, &quote.html))
+        .and_then(|()| kontor_core::paths::write_private(&path, quote.html.as_bytes()))
         .map_err(|e| kontor_core::Error::io(&path, &e))?;
     open_url(&app, &format!("file://{}", path.display()));
     Ok(())

@@ -45,6 +45,12 @@ pub struct AppInfo {
     /// Whether the store's search and list index is being rebuilt (lists
     /// may be incomplete until the `index-rebuilt` event).
     pub rebuilding: bool,
+    /// Why the store could not be opened (the UI then offers recovery).
+    pub store_error: Option<crate::error::ErrorPayload>,
+    /// The newest verified automatic backup.
+    pub latest_backup: Option<kontor_core::backups::BackupEntry>,
+    /// Whether other users can read the data directory.
+    pub exposed: bool,
 }
 
 /// A task with the name of its contact, for lists.

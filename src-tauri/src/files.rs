@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+use kontor_core::backups::{self, BackupEntry, Reason};
 use kontor_core::import::{self, ImportOptions, ImportPreview, ImportProgress, ImportReport};
 use kontor_core::report::{Period, ReportKind};
 use kontor_core::transfer::{
     self, BackupFile, BackupInfo, ChosenFile, ExportFormat, RecordCounts, SavedFile,
 };
-use kontor_core::{Contact, Language, ListQuery, Store};
+use kontor_core::{Checkup, Contact, Language, ListQuery, Repair, Store};
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use uuid::Uuid;
@@ -61,10 +62,10 @@ fn no_file(what: &'static str) -> crate::error::Error {
     kontor_core::Error::InvalidInput { field: "file", reason: format!("no {what} file chosen") }.into()
 }
 
-/// Writes through a temporary file, so a failed write leaves no half file.
+/// Writes an owner-only file through a temporary one, so a failed write
+/// leaves no half file.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("kontor-tmp");
-    std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path)).map_err(|e| io(path, &e))
+    kontor_core::paths::write_private(path, bytes).map_err(|e| io(path, &e))
 }
 
 /// The native open dialog (`None` when cancelled or without a window system).
@@ -139,6 +140,7 @@ pub fn import_run<R: Runtime>(
     let (parsed, name) = read_import(&state, &options)?;
     state.picked.cancel_import.store(false, Ordering::SeqCst);
     let store = state.store()?;
+    crate::backup_before(store, Reason::Import)?;
     let report = store.import(
         parsed,
         &name,
@@ -243,8 +245,74 @@ pub fn restore_store<R: Runtime>(
     let path = lock(&state.picked.backup).clone().ok_or_else(|| no_file("backup"))?;
     let bytes = std::fs::read(&path).map_err(|e| io(&path, &e))?;
     let file = BackupFile::from_slice(&bytes)?;
-    let counts = state.store()?.restore(&file.manifest, &file.data, force, now())?;
+    let store = state.store()?;
+    if force {
+        crate::backup_before(store, Reason::Restore)?;
+    }
+    let counts = store.restore(&file.manifest, &file.data, force, now())?;
     state.contacts_changed(&app);
+    Ok(counts)
+}
+
+/// The automatic backups, newest first.
+#[tauri::command(async)]
+pub fn list_backups(state: State<'_, AppState>) -> Result<Vec<BackupEntry>> {
+    Ok(backups::list(&state.data_dir)?)
+}
+
+/// Restores one automatic backup, named as [`list_backups`] lists it; the
+/// store present is backed up first.
+#[tauri::command(async)]
+pub fn restore_backup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    file: String,
+) -> Result<RecordCounts> {
+    // Only a name the folder lists: the UI never sends a path.
+    let entry = backups::list(&state.data_dir)?.into_iter().find(|e| e.file == file).ok_or_else(|| {
+        kontor_core::Error::InvalidInput { field: "file", reason: format!("no backup named {file:?}") }
+    })?;
+    let backup = backups::read_verified(&backups::dir(&state.data_dir).join(&entry.file))?;
+    let store = state.store()?;
+    crate::backup_before(store, Reason::Restore)?;
+    let counts = store.restore(&backup.manifest, &backup.data, true, now())?;
+    state.contacts_changed(&app);
+    Ok(counts)
+}
+
+/// The integrity check (`kontor doctor`): what is out of step.
+#[tauri::command(async)]
+pub fn check_store(state: State<'_, AppState>) -> Result<Checkup> {
+    Ok(state.store()?.doctor()?)
+}
+
+/// Rebuilds everything derived from the records (deletes no record).
+#[tauri::command(async)]
+pub fn repair_store<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Repair> {
+    let repair = state.store()?.repair(now())?;
+    state.contacts_changed(&app);
+    Ok(repair)
+}
+
+/// Recovery: the store could not be opened; the newest verified backup is
+/// restored into a fresh one (the damaged store is moved aside, never
+/// deleted), which the app then uses.
+#[tauri::command(async)]
+pub fn recover_latest<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<RecordCounts> {
+    if state.store_now().is_some() {
+        return Err(kontor_core::Error::InvalidInput {
+            field: "store",
+            reason: "the store is open; restore a backup from Settings → Data instead".into(),
+        }
+        .into());
+    }
+    let (restored, _) = kontor_core::recovery::restore_latest(&state.data_dir, crate::VERSION, now())?;
+    let counts = restored.counts;
+    let store = state.set_recovered(restored.store)?;
+    if store.needs_rebuild() {
+        store.rebuild_derived(now())?;
+    }
+    crate::start_timers(&app);
     Ok(counts)
 }
 
@@ -273,7 +341,10 @@ pub fn export_person<R: Runtime>(
 /// GDPR: erases one person for good.
 #[tauri::command(async)]
 pub fn erase_person<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<()> {
-    state.store()?.erase_person(id, now())?;
+    let store = state.store()?;
+    store.contact(id, now())?;
+    crate::backup_before(store, Reason::Erase)?;
+    store.erase_person(id, now())?;
     state.contacts_changed(&app);
     Ok(())
 }

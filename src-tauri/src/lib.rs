@@ -30,6 +30,8 @@ use crate::error::{Error, ErrorPayload};
 pub struct AppState {
     /// Set once the store is open (or could not be): see [`AppState::store`].
     store: OnceLock<Result<Store, ErrorPayload>>,
+    /// The store a recovery restored, when the first could not be opened.
+    recovered: OnceLock<Store>,
     /// Whether `store` is set, for those who wait for it.
     opened: (Mutex<bool>, Condvar),
     data_dir: PathBuf,
@@ -45,6 +47,7 @@ impl AppState {
     fn new(dir: &Path) -> AppState {
         AppState {
             store: OnceLock::new(),
+            recovered: OnceLock::new(),
             opened: (Mutex::new(false), Condvar::new()),
             data_dir: dir.to_owned(),
             tz: kontor_core::task::system_timezone(),
@@ -69,8 +72,7 @@ impl AppState {
             ErrorPayload::from(&e)
         });
         if let Ok(store) = &store {
-            store.set_time_zone(self.tz);
-            store.set_fallback_language(os_language(&locale()));
+            self.prepare(store);
         }
         let _ = self.store.set(store);
         let (done, changed) = &self.opened;
@@ -78,8 +80,40 @@ impl AppState {
         changed.notify_all();
     }
 
+    /// Tells a store just opened the rep's time zone and language.
+    fn prepare(&self, store: &Store) {
+        store.set_time_zone(self.tz);
+        store.set_fallback_language(os_language(&locale()));
+    }
+
+    /// Why the store could not be opened, while no recovery replaced it.
+    fn open_error(&self) -> Option<ErrorPayload> {
+        if self.recovered.get().is_some() {
+            return None;
+        }
+        self.store.get().and_then(|s| s.as_ref().err().cloned())
+    }
+
+    /// Puts the store a recovery restored in place of the one that could
+    /// not be opened (once; refused while a store is open).
+    fn set_recovered(&self, store: Store) -> Result<&Store, Error> {
+        if self.store_now().is_some() {
+            return Err(kontor_core::Error::InvalidInput {
+                field: "store",
+                reason: "the store is open; restore a backup from Settings → Data instead".into(),
+            }
+            .into());
+        }
+        self.prepare(&store);
+        let _ = self.recovered.set(store);
+        self.store()
+    }
+
     /// The store, once it is open (a command that comes first waits).
     fn store(&self) -> Result<&Store, Error> {
+        if let Some(store) = self.recovered.get() {
+            return Ok(store);
+        }
         if self.store.get().is_none() {
             let (done, changed) = &self.opened;
             let mut open = done.lock().unwrap_or_else(|e| e.into_inner());
@@ -95,7 +129,7 @@ impl AppState {
 
     /// The store if it is open already (the tray's first menu does not wait).
     fn store_now(&self) -> Option<&Store> {
-        self.store.get().and_then(|s| s.as_ref().ok())
+        self.recovered.get().or_else(|| self.store.get().and_then(|s| s.as_ref().ok()))
     }
 
     /// The language the user reads: the chosen one, else the OS locale's
@@ -153,6 +187,9 @@ impl AppState {
             locale: locale(),
             data_dir: self.data_dir.display().to_string(),
             rebuilding: self.store().is_ok_and(Store::needs_rebuild),
+            store_error: self.open_error(),
+            latest_backup: kontor_core::backups::latest(&self.data_dir).ok().flatten(),
+            exposed: paths::readable_by_others(&self.data_dir),
         }
     }
 }
@@ -239,6 +276,11 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
         files::restore_store,
         files::export_person,
         files::erase_person,
+        files::list_backups,
+        files::restore_backup,
+        files::recover_latest,
+        files::check_store,
+        files::repair_store,
         files::export_report,
         files::save_quote,
         deals::list_deals,
@@ -268,9 +310,39 @@ fn open_and_start(handle: &tauri::AppHandle) {
             eprintln!("kontor: {e}");
         }
     }
+    start_timers(handle);
+    // The daily backup, once the app is usable (a large store takes a while).
+    if let Ok(store) = state.store() {
+        if let Err(e) = kontor_core::backups::daily_if_due(store, VERSION, now()) {
+            eprintln!("kontor: the daily backup failed: {e}");
+        }
+    }
+}
+
+/// Starts the reminder timer and the upkeep, and shows the counts in the
+/// tray (after the store opened, or after a recovery restored one).
+fn start_timers<R: Runtime>(handle: &tauri::AppHandle<R>) {
     scheduler::start(handle.clone());
     upkeep::start(handle.clone());
     tray::refresh(handle);
+}
+
+/// The version written into backups.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Writes an automatic backup before a command that replaces or removes
+/// records in bulk (restore, import, merge, erase), when the store holds
+/// anything; the command is refused when the backup cannot be written.
+fn backup_before(store: &Store, reason: kontor_core::backups::Reason) -> Result<(), Error> {
+    if store.record_counts()? == kontor_core::transfer::RecordCounts::default() {
+        return Ok(());
+    }
+    kontor_core::backups::write(store, reason, VERSION, now()).map(|_| ()).map_err(|e| {
+        kontor_core::Error::Storage(format!(
+            "the backup before this change could not be written ({e}); nothing was changed"
+        ))
+        .into()
+    })
 }
 
 /// The argument the login item starts Kontor with: straight into the tray.

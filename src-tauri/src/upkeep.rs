@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use kontor_core::backups;
+
 use crate::{now, AppState};
 
 /// How often the upkeep looks.
@@ -14,23 +16,76 @@ const EVERY: Duration = Duration::from_secs(20);
 /// The event the UI reloads its lists on once a rebuild is done.
 pub const REBUILT: &str = "index-rebuilt";
 
-/// Starts the upkeep thread.
+/// How often a backup is written while the store changes.
+const BACKUP_EVERY: chrono::Duration = chrono::Duration::hours(1);
+/// How often the integrity check runs while the app does.
+const CHECK_EVERY: chrono::Duration = chrono::Duration::hours(24);
+/// The event the UI shows the integrity check's findings on.
+pub const CHECKED: &str = "store-checked";
+
+/// Starts the upkeep thread: rebuilds and merges every little while, a
+/// backup at most hourly while the store changes (the daily one at start
+/// is written by [`crate::open_and_start`]), the integrity check daily.
 pub fn start<R: Runtime>(app: AppHandle<R>) {
     std::thread::Builder::new()
         .name("kontor-upkeep".into())
-        .spawn(move || loop {
+        .spawn(move || {
             let state = app.state::<AppState>();
             let Ok(store) = state.store() else { return };
-            let rebuilding = store.needs_rebuild();
-            match store.maintain(now()) {
-                Ok(_) if rebuilding && !store.needs_rebuild() => {
-                    let _ = app.emit(REBUILT, ());
+            let started = now();
+            let mut backed_up = (started, store.write_seq());
+            // The first check a while after start, not while the rep begins.
+            let mut checked = started - CHECK_EVERY + chrono::Duration::minutes(10);
+            loop {
+                let rebuilding = store.needs_rebuild();
+                match store.maintain(now()) {
+                    Ok(_) if rebuilding && !store.needs_rebuild() => {
+                        let _ = app.emit(REBUILT, ());
+                    }
+                    Ok(_) => {}
+                    Err(e) => eprintln!("kontor: upkeep: {e}"),
                 }
-                Ok(_) => {}
-                Err(e) => eprintln!("kontor: upkeep: {e}"),
+                let seq = store.write_seq();
+                if now() - backed_up.0 >= BACKUP_EVERY && seq != backed_up.1 {
+                    match backups::write(store, backups::Reason::Hourly, crate::VERSION, now()) {
+                        Ok(_) => backed_up = (now(), seq),
+                        Err(e) => eprintln!("kontor: the hourly backup failed: {e}"),
+                    }
+                }
+                if now() - checked >= CHECK_EVERY && !store.needs_rebuild() {
+                    checked = now();
+                    check(&app, store);
+                }
+                std::thread::sleep(EVERY);
             }
-            std::thread::sleep(EVERY);
         })
         .map(|_| ())
         .unwrap_or_else(|e| eprintln!("kontor: cannot start the upkeep: {e}"));
+}
+
+/// Runs the integrity check; what it finds goes to the UI and, as a
+/// native notification, to the rep.
+fn check<R: Runtime>(app: &AppHandle<R>, store: &kontor_core::Store) {
+    let problems = match store.doctor() {
+        Ok(checkup) => checkup.problems,
+        Err(e) => {
+            vec![kontor_core::Problem { kind: "store".into(), id: String::new(), problem: e.to_string() }]
+        }
+    };
+    if problems.is_empty() {
+        return;
+    }
+    eprintln!("kontor: the integrity check found {} problem(s): {:?}", problems.len(), problems.first());
+    let _ = app.emit(CHECKED, &problems);
+    let german = store.language() == kontor_core::Language::De;
+    let (title, body) = if german {
+        (
+            "Kontor hat Unstimmigkeiten im Datenspeicher gefunden",
+            "Einstellungen → Daten zeigt, was gefunden wurde, und kann es reparieren.",
+        )
+    } else {
+        ("Kontor found problems in its data store", "Settings → Data shows what was found and can repair it.")
+    };
+    use tauri_plugin_notification::NotificationExt;
+    let _ = app.notification().builder().title(title).body(body).show();
 }

@@ -37,6 +37,7 @@ import type { TaskCounts } from "../src/bindings/TaskCounts";
 import type { TaskInput } from "../src/bindings/TaskInput";
 import type { TaskItem } from "../src/bindings/TaskItem";
 import type { TaskView } from "../src/bindings/TaskView";
+import type { BackupEntry } from "../src/bindings/BackupEntry";
 import type { BackupInfo } from "../src/bindings/BackupInfo";
 import type { DuplicatePair } from "../src/bindings/DuplicatePair";
 import type { DuplicateReason } from "../src/bindings/DuplicateReason";
@@ -110,7 +111,12 @@ export class FakeBackend {
   readonly dealStore: FakeDeals = new FakeDeals(this);
   activities: Activity[] = [];
   manual = new Map<string, ManualCriteria>();
-  info: AppInfo = { version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor", rebuilding: false };
+  info: AppInfo = {
+    version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor", rebuilding: false,
+    store_error: null, latest_backup: null, exposed: false,
+  };
+  /** The automatic backups list_backups reports (restore_backup puts back `autoData`). */
+  autoBackups: BackupEntry[] = [];
   calls: { cmd: string; args: any }[] = [];
   /** Tasks; "days" are local days of this JS runtime's time zone (the rep's). */
   tasks: Task[] = [];
@@ -941,6 +947,23 @@ export class FakeBackend {
         this.restore(b.data);
         return this.recordCounts();
       }
+      case "list_backups":
+        return structuredClone(this.autoBackups);
+      case "restore_backup": {
+        const b = this.autoBackups.find((x) => x.file === args.file);
+        if (!b) fail("invalid_input", { field: "file" });
+        const counts = this.recordCounts();
+        this.autoBackups.unshift({ ...b, file: `kontor-before-restore-${this.autoBackups.length}.json.gz`, reason: "restore", counts });
+        return this.recordCounts();
+      }
+      case "check_store":
+        return { records: { contacts: this.contacts.length, activities: this.activities.length, tasks: this.tasks.length, deals: this.dealStore.deals.length }, problems: [] };
+      case "repair_store":
+        return { before: [], after: [] };
+      case "recover_latest":
+        if (!this.info.latest_backup) fail("invalid_backup", { message: "there is no verified backup" });
+        this.info = { ...this.info, store_error: null };
+        return this.recordCounts();
       case "export_person": {
         const c = this.find(args.id);
         const data: PersonExport = {

@@ -41,6 +41,7 @@ import { duplicatesDialog } from "./views/duplicates";
 import { contactForm } from "./views/form";
 import { importWizard } from "./views/importWizard";
 import { orgDialog } from "./views/organization";
+import { needsRecovery, recoveryScreen } from "./views/recovery";
 import { ListView } from "./views/list";
 import { settingsDialog } from "./views/settings";
 import { stageDialog } from "./views/stage";
@@ -221,6 +222,12 @@ export class App {
     this.info = info;
     this.list.rebuilding = info?.rebuilding ?? false;
     this.applyLanguage();
+    if (info && needsRecovery(info)) {
+      // The store could not be opened: the recovery screen instead of the views;
+      // once a backup is restored the app starts over on it.
+      replace(this.root, recoveryScreen(info, () => location.reload()));
+      return;
+    }
     this.topbar = h("header", { class: "topbar" });
     this.globalErrors = h("div", { class: "error-slot global" });
     this.main = h("main", { class: "main", id: "main" });

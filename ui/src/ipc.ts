@@ -7,7 +7,10 @@ import type { ActivityInput } from "./bindings/ActivityInput";
 import type { ActivityPage } from "./bindings/ActivityPage";
 import type { ActivityQuery } from "./bindings/ActivityQuery";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { BackupEntry } from "./bindings/BackupEntry";
 import type { BackupInfo } from "./bindings/BackupInfo";
+import type { Checkup } from "./bindings/Checkup";
+import type { Repair } from "./bindings/Repair";
 import type { ChosenFile } from "./bindings/ChosenFile";
 import type { AutomationOutcome } from "./bindings/AutomationOutcome";
 import type { ContactDeals } from "./bindings/ContactDeals";
@@ -206,6 +209,16 @@ export const backupStore = () => call<SavedFile | null>("backup_store");
 export const chooseBackupFile = () => call<BackupInfo | null>("choose_backup_file");
 /** Replaces the store with the chosen backup; rejects with `store_not_empty` unless `force` when contacts exist. */
 export const restoreStore = (force: boolean) => call<RecordCounts>("restore_store", { force });
+/** The automatic backups in the data folder, newest first. */
+export const listBackups = () => call<BackupEntry[]>("list_backups");
+/** Restores one automatic backup by its file name (the present state is backed up first). */
+export const restoreBackup = (file: string) => call<RecordCounts>("restore_backup", { file });
+/** Recovery when the store could not be opened: the newest checked backup. */
+export const recoverLatest = () => call<RecordCounts>("recover_latest");
+/** The integrity check. */
+export const checkStore = () => call<Checkup>("check_store");
+/** Rebuilds everything derived from the records (deletes none). */
+export const repairStore = () => call<Repair>("repair_store");
 /** GDPR: everything about one person as a JSON file. */
 export const exportPerson = (id: string) => call<SavedFile | null>("export_person", { id });
 /** GDPR: erases the person with their activities and tasks for good. */

@@ -69,7 +69,7 @@ describe("settings: data section", () => {
     $("open-settings").click();
     $("restore").click();
     await until(() => maybe("restore-warning"));
-    expect($("restore-warning").textContent).toBe("Die 3 Kontakte, die jetzt in Kontor sind, werden durch die Sicherung ersetzt. Das kann nicht rückgängig gemacht werden.");
+    expect($("restore-warning").textContent).toBe("Die 3 Kontakte, die jetzt in Kontor sind, werden durch die Sicherung ersetzt. Kontor sichert sie vorher (siehe Automatische Sicherungen).");
     expect($("restore-confirm").textContent).toBe("Ersetzen und wiederherstellen");
     $("restore-cancel").click();
     expect(maybe("restore-info")).toBeNull();
@@ -156,7 +156,7 @@ describe("GDPR on the contact page", () => {
     expect($("person-erase").textContent).toBe("Endgültig löschen");
     $("person-erase").click();
     expect($("erase-dialog").textContent).toContain("Anna Becker endgültig löschen?");
-    expect($("erase-text").textContent).toBe("Anna Becker wird mit allen Aktivitäten und Aufgaben gelöscht. Das kann nicht rückgängig gemacht werden.");
+    expect($("erase-text").textContent).toBe("Anna Becker wird mit allen Aktivitäten, Aufgaben und Verkaufschancen gelöscht, ebenso eine Organisation, zu der nur diese Person gehört. Ältere Sicherungen enthalten die Person noch; Kontor löscht sie bei jeder Wiederherstellung einer solchen Sicherung erneut.");
     $("cancel").click();
     expect(maybe("erase-dialog")).toBeNull();
     expect(backend.contacts).toHaveLength(2);

@@ -781,3 +781,49 @@ fn backup_export_and_restore_go_through_the_native_save_and_open_dialogs() {
     let deals: Value = serde_json::from_slice(&out.stdout).expect("deals JSON");
     assert_eq!(deals.as_array().unwrap().len(), 8, "the restored store has the deals");
 }
+
+#[test]
+fn a_damaged_store_opens_the_recovery_screen_and_restoring_brings_the_contacts_back() {
+    for (lang, short, title, button) in [
+        ("de_DE.UTF-8", "de", "Kontor kann seinen Datenspeicher nicht öffnen", "Wiederherstellen"),
+        ("en_US.UTF-8", "en", "Kontor cannot open its data store", "Restore it"),
+    ] {
+        let desktop = Desktop::start(lang);
+        for name in ["Anna", "Ben", "Cem"] {
+            let out = desktop.cli(&["contacts", "add", "--first-name", name, "--last-name", "Berg"]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        let out = desktop.cli(&["backups", "create"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // The log cut to nothing, as a full disk or a failing drive leaves it.
+        let db = desktop.data_dir.join("store").join("db");
+        std::fs::OpenOptions::new().write(true).open(&db).and_then(|f| f.set_len(0)).expect("truncate db");
+
+        let session = desktop.launch();
+        let ui = Ui { s: &session };
+        ui.wait_text(&tid("recovery"), |t| t.contains(title));
+        assert!(ui.text("recovery-counts").contains('3'), "{}", ui.text("recovery-counts"));
+        assert_eq!(ui.text("recovery-restore"), button);
+        ui.screenshot(&format!("40-recovery-{short}"));
+        ui.click("recovery-restore");
+        // The app starts over on the restored store.
+        ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "3");
+        ui.screenshot(&format!("41-recovered-{short}"));
+        // Settings → Data lists the automatic backups and checks the store.
+        ui.click("open-settings");
+        ui.el("backup-list");
+        assert!(ui.count("backup-row") >= 1);
+        ui.script("document.querySelector('[data-testid=check-run]').scrollIntoView({ block: 'center' }); return true;");
+        ui.click("check-run");
+        ui.wait_text(&tid("check-result"), |t| t.contains('3'));
+        ui.script("document.querySelector('[data-testid=backup-list]').scrollIntoView({ block: 'center' }); return true;");
+        ui.screenshot(&format!("42-backups-{short}"));
+        session.quit().unwrap();
+        let aside = std::fs::read_dir(&desktop.data_dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("store.damaged-"))
+            .count();
+        assert_eq!(aside, 1, "the damaged store is kept aside");
+    }
+}

@@ -4,14 +4,19 @@
 // dialogs; a cancelled dialog changes nothing. The state lives outside the
 // section so a re-render (language switch) keeps it.
 import type { App } from "../app";
+import type { BackupEntry } from "../bindings/BackupEntry";
 import type { BackupInfo } from "../bindings/BackupInfo";
+import type { Checkup } from "../bindings/Checkup";
+import type { Problem } from "../bindings/Problem";
+import type { Repair } from "../bindings/Repair";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { SavedFile } from "../bindings/SavedFile";
 import { h, type Child } from "../dom";
-import { formatDateTime, language, t } from "../i18n";
+import { formatDateTime, language, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import { button } from "./common";
+import { countsText } from "./recovery";
 
 /** Countries offered for reading national phone numbers (ISO 3166 alpha-2). */
 export const PHONE_REGIONS = [
@@ -28,6 +33,13 @@ export function regionName(code: string): string {
 }
 
 export interface DataState {
+  /** The automatic backups (null: not read yet). */
+  backups: BackupEntry[] | null;
+  /** The backup whose restore waits for confirmation. */
+  restoreEntry: BackupEntry | null;
+  /** The last integrity check or repair. */
+  checkup: Checkup | null;
+  repaired: Repair | null;
   /** The last success line ("12 contacts saved in kontor.csv"). */
   status: string | null;
   /** The backup chosen for a restore, waiting for confirmation. */
@@ -37,7 +49,9 @@ export interface DataState {
   busy: boolean;
 }
 
-export const newDataState = (): DataState => ({ status: null, restore: null, forceNeeded: false, busy: false });
+export const newDataState = (): DataState => ({
+  status: null, restore: null, forceNeeded: false, busy: false, backups: null, restoreEntry: null, checkup: null, repaired: null,
+});
 
 export function savedText(file: SavedFile): string {
   return t(file.count === 1 ? "data.saved_one" : "data.saved_other", { n: file.count, name: file.name });
@@ -121,9 +135,76 @@ export function dataSection(
     );
   };
 
+  if (s.backups === null) {
+    s.backups = [];
+    ipc.listBackups().then((list) => { s.backups = list; o.rerender(); }, () => undefined);
+  }
+  const backupRow = (b: BackupEntry): HTMLElement => {
+    const date = formatDateTime(b.created_at);
+    const confirming = s.restoreEntry?.file === b.file;
+    return h(
+      "li",
+      { class: "backup-row", "data-testid": "backup-row" },
+      h("span", { class: "backup-date" }, date),
+      h("span", { class: "hint" }, `${b.reason ? t(`backups.reason.${b.reason}` as MessageKey) : b.file} · ${countsText(b.counts)} · ${t(b.verified ? "backups.verified" : "backups.unverified")}`),
+      confirming
+        ? h(
+            "div",
+            { class: "restore-box", role: "alert" },
+            h("p", null, t("backups.confirm", { date })),
+            h(
+              "div",
+              { class: "data-actions" },
+              button(t("action.cancel"), { testid: "backup-restore-cancel", onclick: () => { s.restoreEntry = null; o.rerender(); } }),
+              h("button", {
+                type: "button", class: "btn btn-danger", "data-testid": "backup-restore-confirm", disabled: s.busy,
+                onclick: () => void act("backup-restore", async () => {
+                  const counts = await ipc.restoreBackup(b.file);
+                  s.restoreEntry = null;
+                  s.backups = null;
+                  s.status = t("backups.restored", { contacts: counts.contacts, date });
+                  await o.restored();
+                }),
+              }, t("backups.restore")),
+            ),
+          )
+        : button(t("backups.restore"), { testid: "backup-restore", onclick: () => { s.restoreEntry = b; o.rerender(); } }),
+    );
+  };
+  const problemList = (problems: Problem[]) =>
+    h("ul", { class: "problems", "data-testid": "check-problems" }, ...problems.map((p) => h("li", null, `${p.kind} ${p.id}: ${p.problem}`)));
+  const checkResult = (): HTMLElement | null => {
+    if (s.repaired) {
+      return h("div", { "data-testid": "check-result" }, h("p", { role: "status" }, t("check.repaired", { n: s.repaired.after.length })),
+        s.repaired.after.length ? problemList(s.repaired.after) : null);
+    }
+    const c = s.checkup;
+    if (!c) return null;
+    if (c.problems.length === 0) {
+      const n = (k: string) => c.records[k] ?? 0;
+      return h("p", { role: "status", "data-testid": "check-result" },
+        t("check.healthy", { contacts: n("contacts"), activities: n("activities"), tasks: n("tasks"), deals: n("deals") }));
+    }
+    return h(
+      "div",
+      { "data-testid": "check-result", role: "alert" },
+      h("p", null, t(c.problems.length === 1 ? "check.found_one" : "check.found_other", { n: c.problems.length })),
+      problemList(c.problems),
+      button(t("check.repair"), { testid: "check-repair", onclick: () => void act("check-run", async () => {
+        s.repaired = await ipc.repairStore();
+        s.checkup = null;
+        await o.restored();
+      }) }),
+    );
+  };
+  const exposed = app.info?.exposed
+    ? h("p", { class: "warning-box", role: "alert", "data-testid": "data-exposed" }, t("data.exposed", { dir: app.info.data_dir }))
+    : null;
+
   return h(
     "section",
     { class: "settings-section", "data-testid": "settings-data", "aria-labelledby": "data-title" },
+    exposed,
     h("h3", { id: "data-title" }, t("data.title")),
     h("p", { class: "hint" }, t("data.hint")),
     h(
@@ -152,6 +233,20 @@ export function dataSection(
     s.restore ? restoreBox(s.restore) : null,
     s.status ? h("p", { class: "status-line", role: "status", "data-testid": "data-status" }, s.status) : null,
     h("div", { class: "error-slot", "data-slot": "data" }),
+    h("h4", null, t("backups.title")),
+    h("p", { class: "hint" }, t("backups.hint")),
+    s.backups.length
+      ? h("ul", { class: "backup-list", "data-testid": "backup-list" }, ...s.backups.map(backupRow))
+      : h("p", { class: "hint", "data-testid": "backup-none" }, t("backups.none")),
+    h(
+      "div",
+      { class: "data-actions" },
+      button(t("check.run"), { testid: "check-run", onclick: () => void act("check-run", async () => {
+        s.repaired = null;
+        s.checkup = await ipc.checkStore();
+      }) }),
+    ),
+    checkResult(),
     o.extra,
   );
 }

@@ -118,7 +118,19 @@ impl Store {
         for task in &mut tasks {
             task.normalize_all_day(tz);
         }
-        let deals: Vec<Deal> = records(&data.deals, "deal")?;
+        let mut deals: Vec<Deal> = records(&data.deals, "deal")?;
+        // People on the erasure list stay erased: the backup may be older
+        // than their erasure. Left out here, in the restore's one
+        // transaction, so no crash can bring them back.
+        let erased: std::collections::HashSet<uuid::Uuid> = self.erased_ids().into_iter().collect();
+        let mut contacts = contacts;
+        let mut activities = activities;
+        let mut orgs = orgs;
+        orgs.retain(|o| !erased.contains(&o.id));
+        contacts.retain(|c| !erased.contains(&c.id));
+        activities.retain(|a| !erased.contains(&a.contact_id));
+        tasks.retain(|t| t.contact_id.is_none_or(|c| !erased.contains(&c)));
+        deals.retain(|d| !erased.contains(&d.contact_id));
         // Only the rep's values: what describes this store's files (its
         // schema version above all) is this build's to write, so nothing in
         // a backup — an edited one included — can lock the store.
@@ -198,7 +210,6 @@ impl Store {
         self.rebuilding.store(true, std::sync::atomic::Ordering::SeqCst);
         self.rebuild_engagement_sums(now)?;
         self.rebuild_derived(now)?;
-        self.apply_erasure_list(now)?;
         self.record_counts()
     }
 }

@@ -39,8 +39,8 @@ impl Store {
     /// (the old segment file held their name, email and phone).
     ///
     /// The id goes on the erasure list first (`<data dir>/erased`, ids
-    /// only): backups written before hold the person still, and every
-    /// restore erases the people on the list again.
+    /// only; the lone organisation's too): backups written before hold the
+    /// person still, and every restore leaves out what the list names.
     pub fn erase_person(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
         let contact = self.raw_contact(id)?;
         self.remember_erased(id)?;
@@ -62,6 +62,9 @@ impl Store {
             Some(org) if self.members(org)?.iter().all(|m| *m == id) => self.organization(org).ok(),
             _ => None,
         };
+        if let Some(org) = &lone_org {
+            self.remember_erased(org.id)?;
+        }
         self.transact(now, |tx| {
             let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
             let c: Contact = decode_tx(&bytes)?;
@@ -116,18 +119,6 @@ impl Store {
                 f.sync_all()
             })
             .map_err(|e| Error::io(&path, &e))
-    }
-
-    /// Erases again whoever on the erasure list a restore brought back.
-    pub(super) fn apply_erasure_list(&self, now: DateTime<Utc>) -> Result<usize> {
-        let mut erased = 0;
-        for id in self.erased_ids() {
-            if self.t.contacts.contains_key(id.as_bytes())? {
-                self.erase_person(id, now)?;
-                erased += 1;
-            }
-        }
-        Ok(erased)
     }
 }
 

@@ -704,9 +704,14 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
     // A command that fails on a data directory that held no store leaves
     // none behind: nothing was written, so nothing should be there.
-    if result.is_err() && store.is_new() {
+    // A store that holds records (an import cut short keeps its whole
+    // batches) stays, however the command ended.
+    let empty = store.record_counts().is_ok_and(|c| c == transfer::RecordCounts::default());
+    if result.is_err() && store.is_new() && empty {
         drop(store);
         let _ = std::fs::remove_dir_all(dir.join("store"));
+        let _ = std::fs::remove_dir_all(dir.join("search"));
+        let _ = std::fs::remove_file(dir.join("expected"));
         if !dir_existed {
             let _ = std::fs::remove_dir(&dir);
         }

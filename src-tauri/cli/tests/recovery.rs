@@ -428,3 +428,22 @@ fn kill_9_during_every_mutation_loses_nothing_acknowledged_and_the_store_stays_h
     assert!(steps > kills, "too few steps between the kills: {steps}");
     eprintln!("{kills} kills, {steps} acknowledged steps, {} erased, {restores} restores", erased.len());
 }
+
+#[test]
+fn an_unknown_header_is_echoed_escaped_and_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = dir.path().join("evil.csv");
+    std::fs::write(&evil, "Foo\u{1b}[31mRED;Bar\u{7}\n1;2\n").unwrap();
+    let err = common::fails(&dir.path().join("d"), &["import", evil.to_str().unwrap()]);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{7}'),
+        "control characters reach the terminal: {err:?}"
+    );
+    assert!(err.contains("Foo\\u{1b}[31mRED"), "{err}");
+    let wide = dir.path().join("wide.csv");
+    let header: Vec<String> = (0..100_000).map(|i| format!("col{i}")).collect();
+    std::fs::write(&wide, format!("{}\n{}\n", header.join(";"), vec!["x"; 100_000].join(";"))).unwrap();
+    let err = common::fails(&dir.path().join("d"), &["import", wide.to_str().unwrap()]);
+    assert!(err.len() < 1000, "{} bytes echoed", err.len());
+    assert!(err.contains("and 99992 more"), "{err}");
+}

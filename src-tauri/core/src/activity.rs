@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -205,6 +205,12 @@ impl ActivityInput {
     /// Validates the input into an activity of `contact_id`.
     pub(crate) fn into_activity(self, id: Uuid, contact_id: Uuid, now: DateTime<Utc>) -> Result<Activity> {
         let at = self.at.unwrap_or(now);
+        if !(1900..=2999).contains(&at.year()) {
+            return Err(Error::InvalidInput {
+                field: "at",
+                reason: format!("the year {} lies outside 1900–2999", at.year()),
+            });
+        }
         if at > now + Duration::minutes(FUTURE_SLACK_MINUTES) {
             return Err(Error::InvalidInput {
                 field: "at",
@@ -222,5 +228,30 @@ impl ActivityInput {
             concerns: text("concerns", &self.concerns)?,
             created_at: now,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn an_activity_dated_outside_1900_to_2999_is_refused_with_its_year() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let input = |y: i32| ActivityInput {
+            kind: ActivityKind::Call,
+            at: Some(Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).unwrap()),
+            summary: None,
+            text: None,
+            outcome: None,
+            concerns: None,
+        };
+        for year in [0, 1899] {
+            let err = input(year).into_activity(Uuid::nil(), Uuid::nil(), now).unwrap_err();
+            assert!(err.to_string().contains(&format!("the year {year} lies outside")), "{err}");
+        }
+        assert!(input(1900).into_activity(Uuid::nil(), Uuid::nil(), now).is_ok());
     }
 }

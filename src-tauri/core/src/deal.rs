@@ -18,6 +18,19 @@ use crate::settings::{DealStageSetting, Language, StageOutcome};
 const MAX_LINE: usize = 300;
 /// Largest accepted value (major units).
 const MAX_VALUE: f64 = 1e12;
+
+/// What is wrong with an amount of money, each case in its own words.
+fn amount_problem(value: f64) -> Option<&'static str> {
+    if value.is_nan() {
+        Some("is not a number")
+    } else if value.is_infinite() || value > MAX_VALUE {
+        Some("is too large")
+    } else if value < 0.0 {
+        Some("must be 0 or more")
+    } else {
+        None
+    }
+}
 /// Most line items per deal.
 const MAX_ITEMS: usize = 500;
 
@@ -54,8 +67,8 @@ impl LineItem {
         if !self.quantity.is_finite() || self.quantity <= 0.0 || self.quantity > 1e9 {
             return Err(bad(format!("position {}: quantity must be above 0", index + 1)));
         }
-        if !self.unit_price.is_finite() || self.unit_price < 0.0 || self.unit_price > MAX_VALUE {
-            return Err(bad(format!("position {}: unit price must be 0 or more", index + 1)));
+        if let Some(reason) = amount_problem(self.unit_price) {
+            return Err(bad(format!("position {}: unit price {reason}", index + 1)));
         }
         if !self.discount_percent.is_finite() || !(0.0..=100.0).contains(&self.discount_percent) {
             return Err(bad(format!("position {}: discount must be 0–100 %", index + 1)));
@@ -285,8 +298,8 @@ impl DealInput {
         } else {
             self.value
         };
-        if !value.is_finite() || !(0.0..=MAX_VALUE).contains(&value) {
-            return Err(Error::InvalidInput { field: "value", reason: "must be 0 or more".into() });
+        if let Some(reason) = amount_problem(value) {
+            return Err(Error::InvalidInput { field: "value", reason: reason.into() });
         }
         if self.probability.is_some_and(|p| p > 100) {
             return Err(Error::InvalidInput { field: "probability", reason: "must be 0–100".into() });
@@ -356,6 +369,20 @@ impl ContactDealsSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_bad_amount_gets_its_own_reason() {
+        let reason =
+            |value: f64| match (DealInput { title: "x".into(), value, ..Default::default() }).validate() {
+                Err(Error::InvalidInput { field: "value", reason }) => reason,
+                other => panic!("{value}: {other:?}"),
+            };
+        assert_eq!(reason(-1.0), "must be 0 or more");
+        assert_eq!(reason(f64::NAN), "is not a number");
+        assert_eq!(reason(f64::INFINITY), "is too large");
+        assert_eq!(reason(f64::NEG_INFINITY), "is too large");
+        assert_eq!(reason(2e12), "is too large");
+    }
 
     fn item(q: f64, p: f64, d: f64) -> LineItem {
         LineItem { product: "X".into(), quantity: q, unit_price: p, discount_percent: d }

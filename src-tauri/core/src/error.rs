@@ -261,6 +261,11 @@ impl From<sled::Error> for Error {
             sled::Error::Corruption { .. } => {
                 Error::StoreCorrupt { path: PathBuf::new(), reason: format!("its files are damaged: {e}") }
             }
+            // io::Error's own sentence ("No space left on device"), not sled's Debug form.
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+                Error::Storage("the disk is full".into())
+            }
+            sled::Error::Io(io) => Error::Storage(format!("the disk refused a write ({:?})", io.kind())),
             other => Error::Storage(other.to_string()),
         }
     }

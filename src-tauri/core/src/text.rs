@@ -91,9 +91,36 @@ pub fn normalize_phone(raw: &str, default_region: phonenumber::country::Id) -> O
     }
 }
 
+/// Text read from a file, fit to be echoed in a message or on a terminal:
+/// control characters (escape sequences, bells) are shown escaped, and
+/// what is longer than `max` characters is cut with "…".
+pub fn echo(raw: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in raw.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoes_escape_control_characters_and_cut_long_text() {
+        assert_eq!(echo("Foo\u{1b}[31mRED", 80), "Foo\\u{1b}[31mRED");
+        assert_eq!(echo("Bar\u{7}", 80), "Bar\\u{7}");
+        assert_eq!(echo("Straße", 3), "Str…");
+        assert_eq!(echo("Straße", 6), "Straße");
+    }
     use phonenumber::country::Id::DE;
     use rstest::rstest;
 

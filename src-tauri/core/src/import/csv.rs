@@ -208,9 +208,14 @@ pub(super) fn parse(text: &str, options: &ImportOptions) -> Result<Parsed> {
         }
     }
     if !columns.iter().any(|c| c.field != Field::Ignore) {
+        // The header comes from the file: escaped, and a few columns at most.
+        let mut shown: Vec<String> = headers.iter().take(8).map(|h| crate::text::echo(h, 40)).collect();
+        if headers.len() > shown.len() {
+            shown.push(format!("and {} more", headers.len() - shown.len()));
+        }
         return Err(Error::Import(format!(
             "none of the columns ({}) is a known contact field; map them in the preview",
-            headers.join(", ")
+            shown.join(", ")
         )));
     }
 

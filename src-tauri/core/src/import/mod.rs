@@ -159,6 +159,10 @@ pub struct RowWarning {
 
 impl RowWarning {
     fn new(line: u32, code: WarningCode, value: &str) -> RowWarning {
+        // The reason is printed as it is: the file's text escaped and cut.
+        let shown = crate::text::echo(value, 80);
+        let value_raw = value;
+        let value = shown.as_str();
         let reason = match code {
             WarningCode::InvalidEmailKept => format!("invalid email '{value}' kept in the notes"),
             WarningCode::UnknownStage => format!("unknown stage '{value}' read as lead"),
@@ -166,7 +170,7 @@ impl RowWarning {
                 format!("the value of '{value}' is too long for it and was kept in the notes")
             }
         };
-        RowWarning { line, code, value: value.to_owned(), reason }
+        RowWarning { line, code, value: value_raw.to_owned(), reason }
     }
 }
 

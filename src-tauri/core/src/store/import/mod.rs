@@ -433,13 +433,29 @@ impl Store {
             Ok::<_, Error>((planned, wrote))
         })?;
         self.record_expected();
+        // Cut short: say what was kept (batches are whole, and importing the
+        // file again merges what is there and adds the rest).
+        let kept = written.load(std::sync::atomic::Ordering::SeqCst) * BATCH;
+        let cut = |e: Error| -> Error {
+            if kept == 0 {
+                return e;
+            }
+            Error::Storage(format!(
+                "the file's first {kept} records were imported before this failed ({e}); importing the file again adds the rest"
+            ))
+        };
+        let (planned, wrote) = (planned.map_err(cut), wrote.map_err(cut));
         // The new contacts reach the search index in one new segment; if
         // that fails, the index is rebuilt from the records instead.
         if let Err(e) = self.merge_into_segment(docs, now) {
             self.mark_rebuild(Rebuild::SEARCH)?;
             wrote?;
             planned?;
-            return Err(e);
+            return Err(Error::Storage(format!(
+                "every record was imported ({} new, {} merged), but the search index could not be written \
+                 ({e}); it is rebuilt from the records at the next start",
+                report.imported, report.merged
+            )));
         }
         wrote?;
         planned?;

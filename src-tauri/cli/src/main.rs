@@ -704,6 +704,13 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
     // A command that fails on a data directory that held no store leaves
     // none behind: nothing was written, so nothing should be there.
+    // An erase leaves the erased person's old bytes in sled's log: the
+    // closed store is rewritten without them.
+    if store.compaction_pending() {
+        drop(store);
+        kontor_core::store::compact(&dir)?;
+        return result;
+    }
     // A store that holds records (an import cut short keeps its whole
     // batches) stays, however the command ended.
     let empty = store.record_counts().is_ok_and(|c| c == transfer::RecordCounts::default());

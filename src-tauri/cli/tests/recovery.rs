@@ -447,3 +447,54 @@ fn an_unknown_header_is_echoed_escaped_and_cut() {
     assert!(err.len() < 1000, "{} bytes echoed", err.len());
     assert!(err.contains("and 99992 more"), "{err}");
 }
+
+/// After an erase no file of the store holds a byte of the person: sled's
+/// log is rewritten without them (compaction), the search index too. Only
+/// the compressed backup made before the erase still holds them, and the
+/// erasure list keeps a restore of it from bringing them back.
+#[test]
+fn an_erased_person_leaves_no_byte_in_the_store_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let person = ok_json(
+        d,
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "Zyxwvu",
+            "--last-name",
+            "Qwertzuiop",
+            "--email",
+            "zyxwvu@geheim.example",
+            "--json",
+        ],
+    );
+    let id = person["id"].as_str().unwrap();
+    ok_json(d, &["activity", "add", id, "--kind", "call", "--summary", "Geheimnis4711 besprochen", "--json"]);
+    for i in 0..50 {
+        ok_json(d, &["contacts", "add", "--first-name", &format!("Andere{i}"), "--json"]);
+    }
+    let holds = |needle: &[u8]| -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut stack = vec![d.to_path_buf()];
+        while let Some(p) = stack.pop() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if std::fs::read(&path).unwrap().windows(needle.len()).any(|w| w == needle) {
+                    found.push(path);
+                }
+            }
+        }
+        found
+    };
+    assert!(!holds(b"Geheimnis4711").is_empty(), "the test must see the bytes before the erase");
+    ok_json(d, &["person", "erase", id, "--json"]);
+    for needle in [&b"Zyxwvu"[..], b"zyxwvu@geheim.example", b"Geheimnis4711"] {
+        assert_eq!(holds(needle), Vec::<PathBuf>::new(), "{}", String::from_utf8_lossy(needle));
+    }
+    assert_eq!(common::kontor(d, &["doctor"]).status.code(), Some(0));
+    assert_eq!(ok_json(d, &["contacts", "list", "--json"]).as_array().unwrap().len(), 50);
+}

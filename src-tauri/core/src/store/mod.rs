@@ -25,6 +25,7 @@
 
 mod activities;
 mod backup;
+mod compact;
 mod contacts;
 mod counters;
 mod deals;
@@ -43,6 +44,7 @@ mod search;
 mod tasks;
 
 pub(crate) use backup::check_backup;
+pub use compact::compact;
 pub use contacts::{ContactPage, ListQuery, SortOrder};
 pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};
 pub use doctor::{Checkup, Problem, Repair};
@@ -372,6 +374,14 @@ impl Store {
     fn open_unchecked(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
+        // A compaction a crash cut off is completed or undone; one an erase
+        // asked for is done now, before the store is opened.
+        compact::finish(dir)?;
+        if compact::pending(dir) {
+            if let Err(e) = compact::compact(dir) {
+                eprintln!("kontor: compacting the store after an erase failed: {e}");
+            }
+        }
         // sled lets go of its file lock from a background thread shortly after
         // the last handle is dropped; a reopen right after (a restart, a
         // test) gets a moment before "in use" is the answer.
@@ -417,6 +427,12 @@ impl Store {
         store.normalize_all_day_tasks()?;
         store.rebuilding.store(store.rebuild_pending()? != Rebuild::NONE, Ordering::SeqCst);
         Ok(store)
+    }
+
+    /// Whether an erase asked for a compaction (done by [`compact`] once the
+    /// store is closed, or at the next open).
+    pub fn compaction_pending(&self) -> bool {
+        compact::pending(&self.dir)
     }
 
     /// Whether this open made the store (no earlier one was in its directory).

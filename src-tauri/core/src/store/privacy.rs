@@ -90,6 +90,9 @@ impl Store {
         if let Some(org) = &lone_org {
             self.orgs.forget(org.id);
         }
+        // sled keeps the old versions in its log: the store is rewritten
+        // without them once it is closed (see `store::compact`).
+        super::compact::mark_pending(&self.dir)?;
         self.merge_into_segment(Builder::default(), now)
     }
 

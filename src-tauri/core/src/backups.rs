@@ -95,7 +95,7 @@ fn compress(bytes: &[u8]) -> Result<Vec<u8>> {
 pub fn read_verified(path: &Path) -> Result<BackupFile> {
     let bytes = std::fs::read(path).map_err(|e| io(path, &e))?;
     let file = BackupFile::from_slice(&bytes)?;
-    crate::store::check_backup(&file.manifest, &file.data)?;
+    file.verify()?;
     Ok(file)
 }
 

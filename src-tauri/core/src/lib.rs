@@ -18,6 +18,7 @@ pub mod deal;
 pub mod demo;
 pub mod email;
 pub mod error;
+pub mod fuzzing;
 pub mod import;
 pub mod money;
 pub mod paths;

@@ -218,6 +218,12 @@ impl BackupFile {
         })
     }
 
+    /// Checks the backup whole before anything is written: format, schema
+    /// and format versions, checksum, counts.
+    pub fn verify(&self) -> crate::error::Result<()> {
+        crate::store::check_backup(&self.manifest, &self.data)
+    }
+
     /// The file's bytes: pretty JSON.
     pub fn to_vec(&self) -> crate::error::Result<Vec<u8>> {
         serde_json::to_vec_pretty(self).map_err(|e| crate::error::Error::Storage(e.to_string()))

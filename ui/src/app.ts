@@ -195,6 +195,7 @@ export class App {
   private unlistenTasks: (() => void) | null = null;
   private unlistenAutomation: (() => void) | null = null;
   private unlistenIndex: (() => void) | null = null;
+  private unlistenChecked: (() => void) | null = null;
   private pipelineSeq = 0;
   private reportsSeq = 0;
   private contactDealsSeq = 0;
@@ -238,6 +239,7 @@ export class App {
     void this.listenTasksChanged();
     void this.listenAutomation();
     void this.listenIndexRebuilt();
+    void this.listenStoreChecked();
     this.tasksTimer = setInterval(() => void this.refreshTasks(), TASKS_REFRESH_MS);
     await Promise.all([this.reloadList(), this.refreshCounts()]);
     performance.mark("kontor-list");
@@ -269,6 +271,20 @@ export class App {
     }
   }
 
+  /** Subscribes to the backend's `store-checked` event: the daily check found problems. */
+  private async listenStoreChecked(): Promise<void> {
+    try {
+      const unlisten = await ipc.onStoreChecked(() => this.mountNotice(t("check.background"), h("button", {
+        type: "button", class: "btn btn-primary", "data-testid": "notice-open-data",
+        onclick: () => { this.hideNotice(); this.openSettings(); },
+      }, t("settings.title"))));
+      if (this.stopped) unlisten();
+      else this.unlistenChecked = unlisten;
+    } catch {
+      /* no event support */
+    }
+  }
+
   /** Subscribes to the backend's `automation` event: each rule outcome becomes a toast. */
   private async listenAutomation(): Promise<void> {
     try {
@@ -294,6 +310,8 @@ export class App {
     this.unlistenAutomation = null;
     this.unlistenIndex?.();
     this.unlistenIndex = null;
+    this.unlistenChecked?.();
+    this.unlistenChecked = null;
     this.pipelineView?.cancelDrag();
     if (this.dialog) closeDialog(this.dialog.el);
     this.dialog = null;

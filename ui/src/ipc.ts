@@ -163,6 +163,18 @@ export async function onTasksChanged(cb: () => void): Promise<() => void> {
 /** The backend's event when a rebuilt search and list index is complete again. */
 export const INDEX_REBUILT = "index-rebuilt";
 
+/** The backend's event when the daily integrity check found problems (its payload: them). */
+export const STORE_CHECKED = "store-checked";
+
+/** Calls `cb` on every `store-checked` event; resolves to the function that stops listening. */
+export async function onStoreChecked(cb: () => void): Promise<() => void> {
+  try {
+    return await listen<unknown>(STORE_CHECKED, () => cb());
+  } catch (raw) {
+    throw AppError.from(raw);
+  }
+}
+
 /** Calls `cb` on every `index-rebuilt` event; resolves to the function that stops listening. */
 export async function onIndexRebuilt(cb: () => void): Promise<() => void> {
   try {

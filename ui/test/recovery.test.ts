@@ -1,3 +1,4 @@
+import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BackupEntry } from "../src/bindings/BackupEntry";
 import { $, $$, maybe, start, stop, until } from "./helpers";
@@ -92,5 +93,18 @@ describe("settings: automatic backups and the integrity check", () => {
     });
     $("open-settings").click();
     expect($("data-exposed").textContent).toContain("Other users of this computer can read");
+  });
+});
+
+describe("the daily integrity check", () => {
+  it("says when it found something and leads to Settings → Data", async () => {
+    await start((b) => {
+      b.info = { ...b.info, locale: "de-DE" };
+    });
+    await emit("store-checked", [{ kind: "counter", id: "contacts.lead", problem: "says 7, the records hold 2" }]);
+    await until(() => maybe("notice-open-data"));
+    expect($("notice").textContent).toContain("Die tägliche Prüfung hat Unstimmigkeiten im Datenspeicher gefunden");
+    $("notice-open-data").click();
+    await until(() => maybe("settings-data"));
   });
 });

@@ -311,12 +311,6 @@ fn open_and_start(handle: &tauri::AppHandle) {
         }
     }
     start_timers(handle);
-    // The daily backup, once the app is usable (a large store takes a while).
-    if let Ok(store) = state.store() {
-        if let Err(e) = kontor_core::backups::daily_if_due(store, VERSION, now()) {
-            eprintln!("kontor: the daily backup failed: {e}");
-        }
-    }
 }
 
 /// Starts the reminder timer and the upkeep, and shows the counts in the

@@ -18,14 +18,17 @@ pub const REBUILT: &str = "index-rebuilt";
 
 /// How often a backup is written while the store changes.
 const BACKUP_EVERY: chrono::Duration = chrono::Duration::hours(1);
+/// How long after start the daily backup is looked at.
+const DAILY_AFTER_START: chrono::Duration = chrono::Duration::minutes(2);
 /// How often the integrity check runs while the app does.
 const CHECK_EVERY: chrono::Duration = chrono::Duration::hours(24);
 /// The event the UI shows the integrity check's findings on.
 pub const CHECKED: &str = "store-checked";
 
-/// Starts the upkeep thread: rebuilds and merges every little while, a
-/// backup at most hourly while the store changes (the daily one at start
-/// is written by [`crate::open_and_start`]), the integrity check daily.
+/// Starts the upkeep thread: rebuilds and merges every little while, the
+/// daily backup (two minutes after start when the newest is older than a
+/// day), a backup at most hourly while the store changes, the integrity
+/// check daily.
 pub fn start<R: Runtime>(app: AppHandle<R>) {
     std::thread::Builder::new()
         .name("kontor-upkeep".into())
@@ -44,6 +47,13 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                     }
                     Ok(_) => {}
                     Err(e) => eprintln!("kontor: upkeep: {e}"),
+                }
+                // The daily backup, a while after start (not while the rep
+                // begins: a large store's backup takes seconds and memory).
+                if now() - started >= DAILY_AFTER_START {
+                    if let Err(e) = backups::daily_if_due(store, crate::VERSION, now()) {
+                        eprintln!("kontor: the daily backup failed: {e}");
+                    }
                 }
                 let seq = store.write_seq();
                 if now() - backed_up.0 >= BACKUP_EVERY && seq != backed_up.1 {

@@ -708,7 +708,9 @@ fn run(cli: Cli) -> Result<(), Error> {
     // closed store is rewritten without them.
     if store.compaction_pending() {
         drop(store);
-        kontor_core::store::compact(&dir)?;
+        if let Err(e) = kontor_core::store::compact(&dir) {
+            eprintln!("kontor: compacting the store after the erase failed ({e}); it is tried again at the next open");
+        }
         return result;
     }
     // A store that holds records (an import cut short keeps its whole
@@ -719,6 +721,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         let _ = std::fs::remove_dir_all(dir.join("store"));
         let _ = std::fs::remove_dir_all(dir.join("search"));
         let _ = std::fs::remove_file(dir.join("expected"));
+        let _ = std::fs::remove_file(dir.join("compact.lock"));
         if !dir_existed {
             let _ = std::fs::remove_dir(&dir);
         }

@@ -154,6 +154,10 @@ pub fn latest(data_dir: &Path) -> Result<Option<BackupEntry>> {
 /// verifies it, records it in the index and rotates the folder. A backup
 /// that does not read back whole is removed and the error returned.
 pub fn write(store: &Store, reason: Reason, app_version: &str, now: DateTime<Utc>) -> Result<BackupEntry> {
+    // One at a time (the hourly one and an import's may meet): the index
+    // is read, changed and written whole.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let folder = dir(store.dir());
     std::fs::create_dir_all(&folder).map_err(|e| io(&folder, &e))?;
     let _ = crate::paths::secure_data_dir(store.dir());
@@ -212,9 +216,19 @@ pub fn daily_if_due(store: &Store, app_version: &str, now: DateTime<Utc>) -> Res
 }
 
 /// Which of the verified backups (newest first) rotation keeps: the newest
-/// of each of the last 7 days, 4 weeks and 12 months that have one.
+/// of each of the last 7 days, 4 weeks and 12 months that have one; and,
+/// so that the backup made before a restore, import, merge or erase is
+/// not rotated away by the next hourly one, the 10 newest and every such
+/// backup of the last 7 days.
 fn kept(entries: &[BackupEntry]) -> Vec<bool> {
-    let mut keep = vec![false; entries.len()];
+    let mut keep: Vec<bool> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let before_a_change = !matches!(e.reason, Some(Reason::Daily | Reason::Hourly) | None);
+            i < 10 || (before_a_change && entries[0].created_at - e.created_at < chrono::Duration::days(7))
+        })
+        .collect();
     type Period = fn(&DateTime<Utc>) -> (i32, u32);
     let periods: [(usize, Period); 3] = [
         (7, |t| (t.year(), t.ordinal())),
@@ -285,7 +299,7 @@ mod tests {
             entries.iter().zip(&keep).filter(|(_, k)| **k).map(|(e, _)| e).collect();
         // The newest of today and the 6 days before; of this week and 3 before
         // (some the same as a daily one); of this month and 11 before.
-        assert!(kept.len() <= 7 + 4 + 12 && kept.len() >= 12, "{}", kept.len());
+        assert!(kept.len() <= 10 + 7 + 4 + 12 && kept.len() >= 12, "{}", kept.len());
         assert_eq!(kept[0].created_at, end, "the newest stays");
         let days: std::collections::BTreeSet<_> = kept.iter().map(|e| e.created_at.date_naive()).collect();
         for d in 0..7 {
@@ -296,5 +310,16 @@ mod tests {
         assert_eq!(months.len(), 12);
         let oldest = kept.iter().map(|e| e.created_at).min().unwrap();
         assert!(end - oldest < chrono::Duration::days(366), "nothing older than the 12 months");
+    }
+
+    #[test]
+    fn the_backup_before_a_change_outlives_the_hourly_ones_after_it() {
+        let end = Utc.with_ymd_and_hms(2026, 12, 6, 20, 0, 0).unwrap();
+        let mut entries: Vec<BackupEntry> =
+            (0..30).map(|h| entry(end - chrono::Duration::hours(h))).collect();
+        entries[20].reason = Some(Reason::Restore);
+        let keep = kept(&entries);
+        assert!(keep[20], "the backup before the restore stays");
+        assert!(keep[..10].iter().all(|k| *k), "the 10 newest stay");
     }
 }

@@ -69,8 +69,19 @@ pub fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
 /// What Kontor keeps in its data directory: only these are made
 /// owner-only, so a data directory the user pointed at a folder of their
 /// own (their home, say) keeps their other files as they were.
-const OWN_ENTRIES: [&str; 8] =
-    ["store", "search", "backups", "quotes", "expected", "erased", "compact.pending", "store.compact.ready"];
+const OWN_ENTRIES: [&str; 11] = [
+    "store",
+    "search",
+    "backups",
+    "quotes",
+    "expected",
+    "erased",
+    "compact.pending",
+    "compact.lock",
+    "store.compact",
+    "store.compact.ready",
+    "store.old",
+];
 
 /// Makes `dir` (Kontor's data directory) and what Kontor keeps in it
 /// owner-only: directories 0700, files 0600, whichever way they came to be

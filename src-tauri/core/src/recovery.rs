@@ -26,7 +26,7 @@ pub struct Restored {
 
 /// The store's files in `data_dir` (the sled directory, the search index
 /// and the side file of what it must hold).
-const STORE_ENTRIES: [&str; 3] = ["store", "search", crate::store::EXPECTED_FILE];
+const STORE_ENTRIES: [&str; 4] = ["store", "search", crate::store::EXPECTED_FILE, "compact.pending"];
 
 /// Moves the store's files in `data_dir` into `store.damaged-<time>` there
 /// and returns that folder. Nothing is deleted.

@@ -122,7 +122,7 @@ impl Store {
         // People on the erasure list stay erased: the backup may be older
         // than their erasure. Left out here, in the restore's one
         // transaction, so no crash can bring them back.
-        let erased: std::collections::HashSet<uuid::Uuid> = self.erased_ids().into_iter().collect();
+        let erased: std::collections::HashSet<uuid::Uuid> = self.erased_ids()?.into_iter().collect();
         let mut contacts = contacts;
         let mut activities = activities;
         let mut orgs = orgs;

@@ -20,6 +20,38 @@ const OLD: &str = "store.old";
 /// Set by an erase in a process that cannot compact right away (the app):
 /// the next open compacts first.
 pub(crate) const PENDING: &str = "compact.pending";
+/// Held shared by every open store and exclusively by a compaction, so a
+/// store is never swapped under a process that has it open, and two
+/// processes never compact or finish a swap at once.
+const LOCK: &str = "compact.lock";
+
+/// The data directory's compaction lock file, opened (not locked).
+pub(crate) fn lock_file(data_dir: &Path) -> Result<std::fs::File> {
+    let path = data_dir.join(LOCK);
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(&path).map_err(io(&path))
+}
+
+/// Takes `lock` (exclusive or shared), waiting up to two seconds for
+/// another process (sled and the lock are let go of a moment after a
+/// process closes its store).
+pub(crate) fn take(lock: &std::fs::File, exclusive: bool, data_dir: &Path) -> Result<()> {
+    for _ in 0..20 {
+        let taken = if exclusive {
+            fs2::FileExt::try_lock_exclusive(lock)
+        } else {
+            fs2::FileExt::try_lock_shared(lock)
+        };
+        if taken.is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err(Error::StoreLocked(data_dir.to_owned()))
+}
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::io(path, &e)
@@ -48,6 +80,11 @@ pub(crate) fn finish(data_dir: &Path) -> Result<()> {
     } else if copy.exists() {
         std::fs::remove_dir_all(&copy).map_err(io(&copy))?;
     }
+    if old.exists() && !store.exists() {
+        // Never reached by the swap's own order; a store moved aside and
+        // not replaced is put back rather than lost.
+        std::fs::rename(&old, &store).map_err(io(&old))?;
+    }
     if old.exists() && store.exists() {
         std::fs::remove_dir_all(&old).map_err(io(&old))?;
     }
@@ -66,10 +103,23 @@ pub(crate) fn mark_pending(data_dir: &Path) -> Result<()> {
 }
 
 /// Rewrites the closed store in `data_dir` into a fresh directory and swaps
-/// it in. The store must not be open in this process or another (sled's
-/// lock on the old files says so otherwise).
+/// it in. Refused (store in use) while any process has the store open.
 pub fn compact(data_dir: &Path) -> Result<()> {
+    let lock = lock_file(data_dir)?;
+    take(&lock, true, data_dir)?;
     finish(data_dir)?;
+    compact_locked(data_dir)
+}
+
+/// [`compact`] with the lock held exclusively by the caller.
+pub(crate) fn compact_locked(data_dir: &Path) -> Result<()> {
+    if !data_dir.join(STORE).join("db").exists() {
+        // Nothing to compact (moved aside, or never made).
+        let _ = std::fs::remove_file(data_dir.join(PENDING));
+        return Ok(());
+    }
+    // A kill while sled wrote a snapshot here must not lock the rep out.
+    super::clear_unfinished_snapshots(&data_dir.join(STORE))?;
     let copy_dir = data_dir.join(COPY);
     {
         // The process that closed the store lets go of sled's lock from a
@@ -78,7 +128,10 @@ pub fn compact(data_dir: &Path) -> Result<()> {
         let mut attempts = 0;
         let old = loop {
             match config.open() {
-                Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock && attempts < 20 => {
+                Err(sled::Error::Io(e))
+                    if attempts < 20
+                        && (e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("lock")) =>
+                {
                     attempts += 1;
                     std::thread::sleep(std::time::Duration::from_millis(100));
                 }
@@ -114,6 +167,8 @@ pub fn compact(data_dir: &Path) -> Result<()> {
     crate::paths::write_private(&ready, b"").map_err(io(&ready))?;
     finish(data_dir)?;
     let _ = std::fs::remove_file(data_dir.join(PENDING));
+    // sled made the copy's files with the default umask.
+    let _ = crate::paths::secure_data_dir(data_dir);
     Ok(())
 }
 

@@ -33,11 +33,23 @@ fn value(bytes: Option<&[u8]>) -> u64 {
     bytes.and_then(|b| b.try_into().ok()).map(u64::from_be_bytes).unwrap_or(0)
 }
 
-/// Counts the transaction in the write sequence.
-pub(super) fn bump(tx: &Tx) -> TxResult<()> {
+/// What the store holds after a transaction, read inside it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Written(Expected);
+
+/// Counts the transaction in the write sequence and reads what the store
+/// holds with it, inside the transaction: read after the flush instead,
+/// another thread's transaction that is committed but not yet flushed
+/// would count, and a crash before its flush would then leave a store
+/// behind the side file.
+pub(super) fn bump(tx: &Tx) -> TxResult<Written> {
     let seq = value(tx.meta.get(WRITE_SEQ)?.as_deref()) + 1;
     tx.meta.insert(WRITE_SEQ, &seq.to_be_bytes())?;
-    Ok(())
+    let mut contacts = 0;
+    for stage in Stage::ALL {
+        contacts += value(tx.counters.get(counters::contacts_key(stage))?.as_deref());
+    }
+    Ok(Written(Expected { seq, contacts }))
 }
 
 impl Store {
@@ -55,12 +67,18 @@ impl Store {
         Ok(Expected { seq: value(self.t.meta.get(WRITE_SEQ)?.as_deref()), contacts: self.contacts_total()? })
     }
 
-    /// Writes the side file after a flush (best effort: a side file that
-    /// cannot be written stays behind, which only weakens the check).
-    pub(super) fn record_expected(&self) {
-        let Ok(now) = self.expected_now() else { return };
+    /// Writes the side file after the flush of the transaction that
+    /// `written` comes from (best effort: a side file that cannot be written
+    /// stays behind, which only weakens the check). A transaction that
+    /// flushed after a later one does not step the file back.
+    pub(super) fn record_expected(&self, written: Written) {
+        let Written(now) = written;
         let Ok(bytes) = serde_json::to_vec(&now) else { return };
-        let _guard = super::lock(&self.expected_lock);
+        let mut last = super::lock(&self.expected_lock);
+        if now.seq <= *last {
+            return;
+        }
+        *last = now.seq;
         let path = self.dir.join(FILE);
         let tmp = self.dir.join(format!("{FILE}.kontor-tmp"));
         let written = crate::paths::private_file(&tmp)

@@ -199,8 +199,11 @@ pub struct Store {
     settings: RwLock<Settings>,
     /// Set while derived data is being rebuilt or waits for it.
     rebuilding: AtomicBool,
-    /// Held while the side file of what the store must hold is written.
-    expected_lock: Mutex<()>,
+    /// Held while the side file of what the store must hold is written:
+    /// the sequence number written last.
+    expected_lock: Mutex<u64>,
+    /// The compaction lock, held shared while the store is open.
+    _compact_lock: std::fs::File,
 }
 
 pub(super) fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
@@ -308,7 +311,7 @@ fn map_open_error(dir: &Path, e: sled::Error) -> Error {
 /// ever renamed from one and the log holds all it would. Only with sled's
 /// own lock on `db` held, so a snapshot another process is writing is left
 /// alone; then the lock goes again before sled takes it.
-fn clear_unfinished_snapshots(files: &Path) -> Result<()> {
+pub(super) fn clear_unfinished_snapshots(files: &Path) -> Result<()> {
     use fs2::FileExt;
     let Ok(db) = std::fs::OpenOptions::new().read(true).write(true).open(files.join("db")) else {
         return Ok(()); // a new store, or one sled's open will report
@@ -374,14 +377,22 @@ impl Store {
     fn open_unchecked(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::Storage(format!("cannot create {}: {e}", dir.display())))?;
-        // A compaction a crash cut off is completed or undone; one an erase
-        // asked for is done now, before the store is opened.
-        compact::finish(dir)?;
-        if compact::pending(dir) {
-            if let Err(e) = compact::compact(dir) {
-                eprintln!("kontor: compacting the store after an erase failed: {e}");
+        // A compaction a crash cut off is completed or undone, and one an
+        // erase asked for is done now, before the store is opened — when no
+        // other process has it open. The open store then holds the lock
+        // shared for its life, so no compaction swaps it away underneath.
+        let compact_lock = compact::lock_file(dir)?;
+        if fs2::FileExt::try_lock_exclusive(&compact_lock).is_ok() {
+            compact::finish(dir)?;
+            if compact::pending(dir) {
+                let done = std::panic::catch_unwind(|| compact::compact_locked(dir));
+                if !matches!(done, Ok(Ok(()))) {
+                    eprintln!("kontor: compacting the store after an erase failed; it is tried again at the next start");
+                }
             }
+            let _ = fs2::FileExt::unlock(&compact_lock);
         }
+        compact::take(&compact_lock, false, dir)?;
         // sled lets go of its file lock from a background thread shortly after
         // the last handle is dropped; a reopen right after (a restart, a
         // test) gets a moment before "in use" is the answer.
@@ -417,7 +428,8 @@ impl Store {
             orgs: organizations::OrgCache::default(),
             settings: RwLock::new(Settings::default()),
             rebuilding: AtomicBool::new(false),
-            expected_lock: Mutex::new(()),
+            expected_lock: Mutex::new(0),
+            _compact_lock: compact_lock,
             db,
         };
         store.check_schema()?;
@@ -513,15 +525,14 @@ impl Store {
         let settings = self.settings();
         let trees = self.t.all();
         let effects = RefCell::new(Effects::default());
-        let out = trees[..].transaction(|view| {
+        let (out, written) = trees[..].transaction(|view| {
             *effects.borrow_mut() = Effects::default();
             let tx = Tx::new(view, &settings, now, &effects);
             let out = f(&tx)?;
-            expected::bump(&tx)?;
-            Ok(out)
+            Ok((out, expected::bump(&tx)?))
         })?;
         self.db.flush()?;
-        self.record_expected();
+        self.record_expected(written);
         self.apply_effects(effects.into_inner());
         Ok(out)
     }

@@ -96,19 +96,23 @@ impl Store {
         self.merge_into_segment(Builder::default(), now)
     }
 
-    /// The ids on the erasure list.
-    pub fn erased_ids(&self) -> Vec<Uuid> {
-        std::fs::read_to_string(self.dir.join(ERASED))
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| Uuid::parse_str(l.trim()).ok())
-            .collect()
+    /// The ids on the erasure list (none when there is no list; an error
+    /// when it cannot be read, so a restore never brings anyone back for
+    /// want of it).
+    pub fn erased_ids(&self) -> Result<Vec<Uuid>> {
+        let path = self.dir.join(ERASED);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&path, &e)),
+        };
+        Ok(text.lines().filter_map(|l| Uuid::parse_str(l.trim()).ok()).collect())
     }
 
     fn remember_erased(&self, id: Uuid) -> Result<()> {
         use std::io::Write;
         let path = self.dir.join(ERASED);
-        if self.erased_ids().contains(&id) {
+        if self.erased_ids()?.contains(&id) {
             return Ok(());
         }
         let mut options = std::fs::OpenOptions::new();
@@ -118,7 +122,9 @@ impl Store {
         options
             .open(&path)
             .and_then(|mut f| {
-                writeln!(f, "{id}")?;
+                // One write, the id between line ends: a kill mid-write
+                // leaves no line that runs into the next one.
+                f.write_all(format!("\n{id}\n").as_bytes())?;
                 f.sync_all()
             })
             .map_err(|e| Error::io(&path, &e))

@@ -432,7 +432,6 @@ impl Store {
             });
             Ok::<_, Error>((planned, wrote))
         })?;
-        self.record_expected();
         // Cut short: say what was kept (batches are whole, and importing the
         // file again merges what is there and adds the rest).
         let kept = written.load(std::sync::atomic::Ordering::SeqCst) * BATCH;

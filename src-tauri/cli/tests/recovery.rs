@@ -315,7 +315,7 @@ fn kill_9_during_every_mutation_loses_nothing_acknowledged_and_the_store_stays_h
         case $((ROUND % 8)) in
           1|5) "$K" backups create --json > /dev/null && echo "ack backup $ROUND" ;;
           2|7) e=$("$K" contacts list --json | id_of)
-               [ -n "$e" ] && "$K" person erase "$e" --json > /dev/null && echo "ack erase $e" ;;
+               [ -n "$e" ] && echo "ack erasing $e" && "$K" person erase "$e" --json > /dev/null && echo "ack erase $e" ;;
           3) echo "ack restoring $ROUND"
              "$K" restore --latest --json > /dev/null && echo "ack restore $ROUND" ;;
         esac
@@ -381,6 +381,9 @@ fn kill_9_during_every_mutation_loses_nothing_acknowledged_and_the_store_stays_h
                     let owner = parts.next().unwrap_or(id).to_owned();
                     acked.insert(id.to_owned(), (kind.to_owned(), owner));
                 }
+                // From here the person may be gone (an erase killed after it
+                // committed, before it said so), with their tasks and deals.
+                "erasing" => acked.retain(|_, (_, owner)| owner != id),
                 // Its tasks and deals go with the person.
                 "erase" => {
                     acked.retain(|_, (_, owner)| owner != id);

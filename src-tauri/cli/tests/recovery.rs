@@ -295,7 +295,8 @@ fn doctor_says_healthy_in_one_line_and_json_is_an_empty_list() {
 /// store opens, `kontor doctor` finds it healthy, every record the script
 /// was told was written is there (since the last restore, which replaces
 /// the store legitimately), and no erased person is. `KONTOR_CRASH_KILLS`
-/// sets the number of kills (200 by default; run thousands by hand).
+/// sets the number of kills (200 by default; run thousands by hand);
+/// `KONTOR_CRASH_LOG=1` prints what each round acknowledged.
 #[cfg(unix)]
 #[test]
 fn kill_9_during_every_mutation_loses_nothing_acknowledged_and_the_store_stays_healthy() {
@@ -370,6 +371,9 @@ fn kill_9_during_every_mutation_loses_nothing_acknowledged_and_the_store_stays_h
             .unwrap()
             .success());
         let out = child.wait_with_output().unwrap();
+        if std::env::var_os("KONTOR_CRASH_LOG").is_some() {
+            eprintln!("round {kill}: {}", String::from_utf8_lossy(&out.stdout).replace('\n', " | "));
+        }
         for line in String::from_utf8_lossy(&out.stdout).lines() {
             let mut parts = line.split(' ');
             let (Some("ack"), Some(kind), Some(id)) = (parts.next(), parts.next(), parts.next()) else {

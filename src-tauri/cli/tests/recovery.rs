@@ -334,8 +334,12 @@ fn kill_9_during_every_mutation_loses_nothing_acknowledged_and_the_store_stays_h
           for j in 1 2 3 4 5 6 7 8; do printf 'I%s;N%s;i%s-%s@crash.example\n' "$i" "$j" "$i" "$j"; done >> "$f"
           "$K" import "$f" --json > /dev/null && echo "ack import i$i-"
           if [ $((i % 3)) -eq 0 ]; then "$K" backups create --json > /dev/null && echo "ack backup $i"; fi
-          if [ $((i % 4)) -eq 0 ]; then "$K" person erase "$c" --json > /dev/null && echo "ack erase $c"; fi
-          if [ $((i % 7)) -eq 0 ]; then "$K" restore --latest --json > /dev/null && echo "ack restore $i"; fi
+          if [ $((i % 4)) -eq 0 ]; then
+            echo "ack erasing $c"; "$K" person erase "$c" --json > /dev/null && echo "ack erase $c"
+          fi
+          if [ $((i % 7)) -eq 0 ]; then
+            echo "ack restoring $i"; "$K" restore --latest --json > /dev/null && echo "ack restore $i"
+          fi
         done"#;
     // A fixed pseudo-random sequence of moments (xorshift).
     let mut x: u32 = 0x9e37_79b9;

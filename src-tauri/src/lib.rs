@@ -182,13 +182,19 @@ impl AppState {
     }
 
     fn info(&self) -> AppInfo {
+        // Waits for the store to open (or fail to).
+        let rebuilding = self.store().is_ok_and(Store::needs_rebuild);
+        // The backup to offer matters only to the recovery screen.
+        let store_error = self.open_error();
+        let latest_backup =
+            store_error.as_ref().and_then(|_| kontor_core::backups::latest(&self.data_dir).ok().flatten());
         AppInfo {
             version: env!("CARGO_PKG_VERSION").into(),
             locale: locale(),
             data_dir: self.data_dir.display().to_string(),
-            rebuilding: self.store().is_ok_and(Store::needs_rebuild),
-            store_error: self.open_error(),
-            latest_backup: kontor_core::backups::latest(&self.data_dir).ok().flatten(),
+            rebuilding,
+            store_error,
+            latest_backup,
             exposed: paths::readable_by_others(&self.data_dir),
         }
     }

@@ -715,8 +715,11 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
     // A store that holds records (an import cut short keeps its whole
     // batches) stays, however the command ended.
-    let empty = store.record_counts().is_ok_and(|c| c == transfer::RecordCounts::default());
-    if result.is_err() && store.is_new() && empty {
+    // (Counting reads every key: only for a failed command on a new store.)
+    if result.is_err()
+        && store.is_new()
+        && store.record_counts().is_ok_and(|c| c == transfer::RecordCounts::default())
+    {
         drop(store);
         let _ = std::fs::remove_dir_all(dir.join("store"));
         let _ = std::fs::remove_dir_all(dir.join("search"));

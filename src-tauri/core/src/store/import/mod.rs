@@ -32,7 +32,7 @@ use lookup::{fill_contact, Lookup};
 use write::Prepared;
 
 /// Records written per batch.
-const BATCH: usize = 2000;
+const BATCH: usize = 1000;
 /// Rows shown in an import preview.
 const PREVIEW_ROWS: usize = 20;
 
@@ -215,16 +215,9 @@ impl Store {
     }
 
     fn lookup(&self) -> Result<Lookup> {
-        let mut lookup = Lookup {
-            email: HashMap::new(),
-            phone: HashMap::new(),
-            name: HashMap::new(),
-            by_org: HashMap::new(),
-            names: HashMap::new(),
-            region: self.settings().region(),
-        };
-        for c in self.all_contacts()? {
-            lookup.add(&c);
+        let mut lookup = Lookup::new(self.settings().region());
+        for bytes in self.t.contacts.iter().values() {
+            lookup.add(&decode::<Contact>(&bytes?)?);
         }
         Ok(lookup)
     }
@@ -272,7 +265,7 @@ impl Store {
                 });
             }
             Some(Ok((id, reason))) => {
-                let display_name = lookup.names.get(&id).map(|n| n.1.clone()).unwrap_or_default();
+                let display_name = lookup.display_name(id);
                 similar = Some(ExistingMatch { id, display_name, reason });
             }
             Some(Err(other)) => similar = Some(other),
@@ -444,6 +437,8 @@ impl Store {
             ))
         };
         let (planned, wrote) = (planned.map_err(cut), wrote.map_err(cut));
+        // The duplicate lookup is done with; the segment below needs room.
+        drop(plan);
         // The new contacts reach the search index in one new segment; if
         // that fails, the index is rebuilt from the records instead.
         if let Err(e) = self.merge_into_segment(docs, now) {

@@ -47,14 +47,14 @@ pub fn stage_counts(state: State<'_, AppState>, search: Option<String>) -> Resul
 #[tauri::command(async)]
 pub fn get_contact(state: State<'_, AppState>, id: Uuid) -> Result<ContactDetail> {
     let store = state.store()?;
-    detail(store, store.contact(id, now()))
+    detail(&store, store.contact(id, now()))
 }
 
 /// Creates a contact as a lead.
 #[tauri::command(async)]
 pub fn create_contact(state: State<'_, AppState>, input: ContactInput) -> Result<ContactDetail> {
     let store = state.store()?;
-    detail(store, store.create_contact(&input, ChangedBy::Hand, now()))
+    detail(&store, store.create_contact(&input, ChangedBy::Hand, now()))
 }
 
 /// Saves an edited contact.
@@ -68,7 +68,7 @@ pub fn update_contact<R: Runtime>(
     let store = state.store()?;
     let contact = store.update_contact(id, &input, now());
     state.deliver_automation(&app);
-    detail(store, contact)
+    detail(&store, contact)
 }
 
 /// Moves a contact to another lifecycle stage.
@@ -82,7 +82,7 @@ pub fn change_stage<R: Runtime>(
     let store = state.store()?;
     let contact = store.change_stage(id, &change, ChangedBy::Hand, now());
     state.deliver_automation(&app);
-    detail(store, contact)
+    detail(&store, contact)
 }
 
 /// Organisations for the picker.
@@ -123,7 +123,7 @@ pub fn set_settings<R: Runtime>(
 /// Fills the store with demo contacts.
 #[tauri::command(async)]
 pub fn load_demo_data(state: State<'_, AppState>) -> Result<StageCounts> {
-    Ok(demo::load_demo_data(state.store()?, now())?)
+    Ok(demo::load_demo_data(&*state.store()?, now())?)
 }
 
 /// Logs an activity on a contact's timeline.
@@ -137,7 +137,7 @@ pub fn log_activity<R: Runtime>(
     let store = state.store()?;
     let contact = store.log_activity(id, input, now()).map(|(_, contact)| contact);
     state.deliver_automation(&app);
-    detail(store, contact)
+    detail(&store, contact)
 }
 
 /// A page of a contact's timeline.
@@ -150,7 +150,7 @@ pub fn list_activities(state: State<'_, AppState>, id: Uuid, query: ActivityQuer
 #[tauri::command(async)]
 pub fn delete_activity(state: State<'_, AppState>, id: Uuid) -> Result<ContactDetail> {
     let store = state.store()?;
-    detail(store, store.delete_activity(id, now()))
+    detail(&store, store.delete_activity(id, now()))
 }
 
 /// Changes qualification criteria.
@@ -164,7 +164,7 @@ pub fn set_criteria<R: Runtime>(
     let store = state.store()?;
     let contact = store.set_criteria(id, &criteria, now());
     state.deliver_automation(&app);
-    detail(store, contact)
+    detail(&store, contact)
 }
 
 /// A contact's score with its line items.
@@ -183,21 +183,21 @@ pub fn accept_proposal<R: Runtime>(
     let store = state.store()?;
     let contact = store.accept_proposal(id, now());
     state.deliver_automation(&app);
-    detail(store, contact)
+    detail(&store, contact)
 }
 
 /// A task saved: the reminder timer and the tray follow.
 fn task_changed(state: &AppState, task: kontor_core::Result<Task>) -> Result<TaskItem> {
     let task = task?;
     state.wake.wake();
-    Ok(TaskItem::of(state.store()?, task))
+    Ok(TaskItem::of(&*state.store()?, task))
 }
 
 /// Tasks of a view (overdue, today, upcoming, done, open).
 #[tauri::command(async)]
 pub fn list_tasks(state: State<'_, AppState>, view: TaskView) -> Result<Vec<TaskItem>> {
     let store = state.store()?;
-    Ok(store.tasks(view, state.tz, now())?.into_iter().map(|t| TaskItem::of(store, t)).collect())
+    Ok(store.tasks(view, state.tz, now())?.into_iter().map(|t| TaskItem::of(&store, t)).collect())
 }
 
 /// Overdue, today and upcoming counts.
@@ -210,7 +210,7 @@ pub fn task_counts(state: State<'_, AppState>) -> Result<TaskCounts> {
 #[tauri::command(async)]
 pub fn contact_tasks(state: State<'_, AppState>, id: Uuid) -> Result<Vec<TaskItem>> {
     let store = state.store()?;
-    Ok(store.contact_tasks(id)?.into_iter().map(|t| TaskItem::of(store, t)).collect())
+    Ok(store.contact_tasks(id)?.into_iter().map(|t| TaskItem::of(&store, t)).collect())
 }
 
 /// Creates a task.
@@ -236,7 +236,7 @@ pub fn complete_task<R: Runtime>(
     let (done, next) = store.complete_task(id, state.tz, now())?;
     state.wake.wake();
     state.deliver_automation(&app);
-    Ok(CompletedTask { done: TaskItem::of(store, done), next: next.map(|t| TaskItem::of(store, t)) })
+    Ok(CompletedTask { done: TaskItem::of(&store, done), next: next.map(|t| TaskItem::of(&store, t)) })
 }
 
 /// Snoozes a task by a preset.
@@ -270,9 +270,9 @@ pub fn merge_contacts<R: Runtime>(
     picks: MergePicks,
 ) -> Result<ContactDetail> {
     let store = state.store()?;
-    crate::backup_before(store, kontor_core::backups::Reason::Merge)?;
+    crate::backup_before(&store, kontor_core::backups::Reason::Merge)?;
     let contact = store.merge_contacts(survivor, other, &picks, now());
     state.deliver_automation(&app);
     state.contacts_changed(&app);
-    detail(store, contact)
+    detail(&store, contact)
 }

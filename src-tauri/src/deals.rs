@@ -45,7 +45,7 @@ fn saved<R: Runtime>(
 ) -> Result<DealSaved> {
     let store = state.store()?;
     automation.extend(state.deliver_automation(app));
-    let contact = ContactDetail::of(store, store.contact(deal.contact_id, now())?, now())?;
+    let contact = ContactDetail::of(&store, store.contact(deal.contact_id, now())?, now())?;
     Ok(DealSaved { deal, contact, automation })
 }
 
@@ -115,7 +115,7 @@ pub fn delete_deal<R: Runtime>(
     let store = state.store()?;
     let contact = store.delete_deal(id, now())?;
     state.deliver_automation(&app);
-    Ok(ContactDetail::of(store, contact, now())?)
+    Ok(ContactDetail::of(&store, contact, now())?)
 }
 
 /// The pipeline board.
@@ -155,7 +155,7 @@ pub fn send_email<R: Runtime>(
     let store = state.store()?;
     let (_, contact) = store.log_email_sent(contact_id, &email, now())?;
     state.deliver_automation(&app);
-    Ok(ContactDetail::of(store, contact, now())?)
+    Ok(ContactDetail::of(&store, contact, now())?)
 }
 
 /// Creates a quote from a deal's line items (stored with the deal, logged on the contact).

@@ -140,7 +140,7 @@ pub fn import_run<R: Runtime>(
     let (parsed, name) = read_import(&state, &options)?;
     state.picked.cancel_import.store(false, Ordering::SeqCst);
     let store = state.store()?;
-    crate::backup_before(store, Reason::Import)?;
+    crate::backup_before(&store, Reason::Import)?;
     let report = store.import(
         parsed,
         &name,
@@ -183,7 +183,7 @@ pub fn export_contacts<R: Runtime>(
     else {
         return Ok(None);
     };
-    let contacts = all_contacts(state.store()?)?;
+    let contacts = all_contacts(&*state.store()?)?;
     let text = match format {
         ExportFormat::Csv => transfer::contacts_csv(&contacts),
         ExportFormat::Vcard => transfer::contacts_vcard(&contacts),
@@ -247,7 +247,7 @@ pub fn restore_store<R: Runtime>(
     let file = BackupFile::from_slice(&bytes)?;
     let store = state.store()?;
     if force {
-        crate::backup_before(store, Reason::Restore)?;
+        crate::backup_before(&store, Reason::Restore)?;
     }
     let counts = store.restore(&file.manifest, &file.data, force, now())?;
     state.contacts_changed(&app);
@@ -274,7 +274,7 @@ pub fn restore_backup<R: Runtime>(
     })?;
     let backup = backups::read_verified(&backups::dir(&state.data_dir).join(&entry.file))?;
     let store = state.store()?;
-    crate::backup_before(store, Reason::Restore)?;
+    crate::backup_before(&store, Reason::Restore)?;
     let counts = store.restore(&backup.manifest, &backup.data, true, now())?;
     state.contacts_changed(&app);
     Ok(counts)
@@ -338,15 +338,28 @@ pub fn export_person<R: Runtime>(
     Ok(Some(SavedFile { name: file_name(&path), count: 1 }))
 }
 
-/// GDPR: erases one person for good.
+/// GDPR: erases one person for good, then compacts the store so that
+/// nothing of them stays in its files. Whether the compaction was done now
+/// (`false`: the store was busy or in use by another process; the next
+/// start does it).
 #[tauri::command(async)]
-pub fn erase_person<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<()> {
+pub fn erase_person<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<bool> {
     let store = state.store()?;
     store.contact(id, now())?;
-    crate::backup_before(store, Reason::Erase)?;
+    crate::backup_before(&store, Reason::Erase)?;
     store.erase_person(id, now())?;
+    let pending = store.compaction_pending();
+    drop(store);
+    let compacted = !pending
+        || match state.reopen_after(kontor_core::store::compact) {
+            Ok(done) => done,
+            Err(e) => {
+                eprintln!("kontor: compacting the store after the erase failed ({e}); it is tried again at the next start");
+                false
+            }
+        };
     state.contacts_changed(&app);
-    Ok(())
+    Ok(compacted)
 }
 
 /// Writes one report as CSV (in the UI language) to a file the user picks.

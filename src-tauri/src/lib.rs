@@ -15,7 +15,7 @@ mod tray;
 mod upkeep;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -28,10 +28,10 @@ use crate::error::{Error, ErrorPayload};
 /// The store (or why it could not be opened), the rep's time zone and the
 /// reminder timer's wake handle.
 pub struct AppState {
-    /// Set once the store is open (or could not be): see [`AppState::store`].
-    store: OnceLock<Result<Store, ErrorPayload>>,
-    /// The store a recovery restored, when the first could not be opened.
-    recovered: OnceLock<Store>,
+    /// The open store, or why it could not be opened; `None` until the
+    /// first open ends (see [`AppState::store`]). Replaced by a recovery,
+    /// and for a moment by a compaction (see [`AppState::reopen_after`]).
+    store: RwLock<Option<Result<Arc<Store>, ErrorPayload>>>,
     /// Whether `store` is set, for those who wait for it.
     opened: (Mutex<bool>, Condvar),
     data_dir: PathBuf,
@@ -46,8 +46,7 @@ impl AppState {
     /// [`AppState::open_store`].
     fn new(dir: &Path) -> AppState {
         AppState {
-            store: OnceLock::new(),
-            recovered: OnceLock::new(),
+            store: RwLock::new(None),
             opened: (Mutex::new(false), Condvar::new()),
             data_dir: dir.to_owned(),
             tz: kontor_core::task::system_timezone(),
@@ -67,17 +66,26 @@ impl AppState {
     /// Opens the store (the app does it beside WebKit's start); whoever
     /// waits for it goes on.
     fn open_store(&self) {
-        let store = Store::open(&self.data_dir).map_err(|e| {
-            eprintln!("kontor: {e}");
-            ErrorPayload::from(&e)
-        });
-        if let Ok(store) = &store {
-            self.prepare(store);
-        }
-        let _ = self.store.set(store);
+        let store = self.opened_store();
+        *self.store.write().unwrap_or_else(|e| e.into_inner()) = Some(store);
         let (done, changed) = &self.opened;
         *done.lock().unwrap_or_else(|e| e.into_inner()) = true;
         changed.notify_all();
+    }
+
+    /// The store in the data directory, opened and told the rep's time
+    /// zone and language, or why it could not be opened.
+    fn opened_store(&self) -> Result<Arc<Store>, ErrorPayload> {
+        match Store::open(&self.data_dir) {
+            Ok(store) => {
+                self.prepare(&store);
+                Ok(Arc::new(store))
+            }
+            Err(e) => {
+                eprintln!("kontor: {e}");
+                Err(ErrorPayload::from(&e))
+            }
+        }
     }
 
     /// Tells a store just opened the rep's time zone and language.
@@ -86,17 +94,15 @@ impl AppState {
         store.set_fallback_language(os_language(&locale()));
     }
 
-    /// Why the store could not be opened, while no recovery replaced it.
+    /// Why the store could not be opened (none once a recovery replaced it).
     fn open_error(&self) -> Option<ErrorPayload> {
-        if self.recovered.get().is_some() {
-            return None;
-        }
-        self.store.get().and_then(|s| s.as_ref().err().cloned())
+        self.wait_for_open();
+        self.store.read().unwrap_or_else(|e| e.into_inner()).as_ref().and_then(|s| s.as_ref().err().cloned())
     }
 
     /// Puts the store a recovery restored in place of the one that could
-    /// not be opened (once; refused while a store is open).
-    fn set_recovered(&self, store: Store) -> Result<&Store, Error> {
+    /// not be opened (refused while a store is open).
+    fn set_recovered(&self, store: Store) -> Result<Arc<Store>, Error> {
         if self.store_now().is_some() {
             return Err(kontor_core::Error::InvalidInput {
                 field: "store",
@@ -105,31 +111,67 @@ impl AppState {
             .into());
         }
         self.prepare(&store);
-        let _ = self.recovered.set(store);
-        self.store()
+        let store = Arc::new(store);
+        *self.store.write().unwrap_or_else(|e| e.into_inner()) = Some(Ok(store.clone()));
+        Ok(store)
+    }
+
+    /// Closes the store, runs `work` on the data directory, and opens the
+    /// store again; commands wait meanwhile. Used to compact the store
+    /// after an erase (a store is rewritten only while no one has it open).
+    /// When a command goes on holding the store past a few seconds, `work`
+    /// is not run and the store stays as it was (`Ok(false)`).
+    fn reopen_after(&self, work: impl FnOnce(&Path) -> kontor_core::Result<()>) -> Result<bool, Error> {
+        self.wait_for_open();
+        let mut slot = self.store.write().unwrap_or_else(|e| e.into_inner());
+        let Some(Ok(store)) = slot.as_ref() else { return Ok(false) };
+        // Others may hold the store for the command they are in; the slot
+        // is locked, so no one takes it anew.
+        let started = std::time::Instant::now();
+        while Arc::strong_count(store) > 1 {
+            if started.elapsed() > std::time::Duration::from_secs(5) {
+                return Ok(false);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        *slot = None;
+        let done = work(&self.data_dir);
+        let reopened = self.opened_store();
+        let result = match &reopened {
+            Ok(_) => done.map(|()| true).map_err(Error::from),
+            Err(e) => Err(Error::StoreUnavailable(e.clone())),
+        };
+        *slot = Some(reopened);
+        result
+    }
+
+    fn wait_for_open(&self) {
+        let (done, changed) = &self.opened;
+        let mut open = done.lock().unwrap_or_else(|e| e.into_inner());
+        while !*open {
+            open = changed.wait(open).unwrap_or_else(|e| e.into_inner());
+        }
     }
 
     /// The store, once it is open (a command that comes first waits).
-    fn store(&self) -> Result<&Store, Error> {
-        if let Some(store) = self.recovered.get() {
-            return Ok(store);
-        }
-        if self.store.get().is_none() {
-            let (done, changed) = &self.opened;
-            let mut open = done.lock().unwrap_or_else(|e| e.into_inner());
-            while !*open {
-                open = changed.wait(open).unwrap_or_else(|e| e.into_inner());
-            }
-        }
-        match self.store.get() {
-            Some(store) => store.as_ref().map_err(|e| Error::StoreUnavailable(e.clone())),
-            None => unreachable!("set before `opened`"),
+    fn store(&self) -> Result<Arc<Store>, Error> {
+        self.wait_for_open();
+        match self.store.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            Some(Ok(store)) => Ok(store.clone()),
+            Some(Err(e)) => Err(Error::StoreUnavailable(e.clone())),
+            // Taken out by a compaction that could not open it again.
+            None => Err(Error::StoreUnavailable(ErrorPayload::from(&kontor_core::Error::Storage(
+                "the store is being compacted".into(),
+            )))),
         }
     }
 
     /// The store if it is open already (the tray's first menu does not wait).
-    fn store_now(&self) -> Option<&Store> {
-        self.recovered.get().or_else(|| self.store.get().and_then(|s| s.as_ref().ok()))
+    fn store_now(&self) -> Option<Arc<Store>> {
+        match self.store.try_read().ok()?.as_ref() {
+            Some(Ok(store)) => Some(store.clone()),
+            _ => None,
+        }
     }
 
     /// The language the user reads: the chosen one, else the OS locale's
@@ -144,7 +186,7 @@ impl AppState {
     /// [`AppState::language`] without waiting for the store (the OS
     /// locale's while it opens).
     fn language_now(&self) -> Language {
-        self.store_now().map_or_else(|| os_language(&locale()), Store::language)
+        self.store_now().map_or_else(|| os_language(&locale()), |s| s.language())
     }
 
     /// After contacts or tasks changed in bulk (import, restore, erase):
@@ -183,7 +225,7 @@ impl AppState {
 
     fn info(&self) -> AppInfo {
         // Waits for the store to open (or fail to).
-        let rebuilding = self.store().is_ok_and(Store::needs_rebuild);
+        let rebuilding = self.store().is_ok_and(|s| s.needs_rebuild());
         // The backup to offer matters only to the recovery screen.
         let store_error = self.open_error();
         let latest_backup =

@@ -109,20 +109,27 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
             let mut first = true;
             loop {
                 let state = app.state::<AppState>();
-                let Ok(store) = state.store() else { return };
-                let show = store.settings().notifications;
-                let notifier = OsNotifier { app: &app, german: german(&state), tz: state.tz };
-                let next = match run_pass(store, &notifier, show, now(), first.then_some(started_at)) {
-                    Ok((fired, next)) => {
+                // The store is held for the pass only: a compaction after
+                // an erase waits for every holder to let go.
+                let pass = state.store().map(|store| {
+                    let show = store.settings().notifications;
+                    let notifier = OsNotifier { app: &app, german: german(&state), tz: state.tz };
+                    run_pass(&store, &notifier, show, now(), first.then_some(started_at))
+                });
+                let next = match pass {
+                    Ok(Ok((fired, next))) => {
                         if fired > 0 {
                             let _ = app.emit("tasks-changed", ());
                         }
                         next
                     }
-                    Err(e) => {
+                    Ok(Err(e)) => {
                         eprintln!("kontor: reminders: {e}");
                         None
                     }
+                    // No store (it could not be opened): nothing to remind of.
+                    Err(_) if first => return,
+                    Err(_) => None,
                 };
                 first = false;
                 tray::refresh(&app);

@@ -37,9 +37,16 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
             let Ok(store) = state.store() else { return };
             let started = now();
             let mut backed_up = (started, store.write_seq());
+            drop(store);
             // The first check a while after start, not while the rep begins.
             let mut checked = started - CHECK_EVERY + chrono::Duration::minutes(10);
             loop {
+                // Held for one round only: a compaction after an erase
+                // waits for every holder to let go.
+                let Ok(store) = state.store() else {
+                    std::thread::sleep(EVERY);
+                    continue;
+                };
                 let rebuilding = store.needs_rebuild();
                 match store.maintain(now()) {
                     Ok(_) if rebuilding && !store.needs_rebuild() => {
@@ -51,21 +58,22 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 // The daily backup, a while after start (not while the rep
                 // begins: a large store's backup takes seconds and memory).
                 if now() - started >= DAILY_AFTER_START {
-                    if let Err(e) = backups::daily_if_due(store, crate::VERSION, now()) {
+                    if let Err(e) = backups::daily_if_due(&store, crate::VERSION, now()) {
                         eprintln!("kontor: the daily backup failed: {e}");
                     }
                 }
                 let seq = store.write_seq();
                 if now() - backed_up.0 >= BACKUP_EVERY && seq != backed_up.1 {
-                    match backups::write(store, backups::Reason::Hourly, crate::VERSION, now()) {
+                    match backups::write(&store, backups::Reason::Hourly, crate::VERSION, now()) {
                         Ok(_) => backed_up = (now(), seq),
                         Err(e) => eprintln!("kontor: the hourly backup failed: {e}"),
                     }
                 }
                 if now() - checked >= CHECK_EVERY && !store.needs_rebuild() {
                     checked = now();
-                    check(&app, store);
+                    check(&app, &store);
                 }
+                drop(store);
                 std::thread::sleep(EVERY);
             }
         })

@@ -111,6 +111,8 @@ export class FakeBackend {
   readonly dealStore: FakeDeals = new FakeDeals(this);
   activities: Activity[] = [];
   manual = new Map<string, ManualCriteria>();
+  /** An erase finds the store busy: its compaction waits for the next start. */
+  storeBusy = false;
   info: AppInfo = {
     version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor", rebuilding: false,
     store_error: null, latest_backup: null, exposed: false,
@@ -981,7 +983,7 @@ export class FakeBackend {
         this.tasks = this.tasks.filter((x) => x.contact_id !== c.id);
         this.dealStore.deals = this.dealStore.deals.filter((d) => d.contact_id !== c.id);
         this.manual.delete(c.id);
-        return null;
+        return this.storeBusy === false;
       }
       case "list_deals":
         return structuredClone(this.dealStore.deals.filter((d) => !args.stage || d.stage === args.stage));

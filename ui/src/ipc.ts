@@ -234,7 +234,8 @@ export const repairStore = () => call<Repair>("repair_store");
 /** GDPR: everything about one person as a JSON file. */
 export const exportPerson = (id: string) => call<SavedFile | null>("export_person", { id });
 /** GDPR: erases the person with their activities and tasks for good. */
-export const erasePerson = (id: string) => call<null>("erase_person", { id });
+/** Erases a person; `false` when the store's files keep traces until the next start. */
+export const erasePerson = (id: string) => call<boolean>("erase_person", { id });
 
 // ---- deals, pipeline, reports, email follow-ups, quotes -------------------------
 

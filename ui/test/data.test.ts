@@ -171,4 +171,20 @@ describe("GDPR on the contact page", () => {
     expect($("toast").textContent).toBe("Anna Becker wurde gelöscht.");
     expect(chipCount("all")).toBe("1");
   });
+
+  it("says when the erased person's traces leave the files only at the next start", async () => {
+    const { backend } = await start((b) => {
+      b.add({ first_name: "Anna", last_name: "Becker" });
+      b.storeBusy = true;
+    });
+    $$("contact-row")[0].click();
+    await until(() => maybe("contact-page"));
+    $("person-erase").click();
+    $("erase-confirm").click();
+    await until(() => maybe("toast"));
+    expect($("toast").textContent).toBe(
+      "Anna Becker was erased. The store was busy: the last traces leave its files at the next start of Kontor.",
+    );
+    expect(backend.contacts).toHaveLength(0);
+  });
 });

@@ -43,12 +43,12 @@ export function eraseDialog(app: App, c: Contact): void {
     busy = true;
     save.disabled = true;
     try {
-      await ipc.erasePerson(c.id);
+      const compacted = await ipc.erasePerson(c.id);
       app.closeModal();
       app.list.stale = true;
       await app.backToList();
       void app.refreshTasks();
-      app.showToast(t("privacy.erased", { name: c.display_name }));
+      app.showToast(t(compacted ? "privacy.erased" : "privacy.erased_later", { name: c.display_name }));
     } catch (e) {
       app.showError(e, errors);
     } finally {

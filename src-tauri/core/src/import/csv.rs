@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(parsed.delimiter, Some(';'));
         let lines: Vec<u32> = parsed.records.iter().map(|r| r.as_ref().unwrap().line).collect();
         assert_eq!(lines, [2, 4]);
-        assert_eq!(parsed.records[0].as_ref().unwrap().input.notes.as_deref(), Some("erste\r\nzweite"));
+        assert_eq!(parsed.records[0].as_ref().unwrap().input().notes.as_deref(), Some("erste\r\nzweite"));
     }
 
     #[test]
@@ -292,7 +292,7 @@ mod tests {
         let parsed = parse(text, &ImportOptions::default()).unwrap();
         assert_eq!(parsed.columns.len(), 3);
         let anna = parsed.records[0].as_ref().unwrap();
-        assert_eq!((anna.line, anna.input.first_name.as_str()), (4, "Anna"));
+        assert_eq!((anna.line, anna.input().first_name.as_str()), (4, "Anna"));
     }
 
     #[test]
@@ -310,6 +310,6 @@ mod tests {
         let options =
             ImportOptions { mapping: Some(vec![Field::Organization, Field::Ignore]), ..Default::default() };
         let parsed = parse("Kunde,Foo\nACME,x\n", &options).unwrap();
-        assert_eq!(parsed.records[0].as_ref().unwrap().input.organization.as_deref(), Some("ACME"));
+        assert_eq!(parsed.records[0].as_ref().unwrap().input().organization.as_deref(), Some("ACME"));
     }
 }

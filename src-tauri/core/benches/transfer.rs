@@ -84,7 +84,7 @@ fn main() {
     let db = sled::Config::new().path(bare_dir.path()).cache_capacity(32 << 20).open().unwrap();
     let tree = db.open_tree("bare").unwrap();
     let records: Vec<Vec<u8>> =
-        parsed.records.iter().map(|r| serde_json::to_vec(&r.as_ref().unwrap().input).unwrap()).collect();
+        parsed.records.iter().map(|r| serde_json::to_vec(&r.as_ref().unwrap().input()).unwrap()).collect();
     let ((), bare) = time(|| {
         for chunk in records.chunks(2000) {
             let mut batch = sled::Batch::default();

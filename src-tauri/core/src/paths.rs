@@ -23,28 +23,38 @@ pub fn default_data_dir() -> Option<PathBuf> {
 /// a failure or a crash leaves the old file or the new one, never half of
 /// one, and never a moment in which others could read it.
 pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
+    write_private_with(path, |file| std::io::Write::write_all(file, bytes), |e| e)
+}
+
+/// [`write_private`] with the content written by `write` (a stream); an
+/// error of `write` leaves no file behind.
+pub fn write_private_with<T, E>(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<T, E>,
+    io_error: impl Fn(std::io::Error) -> E,
+) -> Result<T, E> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".kontor-tmp");
     let tmp = path.with_file_name(name);
     let result = (|| {
-        let mut file = private_file(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+        let mut file = private_file(&tmp).map_err(&io_error)?;
+        let done = write(&mut file)?;
+        file.sync_all().map_err(&io_error)?;
         drop(file);
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path).map_err(&io_error)?;
+        Ok(done)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result?;
+    let done = result?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         // The rename is durable once the directory is synced.
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
     }
-    Ok(())
+    Ok(done)
 }
 
 /// Creates (or truncates) `path` for writing, owner-only (0600 on Unix; a

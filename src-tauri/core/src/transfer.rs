@@ -179,23 +179,27 @@ impl BackupData {
     /// recompute it, so restore trusts nothing in the data that could lock
     /// the store.
     pub fn checksum(&self) -> crate::error::Result<String> {
-        fn canonical(v: serde_json::Value) -> serde_json::Value {
-            match v {
-                serde_json::Value::Object(map) => {
-                    let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
-                    entries.sort_by(|a, b| a.0.cmp(&b.0));
-                    serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, canonical(v))).collect())
-                }
-                serde_json::Value::Array(items) => {
-                    serde_json::Value::Array(items.into_iter().map(canonical).collect())
-                }
-                other => other,
-            }
-        }
         let value = serde_json::to_value(self).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
         let bytes =
             serde_json::to_vec(&canonical(value)).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
         Ok(format!("sha256:{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes)))
+    }
+}
+
+/// A JSON value in canonical form: object keys sorted at every level
+/// (whatever order the map type keeps), as [`BackupData::checksum`] reads
+/// the data.
+pub(crate) fn canonical(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, canonical(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(canonical).collect())
+        }
+        other => other,
     }
 }
 

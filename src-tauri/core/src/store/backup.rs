@@ -20,7 +20,9 @@ use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::task::Task;
 use crate::text::fold;
-use crate::transfer::{BackupData, BackupManifest, RecordCounts, BACKUP_FORMAT, BACKUP_FORMAT_VERSION};
+use crate::transfer::{
+    canonical, BackupData, BackupManifest, RecordCounts, BACKUP_FORMAT, BACKUP_FORMAT_VERSION,
+};
 
 /// Meta keys that describe this store's files, not the rep's data: a
 /// backup leaves them out.
@@ -33,6 +35,154 @@ const LOCAL_META: [&str; 7] = [
     "search_segment",
     "rebuild",
 ];
+
+/// The members of a backup's data, in the canonical (sorted) order its
+/// checksum is taken in.
+const DATA_KEYS: [&str; 7] =
+    ["activities", "contacts", "deals", "meta", "organizations", "settings", "tasks"];
+
+fn writing(e: std::io::Error) -> Error {
+    Error::Storage(format!("writing the backup: {e}"))
+}
+
+/// A writer that sums what goes through it (SHA-256), for a backup's data.
+struct Summed<W> {
+    out: W,
+    sum: sha2::Sha256,
+}
+
+impl<W: std::io::Write> Summed<W> {
+    fn new(out: W) -> Self {
+        Summed { out, sum: <sha2::Sha256 as sha2::Digest>::new() }
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> Result<()> {
+        sha2::Digest::update(&mut self.sum, bytes);
+        self.out.write_all(bytes).map_err(writing)
+    }
+
+    fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let bytes = serde_json::to_vec(value).map_err(|e| Error::Storage(e.to_string()))?;
+        self.raw(&bytes)
+    }
+
+    /// The sum as a manifest names it.
+    fn finish(self) -> String {
+        format!("sha256:{:x}", sha2::Digest::finalize(self.sum))
+    }
+}
+
+/// Reads a backup file's JSON as a stream, holding one record at a time,
+/// and checks it as [`check_backup`] does: for files whose data members
+/// come in canonical order, as [`Store::write_backup`] writes them (the
+/// checksum is taken over the data in the order read). Returns the
+/// manifest.
+pub(crate) fn verify_backup_stream(reader: impl std::io::Read) -> Result<BackupManifest> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    type Sum = Summed<std::io::Sink>;
+    let unreadable = |e: serde_json::Error| Error::Backup(format!("it cannot be read: {e}"));
+
+    struct Records<'a>(&'a mut Sum);
+    impl<'de> DeserializeSeed<'de> for Records<'_> {
+        type Value = u32;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<u32, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Records<'_> {
+        type Value = u32;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of records")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<u32, A::Error> {
+            let fail = |e: Error| serde::de::Error::custom(e.to_string());
+            self.0.raw(b"[").map_err(fail)?;
+            let mut n = 0u32;
+            while let Some(record) = seq.next_element::<serde_json::Value>()? {
+                if n > 0 {
+                    self.0.raw(b",").map_err(fail)?;
+                }
+                self.0.json(&canonical(record)).map_err(fail)?;
+                n += 1;
+            }
+            self.0.raw(b"]").map_err(fail)?;
+            Ok(n)
+        }
+    }
+
+    struct Data;
+    impl<'de> DeserializeSeed<'de> for Data {
+        type Value = (String, RecordCounts);
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Data {
+        type Value = (String, RecordCounts);
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a backup's data")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            let fail = |e: Error| serde::de::Error::custom(e.to_string());
+            let mut sum = Summed::new(std::io::sink());
+            let mut counts = RecordCounts::default();
+            sum.raw(b"{").map_err(fail)?;
+            let mut first = true;
+            while let Some(key) = map.next_key::<String>()? {
+                if !first {
+                    sum.raw(b",").map_err(fail)?;
+                }
+                first = false;
+                sum.json(&key).map_err(fail)?;
+                sum.raw(b":").map_err(fail)?;
+                let count = match key.as_str() {
+                    "activities" => &mut counts.activities,
+                    "contacts" => &mut counts.contacts,
+                    "deals" => &mut counts.deals,
+                    "organizations" => &mut counts.organizations,
+                    "tasks" => &mut counts.tasks,
+                    _ => {
+                        let value: serde_json::Value = map.next_value()?;
+                        sum.json(&canonical(value)).map_err(fail)?;
+                        continue;
+                    }
+                };
+                *count = map.next_value_seed(Records(&mut sum))?;
+            }
+            sum.raw(b"}").map_err(fail)?;
+            Ok((sum.finish(), counts))
+        }
+    }
+
+    struct File;
+    impl<'de> Visitor<'de> for File {
+        type Value = (Option<BackupManifest>, Option<(String, RecordCounts)>);
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a Kontor backup")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            let (mut manifest, mut data) = (None, None);
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "manifest" => manifest = Some(map.next_value::<BackupManifest>()?),
+                    "data" => data = Some(map.next_value_seed(Data)?),
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok((manifest, data))
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+    let (manifest, data) = de.deserialize_map(File).map_err(unreadable)?;
+    de.end().map_err(unreadable)?;
+    let manifest = manifest.ok_or_else(|| Error::Backup("it has no manifest".into()))?;
+    let (checksum, counts) = data.ok_or_else(|| Error::Backup("it holds no data".into()))?;
+    check_contents(&manifest, &checksum, &counts)?;
+    Ok(manifest)
+}
 
 impl Store {
     /// Record counts of the store (reads every key; stops at the first
@@ -50,9 +200,78 @@ impl Store {
 
     /// The whole store as a backup: manifest (format, counts, checksum) and data.
     pub fn backup(&self, app_version: &str, now: DateTime<Utc>) -> Result<(BackupManifest, BackupData)> {
-        let values = |tree: &sled::Tree| -> Result<Vec<serde_json::Value>> {
-            tree.iter().values().map(|v| decode::<serde_json::Value>(&v?)).collect()
+        let mut bytes = Vec::new();
+        let manifest = self.write_backup(&mut bytes, app_version, now)?;
+        let file = crate::transfer::BackupFile::from_slice(&bytes)?;
+        Ok((manifest, file.data))
+    }
+
+    /// Writes the whole store as a backup file's JSON to `out`, record by
+    /// record: the data first, in the canonical form its checksum is taken
+    /// over (so the sum is computed as it is written), then the manifest.
+    /// Memory stays at about one record, whatever the store's size.
+    pub fn write_backup(
+        &self,
+        out: &mut dyn std::io::Write,
+        app_version: &str,
+        now: DateTime<Utc>,
+    ) -> Result<BackupManifest> {
+        let mut counts = RecordCounts::default();
+        out.write_all(b"{\"data\":").map_err(writing)?;
+        let mut data = Summed::new(&mut *out);
+        data.raw(b"{")?;
+        for (i, key) in DATA_KEYS.iter().enumerate() {
+            if i > 0 {
+                data.raw(b",")?;
+            }
+            data.json(key)?;
+            data.raw(b":")?;
+            let (tree, count) = match *key {
+                "meta" => {
+                    data.json(&self.backup_meta()?)?;
+                    continue;
+                }
+                "settings" => {
+                    let settings =
+                        serde_json::to_value(self.settings()).map_err(|e| Error::Storage(e.to_string()))?;
+                    data.json(&canonical(settings))?;
+                    continue;
+                }
+                "activities" => (&self.t.activities, &mut counts.activities),
+                "contacts" => (&self.t.contacts, &mut counts.contacts),
+                "deals" => (&self.t.deals, &mut counts.deals),
+                "organizations" => (&self.t.organizations, &mut counts.organizations),
+                _ => (&self.t.tasks, &mut counts.tasks),
+            };
+            data.raw(b"[")?;
+            for value in tree.iter().values() {
+                if *count > 0 {
+                    data.raw(b",")?;
+                }
+                data.json(&canonical(decode::<serde_json::Value>(&value?)?))?;
+                *count += 1;
+            }
+            data.raw(b"]")?;
+        }
+        data.raw(b"}")?;
+        let checksum = data.finish();
+        let manifest = BackupManifest {
+            format: BACKUP_FORMAT.to_owned(),
+            format_version: BACKUP_FORMAT_VERSION,
+            schema_version: super::SCHEMA_VERSION,
+            app_version: app_version.to_owned(),
+            created_at: now,
+            counts,
+            checksum,
         };
+        out.write_all(b",\"manifest\":").map_err(writing)?;
+        serde_json::to_writer(&mut *out, &manifest).map_err(|e| Error::Storage(e.to_string()))?;
+        out.write_all(b"}").map_err(writing)?;
+        Ok(manifest)
+    }
+
+    /// The meta tree's values a backup keeps (counters), as hex bytes.
+    fn backup_meta(&self) -> Result<BTreeMap<String, String>> {
         let mut meta = BTreeMap::new();
         for kv in self.t.meta.iter() {
             let (k, v) = kv?;
@@ -62,31 +281,7 @@ impl Store {
             }
             meta.insert(key, v.iter().map(|b| format!("{b:02x}")).collect());
         }
-        let data = BackupData {
-            settings: serde_json::to_value(self.settings()).map_err(|e| Error::Storage(e.to_string()))?,
-            meta,
-            organizations: values(&self.t.organizations)?,
-            contacts: values(&self.t.contacts)?,
-            activities: values(&self.t.activities)?,
-            tasks: values(&self.t.tasks)?,
-            deals: values(&self.t.deals)?,
-        };
-        let manifest = BackupManifest {
-            format: BACKUP_FORMAT.to_owned(),
-            format_version: BACKUP_FORMAT_VERSION,
-            schema_version: super::SCHEMA_VERSION,
-            app_version: app_version.to_owned(),
-            created_at: now,
-            counts: RecordCounts {
-                contacts: data.contacts.len() as u32,
-                organizations: data.organizations.len() as u32,
-                activities: data.activities.len() as u32,
-                tasks: data.tasks.len() as u32,
-                deals: data.deals.len() as u32,
-            },
-            checksum: data.checksum()?,
-        };
-        Ok((manifest, data))
+        Ok(meta)
     }
 
     /// Replaces the store's content with a backup's. Refuses a store that
@@ -228,6 +423,18 @@ fn records<T: serde::de::DeserializeOwned>(values: &[serde_json::Value], what: &
 /// Checks a backup whole before anything is written: its format, schema
 /// and format versions, checksum and counts.
 pub(crate) fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
+    let found = RecordCounts {
+        contacts: data.contacts.len() as u32,
+        organizations: data.organizations.len() as u32,
+        activities: data.activities.len() as u32,
+        tasks: data.tasks.len() as u32,
+        deals: data.deals.len() as u32,
+    };
+    check_contents(manifest, &data.checksum()?, &found)
+}
+
+/// Checks a backup's manifest against the data's checksum and counts.
+fn check_contents(manifest: &BackupManifest, checksum: &str, found: &RecordCounts) -> Result<()> {
     if manifest.format != BACKUP_FORMAT {
         return Err(Error::Backup(format!(
             "the file says it is \"{}\", not a Kontor backup",
@@ -247,20 +454,21 @@ pub(crate) fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Resu
             manifest.format_version
         )));
     }
-    if data.checksum()? != manifest.checksum {
+    if checksum != manifest.checksum {
         return Err(Error::Backup(
             "its checksum does not match: the file was changed or is incomplete".into(),
         ));
     }
+    let said = &manifest.counts;
     let counts = [
-        ("contacts", manifest.counts.contacts, data.contacts.len()),
-        ("organisations", manifest.counts.organizations, data.organizations.len()),
-        ("activities", manifest.counts.activities, data.activities.len()),
-        ("tasks", manifest.counts.tasks, data.tasks.len()),
-        ("deals", manifest.counts.deals, data.deals.len()),
+        ("contacts", said.contacts, found.contacts),
+        ("organisations", said.organizations, found.organizations),
+        ("activities", said.activities, found.activities),
+        ("tasks", said.tasks, found.tasks),
+        ("deals", said.deals, found.deals),
     ];
     for (what, said, found) in counts {
-        if said as usize != found {
+        if said != found {
             return Err(Error::Backup(format!(
                 "the manifest lists {said} {what} but the file holds {found}"
             )));

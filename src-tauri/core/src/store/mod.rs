@@ -43,7 +43,7 @@ mod rules;
 mod search;
 mod tasks;
 
-pub(crate) use backup::check_backup;
+pub(crate) use backup::{check_backup, verify_backup_stream};
 pub use compact::compact;
 pub use contacts::{ContactPage, ListQuery, SortOrder};
 pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};

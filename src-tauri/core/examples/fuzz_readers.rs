@@ -6,7 +6,7 @@
 //! one that does not end within a minute stops the run (a hang).
 //!
 //! `cargo run --release -p kontor-core --example fuzz_readers -- \
-//!     [--reader csv|vcard|json|backup] [--seconds 60] [--seed 1] [--out DIR] [--keep N]`
+//!     [--reader csv|vcard|json|backup] [--seconds 60] [--seed 1] [--out DIR] [--keep N] [--current FILE]`
 //!
 //! Stable Rust has no coverage-guided fuzzing here (cargo-fuzz needs a
 //! nightly toolchain), hence the seeds. `--keep N` writes N of the inputs
@@ -126,7 +126,13 @@ fn seeds(reader: &str) -> Vec<Vec<u8>> {
         let (manifest, data) = store.backup("fuzz", now).expect("backup");
         match reader {
             "json" => out.push(serde_json::to_vec_pretty(&contacts).unwrap()),
-            _ => out.push(kontor_core::transfer::BackupFile { manifest, data }.to_vec().unwrap()),
+            _ => {
+                out.push(kontor_core::transfer::BackupFile { manifest, data }.to_vec().unwrap());
+                // As the automatic backups are written (data first, canonical).
+                let mut streamed = Vec::new();
+                store.write_backup(&mut streamed, "fuzz", now).expect("backup");
+                out.push(streamed);
+            }
         }
     }
     out
@@ -136,6 +142,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (mut readers, mut seconds, mut seed, mut out, mut keep) =
         (fuzzing::READERS.to_vec(), 60u64, 1u64, PathBuf::from("fuzz-out"), 0usize);
+    let mut current: Option<PathBuf> = None;
     while let Some(a) = args.next() {
         let mut value = || args.next().expect("a value");
         match a.as_str() {
@@ -147,6 +154,10 @@ fn main() {
             "--seed" => seed = value().parse().expect("seed"),
             "--out" => out = PathBuf::from(value()),
             "--keep" => keep = value().parse().expect("count"),
+            // Each input is written here before it is read, so an abort the
+            // process cannot catch (a stack overflow) leaves its input
+            // behind (put it on a tmpfs: /dev/shm).
+            "--current" => current = Some(PathBuf::from(value())),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -175,6 +186,9 @@ fn main() {
             let s = &seeds[rng.below(seeds.len())];
             let other = &seeds[rng.below(seeds.len())];
             let input = mutate(&mut rng, s, other);
+            if let Some(path) = &current {
+                std::fs::write(path, &input).expect("current input");
+            }
             let started = Instant::now();
             to_worker.send(input.clone()).expect("worker");
             let result = match results.recv_timeout(Duration::from_secs(60)) {

@@ -16,7 +16,21 @@ pub fn read(reader: &str, bytes: &[u8]) -> bool {
         "csv" => ImportFormat::Csv,
         "vcard" => ImportFormat::Vcard,
         "json" => ImportFormat::Json,
-        _ => return BackupFile::from_slice(bytes).and_then(|b| b.verify()).is_ok(),
+        _ => {
+            // The restore's reader, and the stream check automatic backups
+            // are read back with: both must refuse what the other refuses.
+            let whole = BackupFile::from_slice(bytes).and_then(|b| b.verify());
+            let plain = match bytes.starts_with(&[0x1f, 0x8b]) {
+                true => Box::new(flate2::read::GzDecoder::new(bytes)) as Box<dyn std::io::Read>,
+                false => Box::new(bytes),
+            };
+            let streamed = crate::store::verify_backup_stream(plain);
+            assert!(
+                streamed.is_err() || whole.is_ok(),
+                "the stream check accepted a backup the restore refuses: {whole:?}"
+            );
+            return whole.is_ok();
+        }
     };
     let options = ImportOptions { format, ..Default::default() };
     import::parse(bytes, &format!("fuzz.{reader}"), &options).is_ok()

@@ -26,6 +26,10 @@ fn sniff(header_line: &str) -> char {
 /// A value that opens a quote and never closes it runs to the end of the
 /// file; past this many lines it is taken for a stray quote.
 const MAX_QUOTED_LINES: usize = 20;
+/// Stray quotes read on past; after this many, the rest of the file is
+/// read with quotes as plain characters (each stray quote reads the rest
+/// of the file again).
+const MAX_STRAY_QUOTES: usize = 100;
 
 /// The records of a file, read on past a stray quote.
 struct Rows {
@@ -36,20 +40,46 @@ struct Rows {
 }
 
 impl Rows {
-    /// Reads the rows of `text` (whose first line is `first_line`) with `reader`.
+    /// Reads the rows of `text` (whose first line is `first_line`) with
+    /// `reader`. After a stray quote it reads on from the next line (in a
+    /// loop: a file of stray quotes must not run the stack out); past
+    /// [`MAX_STRAY_QUOTES`] of them, quotes are read as plain characters.
     fn read(
         &mut self,
-        mut reader: ::csv::Reader<&[u8]>,
+        reader: ::csv::Reader<&[u8]>,
         text: &str,
         first_line: u32,
         columns: &mut [ColumnMapping],
     ) {
+        let (mut reader, mut text, mut first_line) = (reader, text, first_line);
+        let mut strays = 0;
+        while let Some((rest, line)) = self.read_until_stray_quote(reader, text, first_line, columns) {
+            strays += 1;
+            reader = ::csv::ReaderBuilder::new()
+                .delimiter(u8::try_from(self.delimiter).unwrap_or(b','))
+                .flexible(true)
+                .has_headers(false)
+                .quoting(strays < MAX_STRAY_QUOTES)
+                .from_reader(rest.as_bytes());
+            (text, first_line) = (rest, line);
+        }
+    }
+
+    /// Reads rows until a quote opened in a row is never closed; then the
+    /// text after that row and its first line number.
+    fn read_until_stray_quote<'t>(
+        &mut self,
+        mut reader: ::csv::Reader<&[u8]>,
+        text: &'t str,
+        first_line: u32,
+        columns: &mut [ColumnMapping],
+    ) -> Option<(&'t str, u32)> {
         let mut row = ::csv::StringRecord::new();
         let mut lines = LineCounter { text, offset: 0, line: first_line };
         loop {
             let line = lines.at(reader.position().byte());
             match reader.read_record(&mut row) {
-                Ok(false) => break,
+                Ok(false) => return None,
                 Ok(true) => {}
                 Err(e) => {
                     self.records.push(Err(RowError::new(
@@ -63,23 +93,18 @@ impl Rows {
             let start = row.position().map_or(0, |p| p.byte() as usize);
             let line = row.position().map_or(line, |p| lines.at(p.byte()));
             // A quote opened in this row and never closed swallowed the rest of
-            // the file: report the row and read on from its next line.
+            // the file: report the row and read on from its next line. (An odd
+            // number of quotes tells it from a long value closed at the end.)
             let at_end = reader.is_done() || reader.position().byte() as usize >= text.len();
-            if at_end && row.iter().any(|v| v.matches('\n').count() > MAX_QUOTED_LINES) {
+            let unclosed = || text.get(start..).is_some_and(|rest| rest.matches('"').count() % 2 == 1);
+            if at_end && row.iter().any(|v| v.matches('\n').count() > MAX_QUOTED_LINES) && unclosed() {
                 self.records.push(Err(RowError::new(
                     line,
                     ErrorCode::InvalidInput,
                     "a quote (\") opened in this row is never closed; the row is skipped and the rows after it are read",
                 )));
                 let rest_at = text[start.min(text.len())..].find('\n').map_or(text.len(), |i| start + i + 1);
-                let rest = &text[rest_at..];
-                let next = ::csv::ReaderBuilder::new()
-                    .delimiter(u8::try_from(self.delimiter).unwrap_or(b','))
-                    .flexible(true)
-                    .has_headers(false)
-                    .from_reader(rest.as_bytes());
-                self.read(next, rest, line + 1, columns);
-                return;
+                return Some((&text[rest_at..], line + 1));
             }
             if row.iter().skip(self.headers).any(|v| !v.trim().is_empty()) {
                 let delimiter =
@@ -236,6 +261,23 @@ pub(super) fn parse(text: &str, options: &ImportOptions) -> Result<Parsed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_note_closed_in_the_last_row_is_one_value_not_a_stray_quote() {
+        let mut text = String::from("Vorname,Nachname,Notizen\nAnna,Berg,kurz\nBen,Kurz,\"Zeile 1\n");
+        for i in 2..=25 {
+            text.push_str(&format!("Zeile {i}\n"));
+        }
+        text.push_str("Ende\"\n");
+        let parsed = parse(&text, &ImportOptions::default()).unwrap();
+        assert_eq!(parsed.records.len(), 2, "{:?}", parsed.records);
+        let ben = parsed.records[1].as_ref().unwrap().input();
+        assert_eq!(ben.first_name, "Ben");
+        assert!(ben
+            .notes
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Zeile 1\nZeile 2") && n.ends_with("Ende")));
+    }
 
     #[test]
     fn sniffs_the_delimiter_outside_quotes() {

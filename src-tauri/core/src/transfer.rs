@@ -179,10 +179,109 @@ impl BackupData {
     /// recompute it, so restore trusts nothing in the data that could lock
     /// the store.
     pub fn checksum(&self) -> crate::error::Result<String> {
-        let value = serde_json::to_value(self).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
-        let bytes =
-            serde_json::to_vec(&canonical(value)).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
-        Ok(format!("sha256:{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes)))
+        // Summed as the data is written in canonical form, record by record
+        // (a copy of the whole data would double a large backup's memory).
+        let mut sum = Summed::new(std::io::sink());
+        write_data(&mut sum, &self.settings, &self.meta, |key, put| {
+            let list = match key {
+                "activities" => &self.activities,
+                "contacts" => &self.contacts,
+                "deals" => &self.deals,
+                "organizations" => &self.organizations,
+                _ => &self.tasks,
+            };
+            list.iter().try_for_each(|record| put(record.clone()))
+        })?;
+        Ok(sum.finish())
+    }
+}
+
+/// The members of a backup's data, in the canonical (sorted) order its
+/// checksum is taken in.
+const DATA_KEYS: [&str; 7] =
+    ["activities", "contacts", "deals", "meta", "organizations", "settings", "tasks"];
+
+/// Writes a backup's data in the canonical form its checksum is taken
+/// over: the members in sorted order, object keys sorted at every level,
+/// each list's records as `each` hands them to `put` (record by record,
+/// so a store of any size is written with one record in memory). Returns
+/// how many records each list held.
+pub(crate) fn write_data<W: std::io::Write>(
+    out: &mut Summed<W>,
+    settings: &serde_json::Value,
+    meta: &BTreeMap<String, String>,
+    mut each: impl FnMut(
+        &str,
+        &mut dyn FnMut(serde_json::Value) -> crate::error::Result<()>,
+    ) -> crate::error::Result<()>,
+) -> crate::error::Result<RecordCounts> {
+    let mut counts = RecordCounts::default();
+    out.raw(b"{")?;
+    for (i, key) in DATA_KEYS.iter().enumerate() {
+        if i > 0 {
+            out.raw(b",")?;
+        }
+        out.json(key)?;
+        out.raw(b":")?;
+        let count = match *key {
+            "meta" => {
+                out.json(meta)?;
+                continue;
+            }
+            "settings" => {
+                out.json(&canonical(settings.clone()))?;
+                continue;
+            }
+            "activities" => &mut counts.activities,
+            "contacts" => &mut counts.contacts,
+            "deals" => &mut counts.deals,
+            "organizations" => &mut counts.organizations,
+            _ => &mut counts.tasks,
+        };
+        out.raw(b"[")?;
+        let mut n = 0u32;
+        each(key, &mut |record| {
+            if n > 0 {
+                out.raw(b",")?;
+            }
+            n += 1;
+            out.json(&canonical(record))
+        })?;
+        *count = n;
+        out.raw(b"]")?;
+    }
+    out.raw(b"}")?;
+    Ok(counts)
+}
+
+pub(crate) fn writing(e: std::io::Error) -> crate::error::Error {
+    crate::error::Error::Storage(format!("writing the backup: {e}"))
+}
+
+/// A writer that sums what goes through it (SHA-256), for a backup's data.
+pub(crate) struct Summed<W> {
+    out: W,
+    sum: sha2::Sha256,
+}
+
+impl<W: std::io::Write> Summed<W> {
+    pub(crate) fn new(out: W) -> Self {
+        Summed { out, sum: <sha2::Sha256 as sha2::Digest>::new() }
+    }
+
+    pub(crate) fn raw(&mut self, bytes: &[u8]) -> crate::error::Result<()> {
+        sha2::Digest::update(&mut self.sum, bytes);
+        self.out.write_all(bytes).map_err(writing)
+    }
+
+    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> crate::error::Result<()> {
+        let bytes = serde_json::to_vec(value).map_err(|e| crate::error::Error::Storage(e.to_string()))?;
+        self.raw(&bytes)
+    }
+
+    /// The sum as a manifest names it.
+    pub(crate) fn finish(self) -> String {
+        format!("sha256:{:x}", sha2::Digest::finalize(self.sum))
     }
 }
 
@@ -442,7 +541,32 @@ pub fn contacts_vcard(contacts: &[Contact]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    #[test]
+    fn the_checksum_is_the_one_older_backups_carry() {
+        // How backups were summed before: the whole data as one value,
+        // keys sorted at every level.
+        let data = BackupData {
+            settings: json!({"zeta": 1, "alpha": {"b": [3, {"y": 1, "x": 2}], "a": null}}),
+            meta: [("b".to_owned(), "02".to_owned()), ("a".to_owned(), "01".to_owned())].into(),
+            organizations: vec![json!({"name": "Elb", "id": "o1"})],
+            contacts: vec![
+                json!({"last_name": "Berg", "first_name": "Anna", "score": 12.5, "tags": ["b", "a"]}),
+            ],
+            activities: vec![],
+            tasks: vec![json!({"title": "Anrufen", "due": "2026-12-08"})],
+            deals: vec![json!({"value": 1200.75, "items": [{"qty": 2, "name": "X"}]})],
+        };
+        let whole = canonical(serde_json::to_value(&data).unwrap());
+        let before = format!(
+            "sha256:{:x}",
+            <sha2::Sha256 as sha2::Digest>::digest(serde_json::to_vec(&whole).unwrap())
+        );
+        assert_eq!(data.checksum().unwrap(), before);
+    }
 
     #[test]
     fn folding_keeps_characters_whole_and_lines_short() {

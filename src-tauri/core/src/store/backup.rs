@@ -21,7 +21,8 @@ use crate::error::{Error, Result};
 use crate::task::Task;
 use crate::text::fold;
 use crate::transfer::{
-    canonical, BackupData, BackupManifest, RecordCounts, BACKUP_FORMAT, BACKUP_FORMAT_VERSION,
+    canonical, write_data, writing, BackupData, BackupManifest, RecordCounts, Summed, BACKUP_FORMAT,
+    BACKUP_FORMAT_VERSION,
 };
 
 /// Meta keys that describe this store's files, not the rep's data: a
@@ -35,42 +36,6 @@ const LOCAL_META: [&str; 7] = [
     "search_segment",
     "rebuild",
 ];
-
-/// The members of a backup's data, in the canonical (sorted) order its
-/// checksum is taken in.
-const DATA_KEYS: [&str; 7] =
-    ["activities", "contacts", "deals", "meta", "organizations", "settings", "tasks"];
-
-fn writing(e: std::io::Error) -> Error {
-    Error::Storage(format!("writing the backup: {e}"))
-}
-
-/// A writer that sums what goes through it (SHA-256), for a backup's data.
-struct Summed<W> {
-    out: W,
-    sum: sha2::Sha256,
-}
-
-impl<W: std::io::Write> Summed<W> {
-    fn new(out: W) -> Self {
-        Summed { out, sum: <sha2::Sha256 as sha2::Digest>::new() }
-    }
-
-    fn raw(&mut self, bytes: &[u8]) -> Result<()> {
-        sha2::Digest::update(&mut self.sum, bytes);
-        self.out.write_all(bytes).map_err(writing)
-    }
-
-    fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let bytes = serde_json::to_vec(value).map_err(|e| Error::Storage(e.to_string()))?;
-        self.raw(&bytes)
-    }
-
-    /// The sum as a manifest names it.
-    fn finish(self) -> String {
-        format!("sha256:{:x}", sha2::Digest::finalize(self.sum))
-    }
-}
 
 /// Reads a backup file's JSON as a stream, holding one record at a time,
 /// and checks it as [`check_backup`] does: for files whose data members
@@ -216,44 +181,22 @@ impl Store {
         app_version: &str,
         now: DateTime<Utc>,
     ) -> Result<BackupManifest> {
-        let mut counts = RecordCounts::default();
         out.write_all(b"{\"data\":").map_err(writing)?;
         let mut data = Summed::new(&mut *out);
-        data.raw(b"{")?;
-        for (i, key) in DATA_KEYS.iter().enumerate() {
-            if i > 0 {
-                data.raw(b",")?;
-            }
-            data.json(key)?;
-            data.raw(b":")?;
-            let (tree, count) = match *key {
-                "meta" => {
-                    data.json(&self.backup_meta()?)?;
-                    continue;
-                }
-                "settings" => {
-                    let settings =
-                        serde_json::to_value(self.settings()).map_err(|e| Error::Storage(e.to_string()))?;
-                    data.json(&canonical(settings))?;
-                    continue;
-                }
-                "activities" => (&self.t.activities, &mut counts.activities),
-                "contacts" => (&self.t.contacts, &mut counts.contacts),
-                "deals" => (&self.t.deals, &mut counts.deals),
-                "organizations" => (&self.t.organizations, &mut counts.organizations),
-                _ => (&self.t.tasks, &mut counts.tasks),
+        let settings = serde_json::to_value(self.settings()).map_err(|e| Error::Storage(e.to_string()))?;
+        let counts = write_data(&mut data, &settings, &self.backup_meta()?, |key, put| {
+            let tree = match key {
+                "activities" => &self.t.activities,
+                "contacts" => &self.t.contacts,
+                "deals" => &self.t.deals,
+                "organizations" => &self.t.organizations,
+                _ => &self.t.tasks,
             };
-            data.raw(b"[")?;
             for value in tree.iter().values() {
-                if *count > 0 {
-                    data.raw(b",")?;
-                }
-                data.json(&canonical(decode::<serde_json::Value>(&value?)?))?;
-                *count += 1;
+                put(decode::<serde_json::Value>(&value?)?)?;
             }
-            data.raw(b"]")?;
-        }
-        data.raw(b"}")?;
+            Ok(())
+        })?;
         let checksum = data.finish();
         let manifest = BackupManifest {
             format: BACKUP_FORMAT.to_owned(),

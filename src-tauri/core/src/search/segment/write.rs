@@ -213,10 +213,12 @@ impl Writer {
             self.insert(&term, value)?;
         }
         let postings = std::mem::take(&mut self.postings);
-        self.section(&postings);
-        drop(postings);
         let terms = std::mem::replace(&mut self.terms, fst::MapBuilder::memory());
         let terms = terms.into_inner().map_err(|e| Error::Storage(format!("search index terms: {e}")))?;
+        // The segment grows once, to its size (doubling would hold twice).
+        self.bytes.reserve_exact(postings.len() + terms.len());
+        self.section(&postings);
+        drop(postings);
         self.section(&terms);
         let mut header = Vec::with_capacity(HEADER);
         header.extend_from_slice(MAGIC);
@@ -398,8 +400,27 @@ impl Builder {
             }
         }
         drop((terms, fields, ends, next, rank));
-        let mut slots: Vec<Option<DocMeta>> = metas.into_iter().map(Some).collect();
-        let metas: Vec<DocMeta> = order.iter().filter_map(|l| slots[*l as usize].take()).collect();
+        // The documents into segment order in place (a second list of them
+        // would hold every sort key and phone twice): each goes to its
+        // number, the replaced and removed ones past the end, cut off.
+        let mut metas = metas;
+        let mut place = vec![NONE; metas.len()];
+        for (n, local) in order.iter().enumerate() {
+            place[*local as usize] = n as u32;
+        }
+        let mut past = order.len() as u32;
+        for p in place.iter_mut().filter(|p| **p == NONE) {
+            *p = past;
+            past += 1;
+        }
+        for i in 0..metas.len() {
+            while place[i] as usize != i {
+                let j = place[i] as usize;
+                metas.swap(i, j);
+                place.swap(i, j);
+            }
+        }
+        metas.truncate(order.len());
         let words = words.into_iter().map(|(w, _)| w).collect();
         (metas, Terms { words, starts, postings })
     }

@@ -408,10 +408,8 @@ impl Builder {
         for (n, local) in order.iter().enumerate() {
             place[*local as usize] = n as u32;
         }
-        let mut past = order.len() as u32;
-        for p in place.iter_mut().filter(|p| **p == NONE) {
+        for (past, p) in (order.len() as u32..).zip(place.iter_mut().filter(|p| **p == NONE)) {
             *p = past;
-            past += 1;
         }
         for i in 0..metas.len() {
             while place[i] as usize != i {

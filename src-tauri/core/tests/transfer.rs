@@ -274,15 +274,15 @@ fn a_cancelled_import_keeps_whole_batches_only() {
         )
         .unwrap();
     assert!(report.cancelled);
-    // Batches of 1,000 records.
-    assert_eq!(calls, [(1000, 5000)]);
-    assert_eq!(report.imported, 1000);
-    assert_eq!(store.contact_count().unwrap(), 1000);
+    // Batches of 500 records.
+    assert_eq!(calls, [(500, 5000)]);
+    assert_eq!(report.imported, 500);
+    assert_eq!(store.contact_count().unwrap(), 500);
     // The written batch is in the search index, the rest is not.
     let found = |q: &str| {
         store.list_contacts(&ListQuery { search: Some(q.into()), ..Default::default() }, t0()).unwrap().total
     };
-    assert_eq!((found("p999@example.de"), found("p1000@example.de")), (1, 0));
+    assert_eq!((found("p499@example.de"), found("p500@example.de")), (1, 0));
 }
 
 fn act(kind: ActivityKind) -> ActivityInput {

@@ -32,7 +32,7 @@ use lookup::{fill_contact, Lookup};
 use write::Prepared;
 
 /// Records written per batch.
-const BATCH: usize = 1000;
+const BATCH: usize = 500;
 /// Rows shown in an import preview.
 const PREVIEW_ROWS: usize = 20;
 

@@ -204,10 +204,8 @@ pub fn backup_store<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -
     else {
         return Ok(None);
     };
-    let (manifest, data) = state.store()?.backup(env!("CARGO_PKG_VERSION"), now())?;
-    let count = manifest.counts.contacts;
-    write_file(&path, &BackupFile { manifest, data }.to_vec()?)?;
-    Ok(Some(SavedFile { name: file_name(&path), count }))
+    let manifest = backups::save(&*state.store()?, &path, env!("CARGO_PKG_VERSION"), now())?;
+    Ok(Some(SavedFile { name: file_name(&path), count: manifest.counts.contacts }))
 }
 
 /// Asks for a backup file and shows what it holds.

@@ -159,10 +159,9 @@ impl AppState {
         match self.store.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
             Some(Ok(store)) => Ok(store.clone()),
             Some(Err(e)) => Err(Error::StoreUnavailable(e.clone())),
-            // Taken out by a compaction that could not open it again.
-            None => Err(Error::StoreUnavailable(ErrorPayload::from(&kontor_core::Error::Storage(
-                "the store is being compacted".into(),
-            )))),
+            // Set before `opened`; a compaction takes it out and puts it
+            // back (or why it could not be opened) under the write lock.
+            None => unreachable!("the store's slot is set before `opened`"),
         }
     }
 

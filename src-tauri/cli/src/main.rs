@@ -1077,13 +1077,11 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Backup { out, json } => {
-            let (manifest, data) = store.backup(env!("CARGO_PKG_VERSION"), now())?;
-            let file = transfer::BackupFile { manifest, data };
-            write_out(Some(&out), &file.to_vec()?)?;
+            let manifest = backups::save(store, &out, env!("CARGO_PKG_VERSION"), now())?;
             if json {
-                return print_json(&file.manifest);
+                return print_json(&manifest);
             }
-            let c = &file.manifest.counts;
+            let c = &manifest.counts;
             out!(
                 "backup written to {}: {} contacts, {} organisations, {} activities, {} tasks, {} deals ({})",
                 out.display(),
@@ -1092,7 +1090,7 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
                 c.activities,
                 c.tasks,
                 c.deals,
-                file.manifest.checksum
+                manifest.checksum
             );
             Ok(())
         }

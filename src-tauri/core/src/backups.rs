@@ -16,7 +16,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::transfer::{BackupFile, RecordCounts};
+use crate::transfer::{BackupFile, BackupManifest, RecordCounts};
 
 /// The folder in the data directory.
 pub const DIR: &str = "backups";
@@ -170,18 +170,7 @@ pub fn write(store: &Store, reason: Reason, app_version: &str, now: DateTime<Utc
     let path = folder.join(&name);
     // Written and read back as streams: a store of any size costs about
     // one record of memory (and the compressor's window).
-    let manifest = crate::paths::write_private_with(
-        &path,
-        |file| {
-            let mut gz =
-                flate2::write::GzEncoder::new(std::io::BufWriter::new(file), flate2::Compression::fast());
-            let manifest = store.write_backup(&mut gz, app_version, now)?;
-            let mut out = gz.finish().map_err(|e| io(&path, &e))?;
-            std::io::Write::flush(&mut out).map_err(|e| io(&path, &e))?;
-            Ok(manifest)
-        },
-        |e| io(&path, &e),
-    )?;
+    let manifest = stream(store, &path, true, app_version, now)?;
     // Read back from the disk, as a restore would.
     let verified = std::fs::File::open(&path)
         .map_err(|e| io(&path, &e))
@@ -210,6 +199,40 @@ pub fn write(store: &Store, reason: Reason, app_version: &str, now: DateTime<Utc
     write_index(&folder, &index)?;
     rotate(&folder, &mut index)?;
     Ok(entry)
+}
+
+/// Writes a backup of `store` to `path`, a file the rep chose: plain JSON,
+/// owner-only, written record by record through a temporary file.
+pub fn save(store: &Store, path: &Path, app_version: &str, now: DateTime<Utc>) -> Result<BackupManifest> {
+    stream(store, path, false, app_version, now)
+}
+
+/// Streams `store`'s backup into `path` (gzip-compressed or not) through
+/// a temporary file that is synced and renamed.
+fn stream(
+    store: &Store,
+    path: &Path,
+    gzip: bool,
+    app_version: &str,
+    now: DateTime<Utc>,
+) -> Result<BackupManifest> {
+    crate::paths::write_private_with(
+        path,
+        |file| {
+            let mut out = std::io::BufWriter::new(file);
+            let manifest = if gzip {
+                let mut gz = flate2::write::GzEncoder::new(&mut out, flate2::Compression::fast());
+                let manifest = store.write_backup(&mut gz, app_version, now)?;
+                gz.finish().map_err(|e| io(path, &e))?;
+                manifest
+            } else {
+                store.write_backup(&mut out, app_version, now)?
+            };
+            std::io::Write::flush(&mut out).map_err(|e| io(path, &e))?;
+            Ok(manifest)
+        },
+        |e| io(path, &e),
+    )
 }
 
 /// Writes a daily backup when the newest verified one is older than a

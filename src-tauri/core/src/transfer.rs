@@ -163,7 +163,8 @@ pub struct BackupData {
     pub deals: Vec<serde_json::Value>,
 }
 
-/// A backup file: the manifest first, then the data.
+/// A backup file: the manifest and the data (written data first since the
+/// backups are streamed; older files have the manifest first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackupFile {
     /// Format, version, counts and checksum.
@@ -196,6 +197,21 @@ impl BackupData {
     }
 }
 
+impl RecordCounts {
+    /// The count of a backup data member that lists records (`None` for
+    /// `meta` and `settings`, and for a member Kontor does not know).
+    pub(crate) fn of_member(&mut self, member: &str) -> Option<&mut u32> {
+        match member {
+            "activities" => Some(&mut self.activities),
+            "contacts" => Some(&mut self.contacts),
+            "deals" => Some(&mut self.deals),
+            "organizations" => Some(&mut self.organizations),
+            "tasks" => Some(&mut self.tasks),
+            _ => None,
+        }
+    }
+}
+
 /// The members of a backup's data, in the canonical (sorted) order its
 /// checksum is taken in.
 const DATA_KEYS: [&str; 7] =
@@ -223,20 +239,12 @@ pub(crate) fn write_data<W: std::io::Write>(
         }
         out.json(key)?;
         out.raw(b":")?;
-        let count = match *key {
-            "meta" => {
-                out.json(meta)?;
-                continue;
+        let Some(count) = counts.of_member(key) else {
+            match *key {
+                "meta" => out.json(meta)?,
+                _ => out.json(&canonical(settings.clone()))?,
             }
-            "settings" => {
-                out.json(&canonical(settings.clone()))?;
-                continue;
-            }
-            "activities" => &mut counts.activities,
-            "contacts" => &mut counts.contacts,
-            "deals" => &mut counts.deals,
-            "organizations" => &mut counts.organizations,
-            _ => &mut counts.tasks,
+            continue;
         };
         out.raw(b"[")?;
         let mut n = 0u32;

@@ -100,19 +100,13 @@ pub(crate) fn verify_backup_stream(reader: impl std::io::Read) -> Result<BackupM
                 first = false;
                 sum.json(&key).map_err(fail)?;
                 sum.raw(b":").map_err(fail)?;
-                let count = match key.as_str() {
-                    "activities" => &mut counts.activities,
-                    "contacts" => &mut counts.contacts,
-                    "deals" => &mut counts.deals,
-                    "organizations" => &mut counts.organizations,
-                    "tasks" => &mut counts.tasks,
-                    _ => {
+                match counts.of_member(&key) {
+                    Some(count) => *count = map.next_value_seed(Records(&mut sum))?,
+                    None => {
                         let value: serde_json::Value = map.next_value()?;
                         sum.json(&canonical(value)).map_err(fail)?;
-                        continue;
                     }
-                };
-                *count = map.next_value_seed(Records(&mut sum))?;
+                }
             }
             sum.raw(b"}").map_err(fail)?;
             Ok((sum.finish(), counts))

@@ -235,8 +235,10 @@ impl Store {
         touched: &HashMap<Uuid, Contact>,
         now: DateTime<Utc>,
     ) -> std::result::Result<Planned, RowError> {
-        let input = draft.input();
         if draft.organization_only {
+            // A person's record was unpacked for its validation; a card's
+            // only here.
+            let input = draft.input();
             let name = input.organization.clone().unwrap_or_default();
             let exists =
                 self.organization_named(&name).map_err(|e| RowError::from_error(draft.line, &e))?.is_some();

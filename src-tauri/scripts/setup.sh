@@ -14,7 +14,7 @@ as_root() {
 packages=(
   build-essential pkg-config libssl-dev curl file
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver dbus dbus-x11 at-spi2-core
+  xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 at-spi2-core
   python3 python3-dbus-next python3-xlib
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -11,7 +11,9 @@ cargo build --release --bin kontor-desktop --bin kontor
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   export DISPLAY=:99
-  if ! xdpyinfo -display "$DISPLAY" >/dev/null 2>&1 && ! [ -e /tmp/.X11-unix/X99 ]; then
+  # Asked, not guessed from /tmp/.X11-unix/X99: an Xvfb killed earlier
+  # leaves its socket behind, and the app then finds no display.
+  if ! xdpyinfo -display "$DISPLAY" >/dev/null 2>&1; then
     echo "No display found: starting a virtual one (Xvfb $DISPLAY)."
     Xvfb "$DISPLAY" -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
     sleep 1

@@ -6,7 +6,7 @@
 //! one that does not end within a minute stops the run (a hang).
 //!
 //! `cargo run --release -p kontor-core --example fuzz_readers -- \
-//!     [--reader csv|vcard|json|backup] [--seconds 60] [--seed 1] [--out DIR] [--keep N] [--current FILE]`
+//!     [--reader csv|vcard|json|backup] [--seconds 60] [--seed 1] [--out DIR] [--keep N] [--current FILE] [--skip N]`
 //!
 //! Stable Rust has no coverage-guided fuzzing here (cargo-fuzz needs a
 //! nightly toolchain), hence the seeds. `--keep N` writes N of the inputs
@@ -94,6 +94,13 @@ fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
     out
 }
 
+/// One seed mutated, with a stretch of another to splice in.
+fn next_input(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
+    let s = &seeds[rng.below(seeds.len())];
+    let other = &seeds[rng.below(seeds.len())];
+    mutate(rng, s, other)
+}
+
 fn seeds(reader: &str) -> Vec<Vec<u8>> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
     let ext = match reader {
@@ -143,6 +150,7 @@ fn main() {
     let (mut readers, mut seconds, mut seed, mut out, mut keep) =
         (fuzzing::READERS.to_vec(), 60u64, 1u64, PathBuf::from("fuzz-out"), 0usize);
     let mut current: Option<PathBuf> = None;
+    let mut skip = 0u64;
     while let Some(a) = args.next() {
         let mut value = || args.next().expect("a value");
         match a.as_str() {
@@ -158,6 +166,9 @@ fn main() {
             // process cannot catch (a stack overflow) leaves its input
             // behind (put it on a tmpfs: /dev/shm).
             "--current" => current = Some(PathBuf::from(value())),
+            // Makes and drops the first N inputs unread: a run with the same
+            // seed goes on where an earlier one stopped.
+            "--skip" => skip = value().parse().expect("count"),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -171,6 +182,9 @@ fn main() {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let (mut runs, mut accepted, mut panics, mut slow, mut kept) = (0u64, 0u64, 0u64, 0u64, 0usize);
         let mut slowest = Duration::ZERO;
+        for _ in 0..skip {
+            next_input(&mut rng, &seeds);
+        }
         let end = Instant::now() + Duration::from_secs(seconds);
         let (to_worker, inputs) = mpsc::channel::<Vec<u8>>();
         let (to_main, results) = mpsc::channel::<std::thread::Result<bool>>();
@@ -183,9 +197,7 @@ fn main() {
             }
         });
         while Instant::now() < end {
-            let s = &seeds[rng.below(seeds.len())];
-            let other = &seeds[rng.below(seeds.len())];
-            let input = mutate(&mut rng, s, other);
+            let input = next_input(&mut rng, &seeds);
             if let Some(path) = &current {
                 std::fs::write(path, &input).expect("current input");
             }

@@ -57,11 +57,11 @@ pub fn write_private_with<T, E>(
     Ok(done)
 }
 
-/// Creates (or truncates) `path` for writing, owner-only (0600 on Unix; a
+/// Creates (or truncates) `path` for writing (and reading back), owner-only (0600 on Unix; a
 /// file that was there keeps its inode and loses any wider permission).
 pub fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.read(true).write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

@@ -320,25 +320,36 @@ impl Store {
     /// and drops the merged delta entries in one transaction.
     pub(super) fn merge_into_segment(&self, extra: Builder, now: DateTime<Utc>) -> Result<()> {
         let _merging = lock(&self.search.merging);
-        let (disk, delta) = self.with_search_index(|i| Ok((i.disk(), i.delta().clone())))?;
         // The delta is newer than `extra` (an import's records, changed
-        // again while it ran): its entries replace or remove theirs.
+        // again while it ran): its entries replace or remove theirs. Read
+        // under the index's lock, not copied (an import's delta of new
+        // organisations can hold 30,000 documents).
         let mut added = extra;
-        for (key, entry) in &delta {
-            match &entry.doc {
-                Some(doc) => added.add(doc.clone()),
-                None => added.remove(*key),
+        let (disk, merged) = self.with_search_index(|i| {
+            let mut merged: HashMap<DocKey, u64> = HashMap::with_capacity(i.delta().len());
+            for (key, entry) in i.delta() {
+                match &entry.doc {
+                    Some(doc) => added.add(doc.clone()),
+                    None => added.remove(*key),
+                }
+                merged.insert(*key, entry.seq);
             }
-        }
+            Ok((i.disk(), merged))
+        })?;
         let generation = self.segment_generation()?.unwrap_or(0) + 1;
         std::fs::create_dir_all(&self.search.dir).map_err(|e| Error::Storage(e.to_string()))?;
         let path = self.search.path(generation);
         match &disk {
-            Some(old) => segment::merge(old, |k| !delta.contains_key(k), added, &path)?,
+            Some(old) => segment::merge(old, |k| !merged.contains_key(k), added, &path)?,
             None => segment::write(&path, added)?,
         }
-        let merged: HashMap<DocKey, u64> = delta.iter().map(|(k, e)| (*k, e.seq)).collect();
         self.install_segment(generation, &merged, false, now)
+    }
+
+    /// A builder for a segment of many documents: their postings wait in a
+    /// temporary file beside the index (in memory if none can be made).
+    pub(super) fn segment_builder(&self) -> Builder {
+        Builder::on_disk(&self.search.dir).unwrap_or_default()
     }
 
     /// Builds the search index anew from every contact, organisation and
@@ -354,7 +365,7 @@ impl Store {
                 before.insert(key, decode::<DeltaEntry>(&value)?.seq);
             }
         }
-        let mut docs = Builder::default();
+        let mut docs = self.segment_builder();
         for kv in self.t.contacts.iter() {
             let (key, value) = kv?;
             let c: Contact = decode(&value)?;
@@ -389,16 +400,6 @@ impl Store {
             // Holding the index: no write's effect lands between the switch
             // on disk and the switch in memory.
             self.transact(now, |tx| {
-                for (key, seq) in merged {
-                    let current = tx.search_delta.get(key.bytes())?;
-                    let same = current
-                        .map(|v| super::decode_tx::<DeltaEntry>(&v))
-                        .transpose()?
-                        .is_some_and(|e| e.seq == *seq);
-                    if same {
-                        tx.search_delta.remove(&key.bytes())?;
-                    }
-                }
                 tx.meta.insert(SEGMENT, &generation.to_be_bytes())?;
                 tx.meta.remove(IMPORT_UNINDEXED)?;
                 if rebuilt {
@@ -407,6 +408,27 @@ impl Store {
                 }
                 Ok(())
             })?;
+            // The delta entries the segment now holds go in transactions
+            // of their own, a thousand at a time (one over an import's
+            // 30,000 made sled copy every page it touched). Until they have
+            // gone, the delta and the segment hold the same documents, and
+            // the delta's stand for the segment's: the same results.
+            let merged_keys: Vec<(&DocKey, &u64)> = merged.iter().collect();
+            for part in merged_keys.chunks(1000) {
+                self.transact(now, |tx| {
+                    for (key, seq) in part {
+                        let current = tx.search_delta.get(key.bytes())?;
+                        let same = current
+                            .map(|v| super::decode_tx::<DeltaEntry>(&v))
+                            .transpose()?
+                            .is_some_and(|e| e.seq == **seq);
+                        if same {
+                            tx.search_delta.remove(&key.bytes())?;
+                        }
+                    }
+                    Ok(())
+                })?;
+            }
             index.replace_disk(Some(seg), merged);
             Ok(())
         })?;

@@ -397,12 +397,15 @@ impl Store {
         self.t.meta.insert(IMPORT_UNINDEXED, &[1])?;
         self.db.flush()?;
         let written = std::sync::atomic::AtomicUsize::new(0);
+        let mut docs = self.segment_builder();
+        // One search document per record at most: room for them at once.
+        docs.reserve(parsed.records.len());
         let (planned, (docs, wrote)) = std::thread::scope(|scope| {
             let (to_writer, batches) = std::sync::mpsc::sync_channel::<Prepared>(1);
             let writer = std::thread::Builder::new()
                 .name("kontor-import".into())
                 .spawn_scoped(scope, || {
-                    let mut docs = Builder::default();
+                    let mut docs = docs;
                     for batch in batches {
                         if let Err(e) = self.write_import_batch(batch, &mut docs, now) {
                             return (docs, Err(e));

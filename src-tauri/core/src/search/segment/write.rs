@@ -16,19 +16,51 @@ use super::{
 use crate::error::{Error, Result};
 use crate::search::{DocKey, DocKind, IndexedDoc};
 
-/// What a segment keeps of one document besides its terms.
+/// What a segment keeps of one document besides its terms. The sort key
+/// and the phone numbers share one allocation (an import of 300,000
+/// contacts holds one of these per record until the segment is written).
 pub(crate) struct DocMeta {
     pub(crate) key: DocKey,
     pub(crate) stage: u8,
     pub(crate) rank_ms: i64,
     pub(crate) changed_ms: i64,
-    pub(crate) sort_key: String,
-    pub(crate) phones: Vec<String>,
+    /// The sort key, then each phone number after a space (phone numbers
+    /// are digits).
+    text: Box<str>,
+    /// Where the sort key ends in `text`.
+    split: u32,
 }
 
 impl DocMeta {
+    pub(crate) fn new(
+        key: DocKey,
+        stage: u8,
+        rank_ms: i64,
+        changed_ms: i64,
+        sort_key: &str,
+        phones: &[String],
+    ) -> DocMeta {
+        let mut text =
+            String::with_capacity(sort_key.len() + phones.iter().map(|p| p.len() + 1).sum::<usize>());
+        text.push_str(sort_key);
+        for p in phones {
+            text.push(' ');
+            text.push_str(p);
+        }
+        let split = sort_key.len() as u32;
+        DocMeta { key, stage, rank_ms, changed_ms, text: text.into_boxed_str(), split }
+    }
+
+    fn sort_key(&self) -> &str {
+        &self.text[..self.split as usize]
+    }
+
+    fn phones(&self) -> impl Iterator<Item = &str> {
+        self.text[self.split as usize..].split(' ').skip(1)
+    }
+
     fn order(&self) -> (DocKind, &str, Uuid) {
-        (self.key.kind, &self.sort_key, self.key.id)
+        (self.key.kind, self.sort_key(), self.key.id)
     }
 }
 
@@ -96,11 +128,11 @@ impl<'a> Writer<'a> {
         let mut phones = Vec::new();
         let mut keys = Vec::new();
         for d in docs {
-            let phones_off = if d.phones.is_empty() {
+            let phones_off = if d.phones().next().is_none() {
                 NONE
             } else {
                 let off = u32::try_from(phones.len()).unwrap_or(NONE);
-                let kept: Vec<&String> = d.phones.iter().filter(|p| p.len() < 256).take(255).collect();
+                let kept: Vec<&str> = d.phones().filter(|p| p.len() < 256).take(255).collect();
                 phones.push(kept.len() as u8);
                 for p in kept {
                     phones.push(p.len() as u8);
@@ -109,12 +141,13 @@ impl<'a> Writer<'a> {
                 off
             };
             let key_off = u32::try_from(keys.len()).unwrap_or(NONE);
-            let mut end = d.sort_key.len().min(255);
-            while !d.sort_key.is_char_boundary(end) {
+            let sort_key = d.sort_key();
+            let mut end = sort_key.len().min(255);
+            while !sort_key.is_char_boundary(end) {
                 end -= 1;
             }
             keys.push(end as u8);
-            keys.extend_from_slice(&d.sort_key.as_bytes()[..end]);
+            keys.extend_from_slice(&sort_key.as_bytes()[..end]);
             table.push(d.key.kind as u8);
             table.push(d.stage);
             table.extend_from_slice(&[0, 0]);
@@ -603,14 +636,14 @@ impl Builder {
             self.log.push(id, fields);
         }
         self.ends.push(end);
-        self.metas.push(DocMeta {
-            key: doc.key,
-            stage: doc.stage,
-            rank_ms: doc.rank_ms,
-            changed_ms: doc.changed_ms,
-            sort_key: doc.sort_key,
-            phones: doc.phones,
-        });
+        self.metas.push(DocMeta::new(
+            doc.key,
+            doc.stage,
+            doc.rank_ms,
+            doc.changed_ms,
+            &doc.sort_key,
+            &doc.phones,
+        ));
     }
 
     /// Removes a document added before (one added after stays).
@@ -739,14 +772,8 @@ pub(crate) fn merge(
     for n in 0..old.len() {
         let e = old.doc(n);
         if keep(&e.key) && !added_keys.contains(&e.key) {
-            let meta = DocMeta {
-                key: e.key,
-                stage: e.stage,
-                rank_ms: e.rank_ms,
-                changed_ms: e.changed_ms,
-                sort_key: old.sort_key(n)?,
-                phones: old.phones_of(n)?,
-            };
+            let meta =
+                DocMeta::new(e.key, e.stage, e.rank_ms, e.changed_ms, &old.sort_key(n)?, &old.phones_of(n)?);
             kept.push((n, meta));
         }
     }

@@ -415,7 +415,24 @@ fn kill_9_during_every_mutation_loses_nothing_acknowledged_and_the_store_stays_h
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with("store.damaged-"))
             .collect();
-        assert_eq!(aside, Vec::<String>::new(), "after kill {kill}: a store was found damaged");
+        if let Some(first) = aside.first() {
+            // Why it was taken for damaged: the store moved aside, opened
+            // again in a data dir of its own.
+            let probe = dir.path().join("probe");
+            let _ = std::fs::remove_dir_all(&probe);
+            assert!(Command::new("cp")
+                .arg("-a")
+                .arg(data.join(first))
+                .arg(&probe)
+                .status()
+                .unwrap()
+                .success());
+            let open = kontor(&probe, &["contacts", "list", "--json"]);
+            panic!(
+                "after kill {kill}: a store was found damaged ({first}): {}",
+                String::from_utf8_lossy(&open.stderr).trim()
+            );
+        }
         let doctor = kontor(&data, &["doctor", "--json"]);
         assert!(
             doctor.status.success(),

@@ -32,7 +32,7 @@ fn the_fuzz_corpus_and_the_real_files_read_without_a_panic() {
 }
 
 /// The input on which the CSV reader overflowed its stack in the fuzzer's
-/// first hour (seed 7, input ~5 million; the reader then called itself to
+/// first hour (seed 7, past input 4.5 million; the reader then called itself to
 /// read on past each stray quote, and this 4 KB input has 69 quotes).
 /// Found again with that reader and `--current`; read now in a thread with
 /// a quarter of a spawned thread's stack.

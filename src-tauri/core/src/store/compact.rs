@@ -91,6 +91,12 @@ pub(crate) fn finish(data_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether a swap was begun and not finished: the store must not be
+/// opened before [`finish`] has run.
+pub(crate) fn unfinished(data_dir: &Path) -> bool {
+    data_dir.join(READY).exists() || (!data_dir.join(STORE).exists() && data_dir.join(OLD).exists())
+}
+
 /// Whether an erase left a compaction for the next open.
 pub(crate) fn pending(data_dir: &Path) -> bool {
     data_dir.join(PENDING).exists()
@@ -187,6 +193,40 @@ mod tests {
             } else {
                 std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
             }
+        }
+    }
+
+    #[test]
+    fn a_swap_cut_off_is_finished_by_an_open_that_found_the_lock_still_held() {
+        // A compaction killed between moving the old store aside and putting
+        // the copy in its place, whose process lets go of the lock only a
+        // moment after the next one starts: that one finds the exclusive
+        // lock taken, waits for the shared one, and must still finish the
+        // swap before it opens `store` (not there).
+        let root = tempfile::tempdir().unwrap();
+        let base = root.path().join("base");
+        {
+            let store = Store::open(&base).unwrap();
+            let anna = ContactInput { first_name: "Anna".into(), ..Default::default() };
+            store.create_contact(&anna, ChangedBy::Hand, chrono::DateTime::UNIX_EPOCH).unwrap();
+        }
+        let dir = root.path().join("data");
+        copy(&base.join(STORE), &dir.join(OLD));
+        copy(&base.join(STORE), &dir.join(COPY));
+        std::fs::write(dir.join(READY), b"").unwrap();
+        copy_side_file(&base, &dir);
+        let dying = lock_file(&dir).unwrap();
+        fs2::FileExt::lock_exclusive(&dying).unwrap();
+        let lets_go = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(dying);
+        });
+        let store = Store::open(&dir).unwrap();
+        lets_go.join().unwrap();
+        assert_eq!(store.contact_count().unwrap(), 1);
+        drop(store);
+        for gone in [COPY, READY, OLD] {
+            assert!(!dir.join(gone).exists(), "{gone} is left");
         }
     }
 

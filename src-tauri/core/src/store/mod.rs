@@ -418,6 +418,17 @@ impl Store {
             let _ = fs2::FileExt::unlock(&compact_lock);
         }
         compact::take(&compact_lock, false, dir)?;
+        // The exclusive lock was refused above, but by a compaction that was
+        // killed and whose process had not let go of the lock yet: its swap
+        // is finished now, before `store` (which may not be there at this
+        // moment) is opened — sled would make an empty one.
+        if compact::unfinished(dir) {
+            let _ = fs2::FileExt::unlock(&compact_lock);
+            compact::take(&compact_lock, true, dir)?;
+            compact::finish(dir)?;
+            let _ = fs2::FileExt::unlock(&compact_lock);
+            compact::take(&compact_lock, false, dir)?;
+        }
         // sled lets go of its file lock from a background thread shortly after
         // the last handle is dropped; a reopen right after (a restart, a
         // test) gets a moment before "in use" is the answer.

@@ -57,8 +57,9 @@ pub fn write_private_with<T, E>(
     Ok(done)
 }
 
-/// Creates (or truncates) `path` for writing (and reading back), owner-only (0600 on Unix; a
-/// file that was there keeps its inode and loses any wider permission).
+/// Creates (or truncates) `path` for writing and reading back, owner-only
+/// (0600 on Unix; a file that was there keeps its inode and loses any
+/// wider permission).
 pub fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(true);

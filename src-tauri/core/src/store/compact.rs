@@ -204,12 +204,7 @@ mod tests {
         // lock taken, waits for the shared one, and must still finish the
         // swap before it opens `store` (not there).
         let root = tempfile::tempdir().unwrap();
-        let base = root.path().join("base");
-        {
-            let store = Store::open(&base).unwrap();
-            let anna = ContactInput { first_name: "Anna".into(), ..Default::default() };
-            store.create_contact(&anna, ChangedBy::Hand, chrono::DateTime::UNIX_EPOCH).unwrap();
-        }
+        let base = store_with_anna(root.path());
         let dir = root.path().join("data");
         copy(&base.join(STORE), &dir.join(OLD));
         copy(&base.join(STORE), &dir.join(COPY));
@@ -233,12 +228,7 @@ mod tests {
     #[test]
     fn a_compaction_cut_off_anywhere_leaves_a_whole_store() {
         let root = tempfile::tempdir().unwrap();
-        let base = root.path().join("base");
-        {
-            let store = Store::open(&base).unwrap();
-            let anna = ContactInput { first_name: "Anna".into(), ..Default::default() };
-            store.create_contact(&anna, ChangedBy::Hand, chrono::DateTime::UNIX_EPOCH).unwrap();
-        }
+        let base = store_with_anna(root.path());
         compact(&base).unwrap();
         // The states a kill can leave, in the order the swap goes through.
         let states: [(&str, &[&str]); 4] = [
@@ -264,6 +254,15 @@ mod tests {
                 assert!(!dir.join(gone).exists(), "{what}: {gone} is left");
             }
         }
+    }
+
+    /// A closed store in `root/base` holding one contact, Anna.
+    fn store_with_anna(root: &Path) -> std::path::PathBuf {
+        let base = root.join("base");
+        let store = Store::open(&base).unwrap();
+        let anna = ContactInput { first_name: "Anna".into(), ..Default::default() };
+        store.create_contact(&anna, ChangedBy::Hand, chrono::DateTime::UNIX_EPOCH).unwrap();
+        base
     }
 
     fn copy_side_file(from: &Path, to: &Path) {

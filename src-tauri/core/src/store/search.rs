@@ -317,7 +317,7 @@ impl Store {
 
     /// Writes a new segment: the current one with the delta and `extra`
     /// documents (an import's new records) merged in; then switches to it
-    /// and drops the merged delta entries in one transaction.
+    /// and drops the merged delta entries (see [`Store::install_segment`]).
     pub(super) fn merge_into_segment(&self, extra: Builder, now: DateTime<Utc>) -> Result<()> {
         let _merging = lock(&self.search.merging);
         // The delta is newer than `extra` (an import's records, changed

@@ -64,6 +64,11 @@ impl DocMeta {
     }
 }
 
+/// An I/O error of writing or reading back a segment being built.
+fn io(e: std::io::Error) -> Error {
+    Error::Storage(format!("search index: {e}"))
+}
+
 /// Where a segment's bytes go: memory (the delta's segment) or a file,
 /// through a buffer (a segment at 300,000 contacts is 80 MB, and was held
 /// whole before it was written).
@@ -105,9 +110,7 @@ impl<'a> Writer<'a> {
     fn new(docs: &[DocMeta], mut out: Out<'a>) -> Result<Writer<'a>> {
         match &mut out {
             Out::Memory(bytes) => bytes.extend_from_slice(&[0; HEADER]),
-            Out::File(file) => {
-                file.write_all(&[0; HEADER]).map_err(|e| Error::Storage(format!("search index: {e}")))?
-            }
+            Out::File(file) => file.write_all(&[0; HEADER]).map_err(io)?,
         }
         let mut w = Writer {
             out,
@@ -187,9 +190,7 @@ impl<'a> Writer<'a> {
     fn put(&mut self, bytes: &[u8]) -> Result<()> {
         match &mut self.out {
             Out::Memory(out) => out.extend_from_slice(bytes),
-            Out::File(file) => {
-                file.write_all(bytes).map_err(|e| Error::Storage(format!("search index: {e}")))?
-            }
+            Out::File(file) => file.write_all(bytes).map_err(io)?,
         }
         self.crc.update(bytes);
         self.len += bytes.len() as u64;
@@ -213,7 +214,6 @@ impl<'a> Writer<'a> {
                     let from = (offset - flushed) as usize;
                     return Ok(file.buffer().get(from..from + bytes.len()) == Some(bytes));
                 }
-                let io = |e: std::io::Error| Error::Storage(format!("search index: {e}"));
                 file.flush().map_err(io)?;
                 Ok(super::read_at(file.get_ref(), offset, bytes.len()).map_err(io)? == bytes)
             }
@@ -327,7 +327,6 @@ impl<'a> Writer<'a> {
                 Ok(Some(bytes))
             }
             Out::File(file) => {
-                let io = |e: std::io::Error| Error::Storage(format!("search index: {e}"));
                 let file = file.into_inner().map_err(|e| io(e.into_error()))?;
                 file.seek(SeekFrom::Start(0)).map_err(io)?;
                 file.write_all(&header).map_err(io)?;
@@ -423,7 +422,6 @@ impl PostingLog {
 
     /// Ready to be read: everything written reached the file.
     fn close(self) -> Result<ClosedLog> {
-        let io = |e: std::io::Error| Error::Storage(format!("search index: {e}"));
         match self {
             PostingLog::Memory { terms, fields } => Ok(ClosedLog::Memory { terms, fields }),
             PostingLog::File { out, failed } => {
@@ -451,7 +449,6 @@ impl ClosedLog {
                 Ok(())
             }
             ClosedLog::File(file) => {
-                let io = |e: std::io::Error| Error::Storage(format!("search index: {e}"));
                 let size = file.metadata().map_err(io)?.len();
                 let mut at = 0u64;
                 while at < size {
@@ -521,8 +518,6 @@ pub(super) struct Terms {
     /// The next word's place, and the lists of the pass it is in.
     next: usize,
     pass: std::vec::IntoIter<Vec<Posting>>,
-    /// Why a pass could not read the log.
-    failed: Option<Error>,
 }
 
 /// Calls `each(document, term, fields)` for every posting of `log`, with
@@ -565,32 +560,21 @@ impl Terms {
         Ok(())
     }
 
-    /// Why the terms ended early, if they did.
-    fn failed(&mut self) -> Result<()> {
-        self.failed.take().map_or(Ok(()), Err)
-    }
-}
-
-impl Iterator for Terms {
-    type Item = (Box<str>, Vec<Posting>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.next >= self.words.len() || self.failed.is_some() {
-            return None;
+    /// The next term in byte order with its postings; `None` after the last.
+    fn next_term(&mut self) -> Result<Option<(Box<str>, Vec<Posting>)>> {
+        if self.next >= self.words.len() {
+            return Ok(None);
         }
         let list = match self.pass.next() {
             Some(list) => list,
             None => {
-                if let Err(e) = self.sort_pass() {
-                    self.failed = Some(e);
-                    return None;
-                }
-                self.pass.next()?
+                self.sort_pass()?;
+                self.pass.next().unwrap_or_default()
             }
         };
         let word = std::mem::take(&mut self.words[self.next]);
         self.next += 1;
-        Some((word, list))
+        Ok(Some((word, list)))
     }
 }
 
@@ -718,18 +702,8 @@ impl Builder {
         drop(place);
         metas.truncate(alive);
         let words = words.into_iter().map(|(w, _)| w).collect();
-        let terms = Terms {
-            words,
-            starts,
-            rank,
-            number,
-            ends,
-            log,
-            limit,
-            next: 0,
-            pass: Vec::new().into_iter(),
-            failed: None,
-        };
+        let terms =
+            Terms { words, starts, rank, number, ends, log, limit, next: 0, pass: Vec::new().into_iter() };
         Ok((metas, terms))
     }
 }
@@ -750,10 +724,9 @@ fn lay_out(builder: Builder, out: Out<'_>) -> Result<Option<Vec<u8>>> {
     let (metas, mut terms) = builder.finish()?;
     let mut w = Writer::new(&metas, out)?;
     drop(metas);
-    for (term, list) in terms.by_ref() {
+    while let Some((term, list)) = terms.next_term()? {
         w.term(term.as_bytes(), &list)?;
     }
-    terms.failed()?;
     w.finish()
 }
 
@@ -806,40 +779,37 @@ pub(crate) fn merge(
         let mut w = Writer::new(&metas, out)?;
         drop(metas);
         // The added documents' postings in the new numbers (their order is kept).
-        let mut new_iter = new_terms
-            .by_ref()
-            .map(|(t, mut list)| {
+        let mut next_new = || -> Result<Option<(Box<str>, Vec<Posting>)>> {
+            Ok(new_terms.next_term()?.map(|(t, mut list)| {
                 for p in &mut list {
                     p.0 = added_at[p.0 as usize];
                 }
                 (t, list)
-            })
-            .peekable();
+            }))
+        };
+        let mut new = next_new()?;
         old.for_each_term(|term, list| {
-            while let Some((t, _)) = new_iter.peek() {
-                if t.as_bytes() >= term {
-                    break;
-                }
-                let (t, l) = new_iter.next().unwrap_or_else(|| unreachable!());
+            while let Some((t, l)) = new.take_if(|(t, _)| t.as_bytes() < term) {
                 w.term(t.as_bytes(), &l)?;
+                new = next_new()?;
             }
             let old_list: Vec<Posting> = list
                 .iter()
                 .filter_map(|(d, f)| Some((*remap.get(*d as usize)?, *f)))
                 .filter(|p| p.0 != NONE)
                 .collect();
-            match new_iter.peek() {
-                Some((t, _)) if t.as_bytes() == term => {
-                    let (_, l) = new_iter.next().unwrap_or_else(|| unreachable!());
+            match new.take_if(|(t, _)| t.as_bytes() == term) {
+                Some((_, l)) => {
+                    new = next_new()?;
                     w.term(term, &merge_postings(&old_list, &l))
                 }
-                _ => w.term(term, &old_list),
+                None => w.term(term, &old_list),
             }
         })?;
-        for (t, l) in new_iter {
+        while let Some((t, l)) = new.take() {
             w.term(t.as_bytes(), &l)?;
+            new = next_new()?;
         }
-        new_terms.failed()?;
         w.finish()
     })
 }
@@ -894,12 +864,11 @@ mod tests {
             let (metas, mut terms) = builder(Builder::on_disk(dir.path())?).finish_in_passes(50)?;
             let mut w = Writer::new(&metas, out)?;
             let mut words = 0;
-            for (term, list) in terms.by_ref() {
+            while let Some((term, list)) = terms.next_term()? {
                 w.term(term.as_bytes(), &list)?;
                 words += 1;
             }
             assert!(words > 3000, "every document's own word and the shared ones: {words}");
-            terms.failed()?;
             w.finish()
         })
         .unwrap();

@@ -4,38 +4,15 @@
 //! is checked against the wall clock every few seconds, so a reminder that
 //! came due while the laptop was suspended fires right after it wakes.
 
-use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kontor_core::reminders::{run_pass, Notice, Notifier};
 use kontor_core::Language;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-use tauri_plugin_notification::NotificationExt;
 
-use crate::{now, tray, AppState};
-
-/// Wakes the timer thread; cheap to clone.
-#[derive(Clone, Default)]
-pub struct Wake(Arc<(Mutex<bool>, Condvar)>);
-
-impl Wake {
-    /// Tells the timer that tasks changed.
-    pub fn wake(&self) {
-        let (flag, cvar) = &*self.0;
-        *flag.lock().unwrap_or_else(|p| p.into_inner()) = true;
-        cvar.notify_all();
-    }
-
-    /// Waits until woken or `timeout`; true when woken.
-    fn wait(&self, timeout: Duration) -> bool {
-        let (flag, cvar) = &*self.0;
-        let guard = flag.lock().unwrap_or_else(|p| p.into_inner());
-        let (mut guard, _) =
-            cvar.wait_timeout_while(guard, timeout, |woken| !*woken).unwrap_or_else(|p| p.into_inner());
-        std::mem::take(&mut *guard)
-    }
-}
+use crate::state::{now, AppState};
+use crate::{notify, tray};
 
 /// Shows notices as native notifications, in the UI's language.
 struct OsNotifier<'a, R: Runtime> {
@@ -66,28 +43,7 @@ impl<R: Runtime> Notifier for OsNotifier<'_, R> {
                 (title, names.join(" · "))
             }
         };
-        show_notification(self.app, &title, &body);
-    }
-}
-
-/// Notification servers on Linux read the body as markup: user text is
-/// escaped so that "<b>" or "R&D" shows as written.
-fn body_text(body: &str) -> String {
-    if cfg!(target_os = "linux") {
-        body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-    } else {
-        body.to_owned()
-    }
-}
-
-/// Shows one native notification (not on the mock runtime in tests).
-pub fn show_notification<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
-    use tauri::Manager;
-    if app.try_state::<tauri_plugin_notification::Notification<R>>().is_none() {
-        return;
-    }
-    if let Err(e) = app.notification().builder().title(title).body(body_text(body)).show() {
-        eprintln!("kontor: notification failed: {e}");
+        notify::show(self.app, &title, &body);
     }
 }
 

@@ -8,7 +8,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use uuid::Uuid;
 
-use crate::{now, AppState};
+use crate::state::{now, AppState};
 
 const TRAY_ID: &str = "kontor";
 
@@ -119,7 +119,7 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
     };
     if changed {
         let _ = app.emit("tasks-changed", ());
-        state.wake.wake();
+        state.wake_reminders();
     }
 }
 

@@ -9,7 +9,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use kontor_core::backups;
 
-use crate::{now, AppState};
+use crate::state::{now, AppState};
 
 /// How often the upkeep looks.
 const EVERY: Duration = Duration::from_secs(20);
@@ -58,13 +58,13 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 // The daily backup, a while after start (not while the rep
                 // begins: a large store's backup takes seconds and memory).
                 if now() - started >= DAILY_AFTER_START {
-                    if let Err(e) = backups::daily_if_due(&store, crate::VERSION, now()) {
+                    if let Err(e) = backups::daily_if_due(&store, crate::state::VERSION, now()) {
                         eprintln!("kontor: the daily backup failed: {e}");
                     }
                 }
                 let seq = store.write_seq();
                 if now() - backed_up.0 >= BACKUP_EVERY && seq != backed_up.1 {
-                    match backups::write(&store, backups::Reason::Hourly, crate::VERSION, now()) {
+                    match backups::write(&store, backups::Reason::Hourly, crate::state::VERSION, now()) {
                         Ok(_) => backed_up = (now(), seq),
                         Err(e) => eprintln!("kontor: the hourly backup failed: {e}"),
                     }

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use kontor_core::import::{self, ImportFormat, ImportOptions, Preset};
 use kontor_core::search::{DocKind, SearchQuery};
 use kontor_core::task::{parse_offset, system_timezone};
-use kontor_core::transfer;
+use kontor_core::{backup_file, export};
 use kontor_core::{backups, recovery};
 use kontor_core::{
     paths, ActivityInput, ActivityKind, ActivityQuery, Answer, AutomationOutcome, ChangedBy, Contact,
@@ -734,7 +734,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     // (Counting reads every key: only for a failed command on a new store.)
     if result.is_err()
         && store.is_new()
-        && store.record_counts().is_ok_and(|c| c == transfer::RecordCounts::default())
+        && store.record_counts().is_ok_and(|c| c == backup_file::RecordCounts::default())
     {
         drop(store);
         let _ = std::fs::remove_dir_all(dir.join("store"));
@@ -750,17 +750,9 @@ fn run(cli: Cli) -> Result<(), Error> {
 
 /// The language of the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`):
 /// English for `en*`, else German, Kontor's first language.
+/// The language the OS locale asks for, by the rule the app follows too.
 fn os_language() -> Language {
-    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty())
-        .unwrap_or_default();
-    if locale.to_lowercase().starts_with("en") {
-        Language::En
-    } else {
-        Language::De
-    }
+    Language::from_locale(&sys_locale::get_locale().unwrap_or_default())
 }
 
 fn execute(store: &Store, command: Command) -> Result<(), Error> {
@@ -1064,8 +1056,8 @@ fn execute(store: &Store, command: Command) -> Result<(), Error> {
         Command::Export { format, out } => {
             let contacts = all_contacts(store)?;
             let text = match format {
-                ExportArg::Csv => transfer::contacts_csv(&contacts),
-                ExportArg::Vcard => transfer::contacts_vcard(&contacts),
+                ExportArg::Csv => export::contacts_csv(&contacts),
+                ExportArg::Vcard => export::contacts_vcard(&contacts),
                 ExportArg::Json => {
                     serde_json::to_string_pretty(&contacts).map_err(|e| Error::Output(e.to_string()))? + "\n"
                 }
@@ -1379,7 +1371,7 @@ fn restore(
     let (restored, from) = match file {
         Some(file) if !latest => {
             let bytes = std::fs::read(&file).map_err(|e| kontor_core::Error::io(&file, &e))?;
-            let backup = transfer::BackupFile::from_slice(&bytes)?;
+            let backup = backup_file::BackupFile::from_slice(&bytes)?;
             (recovery::restore(dir, &backup, force, VERSION, now())?, file)
         }
         _ => recovery::restore_latest(dir, VERSION, now())?,
@@ -1452,7 +1444,7 @@ fn doctor(store: &Store, repair: bool, json: bool) -> Result<(), Error> {
 /// at once (import, erase), when the store holds anything: it is refused
 /// if the backup cannot be written.
 fn backup_before(store: &Store, reason: backups::Reason) -> Result<(), Error> {
-    if store.record_counts()? == transfer::RecordCounts::default() {
+    if store.record_counts()? == backup_file::RecordCounts::default() {
         return Ok(());
     }
     backups::write(store, reason, VERSION, now()).map(|_| ()).map_err(|e| {

@@ -11,8 +11,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
+use kontor_core::backup_file::BackupFile;
+use kontor_core::export;
 use kontor_core::import::{self, ImportOptions};
-use kontor_core::transfer::{self, BackupFile};
 use kontor_core::{ListQuery, Store};
 
 /// A small deterministic generator (64-bit LCG), so every run sees the same file.
@@ -105,8 +106,8 @@ fn main() {
     let (contacts, list_all) = time(|| {
         store.list_contacts(&ListQuery { limit: u32::MAX, ..Default::default() }, now).unwrap().items
     });
-    let (csv_out, export_csv) = time(|| transfer::contacts_csv(&contacts));
-    let (_, export_vcard) = time(|| transfer::contacts_vcard(&contacts));
+    let (csv_out, export_csv) = time(|| export::contacts_csv(&contacts));
+    let (_, export_vcard) = time(|| export::contacts_vcard(&contacts));
     let (bytes, backup) = time(|| {
         let (manifest, data) = store.backup("bench", now).unwrap();
         BackupFile { manifest, data }.to_vec().unwrap()

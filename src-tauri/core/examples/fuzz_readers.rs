@@ -134,7 +134,7 @@ fn seeds(reader: &str) -> Vec<Vec<u8>> {
         match reader {
             "json" => out.push(serde_json::to_vec_pretty(&contacts).unwrap()),
             _ => {
-                out.push(kontor_core::transfer::BackupFile { manifest, data }.to_vec().unwrap());
+                out.push(kontor_core::backup_file::BackupFile { manifest, data }.to_vec().unwrap());
                 // As the automatic backups are written (data first, canonical).
                 let mut streamed = Vec::new();
                 store.write_backup(&mut streamed, "fuzz", now).expect("backup");

@@ -10,7 +10,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::deal::Deal;
-use crate::settings::Language;
+use crate::lang::Language;
 use crate::stage::Stage;
 use crate::task::Task;
 

@@ -14,9 +14,9 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::backup_file::{BackupFile, BackupManifest, RecordCounts};
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::transfer::{BackupFile, BackupManifest, RecordCounts};
 
 /// The folder in the data directory.
 pub const DIR: &str = "backups";
@@ -89,7 +89,7 @@ fn io(path: &Path, e: &std::io::Error) -> Error {
 pub fn read_verified(path: &Path) -> Result<BackupFile> {
     let bytes = std::fs::read(path).map_err(|e| io(path, &e))?;
     let file = BackupFile::from_slice(&bytes)?;
-    file.verify()?;
+    crate::store::check_backup(&file.manifest, &file.data)?;
     Ok(file)
 }
 

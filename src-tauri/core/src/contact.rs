@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::criteria::Criteria;
 use crate::error::{Error, Result};
-use crate::score::Criteria;
 use crate::stage::{ChangedBy, Stage, StageChange};
 use crate::text::{normalize_email, normalize_phone};
 

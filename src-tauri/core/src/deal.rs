@@ -11,8 +11,70 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::lang::Language;
 use crate::money::{from_cents, round2, to_cents};
-use crate::settings::{DealStageSetting, Language, StageOutcome};
+
+/// What a deal stage means for the deal's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StageOutcome {
+    /// Still open.
+    Open,
+    /// Won (exactly one stage).
+    Won,
+    /// Lost (exactly one stage; moving there needs a reason).
+    Lost,
+}
+
+/// One stage of the deal pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DealStageSetting {
+    /// Stable key stored in deals ("proposal").
+    pub key: String,
+    /// German name.
+    pub name_de: String,
+    /// English name.
+    pub name_en: String,
+    /// Default probability of deals in this stage (0–100).
+    pub probability: u8,
+    /// An open deal idle for more than this many days is "rotting".
+    pub rotting_days: Option<u32>,
+    /// Open, won or lost.
+    pub outcome: StageOutcome,
+}
+
+impl DealStageSetting {
+    /// The name in `language`.
+    pub fn name(&self, language: Language) -> &str {
+        match language {
+            Language::De => &self.name_de,
+            Language::En => &self.name_en,
+        }
+    }
+}
+
+/// The default pipeline: qualification 10 %, needs analysis 25 %, proposal
+/// 50 %, negotiation 75 %, won 100 %, lost 0 %.
+pub fn default_deal_stages() -> Vec<DealStageSetting> {
+    let stage = |key: &str, de: &str, en: &str, probability, rotting_days, outcome| DealStageSetting {
+        key: key.into(),
+        name_de: de.into(),
+        name_en: en.into(),
+        probability,
+        rotting_days,
+        outcome,
+    };
+    vec![
+        stage("qualification", "Qualifizierung", "Qualification", 10, Some(14), StageOutcome::Open),
+        stage("needs_analysis", "Bedarfsanalyse", "Needs analysis", 25, Some(14), StageOutcome::Open),
+        stage("proposal", "Angebot", "Proposal", 50, Some(21), StageOutcome::Open),
+        stage("negotiation", "Verhandlung", "Negotiation", 75, Some(14), StageOutcome::Open),
+        stage("won", "Gewonnen", "Won", 100, None, StageOutcome::Won),
+        stage("lost", "Verloren", "Lost", 0, None, StageOutcome::Lost),
+    ]
+}
 
 /// Longest title, next step or product, in characters.
 const MAX_LINE: usize = 300;

@@ -8,9 +8,9 @@ use uuid::Uuid;
 
 use crate::activity::{ActivityInput, ActivityKind};
 use crate::contact::ContactInput;
+use crate::criteria::{Answer, CriteriaUpdate};
 use crate::deal::{DealInput, LineItem};
 use crate::error::Result;
-use crate::score::{Answer, CriteriaUpdate};
 use crate::search::StageCounts;
 use crate::stage::{ChangedBy, Stage, StageChangeRequest};
 use crate::store::Store;

@@ -10,9 +10,53 @@ use ts_rs::TS;
 use crate::automation::fill_placeholders;
 use crate::contact::Contact;
 use crate::deal::Deal;
+use crate::lang::Language;
 use crate::money::format_money;
-use crate::settings::{EmailTemplate, Language};
 use crate::stage::Stage;
+
+/// An email template; subject and body may use the placeholders
+/// `{first_name} {last_name} {display_name} {organization} {deal_title}
+/// {deal_value} {stage}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EmailTemplate {
+    /// Stable id ("follow_up_de").
+    pub id: String,
+    /// Name shown in the picker.
+    pub name: String,
+    /// Language of the text (numbers and stage names follow it).
+    pub language: Language,
+    /// Subject template.
+    pub subject: String,
+    /// Body template (plain text).
+    pub body: String,
+}
+
+/// The follow-up templates shipped, German and English.
+pub fn default_email_templates() -> Vec<EmailTemplate> {
+    vec![
+        EmailTemplate {
+            id: "follow_up_de".into(),
+            name: "Nachfassen".into(),
+            language: Language::De,
+            subject: "Unser Gespräch: {deal_title}".into(),
+            body: "Hallo {first_name} {last_name},\n\nvielen Dank für das angenehme Gespräch. \
+                   Wie besprochen melde ich mich wegen {deal_title} ({deal_value}) für {organization}.\n\n\
+                   Wann passt Ihnen ein kurzer Termin für die nächsten Schritte?\n\nViele Grüße"
+                .into(),
+        },
+        EmailTemplate {
+            id: "follow_up_en".into(),
+            name: "Follow-up".into(),
+            language: Language::En,
+            subject: "Following up: {deal_title}".into(),
+            body: "Hello {first_name},\n\nthank you for your time. As promised I am following up on \
+                   {deal_title} ({deal_value}) for {organization}.\n\n\
+                   When would suit you for a short call about the next steps?\n\nBest regards"
+                .into(),
+        },
+    ]
+}
 
 /// A filled template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -52,6 +96,7 @@ pub fn placeholder_values(
     language: Language,
 ) -> Vec<(&'static str, String)> {
     let c = |f: fn(&Contact) -> String| contact.map(f).unwrap_or_default();
+
     vec![
         ("first_name", c(|c| c.first_name.clone())),
         ("last_name", c(|c| c.last_name.clone())),

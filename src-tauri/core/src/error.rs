@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::stage::Stage;
+use crate::stage::{Stage, UnknownStage};
 
 /// Stable codes of everything that can fail, for translation and scripting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -282,3 +282,9 @@ impl From<sled::transaction::TransactionError<Error>> for Error {
 
 /// The core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<UnknownStage> for Error {
+    fn from(e: UnknownStage) -> Self {
+        Error::InvalidInput { field: "stage", reason: e.to_string() }
+    }
+}

@@ -3,8 +3,8 @@
 //! (`tests/fuzz_corpus.rs`): each must answer every input with records or
 //! an error, never a panic or a hang.
 
+use crate::backup_file::BackupFile;
 use crate::import::{self, ImportFormat, ImportOptions};
-use crate::transfer::BackupFile;
 
 /// The readers.
 pub const READERS: [&str; 4] = ["csv", "vcard", "json", "backup"];
@@ -19,7 +19,8 @@ pub fn read(reader: &str, bytes: &[u8]) -> bool {
         _ => {
             // The restore's reader, and the stream check automatic backups
             // are read back with: both must refuse what the other refuses.
-            let whole = BackupFile::from_slice(bytes).and_then(|b| b.verify());
+            let whole =
+                BackupFile::from_slice(bytes).and_then(|b| crate::store::check_backup(&b.manifest, &b.data));
             let plain = match bytes.starts_with(&[0x1f, 0x8b]) {
                 true => Box::new(flate2::read::GzDecoder::new(bytes)) as Box<dyn std::io::Read>,
                 false => Box::new(bytes),

@@ -11,15 +11,21 @@
 
 pub mod activity;
 pub mod automation;
+pub mod backup_file;
 pub mod backups;
 pub mod contact;
+pub mod criteria;
 pub mod csv_cell;
 pub mod deal;
 pub mod demo;
+pub mod duplicate;
 pub mod email;
 pub mod error;
+pub mod export;
 pub mod fuzzing;
 pub mod import;
+pub mod lang;
+pub mod lifecycle;
 pub mod money;
 pub mod paths;
 pub mod quote;
@@ -33,24 +39,26 @@ pub mod stage;
 pub mod store;
 pub mod task;
 pub mod text;
-pub mod transfer;
 
 pub use activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
 pub use automation::{Action, AutomationOutcome, Rule, Trigger};
 pub use contact::{Address, Contact, ContactInput, Organization, OrganizationInput, PhonePolicy};
 
-pub use deal::{ContactDealsSummary, Deal, DealInput, DealStageChange, LineItem, Quote};
-pub use email::RenderedEmail;
-pub use error::{Error, ErrorCode, Result};
-pub use money::Money;
-pub use report::{Period, Report, ReportKind};
-pub use score::{
-    Answer, Criteria, CriteriaUpdate, Score, ScoringSettings, TargetGroupSetting, TargetProfile,
+pub use criteria::{Answer, Criteria, CriteriaUpdate, TargetGroupSetting};
+pub use deal::{
+    ContactDealsSummary, Deal, DealInput, DealStageChange, DealStageSetting, LineItem, Quote, StageOutcome,
 };
+pub use email::{EmailTemplate, RenderedEmail};
+pub use error::{Error, ErrorCode, Result};
+pub use lang::Language;
+pub use money::Money;
+pub use quote::CompanyProfile;
+pub use report::{Period, Report, ReportKind};
+pub use score::{Score, ScoringSettings, TargetProfile};
 pub use search::{
     ContactMatch, DocKind, Mark, MatchContext, SearchHit, SearchQuery, SearchResults, StageCounts,
 };
-pub use settings::{CompanyProfile, DealStageSetting, EmailTemplate, Language, Settings, StageOutcome};
+pub use settings::Settings;
 pub use stage::{ChangedBy, Requirement, Stage, StageChange, StageChangeRequest, Transition};
 pub use store::{
     Checkup, ContactPage, DealCard, DealMove, DueReminder, ListQuery, Pipeline, PipelineColumn, Problem,

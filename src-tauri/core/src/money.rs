@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::settings::Language;
+use crate::lang::Language;
 
 /// An amount in one currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

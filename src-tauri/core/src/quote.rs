@@ -5,11 +5,32 @@
 //! scripts and loads nothing (inline `<style>` only).
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::contact::{Contact, Organization};
 use crate::deal::Deal;
+use crate::lang::Language;
 use crate::money::{format_money, format_number};
-use crate::settings::{CompanyProfile, Language};
+
+/// The rep's company, printed on quotes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CompanyProfile {
+    /// Company name.
+    pub name: String,
+    /// Postal address (several lines).
+    pub address: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// VAT id (USt-IdNr.).
+    pub vat_id: String,
+    /// Footer text (bank, terms ...).
+    pub footer: String,
+}
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::backup_file::{BackupFile, RecordCounts};
 use crate::backups::{self, Reason};
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::transfer::{BackupFile, RecordCounts};
 
 /// What a restore did.
 pub struct Restored {

@@ -31,10 +31,11 @@ use ts_rs::TS;
 use crate::activity::ActivityKind;
 use crate::contact::Contact;
 use crate::deal::{outcome_of, Deal};
+use crate::deal::{DealStageSetting, StageOutcome};
 use crate::email::stage_label;
 use crate::error::{Error, Result};
+use crate::lang::Language;
 use crate::money::{from_cents, Money, Totals};
-use crate::settings::{DealStageSetting, Language, StageOutcome};
 use crate::stage::Stage;
 use crate::task::{local_day_start, Task};
 

@@ -4,19 +4,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::automation::{default_rules, Action, Rule};
+use crate::deal::{default_deal_stages, DealStageSetting, StageOutcome};
+use crate::email::{default_email_templates, EmailTemplate};
 use crate::error::{Error, Result};
+use crate::lang::Language;
+use crate::quote::CompanyProfile;
 use crate::score::{ScoringSettings, TargetProfile};
-
-/// UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Language {
-    /// Deutsch.
-    De,
-    /// English.
-    En,
-}
 
 /// User settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -44,131 +37,6 @@ pub struct Settings {
     pub email_templates: Vec<EmailTemplate>,
     /// The rep's company, for the quote header.
     pub company: CompanyProfile,
-}
-
-/// What a deal stage means for the deal's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum StageOutcome {
-    /// Still open.
-    Open,
-    /// Won (exactly one stage).
-    Won,
-    /// Lost (exactly one stage; moving there needs a reason).
-    Lost,
-}
-
-/// One stage of the deal pipeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct DealStageSetting {
-    /// Stable key stored in deals ("proposal").
-    pub key: String,
-    /// German name.
-    pub name_de: String,
-    /// English name.
-    pub name_en: String,
-    /// Default probability of deals in this stage (0–100).
-    pub probability: u8,
-    /// An open deal idle for more than this many days is "rotting".
-    pub rotting_days: Option<u32>,
-    /// Open, won or lost.
-    pub outcome: StageOutcome,
-}
-
-impl DealStageSetting {
-    /// The name in `language`.
-    pub fn name(&self, language: Language) -> &str {
-        match language {
-            Language::De => &self.name_de,
-            Language::En => &self.name_en,
-        }
-    }
-}
-
-/// The default pipeline: qualification 10 %, needs analysis 25 %, proposal
-/// 50 %, negotiation 75 %, won 100 %, lost 0 %.
-pub fn default_deal_stages() -> Vec<DealStageSetting> {
-    let stage = |key: &str, de: &str, en: &str, probability, rotting_days, outcome| DealStageSetting {
-        key: key.into(),
-        name_de: de.into(),
-        name_en: en.into(),
-        probability,
-        rotting_days,
-        outcome,
-    };
-    vec![
-        stage("qualification", "Qualifizierung", "Qualification", 10, Some(14), StageOutcome::Open),
-        stage("needs_analysis", "Bedarfsanalyse", "Needs analysis", 25, Some(14), StageOutcome::Open),
-        stage("proposal", "Angebot", "Proposal", 50, Some(21), StageOutcome::Open),
-        stage("negotiation", "Verhandlung", "Negotiation", 75, Some(14), StageOutcome::Open),
-        stage("won", "Gewonnen", "Won", 100, None, StageOutcome::Won),
-        stage("lost", "Verloren", "Lost", 0, None, StageOutcome::Lost),
-    ]
-}
-
-/// An email template; subject and body may use the placeholders
-/// `{first_name} {last_name} {display_name} {organization} {deal_title}
-/// {deal_value} {stage}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct EmailTemplate {
-    /// Stable id ("follow_up_de").
-    pub id: String,
-    /// Name shown in the picker.
-    pub name: String,
-    /// Language of the text (numbers and stage names follow it).
-    pub language: Language,
-    /// Subject template.
-    pub subject: String,
-    /// Body template (plain text).
-    pub body: String,
-}
-
-/// The follow-up templates shipped, German and English.
-pub fn default_email_templates() -> Vec<EmailTemplate> {
-    vec![
-        EmailTemplate {
-            id: "follow_up_de".into(),
-            name: "Nachfassen".into(),
-            language: Language::De,
-            subject: "Unser Gespräch: {deal_title}".into(),
-            body: "Hallo {first_name} {last_name},\n\nvielen Dank für das angenehme Gespräch. \
-                   Wie besprochen melde ich mich wegen {deal_title} ({deal_value}) für {organization}.\n\n\
-                   Wann passt Ihnen ein kurzer Termin für die nächsten Schritte?\n\nViele Grüße"
-                .into(),
-        },
-        EmailTemplate {
-            id: "follow_up_en".into(),
-            name: "Follow-up".into(),
-            language: Language::En,
-            subject: "Following up: {deal_title}".into(),
-            body: "Hello {first_name},\n\nthank you for your time. As promised I am following up on \
-                   {deal_title} ({deal_value}) for {organization}.\n\n\
-                   When would suit you for a short call about the next steps?\n\nBest regards"
-                .into(),
-        },
-    ]
-}
-
-/// The rep's company, printed on quotes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
-#[ts(export)]
-pub struct CompanyProfile {
-    /// Company name.
-    pub name: String,
-    /// Postal address (several lines).
-    pub address: String,
-    /// Email.
-    pub email: String,
-    /// Phone.
-    pub phone: String,
-    /// VAT id (USt-IdNr.).
-    pub vat_id: String,
-    /// Footer text (bank, terms ...).
-    pub footer: String,
 }
 
 impl Default for Settings {

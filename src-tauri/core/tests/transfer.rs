@@ -6,8 +6,10 @@
 use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
+use kontor_core::backup_file::BackupFile;
+use kontor_core::duplicate::{DuplicateKind, MergeField, MergePicks};
+use kontor_core::export;
 use kontor_core::import::{self, ImportOptions, ImportReport};
-use kontor_core::transfer::{self, BackupFile, DuplicateKind, MergeField, MergePicks};
 use kontor_core::{
     ActivityInput, ActivityKind, ChangedBy, Contact, ContactInput, DealInput, Error, ListQuery, Stage, Store,
     TaskInput,
@@ -537,8 +539,8 @@ fn vcard_csv_and_json_exports_import_back_to_the_same_contacts() {
     };
     let json = serde_json::to_string_pretty(&original).unwrap();
     for (text, name) in [
-        (transfer::contacts_vcard(&original), "all.vcf"),
-        (transfer::contacts_csv(&original), "all.csv"),
+        (export::contacts_vcard(&original), "all.vcf"),
+        (export::contacts_csv(&original), "all.csv"),
         (json, "all.json"),
     ] {
         let (_d2, other) = open();

@@ -15,15 +15,15 @@ use super::deals::{contact_index_key, stage_index_key};
 use super::tasks::replace as replace_task;
 use super::{decode, encode, encode_tx, Rebuild, Store};
 use crate::activity::Activity;
+use crate::backup_file::{
+    canonical, write_data, writing, BackupData, BackupManifest, RecordCounts, Summed, BACKUP_FORMAT,
+    BACKUP_FORMAT_VERSION,
+};
 use crate::contact::{Contact, Organization};
 use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::task::Task;
 use crate::text::fold;
-use crate::transfer::{
-    canonical, write_data, writing, BackupData, BackupManifest, RecordCounts, Summed, BACKUP_FORMAT,
-    BACKUP_FORMAT_VERSION,
-};
 
 /// Meta keys that describe this store's files, not the rep's data: a
 /// backup leaves them out.
@@ -161,7 +161,7 @@ impl Store {
     pub fn backup(&self, app_version: &str, now: DateTime<Utc>) -> Result<(BackupManifest, BackupData)> {
         let mut bytes = Vec::new();
         let manifest = self.write_backup(&mut bytes, app_version, now)?;
-        let file = crate::transfer::BackupFile::from_slice(&bytes)?;
+        let file = crate::backup_file::BackupFile::from_slice(&bytes)?;
         Ok((manifest, file.data))
     }
 
@@ -359,7 +359,7 @@ fn records<T: serde::de::DeserializeOwned>(values: &[serde_json::Value], what: &
 
 /// Checks a backup whole before anything is written: its format, schema
 /// and format versions, checksum and counts.
-pub(crate) fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
+pub fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> {
     let found = RecordCounts {
         contacts: data.contacts.len() as u32,
         organizations: data.organizations.len() as u32,

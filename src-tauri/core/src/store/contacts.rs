@@ -17,10 +17,11 @@ use super::search::put_contact_doc;
 use super::{abort, counters, decode, decode_tx, encode_tx, new_id, ready, stage_tag, Store, Tx, TxResult};
 use crate::contact::{Contact, ContactInput};
 use crate::error::{Error, Result};
+use crate::lifecycle::check_transition;
 use crate::score::EngagementSums;
 use crate::search::index::ListOrder;
 use crate::search::{ContactMatch, DocKey, DocKind, StageCounts};
-use crate::stage::{check_transition, ChangedBy, Stage, StageChange, StageChangeRequest};
+use crate::stage::{ChangedBy, Stage, StageChange, StageChangeRequest};
 
 /// How a contact list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

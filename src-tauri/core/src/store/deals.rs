@@ -29,11 +29,13 @@ use crate::contact::Contact;
 use crate::deal::{
     find_stage, outcome_of, reason, ContactDealsSummary, Deal, DealInput, DealStageChange, Quote,
 };
+use crate::deal::{DealStageSetting, StageOutcome};
 use crate::email::{render_template, RenderedEmail};
 use crate::error::{Error, Result};
+use crate::lang::Language;
 use crate::money::{Money, Totals};
 use crate::quote::render_quote_html;
-use crate::settings::{DealStageSetting, Language, Settings, StageOutcome};
+use crate::settings::Settings;
 use crate::stage::{ChangedBy, Stage, StageChange};
 
 /// The result of moving a deal: the deal, its contact after lifecycle

@@ -16,12 +16,12 @@ use super::tasks::replace as replace_task;
 use super::{abort, decode, decode_tx, encode_tx, Store, TxResult};
 use crate::activity::Activity;
 use crate::contact::Contact;
+use crate::criteria::Answer;
+use crate::duplicate::{DuplicateKind, DuplicatePair, DuplicateReason, MergeField, MergePicks};
 use crate::error::{Error, Result};
-use crate::score::Answer;
 use crate::stage::{ChangedBy, StageChange};
 use crate::task::Task;
 use crate::text::{digits, fold};
-use crate::transfer::{DuplicateKind, DuplicatePair, DuplicateReason, MergeField, MergePicks};
 
 /// Largest group compared pairwise for similar names.
 pub(super) const NAME_GROUP_CAP: usize = 400;

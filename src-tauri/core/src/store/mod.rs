@@ -43,7 +43,8 @@ mod rules;
 mod search;
 mod tasks;
 
-pub(crate) use backup::{check_backup, verify_backup_stream};
+pub use backup::check_backup;
+pub(crate) use backup::verify_backup_stream;
 pub use compact::compact;
 pub use contacts::{ContactPage, ListQuery, SortOrder};
 pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};
@@ -67,7 +68,8 @@ use sled::Transactional;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::settings::{Language, Settings};
+use crate::lang::Language;
+use crate::settings::Settings;
 use crate::stage::Stage;
 
 /// Layout version this build writes and reads. 1: records and list
@@ -190,7 +192,7 @@ pub struct Store {
     /// The rep's time zone for automation due dates and quote dates.
     tz: RwLock<chrono_tz::Tz>,
     /// The language texts written by rules are in when none is chosen.
-    fallback_language: RwLock<crate::settings::Language>,
+    fallback_language: RwLock<crate::lang::Language>,
     /// Automation outcomes of mutations whose API returns none.
     pending_outcomes: Mutex<Vec<crate::automation::AutomationOutcome>>,
     /// Rules run only while this is 0 ([`Store::pause_automation`]).
@@ -457,7 +459,7 @@ impl Store {
             existed,
             t: Trees::open(&db, dir)?,
             tz: RwLock::new(crate::task::system_timezone()),
-            fallback_language: RwLock::new(crate::settings::Language::De),
+            fallback_language: RwLock::new(crate::lang::Language::De),
             pending_outcomes: Mutex::new(Vec::new()),
             automation_paused: AtomicU32::new(0),
             search: search::SearchState::new(dir),

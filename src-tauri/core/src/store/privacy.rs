@@ -12,9 +12,9 @@ use super::{abort, decode_tx, Store};
 use crate::activity::ActivityQuery;
 use crate::contact::Contact;
 use crate::error::{Error, Result};
+use crate::export::PersonExport;
 use crate::search::segment::Builder;
 use crate::search::{DocKey, DocKind};
-use crate::transfer::PersonExport;
 
 impl Store {
     /// Everything Kontor holds about one person.

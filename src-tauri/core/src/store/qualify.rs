@@ -12,8 +12,9 @@ use super::contacts::not_found;
 use super::ready::effective;
 use super::Store;
 use crate::contact::{Contact, Organization};
+use crate::criteria::{CriteriaUpdate, TargetGroupSetting};
 use crate::error::{Error, Result};
-use crate::score::{self, fit_points, proposal_reason, propose, CriteriaUpdate, Score, TargetGroupSetting};
+use crate::score::{self, fit_points, proposal_reason, propose, Score};
 use crate::settings::Settings;
 use crate::stage::{ChangedBy, StageChangeRequest};
 
@@ -90,9 +91,9 @@ impl Store {
                 Some(setting) => {
                     c.target_group_manual = true;
                     c.criteria.target_group = match setting {
-                        TargetGroupSetting::Yes => score::Answer::Yes,
-                        TargetGroupSetting::No => score::Answer::No,
-                        _ => score::Answer::Unknown,
+                        TargetGroupSetting::Yes => crate::criteria::Answer::Yes,
+                        TargetGroupSetting::No => crate::criteria::Answer::No,
+                        _ => crate::criteria::Answer::Unknown,
                     };
                 }
                 None => {}

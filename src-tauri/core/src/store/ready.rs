@@ -26,8 +26,9 @@ use super::{
     counters, decode, decode_tx, id_from_index_key, stage_of_tag, stage_tag, SortOrder, Store, Tx, TxResult,
 };
 use crate::contact::{Contact, Organization};
+use crate::criteria::Criteria;
 use crate::error::{Error, Result};
-use crate::score::{self, fit_points, propose, Criteria, EngagementSums, ScoringSettings};
+use crate::score::{self, fit_points, propose, EngagementSums, ScoringSettings};
 use crate::settings::Settings;
 use crate::stage::Stage;
 
@@ -341,7 +342,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::activity::ActivityKind;
-    use crate::score::Answer;
+    use crate::criteria::Answer;
     use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {

@@ -1,28 +1,22 @@
-//! The Tauri commands: the UI's only way into the core. Each one takes the
-//! store, makes one core call and maps the error. They run off the main thread.
+//! Contacts and organisations: the list, search, the contact page, stage
+//! changes, activities, qualification and duplicates.
 
-use kontor_core::transfer::{DuplicatePair, MergePicks};
+use kontor_core::duplicate::{DuplicatePair, MergePicks};
 use kontor_core::{
-    demo, ActivityInput, ActivityPage, ActivityQuery, ChangedBy, Contact, ContactInput, ContactPage,
-    CriteriaUpdate, ListQuery, Organization, OrganizationInput, Score, SearchQuery, SearchResults, Settings,
-    SnoozePreset, StageChangeRequest, StageCounts, Store, Task, TaskCounts, TaskInput, TaskView,
+    ActivityInput, ActivityPage, ActivityQuery, ChangedBy, Contact, ContactInput, ContactPage,
+    CriteriaUpdate, ListQuery, Organization, OrganizationInput, Score, SearchQuery, SearchResults,
+    StageChangeRequest, StageCounts, Store,
 };
 use tauri::{AppHandle, Runtime, State};
 use uuid::Uuid;
 
-use crate::dto::{AppInfo, CompletedTask, ContactDetail, TaskItem};
+use crate::dto::ContactDetail;
 use crate::error::Result;
-use crate::{now, AppState};
+use crate::state::{now, AppState};
 
 /// The detail view of a contact the core just returned.
 fn detail(store: &Store, contact: kontor_core::Result<Contact>) -> Result<ContactDetail> {
     Ok(ContactDetail::of(store, contact?, now())?)
-}
-
-/// Version, OS locale and data directory.
-#[tauri::command(async)]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    state.info()
 }
 
 /// A page of contacts.
@@ -101,31 +95,6 @@ pub fn update_organization(
     Ok(state.store()?.update_organization(id, &input, now())?)
 }
 
-/// The user's settings.
-#[tauri::command(async)]
-pub fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
-    Ok(state.store()?.settings())
-}
-
-/// Saves the user's settings; "start at login" is applied to the OS.
-#[tauri::command(async)]
-pub fn set_settings<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    settings: Settings,
-) -> Result<Settings> {
-    let saved = state.store()?.set_settings(&settings, now())?;
-    crate::apply_autostart(&app, saved.autostart);
-    state.wake.wake();
-    Ok(saved)
-}
-
-/// Fills the store with demo contacts.
-#[tauri::command(async)]
-pub fn load_demo_data(state: State<'_, AppState>) -> Result<StageCounts> {
-    Ok(demo::load_demo_data(&*state.store()?, now())?)
-}
-
 /// Logs an activity on a contact's timeline.
 #[tauri::command(async)]
 pub fn log_activity<R: Runtime>(
@@ -186,74 +155,6 @@ pub fn accept_proposal<R: Runtime>(
     detail(&store, contact)
 }
 
-/// A task saved: the reminder timer and the tray follow.
-fn task_changed(state: &AppState, task: kontor_core::Result<Task>) -> Result<TaskItem> {
-    let task = task?;
-    state.wake.wake();
-    Ok(TaskItem::of(&*state.store()?, task))
-}
-
-/// Tasks of a view (overdue, today, upcoming, done, open).
-#[tauri::command(async)]
-pub fn list_tasks(state: State<'_, AppState>, view: TaskView) -> Result<Vec<TaskItem>> {
-    let store = state.store()?;
-    Ok(store.tasks(view, state.tz, now())?.into_iter().map(|t| TaskItem::of(&store, t)).collect())
-}
-
-/// Overdue, today and upcoming counts.
-#[tauri::command(async)]
-pub fn task_counts(state: State<'_, AppState>) -> Result<TaskCounts> {
-    Ok(state.store()?.task_counts(state.tz, now())?)
-}
-
-/// A contact's tasks.
-#[tauri::command(async)]
-pub fn contact_tasks(state: State<'_, AppState>, id: Uuid) -> Result<Vec<TaskItem>> {
-    let store = state.store()?;
-    Ok(store.contact_tasks(id)?.into_iter().map(|t| TaskItem::of(&store, t)).collect())
-}
-
-/// Creates a task.
-#[tauri::command(async)]
-pub fn create_task(state: State<'_, AppState>, input: TaskInput) -> Result<TaskItem> {
-    task_changed(&state, state.store()?.create_task(input, state.tz, now()))
-}
-
-/// Saves an edited task.
-#[tauri::command(async)]
-pub fn update_task(state: State<'_, AppState>, id: Uuid, input: TaskInput) -> Result<TaskItem> {
-    task_changed(&state, state.store()?.update_task(id, input, state.tz, now()))
-}
-
-/// Marks a task done (a repeating one gets its next occurrence).
-#[tauri::command(async)]
-pub fn complete_task<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: Uuid,
-) -> Result<CompletedTask> {
-    let store = state.store()?;
-    let (done, next) = store.complete_task(id, state.tz, now())?;
-    state.wake.wake();
-    state.deliver_automation(&app);
-    Ok(CompletedTask { done: TaskItem::of(&store, done), next: next.map(|t| TaskItem::of(&store, t)) })
-}
-
-/// Snoozes a task by a preset.
-#[tauri::command(async)]
-pub fn snooze_task(state: State<'_, AppState>, id: Uuid, preset: SnoozePreset) -> Result<TaskItem> {
-    let until = preset.until(state.tz, now());
-    task_changed(&state, state.store()?.snooze_task(id, until, now()))
-}
-
-/// Deletes a task.
-#[tauri::command(async)]
-pub fn delete_task(state: State<'_, AppState>, id: Uuid) -> Result<()> {
-    state.store()?.delete_task(id, now())?;
-    state.wake.wake();
-    Ok(())
-}
-
 /// Pairs of contacts that may be the same person.
 #[tauri::command(async)]
 pub fn find_duplicates(state: State<'_, AppState>) -> Result<Vec<DuplicatePair>> {
@@ -270,9 +171,9 @@ pub fn merge_contacts<R: Runtime>(
     picks: MergePicks,
 ) -> Result<ContactDetail> {
     let store = state.store()?;
-    crate::backup_before(&store, kontor_core::backups::Reason::Merge)?;
+    crate::state::backup_before(&store, kontor_core::backups::Reason::Merge)?;
     let contact = store.merge_contacts(survivor, other, &picks, now());
     state.deliver_automation(&app);
-    state.contacts_changed(&app);
+    state.wake_reminders();
     detail(&store, contact)
 }

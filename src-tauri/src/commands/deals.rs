@@ -1,19 +1,19 @@
-//! Commands for deals and the pipeline board, reports, email follow-ups
-//! and quotes. Rule outcomes of each mutation are delivered by
-//! [`AppState::deliver_automation`].
+//! Deals and the pipeline board, reports, email follow-ups and quotes.
 
 use kontor_core::deal::{ContactDealsSummary, Deal, DealInput, Quote};
 use kontor_core::email::{mailto, RenderedEmail};
+use kontor_core::export::SavedFile;
 use kontor_core::report::{Period, Report, ReportKind};
-use kontor_core::{AutomationOutcome, Pipeline};
+use kontor_core::{AutomationOutcome, Language, Pipeline};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::dialog::{file_name, german, open_url, save_as, write_file};
 use crate::dto::ContactDetail;
 use crate::error::Result;
-use crate::{now, AppState};
+use crate::state::{now, AppState};
 
 /// A saved deal and what the rules did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -130,6 +130,28 @@ pub fn report(state: State<'_, AppState>, kind: ReportKind, period: Period) -> R
     Ok(state.store()?.report(kind, &period, state.tz, now())?)
 }
 
+/// Writes one report as CSV (in the UI language) to a file the user picks.
+#[tauri::command(async)]
+pub fn export_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    kind: ReportKind,
+    period: Period,
+) -> Result<Option<SavedFile>> {
+    let store = state.store()?;
+    let report = store.report(kind, &period, state.tz, now())?;
+    let language = state.language();
+    let key = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let name = format!("{}-{key}.csv", if language == Language::De { "bericht" } else { "report" });
+    let title = if language == Language::De { "Bericht exportieren" } else { "Export report" };
+    let Some(path) = save_as(&app, title, &name, ("CSV", &["csv"])) else {
+        return Ok(None);
+    };
+    let csv = report.to_csv(language);
+    write_file(&path, csv.as_bytes())?;
+    Ok(Some(SavedFile { name: file_name(&path), count: csv.lines().count().saturating_sub(1) as u32 }))
+}
+
 /// Fills an email template for a contact (and deal).
 #[tauri::command(async)]
 pub fn render_email(
@@ -190,15 +212,21 @@ pub fn open_quote<R: Runtime>(
     Ok(())
 }
 
-/// Opens a URL with the system's handler (mail client, browser).
-fn open_url<R: Runtime>(app: &AppHandle<R>, url: &str) {
-    use tauri::Manager;
-    use tauri_plugin_opener::OpenerExt;
-    // Not registered on the mock runtime in tests.
-    if app.try_state::<tauri_plugin_opener::Opener<R>>().is_none() {
-        return;
-    }
-    if let Err(e) = app.opener().open_url(url, None::<&str>) {
-        eprintln!("kontor: cannot open {url}: {e}");
-    }
+/// Saves a deal's quote as an HTML file the user picks (print it to PDF).
+#[tauri::command(async)]
+pub fn save_quote<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    deal_id: Uuid,
+    quote_id: Uuid,
+) -> Result<Option<SavedFile>> {
+    let deal = state.store()?.deal(deal_id)?;
+    let quote = deal.quote(quote_id)?;
+    let de = german(&state, &app);
+    let title = if de { "Angebot speichern" } else { "Save quote" };
+    let Some(path) = save_as(&app, title, &format!("{}.html", quote.number), ("HTML", &["html"])) else {
+        return Ok(None);
+    };
+    write_file(&path, quote.html.as_bytes())?;
+    Ok(Some(SavedFile { name: file_name(&path), count: 1 }))
 }

@@ -1,101 +1,21 @@
-//! Commands that read or write files the user picks in a native dialog:
-//! import (preview, run with progress, cancel), exports, backup and
-//! restore, the GDPR export of one person, report CSVs and quotes.
-//!
-//! The UI never sends a path. A command opens the dialog itself and keeps
-//! what the user picked in [`Picked`], so the file scope is exactly what
-//! the user chose.
+//! The rep's data as files: import (preview, run with progress, cancel),
+//! exports, backup and restore, recovery, the integrity check, and the GDPR
+//! export and erase of one person.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::path::Path;
+use std::sync::atomic::Ordering;
 
+use kontor_core::backup_file::{BackupFile, BackupInfo, RecordCounts};
 use kontor_core::backups::{self, BackupEntry, Reason};
+use kontor_core::export::{self, ChosenFile, ExportFormat, SavedFile};
 use kontor_core::import::{self, ImportOptions, ImportPreview, ImportProgress, ImportReport};
-use kontor_core::report::{Period, ReportKind};
-use kontor_core::transfer::{
-    self, BackupFile, BackupInfo, ChosenFile, ExportFormat, RecordCounts, SavedFile,
-};
-use kontor_core::{Checkup, Contact, Language, ListQuery, Repair, Store};
+use kontor_core::{Checkup, Contact, ListQuery, Repair, Store};
 use tauri::{AppHandle, Emitter, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 use uuid::Uuid;
 
+use super::dialog::{file_name, german, io, no_file, pick, save_as, write_file};
 use crate::error::Result;
-use crate::{now, AppState};
-
-/// What the user picked, per purpose.
-#[derive(Default)]
-pub struct Picked {
-    import: Mutex<Option<PathBuf>>,
-    backup: Mutex<Option<PathBuf>>,
-    cancel_import: AtomicBool,
-    /// Held while an import runs: a second one (a double click) is refused.
-    importing: Mutex<()>,
-}
-
-impl Picked {
-    /// Sets the import file as if picked (tests on the mock runtime have no dialogs).
-    pub fn set_import(&self, path: PathBuf) {
-        *lock(&self.import) = Some(path);
-    }
-
-    /// Sets the backup file as if picked.
-    pub fn set_backup(&self, path: PathBuf) {
-        *lock(&self.backup) = Some(path);
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-}
-
-fn io(path: &Path, e: &std::io::Error) -> crate::error::Error {
-    kontor_core::Error::io(path, e).into()
-}
-
-fn no_file(what: &'static str) -> crate::error::Error {
-    kontor_core::Error::InvalidInput { field: "file", reason: format!("no {what} file chosen") }.into()
-}
-
-/// Writes an owner-only file through a temporary one, so a failed write
-/// leaves no half file.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    kontor_core::paths::write_private(path, bytes).map_err(|e| io(path, &e))
-}
-
-/// The native open dialog (`None` when cancelled or without a window system).
-fn pick<R: Runtime>(app: &AppHandle<R>, title: &str, filters: &[(&str, &[&str])]) -> Option<PathBuf> {
-    let mut dialog = app.dialog().file().set_title(title);
-    for (name, extensions) in filters {
-        dialog = dialog.add_filter(*name, extensions);
-    }
-    dialog.blocking_pick_file().and_then(|p| p.into_path().ok())
-}
-
-/// The native save dialog with a proposed file name.
-fn save_as<R: Runtime>(
-    app: &AppHandle<R>,
-    title: &str,
-    name: &str,
-    filter: (&str, &[&str]),
-) -> Option<PathBuf> {
-    app.dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(name)
-        .add_filter(filter.0, filter.1)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-}
-
-fn german<R: Runtime>(state: &AppState, _app: &AppHandle<R>) -> bool {
-    state.language() == Language::De
-}
+use crate::state::{lock, now, AppState};
 
 /// Asks for a file to import (CSV, vCard or Kontor JSON).
 #[tauri::command(async)]
@@ -140,7 +60,7 @@ pub fn import_run<R: Runtime>(
     let (parsed, name) = read_import(&state, &options)?;
     state.picked.cancel_import.store(false, Ordering::SeqCst);
     let store = state.store()?;
-    crate::backup_before(&store, Reason::Import)?;
+    crate::state::backup_before(&store, Reason::Import)?;
     let report = store.import(
         parsed,
         &name,
@@ -152,7 +72,7 @@ pub fn import_run<R: Runtime>(
         },
         now(),
     )?;
-    state.contacts_changed(&app);
+    state.wake_reminders();
     Ok(report)
 }
 
@@ -185,8 +105,8 @@ pub fn export_contacts<R: Runtime>(
     };
     let contacts = all_contacts(&*state.store()?)?;
     let text = match format {
-        ExportFormat::Csv => transfer::contacts_csv(&contacts),
-        ExportFormat::Vcard => transfer::contacts_vcard(&contacts),
+        ExportFormat::Csv => export::contacts_csv(&contacts),
+        ExportFormat::Vcard => export::contacts_vcard(&contacts),
         ExportFormat::Json => serde_json::to_string_pretty(&contacts).unwrap_or_default(),
     };
     write_file(&path, text.as_bytes())?;
@@ -235,20 +155,16 @@ fn backup_info(state: &AppState, path: &Path) -> Result<BackupInfo> {
 
 /// Restores the chosen backup (replacing the contacts present only with `force`).
 #[tauri::command(async)]
-pub fn restore_store<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    force: bool,
-) -> Result<RecordCounts> {
+pub fn restore_store(state: State<'_, AppState>, force: bool) -> Result<RecordCounts> {
     let path = lock(&state.picked.backup).clone().ok_or_else(|| no_file("backup"))?;
     let bytes = std::fs::read(&path).map_err(|e| io(&path, &e))?;
     let file = BackupFile::from_slice(&bytes)?;
     let store = state.store()?;
     if force {
-        crate::backup_before(&store, Reason::Restore)?;
+        crate::state::backup_before(&store, Reason::Restore)?;
     }
     let counts = store.restore(&file.manifest, &file.data, force, now())?;
-    state.contacts_changed(&app);
+    state.wake_reminders();
     Ok(counts)
 }
 
@@ -261,20 +177,16 @@ pub fn list_backups(state: State<'_, AppState>) -> Result<Vec<BackupEntry>> {
 /// Restores one automatic backup, named as [`list_backups`] lists it; the
 /// store present is backed up first.
 #[tauri::command(async)]
-pub fn restore_backup<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    file: String,
-) -> Result<RecordCounts> {
+pub fn restore_backup(state: State<'_, AppState>, file: String) -> Result<RecordCounts> {
     // Only a name the folder lists: the UI never sends a path.
     let entry = backups::list(&state.data_dir)?.into_iter().find(|e| e.file == file).ok_or_else(|| {
         kontor_core::Error::InvalidInput { field: "file", reason: format!("no backup named {file:?}") }
     })?;
     let backup = backups::read_verified(&backups::dir(&state.data_dir).join(&entry.file))?;
     let store = state.store()?;
-    crate::backup_before(&store, Reason::Restore)?;
+    crate::state::backup_before(&store, Reason::Restore)?;
     let counts = store.restore(&backup.manifest, &backup.data, true, now())?;
-    state.contacts_changed(&app);
+    state.wake_reminders();
     Ok(counts)
 }
 
@@ -286,9 +198,9 @@ pub fn check_store(state: State<'_, AppState>) -> Result<Checkup> {
 
 /// Rebuilds everything derived from the records (deletes no record).
 #[tauri::command(async)]
-pub fn repair_store<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Repair> {
+pub fn repair_store(state: State<'_, AppState>) -> Result<Repair> {
     let repair = state.store()?.repair(now())?;
-    state.contacts_changed(&app);
+    state.wake_reminders();
     Ok(repair)
 }
 
@@ -304,13 +216,13 @@ pub fn recover_latest<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>)
         }
         .into());
     }
-    let (restored, _) = kontor_core::recovery::restore_latest(&state.data_dir, crate::VERSION, now())?;
+    let (restored, _) = kontor_core::recovery::restore_latest(&state.data_dir, crate::state::VERSION, now())?;
     let counts = restored.counts;
     let store = state.set_recovered(restored.store)?;
     if store.needs_rebuild() {
         store.rebuild_derived(now())?;
     }
-    crate::start_timers(&app);
+    crate::background::start(&app);
     Ok(counts)
 }
 
@@ -341,10 +253,10 @@ pub fn export_person<R: Runtime>(
 /// (`false`: the store was busy or in use by another process; the next
 /// start does it).
 #[tauri::command(async)]
-pub fn erase_person<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<bool> {
+pub fn erase_person(state: State<'_, AppState>, id: Uuid) -> Result<bool> {
     let store = state.store()?;
     store.contact(id, now())?;
-    crate::backup_before(&store, Reason::Erase)?;
+    crate::state::backup_before(&store, Reason::Erase)?;
     store.erase_person(id, now())?;
     let pending = store.compaction_pending();
     drop(store);
@@ -356,49 +268,8 @@ pub fn erase_person<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, i
                 false
             }
         };
-    state.contacts_changed(&app);
+    state.wake_reminders();
     Ok(compacted)
-}
-
-/// Writes one report as CSV (in the UI language) to a file the user picks.
-#[tauri::command(async)]
-pub fn export_report<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    kind: ReportKind,
-    period: Period,
-) -> Result<Option<SavedFile>> {
-    let store = state.store()?;
-    let report = store.report(kind, &period, state.tz, now())?;
-    let language = state.language();
-    let key = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let name = format!("{}-{key}.csv", if language == Language::De { "bericht" } else { "report" });
-    let title = if language == Language::De { "Bericht exportieren" } else { "Export report" };
-    let Some(path) = save_as(&app, title, &name, ("CSV", &["csv"])) else {
-        return Ok(None);
-    };
-    let csv = report.to_csv(language);
-    write_file(&path, csv.as_bytes())?;
-    Ok(Some(SavedFile { name: file_name(&path), count: csv.lines().count().saturating_sub(1) as u32 }))
-}
-
-/// Saves a deal's quote as an HTML file the user picks (print it to PDF).
-#[tauri::command(async)]
-pub fn save_quote<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    deal_id: Uuid,
-    quote_id: Uuid,
-) -> Result<Option<SavedFile>> {
-    let deal = state.store()?.deal(deal_id)?;
-    let quote = deal.quote(quote_id)?;
-    let de = german(&state, &app);
-    let title = if de { "Angebot speichern" } else { "Save quote" };
-    let Some(path) = save_as(&app, title, &format!("{}.html", quote.number), ("HTML", &["html"])) else {
-        return Ok(None);
-    };
-    write_file(&path, quote.html.as_bytes())?;
-    Ok(Some(SavedFile { name: file_name(&path), count: 1 }))
 }
 
 /// Test support: a backup's info without a dialog.

@@ -1,37 +1,35 @@
 // The application controller: holds the state (settings, list query and
 // results, the open contact, the tasks view and counts, the open dialog),
 // talks to ipc.ts, and tells the views to render. Views are plain functions/classes that build DOM with dom.ts.
-import type { Activity } from "./bindings/Activity";
 import type { ActivityKind } from "./bindings/ActivityKind";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AutomationOutcome } from "./bindings/AutomationOutcome";
-import type { ContactDeals } from "./bindings/ContactDeals";
-import type { Pipeline } from "./bindings/Pipeline";
 import type { Period } from "./bindings/Period";
 import type { Contact } from "./bindings/Contact";
 import type { ContactPage } from "./bindings/ContactPage";
 import type { ContactDetail } from "./bindings/ContactDetail";
 import type { Settings } from "./bindings/Settings";
-import type { SortOrder } from "./bindings/SortOrder";
 import type { Stage } from "./bindings/Stage";
 import type { StageCounts } from "./bindings/StageCounts";
-import type { ContactMatch } from "./bindings/ContactMatch";
 import type { SearchHit } from "./bindings/SearchHit";
-import type { SearchResults } from "./bindings/SearchResults";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
-import type { TaskCounts } from "./bindings/TaskCounts";
 import type { TaskItem } from "./bindings/TaskItem";
 import { byTestId, closeDialog, h, isTyping, openDialog, replace } from "./dom";
 import { dealErrorText, errorText, plural, resolveLanguage, setLanguage, stageName, t, dueText, type Lang } from "./i18n";
 import { dealStageName, presetPeriod, type PeriodPreset } from "./deals";
-import type { ReportOf } from "./ipc";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
+import {
+  GOTO_MS, NOTICE_MS, OTHER_HITS, PAGE_SIZE, READY_SCAN, SEARCH_DEBOUNCE_MS, TASKS_REFRESH_MS, TIMELINE_PAGE,
+  type ContactDealsState, type ContactTasksState, type DealContact, type ListState, type OpenDialog,
+  type PipelineState, type Place, type PresetContact, type PresetDeal, type ReportsState, type Shell,
+  type TasksState, type TimelineState, type View,
+} from "./shell";
 import { defaultSettings, withDefaults } from "./scoring";
 import { clock, contactOrder, type TaskTab } from "./tasks";
 import { activityDialog } from "./views/activity";
 import { ContactDealsView } from "./views/contactDeals";
-import { dealDialog, lostDialog, type DealContact } from "./views/dealDialog";
+import { dealDialog, lostDialog } from "./views/dealDialog";
 import { emailDialog } from "./views/emailDialog";
 import { PipelineView } from "./views/pipeline";
 import { ReportsView } from "./views/reports";
@@ -45,116 +43,11 @@ import { needsRecovery, recoveryScreen } from "./views/recovery";
 import { ListView } from "./views/list";
 import { settingsDialog } from "./views/settings";
 import { stageDialog } from "./views/stage";
-import { taskDialog, type PresetContact, type PresetDeal } from "./views/taskDialog";
+import { taskDialog } from "./views/taskDialog";
 import { ContactTasksView, TasksView } from "./views/tasks";
 import { TimelineView } from "./views/timeline";
 
-export const PAGE_SIZE = 100;
-export const SEARCH_DEBOUNCE_MS = 120;
-/** Organisations and deals a search shows beside the contacts. */
-export const OTHER_HITS = 5;
-export const TIMELINE_PAGE = 50;
-/** How long the "ready for …" notice stays. */
-export const NOTICE_MS = 8000;
-/** How many ready-to-qualify contacts a settings change compares by id (beyond: by count). */
-export const READY_SCAN = 1000;
-/** How often task counts and relative due texts refresh by themselves. */
-export const TASKS_REFRESH_MS = 60_000;
-/** How long after "g" a second key navigates (g c, g t). */
-export const GOTO_MS = 1500;
-
-export type View =
-  | { name: "list" } | { name: "tasks" } | { name: "pipeline" } | { name: "reports" } | { name: "contact"; detail: ContactDetail };
-/** The top-level place a contact page was opened from (Back and Esc return there). */
-export type Place = "list" | "tasks" | "pipeline" | "reports";
-
-/** The pipeline board's data. */
-export interface PipelineState {
-  data: Pipeline | null;
-  loading: boolean;
-}
-
-/** The reports view: the period (and the preset it came from), each report as loaded. */
-export interface ReportsState {
-  period: Period;
-  preset: PeriodPreset | null;
-  data: Partial<ReportOf>;
-  /** Contact names for the overdue report, by id. */
-  names: Record<string, string>;
-  loading: boolean;
-}
-
-/** The open contact's deals. */
-export interface ContactDealsState {
-  contactId: string;
-  data: ContactDeals | null;
-}
-
-/** The tasks view: the active tab, its tasks, the counts per tab. */
-export interface TasksState {
-  tab: TaskTab;
-  items: TaskItem[];
-  counts: TaskCounts | null;
-  /** Done tasks as last loaded (task_counts has no done count); null until the Done tab was shown. */
-  doneCount: number | null;
-  loading: boolean;
-  /** Whether `items` belong to `tab` (else "loading" instead of the empty state). */
-  loaded: boolean;
-}
-
-/** The open contact's tasks. */
-export interface ContactTasksState {
-  contactId: string;
-  items: TaskItem[];
-  loading: boolean;
-}
-
-export interface ListState {
-  search: string;
-  stage: Stage | null;
-  /** Only contacts with a qualification proposal. */
-  ready: boolean;
-  sort: SortOrder;
-  items: Contact[];
-  total: number;
-  /** Whether more than `total` may match (a search of one or two letters stops counting early). */
-  more: boolean;
-  /** With search text: why each listed contact matched (same order as `items`). */
-  matches: ContactMatch[];
-  /** With search text: the organisations and deals it finds (up to a few of each). */
-  others: SearchResults | null;
-  /** Only this organisation's contacts. */
-  organization: { id: string; name: string } | null;
-  counts: StageCounts | null;
-  loading: boolean;
-  /** Whether data must be fetched again before the list is shown. */
-  stale: boolean;
-  /** Whether the store is rebuilding its search and list index (lists may be incomplete). */
-  rebuilding: boolean;
-}
-
-/** The open contact's timeline: loaded entries, the kind filter, counts per kind. */
-export interface TimelineState {
-  contactId: string;
-  kind: ActivityKind | null;
-  items: Activity[];
-  total: number;
-  /** Entries per kind (unfiltered); kinds with 0 get no filter chip. */
-  counts: Partial<Record<ActivityKind, number>>;
-  loading: boolean;
-}
-
-/** An open modal dialog; `rerender` rebuilds its texts after a language switch. */
-export interface OpenDialog {
-  el: HTMLDialogElement;
-  rerender?: () => void;
-  /** Focused element before the dialog opened, to give focus back. */
-  returnFocus: Element | null;
-  /** Called once when the dialog closes (however it closes). */
-  onClose?: () => void;
-}
-
-export class App {
+export class App implements Shell {
   readonly root: HTMLElement;
   settings: Settings = defaultSettings();
   info: AppInfo | null = null;

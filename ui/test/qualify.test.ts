@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FakeBackend } from "./helpers";
 import { $, $$, chipCount, key, maybe, names, select, start, stop, type, until } from "./helpers";
-import { NOTICE_MS } from "../src/app";
+import { NOTICE_MS } from "../src/shell";
 
 afterEach(() => {
   vi.useRealTimers();

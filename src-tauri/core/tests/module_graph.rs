@@ -282,7 +282,7 @@ fn the_shell_has_no_import_circle() {
     assert_no_circles("src-tauri/src", &rust_graph(&repo().join("src-tauri/src"), "lib.rs"));
 }
 
-#[allow(dead_code)] // asked of the UI once its views depend on an interface (next commit)
+#[test]
 fn the_ui_has_no_import_circle() {
     assert_no_circles("ui/src", &ts_graph(&repo().join("ui/src")));
 }

@@ -1,6 +1,6 @@
 // The "log activity" dialog: kind, when (datetime-local, default now, sent as
 // RFC 3339 UTC), summary, text, outcome, and questions/concerns.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { ActivityInput } from "../bindings/ActivityInput";
 import type { ActivityKind } from "../bindings/ActivityKind";
 import type { ContactDetail } from "../bindings/ContactDetail";
@@ -11,7 +11,7 @@ import { ACTIVITY_KINDS, localToRfc3339, toLocalInput } from "../scoring";
 import { orNull } from "../validate";
 import { formDialog } from "./common";
 
-export function activityDialog(app: App, detail: ContactDetail, kind: ActivityKind | null): void {
+export function activityDialog(app: Shell, detail: ContactDetail, kind: ActivityKind | null): void {
   const field = (id: string, label: MessageKey, control: HTMLElement, cls = "") =>
     h("div", { class: `field ${cls}` }, h("label", { for: id, class: "label" }, t(label)), control);
   const kindSelect = h(

@@ -2,7 +2,7 @@
 // checklist, every field, the organisation and the stage history (newest
 // first). Right: the contact's tasks and the communication log (timeline). The head holds the stage,
 // a qualification proposal with Accept, and the edit/stage buttons.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { ContactDetail } from "../bindings/ContactDetail";
 import type { StageChange } from "../bindings/StageChange";
 import { h, type Child } from "../dom";
@@ -12,7 +12,7 @@ import { orgCard } from "./organization";
 import { privacyCard } from "./privacy";
 import { criteriaCard, proposalBadge, scoreCard } from "./score";
 
-export function renderContactPage(app: App, detail: ContactDetail, timeline: HTMLElement, tasks: HTMLElement, deals: HTMLElement): HTMLElement {
+export function renderContactPage(app: Shell, detail: ContactDetail, timeline: HTMLElement, tasks: HTMLElement, deals: HTMLElement): HTMLElement {
   const c = detail.contact;
   const sub: Child[] = [
     h("span", { class: "org", "data-testid": "contact-org", hidden: !c.organization }, c.organization ?? ""),

@@ -1,7 +1,7 @@
 // The contact page's deals card: the contact's deals (title, stage, value,
 // probability), open/won/lost counts, the repeat-customer badge, "new deal"
 // for this contact and "send follow-up".
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import { h, replace } from "../dom";
 import { dealStageName, formatMoney } from "../deals";
 import { t } from "../i18n";
@@ -10,7 +10,7 @@ import { button } from "./common";
 export class ContactDealsView {
   readonly el: HTMLElement;
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: Shell) {
     this.el = h("section", { class: "card deals-card", "data-testid": "contact-deals", "aria-labelledby": "contact-deals-title" });
   }
 

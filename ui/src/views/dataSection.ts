@@ -3,7 +3,7 @@
 // contacts needs an explicit confirmation). The backend opens the native file
 // dialogs; a cancelled dialog changes nothing. The state lives outside the
 // section so a re-render (language switch) keeps it.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { BackupEntry } from "../bindings/BackupEntry";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { Checkup } from "../bindings/Checkup";
@@ -62,7 +62,7 @@ export function savedText(file: SavedFile): string {
  * `restored` runs after a successful restore (reloads the app's state).
  */
 export function dataSection(
-  app: App,
+  app: Shell,
   s: DataState,
   o: { rerender: () => void; restored: () => Promise<void>; extra?: Child },
 ): HTMLElement {

@@ -4,7 +4,9 @@
 // items", and for saved deals the stage history, quotes (create in German or
 // English, open for printing, save) and "send follow-up". Also the small
 // "why was it lost?" dialog the board opens before moving a card to lost.
-import type { App } from "../app";
+import type { DealContact, Shell } from "../shell";
+
+export type { DealContact };
 import type { Deal } from "../bindings/Deal";
 import type { DealInput } from "../bindings/DealInput";
 import type { DealStageSetting } from "../bindings/DealStageSetting";
@@ -16,11 +18,9 @@ import { dealErrorText, dealField, formatDateTime, language, t } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import { button, formDialog } from "./common";
-import { contactPicker, type PickedContact } from "./contactPicker";
+import { contactPicker } from "./contactPicker";
 
 
-/** The contact a deal belongs to. */
-export type DealContact = PickedContact;
 
 /** One line item as typed (text, so half-typed numbers survive a re-render). */
 interface ItemDraft {
@@ -42,7 +42,7 @@ const toItem = (d: ItemDraft): LineItem => ({
 });
 
 /** Opens the deal dialog: `deal` to edit, else a new deal (for `contact` when given). */
-export function dealDialog(app: App, deal: Deal | null, contact: DealContact | null): void {
+export function dealDialog(app: Shell, deal: Deal | null, contact: DealContact | null): void {
   const stages = app.settings.deal_stages;
   const first = stages.find((s) => s.outcome === "open") ?? stages[0];
   let items: ItemDraft[] = (deal?.line_items ?? []).map(toDraft);
@@ -343,7 +343,7 @@ export function dealDialog(app: App, deal: Deal | null, contact: DealContact | n
 }
 
 /** The quotes of a saved deal: create in a language, then open for printing or save. */
-function quotesSection(app: App, deal: Deal): HTMLElement {
+function quotesSection(app: Shell, deal: Deal): HTMLElement {
   const el = h("section", { class: "deal-extra", "data-testid": "deal-quotes", "aria-labelledby": "deal-quotes-title" });
   const slot = h("div", { class: "error-slot", "data-slot": "quotes" });
   let quotes = deal.quotes.slice();
@@ -406,7 +406,7 @@ function quotesSection(app: App, deal: Deal): HTMLElement {
 }
 
 /** Asks why a deal was lost, then calls `confirm` with the reason (the board's move to lost). */
-export function lostDialog(app: App, dealTitle: string, confirm: (reason: string) => Promise<AppError | null>): void {
+export function lostDialog(app: Shell, dealTitle: string, confirm: (reason: string) => Promise<AppError | null>): void {
   const errors = h("div", { class: "error-slot", "data-slot": "lost" });
   const input = h("input", { id: "lost-reason", type: "text", "data-testid": "lost-reason", autocomplete: "off", required: true });
   const err = h("p", { class: "field-error", "data-testid": "field-error", id: "lost-reason-err", hidden: true });

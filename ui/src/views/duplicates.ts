@@ -2,7 +2,7 @@
 // they match, and per pair the merge view: both contacts side by side, which
 // one survives (swappable), one choice per single-valued field whose values
 // differ, and merge_contacts; then the survivor's page opens.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { Contact } from "../bindings/Contact";
 import type { DuplicatePair } from "../bindings/DuplicatePair";
 import type { MergeField } from "../bindings/MergeField";
@@ -36,7 +36,7 @@ function defaultPicks(survivor: Contact, other: Contact): Map<MergeField, "survi
   return picks;
 }
 
-export function duplicatesDialog(app: App): void {
+export function duplicatesDialog(app: Shell): void {
   let pairs: DuplicatePair[] | null = null;
   let merging: { pair: DuplicatePair; survivorIsA: boolean; picks: Map<MergeField, "survivor" | "other"> } | null = null;
   let busy = false;

@@ -1,7 +1,7 @@
 // The follow-up email dialog: pick a template (the UI language's first), see
 // it filled for the contact (and deal) by the backend, edit subject and body,
 // then hand it to the mail client; the backend logs an email activity.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { EmailTemplate } from "../bindings/EmailTemplate";
 import type { RenderedEmail } from "../bindings/RenderedEmail";
 import { h, replace } from "../dom";
@@ -14,7 +14,7 @@ export function defaultTemplate(templates: readonly EmailTemplate[]): EmailTempl
   return templates.find((x) => x.language === language()) ?? templates[0] ?? null;
 }
 
-export function emailDialog(app: App, contactId: string, contactName: string, dealId: string | null): void {
+export function emailDialog(app: Shell, contactId: string, contactName: string, dealId: string | null): void {
   const templates = app.settings.email_templates;
   let rendered: RenderedEmail | null = null;
   let seq = 0;

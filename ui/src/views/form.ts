@@ -1,6 +1,6 @@
 // The create/edit contact form (a modal dialog) with the organisation picker,
 // client-side validation, and backend validation errors shown at their field.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { Address } from "../bindings/Address";
 import type { ContactDetail } from "../bindings/ContactDetail";
 import type { ContactInput } from "../bindings/ContactInput";
@@ -18,7 +18,7 @@ type FieldName = Exclude<keyof ContactInput, "address"> | AddressPart;
 const ADDRESS_PARTS: readonly AddressPart[] = ["street", "postcode", "city", "region", "country"];
 type Control = HTMLInputElement | HTMLTextAreaElement;
 
-export function contactForm(app: App, detail: ContactDetail | null): void {
+export function contactForm(app: Shell, detail: ContactDetail | null): void {
   const c = detail?.contact;
   const controls = new Map<FieldName, Control>();
   const wrappers = new Map<FieldName, HTMLElement>();

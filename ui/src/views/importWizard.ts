@@ -4,7 +4,7 @@
 // backend's import-progress event with Cancel, 4 the report (imported, merged,
 // skipped, every rejected record with its line). Nothing is written before
 // the user starts the import in step 2.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { ChosenFile } from "../bindings/ChosenFile";
 import type { Field } from "../bindings/Field";
 import type { ImportOptions } from "../bindings/ImportOptions";
@@ -52,7 +52,7 @@ function delimiterName(d: string | null): string {
   return `“${d}”`;
 }
 
-export function importWizard(app: App): void {
+export function importWizard(app: Shell): void {
   let step: Step = "choose";
   let file: ChosenFile | null = null;
   const options: ImportOptions = { format: "auto", preset: "auto", mapping: null, source: null, merge_duplicates: true };

@@ -3,7 +3,7 @@
 // empty state and the no-matches message. With search text, the rows show
 // what matched (marked) and the organisations and deals found follow in
 // groups of their own; ↑/↓ walk all of them, Enter opens one.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { Contact } from "../bindings/Contact";
 import type { ContactMatch } from "../bindings/ContactMatch";
 import type { MatchContext } from "../bindings/MatchContext";
@@ -19,7 +19,7 @@ import { scoreLineList } from "./score";
 
 export class ListView {
   readonly el: HTMLElement;
-  private readonly app: App;
+  private readonly app: Shell;
   private readonly search: HTMLInputElement;
   private readonly toolbar: HTMLElement;
   private readonly chips: HTMLElement;
@@ -29,7 +29,7 @@ export class ListView {
   /** The row whose score lines are expanded by click/keyboard. */
   private expanded: string | null = null;
 
-  constructor(app: App) {
+  constructor(app: Shell) {
     this.app = app;
     this.search = h("input", {
       type: "search",

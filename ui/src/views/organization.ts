@@ -1,6 +1,6 @@
 // The organisation card on the contact page (industry, size, postcode, region:
 // the data target-group fit is proposed from) and its edit dialog.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { ContactDetail } from "../bindings/ContactDetail";
 import type { OrganizationInput } from "../bindings/OrganizationInput";
 import { h } from "../dom";
@@ -10,7 +10,7 @@ import { AppError } from "../ipc";
 import { orNull } from "../validate";
 import { button, formDialog } from "./common";
 
-export function orgCard(app: App, detail: ContactDetail): HTMLElement {
+export function orgCard(app: Shell, detail: ContactDetail): HTMLElement {
   const o = detail.organization;
   const none = () => h("span", { class: "muted" }, t("contact.none"));
   return h(
@@ -36,7 +36,7 @@ export function orgCard(app: App, detail: ContactDetail): HTMLElement {
   );
 }
 
-export function orgDialog(app: App, detail: ContactDetail): void {
+export function orgDialog(app: Shell, detail: ContactDetail): void {
   const o = detail.organization;
   if (!o) return;
   const input = (name: string, value: string, extra: Record<string, string> = {}) =>

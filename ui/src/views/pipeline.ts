@@ -4,7 +4,7 @@
 // events, so mouse, touch and WebDriver actions all work; a ghost follows the
 // pointer and the column under it is highlighted) or by keyboard (Shift+←/→;
 // Enter opens). Moves are announced in an aria-live region.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { DealCard } from "../bindings/DealCard";
 import type { PipelineColumn } from "../bindings/PipelineColumn";
 import { h, replace } from "../dom";
@@ -35,7 +35,7 @@ export class PipelineView {
   /** Set after a drag so the click that follows does not open the deal. */
   private suppressClick = false;
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: Shell) {
     this.live = h("div", { class: "sr-only", "aria-live": "polite", "data-testid": "pipeline-live" });
     this.body = h("div", { class: "pipeline-body" });
     this.el = h("section", { class: "pipeline-view", "data-testid": "pipeline-view" }, this.body, this.live);

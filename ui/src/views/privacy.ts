@@ -1,14 +1,14 @@
 // GDPR on the contact page: export everything about the person as JSON, and
 // erase the person (with activities and tasks) for good after a confirmation
 // that names them and says it cannot be undone.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { Contact } from "../bindings/Contact";
 import { h } from "../dom";
 import { t } from "../i18n";
 import * as ipc from "../ipc";
 import { button, formDialog } from "./common";
 
-export function privacyCard(app: App, c: Contact): HTMLElement {
+export function privacyCard(app: Shell, c: Contact): HTMLElement {
   return h(
     "section",
     { class: "card", "data-testid": "privacy", "aria-labelledby": "privacy-title" },
@@ -25,7 +25,7 @@ export function privacyCard(app: App, c: Contact): HTMLElement {
   );
 }
 
-async function exportPerson(app: App, c: Contact): Promise<void> {
+async function exportPerson(app: Shell, c: Contact): Promise<void> {
   try {
     const file = await ipc.exportPerson(c.id);
     if (file) app.showToast(t("privacy.exported", { name: c.display_name, file: file.name }));
@@ -34,7 +34,7 @@ async function exportPerson(app: App, c: Contact): Promise<void> {
   }
 }
 
-export function eraseDialog(app: App, c: Contact): void {
+export function eraseDialog(app: Shell, c: Contact): void {
   const errors = h("div", { class: "error-slot", "data-slot": "erase" });
   const save = h("button", { type: "submit", class: "btn btn-danger", "data-testid": "erase-confirm" }, t("privacy.erase"));
   let busy = false;

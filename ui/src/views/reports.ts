@@ -3,7 +3,7 @@
 // screen readers and tooltips, an empty state, and CSV export through the
 // backend's save dialog. Numbers, percentages, money and dates use Intl in
 // the UI language.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { ActivitiesReport } from "../bindings/ActivitiesReport";
 import type { ActivityKind } from "../bindings/ActivityKind";
 import type { Conversion } from "../bindings/Conversion";
@@ -53,7 +53,7 @@ const PRESET_KEYS: Record<PeriodPreset, MessageKey> = {
 export class ReportsView {
   readonly el: HTMLElement;
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: Shell) {
     this.el = h("section", { class: "reports-view", "data-testid": "reports-view" });
   }
 
@@ -190,7 +190,7 @@ function mainCurrency(list: readonly Money[]): string {
 
 const amountIn = (list: readonly Money[], currency: string) => list.find((m) => m.currency === currency)?.amount ?? 0;
 
-function pipelineChart(app: App, p: PipelineReport): HTMLElement {
+function pipelineChart(app: Shell, p: PipelineReport): HTMLElement {
   const stages = app.settings.deal_stages;
   const cur = mainCurrency(p.total);
   const kpis = h("div", { class: "stats report-kpis" },
@@ -306,7 +306,7 @@ function sourcesChart(r: SourcesReport): HTMLElement {
   return h("div", { class: "chart-wrap" }, svg);
 }
 
-function overdueList(app: App, r: OverdueReport): HTMLElement {
+function overdueList(app: Shell, r: OverdueReport): HTMLElement {
   if (!r.tasks.length) return h("p", { class: "muted", "data-testid": "report-empty" }, t("reports.overdue_none"));
   const now = clock.now();
   return h("div", null,

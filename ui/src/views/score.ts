@@ -1,7 +1,7 @@
 // The explainable score: the big number with its fit and engagement parts,
 // the line items in the UI language, the qualification checklist, and the
 // proposal badge with its Accept button.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { Answer } from "../bindings/Answer";
 import type { ContactDetail } from "../bindings/ContactDetail";
 import type { Score } from "../bindings/Score";
@@ -70,7 +70,7 @@ export function scoreCard(score: Score): HTMLElement {
 }
 
 /** "Bereit für Interessent (MQL)" with Accept, shown next to the stage when there is a proposal. */
-export function proposalBadge(app: App, detail: ContactDetail): HTMLElement | null {
+export function proposalBadge(app: Shell, detail: ContactDetail): HTMLElement | null {
   const c = detail.contact;
   if (!c.proposal) return null;
   return h(
@@ -86,7 +86,7 @@ export function proposalBadge(app: App, detail: ContactDetail): HTMLElement | nu
 }
 
 /** The five criteria, each a yes/no/unknown segmented control; target group also offers "auto". */
-export function criteriaCard(app: App, detail: ContactDetail): HTMLElement {
+export function criteriaCard(app: Shell, detail: ContactDetail): HTMLElement {
   const c = detail.contact;
   let busy = false;
   const set = async (name: Criterion, value: Answer | "auto", testid: string) => {

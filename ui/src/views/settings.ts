@@ -3,7 +3,7 @@
 // profile, points, half-life, thresholds, auto-advance) saved as one Settings
 // object, and the reminders section (notifications, start at login). Unsaved
 // entries live in a draft so a language switch keeps them.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { Settings } from "../bindings/Settings";
 import { h, replace } from "../dom";
 import { errorText, kindName, settingsFieldName, t, type Lang, type MessageKey } from "../i18n";
@@ -86,7 +86,7 @@ function problemText(p: SettingsProblem): string {
   return t(p.kind === "integer" ? "invalid.integer" : "invalid.order");
 }
 
-export function settingsDialog(app: App): void {
+export function settingsDialog(app: Shell): void {
   const dialog = h("dialog", { class: "dialog wide", "data-testid": "settings-dialog", "aria-labelledby": "settings-title" });
   const defaults = draftFrom(defaultSettings());
   let draft = draftFrom(app.settings);

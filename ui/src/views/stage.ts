@@ -2,7 +2,7 @@
 // Normal steps and corrections (skip/back, "forced") are separate groups; a
 // correction needs an explicit confirmation. An empty reason is sent as null on
 // purpose, so the backend's `reason_required` error is what the user sees.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { ContactDetail } from "../bindings/ContactDetail";
 import type { Transition } from "../bindings/Transition";
 import { h, replace } from "../dom";
@@ -10,7 +10,7 @@ import { stageName, t } from "../i18n";
 import * as ipc from "../ipc";
 import { button, stageBadge } from "./common";
 
-export function stageDialog(app: App, detail: ContactDetail): void {
+export function stageDialog(app: Shell, detail: ContactDetail): void {
   const dialog = h("dialog", { class: "dialog narrow", "data-testid": "stage-dialog", "aria-labelledby": "stage-dialog-title" });
   const state = {
     to: (detail.transitions.find((tr) => tr.requirement !== "forced") ?? detail.transitions[0])?.to ?? null,

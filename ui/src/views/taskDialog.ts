@@ -2,7 +2,9 @@
 // all day), priority, reminders, recurrence, notes, a contact picked by name
 // and one of that contact's deals. Due goes out as RFC 3339 with the local
 // offset, or as YYYY-MM-DD.
-import type { App } from "../app";
+import type { PresetContact, PresetDeal, Shell } from "../shell";
+
+export type { PresetContact, PresetDeal };
 import type { Deal } from "../bindings/Deal";
 import type { Priority } from "../bindings/Priority";
 import type { TaskInput } from "../bindings/TaskInput";
@@ -18,18 +20,11 @@ import {
 } from "../tasks";
 import { orNull } from "../validate";
 import { formDialog } from "./common";
-import { contactPicker, type PickedContact } from "./contactPicker";
+import { contactPicker } from "./contactPicker";
 
 const REPEAT_KINDS: readonly RepeatKind[] = ["none", "daily", "weekly", "monthly", "every"];
 
-/** The contact a new task starts with (the open contact page's, or a deal's). */
-export type PresetContact = PickedContact;
 
-/** The deal a new task starts with (opened from that deal). */
-export interface PresetDeal {
-  id: string;
-  title: string;
-}
 
 type Problem = { testid: string; text: string };
 
@@ -46,7 +41,7 @@ function customMinutes(text: string): number[] | null {
   return out;
 }
 
-export function taskDialog(app: App, item: TaskItem | null, preset: PresetContact | null, presetDeal: PresetDeal | null = null): void {
+export function taskDialog(app: Shell, item: TaskItem | null, preset: PresetContact | null, presetDeal: PresetDeal | null = null): void {
   const task = item?.task ?? null;
   const now = clock.now();
   const due = task ? dueAt(task) : null;

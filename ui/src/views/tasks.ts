@@ -3,7 +3,7 @@
 // checkbox, title and priority, the due (relative, overdue in red), contact,
 // recurrence, reminders, snooze state and a notes preview, with a snooze menu,
 // edit, and a two-step delete.
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { SnoozePreset } from "../bindings/SnoozePreset";
 import type { TaskItem } from "../bindings/TaskItem";
 import { h, replace } from "../dom";
@@ -24,7 +24,7 @@ function snoozeLabel(preset: SnoozePreset): string {
 }
 
 /** The snooze button and its menu of presets. */
-function snoozeControl(app: App, item: TaskItem): HTMLElement {
+function snoozeControl(app: Shell, item: TaskItem): HTMLElement {
   const id = `snooze-menu-${item.task.id}`;
   const menu = h("div", { class: "menu", role: "menu", id, hidden: true });
   const btn = h("button", {
@@ -84,7 +84,7 @@ function snoozeControl(app: App, item: TaskItem): HTMLElement {
 }
 
 /** The delete button: the first click arms it ("Really delete?"), the second deletes. */
-function deleteControl(app: App, item: TaskItem): HTMLButtonElement {
+function deleteControl(app: Shell, item: TaskItem): HTMLButtonElement {
   let armed = false;
   const del = h("button", {
     type: "button", class: "btn btn-ghost task-action task-delete", "data-testid": "task-delete", title: t("tasks.delete_title"),
@@ -107,7 +107,7 @@ function deleteControl(app: App, item: TaskItem): HTMLButtonElement {
 }
 
 /** One task row. */
-export function taskRow(app: App, item: TaskItem, opts: RowOptions): HTMLElement {
+export function taskRow(app: Shell, item: TaskItem, opts: RowOptions): HTMLElement {
   const task = item.task;
   const now = clock.now();
   const overdue = isOverdue(task, now);
@@ -209,11 +209,11 @@ function keepFocus(container: HTMLElement, render: () => void): void {
 
 export class TasksView {
   readonly el: HTMLElement;
-  private readonly app: App;
+  private readonly app: Shell;
   private readonly tabs: HTMLElement;
   private readonly body: HTMLElement;
 
-  constructor(app: App) {
+  constructor(app: Shell) {
     this.app = app;
     this.tabs = h("div", { class: "tabs", role: "tablist", "aria-label": t("tasks.tabs") });
     this.body = h("div", { class: "tasks-body", role: "tabpanel" });
@@ -290,10 +290,10 @@ export class TasksView {
 /** The contact page's tasks card: open tasks first, then done ones, and "Add task". */
 export class ContactTasksView {
   readonly el: HTMLElement;
-  private readonly app: App;
+  private readonly app: Shell;
   private readonly body: HTMLElement;
 
-  constructor(app: App) {
+  constructor(app: Shell) {
     this.app = app;
     this.body = h("div", { class: "contact-tasks-body" });
     this.el = h(

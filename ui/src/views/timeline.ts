@@ -1,7 +1,7 @@
 // The contact's communication log: quick-log buttons, filter chips by kind
 // (only kinds the contact has), entries newest first, paged with "load more",
 // and a two-step delete (the button asks "Really delete?" first).
-import type { App } from "../app";
+import type { Shell } from "../shell";
 import type { Activity } from "../bindings/Activity";
 import type { ActivityKind } from "../bindings/ActivityKind";
 import { h, replace } from "../dom";
@@ -11,11 +11,11 @@ import { button } from "./common";
 
 export class TimelineView {
   readonly el: HTMLElement;
-  private readonly app: App;
+  private readonly app: Shell;
   private readonly chips: HTMLElement;
   private readonly body: HTMLElement;
 
-  constructor(app: App) {
+  constructor(app: Shell) {
     this.app = app;
     const quick = (kind: ActivityKind | null, label: MessageKey, title: MessageKey, key: string, testid: string) =>
       button(t(label), {

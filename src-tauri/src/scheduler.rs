@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kontor_core::reminders::{run_pass, Notice, Notifier};
+use kontor_core::texts::Text;
 use kontor_core::Language;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -17,7 +18,7 @@ use crate::{notify, tray};
 /// Shows notices as native notifications, in the UI's language.
 struct OsNotifier<'a, R: Runtime> {
     app: &'a AppHandle<R>,
-    german: bool,
+    language: Language,
     tz: chrono_tz::Tz,
 }
 
@@ -25,31 +26,18 @@ impl<R: Runtime> Notifier for OsNotifier<'_, R> {
     fn notify(&self, notice: &Notice) {
         let (title, body) = match notice {
             Notice::One(due) => {
-                let (when, date, time) = if self.german {
-                    ("Fällig", "%d.%m.%Y", "%d.%m.%Y %H:%M")
-                } else {
-                    ("Due", "%Y-%m-%d", "%Y-%m-%d %H:%M")
-                };
+                let (date, time) = self.language.date_formats();
                 let at = due.task.due_label(self.tz, date, time);
-                (due.task.title.clone(), format!("{when}: {at}"))
+                (due.task.title.clone(), format!("{}: {at}", Text::Due.get(self.language)))
             }
             Notice::Missed(all) => {
-                let title = if self.german {
-                    format!("{} Folgeaufgaben überfällig", all.len())
-                } else {
-                    format!("{} follow-ups overdue", all.len())
-                };
+                let title = Text::MissedReminders.fill(self.language, &[("count", &all.len())]);
                 let names: Vec<&str> = all.iter().map(|d| d.task.title.as_str()).take(5).collect();
                 (title, names.join(" · "))
             }
         };
         notify::show(self.app, &title, &body);
     }
-}
-
-/// Whether the user reads German: the chosen language, else the OS locale.
-pub fn german(state: &AppState) -> bool {
-    state.language() == Language::De
 }
 
 const MINUTE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
@@ -69,7 +57,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 // an erase waits for every holder to let go.
                 let pass = state.store().map(|store| {
                     let show = store.settings().notifications;
-                    let notifier = OsNotifier { app: &app, german: german(&state), tz: state.tz };
+                    let notifier = OsNotifier { app: &app, language: state.language(), tz: state.tz };
                     run_pass(&store, &notifier, show, now(), first.then_some(started_at))
                 });
                 let next = match pass {

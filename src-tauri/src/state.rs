@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use kontor_core::{paths, AutomationOutcome, Language, Store};
+use kontor_core::{paths, AutomationOutcome, Changed, Language, Store};
 use tauri::{AppHandle, Emitter, Runtime};
 
 use crate::dto::AppInfo;
@@ -189,34 +189,33 @@ impl AppState {
         self.wake.wake();
     }
 
-    /// Hands out the rule outcomes the last mutation queued: notices as
-    /// native notifications, everything as an `automation` event for the UI.
-    pub(crate) fn deliver_automation<R: Runtime>(&self, app: &AppHandle<R>) -> Vec<AutomationOutcome> {
-        let Ok(store) = self.store() else { return vec![] };
-        let outcomes = store.take_automation_outcomes();
-        self.notify_outcomes(app, &outcomes);
-        outcomes
+    /// Presents a mutation's result: the outcomes of the rules it fired
+    /// go to the UI as the `automation` event, notices also as native
+    /// notifications, and a task a rule created wakes the reminder timer.
+    pub(crate) fn present<R: Runtime, T>(&self, app: &AppHandle<R>, changed: Changed<T>) -> T {
+        self.show_outcomes(app, &changed.automation);
+        changed.value
     }
 
-    /// Shows rule outcomes: notices natively, all of them to the UI.
-    pub(crate) fn notify_outcomes<R: Runtime>(&self, app: &AppHandle<R>, outcomes: &[AutomationOutcome]) {
-        if outcomes.is_empty() {
-            return;
-        }
-        if outcomes.iter().any(|o| matches!(o, AutomationOutcome::TaskCreated { .. })) {
-            self.wake.wake();
-        }
-        let notify = self.store().map(|s| s.settings().notifications).unwrap_or(false);
-        for outcome in outcomes {
-            if let AutomationOutcome::Notice { message } = outcome {
-                if notify {
-                    notify::show(app, "Kontor", message);
+    /// Shows rule outcomes: see [`AppState::present`].
+    pub(crate) fn show_outcomes<R: Runtime>(&self, app: &AppHandle<R>, outcomes: &[AutomationOutcome]) {
+        if !outcomes.is_empty() {
+            if outcomes.iter().any(|o| matches!(o, AutomationOutcome::TaskCreated { .. })) {
+                self.wake_reminders();
+            }
+            let notify = self.store().map(|s| s.settings().notifications).unwrap_or(false);
+            for outcome in outcomes {
+                if let AutomationOutcome::Notice { message } = outcome {
+                    if notify {
+                        notify::show(app, "Kontor", message);
+                    }
                 }
             }
+            let _ = app.emit("automation", outcomes);
         }
-        let _ = app.emit("automation", outcomes);
     }
 
+    /// Facts about the running app for the UI (waits for the store to open).
     pub(crate) fn info(&self) -> AppInfo {
         // Waits for the store to open (or fail to).
         let rebuilding = self.store().is_ok_and(|s| s.needs_rebuild());
@@ -293,22 +292,4 @@ pub(crate) fn locale() -> String {
 #[allow(clippy::disallowed_methods)]
 pub(crate) fn now() -> DateTime<Utc> {
     Utc::now()
-}
-
-/// The version written into backups.
-pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Writes an automatic backup before a command that replaces or removes
-/// records in bulk (restore, import, merge, erase), when the store holds
-/// anything; the command is refused when the backup cannot be written.
-pub(crate) fn backup_before(store: &Store, reason: kontor_core::backups::Reason) -> Result<(), Error> {
-    if store.record_counts()? == kontor_core::backup_file::RecordCounts::default() {
-        return Ok(());
-    }
-    kontor_core::backups::write(store, reason, VERSION, now()).map(|_| ()).map_err(|e| {
-        kontor_core::Error::Storage(format!(
-            "the backup before this change could not be written ({e}); nothing was changed"
-        ))
-        .into()
-    })
 }

@@ -3,6 +3,8 @@
 //! "Snooze all 1 h" and "Quit".
 
 use chrono::Duration;
+use kontor_core::api::tasks;
+use kontor_core::texts::Text;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -21,64 +23,30 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-struct Texts {
-    summary: String,
-    open: &'static str,
-    snooze_all: &'static str,
-    quit: &'static str,
-    done: &'static str,
-    later: &'static str,
-    none: &'static str,
-}
-
-fn texts(german: bool, overdue: u32, today: u32) -> Texts {
-    if german {
-        Texts {
-            summary: format!("Kontor: {overdue} überfällig, {today} heute fällig"),
-            open: "Kontor öffnen",
-            snooze_all: "Alle 1 Std. später erinnern",
-            quit: "Beenden",
-            done: "Erledigt",
-            later: "1 Std. später",
-            none: "Keine offenen Aufgaben",
-        }
-    } else {
-        Texts {
-            summary: format!("Kontor: {overdue} overdue, {today} due today"),
-            open: "Open Kontor",
-            snooze_all: "Snooze all 1 h",
-            quit: "Quit",
-            done: "Done",
-            later: "1 h later",
-            none: "No open tasks",
-        }
-    }
-}
-
 fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)> {
     let state = app.state::<AppState>();
     // Built before the store is open, too: then without tasks until the refresh.
     let counts = state.store_now().and_then(|s| s.task_counts(state.tz, now()).ok()).unwrap_or_default();
-    let german = state.language_now() == kontor_core::Language::De;
-    let t = texts(german, counts.overdue, counts.today);
-    let header = MenuItem::with_id(app, "summary", &t.summary, false, None::<&str>)?;
+    let language = state.language_now();
+    let t = |text: Text| text.get(language);
+    let summary = Text::TraySummary.fill(language, &[("overdue", &counts.overdue), ("today", &counts.today)]);
+    let header = MenuItem::with_id(app, "summary", &summary, false, None::<&str>)?;
     let mut task_menus = Vec::new();
     let next_five = state.store_now().and_then(|s| s.next_open_tasks(5).ok()).unwrap_or_default();
     for task in next_five {
-        let when = if german {
-            task.due_label(state.tz, "%d.%m.", "%d.%m. %H:%M")
-        } else {
-            task.due_label(state.tz, "%b %-d", "%b %-d, %H:%M")
-        };
+        let (day, time) = language.short_date_formats();
+        let when = task.due_label(state.tz, day, time);
         let label = format!("{when}  {}", task.title);
-        let done = MenuItem::with_id(app, format!("done:{}", task.id), t.done, true, None::<&str>)?;
-        let later = MenuItem::with_id(app, format!("later:{}", task.id), t.later, true, None::<&str>)?;
+        let done =
+            MenuItem::with_id(app, format!("done:{}", task.id), t(Text::TrayDone), true, None::<&str>)?;
+        let later =
+            MenuItem::with_id(app, format!("later:{}", task.id), t(Text::TrayLater), true, None::<&str>)?;
         task_menus.push(Submenu::with_items(app, label, true, &[&done, &later])?);
     }
-    let empty = MenuItem::with_id(app, "none", t.none, false, None::<&str>)?;
-    let open = MenuItem::with_id(app, "open", t.open, true, None::<&str>)?;
-    let snooze_all = MenuItem::with_id(app, "snooze_all", t.snooze_all, true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", t.quit, true, None::<&str>)?;
+    let empty = MenuItem::with_id(app, "none", t(Text::TrayNone), false, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", t(Text::TrayOpen), true, None::<&str>)?;
+    let snooze_all = MenuItem::with_id(app, "snooze_all", t(Text::TraySnoozeAll), true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", t(Text::TrayQuit), true, None::<&str>)?;
     let sep1 = PredefinedMenuItem::separator(app)?;
     let sep2 = PredefinedMenuItem::separator(app)?;
     let mut items: Vec<&dyn IsMenuItem<R>> = vec![&header, &sep1];
@@ -89,7 +57,7 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)
         items.push(submenu);
     }
     items.extend([&sep2 as &dyn IsMenuItem<R>, &open, &snooze_all, &quit]);
-    Ok((Menu::with_items(app, &items)?, t.summary))
+    Ok((Menu::with_items(app, &items)?, summary))
 }
 
 fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
@@ -105,13 +73,14 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
             false
         }
         _ if id == "snooze_all" => store.snooze_all(now() + Duration::hours(1), now()).is_ok(),
-        Some(("done", task)) => {
-            let done =
-                Uuid::parse_str(task).ok().is_some_and(|id| store.complete_task(id, state.tz, now()).is_ok());
+        Some(("done", task)) => match Uuid::parse_str(task).map(|id| tasks::complete(&store, id, now())) {
             // "Task completed" rules: their tasks and notices, as from the window.
-            state.deliver_automation(app);
-            done
-        }
+            Ok(Ok(changed)) => {
+                state.present(app, changed);
+                true
+            }
+            _ => false,
+        },
         Some(("later", task)) => Uuid::parse_str(task)
             .ok()
             .is_some_and(|id| store.snooze_task(id, now() + Duration::hours(1), now()).is_ok()),

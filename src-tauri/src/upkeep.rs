@@ -8,6 +8,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use kontor_core::backups;
+use kontor_core::texts::Text;
 
 use crate::state::{now, AppState};
 
@@ -58,13 +59,13 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 // The daily backup, a while after start (not while the rep
                 // begins: a large store's backup takes seconds and memory).
                 if now() - started >= DAILY_AFTER_START {
-                    if let Err(e) = backups::daily_if_due(&store, crate::state::VERSION, now()) {
+                    if let Err(e) = backups::daily_if_due(&store, kontor_core::api::VERSION, now()) {
                         eprintln!("kontor: the daily backup failed: {e}");
                     }
                 }
                 let seq = store.write_seq();
                 if now() - backed_up.0 >= BACKUP_EVERY && seq != backed_up.1 {
-                    match backups::write(&store, backups::Reason::Hourly, crate::state::VERSION, now()) {
+                    match backups::write(&store, backups::Reason::Hourly, kontor_core::api::VERSION, now()) {
                         Ok(_) => backed_up = (now(), seq),
                         Err(e) => eprintln!("kontor: the hourly backup failed: {e}"),
                     }
@@ -95,15 +96,8 @@ fn check<R: Runtime>(app: &AppHandle<R>, store: &kontor_core::Store) {
     }
     eprintln!("kontor: the integrity check found {} problem(s): {:?}", problems.len(), problems.first());
     let _ = app.emit(CHECKED, &problems);
-    let german = store.language() == kontor_core::Language::De;
-    let (title, body) = if german {
-        (
-            "Kontor hat Unstimmigkeiten im Datenspeicher gefunden",
-            "Einstellungen → Daten zeigt, was gefunden wurde, und kann es reparieren.",
-        )
-    } else {
-        ("Kontor found problems in its data store", "Settings → Data shows what was found and can repair it.")
-    };
+    let language = store.language();
+    let (title, body) = (Text::CheckFoundTitle.get(language), Text::CheckFoundBody.get(language));
     use tauri_plugin_notification::NotificationExt;
     let _ = app.notification().builder().title(title).body(body).show();
 }

@@ -779,10 +779,12 @@ export class FakeBackend {
         if (problem) fail("invalid_settings", { field: problem.field });
         const dealProblem = dealSettingsProblem(args.settings);
         if (dealProblem) fail("invalid_settings", { field: dealProblem });
+        const before = new Set(this.contacts.filter((c) => c.proposal !== null).map((c) => c.id));
         this.settings = structuredClone(args.settings);
         this.dealStore.localizeRules();
         this.contacts.forEach((c) => this.changed(c));
-        return this.settings;
+        const fresh = this.contacts.filter((c) => c.proposal !== null && !before.has(c.id));
+        return { settings: this.settings, newly_ready: fresh.length, ready_contact: fresh.length === 1 ? fresh[0] : null };
       }
       case "log_activity": {
         const c = this.find(args.id);

@@ -9,6 +9,7 @@ import type { Contact } from "./bindings/Contact";
 import type { ContactPage } from "./bindings/ContactPage";
 import type { ContactDetail } from "./bindings/ContactDetail";
 import type { Settings } from "./bindings/Settings";
+import type { SettingsSaved } from "./bindings/SettingsSaved";
 import type { Stage } from "./bindings/Stage";
 import type { StageCounts } from "./bindings/StageCounts";
 import type { SearchHit } from "./bindings/SearchHit";
@@ -20,7 +21,7 @@ import { dealStageName, presetPeriod, type PeriodPreset } from "./deals";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
 import {
-  GOTO_MS, NOTICE_MS, OTHER_HITS, PAGE_SIZE, READY_SCAN, SEARCH_DEBOUNCE_MS, TASKS_REFRESH_MS, TIMELINE_PAGE,
+  GOTO_MS, NOTICE_MS, OTHER_HITS, PAGE_SIZE, SEARCH_DEBOUNCE_MS, TASKS_REFRESH_MS, TIMELINE_PAGE,
   type ContactDealsState, type ContactTasksState, type DealContact, type ListState, type OpenDialog,
   type PipelineState, type Place, type PresetContact, type PresetDeal, type ReportsState, type Shell,
   type TasksState, type TimelineState, type View,
@@ -609,14 +610,6 @@ export class App implements Shell {
     }
   }
 
-  /** The contacts ready to qualify, by id (`complete`: all of them, not only the first READY_SCAN). */
-  private async readyContacts(): Promise<{ items: Contact[]; total: number; complete: boolean }> {
-    const page = await ipc.listContacts({
-      stage: null, search: null, sort: "name", offset: 0, limit: READY_SCAN, ready_to_qualify: true,
-    });
-    return { items: page.items, total: page.total, complete: page.items.length >= page.total };
-  }
-
   hideNotice(): void {
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.noticeTimer = null;
@@ -873,8 +866,8 @@ export class App implements Shell {
    * not on screen: those that became ready are announced.
    */
   async saveSettings(settings: Settings): Promise<void> {
-    const before = await this.readyContacts().catch(() => null);
-    this.settings = withDefaults(await ipc.setSettings(settings));
+    const saved = await ipc.setSettings(settings);
+    this.settings = withDefaults(saved.settings);
     this.list.stale = true;
     if (this.view.name === "contact") {
       const detail = await ipc.getContact(this.view.detail.contact.id);
@@ -882,24 +875,17 @@ export class App implements Shell {
     } else {
       await this.reloadList();
     }
-    const after = before && (await this.readyContacts().catch(() => null));
-    if (before && after) this.announceReady(before, after);
+    this.announceReady(saved);
   }
 
-  /** The notice for contacts that became ready to qualify between two looks at the ready list. */
-  private announceReady(
-    before: { items: Contact[]; total: number; complete: boolean },
-    after: { items: Contact[]; total: number; complete: boolean },
-  ): void {
-    const known = new Set(before.items.map((c) => c.id));
-    const fresh = after.items.filter((c) => !known.has(c.id));
-    // Past READY_SCAN the ids are not all known: the growth of the count stands in.
-    const n = before.complete && after.complete ? fresh.length : Math.max(0, after.total - before.total);
+  /** The notice for contacts a settings change made ready to qualify. */
+  private announceReady(saved: SettingsSaved): void {
+    const n = saved.newly_ready;
     if (n === 0) return;
-    const open = this.view.name === "contact" ? this.view.detail.contact.id : null;
+    const one = saved.ready_contact;
     // The open contact's own proposal was announced by contactChanged already.
-    if (n === 1 && fresh.length === 1 && fresh[0].id === open) return;
-    if (n === 1 && fresh.length === 1) this.showNotice(fresh[0]);
+    if (n === 1 && one && this.view.name === "contact" && this.view.detail.contact.id === one.id) return;
+    if (n === 1 && one) this.showNotice(one);
     else this.showReadyNotice(n);
   }
 
@@ -925,7 +911,7 @@ export class App implements Shell {
     this.applyLanguage();
     this.render();
     try {
-      this.settings = withDefaults(await ipc.setSettings({ ...this.settings, language }));
+      this.settings = withDefaults((await ipc.setSettings({ ...this.settings, language })).settings);
     } catch (e) {
       this.showError(e);
     }

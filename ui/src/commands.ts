@@ -40,6 +40,7 @@ import type { Score } from "./bindings/Score";
 import type { SearchQuery } from "./bindings/SearchQuery";
 import type { SearchResults } from "./bindings/SearchResults";
 import type { Settings } from "./bindings/Settings";
+import type { SettingsSaved } from "./bindings/SettingsSaved";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { StageChangeRequest } from "./bindings/StageChangeRequest";
 import type { StageCounts } from "./bindings/StageCounts";
@@ -76,13 +77,13 @@ export const listOrganizations = (search: string | null): Promise<Array<Organiza
 /** Edits an organisation's name and data. */
 export const updateOrganization = (id: string, input: OrganizationInput): Promise<Organization> => call("update_organization", { id, input });
 
-/** Logs an activity on a contact's timeline. */
+/** Logs an activity on a contact's timeline; returns the contact. */
 export const logActivity = (id: string, input: ActivityInput): Promise<ContactDetail> => call("log_activity", { id, input });
 
-/** A page of a contact's timeline. */
+/** A page of a contact's timeline (`id` is the contact's). */
 export const listActivities = (id: string, query: ActivityQuery): Promise<ActivityPage> => call("list_activities", { id, query });
 
-/** Deletes an activity; returns its contact. */
+/** Deletes an activity (`id` is the activity's); returns the contact it belonged to. */
 export const deleteActivity = (id: string): Promise<ContactDetail> => call("delete_activity", { id });
 
 /** Changes qualification criteria. */
@@ -97,39 +98,51 @@ export const acceptProposal = (id: string): Promise<ContactDetail> => call("acce
 /** Pairs of contacts that may be the same person. */
 export const findDuplicates = (): Promise<Array<DuplicatePair>> => call("find_duplicates");
 
-/** Merges `other` into `survivor` (fields as picked; activities, tasks and deals move). */
+/**
+ * Merges `other` into `survivor` (fields as picked; activities, tasks and
+ * deals move) after an automatic backup; returns the survivor.
+ */
 export const mergeContacts = (survivor: string, other: string, picks: MergePicks): Promise<ContactDetail> => call("merge_contacts", { survivor, other, picks });
 
-/** Asks for a file to import (CSV, vCard or Kontor JSON). */
+/** Asks for a file to import (CSV, vCard or Kontor JSON); `null` when cancelled. */
 export const chooseImportFile = (): Promise<ChosenFile | null> => call("choose_import_file");
 
 /** What importing the chosen file would do; nothing is written. */
 export const importPreview = (options: ImportOptions): Promise<ImportPreview> => call("import_preview", { options });
 
-/** Imports the chosen file in batches, emitting `import-progress` after each. */
+/**
+ * Imports the chosen file in batches (after an automatic backup),
+ * emitting `import-progress` after each.
+ */
 export const importRun = (options: ImportOptions): Promise<ImportReport> => call("import_run", { options });
 
-/** Stops a running import after its current batch. */
+/** Stops a running import after its current batch (its report says `cancelled`). */
 export const cancelImport = (): Promise<null> => call("cancel_import");
 
-/** Exports every contact as CSV, vCard 4.0 or JSON to a file the user picks. */
+/**
+ * Exports every contact as CSV, vCard 4.0 or JSON where the native save
+ * dialog says; `null` when cancelled.
+ */
 export const exportContacts = (format: ExportFormat): Promise<SavedFile | null> => call("export_contacts", { format });
 
-/** Writes a full backup to a file the user picks. */
+/** Writes a full backup where the native save dialog says; `null` when cancelled. */
 export const backupStore = (): Promise<SavedFile | null> => call("backup_store");
 
-/** Asks for a backup file and shows what it holds. */
+/** Asks for a backup file and says what it holds; `null` when cancelled. */
 export const chooseBackupFile = (): Promise<BackupInfo | null> => call("choose_backup_file");
 
-/** Restores the chosen backup (replacing the contacts present only with `force`). */
+/**
+ * Replaces the store with the chosen backup; refused with
+ * `store_not_empty` unless `force` when contacts exist.
+ */
 export const restoreStore = (force: boolean): Promise<RecordCounts> => call("restore_store", { force });
 
-/** The automatic backups, newest first. */
+/** The automatic backups in the data folder, newest first. */
 export const listBackups = (): Promise<Array<BackupEntry>> => call("list_backups");
 
 /**
- * Restores one automatic backup, named as [`list_backups`] lists it; the
- * store present is backed up first.
+ * Restores one automatic backup by its file name, as `list_backups` names
+ * it (the present state is backed up first).
  */
 export const restoreBackup = (file: string): Promise<RecordCounts> => call("restore_backup", { file });
 
@@ -140,13 +153,16 @@ export const checkStore = (): Promise<Checkup> => call("check_store");
 export const repairStore = (): Promise<Repair> => call("repair_store");
 
 /**
- * Recovery: the store could not be opened; the newest verified backup is
- * restored into a fresh one (the damaged store is moved aside, never
+ * Recovery when the store could not be opened: the newest verified backup
+ * is restored into a fresh store (the damaged one is moved aside, never
  * deleted), which the app then uses.
  */
 export const recoverLatest = (): Promise<RecordCounts> => call("recover_latest");
 
-/** GDPR: everything about one person, as JSON, to a file the user picks. */
+/**
+ * GDPR: everything about one person as a JSON file where the native save
+ * dialog says; `null` when cancelled.
+ */
 export const exportPerson = (id: string): Promise<SavedFile | null> => call("export_person", { id });
 
 /**
@@ -163,19 +179,25 @@ export const listDeals = (stage: string | null): Promise<Array<Deal>> => call("l
 /** One deal. */
 export const getDeal = (id: string): Promise<Deal> => call("get_deal", { id });
 
-/** A contact's deals and summary. */
+/** A contact's deals and summary (`id` is the contact's). */
 export const contactDeals = (id: string): Promise<ContactDeals> => call("contact_deals", { id });
 
 /** Creates a deal (an open deal makes its contact an opportunity). */
 export const createDeal = (input: DealInput): Promise<DealSaved> => call("create_deal", { input });
 
-/** Saves an edited deal. */
+/**
+ * Saves an edited deal; a different `input.stage` moves it (the lost
+ * stage needs `input.lost_reason`).
+ */
 export const updateDeal = (id: string, input: DealInput): Promise<DealSaved> => call("update_deal", { id, input });
 
-/** Moves a deal to another stage (lost needs a reason), as a drag on the board does. */
+/**
+ * Moves a deal to another stage, as a drag on the board does; the lost
+ * stage without a reason is refused with `reason_required` (field `reason`).
+ */
 export const moveDeal = (id: string, stage: string, reason: string | null): Promise<DealSaved> => call("move_deal", { id, stage, reason });
 
-/** Deletes a deal. */
+/** Deletes a deal; returns its contact. */
 export const deleteDeal = (id: string): Promise<ContactDetail> => call("delete_deal", { id });
 
 /** The pipeline board. */
@@ -184,25 +206,28 @@ export const pipeline = (): Promise<Pipeline> => call("pipeline");
 /** One report over a period (local dates). */
 export const report = (kind: ReportKind, period: Period): Promise<Report> => call("report", { kind, period });
 
-/** Writes one report as CSV (in the UI language) to a file the user picks. */
+/**
+ * Writes one report as CSV (in the UI language) where the native save
+ * dialog says; `null` when cancelled.
+ */
 export const exportReport = (kind: ReportKind, period: Period): Promise<SavedFile | null> => call("export_report", { kind, period });
 
 /** Fills an email template for a contact (and deal). */
 export const renderEmail = (templateId: string, contactId: string, dealId: string | null): Promise<RenderedEmail> => call("render_email", { templateId, contactId, dealId });
 
 /**
- * Hands the (possibly edited) email to the user's mail client and logs it
- * as an email activity.
+ * Opens the mail client with the (possibly edited) email and logs it as
+ * an email activity.
  */
 export const sendEmail = (contactId: string, email: RenderedEmail): Promise<ContactDetail> => call("send_email", { contactId, email });
 
 /** Creates a quote from a deal's line items (stored with the deal, logged on the contact). */
 export const createQuote = (dealId: string, language: Language): Promise<Quote> => call("create_quote", { dealId, language });
 
-/** Opens a quote in the default browser for printing (to PDF). */
+/** Opens a quote in the default browser, for print-to-PDF. */
 export const openQuote = (dealId: string, quoteId: string): Promise<null> => call("open_quote", { dealId, quoteId });
 
-/** Saves a deal's quote as an HTML file the user picks (print it to PDF). */
+/** Saves a deal's quote as an HTML file where the native save dialog says; `null` when cancelled. */
 export const saveQuote = (dealId: string, quoteId: string): Promise<SavedFile | null> => call("save_quote", { dealId, quoteId });
 
 /** Version, OS locale and data directory. */
@@ -211,8 +236,11 @@ export const appInfo = (): Promise<AppInfo> => call("app_info");
 /** The user's settings. */
 export const getSettings = (): Promise<Settings> => call("get_settings");
 
-/** Saves the user's settings; "start at login" is applied to the OS. */
-export const setSettings = (settings: Settings): Promise<Settings> => call("set_settings", { settings });
+/**
+ * Saves the user's settings ("start at login" is applied to the OS) and
+ * says which contacts the change made ready to qualify.
+ */
+export const setSettings = (settings: Settings): Promise<SettingsSaved> => call("set_settings", { settings });
 
 /** Fills the store with demo contacts. */
 export const loadDemoData = (): Promise<StageCounts> => call("load_demo_data");
@@ -223,7 +251,7 @@ export const listTasks = (view: TaskView): Promise<Array<TaskItem>> => call("lis
 /** Overdue, today and upcoming counts. */
 export const taskCounts = (): Promise<TaskCounts> => call("task_counts");
 
-/** A contact's tasks. */
+/** A contact's tasks (`id` is the contact's). */
 export const contactTasks = (id: string): Promise<Array<TaskItem>> => call("contact_tasks", { id });
 
 /** Creates a task. */

@@ -44,8 +44,6 @@ export const OTHER_HITS = 5;
 export const TIMELINE_PAGE = 50;
 /** How long the "ready for …" notice stays. */
 export const NOTICE_MS = 8000;
-/** How many ready-to-qualify contacts a settings change compares by id (beyond: by count). */
-export const READY_SCAN = 1000;
 /** How often task counts and relative due texts refresh by themselves. */
 export const TASKS_REFRESH_MS = 60_000;
 /** How long after "g" a second key navigates (g c, g t). */

@@ -842,11 +842,11 @@ fn main() {
                     let request =
                         StageChangeRequest { to: *to, reason: reason.map(Into::into), force: false };
                     let at = p.created + Span::days(3 + 9 * k as i64);
-                    c = store.change_stage(c.id, &request, ChangedBy::Hand, at).unwrap();
+                    c = store.change_stage(c.id, &request, ChangedBy::Hand, at).unwrap().value;
                 }
                 if let Some(update) = &p.criteria {
                     let at = p.created + Span::days(30);
-                    c = store.set_criteria(c.id, update, at).unwrap();
+                    c = store.set_criteria(c.id, update, at).unwrap().value;
                 }
                 c
             })
@@ -889,7 +889,7 @@ fn main() {
                     .collect()
             };
             if !inputs.is_empty() {
-                activities.extend(store.log_activities(c.id, inputs, now).unwrap().0);
+                activities.extend(store.log_activities(c.id, inputs, now).unwrap().value.0);
             }
         }
     });
@@ -907,7 +907,7 @@ fn main() {
             let task = store.create_task(task_input(&mut rng, &contacts, now), tz, now).unwrap();
             // Most of what was due before today is done.
             if task.due < now - Span::days(1) && rng.chance(85) {
-                let (done, next) = store.complete_task(task.id, tz, now).unwrap();
+                let (done, next) = store.complete_task(task.id, tz, now).unwrap().value;
                 completed += 1;
                 tasks.push(done);
                 tasks.extend(next);

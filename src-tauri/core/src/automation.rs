@@ -13,6 +13,7 @@ use crate::deal::Deal;
 use crate::lang::Language;
 use crate::stage::Stage;
 use crate::task::Task;
+use crate::texts::Text;
 
 /// What fires a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -227,10 +228,7 @@ pub fn fill_placeholders(template: &str, values: &[(&str, String)]) -> String {
 /// The rules shipped with Kontor, with task titles in `language`:
 /// stage → prospect ⇒ "first call" in 2 days; deal won ⇒ "ask for a referral" in 14 days.
 pub fn default_rules(language: Language) -> Vec<Rule> {
-    let (first_call, referral) = match language {
-        Language::De => ("Erstgespräch führen: {display_name}", "Nach Empfehlung fragen: {display_name}"),
-        Language::En => ("First call: {display_name}", "Ask for a referral: {display_name}"),
-    };
+    let (first_call, referral) = (Text::RuleFirstCall.get(language), Text::RuleReferral.get(language));
     vec![
         Rule {
             id: "default_first_call".into(),
@@ -284,5 +282,28 @@ mod tests {
         assert_eq!(json["action"]["type"], "create_task");
         let won = serde_json::to_value(Trigger::DealWon).unwrap();
         assert_eq!(won, serde_json::json!({"type": "deal_won"}));
+    }
+}
+
+/// What a mutation hands back: its result and what the rules it fired did
+/// (tasks created, notices, proposals). Nothing is kept for later: the
+/// caller shows the outcomes or drops them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Changed<T> {
+    /// The mutation's result.
+    pub value: T,
+    /// Outcomes of the rules it fired, in order.
+    pub automation: Vec<AutomationOutcome>,
+}
+
+impl<T> Changed<T> {
+    /// A result with the outcomes collected while making it.
+    pub fn new(value: T, automation: Vec<AutomationOutcome>) -> Self {
+        Changed { value, automation }
+    }
+
+    /// The same outcomes with another value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Changed<U> {
+        Changed { value: f(self.value), automation: self.automation }
     }
 }

@@ -13,6 +13,7 @@ use crate::deal::Deal;
 use crate::lang::Language;
 use crate::money::format_money;
 use crate::stage::Stage;
+use crate::texts::Text;
 
 /// An email template; subject and body may use the placeholders
 /// `{first_name} {last_name} {display_name} {organization} {deal_title}
@@ -74,17 +75,14 @@ pub struct RenderedEmail {
 
 /// A lifecycle stage's name in `language`.
 pub fn stage_label(stage: Stage, language: Language) -> &'static str {
-    match (stage, language) {
-        (Stage::Lead, _) => "Lead",
-        (Stage::Prospect, Language::De) => "Interessent",
-        (Stage::Prospect, Language::En) => "Prospect",
-        (Stage::Opportunity, Language::De) => "Verkaufschance",
-        (Stage::Opportunity, Language::En) => "Opportunity",
-        (Stage::Customer, Language::De) => "Kunde",
-        (Stage::Customer, Language::En) => "Customer",
-        (Stage::Disqualified, Language::De) => "Disqualifiziert",
-        (Stage::Disqualified, Language::En) => "Disqualified",
-    }
+    let text = match stage {
+        Stage::Lead => Text::StageLead,
+        Stage::Prospect => Text::StageProspect,
+        Stage::Opportunity => Text::StageOpportunity,
+        Stage::Customer => Text::StageCustomer,
+        Stage::Disqualified => Text::StageDisqualified,
+    };
+    text.get(language)
 }
 
 /// The placeholder values for a contact and deal: `first_name`,

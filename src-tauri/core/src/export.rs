@@ -12,6 +12,7 @@ use crate::score::Score;
 use crate::task::Task;
 
 /// Export file kinds.
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]

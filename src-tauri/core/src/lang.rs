@@ -25,6 +25,23 @@ impl Language {
             Language::En
         }
     }
+
+    /// How notifications write a day and a time of day (strftime): the
+    /// day alone, and the day with the time.
+    pub fn date_formats(self) -> (&'static str, &'static str) {
+        match self {
+            Language::De => ("%d.%m.%Y", "%d.%m.%Y %H:%M"),
+            Language::En => ("%Y-%m-%d", "%Y-%m-%d %H:%M"),
+        }
+    }
+
+    /// The short forms the tray menu uses.
+    pub fn short_date_formats(self) -> (&'static str, &'static str) {
+        match self {
+            Language::De => ("%d.%m.", "%d.%m. %H:%M"),
+            Language::En => ("%b %-d", "%b %-d, %H:%M"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! - every mutation is flushed to disk before it returns `Ok`.
 
 pub mod activity;
+pub mod api;
 pub mod automation;
 pub mod backup_file;
 pub mod backups;
@@ -39,9 +40,10 @@ pub mod stage;
 pub mod store;
 pub mod task;
 pub mod text;
+pub mod texts;
 
 pub use activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
-pub use automation::{Action, AutomationOutcome, Rule, Trigger};
+pub use automation::{Action, AutomationOutcome, Changed, Rule, Trigger};
 pub use contact::{Address, Contact, ContactInput, Organization, OrganizationInput, PhonePolicy};
 
 pub use criteria::{Answer, Criteria, CriteriaUpdate, TargetGroupSetting};

@@ -12,6 +12,7 @@ use crate::contact::{Contact, Organization};
 use crate::deal::Deal;
 use crate::lang::Language;
 use crate::money::{format_money, format_number};
+use crate::texts::Text;
 
 /// The rep's company, printed on quotes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -70,39 +71,26 @@ struct Labels {
     no_items: &'static str,
 }
 
-const DE: Labels = Labels {
-    title: "Angebot",
-    number: "Angebotsnummer",
-    date: "Datum",
-    valid_until: "Voraussichtlicher Abschluss",
-    pos: "Pos.",
-    product: "Bezeichnung",
-    quantity: "Menge",
-    unit_price: "Einzelpreis",
-    discount: "Rabatt",
-    total: "Gesamt",
-    net: "Nettobetrag",
-    to: "Für",
-    vat_id: "USt-IdNr.",
-    no_items: "Pauschal",
-};
-
-const EN: Labels = Labels {
-    title: "Quote",
-    number: "Quote number",
-    date: "Date",
-    valid_until: "Expected close",
-    pos: "Pos.",
-    product: "Description",
-    quantity: "Quantity",
-    unit_price: "Unit price",
-    discount: "Discount",
-    total: "Total",
-    net: "Net amount",
-    to: "For",
-    vat_id: "VAT ID",
-    no_items: "Lump sum",
-};
+/// The document's labels in `language`, from the text table.
+fn labels(language: Language) -> Labels {
+    let t = |text: Text| text.get(language);
+    Labels {
+        title: t(Text::QuoteTitle),
+        number: t(Text::QuoteNumber),
+        date: t(Text::QuoteDate),
+        valid_until: t(Text::QuoteValidUntil),
+        pos: t(Text::QuotePos),
+        product: t(Text::QuoteProduct),
+        quantity: t(Text::QuoteQuantity),
+        unit_price: t(Text::QuoteUnitPrice),
+        discount: t(Text::QuoteDiscount),
+        total: t(Text::QuoteTotal),
+        net: t(Text::QuoteNet),
+        to: t(Text::QuoteTo),
+        vat_id: t(Text::QuoteVatId),
+        no_items: t(Text::QuoteNoItems),
+    }
+}
 
 fn date(d: NaiveDate, language: Language) -> String {
     match language {
@@ -131,10 +119,7 @@ pub fn render_quote_html(
     number: &str,
     date_of_quote: NaiveDate,
 ) -> String {
-    let l = match language {
-        Language::De => &DE,
-        Language::En => &EN,
-    };
+    let l = &labels(language);
     let lang = match language {
         Language::De => "de",
         Language::En => "en",

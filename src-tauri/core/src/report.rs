@@ -38,6 +38,7 @@ use crate::lang::Language;
 use crate::money::{from_cents, Money, Totals};
 use crate::stage::Stage;
 use crate::task::{local_day_start, Task};
+use crate::texts::Text;
 
 /// Most weeks an activities report lists.
 const MAX_WEEKS: usize = 1000;
@@ -552,29 +553,20 @@ pub fn overdue(tasks: Vec<Task>, period: &Period, tz: Tz) -> OverdueReport {
 
 // --- CSV ---
 
-/// `;` and decimal comma for German, `,` and decimal point for English.
+/// A report's tables as they are built: cells formatted for `language`
+/// (German: decimal comma; English: decimal point).
 struct Csv {
     language: Language,
-    out: String,
+    tables: Vec<Vec<Vec<String>>>,
 }
 
 impl Csv {
     fn new(language: Language) -> Self {
-        Csv { language, out: String::new() }
+        Csv { language, tables: vec![vec![]] }
     }
 
-    fn sep(&self) -> char {
-        match self.language {
-            Language::De => ';',
-            Language::En => ',',
-        }
-    }
-
-    fn t<'a>(&self, de: &'a str, en: &'a str) -> &'a str {
-        match self.language {
-            Language::De => de,
-            Language::En => en,
-        }
+    fn t(&self, text: Text) -> &'static str {
+        text.get(self.language)
     }
 
     fn num(&self, value: f64, decimals: usize) -> String {
@@ -590,14 +582,15 @@ impl Csv {
     }
 
     fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
-        let sep = self.sep();
-        let line = cells
-            .iter()
-            .map(|c| crate::csv_cell::cell(c.as_ref(), sep))
-            .collect::<Vec<_>>()
-            .join(&sep.to_string());
-        self.out.push_str(&line);
-        self.out.push_str("\r\n");
+        let row = cells.iter().map(|c| c.as_ref().to_owned()).collect();
+        if let Some(table) = self.tables.last_mut() {
+            table.push(row);
+        }
+    }
+
+    /// Starts the next table (a report may have two: the CSV puts an empty line between).
+    fn next_table(&mut self) {
+        self.tables.push(vec![]);
     }
 }
 
@@ -610,13 +603,32 @@ fn money_rows(money: &[Money]) -> Vec<(String, f64)> {
 }
 
 impl Report {
-    /// The report as CSV (CRLF lines, header row in `language`).
+    /// The report as CSV (CRLF lines, header row in `language`; German: `;`
+    /// and decimal comma, English: `,` and decimal point); its tables are
+    /// separated by an empty line.
     pub fn to_csv(&self, language: Language) -> String {
+        let sep = match language {
+            Language::De => ';',
+            Language::En => ',',
+        };
+        let table = |rows: &Vec<Vec<String>>| {
+            rows.iter()
+                .map(|row| {
+                    let cells: Vec<String> = row.iter().map(|c| crate::csv_cell::cell(c, sep)).collect();
+                    cells.join(&sep.to_string()) + "\r\n"
+                })
+                .collect::<String>()
+        };
+        self.tables(language).iter().map(table).collect::<Vec<_>>().join("\r\n")
+    }
+
+    /// The report as tables, each a header row and data rows, with texts
+    /// and numbers in `language`: what its CSV holds and the CLI prints.
+    pub fn tables(&self, language: Language) -> Vec<Vec<Vec<String>>> {
         let mut csv = Csv::new(language);
         match self {
             Report::Funnel(f) => {
-                let h =
-                    [csv.t("Phase", "Stage"), csv.t("Anzahl", "Count"), csv.t("Neu im Zeitraum", "Entered")];
+                let h = [csv.t(Text::CsvStage), csv.t(Text::CsvCount), csv.t(Text::CsvEntered)];
                 csv.row(&h);
                 for s in &f.stages {
                     csv.row(&[
@@ -628,11 +640,11 @@ impl Report {
             }
             Report::Conversion(c) => {
                 let h = [
-                    csv.t("Von", "From"),
-                    csv.t("Nach", "To"),
-                    csv.t("Eingetreten", "Entered"),
-                    csv.t("Konvertiert", "Converted"),
-                    csv.t("Quote (%)", "Rate (%)"),
+                    csv.t(Text::CsvFrom),
+                    csv.t(Text::CsvTo),
+                    csv.t(Text::CsvEnteredStep),
+                    csv.t(Text::CsvConverted),
+                    csv.t(Text::CsvRate),
                 ];
                 csv.row(&h);
                 for s in &c.steps {
@@ -645,8 +657,8 @@ impl Report {
                     ];
                     csv.row(&row);
                 }
-                csv.out.push_str("\r\n");
-                let h = [csv.t("Phase", "Stage"), csv.t("Ø Tage", "Avg days"), csv.t("Anzahl", "Samples")];
+                csv.next_table();
+                let h = [csv.t(Text::CsvStage), csv.t(Text::CsvAvgDays), csv.t(Text::CsvSamples)];
                 csv.row(&h);
                 for d in &c.avg_days_in_stage {
                     let days = d.days.map(|v| csv.num(v, 1)).unwrap_or_default();
@@ -655,11 +667,11 @@ impl Report {
             }
             Report::Pipeline(p) => {
                 let h = [
-                    csv.t("Phase", "Stage"),
-                    csv.t("Währung", "Currency"),
-                    csv.t("Anzahl", "Count"),
-                    csv.t("Summe", "Total"),
-                    csv.t("Gewichtet", "Weighted"),
+                    csv.t(Text::CsvStage),
+                    csv.t(Text::CsvCurrency),
+                    csv.t(Text::CsvCount),
+                    csv.t(Text::CsvTotal),
+                    csv.t(Text::CsvWeighted),
                 ];
                 csv.row(&h);
                 for s in &p.by_stage {
@@ -671,13 +683,13 @@ impl Report {
                         csv.row(&row);
                     }
                 }
-                csv.out.push_str("\r\n");
+                csv.next_table();
                 let h = [
-                    csv.t("Gewonnen", "Won"),
-                    csv.t("Verloren", "Lost"),
-                    csv.t("Gewinnquote (%)", "Win rate (%)"),
-                    csv.t("Währung", "Currency"),
-                    csv.t("Ø Auftragswert", "Avg won size"),
+                    csv.t(Text::CsvWon),
+                    csv.t(Text::CsvLost),
+                    csv.t(Text::CsvWinRate),
+                    csv.t(Text::CsvCurrency),
+                    csv.t(Text::CsvAvgWon),
                 ];
                 csv.row(&h);
                 for (cur, amount) in money_rows(&p.avg_won_size) {
@@ -692,7 +704,7 @@ impl Report {
                 }
             }
             Report::Activities(a) => {
-                let mut h = vec![csv.t("Woche ab", "Week of").to_owned()];
+                let mut h = vec![csv.t(Text::CsvWeekOf).to_owned()];
                 h.extend(ActivityKind::ALL.iter().map(|k| k.key().to_owned()));
                 csv.row(&h);
                 for week in &a.weeks {
@@ -707,25 +719,21 @@ impl Report {
             }
             Report::Sources(s) => {
                 let h = [
-                    csv.t("Quelle", "Source"),
-                    csv.t("Leads", "Leads"),
-                    csv.t("Kunden", "Customers"),
-                    csv.t("Quote (%)", "Rate (%)"),
+                    csv.t(Text::CsvSource),
+                    csv.t(Text::CsvLeads),
+                    csv.t(Text::CsvCustomers),
+                    csv.t(Text::CsvRate),
                 ];
                 csv.row(&h);
                 for r in &s.sources {
-                    let source = if r.source.is_empty() {
-                        csv.t("(ohne)", "(none)").to_owned()
-                    } else {
-                        r.source.clone()
-                    };
+                    let source =
+                        if r.source.is_empty() { csv.t(Text::CsvNone).to_owned() } else { r.source.clone() };
                     let row = [source, r.leads.to_string(), r.customers.to_string(), csv.percent(r.rate)];
                     csv.row(&row);
                 }
             }
             Report::Overdue(o) => {
-                let h =
-                    [csv.t("Fällig", "Due"), csv.t("Aufgabe", "Task"), csv.t("Priorität", "Priority"), "id"];
+                let h = [csv.t(Text::CsvDue), csv.t(Text::CsvTask), csv.t(Text::CsvPriority), "id"];
                 csv.row(&h);
                 for t in &o.tasks {
                     let row = [
@@ -738,7 +746,7 @@ impl Report {
                 }
             }
         }
-        csv.out
+        csv.tables
     }
 }
 

@@ -14,6 +14,7 @@ use crate::criteria::{Answer, Criteria};
 use crate::lang::Language;
 use crate::stage::Stage;
 use crate::text::fold;
+use crate::texts::Text;
 
 /// Fit and engagement are each capped at this.
 pub const PART_CAP: f64 = 50.0;
@@ -524,39 +525,15 @@ pub fn proposal_reason(
     language: Language,
 ) -> String {
     let yes = |a: Answer| a == Answer::Yes;
-    let german = language == Language::De;
-    let how = match (german, auto) {
-        (true, false) => "Vorschlag angenommen",
-        (true, true) => "automatisch qualifiziert",
-        (false, false) => "proposal accepted",
-        (false, true) => "qualified automatically",
-    };
+    let how = if auto { Text::ProposalAutomatic } else { Text::ProposalAccepted }.get(language);
     let why = match stage {
         Stage::Lead if yes(criteria.target_group) && yes(criteria.budget) && yes(criteria.authority) => {
-            if german {
-                format!("Zielgruppe, Budget und Entscheidungsbefugnis bestätigt (Score {score})")
-            } else {
-                format!("target group, budget and authority confirmed (score {score})")
-            }
+            Text::ReasonFitConfirmed.fill(language, &[("score", &score)])
         }
-        Stage::Lead => {
-            let threshold = settings.prospect_threshold;
-            if german {
-                format!("Score {score} hat die Interessenten-Schwelle {threshold} erreicht")
-            } else {
-                format!("score {score} reached the prospect threshold {threshold}")
-            }
-        }
-        _ => {
-            let threshold = settings.opportunity_threshold;
-            if german {
-                format!(
-                    "Score {score} hat die Schwelle {threshold} für Verkaufschancen erreicht, Bedarf und Zeitrahmen bestätigt"
-                )
-            } else {
-                format!("score {score} reached the opportunity threshold {threshold}, need and timeline confirmed")
-            }
-        }
+        Stage::Lead => Text::ReasonProspectThreshold
+            .fill(language, &[("score", &score), ("threshold", &settings.prospect_threshold)]),
+        _ => Text::ReasonOpportunityThreshold
+            .fill(language, &[("score", &score), ("threshold", &settings.opportunity_threshold)]),
     };
     format!("{how}: {why}")
 }

@@ -43,14 +43,12 @@ fn contact(store: &Store, first: &str) -> Uuid {
 }
 
 fn deal(store: &Store, contact: Uuid, title: &str, value: f64, stage: Option<&str>) -> Deal {
-    let input = DealInput {
-        contact_id: contact,
-        title: title.into(),
-        value,
-        stage: stage.map(Into::into),
-        ..Default::default()
-    };
-    store.create_deal(&input, t0()).unwrap()
+    let input = DealInput { stage: stage.map(Into::into), ..deal_input(contact, title, value) };
+    store.create_deal(&input, t0()).unwrap().value
+}
+
+fn deal_input(contact: Uuid, title: &str, value: f64) -> DealInput {
+    DealInput { contact_id: contact, title: title.into(), value, ..Default::default() }
 }
 
 fn eur(amount: f64) -> Vec<Money> {
@@ -74,12 +72,12 @@ fn probability_defaults_per_stage_and_can_be_overridden() {
         probability: Some(65),
         ..Default::default()
     };
-    let d = store.create_deal(&own, t0()).unwrap();
+    let d = store.create_deal(&own, t0()).unwrap().value;
     assert_eq!(d.probability, 65);
     assert_eq!(d.currency, "EUR");
     // Moving resets to the new stage's default.
     let moved = store.move_deal(d.id, "negotiation", None, t0()).unwrap();
-    assert_eq!(moved.deal.probability, 75);
+    assert_eq!(moved.value.deal.probability, 75);
     let err = store.create_deal(&DealInput { stage: Some("nope".into()), ..own.clone() }, t0()).unwrap_err();
     assert_eq!(err.field(), Some("stage"));
 }
@@ -99,7 +97,7 @@ fn value_can_come_from_line_items() {
         value_from_items: true,
         ..Default::default()
     };
-    let d = store.create_deal(&input, t0()).unwrap();
+    let d = store.create_deal(&input, t0()).unwrap().value;
     assert_eq!(d.value, 2080.0);
     assert_eq!(store.deal(d.id).unwrap(), d);
 }
@@ -203,9 +201,9 @@ fn open_deal_makes_an_opportunity_and_won_a_customer_by_rule() {
     assert!(d.organization_id.is_some() && d.organization_id == contact.organization_id);
 
     let won = store.move_deal(d.id, "won", None, t0() + Duration::days(3)).unwrap();
-    assert_eq!(won.contact.stage, Stage::Customer);
-    assert_eq!(won.contact.stage_history.last().unwrap().by, ChangedBy::Rule);
-    assert_eq!(won.deal.probability, 100);
+    assert_eq!(won.value.contact.stage, Stage::Customer);
+    assert_eq!(won.value.contact.stage_history.last().unwrap().by, ChangedBy::Rule);
+    assert_eq!(won.value.deal.probability, 100);
     let summary = store.contact_deal_summary(c).unwrap();
     assert_eq!((summary.open, summary.won, summary.repeat_customer), (0, 1, false));
 
@@ -230,19 +228,19 @@ fn losing_all_open_deals_returns_to_prospect_and_lost_needs_a_reason() {
     assert_eq!(err.code().as_str(), "reason_required");
     assert_eq!(store.deal(a.id).unwrap().stage, "qualification", "nothing written");
     let first = store.move_deal(a.id, "lost", Some("zu teuer"), t0()).unwrap();
-    assert_eq!(first.deal.lost_reason.as_deref(), Some("zu teuer"));
-    assert_eq!(first.deal.probability, 0);
-    assert_eq!(first.contact.stage, Stage::Opportunity, "B is still open");
+    assert_eq!(first.value.deal.lost_reason.as_deref(), Some("zu teuer"));
+    assert_eq!(first.value.deal.probability, 0);
+    assert_eq!(first.value.contact.stage, Stage::Opportunity, "B is still open");
     let second = store.move_deal(b.id, "lost", Some("Wettbewerber"), t0()).unwrap();
-    assert_eq!(second.contact.stage, Stage::Prospect);
-    let last = second.contact.stage_history.last().unwrap();
+    assert_eq!(second.value.contact.stage, Stage::Prospect);
+    let last = second.value.contact.stage_history.last().unwrap();
     assert_eq!((last.from, last.by), (Some(Stage::Opportunity), ChangedBy::Rule));
-    assert_eq!(second.deal.stage_history.len(), 2);
-    assert_eq!(second.deal.stage_history[1].reason.as_deref(), Some("Wettbewerber"));
+    assert_eq!(second.value.deal.stage_history.len(), 2);
+    assert_eq!(second.value.deal.stage_history[1].reason.as_deref(), Some("Wettbewerber"));
     // Reopening makes it an opportunity again; unknown stages are refused.
     let reopened = store.move_deal(b.id, "proposal", None, t0()).unwrap();
-    assert_eq!(reopened.contact.stage, Stage::Opportunity);
-    assert_eq!(reopened.deal.lost_reason, None);
+    assert_eq!(reopened.value.contact.stage, Stage::Opportunity);
+    assert_eq!(reopened.value.deal.lost_reason, None);
     assert_eq!(store.move_deal(b.id, "gewonnen", None, t0()).unwrap_err().field(), Some("stage"));
 }
 
@@ -274,11 +272,11 @@ fn update_delete_reassign_and_erase_keep_the_indexes_right() {
         next_step: Some("Anrufen".into()),
         ..Default::default()
     };
-    let updated = store.update_deal(d.id, &input, t0()).unwrap();
+    let updated = store.update_deal(d.id, &input, t0()).unwrap().value;
     assert_eq!((updated.stage.as_str(), updated.probability, updated.value), ("proposal", 40, 150.0));
     assert!(store.deals(Some("qualification")).unwrap().is_empty());
     assert_eq!(store.deals(Some("proposal")).unwrap().len(), 1);
-    assert_eq!(store.reassign_deals(anna, bert, t0()).unwrap(), 1);
+    assert_eq!(store.reassign_deals(anna, bert, t0()).unwrap().value, 1);
     assert!(store.contact_deals(anna).unwrap().is_empty());
     assert_eq!(store.contact_deals(bert).unwrap()[0].title, "A2");
     assert_eq!(store.contact(bert, t0()).unwrap().stage, Stage::Opportunity);
@@ -330,14 +328,14 @@ fn default_rules_create_first_call_and_referral_tasks() {
     let (_d, store) = open();
     let c = contact(&store, "Anna");
     let to_prospect = StageChangeRequest { to: Stage::Prospect, reason: None, force: false };
-    store.change_stage(c, &to_prospect, ChangedBy::Hand, t0()).unwrap();
-    let outcomes = store.take_automation_outcomes();
+    let outcomes = store.change_stage(c, &to_prospect, ChangedBy::Hand, t0()).unwrap().automation;
     assert_eq!(tasks_created(&outcomes), ["Erstgespräch führen: Anna Muster"]);
     let AutomationOutcome::TaskCreated { task } = &outcomes[0] else { panic!() };
     assert!(task.all_day);
     assert_eq!(task.due.with_timezone(&Berlin).date_naive(), NaiveDate::from_ymd_opt(2026, 3, 4).unwrap());
     assert_eq!(task.contact_id, Some(c));
-    assert!(store.take_automation_outcomes().is_empty(), "taken once");
+    let again = store.set_criteria(c, &CriteriaUpdate::default(), t0()).unwrap();
+    assert!(again.automation.is_empty(), "outcomes belong to the mutation that fired them");
 
     let d = deal(&store, c, "Anlage", 1000.0, None);
     let won = store.move_deal(d.id, "won", None, t0()).unwrap();
@@ -350,7 +348,7 @@ fn default_rules_create_first_call_and_referral_tasks() {
 
     // English settings switch the shipped rules' titles.
     let s = Settings { language: Some(Language::En), ..store.settings() };
-    let saved = store.set_settings(&s, t0()).unwrap();
+    let saved = store.set_settings(&s, t0()).unwrap().value;
     let Action::CreateTask { title, .. } = &saved.automation[0].action else { panic!() };
     assert_eq!(title, "First call: {display_name}");
 }
@@ -391,20 +389,21 @@ fn each_trigger_fires_its_rule() {
             .collect()
     };
     // Contact stage changed by rule (deal coupling) fires too.
-    let d = deal(&store, c, "Anlage", 1234.5, None);
-    assert_eq!(notices(&store.take_automation_outcomes()), ["opp Anna"]);
+    let d = store.create_deal(&deal_input(c, "Anlage", 1234.5), t0()).unwrap();
+    assert_eq!(notices(&d.automation), ["opp Anna"]);
+    let d = d.value;
     let moved = store.move_deal(d.id, "proposal", None, t0()).unwrap();
     assert_eq!(notices(&moved.automation), ["proposal Anlage"]);
     let won = store.move_deal(d.id, "won", None, t0()).unwrap();
     assert_eq!(notices(&won.automation), ["won 1.234,50 €"]);
     // Score: budget yes gives fit points; crossing 10 fires once.
     let update = CriteriaUpdate { budget: Some(kontor_core::Answer::Yes), ..Default::default() };
-    store.set_criteria(c, &update, t0()).unwrap();
-    assert_eq!(notices(&store.take_automation_outcomes()), ["score Anna Muster"]);
-    store
+    let crossed = store.set_criteria(c, &update, t0()).unwrap();
+    assert_eq!(notices(&crossed.automation), ["score Anna Muster"]);
+    let above = store
         .set_criteria(c, &CriteriaUpdate { need: Some(kontor_core::Answer::Yes), ..Default::default() }, t0())
         .unwrap();
-    assert!(store.take_automation_outcomes().is_empty(), "already above");
+    assert!(above.automation.is_empty(), "already above");
     let task = store
         .create_task(
             TaskInput { title: "X".into(), due: "2026-03-05".into(), ..Default::default() },
@@ -412,10 +411,10 @@ fn each_trigger_fires_its_rule() {
             t0(),
         )
         .unwrap();
-    store.complete_task(task.id, Berlin, t0()).unwrap();
-    assert_eq!(notices(&store.take_automation_outcomes()), ["done"]);
-    store.complete_task(task.id, Berlin, t0()).unwrap();
-    assert!(store.take_automation_outcomes().is_empty(), "done twice fires once");
+    let done = store.complete_task(task.id, Berlin, t0()).unwrap();
+    assert_eq!(notices(&done.automation), ["done"]);
+    let twice = store.complete_task(task.id, Berlin, t0()).unwrap();
+    assert!(twice.automation.is_empty(), "done twice fires once");
 }
 
 #[test]
@@ -431,9 +430,9 @@ fn propose_stage_action_proposes_and_never_changes_the_stage() {
         )],
     );
     let req = StageChangeRequest { to: Stage::Prospect, reason: None, force: false };
-    store.change_stage(c, &req, ChangedBy::Hand, t0()).unwrap();
+    let changed = store.change_stage(c, &req, ChangedBy::Hand, t0()).unwrap();
     assert_eq!(
-        store.take_automation_outcomes(),
+        changed.automation,
         [AutomationOutcome::Proposed { contact_id: c, stage: Stage::Opportunity }]
     );
     assert_eq!(store.contact(c, t0()).unwrap().stage, Stage::Prospect);
@@ -468,8 +467,8 @@ fn rules_that_would_loop_run_once() {
     assert_eq!(won.automation.len(), 2, "no proposal of the stage it has: {:?}", won.automation);
     let open = store.tasks(TaskView::Open, Berlin, t0()).unwrap();
     assert_eq!(open.len(), 2);
-    store.complete_task(open[0].id, Berlin, t0()).unwrap();
-    assert_eq!(tasks_created(&store.take_automation_outcomes()), ["again"]);
+    let done = store.complete_task(open[0].id, Berlin, t0()).unwrap();
+    assert_eq!(tasks_created(&done.automation), ["again"]);
     assert_eq!(store.tasks(TaskView::Open, Berlin, t0()).unwrap().len(), 2, "one made, one done");
 }
 
@@ -492,7 +491,7 @@ fn email_template_fills_placeholders_and_encodes_the_mailto() {
     assert!(!mail.mailto.contains('\n') && !mail.mailto.contains(' '));
     let en = store.render_email("follow_up_en", c, Some(d.id), t0()).unwrap();
     assert!(en.body.contains("(€1,234.50)"), "{}", en.body);
-    let (activity, _) = store.log_email_sent(c, &mail, t0()).unwrap();
+    let (activity, _) = store.log_email_sent(c, &mail, t0()).unwrap().value;
     assert_eq!(activity.kind, ActivityKind::Email);
     assert_eq!(activity.summary.as_deref(), Some("Unser Gespräch: Pumpe & Co"));
     assert!(matches!(store.render_email("nope", c, None, t0()), Err(Error::NotFound { .. })));
@@ -522,12 +521,12 @@ fn quotes_are_numbered_per_year_escaped_and_logged() {
         value_from_items: true,
         ..Default::default()
     };
-    let d = store.create_deal(&input, t0()).unwrap();
-    let q1 = store.create_quote(d.id, Language::De, t0()).unwrap();
-    let q2 = store.create_quote(d.id, Language::En, t0()).unwrap();
+    let d = store.create_deal(&input, t0()).unwrap().value;
+    let q1 = store.create_quote(d.id, Language::De, t0()).unwrap().value;
+    let q2 = store.create_quote(d.id, Language::En, t0()).unwrap().value;
     assert_eq!((q1.number.as_str(), q2.number.as_str()), ("A-2026-0001", "A-2026-0002"));
     let next_year = Utc.with_ymd_and_hms(2027, 1, 2, 9, 0, 0).unwrap();
-    assert_eq!(store.create_quote(d.id, Language::De, next_year).unwrap().number, "A-2027-0001");
+    assert_eq!(store.create_quote(d.id, Language::De, next_year).unwrap().value.number, "A-2027-0001");
     let html = &q1.html;
     assert!(html.starts_with("<!DOCTYPE html>"));
     for needle in [
@@ -570,12 +569,12 @@ fn quotes_are_numbered_per_year_escaped_and_logged() {
 fn paused_automation_runs_no_rules_and_demo_data_makes_no_tasks() {
     let (_d, store) = open();
     let c = contact(&store, "Anna");
-    {
+    let paused = {
         let _pause = store.pause_automation();
         let req = StageChangeRequest { to: Stage::Prospect, reason: None, force: false };
-        store.change_stage(c, &req, ChangedBy::Hand, t0()).unwrap();
-    }
-    assert!(store.take_automation_outcomes().is_empty());
+        store.change_stage(c, &req, ChangedBy::Hand, t0()).unwrap()
+    };
+    assert!(paused.automation.is_empty());
     kontor_core::demo::load_demo_data(&store, t0()).unwrap();
     assert!(store.tasks(TaskView::Open, Berlin, t0()).unwrap().is_empty());
     let d = deal(&store, c, "A", 1.0, None);
@@ -619,8 +618,10 @@ fn without_a_chosen_language_rules_write_in_the_os_language() {
     let won = store.move_deal(d.id, "won", None, t0()).unwrap();
     assert_eq!(tasks_created(&won.automation), ["Ask for a referral: Anna Muster"]);
     // A language chosen in the settings wins over the OS's.
-    let saved =
-        store.set_settings(&Settings { language: Some(Language::De), ..store.settings() }, t0()).unwrap();
+    let saved = store
+        .set_settings(&Settings { language: Some(Language::De), ..store.settings() }, t0())
+        .unwrap()
+        .value;
     assert!(saved
         .automation
         .iter()

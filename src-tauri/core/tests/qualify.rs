@@ -29,7 +29,7 @@ fn log(store: &Store, id: uuid::Uuid, kind: ActivityKind, days_ago: i64) -> kont
         outcome: None,
         concerns: Some("Preis?".into()),
     };
-    store.log_activity(id, input, t0()).unwrap().1
+    store.log_activity(id, input, t0()).unwrap().value.1
 }
 
 fn yes() -> Option<Answer> {
@@ -85,7 +85,7 @@ fn timeline_pages_and_totals_match_the_whole_timeline() {
             concerns: None,
         })
         .collect();
-    let (mut logged, _) = store.log_activities(id, inputs, t0()).unwrap();
+    let (mut logged, _) = store.log_activities(id, inputs, t0()).unwrap().value;
     for gone in [logged.remove(3), logged.remove(10)] {
         store.delete_activity(gone.id, t0()).unwrap();
     }
@@ -157,8 +157,10 @@ fn store_score_matches_the_rules_and_survives_reopen() {
         let c = log(&store, id, ActivityKind::WebinarAttended, 3);
         assert_eq!(c.score, 14);
         assert_eq!(c.last_activity_at, Some(t0() - Duration::days(3)));
-        let c =
-            store.set_criteria(id, &CriteriaUpdate { budget: yes(), ..Default::default() }, t0()).unwrap();
+        let c = store
+            .set_criteria(id, &CriteriaUpdate { budget: yes(), ..Default::default() }, t0())
+            .unwrap()
+            .value;
         assert_eq!((c.score, c.criteria.budget), (24, Answer::Yes));
         id
     };
@@ -192,7 +194,7 @@ fn list_rows_agree_with_the_explained_score() {
                 concerns: None,
             })
             .collect();
-        let (logged, _) = store.log_activities(id, inputs, t0()).unwrap();
+        let (logged, _) = store.log_activities(id, inputs, t0()).unwrap().value;
         if n % 5 == 0 {
             store.delete_activity(logged[0].id, t0()).unwrap();
         }
@@ -234,13 +236,13 @@ fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
         authority: yes(),
         ..Default::default()
     };
-    let c = store.set_criteria(anna, &update, t0()).unwrap();
+    let c = store.set_criteria(anna, &update, t0()).unwrap().value;
     assert_eq!(c.proposal, Some(Stage::Prospect));
     assert_eq!(ready(&store), ["Anna"]);
     assert_eq!(store.stage_counts(None, t0()).unwrap().ready_to_qualify, 1);
     assert!(matches!(store.accept_proposal(bert, t0()), Err(Error::NoProposal)));
 
-    let c = store.accept_proposal(anna, t0()).unwrap();
+    let c = store.accept_proposal(anna, t0()).unwrap().value;
     assert_eq!(c.stage, Stage::Prospect);
     assert!(
         rule_reason(&c)
@@ -253,7 +255,8 @@ fn proposals_show_up_in_the_ready_list_and_accepting_records_a_rule_change() {
     // Prospect → opportunity: threshold 70 plus need and timeline.
     let c = store
         .set_criteria(anna, &CriteriaUpdate { need: yes(), timeline: yes(), ..Default::default() }, t0())
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!((c.score, c.proposal), (50, None));
     log(&store, anna, ActivityKind::Visit, 0);
     let c = log(&store, anna, ActivityKind::Meeting, 0);
@@ -327,7 +330,7 @@ fn auto_advance_follows_an_organisation_edit() {
     let carl = lead(&store, "Carl", Some("Bäckerei Korn"));
     let confirmed = CriteriaUpdate { budget: yes(), authority: yes(), ..Default::default() };
     for id in [anna, carl] {
-        let c = store.set_criteria(id, &confirmed, t0()).unwrap();
+        let c = store.set_criteria(id, &confirmed, t0()).unwrap().value;
         assert_eq!((c.stage, c.proposal), (Stage::Lead, None), "the target group is not known yet");
     }
 
@@ -435,7 +438,8 @@ fn target_group_follows_the_organisation_unless_set_by_hand() {
             &CriteriaUpdate { target_group: Some(TargetGroupSetting::No), ..Default::default() },
             t0(),
         )
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!((c.criteria.target_group, c.target_group_manual), (Answer::No, true));
     let c = store
         .set_criteria(
@@ -443,7 +447,8 @@ fn target_group_follows_the_organisation_unless_set_by_hand() {
             &CriteriaUpdate { target_group: Some(TargetGroupSetting::Auto), ..Default::default() },
             t0(),
         )
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!((c.criteria.target_group, c.target_group_manual), (Answer::Yes, false));
 
     let renamed = OrganizationInput { name: "Rauch Backwaren".into(), ..data };

@@ -63,7 +63,7 @@ fn deal(store: &Store, c: Uuid, title: &str, value: f64, cur: &str, st: &str, wh
         stage: Some(st.into()),
         ..Default::default()
     };
-    store.create_deal(&input, when).unwrap().id
+    store.create_deal(&input, when).unwrap().value.id
 }
 
 fn activity(store: &Store, c: Uuid, kind: ActivityKind, when: DateTime<Utc>) {

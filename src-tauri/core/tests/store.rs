@@ -64,7 +64,8 @@ fn lifecycle_changes_are_recorded_and_invalid_ones_write_nothing() {
     let later = t0() + Duration::days(3);
     let p = store
         .change_stage(c.id, &to(Stage::Prospect, Some("met at fair"), false), ChangedBy::Hand, later)
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!(p.stage, Stage::Prospect);
     assert_eq!(p.updated_at, later);
     let last = p.stage_history.last().unwrap();
@@ -84,7 +85,8 @@ fn lifecycle_changes_are_recorded_and_invalid_ones_write_nothing() {
 
     let back = store
         .change_stage(c.id, &to(Stage::Lead, Some("entered too early"), true), ChangedBy::Hand, later)
-        .unwrap();
+        .unwrap()
+        .value;
     assert_eq!(back.stage, Stage::Lead);
     assert_eq!(back.stage_history.len(), 3);
 }

@@ -101,16 +101,16 @@ fn completing_a_monthly_task_keeps_the_day_of_month_even_when_late() {
         )
         .unwrap();
     // Done two weeks late: the next one still follows the due date.
-    let (done, feb) = store.complete_task(t.id, Berlin, berlin(2026, 2, 14, 10, 0)).unwrap();
+    let (done, feb) = store.complete_task(t.id, Berlin, berlin(2026, 2, 14, 10, 0)).unwrap().value;
     assert!(done.done);
     let feb = feb.unwrap();
     assert_eq!(feb.due, berlin(2026, 2, 28, 9, 0));
     assert_eq!(feb.reminders[0].fire_at, berlin(2026, 2, 28, 8, 30));
-    let (_, mar) = store.complete_task(feb.id, Berlin, berlin(2026, 2, 28, 10, 0)).unwrap();
+    let (_, mar) = store.complete_task(feb.id, Berlin, berlin(2026, 2, 28, 10, 0)).unwrap().value;
     assert_eq!(mar.unwrap().due, berlin(2026, 3, 31, 9, 0));
     assert_eq!(store.tasks(TaskView::Done, Berlin, berlin(2026, 3, 1, 0, 0)).unwrap().len(), 2);
     // Completing twice does not create another occurrence.
-    let (_, again) = store.complete_task(t.id, Berlin, berlin(2026, 3, 1, 0, 0)).unwrap();
+    let (_, again) = store.complete_task(t.id, Berlin, berlin(2026, 3, 1, 0, 0)).unwrap().value;
     assert!(again.is_none());
 }
 
@@ -128,7 +128,7 @@ fn daily_reminders_keep_local_time_over_the_berlin_dst_switches() {
         .unwrap();
     for day in [28, 29, 30] {
         now = task.due;
-        task = store.complete_task(task.id, Berlin, now).unwrap().1.unwrap();
+        task = store.complete_task(task.id, Berlin, now).unwrap().value.1.unwrap();
         assert_eq!(task.due, berlin(2026, 3, day, 9, 0));
         assert_eq!(task.due.with_timezone(&Berlin).format("%H:%M").to_string(), "09:00");
     }
@@ -139,7 +139,7 @@ fn daily_reminders_keep_local_time_over_the_berlin_dst_switches() {
             now,
         )
         .unwrap();
-    let next = store.complete_task(autumn.id, Berlin, berlin(2026, 10, 24, 9, 0)).unwrap().1.unwrap();
+    let next = store.complete_task(autumn.id, Berlin, berlin(2026, 10, 24, 9, 0)).unwrap().value.1.unwrap();
     assert_eq!(next.due, berlin(2026, 10, 25, 9, 0));
     assert_eq!(next.due - autumn.due, Duration::hours(25));
 }
@@ -252,7 +252,7 @@ fn dues_outside_the_years_the_index_orders_are_refused() {
             now,
         )
         .unwrap();
-    let (_, next) = store.complete_task(last.id, Berlin, now).unwrap();
+    let (_, next) = store.complete_task(last.id, Berlin, now).unwrap().value;
     assert_eq!(next.unwrap().due.to_rfc3339(), "9999-01-01T10:00:00+00:00");
 }
 
@@ -273,7 +273,7 @@ fn an_all_day_task_keeps_its_day_in_every_time_zone() {
     assert_eq!(t.due_date, NaiveDate::from_ymd_opt(2027, 3, 28));
     let json = serde_json::to_value(&t).unwrap();
     assert_eq!(json["due_date"], "2027-03-28");
-    let (_, next) = store.complete_task(t.id, Berlin, now).unwrap();
+    let (_, next) = store.complete_task(t.id, Berlin, now).unwrap().value;
     assert_eq!(next.unwrap().due_date, NaiveDate::from_ymd_opt(2027, 4, 28));
     let timed = store.create_task(input("Call", "2027-03-28T10:00:00Z", &[]), Berlin, now).unwrap();
     assert_eq!(serde_json::to_value(&timed).unwrap()["due_date"], serde_json::Value::Null);

@@ -361,7 +361,7 @@ fn duplicates_by_email_phone_and_similar_name_and_merge_moves_everything() {
     assert_eq!(kinds, [DuplicateKind::Phone, DuplicateKind::Name]);
 
     let picks = MergePicks { from_other: vec![MergeField::Title] };
-    let merged = store.merge_contacts(anna.id, twin.id, &picks, t0()).unwrap();
+    let merged = store.merge_contacts(anna.id, twin.id, &picks, t0()).unwrap().value;
     assert_eq!(merged.first_name, "Anna");
     assert_eq!(merged.title.as_deref(), Some("Einkauf"));
     assert_eq!(merged.emails, ["anna@acme.de", "a.schmidt@privat.de"]);

@@ -1,23 +1,17 @@
 //! Contacts and organisations: the list, search, the contact page, stage
 //! changes, activities, qualification and duplicates.
 
+use kontor_core::api::contacts::{self, ContactDetail};
 use kontor_core::duplicate::{DuplicatePair, MergePicks};
 use kontor_core::{
-    ActivityInput, ActivityPage, ActivityQuery, ChangedBy, Contact, ContactInput, ContactPage,
-    CriteriaUpdate, ListQuery, Organization, OrganizationInput, Score, SearchQuery, SearchResults,
-    StageChangeRequest, StageCounts, Store,
+    ActivityInput, ActivityPage, ActivityQuery, ContactInput, ContactPage, CriteriaUpdate, ListQuery,
+    Organization, OrganizationInput, Score, SearchQuery, SearchResults, StageChangeRequest, StageCounts,
 };
 use tauri::{AppHandle, Runtime, State};
 use uuid::Uuid;
 
-use crate::dto::ContactDetail;
 use crate::error::Result;
 use crate::state::{now, AppState};
-
-/// The detail view of a contact the core just returned.
-fn detail(store: &Store, contact: kontor_core::Result<Contact>) -> Result<ContactDetail> {
-    Ok(ContactDetail::of(store, contact?, now())?)
-}
 
 /// A page of contacts.
 #[tauri::command(async)]
@@ -40,15 +34,13 @@ pub fn stage_counts(state: State<'_, AppState>, search: Option<String>) -> Resul
 /// One contact with the stages it can move to and its explained score.
 #[tauri::command(async)]
 pub fn get_contact(state: State<'_, AppState>, id: Uuid) -> Result<ContactDetail> {
-    let store = state.store()?;
-    detail(&store, store.contact(id, now()))
+    Ok(contacts::detail(&*state.store()?, id, now())?)
 }
 
 /// Creates a contact as a lead.
 #[tauri::command(async)]
 pub fn create_contact(state: State<'_, AppState>, input: ContactInput) -> Result<ContactDetail> {
-    let store = state.store()?;
-    detail(&store, store.create_contact(&input, ChangedBy::Hand, now()))
+    Ok(contacts::create(&*state.store()?, &input, now())?)
 }
 
 /// Saves an edited contact.
@@ -59,10 +51,8 @@ pub fn update_contact<R: Runtime>(
     id: Uuid,
     input: ContactInput,
 ) -> Result<ContactDetail> {
-    let store = state.store()?;
-    let contact = store.update_contact(id, &input, now());
-    state.deliver_automation(&app);
-    detail(&store, contact)
+    let changed = contacts::update(&*state.store()?, id, &input, now())?;
+    Ok(state.present(&app, changed))
 }
 
 /// Moves a contact to another lifecycle stage.
@@ -73,10 +63,8 @@ pub fn change_stage<R: Runtime>(
     id: Uuid,
     change: StageChangeRequest,
 ) -> Result<ContactDetail> {
-    let store = state.store()?;
-    let contact = store.change_stage(id, &change, ChangedBy::Hand, now());
-    state.deliver_automation(&app);
-    detail(&store, contact)
+    let changed = contacts::change_stage(&*state.store()?, id, &change, now())?;
+    Ok(state.present(&app, changed))
 }
 
 /// Organisations for the picker.
@@ -87,15 +75,17 @@ pub fn list_organizations(state: State<'_, AppState>, search: Option<String>) ->
 
 /// Edits an organisation's name and data.
 #[tauri::command(async)]
-pub fn update_organization(
+pub fn update_organization<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: Uuid,
     input: OrganizationInput,
 ) -> Result<Organization> {
-    Ok(state.store()?.update_organization(id, &input, now())?)
+    let changed = contacts::update_organization(&*state.store()?, id, &input, now())?;
+    Ok(state.present(&app, changed))
 }
 
-/// Logs an activity on a contact's timeline.
+/// Logs an activity on a contact's timeline; returns the contact.
 #[tauri::command(async)]
 pub fn log_activity<R: Runtime>(
     app: AppHandle<R>,
@@ -103,23 +93,20 @@ pub fn log_activity<R: Runtime>(
     id: Uuid,
     input: ActivityInput,
 ) -> Result<ContactDetail> {
-    let store = state.store()?;
-    let contact = store.log_activity(id, input, now()).map(|(_, contact)| contact);
-    state.deliver_automation(&app);
-    detail(&store, contact)
+    let changed = contacts::log_activity(&*state.store()?, id, input, now())?;
+    Ok(state.present(&app, changed))
 }
 
-/// A page of a contact's timeline.
+/// A page of a contact's timeline (`id` is the contact's).
 #[tauri::command(async)]
 pub fn list_activities(state: State<'_, AppState>, id: Uuid, query: ActivityQuery) -> Result<ActivityPage> {
     Ok(state.store()?.list_activities(id, &query)?)
 }
 
-/// Deletes an activity; returns its contact.
+/// Deletes an activity (`id` is the activity's); returns the contact it belonged to.
 #[tauri::command(async)]
 pub fn delete_activity(state: State<'_, AppState>, id: Uuid) -> Result<ContactDetail> {
-    let store = state.store()?;
-    detail(&store, store.delete_activity(id, now()))
+    Ok(contacts::delete_activity(&*state.store()?, id, now())?)
 }
 
 /// Changes qualification criteria.
@@ -130,10 +117,8 @@ pub fn set_criteria<R: Runtime>(
     id: Uuid,
     criteria: CriteriaUpdate,
 ) -> Result<ContactDetail> {
-    let store = state.store()?;
-    let contact = store.set_criteria(id, &criteria, now());
-    state.deliver_automation(&app);
-    detail(&store, contact)
+    let changed = contacts::set_criteria(&*state.store()?, id, &criteria, now())?;
+    Ok(state.present(&app, changed))
 }
 
 /// A contact's score with its line items.
@@ -149,10 +134,8 @@ pub fn accept_proposal<R: Runtime>(
     state: State<'_, AppState>,
     id: Uuid,
 ) -> Result<ContactDetail> {
-    let store = state.store()?;
-    let contact = store.accept_proposal(id, now());
-    state.deliver_automation(&app);
-    detail(&store, contact)
+    let changed = contacts::accept_proposal(&*state.store()?, id, now())?;
+    Ok(state.present(&app, changed))
 }
 
 /// Pairs of contacts that may be the same person.
@@ -161,7 +144,8 @@ pub fn find_duplicates(state: State<'_, AppState>) -> Result<Vec<DuplicatePair>>
     Ok(state.store()?.duplicates(now())?)
 }
 
-/// Merges `other` into `survivor` (fields as picked; activities, tasks and deals move).
+/// Merges `other` into `survivor` (fields as picked; activities, tasks and
+/// deals move) after an automatic backup; returns the survivor.
 #[tauri::command(async)]
 pub fn merge_contacts<R: Runtime>(
     app: AppHandle<R>,
@@ -170,10 +154,7 @@ pub fn merge_contacts<R: Runtime>(
     other: Uuid,
     picks: MergePicks,
 ) -> Result<ContactDetail> {
-    let store = state.store()?;
-    crate::state::backup_before(&store, kontor_core::backups::Reason::Merge)?;
-    let contact = store.merge_contacts(survivor, other, &picks, now());
-    state.deliver_automation(&app);
+    let changed = contacts::merge(&*state.store()?, survivor, other, &picks, now())?;
     state.wake_reminders();
-    detail(&store, contact)
+    Ok(state.present(&app, changed))
 }

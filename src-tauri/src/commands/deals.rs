@@ -1,53 +1,20 @@
 //! Deals and the pipeline board, reports, email follow-ups and quotes.
 
-use kontor_core::deal::{ContactDealsSummary, Deal, DealInput, Quote};
-use kontor_core::email::{mailto, RenderedEmail};
+use kontor_core::api::contacts::ContactDetail;
+use kontor_core::api::data;
+use kontor_core::api::deals::{self, ContactDeals, DealSaved};
+use kontor_core::deal::{Deal, DealInput, Quote};
+use kontor_core::email::RenderedEmail;
 use kontor_core::export::SavedFile;
 use kontor_core::report::{Period, Report, ReportKind};
-use kontor_core::{AutomationOutcome, Language, Pipeline};
-use serde::{Deserialize, Serialize};
+use kontor_core::texts::Text;
+use kontor_core::{Language, Pipeline};
 use tauri::{AppHandle, Runtime, State};
-use ts_rs::TS;
 use uuid::Uuid;
 
-use super::dialog::{file_name, german, open_url, save_as, write_file};
-use crate::dto::ContactDetail;
+use super::dialog::{open_url, save_as, saved};
 use crate::error::Result;
 use crate::state::{now, AppState};
-
-/// A saved deal and what the rules did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct DealSaved {
-    /// The deal as stored.
-    pub deal: Deal,
-    /// Its contact after lifecycle coupling.
-    pub contact: ContactDetail,
-    /// Rule outcomes.
-    pub automation: Vec<AutomationOutcome>,
-}
-
-/// A contact's deals with the won/lost summary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct ContactDeals {
-    /// Newest first.
-    pub deals: Vec<Deal>,
-    /// Open, won, lost, repeat customer.
-    pub summary: ContactDealsSummary,
-}
-
-fn saved<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    deal: Deal,
-    mut automation: Vec<AutomationOutcome>,
-) -> Result<DealSaved> {
-    let store = state.store()?;
-    automation.extend(state.deliver_automation(app));
-    let contact = ContactDetail::of(&store, store.contact(deal.contact_id, now())?, now())?;
-    Ok(DealSaved { deal, contact, automation })
-}
 
 /// Deals, of one stage or all.
 #[tauri::command(async)]
@@ -61,11 +28,10 @@ pub fn get_deal(state: State<'_, AppState>, id: Uuid) -> Result<Deal> {
     Ok(state.store()?.deal(id)?)
 }
 
-/// A contact's deals and summary.
+/// A contact's deals and summary (`id` is the contact's).
 #[tauri::command(async)]
 pub fn contact_deals(state: State<'_, AppState>, id: Uuid) -> Result<ContactDeals> {
-    let store = state.store()?;
-    Ok(ContactDeals { deals: store.contact_deals(id)?, summary: store.contact_deal_summary(id)? })
+    Ok(deals::of_contact(&*state.store()?, id)?)
 }
 
 /// Creates a deal (an open deal makes its contact an opportunity).
@@ -75,11 +41,13 @@ pub fn create_deal<R: Runtime>(
     state: State<'_, AppState>,
     input: DealInput,
 ) -> Result<DealSaved> {
-    let deal = state.store()?.create_deal(&input, now())?;
-    saved(&app, &state, deal, vec![])
+    let saved = deals::create(&*state.store()?, &input, now())?;
+    state.show_outcomes(&app, &saved.automation);
+    Ok(saved)
 }
 
-/// Saves an edited deal.
+/// Saves an edited deal; a different `input.stage` moves it (the lost
+/// stage needs `input.lost_reason`).
 #[tauri::command(async)]
 pub fn update_deal<R: Runtime>(
     app: AppHandle<R>,
@@ -87,11 +55,13 @@ pub fn update_deal<R: Runtime>(
     id: Uuid,
     input: DealInput,
 ) -> Result<DealSaved> {
-    let deal = state.store()?.update_deal(id, &input, now())?;
-    saved(&app, &state, deal, vec![])
+    let saved = deals::update(&*state.store()?, id, &input, now())?;
+    state.show_outcomes(&app, &saved.automation);
+    Ok(saved)
 }
 
-/// Moves a deal to another stage (lost needs a reason), as a drag on the board does.
+/// Moves a deal to another stage, as a drag on the board does; the lost
+/// stage without a reason is refused with `reason_required` (field `reason`).
 #[tauri::command(async)]
 pub fn move_deal<R: Runtime>(
     app: AppHandle<R>,
@@ -100,22 +70,15 @@ pub fn move_deal<R: Runtime>(
     stage: String,
     reason: Option<String>,
 ) -> Result<DealSaved> {
-    let moved = state.store()?.move_deal(id, &stage, reason.as_deref(), now())?;
-    state.notify_outcomes(&app, &moved.automation);
-    saved(&app, &state, moved.deal, moved.automation)
+    let saved = deals::move_to(&*state.store()?, id, &stage, reason.as_deref(), now())?;
+    state.show_outcomes(&app, &saved.automation);
+    Ok(saved)
 }
 
-/// Deletes a deal.
+/// Deletes a deal; returns its contact.
 #[tauri::command(async)]
-pub fn delete_deal<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: Uuid,
-) -> Result<ContactDetail> {
-    let store = state.store()?;
-    let contact = store.delete_deal(id, now())?;
-    state.deliver_automation(&app);
-    Ok(ContactDetail::of(&store, contact, now())?)
+pub fn delete_deal(state: State<'_, AppState>, id: Uuid) -> Result<ContactDetail> {
+    Ok(deals::delete(&*state.store()?, id, now())?)
 }
 
 /// The pipeline board.
@@ -127,10 +90,11 @@ pub fn pipeline(state: State<'_, AppState>) -> Result<Pipeline> {
 /// One report over a period (local dates).
 #[tauri::command(async)]
 pub fn report(state: State<'_, AppState>, kind: ReportKind, period: Period) -> Result<Report> {
-    Ok(state.store()?.report(kind, &period, state.tz, now())?)
+    Ok(deals::report(&*state.store()?, kind, &period, now())?)
 }
 
-/// Writes one report as CSV (in the UI language) to a file the user picks.
+/// Writes one report as CSV (in the UI language) where the native save
+/// dialog says; `null` when cancelled.
 #[tauri::command(async)]
 pub fn export_report<R: Runtime>(
     app: AppHandle<R>,
@@ -139,17 +103,11 @@ pub fn export_report<R: Runtime>(
     period: Period,
 ) -> Result<Option<SavedFile>> {
     let store = state.store()?;
-    let report = store.report(kind, &period, state.tz, now())?;
-    let language = state.language();
-    let key = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let name = format!("{}-{key}.csv", if language == Language::De { "bericht" } else { "report" });
-    let title = if language == Language::De { "Bericht exportieren" } else { "Export report" };
-    let Some(path) = save_as(&app, title, &name, ("CSV", &["csv"])) else {
+    let (name, csv, rows) = data::report_csv(&store, kind, &period, now())?;
+    let Some(path) = save_as(&app, Text::DialogReport.get(store.language()), &name, ("CSV", &["csv"])) else {
         return Ok(None);
     };
-    let csv = report.to_csv(language);
-    write_file(&path, csv.as_bytes())?;
-    Ok(Some(SavedFile { name: file_name(&path), count: csv.lines().count().saturating_sub(1) as u32 }))
+    Ok(Some(saved(&path, csv.as_bytes(), rows)?))
 }
 
 /// Fills an email template for a contact (and deal).
@@ -163,8 +121,8 @@ pub fn render_email(
     Ok(state.store()?.render_email(&template_id, contact_id, deal_id, now())?)
 }
 
-/// Hands the (possibly edited) email to the user's mail client and logs it
-/// as an email activity.
+/// Opens the mail client with the (possibly edited) email and logs it as
+/// an email activity.
 #[tauri::command(async)]
 pub fn send_email<R: Runtime>(
     app: AppHandle<R>,
@@ -172,12 +130,9 @@ pub fn send_email<R: Runtime>(
     contact_id: Uuid,
     email: RenderedEmail,
 ) -> Result<ContactDetail> {
-    let email = RenderedEmail { mailto: mailto(&email.to, &email.subject, &email.body), ..email };
-    open_url(&app, &email.mailto);
-    let store = state.store()?;
-    let (_, contact) = store.log_email_sent(contact_id, &email, now())?;
-    state.deliver_automation(&app);
-    Ok(ContactDetail::of(&store, contact, now())?)
+    let changed = deals::send_email(&*state.store()?, contact_id, &email, now())?;
+    open_url(&app, &changed.value.mailto);
+    Ok(state.present(&app, changed).contact)
 }
 
 /// Creates a quote from a deal's line items (stored with the deal, logged on the contact).
@@ -186,14 +141,13 @@ pub fn create_quote<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     deal_id: Uuid,
-    language: kontor_core::Language,
+    language: Language,
 ) -> Result<Quote> {
-    let quote = state.store()?.create_quote(deal_id, language, now())?;
-    state.deliver_automation(&app);
-    Ok(quote)
+    let changed = deals::create_quote(&*state.store()?, deal_id, language, now())?;
+    Ok(state.present(&app, changed))
 }
 
-/// Opens a quote in the default browser for printing (to PDF).
+/// Opens a quote in the default browser, for print-to-PDF.
 #[tauri::command(async)]
 pub fn open_quote<R: Runtime>(
     app: AppHandle<R>,
@@ -201,18 +155,16 @@ pub fn open_quote<R: Runtime>(
     deal_id: Uuid,
     quote_id: Uuid,
 ) -> Result<()> {
-    let deal = state.store()?.deal(deal_id)?;
-    let quote = deal.quote(quote_id)?;
+    let (name, html) = deals::quote_file(&*state.store()?, deal_id, quote_id)?;
     let dir = state.data_dir.join("quotes");
-    let path = dir.join(format!("{}.html", quote.number));
-    std::fs::create_dir_all(&dir)
-        .and_then(|()| kontor_core::paths::write_private(&path, quote.html.as_bytes()))
-        .map_err(|e| kontor_core::Error::io(&path, &e))?;
+    let path = dir.join(name);
+    std::fs::create_dir_all(&dir).map_err(|e| kontor_core::Error::io(&dir, &e))?;
+    data::write_file(&path, html.as_bytes())?;
     open_url(&app, &format!("file://{}", path.display()));
     Ok(())
 }
 
-/// Saves a deal's quote as an HTML file the user picks (print it to PDF).
+/// Saves a deal's quote as an HTML file where the native save dialog says; `null` when cancelled.
 #[tauri::command(async)]
 pub fn save_quote<R: Runtime>(
     app: AppHandle<R>,
@@ -220,13 +172,11 @@ pub fn save_quote<R: Runtime>(
     deal_id: Uuid,
     quote_id: Uuid,
 ) -> Result<Option<SavedFile>> {
-    let deal = state.store()?.deal(deal_id)?;
-    let quote = deal.quote(quote_id)?;
-    let de = german(&state, &app);
-    let title = if de { "Angebot speichern" } else { "Save quote" };
-    let Some(path) = save_as(&app, title, &format!("{}.html", quote.number), ("HTML", &["html"])) else {
+    let store = state.store()?;
+    let (name, html) = deals::quote_file(&store, deal_id, quote_id)?;
+    let Some(path) = save_as(&app, Text::DialogQuote.get(store.language()), &name, ("HTML", &["html"]))
+    else {
         return Ok(None);
     };
-    write_file(&path, quote.html.as_bytes())?;
-    Ok(Some(SavedFile { name: file_name(&path), count: 1 }))
+    Ok(Some(saved(&path, html.as_bytes(), 1)?))
 }

@@ -1,35 +1,16 @@
-//! Native file dialogs and the files written where the user picked. The UI
-//! never sends a path: a command opens the dialog itself and keeps what the
-//! user picked in [`crate::state::Picked`], so the file scope is exactly
-//! what the user chose.
+//! Native file dialogs, and URLs opened with the system's handler. The UI
+//! never sends a path: a command opens the dialog itself and keeps what
+//! the user picked in [`crate::state::Picked`], so the file scope is
+//! exactly what the user chose.
 
 use std::path::{Path, PathBuf};
 
-use kontor_core::Language;
+use kontor_core::api::data::{file_name, write_file};
+use kontor_core::export::SavedFile;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::Result;
-use crate::state::AppState;
-
-/// A file's name without its directory.
-pub(super) fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-}
-
-pub(super) fn io(path: &Path, e: &std::io::Error) -> crate::error::Error {
-    kontor_core::Error::io(path, e).into()
-}
-
-pub(super) fn no_file(what: &'static str) -> crate::error::Error {
-    kontor_core::Error::InvalidInput { field: "file", reason: format!("no {what} file chosen") }.into()
-}
-
-/// Writes an owner-only file through a temporary one, so a failed write
-/// leaves no half file.
-pub(super) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    kontor_core::paths::write_private(path, bytes).map_err(|e| io(path, &e))
-}
 
 /// The native open dialog (`None` when cancelled or without a window system).
 pub(super) fn pick<R: Runtime>(
@@ -60,8 +41,10 @@ pub(super) fn save_as<R: Runtime>(
         .and_then(|p| p.into_path().ok())
 }
 
-pub(super) fn german<R: Runtime>(state: &AppState, _app: &AppHandle<R>) -> bool {
-    state.language() == Language::De
+/// Writes `bytes` where the user picked and says what was saved.
+pub(super) fn saved(path: &Path, bytes: &[u8], count: u32) -> Result<SavedFile> {
+    write_file(path, bytes)?;
+    Ok(SavedFile { name: file_name(path), count })
 }
 
 /// Opens a URL with the system's handler (mail client, browser).

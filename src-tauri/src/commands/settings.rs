@@ -1,5 +1,6 @@
 //! The app's facts, the rep's settings and the demo data.
 
+use kontor_core::api::settings::{self, SettingsSaved};
 use kontor_core::{demo, Settings, StageCounts};
 use tauri::{AppHandle, Runtime, State};
 
@@ -19,17 +20,18 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
     Ok(state.store()?.settings())
 }
 
-/// Saves the user's settings; "start at login" is applied to the OS.
+/// Saves the user's settings ("start at login" is applied to the OS) and
+/// says which contacts the change made ready to qualify.
 #[tauri::command(async)]
 pub fn set_settings<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     settings: Settings,
-) -> Result<Settings> {
-    let saved = state.store()?.set_settings(&settings, now())?;
-    crate::autostart::apply(&app, saved.autostart);
+) -> Result<SettingsSaved> {
+    let changed = settings::save(&*state.store()?, &settings, now())?;
+    crate::autostart::apply(&app, changed.value.settings.autostart);
     state.wake_reminders();
-    Ok(saved)
+    Ok(state.present(&app, changed))
 }
 
 /// Fills the store with demo contacts.

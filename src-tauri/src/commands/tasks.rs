@@ -1,25 +1,18 @@
-//! Tasks and their reminders.
+//! Tasks and their reminders. Each change wakes the reminder timer, so the
+//! next reminder and the tray's counts follow at once.
 
-use kontor_core::{SnoozePreset, Task, TaskCounts, TaskInput, TaskView};
+use kontor_core::api::tasks::{self, CompletedTask, TaskItem};
+use kontor_core::{SnoozePreset, TaskCounts, TaskInput, TaskView};
 use tauri::{AppHandle, Runtime, State};
 use uuid::Uuid;
 
-use crate::dto::{CompletedTask, TaskItem};
 use crate::error::Result;
 use crate::state::{now, AppState};
-
-/// A task saved: the reminder timer and the tray follow.
-fn task_changed(state: &AppState, task: kontor_core::Result<Task>) -> Result<TaskItem> {
-    let task = task?;
-    state.wake_reminders();
-    Ok(TaskItem::of(&*state.store()?, task))
-}
 
 /// Tasks of a view (overdue, today, upcoming, done, open).
 #[tauri::command(async)]
 pub fn list_tasks(state: State<'_, AppState>, view: TaskView) -> Result<Vec<TaskItem>> {
-    let store = state.store()?;
-    Ok(store.tasks(view, state.tz, now())?.into_iter().map(|t| TaskItem::of(&store, t)).collect())
+    Ok(tasks::list(&*state.store()?, view, now())?)
 }
 
 /// Overdue, today and upcoming counts.
@@ -28,23 +21,26 @@ pub fn task_counts(state: State<'_, AppState>) -> Result<TaskCounts> {
     Ok(state.store()?.task_counts(state.tz, now())?)
 }
 
-/// A contact's tasks.
+/// A contact's tasks (`id` is the contact's).
 #[tauri::command(async)]
 pub fn contact_tasks(state: State<'_, AppState>, id: Uuid) -> Result<Vec<TaskItem>> {
-    let store = state.store()?;
-    Ok(store.contact_tasks(id)?.into_iter().map(|t| TaskItem::of(&store, t)).collect())
+    Ok(tasks::of_contact(&*state.store()?, id)?)
 }
 
 /// Creates a task.
 #[tauri::command(async)]
 pub fn create_task(state: State<'_, AppState>, input: TaskInput) -> Result<TaskItem> {
-    task_changed(&state, state.store()?.create_task(input, state.tz, now()))
+    let task = tasks::create(&*state.store()?, input, now())?;
+    state.wake_reminders();
+    Ok(task)
 }
 
 /// Saves an edited task.
 #[tauri::command(async)]
 pub fn update_task(state: State<'_, AppState>, id: Uuid, input: TaskInput) -> Result<TaskItem> {
-    task_changed(&state, state.store()?.update_task(id, input, state.tz, now()))
+    let task = tasks::update(&*state.store()?, id, input, now())?;
+    state.wake_reminders();
+    Ok(task)
 }
 
 /// Marks a task done (a repeating one gets its next occurrence).
@@ -54,18 +50,17 @@ pub fn complete_task<R: Runtime>(
     state: State<'_, AppState>,
     id: Uuid,
 ) -> Result<CompletedTask> {
-    let store = state.store()?;
-    let (done, next) = store.complete_task(id, state.tz, now())?;
+    let changed = tasks::complete(&*state.store()?, id, now())?;
     state.wake_reminders();
-    state.deliver_automation(&app);
-    Ok(CompletedTask { done: TaskItem::of(&store, done), next: next.map(|t| TaskItem::of(&store, t)) })
+    Ok(state.present(&app, changed))
 }
 
 /// Snoozes a task by a preset.
 #[tauri::command(async)]
 pub fn snooze_task(state: State<'_, AppState>, id: Uuid, preset: SnoozePreset) -> Result<TaskItem> {
-    let until = preset.until(state.tz, now());
-    task_changed(&state, state.store()?.snooze_task(id, until, now()))
+    let task = tasks::snooze(&*state.store()?, id, preset, now())?;
+    state.wake_reminders();
+    Ok(task)
 }
 
 /// Deletes a task.

@@ -4,7 +4,8 @@ import type { ContactDetail } from "./ContactDetail";
 import type { Deal } from "./Deal";
 
 /**
- * A saved deal and what the rules did.
+ * A saved deal, its contact after lifecycle coupling, and what the rules
+ * its change fired did.
  */
 export type DealSaved = { 
 /**
@@ -16,6 +17,6 @@ deal: Deal,
  */
 contact: ContactDetail, 
 /**
- * Rule outcomes.
+ * Outcomes of the rules the change fired.
  */
 automation: Array<AutomationOutcome>, };

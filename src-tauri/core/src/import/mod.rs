@@ -27,6 +27,7 @@ use crate::stage::Stage;
 use crate::text::normalize_email;
 
 /// The kind of file.
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -43,6 +44,7 @@ pub enum ImportFormat {
 }
 
 /// Which program's CSV layout the columns follow.
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::contacts::{not_found, sums_tx};
 use super::{abort, decode, decode_tx, encode, encode_tx, new_id, ready, search, Store, Tx, TxResult};
 use crate::activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
+use crate::automation::Changed;
 use crate::contact::Contact;
 use crate::error::{Error, Result};
 use crate::score::EngagementSums;
@@ -95,10 +96,11 @@ impl Store {
         contact_id: Uuid,
         input: ActivityInput,
         now: DateTime<Utc>,
-    ) -> Result<(Activity, Contact)> {
-        let (mut logged, contact) = self.log_activities(contact_id, vec![input], now)?;
+    ) -> Result<Changed<(Activity, Contact)>> {
+        let Changed { value: (mut logged, contact), automation } =
+            self.log_activities(contact_id, vec![input], now)?;
         let activity = logged.pop().ok_or_else(|| Error::Storage("nothing logged".into()))?;
-        Ok((activity, contact))
+        Ok(Changed::new((activity, contact), automation))
     }
 
     /// Logs several activities on one contact's timeline at once (all or
@@ -109,7 +111,7 @@ impl Store {
         contact_id: Uuid,
         inputs: Vec<ActivityInput>,
         now: DateTime<Utc>,
-    ) -> Result<(Vec<Activity>, Contact)> {
+    ) -> Result<Changed<(Vec<Activity>, Contact)>> {
         self.raw_contact(contact_id)?;
         let before = if self.watches_score() { Some(self.contact(contact_id, now)?.score) } else { None };
         let activities = inputs
@@ -132,9 +134,10 @@ impl Store {
             put_sums(tx, contact_id, &sums)
         })?;
         let contact = self.contact(contact_id, now)?;
-        let contact = self.auto_advance(contact, now)?;
-        self.score_rules(contact_id, before, contact.score, now);
-        Ok((activities, contact))
+        let mut fired = Vec::new();
+        let contact = self.auto_advance(contact, now, &mut fired)?;
+        self.score_rules(contact_id, before, contact.score, now, &mut fired);
+        Ok(Changed::new((activities, contact), fired))
     }
 
     /// A page of a contact's timeline, newest first. The keys are walked

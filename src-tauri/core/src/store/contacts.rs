@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::organizations::{find_or_create_org, member_key};
 use super::search::put_contact_doc;
 use super::{abort, counters, decode, decode_tx, encode_tx, new_id, ready, stage_tag, Store, Tx, TxResult};
+use crate::automation::{AutomationOutcome, Changed};
 use crate::contact::{Contact, ContactInput};
 use crate::error::{Error, Result};
 use crate::lifecycle::check_transition;
@@ -24,6 +25,7 @@ use crate::search::{ContactMatch, DocKey, DocKind, StageCounts};
 use crate::stage::{ChangedBy, Stage, StageChange, StageChangeRequest};
 
 /// How a contact list is ordered.
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -154,7 +156,12 @@ impl Store {
     }
 
     /// Replaces a contact's editable fields.
-    pub fn update_contact(&self, id: Uuid, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
+    pub fn update_contact(
+        &self,
+        id: Uuid,
+        input: &ContactInput,
+        now: DateTime<Utc>,
+    ) -> Result<Changed<Contact>> {
         let valid = input.validate(self.settings().region())?;
         let organization = valid.organization.clone();
         let contact = self.save_decorated(id, organization.as_deref(), now, |old| {
@@ -162,18 +169,33 @@ impl Store {
             c.apply(valid.clone(), None, now);
             Ok(c)
         })?;
-        self.auto_advance(contact, now)
+        let mut fired = Vec::new();
+        let contact = self.auto_advance(contact, now, &mut fired)?;
+        Ok(Changed::new(contact, fired))
     }
 
     /// Moves a contact to another stage, checked against the lifecycle and
-    /// recorded in its stage history. Rules it fires leave their outcomes
-    /// for [`Store::take_automation_outcomes`].
+    /// recorded in its stage history, with the outcomes of the rules it fired.
     pub fn change_stage(
         &self,
         id: Uuid,
         request: &StageChangeRequest,
         by: ChangedBy,
         now: DateTime<Utc>,
+    ) -> Result<Changed<Contact>> {
+        let mut fired = Vec::new();
+        let contact = self.change_stage_firing(id, request, by, now, &mut fired)?;
+        Ok(Changed::new(contact, fired))
+    }
+
+    /// [`Store::change_stage`], adding the outcomes of the rules it fires to `fired`.
+    pub(super) fn change_stage_firing(
+        &self,
+        id: Uuid,
+        request: &StageChangeRequest,
+        by: ChangedBy,
+        now: DateTime<Utc>,
+        fired: &mut Vec<AutomationOutcome>,
     ) -> Result<Contact> {
         let current = self.raw_contact(id)?;
         let contact = self.save_decorated(id, current.organization.as_deref(), now, |old| {
@@ -185,8 +207,7 @@ impl Store {
             Ok(c)
         })?;
         let event = crate::automation::Event::ContactStageChanged { contact_id: id, to: contact.stage };
-        let outcomes = self.run_rules(&[event], now);
-        self.queue_outcomes(outcomes);
+        fired.extend(self.run_rules(&[event], now));
         Ok(contact)
     }
 

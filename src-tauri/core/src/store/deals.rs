@@ -24,7 +24,7 @@ use super::contacts::{not_found, put_contact};
 use super::search::put_deal_doc;
 use super::{abort, decode, decode_tx, encode_tx, new_id, Store, Tx, TxResult};
 use crate::activity::{Activity, ActivityInput, ActivityKind};
-use crate::automation::{AutomationOutcome, Event};
+use crate::automation::{Changed, Event};
 use crate::contact::Contact;
 use crate::deal::{
     find_stage, outcome_of, reason, ContactDealsSummary, Deal, DealInput, DealStageChange, Quote,
@@ -37,18 +37,16 @@ use crate::money::{Money, Totals};
 use crate::quote::render_quote_html;
 use crate::settings::Settings;
 use crate::stage::{ChangedBy, Stage, StageChange};
+use crate::texts::Text;
 
-/// The result of moving a deal: the deal, its contact after lifecycle
-/// coupling, and what the automation rules did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+/// The result of moving a deal: the deal and its contact after lifecycle
+/// coupling.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DealMove {
     /// The deal after the move.
     pub deal: Deal,
     /// Its contact after coupling.
     pub contact: Contact,
-    /// What the rules did.
-    pub automation: Vec<AutomationOutcome>,
 }
 
 /// A deal on the pipeline board.
@@ -293,9 +291,8 @@ impl Store {
     }
 
     /// Creates a deal (in the first stage unless given) and couples its
-    /// contact's lifecycle. Rules it fires leave their outcomes for
-    /// [`Store::take_automation_outcomes`].
-    pub fn create_deal(&self, input: &DealInput, now: DateTime<Utc>) -> Result<Deal> {
+    /// contact's lifecycle; with the outcomes of the rules it fired.
+    pub fn create_deal(&self, input: &DealInput, now: DateTime<Utc>) -> Result<Changed<Deal>> {
         let valid = input.validate()?;
         let stages = self.settings().deal_stages;
         let stage = match &input.stage {
@@ -344,17 +341,22 @@ impl Store {
             },
             now,
         )?;
-        let events = self.deal_events(&committed);
-        let outcomes = self.run_rules(&events, now);
-        self.queue_outcomes(outcomes);
-        committed.deals.into_iter().next().and_then(|(_, d)| d).ok_or_else(|| deal_not_found(id))
+        self.deal_changed(committed, id, now)
+    }
+
+    /// The one deal `committed` wrote, with the outcomes of the rules its
+    /// changes fire.
+    fn deal_changed(&self, committed: Committed, id: Uuid, now: DateTime<Utc>) -> Result<Changed<Deal>> {
+        let fired = self.run_rules(&self.deal_events(&committed), now);
+        let deal =
+            committed.deals.into_iter().next().and_then(|(_, d)| d).ok_or_else(|| deal_not_found(id))?;
+        Ok(Changed::new(deal, fired))
     }
 
     /// Replaces a deal's fields. A different `stage` moves it (lost needs
     /// `lost_reason`); a new contact re-couples both contacts. `probability`
-    /// `None` resets it to the stage's default. Outcomes of rules go to
-    /// [`Store::take_automation_outcomes`].
-    pub fn update_deal(&self, id: Uuid, input: &DealInput, now: DateTime<Utc>) -> Result<Deal> {
+    /// `None` resets it to the stage's default.
+    pub fn update_deal(&self, id: Uuid, input: &DealInput, now: DateTime<Utc>) -> Result<Changed<Deal>> {
         let valid = input.validate()?;
         let stages = self.settings().deal_stages;
         let new_stage = input.stage.as_deref().map(|k| find_stage(&stages, k)).transpose()?.cloned();
@@ -390,10 +392,7 @@ impl Store {
             },
             now,
         )?;
-        let events = self.deal_events(&committed);
-        let outcomes = self.run_rules(&events, now);
-        self.queue_outcomes(outcomes);
-        committed.deals.into_iter().next().and_then(|(_, d)| d).ok_or_else(|| deal_not_found(id))
+        self.deal_changed(committed, id, now)
     }
 
     /// Moves a deal to another stage (board drag and drop or keyboard).
@@ -405,7 +404,7 @@ impl Store {
         stage: &str,
         reason: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<DealMove> {
+    ) -> Result<Changed<DealMove>> {
         let stages = self.settings().deal_stages;
         let target = find_stage(&stages, stage)?.clone();
         let committed = self.commit_deals(
@@ -425,12 +424,9 @@ impl Store {
             },
             now,
         )?;
-        let events = self.deal_events(&committed);
-        let automation = self.run_rules(&events, now);
-        let deal =
-            committed.deals.into_iter().next().and_then(|(_, d)| d).ok_or_else(|| deal_not_found(id))?;
-        let contact = self.contact(deal.contact_id, now)?;
-        Ok(DealMove { deal, contact, automation })
+        let moved = self.deal_changed(committed, id, now)?;
+        let contact = self.contact(moved.value.contact_id, now)?;
+        Ok(moved.map(|deal| DealMove { deal, contact }))
     }
 
     /// One deal.
@@ -490,11 +486,11 @@ impl Store {
 
     /// Moves every deal of `from` to `to` (contact merge); couples `to`.
     /// Returns how many moved.
-    pub fn reassign_deals(&self, from: Uuid, to: Uuid, now: DateTime<Utc>) -> Result<usize> {
+    pub fn reassign_deals(&self, from: Uuid, to: Uuid, now: DateTime<Utc>) -> Result<Changed<usize>> {
         self.raw_contact(to)?;
         let ids = self.deal_ids_of(from)?;
         if ids.is_empty() {
-            return Ok(0);
+            return Ok(Changed::new(0, vec![]));
         }
         let committed = self.commit_deals(
             &ids,
@@ -507,10 +503,8 @@ impl Store {
             },
             now,
         )?;
-        let events = self.deal_events(&committed);
-        let outcomes = self.run_rules(&events, now);
-        self.queue_outcomes(outcomes);
-        Ok(ids.len())
+        let fired = self.run_rules(&self.deal_events(&committed), now);
+        Ok(Changed::new(ids.len(), fired))
     }
 
     /// The pipeline board at `now`.
@@ -572,7 +566,12 @@ impl Store {
     /// Makes a quote from a deal's line items (number "A-YYYY-NNNN",
     /// sequential per year), stores it with the deal and logs a note on the
     /// contact ("Angebot A-2026-0001 erstellt").
-    pub fn create_quote(&self, deal_id: Uuid, language: Language, now: DateTime<Utc>) -> Result<Quote> {
+    pub fn create_quote(
+        &self,
+        deal_id: Uuid,
+        language: Language,
+        now: DateTime<Utc>,
+    ) -> Result<Changed<Quote>> {
         let deal = self.deal(deal_id)?;
         let contact = self.raw_contact(deal.contact_id)?;
         let org = deal.organization_id.and_then(|id| self.organization(id).ok());
@@ -598,10 +597,7 @@ impl Store {
             put_deal(tx, deal_id, Some(&old), Some(&deal))?;
             Ok(quote)
         })?;
-        let summary = match language {
-            Language::De => format!("Angebot {} erstellt", quote.number),
-            Language::En => format!("Quote {} created", quote.number),
-        };
+        let summary = Text::QuoteCreated.fill(language, &[("number", &quote.number)]);
         let input = ActivityInput {
             kind: ActivityKind::Note,
             at: None,
@@ -614,8 +610,8 @@ impl Store {
             outcome: None,
             concerns: None,
         };
-        self.log_activity(deal.contact_id, input, now)?;
-        Ok(quote)
+        let logged = self.log_activity(deal.contact_id, input, now)?;
+        Ok(logged.map(|_| quote))
     }
 
     /// Fills the email template `template_id` for a contact (and deal).
@@ -644,7 +640,7 @@ impl Store {
         contact_id: Uuid,
         email: &RenderedEmail,
         now: DateTime<Utc>,
-    ) -> Result<(Activity, Contact)> {
+    ) -> Result<Changed<(Activity, Contact)>> {
         let input = ActivityInput {
             kind: ActivityKind::Email,
             at: None,

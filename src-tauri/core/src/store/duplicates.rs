@@ -15,6 +15,7 @@ use super::contacts::{not_found, put_contact};
 use super::tasks::replace as replace_task;
 use super::{abort, decode, decode_tx, encode_tx, Store, TxResult};
 use crate::activity::Activity;
+use crate::automation::Changed;
 use crate::contact::Contact;
 use crate::criteria::Answer;
 use crate::duplicate::{DuplicateKind, DuplicatePair, DuplicateReason, MergeField, MergePicks};
@@ -151,7 +152,7 @@ impl Store {
         other: Uuid,
         picks: &MergePicks,
         now: DateTime<Utc>,
-    ) -> Result<Contact> {
+    ) -> Result<Changed<Contact>> {
         if survivor == other {
             return Err(Error::InvalidInput {
                 field: "other",
@@ -162,7 +163,7 @@ impl Store {
         self.raw_contact(other)?;
         // Deals first: should anything stop after this, no deal points to a
         // removed contact.
-        self.reassign_deals(other, survivor, now)?;
+        let Changed { automation, .. } = self.reassign_deals(other, survivor, now)?;
         let moved: Vec<(Vec<u8>, Activity)> = self
             .t
             .activities
@@ -202,7 +203,7 @@ impl Store {
             Ok(())
         })?;
         self.recompute_sums(&[survivor, other], now)?;
-        self.contact(survivor, now)
+        Ok(Changed::new(self.contact(survivor, now)?, automation))
     }
 }
 

@@ -67,6 +67,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use sled::Transactional;
 use uuid::Uuid;
 
+use crate::automation::Changed;
 use crate::error::{Error, Result};
 use crate::lang::Language;
 use crate::settings::Settings;
@@ -194,7 +195,6 @@ pub struct Store {
     /// The language texts written by rules are in when none is chosen.
     fallback_language: RwLock<crate::lang::Language>,
     /// Automation outcomes of mutations whose API returns none.
-    pending_outcomes: Mutex<Vec<crate::automation::AutomationOutcome>>,
     /// Rules run only while this is 0 ([`Store::pause_automation`]).
     automation_paused: AtomicU32,
     /// The search index, opened when first used.
@@ -460,7 +460,6 @@ impl Store {
             t: Trees::open(&db, dir)?,
             tz: RwLock::new(crate::task::system_timezone()),
             fallback_language: RwLock::new(crate::lang::Language::De),
-            pending_outcomes: Mutex::new(Vec::new()),
             automation_paused: AtomicU32::new(0),
             search: search::SearchState::new(dir),
             orgs: organizations::OrgCache::default(),
@@ -645,7 +644,7 @@ impl Store {
     /// that deals are in is refused; shipped default rules follow the
     /// language. With auto-advance on, the proposals of everyone ready to
     /// qualify at `now` (after a new threshold or weight, say) are applied.
-    pub fn set_settings(&self, settings: &Settings, now: DateTime<Utc>) -> Result<Settings> {
+    pub fn set_settings(&self, settings: &Settings, now: DateTime<Utc>) -> Result<Changed<Settings>> {
         settings.validate()?;
         self.check_stages_in_use(settings)?;
         let mut settings = settings.clone();
@@ -666,8 +665,9 @@ impl Store {
         if rescore {
             self.rebuild_contacts_derived(now)?;
         }
-        self.auto_advance_ready(None, now)?;
-        Ok(settings)
+        let mut fired = Vec::new();
+        self.auto_advance_ready(None, now, &mut fired)?;
+        Ok(Changed::new(settings, fired))
     }
 }
 

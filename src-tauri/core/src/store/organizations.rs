@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::contacts::put_contact;
 use super::search::put_organization_doc;
 use super::{abort, decode, decode_tx, encode_tx, id_from_index_key, lock, new_id, Store, Tx, TxResult};
+use crate::automation::Changed;
 use crate::contact::{Contact, Organization, OrganizationInput};
 use crate::error::{Error, Result};
 use crate::search::{DocKind, SearchQuery};
@@ -113,7 +114,7 @@ impl Store {
         id: Uuid,
         input: &OrganizationInput,
         now: DateTime<Utc>,
-    ) -> Result<Organization> {
+    ) -> Result<Changed<Organization>> {
         let old = self.organization(id)?;
         let mut org = old.clone();
         input.apply(&mut org, now)?;
@@ -142,8 +143,9 @@ impl Store {
             Ok(())
         })?;
         self.orgs.forget(id);
-        self.auto_advance_ready(Some(&members), now)?;
-        Ok(org)
+        let mut fired = Vec::new();
+        self.auto_advance_ready(Some(&members), now, &mut fired)?;
+        Ok(Changed::new(org, fired))
     }
 
     /// The organisation named `name` (folded), if there is one.

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::contacts::not_found;
 use super::ready::effective;
 use super::Store;
+use crate::automation::{AutomationOutcome, Changed};
 use crate::contact::{Contact, Organization};
 use crate::criteria::{CriteriaUpdate, TargetGroupSetting};
 use crate::error::{Error, Result};
@@ -81,7 +82,12 @@ impl Store {
     }
 
     /// Changes qualification criteria (the rest stay as they are).
-    pub fn set_criteria(&self, id: Uuid, update: &CriteriaUpdate, now: DateTime<Utc>) -> Result<Contact> {
+    pub fn set_criteria(
+        &self,
+        id: Uuid,
+        update: &CriteriaUpdate,
+        now: DateTime<Utc>,
+    ) -> Result<Changed<Contact>> {
         let current = self.raw_contact(id)?;
         let before = if self.watches_score() { Some(self.contact(id, now)?.score) } else { None };
         let contact = self.save_decorated(id, current.organization.as_deref(), now, |old| {
@@ -112,44 +118,64 @@ impl Store {
             c.updated_at = now;
             Ok(c)
         })?;
-        let contact = self.auto_advance(contact, now)?;
-        self.score_rules(id, before, contact.score, now);
-        Ok(contact)
+        let mut fired = Vec::new();
+        let contact = self.auto_advance(contact, now, &mut fired)?;
+        self.score_rules(id, before, contact.score, now, &mut fired);
+        Ok(Changed::new(contact, fired))
     }
 
     /// Runs the score-crossing rules for a score that went from `before` to `after`.
-    pub(super) fn score_rules(&self, contact_id: Uuid, before: Option<u8>, after: u8, now: DateTime<Utc>) {
+    pub(super) fn score_rules(
+        &self,
+        contact_id: Uuid,
+        before: Option<u8>,
+        after: u8,
+        now: DateTime<Utc>,
+        fired: &mut Vec<AutomationOutcome>,
+    ) {
         if let Some(before) = before.filter(|b| *b != after) {
             let event = crate::automation::Event::ScoreChanged { contact_id, before, after };
-            let outcomes = self.run_rules(&[event], now);
-            self.queue_outcomes(outcomes);
+            fired.extend(self.run_rules(&[event], now));
         }
     }
 
     /// Applies the contact's qualification proposal: a stage change "by rule".
-    pub fn accept_proposal(&self, id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
+    pub fn accept_proposal(&self, id: Uuid, now: DateTime<Utc>) -> Result<Changed<Contact>> {
         let contact = self.contact(id, now)?;
-        self.apply_proposal(&contact, false, now)?.ok_or(Error::NoProposal)
+        let mut fired = Vec::new();
+        let contact = self.apply_proposal(&contact, false, now, &mut fired)?.ok_or(Error::NoProposal)?;
+        Ok(Changed::new(contact, fired))
     }
 
-    fn apply_proposal(&self, contact: &Contact, auto: bool, now: DateTime<Utc>) -> Result<Option<Contact>> {
+    fn apply_proposal(
+        &self,
+        contact: &Contact,
+        auto: bool,
+        now: DateTime<Utc>,
+        fired: &mut Vec<AutomationOutcome>,
+    ) -> Result<Option<Contact>> {
         let Some(to) = contact.proposal else { return Ok(None) };
         let scoring = self.settings().scoring;
         let score = u32::from(contact.score);
         let reason =
             proposal_reason(contact.stage, &contact.criteria, score, &scoring, auto, self.language());
         let request = StageChangeRequest { to, reason: Some(reason), force: false };
-        self.change_stage(contact.id, &request, ChangedBy::Rule, now).map(Some)
+        self.change_stage_firing(contact.id, &request, ChangedBy::Rule, now, fired).map(Some)
     }
 
     /// With auto-advance on, applies proposals (lead → prospect → opportunity
     /// may follow one another); otherwise returns the contact as it is.
-    pub(super) fn auto_advance(&self, mut contact: Contact, now: DateTime<Utc>) -> Result<Contact> {
+    pub(super) fn auto_advance(
+        &self,
+        mut contact: Contact,
+        now: DateTime<Utc>,
+        fired: &mut Vec<AutomationOutcome>,
+    ) -> Result<Contact> {
         if !self.settings().scoring.auto_advance {
             return Ok(contact);
         }
         for _ in 0..2 {
-            match self.apply_proposal(&contact, true, now)? {
+            match self.apply_proposal(&contact, true, now, fired)? {
                 Some(next) => contact = next,
                 None => break,
             }
@@ -159,7 +185,12 @@ impl Store {
 
     /// [`Store::auto_advance`] for those of `ids` (all contacts when `None`)
     /// that are ready to qualify; the others are not read.
-    pub(super) fn auto_advance_ready(&self, ids: Option<&[Uuid]>, now: DateTime<Utc>) -> Result<()> {
+    pub(super) fn auto_advance_ready(
+        &self,
+        ids: Option<&[Uuid]>,
+        now: DateTime<Utc>,
+        fired: &mut Vec<AutomationOutcome>,
+    ) -> Result<()> {
         if !self.settings().scoring.auto_advance {
             return Ok(());
         }
@@ -168,7 +199,7 @@ impl Store {
             None => self.ready_ids(now)?.into_iter().collect(),
         };
         for id in ready {
-            self.auto_advance(self.contact(id, now)?, now)?;
+            self.auto_advance(self.contact(id, now)?, now, fired)?;
         }
         Ok(())
     }

@@ -281,7 +281,7 @@ impl Store {
     }
 
     /// The ids of every contact ready at `now` (for filtering search hits).
-    pub(super) fn ready_ids(&self, now: DateTime<Utc>) -> Result<HashSet<Uuid>> {
+    pub(crate) fn ready_ids(&self, now: DateTime<Utc>) -> Result<HashSet<Uuid>> {
         Ok(self.ready_entries(None, now)?.into_iter().map(|(id, _)| id).collect())
     }
 

@@ -1,5 +1,6 @@
-//! The store's side of automation: running the rules that mutations fire,
-//! pausing them for bulk loads, and queueing their outcomes for the shell.
+//! The store's side of automation: running the rules that mutations fire
+//! (their outcomes go back to the caller in [`crate::automation::Changed`])
+//! and pausing them for bulk loads.
 
 use chrono::{DateTime, Days, Utc};
 
@@ -8,9 +9,6 @@ use crate::automation::{fill_placeholders, fired, Action, AutomationOutcome, Eve
 use crate::email::placeholder_values;
 use crate::settings::Settings;
 use crate::task::{Priority, TaskInput};
-
-/// Most automation outcomes kept for [`Store::take_automation_outcomes`].
-const MAX_PENDING: usize = 200;
 
 impl Store {
     /// Runs the enabled rules that `events` fire. Actions run with
@@ -66,24 +64,6 @@ impl Store {
     pub fn pause_automation(&self) -> AutomationPause<'_> {
         self.automation_paused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         AutomationPause { store: self }
-    }
-
-    /// Keeps outcomes of mutations whose API cannot return them.
-    pub(super) fn queue_outcomes(&self, outcomes: Vec<AutomationOutcome>) {
-        if outcomes.is_empty() {
-            return;
-        }
-        let mut pending = self.pending_outcomes.lock().unwrap_or_else(|p| p.into_inner());
-        pending.extend(outcomes);
-        let excess = pending.len().saturating_sub(MAX_PENDING);
-        pending.drain(..excess);
-    }
-
-    /// Takes the automation outcomes of mutations that return no outcomes
-    /// themselves (contact stage changes, activities, criteria, tasks done,
-    /// deal create/update): the shell shows them as notices. In memory only.
-    pub fn take_automation_outcomes(&self) -> Vec<AutomationOutcome> {
-        std::mem::take(&mut *self.pending_outcomes.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Whether any enabled rule watches score crossings (so mutations only

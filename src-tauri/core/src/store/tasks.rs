@@ -14,10 +14,12 @@ use uuid::Uuid;
 
 use super::{abort, counters, decode, decode_tx, encode_tx, new_id, Store, Tx, TxResult};
 
+use crate::automation::Changed;
 use crate::error::{Error, Result};
 use crate::task::{day_start, local_day_start, Task, TaskInput, SNOOZE_SLOT};
 
 /// Which tasks a view shows.
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -293,9 +295,14 @@ impl Store {
     }
 
     /// Marks a task done; a repeating task gets its next occurrence, counted
-    /// from this due date (even when done late). Returns (done, next). Rules
-    /// it fires leave their outcomes for [`Store::take_automation_outcomes`].
-    pub fn complete_task(&self, id: Uuid, tz: Tz, now: DateTime<Utc>) -> Result<(Task, Option<Task>)> {
+    /// from this due date (even when done late). Returns (done, next) with
+    /// the outcomes of the rules it fired.
+    pub fn complete_task(
+        &self,
+        id: Uuid,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Changed<(Task, Option<Task>)>> {
         let was_done = self.task(id)?.done;
         let next_id = new_id(now);
         let written = self.write_task(id, now, |old| {
@@ -314,12 +321,12 @@ impl Store {
         })?;
         let mut it = written.into_iter();
         let done = it.next().ok_or_else(|| task_not_found(id))?;
+        let mut fired = Vec::new();
         if !was_done {
             let event = crate::automation::Event::TaskCompleted { task: Box::new(done.clone()) };
-            let outcomes = self.run_rules(&[event], now);
-            self.queue_outcomes(outcomes);
+            fired = self.run_rules(&[event], now);
         }
-        Ok((done, it.next()))
+        Ok(Changed::new((done, it.next()), fired))
     }
 
     /// Reminds again at `until`.

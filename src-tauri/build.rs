@@ -4,7 +4,7 @@
 //! - the handler list the app registers (`$OUT_DIR/handlers.rs`),
 //! - its permission (tauri-build's app manifest) and the grant of it in the
 //!   main window's capability (`src-tauri/capabilities/main-window.json`),
-//! - its typed TypeScript wrapper (`ui/src/commands.ts`), with the Rust doc
+//! - its typed TypeScript wrapper (`ui/src/generated/commands.ts`), with the Rust doc
 //!   comment, the parameters in camelCase and the return type as the
 //!   bindings in `ui/src/bindings/` name it.
 //!
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 /// Where the commands live, one file per area.
 const COMMANDS_DIR: &str = "src-tauri/src/commands";
 const CAPABILITY: &str = "src-tauri/capabilities/main-window.json";
-const TYPESCRIPT: &str = "ui/src/commands.ts";
+const TYPESCRIPT: &str = "ui/src/generated/commands.ts";
 
 /// One `#[tauri::command]` function.
 struct Command {
@@ -209,9 +209,9 @@ fn typescript(commands: &[Command]) -> String {
          // src-tauri/src/commands/; do not edit. One typed wrapper per command.\n",
     );
     for name in &named {
-        let _ = writeln!(out, "import type {{ {name} }} from \"./bindings/{name}\";");
+        let _ = writeln!(out, "import type {{ {name} }} from \"../bindings/{name}\";");
     }
-    out.push_str("import { call } from \"./tauri\";\n");
+    out.push_str("import { call } from \"../tauri\";\n");
     out.push_str(&body);
     out
 }

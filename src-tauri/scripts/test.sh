@@ -32,7 +32,7 @@ say "Rust tests: core, CLI, shell (mock runtime), end-to-end (real window)"
 cargo test --workspace --locked 2>&1 | tee "$logs/rust.log"
 
 say "Generated files are up to date (TypeScript bindings, command wrappers, the capability)"
-if ! git diff --exit-code -- ui/src/bindings ui/src/commands.ts src-tauri/capabilities; then
+if ! git diff --exit-code -- ui/src/bindings ui/src/generated src-tauri/capabilities; then
   echo "the build and the tests regenerated the files above: commit them" >&2
   exit 1
 fi

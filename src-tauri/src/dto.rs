@@ -10,8 +10,11 @@ use ts_rs::TS;
 pub struct AppInfo {
     /// App version.
     pub version: String,
-    /// OS locale, BCP 47 ("de-DE").
+    /// OS locale, BCP 47 ("de-DE"): how dates are written.
     pub locale: String,
+    /// The language the OS locale asks for (`Language::from_locale`), the
+    /// UI's while the rep has chosen none.
+    pub os_language: kontor_core::Language,
     /// Where the store lives.
     pub data_dir: String,
     /// Whether the store's search and list index is being rebuilt (lists

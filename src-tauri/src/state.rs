@@ -226,6 +226,7 @@ impl AppState {
         AppInfo {
             version: env!("CARGO_PKG_VERSION").into(),
             locale: locale(),
+            os_language: Language::from_locale(&locale()),
             data_dir: self.data_dir.display().to_string(),
             rebuilding,
             store_error,

@@ -53,7 +53,7 @@ import type { SavedFile } from "../src/bindings/SavedFile";
 import { emit } from "@tauri-apps/api/event";
 import { readFile, type FakeFile, type ReadRecord } from "./fakeImport";
 import { backendDefaultSettings, dealSettingsProblem, FakeDeals } from "./fakeDeals";
-import { ACTIVITY_KINDS, CRITERIA, validateSettings, type Criterion } from "../src/scoring";
+import { ACTIVITY_KINDS, CRITERIA, validateSettings, type Criterion } from "../src/settings";
 import {
   addDays, ALL_DAY_REMINDER_HOUR, dayDiff, localDay, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseDay, parseRepeat, PRIORITIES, SNOOZE_PRESETS,
 } from "../src/tasks";
@@ -114,7 +114,7 @@ export class FakeBackend {
   /** An erase finds the store busy: its compaction waits for the next start. */
   storeBusy = false;
   info: AppInfo = {
-    version: "0.1.0", locale: "en-US", data_dir: "/home/rep/.local/share/kontor", rebuilding: false,
+    version: "0.1.0", locale: "en-US", os_language: "en", data_dir: "/home/rep/.local/share/kontor", rebuilding: false,
     store_error: null, latest_backup: null, exposed: false,
   };
   /** The automatic backups list_backups reports (restore_backup puts back `autoData`). */

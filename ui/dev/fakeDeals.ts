@@ -25,7 +25,7 @@ import type { Settings } from "../src/bindings/Settings";
 import type { Stage } from "../src/bindings/Stage";
 import type { Task } from "../src/bindings/Task";
 import type { ReportOf } from "../src/ipc";
-import { defaultSettings } from "../src/scoring";
+import { defaultSettings } from "../src/settings";
 import type { FakeBackend } from "./fakeBackend";
 import { fail } from "./fakeBackend";
 

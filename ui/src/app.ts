@@ -16,8 +16,8 @@ import type { SearchHit } from "./bindings/SearchHit";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { TaskItem } from "./bindings/TaskItem";
 import { byTestId, closeDialog, h, isTyping, openDialog, replace } from "./dom";
-import { dealErrorText, errorText, plural, resolveLanguage, setLanguage, stageName, t, dueText, type Lang } from "./i18n";
-import { dealStageName, presetPeriod, type PeriodPreset } from "./deals";
+import { dealErrorText, dealStageName, dueText, errorText, type Lang, plural, resolveLanguage, setLanguage, stageName, t } from "./i18n";
+import { presetPeriod, type PeriodPreset } from "./periods";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
 import {
@@ -26,7 +26,7 @@ import {
   type PipelineState, type Place, type PresetContact, type PresetDeal, type ReportsState, type Shell,
   type TasksState, type TimelineState, type View,
 } from "./shell";
-import { defaultSettings, withDefaults } from "./scoring";
+import { defaultSettings, withDefaults } from "./settings";
 import { clock, contactOrder, type TaskTab } from "./tasks";
 import { activityDialog } from "./views/activity";
 import { ContactDealsView } from "./views/contactDeals";
@@ -217,7 +217,7 @@ export class App implements Shell {
   }
 
   get lang(): Lang {
-    return resolveLanguage(this.settings.language, this.osLocale);
+    return resolveLanguage(this.settings.language, this.info?.os_language);
   }
 
   applyLanguage(): void {

@@ -1,5 +1,5 @@
 // The UI's way into the backend: the generated command wrappers
-// (`commands.ts`, one per Rust command), the backend's events, and the two
+// (`generated/commands.ts`, one per Rust command), the backend's events, and the two
 // calls that need more than a wrapper (the import's progress, the report's
 // type per kind). Views import this module, never `tauri.ts` directly.
 import type { ActivitiesReport } from "./bindings/ActivitiesReport";
@@ -14,10 +14,10 @@ import type { Period } from "./bindings/Period";
 import type { PipelineReport } from "./bindings/PipelineReport";
 import type { ReportKind } from "./bindings/ReportKind";
 import type { SourcesReport } from "./bindings/SourcesReport";
-import * as commands from "./commands";
+import * as commands from "./generated/commands";
 import { subscribe } from "./tauri";
 
-export * from "./commands";
+export * from "./generated/commands";
 export { AppError } from "./tauri";
 
 /** The backend's event when tasks changed outside the UI (tray "snooze all", reminders firing). */

@@ -21,7 +21,7 @@ import type { Stage } from "./bindings/Stage";
 import type { StageCounts } from "./bindings/StageCounts";
 import type { TaskCounts } from "./bindings/TaskCounts";
 import type { TaskItem } from "./bindings/TaskItem";
-import type { PeriodPreset } from "./deals";
+import type { PeriodPreset } from "./periods";
 import type { Lang } from "./i18n";
 import type { AppError, ReportOf } from "./ipc";
 import type { TaskTab } from "./tasks";

@@ -6,13 +6,8 @@ import { listen } from "@tauri-apps/api/event";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 import type { Stage } from "./bindings/Stage";
+import { ERROR_CODES } from "./generated/core";
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  "not_found", "invalid_transition", "same_stage", "reason_required", "name_required",
-  "invalid_email", "invalid_phone", "invalid_input", "store_locked", "store_corrupt",
-  "store_newer", "storage", "internal", "no_proposal", "invalid_settings", "unreadable_file", "invalid_backup",
-  "store_not_empty", "io",
-];
 
 /** A failed backend call, with the backend's translatable error code. */
 export class AppError extends Error {

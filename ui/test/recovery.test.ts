@@ -14,7 +14,7 @@ describe("recovery when the store cannot be opened", () => {
   it("says what happened, shows the newest checked backup and restores it (German)", async () => {
     const { backend } = await start((b) => {
       b.info = {
-        ...b.info, locale: "de-DE",
+        ...b.info, locale: "de-DE", os_language: "de",
         store_error: { code: "store_corrupt", message: "the store cannot be read (its files are damaged)", field: null, from: null, to: null },
         latest_backup: backup("kontor-20261205T080000Z-daily.json.gz", "2026-12-05T08:00:00Z", 4200, "daily"),
       };
@@ -31,7 +31,7 @@ describe("recovery when the store cannot be opened", () => {
   it("says where to look when there is no backup, in English, and a newer store is named as such", async () => {
     await start((b) => {
       b.info = {
-        ...b.info, locale: "en-US",
+        ...b.info, locale: "en-US", os_language: "en",
         store_error: { code: "store_newer", message: "the store has schema version 9", field: null, from: null, to: null },
         latest_backup: null,
       };
@@ -60,7 +60,7 @@ describe("recovery when the store cannot be opened", () => {
 describe("settings: automatic backups and the integrity check", () => {
   it("lists the backups with why and what, restores one after a confirmation, and checks the store", async () => {
     const { backend } = await start((b) => {
-      b.info = { ...b.info, locale: "en-US" };
+      b.info = { ...b.info, locale: "en-US", os_language: "en" };
       b.add({ first_name: "Anna", last_name: "Becker" });
       b.autoBackups = [
         backup("kontor-20261206T100000Z-erase.json.gz", "2026-12-06T10:00:00Z", 12, "erase"),
@@ -89,7 +89,7 @@ describe("settings: automatic backups and the integrity check", () => {
 
   it("warns when others can read the data folder", async () => {
     await start((b) => {
-      b.info = { ...b.info, locale: "en-US", exposed: true };
+      b.info = { ...b.info, locale: "en-US", os_language: "en", exposed: true };
     });
     $("open-settings").click();
     expect($("data-exposed").textContent).toContain("Other users of this computer can read");
@@ -99,7 +99,7 @@ describe("settings: automatic backups and the integrity check", () => {
 describe("the daily integrity check", () => {
   it("says when it found something and leads to Settings → Data", async () => {
     await start((b) => {
-      b.info = { ...b.info, locale: "de-DE" };
+      b.info = { ...b.info, locale: "de-DE", os_language: "de" };
     });
     await emit("store-checked", [{ kind: "counter", id: "contacts.lead", problem: "says 7, the records hold 2" }]);
     await until(() => maybe("notice-open-data"));

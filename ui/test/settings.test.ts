@@ -6,8 +6,8 @@ import { dateFormatLocale } from "../src/i18n";
 afterEach(stop);
 
 describe("settings and language", () => {
-  it("follows the OS locale from app_info", async () => {
-    await start((b) => { b.info.locale = "de-DE"; });
+  it("follows the OS locale's language from app_info", async () => {
+    await start((b) => { b.info.locale = "de-DE"; b.info.os_language = "de"; });
     expect(document.documentElement.lang).toBe("de");
     expect($("empty-state").textContent).toContain("Noch keine Kontakte");
     expect($("load-demo").textContent).toBe("Demodaten laden");
@@ -16,6 +16,7 @@ describe("settings and language", () => {
   it("switches language at once, re-renders everything and persists", async () => {
     const { backend } = await start((b) => {
       b.info.locale = "en-US";
+      b.info.os_language = "en";
       b.add({ first_name: "Anna", last_name: "Becker", stage: "opportunity" });
     });
     expect($("stage-chip-all").textContent).toContain("All");
@@ -54,6 +55,7 @@ describe("settings and language", () => {
   it("uses the stored language over the OS locale", async () => {
     await start((b) => {
       b.info.locale = "de-DE";
+      b.info.os_language = "de";
       b.settings.language = "en";
     });
     expect(document.documentElement.lang).toBe("en");

@@ -19,6 +19,25 @@ pub enum Answer {
     Unknown,
 }
 
+impl Answer {
+    /// Every answer, in the order the UI offers them.
+    pub const ALL: [Answer; 3] = [Answer::Yes, Answer::No, Answer::Unknown];
+
+    /// The snake_case key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Answer::Yes => "yes",
+            Answer::No => "no",
+            Answer::Unknown => "unknown",
+        }
+    }
+}
+
+impl Criteria {
+    /// The criteria's keys, in the order the UI shows them.
+    pub const NAMES: [&'static str; 5] = ["target_group", "budget", "authority", "need", "timeline"];
+}
+
 impl std::str::FromStr for Answer {
     type Err = crate::Error;
 

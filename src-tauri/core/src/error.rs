@@ -54,6 +54,29 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, as the UI knows them.
+    pub const ALL: [ErrorCode; 19] = [
+        ErrorCode::NotFound,
+        ErrorCode::InvalidTransition,
+        ErrorCode::SameStage,
+        ErrorCode::ReasonRequired,
+        ErrorCode::NameRequired,
+        ErrorCode::InvalidEmail,
+        ErrorCode::InvalidPhone,
+        ErrorCode::InvalidInput,
+        ErrorCode::StoreLocked,
+        ErrorCode::StoreCorrupt,
+        ErrorCode::StoreNewer,
+        ErrorCode::Storage,
+        ErrorCode::NoProposal,
+        ErrorCode::InvalidSettings,
+        ErrorCode::UnreadableFile,
+        ErrorCode::InvalidBackup,
+        ErrorCode::StoreNotEmpty,
+        ErrorCode::Io,
+        ErrorCode::Internal,
+    ];
+
     /// The snake_case key.
     pub fn as_str(self) -> &'static str {
         match self {

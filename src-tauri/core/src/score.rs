@@ -18,6 +18,12 @@ use crate::texts::Text;
 
 /// Fit and engagement are each capped at this.
 pub const PART_CAP: f64 = 50.0;
+/// The most points a criterion or an activity kind may earn.
+pub const POINTS_MAX: u32 = 50;
+/// The shortest and longest half-life of engagement, in days.
+pub const HALF_LIFE_DAYS: (f64, f64) = (1.0, 365.0);
+/// The highest qualification threshold.
+pub const THRESHOLD_MAX: u32 = 100;
 /// Explanations list this many activities one by one; older ones are summed up.
 pub(crate) const LINES_SHOWN: usize = 20;
 const MS_PER_DAY: f64 = 86_400_000.0;
@@ -160,25 +166,26 @@ impl ScoringSettings {
             ("fit_points.need", f.need),
             ("fit_points.timeline", f.timeline),
         ] {
-            if v > 50 {
-                return Err((name, format!("{v} is more than 50")));
+            if v > POINTS_MAX {
+                return Err((name, format!("{v} is more than {POINTS_MAX}")));
             }
         }
         for kind in ActivityKind::ALL {
             let v = self.engagement_points.get(kind);
-            if v > 50 {
-                return Err(("engagement_points", format!("{kind}: {v} is more than 50")));
+            if v > POINTS_MAX {
+                return Err(("engagement_points", format!("{kind}: {v} is more than {POINTS_MAX}")));
             }
         }
-        if !(1.0..=365.0).contains(&self.half_life_days) {
-            return Err(("half_life_days", "must be between 1 and 365 days".into()));
+        let (shortest, longest) = HALF_LIFE_DAYS;
+        if !(shortest..=longest).contains(&self.half_life_days) {
+            return Err(("half_life_days", format!("must be between {shortest} and {longest} days")));
         }
         for (name, v) in [
             ("prospect_threshold", self.prospect_threshold),
             ("opportunity_threshold", self.opportunity_threshold),
         ] {
-            if v > 100 {
-                return Err((name, format!("{v} is more than 100")));
+            if v > THRESHOLD_MAX {
+                return Err((name, format!("{v} is more than {THRESHOLD_MAX}")));
             }
         }
         Ok(())

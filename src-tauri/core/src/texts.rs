@@ -4,7 +4,7 @@
 //! quote document. Nothing outside this file chooses a text by language.
 //!
 //! Texts with `{name}` placeholders are filled by [`Text::fill`]. The UI
-//! gets the table generated (`ui/src/i18n/backend.ts`, written by this
+//! gets the table generated (`ui/src/generated/texts.ts`, written by this
 //! module's test), so a text is written once for all three.
 
 use crate::lang::Language;
@@ -203,7 +203,7 @@ mod tests {
             }
             out.push_str("} as const;\n");
         }
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/i18n/backend.ts");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/generated/texts.ts");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         if std::fs::read_to_string(&path).ok().as_deref() != Some(out.as_str()) {
             std::fs::write(&path, out).unwrap();

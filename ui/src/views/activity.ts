@@ -7,7 +7,8 @@ import type { ContactDetail } from "../bindings/ContactDetail";
 import { h } from "../dom";
 import { kindName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
-import { ACTIVITY_KINDS, localToRfc3339, toLocalInput } from "../scoring";
+import { localToRfc3339, toLocalInput } from "../datetime";
+import { ACTIVITY_KINDS } from "../generated/core";
 import { orNull } from "../validate";
 import { formDialog } from "./common";
 

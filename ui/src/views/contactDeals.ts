@@ -3,8 +3,8 @@
 // for this contact and "send follow-up".
 import type { Shell } from "../shell";
 import { h, replace } from "../dom";
-import { dealStageName, formatMoney } from "../deals";
-import { t } from "../i18n";
+
+import { dealStageName, formatMoney, t } from "../i18n";
 import { button } from "./common";
 
 export class ContactDealsView {

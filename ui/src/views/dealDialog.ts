@@ -13,14 +13,12 @@ import type { DealStageSetting } from "../bindings/DealStageSetting";
 import type { Language } from "../bindings/Language";
 import type { LineItem } from "../bindings/LineItem";
 import { h, replace } from "../dom";
-import { dealStageName, formatMoney, itemsTotal, lineTotal, parseNumber } from "../deals";
-import { dealErrorText, dealField, formatDateTime, language, t } from "../i18n";
+import { itemsTotal, lineTotal } from "../lineItems";
+import { dealErrorText, dealField, dealStageName, formatDateTime, formatMoney, language, parseNumber, t } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import { button, formDialog } from "./common";
 import { contactPicker } from "./contactPicker";
-
-
 
 /** One line item as typed (text, so half-typed numbers survive a re-render). */
 interface ItemDraft {

@@ -11,8 +11,8 @@ import type { SearchHit } from "../bindings/SearchHit";
 import type { Score } from "../bindings/Score";
 import type { Stage } from "../bindings/Stage";
 import { h, replace } from "../dom";
-import { formatNumber } from "../deals";
-import { formatDate, stageName, t } from "../i18n";
+
+import { formatDate, formatNumber, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
 import { button, fromFirstMark, marked, STAGES, stageBadge } from "./common";
 import { scoreLineList } from "./score";

@@ -8,8 +8,8 @@ import type { Shell } from "../shell";
 import type { DealCard } from "../bindings/DealCard";
 import type { PipelineColumn } from "../bindings/PipelineColumn";
 import { h, replace } from "../dom";
-import { dealStageName, formatDay, formatMoney, formatMoneyList } from "../deals";
-import { plural, t } from "../i18n";
+
+import { dealStageName, formatDay, formatMoney, formatMoneyList, plural, t } from "../i18n";
 import { button } from "./common";
 
 /** Pixels the pointer must travel before a press becomes a drag. */

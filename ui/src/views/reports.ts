@@ -14,12 +14,10 @@ import type { PipelineReport } from "../bindings/PipelineReport";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { SourcesReport } from "../bindings/SourcesReport";
 import { h, replace, type Child } from "../dom";
-import {
-  dealStageName, formatDay, formatMoneyList, formatMoneyShort, formatNumber, formatPercent, PERIOD_PRESETS, type PeriodPreset,
-} from "../deals";
-import { dateFormat, dateFormatLocale, dueText, kindName, overdueText, plural, stageName, t, type MessageKey } from "../i18n";
+import { PERIOD_PRESETS, type PeriodPreset } from "../periods";
+import { dateFormat, dateFormatLocale, dealStageName, dueText, formatDay, formatMoneyList, formatMoneyShort, formatNumber, formatPercent, kindName, type MessageKey, overdueText, plural, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
-import { ACTIVITY_KINDS } from "../scoring";
+import { ACTIVITY_KINDS } from "../generated/core";
 import { chart, s, title } from "../svg";
 import { clock } from "../tasks";
 import { button } from "./common";

@@ -10,7 +10,7 @@ import type { TargetGroupSetting } from "../bindings/TargetGroupSetting";
 import { h } from "../dom";
 import { answerName, formatPoints, scoreLineText, stageName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
-import { ANSWERS, CRITERIA, type Criterion } from "../scoring";
+import { ANSWERS, CRITERIA, type Criterion } from "../settings";
 import { button } from "./common";
 
 /** The line items of a score as a list (`score-lines` / `score-line`, or other test ids in the list popover). */

@@ -8,7 +8,7 @@ import type { Settings } from "../bindings/Settings";
 import { h, replace } from "../dom";
 import { errorText, kindName, settingsFieldName, t, type Lang, type MessageKey } from "../i18n";
 import { AppError } from "../ipc";
-import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type SettingsProblem } from "../scoring";
+import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type SettingsProblem } from "../settings";
 import { commaList } from "../validate";
 import { button } from "./common";
 import { dataSection, newDataState, PHONE_REGIONS, regionName } from "./dataSection";

@@ -9,9 +9,9 @@ import type { Deal } from "../bindings/Deal";
 import type { Priority } from "../bindings/Priority";
 import type { TaskInput } from "../bindings/TaskInput";
 import type { TaskItem } from "../bindings/TaskItem";
-import { dealStageName } from "../deals";
+
 import { h, replace } from "../dom";
-import { t, taskErrorText, type MessageKey } from "../i18n";
+import { dealStageName, type MessageKey, t, taskErrorText } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import {
@@ -23,8 +23,6 @@ import { formDialog } from "./common";
 import { contactPicker } from "./contactPicker";
 
 const REPEAT_KINDS: readonly RepeatKind[] = ["none", "daily", "weekly", "monthly", "every"];
-
-
 
 type Problem = { testid: string; text: string };
 

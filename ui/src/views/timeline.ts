@@ -6,8 +6,15 @@ import type { Activity } from "../bindings/Activity";
 import type { ActivityKind } from "../bindings/ActivityKind";
 import { h, replace } from "../dom";
 import { formatDateTime, kindName, t, type MessageKey } from "../i18n";
-import { ACTIVITY_KINDS, KIND_ICONS } from "../scoring";
+import { ACTIVITY_KINDS } from "../generated/core";
 import { button } from "./common";
+
+/** A glyph per activity kind (decorative; the label is always shown next to it). */
+export const KIND_ICONS: Record<ActivityKind, string> = {
+  call: "☎", meeting: "◷", visit: "⌂", email: "✉", note: "✎", newsletter_signup: "✚",
+  whitepaper_download: "⤓", webinar_attended: "▶", website_visit: "◎", email_opened: "✉",
+  email_replied: "↩", form_submitted: "✓",
+};
 
 export class TimelineView {
   readonly el: HTMLElement;

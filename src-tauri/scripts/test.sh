@@ -13,7 +13,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-say "UI unit tests"
+say "UI tests (against the app's real commands: the ui_backend example)"
+cargo build --locked --example ui_backend
 npm --prefix ui test 2>&1 | tee "$logs/ui.log"
 
 say "rustfmt"

@@ -289,8 +289,17 @@ pub(crate) fn locale() -> String {
     sys_locale::get_locale().unwrap_or_else(|| "en-US".into())
 }
 
+/// A time that stands in for the clock: set only by the UI's tests, which
+/// drive the real commands at a fixed time (`examples/ui_backend.rs`).
+static FIXED_NOW: RwLock<Option<DateTime<Utc>>> = RwLock::new(None);
+
+/// Makes [`now`] answer `at` (`None`: the clock again). For tests only.
+pub fn fix_clock(at: Option<DateTime<Utc>>) {
+    *FIXED_NOW.write().unwrap_or_else(|e| e.into_inner()) = at;
+}
+
 /// The time now: the shell is where the clock is read.
 #[allow(clippy::disallowed_methods)]
 pub(crate) fn now() -> DateTime<Utc> {
-    Utc::now()
+    FIXED_NOW.read().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(Utc::now)
 }

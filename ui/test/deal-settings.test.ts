@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeBackend } from "./helpers";
-import { $, $$, maybe, select, start, stop, type, until } from "./helpers";
+import type { LiveBackend } from "./live";
+import { $, $$, maybe, select, startLive as start, stop, type, until } from "./helpers";
 
 afterEach(stop);
 
-const sent = (b: FakeBackend) => b.calls.filter((c) => c.cmd === "set_settings").at(-1)?.args.settings;
+const sent = (b: LiveBackend) => b.calls.filter((c) => c.cmd === "set_settings").at(-1)?.args.settings;
 
 async function save() {
   $("settings-save").click();

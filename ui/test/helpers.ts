@@ -3,8 +3,9 @@ import { vi } from "vitest";
 import { FakeBackend, fail } from "../dev/fakeBackend";
 import { App } from "../src/app";
 import { clock } from "../src/tasks";
+import { LiveBackend } from "./live";
 
-export { FakeBackend, fail };
+export { FakeBackend, fail, LiveBackend };
 
 export interface Harness {
   app: App;
@@ -34,9 +35,42 @@ export async function start(
   return current;
 }
 
+/** The app and the real commands it runs on (see live.ts). */
+export interface LiveHarness {
+  app: App;
+  backend: LiveBackend;
+  root: HTMLElement;
+}
+
+let live: LiveBackend | null = null;
+
+/** Starts the real App against the app's real commands (a backend process with its own store). */
+export async function startLive(
+  prepare: (b: LiveBackend) => void = () => {},
+  handler?: (b: LiveBackend) => (cmd: string, args: any) => unknown,
+): Promise<LiveHarness> {
+  const backend = new LiveBackend();
+  live = backend;
+  await backend.loadSettings();
+  prepare(backend);
+  await backend.prepare();
+  mockIPC(handler ? handler(backend) : backend.handle, { shouldMockEvents: true });
+  clock.now = () => new Date(backend.now);
+  document.body.replaceChildren();
+  const root = document.createElement("div");
+  root.id = "app";
+  document.body.appendChild(root);
+  const app = new App(root);
+  await app.start();
+  current = { app, backend: backend as unknown as FakeBackend, root };
+  return { app, backend, root };
+}
+
 export function stop(): void {
   current?.app.stop();
   current = null;
+  live?.stop();
+  live = null;
   clock.now = () => new Date();
   clearMocks();
   document.body.replaceChildren();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { FakeBackend } from "./helpers";
-import { $, $$, chipCount, key, maybe, names, select, start, stop, type, until } from "./helpers";
+import { $, $$, chipCount, key, maybe, names, select, startLive as start, stop, type, until } from "./helpers";
+import type { LiveBackend, Seeded } from "./live";
 import { NOTICE_MS } from "../src/shell";
 
 afterEach(() => {
@@ -8,8 +8,11 @@ afterEach(() => {
   stop();
 });
 
-/** Anna: a lead at Müller AG with a few activities; the fake's clock is 2025-03-14 09:30 UTC. */
-function seed(b: FakeBackend, language: "de" | "en" = "en") {
+// Against the app's real commands (live.ts): what a score, a proposal or a
+// threshold does here is the core's rule, not a copy of it.
+
+/** Anna: a lead at Müller AG with a few activities; the backend's clock is 2025-03-14 09:30 UTC. */
+function seed(b: LiveBackend, language: "de" | "en" = "en"): Seeded {
   b.settings.language = language;
   const c = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Müller AG", stage: "lead" });
   b.log(c, "webinar_attended", 3, { summary: "Webinar Wartung" });
@@ -24,9 +27,9 @@ async function openFirst() {
   await until(() => $$("timeline-entry").length > 0 || maybe("timeline")?.textContent?.includes("No activities"));
 }
 
-const lastCall = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
+const lastCall = (b: LiveBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
 /** The last timeline page request (the per-kind count requests use limit 1). */
-const lastPage = (b: FakeBackend) => b.calls.filter((c) => c.cmd === "list_activities" && c.args.query.limit === 50).at(-1)?.args;
+const lastPage = (b: LiveBackend) => b.calls.filter((c) => c.cmd === "list_activities" && c.args.query.limit === 50).at(-1)?.args;
 
 describe("timeline", () => {
   it("shows entries newest first with kind, summary, text, outcome and labelled concerns", async () => {
@@ -77,7 +80,8 @@ describe("timeline", () => {
   });
 
   it("quick-logs a call with the c shortcut, not while typing, and refreshes score and timeline", async () => {
-    const { backend } = await start((b) => seed(b));
+    let anna!: Seeded;
+    const { backend } = await start((b) => { anna = seed(b); });
     await openFirst();
     const before = Number($("score-total").textContent);
     const summary = () => maybe("activity-summary");
@@ -97,7 +101,7 @@ describe("timeline", () => {
     await until(() => $$("timeline-entry").length === 3);
     expect(maybe("activity-dialog")).toBeNull();
     const args = lastCall(backend, "log_activity");
-    expect(args.id).toBe("c-1");
+    expect(args.id).toBe(anna.id);
     expect(args.input).toMatchObject({ kind: "call", summary: "Rückruf", text: null, outcome: null, concerns: null });
     expect(Number($("score-total").textContent)).toBeGreaterThan(before);
     expect($$("timeline-entry")[0].textContent).toContain("Rückruf");
@@ -146,29 +150,32 @@ describe("timeline", () => {
   });
 
   it("deletes an entry after a confirming second click", async () => {
-    const { backend } = await start((b) => seed(b));
+    let anna!: Seeded;
+    const { backend } = await start((b) => { anna = seed(b); });
     await openFirst();
+    const newest = (await backend.call("list_activities", { id: anna.id, query: { kinds: null, offset: 0, limit: 1 } })).items[0];
     const del = $("activity-delete", $$("timeline-entry")[0]);
     del.click();
     expect(backend.calls.some((c) => c.cmd === "delete_activity")).toBe(false);
     expect(del.textContent).toBe("Really delete?");
     del.click();
     await until(() => $$("timeline-entry").length === 1);
-    expect(lastCall(backend, "delete_activity")).toEqual({ id: "a-2" });
+    expect(lastCall(backend, "delete_activity")).toEqual({ id: newest.id });
     expect($$("timeline-entry")[0].dataset.kind).toBe("call");
   });
 });
 
 describe("checklist and score", () => {
   it("sends set_criteria with only the changed criterion and shows the result", async () => {
-    const { backend } = await start((b) => seed(b));
+    let anna!: Seeded;
+    const { backend } = await start((b) => { anna = seed(b); });
     await openFirst();
     expect($("criterion-authority-yes").getAttribute("aria-pressed")).toBe("true");
     expect($("criterion-budget-unknown").getAttribute("aria-pressed")).toBe("true");
     $("criterion-budget-yes").click();
     await until(() => $("criterion-budget-yes").getAttribute("aria-pressed") === "true");
     expect(lastCall(backend, "set_criteria")).toEqual({
-      id: "c-1", criteria: { target_group: null, budget: "yes", authority: null, need: null, timeline: null },
+      id: anna.id, criteria: { target_group: null, budget: "yes", authority: null, need: null, timeline: null },
     });
     expect(document.activeElement).toBe($("criterion-budget-yes"));
     expect($("score-fit").textContent).toBe("20");
@@ -178,7 +185,7 @@ describe("checklist and score", () => {
     const { backend } = await start((b) => {
       seed(b);
       b.settings.target_profile.industries = ["Maschinenbau"];
-      b.orgs[0].industry = "Maschinenbau";
+      b.organization("Müller AG", { industry: "Maschinenbau" });
     });
     await openFirst();
     expect($("criterion-target_group-yes").getAttribute("aria-pressed")).toBe("true");
@@ -208,8 +215,8 @@ describe("checklist and score", () => {
   });
 
   it("renders the line items in German, and falls back to the English reason for unknown keys", async () => {
-    await start((b) => seed(b, "de"), (b) => (cmd, args) => {
-      const r = b.handle(cmd, args) as any;
+    await start((b) => seed(b, "de"), (b) => async (cmd, args) => {
+      const r = (await b.handle(cmd, args)) as any;
       if (cmd === "get_contact") {
         r.score.lines.push({ points: 3, reason: "mystery bonus", part: "engagement", key: "mystery", answer: null, at: null, age_days: null, count: 1 });
         r.score.lines.push({ points: 1.5, reason: "4 older activities", part: "engagement", key: "older", answer: null, at: null, age_days: 120, count: 4 });
@@ -227,15 +234,16 @@ describe("checklist and score", () => {
   });
 
   it("shows the proposal badge and accepts it with the button (stage change by rule)", async () => {
+    let c!: Seeded;
     const { backend } = await start((b) => {
-      const c = seed(b);
+      c = seed(b);
       b.setCriteria(c, { budget: "yes", target_group: "yes" });
     });
     await openFirst();
     expect($("proposal-badge").textContent).toContain("Ready for Prospect (MQL)");
     $("accept-proposal").click();
     await until(() => $("stage-badge").textContent === "Prospect (MQL)");
-    expect(lastCall(backend, "accept_proposal")).toEqual({ id: "c-1" });
+    expect(lastCall(backend, "accept_proposal")).toEqual({ id: c.id });
     expect(maybe("proposal-badge")).toBeNull();
     expect($$("history-entry")[0].textContent).toContain("by rule");
   });
@@ -277,8 +285,9 @@ describe("checklist and score", () => {
 
 describe("notice", () => {
   it("announces a new proposal after an action, accepts from the notice, and hides after ~8 s", async () => {
+    let c!: Seeded;
     const { backend } = await start((b) => {
-      const c = seed(b);
+      c = seed(b);
       b.setCriteria(c, { target_group: "yes" });
       b.settings.scoring.prospect_threshold = 90;
     });
@@ -291,7 +300,7 @@ describe("notice", () => {
     expect($("notice").textContent).toContain("Anna Schmidt is ready for Prospect (MQL)");
     $("notice-accept").click();
     await until(() => $("stage-badge").textContent === "Prospect (MQL)");
-    expect(lastCall(backend, "accept_proposal")).toEqual({ id: "c-1" });
+    expect(lastCall(backend, "accept_proposal")).toEqual({ id: c.id });
     expect(maybe("notice")).toBeNull();
   });
 
@@ -332,7 +341,7 @@ describe("notice", () => {
 
 describe("notice after saving settings", () => {
   /** Anna and Bernd with the same activities (score 30), Carla without any; nobody ready at a threshold of 90. */
-  function seedThree(b: FakeBackend, language: "de" | "en" = "en") {
+  function seedThree(b: LiveBackend, language: "de" | "en" = "en") {
     const anna = seed(b, language);
     const bernd = b.add({ first_name: "Bernd", last_name: "Otto", stage: "lead" });
     b.log(bernd, "webinar_attended", 3);
@@ -340,7 +349,7 @@ describe("notice after saving settings", () => {
     b.setCriteria(bernd, { authority: "yes" });
     b.add({ first_name: "Carla", last_name: "Zorn", stage: "lead" });
     b.settings.scoring.prospect_threshold = 90;
-    return anna;
+    return { anna, bernd };
   }
   async function saveThreshold(value: string) {
     $("open-settings").click();
@@ -368,9 +377,10 @@ describe("notice after saving settings", () => {
   });
 
   it("names a single new contact with Accept, from another contact's page, in German", async () => {
+    let bernd!: Seeded;
     const { backend } = await start((b) => {
-      seedThree(b, "de");
-      b.log(b.contacts[1], "visit", 2);
+      ({ bernd } = seedThree(b, "de"));
+      b.log(bernd, "visit", 2);
     });
     $$("contact-row").find((r) => r.textContent?.includes("Carla Zorn"))!.click();
     await until(() => maybe("contact-page"));
@@ -379,7 +389,8 @@ describe("notice after saving settings", () => {
     await until(() => maybe("notice"));
     expect($("notice").textContent).toContain("Bernd Otto ist bereit für Interessent (MQL)");
     $("notice-accept").click();
-    await until(() => backend.contacts[1].stage === "prospect");
+    await until(() => lastCall(backend, "accept_proposal"));
+    expect((await backend.call("get_contact", { id: bernd.id })).contact.stage).toBe("prospect");
     expect($("contact-page").textContent).toContain("Carla Zorn");
   });
 
@@ -399,8 +410,9 @@ describe("notice after saving settings", () => {
 
 describe("list", () => {
   it("shows the score per row and expands its line items lazily with click and keyboard", async () => {
+    let annaSeed!: Seeded;
     const { backend } = await start((b) => {
-      seed(b);
+      annaSeed = seed(b);
       b.add({ first_name: "Bernd", last_name: "Otto" });
     });
     const [anna, bernd] = $$("row-score");
@@ -411,7 +423,7 @@ describe("list", () => {
     await until(() => maybe("row-score-lines"));
     expect(maybe("contact-page")).toBeNull(); // the click does not open the contact
     expect(anna.getAttribute("aria-expanded")).toBe("true");
-    expect(lastCall(backend, "get_score")).toEqual({ id: "c-1" });
+    expect(lastCall(backend, "get_score")).toEqual({ id: annaSeed.id });
     expect($("row-score-lines").textContent).toContain("webinar attended, 3 days ago");
     anna.click();
     await until(() => anna.getAttribute("aria-expanded") === "false");
@@ -476,8 +488,9 @@ describe("organisation", () => {
     type($("org-region"), "Baden-Württemberg");
     $("org-save").click();
     await until(() => maybe("org-dialog") === null);
+    const [org] = await backend.call("list_organizations", { search: "Müller AG" });
     expect(lastCall(backend, "update_organization")).toEqual({
-      id: "org-1", input: { name: "Müller AG", industry: "Maschinenbau", size: 420, postcode: "70173", region: "Baden-Württemberg" },
+      id: org.id, input: { name: "Müller AG", industry: "Maschinenbau", size: 420, postcode: "70173", region: "Baden-Württemberg" },
     });
     const details = $("org-details").textContent!;
     for (const v of ["Maschinenbau", "420", "70173", "Baden-Württemberg"]) expect(details).toContain(v);

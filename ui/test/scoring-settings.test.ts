@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, maybe, start, stop, type, until } from "./helpers";
-import { backendDefaultSettings as defaultSettings, defaultRules } from "../dev/fakeDeals";
+import { $, $$, maybe, startLive as start, stop, type, until } from "./helpers";
+import { DEFAULT_SETTINGS } from "../src/generated/core";
 
 afterEach(stop);
 
@@ -12,6 +12,7 @@ describe("qualification settings", () => {
       b.settings.language = "en";
       b.settings.scoring.fit_points.budget = 12;
     });
+    const loaded = await backend.call("get_settings");
     $("open-settings").click();
     const section = $("settings-scoring");
     expect(section.textContent).toContain("Qualification");
@@ -36,17 +37,16 @@ describe("qualification settings", () => {
     $("settings-save").click();
     await until(() => maybe("settings-dialog") === null);
     const sent = backend.calls.find((c) => c.cmd === "set_settings")!.args.settings;
-    const expected = defaultSettings();
-    expected.language = "en";
-    // the backend hands out the shipped rules in the chosen language
-    expected.automation = defaultRules("en");
-    expected.scoring.fit_points.budget = 12;
+    // what the backend had, with the form's changes (it hands out the shipped rules in the chosen language)
+    const expected = structuredClone(loaded);
+    expect(expected.language).toBe("en");
+    expect(expected.scoring.fit_points.budget).toBe(12);
     expected.scoring.engagement_points.visit = 20;
     expected.scoring.half_life_days = 45;
     expected.scoring.auto_advance = true;
     expected.target_profile = { industries: ["Maschinenbau", "Logistik"], size_min: 20, size_max: 500, regions: ["7", "8", "Bayern"] };
     expect(sent).toEqual(expected);
-    expect(backend.settings).toEqual(expected);
+    expect(await backend.call("get_settings")).toEqual(expected);
   });
 
   for (const [lang, range, half] of [
@@ -97,11 +97,13 @@ describe("qualification settings", () => {
     expect(($("setting-auto-advance") as HTMLInputElement).checked).toBe(false);
     $("settings-save").click();
     await until(() => backend.calls.some((c) => c.cmd === "set_settings"));
-    expect(backend.settings).toEqual(defaultSettings());
+    const saved = await backend.call("get_settings");
+    expect(saved.scoring).toEqual(DEFAULT_SETTINGS.scoring);
+    expect(saved.target_profile).toEqual(DEFAULT_SETTINGS.target_profile);
   });
 
   it("shows the backend's invalid_settings at its field", async () => {
-    await start((b) => { b.settings.language = "de"; }, (b) => (cmd, args) => {
+    await start((b) => { b.settings.language = "de"; }, (b) => async (cmd, args) => {
       if (cmd === "set_settings") {
         throw { code: "invalid_settings", message: "bad", field: "scoring.prospect_threshold", from: null, to: null };
       }

@@ -8,6 +8,7 @@ import { h } from "../dom";
 import { kindName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { localToRfc3339, toLocalInput } from "../datetime";
+import { clock } from "../tasks";
 import { ACTIVITY_KINDS } from "../generated/core";
 import { orNull } from "../validate";
 import { formDialog } from "./common";
@@ -20,7 +21,7 @@ export function activityDialog(app: Shell, detail: ContactDetail, kind: Activity
     { id: "act-kind", "data-testid": "activity-kind" },
     ACTIVITY_KINDS.map((k) => h("option", { value: k, selected: k === (kind ?? "call") }, kindName(k))),
   );
-  const at = h("input", { id: "act-at", type: "datetime-local", "data-testid": "activity-at", value: toLocalInput(new Date()) });
+  const at = h("input", { id: "act-at", type: "datetime-local", "data-testid": "activity-at", value: toLocalInput(clock.now()) });
   const summary = h("input", {
     id: "act-summary", type: "text", "data-testid": "activity-summary", autocomplete: "off",
     placeholder: t("activity.summary_placeholder"),

@@ -1,0 +1,165 @@
+// The UI's tests against the product: the app's real commands run in a
+// child process (`cargo build --example ui_backend`, see
+// src-tauri/examples/ui_backend.rs) on a store of its own, at a fixed time.
+// No rule of the core exists here: what a test seeds goes through the same
+// commands the window calls, and what the UI shows is what the core answers.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { emit } from "@tauri-apps/api/event";
+import type { ActivityInput } from "../src/bindings/ActivityInput";
+import type { ActivityKind } from "../src/bindings/ActivityKind";
+import type { Answer } from "../src/bindings/Answer";
+import type { ContactInput } from "../src/bindings/ContactInput";
+import type { CriteriaUpdate } from "../src/bindings/CriteriaUpdate";
+import type { OrganizationInput } from "../src/bindings/OrganizationInput";
+import type { Settings } from "../src/bindings/Settings";
+import type { Stage } from "../src/bindings/Stage";
+import type { TargetGroupSetting } from "../src/bindings/TargetGroupSetting";
+import { DEFAULT_SETTINGS } from "../src/generated/core";
+
+/** The backend binary (the UI tests run in `ui/`, the workspace builds into `target/`). */
+const BINARY = process.env.KONTOR_UI_BACKEND ?? resolve(process.cwd(), "../target/debug/examples/ui_backend");
+const DAY = 86_400_000;
+
+/** A contact a test seeds; `id` is the core's once the backend has it. */
+export interface Seeded {
+  id: string;
+  input: Partial<ContactInput>;
+}
+
+interface Reply {
+  ok?: unknown;
+  err?: unknown;
+  events?: { event: string; payload: unknown }[];
+}
+
+/** One backend process for one test. */
+export class LiveBackend {
+  /** The time every command sees (ms since the epoch). */
+  now = Date.parse("2025-03-14T09:30:00Z");
+  /** The settings the test starts with (the backend's): changed here, saved once before the app starts. */
+  settings: Settings = structuredClone(DEFAULT_SETTINGS);
+  private settingsLoaded = false;
+  /** What the UI called, in order (seeding not included). */
+  readonly calls: { cmd: string; args: any }[] = [];
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: ((reply: Reply) => void)[] = [];
+  private readonly seeds: (() => Promise<void>)[] = [];
+
+  constructor() {
+    if (!existsSync(BINARY)) {
+      throw new Error(`${BINARY} is missing: run \`cargo build --example ui_backend\` first (the test command does)`);
+    }
+    this.child = spawn(BINARY, [], { env: { ...process.env, TZ: process.env.TZ ?? "Europe/Berlin" } });
+    createInterface({ input: this.child.stdout }).on("line", (line) => this.waiting.shift()?.(JSON.parse(line)));
+    this.child.stderr.on("data", () => {});
+  }
+
+  /** Sends one command; resolves with the answer (events it emitted are handed to `onEvent`). */
+  private send(cmd: string, args: unknown, onEvent?: (event: string, payload: unknown) => void): Promise<unknown> {
+    return new Promise((resolveReply, reject) => {
+      this.waiting.push((reply) => {
+        for (const e of reply.events ?? []) onEvent?.(e.event, e.payload);
+        if ("err" in reply) reject(reply.err);
+        else resolveReply(reply.ok);
+      });
+      this.child.stdin.write(`${JSON.stringify({ cmd, args })}\n`);
+    });
+  }
+
+  /** A command as the window calls it: recorded, its events delivered to the UI. */
+  readonly handle = (cmd: string, args: any): Promise<unknown> => {
+    this.calls.push({ cmd, args });
+    return this.send(cmd, args ?? {}, (event, payload) => void emit(event, payload));
+  };
+
+  /** A command for the test itself (not recorded, events dropped). */
+  call(cmd: string, args: unknown = {}): Promise<any> {
+    return this.send(cmd, args);
+  }
+
+  /** Adds a contact (forced into `stage` when given). */
+  add(input: Partial<ContactInput> & { stage?: Stage }): Seeded {
+    const { stage, ...rest } = input;
+    const seeded: Seeded = { id: "", input: rest };
+    this.seeds.push(async () => {
+      const full: ContactInput = {
+        first_name: "", last_name: "", display_name: null, organization: null, title: null, emails: [], phones: [],
+        tags: [], source: null, notes: null, ...rest,
+      } as ContactInput;
+      const detail = await this.call("create_contact", { input: full });
+      seeded.id = detail.contact.id;
+      if (stage && stage !== "lead") await this.call("__forced_stage", { id: seeded.id, stage });
+    });
+    return seeded;
+  }
+
+  /** Logs an activity `daysAgo` days before now. */
+  log(c: Seeded, kind: ActivityKind, daysAgo = 0, extra: Partial<ActivityInput> = {}): void {
+    this.seeds.push(async () => {
+      const at = new Date(this.now - daysAgo * DAY).toISOString().replace(/\.\d{3}Z$/, "Z");
+      const input: ActivityInput = { kind, at, summary: null, text: null, outcome: null, concerns: null, ...extra };
+      await this.call("log_activity", { id: c.id, input });
+    });
+  }
+
+  /** Sets criteria by hand. */
+  setCriteria(c: Seeded, update: Partial<Record<keyof CriteriaUpdate, Answer | TargetGroupSetting>>): void {
+    this.seeds.push(async () => {
+      const criteria = { target_group: null, budget: null, authority: null, need: null, timeline: null, ...update };
+      await this.call("set_criteria", { id: c.id, criteria });
+    });
+  }
+
+  /** Edits the organisation named `name` (after the contacts are added). */
+  organization(name: string, input: Partial<OrganizationInput>): void {
+    this.seeds.push(async () => {
+      const [org] = await this.call("list_organizations", { search: name });
+      await this.call("update_organization", { id: org.id, input: { ...org, ...input } });
+    });
+  }
+
+  /** Moves the clock on by `minutes` between two seeds (so "last changed" has an order). */
+  later(minutes = 1): void {
+    this.seeds.push(async () => {
+      this.now += minutes * 60_000;
+      await this.call("__clock", { at: new Date(this.now).toISOString() });
+    });
+  }
+
+  /** Adds `n` contacts as demo data looks (names, organisations, stages, emails, phones, tags). */
+  many(n: number): Seeded[] {
+    const first = ["Anna", "Bernd", "Carla", "Dieter", "Eva", "Frank", "Greta", "Hans", "Ilse", "Jörg", "Karin", "Lutz"];
+    const last = ["Becker", "Otto", "Zorn", "Müller", "Schmidt", "Wagner", "Krüger", "Hoffmann", "Schulz", "Braun", "Wolf"];
+    const stages: Stage[] = ["lead", "prospect", "opportunity", "customer", "disqualified"];
+    return Array.from({ length: n }, (_, i) => {
+      const [f, l] = [first[i % first.length], last[(i * 7 + Math.floor(i / first.length)) % last.length]];
+      return this.add({
+        first_name: f, last_name: l, organization: `Firma ${i % 17}`, stage: stages[i % stages.length],
+        emails: [`${f}.${l}.${i}@example.com`.toLowerCase().replace(/[^a-z0-9.@]/g, "")],
+        phones: i % 3 ? [`+49 30 ${1000000 + i * 7919}`] : [], tags: i % 4 === 0 ? ["messe-2025"] : [],
+      });
+    });
+  }
+
+  /** Fixes the clock, saves the settings and runs the seeds, in that order. */
+  async prepare(): Promise<void> {
+    await this.call("__clock", { at: new Date(this.now).toISOString() });
+    if (this.settingsLoaded) await this.call("set_settings", { settings: this.settings });
+    for (const seed of this.seeds.splice(0)) await seed();
+  }
+
+  /** The settings as the backend has them now (for a test to change before `prepare`). */
+  async loadSettings(): Promise<Settings> {
+    this.settings = await this.call("get_settings");
+    this.settingsLoaded = true;
+    return this.settings;
+  }
+
+  stop(): void {
+    this.child.stdin.end();
+    this.child.kill();
+  }
+}

@@ -13,10 +13,13 @@ import type { ActivityKind } from "../src/bindings/ActivityKind";
 import type { Answer } from "../src/bindings/Answer";
 import type { ContactInput } from "../src/bindings/ContactInput";
 import type { CriteriaUpdate } from "../src/bindings/CriteriaUpdate";
+import type { DealInput } from "../src/bindings/DealInput";
 import type { OrganizationInput } from "../src/bindings/OrganizationInput";
 import type { Settings } from "../src/bindings/Settings";
 import type { Stage } from "../src/bindings/Stage";
 import type { TargetGroupSetting } from "../src/bindings/TargetGroupSetting";
+import type { Task } from "../src/bindings/Task";
+import type { TaskInput } from "../src/bindings/TaskInput";
 import { DEFAULT_SETTINGS } from "../src/generated/core";
 
 /** The backend binary (the UI tests run in `ui/`, the workspace builds into `target/`). */
@@ -47,6 +50,9 @@ export class LiveBackend {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiting: ((reply: Reply) => void)[] = [];
   private readonly seeds: (() => Promise<void>)[] = [];
+  /** Stand-ins handed out while seeding (a test reads `anna.id` before Anna exists) → the core's ids. */
+  private readonly ids = new Map<string, string>();
+  private nextSeed = 0;
 
   constructor() {
     if (!existsSync(BINARY)) {
@@ -80,20 +86,85 @@ export class LiveBackend {
     return this.send(cmd, args);
   }
 
+  /** The value with every stand-in id replaced by the core's. */
+  private resolve<T>(value: T): T {
+    if (typeof value === "string") return (this.ids.get(value) ?? value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v)) as T;
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolve(v)])) as T;
+    }
+    return value;
+  }
+
+  /** Queues `make` (its args resolved when it runs); the stand-in becomes the id it returns. */
+  private seed(make: () => Promise<string>): Seeded {
+    const seeded: Seeded = { id: `seed-${this.nextSeed++}`, input: {} };
+    const token = seeded.id;
+    this.seeds.push(async () => {
+      const id = await make();
+      this.ids.set(token, id);
+      seeded.id = id;
+    });
+    return seeded;
+  }
+
+  /** Runs a seeding command with its stand-in ids resolved. */
+  private seedCall(cmd: string, args: unknown): Promise<any> {
+    return this.call(cmd, this.resolve(args));
+  }
+
+  /** The contacts the test seeded, in the order it added them. */
+  readonly contacts: Seeded[] = [];
+
+  /** Every task (open and done) as the core has it now. */
+  async tasks(): Promise<Task[]> {
+    const items = [...(await this.call("list_tasks", { view: "open" })), ...(await this.call("list_tasks", { view: "done" }))];
+    return items.map((i: { task: Task }) => i.task);
+  }
+
   /** Adds a contact (forced into `stage` when given). */
   add(input: Partial<ContactInput> & { stage?: Stage }): Seeded {
     const { stage, ...rest } = input;
-    const seeded: Seeded = { id: "", input: rest };
-    this.seeds.push(async () => {
-      const full: ContactInput = {
+    const seeded = this.seed(async () => {
+      const full = {
         first_name: "", last_name: "", display_name: null, organization: null, title: null, emails: [], phones: [],
         tags: [], source: null, notes: null, ...rest,
-      } as ContactInput;
-      const detail = await this.call("create_contact", { input: full });
-      seeded.id = detail.contact.id;
-      if (stage && stage !== "lead") await this.call("__forced_stage", { id: seeded.id, stage });
+      };
+      const detail = await this.seedCall("create_contact", { input: full });
+      if (stage && stage !== "lead") await this.call("__forced_stage", { id: detail.contact.id, stage });
+      return detail.contact.id;
     });
+    seeded.input = rest;
+    this.contacts.push(seeded);
     return seeded;
+  }
+
+  /** Adds a task (`contact_id` / `deal_id` may be seeded stand-ins). */
+  addTask(input: Partial<TaskInput> & { title: string; due: string }): Seeded {
+    return this.seed(async () => {
+      const full = { contact_id: null, deal_id: null, priority: "normal", notes: null, reminders: [], repeat: null, ...input };
+      return (await this.seedCall("create_task", { input: full })).task.id;
+    });
+  }
+
+  /** Marks a seeded task done, at `at` (RFC 3339) or the clock's time. */
+  complete(task: Seeded, at?: string): void {
+    this.seeds.push(async () => {
+      if (at) await this.call("__clock", { at });
+      await this.seedCall("complete_task", { id: task.id });
+      if (at) await this.call("__clock", { at: new Date(this.now).toISOString() });
+    });
+  }
+
+  /** Adds a deal (`contact_id` may be a seeded stand-in). */
+  addDeal(input: Partial<DealInput> & { contact_id: string; title: string }): Seeded {
+    return this.seed(async () => {
+      const full = {
+        value: 0, currency: "EUR", stage: null, probability: null, close_date: null, next_step: null, line_items: [],
+        lost_reason: null, value_from_items: false, ...input,
+      };
+      return (await this.seedCall("create_deal", { input: full })).deal.id;
+    });
   }
 
   /** Logs an activity `daysAgo` days before now. */
@@ -101,7 +172,7 @@ export class LiveBackend {
     this.seeds.push(async () => {
       const at = new Date(this.now - daysAgo * DAY).toISOString().replace(/\.\d{3}Z$/, "Z");
       const input: ActivityInput = { kind, at, summary: null, text: null, outcome: null, concerns: null, ...extra };
-      await this.call("log_activity", { id: c.id, input });
+      await this.seedCall("log_activity", { id: c.id, input });
     });
   }
 
@@ -109,7 +180,7 @@ export class LiveBackend {
   setCriteria(c: Seeded, update: Partial<Record<keyof CriteriaUpdate, Answer | TargetGroupSetting>>): void {
     this.seeds.push(async () => {
       const criteria = { target_group: null, budget: null, authority: null, need: null, timeline: null, ...update };
-      await this.call("set_criteria", { id: c.id, criteria });
+      await this.seedCall("set_criteria", { id: c.id, criteria });
     });
   }
 

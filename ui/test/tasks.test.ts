@@ -1,7 +1,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeBackend } from "./helpers";
-import { $, $$, key, maybe, select, start, stop, type, until } from "./helpers";
+import { $, $$, key, maybe, select, startLive as start, stop, type, until } from "./helpers";
+import type { LiveBackend as FakeBackend } from "./live";
 
 afterEach(stop);
 
@@ -25,8 +25,7 @@ function seed(b: FakeBackend, language: "de" | "en" = "en") {
   b.addTask({ title: "Messe-Kontakte", due: "2025-03-16T09:30:00+01:00", repeat: "every:3", reminders: [1440] });
   b.addTask({ title: "Später im Jahr", due: "2025-04-30" });
   const done = b.addTask({ title: "Visitenkarten", due: "2025-03-10", contact_id: anna.id });
-  done.done = true;
-  done.done_at = "2025-03-13T08:00:00Z";
+  b.complete(done, "2025-03-13T08:00:00Z");
   return anna;
 }
 
@@ -217,7 +216,7 @@ describe("tasks view", () => {
     }
     // next week = Monday 09:00
     await until(() => $("task-snoozed", row("Angebot nachfassen")).textContent === "Snoozed until Mon, Mar 17 9:00 AM");
-    expect(backend.tasks.find((x) => x.id === id)!.snoozed_until).toBe("2025-03-17T08:00:00.000Z");
+    expect((await backend.tasks()).find((x) => x.id === id)!.snoozed_until).toBe("2025-03-17T08:00:00Z");
   });
 
   it("closes the snooze menu with Escape without leaving the view", async () => {
@@ -337,8 +336,8 @@ describe("task dialog", () => {
     expect(await add("2025-03-20", "", "weekly")).toMatchObject({ due: "2025-03-20", repeat: "weekly" });
     expect(await add("2025-12-31", "23:59", "daily")).toMatchObject({ due: "2025-12-31T23:59:00+01:00", repeat: "daily" });
     expect(await add("2025-10-26", "", "none")).toMatchObject({ due: "2025-10-26", repeat: null });
-    // the all-day task is stored from local midnight
-    expect(backend.tasks.at(-1)).toMatchObject({ all_day: true, due: "2025-10-25T22:00:00.000Z" });
+    // the all-day task is stored as its day
+    expect((await backend.tasks()).find((x) => x.title === "X" && x.all_day && x.due.startsWith("2025-10-26"))).toMatchObject({ all_day: true, due: "2025-10-26T00:00:00Z" });
   });
 
   it("validates with translated messages before sending", async () => {
@@ -420,7 +419,7 @@ describe("contact page tasks", () => {
     $("task-done", row("Rückruf")).click();
     await until(() => titles($("contact-tasks")).join() === "Angebot nachfassen,Visitenkarten,Rückruf"
       || titles($("contact-tasks")).join() === "Angebot nachfassen,Rückruf,Visitenkarten" && ($$("task-done", $("contact-tasks"))[1] as HTMLInputElement).checked);
-    expect(backend.tasks.find((x) => x.title === "Rückruf")!.done).toBe(true);
+    expect((await backend.tasks()).find((x) => x.title === "Rückruf")!.done).toBe(true);
     await until(() => $("nav-tasks-badge").textContent === "3");
   });
 
@@ -465,23 +464,26 @@ describe("live updates and navigation", () => {
     await openTasks();
     await tab("today");
     expect(titles()).toEqual(["Monatsbericht", "Rückruf"]);
-    backend.addTask({ title: "Vom Tray", due: "2025-03-14T18:00:00+01:00" });
-    backend.tasks.find((x) => x.title === "Rückruf")!.snoozed_until = "2025-03-14T11:30:00Z";
+    // as the tray does it: a task made and one snoozed outside the window
+    await backend.call("create_task", { input: { title: "Vom Tray", due: "2025-03-14T18:00:00+01:00", contact_id: null, deal_id: null, priority: "normal", notes: null, reminders: [], repeat: null } });
+    const rueckruf = (await backend.tasks()).find((x) => x.title === "Rückruf")!;
+    await backend.call("snooze_task", { id: rueckruf.id, preset: "one_hour" });
     await emit("tasks-changed");
     await until(() => titles().includes("Vom Tray"));
     expect(tabCount("today")).toBe("3");
     await until(() => $("nav-tasks-badge").textContent === "5");
-    expect($("task-snoozed", row("Rückruf")).textContent).toBe("Snoozed until today 12:30 PM");
+    expect($("task-snoozed", row("Rückruf")).textContent).toBe("Snoozed until today 11:30 AM"); // an hour after 10:30
   });
 
   it("refreshes the badge on the list and the open contact's tasks on tasks-changed", async () => {
     const { backend } = await start((b) => seed(b));
     await until(() => $("nav-tasks-badge").textContent === "4");
-    backend.tasks = backend.tasks.filter((x) => x.title !== "Unterlagen schicken");
+    const unterlagen = (await backend.tasks()).find((x) => x.title === "Unterlagen schicken")!;
+    await backend.call("delete_task", { id: unterlagen.id });
     await emit("tasks-changed");
     await until(() => $("nav-tasks-badge").textContent === "3");
     await openContact();
-    backend.addTask({ title: "Neu von außen", due: "2025-03-15", contact_id: backend.contacts[0].id });
+    await backend.call("create_task", { input: { title: "Neu von außen", due: "2025-03-15", contact_id: backend.contacts[0].id, deal_id: null, priority: "normal", notes: null, reminders: [], repeat: null } });
     await emit("tasks-changed");
     await until(() => titles($("contact-tasks")).includes("Neu von außen"));
   });
@@ -516,7 +518,7 @@ describe("reminder settings", () => {
     const sent = lastCall(backend, "set_settings").settings;
     expect(sent).toMatchObject({ notifications: false, autostart: true, language: "de" });
     expect(sent.scoring.half_life_days).toBe(30);
-    expect(backend.settings.autostart).toBe(true);
+    expect((await backend.call("get_settings")).autostart).toBe(true);
     $("open-settings").click();
     expect(($("setting-notifications") as HTMLInputElement).checked).toBe(false);
     expect(($("setting-autostart") as HTMLInputElement).checked).toBe(true);
@@ -537,16 +539,15 @@ describe("reminder settings", () => {
 
 describe("task deal link", () => {
   /** Anna with two deals, Bernd with one; ids in creation order. */
-  async function seedDeals(b: FakeBackend) {
+  function seedDeals(b: FakeBackend) {
     const anna = seed(b);
     const bernd = b.contacts[1];
-    const deal = (contact_id: string, title: string) => b.dealStore.create({
-      contact_id, title, value: 1000, currency: "EUR", stage: null, probability: null, close_date: null,
-      next_step: null, line_items: [], value_from_items: false, lost_reason: null,
-    });
-    const wartung = (await deal(anna.id, "Wartungsvertrag")).deal;
-    const lizenz = (await deal(anna.id, "Lizenzen")).deal;
-    const schulung = (await deal(bernd.id, "Schulung")).deal;
+    const deal = (contact_id: string, title: string) => b.addDeal({ contact_id, title, value: 1000 });
+    const wartung = deal(anna.id, "Wartungsvertrag");
+    b.later();
+    const lizenz = deal(anna.id, "Lizenzen");
+    b.later();
+    const schulung = deal(bernd.id, "Schulung");
     return { anna, bernd, wartung, lizenz, schulung };
   }
   const dealSelect = () => $("task-deal") as HTMLSelectElement;
@@ -554,8 +555,8 @@ describe("task deal link", () => {
   const dealsLoaded = () => until(() => !dealSelect().disabled && dealSelect().getAttribute("aria-busy") === "false");
 
   it("offers the chosen contact's deals and sends the picked one in create_task; an edit keeps it", async () => {
-    let ids!: Awaited<ReturnType<typeof seedDeals>>;
-    const { backend } = await start((b) => { void seedDeals(b).then((x) => { ids = x; }); });
+    let ids!: ReturnType<typeof seedDeals>;
+    const { backend } = await start((b) => { ids = seedDeals(b); });
     await openTasks();
     $("new-task").click();
     expect(dealSelect().disabled).toBe(true);
@@ -586,8 +587,8 @@ describe("task deal link", () => {
   });
 
   it("unlinks the deal when the contact changes", async () => {
-    let ids!: Awaited<ReturnType<typeof seedDeals>>;
-    const { backend } = await start((b) => { void seedDeals(b).then((x) => { ids = x; }); });
+    let ids!: ReturnType<typeof seedDeals>;
+    const { backend } = await start((b) => { ids = seedDeals(b); });
     await openContact();
     $("contact-add-task").click();
     await dealsLoaded();
@@ -609,8 +610,8 @@ describe("task deal link", () => {
   });
 
   it("opens from a deal with its contact and the deal preselected", async () => {
-    let ids!: Awaited<ReturnType<typeof seedDeals>>;
-    const { backend } = await start((b) => { void seedDeals(b).then((x) => { ids = x; }); });
+    let ids!: ReturnType<typeof seedDeals>;
+    const { backend } = await start((b) => { ids = seedDeals(b); });
     await openContact();
     await until(() => $$("contact-deal").length === 2);
     $$("contact-deal").find((d) => d.dataset.id === ids.lizenz.id)!.click();
@@ -631,12 +632,10 @@ describe("task deal link", () => {
   });
 
   it("shows the linked deal in the task row and opens it from there", async () => {
-    let ids!: Awaited<ReturnType<typeof seedDeals>>;
-    await start((b) => {
-      void seedDeals(b).then((x) => {
-        ids = x;
-        b.addTask({ title: "Lizenzen nachfassen", due: "2025-03-14T16:00:00+01:00", contact_id: x.anna.id, deal_id: x.lizenz.id });
-      });
+    let ids!: ReturnType<typeof seedDeals>;
+    const { backend } = await start((b) => {
+      ids = seedDeals(b);
+      b.addTask({ title: "Lizenzen nachfassen", due: "2025-03-14T16:00:00+01:00", contact_id: ids.anna.id, deal_id: ids.lizenz.id });
     });
     await openTasks();
     await tab("open");
@@ -647,7 +646,7 @@ describe("task deal link", () => {
     link.click();
     await until(() => maybe("deal-dialog"));
     expect(($("deal-title") as HTMLInputElement).value).toBe("Lizenzen");
-    expect(ids.lizenz.title).toBe("Lizenzen");
+    expect((await backend.call("get_deal", { id: ids.lizenz.id })).title).toBe("Lizenzen");
   });
 
   it("names the deal field in German", async () => {

@@ -43,12 +43,11 @@ fn saved(store: &Store, changed: Changed<Deal>, now: DateTime<Utc>) -> Result<De
     Ok(DealSaved { deal: changed.value, contact, automation: changed.automation })
 }
 
-/// A contact's deals and summary.
+/// A contact's deals, newest first, and summary.
 pub fn of_contact(store: &Store, contact_id: Uuid) -> Result<ContactDeals> {
-    Ok(ContactDeals {
-        deals: store.contact_deals(contact_id)?,
-        summary: store.contact_deal_summary(contact_id)?,
-    })
+    let mut deals = store.contact_deals(contact_id)?;
+    deals.reverse();
+    Ok(ContactDeals { deals, summary: store.contact_deal_summary(contact_id)? })
 }
 
 /// Creates a deal (an open deal makes its contact an opportunity).

@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { emit } from "@tauri-apps/api/event";
 import type { ActivityInput } from "../src/bindings/ActivityInput";
 import type { ActivityKind } from "../src/bindings/ActivityKind";
+import type { AppInfo } from "../src/bindings/AppInfo";
 import type { Answer } from "../src/bindings/Answer";
 import type { ContactInput } from "../src/bindings/ContactInput";
 import type { CriteriaUpdate } from "../src/bindings/CriteriaUpdate";
@@ -45,6 +46,8 @@ export class LiveBackend {
   /** The settings the test starts with (the backend's): changed here, saved once before the app starts. */
   settings: Settings = structuredClone(DEFAULT_SETTINGS);
   private settingsLoaded = false;
+  /** Facts of the running app that a test stands in for (the OS locale, a rebuild going on). */
+  info: Partial<AppInfo> = {};
   /** What the UI called, in order (seeding not included). */
   readonly calls: { cmd: string; args: any }[] = [];
   private readonly child: ChildProcessWithoutNullStreams;
@@ -76,9 +79,10 @@ export class LiveBackend {
   }
 
   /** A command as the window calls it: recorded, its events delivered to the UI. */
-  readonly handle = (cmd: string, args: any): Promise<unknown> => {
+  readonly handle = async (cmd: string, args: any): Promise<unknown> => {
     this.calls.push({ cmd, args });
-    return this.send(cmd, args ?? {}, (event, payload) => void emit(event, payload));
+    const answer = await this.send(cmd, args ?? {}, (event, payload) => void emit(event, payload));
+    return cmd === "app_info" ? { ...(answer as AppInfo), ...this.info } : answer;
   };
 
   /** A command for the test itself (not recorded, events dropped). */

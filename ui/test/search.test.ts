@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fromFirstMark, marked } from "../src/views/common";
 import { h } from "../src/dom";
-import { $, $$, key, maybe, names, start, stop, type, until } from "./helpers";
+import { $, $$, key, maybe, names, startLive as start, stop, type, until } from "./helpers";
 
 afterEach(stop);
 
@@ -33,10 +33,7 @@ describe("search", () => {
       const anna = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Acme AG" });
       b.add({ first_name: "Bert", last_name: "Brauer", organization: "Acme AG" });
       b.add({ first_name: "Carl", last_name: "Other", organization: "Elsewhere" });
-      void b.dealStore.create({
-        contact_id: anna.id, title: "Acme Rahmenvertrag", value: 9000, currency: "EUR", stage: null, probability: null,
-        close_date: null, next_step: null, line_items: [], value_from_items: false, lost_reason: null,
-      });
+      b.addDeal({ contact_id: anna.id, title: "Acme Rahmenvertrag", value: 9000 });
     });
     type($("search"), "acme");
     await until(() => maybe("search-group-organization") !== null);

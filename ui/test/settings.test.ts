@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, chipCount, maybe, select, start, stop, until } from "./helpers";
-import { backendDefaultSettings } from "../dev/fakeDeals";
+import { $, chipCount, maybe, select, startLive as start, stop, until } from "./helpers";
 import { dateFormatLocale } from "../src/i18n";
 
 afterEach(stop);
@@ -17,9 +16,11 @@ describe("settings and language", () => {
     const { backend } = await start((b) => {
       b.info.locale = "en-US";
       b.info.os_language = "en";
+      b.info.data_dir = "/home/rep/.local/share/kontor";
       b.add({ first_name: "Anna", last_name: "Becker", stage: "opportunity" });
     });
     expect($("stage-chip-all").textContent).toContain("All");
+    const loaded = await backend.call("get_settings");
     $("open-settings").click();
     expect($("data-dir").textContent).toBe("/home/rep/.local/share/kontor");
     expect($("settings-dialog").textContent).toContain("0.1.0");
@@ -32,12 +33,14 @@ describe("settings and language", () => {
     expect($("new-contact").textContent).toBe("Neuer Kontakt");
     expect($("settings-dialog").textContent).toContain("Sprache");
     expect(chipCount("all")).toBe("1");
-    await until(() => backend.settings.language === "de");
+    await until(() => backend.calls.some((c) => c.cmd === "set_settings"));
+    expect((await backend.call("get_settings")).language).toBe("de");
     // the whole Settings object goes back, scoring and target profile untouched
-    expect(backend.calls.find((c) => c.cmd === "set_settings")!.args).toEqual({ settings: { ...backendDefaultSettings(), language: "de" } });
+    expect(backend.calls.find((c) => c.cmd === "set_settings")!.args).toEqual({ settings: { ...loaded, language: "de" } });
     select($("language-select"), "auto");
     expect(document.documentElement.lang).toBe("en");
-    await until(() => backend.settings.language === null);
+    await until(() => backend.calls.filter((c) => c.cmd === "set_settings").length === 2);
+    expect((await backend.call("get_settings")).language).toBeNull();
     $("settings-close").click();
     expect(maybe("settings-dialog")).toBeNull();
   });

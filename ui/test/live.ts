@@ -196,6 +196,14 @@ export class LiveBackend {
     });
   }
 
+  /** Seeds what `fill` adds as of `days` days before now (the clock goes back, then returns). */
+  back(days: number, fill: () => void): void {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    this.seeds.push(async () => void (await this.call("__clock", { at: iso(this.now - days * DAY) })));
+    fill();
+    this.seeds.push(async () => void (await this.call("__clock", { at: iso(this.now) })));
+  }
+
   /** Moves the clock on by `minutes` between two seeds (so "last changed" has an order). */
   later(minutes = 1): void {
     this.seeds.push(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeBackend } from "./helpers";
-import { $, $$, key, maybe, start, stop, type, until } from "./helpers";
+import { $, $$, key, maybe, startLive as start, stop, type, until } from "./helpers";
+import type { LiveBackend as FakeBackend, Seeded } from "./live";
 
 afterEach(stop);
 
@@ -9,24 +9,27 @@ const column = (stage: string) => document.querySelector<HTMLElement>(`[data-tes
 const card = (id: string) => document.querySelector<HTMLElement>(`[data-testid="deal-card"][data-deal-id="${id}"]`)!;
 const cardsIn = (stage: string) => $$("deal-card", column(stage)).map((c) => $("deal-title-text", c).textContent);
 
-/** Anna (opportunity) with an open deal in qualification; Bernd (opportunity) with a deal in negotiation. */
+/** The deals seeded: "d-1" is Anna's, "d-2" Bernd's. */
+const seeded: Record<string, Seeded> = {};
+const id = (key: string) => seeded[key].id;
+
+/** Anna (opportunity) with an open deal in qualification; Bernd (opportunity) with a deal in negotiation; both 20 days old. */
 function seed(b: FakeBackend, language: "de" | "en" = "en") {
   b.settings.language = language;
-  const anna = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Müller AG", emails: ["anna@mueller.de"], stage: "opportunity" });
-  const bernd = b.add({ first_name: "Bernd", last_name: "Becker", stage: "opportunity" });
-  const at = new Date(b.now - 20 * 86_400_000).toISOString();
-  const deal = (id: string, contact: string, title: string, stage: string, value: number, extra: object = {}) => {
-    const p = b.settings.deal_stages.find((s) => s.key === stage)!.probability;
-    b.dealStore.deals.push({
-      id, contact_id: contact, organization_id: null, title, value, currency: "EUR", stage, probability: p, close_date: "2025-04-30",
-      next_step: "Demo vereinbaren", line_items: [], lost_reason: null, created_at: at, updated_at: at, stage_changed_at: at,
-      stage_history: [{ from: null, to: stage, at, reason: null }], quotes: [], ...extra,
-    });
-  };
-  deal("d-1", anna.id, "Wartungsvertrag", "qualification", 12000);
-  deal("d-2", bernd.id, "Kassensystem", "negotiation", 8000, { next_step: null, currency: "CHF" });
+  const anna = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Müller AG", emails: ["anna@mueller.de"] });
+  const bernd = b.add({ first_name: "Bernd", last_name: "Becker" });
+  b.back(20, () => {
+    const deal = (key: string, contact: Seeded, title: string, stage: string, value: number, extra: object = {}) => {
+      seeded[key] = b.addDeal({ contact_id: contact.id, title, value, stage, close_date: "2025-04-30", next_step: "Demo vereinbaren", ...extra });
+    };
+    deal("d-1", anna, "Wartungsvertrag", "qualification", 12000);
+    deal("d-2", bernd, "Kassensystem", "negotiation", 8000, { next_step: null, currency: "CHF" });
+  });
   return { anna, bernd };
 }
+
+/** A seeded contact as the core has it now. */
+const contact = async (b: FakeBackend, i: number) => (await b.call("get_contact", { id: b.contacts[i].id })).contact;
 
 async function openBoard() {
   $("nav-pipeline").click();
@@ -54,11 +57,11 @@ describe("pipeline board", () => {
     expect(text($("column-weighted", column("qualification")))).toContain("€1,200.00");
     expect(text($("column-weighted", column("negotiation")))).toContain("CHF 6,000.00");
     expect(text($("pipeline-total"))).toBe("CHF 8,000.00 · €12,000.00");
-    const c = card("d-1");
+    const c = card(id("d-1"));
     expect(c.textContent).toContain("Anna Schmidt");
     expect(text($("deal-close-text", c))).toBe("Apr 30, 2025");
     expect($("deal-next-step-text", c).textContent).toContain("Demo vereinbaren");
-    expect(maybe("marker-no-next-step")).toBe($("marker-no-next-step", card("d-2")));
+    expect(maybe("marker-no-next-step")).toBe($("marker-no-next-step", card(id("d-2"))));
     // 20 days idle > 14 rotting days of qualification
     expect(text($("marker-rotting", c))).toContain("20 days without activity");
   });
@@ -66,7 +69,7 @@ describe("pipeline board", () => {
   it("moves a card by pointer drag; the contact becomes a customer when won, and the rule's task is toasted", async () => {
     const { backend } = await start((b) => seed(b));
     await openBoard();
-    const c = card("d-1");
+    const c = card(id("d-1"));
     pointer("pointerdown", c, 10, 10);
     pointer("pointermove", c, 40, 10);
     pointer("pointermove", column("won"), 400, 20);
@@ -75,46 +78,44 @@ describe("pipeline board", () => {
     pointer("pointerup", column("won"), 400, 20);
     await until(() => cardsIn("won").includes("Wartungsvertrag") && $("pipeline-live").textContent);
     expect(document.querySelector(".drag-ghost")).toBeNull();
-    expect(lastCall(backend, "move_deal")).toEqual({ id: "d-1", stage: "won", reason: null });
-    expect(backend.contacts[0].stage).toBe("customer");
+    expect(lastCall(backend, "move_deal")).toEqual({ id: id("d-1"), stage: "won", reason: null });
+    expect((await contact(backend, 0)).stage).toBe("customer");
     // the shipped rule "deal won → ask for a referral in 14 days" (in the UI language)
     await until(() => maybe("automation-toast"));
     expect(text($("automation-toast"))).toContain("Task created: Ask for a referral: Anna Schmidt (due Fri, Mar 28)");
-    expect(backend.tasks.some((x) => x.title === "Ask for a referral: Anna Schmidt" && x.contact_id === backend.contacts[0].id)).toBe(true);
+    expect((await backend.tasks()).some((x) => x.title === "Ask for a referral: Anna Schmidt" && x.contact_id === backend.contacts[0].id)).toBe(true);
     expect($("pipeline-live").textContent).toBe("“Wartungsvertrag” moved to Won.");
   });
 
   it("moves a focused card with Shift+→ / Shift+← and announces it; Enter opens the deal", async () => {
     const { backend } = await start((b) => seed(b, "de"));
     await openBoard();
-    card("d-1").focus();
-    key("ArrowRight", card("d-1"), { shiftKey: true });
+    card(id("d-1")).focus();
+    key("ArrowRight", card(id("d-1")), { shiftKey: true });
     await until(() => cardsIn("needs_analysis").includes("Wartungsvertrag"));
-    expect(lastCall(backend, "move_deal")).toEqual({ id: "d-1", stage: "needs_analysis", reason: null });
+    expect(lastCall(backend, "move_deal")).toEqual({ id: id("d-1"), stage: "needs_analysis", reason: null });
     await until(() => $("pipeline-live").textContent === "„Wartungsvertrag“ in Bedarfsanalyse verschoben.");
-    expect(document.activeElement).toBe(card("d-1"));
+    expect(document.activeElement).toBe(card(id("d-1")));
     // the probability follows the new stage: 25 % of 12.000 €
     expect(text($("column-weighted", column("needs_analysis")))).toContain("3.000,00 €");
-    key("ArrowLeft", card("d-1"), { shiftKey: true });
+    key("ArrowLeft", card(id("d-1")), { shiftKey: true });
     await until(() => cardsIn("qualification").includes("Wartungsvertrag"));
-    key("Enter", card("d-1"));
+    key("Enter", card(id("d-1")));
     await until(() => maybe("deal-dialog"));
     expect(($("deal-title") as HTMLInputElement).value).toBe("Wartungsvertrag");
     expect($("deal-contact-name").textContent).toBe("Anna Schmidt");
   });
 
   it("asks for the reason before moving to lost; the contact returns to prospect when its last open deal is lost", async () => {
-    const { backend } = await start((b) => {
-      const { bernd } = seed(b);
-      // Bernd is an opportunity through his one open deal
-      expect(bernd.stage).toBe("opportunity");
-    });
+    const { backend } = await start((b) => void seed(b));
+    // Bernd is an opportunity through his one open deal
+    expect((await contact(backend, 1)).stage).toBe("opportunity");
     await openBoard();
-    key("ArrowRight", card("d-2"), { shiftKey: true }); // negotiation → won
+    key("ArrowRight", card(id("d-2")), { shiftKey: true }); // negotiation → won
     await until(() => cardsIn("won").includes("Kassensystem"));
-    expect(backend.contacts[1].stage).toBe("customer");
+    expect((await contact(backend, 1)).stage).toBe("customer");
     // now drag Anna's deal to lost: a dialog asks why, nothing moves yet
-    pointer("pointerdown", card("d-1"), 10, 10);
+    pointer("pointerdown", card(id("d-1")), 10, 10);
     pointer("pointermove", column("lost"), 600, 10);
     pointer("pointerup", column("lost"), 600, 10);
     await until(() => maybe("lost-dialog"));
@@ -126,9 +127,9 @@ describe("pipeline board", () => {
     $("lost-confirm").click();
     await until(() => cardsIn("lost").includes("Wartungsvertrag"));
     expect(maybe("lost-dialog")).toBeNull();
-    expect(lastCall(backend, "move_deal")).toEqual({ id: "d-1", stage: "lost", reason: "Budget gestrichen" });
-    expect(backend.contacts[0].stage).toBe("prospect");
-    expect(backend.contacts[0].stage_history.at(-1)).toMatchObject({ from: "opportunity", to: "prospect", by: "rule" });
+    expect(lastCall(backend, "move_deal")).toEqual({ id: id("d-1"), stage: "lost", reason: "Budget gestrichen" });
+    expect((await contact(backend, 0)).stage).toBe("prospect");
+    expect((await contact(backend, 0)).stage_history.at(-1)).toMatchObject({ from: "opportunity", to: "prospect", by: "rule" });
   });
 
   it("shows the backend's reason_required in the lost dialog", async () => {
@@ -137,7 +138,7 @@ describe("pipeline board", () => {
       return b.handle(cmd, args);
     });
     await openBoard();
-    pointer("pointerdown", card("d-1"), 10, 10);
+    pointer("pointerdown", card(id("d-1")), 10, 10);
     pointer("pointermove", column("lost"), 600, 10);
     pointer("pointerup", column("lost"), 600, 10);
     await until(() => maybe("lost-dialog"));

@@ -1,7 +1,7 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeBackend } from "../dev/fakeBackend";
+import { LiveBackend } from "./live";
 import { overdueText, reminderText, repeatText, setLanguage } from "../src/i18n";
 import { completeTask, createTask, listTasks, onTasksChanged, snoozeTask, updateTask } from "../src/ipc";
 import { dueAt, dueString, isOverdue, localDay, parseRepeat, repeatString, rfc3339Local } from "../src/tasks";
@@ -62,27 +62,40 @@ describe("due strings (tests run in Europe/Berlin)", () => {
   });
 });
 
-describe("fake backend tasks", () => {
-  it("keeps the day of month in monthly recurrence (Jan 31 → Feb 28 → Mar 31) and the wall clock over DST", () => {
-    const b = new FakeBackend();
-    const t = b.addTask({ title: "Bericht", due: "2025-01-31T09:00:00+01:00", repeat: "monthly" });
-    const next1 = (b.handle("complete_task", { id: t.id }) as any).next.task;
-    expect(next1.due).toBe("2025-02-28T08:00:00.000Z");
-    const next2 = (b.handle("complete_task", { id: next1.id }) as any).next.task;
+describe("the core's tasks, as the commands hand them to the UI", () => {
+  const input = { title: "x", contact_id: null, deal_id: null, due: "2025-03-20", priority: "normal", notes: null, reminders: [], repeat: null };
+  let b: LiveBackend | null = null;
+  afterEach(() => { b?.stop(); b = null; });
+
+  it("keeps the day of month in monthly recurrence (Jan 31 → Feb 28 → Mar 31) and the wall clock over DST", async () => {
+    b = new LiveBackend();
+    await b.prepare();
+    const t = (await b.call("create_task", { input: { ...input, title: "Bericht", due: "2025-01-31T09:00:00+01:00", repeat: "monthly" } })).task;
+    const next1 = (await b.call("complete_task", { id: t.id })).next.task;
+    expect(next1.due).toBe("2025-02-28T08:00:00Z");
+    const next2 = (await b.call("complete_task", { id: next1.id })).next.task;
     // 09:00 Berlin in summer time
-    expect(next2.due).toBe("2025-03-31T07:00:00.000Z");
+    expect(next2.due).toBe("2025-03-31T07:00:00Z");
     expect(next2.anchor_day).toBe(31);
   });
 
-  it("rejects bad input with the contract's fields", () => {
-    const b = new FakeBackend();
-    const input = { title: "x", contact_id: null, deal_id: null, due: "2025-03-20", priority: "normal", notes: null, reminders: [], repeat: null };
-    const err = (patch: object) => { try { b.handle("create_task", { input: { ...input, ...patch } }); } catch (e: any) { return e.field; } return null; };
-    expect(err({ title: " " })).toBe("title");
-    expect(err({ due: "tomorrow" })).toBe("due");
-    expect(err({ reminders: [-5] })).toBe("reminders");
-    expect(err({ repeat: "yearly" })).toBe("repeat");
-    expect(err({})).toBeNull();
+  it("rejects bad input with the contract's fields", async () => {
+    b = new LiveBackend();
+    await b.prepare();
+    const err = async (patch: object) => {
+      try {
+        await b!.call("create_task", { input: { ...input, ...patch } });
+      } catch (e: any) {
+        // the core's field, or, for a value of the wrong type, the IPC layer's message naming it
+        return typeof e === "object" ? e.field : String(e);
+      }
+      return null;
+    };
+    expect(await err({ title: " " })).toBe("title");
+    expect(await err({ due: "tomorrow" })).toBe("due");
+    expect(await err({ reminders: [-5] })).toContain("`-5`");
+    expect(await err({ repeat: "yearly" })).toContain("invalid repeat: \"yearly\"");
+    expect(await err({})).toBeNull();
   });
 });
 

@@ -12,7 +12,9 @@
 //! UI to receive as from the app.
 //! Besides the app's commands: `__clock` `{"at": RFC 3339}` fixes the time
 //! every command sees, and `__forced_stage` `{"id", "stage"}` puts a seeded
-//! contact into a stage by a forced correction.
+//! contact into a stage by a forced correction. A native save dialog has
+//! no window system here: `save_quote` answers as if the rep had accepted
+//! the proposed name in the temporary directory.
 
 use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex};
@@ -72,6 +74,13 @@ fn main() {
                 kontor_desktop::state::fix_clock(at.map(|t| t.with_timezone(&chrono::Utc)));
                 Ok(Value::Null)
             }
+            "save_quote" => invoke("get_deal", json!({ "id": args["dealId"] })).and_then(|deal| {
+                let quote = deal["quotes"].as_array().into_iter().flatten().find(|q| q["id"] == args["quoteId"]);
+                let quote = quote.ok_or_else(|| json!({ "code": "not_found", "message": "no such quote" }))?;
+                let name = format!("{}.html", quote["number"].as_str().unwrap_or("quote"));
+                let _ = std::fs::write(dir.path().join(&name), quote["html"].as_str().unwrap_or_default());
+                Ok(json!({ "name": name, "count": 1 }))
+            }),
             "__forced_stage" => {
                 let change = json!({ "to": args["stage"], "reason": "seeded", "force": true });
                 invoke("change_stage", json!({ "id": args["id"], "change": change }))

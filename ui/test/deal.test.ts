@@ -1,7 +1,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeBackend } from "./helpers";
-import { $, $$, maybe, select, start, stop, type, until } from "./helpers";
+import { $, $$, maybe, select, startLive as start, stop, type, until } from "./helpers";
+import type { LiveBackend as FakeBackend } from "./live";
 
 afterEach(stop);
 
@@ -126,7 +126,7 @@ describe("deal dialog", () => {
   it("creates, opens and saves quotes of a saved deal; the quote is logged on the timeline", async () => {
     const { backend } = await start((b) => {
       const { anna } = seed(b);
-      void b.dealStore.create({
+      b.addDeal({
         contact_id: anna.id, title: "Wartungsvertrag", value: 0, currency: "EUR", stage: "proposal", probability: null, close_date: null,
         next_step: "Angebot", line_items: [{ product: "Wartung", quantity: 2, unit_price: 1000, discount_percent: 0 }], value_from_items: true, lost_reason: null,
       });
@@ -142,22 +142,25 @@ describe("deal dialog", () => {
     select($("quote-language"), "de");
     $("quote-create").click();
     await until(() => maybe("quote-row"));
-    const year = new Date(backend.now).getFullYear();
+    const year = new Date(backend.now).getUTCFullYear();
     expect($("quote-number").textContent).toBe(`A-${year}-0001`);
     expect($("quote-row").textContent).toContain("German");
-    expect(lastCall(backend, "create_quote")).toEqual({ dealId: backend.dealStore.deals[0].id, language: "de" });
-    expect(backend.dealStore.deals[0].quotes[0].html).toContain("Kontor Vertrieb GmbH");
+    const [deal] = await backend.call("list_deals", { stage: null });
+    expect(lastCall(backend, "create_quote")).toEqual({ dealId: deal.id, language: "de" });
+    expect(deal.quotes[0].html).toContain("Kontor Vertrieb GmbH");
     $("quote-open").click();
-    await until(() => backend.dealStore.opened.length === 1);
+    await until(() => lastCall(backend, "open_quote"));
+    expect(lastCall(backend, "open_quote")).toEqual({ dealId: deal.id, quoteId: deal.quotes[0].id });
     $("quote-save").click();
     await until(() => maybe("toast")?.textContent === `Quote saved as A-${year}-0001.html.`);
-    expect(backend.activities.some((a) => a.kind === "note" && a.summary === `Angebot A-${year}-0001 erstellt`)).toBe(true);
+    const timeline = await backend.call("list_activities", { id: deal.contact_id, query: { kinds: null, offset: 0, limit: 50 } });
+    expect(timeline.items.some((a: { kind: string; summary: string }) => a.kind === "note" && a.summary === `Angebot A-${year}-0001 erstellt`)).toBe(true);
   });
 
   it("deletes a deal after a confirmation; the contact's deals card updates", async () => {
     const { backend } = await start((b) => {
       const { anna } = seed(b);
-      void b.dealStore.create({
+      b.addDeal({
         contact_id: anna.id, title: "Pilot", value: 100, currency: "EUR", stage: null, probability: 30, close_date: null,
         next_step: null, line_items: [], value_from_items: false, lost_reason: null,
       });
@@ -172,7 +175,7 @@ describe("deal dialog", () => {
     expect($("deal-delete-confirm").textContent).toContain("Really delete “Pilot”?");
     $("deal-delete-yes").click();
     await until(() => maybe("contact-deals-empty"));
-    expect(backend.dealStore.deals).toHaveLength(0);
+    expect(await backend.call("list_deals", { stage: null })).toHaveLength(0);
   });
 });
 
@@ -181,7 +184,7 @@ describe("contact deals card", () => {
     await start((b) => {
       const { anna } = seed(b, "de");
       for (const title of ["Erstauftrag", "Folgeauftrag"]) {
-        void b.dealStore.create({
+        b.addDeal({
           contact_id: anna.id, title, value: 1000, currency: "EUR", stage: "won", probability: null, close_date: null,
           next_step: null, line_items: [], value_from_items: false, lost_reason: null,
         });
@@ -199,7 +202,7 @@ describe("follow-up email", () => {
   it("fills a template for the contact and deal, lets the text be edited, sends and logs", async () => {
     const { backend } = await start((b) => {
       const { anna } = seed(b, "de");
-      void b.dealStore.create({
+      b.addDeal({
         contact_id: anna.id, title: "Wartungsvertrag", value: 12000, currency: "EUR", stage: null, probability: null, close_date: null,
         next_step: null, line_items: [], value_from_items: false, lost_reason: null,
       });
@@ -215,7 +218,8 @@ describe("follow-up email", () => {
     expect($("email-no-address").hidden).toBe(true);
     expect(val("email-subject")).toBe("Unser Gespräch: Wartungsvertrag");
     expect(val("email-body").replace(/\u00a0/g, " ")).toContain("wegen Wartungsvertrag (12.000,00 €) für Müller AG");
-    expect(lastCall(backend, "render_email")).toEqual({ templateId: "follow_up_de", contactId: backend.contacts[0].id, dealId: backend.dealStore.deals[0].id });
+    const [deal] = await backend.call("list_deals", { stage: null });
+    expect(lastCall(backend, "render_email")).toEqual({ templateId: "follow_up_de", contactId: backend.contacts[0].id, dealId: deal.id });
     select($("email-template"), "follow_up_en");
     await until(() => val("email-subject") === "Following up: Wartungsvertrag");
     type($("email-subject"), "Kurz nachgefragt");
@@ -243,7 +247,7 @@ describe("automation toasts", () => {
   it("shows each outcome of the automation event and refreshes task counts", async () => {
     const { backend } = await start((b) => seed(b, "de"));
     await until(() => $("nav-tasks-badge").hidden);
-    const task = backend.addTask({ title: "Erstgespräch führen: Anna Schmidt", due: "2025-03-14", contact_id: backend.contacts[0].id });
+    const { task } = await backend.call("create_task", { input: { title: "Erstgespräch führen: Anna Schmidt", due: "2025-03-14", contact_id: backend.contacts[0].id, deal_id: null, priority: "normal", notes: null, reminders: [0], repeat: null } });
     await emit("automation", [
       { type: "task_created", task },
       { type: "notice", message: "Anna Schmidt hat 70 Punkte erreicht" },
@@ -261,7 +265,7 @@ describe("automation toasts", () => {
   });
 
   it("toasts the shipped rule when a contact becomes a prospect by hand", async () => {
-    await start((b) => { seed(b); b.contacts[1].stage = "lead"; });
+    await start((b) => { seed(b); });
     await openContact("Bernd Becker");
     $("stage-control").click();
     select($("stage-select"), "prospect");

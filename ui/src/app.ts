@@ -20,6 +20,7 @@ import { dealErrorText, dealStageName, dueText, errorText, type Lang, plural, re
 import { presetPeriod, type PeriodPreset } from "./periods";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
+import { Latest } from "./latest";
 import {
   GOTO_MS, NOTICE_MS, OTHER_HITS, PAGE_SIZE, SEARCH_DEBOUNCE_MS, TASKS_REFRESH_MS, TIMELINE_PAGE,
   type ContactDealsState, type ContactTasksState, type DealContact, type ListState, type OpenDialog,
@@ -79,20 +80,17 @@ export class App implements Shell {
   private topbar!: HTMLElement;
   private noticeSlot!: HTMLElement;
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
-  private seq = 0;
-  private timelineSeq = 0;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
-  private tasksSeq = 0;
-  private countsSeq = 0;
-  private contactTasksSeq = 0;
   private tasksTimer: ReturnType<typeof setInterval> | null = null;
   private unlistenTasks: (() => void) | null = null;
   private unlistenAutomation: (() => void) | null = null;
   private unlistenIndex: (() => void) | null = null;
   private unlistenChecked: (() => void) | null = null;
-  private pipelineSeq = 0;
-  private reportsSeq = 0;
-  private contactDealsSeq = 0;
+  /** Per kind of request, only the latest answer lands. */
+  private readonly latest = {
+    list: new Latest(), timeline: new Latest(), tasks: new Latest(), counts: new Latest(), contactTasks: new Latest(),
+    pipeline: new Latest(), reports: new Latest(), contactDeals: new Latest(),
+  };
   private stopped = false;
   /** When "g" was pressed (for g c / g t). */
   private gotoAt = 0;
@@ -319,7 +317,7 @@ export class App implements Shell {
 
   /** Fetches the first page and the stage counts for the current query. */
   async reloadList(): Promise<void> {
-    const seq = ++this.seq;
+    const current = this.latest.list.start();
     const q = this.list;
     q.loading = true;
     this.listView?.busy();
@@ -333,7 +331,7 @@ export class App implements Shell {
         ipc.stageCounts(search),
         search && !q.organization ? ipc.search({ text: search, kind: null, limit: OTHER_HITS, per_kind: true }) : null,
       ]);
-      if (seq !== this.seq) return;
+      if (!current()) return;
       if (performance.getEntriesByName("kontor-data").length === 0) performance.mark("kontor-data");
       q.items = page.items;
       this.setTotal(page, counts);
@@ -343,10 +341,10 @@ export class App implements Shell {
       q.stale = false;
       this.clearError();
     } catch (e) {
-      if (seq !== this.seq) return;
+      if (!current()) return;
       this.showError(e);
     } finally {
-      if (seq === this.seq) {
+      if (current()) {
         q.loading = false;
         this.listView?.update();
         if (performance.getEntriesByName("kontor-rendered").length === 0) {
@@ -361,7 +359,7 @@ export class App implements Shell {
   async loadMore(): Promise<void> {
     const q = this.list;
     if (q.loading || (q.items.length >= q.total && !q.more)) return;
-    const seq = ++this.seq;
+    const current = this.latest.list.start();
     q.loading = true;
     this.listView?.busy();
     try {
@@ -369,14 +367,14 @@ export class App implements Shell {
         stage: q.stage, search: q.search.trim() || null, sort: q.sort, offset: q.items.length, limit: PAGE_SIZE,
         ready_to_qualify: q.ready, organization_id: q.organization?.id ?? null,
       });
-      if (seq !== this.seq) return;
+      if (!current()) return;
       q.items = q.items.concat(page.items);
       q.matches = q.matches.concat(page.matches);
       this.setTotal(page, q.counts);
     } catch (e) {
-      if (seq === this.seq) this.showError(e);
+      if (current()) this.showError(e);
     } finally {
-      if (seq === this.seq) {
+      if (current()) {
         q.loading = false;
         this.listView?.update();
       }
@@ -512,21 +510,21 @@ export class App implements Shell {
   async loadTimeline(more: boolean): Promise<void> {
     const tl = this.timeline;
     if (!tl) return;
-    const seq = ++this.timelineSeq;
+    const current = this.latest.timeline.start();
     tl.loading = true;
     this.timelineView?.update();
     const offset = more ? tl.items.length : 0;
     try {
       const query = { kinds: tl.kind ? [tl.kind] : null, offset, limit: TIMELINE_PAGE };
       const page = await ipc.listActivities(tl.contactId, query);
-      if (seq !== this.timelineSeq || this.timeline !== tl) return;
+      if (!current() || this.timeline !== tl) return;
       tl.items = more ? tl.items.concat(page.items) : page.items;
       tl.total = page.total;
       tl.counts = page.kind_counts;
     } catch (e) {
-      if (seq === this.timelineSeq) this.showError(e);
+      if (current()) this.showError(e);
     } finally {
-      if (seq === this.timelineSeq) {
+      if (current()) {
         tl.loading = false;
         this.timelineView?.update();
       }
@@ -666,20 +664,20 @@ export class App implements Shell {
   /** Loads the active tab's tasks and the counts. */
   async reloadTasks(): Promise<void> {
     const s = this.tasks;
-    const seq = ++this.tasksSeq;
+    const current = this.latest.tasks.start();
     const tab = s.tab;
     s.loading = true;
     this.tasksView?.update();
     try {
       const [items] = await Promise.all([ipc.listTasks(tab), this.refreshCounts()]);
-      if (seq !== this.tasksSeq) return;
+      if (!current()) return;
       s.items = items;
       s.loaded = true;
       if (tab === "done") s.doneCount = items.length;
     } catch (e) {
-      if (seq === this.tasksSeq) this.showError(e);
+      if (current()) this.showError(e);
     } finally {
-      if (seq === this.tasksSeq) {
+      if (current()) {
         s.loading = false;
         this.tasksView?.update();
       }
@@ -688,10 +686,10 @@ export class App implements Shell {
 
   /** Fetches overdue/today/upcoming counts for the tabs and the nav badge. */
   async refreshCounts(): Promise<void> {
-    const seq = ++this.countsSeq;
+    const current = this.latest.counts.start();
     try {
       const counts = await ipc.taskCounts();
-      if (seq !== this.countsSeq) return;
+      if (!current()) return;
       this.tasks.counts = counts;
       this.updateBadge();
       this.tasksView?.update();
@@ -703,16 +701,16 @@ export class App implements Shell {
   async loadContactTasks(): Promise<void> {
     const ct = this.contactTasks;
     if (!ct) return;
-    const seq = ++this.contactTasksSeq;
+    const current = this.latest.contactTasks.start();
     ct.loading = true;
     try {
       const items = await ipc.contactTasks(ct.contactId);
-      if (seq !== this.contactTasksSeq || this.contactTasks !== ct) return;
+      if (!current() || this.contactTasks !== ct) return;
       ct.items = contactOrder(items);
     } catch (e) {
-      if (seq === this.contactTasksSeq) this.showError(e);
+      if (current()) this.showError(e);
     } finally {
-      if (seq === this.contactTasksSeq) {
+      if (current()) {
         ct.loading = false;
         this.contactTasksView?.update();
       }
@@ -930,16 +928,16 @@ export class App implements Shell {
   }
 
   async reloadPipeline(): Promise<void> {
-    const seq = ++this.pipelineSeq;
+    const current = this.latest.pipeline.start();
     this.pipeline.loading = true;
     try {
       const data = await ipc.pipeline();
-      if (seq !== this.pipelineSeq) return;
+      if (!current()) return;
       this.pipeline.data = data;
     } catch (e) {
-      if (seq === this.pipelineSeq) this.showError(e);
+      if (current()) this.showError(e);
     } finally {
-      if (seq === this.pipelineSeq) {
+      if (current()) {
         this.pipeline.loading = false;
         this.pipelineView?.update();
       }
@@ -1048,14 +1046,14 @@ export class App implements Shell {
   async loadContactDeals(): Promise<void> {
     const st = this.contactDeals;
     if (!st) return;
-    const seq = ++this.contactDealsSeq;
+    const current = this.latest.contactDeals.start();
     try {
       const data = await ipc.contactDeals(st.contactId);
-      if (seq !== this.contactDealsSeq || this.contactDeals !== st) return;
+      if (!current() || this.contactDeals !== st) return;
       st.data = data;
       this.contactDealsView?.update();
     } catch (e) {
-      if (seq === this.contactDealsSeq) this.showError(e);
+      if (current()) this.showError(e);
     }
   }
 
@@ -1132,7 +1130,7 @@ export class App implements Shell {
   }
 
   async reloadReports(): Promise<void> {
-    const seq = ++this.reportsSeq;
+    const current = this.latest.reports.start();
     const r = this.reports;
     const period = { ...r.period };
     r.loading = true;
@@ -1144,16 +1142,16 @@ export class App implements Shell {
       ]);
       const ids = [...new Set(overdue.tasks.map((x) => x.contact_id).filter((x): x is string => !!x && !(x in r.names)))];
       const found = await Promise.all(ids.slice(0, 50).map((id) => ipc.getContact(id).then((d) => d.contact.display_name).catch(() => null)));
-      if (seq !== this.reportsSeq) return;
+      if (!current()) return;
       ids.forEach((id, i) => { if (found[i]) r.names[id] = found[i]!; });
       r.data = { funnel, conversion, pipeline, activities, sources, overdue };
     } catch (e) {
-      if (seq === this.reportsSeq) {
+      if (current()) {
         r.data = {};
         this.showError(e);
       }
     } finally {
-      if (seq === this.reportsSeq) {
+      if (current()) {
         r.loading = false;
         this.reportsView?.update();
       }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { looksLikeEmail, looksLikePhone } from "../src/validate";
-import { $, $$, maybe, start, stop, type, until } from "./helpers";
+import { $, $$, maybe, startLive as start, stop, type, until } from "./helpers";
+import type { Seeded } from "./live";
 
 afterEach(stop);
 
@@ -86,10 +87,13 @@ describe("contact form", () => {
   });
 
   it("edits an existing contact with its values prefilled", async () => {
-    const { backend } = await start((b) => b.add({
-      first_name: "Anna", last_name: "Becker", emails: ["a@b.de"], tags: ["x", "y"], salutation: "Frau",
-      address: { street: "Ring 1", postcode: "80331", city: "München", region: "Bayern", country: null },
-    }));
+    let anna!: Seeded;
+    const { backend } = await start((b) => {
+      anna = b.add({
+        first_name: "Anna", last_name: "Becker", emails: ["a@b.de"], tags: ["x", "y"], salutation: "Frau",
+        address: { street: "Ring 1", postcode: "80331", city: "München", region: "Bayern", country: null },
+      });
+    });
     $("contact-row").click();
     await until(() => maybe("contact-page"));
     $("edit-contact").click();
@@ -103,15 +107,16 @@ describe("contact form", () => {
     $("save-contact").click();
     await until(() => $("contact-name").textContent === "Anna Berg");
     const update = backend.calls.find((c) => c.cmd === "update_contact")!.args;
-    expect(update.id).toBe("c-1");
+    expect(update.id).toBe(anna.id);
     expect(update.input.address).toEqual({ street: null, postcode: "80331", city: "München", region: "Bayern", country: null });
     expect(document.querySelector('[data-field="address"]')!.textContent).toBe("80331 München, Bayern");
   });
 
   it("suggests organisations from the backend and picks one", async () => {
     const { backend } = await start((b) => {
-      b.org("Müller Maschinenbau AG");
-      b.org("Bäckerei Sonnenschein");
+      // an organisation comes into being with its first contact
+      b.add({ first_name: "Max", last_name: "Müller", organization: "Müller Maschinenbau AG" });
+      b.add({ first_name: "Sonja", last_name: "Sonne", organization: "Bäckerei Sonnenschein" });
     });
     $("new-contact").click();
     const org = $("field-organization") as HTMLInputElement;

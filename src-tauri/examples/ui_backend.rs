@@ -12,7 +12,9 @@
 //! UI to receive as from the app.
 //! Besides the app's commands: `__clock` `{"at": RFC 3339}` fixes the time
 //! every command sees, and `__forced_stage` `{"id", "stage"}` puts a seeded
-//! contact into a stage by a forced correction. A native save dialog has
+//! contact into a stage by a forced correction; `__import` `{"name",
+//! "text", "options"}` imports a file as if the rep had picked it. A
+//! native save dialog has
 //! no window system here: `save_quote` answers as if the rep had accepted
 //! the proposed name in the temporary directory.
 
@@ -24,7 +26,7 @@ use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::Listener;
+use tauri::{Listener, Manager};
 
 /// The events the app emits to its window.
 const EVENTS: [&str; 5] =
@@ -81,6 +83,12 @@ fn main() {
                 let _ = std::fs::write(dir.path().join(&name), quote["html"].as_str().unwrap_or_default());
                 Ok(json!({ "name": name, "count": 1 }))
             }),
+            "__import" => {
+                let path = dir.path().join(args["name"].as_str().unwrap_or("import.csv"));
+                let _ = std::fs::write(&path, args["text"].as_str().unwrap_or_default());
+                app.state::<AppState>().picked.set_import(path);
+                invoke("import_run", json!({ "options": args["options"] }))
+            }
             "__forced_stage" => {
                 let change = json!({ "to": args["stage"], "reason": "seeded", "force": true });
                 invoke("change_stage", json!({ "id": args["id"], "change": change }))

@@ -1,20 +1,26 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeBackend } from "./helpers";
-import { $, $$, key, maybe, select, start, stop, type, until } from "./helpers";
+import { $, $$, key, maybe, select, startLive as start, stop, type, until } from "./helpers";
+import type { LiveBackend as FakeBackend, Seeded } from "./live";
 
 afterEach(stop);
 
-function seed(b: FakeBackend, language: "de" | "en" | null = "en") {
+/** Anna Becker, imported on Jan 2 and qualified by rule on Feb 3 (a prospect). */
+function seed(b: FakeBackend, language: "de" | "en" | null = "en"): Seeded {
   b.settings.language = language;
-  const c = b.add({
-    first_name: "Anna", last_name: "Becker", organization: "Müller AG", title: "Einkauf",
-    emails: ["anna@mueller.de", "a.becker@privat.de"], phones: ["+49 30 123456"], tags: ["messe", "vip"],
-    source: "Website", notes: "Ruft zurück", stage: "prospect",
+  let anna!: Seeded;
+  b.at("2025-01-02T08:00:00Z", () => {
+    anna = b.importFile(
+      "kontakte.csv",
+      "Vorname,Nachname,Firma,Position,E-Mail,Telefon,Tags,Quelle,Notizen\r\n"
+        + "Anna,Becker,Müller AG,Einkauf,anna@mueller.de ::: a.becker@privat.de,+49 30 123456,\"messe, vip\",Website,Ruft zurück\r\n",
+      "Anna Becker",
+    );
   });
-  c.stage_history = [
-    { from: null, to: "lead", at: "2025-01-02T08:00:00Z", reason: null, by: "import" },
-    { from: "lead", to: "prospect", at: "2025-02-03T09:15:00Z", reason: "Budget bestätigt", by: "rule" },
-  ];
+  b.at("2025-02-03T09:15:00Z", () => {
+    b.setCriteria(anna, { target_group: "yes", budget: "yes", authority: "yes" });
+    b.accept(anna);
+  });
+  return anna;
 }
 
 async function openFirst() {
@@ -30,13 +36,13 @@ describe("contact page", () => {
     expect($("contact-org").textContent).toBe("Müller AG");
     expect($("stage-badge").textContent).toBe("Prospect (MQL)");
     const page = $("contact-page").textContent!;
-    for (const text of ["Einkauf", "anna@mueller.de", "a.becker@privat.de", "+49 30 123456", "messe", "vip", "Website", "Ruft zurück"]) {
+    for (const text of ["Einkauf", "anna@mueller.de", "a.becker@privat.de", "+4930123456", "messe", "vip", "Website", "Ruft zurück"]) {
       expect(page).toContain(text);
     }
     const entries = $$("history-entry");
     expect(entries).toHaveLength(2);
     expect(entries[0].textContent).toContain("Lead → Prospect (MQL)");
-    expect(entries[0].textContent).toContain("Budget bestätigt");
+    expect(entries[0].textContent).toContain("target group, budget and authority confirmed");
     expect(entries[0].textContent).toContain("by rule");
     expect(entries[0].textContent).toContain("Feb 3, 2025");
     expect(entries[1].textContent).toContain("by import");
@@ -91,7 +97,8 @@ describe("stage control", () => {
   });
 
   it("changes the stage with a reason and updates badge and history", async () => {
-    const { backend } = await start((b) => seed(b));
+    let anna!: Seeded;
+    const { backend } = await start((b) => { anna = seed(b); });
     await openFirst();
     $("stage-control").click();
     select($("stage-select"), "disqualified");
@@ -99,7 +106,7 @@ describe("stage control", () => {
     $("stage-submit").click();
     await until(() => $("stage-badge").textContent === "Disqualified");
     expect(backend.calls.find((c) => c.cmd === "change_stage")!.args).toEqual({
-      id: "c-1", change: { to: "disqualified", reason: "Kein Budget", force: false },
+      id: anna.id, change: { to: "disqualified", reason: "Kein Budget", force: false },
     });
     expect(maybe("stage-dialog")).toBeNull();
     const top = $$("history-entry")[0].textContent!;
@@ -109,14 +116,15 @@ describe("stage control", () => {
   });
 
   it("keeps an optional reason on a plain step", async () => {
-    const { backend } = await start((b) => seed(b));
+    let anna!: Seeded;
+    const { backend } = await start((b) => { anna = seed(b); });
     await openFirst();
     $("stage-control").click();
     type($("stage-reason"), "Bedarf bestätigt");
     $("stage-submit").click();
     await until(() => $("stage-badge").textContent === "Opportunity (SQL)");
     expect(backend.calls.find((c) => c.cmd === "change_stage")!.args).toEqual({
-      id: "c-1", change: { to: "opportunity", reason: "Bedarf bestätigt", force: false },
+      id: anna.id, change: { to: "opportunity", reason: "Bedarf bestätigt", force: false },
     });
   });
 

@@ -180,6 +180,11 @@ export class LiveBackend {
     });
   }
 
+  /** Accepts a seeded contact's qualification proposal (a stage change by rule). */
+  accept(c: Seeded): void {
+    this.seeds.push(async () => void (await this.seedCall("accept_proposal", { id: c.id })));
+  }
+
   /** Sets criteria by hand. */
   setCriteria(c: Seeded, update: Partial<Record<keyof CriteriaUpdate, Answer | TargetGroupSetting>>): void {
     this.seeds.push(async () => {
@@ -193,6 +198,23 @@ export class LiveBackend {
     this.seeds.push(async () => {
       const [org] = await this.call("list_organizations", { search: name });
       await this.call("update_organization", { id: org.id, input: { ...org, ...input } });
+    });
+  }
+
+  /** Seeds what `fill` adds as of the time `iso` (the clock goes there, then returns). */
+  at(iso: string, fill: () => void): void {
+    this.seeds.push(async () => void (await this.call("__clock", { at: iso })));
+    fill();
+    this.seeds.push(async () => void (await this.call("__clock", { at: new Date(this.now).toISOString() })));
+  }
+
+  /** Imports a file as if the rep had picked it; the seeded contact is the one `search` then finds. */
+  importFile(name: string, text: string, search: string): Seeded {
+    return this.seed(async () => {
+      const options = { format: "auto", preset: "auto", mapping: null, source: null, merge_duplicates: true };
+      await this.call("__import", { name, text, options });
+      const page = await this.call("list_contacts", { query: { stage: null, search, sort: "name", offset: 0, limit: 1, ready_to_qualify: false, organization_id: null } });
+      return page.items[0].id;
     });
   }
 

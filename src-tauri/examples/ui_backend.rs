@@ -13,7 +13,9 @@
 //! Besides the app's commands: `__clock` `{"at": RFC 3339}` fixes the time
 //! every command sees, and `__forced_stage` `{"id", "stage"}` puts a seeded
 //! contact into a stage by a forced correction; `__import` `{"name",
-//! "text", "options"}` imports a file as if the rep had picked it. A
+//! "text", "options"}` imports a file as if the rep had picked it;
+//! `__stage_import` `{"name", "text"}` (or `null`) is the file the next
+//! native open dialog of `choose_import_file` picks (none: cancelled). A
 //! native save dialog has
 //! no window system here: `save_quote` answers as if the rep had accepted
 //! the proposed name in the temporary directory.
@@ -61,6 +63,7 @@ fn main() {
         };
         get_ipc_response(&window, request).map(|body| body.deserialize::<Value>().unwrap_or(Value::Null))
     };
+    let mut staged_import: Option<std::path::PathBuf> = None;
     let stdout = std::io::stdout();
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { break };
@@ -89,6 +92,21 @@ fn main() {
                 app.state::<AppState>().picked.set_import(path);
                 invoke("import_run", json!({ "options": args["options"] }))
             }
+            "__stage_import" => {
+                staged_import = args["name"].as_str().map(|name| {
+                    let path = dir.path().join(name);
+                    let _ = std::fs::write(&path, args["text"].as_str().unwrap_or_default());
+                    path
+                });
+                Ok(Value::Null)
+            }
+            "choose_import_file" => Ok(match &staged_import {
+                Some(path) => {
+                    app.state::<AppState>().picked.set_import(path.clone());
+                    json!({ "name": path.file_name().map(|n| n.to_string_lossy().into_owned()) })
+                }
+                None => Value::Null,
+            }),
             "__forced_stage" => {
                 let change = json!({ "to": args["stage"], "reason": "seeded", "force": true });
                 invoke("change_stage", json!({ "id": args["id"], "change": change }))

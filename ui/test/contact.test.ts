@@ -9,7 +9,7 @@ function seed(b: FakeBackend, language: "de" | "en" | null = "en"): Seeded {
   b.settings.language = language;
   let anna!: Seeded;
   b.at("2025-01-02T08:00:00Z", () => {
-    anna = b.importFile(
+    anna = b.imported(
       "kontakte.csv",
       "Vorname,Nachname,Firma,Position,E-Mail,Telefon,Tags,Quelle,Notizen\r\n"
         + "Anna,Becker,Müller AG,Einkauf,anna@mueller.de ::: a.becker@privat.de,+49 30 123456,\"messe, vip\",Website,Ruft zurück\r\n",

@@ -180,6 +180,11 @@ export class LiveBackend {
     });
   }
 
+  /** The file the import wizard's open dialog will pick (`null`: the rep cancels it). */
+  stageImport(file: { name: string; text: string } | null): void {
+    this.seeds.push(async () => void (await this.call("__stage_import", file ?? {})));
+  }
+
   /** Accepts a seeded contact's qualification proposal (a stage change by rule). */
   accept(c: Seeded): void {
     this.seeds.push(async () => void (await this.seedCall("accept_proposal", { id: c.id })));
@@ -209,7 +214,7 @@ export class LiveBackend {
   }
 
   /** Imports a file as if the rep had picked it; the seeded contact is the one `search` then finds. */
-  importFile(name: string, text: string, search: string): Seeded {
+  imported(name: string, text: string, search: string): Seeded {
     return this.seed(async () => {
       const options = { format: "auto", preset: "auto", mapping: null, source: null, merge_duplicates: true };
       await this.call("__import", { name, text, options });

@@ -14,21 +14,25 @@
 //! every command sees, and `__forced_stage` `{"id", "stage"}` puts a seeded
 //! contact into a stage by a forced correction; `__import` `{"name",
 //! "text", "options"}` imports a file as if the rep had picked it;
-//! `__stage_import` `{"name", "text"}` (or `null`) is the file the next
-//! native open dialog of `choose_import_file` picks (none: cancelled). A
-//! native save dialog has
-//! no window system here: `save_quote` answers as if the rep had accepted
-//! the proposed name in the temporary directory.
+//! `__dialog` answers the next native file dialog (`{"cancel": true}`,
+//! `{"file": NAME, "text"?: TEXT}` in the temporary directory, or `{}` for
+//! the proposed name); one nobody answered is cancelled (open) or takes
+//! the proposed name (save). `__dir` is the temporary directory.
 
 use std::io::{BufRead, Write};
 use std::sync::{Arc, Mutex};
 
+use kontor_desktop::state::DialogAnswer;
 use kontor_desktop::{app_builder, context, AppState};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Listener, Manager};
+
+/// Commands that open a native save dialog, and those that open an open dialog.
+const SAVES: [&str; 5] = ["export_contacts", "backup_store", "export_person", "export_report", "save_quote"];
+const PICKS: [&str; 2] = ["choose_import_file", "choose_backup_file"];
 
 /// The events the app emits to its window.
 const EVENTS: [&str; 5] =
@@ -63,7 +67,6 @@ fn main() {
         };
         get_ipc_response(&window, request).map(|body| body.deserialize::<Value>().unwrap_or(Value::Null))
     };
-    let mut staged_import: Option<std::path::PathBuf> = None;
     let stdout = std::io::stdout();
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { break };
@@ -79,39 +82,45 @@ fn main() {
                 kontor_desktop::state::fix_clock(at.map(|t| t.with_timezone(&chrono::Utc)));
                 Ok(Value::Null)
             }
-            "save_quote" => invoke("get_deal", json!({ "id": args["dealId"] })).and_then(|deal| {
-                let quote = deal["quotes"].as_array().into_iter().flatten().find(|q| q["id"] == args["quoteId"]);
-                let quote = quote.ok_or_else(|| json!({ "code": "not_found", "message": "no such quote" }))?;
-                let name = format!("{}.html", quote["number"].as_str().unwrap_or("quote"));
-                let _ = std::fs::write(dir.path().join(&name), quote["html"].as_str().unwrap_or_default());
-                Ok(json!({ "name": name, "count": 1 }))
-            }),
             "__import" => {
                 let path = dir.path().join(args["name"].as_str().unwrap_or("import.csv"));
                 let _ = std::fs::write(&path, args["text"].as_str().unwrap_or_default());
                 app.state::<AppState>().picked.set_import(path);
                 invoke("import_run", json!({ "options": args["options"] }))
             }
-            "__stage_import" => {
-                staged_import = args["name"].as_str().map(|name| {
-                    let path = dir.path().join(name);
-                    let _ = std::fs::write(&path, args["text"].as_str().unwrap_or_default());
-                    path
-                });
+            "__dialog" => {
+                // {"cancel": true} | {"file": NAME, "text"?: TEXT} (in the temporary directory) | {} (the proposed name)
+                let answer = if args["cancel"] == true {
+                    DialogAnswer::Cancel
+                } else if let Some(name) = args["file"].as_str() {
+                    if let Some(text) = args["text"].as_str() {
+                        let _ = std::fs::write(dir.path().join(name), text);
+                    }
+                    DialogAnswer::File(dir.path().join(name))
+                } else {
+                    DialogAnswer::ProposedIn(dir.path().to_owned())
+                };
+                app.state::<AppState>().picked.answer_next_dialog(answer);
                 Ok(Value::Null)
             }
-            "choose_import_file" => Ok(match &staged_import {
-                Some(path) => {
-                    app.state::<AppState>().picked.set_import(path.clone());
-                    json!({ "name": path.file_name().map(|n| n.to_string_lossy().into_owned()) })
-                }
-                None => Value::Null,
-            }),
+            "__dir" => Ok(json!(dir.path())),
             "__forced_stage" => {
                 let change = json!({ "to": args["stage"], "reason": "seeded", "force": true });
                 invoke("change_stage", json!({ "id": args["id"], "change": change }))
             }
-            _ => invoke(cmd, args),
+            _ => {
+                // Without a window system a dialog nobody answered is cancelled
+                // (an open dialog) or takes the proposed name (a save dialog).
+                let picked = &app.state::<AppState>().picked;
+                if !picked.dialog_answered() {
+                    if SAVES.contains(&cmd) {
+                        picked.answer_next_dialog(DialogAnswer::ProposedIn(dir.path().to_owned()));
+                    } else if PICKS.contains(&cmd) {
+                        picked.answer_next_dialog(DialogAnswer::Cancel);
+                    }
+                }
+                invoke(cmd, args)
+            }
         };
         let events: Vec<Value> = std::mem::take(&mut *emitted.lock().unwrap_or_else(|p| p.into_inner()));
         let reply = match answer {

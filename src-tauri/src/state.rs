@@ -266,6 +266,20 @@ pub struct Picked {
     pub(crate) cancel_import: AtomicBool,
     /// Held while an import runs: a second one (a double click) is refused.
     pub(crate) importing: Mutex<()>,
+    /// How the next native file dialogs are answered where there is no
+    /// window system (tests on the mock runtime); empty in the app.
+    pub(crate) dialog_answers: Mutex<std::collections::VecDeque<DialogAnswer>>,
+}
+
+/// How a test answers a native file dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DialogAnswer {
+    /// The rep cancels it.
+    Cancel,
+    /// The rep picks (or saves as) this file.
+    File(PathBuf),
+    /// The rep accepts the proposed name, in this directory.
+    ProposedIn(PathBuf),
 }
 
 impl Picked {
@@ -277,6 +291,21 @@ impl Picked {
     /// Sets the backup file as if picked.
     pub fn set_backup(&self, path: PathBuf) {
         *lock(&self.backup) = Some(path);
+    }
+
+    /// Answers the next native file dialog (tests on the mock runtime).
+    pub fn answer_next_dialog(&self, answer: DialogAnswer) {
+        lock(&self.dialog_answers).push_back(answer);
+    }
+
+    /// The answer a test gave for the next dialog, if any.
+    pub(crate) fn next_dialog_answer(&self) -> Option<DialogAnswer> {
+        lock(&self.dialog_answers).pop_front()
+    }
+
+    /// Whether a test answers the next dialog.
+    pub fn dialog_answered(&self) -> bool {
+        !lock(&self.dialog_answers).is_empty()
     }
 }
 

@@ -4,7 +4,7 @@
 // No rule of the core exists here: what a test seeds goes through the same
 // commands the window calls, and what the UI shows is what the core answers.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { emit } from "@tauri-apps/api/event";
@@ -182,7 +182,36 @@ export class LiveBackend {
 
   /** The file the import wizard's open dialog will pick (`null`: the rep cancels it). */
   stageImport(file: { name: string; text: string } | null): void {
-    this.seeds.push(async () => void (await this.call("__stage_import", file ?? {})));
+    this.seeds.push(async () => void (await this.answerDialog(file)));
+  }
+
+  /** Answers the next native file dialog: a file (written first when `text` is given), or `null` to cancel. */
+  answerDialog(file: { name: string; text?: string } | null): Promise<unknown> {
+    return this.call("__dialog", file === null ? { cancel: true } : { file: file.name, text: file.text ?? null });
+  }
+
+  /** A backup made by another backend (seeded by `fill`, dated `at`) that the next open dialog picks as `name`. */
+  addBackup(name: string, fill: (other: LiveBackend) => void, at = "2025-02-01T10:00:00Z"): void {
+    this.seeds.push(async () => {
+      const other = new LiveBackend();
+      other.now = Date.parse(at);
+      try {
+        await other.loadSettings();
+        fill(other);
+        await other.prepare();
+        await other.answerDialog({ name });
+        await other.call("backup_store");
+        await this.answerDialog({ name, text: await other.savedFile(name) });
+      } finally {
+        other.stop();
+      }
+    });
+  }
+
+  /** The text of a file saved into the backend's directory. */
+  async savedFile(name: string): Promise<string> {
+    const dir: string = await this.call("__dir");
+    return readFileSync(resolve(dir, name), "utf8");
   }
 
   /** Accepts a seeded contact's qualification proposal (a stage change by rule). */

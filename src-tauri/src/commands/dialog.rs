@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use kontor_core::api::data::{file_name, write_file};
 use kontor_core::export::SavedFile;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::Result;
+use crate::state::{AppState, DialogAnswer};
 
 /// The native open dialog (`None` when cancelled or without a window system).
 pub(super) fn pick<R: Runtime>(
@@ -18,6 +19,12 @@ pub(super) fn pick<R: Runtime>(
     title: &str,
     filters: &[(&str, &[&str])],
 ) -> Option<PathBuf> {
+    if let Some(answer) = app.state::<AppState>().picked.next_dialog_answer() {
+        return match answer {
+            DialogAnswer::File(path) => Some(path),
+            DialogAnswer::Cancel | DialogAnswer::ProposedIn(_) => None,
+        };
+    }
     let mut dialog = app.dialog().file().set_title(title);
     for (name, extensions) in filters {
         dialog = dialog.add_filter(*name, extensions);
@@ -32,6 +39,13 @@ pub(super) fn save_as<R: Runtime>(
     name: &str,
     filter: (&str, &[&str]),
 ) -> Option<PathBuf> {
+    if let Some(answer) = app.state::<AppState>().picked.next_dialog_answer() {
+        return match answer {
+            DialogAnswer::File(path) => Some(path),
+            DialogAnswer::ProposedIn(dir) => Some(dir.join(name)),
+            DialogAnswer::Cancel => None,
+        };
+    }
     app.dialog()
         .file()
         .set_title(title)

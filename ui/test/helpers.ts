@@ -7,23 +7,23 @@ import { LiveBackend } from "./live";
 
 export { FakeBackend, fail, LiveBackend };
 
-export interface Harness {
+/** The app and the backend a test runs it on. */
+export interface Harness<B = FakeBackend> {
   app: App;
-  backend: FakeBackend;
+  backend: B;
   root: HTMLElement;
 }
 
-let current: Harness | null = null;
+/** The app and the real commands it runs on (see live.ts). */
+export type LiveHarness = Harness<LiveBackend>;
 
-/** Starts the real App against a fake backend through Tauri's mockIPC. */
-export async function start(
-  prepare: (b: FakeBackend) => void = () => {},
-  handler?: (b: FakeBackend) => (cmd: string, args: any) => unknown,
-): Promise<Harness> {
-  const backend = new FakeBackend();
-  prepare(backend);
-  mockIPC(handler ? handler(backend) : backend.handle, { shouldMockEvents: true });
-  // The UI measures "today" and "overdue" against the fake backend's clock.
+let current: { app: App } | null = null;
+let live: LiveBackend | null = null;
+
+/** Mounts and starts the real App on `handler` through Tauri's mockIPC, its clock the backend's. */
+async function mount<B extends { now: number }>(backend: B, handler: (cmd: string, args: any) => unknown): Promise<Harness<B>> {
+  mockIPC(handler, { shouldMockEvents: true });
+  // The UI measures "today" and "overdue" against the backend's clock.
   clock.now = () => new Date(backend.now);
   document.body.replaceChildren();
   const root = document.createElement("div");
@@ -31,18 +31,19 @@ export async function start(
   document.body.appendChild(root);
   const app = new App(root);
   await app.start();
-  current = { app, backend, root };
-  return current;
+  current = { app };
+  return { app, backend, root };
 }
 
-/** The app and the real commands it runs on (see live.ts). */
-export interface LiveHarness {
-  app: App;
-  backend: LiveBackend;
-  root: HTMLElement;
+/** Starts the real App against the fake backend. */
+export async function start(
+  prepare: (b: FakeBackend) => void = () => {},
+  handler?: (b: FakeBackend) => (cmd: string, args: any) => unknown,
+): Promise<Harness> {
+  const backend = new FakeBackend();
+  prepare(backend);
+  return mount(backend, handler ? handler(backend) : backend.handle);
 }
-
-let live: LiveBackend | null = null;
 
 /** Starts the real App against the app's real commands (a backend process with its own store). */
 export async function startLive(
@@ -54,16 +55,7 @@ export async function startLive(
   await backend.loadSettings();
   prepare(backend);
   await backend.prepare();
-  mockIPC(handler ? handler(backend) : backend.handle, { shouldMockEvents: true });
-  clock.now = () => new Date(backend.now);
-  document.body.replaceChildren();
-  const root = document.createElement("div");
-  root.id = "app";
-  document.body.appendChild(root);
-  const app = new App(root);
-  await app.start();
-  current = { app, backend: backend as unknown as FakeBackend, root };
-  return { app, backend, root };
+  return mount(backend, handler ? handler(backend) : backend.handle);
 }
 
 export function stop(): void {

@@ -26,7 +26,7 @@ describe("settings: data section", () => {
     await backend.answerDialog(null); // the rep cancels the save dialog
     $("backup").click();
     await until(() => backend.calls.some((c) => c.cmd === "backup_store"));
-    await new Promise((r) => setTimeout(r, 10));
+    await backend.idle();
     expect($("data-status").textContent).toContain("kontakte.json"); // unchanged
     await backend.answerDialog({ name: "sicherung.json" });
     $("backup").click();
@@ -108,7 +108,7 @@ describe("settings: data section", () => {
     $("open-settings").click();
     $("restore").click();
     await until(() => backend.calls.some((c) => c.cmd === "choose_backup_file"));
-    await new Promise((r) => setTimeout(r, 10));
+    await backend.idle();
     expect(maybe("restore-info")).toBeNull();
     await backend.answerDialog({ name: "kaputt.json", text: "{\"not\": \"a backup\"}" });
     $("restore").click();

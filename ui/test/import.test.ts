@@ -33,7 +33,7 @@ describe("import wizard", () => {
     expect(dialog().textContent).toContain("Import contacts");
     $("import-choose").click();
     await until(() => backend.calls.some((c) => c.cmd === "choose_import_file"));
-    await new Promise((r) => setTimeout(r, 10));
+    await backend.idle();
     expect(maybe("import-preview")).toBeNull();
     expect(maybe("import-file-name")).toBeNull();
     expect(backend.calls.some((c) => c.cmd === "import_preview")).toBe(false);

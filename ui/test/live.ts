@@ -85,6 +85,12 @@ export class LiveBackend {
     return cmd === "app_info" ? { ...(answer as AppInfo), ...this.info } : answer;
   };
 
+  /** Resolves once every command sent so far has been answered. */
+  async idle(): Promise<void> {
+    while (this.waiting.length) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 0));
+  }
+
   /** A command for the test itself (not recorded, events dropped). */
   call(cmd: string, args: unknown = {}): Promise<any> {
     return this.send(cmd, args);

@@ -359,7 +359,7 @@ describe("notice after saving settings", () => {
   }
 
   it("counts the contacts a lower threshold made ready and shows them on request", async () => {
-    await start((b) => seedThree(b));
+    const { backend } = await start((b) => void seedThree(b));
     expect(chipCount("ready")).toBe("0");
     await saveThreshold("25");
     await until(() => maybe("notice"));
@@ -372,7 +372,7 @@ describe("notice after saving settings", () => {
     expect(maybe("notice")).toBeNull();
     // saving again changes nothing: no notice
     await saveThreshold("25");
-    await new Promise((r) => setTimeout(r, 20));
+    await backend.idle();
     expect(maybe("notice")).toBeNull();
   });
 

@@ -147,7 +147,7 @@ impl Store {
         let valid = input.validate(self.settings().region())?;
         let id = new_id(now);
         let organization = valid.organization.clone();
-        self.save_decorated(id, organization.as_deref(), now, |old| {
+        self.save_scored(id, organization.as_deref(), now, |old| {
             if old.is_some() {
                 return Err(Error::Storage(format!("id collision for {id}")));
             }
@@ -164,7 +164,7 @@ impl Store {
     ) -> Result<Changed<Contact>> {
         let valid = input.validate(self.settings().region())?;
         let organization = valid.organization.clone();
-        let contact = self.save_decorated(id, organization.as_deref(), now, |old| {
+        let contact = self.save_scored(id, organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;
             c.apply(valid.clone(), None, now);
             Ok(c)
@@ -198,7 +198,7 @@ impl Store {
         fired: &mut Vec<AutomationOutcome>,
     ) -> Result<Contact> {
         let current = self.raw_contact(id)?;
-        let contact = self.save_decorated(id, current.organization.as_deref(), now, |old| {
+        let contact = self.save_scored(id, current.organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;
             let reason = check_transition(c.stage, request.to, request.reason.as_deref(), request.force)?;
             c.stage_history.push(StageChange { from: Some(c.stage), to: request.to, at: now, reason, by });
@@ -244,7 +244,7 @@ impl Store {
     }
 
     /// [`Store::save`], returning the contact with its score as of `now`.
-    pub(super) fn save_decorated(
+    pub(super) fn save_scored(
         &self,
         id: Uuid,
         organization: Option<&str>,
@@ -252,7 +252,7 @@ impl Store {
         build: impl Fn(Option<Contact>) -> Result<Contact>,
     ) -> Result<Contact> {
         let mut contact = self.save(id, organization, now, build)?;
-        self.decorate_fields(&mut contact, now)?;
+        self.fill_score(&mut contact, now)?;
         Ok(contact)
     }
 
@@ -270,7 +270,7 @@ impl Store {
     /// One contact with its effective criteria, score and proposal at `now`.
     pub fn contact(&self, id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
         let mut contact = self.raw_contact(id)?;
-        self.decorate_fields(&mut contact, now)?;
+        self.fill_score(&mut contact, now)?;
         Ok(contact)
     }
 

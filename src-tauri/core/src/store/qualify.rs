@@ -34,7 +34,7 @@ impl Store {
 
     /// Fills in a contact's effective criteria, score, proposal and last
     /// activity as of `now`; returns the score with its explanation.
-    pub(super) fn decorate(&self, c: &mut Contact, now: DateTime<Utc>) -> Result<Score> {
+    pub(super) fn fill_score_explained(&self, c: &mut Contact, now: DateTime<Utc>) -> Result<Score> {
         let settings = self.settings();
         c.criteria = effective(c, self.fit_org(c, &settings).as_ref(), &settings);
         // The sums give the total when no activity lies after `now`; then only
@@ -49,11 +49,11 @@ impl Store {
         Ok(score)
     }
 
-    /// [`Store::decorate`] without the explanation, for lists and writes:
+    /// [`Store::fill_score_explained`] without the explanation, for lists and writes:
     /// the same criteria, score, proposal and last activity. When the
     /// engagement sums can tell (no activity after `now`), one activity key
     /// is read instead of the newest twenty and no score lines are built.
-    pub(super) fn decorate_fields(&self, c: &mut Contact, now: DateTime<Utc>) -> Result<()> {
+    pub(super) fn fill_score(&self, c: &mut Contact, now: DateTime<Utc>) -> Result<()> {
         let settings = self.settings();
         let scoring = &settings.scoring;
         let sums = self.sums(c.id)?;
@@ -61,7 +61,7 @@ impl Store {
             None => 0.0,
             Some(s) => match s.value_at(scoring, now) {
                 Some(total) => total,
-                None => return self.decorate(c, now).map(|_| ()),
+                None => return self.fill_score_explained(c, now).map(|_| ()),
             },
         };
         c.criteria = effective(c, self.fit_org(c, &settings).as_ref(), &settings);
@@ -78,7 +78,7 @@ impl Store {
     /// A contact's score with its line items and proposal, at `now`.
     pub fn contact_score(&self, id: Uuid, now: DateTime<Utc>) -> Result<Score> {
         let mut contact = self.raw_contact(id)?;
-        self.decorate(&mut contact, now)
+        self.fill_score_explained(&mut contact, now)
     }
 
     /// Changes qualification criteria (the rest stay as they are).
@@ -90,7 +90,7 @@ impl Store {
     ) -> Result<Changed<Contact>> {
         let current = self.raw_contact(id)?;
         let before = if self.watches_score() { Some(self.contact(id, now)?.score) } else { None };
-        let contact = self.save_decorated(id, current.organization.as_deref(), now, |old| {
+        let contact = self.save_scored(id, current.organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;
             match update.target_group {
                 Some(TargetGroupSetting::Auto) => c.target_group_manual = false,

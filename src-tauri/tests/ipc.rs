@@ -315,3 +315,15 @@ fn follow_up_email_and_quote_are_logged_on_the_contact() {
     assert!(summaries.iter().any(|s| s.contains("Kurz nachgefragt")), "{summaries:?}");
     assert!(summaries.iter().any(|s| s.contains(quote["number"].as_str().unwrap())), "{summaries:?}");
 }
+
+#[test]
+fn the_window_may_listen_to_the_apps_events() {
+    // Rule outcomes, changed tasks and import progress reach the UI as
+    // events; a capability without the listen permission silences them.
+    let app = app();
+    for event in ["automation", "tasks-changed", "import-progress"] {
+        let args = json!({ "event": event, "target": { "kind": "Any" }, "handler": 7 });
+        let answer = invoke(&app, "plugin:event|listen", args);
+        assert!(answer.is_ok(), "listening to {event} was refused: {answer:?}");
+    }
+}

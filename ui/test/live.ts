@@ -220,6 +220,11 @@ export class LiveBackend {
     return readFileSync(resolve(dir, name), "utf8");
   }
 
+  /** Erases a seeded person for good (after the automatic backup the command writes). */
+  erase(c: Seeded): void {
+    this.seeds.push(async () => void (await this.seedCall("erase_person", { id: c.id })));
+  }
+
   /** Accepts a seeded contact's qualification proposal (a stage change by rule). */
   accept(c: Seeded): void {
     this.seeds.push(async () => void (await this.seedCall("accept_proposal", { id: c.id })));

@@ -1,7 +1,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BackupEntry } from "../src/bindings/BackupEntry";
-import { $, $$, maybe, start, stop, until } from "./helpers";
+import { $, $$, maybe, startLive as start, stop, until } from "./helpers";
 
 afterEach(stop);
 
@@ -13,11 +13,11 @@ const backup = (file: string, at: string, contacts: number, reason: BackupEntry[
 describe("recovery when the store cannot be opened", () => {
   it("says what happened, shows the newest checked backup and restores it (German)", async () => {
     const { backend } = await start((b) => {
-      b.info = {
-        ...b.info, locale: "de-DE", os_language: "de",
+      Object.assign(b.info, {
+        locale: "de-DE", os_language: "de",
         store_error: { code: "store_corrupt", message: "the store cannot be read (its files are damaged)", field: null, from: null, to: null },
         latest_backup: backup("kontor-20261205T080000Z-daily.json.gz", "2026-12-05T08:00:00Z", 4200, "daily"),
-      };
+      });
     });
     expect($("recovery").textContent).toContain("Kontor kann seinen Datenspeicher nicht öffnen");
     expect($("recovery-what").textContent).toContain("beschädigt");
@@ -30,11 +30,12 @@ describe("recovery when the store cannot be opened", () => {
 
   it("says where to look when there is no backup, in English, and a newer store is named as such", async () => {
     await start((b) => {
-      b.info = {
-        ...b.info, locale: "en-US", os_language: "en",
+      Object.assign(b.info, {
+        locale: "en-US", os_language: "en",
         store_error: { code: "store_newer", message: "the store has schema version 9", field: null, from: null, to: null },
         latest_backup: null,
-      };
+        data_dir: "/home/rep/.local/share/kontor",
+      });
     });
     expect($("recovery-what").textContent).toContain("newer Kontor");
     expect($("recovery-none").textContent).toContain("/home/rep/.local/share/kontor");
@@ -60,25 +61,26 @@ describe("recovery when the store cannot be opened", () => {
 describe("settings: automatic backups and the integrity check", () => {
   it("lists the backups with why and what, restores one after a confirmation, and checks the store", async () => {
     const { backend } = await start((b) => {
-      b.info = { ...b.info, locale: "en-US", os_language: "en" };
+      Object.assign(b.info, { locale: "en-US", os_language: "en" });
       b.add({ first_name: "Anna", last_name: "Becker" });
-      b.autoBackups = [
-        backup("kontor-20261206T100000Z-erase.json.gz", "2026-12-06T10:00:00Z", 12, "erase"),
-        backup("kontor-20261205T080000Z-daily.json.gz", "2026-12-05T08:00:00Z", 11, "daily"),
-      ];
+      // Automatic backups as the app writes them: before an import (Anna alone) and before an erase (Anna and Bernd).
+      let bernd!: ReturnType<typeof b.imported>;
+      b.at("2026-12-05T08:00:00Z", () => { bernd = b.imported("messe.csv", "First name,Last name\nBernd,Otto\n", "Bernd Otto"); });
+      b.at("2026-12-06T10:00:00Z", () => b.erase(bernd));
     });
     $("open-settings").click();
     await until(() => $$("backup-row").length === 2);
     const rows = $$("backup-row").map((r) => r.textContent ?? "");
     expect(rows[0]).toContain("before an erase");
-    expect(rows[0]).toContain("12 contacts");
-    expect(rows[1]).toContain("daily");
+    expect(rows[0]).toContain("2 contacts");
+    expect(rows[1]).toContain("before an import");
+    expect(rows[1]).toContain("1 contacts");
     $$("backup-restore")[1]!.click();
     await until(() => maybe("backup-restore-confirm"));
     expect(backend.calls.some((c) => c.cmd === "restore_backup")).toBe(false);
     $("backup-restore-confirm").click();
     await until(() => backend.calls.some((c) => c.cmd === "restore_backup"));
-    expect(backend.calls.find((c) => c.cmd === "restore_backup")!.args).toEqual({ file: "kontor-20261205T080000Z-daily.json.gz" });
+    expect(backend.calls.find((c) => c.cmd === "restore_backup")!.args.file).toMatch(/-import\.json\.gz$/);
     await until(() => maybe("data-status")?.textContent?.startsWith("Restored 1 contacts"));
     await until(() => $$("backup-row").length === 3); // the state before it, backed up first
 
@@ -89,7 +91,7 @@ describe("settings: automatic backups and the integrity check", () => {
 
   it("warns when others can read the data folder", async () => {
     await start((b) => {
-      b.info = { ...b.info, locale: "en-US", os_language: "en", exposed: true };
+      Object.assign(b.info, { locale: "en-US", os_language: "en", exposed: true });
     });
     $("open-settings").click();
     expect($("data-exposed").textContent).toContain("Other users of this computer can read");
@@ -99,7 +101,7 @@ describe("settings: automatic backups and the integrity check", () => {
 describe("the daily integrity check", () => {
   it("says when it found something and leads to Settings → Data", async () => {
     await start((b) => {
-      b.info = { ...b.info, locale: "de-DE", os_language: "de" };
+      Object.assign(b.info, { locale: "de-DE", os_language: "de" });
     });
     await emit("store-checked", [{ kind: "counter", id: "contacts.lead", problem: "says 7, the records hold 2" }]);
     await until(() => maybe("notice-open-data"));

@@ -220,6 +220,11 @@ export class LiveBackend {
     return readFileSync(resolve(dir, name), "utf8");
   }
 
+  /** Moves a seeded contact to `stage` (a forced correction, by hand). */
+  stage(c: Seeded, stage: Stage): void {
+    this.seeds.push(async () => void (await this.seedCall("__forced_stage", { id: c.id, stage })));
+  }
+
   /** Erases a seeded person for good (after the automatic backup the command writes). */
   erase(c: Seeded): void {
     this.seeds.push(async () => void (await this.seedCall("erase_person", { id: c.id })));

@@ -1,45 +1,39 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { FakeBackend } from "./helpers";
-import { $, $$, maybe, start, stop, type, until } from "./helpers";
+import { $, $$, maybe, startLive as start, stop, type, until } from "./helpers";
+import type { LiveBackend as FakeBackend } from "./live";
 
 afterEach(stop);
 
 const text = (el: Element) => (el.textContent ?? "").replace(/[\u00a0\u202f]/g, " ");
 const lastCall = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
-const DAY = 86_400_000;
 
-/** Contacts with histories in March 2025, deals won and lost, activities and an overdue task. */
+/**
+ * Contacts with histories in March 2025, deals won and lost, activities and an
+ * overdue task, made through the real commands on the days they happened: Anna
+ * lead (10 days ago) → prospect (8) → opportunity (6) → customer by rule when
+ * her deal is won (2); Bernd lead (9) → prospect (5), a deal lost (4); Carla a
+ * lead (3) without a source.
+ */
 function seed(b: FakeBackend, language: "de" | "en") {
   b.settings.language = language;
-  const at = (daysAgo: number) => new Date(b.now - daysAgo * DAY).toISOString();
-  const anna = b.add({ first_name: "Anna", last_name: "Schmidt", source: "Messe", stage: "customer" });
-  anna.created_at = at(10);
-  anna.stage_history = [
-    { from: null, to: "lead", at: at(10), reason: null, by: "hand" },
-    { from: "lead", to: "prospect", at: at(8), reason: null, by: "rule" },
-    { from: "prospect", to: "opportunity", at: at(6), reason: null, by: "rule" },
-    { from: "opportunity", to: "customer", at: at(2), reason: null, by: "rule" },
-  ];
-  const bernd = b.add({ first_name: "Bernd", last_name: "Becker", source: "Messe", stage: "prospect" });
-  bernd.created_at = at(9);
-  bernd.stage_history = [{ from: null, to: "lead", at: at(9), reason: null, by: "hand" }, { from: "lead", to: "prospect", at: at(5), reason: null, by: "hand" }];
-  const carla = b.add({ first_name: "Carla", last_name: "Weber", source: null, stage: "lead" });
-  carla.created_at = at(3);
-  carla.stage_history = [{ from: null, to: "lead", at: at(3), reason: null, by: "import" }];
+  // No rules: the shipped "first call" rule would add tasks to the overdue report.
+  b.settings.automation = [];
+  let anna!: ReturnType<typeof b.add>;
+  let bernd!: ReturnType<typeof b.add>;
+  b.back(10, () => { anna = b.add({ first_name: "Anna", last_name: "Schmidt", source: "Messe" }); });
+  b.back(9, () => { bernd = b.add({ first_name: "Bernd", last_name: "Becker", source: "Messe" }); });
+  b.back(8, () => b.stage(anna, "prospect"));
+  b.back(6, () => b.stage(anna, "opportunity"));
+  b.back(5, () => b.stage(bernd, "prospect"));
+  b.back(4, () => {
+    b.addDeal({ contact_id: anna.id, title: "open-1", value: 8000, stage: "proposal" });
+    b.addDeal({ contact_id: bernd.id, title: "lost-1", value: 4000, stage: "lost", lost_reason: "zu teuer" });
+  });
+  b.back(3, () => { b.add({ first_name: "Carla", last_name: "Weber" }); });
+  b.back(2, () => { b.addDeal({ contact_id: anna.id, title: "won-1", value: 10000, stage: "won" }); });
   b.log(anna, "call", 1);
   b.log(anna, "meeting", 2);
   b.log(bernd, "call", 3);
-  const deal = (id: string, contact: string, stage: string, value: number, daysAgo: number) => {
-    const p = b.settings.deal_stages.find((s) => s.key === stage)!.probability;
-    b.dealStore.deals.push({
-      id, contact_id: contact, organization_id: null, title: id, value, currency: "EUR", stage, probability: p, close_date: null,
-      next_step: null, line_items: [], lost_reason: stage === "lost" ? "zu teuer" : null, created_at: at(daysAgo), updated_at: at(daysAgo),
-      stage_changed_at: at(daysAgo), stage_history: [], quotes: [],
-    });
-  };
-  deal("won-1", anna.id, "won", 10000, 2);
-  deal("lost-1", bernd.id, "lost", 4000, 4);
-  deal("open-1", bernd.id, "proposal", 8000, 4);
   b.addTask({ title: "Angebot nachfassen", due: "2025-03-10", contact_id: anna.id });
 }
 
@@ -126,10 +120,10 @@ describe("reports", () => {
     $("report-export", $("report-sources")).click();
     await until(() => maybe("toast"));
     expect(lastCall(backend, "export_report")).toEqual({ kind: "sources", period: { from: "2025-01-01", to: "2025-03-14" } });
-    expect($("toast").textContent).toBe("Saved kontor-sources.csv (2 rows).");
-    backend.saveAs = null; // the user cancels the save dialog
+    expect($("toast").textContent).toBe("Saved report-sources.csv (2 rows).");
+    await backend.answerDialog(null); // the user cancels the save dialog
     $("report-export", $("report-funnel")).click();
     await until(() => lastCall(backend, "export_report").kind === "funnel");
-    expect($("toast").textContent).toBe("Saved kontor-sources.csv (2 rows).");
+    expect($("toast").textContent).toBe("Saved report-sources.csv (2 rows).");
   });
 });

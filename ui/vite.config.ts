@@ -12,5 +12,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // A fixed time zone with DST, so local days and UTC offsets are tested as a rep in Germany sees them.
     env: { TZ: "Europe/Berlin" },
+    // Most tests drive the app's real commands in a backend process (test/live.ts):
+    // seeding, an erase with its compaction or a restore take longer than a fake.
+    testTimeout: 20_000,
   },
 });

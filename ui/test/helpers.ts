@@ -85,7 +85,7 @@ export function until<T>(fn: () => T): Promise<T> {
     const v = fn();
     if (v === null || v === undefined || v === false) throw new Error("not yet");
     return v;
-  }, { timeout: 5000, interval: 5 });
+  }, { timeout: 15_000, interval: 5 });
 }
 
 export function type(el: HTMLElement, value: string): void {

@@ -83,6 +83,7 @@ describe("settings: automatic backups and the integrity check", () => {
     expect(backend.calls.find((c) => c.cmd === "restore_backup")!.args.file).toMatch(/-import\.json\.gz$/);
     await until(() => maybe("data-status")?.textContent?.startsWith("Restored 1 contacts"));
     await until(() => $$("backup-row").length === 3); // the state before it, backed up first
+    await backend.idle(); // the reload after the restore re-renders the dialog
 
     $("check-run").click();
     await until(() => maybe("check-result"));

@@ -127,11 +127,12 @@ pub fn run(store: &Store, command: TasksCommand) -> Result {
             Ok(())
         }
         TasksCommand::List { view, contact, json } => {
-            let items = match contact {
-                Some(c) => tasks::of_contact(store, parse::id(&c)?)?,
-                None => tasks::list(store, view, now())?,
+            // The tasks alone: the contact names and deal titles the API's
+            // task items carry are not printed, so they are not looked up.
+            let tasks = match contact {
+                Some(c) => store.contact_tasks(parse::id(&c)?)?,
+                None => store.tasks(view, store.time_zone(), now())?,
             };
-            let tasks: Vec<Task> = items.into_iter().map(|i| i.task).collect();
             print_tasks(&tasks, json)
         }
     }

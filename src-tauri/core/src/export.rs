@@ -25,6 +25,26 @@ pub enum ExportFormat {
     Json,
 }
 
+impl ExportFormat {
+    /// The file name's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Vcard => "vcf",
+            ExportFormat::Json => "json",
+        }
+    }
+
+    /// The file type as a save dialog's filter names it.
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "CSV",
+            ExportFormat::Vcard => "vCard",
+            ExportFormat::Json => "JSON",
+        }
+    }
+}
+
 /// A file the user saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]

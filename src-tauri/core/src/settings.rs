@@ -57,6 +57,12 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Whether going from these settings to `new` changes anyone's score or
+    /// readiness: the scoring weights and thresholds or the target profile.
+    pub fn changes_scores(&self, new: &Settings) -> bool {
+        self.scoring != new.scoring || self.target_profile != new.target_profile
+    }
+
     /// The phone region as the phone-number library's id (DE when unknown).
     pub fn region(&self) -> phonenumber::country::Id {
         self.phone_region.trim().to_ascii_uppercase().parse().unwrap_or(phonenumber::country::Id::DE)

@@ -15,7 +15,7 @@ use kontor_core::{Checkup, Repair};
 use tauri::{AppHandle, Emitter, Runtime, State};
 use uuid::Uuid;
 
-use super::dialog::{pick, save_as, saved};
+use super::dialog::{pick, save_as};
 use crate::error::Result;
 use crate::state::{lock, now, AppState};
 
@@ -87,11 +87,7 @@ pub fn export_contacts<R: Runtime>(
 ) -> Result<Option<SavedFile>> {
     let store = state.store()?;
     let language = store.language();
-    let filter: (&str, &[&str]) = match format {
-        ExportFormat::Csv => ("CSV", &["csv"]),
-        ExportFormat::Vcard => ("vCard", &["vcf"]),
-        ExportFormat::Json => ("JSON", &["json"]),
-    };
+    let filter = (format.kind_name(), &[format.extension()][..]);
     let name = data::export_name(format, language);
     let Some(path) = save_as(&app, Text::DialogExport.get(language), &name, filter) else {
         return Ok(None);
@@ -202,7 +198,7 @@ pub fn export_person<R: Runtime>(
     let Some(path) = save_as(&app, title, &name, ("JSON", &["json"])) else {
         return Ok(None);
     };
-    Ok(Some(saved(&path, text.as_bytes(), 1)?))
+    Ok(Some(data::save_file(&path, text.as_bytes(), 1)?))
 }
 
 /// GDPR: erases one person for good, then compacts the store so that

@@ -12,7 +12,7 @@ use kontor_core::{Language, Pipeline};
 use tauri::{AppHandle, Runtime, State};
 use uuid::Uuid;
 
-use super::dialog::{open_url, save_as, saved};
+use super::dialog::{open_url, save_as};
 use crate::error::Result;
 use crate::state::{now, AppState};
 
@@ -107,7 +107,7 @@ pub fn export_report<R: Runtime>(
     let Some(path) = save_as(&app, Text::DialogReport.get(store.language()), &name, ("CSV", &["csv"])) else {
         return Ok(None);
     };
-    Ok(Some(saved(&path, csv.as_bytes(), rows)?))
+    Ok(Some(data::save_file(&path, csv.as_bytes(), rows)?))
 }
 
 /// Fills an email template for a contact (and deal).
@@ -178,5 +178,5 @@ pub fn save_quote<R: Runtime>(
     else {
         return Ok(None);
     };
-    Ok(Some(saved(&path, html.as_bytes(), 1)?))
+    Ok(Some(data::save_file(&path, html.as_bytes(), 1)?))
 }

@@ -3,14 +3,11 @@
 //! the user picked in [`crate::state::Picked`], so the file scope is
 //! exactly what the user chose.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use kontor_core::api::data::{file_name, write_file};
-use kontor_core::export::SavedFile;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::error::Result;
 use crate::state::{AppState, DialogAnswer};
 
 /// The native open dialog (`None` when cancelled or without a window system).
@@ -53,12 +50,6 @@ pub(super) fn save_as<R: Runtime>(
         .add_filter(filter.0, filter.1)
         .blocking_save_file()
         .and_then(|p| p.into_path().ok())
-}
-
-/// Writes `bytes` where the user picked and says what was saved.
-pub(super) fn saved(path: &Path, bytes: &[u8], count: u32) -> Result<SavedFile> {
-    write_file(path, bytes)?;
-    Ok(SavedFile { name: file_name(path), count })
 }
 
 /// Opens a URL with the system's handler (mail client, browser).

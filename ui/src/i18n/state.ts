@@ -4,7 +4,6 @@
 import type { Language } from "../bindings/Language";
 
 export type Lang = Language;
-export const LANGS: readonly Lang[] = ["de", "en"];
 
 let active: Lang = "en";
 

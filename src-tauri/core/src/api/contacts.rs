@@ -32,11 +32,16 @@ pub struct ContactDetail {
 }
 
 impl ContactDetail {
-    /// Completes a contact the store returned (as of `now`).
-    pub fn of(store: &Store, contact: Contact, now: DateTime<Utc>) -> Result<Self> {
-        let score = store.contact_score(contact.id, now)?;
+    /// The detail of the contact `id` (read once, explained as of `now`).
+    pub fn of_id(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<Self> {
+        let (contact, score) = store.contact_explained(id, now)?;
         let organization = contact.organization_id.map(|id| store.organization(id)).transpose()?;
         Ok(ContactDetail { transitions: contact.stage.transitions(), contact, score, organization })
+    }
+
+    /// The detail of a contact a mutation just returned (as of `now`).
+    pub fn of(store: &Store, contact: Contact, now: DateTime<Utc>) -> Result<Self> {
+        Self::of_id(store, contact.id, now)
     }
 }
 
@@ -47,7 +52,7 @@ fn detailed(store: &Store, changed: Changed<Contact>, now: DateTime<Utc>) -> Res
 
 /// One contact with the stages it can move to and its explained score.
 pub fn detail(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<ContactDetail> {
-    ContactDetail::of(store, store.contact(id, now)?, now)
+    ContactDetail::of_id(store, id, now)
 }
 
 /// Creates a contact as a lead.

@@ -35,6 +35,12 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::paths::write_private(path, bytes).map_err(|e| Error::io(path, &e))
 }
 
+/// Writes `bytes` to `path` (as [`write_file`]) and says what was saved.
+pub fn save_file(path: &Path, bytes: &[u8], count: u32) -> Result<SavedFile> {
+    write_file(path, bytes)?;
+    Ok(SavedFile { name: file_name(path), count })
+}
+
 fn json_text<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value).map(|s| s + "\n").map_err(|e| Error::Storage(e.to_string()))
 }
@@ -106,12 +112,7 @@ pub fn export_contacts(store: &Store, format: ExportFormat, now: DateTime<Utc>) 
 
 /// The name proposed for a contacts export (`kontakte.csv`, `contacts.vcf`).
 pub fn export_name(format: ExportFormat, language: Language) -> String {
-    let extension = match format {
-        ExportFormat::Csv => "csv",
-        ExportFormat::Vcard => "vcf",
-        ExportFormat::Json => "json",
-    };
-    format!("{}.{extension}", Text::FileContacts.get(language))
+    format!("{}.{}", Text::FileContacts.get(language), format.extension())
 }
 
 /// Writes the contacts export to `path`.
@@ -122,8 +123,7 @@ pub fn export_contacts_to(
     now: DateTime<Utc>,
 ) -> Result<SavedFile> {
     let exported = export_contacts(store, format, now)?;
-    write_file(path, exported.text.as_bytes())?;
-    Ok(SavedFile { name: file_name(path), count: exported.count })
+    save_file(path, exported.text.as_bytes(), exported.count)
 }
 
 // ---- backup and restore ---------------------------------------------------------

@@ -39,7 +39,7 @@ pub struct ContactDeals {
 }
 
 fn saved(store: &Store, changed: Changed<Deal>, now: DateTime<Utc>) -> Result<DealSaved> {
-    let contact = ContactDetail::of(store, store.contact(changed.value.contact_id, now)?, now)?;
+    let contact = ContactDetail::of_id(store, changed.value.contact_id, now)?;
     Ok(DealSaved { deal: changed.value, contact, automation: changed.automation })
 }
 

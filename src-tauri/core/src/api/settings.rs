@@ -24,11 +24,16 @@ pub struct SettingsSaved {
 }
 
 /// Saves the settings; contacts that became ready to qualify are counted
-/// (and with auto-advance on, moved on by rule).
+/// (and with auto-advance on, moved on by rule). The ready contacts are
+/// compared only when scoring or the target profile changed: nothing else
+/// (a language, a template) makes anyone ready.
 pub fn save(store: &Store, settings: &Settings, now: DateTime<Utc>) -> Result<Changed<SettingsSaved>> {
-    let before = store.ready_ids(now)?;
+    let before = if store.settings().changes_scores(settings) { Some(store.ready_ids(now)?) } else { None };
     let saved = store.set_settings(settings, now)?;
-    let fresh: Vec<_> = store.ready_ids(now)?.into_iter().filter(|id| !before.contains(id)).collect();
+    let fresh: Vec<_> = match before {
+        Some(before) => store.ready_ids(now)?.into_iter().filter(|id| !before.contains(id)).collect(),
+        None => vec![],
+    };
     let ready_contact = match fresh.as_slice() {
         [one] => Some(store.contact(*one, now)?),
         _ => None,

@@ -650,7 +650,7 @@ impl Store {
         let mut settings = settings.clone();
         settings.localize_default_rules(*read(&self.fallback_language));
         let old = self.settings();
-        let rescore = old.scoring != settings.scoring || old.target_profile != settings.target_profile;
+        let rescore = old.changes_scores(&settings);
         if rescore {
             // Marked first: should the process die while the windows are
             // recomputed, the next open finishes the job.

@@ -77,8 +77,16 @@ impl Store {
 
     /// A contact's score with its line items and proposal, at `now`.
     pub fn contact_score(&self, id: Uuid, now: DateTime<Utc>) -> Result<Score> {
+        Ok(self.contact_explained(id, now)?.1)
+    }
+
+    /// A contact read once, with its score explained at `now` (the contact's
+    /// criteria, score, proposal and last activity filled in from the same
+    /// reading).
+    pub fn contact_explained(&self, id: Uuid, now: DateTime<Utc>) -> Result<(Contact, Score)> {
         let mut contact = self.raw_contact(id)?;
-        self.fill_score_explained(&mut contact, now)
+        let score = self.fill_score_explained(&mut contact, now)?;
+        Ok((contact, score))
     }
 
     /// Changes qualification criteria (the rest stay as they are).

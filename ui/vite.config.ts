@@ -1,9 +1,12 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
+import { previewBackend } from "./dev/previewServer";
 
 // `base: "./"` keeps asset URLs relative so Tauri can serve dist/ from its custom protocol.
 export default defineConfig({
   base: "./",
+  // `npm run dev` serves dev/index.html on the real commands (dev/previewServer.ts).
+  plugins: [previewBackend()],
   clearScreen: false,
   server: { port: 1420, strictPort: true },
   build: { outDir: "dist", target: "es2022", emptyOutDir: true },

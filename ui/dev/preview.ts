@@ -1,119 +1,145 @@
-// Dev-only entry: runs the real UI against the in-memory fake backend.
-// URL parameters: lang=de|en (OS locale), empty=1 (no contacts), open=<n>
-// (open the n-th contact), form=invalid (open the form with errors),
-// ready=1 (the "ready to qualify" chip), expand=<n> (the n-th row's score
-// lines), activity=1 / org=1 (their dialogs on the open contact),
-// notice=1 (the "ready for …" notice for the open contact), settings=scoring|reminders,
-// tasks=overdue|today|upcoming|done (the tasks view on that tab; notasks=1 for
-// none), task=new|edit (the task dialog; on an open contact it is preselected),
-// snooze=1 (the first row's snooze menu), tasksevent=<s> (emit tasks-changed
-// after s seconds, as the tray would), import=1 (the import wizard; the file
-// dialog picks a sample CSV with a bad row and a duplicate; import=preview|report
-// goes on to that step), dups=1 (the
-// duplicates dialog; dups=merge opens the first pair's merge), erase=1 (the erase confirmation on the open contact),
-// pipeline=1 (the board; pipeline=lost opens the lost-reason dialog for the first card), deal=new|<n> (the deal
-// dialog, new or the n-th demo deal), email=1 (the follow-up dialog on the open contact), reports=1|month|30|quarter|all,
-// settings=pipeline|rules|templates|company, auto=1 (three automation toasts).
+// Dev-only entry: the real UI on the app's real commands, served by the Vite
+// dev server (dev/previewServer.ts runs them in ui_backend; build it first
+// with `cargo build --example ui_backend`). Each page load starts an empty
+// store; unless `empty=1` it holds the demo data plus a few tasks.
+// URL parameters: lang=de|en (the OS locale), empty=1 (no contacts),
+// many=<n> (n more contacts), notasks=1, open=<n> (the n-th contact by name),
+// search=<text>, stage=1|<stage> (the stage control on the open contact),
+// form=1|invalid (the contact form, with errors), ready=1 (the "ready to
+// qualify" chip), expand=<n> (the n-th row's score lines), activity=1 / org=1 /
+// notice=1 / email=1 / erase=1 (on the open contact), settings=1|<section>,
+// tasks=1|overdue|today|upcoming|done, task=new|edit, snooze=1,
+// import=1|preview|report (the file dialog picks a sample CSV with a bad row
+// and a duplicate), dups=1|merge, pipeline=1|lost, deal=new|<n>,
+// reports=1|month|30|quarter|all.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import { FakeBackend, seedDemo, seedTasks } from "./fakeBackend";
-import { seedDeals } from "./fakeDeals";
-import { clock } from "../src/tasks";
+import type { Contact } from "../src/bindings/Contact";
+import type { Deal } from "../src/bindings/Deal";
+import type { TaskItem } from "../src/bindings/TaskItem";
 import "../src/styles.css";
 import { App } from "../src/app";
 
 const params = new URLSearchParams(location.search);
-const backend = new FakeBackend();
-backend.info.locale = params.get("lang") === "de" ? "de-DE" : "en-US";
-if (!params.has("empty")) seedDemo(backend, 260);
-const xss = backend.contacts[3];
-if (xss) xss.display_name = "<img src=x onerror=alert(1)>";
-if (!params.has("notasks")) seedTasks(backend);
-if (!params.has("empty")) seedDeals(backend);
-backend.settings.company = { name: "Kontor Vertrieb GmbH", address: "Hauptstr. 5\n10115 Berlin", email: "vertrieb@kontor.example", phone: "+49 30 1234567", vat_id: "DE123456789", footer: "Berliner Bank · IBAN DE00 1001 0010 0123 4567 89" };
-clock.now = () => new Date(backend.now);
-backend.importFile = {
-  name: "messe-hannover.csv",
-  encoding: "Windows-1252",
-  text: [
-    "Anrede;Vorname;Nachname;Firma;E-Mail;Telefon;Straße;PLZ;Ort;Branche;Phase",
-    ...Array.from({ length: 240 }, (_, i) => `Herr;Max${i};Muster;Musterbau GmbH;max${i}@musterbau.de;030 55${i};Ring ${i};10115;Berlin;Bau;Lead`),
-    ";;;Leer AG;;;;;;;",
-    `Frau;Anna;Doppelt;;${backend.contacts[0]?.emails[0] ?? "anna@example.com"};;;;;;Kunde`,
-    "Frau;Eva;Komisch;;kein-at-zeichen;;;;;;Irgendwas",
-  ].join("\n"),
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.querySelector<T>(`[data-testid="${id}"]`);
+const pause = (ms = 100) => new Promise((r) => setTimeout(r, ms));
+
+async function post(path: string, value?: unknown): Promise<any> {
+  const res = await fetch(path, { method: "POST", body: JSON.stringify(value ?? {}) });
+  const answer = await res.json();
+  if (!res.ok) throw new Error(answer.message);
+  return answer;
+}
+
+/** One command on the backend; the events it caused reach the UI when `deliver`. */
+async function call(cmd: string, args: unknown = {}, deliver = false): Promise<any> {
+  const answer = await post("/__kontor/invoke", { cmd, args });
+  if (deliver) for (const e of answer.events) await emit(e.event, e.payload);
+  if ("err" in answer) throw answer.err;
+  return answer.ok;
+}
+
+const locale = params.get("lang") === "de" ? "de-DE" : "en-US";
+try {
+  await post("/__kontor/fresh");
+} catch (e) {
+  document.body.textContent = `The preview needs the backend: ${e instanceof Error ? e.message : e}`;
+  throw e;
+}
+mockIPC(async (cmd, args) => {
+  const answer = await call(cmd, args, true);
+  return cmd === "app_info" ? { ...answer, locale, os_language: locale.slice(0, 2) } : answer;
+}, { shouldMockEvents: true });
+new EventSource("/__kontor/events").onmessage = (m) => {
+  const { event, payload } = JSON.parse(m.data);
+  void emit(event, payload);
 };
-backend.importBatch = 20;
-backend.importPause = () => new Promise((r) => setTimeout(r, 150));
-backend.addBackup("kontor-backup-2025-02-01.json", (b) => seedDemo(b, 12));
-backend.backupChoice = "kontor-backup-2025-02-01.json";
-if (backend.contacts[1] && backend.contacts[2]) backend.contacts[2].emails.push(backend.contacts[1].emails[0]);
-mockIPC(backend.handle, { shouldMockEvents: true });
+
+// ---- the store -----------------------------------------------------------------
+
+const query = { stage: null, search: "", sort: "name", offset: 0, limit: 500, ready_to_qualify: false, organization_id: null };
+if (!params.has("empty")) await call("load_demo_data");
+const extra = Number(params.get("many") ?? 0);
+for (let i = 0; i < extra; i++) {
+  const input = {
+    first_name: `Max${i}`, last_name: "Muster", display_name: null, organization: `Musterbau ${i % 40} GmbH`, title: null,
+    emails: [`max${i}@musterbau${i % 40}.de`], phones: [], tags: [], source: "preview", notes: null,
+  };
+  await call("create_contact", { input });
+}
+const contacts: Contact[] = (await call("list_contacts", { query })).items;
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+if (!params.has("notasks") && contacts.length) {
+  const tasks: [string, number, string | null][] = [
+    ["Angebot nachfassen", -2, "Kunde wartet auf Rückruf"], ["Erstgespräch führen", 0, null],
+    ["Muster schicken", 0, null], ["Besuch vorbereiten", 3, "Preisliste mitnehmen"], ["Vertrag prüfen", 9, null],
+  ];
+  for (const [i, [title, offset, notes]] of tasks.entries()) {
+    const input = { title, contact_id: contacts[i % contacts.length].id, deal_id: null, due: day(offset), priority: "normal", notes, reminders: [], repeat: null };
+    await call("create_task", { input });
+  }
+}
+const sample = [
+  "Anrede;Vorname;Nachname;Firma;E-Mail;Telefon;Straße;PLZ;Ort;Branche;Phase",
+  ...Array.from({ length: 240 }, (_, i) => `Herr;Max${i};Muster;Musterbau GmbH;max${i}@musterbau.de;030 55${i};Ring ${i};10115;Berlin;Bau;Lead`),
+  ";;;Leer AG;;;;;;;",
+  `Frau;Anna;Doppelt;;${contacts[0]?.emails[0] ?? "anna@example.com"};;;;;;Kunde`,
+  "Frau;Eva;Komisch;;kein-at-zeichen;;;;;;Irgendwas",
+].join("\n");
+
+// ---- the app, and where it starts ----------------------------------------------
 
 const app = new App(document.getElementById("app")!);
 await app.start();
 const open = params.get("open");
-if (open) await app.openContact(backend.contacts[Number(open)].id);
+if (open && contacts[Number(open)]) await app.openContact(contacts[Number(open)].id);
 const stage = params.get("stage");
 if (stage) {
   app.openStageControl();
-  if (stage !== "1") {
-    const sel = document.querySelector<HTMLSelectElement>('[data-testid="stage-select"]')!;
-    sel.value = stage;
-    sel.dispatchEvent(new Event("change"));
-    if (params.get("submit")) document.querySelector<HTMLButtonElement>('[data-testid="stage-submit"]')!.click();
+  const select = $<HTMLSelectElement>("stage-select");
+  if (stage !== "1" && select) {
+    select.value = stage;
+    select.dispatchEvent(new Event("change"));
   }
 }
 const search = params.get("search");
 if (search) {
-  const input = document.querySelector<HTMLInputElement>('[data-testid="search"]')!;
+  const input = $<HTMLInputElement>("search")!;
   input.value = search;
   input.dispatchEvent(new Event("input"));
 }
 const form = params.get("form");
 if (form) {
   app.openForm(null);
-  const set = (id: string, v: string) => {
-    const el = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-testid="${id}"]`)!;
-    el.value = v;
-  };
   if (form === "invalid") {
+    const set = (id: string, v: string) => void ($<HTMLInputElement>(id)!.value = v);
     set("field-emails", "anna@example.com\nnot-an-email");
     set("field-phones", "+49 (30) 123 456\n12");
     set("field-organization", "Neue Firma KG");
-    document.querySelector<HTMLButtonElement>('[data-testid="save-contact"]')!.click();
+    $("save-contact")!.click();
   }
 }
-if (params.get("settings")) {
+const settings = params.get("settings");
+if (settings) {
   app.openSettings();
-  const section = params.get("settings");
-  if (section && section !== "1") document.querySelector(`[data-testid="settings-${section}"]`)?.scrollIntoView();
+  if (settings !== "1") $(`settings-${settings}`)?.scrollIntoView();
 }
 const tasksTab = params.get("tasks");
 if (tasksTab) {
   await app.showTasks();
-  if (tasksTab !== "1") {
-    app.setTaskTab(tasksTab as "overdue" | "today" | "upcoming" | "done");
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (tasksTab !== "1") app.setTaskTab(tasksTab as "overdue" | "today" | "upcoming" | "done");
+  await pause();
 }
 const task = params.get("task");
 if (task === "new") app.openTaskDialog(null);
 if (task === "edit") {
-  const first = backend.tasks.find((x) => !x.done && x.notes) ?? backend.tasks[0];
-  if (first) app.openTaskDialog(backend.item(first));
+  const [first]: TaskItem[] = await call("list_tasks", { view: "open" });
+  if (first) app.openTaskDialog(first);
 }
-if (params.get("snooze")) document.querySelector<HTMLElement>('[data-testid="task-snooze"]')?.click();
-const later = params.get("tasksevent");
-if (later) {
-  setTimeout(() => {
-    backend.tasks.filter((x) => !x.done).forEach((x) => { x.snoozed_until = new Date(backend.now + 3_600_000).toISOString(); });
-    void emit("tasks-changed");
-  }, Number(later) * 1000);
-}
+if (params.get("snooze")) $("task-snooze")?.click();
 if (params.get("ready")) {
-  document.querySelector<HTMLElement>('[data-testid="stage-chip-ready"]')!.click();
-  await new Promise((r) => setTimeout(r, 50));
+  $("stage-chip-ready")!.click();
+  await pause();
 }
 const expand = params.get("expand");
 if (expand) document.querySelectorAll<HTMLElement>('[data-testid="row-score"]')[Number(expand)]?.click();
@@ -122,45 +148,38 @@ if (params.get("org")) app.openOrgDialog();
 if (params.get("notice") && app.view.name === "contact") app.showNotice(app.view.detail.contact);
 const imp = params.get("import");
 if (imp) {
+  await call("__dialog", { file: "messe-hannover.csv", text: sample });
   app.openImport();
   if (imp === "preview" || imp === "report") {
-    document.querySelector<HTMLElement>('[data-testid="import-choose"]')!.click();
-    await new Promise((r) => setTimeout(r, 100));
+    $("import-choose")!.click();
+    await pause(300);
   }
-  if (imp === "report") {
-    backend.importPause = () => Promise.resolve();
-    document.querySelector<HTMLElement>('[data-testid="import-run"]')!.click();
-  }
+  if (imp === "report") $("import-run")!.click();
 }
 if (params.get("dups")) {
   app.openDuplicates();
-  await new Promise((r) => setTimeout(r, 50));
-  if (params.get("dups") === "merge") document.querySelector<HTMLElement>('[data-testid="merge-open"]')?.click();
+  await pause();
+  if (params.get("dups") === "merge") $("merge-open")?.click();
 }
-if (params.get("erase") && app.view.name === "contact") document.querySelector<HTMLElement>('[data-testid="person-erase"]')?.click();
+if (params.get("erase") && app.view.name === "contact") $("person-erase")?.click();
+const deals = (): Promise<Deal[]> => call("list_deals", { stage: null });
 const board = params.get("pipeline");
 if (board) {
   await app.showPipeline();
   if (board === "lost") {
-    const first = backend.dealStore.deals.find((d) => backend.dealStore.outcome(d.stage) === "open");
+    const first = (await deals()).find((d) => d.stage !== "won" && d.stage !== "lost");
     if (first) void app.moveDeal(first.id, "lost");
   }
 }
 const deal = params.get("deal");
 if (deal === "new") app.openDealDialog(null);
-else if (deal) await app.openDeal(backend.dealStore.deals[Number(deal)]?.id ?? "");
+else if (deal) {
+  const found = (await deals())[Number(deal)];
+  if (found) await app.openDeal(found.id);
+}
 if (params.get("email") && app.view.name === "contact") app.openEmailDialog(app.view.detail.contact.id, null);
 const reports = params.get("reports");
 if (reports) {
   await app.showReports();
   if (reports !== "1") app.setReportPreset(reports as "month" | "30" | "quarter" | "all");
-}
-if (params.get("auto")) {
-  const c = backend.contacts[0];
-  const task = backend.addTask({ title: `Nach Empfehlung fragen: ${c.display_name}`, due: "2025-03-28", contact_id: c.id });
-  void emit("automation", [
-    { type: "task_created", task },
-    { type: "notice", message: `${c.display_name} hat 70 Punkte erreicht` },
-    { type: "proposed", contact_id: c.id, stage: "opportunity" },
-  ]);
 }

@@ -1,4 +1,4 @@
-// Task vocabulary shared by the views and the dev fake backend: the tabs, the
+// Task vocabulary shared by the views: the tabs, the
 // reminder and snooze presets, recurrence strings, local-day arithmetic, and
 // the due string the dialog sends (RFC 3339 with the local offset, or a day).
 import type { Priority } from "./bindings/Priority";
@@ -21,7 +21,7 @@ export const MAX_REMINDER_MINUTES = 60 * 24 * 365;
 
 /**
  * The UI's clock. Views measure "today", "overdue" and "in 2 days" against it;
- * tests and the preview page point it at the fake backend's clock.
+ * the tests point it at their backend's fixed clock.
  */
 export const clock = { now: (): Date => new Date() };
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, key, maybe, select, startLive as start, stop, type, until } from "./helpers";
-import type { LiveBackend as FakeBackend, Seeded } from "./live";
+import { $, $$, key, maybe, select, start, stop, type, until } from "./helpers";
+import type { LiveBackend, Seeded } from "./live";
 
 afterEach(stop);
 
 /** Anna Becker, imported on Jan 2 and qualified by rule on Feb 3 (a prospect). */
-function seed(b: FakeBackend, language: "de" | "en" | null = "en"): Seeded {
+function seed(b: LiveBackend, language: "de" | "en" | null = "en"): Seeded {
   b.settings.language = language;
   let anna!: Seeded;
   b.at("2025-01-02T08:00:00Z", () => {

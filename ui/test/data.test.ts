@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, chipCount, maybe, names, select, startLive as start, stop, until } from "./helpers";
+import { $, $$, chipCount, maybe, names, select, start, stop, until } from "./helpers";
 import type { Seeded } from "./live";
 
 afterEach(stop);

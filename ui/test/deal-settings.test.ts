@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { LiveBackend } from "./live";
-import { $, $$, maybe, select, startLive as start, stop, type, until } from "./helpers";
+import { $, $$, maybe, select, start, stop, type, until } from "./helpers";
 
 afterEach(stop);
 

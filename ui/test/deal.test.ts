@@ -1,16 +1,16 @@
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, maybe, select, startLive as start, stop, type, until } from "./helpers";
-import type { LiveBackend as FakeBackend } from "./live";
+import { $, $$, maybe, select, start, stop, type, until } from "./helpers";
+import type { LiveBackend } from "./live";
 
 afterEach(stop);
 
-const lastCall = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
+const lastCall = (b: LiveBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
 /** Text as shown, with Intl's non-breaking spaces as plain ones. */
 const text = (el: Element) => (el.textContent ?? "").replace(/[\u00a0\u202f]/g, " ");
 const val = (id: string, root: ParentNode = document) => ($(id, root) as HTMLInputElement).value;
 
-function seed(b: FakeBackend, language: "de" | "en" = "en") {
+function seed(b: LiveBackend, language: "de" | "en" = "en") {
   b.settings.language = language;
   b.settings.company = { name: "Kontor Vertrieb GmbH", address: "Hauptstr. 5\n10115 Berlin", email: "info@kontor.example", phone: "", vat_id: "DE123", footer: "IBAN DE00" };
   const anna = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Müller AG", emails: ["anna@mueller.de"], stage: "prospect" });

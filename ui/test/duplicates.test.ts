@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, maybe, startLive as start, stop, until } from "./helpers";
-import type { LiveBackend as FakeBackend } from "./live";
+import { $, $$, maybe, start, stop, until } from "./helpers";
+import type { LiveBackend } from "./live";
 
 afterEach(stop);
 
-function pair(b: FakeBackend) {
+function pair(b: LiveBackend) {
   const a = b.add({
     first_name: "Anna", last_name: "Schmidt", organization: "Müller AG", emails: ["anna@mueller.de"], phones: ["+49 30 1234567"],
     tags: ["messe"], title: null, source: "Messe",

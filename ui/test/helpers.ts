@@ -1,28 +1,32 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { vi } from "vitest";
-import { FakeBackend, fail } from "../dev/fakeBackend";
 import { App } from "../src/app";
 import { clock } from "../src/tasks";
 import { LiveBackend } from "./live";
 
-export { FakeBackend, fail, LiveBackend };
-
-/** The app and the backend a test runs it on. */
-export interface Harness<B = FakeBackend> {
-  app: App;
-  backend: B;
-  root: HTMLElement;
-}
+export { LiveBackend };
 
 /** The app and the real commands it runs on (see live.ts). */
-export type LiveHarness = Harness<LiveBackend>;
+export interface Harness {
+  app: App;
+  backend: LiveBackend;
+  root: HTMLElement;
+}
 
 let current: { app: App } | null = null;
 let live: LiveBackend | null = null;
 
-/** Mounts and starts the real App on `handler` through Tauri's mockIPC, its clock the backend's. */
-async function mount<B extends { now: number }>(backend: B, handler: (cmd: string, args: any) => unknown): Promise<Harness<B>> {
-  mockIPC(handler, { shouldMockEvents: true });
+/** Starts the real App against the app's real commands (a backend process with its own store), its clock the backend's. */
+export async function start(
+  prepare: (b: LiveBackend) => void = () => {},
+  handler?: (b: LiveBackend) => (cmd: string, args: any) => unknown,
+): Promise<Harness> {
+  const backend = new LiveBackend();
+  live = backend;
+  await backend.loadSettings();
+  prepare(backend);
+  await backend.prepare();
+  mockIPC(handler ? handler(backend) : backend.handle, { shouldMockEvents: true });
   // The UI measures "today" and "overdue" against the backend's clock.
   clock.now = () => new Date(backend.now);
   document.body.replaceChildren();
@@ -33,29 +37,6 @@ async function mount<B extends { now: number }>(backend: B, handler: (cmd: strin
   await app.start();
   current = { app };
   return { app, backend, root };
-}
-
-/** Starts the real App against the fake backend. */
-export async function start(
-  prepare: (b: FakeBackend) => void = () => {},
-  handler?: (b: FakeBackend) => (cmd: string, args: any) => unknown,
-): Promise<Harness> {
-  const backend = new FakeBackend();
-  prepare(backend);
-  return mount(backend, handler ? handler(backend) : backend.handle);
-}
-
-/** Starts the real App against the app's real commands (a backend process with its own store). */
-export async function startLive(
-  prepare: (b: LiveBackend) => void = () => {},
-  handler?: (b: LiveBackend) => (cmd: string, args: any) => unknown,
-): Promise<LiveHarness> {
-  const backend = new LiveBackend();
-  live = backend;
-  await backend.loadSettings();
-  prepare(backend);
-  await backend.prepare();
-  return mount(backend, handler ? handler(backend) : backend.handle);
 }
 
 export function stop(): void {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, maybe, select, start as startFake, startLive as start, stop, type, until } from "./helpers";
+import { $, $$, maybe, select, start, stop, type, until } from "./helpers";
 import type { LiveBackend } from "./live";
 
 afterEach(stop);
@@ -120,15 +120,12 @@ describe("import wizard", () => {
   });
 
   it("shows progress from the import-progress event and stops on cancel", async () => {
-    const text = ["First name,Last name", ...Array.from({ length: 10 }, (_, i) => `P${i},Q${i}`)].join("\n");
-    let release: () => void = () => {};
-    // On the fake backend still: the real import writes batches of 500, and
-    // ui_backend answers one command at a time, so a cancel cannot meet a
-    // running import there.
-    const { backend } = await startFake((b) => {
-      b.importFile = { name: "big.csv", text };
-      b.importBatch = 2;
-      b.importPause = () => new Promise<void>((r) => { release = r; });
+    // The core writes batches of 500: 2,000 records are four batches, and the
+    // backend holds the import after each batch's progress until the test steps it.
+    const text = ["First name,Last name", ...Array.from({ length: 2000 }, (_, i) => `P${i},Q${i}`)].join("\n");
+    const { backend } = await start((b) => {
+      b.stageImport({ name: "big.csv", text });
+      b.holdImport();
     });
     $("empty-import").click();
     $("import-choose").click();
@@ -137,19 +134,20 @@ describe("import wizard", () => {
     $("import-run").click();
     await until(() => maybe("import-progress"));
     const bar = $("import-progress-bar") as HTMLProgressElement;
-    await until(() => bar.value === 2);
-    expect(bar.max).toBe(10);
-    expect($("import-progress-text").textContent).toBe("2 of 10");
-    release();
-    await until(() => bar.value === 4);
+    await until(() => bar.value === 500);
+    expect(bar.max).toBe(2000);
+    expect($("import-progress-text").textContent).toBe("500 of 2,000");
+    await backend.stepImport();
+    await until(() => bar.value === 1000);
     $("import-cancel").click();
     await until(() => backend.calls.some((c) => c.cmd === "cancel_import"));
     expect(($("import-cancel") as HTMLButtonElement).disabled).toBe(true);
-    release();
+    await backend.stepImport();
     await until(() => maybe("import-report"));
     expect($("report-cancelled").textContent).toContain("The import was stopped");
-    expect($("report-imported").textContent).toBe("4imported");
-    expect(backend.contacts).toHaveLength(4);
+    expect($("report-imported").textContent).toBe("1,000imported");
+    const query = { stage: null, search: "", sort: "name", offset: 0, limit: 1, ready_to_qualify: false, organization_id: null };
+    expect((await backend.call("list_contacts", { query })).total).toBe(1000);
   });
 
   it("has no mapping for vCard and reads every card", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, key, maybe, startLive as start, stop, until } from "./helpers";
+import { $, key, maybe, start, stop, until } from "./helpers";
 
 afterEach(stop);
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, chipCount, key, maybe, names, startLive as start, stop, type, until } from "./helpers";
+import { $, $$, chipCount, key, maybe, names, start, stop, type, until } from "./helpers";
 
 afterEach(stop);
 

@@ -3,11 +3,10 @@
 // src-tauri/examples/ui_backend.rs) on a store of its own, at a fixed time.
 // No rule of the core exists here: what a test seeds goes through the same
 // commands the window calls, and what the UI shows is what the core answers.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { emit } from "@tauri-apps/api/event";
+import { BackendProcess } from "../dev/backendProcess";
 import type { ActivityInput } from "../src/bindings/ActivityInput";
 import type { ActivityKind } from "../src/bindings/ActivityKind";
 import type { AppInfo } from "../src/bindings/AppInfo";
@@ -33,12 +32,6 @@ export interface Seeded {
   input: Partial<ContactInput>;
 }
 
-interface Reply {
-  ok?: unknown;
-  err?: unknown;
-  events?: { event: string; payload: unknown }[];
-}
-
 /** One backend process for one test. */
 export class LiveBackend {
   /** The time every command sees (ms since the epoch). */
@@ -50,50 +43,46 @@ export class LiveBackend {
   info: Partial<AppInfo> = {};
   /** What the UI called, in order (seeding not included). */
   readonly calls: { cmd: string; args: any }[] = [];
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly waiting: ((reply: Reply) => void)[] = [];
+  private readonly process: BackendProcess;
+  /** Whether the UI runs (events no request caused reach it then, as the reminder timer's do). */
+  private mounted = false;
   private readonly seeds: (() => Promise<void>)[] = [];
   /** Stand-ins handed out while seeding (a test reads `anna.id` before Anna exists) → the core's ids. */
   private readonly ids = new Map<string, string>();
   private nextSeed = 0;
 
   constructor() {
-    if (!existsSync(BINARY)) {
-      throw new Error(`${BINARY} is missing: run \`cargo build --example ui_backend\` first (the test command does)`);
-    }
-    this.child = spawn(BINARY, [], { env: { ...process.env, TZ: process.env.TZ ?? "Europe/Berlin" } });
-    createInterface({ input: this.child.stdout }).on("line", (line) => this.waiting.shift()?.(JSON.parse(line)));
-    this.child.stderr.on("data", () => {});
-  }
-
-  /** Sends one command; resolves with the answer (events it emitted are handed to `onEvent`). */
-  private send(cmd: string, args: unknown, onEvent?: (event: string, payload: unknown) => void): Promise<unknown> {
-    return new Promise((resolveReply, reject) => {
-      this.waiting.push((reply) => {
-        for (const e of reply.events ?? []) onEvent?.(e.event, e.payload);
-        if ("err" in reply) reject(reply.err);
-        else resolveReply(reply.ok);
-      });
-      this.child.stdin.write(`${JSON.stringify({ cmd, args })}\n`);
-    });
+    const toUi = (event: string, payload: unknown) => void (this.mounted && emit(event, payload));
+    this.process = new BackendProcess(BINARY, toUi, { TZ: process.env.TZ ?? "Europe/Berlin" });
   }
 
   /** A command as the window calls it: recorded, its events delivered to the UI. */
   readonly handle = async (cmd: string, args: any): Promise<unknown> => {
+    this.mounted = true;
     this.calls.push({ cmd, args });
-    const answer = await this.send(cmd, args ?? {}, (event, payload) => void emit(event, payload));
+    const answer = await this.process.send(cmd, args ?? {}, (event, payload) => void emit(event, payload));
     return cmd === "app_info" ? { ...(answer as AppInfo), ...this.info } : answer;
   };
 
   /** Resolves once every command sent so far has been answered. */
   async idle(): Promise<void> {
-    while (this.waiting.length) await new Promise((r) => setTimeout(r, 5));
+    while (this.process.waiting) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 0));
   }
 
   /** A command for the test itself (not recorded, events dropped). */
   call(cmd: string, args: unknown = {}): Promise<any> {
-    return this.send(cmd, args);
+    return this.process.send(cmd, args);
+  }
+
+  /** From now on a running import waits after each batch until `stepImport`. */
+  holdImport(): void {
+    this.seeds.push(async () => void (await this.call("__hold_import")));
+  }
+
+  /** Lets a held import write its next batch. */
+  stepImport(): Promise<unknown> {
+    return this.call("__step_import");
   }
 
   /** The value with every stand-in id replaced by the core's. */
@@ -314,7 +303,6 @@ export class LiveBackend {
   }
 
   stop(): void {
-    this.child.stdin.end();
-    this.child.kill();
+    this.process.stop();
   }
 }

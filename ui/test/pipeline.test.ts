@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, key, maybe, startLive as start, stop, type, until } from "./helpers";
-import type { LiveBackend as FakeBackend, Seeded } from "./live";
+import { $, $$, key, maybe, start, stop, type, until } from "./helpers";
+import type { LiveBackend, Seeded } from "./live";
 
 afterEach(stop);
 
-const lastCall = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
+const lastCall = (b: LiveBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
 const column = (stage: string) => document.querySelector<HTMLElement>(`[data-testid="pipeline-column"][data-stage="${stage}"]`)!;
 const card = (id: string) => document.querySelector<HTMLElement>(`[data-testid="deal-card"][data-deal-id="${id}"]`)!;
 const cardsIn = (stage: string) => $$("deal-card", column(stage)).map((c) => $("deal-title-text", c).textContent);
@@ -14,7 +14,7 @@ const seeded: Record<string, Seeded> = {};
 const id = (key: string) => seeded[key].id;
 
 /** Anna (opportunity) with an open deal in qualification; Bernd (opportunity) with a deal in negotiation; both 20 days old. */
-function seed(b: FakeBackend, language: "de" | "en" = "en") {
+function seed(b: LiveBackend, language: "de" | "en" = "en") {
   b.settings.language = language;
   const anna = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Müller AG", emails: ["anna@mueller.de"] });
   const bernd = b.add({ first_name: "Bernd", last_name: "Becker" });
@@ -29,7 +29,7 @@ function seed(b: FakeBackend, language: "de" | "en" = "en") {
 }
 
 /** A seeded contact as the core has it now. */
-const contact = async (b: FakeBackend, i: number) => (await b.call("get_contact", { id: b.contacts[i].id })).contact;
+const contact = async (b: LiveBackend, i: number) => (await b.call("get_contact", { id: b.contacts[i].id })).contact;
 
 async function openBoard() {
   $("nav-pipeline").click();

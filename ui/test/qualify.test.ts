@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { $, $$, chipCount, key, maybe, names, select, startLive as start, stop, type, until } from "./helpers";
+import { $, $$, chipCount, key, maybe, names, select, start, stop, type, until } from "./helpers";
 import type { LiveBackend, Seeded } from "./live";
 import { NOTICE_MS } from "../src/shell";
 

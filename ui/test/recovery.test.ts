@@ -1,7 +1,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BackupEntry } from "../src/bindings/BackupEntry";
-import { $, $$, maybe, startLive as start, stop, until } from "./helpers";
+import { $, $$, maybe, start, stop, until } from "./helpers";
 
 afterEach(stop);
 

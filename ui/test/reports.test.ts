@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, maybe, startLive as start, stop, type, until } from "./helpers";
-import type { LiveBackend as FakeBackend } from "./live";
+import { $, $$, maybe, start, stop, type, until } from "./helpers";
+import type { LiveBackend } from "./live";
 
 afterEach(stop);
 
 const text = (el: Element) => (el.textContent ?? "").replace(/[\u00a0\u202f]/g, " ");
-const lastCall = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
+const lastCall = (b: LiveBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
 
 /**
  * Contacts with histories in March 2025, deals won and lost, activities and an
@@ -14,7 +14,7 @@ const lastCall = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd ==
  * her deal is won (2); Bernd lead (9) → prospect (5), a deal lost (4); Carla a
  * lead (3) without a source.
  */
-function seed(b: FakeBackend, language: "de" | "en") {
+function seed(b: LiveBackend, language: "de" | "en") {
   b.settings.language = language;
   // No rules: the shipped "first call" rule would add tasks to the overdue report.
   b.settings.automation = [];

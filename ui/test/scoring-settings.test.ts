@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, maybe, startLive as start, stop, type, until } from "./helpers";
+import { $, $$, maybe, start, stop, type, until } from "./helpers";
 import { DEFAULT_SETTINGS } from "../src/generated/core";
 
 afterEach(stop);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fromFirstMark, marked } from "../src/views/common";
 import { h } from "../src/dom";
-import { $, $$, key, maybe, names, startLive as start, stop, type, until } from "./helpers";
+import { $, $$, key, maybe, names, start, stop, type, until } from "./helpers";
 
 afterEach(stop);
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, chipCount, maybe, select, startLive as start, stop, until } from "./helpers";
+import { $, chipCount, maybe, select, start, stop, until } from "./helpers";
 import { dateFormatLocale } from "../src/i18n";
 
 afterEach(stop);

@@ -1,20 +1,20 @@
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, key, maybe, select, startLive as start, stop, type, until } from "./helpers";
-import type { LiveBackend as FakeBackend } from "./live";
+import { $, $$, key, maybe, select, start, stop, type, until } from "./helpers";
+import type { LiveBackend } from "./live";
 
 afterEach(stop);
 
-// The fake's clock: 2025-03-14 09:30 UTC = Friday 10:30 in Berlin (the tests' time zone, UTC+1 in March).
+// The backend's clock: 2025-03-14 09:30 UTC = Friday 10:30 in Berlin (the tests' time zone, UTC+1 in March).
 
-const lastCall = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
-const count = (b: FakeBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).length;
+const lastCall = (b: LiveBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).at(-1)?.args;
+const count = (b: LiveBackend, cmd: string) => b.calls.filter((c) => c.cmd === cmd).length;
 const titles = (root: ParentNode = document) => $$("task-title", root).map((e) => e.textContent);
 const tabCount = (tab: string) => $("tab-count", $(`tasks-tab-${tab}`)).textContent;
 const row = (title: string) => $$("task-row").find((r) => $("task-title", r).textContent === title)!;
 
 /** Anna with tasks in every view, and one done task. */
-function seed(b: FakeBackend, language: "de" | "en" = "en") {
+function seed(b: LiveBackend, language: "de" | "en" = "en") {
   b.settings.language = language;
   const anna = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Müller AG" });
   b.add({ first_name: "Bernd", last_name: "Becker" });
@@ -207,7 +207,7 @@ describe("tasks view", () => {
     await until(() => lastCall(backend, "snooze_task"));
     expect(lastCall(backend, "snooze_task")).toEqual({ id, preset: "one_hour" });
     await until(() => maybe("task-snoozed"));
-    // one hour after the fake's clock (which moves a minute per change)
+    // one hour after the backend's clock
     expect($("task-snoozed", row("Angebot nachfassen")).textContent).toMatch(/^Snoozed until today 11:\d\d AM$/);
     for (const preset of ["ten_minutes", "tomorrow_morning", "next_week"]) {
       $("task-snooze", row("Angebot nachfassen")).click();
@@ -539,7 +539,7 @@ describe("reminder settings", () => {
 
 describe("task deal link", () => {
   /** Anna with two deals, Bernd with one; ids in creation order. */
-  function seedDeals(b: FakeBackend) {
+  function seedDeals(b: LiveBackend) {
     const anna = seed(b);
     const bernd = b.contacts[1];
     const deal = (contact_id: string, title: string) => b.addDeal({ contact_id, title, value: 1000 });

@@ -248,6 +248,14 @@ fn optional_line(field: &'static str, value: Option<&str>) -> Result<Option<Stri
     Ok(Some(line(field, value.unwrap_or(""))?).filter(|v| !v.is_empty()))
 }
 
+/// The value of a check that passed; a failed one's error joins `problems`.
+fn keep<T: Default>(problems: &mut Vec<Error>, checked: Result<T>) -> T {
+    checked.unwrap_or_else(|e| {
+        problems.push(e);
+        T::default()
+    })
+}
+
 fn push_unique(list: &mut Vec<String>, value: String) {
     if !list.iter().any(|v| v.to_lowercase() == value.to_lowercase()) {
         list.push(value);
@@ -262,64 +270,91 @@ impl ContactInput {
     }
 
     /// [`ContactInput::validate`] with a choice of what happens to phone
-    /// numbers that do not parse. A contact needs a first, last or display name.
+    /// numbers that do not parse. A contact needs a first, last or display
+    /// name. The error is the first of [`ContactInput::problems`].
     pub fn validate_with(
         &self,
         region: phonenumber::country::Id,
         phones: PhonePolicy,
     ) -> Result<ValidContact> {
-        let policy = phones;
-        let first_name = line("first_name", &self.first_name)?;
-        let last_name = line("last_name", &self.last_name)?;
-        let display_name = optional_line("display_name", self.display_name.as_deref())?;
+        self.checked(region, phones).map_err(|mut problems| problems.swap_remove(0))
+    }
+
+    /// Every problem of the input, in the form's field order (a form marks
+    /// each field at once); empty when it saves.
+    pub fn problems(&self, region: phonenumber::country::Id) -> Vec<Error> {
+        self.checked(region, PhonePolicy::Reject).err().unwrap_or_default()
+    }
+
+    fn checked(
+        &self,
+        region: phonenumber::country::Id,
+        policy: PhonePolicy,
+    ) -> std::result::Result<ValidContact, Vec<Error>> {
+        let mut problems = Vec::new();
+        let first_name: String = keep(&mut problems, line("first_name", &self.first_name));
+        let last_name: String = keep(&mut problems, line("last_name", &self.last_name));
+        let display_name: Option<String> =
+            keep(&mut problems, optional_line("display_name", self.display_name.as_deref()));
         if first_name.is_empty() && last_name.is_empty() && display_name.is_none() {
-            return Err(Error::NameRequired);
+            problems.push(Error::NameRequired);
         }
         let display_name =
             display_name.unwrap_or_else(|| format!("{first_name} {last_name}").trim().to_owned());
         let mut emails = Vec::new();
         for raw in self.emails.iter().filter(|e| !e.trim().is_empty()) {
-            let email = normalize_email(raw).ok_or_else(|| Error::InvalidEmail(raw.trim().to_owned()))?;
-            push_unique(&mut emails, email);
+            match normalize_email(raw) {
+                Some(email) => push_unique(&mut emails, email),
+                None => problems.push(Error::InvalidEmail(raw.trim().to_owned())),
+            }
         }
         let mut phones = Vec::new();
         for raw in self.phones.iter().filter(|p| !p.trim().is_empty()) {
             let phone = match (normalize_phone(raw, region), policy) {
-                (Some(phone), _) => phone,
-                (None, PhonePolicy::KeepAsWritten) => line("phones", raw)?,
-                (None, PhonePolicy::Reject) => return Err(Error::InvalidPhone(raw.trim().to_owned())),
+                (Some(phone), _) => Ok(phone),
+                (None, PhonePolicy::KeepAsWritten) => line("phones", raw),
+                (None, PhonePolicy::Reject) => Err(Error::InvalidPhone(raw.trim().to_owned())),
             };
-            push_unique(&mut phones, phone);
+            match phone {
+                Ok(phone) => push_unique(&mut phones, phone),
+                Err(e) => problems.push(e),
+            }
         }
         let mut tags = Vec::new();
         for raw in &self.tags {
-            let tag = line("tags", raw)?;
-            if !tag.is_empty() {
-                push_unique(&mut tags, tag);
+            match line("tags", raw) {
+                Ok(tag) if !tag.is_empty() => push_unique(&mut tags, tag),
+                Ok(_) => {}
+                Err(e) => problems.push(e),
             }
         }
         let notes = self.notes.as_deref().map(str::trim).filter(|n| !n.is_empty());
         if notes.is_some_and(|n| n.chars().count() > MAX_NOTES) {
-            return Err(Error::InvalidInput {
+            problems.push(Error::InvalidInput {
                 field: "notes",
                 reason: format!("longer than {MAX_NOTES} characters"),
             });
         }
-        Ok(ValidContact {
+        let valid = ValidContact {
             first_name,
             last_name,
             display_name,
-            organization: optional_line("organization", self.organization.as_deref())?,
-            title: optional_line("title", self.title.as_deref())?,
+            organization: keep(&mut problems, optional_line("organization", self.organization.as_deref())),
+            title: keep(&mut problems, optional_line("title", self.title.as_deref())),
             emails,
             phones,
             tags,
-            source: optional_line("source", self.source.as_deref())?,
+            source: keep(&mut problems, optional_line("source", self.source.as_deref())),
             notes: notes.map(str::to_owned),
-            salutation: optional_line("salutation", self.salutation.as_deref())?,
-            address: self.address.validated()?,
-            website: optional_line("website", self.website.as_deref())?,
-        })
+            salutation: keep(&mut problems, optional_line("salutation", self.salutation.as_deref())),
+            address: keep(&mut problems, self.address.validated()),
+            website: keep(&mut problems, optional_line("website", self.website.as_deref())),
+        };
+        if problems.is_empty() {
+            Ok(valid)
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -390,6 +425,35 @@ mod tests {
 
     fn input(first: &str, last: &str) -> ContactInput {
         ContactInput { first_name: first.into(), last_name: last.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn lists_every_problem_in_field_order_and_saves_the_first_as_its_error() {
+        let mut bad = input("", "");
+        bad.emails = vec!["ok@example.com".into(), "kaputt".into(), "an na@example.com".into()];
+        bad.phones = vec!["12".into(), "+49 (30) 123-45/6.7".into(), "030 12x45".into()];
+        bad.address.city = Some("Ber\u{7}lin".into());
+        let problems = bad.problems(DE);
+        let found: Vec<(Option<&str>, Option<&str>)> =
+            problems.iter().map(|e| (e.field(), e.entry())).collect();
+        assert_eq!(
+            found,
+            [
+                (Some("first_name"), None),
+                (Some("emails"), Some("kaputt")),
+                (Some("emails"), Some("an na@example.com")),
+                (Some("phones"), Some("12")),
+                (Some("phones"), Some("030 12x45")),
+                (Some("address.city"), None),
+            ]
+        );
+        assert!(matches!(bad.validate(DE), Err(Error::NameRequired)));
+        let mut good = input("Anna", "");
+        good.emails = vec!["anna@example.com".into()];
+        good.phones = vec!["+49 (30) 123-45/6.7".into()];
+        assert!(good.problems(DE).is_empty());
+        good.emails = vec!["anna@example".into()];
+        assert!(matches!(good.problems(DE).as_slice(), [Error::InvalidEmail(e)] if e == "anna@example"));
     }
 
     #[test]

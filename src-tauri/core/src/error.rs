@@ -256,6 +256,14 @@ impl Error {
         }
     }
 
+    /// The entry at fault in a list field (the email or phone number as written).
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            Error::InvalidEmail(raw) | Error::InvalidPhone(raw) => Some(raw),
+            _ => None,
+        }
+    }
+
     /// The stages a lifecycle error is about, if any.
     pub fn stages(&self) -> (Option<Stage>, Option<Stage>) {
         match self {

@@ -37,6 +37,12 @@ pub fn get_contact(state: State<'_, AppState>, id: Uuid) -> Result<ContactDetail
     Ok(contacts::detail(&*state.store()?, id, now())?)
 }
 
+/// Every problem of a contact's input (the form marks them all before saving).
+#[tauri::command(async)]
+pub fn check_contact(state: State<'_, AppState>, input: ContactInput) -> Result<Vec<contacts::InputProblem>> {
+    Ok(contacts::problems(&*state.store()?, &input))
+}
+
 /// Creates a contact as a lead.
 #[tauri::command(async)]
 pub fn create_contact(state: State<'_, AppState>, input: ContactInput) -> Result<ContactDetail> {

@@ -22,6 +22,7 @@ import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ImportOptions } from "../bindings/ImportOptions";
 import type { ImportPreview } from "../bindings/ImportPreview";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { InputProblem } from "../bindings/InputProblem";
 import type { Language } from "../bindings/Language";
 import type { ListQuery } from "../bindings/ListQuery";
 import type { MergePicks } from "../bindings/MergePicks";
@@ -61,6 +62,9 @@ export const stageCounts = (search: string | null): Promise<StageCounts> => call
 
 /** One contact with the stages it can move to and its explained score. */
 export const getContact = (id: string): Promise<ContactDetail> => call("get_contact", { id });
+
+/** Every problem of a contact's input (the form marks them all before saving). */
+export const checkContact = (input: ContactInput): Promise<Array<InputProblem>> => call("check_contact", { input });
 
 /** Creates a contact as a lead. */
 export const createContact = (input: ContactInput): Promise<ContactDetail> => call("create_contact", { input });

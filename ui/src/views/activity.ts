@@ -10,7 +10,7 @@ import * as ipc from "../ipc";
 import { localToRfc3339, toLocalInput } from "../datetime";
 import { clock } from "../tasks";
 import { ACTIVITY_KINDS } from "../generated/core";
-import { orNull } from "../validate";
+import { orNull } from "../inputText";
 import { formDialog } from "./common";
 
 export function activityDialog(app: Shell, detail: ContactDetail, kind: ActivityKind | null): void {

@@ -9,7 +9,8 @@ import { h, replace } from "../dom";
 import { baseField, errorText, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
-import { commaList, lines, orNull, validateContact, type FieldProblem } from "../validate";
+import type { InputProblem } from "../bindings/InputProblem";
+import { commaList, lines, orNull } from "../inputText";
 import { button } from "./common";
 
 /** The address parts are edited as fields of their own. */
@@ -146,8 +147,8 @@ export function contactForm(app: Shell, detail: ContactDetail | null): void {
     control?.setAttribute("aria-describedby", id);
   };
 
-  const problemText = (p: FieldProblem) => {
-    const message = errorText({ code: p.code, message: "", field: p.field, from: null, to: null });
+  const problemText = (p: InputProblem) => {
+    const message = errorText({ code: p.code, message: p.message, field: p.field, from: null, to: null });
     return p.value ? t("form.bad_entry", { value: p.value, message }) : message;
   };
 
@@ -160,15 +161,15 @@ export function contactForm(app: Shell, detail: ContactDetail | null): void {
     if (busy) return;
     clearProblems();
     const data = collect();
-    const problems = validateContact(data);
-    if (problems.length) {
-      problems.forEach((p) => showProblem(p.field as FieldName, problemText(p)));
-      focusFirstProblem();
-      return;
-    }
     busy = true;
     save.disabled = true;
     try {
+      const problems = await ipc.checkContact(data);
+      if (problems.length) {
+        problems.forEach((p) => showProblem(fieldFor(p) ?? "first_name", problemText(p)));
+        focusFirstProblem();
+        return;
+      }
       const saved = detail ? await ipc.updateContact(detail.contact.id, data) : await ipc.createContact(data);
       app.closeModal();
       app.contactChanged(saved);
@@ -207,7 +208,7 @@ function customDisplayName(detail: ContactDetail | null): string {
 }
 
 /** The form field a backend error belongs to, if any. */
-function fieldFor(err: AppError): FieldName | null {
+function fieldFor(err: { field: string | null; code: string }): FieldName | null {
   const known: FieldName[] = [
     "first_name", "last_name", "display_name", "organization", "title", "emails", "phones", "tags", "source", "notes",
     "salutation", "website", ...ADDRESS_PARTS,

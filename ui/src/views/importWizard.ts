@@ -16,7 +16,7 @@ import type { PreviewRow } from "../bindings/PreviewRow";
 import type { RowError } from "../bindings/RowError";
 import type { RowWarning } from "../bindings/RowWarning";
 import { h, replace, type Child } from "../dom";
-import { errorText, plural, t, type MessageKey } from "../i18n";
+import { errorText, formatNumber, plural, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { button, stageBadge } from "./common";
 
@@ -311,7 +311,7 @@ export function importWizard(app: Shell): void {
   const updateProgress = () => {
     bar.max = Math.max(1, progress.total);
     bar.value = progress.done;
-    barText.textContent = t("import.progress", { done: progress.done, total: progress.total });
+    barText.textContent = t("import.progress", { done: formatNumber(progress.done), total: formatNumber(progress.total) });
     const c = dialog.querySelector<HTMLButtonElement>('[data-testid="import-cancel"]');
     if (c) {
       c.disabled = cancelling;
@@ -328,7 +328,7 @@ export function importWizard(app: Shell): void {
   const stepReport = (): Child[] => {
     const r = report!;
     const stat = (id: string, n: number, key: MessageKey) =>
-      h("div", { class: "stat", "data-testid": id }, h("span", { class: "stat-num" }, n), h("span", { class: "stat-label" }, t(key)));
+      h("div", { class: "stat", "data-testid": id }, h("span", { class: "stat-num" }, formatNumber(n)), h("span", { class: "stat-label" }, t(key)));
     return [h(
       "div",
       { class: "import-report", "data-testid": "import-report" },

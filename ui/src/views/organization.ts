@@ -7,7 +7,7 @@ import { h } from "../dom";
 import { errorText, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
-import { orNull } from "../validate";
+import { orNull } from "../inputText";
 import { button, formDialog } from "./common";
 
 export function orgCard(app: Shell, detail: ContactDetail): HTMLElement {

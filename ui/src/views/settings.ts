@@ -9,7 +9,7 @@ import { h, replace } from "../dom";
 import { errorText, kindName, settingsFieldName, t, type Lang, type MessageKey } from "../i18n";
 import { AppError } from "../ipc";
 import { ACTIVITY_KINDS, CRITERIA, defaultSettings, validateSettings, type SettingsProblem } from "../settings";
-import { commaList } from "../validate";
+import { commaList } from "../inputText";
 import { button } from "./common";
 import { dataSection, newDataState, PHONE_REGIONS, regionName } from "./dataSection";
 import { checkDealDraft, dealDraftFrom, dealSectionOf, dealSettingsSections, type DealSection } from "./dealSettings";

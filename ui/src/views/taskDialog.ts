@@ -18,7 +18,7 @@ import {
   clock, dueAt, dueString, localDay, localTime, MAX_EVERY_DAYS, MAX_REMINDER_MINUTES, parseRepeat, PRIORITIES,
   REMINDER_PRESETS, repeatString, type RepeatKind,
 } from "../tasks";
-import { orNull } from "../validate";
+import { orNull } from "../inputText";
 import { formDialog } from "./common";
 import { contactPicker } from "./contactPicker";
 

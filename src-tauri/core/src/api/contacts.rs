@@ -12,7 +12,7 @@ use crate::backups::Reason;
 use crate::contact::{Contact, ContactInput, Organization, OrganizationInput};
 use crate::criteria::CriteriaUpdate;
 use crate::duplicate::MergePicks;
-use crate::error::Result;
+use crate::error::{ErrorCode, Result};
 use crate::score::Score;
 use crate::stage::{ChangedBy, StageChangeRequest, Transition};
 use crate::store::Store;
@@ -53,6 +53,35 @@ fn detailed(store: &Store, changed: Changed<Contact>, now: DateTime<Utc>) -> Res
 /// One contact with the stages it can move to and its explained score.
 pub fn detail(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<ContactDetail> {
     ContactDetail::of_id(store, id, now)
+}
+
+/// A problem with a contact's input, for the form to mark its field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct InputProblem {
+    /// What is wrong.
+    pub code: ErrorCode,
+    /// The input field ("first_name", "emails", "address.city" ...).
+    pub field: Option<String>,
+    /// The entry at fault in a list field (an email or phone number as written).
+    pub value: Option<String>,
+    /// English text, for logs.
+    pub message: String,
+}
+
+/// Every problem of a contact's input, in the form's field order; empty
+/// when [`create`] and [`update`] would take it.
+pub fn problems(store: &Store, input: &ContactInput) -> Vec<InputProblem> {
+    let problems = input.problems(store.settings().region());
+    problems
+        .iter()
+        .map(|e| InputProblem {
+            code: e.code(),
+            field: e.field().map(Into::into),
+            value: e.entry().map(Into::into),
+            message: e.to_string(),
+        })
+        .collect()
 }
 
 /// Creates a contact as a lead.

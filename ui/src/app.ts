@@ -1,106 +1,92 @@
-// The application controller: holds the state (settings, list query and
-// results, the open contact, the tasks view and counts, the open dialog),
-// talks to ipc.ts, and tells the views to render. Views are plain functions/classes that build DOM with dom.ts.
+// The application: starts and stops, holds the settings, what is shown
+// (the view, where a contact page was opened from, the open dialog) and the
+// areas that own each view's state and loads (areas/: list, contact, tasks,
+// pipeline, reports, notices, keyboard). It implements `Shell` for the
+// views and `Hub` for the areas, mostly by handing a call to its area.
 import type { ActivityKind } from "./bindings/ActivityKind";
 import type { AppInfo } from "./bindings/AppInfo";
-import type { AutomationOutcome } from "./bindings/AutomationOutcome";
-import type { Period } from "./bindings/Period";
 import type { Contact } from "./bindings/Contact";
-import type { ContactPage } from "./bindings/ContactPage";
 import type { ContactDetail } from "./bindings/ContactDetail";
-import type { Settings } from "./bindings/Settings";
-import type { SettingsSaved } from "./bindings/SettingsSaved";
-import type { Stage } from "./bindings/Stage";
-import type { StageCounts } from "./bindings/StageCounts";
+import type { Deal } from "./bindings/Deal";
+import type { Period } from "./bindings/Period";
 import type { SearchHit } from "./bindings/SearchHit";
+import type { Settings } from "./bindings/Settings";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
+import type { Stage } from "./bindings/Stage";
 import type { TaskItem } from "./bindings/TaskItem";
-import { byTestId, closeDialog, h, isTyping, openDialog, replace } from "./dom";
-import { dealErrorText, dealStageName, dueText, errorText, type Lang, plural, resolveLanguage, setLanguage, stageName, t } from "./i18n";
-import { presetPeriod, type PeriodPreset } from "./periods";
+import { ContactArea } from "./areas/contact";
+import type { Hub } from "./areas/hub";
+import { Keyboard } from "./areas/keyboard";
+import { ListArea } from "./areas/list";
+import { Notices } from "./areas/notices";
+import { PipelineArea } from "./areas/pipeline";
+import { ReportsArea } from "./areas/reports";
+import { TasksArea } from "./areas/tasks";
+import { byTestId, closeDialog, h, openDialog, replace } from "./dom";
+import { errorText, type Lang, resolveLanguage, setLanguage, t } from "./i18n";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
-import { Latest } from "./latest";
+import type { PeriodPreset } from "./periods";
 import {
-  GOTO_MS, NOTICE_MS, OTHER_HITS, PAGE_SIZE, SEARCH_DEBOUNCE_MS, TASKS_REFRESH_MS, TIMELINE_PAGE,
-  type ContactDealsState, type ContactTasksState, type DealContact, type ListState, type OpenDialog,
-  type PipelineState, type Place, type PresetContact, type PresetDeal, type ReportsState, type Shell,
-  type TasksState, type TimelineState, type View,
+  TASKS_REFRESH_MS, type ContactDealsState, type ContactTasksState, type DealContact, type ListState, type OpenDialog,
+  type PipelineState, type Place, type PresetContact, type PresetDeal, type ReportsState, type TasksState,
+  type TimelineState, type View,
 } from "./shell";
 import { defaultSettings, withDefaults } from "./settings";
-import { clock, contactOrder, type TaskTab } from "./tasks";
+import type { TaskTab } from "./tasks";
 import { activityDialog } from "./views/activity";
-import { ContactDealsView } from "./views/contactDeals";
-import { dealDialog, lostDialog } from "./views/dealDialog";
-import { emailDialog } from "./views/emailDialog";
-import { PipelineView } from "./views/pipeline";
-import { ReportsView } from "./views/reports";
 import { button } from "./views/common";
-import { renderContactPage } from "./views/contact";
 import { duplicatesDialog } from "./views/duplicates";
 import { contactForm } from "./views/form";
-import { importWizard } from "./views/importWizard";
+import { importWizard } from "./views/import/wizard";
 import { orgDialog } from "./views/organization";
 import { needsRecovery, recoveryScreen } from "./views/recovery";
-import { ListView } from "./views/list";
-import { settingsDialog } from "./views/settings";
+import { settingsDialog } from "./views/settings/dialog";
 import { stageDialog } from "./views/stage";
-import { taskDialog } from "./views/taskDialog";
-import { ContactTasksView, TasksView } from "./views/tasks";
-import { TimelineView } from "./views/timeline";
 
-export class App implements Shell {
+export class App implements Hub {
   readonly root: HTMLElement;
   settings: Settings = defaultSettings();
   info: AppInfo | null = null;
   view: View = { name: "list" };
-  list: ListState = {
-    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, more: false, matches: [], others: null,
-    organization: null, counts: null, loading: false, stale: true, rebuilding: false,
-  };
-  timeline: TimelineState | null = null;
-  timelineView: TimelineView | null = null;
-  dialog: OpenDialog | null = null;
-  listView: ListView | null = null;
-  tasks: TasksState = { tab: "today", items: [], counts: null, doneCount: null, loading: false, loaded: false };
-  tasksView: TasksView | null = null;
-  contactTasks: ContactTasksState | null = null;
-  contactTasksView: ContactTasksView | null = null;
   /** Where Back/Esc on a contact page goes. */
   origin: Place = "list";
-  pipeline: PipelineState = { data: null, loading: false };
-  pipelineView: PipelineView | null = null;
-  reports: ReportsState = { period: { from: null, to: null }, preset: null, data: {}, names: {}, loading: false };
-  reportsView: ReportsView | null = null;
-  contactDeals: ContactDealsState | null = null;
-  contactDealsView: ContactDealsView | null = null;
+  dialog: OpenDialog | null = null;
+  main!: HTMLElement;
 
-  private main!: HTMLElement;
+  private readonly areas = {
+    list: new ListArea(this),
+    contact: new ContactArea(this),
+    tasks: new TasksArea(this),
+    pipeline: new PipelineArea(this),
+    reports: new ReportsArea(this),
+    notices: new Notices(this),
+    keyboard: new Keyboard(this),
+  };
   private globalErrors!: HTMLElement;
   private topbar!: HTMLElement;
-  private noticeSlot!: HTMLElement;
-  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
-  private searchTimer: ReturnType<typeof setTimeout> | null = null;
-  private tasksTimer: ReturnType<typeof setInterval> | null = null;
-  private unlistenTasks: (() => void) | null = null;
-  private unlistenAutomation: (() => void) | null = null;
-  private unlistenIndex: (() => void) | null = null;
-  private unlistenChecked: (() => void) | null = null;
-  /** Per kind of request, only the latest answer lands. */
-  private readonly latest = {
-    list: new Latest(), timeline: new Latest(), tasks: new Latest(), counts: new Latest(), contactTasks: new Latest(),
-    pipeline: new Latest(), reports: new Latest(), contactDeals: new Latest(),
-  };
-  private stopped = false;
-  /** When "g" was pressed (for g c / g t). */
-  private gotoAt = 0;
   private badge: HTMLElement | null = null;
-  private toastTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly onKeyDown = (ev: KeyboardEvent) => this.handleKey(ev);
+  private tasksTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly unlisten: (() => void)[] = [];
+  private stopped = false;
 
   constructor(root: HTMLElement) {
     this.root = root;
   }
+
+  // ---- the areas' state, as the views read it ----------------------------------
+
+  get list(): ListState { return this.areas.list.state; }
+  set list(state: ListState) { this.areas.list.state = state; }
+  get listView(): { moveFocus(step: number): void } | null { return this.areas.list.view; }
+  get timeline(): TimelineState | null { return this.areas.contact.timeline; }
+  get contactTasks(): ContactTasksState | null { return this.areas.contact.tasks; }
+  get contactDeals(): ContactDealsState | null { return this.areas.contact.deals; }
+  get tasks(): TasksState { return this.areas.tasks.state; }
+  get pipeline(): PipelineState { return this.areas.pipeline.state; }
+  get reports(): ReportsState { return this.areas.reports.state; }
+
+  // ---- start and stop ------------------------------------------------------------
 
   /** Loads settings and app info, picks the language, renders, loads the list. */
   async start(): Promise<void> {
@@ -124,90 +110,48 @@ export class App implements Shell {
     this.topbar = h("header", { class: "topbar" });
     this.globalErrors = h("div", { class: "error-slot global" });
     this.main = h("main", { class: "main", id: "main" });
-    this.noticeSlot = h("div", { class: "notice-slot" });
-    replace(this.root, this.topbar, this.globalErrors, this.main, this.noticeSlot);
-    document.addEventListener("keydown", this.onKeyDown);
+    replace(this.root, this.topbar, this.globalErrors, this.main, this.areas.notices.el);
+    this.areas.keyboard.start();
     this.render();
-    void this.listenTasksChanged();
-    void this.listenAutomation();
-    void this.listenIndexRebuilt();
-    void this.listenStoreChecked();
+    this.listen(ipc.onTasksChanged(() => void this.refreshTasks()));
+    this.listen(ipc.onAutomation((outcomes) => this.areas.notices.automationFired(outcomes)));
+    this.listen(ipc.onIndexRebuilt(() => {
+      this.list.rebuilding = false;
+      this.list.stale = true;
+      if (this.view.name === "list") void this.reloadList();
+    }));
+    this.listen(ipc.onStoreChecked(() => this.areas.notices.showStoreChecked()));
     this.tasksTimer = setInterval(() => void this.refreshTasks(), TASKS_REFRESH_MS);
     await Promise.all([this.reloadList(), this.refreshCounts()]);
     performance.mark("kontor-list");
   }
 
-  /** Subscribes to the backend's `tasks-changed` event (tray snooze, reminders firing). */
-  private async listenTasksChanged(): Promise<void> {
-    try {
-      const unlisten = await ipc.onTasksChanged(() => void this.refreshTasks());
+  /**
+   * Keeps a subscription to a backend event until `stop`. Without event
+   * support (a plain browser) the app still works: task counts refresh on a
+   * timer and rule outcomes show up in the tasks views.
+   */
+  private listen(subscribed: Promise<() => void>): void {
+    subscribed.then((unlisten) => {
       if (this.stopped) unlisten();
-      else this.unlistenTasks = unlisten;
-    } catch {
-      /* no event support (plain browser without mocks): counts still refresh on a timer */
-    }
-  }
-
-  /** Subscribes to the backend's `index-rebuilt` event: lists are complete again. */
-  private async listenIndexRebuilt(): Promise<void> {
-    try {
-      const unlisten = await ipc.onIndexRebuilt(() => {
-        this.list.rebuilding = false;
-        this.list.stale = true;
-        if (this.view.name === "list") void this.reloadList();
-      });
-      if (this.stopped) unlisten();
-      else this.unlistenIndex = unlisten;
-    } catch {
-      /* no event support */
-    }
-  }
-
-  /** Subscribes to the backend's `store-checked` event: the daily check found problems. */
-  private async listenStoreChecked(): Promise<void> {
-    try {
-      const unlisten = await ipc.onStoreChecked(() => this.mountNotice(t("check.background"), h("button", {
-        type: "button", class: "btn btn-primary", "data-testid": "notice-open-data",
-        onclick: () => { this.hideNotice(); this.openSettings(); },
-      }, t("settings.title"))));
-      if (this.stopped) unlisten();
-      else this.unlistenChecked = unlisten;
-    } catch {
-      /* no event support */
-    }
-  }
-
-  /** Subscribes to the backend's `automation` event: each rule outcome becomes a toast. */
-  private async listenAutomation(): Promise<void> {
-    try {
-      const unlisten = await ipc.onAutomation((outcomes) => this.automationFired(outcomes));
-      if (this.stopped) unlisten();
-      else this.unlistenAutomation = unlisten;
-    } catch {
-      /* no event support: rule outcomes still show up in the tasks views */
-    }
+      else this.unlisten.push(unlisten);
+    }, () => {});
   }
 
   /** Removes global listeners (used by tests between runs). */
   stop(): void {
     this.stopped = true;
-    document.removeEventListener("keydown", this.onKeyDown);
-    if (this.searchTimer) clearTimeout(this.searchTimer);
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    if (this.toastTimer) clearTimeout(this.toastTimer);
+    this.areas.keyboard.stop();
+    this.areas.list.stop();
+    this.areas.notices.stop();
     if (this.tasksTimer) clearInterval(this.tasksTimer);
-    this.unlistenTasks?.();
-    this.unlistenTasks = null;
-    this.unlistenAutomation?.();
-    this.unlistenAutomation = null;
-    this.unlistenIndex?.();
-    this.unlistenIndex = null;
-    this.unlistenChecked?.();
-    this.unlistenChecked = null;
-    this.pipelineView?.cancelDrag();
+    for (const unlisten of this.unlisten.splice(0)) unlisten();
+    this.areas.pipeline.unmount();
     if (this.dialog) closeDialog(this.dialog.el);
     this.dialog = null;
   }
+
+  // ---- language and rendering ------------------------------------------------------
 
   /** The OS locale (the backend's, else the webview's). */
   get osLocale(): string {
@@ -226,38 +170,19 @@ export class App implements Shell {
   /** Rebuilds the whole visible UI from state (after navigation or a language switch). */
   render(): void {
     this.renderTopbar();
-    this.listView = null;
-    this.timelineView = null;
-    this.tasksView = null;
-    this.contactTasksView = null;
-    this.pipelineView?.cancelDrag();
-    this.pipelineView = null;
-    this.reportsView = null;
-    this.contactDealsView = null;
-    if (this.view.name === "pipeline") {
-      this.pipelineView = new PipelineView(this);
-      replace(this.main, this.pipelineView.el);
-      this.pipelineView.update();
-    } else if (this.view.name === "reports") {
-      this.reportsView = new ReportsView(this);
-      replace(this.main, this.reportsView.el);
-      this.reportsView.update();
-    } else if (this.view.name === "list") {
-      this.listView = new ListView(this);
-      replace(this.main, this.listView.el);
-      this.listView.update();
-    } else if (this.view.name === "tasks") {
-      this.tasksView = new TasksView(this);
-      replace(this.main, this.tasksView.el);
-      this.tasksView.update();
+    const { list, contact, tasks, pipeline, reports } = this.areas;
+    list.view = null;
+    tasks.view = null;
+    reports.view = null;
+    contact.unmount();
+    pipeline.unmount();
+    const name = this.view.name;
+    if (name === "contact") {
+      contact.mount(this.main, (this.view as { detail: ContactDetail }).detail);
     } else {
-      this.timelineView = new TimelineView(this);
-      this.contactTasksView = new ContactTasksView(this);
-      this.contactDealsView = new ContactDealsView(this);
-      replace(this.main, renderContactPage(this, this.view.detail, this.timelineView.el, this.contactTasksView.el, this.contactDealsView.el));
-      this.timelineView.update();
-      this.contactTasksView.update();
-      this.contactDealsView.update();
+      const view = name === "pipeline" ? pipeline.mount() : name === "reports" ? reports.mount() : name === "list" ? list.mount() : tasks.mount();
+      replace(this.main, view.el);
+      view.update();
     }
     this.dialog?.rerender?.();
   }
@@ -301,7 +226,7 @@ export class App implements Shell {
   }
 
   /** The Tasks nav badge: overdue + today (red while anything is overdue). */
-  private updateBadge(): void {
+  updateBadge(): void {
     const b = this.badge;
     if (!b) return;
     const c = this.tasks.counts;
@@ -313,312 +238,14 @@ export class App implements Shell {
     b.title = t("nav.badge", { n });
   }
 
-  // ---- list ---------------------------------------------------------------
+  // ---- navigation ----------------------------------------------------------------
 
-  /** Fetches the first page and the stage counts for the current query. */
-  async reloadList(): Promise<void> {
-    const current = this.latest.list.start();
-    const q = this.list;
-    q.loading = true;
-    this.listView?.busy();
-    const search = q.search.trim() || null;
-    try {
-      const [page, counts, others] = await Promise.all([
-        ipc.listContacts({
-          stage: q.stage, search, sort: q.sort, offset: 0, limit: PAGE_SIZE, ready_to_qualify: q.ready,
-          organization_id: q.organization?.id ?? null,
-        }),
-        ipc.stageCounts(search),
-        search && !q.organization ? ipc.search({ text: search, kind: null, limit: OTHER_HITS, per_kind: true }) : null,
-      ]);
-      if (!current()) return;
-      if (performance.getEntriesByName("kontor-data").length === 0) performance.mark("kontor-data");
-      q.items = page.items;
-      this.setTotal(page, counts);
-      q.matches = page.matches;
-      q.others = others;
-      q.counts = counts;
-      q.stale = false;
-      this.clearError();
-    } catch (e) {
-      if (!current()) return;
-      this.showError(e);
-    } finally {
-      if (current()) {
-        q.loading = false;
-        this.listView?.update();
-        if (performance.getEntriesByName("kontor-rendered").length === 0) {
-          performance.mark("kontor-rendered");
-          // On screen: after the next frame is drawn.
-          requestAnimationFrame(() => setTimeout(() => performance.mark("kontor-painted"), 0));
-        }
-      }
-    }
-  }
-
-  async loadMore(): Promise<void> {
-    const q = this.list;
-    if (q.loading || (q.items.length >= q.total && !q.more)) return;
-    const current = this.latest.list.start();
-    q.loading = true;
-    this.listView?.busy();
-    try {
-      const page = await ipc.listContacts({
-        stage: q.stage, search: q.search.trim() || null, sort: q.sort, offset: q.items.length, limit: PAGE_SIZE,
-        ready_to_qualify: q.ready, organization_id: q.organization?.id ?? null,
-      });
-      if (!current()) return;
-      q.items = q.items.concat(page.items);
-      q.matches = q.matches.concat(page.matches);
-      this.setTotal(page, q.counts);
-    } catch (e) {
-      if (current()) this.showError(e);
-    } finally {
-      if (current()) {
-        q.loading = false;
-        this.listView?.update();
-      }
-    }
-  }
-
-  /**
-   * Takes a page's total: a short search counts only as far as its page, so
-   * the exact number then comes from the stage counts when no other filter
-   * narrows the list.
-   */
-  private setTotal(page: ContactPage, counts: StageCounts | null): void {
-    const q = this.list;
-    const exact = page.more && counts && !q.ready && !q.organization ? (q.stage ? counts[q.stage] : counts.all) : null;
-    q.total = exact ?? page.total;
-    q.more = page.more && exact === null;
-  }
-
-  /** Called on every keystroke in the search box; queries after a short pause. */
-  setSearch(text: string): void {
-    this.list.search = text;
-    if (this.searchTimer) clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => {
-      this.searchTimer = null;
-      void this.reloadList();
-    }, SEARCH_DEBOUNCE_MS);
-  }
-
-  /** Opens a search hit: a contact's page, a deal's dialog, an organisation's contacts. */
-  openHit(hit: SearchHit): void {
-    if (hit.kind === "contact") void this.openContact(hit.id);
-    else if (hit.kind === "deal") void this.openDeal(hit.id);
-    else this.showOrganization(hit.id, hit.title);
-  }
-
-  /** The list of one organisation's contacts (the search is cleared). */
-  showOrganization(id: string, name: string): void {
-    if (this.searchTimer) clearTimeout(this.searchTimer);
-    this.list = { ...this.list, search: "", organization: { id, name }, stage: null, ready: false, stale: true };
-    if (this.view.name === "list") {
-      this.render();
-      void this.reloadList();
-    } else {
-      void this.backToList();
-    }
-  }
-
-  /** Back to all contacts from one organisation's. */
-  clearOrganization(): void {
-    this.list.organization = null;
-    void this.reloadList();
-  }
-
-  setStageFilter(stage: Stage | null): void {
-    this.list.stage = stage;
-    this.list.ready = false;
-    void this.reloadList();
-  }
-
-  /** The "ready to qualify" chip: only contacts with a proposal (any stage); toggles. */
-  toggleReadyFilter(): void {
-    this.list.ready = !this.list.ready;
-    this.list.stage = null;
-    void this.reloadList();
-  }
-
-  toggleSort(): void {
-    this.list.sort = this.list.sort === "name" ? "last_change" : "name";
-    void this.reloadList();
-  }
-
-  async loadDemo(): Promise<void> {
-    try {
-      await ipc.loadDemoData();
-      await this.reloadList();
-    } catch (e) {
-      this.showError(e);
-    }
-  }
-
-  // ---- navigation -----------------------------------------------------------
-
-  /** Opens a contact page; `from` says where Back returns to (default: where the user is). */
-  async openContact(id: string, from?: Place): Promise<void> {
-    try {
-      const detail = await ipc.getContact(id);
-      if (from) this.origin = from;
-      else if (this.view.name !== "contact") this.origin = this.view.name;
-      this.showContact(detail);
-    } catch (e) {
-      this.showError(e);
-    }
-  }
-
-  /** Shows a contact page; `focus` names the data-testid to focus (default: the name). */
-  showContact(detail: ContactDetail, focus = "contact-name"): void {
-    this.clearError();
-    this.view = { name: "contact", detail };
-    const fresh = this.timeline?.contactId !== detail.contact.id;
-    if (fresh) this.timeline = { contactId: detail.contact.id, kind: null, items: [], total: 0, counts: {}, loading: true };
-    const freshTasks = this.contactTasks?.contactId !== detail.contact.id;
-    if (freshTasks) this.contactTasks = { contactId: detail.contact.id, items: [], loading: true };
-    const freshDeals = this.contactDeals?.contactId !== detail.contact.id;
-    if (freshDeals) this.contactDeals = { contactId: detail.contact.id, data: null };
-    this.render();
-    (byTestId(this.main, focus) ?? byTestId(this.main, "contact-name"))?.focus();
-    if (fresh) void this.loadTimeline(false);
-    if (freshTasks) void this.loadContactTasks();
-    if (freshDeals) void this.loadContactDeals();
-  }
-
-  /**
-   * Called after a contact changed: update the page, mark the list for refetch,
-   * and announce a qualification proposal that was not there before.
-   */
-  contactChanged(detail: ContactDetail, opts: { focus?: string; activities?: boolean; stay?: boolean } = {}): void {
-    const c = detail.contact;
-    const before =
-      this.view.name === "contact" && this.view.detail.contact.id === c.id
-        ? this.view.detail.contact.proposal
-        : this.list.items.find((x) => x.id === c.id)?.proposal ?? null;
-    this.list.stale = true;
-    const item = this.list.items.findIndex((x) => x.id === c.id);
-    if (item >= 0) this.list.items[item] = c;
-    if (!opts.stay) this.showContact(detail, opts.focus);
-    if (opts.activities) void this.loadTimeline(false);
-    if (c.proposal && c.proposal !== before) this.showNotice(c);
-  }
-
-  // ---- timeline -------------------------------------------------------------
-
-  /** Loads the first page of the open contact's timeline (or the next with `more`) and the counts per kind. */
-  async loadTimeline(more: boolean): Promise<void> {
-    const tl = this.timeline;
-    if (!tl) return;
-    const current = this.latest.timeline.start();
-    tl.loading = true;
-    this.timelineView?.update();
-    const offset = more ? tl.items.length : 0;
-    try {
-      const query = { kinds: tl.kind ? [tl.kind] : null, offset, limit: TIMELINE_PAGE };
-      const page = await ipc.listActivities(tl.contactId, query);
-      if (!current() || this.timeline !== tl) return;
-      tl.items = more ? tl.items.concat(page.items) : page.items;
-      tl.total = page.total;
-      tl.counts = page.kind_counts;
-    } catch (e) {
-      if (current()) this.showError(e);
-    } finally {
-      if (current()) {
-        tl.loading = false;
-        this.timelineView?.update();
-      }
-    }
-  }
-
-  setTimelineFilter(kind: ActivityKind | null): void {
-    if (!this.timeline) return;
-    this.timeline.kind = kind;
-    void this.loadTimeline(false);
-  }
-
-  async deleteActivity(activityId: string): Promise<void> {
-    try {
-      const detail = await ipc.deleteActivity(activityId);
-      this.contactChanged(detail, { focus: "timeline", activities: true });
-    } catch (e) {
-      this.showError(e);
-    }
-  }
-
-  // ---- qualification --------------------------------------------------------
-
-  async acceptProposal(id: string): Promise<void> {
-    this.hideNotice();
-    try {
-      // From the notice, the user may be on the list or on another contact: stay there.
-      const stay = !(this.view.name === "contact" && this.view.detail.contact.id === id);
-      const detail = await ipc.acceptProposal(id);
-      this.contactChanged(detail, { focus: "stage-badge", stay });
-      if (this.view.name === "list") await this.reloadList();
-    } catch (e) {
-      this.showError(e);
-    }
-  }
-
-  /** The in-app notice "Anna Schmidt ist bereit für Interessent (MQL)" with an Accept action. */
-  showNotice(c: Contact): void {
-    if (!c.proposal) return;
-    this.mountNotice(t("notice.ready", { name: c.display_name, stage: stageName(c.proposal) }), h("button", {
-      type: "button", class: "btn btn-primary", "data-testid": "notice-accept",
-      onclick: () => void this.acceptProposal(c.id),
-    }, t("proposal.accept")));
-  }
-
-  /** The notice "3 contacts are now ready to qualify" with a Show action (the ready list). */
-  showReadyNotice(n: number): void {
-    this.mountNotice(plural("notice.now_ready", n), h("button", {
-      type: "button", class: "btn btn-primary", "data-testid": "notice-show-ready",
-      onclick: () => void this.showReadyList(),
-    }, t("notice.show_ready")));
-  }
-
-  /** Shows one notice (replacing any other) with its action and a dismiss button, for a while. */
-  private mountNotice(text: string, action: HTMLElement): void {
-    this.hideNotice();
-    const el = h(
-      "div",
-      { class: "notice", role: "status", "data-testid": "notice" },
-      h("span", { class: "notice-icon", "aria-hidden": "true" }, "★"),
-      h("span", { class: "notice-text" }, text),
-      action,
-      h("button", {
-        type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
-        onclick: () => this.hideNotice(),
-      }, "×"),
-    );
-    this.noticeSlot.appendChild(el);
-    this.noticeTimer = setTimeout(() => this.hideNotice(), NOTICE_MS);
-  }
-
-  /** The contacts list showing every contact ready to qualify. */
-  async showReadyList(): Promise<void> {
-    this.hideNotice();
-    this.list = { ...this.list, search: "", stage: null, ready: true, stale: true };
-    if (this.view.name === "list") {
-      this.render();
-      await this.reloadList();
-    } else {
-      await this.backToList();
-    }
-  }
-
-  hideNotice(): void {
-    if (this.noticeTimer) clearTimeout(this.noticeTimer);
-    this.noticeTimer = null;
-    this.noticeSlot?.querySelectorAll(".notice:not(.toast):not(.auto-toast)").forEach((el) => el.remove());
-  }
-
-  /** Back from a contact page to where it was opened from (the list or the tasks view). */
+  /** Back from a contact page to where it was opened from. */
   async back(): Promise<void> {
-    if (this.view.name === "contact" && this.origin === "tasks") await this.showTasks();
-    else if (this.view.name === "contact" && this.origin === "pipeline") await this.showPipeline();
-    else if (this.view.name === "contact" && this.origin === "reports") await this.showReports();
+    const from = this.view.name === "contact" ? this.origin : "list";
+    if (from === "tasks") await this.showTasks();
+    else if (from === "pipeline") await this.showPipeline();
+    else if (from === "reports") await this.showReports();
     else await this.backToList();
   }
 
@@ -639,153 +266,75 @@ export class App implements Shell {
     rows.find((row) => row.dataset.id === openId)?.focus();
   }
 
-  // ---- tasks ----------------------------------------------------------------
-
-  /** The "Tasks" nav item: shows the tasks view (first time: Overdue when anything is, else Today). */
-  async showTasks(): Promise<void> {
-    this.clearError();
-    if (this.view.name !== "tasks" && !this.tasks.loaded && (this.tasks.counts?.overdue ?? 0) > 0) this.tasks.tab = "overdue";
-    this.view = { name: "tasks" };
-    this.origin = "tasks";
-    this.render();
-    byTestId<HTMLElement>(this.main, "tasks-heading")?.focus();
-    await this.reloadTasks();
-  }
-
-  setTaskTab(tab: TaskTab): void {
-    if (this.tasks.tab !== tab) {
-      this.tasks.tab = tab;
-      this.tasks.items = [];
-      this.tasks.loaded = false;
-    }
-    void this.reloadTasks();
-  }
-
-  /** Loads the active tab's tasks and the counts. */
-  async reloadTasks(): Promise<void> {
-    const s = this.tasks;
-    const current = this.latest.tasks.start();
-    const tab = s.tab;
-    s.loading = true;
-    this.tasksView?.update();
-    try {
-      const [items] = await Promise.all([ipc.listTasks(tab), this.refreshCounts()]);
-      if (!current()) return;
-      s.items = items;
-      s.loaded = true;
-      if (tab === "done") s.doneCount = items.length;
-    } catch (e) {
-      if (current()) this.showError(e);
-    } finally {
-      if (current()) {
-        s.loading = false;
-        this.tasksView?.update();
-      }
-    }
-  }
-
-  /** Fetches overdue/today/upcoming counts for the tabs and the nav badge. */
-  async refreshCounts(): Promise<void> {
-    const current = this.latest.counts.start();
-    try {
-      const counts = await ipc.taskCounts();
-      if (!current()) return;
-      this.tasks.counts = counts;
-      this.updateBadge();
-      this.tasksView?.update();
-    } catch {
-      /* counts are a convenience; the views show their own errors */
-    }
-  }
-
-  async loadContactTasks(): Promise<void> {
-    const ct = this.contactTasks;
-    if (!ct) return;
-    const current = this.latest.contactTasks.start();
-    ct.loading = true;
-    try {
-      const items = await ipc.contactTasks(ct.contactId);
-      if (!current() || this.contactTasks !== ct) return;
-      ct.items = contactOrder(items);
-    } catch (e) {
-      if (current()) this.showError(e);
-    } finally {
-      if (current()) {
-        ct.loading = false;
-        this.contactTasksView?.update();
-      }
-    }
-  }
-
-  /** After any task change (here or in the backend): counts, the tasks view, the open contact's tasks. */
-  async refreshTasks(): Promise<void> {
-    const jobs: Promise<void>[] = [];
-    if (this.view.name === "tasks") jobs.push(this.reloadTasks());
-    else jobs.push(this.refreshCounts());
-    if (this.view.name === "contact" && this.contactTasks) jobs.push(this.loadContactTasks());
-    await Promise.all(jobs);
-  }
-
-  /**
-   * Opens the task dialog: `item` to edit, else a new task for `deal` and its
-   * contact when given, else (on a contact page) for that contact.
-   */
-  openTaskDialog(item: TaskItem | null, deal: { deal: PresetDeal; contact: PresetContact } | null = null): void {
-    const c = this.view.name === "contact" ? this.view.detail.contact : null;
-    if (deal) taskDialog(this, item, deal.contact, deal.deal);
-    else taskDialog(this, item, c ? { id: c.id, name: c.display_name } : null);
-  }
-
-  /** A task was created or edited in the dialog. */
-  taskSaved(_item: TaskItem): void {
-    void this.refreshTasks();
-  }
-
-  async completeTask(item: TaskItem): Promise<void> {
-    try {
-      const done = await ipc.completeTask(item.task.id);
-      const next = done.next?.task;
-      this.showToast(next
-        ? t("tasks.completed_next", { title: item.task.title, when: dueText(next) })
-        : t("tasks.completed", { title: item.task.title }));
-    } catch (e) {
-      this.showError(e);
-    }
-    await this.refreshTasks();
-  }
-
-  async snoozeTask(id: string, preset: SnoozePreset): Promise<void> {
-    try {
-      await ipc.snoozeTask(id, preset);
-    } catch (e) {
-      this.showError(e);
-    }
-    await this.refreshTasks();
-  }
-
-  async deleteTask(id: string): Promise<void> {
-    try {
-      await ipc.deleteTask(id);
-    } catch (e) {
-      this.showError(e);
-    }
-    await this.refreshTasks();
-  }
-
-  /** A short status line at the bottom ("“Call Anna” done. Next: tomorrow"). */
-  showToast(text: string): void {
-    if (this.toastTimer) clearTimeout(this.toastTimer);
-    this.noticeSlot.querySelector(".toast")?.remove();
-    const el = h("div", { class: "notice toast", role: "status", "data-testid": "toast" }, h("span", { class: "notice-text" }, text));
-    this.noticeSlot.appendChild(el);
-    this.toastTimer = setTimeout(() => el.remove(), NOTICE_MS);
-  }
-
   focusSearch(): void {
     const go = () => byTestId<HTMLInputElement>(this.main, "search")?.focus();
     if (this.view.name === "list") go();
     else void this.backToList().then(go);
   }
+
+  // ---- the areas' use cases (views call them through Shell) ---------------------------
+
+  reloadList(): Promise<void> { return this.areas.list.reload(); }
+  loadMore(): Promise<void> { return this.areas.list.loadMore(); }
+  setSearch(text: string): void { this.areas.list.setSearch(text); }
+  openHit(hit: SearchHit): void { this.areas.list.openHit(hit); }
+  showOrganization(id: string, name: string): void { this.areas.list.showOrganization(id, name); }
+  clearOrganization(): void { this.areas.list.clearOrganization(); }
+  setStageFilter(stage: Stage | null): void { this.areas.list.setStageFilter(stage); }
+  toggleReadyFilter(): void { this.areas.list.toggleReadyFilter(); }
+  toggleSort(): void { this.areas.list.toggleSort(); }
+  loadDemo(): Promise<void> { return this.areas.list.loadDemo(); }
+  showReadyList(): Promise<void> { return this.areas.list.showReady(); }
+
+  openContact(id: string, from?: Place): Promise<void> { return this.areas.contact.open(id, from); }
+  showContact(detail: ContactDetail, focus?: string): void { this.areas.contact.show(detail, focus); }
+  contactChanged(detail: ContactDetail, opts?: { focus?: string; activities?: boolean; stay?: boolean }): void {
+    this.areas.contact.changed(detail, opts);
+  }
+  loadTimeline(more: boolean): Promise<void> { return this.areas.contact.loadTimeline(more); }
+  setTimelineFilter(kind: ActivityKind | null): void { this.areas.contact.setTimelineFilter(kind); }
+  deleteActivity(activityId: string): Promise<void> { return this.areas.contact.deleteActivity(activityId); }
+  acceptProposal(id: string): Promise<void> { return this.areas.contact.acceptProposal(id); }
+  loadContactTasks(): Promise<void> { return this.areas.contact.loadTasks(); }
+  loadContactDeals(): Promise<void> { return this.areas.contact.loadDeals(); }
+  activitiesChanged(contactId: string, detail?: ContactDetail): Promise<void> {
+    return this.areas.contact.activitiesChanged(contactId, detail);
+  }
+
+  showTasks(): Promise<void> { return this.areas.tasks.show(); }
+  setTaskTab(tab: TaskTab): void { this.areas.tasks.setTab(tab); }
+  reloadTasks(): Promise<void> { return this.areas.tasks.reload(); }
+  refreshCounts(): Promise<void> { return this.areas.tasks.refreshCounts(); }
+  refreshTasks(): Promise<void> { return this.areas.tasks.refresh(); }
+  openTaskDialog(item: TaskItem | null, deal: { deal: PresetDeal; contact: PresetContact } | null = null): void {
+    this.areas.tasks.openDialog(item, deal);
+  }
+  /** A task was created or edited in the dialog. */
+  taskSaved(_item: TaskItem): void { void this.refreshTasks(); }
+  completeTask(item: TaskItem): Promise<void> { return this.areas.tasks.complete(item); }
+  snoozeTask(id: string, preset: SnoozePreset): Promise<void> { return this.areas.tasks.snooze(id, preset); }
+  deleteTask(id: string): Promise<void> { return this.areas.tasks.remove(id); }
+
+  showPipeline(): Promise<void> { return this.areas.pipeline.show(); }
+  reloadPipeline(): Promise<void> { return this.areas.pipeline.reload(); }
+  openDealDialog(deal: Deal | null, contact: DealContact | null = null): void { this.areas.pipeline.openDialog(deal, contact); }
+  openDeal(id: string): Promise<void> { return this.areas.pipeline.open(id); }
+  moveDeal(id: string, stage: string, reason: string | null = null): Promise<void> { return this.areas.pipeline.move(id, stage, reason); }
+  dealsChanged(contact: ContactDetail | null): Promise<void> { return this.areas.pipeline.changed(contact); }
+  openEmailDialog(contactId: string, dealId: string | null): void { this.areas.pipeline.openEmail(contactId, dealId); }
+  contactRef(detail: ContactDetail): DealContact {
+    return { id: detail.contact.id, name: detail.contact.display_name };
+  }
+
+  showReports(): Promise<void> { return this.areas.reports.show(); }
+  setReportPreset(preset: PeriodPreset, reload = true): void { this.areas.reports.setPreset(preset, reload); }
+  setReportPeriod(period: Period): void { this.areas.reports.setPeriod(period); }
+  reloadReports(): Promise<void> { return this.areas.reports.reload(); }
+
+  showNotice(c: Contact): void { this.areas.notices.showProposal(c); }
+  showReadyNotice(n: number): void { this.areas.notices.showReady(n); }
+  hideNotice(): void { this.areas.notices.hide(); }
+  showToast(text: string): void { this.areas.notices.toast(text); }
 
   // ---- dialogs --------------------------------------------------------------
 
@@ -817,6 +366,28 @@ export class App implements Shell {
     duplicatesDialog(this);
   }
 
+  openForm(detail: ContactDetail | null): void {
+    contactForm(this, detail);
+  }
+
+  openStageControl(): void {
+    if (this.view.name === "contact") stageDialog(this, this.view.detail);
+  }
+
+  openSettings(): void {
+    settingsDialog(this);
+  }
+
+  openActivityDialog(kind: ActivityKind | null): void {
+    if (this.view.name === "contact") activityDialog(this, this.view.detail, kind);
+  }
+
+  openOrgDialog(): void {
+    if (this.view.name === "contact" && this.view.detail.organization) orgDialog(this, this.view.detail);
+  }
+
+  // ---- changes to much at once ----------------------------------------------------
+
   /**
    * After an import, merge, erase or restore changed many records at once:
    * refetch the list and its counts, the task counts, and the open contact
@@ -838,26 +409,6 @@ export class App implements Shell {
     await Promise.all(jobs);
   }
 
-  openForm(detail: ContactDetail | null): void {
-    contactForm(this, detail);
-  }
-
-  openStageControl(): void {
-    if (this.view.name === "contact") stageDialog(this, this.view.detail);
-  }
-
-  openSettings(): void {
-    settingsDialog(this);
-  }
-
-  openActivityDialog(kind: ActivityKind | null): void {
-    if (this.view.name === "contact") activityDialog(this, this.view.detail, kind);
-  }
-
-  openOrgDialog(): void {
-    if (this.view.name === "contact" && this.view.detail.organization) orgDialog(this, this.view.detail);
-  }
-
   /**
    * Saves the whole settings object; scores may change, so views refetch.
    * Thresholds and the target profile can propose qualifications for contacts
@@ -873,18 +424,7 @@ export class App implements Shell {
     } else {
       await this.reloadList();
     }
-    this.announceReady(saved);
-  }
-
-  /** The notice for contacts a settings change made ready to qualify. */
-  private announceReady(saved: SettingsSaved): void {
-    const n = saved.newly_ready;
-    if (n === 0) return;
-    const one = saved.ready_contact;
-    // The open contact's own proposal was announced by contactChanged already.
-    if (n === 1 && one && this.view.name === "contact" && this.view.detail.contact.id === one.id) return;
-    if (n === 1 && one) this.showNotice(one);
-    else this.showReadyNotice(n);
+    this.areas.notices.announceReady(saved);
   }
 
   /** After a restore replaced the store: settings, language, the list, counts and tasks all come fresh. */
@@ -893,12 +433,8 @@ export class App implements Shell {
     this.applyLanguage();
     this.view = { name: "list" };
     this.origin = "list";
-    this.timeline = null;
-    this.contactTasks = null;
-    this.list = {
-      ...this.list, search: "", stage: null, ready: false, items: [], total: 0, more: false, matches: [], others: null,
-      organization: null, counts: null, stale: true,
-    };
+    this.areas.contact.reset();
+    this.areas.list.reset();
     this.render();
     await Promise.all([this.reloadList(), this.refreshTasks()]);
   }
@@ -912,249 +448,6 @@ export class App implements Shell {
       this.settings = withDefaults((await ipc.setSettings({ ...this.settings, language })).settings);
     } catch (e) {
       this.showError(e);
-    }
-  }
-
-  // ---- deals and pipeline ------------------------------------------------------
-
-  /** The "Pipeline" nav item: shows the board and loads it. */
-  async showPipeline(): Promise<void> {
-    this.clearError();
-    this.view = { name: "pipeline" };
-    this.origin = "pipeline";
-    this.render();
-    byTestId<HTMLElement>(this.main, "pipeline-heading")?.focus();
-    await this.reloadPipeline();
-  }
-
-  async reloadPipeline(): Promise<void> {
-    const current = this.latest.pipeline.start();
-    this.pipeline.loading = true;
-    try {
-      const data = await ipc.pipeline();
-      if (!current()) return;
-      this.pipeline.data = data;
-    } catch (e) {
-      if (current()) this.showError(e);
-    } finally {
-      if (current()) {
-        this.pipeline.loading = false;
-        this.pipelineView?.update();
-      }
-    }
-  }
-
-  contactRef(detail: ContactDetail): DealContact {
-    return { id: detail.contact.id, name: detail.contact.display_name };
-  }
-
-  /** The deal dialog: a new deal (for `contact` when given) or `deal` (fetched fresh by `openDeal`). */
-  openDealDialog(deal: import("./bindings/Deal").Deal | null, contact: DealContact | null = null): void {
-    if (deal) {
-      const name = this.view.name === "contact" && this.view.detail.contact.id === deal.contact_id
-        ? this.view.detail.contact.display_name
-        : this.pipeline.data?.columns.flatMap((c) => c.deals).find((c) => c.deal.id === deal.id)?.contact_name
-          ?? this.list.items.find((c) => c.id === deal.contact_id)?.display_name ?? "—";
-      dealDialog(this, deal, { id: deal.contact_id, name });
-    } else {
-      dealDialog(this, null, contact);
-    }
-  }
-
-  /** Opens a saved deal's dialog with its current data. */
-  async openDeal(id: string): Promise<void> {
-    try {
-      this.openDealDialog(await ipc.getDeal(id));
-    } catch (e) {
-      this.showError(e);
-    }
-  }
-
-  /**
-   * Moves a deal to another stage (board drag or keys). The lost stage asks
-   * for the reason first. Rule outcomes arrive as the `automation` event.
-   */
-  async moveDeal(id: string, stage: string, reason: string | null = null): Promise<void> {
-    const card = this.pipeline.data?.columns.flatMap((c) => c.deals).find((c) => c.deal.id === id);
-    const outcome = this.settings.deal_stages.find((s) => s.key === stage)?.outcome
-      ?? this.pipeline.data?.columns.find((c) => c.stage.key === stage)?.stage.outcome;
-    if (outcome === "lost" && reason === null) {
-      lostDialog(this, card?.deal.title ?? "", async (why) => {
-        try {
-          await this.applyMove(id, stage, why);
-          this.closeModal();
-          this.pipelineView?.focusCard(id);
-          return null;
-        } catch (e) {
-          return AppError.from(e);
-        }
-      });
-      return;
-    }
-    try {
-      await this.applyMove(id, stage, reason);
-      this.pipelineView?.focusCard(id);
-    } catch (e) {
-      const err = AppError.from(e);
-      this.showError(err, undefined, dealErrorText(err));
-    }
-  }
-
-  private async applyMove(id: string, stage: string, reason: string | null): Promise<void> {
-    const saved = await ipc.moveDeal(id, stage, reason);
-    const text = t("pipeline.moved", { title: saved.deal.title, stage: dealStageName(this.settings.deal_stages, saved.deal.stage) });
-    await this.dealsChanged(saved.contact);
-    this.pipelineView?.announce(text);
-  }
-
-  /**
-   * After a deal was saved, moved or deleted: the contact's stage may have
-   * changed (coupling), so the list is stale; the board, the open contact and
-   * its deals reload, and tasks (rules may have made some).
-   */
-  async dealsChanged(contact: ContactDetail | null): Promise<void> {
-    this.list.stale = true;
-    const jobs: Promise<void>[] = [this.refreshTasks()];
-    if (contact) {
-      const i = this.list.items.findIndex((x) => x.id === contact.contact.id);
-      if (i >= 0) this.list.items[i] = contact.contact;
-    }
-    if (this.view.name === "pipeline") jobs.push(this.reloadPipeline());
-    if (this.view.name === "contact") {
-      const open = this.view.detail.contact.id;
-      if (contact && contact.contact.id === open) {
-        this.view = { name: "contact", detail: contact };
-        this.render();
-      }
-      jobs.push(this.loadContactDeals(), this.loadTimeline(false));
-    }
-    if (this.view.name === "reports") jobs.push(this.reloadReports());
-    await Promise.all(jobs);
-  }
-
-  /** After an email was sent or a quote made: the contact's timeline (and score) changed. */
-  async activitiesChanged(contactId: string, detail?: ContactDetail): Promise<void> {
-    this.list.stale = true;
-    if (this.view.name !== "contact" || this.view.detail.contact.id !== contactId) return;
-    try {
-      this.contactChanged(detail ?? (await ipc.getContact(contactId)), { activities: true });
-    } catch (e) {
-      this.showError(e);
-    }
-  }
-
-  async loadContactDeals(): Promise<void> {
-    const st = this.contactDeals;
-    if (!st) return;
-    const current = this.latest.contactDeals.start();
-    try {
-      const data = await ipc.contactDeals(st.contactId);
-      if (!current() || this.contactDeals !== st) return;
-      st.data = data;
-      this.contactDealsView?.update();
-    } catch (e) {
-      if (current()) this.showError(e);
-    }
-  }
-
-  /** The follow-up email dialog for a contact (and deal). */
-  openEmailDialog(contactId: string, dealId: string | null): void {
-    const name = this.view.name === "contact" && this.view.detail.contact.id === contactId
-      ? this.view.detail.contact.display_name
-      : this.pipeline.data?.columns.flatMap((c) => c.deals).find((c) => c.deal.contact_id === contactId)?.contact_name
-        ?? this.list.items.find((c) => c.id === contactId)?.display_name ?? "";
-    emailDialog(this, contactId, name, dealId);
-  }
-
-  // ---- automation -------------------------------------------------------------
-
-  /** Each outcome of the rules becomes a toast; tasks views and counts refresh. */
-  automationFired(outcomes: AutomationOutcome[]): void {
-    for (const o of outcomes) this.automationToast(o);
-    if (outcomes.some((o) => o.type === "task_created")) void this.refreshTasks();
-  }
-
-  private automationToast(o: AutomationOutcome): void {
-    let text: string;
-    let action: HTMLElement | null = null;
-    if (o.type === "task_created") text = t("automation.task", { title: o.task.title, date: dueText(o.task, clock.now()) });
-    else if (o.type === "notice") text = o.message;
-    else {
-      const name = this.view.name === "contact" && this.view.detail.contact.id === o.contact_id
-        ? this.view.detail.contact.display_name
-        : this.list.items.find((c) => c.id === o.contact_id)?.display_name;
-      text = name ? `${t("automation.proposed", { stage: stageName(o.stage) })}: ${name}` : t("automation.proposed", { stage: stageName(o.stage) });
-      action = h("button", {
-        type: "button", class: "btn btn-primary", "data-testid": "automation-open",
-        onclick: () => { el.remove(); void this.openContact(o.contact_id); },
-      }, t("automation.open"));
-    }
-    const el = h(
-      "div",
-      { class: "notice auto-toast", role: "status", "data-testid": "automation-toast", "data-type": o.type },
-      h("span", { class: "notice-icon", "aria-hidden": "true" }, "⚙"),
-      h("span", { class: "notice-text" }, text),
-      action,
-      h("button", {
-        type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
-        onclick: () => el.remove(),
-      }, "×"),
-    );
-    this.noticeSlot.appendChild(el);
-    setTimeout(() => el.remove(), NOTICE_MS);
-  }
-
-  // ---- reports ------------------------------------------------------------------
-
-  /** The "Reports" nav item (the first time: this year). */
-  async showReports(): Promise<void> {
-    this.clearError();
-    if (!this.reports.preset && !this.reports.period.from && !this.reports.period.to) this.setReportPreset("year", false);
-    this.view = { name: "reports" };
-    this.origin = "reports";
-    this.render();
-    byTestId<HTMLElement>(this.main, "reports-heading")?.focus();
-    await this.reloadReports();
-  }
-
-  setReportPreset(preset: PeriodPreset, reload = true): void {
-    this.reports.preset = preset;
-    this.reports.period = presetPeriod(preset, clock.now());
-    if (reload) void this.reloadReports();
-  }
-
-  setReportPeriod(period: Period): void {
-    this.reports.preset = null;
-    this.reports.period = period;
-    void this.reloadReports();
-  }
-
-  async reloadReports(): Promise<void> {
-    const current = this.latest.reports.start();
-    const r = this.reports;
-    const period = { ...r.period };
-    r.loading = true;
-    this.reportsView?.update();
-    try {
-      const [funnel, conversion, pipeline, activities, sources, overdue] = await Promise.all([
-        ipc.report("funnel", period), ipc.report("conversion", period), ipc.report("pipeline", period),
-        ipc.report("activities", period), ipc.report("sources", period), ipc.report("overdue", period),
-      ]);
-      const ids = [...new Set(overdue.tasks.map((x) => x.contact_id).filter((x): x is string => !!x && !(x in r.names)))];
-      const found = await Promise.all(ids.slice(0, 50).map((id) => ipc.getContact(id).then((d) => d.contact.display_name).catch(() => null)));
-      if (!current()) return;
-      ids.forEach((id, i) => { if (found[i]) r.names[id] = found[i]!; });
-      r.data = { funnel, conversion, pipeline, activities, sources, overdue };
-    } catch (e) {
-      if (current()) {
-        r.data = {};
-        this.showError(e);
-      }
-    } finally {
-      if (current()) {
-        r.loading = false;
-        this.reportsView?.update();
-      }
     }
   }
 
@@ -1184,61 +477,5 @@ export class App implements Shell {
 
   clearError(): void {
     document.querySelectorAll(".alert").forEach((el) => el.remove());
-  }
-
-  // ---- keyboard -------------------------------------------------------------
-
-  private handleKey(ev: KeyboardEvent): void {
-    if (ev.defaultPrevented) return;
-    if (ev.key === "Escape") {
-      if (this.dialog) {
-        ev.preventDefault();
-        this.closeModal();
-      } else if (this.view.name === "contact") {
-        ev.preventDefault();
-        void this.back();
-      }
-      return;
-    }
-    if (this.dialog || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev.target)) return;
-    const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-    if (this.gotoAt && Date.now() - this.gotoAt <= GOTO_MS && ["c", "t", "p", "r"].includes(key)) {
-      this.gotoAt = 0;
-      ev.preventDefault();
-      if (key === "c") void this.showList();
-      else if (key === "t") void this.showTasks();
-      else if (key === "p") void this.showPipeline();
-      else void this.showReports();
-      return;
-    }
-    this.gotoAt = key === "g" ? Date.now() : 0;
-    if (key === "g") {
-      ev.preventDefault();
-      return;
-    }
-    const onContact = this.view.name === "contact";
-    const proposalOf = onContact ? (this.view as { detail: ContactDetail }).detail.contact : null;
-    const actions: Record<string, (() => void) | undefined> = {
-      "/": () => this.focusSearch(),
-      n: () => this.openForm(null),
-      t: () => this.openTaskDialog(null),
-      d: () => this.openDealDialog(null, onContact ? this.contactRef((this.view as { detail: ContactDetail }).detail) : null),
-      m: onContact ? () => this.openEmailDialog((this.view as { detail: ContactDetail }).detail.contact.id, null) : undefined,
-      ",": () => this.openSettings(),
-      e: onContact ? () => this.openForm((this.view as { detail: ContactDetail }).detail) : undefined,
-      s: onContact ? () => this.openStageControl() : undefined,
-      c: onContact ? () => this.openActivityDialog("call") : undefined,
-      v: onContact ? () => this.openActivityDialog("visit") : undefined,
-      o: onContact ? () => this.openActivityDialog("note") : undefined,
-      a: onContact ? () => this.openActivityDialog(null) : undefined,
-      q: proposalOf?.proposal ? () => void this.acceptProposal(proposalOf.id) : undefined,
-      ArrowDown: this.listView ? () => this.listView?.moveFocus(1) : undefined,
-      ArrowUp: this.listView ? () => this.listView?.moveFocus(-1) : undefined,
-    };
-    const action = actions[key];
-    if (action) {
-      ev.preventDefault();
-      action();
-    }
   }
 }

@@ -162,11 +162,15 @@ fn ts_graph(src: &Path) -> Graph {
     for path in &paths {
         let edges = graph.entry(name(path)).or_default();
         let text = code(path);
-        for statement in text.split(';') {
-            let statement = statement.trim_start();
-            if !(statement.starts_with("import ") || statement.starts_with("export ")) {
-                continue;
-            }
+        for chunk in text.split(';') {
+            // A statement starts the chunk, or a line after a block (`}`) that ends without `;`.
+            let chunk = chunk.trim_start();
+            let start = ["import ", "export "]
+                .iter()
+                .filter_map(|k| if chunk.starts_with(k) { Some(0) } else { chunk.rfind(&format!("\n{k}")) })
+                .max();
+            let Some(start) = start else { continue };
+            let statement = chunk[start..].trim_start();
             let Some(from_at) = statement.rfind(" from ") else { continue };
             let target = statement[from_at + 6..].trim().trim_matches(|c| c == '"' || c == '\'');
             if !target.starts_with('.') {
@@ -306,5 +310,9 @@ fn the_graph_sees_a_circle_when_there_is_one() {
     fs::write(ui.join("app.ts"), "import { view } from \"./views/view\";\n").unwrap();
     fs::write(ui.join("views/view.ts"), "import type { App } from \"../app\";\nexport const view = 1;\n")
         .unwrap();
+    assert_eq!(circles(&ts_graph(&ui)), vec![vec!["app.ts".to_owned(), "views/view.ts".to_owned()]]);
+    // an import after a block that ends without a semicolon
+    let late = "export interface V {\n  a: number;\n}\nimport type { App } from \"../app\";\n";
+    fs::write(ui.join("views/view.ts"), format!("export const view = 1;\n{late}")).unwrap();
     assert_eq!(circles(&ts_graph(&ui)), vec![vec!["app.ts".to_owned(), "views/view.ts".to_owned()]]);
 }

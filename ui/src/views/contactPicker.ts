@@ -5,6 +5,7 @@
 import { h, replace } from "../dom";
 import { t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
+import { Latest } from "../latest";
 
 const CONTACT_LIMIT = 8;
 const CONTACT_DEBOUNCE_MS = 120;
@@ -58,7 +59,7 @@ export function contactPicker(
   const options = h("ul", { class: "suggestions", id: `${prefix}-contact-options`, role: "listbox", hidden: true });
   const chip = h("div", { class: "contact-chosen" });
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let seq = 0;
+  const latest = new Latest();
 
   const showOptions = (list: HTMLElement[] | null) => {
     replace(options, list ?? []);
@@ -101,12 +102,12 @@ export function contactPicker(
       return;
     }
     timer = setTimeout(async () => {
-      const mine = ++seq;
+      const current = latest.start();
       try {
         const page = await ipc.listContacts({
           stage: null, search: text, sort: "name", offset: 0, limit: CONTACT_LIMIT, ready_to_qualify: false,
         });
-        if (mine !== seq) return;
+        if (!current()) return;
         showOptions(page.items.length
           ? page.items.map(suggestion)
           : [h("li", { class: "muted suggestion-none" }, msg("contact_none"))]);

@@ -8,6 +8,7 @@ import { h, replace } from "../dom";
 import { language, t } from "../i18n";
 import * as ipc from "../ipc";
 import { formDialog } from "./common";
+import { Latest } from "../latest";
 
 /** The template offered first: one in the UI language, else the first. */
 export function defaultTemplate(templates: readonly EmailTemplate[]): EmailTemplate | null {
@@ -17,7 +18,7 @@ export function defaultTemplate(templates: readonly EmailTemplate[]): EmailTempl
 export function emailDialog(app: Shell, contactId: string, contactName: string, dealId: string | null): void {
   const templates = app.settings.email_templates;
   let rendered: RenderedEmail | null = null;
-  let seq = 0;
+  const latest = new Latest();
   let busy = false;
   const errors = h("div", { class: "error-slot", "data-slot": "email" });
   const first = defaultTemplate(templates);
@@ -36,12 +37,12 @@ export function emailDialog(app: Shell, contactId: string, contactName: string, 
   const fill = async () => {
     const id = select.value;
     if (!id) return;
-    const mine = ++seq;
+    const current = latest.start();
     status.textContent = t("email.loading");
     save.disabled = true;
     try {
       const r = await ipc.renderEmail(id, contactId, dealId);
-      if (mine !== seq) return;
+      if (!current()) return;
       rendered = r;
       to.textContent = r.to || "—";
       warn.hidden = r.to !== "";
@@ -51,7 +52,7 @@ export function emailDialog(app: Shell, contactId: string, contactName: string, 
       status.textContent = "";
       save.disabled = false;
     } catch (e) {
-      if (mine === seq) {
+      if (current()) {
         status.textContent = "";
         app.showError(e, errors);
       }

@@ -12,6 +12,7 @@ import { AppError } from "../ipc";
 import type { InputProblem } from "../bindings/InputProblem";
 import { commaList, lines, orNull } from "../inputText";
 import { button } from "./common";
+import { Latest } from "../latest";
 
 /** The address parts are edited as fields of their own. */
 type AddressPart = keyof Address;
@@ -247,7 +248,7 @@ function orgPicker(inputEl: HTMLInputElement): OrgPicker {
   let items: Organization[] = [];
   let active = -1;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let seq = 0;
+  const latest = new Latest();
 
   const close = () => {
     list.hidden = true;
@@ -283,9 +284,9 @@ function orgPicker(inputEl: HTMLInputElement): OrgPicker {
     else inputEl.removeAttribute("aria-activedescendant");
   };
   const query = () => {
-    const mine = ++seq;
+    const current = latest.start();
     void picker.onSearch(inputEl.value.trim()).then((found) => {
-      if (mine !== seq) return;
+      if (!current()) return;
       items = found.slice(0, 8);
       active = -1;
       render();

@@ -21,6 +21,7 @@ import {
 import { orNull } from "../inputText";
 import { formDialog } from "./common";
 import { contactPicker } from "./contactPicker";
+import { Latest } from "../latest";
 
 const REPEAT_KINDS: readonly RepeatKind[] = ["none", "daily", "weekly", "monthly", "every"];
 
@@ -108,9 +109,9 @@ export function taskDialog(app: Shell, item: TaskItem | null, preset: PresetCont
     }
     replace(dealSelect, h("option", { value: "", selected: !dealId }, t("task.deal_none")), ...options);
   };
-  let dealSeq = 0;
+  const latestDeals = new Latest();
   const loadDeals = async (c: PresetContact | null) => {
-    const mine = ++dealSeq;
+    const current = latestDeals.start();
     showDeals([]);
     dealHint.hidden = c !== null;
     dealSelect.disabled = true;
@@ -121,11 +122,11 @@ export function taskDialog(app: Shell, item: TaskItem | null, preset: PresetCont
     dealSelect.setAttribute("aria-busy", "true");
     try {
       const { deals } = await ipc.contactDeals(c.id);
-      if (mine === dealSeq) showDeals(deals);
+      if (current()) showDeals(deals);
     } catch (e) {
-      if (mine === dealSeq) app.showError(e, errors);
+      if (current()) app.showError(e, errors);
     } finally {
-      if (mine === dealSeq) {
+      if (current()) {
         dealSelect.disabled = false;
         dealSelect.setAttribute("aria-busy", "false");
       }

@@ -5,18 +5,18 @@
 // company profile printed on quotes. They edit a draft the dialog saves as part
 // of the one Settings object; backend errors (`invalid_settings` with field
 // deal_stages / automation / email_templates) appear in their section.
-import type { Action } from "../bindings/Action";
-import type { CompanyProfile } from "../bindings/CompanyProfile";
-import type { DealStageSetting } from "../bindings/DealStageSetting";
-import type { EmailTemplate } from "../bindings/EmailTemplate";
-import type { Language } from "../bindings/Language";
-import type { Rule } from "../bindings/Rule";
-import type { Settings } from "../bindings/Settings";
-import type { Stage } from "../bindings/Stage";
-import type { Trigger } from "../bindings/Trigger";
-import { h, type Child } from "../dom";
-import { language, stageName, t, type MessageKey } from "../i18n";
-import { button, STAGES } from "./common";
+import type { Action } from "../../bindings/Action";
+import type { CompanyProfile } from "../../bindings/CompanyProfile";
+import type { DealStageSetting } from "../../bindings/DealStageSetting";
+import type { EmailTemplate } from "../../bindings/EmailTemplate";
+import type { Language } from "../../bindings/Language";
+import type { Rule } from "../../bindings/Rule";
+import type { Settings } from "../../bindings/Settings";
+import type { Stage } from "../../bindings/Stage";
+import type { Trigger } from "../../bindings/Trigger";
+import { h, type Child } from "../../dom";
+import { language, stageName, t, type MessageKey } from "../../i18n";
+import { button, STAGES } from "../common";
 
 /** The placeholders templates, task titles and notices may use. */
 export const PLACEHOLDERS = ["first_name", "last_name", "display_name", "organization", "deal_title", "deal_value", "stage"] as const;

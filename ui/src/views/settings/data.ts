@@ -3,20 +3,20 @@
 // contacts needs an explicit confirmation). The backend opens the native file
 // dialogs; a cancelled dialog changes nothing. The state lives outside the
 // section so a re-render (language switch) keeps it.
-import type { Shell } from "../shell";
-import type { BackupEntry } from "../bindings/BackupEntry";
-import type { BackupInfo } from "../bindings/BackupInfo";
-import type { Checkup } from "../bindings/Checkup";
-import type { Problem } from "../bindings/Problem";
-import type { Repair } from "../bindings/Repair";
-import type { ExportFormat } from "../bindings/ExportFormat";
-import type { SavedFile } from "../bindings/SavedFile";
-import { h, type Child } from "../dom";
-import { formatDateTime, language, t, type MessageKey } from "../i18n";
-import * as ipc from "../ipc";
-import { AppError } from "../ipc";
-import { button } from "./common";
-import { countsText } from "./recovery";
+import type { Shell } from "../../shell";
+import type { BackupEntry } from "../../bindings/BackupEntry";
+import type { BackupInfo } from "../../bindings/BackupInfo";
+import type { Checkup } from "../../bindings/Checkup";
+import type { Problem } from "../../bindings/Problem";
+import type { Repair } from "../../bindings/Repair";
+import type { ExportFormat } from "../../bindings/ExportFormat";
+import type { SavedFile } from "../../bindings/SavedFile";
+import { h, type Child } from "../../dom";
+import { formatDateTime, language, t, type MessageKey } from "../../i18n";
+import * as ipc from "../../ipc";
+import { AppError } from "../../ipc";
+import { button } from "../common";
+import { countsText } from "../recovery";
 
 /** Countries offered for reading national phone numbers (ISO 3166 alpha-2). */
 export const PHONE_REGIONS = [

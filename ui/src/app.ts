@@ -68,6 +68,10 @@ export class App implements Hub {
   private badge: HTMLElement | null = null;
   private tasksTimer: ReturnType<typeof setInterval> | null = null;
   private readonly unlisten: (() => void)[] = [];
+  /** The view last rendered ("contact:<id>" for a contact page): a new one opens at its top. */
+  private rendered = "";
+  /** Where the list was scrolled when the rep left it (Back returns there). */
+  private listScroll = 0;
   private stopped = false;
 
   constructor(root: HTMLElement) {
@@ -169,6 +173,10 @@ export class App implements Hub {
 
   /** Rebuilds the whole visible UI from state (after navigation or a language switch). */
   render(): void {
+    const shown = this.view.name === "contact" ? `contact:${this.view.detail.contact.id}` : this.view.name;
+    const moved = shown !== this.rendered;
+    if (moved && this.rendered === "list") this.listScroll = window.scrollY;
+    this.rendered = shown;
     this.renderTopbar();
     const { list, contact, tasks, pipeline, reports } = this.areas;
     list.view = null;
@@ -184,6 +192,8 @@ export class App implements Hub {
       replace(this.main, view.el);
       view.update();
     }
+    // A page the rep goes to opens at its top; a page redrawn in place stays where it was.
+    if (moved) window.scrollTo(0, 0);
     this.dialog?.rerender?.();
   }
 
@@ -262,8 +272,10 @@ export class App implements Hub {
     this.origin = "list";
     this.render();
     if (this.list.stale) await this.reloadList();
+    // Back where the rep left the list, on the row they opened.
+    window.scrollTo(0, this.listScroll);
     const rows = Array.from(this.main.querySelectorAll<HTMLElement>('[data-testid="contact-row"]'));
-    rows.find((row) => row.dataset.id === openId)?.focus();
+    rows.find((row) => row.dataset.id === openId)?.focus({ preventScroll: true });
   }
 
   focusSearch(): void {

@@ -14,6 +14,9 @@ export interface Harness {
 }
 
 let current: { app: App } | null = null;
+
+/** The window's scroll position (jsdom does not lay out or scroll): what the app set, or a test. */
+export const scroll = { y: 0 };
 let live: LiveBackend | null = null;
 
 /** Starts the real App against the app's real commands (a backend process with its own store), its clock the backend's. */
@@ -27,6 +30,11 @@ export async function start(
   prepare(backend);
   await backend.prepare();
   mockIPC(handler ? handler(backend) : backend.handle, { shouldMockEvents: true });
+  scroll.y = 0;
+  window.scrollTo = ((x: number | ScrollToOptions, y?: number) => {
+    scroll.y = typeof x === "number" ? y ?? 0 : x.top ?? scroll.y;
+  }) as typeof window.scrollTo;
+  Object.defineProperty(window, "scrollY", { configurable: true, get: () => scroll.y });
   // The UI measures "today" and "overdue" against the backend's clock.
   clock.now = () => new Date(backend.now);
   document.body.replaceChildren();

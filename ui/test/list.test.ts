@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, chipCount, key, maybe, names, start, stop, type, until } from "./helpers";
+import { $, $$, chipCount, key, maybe, names, scroll, start, stop, type, until } from "./helpers";
 
 afterEach(stop);
 
@@ -114,6 +114,29 @@ describe("contacts list", () => {
     $("load-more").click();
     await until(() => $$("contact-row").length === 230);
     expect(maybe("load-more")).toBeNull();
+  });
+
+  it("opens a contact at the top of its page and Back returns to where the list was, on that row", async () => {
+    await start((b) => b.many(40));
+    const row = $$("contact-row")[30];
+    scroll.y = 1500; // the rep scrolled down the list
+    row.click();
+    await until(() => maybe("contact-page"));
+    expect(scroll.y).toBe(0);
+    scroll.y = 400; // and down the contact's page
+    $("back").click();
+    await until(() => maybe("contact-row"));
+    expect(scroll.y).toBe(1500);
+    expect((document.activeElement as HTMLElement).dataset.id).toBe(row.dataset.id);
+    // a page redrawn in place (a language switch, a change) stays where it is
+    scroll.y = 900;
+    row.click();
+    await until(() => maybe("contact-page"));
+    scroll.y = 300;
+    key("e");
+    $("save-contact").click();
+    await until(() => !maybe("contact-form"));
+    expect(scroll.y).toBe(300);
   });
 
   it("moves through rows with arrow keys and opens with Enter", async () => {

@@ -1,6 +1,6 @@
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, maybe, select, start, stop, type, until } from "./helpers";
+import { $, $$, key, maybe, select, start, stop, type, until } from "./helpers";
 import type { LiveBackend } from "./live";
 
 afterEach(stop);
@@ -231,6 +231,49 @@ describe("follow-up email", () => {
     expect(sent.email.body).toContain("Hello Anna");
     expect($("toast").textContent).toBe("E-Mail an Anna Schmidt an das Mailprogramm übergeben und protokolliert.");
     await until(() => $$("timeline-entry").some((e) => e.textContent?.includes("Kurz nachgefragt")));
+  });
+
+  it("m on a contact fills in its only open deal; with several it asks which; gaps are named before sending", async () => {
+    const deal = (contact_id: string, title: string, value: number, stage: string | null = null) => ({
+      contact_id, title, value, currency: "EUR", stage, probability: null, close_date: null, next_step: null, line_items: [],
+      value_from_items: false, lost_reason: stage === "lost" ? "zu teuer" : null,
+    });
+    const { backend } = await start((b) => {
+      const { anna, bernd } = seed(b);
+      b.addDeal(deal(anna.id, "Wartungsvertrag", 12000));
+      b.addDeal(deal(anna.id, "Alte Anlage", 5000, "lost"));
+      b.later();
+      b.addDeal(deal(bernd.id, "Erstausstattung", 3000));
+      b.later();
+      b.addDeal(deal(bernd.id, "Zweite Filiale", 8900));
+    });
+    await openContact("Anna Schmidt");
+    key("m");
+    await until(() => maybe("email-dialog") && val("email-subject") !== "");
+    // the only open deal, chosen by itself (the lost one is not offered)
+    expect(val("email-subject")).toBe("Following up: Wartungsvertrag");
+    expect(val("email-body").replace(/\u00a0/g, " ")).toContain("following up on Wartungsvertrag (€12,000.00) for Müller AG");
+    expect(($("email-deal") as HTMLSelectElement).selectedOptions[0].textContent).toBe("Wartungsvertrag");
+    expect(Array.from(($("email-deal") as HTMLSelectElement).options).map((o) => o.textContent)).toEqual(["— no deal —", "Wartungsvertrag"]);
+    expect($("email-unfilled").hidden).toBe(true);
+    expect($("email-send").textContent).toBe("Open in mail client");
+    $("cancel").click();
+    $("back").click();
+
+    await openContact("Bernd Becker");
+    key("m");
+    await until(() => maybe("email-dialog") && val("email-subject") !== "");
+    // two open deals: the rep is asked, and the gaps are named
+    expect($("email-deal").closest(".field")!.textContent).toContain("Which deal is this about?");
+    expect(Array.from(($("email-deal") as HTMLSelectElement).options).map((o) => o.textContent))
+      .toEqual(["— no deal —", "Zweite Filiale", "Erstausstattung"]);
+    expect($("email-unfilled").hidden).toBe(false);
+    expect($("email-unfilled").textContent).toBe("The template has no value for organisation, deal, and deal value: those places stay empty. Pick a deal or edit the text.");
+    expect($("email-send").textContent).toBe("Open in mail client anyway");
+    select($("email-deal"), (($("email-deal") as HTMLSelectElement).options[2]).value);
+    await until(() => val("email-subject") === "Following up: Erstausstattung");
+    expect($("email-unfilled").textContent).toContain("no value for organisation:");
+    expect(lastCall(backend, "render_email").dealId).toBe(($("email-deal") as HTMLSelectElement).value);
   });
 
   it("warns when the contact has no email address", async () => {

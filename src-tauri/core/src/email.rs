@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use uuid::Uuid;
 
 use crate::automation::fill_placeholders;
 use crate::contact::Contact;
@@ -71,6 +72,28 @@ pub struct RenderedEmail {
     pub body: String,
     /// `mailto:` URL with subject and body (line breaks as `%0D%0A`).
     pub mailto: String,
+    /// The deal it was filled for: the one asked for, else the contact's
+    /// only open deal (none when it has several: the rep picks one).
+    #[serde(default)]
+    pub deal_id: Option<Uuid>,
+    /// The deals to choose from: the contact's open deals, newest first,
+    /// and the one it was filled for when that is not open.
+    #[serde(default)]
+    pub deals: Vec<DealRef>,
+    /// Placeholders the template uses that had no value (`deal_title`,
+    /// `organization` ...): the text has gaps there.
+    #[serde(default)]
+    pub unfilled: Vec<String>,
+}
+
+/// A deal as a choice: its id and title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DealRef {
+    /// The deal.
+    pub id: Uuid,
+    /// Its title.
+    pub title: String,
 }
 
 /// A lifecycle stage's name in `language`.
@@ -139,12 +162,42 @@ pub fn render_template(
     let subject = fill_placeholders(&template.subject, &values).replace(['\r', '\n'], " ");
     let body = fill_placeholders(&template.body, &values);
     let to = contact.emails.first().cloned().unwrap_or_default();
-    RenderedEmail { mailto: mailto(&to, &subject, &body), to, subject, body }
+    let used = |name: &str| {
+        let placeholder = format!("{{{name}}}");
+        template.subject.contains(&placeholder) || template.body.contains(&placeholder)
+    };
+    let unfilled = values
+        .iter()
+        .filter(|(name, value)| value.is_empty() && used(name))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    RenderedEmail {
+        mailto: mailto(&to, &subject, &body),
+        to,
+        subject,
+        body,
+        deal_id: deal.map(|d| d.id),
+        deals: Vec::new(),
+        unfilled,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn says_which_placeholders_stayed_empty() {
+        let template = &default_email_templates()[1];
+        let input = crate::contact::ContactInput { first_name: "Anna".into(), ..Default::default() };
+        let valid = input.validate(phonenumber::country::Id::DE).unwrap();
+        let contact =
+            Contact::new_lead(Uuid::nil(), valid, crate::stage::ChangedBy::Hand, None, chrono::Utc::now());
+        let rendered = render_template(template, &contact, None, Language::En);
+        assert_eq!(rendered.subject, "Following up: ");
+        assert_eq!(rendered.unfilled, ["organization", "deal_title", "deal_value"]);
+        assert_eq!(rendered.deal_id, None);
+    }
 
     #[test]
     fn mailto_encodes_reserved_characters_and_crlf() {

@@ -891,3 +891,90 @@ fn erasing_a_person_in_the_window_leaves_nothing_of_them_in_the_store_files_at_o
     names.sort_unstable();
     assert_eq!(names, ["Ada Lind", "Cleo Brandt"]);
 }
+
+/// Seeds `n` contacts through the CLI's import (before the window holds the store).
+fn seed_contacts(desktop: &Desktop, n: usize) {
+    let mut csv = String::from("First name,Last name,Company,E-mail\n");
+    for i in 0..n {
+        csv.push_str(&format!("Person{i:03},Muster,Firma {i},p{i}@example.com\n"));
+    }
+    let file = desktop.home_dir().join("seed.csv");
+    std::fs::write(&file, csv).expect("write the seed");
+    let out = desktop.cli(&["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "seed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_contact_opens_at_its_top_from_a_scrolled_list_and_the_follow_up_email_names_its_deal() {
+    let desktop = Desktop::start("en_US.UTF-8");
+    seed_contacts(&desktop, 80);
+    let added = desktop.cli(&[
+        "contacts",
+        "add",
+        "--first-name",
+        "Zora",
+        "--last-name",
+        "Zander",
+        "--organization",
+        "Elb Brauerei",
+        "--email",
+        "zora@elb.de",
+        "--json",
+    ]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let zora: Value = serde_json::from_slice(&added.stdout).expect("contact JSON");
+    let id = zora["id"].as_str().expect("an id").to_owned();
+    let deal =
+        desktop.cli(&["deals", "add", "--contact", &id, "--title", "Schankanlage", "--value", "18500"]);
+    assert!(deal.status.success(), "{}", String::from_utf8_lossy(&deal.stderr));
+    let session = desktop.launch();
+    session.set_window_size(1280, 800).expect("window size");
+    let ui = Ui { s: &session };
+
+    // Scroll far down the list and open a row there.
+    ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "81");
+    let row = "[...document.querySelectorAll('[data-testid=contact-row]')].find(r => r.textContent.includes('Person060'))";
+    ui.script(&format!("{row}.scrollIntoView({{ block: 'center' }}); return 0"));
+    let list_y = ui.script("return Math.round(window.scrollY)").as_i64().unwrap();
+    assert!(list_y > 1000, "the list scrolled only to {list_y}");
+    ui.script(&format!("{row}.click(); return 0"));
+    ui.wait_text(&tid("contact-name"), |t| t == "Person060 Muster");
+    // The page opens at its top: the name in view below the top bar.
+    assert_eq!(ui.script("return Math.round(window.scrollY)"), json!(0));
+    let name_top =
+        ui.script("return document.querySelector('[data-testid=contact-name]').getBoundingClientRect().top");
+    let bar = ui.script("return document.querySelector('.topbar').getBoundingClientRect().bottom");
+    assert!(name_top.as_f64().unwrap() >= bar.as_f64().unwrap(), "the name sits under the top bar");
+    ui.screenshot("20-contact-from-scrolled-list");
+    // Back: where the list was, on that row.
+    ui.click("back");
+    ui.el("search");
+    let back_y = ui.script("return Math.round(window.scrollY)").as_i64().unwrap();
+    assert!((back_y - list_y).abs() <= 2, "back at {back_y}, the list was at {list_y}");
+    let focused = ui.script("return document.activeElement.textContent");
+    assert!(focused.as_str().unwrap_or_default().contains("Person060"), "focus on {focused}");
+
+    // "m" on a contact with one open deal fills the template with it.
+    ui.fill("search", "zander");
+    ui.wait_text(&tid("row-name"), |t| t == "Zora Zander");
+    ui.click("row-name");
+    ui.wait_text(&tid("contact-name"), |t| t == "Zora Zander");
+    ui.with("contact-name", |e| session.send_keys(e, "m"));
+    ui.el("email-dialog");
+    let value = |id: &str| ui.with(id, |e| session.execute("return arguments[0].value", vec![e.as_arg()]));
+    let start = Instant::now();
+    while value("email-subject") != json!("Following up: Schankanlage") {
+        assert!(start.elapsed() < WAIT, "subject {}", value("email-subject"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let body = value("email-body");
+    assert!(
+        body.as_str().unwrap().contains("following up on Schankanlage (€18,500.00) for Elb Brauerei"),
+        "{body}"
+    );
+    assert_eq!(
+        ui.script("return document.querySelector('[data-testid=email-unfilled]').hidden"),
+        json!(true)
+    );
+    ui.screenshot("21-follow-up-with-deal");
+}

@@ -37,6 +37,11 @@ export function pluralRules(locale: string): Intl.PluralRules {
   return made(`plural ${locale}`, () => new Intl.PluralRules(locale));
 }
 
+/** "a, b and c" in the UI language. */
+export function formatList(items: readonly string[]): string {
+  return made(`list ${language()}`, () => new Intl.ListFormat(language(), { type: "conjunction" })).format(items);
+}
+
 export function formatDate(iso: string): string {
   const d = parse(iso);
   return d ? dateFormat(dateFormatLocale(), { dateStyle: "medium" }).format(d) : iso;

@@ -30,7 +30,7 @@ use crate::deal::{
     find_stage, outcome_of, reason, ContactDealsSummary, Deal, DealInput, DealStageChange, Quote,
 };
 use crate::deal::{DealStageSetting, StageOutcome};
-use crate::email::{render_template, RenderedEmail};
+use crate::email::{render_template, DealRef, RenderedEmail};
 use crate::error::{Error, Result};
 use crate::lang::Language;
 use crate::money::{Money, Totals};
@@ -629,8 +629,22 @@ impl Store {
             .find(|t| t.id == template_id)
             .ok_or_else(|| Error::NotFound { kind: "email template", id: template_id.to_owned() })?;
         let contact = self.contact(contact_id, now)?;
-        let deal = deal_id.map(|id| self.deal(id)).transpose()?;
-        Ok(render_template(template, &contact, deal.as_ref(), template.language))
+        let mut open: Vec<Deal> = self
+            .contact_deals(contact_id)?
+            .into_iter()
+            .filter(|d| outcome_of(&settings.deal_stages, &d.stage) == StageOutcome::Open)
+            .collect();
+        open.reverse();
+        let deal = match deal_id {
+            Some(id) => Some(self.deal(id)?),
+            None if open.len() == 1 => open.first().cloned(),
+            None => None,
+        };
+        let mut rendered = render_template(template, &contact, deal.as_ref(), template.language);
+        let chosen = deal.filter(|d| !open.iter().any(|o| o.id == d.id));
+        rendered.deals =
+            chosen.into_iter().chain(open).map(|d| DealRef { id: d.id, title: d.title }).collect();
+        Ok(rendered)
     }
 
     /// Logs a sent follow-up as an `email` activity (summary: the subject,

@@ -191,8 +191,13 @@ mod tests {
         let template = &default_email_templates()[1];
         let input = crate::contact::ContactInput { first_name: "Anna".into(), ..Default::default() };
         let valid = input.validate(phonenumber::country::Id::DE).unwrap();
-        let contact =
-            Contact::new_lead(Uuid::nil(), valid, crate::stage::ChangedBy::Hand, None, chrono::Utc::now());
+        let contact = Contact::new_lead(
+            Uuid::nil(),
+            valid,
+            crate::stage::ChangedBy::Hand,
+            None,
+            chrono::DateTime::UNIX_EPOCH,
+        );
         let rendered = render_template(template, &contact, None, Language::En);
         assert_eq!(rendered.subject, "Following up: ");
         assert_eq!(rendered.unfilled, ["organization", "deal_title", "deal_value"]);

@@ -62,18 +62,7 @@ export class Notices {
   /** Shows one notice (replacing any other) with its action and a dismiss button, for a while. */
   private show(text: string, action: HTMLElement): void {
     this.hide();
-    const el = h(
-      "div",
-      { class: "notice", role: "status", "data-testid": "notice" },
-      h("span", { class: "notice-icon", "aria-hidden": "true" }, "★"),
-      h("span", { class: "notice-text" }, text),
-      action,
-      h("button", {
-        type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
-        onclick: () => this.hide(),
-      }, "×"),
-    );
-    this.el.appendChild(el);
+    this.el.appendChild(box({ class: "notice", "data-testid": "notice" }, "★", text, action, () => this.hide()));
     this.noticeTimer = setTimeout(() => this.hide(), NOTICE_MS);
   }
 
@@ -114,18 +103,23 @@ export class Notices {
         onclick: () => { el.remove(); void this.app.openContact(o.contact_id); },
       }, t("automation.open"));
     }
-    const el = h(
-      "div",
-      { class: "notice auto-toast", role: "status", "data-testid": "automation-toast", "data-type": o.type },
-      h("span", { class: "notice-icon", "aria-hidden": "true" }, "⚙"),
-      h("span", { class: "notice-text" }, text),
-      action,
-      h("button", {
-        type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
-        onclick: () => el.remove(),
-      }, "×"),
-    );
+    const el = box({ class: "notice auto-toast", "data-testid": "automation-toast", "data-type": o.type }, "⚙", text, action, () => el.remove());
     this.el.appendChild(el);
     setTimeout(() => el.remove(), NOTICE_MS);
   }
+}
+
+/** A notice's box: icon, text, an action, and a dismiss button. */
+function box(attrs: Record<string, string>, icon: string, text: string, action: HTMLElement | null, dismiss: () => void): HTMLElement {
+  return h(
+    "div",
+    { ...attrs, role: "status" },
+    h("span", { class: "notice-icon", "aria-hidden": "true" }, icon),
+    h("span", { class: "notice-text" }, text),
+    action,
+    h("button", {
+      type: "button", class: "btn btn-ghost notice-close", "aria-label": t("action.dismiss"), title: t("action.dismiss"),
+      onclick: dismiss,
+    }, "×"),
+  );
 }

@@ -353,12 +353,27 @@ export class App implements Hub {
   openModal(el: HTMLDialogElement, rerender?: () => void, onClose?: () => void): void {
     const returnFocus = document.activeElement;
     if (this.dialog) this.closeModal();
-    this.dialog = { el, rerender, returnFocus, onClose };
+    const dialog: OpenDialog = { el, rerender, returnFocus, onClose, changed: false };
+    this.dialog = dialog;
+    // What the rep types or picks is a change; a control that applies at once
+    // (the language) is marked `data-applies` and is not.
+    const changed = (ev: Event) => {
+      if (!(ev.target instanceof Element && ev.target.closest("[data-applies]"))) dialog.changed = true;
+    };
+    el.addEventListener("input", changed, true);
+    el.addEventListener("change", changed, true);
     el.addEventListener("cancel", (ev) => {
       ev.preventDefault();
-      this.closeModal();
+      this.dismissModal();
     });
     openDialog(el);
+  }
+
+  dismissModal(): void {
+    const d = this.dialog;
+    if (!d) return;
+    if (!d.changed) return this.closeModal();
+    askToDiscard(d.el, () => this.closeModal());
   }
 
   closeModal(): void {
@@ -490,4 +505,25 @@ export class App implements Hub {
   clearError(): void {
     document.querySelectorAll(".alert").forEach((el) => el.remove());
   }
+}
+
+/**
+ * "Discard your changes?" in the dialog, above its buttons: Keep editing
+ * (focused; Esc again keeps it too) or Discard.
+ */
+function askToDiscard(dialog: HTMLElement, discard: () => void): void {
+  const shown = dialog.querySelector<HTMLElement>('[data-testid="discard-confirm"]');
+  if (shown) return void shown.querySelector<HTMLElement>('[data-testid="discard-keep"]')?.focus();
+  const bar: HTMLElement = h(
+    "div",
+    { class: "warning-box discard-confirm", role: "alertdialog", "aria-label": t("discard.question"), "data-testid": "discard-confirm" },
+    h("p", null, t("discard.question")),
+    h("div", { class: "data-actions" },
+      button(t("discard.keep"), { testid: "discard-keep", kind: "primary", onclick: () => bar.remove() }),
+      h("button", { type: "button", class: "btn btn-danger", "data-testid": "discard-yes", onclick: discard }, t("discard.yes"))),
+  );
+  const footer = dialog.querySelector(".dialog-actions");
+  if (footer?.parentNode) footer.parentNode.insertBefore(bar, footer);
+  else dialog.appendChild(bar);
+  bar.querySelector<HTMLElement>('[data-testid="discard-keep"]')?.focus();
 }

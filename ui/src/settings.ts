@@ -42,7 +42,7 @@ export function withDefaults(raw: Partial<Settings> | null | undefined): Setting
 /** A settings field that failed a check; `field` is the contract's path ("scoring.fit_points.budget"). */
 export interface SettingsProblem {
   field: string;
-  kind: "range" | "integer" | "order";
+  kind: "range" | "integer" | "order" | "thresholds";
   min?: number;
   max?: number;
 }
@@ -59,6 +59,9 @@ export function validateSettings(s: Settings): SettingsProblem[] {
   range("scoring.half_life_days", s.scoring.half_life_days, days.min, days.max);
   range("scoring.prospect_threshold", s.scoring.prospect_threshold, threshold.min, threshold.max);
   range("scoring.opportunity_threshold", s.scoring.opportunity_threshold, threshold.min, threshold.max);
+  if (!problems.length && s.scoring.prospect_threshold > s.scoring.opportunity_threshold) {
+    problems.push({ field: "scoring.opportunity_threshold", kind: "thresholds" });
+  }
   const size = (field: string, v: number | null) => {
     if (v !== null && (!Number.isInteger(v) || v < 0)) problems.push({ field, kind: "integer" });
   };

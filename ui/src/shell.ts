@@ -136,6 +136,8 @@ export interface OpenDialog {
   rerender?: () => void;
   /** Focused element before the dialog opened, to give focus back. */
   returnFocus: Element | null;
+  /** Whether the rep changed a field in it (then dismissing asks first). */
+  changed: boolean;
   /** Called once when the dialog closes (however it closes). */
   onClose?: () => void;
 }
@@ -149,6 +151,8 @@ export interface Shell {
   clearError(): void;
   clearOrganization(): void;
   closeModal(): void;
+  /** The rep dismisses the dialog (Esc, Cancel, Close): asks first when they changed something in it. */
+  dismissModal(): void;
   completeTask(item: TaskItem): Promise<void>;
   contactChanged(detail: ContactDetail, opts?: { focus?: string; activities?: boolean; stay?: boolean }): void;
   contactDeals: ContactDealsState | null;

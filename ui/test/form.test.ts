@@ -19,7 +19,7 @@ describe("contact form", () => {
     expect(errors).toEqual([
       "Bitte geben Sie einen Vor- oder Nachnamen an.",
       "„kaputt“: Das sieht nicht nach einer E-Mail-Adresse aus.",
-      "„12“: Eine Telefonnummer braucht mindestens 3 Ziffern und darf nur + ( ) - / . und Leerzeichen enthalten.",
+      "„12“: Das ist keine vollständige Telefonnummer: schreiben Sie sie mit Vorwahl (030 1234567) oder Ländervorwahl (+49 30 1234567).",
     ]);
     expect($("field-first_name").getAttribute("aria-invalid")).toBe("true");
     expect(document.activeElement).toBe($("field-first_name"));
@@ -29,6 +29,24 @@ describe("contact form", () => {
     $("save-contact").click();
     await until(() => maybe("contact-page"));
     expect($$("field-error")).toHaveLength(0);
+  });
+
+  it("names every bad entry of a field, a website that is no address, a German postcode that is not five digits, a cut-off mobile number", async () => {
+    await start((b) => { b.settings.language = "en"; });
+    $("new-contact").click();
+    fill({ last_name: "Weiss", emails: "kaputt\nauch kaputt", phones: "0170 12", website: "weiss de", postcode: "ABCDE", country: "Deutschland" });
+    $("save-contact").click();
+    await until(() => $$("field-error").length === 4);
+    expect($$("field-error").map((e) => e.textContent)).toEqual([
+      "“kaputt”: This does not look like an email address.“auch kaputt”: This does not look like an email address.",
+      "“0170 12”: This is not a whole phone number: write it with the area code (030 1234567) or the country code (+49 30 1234567).",
+      "This postcode does not fit the country: Germany has five digits, Austria and Switzerland four.",
+      "This is not a web address (like example.com).",
+    ]);
+    // in Austria four digits are right; a real web address and a whole number pass
+    fill({ emails: "weiss@example.at", phones: "0170 1234567", website: "weiss.at", postcode: "1010", country: "Österreich" });
+    $("save-contact").click();
+    await until(() => maybe("contact-page"));
   });
 
   it("creates a contact from the parsed fields and opens it", async () => {
@@ -70,8 +88,8 @@ describe("contact form", () => {
     $("save-contact").click();
     await until(() => maybe("field-error"));
     const phonesField = $("field-phones").closest(".field")!;
-    expect(phonesField.querySelector('[data-testid="field-error"]')!.textContent).toMatch(/at least 3 digits/);
-    expect($("error-message").textContent).toMatch(/at least 3 digits/);
+    expect(phonesField.querySelector('[data-testid="field-error"]')!.textContent).toMatch(/not a whole phone number/);
+    expect($("error-message").textContent).toMatch(/not a whole phone number/);
     expect($("contact-form").contains($("error-message"))).toBe(true);
   });
 
@@ -124,6 +142,9 @@ describe("contact form", () => {
     $("new-contact").click();
     fill({ first_name: "Anna" });
     $("cancel").click();
+    // a typed name is not thrown away without asking
+    expect(maybe("contact-form")).not.toBeNull();
+    $("discard-yes").click();
     expect(maybe("contact-form")).toBeNull();
     expect(backend.calls.some((c) => c.cmd === "create_contact")).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, key, maybe, start, stop, until } from "./helpers";
+import { $, key, maybe, start, stop, type, until } from "./helpers";
 
 afterEach(stop);
 
@@ -55,6 +55,31 @@ describe("keyboard shortcuts", () => {
     expect(maybe("contact-page")).not.toBeNull();
     key("Escape");
     await until(() => maybe("contact-row"));
+  });
+
+  it("Esc asks before it throws away a half-typed visit report; unchanged dialogs close at once", async () => {
+    const { backend } = await start(seed);
+    $("contact-row").click();
+    await until(() => maybe("contact-page"));
+    key("v");
+    expect(maybe("activity-dialog")).not.toBeNull();
+    key("Escape");
+    expect(maybe("activity-dialog")).toBeNull(); // nothing typed: closes
+    key("v");
+    type($("activity-summary"), "Besuch in der Zentrale");
+    type($("activity-text"), "Neue Linie ab Mai, will ein Angebot");
+    key("Escape");
+    expect(maybe("activity-dialog")).not.toBeNull();
+    expect($("discard-confirm").textContent).toContain("Discard your changes?");
+    expect(document.activeElement).toBe($("discard-keep"));
+    key("Escape"); // again: still kept
+    expect(($("activity-text") as HTMLTextAreaElement).value).toBe("Neue Linie ab Mai, will ein Angebot");
+    $("discard-keep").click();
+    expect(maybe("discard-confirm")).toBeNull();
+    $("cancel").click(); // Cancel asks as well
+    $("discard-yes").click();
+    expect(maybe("activity-dialog")).toBeNull();
+    expect(backend.calls.some((c) => c.cmd === "log_activity")).toBe(false);
   });
 
   it("e and s do nothing on the list", async () => {

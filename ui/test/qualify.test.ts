@@ -290,6 +290,7 @@ describe("notice", () => {
       c = seed(b);
       b.setCriteria(c, { target_group: "yes" });
       b.settings.scoring.prospect_threshold = 90;
+      b.settings.scoring.opportunity_threshold = 100; // never below the prospect threshold
     });
     await openFirst();
     expect(maybe("proposal-badge")).toBeNull();
@@ -309,6 +310,7 @@ describe("notice", () => {
       const c = seed(b, "de");
       b.setCriteria(c, { target_group: "yes" });
       b.settings.scoring.prospect_threshold = 90;
+      b.settings.scoring.opportunity_threshold = 100; // never below the prospect threshold
     });
     await openFirst();
     expect(maybe("proposal-badge")).toBeNull();
@@ -349,6 +351,7 @@ describe("notice after saving settings", () => {
     b.setCriteria(bernd, { authority: "yes" });
     b.add({ first_name: "Carla", last_name: "Zorn", stage: "lead" });
     b.settings.scoring.prospect_threshold = 90;
+    b.settings.scoring.opportunity_threshold = 100; // never below the prospect threshold
     return { anna, bernd };
   }
   async function saveThreshold(value: string) {

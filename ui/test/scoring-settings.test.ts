@@ -47,6 +47,28 @@ describe("qualification settings", () => {
     expected.target_profile = { industries: ["Maschinenbau", "Logistik"], size_min: 20, size_max: 500, regions: ["7", "8", "Bayern"] };
     expect(sent).toEqual(expected);
     expect(await backend.call("get_settings")).toEqual(expected);
+    // the save is confirmed
+    await until(() => maybe("toast"));
+    expect($("toast").textContent).toBe("Settings saved.");
+  });
+
+  it("refuses a prospect threshold above the opportunity threshold, in words, and the core refuses it too", async () => {
+    const { backend } = await start((b) => { b.settings.language = "de"; });
+    $("open-settings").click();
+    type($("setting-prospect-threshold"), "80");
+    type($("setting-opportunity-threshold"), "60");
+    $("settings-save").click();
+    expect(backend.calls.some((c) => c.cmd === "set_settings")).toBe(false);
+    expect($("setting-opportunity-threshold").getAttribute("aria-invalid")).toBe("true");
+    expect($$("field-error").map((e) => e.textContent)).toEqual([
+      "Die Schwelle für Verkaufschancen darf nicht unter der für Interessenten liegen: ein Kontakt wird zuerst Interessent.",
+    ]);
+    const settings = await backend.call("get_settings");
+    settings.scoring.prospect_threshold = 80;
+    settings.scoring.opportunity_threshold = 60;
+    await expect(backend.call("set_settings", { settings })).rejects.toMatchObject({
+      code: "invalid_settings", field: "opportunity_threshold",
+    });
   });
 
   for (const [lang, range, half] of [

@@ -26,9 +26,13 @@ pub enum TasksCommand {
         /// The deal it is about (its contact, unless --contact names it).
         #[arg(long)]
         deal: Option<String>,
-        /// A reminder before due: 0, 15m, 2h, 1d (repeatable).
+        /// A reminder before due: 0, 15m, 2h, 1d (repeatable). Without it
+        /// the task reminds at due (an all-day task at 09:00), as in the window.
         #[arg(long = "remind")]
         reminders: Vec<String>,
+        /// No reminder at all.
+        #[arg(long, conflicts_with = "reminders")]
+        no_remind: bool,
         /// daily, weekly, monthly or every:N (days).
         #[arg(long)]
         repeat: Option<Repeat>,
@@ -88,9 +92,25 @@ pub enum TasksCommand {
 /// `kontor tasks …`.
 pub fn run(store: &Store, command: TasksCommand) -> Result {
     match command {
-        TasksCommand::Add { title, due, contact, deal, reminders, repeat, priority, notes, json } => {
-            let reminders =
-                reminders.iter().map(|r| parse_offset(r)).collect::<kontor_core::Result<Vec<_>>>()?;
+        TasksCommand::Add {
+            title,
+            due,
+            contact,
+            deal,
+            reminders,
+            no_remind,
+            repeat,
+            priority,
+            notes,
+            json,
+        } => {
+            let reminders = match (reminders.is_empty(), no_remind) {
+                (_, true) => Vec::new(),
+                (true, false) => kontor_core::task::DEFAULT_REMINDERS.to_vec(),
+                (false, false) => {
+                    reminders.iter().map(|r| parse_offset(r)).collect::<kontor_core::Result<Vec<_>>>()?
+                }
+            };
             let contact_id = contact.as_deref().map(parse::id).transpose()?;
             let deal_id = deal.as_deref().map(parse::id).transpose()?;
             let input = TaskInput { title, contact_id, deal_id, due, priority, notes, reminders, repeat };

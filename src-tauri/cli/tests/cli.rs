@@ -314,6 +314,32 @@ fn tz_json(dir: &Path, args: &[&str]) -> Value {
 }
 
 #[test]
+fn tasks_remind_at_due_by_default_as_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    // Without --remind: at due, an all-day task at 09:00 local (Europe/Berlin
+    // here: 08:00 UTC in winter); --no-remind: none.
+    let day = tz_json(dir.path(), &["tasks", "add", "--title", "Messe", "--due", "2030-01-15", "--json"]);
+    assert_eq!(day["reminders"].as_array().unwrap().len(), 1);
+    assert_eq!(day["reminders"][0]["fire_at"], "2030-01-15T08:00:00Z");
+    let timed = tz_json(
+        dir.path(),
+        &["tasks", "add", "--title", "Anruf", "--due", "2030-01-16T14:30:00+01:00", "--json"],
+    );
+    assert_eq!(timed["reminders"].as_array().unwrap().len(), 1);
+    assert_eq!(timed["reminders"][0]["fire_at"], "2030-01-16T13:30:00Z");
+    let quiet = tz_json(
+        dir.path(),
+        &["tasks", "add", "--title", "Still", "--due", "2030-01-17", "--no-remind", "--json"],
+    );
+    assert_eq!(quiet["reminders"], serde_json::json!([]));
+    let out = kontor_tz(
+        dir.path(),
+        &["tasks", "add", "--title", "X", "--due", "2030-01-17", "--no-remind", "--remind", "1h"],
+    );
+    assert!(!out.status.success(), "--no-remind and --remind together are refused");
+}
+
+#[test]
 fn tasks_add_due_done_snooze() {
     let dir = tempfile::tempdir().unwrap();
     let anna = add_anna(dir.path())["id"].as_str().unwrap().to_owned();

@@ -135,10 +135,14 @@ impl Address {
         [&self.street, &self.postcode, &self.city, &self.region, &self.country].iter().all(|p| p.is_none())
     }
 
-    fn validated(&self) -> Result<Address> {
+    fn validated(&self, region: phonenumber::country::Id, policy: Unparsed) -> Result<Address> {
+        let postcode = optional_line("address.postcode", self.postcode.as_deref())?;
+        if let (Some(code), Unparsed::Reject) = (&postcode, policy) {
+            check_postcode(code, self.country.as_deref(), region)?;
+        }
         Ok(Address {
             street: optional_line("address.street", self.street.as_deref())?,
-            postcode: optional_line("address.postcode", self.postcode.as_deref())?,
+            postcode,
             city: optional_line("address.city", self.city.as_deref())?,
             region: optional_line("address.region", self.region.as_deref())?,
             country: optional_line("address.country", self.country.as_deref())?,
@@ -146,9 +150,49 @@ impl Address {
     }
 }
 
-/// What validation does with a phone number it cannot parse.
+/// The postcode digits of the countries reps here sell in (Germany 5,
+/// Austria and Switzerland 4): by the address's country, or the phone
+/// region when none is given. Other countries' postcodes are taken as written.
+fn check_postcode(code: &str, country: Option<&str>, region: phonenumber::country::Id) -> Result<()> {
+    use phonenumber::country::Id;
+    let country = match country.map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty()) {
+        None => match region {
+            Id::DE => "DE",
+            Id::AT => "AT",
+            Id::CH => "CH",
+            _ => return Ok(()),
+        },
+        Some(c) => match c.as_str() {
+            "de" | "d" | "deu" | "deutschland" | "germany" => "DE",
+            "at" | "a" | "aut" | "österreich" | "oesterreich" | "austria" => "AT",
+            "ch" | "che" | "schweiz" | "switzerland" | "suisse" | "svizzera" => "CH",
+            _ => return Ok(()),
+        },
+    };
+    let digits = if country == "DE" { 5 } else { 4 };
+    if code.len() == digits && code.chars().all(|c| c.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidPostcode { value: code.to_owned(), country, digits })
+    }
+}
+
+/// A web address as a rep types it: `example.com`, `www.example.com/shop`,
+/// `https://example.com`; no spaces, a dot in the host.
+fn looks_like_website(text: &str) -> bool {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")).unwrap_or(text);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !text.chars().any(char::is_whitespace)
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host.chars().all(|c| c.is_alphanumeric() || "-.:".contains(c))
+}
+
+/// What validation does with a value it cannot read as what it should be:
+/// a phone number, a web address, a postcode of its country.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhonePolicy {
+pub enum Unparsed {
     /// Refuse the input (forms: the user can correct it).
     Reject,
     /// Keep the text as written (imports: nothing is lost).
@@ -248,6 +292,15 @@ fn optional_line(field: &'static str, value: Option<&str>) -> Result<Option<Stri
     Ok(Some(line(field, value.unwrap_or(""))?).filter(|v| !v.is_empty()))
 }
 
+/// The website as written, refused under [`Unparsed::Reject`] when it is no web address.
+fn website(raw: Option<&str>, policy: Unparsed) -> Result<Option<String>> {
+    let site = optional_line("website", raw)?;
+    match site {
+        Some(s) if policy == Unparsed::Reject && !looks_like_website(&s) => Err(Error::InvalidWebsite(s)),
+        site => Ok(site),
+    }
+}
+
 /// The value of a check that passed; a failed one's error joins `problems`.
 fn keep<T: Default>(problems: &mut Vec<Error>, checked: Result<T>) -> T {
     checked.unwrap_or_else(|e| {
@@ -266,30 +319,26 @@ impl ContactInput {
     /// Validates and normalises the input. Phone numbers without a country
     /// code are read in `region` (settings; DE by default).
     pub fn validate(&self, region: phonenumber::country::Id) -> Result<ValidContact> {
-        self.validate_with(region, PhonePolicy::Reject)
+        self.validate_with(region, Unparsed::Reject)
     }
 
     /// [`ContactInput::validate`] with a choice of what happens to phone
     /// numbers that do not parse. A contact needs a first, last or display
     /// name. The error is the first of [`ContactInput::problems`].
-    pub fn validate_with(
-        &self,
-        region: phonenumber::country::Id,
-        phones: PhonePolicy,
-    ) -> Result<ValidContact> {
+    pub fn validate_with(&self, region: phonenumber::country::Id, phones: Unparsed) -> Result<ValidContact> {
         self.checked(region, phones).map_err(|mut problems| problems.swap_remove(0))
     }
 
     /// Every problem of the input, in the form's field order (a form marks
     /// each field at once); empty when it saves.
     pub fn problems(&self, region: phonenumber::country::Id) -> Vec<Error> {
-        self.checked(region, PhonePolicy::Reject).err().unwrap_or_default()
+        self.checked(region, Unparsed::Reject).err().unwrap_or_default()
     }
 
     fn checked(
         &self,
         region: phonenumber::country::Id,
-        policy: PhonePolicy,
+        policy: Unparsed,
     ) -> std::result::Result<ValidContact, Vec<Error>> {
         let mut problems = Vec::new();
         let first_name: String = keep(&mut problems, line("first_name", &self.first_name));
@@ -312,8 +361,8 @@ impl ContactInput {
         for raw in self.phones.iter().filter(|p| !p.trim().is_empty()) {
             let phone = match (normalize_phone(raw, region), policy) {
                 (Some(phone), _) => Ok(phone),
-                (None, PhonePolicy::KeepAsWritten) => line("phones", raw),
-                (None, PhonePolicy::Reject) => Err(Error::InvalidPhone(raw.trim().to_owned())),
+                (None, Unparsed::KeepAsWritten) => line("phones", raw),
+                (None, Unparsed::Reject) => Err(Error::InvalidPhone(raw.trim().to_owned())),
             };
             match phone {
                 Ok(phone) => push_unique(&mut phones, phone),
@@ -347,8 +396,8 @@ impl ContactInput {
             source: keep(&mut problems, optional_line("source", self.source.as_deref())),
             notes: notes.map(str::to_owned),
             salutation: keep(&mut problems, optional_line("salutation", self.salutation.as_deref())),
-            address: keep(&mut problems, self.address.validated()),
-            website: keep(&mut problems, optional_line("website", self.website.as_deref())),
+            address: keep(&mut problems, self.address.validated(region, policy)),
+            website: keep(&mut problems, website(self.website.as_deref(), policy)),
         };
         if problems.is_empty() {
             Ok(valid)

@@ -27,6 +27,10 @@ pub enum ErrorCode {
     InvalidEmail,
     /// See [`Error::InvalidPhone`].
     InvalidPhone,
+    /// See [`Error::InvalidWebsite`].
+    InvalidWebsite,
+    /// See [`Error::InvalidPostcode`].
+    InvalidPostcode,
     /// See [`Error::InvalidInput`].
     InvalidInput,
     /// See [`Error::StoreLocked`].
@@ -55,7 +59,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, as the UI knows them.
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidTransition,
         ErrorCode::SameStage,
@@ -63,6 +67,8 @@ impl ErrorCode {
         ErrorCode::NameRequired,
         ErrorCode::InvalidEmail,
         ErrorCode::InvalidPhone,
+        ErrorCode::InvalidWebsite,
+        ErrorCode::InvalidPostcode,
         ErrorCode::InvalidInput,
         ErrorCode::StoreLocked,
         ErrorCode::StoreCorrupt,
@@ -87,6 +93,8 @@ impl ErrorCode {
             ErrorCode::NameRequired => "name_required",
             ErrorCode::InvalidEmail => "invalid_email",
             ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidWebsite => "invalid_website",
+            ErrorCode::InvalidPostcode => "invalid_postcode",
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::StoreLocked => "store_locked",
             ErrorCode::StoreCorrupt => "store_corrupt",
@@ -148,6 +156,19 @@ pub enum Error {
     /// A phone number that does not look like one.
     #[error("not a valid phone number: {0}")]
     InvalidPhone(String),
+    /// A website that is no web address.
+    #[error("not a web address: {0}")]
+    InvalidWebsite(String),
+    /// A postcode that does not fit its country's form.
+    #[error("not a postcode of {country}: {value} ({digits} digits expected)")]
+    InvalidPostcode {
+        /// The postcode as written.
+        value: String,
+        /// The country it was checked for (ISO code).
+        country: &'static str,
+        /// How many digits a postcode there has.
+        digits: usize,
+    },
     /// Other invalid input, with the field it concerns.
     #[error("invalid {field}: {reason}")]
     InvalidInput {
@@ -229,6 +250,8 @@ impl Error {
             Error::NameRequired => ErrorCode::NameRequired,
             Error::InvalidEmail(_) => ErrorCode::InvalidEmail,
             Error::InvalidPhone(_) => ErrorCode::InvalidPhone,
+            Error::InvalidWebsite(_) => ErrorCode::InvalidWebsite,
+            Error::InvalidPostcode { .. } => ErrorCode::InvalidPostcode,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::StoreLocked(_) => ErrorCode::StoreLocked,
             Error::StoreCorrupt { .. } => ErrorCode::StoreCorrupt,
@@ -249,6 +272,8 @@ impl Error {
             Error::NameRequired => Some("first_name"),
             Error::InvalidEmail(_) => Some("emails"),
             Error::InvalidPhone(_) => Some("phones"),
+            Error::InvalidWebsite(_) => Some("website"),
+            Error::InvalidPostcode { .. } => Some("address.postcode"),
             Error::InvalidInput { field, .. } => Some(field),
             Error::ReasonRequired { .. } | Error::DealReasonRequired { .. } => Some("reason"),
             Error::InvalidSettings { field, .. } => Some(field),

@@ -44,7 +44,7 @@ pub mod texts;
 
 pub use activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
 pub use automation::{Action, AutomationOutcome, Changed, Rule, Trigger};
-pub use contact::{Address, Contact, ContactInput, Organization, OrganizationInput, PhonePolicy};
+pub use contact::{Address, Contact, ContactInput, Organization, OrganizationInput, Unparsed};
 
 pub use criteria::{Answer, Criteria, CriteriaUpdate, TargetGroupSetting};
 pub use deal::{

@@ -188,6 +188,15 @@ impl ScoringSettings {
                 return Err((name, format!("{v} is more than {THRESHOLD_MAX}")));
             }
         }
+        if self.prospect_threshold > self.opportunity_threshold {
+            return Err((
+                "opportunity_threshold",
+                format!(
+                    "{} is below the prospect threshold {}: a contact must be a prospect before an opportunity",
+                    self.opportunity_threshold, self.prospect_threshold
+                ),
+            ));
+        }
         Ok(())
     }
 

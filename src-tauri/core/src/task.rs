@@ -18,6 +18,11 @@ use crate::error::{Error, Result};
 /// Reminders of all-day tasks are measured from this local time on the due day.
 pub const ALL_DAY_REMINDER_HOUR: u32 = 9;
 
+/// The reminders a new task gets unless the rep chooses others, in minutes
+/// before due: at due (for an all-day task, 09:00 local that day). The
+/// window's task dialog and `kontor tasks add` start from it.
+pub const DEFAULT_REMINDERS: [u32; 1] = [0];
+
 /// How urgent a task is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

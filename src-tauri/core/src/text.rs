@@ -76,17 +76,25 @@ pub fn normalize_email(raw: &str) -> Option<String> {
 }
 
 /// Validates a phone number and returns it in E.164 where it parses
-/// (national numbers read in `default_region`), else the trimmed original.
+/// (national numbers read in `default_region`). A number written with `+`
+/// and a country code is stored in E.164 even where the numbering plan does
+/// not know it; one written with the national prefix (`0…`) must be a valid
+/// number of the region; a short local number without prefix stays as
+/// written. `None`: not a phone number.
 pub fn normalize_phone(raw: &str, default_region: phonenumber::country::Id) -> Option<String> {
     let text = raw.trim();
     let allowed = |c: char| c.is_ascii_digit() || " +()-/.".contains(c);
-    if digits(text).len() < 3 || !text.chars().all(allowed) || text[1..].contains('+') {
+    let digits = digits(text);
+    if digits.len() < 3 || !text.chars().all(allowed) || text[1..].contains('+') {
         return None;
     }
     match phonenumber::parse(Some(default_region), text) {
         Ok(number) if phonenumber::is_valid(&number) => {
             Some(number.format().mode(phonenumber::Mode::E164).to_string())
         }
+        // E.164: at most 15 digits; the shortest numbers in use have 7.
+        _ if text.starts_with('+') => (7..=15).contains(&digits.len()).then(|| format!("+{digits}")),
+        _ if text.starts_with('0') => None,
         _ => Some(text.to_owned()),
     }
 }
@@ -161,6 +169,9 @@ mod tests {
     #[case("call me", None)]
     #[case("0170+123", None)]
     #[case("999", Some("999"))]
+    #[case("+44 7700 900123", Some("+447700900123"))]
+    #[case("+49 12", None)]
+    #[case("0170 12", None)]
     fn phones(#[case] input: &str, #[case] want: Option<&str>) {
         assert_eq!(normalize_phone(input, DE).as_deref(), want);
     }

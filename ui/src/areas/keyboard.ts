@@ -28,7 +28,7 @@ export class Keyboard {
     if (ev.key === "Escape") {
       if (app.dialog) {
         ev.preventDefault();
-        app.closeModal();
+        app.dismissModal();
       } else if (app.view.name === "contact") {
         ev.preventDefault();
         void app.back();

@@ -70,7 +70,7 @@ export function button(
  * Cancel + the primary action. The heading labels the dialog for screen readers.
  */
 export function formDialog(
-  app: { closeModal(): void },
+  app: { dismissModal(): void },
   o: { testid: string; cls?: string; heading: Child[]; onSubmit: () => void; errors: HTMLElement; save: HTMLElement },
   ...body: Child[]
 ): HTMLDialogElement {
@@ -87,7 +87,7 @@ export function formDialog(
       h(
         "footer",
         { class: "dialog-actions" },
-        button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
+        button(t("action.cancel"), { testid: "cancel", onclick: () => app.dismissModal() }),
         o.save,
       ),
     ),

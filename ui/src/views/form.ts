@@ -106,7 +106,7 @@ export function contactForm(app: Shell, detail: ContactDetail | null): void {
     h(
       "footer",
       { class: "dialog-actions" },
-      button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
+      button(t("action.cancel"), { testid: "cancel", onclick: () => app.dismissModal() }),
       save,
     ),
   );
@@ -142,7 +142,9 @@ export function contactForm(app: Shell, detail: ContactDetail | null): void {
     const wrap = wrappers.get(name) ?? wrappers.get("first_name")!;
     const control = controls.get(name);
     const id = `err-${name}`;
-    if (wrap.querySelector(`#${id}`)) return;
+    // Every problem of a field is named (two bad emails: both), on lines of its own.
+    const shown = wrap.querySelector<HTMLElement>(`#${id}`);
+    if (shown) return void shown.append(h("br"), text);
     wrap.appendChild(h("p", { class: "field-error", id, "data-testid": "field-error" }, text));
     control?.setAttribute("aria-invalid", "true");
     control?.setAttribute("aria-describedby", id);

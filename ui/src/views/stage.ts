@@ -93,7 +93,7 @@ export function stageDialog(app: Shell, detail: ContactDetail): void {
         h(
           "footer",
           { class: "dialog-actions" },
-          button(t("action.cancel"), { testid: "cancel", onclick: () => app.closeModal() }),
+          button(t("action.cancel"), { testid: "cancel", onclick: () => app.dismissModal() }),
           submit,
         ),
       ),

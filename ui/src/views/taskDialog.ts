@@ -2,6 +2,7 @@
 // all day), priority, reminders, recurrence, notes, a contact picked by name
 // and one of that contact's deals. Due goes out as RFC 3339 with the local
 // offset, or as YYYY-MM-DD.
+import { DEFAULT_REMINDERS } from "../generated/core";
 import type { PresetContact, PresetDeal, Shell } from "../shell";
 
 export type { PresetContact, PresetDeal };
@@ -45,7 +46,7 @@ export function taskDialog(app: Shell, item: TaskItem | null, preset: PresetCont
   const now = clock.now();
   const due = task ? dueAt(task) : null;
   const repeat = parseRepeat(task?.repeat ?? null);
-  const before = task ? task.reminders.map((r) => r.before_minutes) : [0];
+  const before = task ? task.reminders.map((r) => r.before_minutes) : [...DEFAULT_REMINDERS];
   const contact: PresetContact | null = task
     ? task.contact_id ? { id: task.contact_id, name: item?.contact_name ?? "—" } : null
     : preset;
@@ -161,7 +162,7 @@ export function taskDialog(app: Shell, item: TaskItem | null, preset: PresetCont
   /** The TaskInput from the form, or the problems found. */
   const collect = (): TaskInput | Problem[] => {
     const problems: Problem[] = [];
-    if (!title.value.trim()) problems.push({ testid: "task-title-input", text: t("task.invalid.title") });
+    if (!title.value.trim()) problems.push({ testid: "task-title-input", text: t("invalid.title") });
     const dueValue = dueString(date.value, time.value);
     if (dueValue === null) {
       const badDate = dueString(date.value, "") === null;

@@ -83,6 +83,11 @@ mod tests {
         );
         let defaults = serde_json::to_string_pretty(&Settings::default()).unwrap();
         let _ = writeln!(out, "/** The settings a new store starts with. */\nexport const DEFAULT_SETTINGS: Settings = {defaults};");
+        let reminders = crate::task::DEFAULT_REMINDERS.map(|m| m.to_string()).join(", ");
+        let _ = writeln!(
+            out,
+            "/** The reminders a new task starts with, in minutes before due (0: at due; all day: 09:00). */\nexport const DEFAULT_REMINDERS: readonly number[] = [{reminders}];"
+        );
         let (shortest, longest) = HALF_LIFE_DAYS;
         let _ = writeln!(
             out,

@@ -148,7 +148,7 @@ export function dealDialog(app: Shell, deal: Deal | null, contact: DealContact |
     const bad = (name: string, text: string) => { problem(name, text); ok = false; };
     const chosen = picker.value();
     if (!chosen) bad("contact_id", t("error.invalid_input_field", { field: t("deal.contact") }));
-    if (!title.value.trim()) bad("title", t("error.invalid_input_field", { field: t("deal.title") }));
+    if (!title.value.trim()) bad("title", t("invalid.title"));
     const lineItems = items.items();
     const badItem = lineItems.findIndex((i) => !i.product || !(i.quantity > 0) || !(i.unit_price >= 0) || !(i.discount_percent >= 0 && i.discount_percent <= 100));
     if (badItem >= 0) bad("line_items", t("error.invalid_input_field", { field: `${t("deal.field.line_items")} ${badItem + 1}` }));

@@ -138,7 +138,7 @@ class ImportWizard implements Wizard {
     if (this.step === "report") {
       return [button(t("import.done"), { testid: "import-done", kind: "primary", onclick: () => this.app.closeModal() })];
     }
-    const close = button(t("action.cancel"), { testid: "cancel", onclick: () => this.app.closeModal() });
+    const close = button(t("action.cancel"), { testid: "cancel", onclick: () => this.app.dismissModal() });
     if (this.step === "choose" || !this.preview) return [close];
     const n = this.preview.total - this.preview.rejected;
     return [close, h("button", {

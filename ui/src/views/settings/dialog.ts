@@ -76,7 +76,7 @@ class SettingsDialog implements SettingsForm {
           { class: "dialog-actions" },
           button(t("settings.reset"), { testid: "settings-reset", kind: "ghost", onclick: () => this.reset() }),
           h("span", { class: "spacer" }),
-          button(t("action.close"), { testid: "settings-close", onclick: () => app.closeModal() }),
+          button(t("action.close"), { testid: "settings-close", onclick: () => app.dismissModal() }),
           h("button", { type: "submit", class: "btn btn-primary", "data-testid": "settings-save", disabled: this.busy }, t("settings.save")),
         ),
       ),
@@ -127,6 +127,7 @@ class SettingsDialog implements SettingsForm {
       await app.saveSettings(next);
       this.busy = false;
       app.closeModal();
+      app.showToast(t("settings.saved"));
     } catch (e) {
       this.busy = false;
       const err = AppError.from(e);

@@ -75,5 +75,6 @@ export function testidFor(field: string): string {
 
 export function problemText(p: SettingsProblem): string {
   if (p.kind === "range") return t("invalid.range", { min: p.min ?? 0, max: p.max ?? 0 });
+  if (p.kind === "thresholds") return t("invalid.thresholds");
   return t(p.kind === "integer" ? "invalid.integer" : "invalid.order");
 }

@@ -12,7 +12,7 @@ export function languageAndFacts(f: SettingsForm): HTMLElement[] {
   const select = h(
     "select",
     {
-      id: "language-select", "data-testid": "language-select",
+      id: "language-select", "data-testid": "language-select", "data-applies": "true",
       onchange: () => {
         const v = select.value;
         void app.setLanguageChoice(v === "de" || v === "en" ? (v as Lang) : null);

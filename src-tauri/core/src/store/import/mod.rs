@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::search::IMPORT_UNINDEXED;
 use super::{decode, new_id, Rebuild, Store};
-use crate::contact::{Contact, Organization, PhonePolicy, ValidContact};
+use crate::contact::{Contact, Organization, Unparsed, ValidContact};
 use crate::error::{Error, Result};
 use crate::import::{
     Draft, ExistingMatch, ImportOptions, ImportPreview, ImportReport, Parsed, PreviewRow, RowError,
@@ -58,7 +58,7 @@ fn validate_drafts(
                 input.source = Some(source.to_owned());
             }
             input
-                .validate_with(region, PhonePolicy::KeepAsWritten)
+                .validate_with(region, Unparsed::KeepAsWritten)
                 .map(Some)
                 .map_err(|e| RowError::from_error(draft.line, &e))
         })

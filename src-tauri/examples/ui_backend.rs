@@ -40,8 +40,8 @@ const SAVES: [&str; 5] = ["export_contacts", "backup_store", "export_person", "e
 const PICKS: [&str; 2] = ["choose_import_file", "choose_backup_file"];
 
 /// The events the app emits to its window.
-const EVENTS: [&str; 5] =
-    ["automation", "tasks-changed", "import-progress", "index-rebuilt", "store-checked"];
+const EVENTS: [&str; 6] =
+    ["automation", "tasks-changed", "import-progress", "index-rebuilt", "store-checked", "open-contact"];
 
 const PROGRESS: &str = "import-progress";
 

@@ -1,7 +1,15 @@
-//! Native notifications.
+//! Native notifications. A reminder says whom its task is about and, where
+//! the platform has notification actions (freedesktop on Linux), offers
+//! "Done" and "Snooze 1 h"; clicking it opens the task's contact.
 
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_notification::NotificationExt;
+use kontor_core::reminders::Notice;
+use kontor_core::task::Task;
+use tauri::{AppHandle, Manager, Runtime};
+
+/// The name notifications come from.
+pub const APP_NAME: &str = "Kontor";
+/// The desktop entry (and icon name) of the installed app.
+pub const DESKTOP_ENTRY: &str = "de.kontor.crm";
 
 /// Notification servers on Linux read the body as markup: user text is
 /// escaped so that "<b>" or "R&D" shows as written.
@@ -13,13 +21,153 @@ fn body_text(body: &str) -> String {
     }
 }
 
-/// Shows one native notification (not on the mock runtime in tests).
+/// Whether notifications can be shown (not on the mock runtime in tests).
+fn available<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<tauri_plugin_notification::Notification<R>>().is_some()
+}
+
+/// Shows one native notification.
 pub fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
-    use tauri::Manager;
-    if app.try_state::<tauri_plugin_notification::Notification<R>>().is_none() {
+    if !available(app) {
         return;
     }
-    if let Err(e) = app.notification().builder().title(title).body(body_text(body)).show() {
-        eprintln!("kontor: notification failed: {e}");
+    #[cfg(target_os = "linux")]
+    {
+        if let Err(e) = linux::notification(title, body).show() {
+            eprintln!("kontor: notification failed: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        use tauri_plugin_notification::NotificationExt;
+        if let Err(e) = app.notification().builder().title(title).body(body_text(body)).show() {
+            eprintln!("kontor: notification failed: {e}");
+        }
+    }
+}
+
+/// Shows a reminder notice: one task with its actions, or the missed ones.
+pub fn show_notice<R: Runtime>(app: &AppHandle<R>, notice: &Notice, title: &str, body: &str) {
+    match notice {
+        #[cfg(target_os = "linux")]
+        Notice::One(due) if available(app) => linux::reminder(app, &due.task, title, body),
+        _ => show(app, title, body),
+    }
+}
+
+/// What the rep chose on a reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// "Done": the task is completed (its rules fire as from the window).
+    Done,
+    /// "Snooze 1 h".
+    Snooze,
+    /// The notification itself: the window opens on the task's contact.
+    Open,
+}
+
+impl Choice {
+    /// The choice an action key stands for (the freedesktop "default" is a click).
+    pub fn from_action(key: &str) -> Option<Choice> {
+        match key {
+            "done" => Some(Choice::Done),
+            "snooze" => Some(Choice::Snooze),
+            "default" | "open" => Some(Choice::Open),
+            _ => None,
+        }
+    }
+}
+
+/// Carries out a choice on `task`.
+pub fn act<R: Runtime>(app: &AppHandle<R>, task: &Task, choice: Choice) {
+    use chrono::Duration;
+    use kontor_core::api::tasks;
+    use tauri::Emitter;
+
+    use crate::state::{now, AppState};
+
+    let state = app.state::<AppState>();
+    match choice {
+        Choice::Open => {
+            crate::tray::open_main(app);
+            if let Some(contact) = task.contact_id {
+                let _ = app.emit("open-contact", contact);
+            }
+            return;
+        }
+        Choice::Done | Choice::Snooze => {}
+    }
+    let Ok(store) = state.store() else { return };
+    let done = match choice {
+        Choice::Done => tasks::complete(&store, task.id, now()).map(|changed| {
+            state.present(app, changed);
+        }),
+        _ => store.snooze_task(task.id, now() + Duration::hours(1), now()).map(|_| ()),
+    };
+    match done {
+        Ok(()) => {
+            let _ = app.emit("tasks-changed", ());
+            state.wake_reminders();
+        }
+        Err(e) => eprintln!("kontor: reminder action: {e}"),
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use kontor_core::task::Task;
+    use kontor_core::texts::Text;
+    use notify_rust::{Hint, Notification};
+    use tauri::{AppHandle, Manager, Runtime};
+
+    use super::{act, body_text, Choice, APP_NAME, DESKTOP_ENTRY};
+    use crate::state::AppState;
+
+    pub(super) fn notification(title: &str, body: &str) -> Notification {
+        let mut n = Notification::new();
+        n.appname(APP_NAME)
+            .icon(DESKTOP_ENTRY)
+            .hint(Hint::DesktopEntry(DESKTOP_ENTRY.into()))
+            .summary(title)
+            .body(&body_text(body));
+        n
+    }
+
+    /// A reminder with "Done", "Snooze 1 h" and a click that opens the
+    /// contact; a thread waits for the rep's choice.
+    pub(super) fn reminder<R: Runtime>(app: &AppHandle<R>, task: &Task, title: &str, body: &str) {
+        let language = app.state::<AppState>().language();
+        let mut n = notification(title, body);
+        n.action("default", Text::NotifyOpen.get(language))
+            .action("done", Text::NotifyDone.get(language))
+            .action("snooze", Text::NotifySnooze.get(language));
+        let handle = match n.show() {
+            Ok(handle) => handle,
+            Err(e) => return eprintln!("kontor: notification failed: {e}"),
+        };
+        let (app, task) = (app.clone(), task.clone());
+        let waiting = std::thread::Builder::new().name("kontor-notification".into()).spawn(move || {
+            handle.wait_for_action(|key| {
+                if let Some(choice) = Choice::from_action(key) {
+                    act(&app, &task, choice);
+                }
+            });
+        });
+        if let Err(e) = waiting {
+            eprintln!("kontor: cannot wait for the notification's actions: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_keys_are_the_choices_and_a_click_opens() {
+        assert_eq!(Choice::from_action("done"), Some(Choice::Done));
+        assert_eq!(Choice::from_action("snooze"), Some(Choice::Snooze));
+        assert_eq!(Choice::from_action("default"), Some(Choice::Open));
+        assert_eq!(Choice::from_action("__closed"), None);
     }
 }

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kontor_core::reminders::{run_pass, Notice, Notifier};
-use kontor_core::texts::Text;
 use kontor_core::Language;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -24,19 +23,8 @@ struct OsNotifier<'a, R: Runtime> {
 
 impl<R: Runtime> Notifier for OsNotifier<'_, R> {
     fn notify(&self, notice: &Notice) {
-        let (title, body) = match notice {
-            Notice::One(due) => {
-                let (date, time) = self.language.date_formats();
-                let at = due.task.due_label(self.tz, date, time);
-                (due.task.title.clone(), format!("{}: {at}", Text::Due.get(self.language)))
-            }
-            Notice::Missed(all) => {
-                let title = Text::MissedReminders.fill(self.language, &[("count", &all.len())]);
-                let names: Vec<&str> = all.iter().map(|d| d.task.title.as_str()).take(5).collect();
-                (title, names.join(" · "))
-            }
-        };
-        notify::show(self.app, &title, &body);
+        let (title, body) = notice.texts(self.language, self.tz);
+        notify::show_notice(self.app, notice, &title, &body);
     }
 }
 
@@ -51,6 +39,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
         .name("kontor-reminders".into())
         .spawn(move || {
             let mut first = true;
+            let mut counts = None;
             loop {
                 let state = app.state::<AppState>();
                 // The store is held for the pass only: a compaction after
@@ -77,11 +66,21 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 };
                 first = false;
                 tray::refresh(&app);
-                // Sleep until the next reminder, a change, or a minute for the
-                // tray's counts; in short steps read against the wall clock,
-                // since a suspended laptop does not advance the sleep's clock.
+                // A task that fell due changes the counts without any reminder:
+                // the window recounts when the tray does.
+                let store = state.store().ok();
+                let now_counts = store.as_ref().and_then(|s| s.task_counts(state.tz, now()).ok());
+                if now_counts.is_some() && counts.is_some() && now_counts != counts {
+                    let _ = app.emit("tasks-changed", ());
+                }
+                counts = now_counts;
+                let falls_due = store.and_then(|s| s.next_due_after(now()).ok().flatten());
+                // Sleep until the next reminder, the next task falling due, a
+                // change, or a minute for the counts; in short steps read
+                // against the wall clock, since a suspended laptop does not
+                // advance the sleep's clock.
                 let pass_at = now();
-                let wake_at = next.map_or(pass_at + MINUTE, |t| t.min(pass_at + MINUTE));
+                let wake_at = [next, falls_due].into_iter().flatten().fold(pass_at + MINUTE, DateTime::min);
                 loop {
                     let left = (wake_at - now()).to_std().unwrap_or(Duration::ZERO);
                     if left.is_zero() || state.wake.wait(left.min(STEP)) {

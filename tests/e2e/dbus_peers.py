@@ -7,6 +7,11 @@ JSON line per Notify call and per tray registration to the log file.
 
 click: finds the tray item registered in the log, reads its menu over
 com.canonical.dbusmenu and clicks the item with the given label.
+
+menu: prints the tray menu's labels (depth first) as a JSON list.
+
+invoke: sends ActionInvoked(id, action) as the notification server does when
+the user clicks a notification's button ("default": the notification itself).
 """
 import argparse
 import asyncio
@@ -36,7 +41,9 @@ class Notifications(ServiceInterface):
     def Notify(self, app_name: "s", replaces_id: "u", app_icon: "s", summary: "s", body: "s",
                actions: "as", hints: "a{sv}", expire_timeout: "i") -> "u":
         self.next_id += 1
-        log_line(self.log, {"event": "notify", "app_name": app_name, "summary": summary, "body": body})
+        hints = {k: v.value for k, v in hints.items() if isinstance(v.value, (str, int, bool))}
+        log_line(self.log, {"event": "notify", "id": self.next_id, "app_name": app_name, "app_icon": app_icon,
+                            "summary": summary, "body": body, "actions": actions, "hints": hints})
         return self.next_id
 
     @method()
@@ -111,7 +118,17 @@ def find_item(layout, label):
     return None
 
 
-async def click(address, log, label):
+def labels(layout, out):
+    _, props, children = layout
+    if "label" in props:
+        out.append(props["label"].value.replace("_", ""))
+    for child in children:
+        labels(child.value, out)
+    return out
+
+
+async def tray_menu(address, log):
+    """The bus, the tray item's service, its menu path and the menu's layout."""
     records = [json.loads(line) for line in open(log, encoding="utf-8")]
     sni = [r for r in records if r["event"] == "sni"]
     if not sni:
@@ -127,7 +144,17 @@ async def click(address, log, label):
                                    member="GetLayout", signature="iias", body=[0, -1, []]))
     if reply.message_type == MessageType.ERROR:
         sys.exit(f"no layout: {reply.body}")
-    item = find_item(reply.body[1], label)
+    return bus, service, menu, reply.body[1]
+
+
+async def menu(address, log):
+    _, _, _, layout = await tray_menu(address, log)
+    print(json.dumps(labels(layout, []), ensure_ascii=False))
+
+
+async def click(address, log, label):
+    bus, service, menu, layout = await tray_menu(address, log)
+    item = find_item(layout, label)
     if item is None:
         sys.exit(f"no menu item {label!r}")
     await bus.call(Message(destination=service, path=menu, interface="com.canonical.dbusmenu", member="Event",
@@ -135,15 +162,28 @@ async def click(address, log, label):
     print(item)
 
 
+async def invoke(address, notification, action):
+    bus = await MessageBus(bus_address=address).connect()
+    await bus.send(Message.new_signal("/org/freedesktop/Notifications", "org.freedesktop.Notifications",
+                                      "ActionInvoked", "us", [notification, action]))
+    bus.disconnect()
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["serve", "click"])
+    parser.add_argument("command", choices=["serve", "click", "menu", "invoke"])
     parser.add_argument("--address", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--label")
+    parser.add_argument("--id", type=int)
+    parser.add_argument("--action")
     args = parser.parse_args()
     if args.command == "serve":
         asyncio.run(serve(args.address, args.log))
+    elif args.command == "menu":
+        asyncio.run(menu(args.address, args.log))
+    elif args.command == "invoke":
+        asyncio.run(invoke(args.address, args.id, args.action))
     else:
         asyncio.run(click(args.address, args.log, args.label))
 

@@ -125,6 +125,12 @@ export class App implements Hub {
       if (this.view.name === "list") void this.reloadList();
     }));
     this.listen(ipc.onStoreChecked(() => this.areas.notices.showStoreChecked()));
+    // A click on a reminder's notification: its contact, whatever was open.
+    this.listen(ipc.onOpenContact((id) => {
+      if (this.dialog?.changed) return this.dismissModal(); // nothing typed is lost to a click elsewhere
+      if (this.dialog) this.closeModal();
+      void this.openContact(id);
+    }));
     this.tasksTimer = setInterval(() => void this.refreshTasks(), TASKS_REFRESH_MS);
     await Promise.all([this.reloadList(), this.refreshCounts()]);
     performance.mark("kontor-list");

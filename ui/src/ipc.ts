@@ -30,9 +30,13 @@ export const STORE_CHECKED = "store-checked";
 export const IMPORT_PROGRESS = "import-progress";
 /** The backend's event after a mutation fired automation rules: `AutomationOutcome[]`. */
 export const AUTOMATION = "automation";
+/** The backend's event when the rep clicked a reminder: the id of the contact to show. */
+export const OPEN_CONTACT = "open-contact";
 
 /** Calls `cb` on every `tasks-changed` event; resolves to the function that stops listening. */
 export const onTasksChanged = (cb: () => void) => subscribe<unknown>(TASKS_CHANGED, () => cb());
+/** Calls `cb` with the contact id of every `open-contact` event; resolves to the function that stops listening. */
+export const onOpenContact = (cb: (id: string) => void) => subscribe<string>(OPEN_CONTACT, (id) => cb(id));
 /** Calls `cb` on every `store-checked` event; resolves to the function that stops listening. */
 export const onStoreChecked = (cb: () => void) => subscribe<unknown>(STORE_CHECKED, () => cb());
 /** Calls `cb` on every `index-rebuilt` event; resolves to the function that stops listening. */

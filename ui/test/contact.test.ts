@@ -1,3 +1,4 @@
+import { emit } from "@tauri-apps/api/event";
 import { afterEach, describe, expect, it } from "vitest";
 import { $, $$, key, maybe, select, start, stop, type, until } from "./helpers";
 import type { LiveBackend, Seeded } from "./live";
@@ -69,6 +70,27 @@ describe("contact page", () => {
     key("Escape");
     await until(() => maybe("contact-row"));
     expect(document.activeElement).toBe($("contact-row"));
+  });
+});
+
+describe("a click on a reminder", () => {
+  it("opens the task's contact from wherever the rep is; a dialog with changes is asked about first", async () => {
+    const { backend } = await start((b) => {
+      b.add({ first_name: "Anna", last_name: "Becker" });
+      b.add({ first_name: "Bernd", last_name: "Otto", organization: "Otto KG" });
+    });
+    const bernd = backend.contacts[1].id;
+    $("nav-tasks").click();
+    await until(() => maybe("tasks-heading"));
+    await emit("open-contact", bernd);
+    await until(() => maybe("contact-page"));
+    expect($("contact-name").textContent).toBe("Bernd Otto");
+    // with a half-typed contact in the form, nothing is thrown away
+    $("new-contact").click();
+    type($("field-first_name"), "Carla");
+    await emit("open-contact", backend.contacts[0].id);
+    expect(maybe("discard-confirm")).not.toBeNull();
+    expect($("contact-name").textContent).toBe("Bernd Otto");
   });
 });
 

@@ -71,6 +71,26 @@ impl ActivityKind {
         Self::ALL.get(index as usize).copied()
     }
 
+    /// The kind's name in `language` ("Webinar besucht").
+    pub fn name(self, language: crate::lang::Language) -> &'static str {
+        use crate::texts::Text;
+        let text = match self {
+            ActivityKind::Call => Text::KindCall,
+            ActivityKind::Meeting => Text::KindMeeting,
+            ActivityKind::Visit => Text::KindVisit,
+            ActivityKind::Email => Text::KindEmail,
+            ActivityKind::Note => Text::KindNote,
+            ActivityKind::NewsletterSignup => Text::KindNewsletterSignup,
+            ActivityKind::WhitepaperDownload => Text::KindWhitepaperDownload,
+            ActivityKind::WebinarAttended => Text::KindWebinarAttended,
+            ActivityKind::WebsiteVisit => Text::KindWebsiteVisit,
+            ActivityKind::EmailOpened => Text::KindEmailOpened,
+            ActivityKind::EmailReplied => Text::KindEmailReplied,
+            ActivityKind::FormSubmitted => Text::KindFormSubmitted,
+        };
+        text.get(language)
+    }
+
     /// The snake_case key.
     pub fn key(self) -> &'static str {
         match self {

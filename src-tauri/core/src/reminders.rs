@@ -7,13 +7,15 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
+use crate::lang::Language;
 use crate::store::{DueReminder, Store};
+use crate::texts::Text;
 
 /// What to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// One reminder.
-    One(DueReminder),
+    One(Box<DueReminder>),
     /// Several reminders missed while the app was not running.
     Missed(Vec<DueReminder>),
 }
@@ -33,18 +35,62 @@ pub fn due_notices(
     now: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
 ) -> Result<Vec<Notice>> {
-    let due = store.take_due_reminders(now)?;
+    let mut due = store.take_due_reminders(now)?;
+    for d in &mut due {
+        d.about = about(store, d.task.contact_id);
+    }
     let (missed, current): (Vec<_>, Vec<_>) =
         due.into_iter().partition(|d| started_at.is_some_and(|start| d.fire_at < start));
     let mut notices = Vec::new();
     let mut missed = per_task(missed);
     match missed.len() {
         0 => {}
-        1 => notices.extend(missed.pop().map(Notice::One)),
+        1 => notices.extend(missed.pop().map(|d| Notice::One(Box::new(d)))),
         _ => notices.push(Notice::Missed(missed)),
     }
-    notices.extend(per_task(current).into_iter().map(Notice::One));
+    notices.extend(per_task(current).into_iter().map(|d| Notice::One(Box::new(d))));
     Ok(notices)
+}
+
+/// "Anna Schmidt · Müller AG": the contact a task is about (gone: none).
+fn about(store: &Store, contact: Option<uuid::Uuid>) -> Option<String> {
+    let c = store.raw_contact(contact?).ok()?;
+    Some(match c.organization.filter(|o| !o.is_empty()) {
+        Some(org) => format!("{} · {org}", c.display_name),
+        None => c.display_name,
+    })
+}
+
+impl Notice {
+    /// The notification's title and body in `language`, times in `tz`: the
+    /// task, whom it is about and when it is due; or how many were missed
+    /// and the first five of them.
+    pub fn texts(&self, language: Language, tz: chrono_tz::Tz) -> (String, String) {
+        match self {
+            Notice::One(due) => {
+                let (date, time) = language.date_formats();
+                let at = due.task.due_label(tz, date, time);
+                let when = format!("{}: {at}", Text::Due.get(language));
+                let body = match &due.about {
+                    Some(about) => format!("{about}\n{when}"),
+                    None => when,
+                };
+                (due.task.title.clone(), body)
+            }
+            Notice::Missed(all) => {
+                let title = Text::MissedReminders.fill(language, &[("count", &all.len())]);
+                let names: Vec<String> = all
+                    .iter()
+                    .take(5)
+                    .map(|d| match &d.about {
+                        Some(about) => format!("{} ({about})", d.task.title),
+                        None => d.task.title.clone(),
+                    })
+                    .collect();
+                (title, names.join(" · "))
+            }
+        }
+    }
 }
 
 /// One entry per task (its latest reminder, with the task as it is after

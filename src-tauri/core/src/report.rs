@@ -216,6 +216,10 @@ pub struct Conversion {
 pub struct PipelineStageRow {
     /// Deal stage key.
     pub stage: String,
+    /// The stage's German name.
+    pub name_de: String,
+    /// The stage's English name.
+    pub name_en: String,
     /// Deals.
     pub count: u32,
     /// Sum of values per currency.
@@ -441,7 +445,14 @@ pub fn pipeline(deals: &[Deal], stages: &[DealStageSetting], period: &Period, tz
                 total.add(&d.currency, d.value_cents());
                 weighted.add(&d.currency, d.weighted_cents());
             }
-            PipelineStageRow { stage: s.key.clone(), count: n, total: t.to_money(), weighted: wt.to_money() }
+            PipelineStageRow {
+                stage: s.key.clone(),
+                name_de: s.name_de.clone(),
+                name_en: s.name_en.clone(),
+                count: n,
+                total: t.to_money(),
+                weighted: wt.to_money(),
+            }
         })
         .collect();
     let mut won = Totals::default();
@@ -676,11 +687,19 @@ impl Report {
                 csv.row(&h);
                 for s in &p.by_stage {
                     let weighted = money_rows(&s.weighted);
+                    let name = match language {
+                        Language::De => &s.name_de,
+                        Language::En => &s.name_en,
+                    };
+                    // The stage's name and count once, on its first currency's row.
                     for (i, (cur, amount)) in money_rows(&s.total).into_iter().enumerate() {
-                        let w = weighted.get(i).map_or(0.0, |x| x.1);
-                        let row =
-                            [s.stage.clone(), cur, s.count.to_string(), csv.num(amount, 2), csv.num(w, 2)];
-                        csv.row(&row);
+                        let w = weighted.iter().find(|(c, _)| *c == cur).map_or(0.0, |x| x.1);
+                        let (stage, count) = if i == 0 {
+                            (name.clone(), s.count.to_string())
+                        } else {
+                            (String::new(), String::new())
+                        };
+                        csv.row(&[stage, cur, count, csv.num(amount, 2), csv.num(w, 2)]);
                     }
                 }
                 csv.next_table();
@@ -705,7 +724,7 @@ impl Report {
             }
             Report::Activities(a) => {
                 let mut h = vec![csv.t(Text::CsvWeekOf).to_owned()];
-                h.extend(ActivityKind::ALL.iter().map(|k| k.key().to_owned()));
+                h.extend(ActivityKind::ALL.iter().map(|k| k.name(language).to_owned()));
                 csv.row(&h);
                 for week in &a.weeks {
                     let mut row = vec![week.week_start.format("%Y-%m-%d").to_string()];
@@ -753,6 +772,47 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stage_with_two_currencies_names_itself_and_counts_once_weighted_by_currency() {
+        let money = |c: &str, amount| Money { currency: c.into(), amount };
+        let row = PipelineStageRow {
+            stage: "needs_analysis".into(),
+            name_de: "Bedarfsanalyse".into(),
+            name_en: "Needs analysis".into(),
+            count: 3,
+            total: vec![money("CHF", 1000.0), money("EUR", 2000.0)],
+            weighted: vec![money("EUR", 500.0)],
+        };
+        let report = PipelineReport {
+            by_stage: vec![row],
+            total: vec![],
+            weighted: vec![],
+            won_count: 0,
+            lost_count: 0,
+            win_rate: 0.0,
+            avg_won_size: vec![],
+            won_total: vec![],
+        };
+        let csv = Report::Pipeline(report).to_csv(Language::De);
+        let lines: Vec<&str> = csv.lines().take(3).collect();
+        assert_eq!(
+            lines,
+            [
+                "Phase;Währung;Anzahl;Summe;Gewichtet",
+                "Bedarfsanalyse;CHF;3;1000,00;0,00",
+                ";EUR;;2000,00;500,00"
+            ]
+        );
+    }
+
+    #[test]
+    fn activity_kinds_have_names_in_both_languages() {
+        for kind in ActivityKind::ALL {
+            assert!(!kind.name(Language::De).is_empty() && !kind.name(Language::En).is_empty());
+        }
+        assert_eq!(ActivityKind::WebinarAttended.name(Language::De), "Webinar besucht");
+    }
 
     #[test]
     fn kinds_parse() {

@@ -93,6 +93,9 @@ texts! {
     TraySnoozeAll = "backend.tray.snooze_all" { de: "Alle 1 Std. später erinnern", en: "Snooze all 1 h" },
     TrayQuit = "backend.tray.quit" { de: "Beenden", en: "Quit" },
     TrayDone = "backend.tray.done" { de: "Erledigt", en: "Done" },
+    NotifyDone = "backend.notify.done" { de: "Erledigt", en: "Done" },
+    NotifySnooze = "backend.notify.snooze" { de: "1 Std. später", en: "Snooze 1 h" },
+    NotifyOpen = "backend.notify.open" { de: "Öffnen", en: "Open" },
     TrayLater = "backend.tray.later" { de: "1 Std. später", en: "1 h later" },
     TrayNone = "backend.tray.none" { de: "Keine offenen Aufgaben", en: "No open tasks" },
 
@@ -110,6 +113,18 @@ texts! {
     FileReport = "backend.file.report" { de: "bericht", en: "report" },
 
     // ---- report CSV headers
+    KindCall = "backend.kind.call" { de: "Anruf", en: "Call" },
+    KindMeeting = "backend.kind.meeting" { de: "Termin", en: "Meeting" },
+    KindVisit = "backend.kind.visit" { de: "Besuch", en: "Visit" },
+    KindEmail = "backend.kind.email" { de: "E-Mail", en: "Email" },
+    KindNote = "backend.kind.note" { de: "Notiz", en: "Note" },
+    KindNewsletterSignup = "backend.kind.newsletter_signup" { de: "Newsletter-Anmeldung", en: "Newsletter signup" },
+    KindWhitepaperDownload = "backend.kind.whitepaper_download" { de: "Whitepaper-Download", en: "Whitepaper download" },
+    KindWebinarAttended = "backend.kind.webinar_attended" { de: "Webinar besucht", en: "Webinar attended" },
+    KindWebsiteVisit = "backend.kind.website_visit" { de: "Website-Besuch", en: "Website visit" },
+    KindEmailOpened = "backend.kind.email_opened" { de: "E-Mail geöffnet", en: "Email opened" },
+    KindEmailReplied = "backend.kind.email_replied" { de: "E-Mail beantwortet", en: "Email replied" },
+    KindFormSubmitted = "backend.kind.form_submitted" { de: "Formular gesendet", en: "Form submitted" },
     CsvStage = "backend.csv.stage" { de: "Phase", en: "Stage" },
     CsvCount = "backend.csv.count" { de: "Anzahl", en: "Count" },
     CsvEntered = "backend.csv.entered" { de: "Neu im Zeitraum", en: "Entered" },

@@ -200,7 +200,9 @@ fn pipeline_value_win_rate_and_average_deal_size() {
     assert_eq!(a.avg_won_size, [eur(4000.0)]);
     let PipelineReport { .. } = a;
     let csv = Report::Pipeline(p).to_csv(Language::De);
-    assert!(csv.contains("proposal;EUR;1;5000,00;2500,00\r\n"), "{csv}");
+    // The stage's German name, not its key.
+    assert!(csv.contains("Angebot;EUR;1;5000,00;2500,00\r\n"), "{csv}");
+    assert!(!csv.contains("proposal") && !csv.contains("needs_analysis"), "{csv}");
     assert!(csv.contains("1;1;50,0;EUR;10000,00\r\n"), "{csv}");
 }
 
@@ -218,7 +220,7 @@ fn activities_per_local_week_by_kind() {
     assert!(weeks[3].counts.is_empty() && weeks[4].counts.is_empty());
     assert_eq!(count(5, "meeting"), 1, "local Monday, not UTC Sunday");
     let csv = Report::Activities(a).to_csv(Language::En);
-    assert!(csv.starts_with("Week of,call,meeting,visit,email,note,"), "{csv}");
+    assert!(csv.starts_with("Week of,Call,Meeting,Visit,Email,Note,Newsletter signup,"), "{csv}");
     assert!(csv.contains("\r\n2026-03-02,1,0,0,1,0,0,0,0,0,0,0,0\r\n"), "{csv}");
 }
 

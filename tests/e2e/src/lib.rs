@@ -288,6 +288,33 @@ impl Desktop {
             .expect("run the tray click")
     }
 
+    /// The tray menu's labels as the desktop reads them over com.canonical.dbusmenu.
+    pub fn tray_menu(&self) -> Vec<String> {
+        let out = Command::new("/usr/bin/python3")
+            .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
+            .args(["menu", "--address", &self.dbus_address, "--log"])
+            .arg(&self.bus_log)
+            .stdin(Stdio::null())
+            .output()
+            .expect("read the tray menu");
+        assert!(out.status.success(), "tray menu: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("the menu's labels as JSON")
+    }
+
+    /// Clicks a notification's action (as the notification server reports it:
+    /// ActionInvoked on the bus); "default" is a click on the notification.
+    pub fn invoke_notification(&self, id: u64, action: &str) {
+        let out = Command::new("/usr/bin/python3")
+            .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
+            .args(["invoke", "--address", &self.dbus_address, "--log"])
+            .arg(&self.bus_log)
+            .args(["--id", &id.to_string(), "--action", action])
+            .stdin(Stdio::null())
+            .output()
+            .expect("invoke the notification's action");
+        assert!(out.status.success(), "invoke: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     /// Runs the CLI against the app's data directory.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         self.app_command(cli_binary()).args(args).output().expect("run kontor CLI")

@@ -442,6 +442,14 @@ fn reminders_notify_through_the_os_also_with_the_window_closed_and_the_tray_quit
         .expect("the first reminder reached the notification server");
     let late = first["time"].as_f64().unwrap() - first_due;
     assert!((-0.05..1.0).contains(&late), "first reminder {late:.3} s off its time");
+    // The tray follows at once: the first task is overdue now, the second due today.
+    let start = Instant::now();
+    let mut menu = desktop.tray_menu();
+    while menu.first().map(String::as_str) != Some("Kontor: 1 overdue, 1 due today") {
+        assert!(start.elapsed() < Duration::from_secs(5), "the tray still says {menu:?}");
+        std::thread::sleep(Duration::from_millis(200));
+        menu = desktop.tray_menu();
+    }
 
     // Closing the window hides it; Kontor keeps running and reminding.
     // The close request is an X client message; a window still settling
@@ -977,4 +985,66 @@ fn a_contact_opens_at_its_top_from_a_scrolled_list_and_the_follow_up_email_names
         json!(true)
     );
     ui.screenshot("21-follow-up-with-deal");
+}
+
+#[test]
+fn a_reminder_names_its_contact_comes_from_kontor_and_its_buttons_act() {
+    let desktop = Desktop::start("en_US.UTF-8");
+    let add = |first: &str, last: &str, org: &str| -> String {
+        let out = desktop.cli(&[
+            "contacts",
+            "add",
+            "--first-name",
+            first,
+            "--last-name",
+            last,
+            "--organization",
+            org,
+            "--json",
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let contact: Value = serde_json::from_slice(&out.stdout).unwrap();
+        contact["id"].as_str().unwrap().to_owned()
+    };
+    let anna = add("Anna", "Schmidt", "Müller AG");
+    let bernd = add("Bernd", "Otto", "Otto KG");
+    let (_, _, due) = next_minute(25);
+    let due_at = chrono::DateTime::from_timestamp(due as i64, 0).unwrap().to_rfc3339();
+    for (title, contact) in [("Call back about the offer", &anna), ("Bring samples", &bernd)] {
+        // No --remind: the default, a reminder at due, as the window makes it.
+        let out = desktop.cli(&["tasks", "add", "--title", title, "--due", &due_at, "--contact", contact]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.el("search");
+
+    let first = desktop
+        .wait_notification("Call back about the offer", Duration::from_secs(100))
+        .expect("the reminder reached the notification server");
+    let second = desktop.wait_notification("Bring samples", WAIT).expect("the second reminder");
+    assert_eq!(first["app_name"], "Kontor");
+    assert_eq!(first["hints"]["desktop-entry"], "de.kontor.crm");
+    let body = first["body"].as_str().unwrap();
+    assert!(body.starts_with("Anna Schmidt · Müller AG\nDue: "), "{body}");
+    assert_eq!(first["actions"], json!(["default", "Open", "done", "Done", "snooze", "Snooze 1 h"]));
+
+    // "Done" on the first completes its task: the tray and the window count one less.
+    let start = Instant::now();
+    while desktop.tray_menu().first().map(String::as_str) != Some("Kontor: 2 overdue, 0 due today") {
+        assert!(start.elapsed() < WAIT, "tray: {:?}", desktop.tray_menu());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    desktop.invoke_notification(first["id"].as_u64().unwrap(), "done");
+    let start = Instant::now();
+    while desktop.tray_menu().first().map(String::as_str) != Some("Kontor: 1 overdue, 0 due today") {
+        assert!(start.elapsed() < WAIT, "after Done the tray says {:?}", desktop.tray_menu());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    ui.wait_text(&tid("nav-tasks-badge"), |t| t == "1");
+
+    // A click on the second opens its contact.
+    desktop.invoke_notification(second["id"].as_u64().unwrap(), "default");
+    ui.wait_text(&tid("contact-name"), |t| t == "Bernd Otto");
+    ui.screenshot("22-reminder-click-opens-contact");
 }

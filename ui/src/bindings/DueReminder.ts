@@ -12,4 +12,8 @@ task: Task,
 /**
  * When the reminder was meant to fire.
  */
-fire_at: string, };
+fire_at: string, 
+/**
+ * Whom the task is about: "Anna Schmidt · Müller AG" (none without a contact).
+ */
+about: string | null, };

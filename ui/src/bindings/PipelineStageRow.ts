@@ -10,6 +10,14 @@ export type PipelineStageRow = {
  */
 stage: string, 
 /**
+ * The stage's German name.
+ */
+name_de: string, 
+/**
+ * The stage's English name.
+ */
+name_en: string, 
+/**
  * Deals.
  */
 count: number, 

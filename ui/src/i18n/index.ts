@@ -94,7 +94,7 @@ export function errorText(err: Explainable): string {
 }
 
 export function kindName(kind: ActivityKind): string {
-  return t(`kind.${kind}`);
+  return t(`backend.kind.${kind}`);
 }
 
 export function answerName(answer: Answer): string {
@@ -108,7 +108,7 @@ export function settingsFieldName(field: string | null): string {
   if (!field) return "";
   const last = field.split(".").pop() ?? field;
   if (CRITERION_NAMES.includes(last)) return t(`criterion.${last}` as MessageKey);
-  if (`kind.${last}` in en) return t(`kind.${last}` as MessageKey);
+  if (`backend.kind.${last}` in BACKEND_EN) return t(`backend.kind.${last}` as MessageKey);
   const head = field.split(/[.[]/)[0];
   if (`settings.field.${head}` in en) return t(`settings.field.${head}` as MessageKey);
   const known: Record<string, MessageKey> = {
@@ -136,7 +136,7 @@ export function scoreLineText(line: ScoreLine): string {
   if (line.part === "engagement" && line.key === "older") {
     return t("line.older", { points, count: line.count });
   }
-  if (line.part === "engagement" && `kind.${line.key}` in en && line.age_days !== null) {
+  if (line.part === "engagement" && `backend.kind.${line.key}` in BACKEND_EN && line.age_days !== null) {
     const name = kindName(line.key as ActivityKind);
     // English reads "+15 webinar attended"; German nouns keep their capital.
     const kind = language() === "en" ? name.charAt(0).toLowerCase() + name.slice(1) : name;

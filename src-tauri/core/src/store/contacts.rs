@@ -257,7 +257,7 @@ impl Store {
     }
 
     /// One contact as stored (score and proposal not computed).
-    pub(super) fn raw_contact(&self, id: Uuid) -> Result<Contact> {
+    pub(crate) fn raw_contact(&self, id: Uuid) -> Result<Contact> {
         let bytes = self.t.contacts.get(id.as_bytes())?.ok_or_else(|| not_found(id))?;
         decode(&bytes)
     }

@@ -58,6 +58,9 @@ pub struct DueReminder {
     pub task: Task,
     /// When the reminder was meant to fire.
     pub fire_at: DateTime<Utc>,
+    /// Whom the task is about: "Anna Schmidt · Müller AG" (none without a contact).
+    #[serde(default)]
+    pub about: Option<String>,
 }
 
 fn ms(t: DateTime<Utc>) -> [u8; 8] {
@@ -580,6 +583,21 @@ impl Store {
             .collect()
     }
 
+    /// When the next open task with a time falls due after `now`: from then
+    /// on it counts as overdue, so the tray and the window recount.
+    pub fn next_due_after(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        let from = now + Duration::milliseconds(1);
+        for key in self.due_keys(false, Some(from), None) {
+            let key = key?;
+            let at = key.get(1..9).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_be_bytes);
+            let at = at.and_then(|ms| DateTime::from_timestamp_millis(i64::try_from(ms).ok()?));
+            if let Some(at) = at.filter(|at| *at > now) {
+                return Ok(Some(at));
+            }
+        }
+        Ok(None)
+    }
+
     /// When the next unfired reminder is due, from the queue's first entry.
     pub fn next_reminder_at(&self) -> Result<Option<DateTime<Utc>>> {
         match self.t.reminder_queue.first()? {
@@ -612,7 +630,9 @@ impl Store {
                 Ok(vec![task])
             });
             match written {
-                Ok(tasks) => out.extend(tasks.into_iter().map(|task| DueReminder { task, fire_at })),
+                Ok(tasks) => {
+                    out.extend(tasks.into_iter().map(|task| DueReminder { task, fire_at, about: None }))
+                }
                 // A queue entry whose task is gone: drop the entry.
                 Err(Error::NotFound { .. }) => {
                     self.t.reminder_queue.remove(queue_key(fire_at, id, slot))?;
@@ -673,5 +693,28 @@ mod tests {
         assert_eq!(task.due_date, NaiveDate::from_ymd_opt(2026, 11, 24));
         assert_eq!(task.due, Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap());
         assert!(store.t.meta.get("all_day_due_at_utc_midnight").unwrap().is_some());
+    }
+
+    #[test]
+    fn the_next_due_moment_is_the_next_open_task_falling_due_after_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
+        let add = |title: &str, due: &str| {
+            let input = TaskInput { title: title.into(), due: due.into(), ..Default::default() };
+            store.create_task(input, store.time_zone(), now).unwrap()
+        };
+        assert_eq!(store.next_due_after(now).unwrap(), None);
+        add("overdue", "2026-11-20T11:00:00Z");
+        let soon = add("soon", "2026-11-20T12:30:00Z");
+        add("later", "2026-11-20T15:00:00Z");
+        assert_eq!(store.next_due_after(now).unwrap(), Some(soon.due));
+        store.complete_task(soon.id, store.time_zone(), now).unwrap();
+        assert_eq!(store.next_due_after(now).unwrap(), Utc.with_ymd_and_hms(2026, 11, 20, 15, 0, 0).single());
+        // exactly at a due time, the next one is after it
+        assert_eq!(
+            store.next_due_after(Utc.with_ymd_and_hms(2026, 11, 20, 15, 0, 0).unwrap()).unwrap(),
+            None
+        );
     }
 }

@@ -2,8 +2,7 @@
 //! the platform has notification actions (freedesktop on Linux), offers
 //! "Done" and "Snooze 1 h"; clicking it opens the task's contact.
 
-use kontor_core::reminders::Notice;
-use kontor_core::task::Task;
+use kontor_core::Language;
 use tauri::{AppHandle, Manager, Runtime};
 
 /// The name notifications come from.
@@ -46,13 +45,22 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
     }
 }
 
-/// Shows a reminder notice: one task with its actions, or the missed ones.
-pub fn show_notice<R: Runtime>(app: &AppHandle<R>, notice: &Notice, title: &str, body: &str) {
-    match notice {
-        #[cfg(target_os = "linux")]
-        Notice::One(due) if available(app) => linux::reminder(app, &due.task, title, body),
-        _ => show(app, title, body),
+/// Shows a reminder of one task: on Linux with Open, Done and Snooze 1 h
+/// (labels in `language`); `chosen` gets the rep's choice. Elsewhere a plain
+/// notification.
+pub fn show_reminder<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    body: &str,
+    language: Language,
+    chosen: impl FnOnce(Choice) + Send + 'static,
+) {
+    #[cfg(target_os = "linux")]
+    if available(app) {
+        return linux::reminder(title, body, language, chosen);
     }
+    let _ = (language, chosen);
+    show(app, title, body);
 }
 
 /// What the rep chose on a reminder.
@@ -78,50 +86,13 @@ impl Choice {
     }
 }
 
-/// Carries out a choice on `task`.
-pub fn act<R: Runtime>(app: &AppHandle<R>, task: &Task, choice: Choice) {
-    use chrono::Duration;
-    use kontor_core::api::tasks;
-    use tauri::Emitter;
-
-    use crate::state::{now, AppState};
-
-    let state = app.state::<AppState>();
-    match choice {
-        Choice::Open => {
-            crate::tray::open_main(app);
-            if let Some(contact) = task.contact_id {
-                let _ = app.emit("open-contact", contact);
-            }
-            return;
-        }
-        Choice::Done | Choice::Snooze => {}
-    }
-    let Ok(store) = state.store() else { return };
-    let done = match choice {
-        Choice::Done => tasks::complete(&store, task.id, now()).map(|changed| {
-            state.present(app, changed);
-        }),
-        _ => store.snooze_task(task.id, now() + Duration::hours(1), now()).map(|_| ()),
-    };
-    match done {
-        Ok(()) => {
-            let _ = app.emit("tasks-changed", ());
-            state.wake_reminders();
-        }
-        Err(e) => eprintln!("kontor: reminder action: {e}"),
-    }
-}
-
 #[cfg(target_os = "linux")]
 mod linux {
-    use kontor_core::task::Task;
     use kontor_core::texts::Text;
+    use kontor_core::Language;
     use notify_rust::{Hint, Notification};
-    use tauri::{AppHandle, Manager, Runtime};
 
-    use super::{act, body_text, Choice, APP_NAME, DESKTOP_ENTRY};
-    use crate::state::AppState;
+    use super::{body_text, Choice, APP_NAME, DESKTOP_ENTRY};
 
     pub(super) fn notification(title: &str, body: &str) -> Notification {
         let mut n = Notification::new();
@@ -135,8 +106,12 @@ mod linux {
 
     /// A reminder with "Done", "Snooze 1 h" and a click that opens the
     /// contact; a thread waits for the rep's choice.
-    pub(super) fn reminder<R: Runtime>(app: &AppHandle<R>, task: &Task, title: &str, body: &str) {
-        let language = app.state::<AppState>().language();
+    pub(super) fn reminder(
+        title: &str,
+        body: &str,
+        language: Language,
+        chosen: impl FnOnce(Choice) + Send + 'static,
+    ) {
         let mut n = notification(title, body);
         n.action("default", Text::NotifyOpen.get(language))
             .action("done", Text::NotifyDone.get(language))
@@ -145,11 +120,10 @@ mod linux {
             Ok(handle) => handle,
             Err(e) => return eprintln!("kontor: notification failed: {e}"),
         };
-        let (app, task) = (app.clone(), task.clone());
         let waiting = std::thread::Builder::new().name("kontor-notification".into()).spawn(move || {
             handle.wait_for_action(|key| {
                 if let Some(choice) = Choice::from_action(key) {
-                    act(&app, &task, choice);
+                    chosen(choice);
                 }
             });
         });

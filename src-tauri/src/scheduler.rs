@@ -7,10 +7,13 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use kontor_core::api::tasks;
 use kontor_core::reminders::{run_pass, Notice, Notifier};
+use kontor_core::task::Task;
 use kontor_core::Language;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use crate::notify::Choice;
 use crate::state::{now, AppState};
 use crate::{notify, tray};
 
@@ -24,7 +27,42 @@ struct OsNotifier<'a, R: Runtime> {
 impl<R: Runtime> Notifier for OsNotifier<'_, R> {
     fn notify(&self, notice: &Notice) {
         let (title, body) = notice.texts(self.language, self.tz);
-        notify::show_notice(self.app, notice, &title, &body);
+        match notice {
+            Notice::One(due) => {
+                let (app, task) = (self.app.clone(), due.task.clone());
+                let chosen = move |choice| act(&app, &task, choice);
+                notify::show_reminder(self.app, &title, &body, self.language, chosen);
+            }
+            Notice::Missed(_) => notify::show(self.app, &title, &body),
+        }
+    }
+}
+
+/// Carries out the rep's choice on a reminder of `task`: Done completes it
+/// (its rules fire as from the window), Snooze moves it an hour, Open shows
+/// the window on its contact.
+fn act<R: Runtime>(app: &AppHandle<R>, task: &Task, choice: Choice) {
+    let state = app.state::<AppState>();
+    if choice == Choice::Open {
+        tray::open_main(app);
+        if let Some(contact) = task.contact_id {
+            let _ = app.emit("open-contact", contact);
+        }
+        return;
+    }
+    let Ok(store) = state.store() else { return };
+    let done = match choice {
+        Choice::Done => tasks::complete(&store, task.id, now()).map(|changed| {
+            state.present(app, changed);
+        }),
+        _ => store.snooze_task(task.id, now() + chrono::Duration::hours(1), now()).map(|_| ()),
+    };
+    match done {
+        Ok(()) => {
+            let _ = app.emit("tasks-changed", ());
+            state.wake_reminders();
+        }
+        Err(e) => eprintln!("kontor: reminder action: {e}"),
     }
 }
 

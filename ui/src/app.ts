@@ -331,6 +331,7 @@ export class App implements Hub {
   taskSaved(_item: TaskItem): void { void this.refreshTasks(); }
   completeTask(item: TaskItem): Promise<void> { return this.areas.tasks.complete(item); }
   snoozeTask(id: string, preset: SnoozePreset): Promise<void> { return this.areas.tasks.snooze(id, preset); }
+  snoozeTaskUntil(id: string, until: string): Promise<void> { return this.areas.tasks.snoozeUntil(id, until); }
   deleteTask(id: string): Promise<void> { return this.areas.tasks.remove(id); }
 
   showPipeline(): Promise<void> { return this.areas.pipeline.show(); }

@@ -36,6 +36,7 @@ export function withDefaults(raw: Partial<Settings> | null | undefined): Setting
     automation: s.automation ?? d.automation,
     email_templates: s.email_templates ?? d.email_templates,
     company: { ...d.company, ...(s.company ?? {}) },
+    working_days: s.working_days?.length ? s.working_days : d.working_days,
   };
 }
 

@@ -197,6 +197,8 @@ export interface Shell {
   showError(e: unknown, slot?: HTMLElement, text?: string): AppError;
   showToast(text: string): void;
   snoozeTask(id: string, preset: SnoozePreset): Promise<void>;
+  /** Snoozes a task until a time the rep picked (RFC 3339). */
+  snoozeTaskUntil(id: string, until: string): Promise<void>;
   taskSaved(item: TaskItem): void;
   tasks: TasksState;
   timeline: TimelineState | null;

@@ -14,7 +14,7 @@ export const PRIORITIES: readonly Priority[] = ["low", "normal", "high"];
 export const REMINDER_PRESETS: readonly number[] = [0, 15, 60, 1440];
 export const SNOOZE_PRESETS: readonly SnoozePreset[] = ["ten_minutes", "one_hour", "tomorrow_morning", "next_week"];
 /** Reminders of all-day tasks count from this local hour (as in the backend). */
-export const ALL_DAY_REMINDER_HOUR = 9;
+export { ALL_DAY_REMINDER_HOUR } from "./generated/core";
 /** Most days "every N days" and a custom reminder may span. */
 export const MAX_EVERY_DAYS = 365;
 export const MAX_REMINDER_MINUTES = 60 * 24 * 365;

@@ -5,6 +5,21 @@ import { dateFormatLocale } from "../src/i18n";
 afterEach(stop);
 
 describe("settings and language", () => {
+  it("keeps the working days the rep ticks (Monday to Friday at first), named in the UI language", async () => {
+    const { backend } = await start((b) => { b.settings.language = "de"; });
+    $("open-settings").click();
+    const days = $("setting-working-days");
+    expect(days.textContent).toContain("Arbeitstage");
+    expect(days.textContent).toContain("Mo");
+    const ticked = () => [1, 2, 3, 4, 5, 6, 7].filter((n) => ($(`setting-workday-${n}`) as HTMLInputElement).checked);
+    expect(ticked()).toEqual([1, 2, 3, 4, 5]);
+    $("setting-workday-6").click();
+    $("setting-workday-1").click();
+    $("settings-save").click();
+    await until(() => maybe("settings-dialog") === null);
+    expect((await backend.call("get_settings")).working_days).toEqual([2, 3, 4, 5, 6]);
+  });
+
   it("follows the OS locale's language from app_info", async () => {
     await start((b) => { b.info.locale = "de-DE"; b.info.os_language = "de"; });
     expect(document.documentElement.lang).toBe("de");

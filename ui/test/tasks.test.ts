@@ -192,10 +192,39 @@ describe("tasks view", () => {
     expect(titles()).toEqual(["Täglich anrufen", "Visitenkarten"]);
   });
 
+  it("snoozing an overdue task to a picked date and time takes it out of overdue and the badge", async () => {
+    const { backend } = await start((b) => seed(b));
+    await openTasks();
+    await tab("overdue");
+    expect(titles()).toEqual(["Angebot nachfassen", "Unterlagen schicken"]);
+    await until(() => $("nav-tasks-badge").textContent === "4");
+    const id = row("Angebot nachfassen").dataset.id!;
+    $("task-snooze", row("Angebot nachfassen")).click();
+    $("snooze-pick").click();
+    const at = $("snooze-pick-at") as HTMLInputElement;
+    expect(at.value).toBe("2025-03-15T09:00"); // tomorrow 09:00 to start with
+    expect(document.activeElement).toBe(at);
+    type(at, "2025-03-17T08:30");
+    $("snooze-pick-ok").click();
+    await until(() => lastCall(backend, "snooze_task_until"));
+    expect(lastCall(backend, "snooze_task_until")).toEqual({ id, until: "2025-03-17T07:30:00Z" });
+    await until(() => !titles().includes("Angebot nachfassen"));
+    expect(titles()).toEqual(["Unterlagen schicken"]);
+    await until(() => $("nav-tasks-badge").textContent === "3");
+    const [task] = (await backend.tasks()).filter((t) => t.id === id);
+    expect(task.due).toBe("2025-03-17T07:30:00Z"); // postponed, not only reminded later
+    // the same for a preset past the due time: tomorrow morning
+    $("task-snooze", row("Unterlagen schicken")).click();
+    $("snooze-tomorrow_morning").click();
+    await until(() => maybe("tasks-empty"));
+  });
+
   it("snoozes with each preset from the menu", async () => {
     const { backend } = await start((b) => seed(b));
     await openTasks();
-    const r = row("Angebot nachfassen");
+    // A task due later: a snooze before its due time only moves the reminder.
+    await tab("upcoming");
+    const r = row("Messe-Kontakte");
     const id = r.dataset.id!;
     const btn = $("task-snooze", r);
     expect(btn.getAttribute("aria-expanded")).toBe("false");
@@ -208,14 +237,14 @@ describe("tasks view", () => {
     expect(lastCall(backend, "snooze_task")).toEqual({ id, preset: "one_hour" });
     await until(() => maybe("task-snoozed"));
     // one hour after the backend's clock
-    expect($("task-snoozed", row("Angebot nachfassen")).textContent).toMatch(/^Snoozed until today 11:\d\d AM$/);
+    expect($("task-snoozed", row("Messe-Kontakte")).textContent).toMatch(/^Snoozed until today 11:\d\d AM$/);
     for (const preset of ["ten_minutes", "tomorrow_morning", "next_week"]) {
-      $("task-snooze", row("Angebot nachfassen")).click();
+      $("task-snooze", row("Messe-Kontakte")).click();
       $(`snooze-${preset}`).click();
       await until(() => lastCall(backend, "snooze_task")?.preset === preset);
     }
     // next week = Monday 09:00
-    await until(() => $("task-snoozed", row("Angebot nachfassen")).textContent === "Snoozed until Mon, Mar 17 9:00 AM");
+    await until(() => $("task-snoozed", row("Messe-Kontakte")).textContent === "Snoozed until Mon, Mar 17 9:00 AM");
     expect((await backend.tasks()).find((x) => x.id === id)!.snoozed_until).toBe("2025-03-17T08:00:00Z");
   });
 

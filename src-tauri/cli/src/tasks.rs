@@ -46,8 +46,9 @@ pub enum TasksCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Open tasks overdue or due up to a time (default now). Snoozed tasks
-    /// that are due count too: a snooze moves the reminder, not the due date.
+    /// Open tasks overdue or due up to a time (default now). A snooze past a
+    /// task's due time postpones the task to it; one before only moves the
+    /// reminder.
     Due {
         /// RFC 3339, or YYYY-MM-DD: up to the end of that day (local time).
         #[arg(long, value_parser = parse::until_end_of_day)]

@@ -37,6 +37,9 @@ pub struct Settings {
     pub email_templates: Vec<EmailTemplate>,
     /// The rep's company, for the quote header.
     pub company: CompanyProfile,
+    /// The days the rep works, ISO weekday numbers (1 Monday … 7 Sunday);
+    /// Monday to Friday by default. Tasks the rules make land on them.
+    pub working_days: Vec<u8>,
 }
 
 impl Default for Settings {
@@ -52,6 +55,7 @@ impl Default for Settings {
             automation: default_rules(Language::De),
             email_templates: default_email_templates(),
             company: CompanyProfile::default(),
+            working_days: vec![1, 2, 3, 4, 5],
         }
     }
 }
@@ -61,6 +65,16 @@ impl Settings {
     /// readiness: the scoring weights and thresholds or the target profile.
     pub fn changes_scores(&self, new: &Settings) -> bool {
         self.scoring != new.scoring || self.target_profile != new.target_profile
+    }
+
+    /// `day` when the rep works on it, else the next working day.
+    pub fn working_day_from(&self, day: chrono::NaiveDate) -> chrono::NaiveDate {
+        use chrono::Datelike;
+        let works = |d: chrono::NaiveDate| {
+            let n = u8::try_from(d.weekday().number_from_monday()).unwrap_or(1);
+            self.working_days.is_empty() || self.working_days.contains(&n)
+        };
+        day.iter_days().take(7).find(|d| works(*d)).unwrap_or(day)
     }
 
     /// The phone region as the phone-number library's id (DE when unknown).
@@ -85,6 +99,9 @@ impl Settings {
                     reason: format!("the smallest size {min} is above the largest {max}"),
                 });
             }
+        }
+        if self.working_days.is_empty() || self.working_days.iter().any(|d| !(1..=7).contains(d)) {
+            return Err(invalid("working_days", "name at least one day, as 1 (Monday) to 7 (Sunday)".into()));
         }
         self.validate_deal_stages()?;
         self.validate_rules()?;
@@ -203,6 +220,22 @@ mod tests {
         assert_eq!(old.automation.len(), 2);
         assert_eq!(old.email_templates.len(), 2);
         assert!(!old.notifications);
+        assert_eq!(old.working_days, [1, 2, 3, 4, 5], "settings from before working days: Monday to Friday");
+    }
+
+    #[test]
+    fn a_day_off_moves_to_the_next_working_day() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2025, 3, d).unwrap();
+        let mut s = Settings::default();
+        assert_eq!(s.working_day_from(day(15)), day(17), "Saturday → Monday");
+        assert_eq!(s.working_day_from(day(16)), day(17), "Sunday → Monday");
+        assert_eq!(s.working_day_from(day(14)), day(14), "Friday stays");
+        s.working_days = vec![2, 3, 4, 5, 6];
+        assert_eq!(s.working_day_from(day(17)), day(18), "a rep who works Tuesday to Saturday");
+        s.working_days = vec![];
+        assert!(s.validate().is_err());
+        s.working_days = vec![8];
+        assert!(s.validate().is_err());
     }
 
     #[test]

@@ -165,6 +165,10 @@ pub struct Task {
     pub snooze_fired: bool,
     /// Recurrence.
     pub repeat: Option<Repeat>,
+    /// A repeating task postponed by a snooze: when this occurrence was
+    /// scheduled (the series goes on from there, not from the new due time).
+    #[serde(default)]
+    pub scheduled_due: Option<DateTime<Utc>>,
     /// The day of month monthly recurrence keeps (1–31).
     pub anchor_day: u32,
     /// Created.
@@ -338,6 +342,7 @@ impl TaskInput {
             snoozed_until: None,
             snooze_fired: false,
             repeat: self.repeat,
+            scheduled_due: None,
             anchor_day: if all_day { due.day() } else { due.with_timezone(&tz).day() },
             created_at: now,
             updated_at: now,
@@ -350,7 +355,8 @@ impl Task {
     pub(crate) fn next_occurrence(&self, id: Uuid, tz: Tz, now: DateTime<Utc>) -> Option<Task> {
         let repeat = self.repeat?;
         // An all-day task counts in days: its UTC midnight is its calendar.
-        let due = next_due(self.due, repeat, self.anchor_day, if self.all_day { Tz::UTC } else { tz });
+        let scheduled = self.scheduled_due.unwrap_or(self.due);
+        let due = next_due(scheduled, repeat, self.anchor_day, if self.all_day { Tz::UTC } else { tz });
         let offsets: Vec<u32> = self.reminders.iter().map(|r| r.before_minutes).collect();
         Some(Task {
             id,
@@ -361,6 +367,7 @@ impl Task {
             done_at: None,
             snoozed_until: None,
             snooze_fired: false,
+            scheduled_due: None,
             created_at: now,
             updated_at: now,
             ..self.clone()
@@ -392,6 +399,32 @@ impl Task {
         self.due = day_start(day);
         self.due_date = Some(day);
         true
+    }
+
+    /// A snooze past the task's due time postpones the task to it: a timed
+    /// task is then due at `until`, an all-day task on the (local) day of
+    /// `until`; its reminders are counted from the new due time. So a task
+    /// snoozed from overdue to tomorrow 09:00 is no longer overdue. A snooze
+    /// before the due time (a reminder an hour ahead) only moves the reminder.
+    pub(crate) fn postpone_to(&mut self, until: DateTime<Utc>, tz: Tz) {
+        let due = match self.day() {
+            Some(day) => {
+                let local = until.with_timezone(&tz).date_naive();
+                if local <= day {
+                    return;
+                }
+                self.due_date = Some(local);
+                day_start(local)
+            }
+            None if until > self.due => until,
+            None => return,
+        };
+        if self.repeat.is_some() && self.scheduled_due.is_none() {
+            self.scheduled_due = Some(self.due);
+        }
+        self.due = due;
+        let offsets: Vec<u32> = self.reminders.iter().map(|r| r.before_minutes).collect();
+        self.reminders = reminders(&offsets, due, self.all_day, tz);
     }
 
     /// A snooze replaces the reminders before it: they are settled, so

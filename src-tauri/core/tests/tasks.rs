@@ -215,12 +215,13 @@ fn a_snooze_replaces_the_reminders_before_it_and_survives_an_edit_of_the_title()
     // Reminders at 08:45 and 09:00; snoozed at 08:00 until 09:30.
     let t = store.create_task(input("Call", "2026-03-10T09:00:00Z", &[0, 15]), Berlin, now).unwrap();
     let until = Utc.with_ymd_and_hms(2026, 3, 10, 9, 30, 0).unwrap();
-    store.snooze_task(t.id, until, now).unwrap();
+    let snoozed = store.snooze_task(t.id, until, now).unwrap();
+    assert_eq!(snoozed.due, until, "a snooze past the due time postpones the task");
     assert_eq!(store.next_reminder_at().unwrap(), Some(until), "the earlier reminders are replaced");
 
     // Renaming keeps the snooze; moving the due time ends it.
     let renamed =
-        store.update_task(t.id, input("Call Anna", "2026-03-10T09:00:00Z", &[0, 15]), Berlin, now).unwrap();
+        store.update_task(t.id, input("Call Anna", "2026-03-10T09:30:00Z", &[0, 15]), Berlin, now).unwrap();
     assert_eq!(renamed.snoozed_until, Some(until));
     assert_eq!(store.next_reminder_at().unwrap(), Some(until));
     let moved =

@@ -1,6 +1,7 @@
 //! Tasks and their reminders. Each change wakes the reminder timer, so the
 //! next reminder and the tray's counts follow at once.
 
+use chrono::{DateTime, Utc};
 use kontor_core::api::tasks::{self, CompletedTask, TaskItem};
 use kontor_core::{SnoozePreset, TaskCounts, TaskInput, TaskView};
 use tauri::{AppHandle, Runtime, State};
@@ -59,6 +60,14 @@ pub fn complete_task<R: Runtime>(
 #[tauri::command(async)]
 pub fn snooze_task(state: State<'_, AppState>, id: Uuid, preset: SnoozePreset) -> Result<TaskItem> {
     let task = tasks::snooze(&*state.store()?, id, preset, now())?;
+    state.wake_reminders();
+    Ok(task)
+}
+
+/// Snoozes a task until a date and time the rep picked (RFC 3339).
+#[tauri::command(async)]
+pub fn snooze_task_until(state: State<'_, AppState>, id: Uuid, until: DateTime<Utc>) -> Result<TaskItem> {
+    let task = tasks::snooze_until(&*state.store()?, id, until, now())?;
     state.wake_reminders();
     Ok(task)
 }

@@ -124,6 +124,15 @@ export class TasksArea {
     await this.refresh();
   }
 
+  async snoozeUntil(id: string, until: string): Promise<void> {
+    try {
+      await ipc.snoozeTaskUntil(id, until);
+    } catch (e) {
+      this.app.showError(e);
+    }
+    await this.refresh();
+  }
+
   async remove(id: string): Promise<void> {
     try {
       await ipc.deleteTask(id);

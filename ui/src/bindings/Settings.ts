@@ -51,4 +51,9 @@ email_templates: Array<EmailTemplate>,
 /**
  * The rep's company, for the quote header.
  */
-company: CompanyProfile, };
+company: CompanyProfile, 
+/**
+ * The days the rep works, ISO weekday numbers (1 Monday … 7 Sunday);
+ * Monday to Friday by default. Tasks the rules make land on them.
+ */
+working_days: Array<number>, };

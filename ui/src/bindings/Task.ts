@@ -69,6 +69,11 @@ snooze_fired: boolean,
  */
 repeat: Repeat | null, 
 /**
+ * A repeating task postponed by a snooze: when this occurrence was
+ * scheduled (the series goes on from there, not from the new due time).
+ */
+scheduled_due: string | null, 
+/**
  * The day of month monthly recurrence keeps (1–31).
  */
 anchor_day: number, 

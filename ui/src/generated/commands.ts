@@ -270,5 +270,8 @@ export const completeTask = (id: string): Promise<CompletedTask> => call("comple
 /** Snoozes a task by a preset. */
 export const snoozeTask = (id: string, preset: SnoozePreset): Promise<TaskItem> => call("snooze_task", { id, preset });
 
+/** Snoozes a task until a date and time the rep picked (RFC 3339). */
+export const snoozeTaskUntil = (id: string, until: string): Promise<TaskItem> => call("snooze_task_until", { id, until });
+
 /** Deletes a task. */
 export const deleteTask = (id: string): Promise<null> => call("delete_task", { id });

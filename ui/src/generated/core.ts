@@ -153,10 +153,19 @@ export const DEFAULT_SETTINGS: Settings = {
     "phone": "",
     "vat_id": "",
     "footer": ""
-  }
+  },
+  "working_days": [
+    1,
+    2,
+    3,
+    4,
+    5
+  ]
 };
 /** The reminders a new task starts with, in minutes before due (0: at due; all day: 09:00). */
 export const DEFAULT_REMINDERS: readonly number[] = [0];
+/** The local hour an all-day task reminds at. */
+export const ALL_DAY_REMINDER_HOUR = 9;
 /** The ranges the backend accepts in the scoring settings. */
 export const LIMITS = {
   points: { min: 0, max: 50 },

@@ -270,6 +270,9 @@ export const de: Record<MessageKey, string> = {
   "snooze.ten_minutes": "In 10 Minuten",
   "snooze.one_hour": "In 1 Stunde",
   "snooze.tomorrow_morning": "Morgen {time}",
+  "snooze.pick": "Datum und Uhrzeit wählen …",
+  "snooze.pick_label": "Zurückstellen bis",
+  "snooze.pick_ok": "Bis dahin zurückstellen",
   "snooze.next_week": "Nächste Woche",
   "priority.low": "Niedrig",
   "priority.normal": "Normal",
@@ -344,6 +347,8 @@ export const de: Record<MessageKey, string> = {
   "settings.notifications_hint": "Eine Systembenachrichtigung zu jeder Erinnerung, auch bei geschlossenem Fenster (Kontor läuft im Infobereich weiter).",
   "settings.autostart": "Beim Anmelden starten",
   "settings.autostart_hint": "Startet Kontor beim Anmelden im Infobereich, damit keine Erinnerung verloren geht.",
+  "settings.working_days": "Arbeitstage",
+  "settings.working_days_hint": "Aufgaben aus Regeln fallen auf den nächsten Arbeitstag.",
 
   "invalid.range": "Bitte eine ganze Zahl von {min} bis {max} eingeben.",
   "invalid.integer": "Bitte eine ganze Zahl ab 0 eingeben.",

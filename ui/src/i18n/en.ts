@@ -269,6 +269,9 @@ export const en = {
   "snooze.ten_minutes": "In 10 minutes",
   "snooze.one_hour": "In 1 hour",
   "snooze.tomorrow_morning": "Tomorrow {time}",
+  "snooze.pick": "Pick a date and time …",
+  "snooze.pick_label": "Snooze until",
+  "snooze.pick_ok": "Snooze until then",
   "snooze.next_week": "Next week",
   "priority.low": "Low",
   "priority.normal": "Normal",
@@ -343,6 +346,8 @@ export const en = {
   "settings.notifications_hint": "A system notification at each reminder, also with the window closed (Kontor keeps running in the tray).",
   "settings.autostart": "Start at login",
   "settings.autostart_hint": "Starts Kontor in the tray when you log in, so no reminder is missed.",
+  "settings.working_days": "Working days",
+  "settings.working_days_hint": "Tasks made by the rules land on the next working day.",
 
   "invalid.range": "Please enter a whole number from {min} to {max}.",
   "invalid.integer": "Please enter a whole number of 0 or more.",

@@ -8,7 +8,8 @@ import type { SnoozePreset } from "../bindings/SnoozePreset";
 import type { TaskItem } from "../bindings/TaskItem";
 import { h, replace } from "../dom";
 import { dueText, formatDate, morningTime, overdueText, reminderText, repeatText, t, whenText, type MessageKey } from "../i18n";
-import { clock, dueAt, isOverdue, SNOOZE_PRESETS, TASK_TABS, type TaskTab } from "../tasks";
+import { addDays, ALL_DAY_REMINDER_HOUR, clock, dueAt, isOverdue, SNOOZE_PRESETS, TASK_TABS, type TaskTab } from "../tasks";
+import { localToRfc3339, toLocalInput } from "../datetime";
 import { button } from "./common";
 
 /** Where a row is shown: the contact page leaves out the contact's name. */
@@ -45,6 +46,33 @@ function snoozeControl(app: Shell, item: TaskItem): HTMLElement {
     document.removeEventListener("click", onDocClick, true);
     if (closeOpenMenu === close) closeOpenMenu = null;
   };
+  /** "Pick a date and time…": a field in the menu, tomorrow 09:00 to start with. */
+  const pick = () => {
+    const start = addDays(clock.now(), 1);
+    start.setHours(ALL_DAY_REMINDER_HOUR, 0, 0, 0);
+    const at = h("input", {
+      type: "datetime-local", class: "menu-field", "data-testid": "snooze-pick-at", "aria-label": t("snooze.pick_label"),
+      value: toLocalInput(start), min: toLocalInput(clock.now()),
+    });
+    const ok = () => {
+      const until = localToRfc3339(at.value);
+      if (!until || Date.parse(until) <= clock.now().getTime()) {
+        at.setAttribute("aria-invalid", "true");
+        return at.focus();
+      }
+      close();
+      void app.snoozeTaskUntil(item.task.id, until);
+    };
+    at.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        ok();
+      }
+    });
+    replace(menu, at, h("button", { type: "button", role: "menuitem", class: "menu-item", "data-testid": "snooze-pick-ok", onclick: ok },
+      t("snooze.pick_ok")));
+    at.focus();
+  };
   const open = () => {
     closeOpenMenu?.();
     replace(menu, SNOOZE_PRESETS.map((p) =>
@@ -54,7 +82,9 @@ function snoozeControl(app: Shell, item: TaskItem): HTMLElement {
           close();
           void app.snoozeTask(item.task.id, p);
         },
-      }, snoozeLabel(p))));
+      }, snoozeLabel(p))),
+      h("button", { type: "button", role: "menuitem", class: "menu-item", "data-testid": "snooze-pick", onclick: pick },
+        t("snooze.pick")));
     menu.hidden = false;
     btn.setAttribute("aria-expanded", "true");
     closeOpenMenu = close;

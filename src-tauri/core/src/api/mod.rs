@@ -88,6 +88,11 @@ mod tests {
             out,
             "/** The reminders a new task starts with, in minutes before due (0: at due; all day: 09:00). */\nexport const DEFAULT_REMINDERS: readonly number[] = [{reminders}];"
         );
+        let hour = crate::task::ALL_DAY_REMINDER_HOUR;
+        let _ = writeln!(
+            out,
+            "/** The local hour an all-day task reminds at. */\nexport const ALL_DAY_REMINDER_HOUR = {hour};"
+        );
         let (shortest, longest) = HALF_LIFE_DAYS;
         let _ = writeln!(
             out,

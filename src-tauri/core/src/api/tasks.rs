@@ -74,6 +74,11 @@ pub fn complete(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<Changed<C
     }))
 }
 
+/// Snoozes a task until a time the rep picked.
+pub fn snooze_until(store: &Store, id: Uuid, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<TaskItem> {
+    Ok(TaskItem::of(store, store.snooze_task(id, until, now)?))
+}
+
 /// Snoozes a task by a preset (in one hour, this evening, tomorrow morning ...).
 pub fn snooze(store: &Store, id: Uuid, preset: SnoozePreset, now: DateTime<Utc>) -> Result<TaskItem> {
     let until = preset.until(store.time_zone(), now);

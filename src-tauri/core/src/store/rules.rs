@@ -30,6 +30,8 @@ impl Store {
                 Action::CreateTask { title, due_in_days } => {
                     let today = now.with_timezone(&tz).date_naive();
                     let due = today.checked_add_days(Days::new(u64::from(*due_in_days))).unwrap_or(today);
+                    // Not on a weekend: the next day the rep works.
+                    let due = settings.working_day_from(due);
                     let input = TaskInput {
                         title: fill_placeholders(title, &values),
                         contact_id: contact.as_ref().map(|c| c.id),

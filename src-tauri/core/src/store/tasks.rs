@@ -284,6 +284,7 @@ impl Store {
             if old.due == task.due {
                 task.snoozed_until = old.snoozed_until;
                 task.snooze_fired = old.snooze_fired;
+                task.scheduled_due = old.scheduled_due;
                 task.supersede_by_snooze();
             }
             Ok(vec![task])
@@ -346,6 +347,7 @@ impl Store {
                 return Err(Error::InvalidInput { field: "until", reason: "the task is done".into() });
             }
             let mut task = Task { snoozed_until: Some(until), snooze_fired: false, updated_at: now, ..old };
+            task.postpone_to(until, self.time_zone());
             task.supersede_by_snooze();
             Ok(vec![task])
         })?;
@@ -716,5 +718,35 @@ mod tests {
             store.next_due_after(Utc.with_ymd_and_hms(2026, 11, 20, 15, 0, 0).unwrap()).unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn a_snooze_past_the_due_time_postpones_the_task_so_it_is_no_longer_overdue() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let tz = chrono_tz::Europe::Berlin;
+        store.set_time_zone(tz);
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
+        let add = |title: &str, due: &str| {
+            let input =
+                TaskInput { title: title.into(), due: due.into(), reminders: vec![0], ..Default::default() };
+            store.create_task(input, tz, now).unwrap()
+        };
+        let timed = add("call", "2026-11-19T10:00:00Z");
+        let day = add("visit", "2026-11-19");
+        let later = add("offer", "2026-11-20T15:00:00Z");
+        assert_eq!(store.task_counts(tz, now).unwrap().overdue, 2);
+        let tomorrow_nine = Utc.with_ymd_and_hms(2026, 11, 21, 8, 0, 0).unwrap();
+        let t = store.snooze_task(timed.id, tomorrow_nine, now).unwrap();
+        assert_eq!(t.due, tomorrow_nine);
+        assert_eq!(t.reminders[0].fire_at, tomorrow_nine);
+        let d = store.snooze_task(day.id, tomorrow_nine, now).unwrap();
+        assert_eq!(d.due_date, NaiveDate::from_ymd_opt(2026, 11, 21));
+        assert_eq!(d.reminders[0].fire_at, tomorrow_nine, "09:00 local on its new day");
+        let counts = store.task_counts(tz, now).unwrap();
+        assert_eq!((counts.overdue, counts.today), (0, 1));
+        // A reminder an hour ahead of a later due time leaves the due time alone.
+        let l = store.snooze_task(later.id, now + Duration::hours(1), now).unwrap();
+        assert_eq!(l.due, later.due);
     }
 }

@@ -13,6 +13,8 @@ export interface Draft {
   notifications: boolean;
   autostart: boolean;
   phoneRegion: string;
+  /** ISO weekdays the rep works (1 Monday … 7 Sunday). */
+  workingDays: number[];
 }
 
 export function draftFrom(s: Settings): Draft {
@@ -26,7 +28,10 @@ export function draftFrom(s: Settings): Draft {
   text["setting-size-min"] = s.target_profile.size_min === null ? "" : String(s.target_profile.size_min);
   text["setting-size-max"] = s.target_profile.size_max === null ? "" : String(s.target_profile.size_max);
   text["setting-regions"] = s.target_profile.regions.join(", ");
-  return { text, autoAdvance: s.scoring.auto_advance, notifications: s.notifications, autostart: s.autostart, phoneRegion: s.phone_region };
+  return {
+    text, autoAdvance: s.scoring.auto_advance, notifications: s.notifications, autostart: s.autostart, phoneRegion: s.phone_region,
+    workingDays: [...s.working_days],
+  };
 }
 
 /** Number from a field; "" and junk become NaN so the range check catches them. */
@@ -57,6 +62,7 @@ export function settingsFrom(base: Settings, d: Draft): Settings {
     notifications: d.notifications,
     autostart: d.autostart,
     phone_region: d.phoneRegion,
+    working_days: [...d.workingDays].sort((a, b) => a - b),
   };
 }
 

@@ -2,7 +2,7 @@
 // data lives, the version and the shortcuts; the reminders section; the
 // phone region field of the data section.
 import { h } from "../../dom";
-import { t, type Lang, type MessageKey } from "../../i18n";
+import { dateFormat, dateFormatLocale, t, type Lang, type MessageKey } from "../../i18n";
 import { PHONE_REGIONS, regionName } from "./data";
 import type { SettingsForm } from "./form";
 
@@ -54,6 +54,31 @@ export function remindersSection(f: SettingsForm): HTMLElement {
     h("h3", { id: "reminders-title" }, t("settings.reminders")),
     toggle("setting-notifications", "notifications", "settings.notifications", "settings.notifications_hint"),
     toggle("setting-autostart", "autostart", "settings.autostart", "settings.autostart_hint"),
+    workingDaysField(f),
+  );
+}
+
+/** The days the rep works: tasks the rules make land on them. */
+function workingDaysField(f: SettingsForm): HTMLElement {
+  // 2024-01-01 was a Monday: its week names the days in the UI language.
+  const name = (n: number) => dateFormat(dateFormatLocale(), { weekday: "short" }).format(new Date(2024, 0, n));
+  return h(
+    "fieldset",
+    { class: "working-days", "data-testid": "setting-working-days" },
+    h("legend", null, t("settings.working_days")),
+    h("div", { class: "day-boxes" }, [1, 2, 3, 4, 5, 6, 7].map((n) => {
+      const box = h("input", {
+        type: "checkbox", "data-testid": `setting-workday-${n}`, checked: f.draft.workingDays.includes(n),
+        onchange: () => {
+          const days = new Set(f.draft.workingDays);
+          if (box.checked) days.add(n);
+          else days.delete(n);
+          f.draft.workingDays = [...days];
+        },
+      });
+      return h("label", { class: "check inline" }, box, h("span", null, name(n)));
+    })),
+    h("span", { class: "hint" }, t("settings.working_days_hint")),
   );
 }
 

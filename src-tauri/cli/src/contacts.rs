@@ -28,6 +28,8 @@ pub enum ContactsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change some of a contact's fields; prints it as `show` does.
+    Edit(EditArgs),
     /// Move a contact to another lifecycle stage.
     Stage {
         /// Contact id.
@@ -44,6 +46,51 @@ pub enum ContactsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Args)]
+pub struct EditArgs {
+    /// Contact id.
+    id: String,
+    /// New first name.
+    #[arg(long)]
+    first_name: Option<String>,
+    /// New last name.
+    #[arg(long)]
+    last_name: Option<String>,
+    /// New job title ("" clears it).
+    #[arg(long)]
+    title: Option<String>,
+    /// New organisation ("" clears it).
+    #[arg(long)]
+    organization: Option<String>,
+    /// New source ("" clears it).
+    #[arg(long)]
+    source: Option<String>,
+    /// New notes ("" clears them).
+    #[arg(long)]
+    notes: Option<String>,
+    /// Add an email address (repeatable).
+    #[arg(long = "add-email")]
+    add_emails: Vec<String>,
+    /// Remove an email address (repeatable).
+    #[arg(long = "remove-email")]
+    remove_emails: Vec<String>,
+    /// Add a phone number (repeatable).
+    #[arg(long = "add-phone")]
+    add_phones: Vec<String>,
+    /// Remove a phone number, in any formatting (repeatable).
+    #[arg(long = "remove-phone")]
+    remove_phones: Vec<String>,
+    /// Add a tag (repeatable).
+    #[arg(long = "add-tag")]
+    add_tags: Vec<String>,
+    /// Remove a tag (repeatable).
+    #[arg(long = "remove-tag")]
+    remove_tags: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -255,6 +302,25 @@ pub fn run(store: &Store, command: ContactsCommand) -> Result {
             Ok(())
         }
         ContactsCommand::Show { id, json } => print_contact(&store.contact(parse::id(&id)?, now())?, json),
+        ContactsCommand::Edit(e) => {
+            let edit = contacts::ContactEdit {
+                first_name: e.first_name,
+                last_name: e.last_name,
+                title: e.title,
+                organization: e.organization,
+                source: e.source,
+                notes: e.notes,
+                add_emails: e.add_emails,
+                remove_emails: e.remove_emails,
+                add_phones: e.add_phones,
+                remove_phones: e.remove_phones,
+                add_tags: e.add_tags,
+                remove_tags: e.remove_tags,
+            };
+            let changed = contacts::edit(store, parse::id(&e.id)?, &edit, now())?;
+            report_automation(&changed.automation, e.json);
+            print_contact(&changed.value.contact, e.json)
+        }
         ContactsCommand::Stage { id, stage, reason, force, json } => {
             let request = StageChangeRequest { to: stage, reason, force };
             let changed = contacts::change_stage(store, parse::id(&id)?, &request, now())?;

@@ -6,6 +6,7 @@
 mod contacts;
 mod data;
 mod deals;
+mod organizations;
 mod output;
 mod parse;
 mod tasks;
@@ -67,6 +68,9 @@ enum Command {
     /// Deals (opportunities) and the pipeline.
     #[command(subcommand)]
     Deals(deals::DealsCommand),
+    /// Organisations (accounts) with their contacts and deals.
+    #[command(subcommand)]
+    Organizations(organizations::OrganizationsCommand),
     /// Reports: funnel, conversion, pipeline, activities, sources, overdue.
     Report(deals::ReportArgs),
     /// Import contacts from CSV (Google, Outlook, HubSpot, Excel), vCard or Kontor JSON.
@@ -195,6 +199,7 @@ fn execute(store: &Store, command: Command) -> Result {
         Command::Score(s) => contacts::score(store, s),
         Command::Tasks(c) => tasks::run(store, c),
         Command::Deals(c) => deals::run(store, c),
+        Command::Organizations(c) => organizations::run(store, c),
         Command::Report(r) => deals::report(store, r),
         Command::Import(a) => data::import(store, a),
         Command::Export(a) => data::export(store, a),

@@ -911,3 +911,136 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn contacts_edit_changes_what_it_names_prints_as_show_and_a_refusal_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path());
+    let id = anna["id"].as_str().unwrap();
+    let edited = ok_json(
+        dir.path(),
+        &[
+            "contacts",
+            "edit",
+            id,
+            "--last-name",
+            "Schmidt-Weber",
+            "--title",
+            "Leitung Einkauf",
+            "--organization",
+            "Müller AG",
+            "--add-email",
+            "anna@mueller.de",
+            "--remove-email",
+            "ANNA@example.de",
+            "--add-phone",
+            "+44 7700 900123",
+            "--remove-phone",
+            "0170 123 4567",
+            "--add-tag",
+            "messe-2026",
+            "--notes",
+            "Rückruf",
+            "--json",
+        ],
+    );
+    let shown = ok_json(dir.path(), &["contacts", "show", id, "--json"]);
+    assert_eq!(edited, shown, "edit prints the contact as show does");
+    assert_eq!(edited["display_name"], "Anna Schmidt-Weber");
+    assert_eq!(edited["title"], "Leitung Einkauf");
+    assert_eq!(edited["organization"], "Müller AG");
+    assert_eq!(edited["emails"], serde_json::json!(["anna@mueller.de"]));
+    assert_eq!(edited["phones"], serde_json::json!(["+447700900123"]));
+    assert_eq!(edited["tags"], serde_json::json!(["messe-2026"]));
+    assert_eq!(edited["source"], "Messe", "not named: unchanged");
+    // "" clears an optional field
+    let cleared = ok_json(dir.path(), &["contacts", "edit", id, "--title", "", "--json"]);
+    assert_eq!(cleared["title"], Value::Null);
+
+    // Refusals: exit 1, one line, nothing written.
+    let before = ok_json(dir.path(), &["contacts", "show", id, "--json"]);
+    let err =
+        fails(dir.path(), &["contacts", "edit", id, "--title", "Chef", "--remove-email", "nobody@x.de"]);
+    assert!(err.contains("nobody@x.de is not one of this contact's email addresses"), "{err}");
+    let err = fails(dir.path(), &["contacts", "edit", id, "--title", "Chef", "--add-email", "kaputt"]);
+    assert!(err.contains("kaputt"), "{err}");
+    let err = fails(dir.path(), &["contacts", "edit", id, "--first-name", "", "--last-name", ""]);
+    assert!(err.to_lowercase().contains("name"), "{err}");
+    fails(dir.path(), &["contacts", "edit", "00000000-0000-0000-0000-000000000000", "--title", "X"]);
+    assert_eq!(ok_json(dir.path(), &["contacts", "show", id, "--json"]), before);
+    let out = kontor(dir.path(), &["contacts", "edit", id, "--title", "Chef", "--add-email", "kaputt"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn organizations_list_and_show_count_contacts_and_open_deals() {
+    let dir = tempfile::tempdir().unwrap();
+    let anna = add_anna(dir.path());
+    let bert = ok_json(
+        dir.path(),
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "Bert",
+            "--last-name",
+            "Brauer",
+            "--organization",
+            "Acme AG",
+            "--json",
+        ],
+    );
+    ok_json(
+        dir.path(),
+        &["contacts", "add", "--first-name", "Carl", "--organization", "Zeta GmbH", "--json"],
+    );
+    let anna_id = anna["id"].as_str().unwrap();
+    ok_json(
+        dir.path(),
+        &["deals", "add", "--contact", anna_id, "--title", "Lizenz", "--value", "1200", "--json"],
+    );
+    let lost = ok_json(
+        dir.path(),
+        &[
+            "deals",
+            "add",
+            "--contact",
+            bert["id"].as_str().unwrap(),
+            "--title",
+            "Alt",
+            "--value",
+            "50",
+            "--json",
+        ],
+    );
+    ok_json(
+        dir.path(),
+        &["deals", "stage", lost["id"].as_str().unwrap(), "lost", "--reason", "zu teuer", "--json"],
+    );
+
+    let list = ok_json(dir.path(), &["organizations", "list", "--json"]);
+    let rows: Vec<(String, u64, u64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let keys: Vec<&str> = o.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, ["contacts", "id", "name", "open_deals"], "the contract's keys");
+            (
+                o["name"].as_str().unwrap().to_owned(),
+                o["contacts"].as_u64().unwrap(),
+                o["open_deals"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, [("Acme AG".to_owned(), 2, 1), ("Zeta GmbH".to_owned(), 1, 0)]);
+    let found = ok_json(dir.path(), &["organizations", "list", "--search", "acme", "--json"]);
+    assert_eq!(found[0]["name"], "Acme AG");
+    let acme = ok_json(dir.path(), &["organizations", "show", list[0]["id"].as_str().unwrap(), "--json"]);
+    assert_eq!(acme["name"], "Acme AG");
+    assert_eq!(acme["contacts"].as_array().unwrap().len(), 2);
+    assert_eq!(acme["deals"].as_array().unwrap().len(), 2);
+    assert_eq!(acme["open_deals"], 1);
+    let text = kontor(dir.path(), &["organizations", "list"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Acme AG"));
+}

@@ -112,6 +112,29 @@ pub struct ContactInput {
     pub website: Option<String>,
 }
 
+impl From<&Contact> for ContactInput {
+    /// The contact as the form (or an edit) starts from: a display name that
+    /// is just "first last" is left to follow the names.
+    fn from(c: &Contact) -> Self {
+        let joined = format!("{} {}", c.first_name, c.last_name).trim().to_owned();
+        ContactInput {
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            display_name: (c.display_name != joined).then(|| c.display_name.clone()),
+            organization: c.organization.clone(),
+            title: c.title.clone(),
+            emails: c.emails.clone(),
+            phones: c.phones.clone(),
+            tags: c.tags.clone(),
+            source: c.source.clone(),
+            notes: c.notes.clone(),
+            salutation: c.salutation.clone(),
+            address: c.address.clone(),
+            website: c.website.clone(),
+        }
+    }
+}
+
 /// A postal address; every part optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]

@@ -84,6 +84,169 @@ pub fn problems(store: &Store, input: &ContactInput) -> Vec<InputProblem> {
         .collect()
 }
 
+/// Changes to some of a contact's fields (`kontor contacts edit`); what is
+/// not named stays. An empty text clears an optional field.
+#[derive(Debug, Clone, Default)]
+pub struct ContactEdit {
+    /// New first name.
+    pub first_name: Option<String>,
+    /// New last name.
+    pub last_name: Option<String>,
+    /// New job title.
+    pub title: Option<String>,
+    /// New organisation (found by name or created).
+    pub organization: Option<String>,
+    /// New source.
+    pub source: Option<String>,
+    /// New notes.
+    pub notes: Option<String>,
+    /// Email addresses to add.
+    pub add_emails: Vec<String>,
+    /// Email addresses to remove (each must be one of the contact's).
+    pub remove_emails: Vec<String>,
+    /// Phone numbers to add.
+    pub add_phones: Vec<String>,
+    /// Phone numbers to remove, in any formatting (each must be one of the contact's).
+    pub remove_phones: Vec<String>,
+    /// Tags to add.
+    pub add_tags: Vec<String>,
+    /// Tags to remove (each must be one of the contact's).
+    pub remove_tags: Vec<String>,
+}
+
+/// Applies `edit` to the contact `id` and saves it as the form would: the
+/// whole contact is checked, and a refusal writes nothing.
+pub fn edit(
+    store: &Store,
+    id: Uuid,
+    edit: &ContactEdit,
+    now: DateTime<Utc>,
+) -> Result<Changed<ContactDetail>> {
+    let contact = store.contact(id, now)?;
+    let mut input = ContactInput::from(&contact);
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+    if let Some(first) = &edit.first_name {
+        input.first_name = first.trim().to_owned();
+    }
+    if let Some(last) = &edit.last_name {
+        input.last_name = last.trim().to_owned();
+    }
+    for (field, value) in [
+        (&mut input.title, &edit.title),
+        (&mut input.organization, &edit.organization),
+        (&mut input.source, &edit.source),
+        (&mut input.notes, &edit.notes),
+    ] {
+        if value.is_some() {
+            *field = text(value);
+        }
+    }
+    let region = store.settings().region();
+    let email_key = |e: &str| crate::text::normalize_email(e).unwrap_or_else(|| e.trim().to_lowercase());
+    let phone_key = |p: &str| crate::text::normalize_phone(p, region).unwrap_or_else(|| p.trim().to_owned());
+    let tag_key = |t: &str| t.trim().to_lowercase();
+    remove(&mut input.emails, &edit.remove_emails, "emails", "email addresses", email_key)?;
+    remove(&mut input.phones, &edit.remove_phones, "phones", "phone numbers", phone_key)?;
+    remove(&mut input.tags, &edit.remove_tags, "tags", "tags", tag_key)?;
+    input.emails.extend(edit.add_emails.iter().cloned());
+    input.phones.extend(edit.add_phones.iter().cloned());
+    input.tags.extend(edit.add_tags.iter().cloned());
+    update(store, id, &input, now)
+}
+
+/// Takes each of `gone` out of `list` (compared by `key`); one that is not
+/// there is refused, naming it.
+fn remove(
+    list: &mut Vec<String>,
+    gone: &[String],
+    field: &'static str,
+    what: &str,
+    key: impl Fn(&str) -> String,
+) -> Result<()> {
+    for g in gone {
+        let k = key(g);
+        let before = list.len();
+        list.retain(|v| key(v) != k);
+        if list.len() == before {
+            return Err(crate::Error::InvalidInput {
+                field,
+                reason: format!("{} is not one of this contact's {what}", g.trim()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// An organisation in a list: how many contacts and open deals it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OrganizationSummary {
+    /// The organisation.
+    pub id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its contacts.
+    pub contacts: u32,
+    /// Its contacts' open deals.
+    pub open_deals: u32,
+}
+
+/// An organisation with its contacts (by name) and their deals (newest first).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct OrganizationDetail {
+    /// The organisation's own data.
+    #[serde(flatten)]
+    pub organization: Organization,
+    /// Its contacts, by name.
+    pub contacts: Vec<Contact>,
+    /// Its contacts' deals, newest first.
+    pub deals: Vec<crate::deal::Deal>,
+    /// How many of them are open.
+    pub open_deals: u32,
+}
+
+/// Organisations matching `search` (typo tolerant, best first), else all by
+/// name, each with its counts.
+pub fn organizations(store: &Store, search: Option<&str>) -> Result<Vec<OrganizationSummary>> {
+    let orgs = store.organizations(search, usize::MAX)?;
+    orgs.into_iter()
+        .map(|org| {
+            let (contacts, open_deals) = store.organization_counts(org.id)?;
+            Ok(OrganizationSummary { id: org.id, name: org.name, contacts, open_deals })
+        })
+        .collect()
+}
+
+/// One organisation with its contacts and their deals.
+pub fn organization(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<OrganizationDetail> {
+    let organization = store.organization(id)?;
+    let (contacts, deals, open_deals) = organization_parts(store, &organization, now)?;
+    Ok(OrganizationDetail { organization, contacts, deals, open_deals })
+}
+
+/// An organisation's contacts by name, their deals newest first, and how many are open.
+fn organization_parts(
+    store: &Store,
+    org: &Organization,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Contact>, Vec<crate::deal::Deal>, u32)> {
+    let query =
+        crate::ListQuery { organization_id: Some(org.id), limit: u32::MAX, ..crate::ListQuery::default() };
+    let contacts = store.list_contacts(&query, now)?.items;
+    let stages = store.settings().deal_stages;
+    let mut deals = Vec::new();
+    for c in &contacts {
+        deals.extend(store.contact_deals(c.id)?);
+    }
+    deals.sort_by_key(|d| std::cmp::Reverse((d.created_at, d.id)));
+    let open = deals
+        .iter()
+        .filter(|d| crate::deal::outcome_of(&stages, &d.stage) == crate::deal::StageOutcome::Open)
+        .count();
+    Ok((contacts, deals, u32::try_from(open).unwrap_or(u32::MAX)))
+}
+
 /// Creates a contact as a lead.
 pub fn create(store: &Store, input: &ContactInput, now: DateTime<Utc>) -> Result<ContactDetail> {
     ContactDetail::of(store, store.create_contact(input, ChangedBy::Hand, now)?, now)

@@ -105,6 +105,21 @@ impl Store {
         self.t.by_org.scan_prefix(org.as_bytes()).keys().map(|k| id_from_index_key(&k?)).collect()
     }
 
+    /// How many contacts an organisation has, and how many open deals they have.
+    pub fn organization_counts(&self, org: Uuid) -> Result<(u32, u32)> {
+        let members = self.members(org)?;
+        let stages = self.settings().deal_stages;
+        let mut open = 0u32;
+        for id in &members {
+            for deal in self.contact_deals(*id)? {
+                if crate::deal::outcome_of(&stages, &deal.stage) == crate::deal::StageOutcome::Open {
+                    open += 1;
+                }
+            }
+        }
+        Ok((u32::try_from(members.len()).unwrap_or(u32::MAX), open))
+    }
+
     /// Edits an organisation's name and data; contacts follow a new name.
     /// Its data may make its contacts fit the target group: their ready
     /// windows are recomputed, and with auto-advance on the proposals that

@@ -137,6 +137,20 @@ describe("stage control", () => {
     expect(top).toContain("by hand");
   });
 
+  it("says so when a contact becomes an opportunity without a deal, and opens the deal dialog for it next", async () => {
+    await start((b) => { seed(b); });
+    await openFirst();
+    await until(() => maybe("contact-deals")?.getAttribute("aria-busy") === "false");
+    $("stage-control").click();
+    expect(($("stage-select") as HTMLSelectElement).value).toBe("opportunity");
+    expect($("stage-no-deal").textContent).toContain("this contact has no open deal yet");
+    expect(($("stage-new-deal") as HTMLInputElement).checked).toBe(true);
+    $("stage-submit").click();
+    await until(() => maybe("deal-dialog"));
+    expect($("stage-badge").textContent).toBe("Opportunity (SQL)");
+    expect($("deal-contact-name").textContent).toBe("Anna Becker");
+  });
+
   it("keeps an optional reason on a plain step", async () => {
     let anna!: Seeded;
     const { backend } = await start((b) => { anna = seed(b); });

@@ -155,13 +155,16 @@ describe("GDPR on the contact page", () => {
       b.add({ first_name: "Bernd", last_name: "Otto" });
       b.log(a, "call", 1);
       b.addTask({ title: "Anrufen", due: "2025-03-14", contact_id: a.id });
+      b.addDeal({ contact_id: a.id, title: "Lizenz", value: 900 });
     });
     $$("contact-row")[0].click();
-    await until(() => maybe("contact-page"));
+    await until(() => maybe("contact-page") && maybe("contact-deal") && maybe("task-row") && maybe("timeline-entry"));
     expect($("person-erase").textContent).toBe("Endgültig löschen");
     $("person-erase").click();
     expect($("erase-dialog").textContent).toContain("Anna Becker endgültig löschen?");
     expect($("erase-text").textContent).toBe("Anna Becker wird mit allen Aktivitäten, Aufgaben und Verkaufschancen gelöscht, ebenso eine Organisation, zu der nur diese Person gehört. Ältere Sicherungen enthalten die Person noch; Kontor löscht sie bei jeder Wiederherstellung einer solchen Sicherung erneut.");
+    // what goes with her, counted: the call, the task, and the deal
+    expect($("erase-counts").textContent).toBe("Mit gelöscht werden: 1 Aktivität, 1 Aufgabe und 1 Verkaufschance (davon 1 offen).");
     $("cancel").click();
     expect(maybe("erase-dialog")).toBeNull();
     expect((await backend.call("stage_counts", { search: null })).all).toBe(2);

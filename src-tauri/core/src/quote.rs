@@ -100,7 +100,7 @@ fn date(d: NaiveDate, language: Language) -> String {
 }
 
 const STYLE: &str = "\
-body{font-family:'Helvetica Neue',Arial,sans-serif;color:#222;margin:2cm;font-size:11pt}\
+body{font-family:'Helvetica Neue',Arial,sans-serif;font-variant-ligatures:none;color:#222;margin:2cm;font-size:11pt}\
 header{display:flex;justify-content:space-between;border-bottom:2px solid #333;padding-bottom:1em}\
 .company{font-weight:bold;font-size:14pt}.small{font-size:9pt;color:#555}\
 h1{font-size:20pt;margin:1.2em 0 .4em}table{width:100%;border-collapse:collapse;margin-top:1em}\

@@ -4,7 +4,7 @@
 import type { Shell } from "../shell";
 import type { Contact } from "../bindings/Contact";
 import { h } from "../dom";
-import { t } from "../i18n";
+import { formatList, plural, t } from "../i18n";
 import * as ipc from "../ipc";
 import { button, formDialog } from "./common";
 
@@ -34,6 +34,18 @@ async function exportPerson(app: Shell, c: Contact): Promise<void> {
   }
 }
 
+/** What goes with the person, counted from the page: activities, tasks, deals (open ones and their value). */
+function erasedWith(app: Shell, c: Contact): HTMLElement | null {
+  const activities = app.timeline?.contactId === c.id ? app.timeline.total : null;
+  const tasks = app.contactTasks?.contactId === c.id ? app.contactTasks.items.length : null;
+  const deals = app.contactDeals?.contactId === c.id ? app.contactDeals.data : null;
+  if (activities === null || tasks === null || !deals) return null;
+  const open = deals.summary.open;
+  const parts = [plural("privacy.count_activities", activities), plural("privacy.count_tasks", tasks),
+    plural("privacy.count_deals", deals.deals.length) + (open ? ` (${plural("privacy.count_open", open)})` : "")];
+  return h("p", { "data-testid": "erase-counts" }, t("privacy.erase_counts", { what: formatList(parts) }));
+}
+
 export function eraseDialog(app: Shell, c: Contact): void {
   const errors = h("div", { class: "error-slot", "data-slot": "erase" });
   const save = h("button", { type: "submit", class: "btn btn-danger", "data-testid": "erase-confirm" }, t("privacy.erase"));
@@ -60,6 +72,7 @@ export function eraseDialog(app: Shell, c: Contact): void {
     app,
     { testid: "erase-dialog", cls: "narrow", heading: [t("privacy.erase_title", { name: c.display_name })], onSubmit: () => void submit(), errors, save },
     h("p", { class: "warning-box", "data-testid": "erase-text" }, t("privacy.erase_text", { name: c.display_name })),
+    erasedWith(app, c),
     h("p", { class: "hint" }, t("privacy.erase_hint")),
   );
   app.openModal(dialog);

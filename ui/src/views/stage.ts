@@ -17,7 +17,11 @@ export function stageDialog(app: Shell, detail: ContactDetail): void {
     confirmed: false,
     reason: "",
     busy: false,
+    /** Moving to opportunity without an open deal: create one right after (on by default). */
+    newDeal: true,
   };
+  const deals = app.contactDeals?.contactId === detail.contact.id ? app.contactDeals.data : null;
+  const withoutDeal = () => state.to === "opportunity" && deals !== null && deals.summary.open === 0;
 
   const chosen = (): Transition | undefined => detail.transitions.find((tr) => tr.to === state.to);
 
@@ -88,6 +92,16 @@ export function stageDialog(app: Shell, detail: ContactDetail): void {
                 ? h("label", { class: "field", for: "stage-reason" },
                     h("span", { class: "label" }, t(needsReason ? "field.reason" : "field.reason_optional")), reason)
                 : null,
+              withoutDeal()
+                ? h("div", { class: "alert-note", "data-testid": "stage-no-deal" },
+                    h("p", null, t("stage.no_deal")),
+                    h("label", { class: "check" },
+                      h("input", {
+                        type: "checkbox", "data-testid": "stage-new-deal", checked: state.newDeal,
+                        onchange: (ev: Event) => { state.newDeal = (ev.target as HTMLInputElement).checked; },
+                      }),
+                      h("span", null, t("stage.new_deal"))))
+                : null,
             ],
         h("div", { class: "error-slot", "data-slot": "stage" }),
         h(
@@ -112,6 +126,8 @@ export function stageDialog(app: Shell, detail: ContactDetail): void {
       });
       app.closeModal();
       app.contactChanged(updated);
+      // An opportunity is about a deal: the deal dialog for this contact next.
+      if (withoutDeal() && state.newDeal) app.openDealDialog(null, { id: updated.contact.id, name: updated.contact.display_name });
     } catch (e) {
       state.busy = false;
       const slot = dialog.querySelector<HTMLElement>('[data-slot="stage"]');

@@ -107,6 +107,8 @@ export interface ListState {
   more: boolean;
   /** With search text: why each listed contact matched (same order as `items`). */
   matches: ContactMatch[];
+  /** Each listed contact's phone numbers as the rep reads them (same order as `items`). */
+  phones: string[][];
   /** With search text: the organisations and deals it finds (up to a few of each). */
   others: SearchResults | null;
   /** Only this organisation's contacts. */

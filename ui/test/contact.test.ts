@@ -37,9 +37,12 @@ describe("contact page", () => {
     expect($("contact-org").textContent).toBe("Müller AG");
     expect($("stage-badge").textContent).toBe("Prospect (MQL)");
     const page = $("contact-page").textContent!;
-    for (const text of ["Einkauf", "anna@mueller.de", "a.becker@privat.de", "+4930123456", "messe", "vip", "Website", "Ruft zurück"]) {
+    for (const text of ["Einkauf", "anna@mueller.de", "a.becker@privat.de", "030 123456", "messe", "vip", "Website", "Ruft zurück"]) {
       expect(page).toContain(text);
     }
+    // a German number reads nationally and dials in E.164; emails are mailto: links
+    expect($$("contact-phone").map((a) => [a.textContent, a.getAttribute("href")])).toEqual([["030 123456", "tel:+4930123456"]]);
+    expect($$("contact-email").map((a) => a.getAttribute("href"))).toEqual(["mailto:anna@mueller.de", "mailto:a.becker@privat.de"]);
     const entries = $$("history-entry");
     expect(entries).toHaveLength(2);
     expect(entries[0].textContent).toContain("Lead → Prospect (MQL)");

@@ -7,7 +7,7 @@ const XSS = "<img src=x onerror=alert(1)>";
 
 describe("contacts list", () => {
   it("renders rows with name, organisation, stage and counts per chip", async () => {
-    await start((b) => {
+    const { backend } = await start((b) => {
       b.add({ first_name: "Anna", last_name: "Becker", organization: "Müller AG", title: "CEO", emails: ["anna@x.de"], stage: "prospect" });
       b.add({ first_name: "Bernd", last_name: "Otto", stage: "lead", phones: ["+49 30 1234"] });
       b.add({ first_name: "Carla", last_name: "Zorn", stage: "customer" });
@@ -18,7 +18,17 @@ describe("contacts list", () => {
     expect(first.textContent).toContain("CEO");
     expect(first.textContent).toContain("anna@x.de");
     expect(first.querySelector(".badge")!.textContent).toBe("Prospect (MQL)");
-    expect($$("contact-row")[1].textContent).toContain("+49301234"); // as the core stores it (E.164)
+    // stored in E.164, shown nationally, dialled as stored; the email is a mailto: link
+    expect($("row-phone", $$("contact-row")[1]).textContent).toBe("030 1234");
+    expect($("row-phone", $$("contact-row")[1]).getAttribute("href")).toBe("tel:+49301234");
+    expect($("row-email", first).getAttribute("href")).toBe("mailto:anna@x.de");
+    // a click on it opens the mail program, not the contact
+    $("row-email", first).click();
+    await until(() => backend.calls.some((c) => c.cmd === "open_link"));
+    expect(backend.calls.find((c) => c.cmd === "open_link")!.args).toEqual({ url: "mailto:anna@x.de" });
+    expect(maybe("contact-page")).toBeNull();
+    // only mailto:, tel: and web links leave the window
+    await expect(backend.call("open_link", { url: "file:///etc/passwd" })).rejects.toMatchObject({ code: "invalid_input", field: "url" });
     expect(chipCount("all")).toBe("3");
     expect(chipCount("lead")).toBe("1");
     expect(chipCount("prospect")).toBe("1");

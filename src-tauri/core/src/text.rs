@@ -99,6 +99,19 @@ pub fn normalize_phone(raw: &str, default_region: phonenumber::country::Id) -> O
     }
 }
 
+/// A stored phone number as a rep reads it: a number of `region` in its
+/// national format ("030 1234567"), any other in the international one
+/// ("+44 7700 900123"); what does not parse as written.
+pub fn display_phone(stored: &str, region: phonenumber::country::Id) -> String {
+    let Ok(number) = phonenumber::parse(Some(region), stored) else { return stored.to_owned() };
+    if !phonenumber::is_valid(&number) {
+        return stored.to_owned();
+    }
+    let same = number.country().id() == Some(region);
+    let mode = if same { phonenumber::Mode::National } else { phonenumber::Mode::International };
+    number.format().mode(mode).to_string()
+}
+
 /// Text read from a file, fit to be echoed in a message or on a terminal:
 /// control characters (escape sequences, bells) are shown escaped, and
 /// what is longer than `max` characters is cut with "…".
@@ -174,5 +187,15 @@ mod tests {
     #[case("0170 12", None)]
     fn phones(#[case] input: &str, #[case] want: Option<&str>) {
         assert_eq!(normalize_phone(input, DE).as_deref(), want);
+    }
+
+    #[rstest]
+    #[case("+493012345678", "030 12345678")]
+    #[case("+491701234567", "0170 1234567")]
+    #[case("+14155552671", "+1 415-555-2671")]
+    #[case("+447700900123", "+447700900123")]
+    #[case("999", "999")]
+    fn phones_read_national_at_home_international_abroad(#[case] stored: &str, #[case] shown: &str) {
+        assert_eq!(display_phone(stored, DE), shown);
     }
 }

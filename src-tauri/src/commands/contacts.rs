@@ -164,3 +164,16 @@ pub fn merge_contacts<R: Runtime>(
     state.wake_reminders();
     Ok(state.present(&app, changed))
 }
+
+/// Opens a mailto:, tel: or web link with the system's handler (the mail
+/// program, the phone app, the browser); other schemes are refused.
+#[tauri::command(async)]
+pub fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> Result<()> {
+    let lower = url.trim().to_ascii_lowercase();
+    if !["mailto:", "tel:", "https://", "http://"].iter().any(|scheme| lower.starts_with(scheme)) {
+        let reason = "only mailto:, tel: and web links open".into();
+        return Err(kontor_core::Error::InvalidInput { field: "url", reason }.into());
+    }
+    super::dialog::open_url(&app, url.trim());
+    Ok(())
+}

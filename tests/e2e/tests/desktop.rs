@@ -232,7 +232,9 @@ fn a_rep_works_with_contacts_in_the_real_window() {
     let error = ui.wait_text(&tid("error-message"), |t| !t.is_empty());
     assert_eq!(error, "Please give a reason for this stage change.");
     ui.screenshot("05-invalid-transition-en");
+    // Cancel with a stage picked asks first; discarding closes it.
     ui.click("cancel");
+    ui.click("discard-yes");
     ui.wait_gone("stage-dialog");
     assert!(ui.text("stage-badge").contains("Prospect"), "a refused change must not move the contact");
 
@@ -250,6 +252,7 @@ fn a_rep_works_with_contacts_in_the_real_window() {
     assert_eq!(error, "Bitte geben Sie einen Grund für diesen Phasenwechsel an.");
     ui.screenshot("06-invalid-transition-de");
     ui.click("cancel");
+    ui.click("discard-yes");
     ui.wait_gone("stage-dialog");
     ui.back_to_list();
     ui.wait_text(&tid("stage-chip-prospect"), |t| t.contains("Interessent") && t.contains('1'));

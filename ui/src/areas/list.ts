@@ -12,7 +12,7 @@ import type { Hub } from "./hub";
 
 export class ListArea {
   state: ListState = {
-    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, more: false, matches: [], others: null,
+    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, more: false, matches: [], phones: [], others: null,
     organization: null, counts: null, loading: false, stale: true, rebuilding: false,
   };
   view: ListView | null = null;
@@ -52,6 +52,7 @@ export class ListArea {
       q.items = page.items;
       this.setTotal(page, counts);
       q.matches = page.matches;
+      q.phones = page.phones_shown;
       q.others = others;
       q.counts = counts;
       q.stale = false;
@@ -86,6 +87,7 @@ export class ListArea {
       if (!current()) return;
       q.items = q.items.concat(page.items);
       q.matches = q.matches.concat(page.matches);
+      q.phones = q.phones.concat(page.phones_shown);
       this.setTotal(page, q.counts);
     } catch (e) {
       if (current()) this.app.showError(e);
@@ -186,7 +188,7 @@ export class ListArea {
   /** After a restore: the query starts over. */
   reset(): void {
     this.state = {
-      ...this.state, search: "", stage: null, ready: false, items: [], total: 0, more: false, matches: [], others: null,
+      ...this.state, search: "", stage: null, ready: false, items: [], total: 0, more: false, matches: [], phones: [], others: null,
       organization: null, counts: null, stale: true,
     };
   }

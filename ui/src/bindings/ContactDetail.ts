@@ -23,4 +23,9 @@ score: Score,
 /**
  * The linked organisation with its data.
  */
-organization: Organization | null, };
+organization: Organization | null, 
+/**
+ * The phone numbers as the rep reads them (national at home,
+ * international abroad), in the order of `contact.phones`.
+ */
+phones_shown: Array<string>, };

@@ -22,4 +22,8 @@ matches: Array<ContactMatch>,
  * Whether there may be more matches than `total` counts: a search of
  * one or two letters stops counting after the first page.
  */
-more: boolean, };
+more: boolean, 
+/**
+ * Each contact's phone numbers as the rep reads them (same order as `items`).
+ */
+phones_shown: Array<Array<string>>, };

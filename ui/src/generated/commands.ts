@@ -108,6 +108,12 @@ export const findDuplicates = (): Promise<Array<DuplicatePair>> => call("find_du
  */
 export const mergeContacts = (survivor: string, other: string, picks: MergePicks): Promise<ContactDetail> => call("merge_contacts", { survivor, other, picks });
 
+/**
+ * Opens a mailto:, tel: or web link with the system's handler (the mail
+ * program, the phone app, the browser); other schemes are refused.
+ */
+export const openLink = (url: string): Promise<null> => call("open_link", { url });
+
 /** Asks for a file to import (CSV, vCard or Kontor JSON); `null` when cancelled. */
 export const chooseImportFile = (): Promise<ChosenFile | null> => call("choose_import_file");
 

@@ -1,4 +1,5 @@
 // Small building blocks shared by the views.
+import * as ipc from "../ipc";
 import { h, type Child } from "../dom";
 import type { Address } from "../bindings/Address";
 import type { Mark } from "../bindings/Mark";
@@ -44,6 +45,23 @@ export function fromFirstMark(text: string, marks: readonly Mark[], lead = 8): [
 
 export function stageBadge(stage: Stage, testid?: string): HTMLSpanElement {
   return h("span", { class: `badge stage-${stage}`, "data-testid": testid, "data-stage": stage }, stageName(stage));
+}
+
+/**
+ * A mailto:, tel: or web link, opened by the system's handler (the mail
+ * program, the phone app, the browser) instead of inside the window; a click
+ * on it does not also act on the row it sits in.
+ */
+export function link(href: string, text: string, testid: string): HTMLAnchorElement {
+  return h("a", {
+    href, class: "link", "data-testid": testid,
+    onclick: (ev: MouseEvent) => {
+      ev.preventDefault();
+      ev.stopPropagation();
+      void ipc.openLink(href).catch(() => {});
+    },
+    onkeydown: (ev: KeyboardEvent) => { if (ev.key === "Enter") ev.stopPropagation(); },
+  }, text);
 }
 
 /** A button whose tooltip and accessible shortcut name the keyboard shortcut. */

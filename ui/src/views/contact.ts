@@ -7,7 +7,7 @@ import type { ContactDetail } from "../bindings/ContactDetail";
 import type { StageChange } from "../bindings/StageChange";
 import { h, type Child } from "../dom";
 import { changedByName, formatDateTime, t, type MessageKey } from "../i18n";
-import { button, formatAddress, stageBadge } from "./common";
+import { button, formatAddress, link, stageBadge } from "./common";
 import { orgCard } from "./organization";
 import { privacyCard } from "./privacy";
 import { criteriaCard, proposalBadge, scoreCard } from "./score";
@@ -42,7 +42,8 @@ export function renderContactPage(app: Shell, detail: ContactDetail, timeline: H
     ),
   );
 
-  const list = (items: string[]): Child => (items.length ? h("ul", { class: "plain" }, items.map((x) => h("li", null, x))) : null);
+  const links = (items: [string, string][], testid: string): Child =>
+    items.length ? h("ul", { class: "plain" }, items.map(([href, text]) => h("li", null, link(href, text, testid)))) : null;
   const tags = c.tags.length ? h("ul", { class: "tags" }, c.tags.map((x) => h("li", { class: "tag" }, x))) : null;
   const fields: [MessageKey, Child][] = [
     ["field.salutation", c.salutation],
@@ -50,8 +51,8 @@ export function renderContactPage(app: Shell, detail: ContactDetail, timeline: H
     ["field.last_name", c.last_name],
     ["field.organization", c.organization],
     ["field.title", c.title],
-    ["field.emails", list(c.emails)],
-    ["field.phones", list(c.phones)],
+    ["field.emails", links(c.emails.map((e) => [`mailto:${e}`, e]), "contact-email")],
+    ["field.phones", links(c.phones.map((p, i) => [`tel:${p.replace(/[^+\d]/g, "")}`, detail.phones_shown[i] ?? p]), "contact-phone")],
     ["field.address", formatAddress(c.address)],
     ["field.website", c.website],
     ["field.tags", tags],

@@ -10,11 +10,11 @@ import type { MatchContext } from "../bindings/MatchContext";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { Score } from "../bindings/Score";
 import type { Stage } from "../bindings/Stage";
-import { h, replace } from "../dom";
+import { h, replace, type Child } from "../dom";
 
 import { formatDate, formatNumber, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
-import { button, fromFirstMark, marked, STAGES, stageBadge } from "./common";
+import { button, fromFirstMark, link, marked, STAGES, stageBadge } from "./common";
 import { scoreLineList } from "./score";
 
 export class ListView {
@@ -232,7 +232,7 @@ export class ListView {
       h(
         "ul",
         { class: "row-list", role: "list", "aria-label": t("list.contacts") },
-        items.map((c, i) => this.row(c, this.app.list.matches[i]?.id === c.id ? this.app.list.matches[i] : undefined)),
+        items.map((c, i) => this.row(c, this.app.list.matches[i]?.id === c.id ? this.app.list.matches[i] : undefined, this.app.list.phones[i])),
       ),
     );
   }
@@ -281,8 +281,14 @@ export class ListView {
     );
   }
 
-  private row(c: Contact, match?: ContactMatch): HTMLElement {
-    const reach = [c.emails[0], c.phones[0]].filter(Boolean).join(" · ");
+  private row(c: Contact, match?: ContactMatch, phones?: string[]): HTMLElement {
+    const email = c.emails[0];
+    const phone = c.phones[0];
+    const reach: Child[] = [
+      email ? link(`mailto:${email}`, email, "row-email") : null,
+      email && phone ? " · " : null,
+      phone ? link(`tel:${phone.replace(/[^+\d]/g, "")}`, phones?.[0] ?? phone, "row-phone") : null,
+    ];
     return h(
       "li",
       {

@@ -29,6 +29,9 @@ pub struct ContactDetail {
     pub score: Score,
     /// The linked organisation with its data.
     pub organization: Option<Organization>,
+    /// The phone numbers as the rep reads them (national at home,
+    /// international abroad), in the order of `contact.phones`.
+    pub phones_shown: Vec<String>,
 }
 
 impl ContactDetail {
@@ -36,7 +39,15 @@ impl ContactDetail {
     pub fn of_id(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<Self> {
         let (contact, score) = store.contact_explained(id, now)?;
         let organization = contact.organization_id.map(|id| store.organization(id)).transpose()?;
-        Ok(ContactDetail { transitions: contact.stage.transitions(), contact, score, organization })
+        let region = store.settings().region();
+        let phones_shown = contact.phones.iter().map(|p| crate::text::display_phone(p, region)).collect();
+        Ok(ContactDetail {
+            transitions: contact.stage.transitions(),
+            contact,
+            score,
+            organization,
+            phones_shown,
+        })
     }
 
     /// The detail of a contact a mutation just returned (as of `now`).

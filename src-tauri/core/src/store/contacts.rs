@@ -89,6 +89,9 @@ pub struct ContactPage {
     /// one or two letters stops counting after the first page.
     #[serde(default)]
     pub more: bool,
+    /// Each contact's phone numbers as the rep reads them (same order as `items`).
+    #[serde(default)]
+    pub phones_shown: Vec<Vec<String>>,
 }
 
 /// A contact's engagement sums inside a transaction.
@@ -337,7 +340,12 @@ impl Store {
                 .collect(),
             None => Vec::new(),
         };
-        Ok(ContactPage { items, total, matches, more })
+        let region = self.settings().region();
+        let phones_shown = items
+            .iter()
+            .map(|c| c.phones.iter().map(|p| crate::text::display_phone(p, region)).collect())
+            .collect();
+        Ok(ContactPage { items, total, matches, more, phones_shown })
     }
 
     /// A page of an organisation's contacts (of a stage), in the list's order.

@@ -12,6 +12,7 @@ import type { Period } from "./bindings/Period";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { Settings } from "./bindings/Settings";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
+import type { SortOrder } from "./bindings/SortOrder";
 import type { Stage } from "./bindings/Stage";
 import type { TaskItem } from "./bindings/TaskItem";
 import { ContactArea } from "./areas/contact";
@@ -300,7 +301,7 @@ export class App implements Hub {
   clearOrganization(): void { this.areas.list.clearOrganization(); }
   setStageFilter(stage: Stage | null): void { this.areas.list.setStageFilter(stage); }
   toggleReadyFilter(): void { this.areas.list.toggleReadyFilter(); }
-  toggleSort(): void { this.areas.list.toggleSort(); }
+  setSort(sort: SortOrder): void { this.areas.list.setSort(sort); }
   loadDemo(): Promise<void> { return this.areas.list.loadDemo(); }
   showReadyList(): Promise<void> { return this.areas.list.showReady(); }
 

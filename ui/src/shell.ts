@@ -205,6 +205,6 @@ export interface Shell {
   tasks: TasksState;
   timeline: TimelineState | null;
   toggleReadyFilter(): void;
-  toggleSort(): void;
+  setSort(sort: SortOrder): void;
   view: View;
 }

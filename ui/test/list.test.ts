@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { $, $$, chipCount, key, maybe, names, scroll, start, stop, type, until } from "./helpers";
+import { $, $$, chipCount, key, maybe, names, scroll, select, start, stop, type, until } from "./helpers";
 
 afterEach(stop);
 
@@ -57,13 +57,26 @@ describe("contacts list", () => {
     expect(chipCount("lead")).toBe("0");
   });
 
-  it("filters by stage chip and toggles sort order", async () => {
+  it("filters by stage chip and sorts by last name first, then by any order from the menu or a column heading", async () => {
     const { backend } = await start((b) => {
       b.add({ first_name: "Adam", last_name: "B", stage: "customer" });
       b.later();
       b.add({ first_name: "Zoe", last_name: "A", stage: "lead" }); // changed last
     });
-    expect(names()).toEqual(["Adam B", "Zoe A"]);
+    expect(names()).toEqual(["Zoe A", "Adam B"]); // people by last name
+    expect(($("sort-select") as HTMLSelectElement).value).toBe("last_name");
+    expect($("sort-by-last_name").getAttribute("aria-pressed")).toBe("true");
+    select($("sort-select"), "name");
+    await until(() => names()[0] === "Adam B");
+    expect(backend.calls.filter((c) => c.cmd === "list_contacts").at(-1)!.args.query.sort).toBe("name");
+    $("sort-by-stage").click(); // lead before customer
+    await until(() => names()[0] === "Zoe A");
+    expect(backend.calls.filter((c) => c.cmd === "list_contacts").at(-1)!.args.query.sort).toBe("stage");
+    expect($("sort-by-company").tagName).toBe("BUTTON"); // focusable: Enter and Space sort too
+    $("sort-by-company").click();
+    await until(() => backend.calls.filter((c) => c.cmd === "list_contacts").at(-1)!.args.query.sort === "company");
+    select($("sort-select"), "name");
+    await until(() => names()[0] === "Adam B");
     $("stage-chip-customer").click();
     await until(() => names().length === 1);
     expect(names()).toEqual(["Adam B"]);
@@ -71,7 +84,7 @@ describe("contacts list", () => {
     expect(backend.calls.at(-2)!.args.query.stage).toBe("customer");
     $("stage-chip-all").click();
     await until(() => names().length === 2);
-    $("sort-toggle").click();
+    $("sort-by-last_change").click();
     await until(() => names()[0] === "Zoe A");
     expect(backend.calls.filter((c) => c.cmd === "list_contacts").at(-1)!.args.query.sort).toBe("last_change");
   });

@@ -371,7 +371,7 @@ describe("notice after saving settings", () => {
     $("search").focus();
     $("notice-show-ready").click();
     await until(() => $("stage-chip-ready").getAttribute("aria-pressed") === "true" && names().length === 2);
-    expect(names()).toEqual(["Anna Schmidt", "Bernd Otto"]);
+    expect(names()).toEqual(["Bernd Otto", "Anna Schmidt"]); // by last name
     expect(maybe("notice")).toBeNull();
     // saving again changes nothing: no notice
     await saveThreshold("25");
@@ -418,7 +418,7 @@ describe("list", () => {
       annaSeed = seed(b);
       b.add({ first_name: "Bernd", last_name: "Otto" });
     });
-    const [anna, bernd] = $$("row-score");
+    const [bernd, anna] = $$("row-score"); // by last name: Otto, Schmidt
     expect(anna.textContent).toBe("30");
     expect(bernd.textContent).toBe("0");
     expect(backend.calls.some((c) => c.cmd === "get_score")).toBe(false);

@@ -1044,3 +1044,52 @@ fn organizations_list_and_show_count_contacts_and_open_deals() {
     let text = kontor(dir.path(), &["organizations", "list"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("Acme AG"));
 }
+
+#[test]
+fn contacts_list_sorts_by_every_order_the_contract_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |first: &str, last: &str, org: Option<&str>| -> String {
+        let mut args = vec!["contacts", "add", "--first-name", first, "--last-name", last, "--json"];
+        if let Some(org) = org {
+            args.extend(["--organization", org]);
+        }
+        ok_json(dir.path(), &args)["id"].as_str().unwrap().to_owned()
+    };
+    let zoe = add("Zoe", "Adler", Some("Zeta GmbH"));
+    let anna = add("Anna", "Zimmer", Some("Alpha AG"));
+    let max = add("Max", "Müller", None);
+    ok_json(dir.path(), &["contacts", "stage", &anna, "prospect", "--json"]);
+    ok_json(dir.path(), &["activity", "add", &max, "--kind", "webinar_attended", "--json"]);
+    ok_json(
+        dir.path(),
+        &["activity", "add", &zoe, "--kind", "call", "--at", "2020-01-01T10:00:00Z", "--json"],
+    );
+    ok_json(
+        dir.path(),
+        &["tasks", "add", "--title", "soon", "--due", "2031-01-01", "--contact", &max, "--json"],
+    );
+    ok_json(
+        dir.path(),
+        &["tasks", "add", "--title", "later", "--due", "2032-01-01", "--contact", &zoe, "--json"],
+    );
+    let names = |sort: &str| -> Vec<String> {
+        let list = ok_json(dir.path(), &["contacts", "list", "--sort", sort, "--json"]);
+        list.as_array().unwrap().iter().map(|c| c["display_name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(names("name"), ["Anna Zimmer", "Max Müller", "Zoe Adler"], "the display name");
+    assert_eq!(names("last-name"), ["Zoe Adler", "Max Müller", "Anna Zimmer"]);
+    assert_eq!(names("company"), ["Anna Zimmer", "Zoe Adler", "Max Müller"], "no company last");
+    assert_eq!(names("score")[0], "Max Müller", "the webinar scores highest");
+    assert_eq!(
+        names("stage"),
+        ["Zoe Adler", "Max Müller", "Anna Zimmer"],
+        "leads by last name, then the prospect"
+    );
+    // Anna's first call (made by the rule when she became a prospect) is soonest.
+    assert_eq!(names("next-task"), ["Anna Zimmer", "Max Müller", "Zoe Adler"]);
+    assert_eq!(names("last-activity"), ["Max Müller", "Zoe Adler", "Anna Zimmer"], "no activity last");
+    ok_json(dir.path(), &["contacts", "edit", &zoe, "--title", "Inhaberin", "--json"]);
+    assert_eq!(names("last-change")[0], "Zoe Adler", "the last one changed");
+    let bad = fails(dir.path(), &["contacts", "list", "--sort", "shoe-size"]);
+    assert!(bad.contains("last-name"), "the error names the orders: {bad}");
+}

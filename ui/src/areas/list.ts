@@ -2,6 +2,7 @@
 // sort), its pages and counts, and the list view showing them.
 import type { ContactPage } from "../bindings/ContactPage";
 import type { SearchHit } from "../bindings/SearchHit";
+import type { SortOrder } from "../bindings/SortOrder";
 import type { Stage } from "../bindings/Stage";
 import type { StageCounts } from "../bindings/StageCounts";
 import * as ipc from "../ipc";
@@ -12,7 +13,7 @@ import type { Hub } from "./hub";
 
 export class ListArea {
   state: ListState = {
-    search: "", stage: null, ready: false, sort: "name", items: [], total: 0, more: false, matches: [], phones: [], others: null,
+    search: "", stage: null, ready: false, sort: "last_name", items: [], total: 0, more: false, matches: [], phones: [], others: null,
     organization: null, counts: null, loading: false, stale: true, rebuilding: false,
   };
   view: ListView | null = null;
@@ -171,8 +172,8 @@ export class ListArea {
     void this.reload();
   }
 
-  toggleSort(): void {
-    this.state.sort = this.state.sort === "name" ? "last_change" : "name";
+  setSort(sort: SortOrder): void {
+    this.state.sort = sort;
     void this.reload();
   }
 

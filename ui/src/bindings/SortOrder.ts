@@ -3,4 +3,4 @@
 /**
  * How a contact list is ordered.
  */
-export type SortOrder = "name" | "last_change";
+export type SortOrder = "name" | "last_name" | "company" | "score" | "stage" | "next_task" | "last_activity" | "last_change";

@@ -9,6 +9,7 @@ import type { ContactMatch } from "../bindings/ContactMatch";
 import type { MatchContext } from "../bindings/MatchContext";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { Score } from "../bindings/Score";
+import type { SortOrder } from "../bindings/SortOrder";
 import type { Stage } from "../bindings/Stage";
 import { h, replace, type Child } from "../dom";
 
@@ -16,6 +17,9 @@ import { formatDate, formatNumber, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
 import { button, fromFirstMark, link, marked, STAGES, stageBadge } from "./common";
 import { scoreLineList } from "./score";
+
+/** The orders offered, as the core has them. */
+const SORTS: readonly SortOrder[] = ["last_name", "name", "company", "score", "stage", "next_task", "last_activity", "last_change"];
 
 export class ListView {
   readonly el: HTMLElement;
@@ -133,7 +137,6 @@ export class ListView {
         h("span", { class: "chip-count", "data-testid": "chip-count" }, count),
       );
     };
-    const sortLabel = q.sort === "name" ? t("list.sort_name") : t("list.sort_last_change");
     const ready = h(
       "button",
       {
@@ -163,10 +166,7 @@ export class ListView {
       h("span", { class: "chip-sep", "aria-hidden": "true" }),
       ready,
       h("div", { class: "spacer" }),
-      h("button", {
-        type: "button", class: "btn btn-ghost sort", "data-testid": "sort-toggle", "data-sort": q.sort,
-        title: t("list.sort_title"), onclick: () => this.app.toggleSort(),
-      }, h("span", { "aria-hidden": "true" }, "⇅ "), sortLabel),
+      this.sortSelect(),
     );
   }
 
@@ -214,16 +214,40 @@ export class ListView {
     );
   }
 
+  /** Every order a list can take; the search's own order wins while searching. */
+  private sortSelect(): HTMLElement {
+    const q = this.app.list;
+    const select = h(
+      "select",
+      {
+        id: "sort-select", class: "sort-select", "data-testid": "sort-select", disabled: !!q.search.trim(),
+        onchange: () => this.app.setSort(select.value as SortOrder),
+      },
+      SORTS.map((s) => h("option", { value: s, selected: s === q.sort }, t(`list.sort.${s}`))),
+    );
+    return h("label", { class: "sort", for: "sort-select" }, h("span", { class: "muted" }, t("list.sort"), " "), select);
+  }
+
+  /** A column heading that sorts the list by it (on click, Enter or Space). */
+  private sortHead(label: string, sort: SortOrder, cls = ""): HTMLElement {
+    const active = this.app.list.sort === sort && !this.app.list.search.trim();
+    return h("button", {
+      type: "button", class: `col-sort${cls ? ` ${cls}` : ""}${active ? " active" : ""}`, "data-testid": `sort-by-${sort}`,
+      "aria-pressed": String(active), title: t("list.sort_by", { column: label }),
+      onclick: () => this.app.setSort(sort),
+    }, label, active ? h("span", { "aria-hidden": "true" }, sort === "last_change" || sort === "score" ? " ↓" : " ↑") : null);
+  }
+
   private table(items: Contact[]): HTMLElement {
     const head = h(
       "div",
-      { class: "row head", "aria-hidden": "true" },
-      h("span", null, t("field.name")),
-      h("span", null, t("field.organization")),
-      h("span", null, t("field.stage")),
-      h("span", { class: "num" }, t("list.col_score")),
+      { class: "row head" },
+      this.sortHead(t("field.name"), "last_name"),
+      this.sortHead(t("field.organization"), "company"),
+      this.sortHead(t("field.stage"), "stage"),
+      this.sortHead(t("list.col_score"), "score", "num"),
       h("span", null, t("field.contact")),
-      h("span", { class: "num" }, t("list.col_changed")),
+      this.sortHead(t("list.col_changed"), "last_change", "num"),
     );
     return h(
       "div",

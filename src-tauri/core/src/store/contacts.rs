@@ -26,13 +26,25 @@ use crate::stage::{ChangedBy, Stage, StageChange, StageChangeRequest};
 
 /// How a contact list is ordered.
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum SortOrder {
     /// By display name, A–Z.
     #[default]
     Name,
+    /// By last name, then first name, A–Z (people lists in the window).
+    LastName,
+    /// By company A–Z (those without one last), then last name.
+    Company,
+    /// Highest score first.
+    Score,
+    /// By lifecycle stage (lead first), then last name.
+    Stage,
+    /// Soonest open task first (those without one last).
+    NextTask,
+    /// Most recent activity first (those without one last).
+    LastActivity,
     /// Most recently changed first.
     LastChange,
 }
@@ -319,11 +331,19 @@ impl Store {
             }
             None => {
                 let order = match query.sort {
-                    SortOrder::Name => ListOrder::Name,
-                    SortOrder::LastChange => ListOrder::Change,
+                    SortOrder::Name => Some(ListOrder::Name),
+                    SortOrder::LastChange => Some(ListOrder::Change),
+                    _ => None,
                 };
                 let stage = query.stage.map(stage_tag);
-                let ids = self.with_search_index(|index| index.list(stage, order, offset, limit))?;
+                let ids = match order {
+                    Some(order) => self.with_search_index(|index| index.list(stage, order, offset, limit))?,
+                    None => {
+                        let all = self.contact_order(query.sort, now)?;
+                        let of_stage = all.iter().filter(|(_, s)| query.stage.is_none_or(|want| want == *s));
+                        of_stage.skip(offset).take(limit).map(|(id, _)| *id).collect()
+                    }
+                };
                 let total = match query.stage {
                     Some(stage) => counters::get(&self.t.counters, &counters::contacts_key(stage))?,
                     None => self.contact_count()? as u64,
@@ -359,16 +379,22 @@ impl Store {
                 members.push(c);
             }
         }
-        match query.sort {
-            SortOrder::Name => members.sort_by(|a, b| {
-                (crate::search::sort_key(&a.display_name), a.id)
-                    .cmp(&(crate::search::sort_key(&b.display_name), b.id))
-            }),
-            SortOrder::LastChange => members.sort_by_key(|c| (std::cmp::Reverse(c.updated_at), c.id)),
-        }
-        let total = u32::try_from(members.len()).unwrap_or(u32::MAX);
-        let ids =
-            members.iter().skip(query.offset as usize).take(query.limit as usize).map(|c| c.id).collect();
+        let sorted: Vec<Uuid> = match query.sort {
+            SortOrder::Name => {
+                members.sort_by(|a, b| {
+                    (crate::search::sort_key(&a.display_name), a.id)
+                        .cmp(&(crate::search::sort_key(&b.display_name), b.id))
+                });
+                members.iter().map(|c| c.id).collect()
+            }
+            SortOrder::LastChange => {
+                members.sort_by_key(|c| (std::cmp::Reverse(c.updated_at), c.id));
+                members.iter().map(|c| c.id).collect()
+            }
+            sort => self.in_order(&members.iter().map(|c| c.id).collect::<Vec<_>>(), sort, now)?,
+        };
+        let total = u32::try_from(sorted.len()).unwrap_or(u32::MAX);
+        let ids = sorted.into_iter().skip(query.offset as usize).take(query.limit as usize).collect();
         Ok((ids, total))
     }
 

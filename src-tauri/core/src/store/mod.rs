@@ -41,6 +41,7 @@ mod rebuild;
 mod reports;
 mod rules;
 mod search;
+mod sorting;
 mod tasks;
 
 pub use backup::check_backup;
@@ -209,6 +210,10 @@ pub struct Store {
     expected_lock: Mutex<u64>,
     /// The compaction lock, held shared while the store is open.
     _compact_lock: std::fs::File,
+    /// Counts the writes (a computed list order is good until the next one).
+    generation: std::sync::atomic::AtomicU64,
+    /// Contact orders computed since the last write.
+    orders: sorting::OrderCache,
 }
 
 pub(super) fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
@@ -467,6 +472,8 @@ impl Store {
             rebuilding: AtomicBool::new(false),
             expected_lock: Mutex::new(0),
             _compact_lock: compact_lock,
+            generation: Default::default(),
+            orders: Default::default(),
             db,
         };
         store.check_schema()?;
@@ -571,7 +578,13 @@ impl Store {
         self.db.flush()?;
         self.record_expected(written);
         self.apply_effects(effects.into_inner());
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(out)
+    }
+
+    /// How many writes this store has seen since it was opened.
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn apply_effects(&self, effects: Effects) {

@@ -299,6 +299,10 @@ impl Store {
         match sort {
             SortOrder::Name => entries.sort_by(|a, b| (&a.1.name, a.0).cmp(&(&b.1.name, b.0))),
             SortOrder::LastChange => entries.sort_by_key(|(id, e)| (std::cmp::Reverse(e.changed), *id)),
+            _ => {
+                let ids: Vec<Uuid> = entries.iter().map(|(id, _)| *id).collect();
+                return Ok(self.in_order(&ids, sort, now)?.into_iter().skip(offset).take(limit).collect());
+            }
         }
         Ok(entries.into_iter().skip(offset).take(limit).map(|(id, _)| id).collect())
     }

@@ -26,6 +26,7 @@ export class ListView {
   private readonly app: Shell;
   private readonly search: HTMLInputElement;
   private readonly toolbar: HTMLElement;
+  private readonly sortSlot = h("span", { class: "sort" });
   private readonly chips: HTMLElement;
   private readonly body: HTMLElement;
   /** Scores fetched for the row popovers (get_score, lazily); cleared on every update. */
@@ -59,6 +60,7 @@ export class ListView {
         this.search,
         button(t("import.open"), { testid: "import-open", title: t("import.open_title"), onclick: () => app.openImport() }),
         button(t("dup.open"), { testid: "duplicates-open", title: t("dup.open_title"), onclick: () => app.openDuplicates() }),
+        this.sortSlot,
       ),
       this.chips,
     );
@@ -165,9 +167,8 @@ export class ListView {
       STAGES.map(chip),
       h("span", { class: "chip-sep", "aria-hidden": "true" }),
       ready,
-      h("div", { class: "spacer" }),
-      this.sortSelect(),
     );
+    replace(this.sortSlot, this.sortSelect());
   }
 
   private emptyState(): HTMLElement {
@@ -225,7 +226,9 @@ export class ListView {
       },
       SORTS.map((s) => h("option", { value: s, selected: s === q.sort }, t(`list.sort.${s}`))),
     );
-    return h("label", { class: "sort", for: "sort-select" }, h("span", { class: "muted" }, t("list.sort"), " "), select);
+    select.setAttribute("aria-label", t("list.sort"));
+    select.title = t("list.sort");
+    return select;
   }
 
   /** A column heading that sorts the list by it (on click, Enter or Space). */

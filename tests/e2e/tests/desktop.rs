@@ -1051,3 +1051,103 @@ fn a_reminder_names_its_contact_comes_from_kontor_and_its_buttons_act() {
     ui.wait_text(&tid("contact-name"), |t| t == "Bernd Otto");
     ui.screenshot("22-reminder-click-opens-contact");
 }
+
+/// Every text on screen against what is behind it: (element, text, ratio,
+/// needed) for each below WCAG AA (4.5:1, large text 3:1).
+const LOW_CONTRAST: &str = r#"
+const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+const lum = ([r, g, b]) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+const rgba = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+const behind = (el) => {
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3);
+  }
+  return rgba(getComputedStyle(document.body).backgroundColor).slice(0, 3);
+};
+const out = [];
+for (const el of document.querySelectorAll('body *')) {
+  const own = [...el.childNodes].filter((n) => n.nodeType === 3 && n.textContent.trim()).map((n) => n.textContent.trim()).join(' ');
+  if (!own) continue;
+  const r = el.getBoundingClientRect();
+  const st = getComputedStyle(el);
+  if (r.width === 0 || r.height === 0 || st.visibility === 'hidden' || Number(st.opacity) < 0.5) continue;
+  if (el.closest('[aria-hidden=true], option, select')) continue;
+  const fg = rgba(st.color).slice(0, 3), bg = behind(el);
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  const ratio = (a + 0.05) / (b + 0.05);
+  const size = parseFloat(st.fontSize), bold = Number(st.fontWeight) >= 700;
+  const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+  if (ratio < need) out.push(`${el.tagName.toLowerCase()}.${el.className} "${own.slice(0, 40)}" ${ratio.toFixed(2)} < ${need} (${st.color} on rgb(${bg}))`);
+}
+return out;
+"#;
+
+#[test]
+fn every_text_meets_wcag_aa_contrast_in_light_and_dark() {
+    for theme in ["Adwaita", "Adwaita:dark"] {
+        // Read by GTK in the app (tauri-driver starts it with this environment).
+        std::env::set_var("GTK_THEME", theme);
+        let desktop = Desktop::start("de_DE.UTF-8");
+        seed_contacts(&desktop, 12);
+        let added = desktop.cli(&[
+            "contacts",
+            "add",
+            "--first-name",
+            "Zora",
+            "--last-name",
+            "Zander",
+            "--organization",
+            "Elb Brauerei",
+            "--email",
+            "zora@elb.de",
+            "--phone",
+            "040 1234567",
+            "--json",
+        ]);
+        let id = serde_json::from_slice::<Value>(&added.stdout).unwrap()["id"].as_str().unwrap().to_owned();
+        desktop.cli(&["deals", "add", "--contact", &id, "--title", "Schankanlage", "--value", "18500"]);
+        desktop.cli(&[
+            "tasks",
+            "add",
+            "--title",
+            "Angebot nachfassen",
+            "--due",
+            "2020-01-01",
+            "--contact",
+            &id,
+        ]);
+        let session = desktop.launch();
+        let ui = Ui { s: &session };
+        let mut low = Vec::new();
+        let mut check = |place: &str| {
+            let found = ui.script(LOW_CONTRAST);
+            for item in found.as_array().unwrap() {
+                low.push(format!("{theme} {place}: {}", item.as_str().unwrap()));
+            }
+        };
+        ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "13");
+        check("list");
+        ui.fill("search", "zander");
+        ui.wait_text(&tid("row-name"), |t| t == "Zora Zander");
+        ui.click("row-name");
+        ui.wait_text(&tid("contact-name"), |t| t == "Zora Zander");
+        ui.wait_text(&tid("contact-deals"), |t| t.contains("Schankanlage"));
+        check("contact");
+        ui.click("person-erase");
+        ui.el("erase-dialog");
+        check("erase dialog");
+        ui.click("cancel");
+        ui.click("nav-tasks");
+        ui.wait_text(&tid("tasks-view"), |t| t.contains("Angebot nachfassen"));
+        check("tasks");
+        ui.click("nav-pipeline");
+        ui.wait_text(&tid("pipeline-board"), |t| t.contains("Schankanlage"));
+        check("pipeline");
+        ui.click("open-settings");
+        ui.el("settings-dialog");
+        check("settings");
+        assert!(low.is_empty(), "texts below WCAG AA contrast:\n{}", low.join("\n"));
+        let _ = session.quit();
+    }
+}

@@ -61,7 +61,9 @@ export class App implements Hub {
     tasks: new TasksArea(this),
     pipeline: new PipelineArea(this),
     reports: new ReportsArea(this),
-    notices: new Notices(this),
+    // A modal dialog sits in the top layer: toasts and notices show in it
+    // while one is open, or they would be hidden under it.
+    notices: new Notices(this, () => this.dialog?.el ?? this.root),
     keyboard: new Keyboard(this),
   };
   private globalErrors!: HTMLElement;
@@ -389,6 +391,7 @@ export class App implements Hub {
     if (!d) return;
     this.dialog = null;
     closeDialog(d.el);
+    this.areas.notices.attach();
     if (d.returnFocus instanceof HTMLElement && d.returnFocus.isConnected) d.returnFocus.focus();
     d.onClose?.();
   }

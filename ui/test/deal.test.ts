@@ -307,6 +307,17 @@ describe("automation toasts", () => {
     expect($("contact-name").textContent).toBe("Anna Schmidt");
   });
 
+  it("shows toasts in front of an open dialog (in its top layer), and back in the window after", async () => {
+    await start((b) => { seed(b); });
+    $("open-settings").click();
+    await emit("automation", [{ type: "notice", message: "Regel hat gegriffen" }]);
+    await until(() => maybe("automation-toast"));
+    expect($("settings-dialog").contains($("automation-toast"))).toBe(true);
+    $("settings-close").click();
+    expect(maybe("settings-dialog")).toBeNull();
+    expect(document.getElementById("app")!.contains($("automation-toast"))).toBe(true);
+  });
+
   it("toasts the shipped rule when a contact becomes a prospect by hand", async () => {
     await start((b) => { seed(b); });
     await openContact("Bernd Becker");

@@ -15,7 +15,14 @@ export class Notices {
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly app: Hub) {}
+  /** `host`: where the notices show now (the open dialog, else the app). */
+  constructor(private readonly app: Hub, private readonly host: () => HTMLElement) {}
+
+  /** Puts the notices where they can be seen (into the open dialog, or back). */
+  attach(): void {
+    const host = this.host();
+    if (this.el.parentNode !== host) host.appendChild(this.el);
+  }
 
   stop(): void {
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
@@ -62,6 +69,7 @@ export class Notices {
   /** Shows one notice (replacing any other) with its action and a dismiss button, for a while. */
   private show(text: string, action: HTMLElement): void {
     this.hide();
+    this.attach();
     this.el.appendChild(box({ class: "notice", "data-testid": "notice" }, "★", text, action, () => this.hide()));
     this.noticeTimer = setTimeout(() => this.hide(), NOTICE_MS);
   }
@@ -77,6 +85,7 @@ export class Notices {
     if (this.toastTimer) clearTimeout(this.toastTimer);
     this.el.querySelector(".toast")?.remove();
     const el = h("div", { class: "notice toast", role: "status", "data-testid": "toast" }, h("span", { class: "notice-text" }, text));
+    this.attach();
     this.el.appendChild(el);
     this.toastTimer = setTimeout(() => el.remove(), NOTICE_MS);
   }
@@ -104,6 +113,7 @@ export class Notices {
       }, t("automation.open"));
     }
     const el = box({ class: "notice auto-toast", "data-testid": "automation-toast", "data-type": o.type }, "⚙", text, action, () => el.remove());
+    this.attach();
     this.el.appendChild(el);
     setTimeout(() => el.remove(), NOTICE_MS);
   }

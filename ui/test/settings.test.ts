@@ -20,6 +20,17 @@ describe("settings and language", () => {
     expect((await backend.call("get_settings")).working_days).toEqual([2, 3, 4, 5, 6]);
   });
 
+  it("has a section navigation that takes the rep to each section", async () => {
+    await start((b) => { b.settings.language = "de"; });
+    $("open-settings").click();
+    const nav = document.querySelectorAll<HTMLElement>('[data-testid^="settings-nav-"]');
+    expect(Array.from(nav).map((b) => b.textContent)).toEqual([
+      "Erinnerungen", "Daten", "Qualifizierung", "Pipeline-Phasen", "Automatisierung", "E-Mail-Vorlagen", "Firma (Kopf der Angebote)",
+    ]);
+    $("settings-nav-company").click();
+    expect($("settings-company").contains(document.activeElement)).toBe(true);
+  });
+
   it("follows the OS locale's language from app_info", async () => {
     await start((b) => { b.info.locale = "de-DE"; b.info.os_language = "de"; });
     expect(document.documentElement.lang).toBe("de");

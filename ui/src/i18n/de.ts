@@ -351,6 +351,7 @@ export const de: Record<MessageKey, string> = {
   "contact.add_task_title": "Aufgabe zu diesem Kontakt hinzufügen (T)",
   "contact.tasks_empty": "Noch keine Aufgaben zu diesem Kontakt.",
 
+  "settings.sections": "Bereiche",
   "settings.reminders": "Erinnerungen",
   "settings.notifications": "Benachrichtigungen anzeigen",
   "settings.notifications_hint": "Eine Systembenachrichtigung zu jeder Erinnerung, auch bei geschlossenem Fenster (Kontor läuft im Infobereich weiter).",

@@ -350,6 +350,7 @@ export const en = {
   "contact.add_task_title": "Add a task for this contact (T)",
   "contact.tasks_empty": "No tasks for this contact yet.",
 
+  "settings.sections": "Sections",
   "settings.reminders": "Reminders",
   "settings.notifications": "Show notifications",
   "settings.notifications_hint": "A system notification at each reminder, also with the window closed (Kontor keeps running in the tray).",

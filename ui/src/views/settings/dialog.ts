@@ -4,7 +4,7 @@
 // keeps them; Save checks the scoring ranges and the deal sections, then
 // saves one Settings object.
 import { h, replace } from "../../dom";
-import { errorText, settingsFieldName, t } from "../../i18n";
+import { errorText, settingsFieldName, t, type MessageKey } from "../../i18n";
 import { AppError } from "../../ipc";
 import { defaultSettings, validateSettings } from "../../settings";
 import type { Shell } from "../../shell";
@@ -51,6 +51,7 @@ class SettingsDialog implements SettingsForm {
         "form",
         { class: "dialog-form", novalidate: true, onsubmit: (ev: Event) => { ev.preventDefault(); void this.save(); } },
         h("h2", { id: "settings-title" }, t("settings.title")),
+        this.sectionNav(),
         ...languageAndFacts(this),
         remindersSection(this),
         dataSection(app, this.data, {
@@ -81,6 +82,24 @@ class SettingsDialog implements SettingsForm {
         ),
       ),
     );
+  }
+
+  /** Links to the sections of this long dialog, kept in view while it scrolls. */
+  private sectionNav(): HTMLElement {
+    const sections: [string, MessageKey][] = [
+      ["reminders", "settings.reminders"], ["data", "data.title"], ["scoring", "settings.scoring"],
+      ["pipeline", "settings.pipeline"], ["rules", "settings.rules"], ["templates", "settings.templates"],
+      ["company", "settings.company"],
+    ];
+    return h("nav", { class: "settings-nav", "aria-label": t("settings.sections") }, sections.map(([key, label]) =>
+      h("button", {
+        type: "button", class: "btn btn-ghost btn-small", "data-testid": `settings-nav-${key}`,
+        onclick: () => {
+          const section = this.dialog.querySelector<HTMLElement>(`[data-testid="settings-${key}"]`);
+          section?.scrollIntoView?.({ block: "start" });
+          section?.querySelector<HTMLElement>("input, select, textarea, button")?.focus({ preventScroll: true });
+        },
+      }, t(label))));
   }
 
   /** The qualification fields back to the shipped defaults (saved only with Save). */

@@ -43,6 +43,26 @@ async function openReports() {
 }
 
 describe("reports", () => {
+  it("labels a stage's bars in every currency, weighted too, in one notation for the whole chart", async () => {
+    await start((b) => {
+      seed(b, "en");
+      const carla = b.add({ first_name: "Carla", last_name: "Zorn" });
+      b.addDeal({ contact_id: carla.id, title: "big", value: 1_400_000, stage: "proposal" });
+      b.addDeal({ contact_id: carla.id, title: "swiss", value: 31_402, currency: "CHF", stage: "proposal" });
+      b.addDeal({ contact_id: carla.id, title: "us", value: 1201, currency: "USD", stage: "proposal" });
+    });
+    await openReports();
+    const proposal = $$("chart-bar", $("report-pipeline")).find((g) => g.getAttribute("data-stage") === "proposal")!;
+    const [total, weighted] = $$("chart-value", proposal).map(text);
+    expect(total).toBe("€1.4M + CHF 31.4K + $1.2K");
+    expect(weighted).toBe("€704K + CHF 15.7K + $600.5"); // CHF and USD are not dropped
+    // the longest label fits the chart: its end is inside the drawing
+    const svg = $("report-pipeline").querySelector("svg")!;
+    const width = Number(svg.getAttribute("viewBox")!.split(" ")[2]);
+    const label = $$("chart-value", proposal)[0];
+    expect(Number(label.getAttribute("x")) + total.length * 7.2).toBeLessThanOrEqual(width + 1);
+  });
+
   it("renders every report as an SVG chart with readable, localised values (English)", async () => {
     const { backend } = await start((b) => seed(b, "en"));
     await openReports();

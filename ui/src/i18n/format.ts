@@ -91,13 +91,23 @@ export function formatMoneyList(list: readonly Money[]): string {
   return list.map((m) => formatMoney(m.amount, m.currency)).join(" · ");
 }
 
-/** Compact money for chart labels ("12.400 €", "1,2 Mio. €"). */
-export function formatMoneyShort(amount: number, currency: string): string {
+/**
+ * Money for chart labels ("12.400 €", or with `compact` "1,2 Mio. €"). One
+ * chart picks one notation for all its labels, so "CHF 31.402" never stands
+ * beside "CHF 226K".
+ */
+export function formatMoneyShort(amount: number, currency: string, compact = amount >= 100_000): string {
   try {
-    return numberFormat(language(), { style: "currency", currency, notation: amount >= 100_000 ? "compact" : "standard", maximumFractionDigits: amount >= 100_000 ? 1 : 0 }).format(amount);
+    return numberFormat(language(), { style: "currency", currency, notation: compact ? "compact" : "standard", minimumFractionDigits: 0, maximumFractionDigits: compact ? 1 : 0 }).format(amount);
   } catch {
     return `${formatNumber(amount, 0)} ${currency}`;
   }
+}
+
+/** Several currencies' amounts for a chart label, the chart's currency first: "1,4 Mio. € + 226,0K CHF". */
+export function formatMoneyShortList(list: readonly Money[], first: string, compact: boolean): string {
+  const ordered = [...list.filter((m) => m.currency === first), ...list.filter((m) => m.currency !== first)];
+  return ordered.length ? ordered.map((m) => formatMoneyShort(m.amount, m.currency, compact)).join(" + ") : formatMoneyShort(0, first, compact);
 }
 
 export function formatNumber(n: number, digits = 0): string {

@@ -15,7 +15,7 @@ import type { ReportKind } from "../bindings/ReportKind";
 import type { SourcesReport } from "../bindings/SourcesReport";
 import { h, replace, type Child } from "../dom";
 import { PERIOD_PRESETS, type PeriodPreset } from "../periods";
-import { dateFormat, dateFormatLocale, dealStageName, dueText, formatDay, formatMoneyList, formatMoneyShort, formatNumber, formatPercent, kindName, type MessageKey, overdueText, plural, stageName, t } from "../i18n";
+import { dateFormat, dateFormatLocale, dealStageName, dueText, formatDay, formatMoneyList, formatMoneyShortList, formatNumber, formatPercent, kindName, type MessageKey, overdueText, plural, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
 import { ACTIVITY_KINDS } from "../generated/core";
 import { chart, s, title } from "../svg";
@@ -206,7 +206,11 @@ function pipelineChart(app: Shell, p: PipelineReport): HTMLElement {
       h("span", { class: "stat-label" }, t("reports.total"), " · ", t("reports.weighted"), " ", formatMoneyList(p.weighted))));
   if (p.by_stage.every((x) => x.count === 0)) return h("div", { class: "chart-wrap" }, kpis, empty());
   const max = Math.max(1, ...p.by_stage.map((x) => amountIn(x.total, cur)));
-  const span = W - LABEL_W - 170;
+  // One notation for every label of the chart; room for the longest label after its bar.
+  const compact = p.by_stage.some((x) => x.total.some((m) => m.amount >= 100_000));
+  const labels = p.by_stage.map((x) => [formatMoneyShortList(x.total, cur, compact), formatMoneyShortList(x.weighted, cur, compact)]);
+  const longest = Math.max(...labels.flat().map((l) => l.length));
+  const span = Math.max(120, W - LABEL_W - Math.min(W / 2, longest * 7.2 + 16));
   const rowH = 2 * 14 + 12;
   const svg = chart(W, p.by_stage.length * rowH + 28, t("reports.pipeline"),
     p.by_stage.map((x, i) => {
@@ -214,16 +218,15 @@ function pipelineChart(app: Shell, p: PipelineReport): HTMLElement {
       const total = amountIn(x.total, cur);
       const weighted = amountIn(x.weighted, cur);
       const name = dealStageName(stages, x.stage);
-      const others = x.total.filter((m) => m.currency !== cur);
       return s("g", { class: "bar-row", "data-testid": "chart-bar", "data-stage": x.stage },
         title(`${name}: ${plural("pipeline.deals", x.count)}, ${t("reports.total")} ${formatMoneyList(x.total)}, ${t("reports.weighted")} ${formatMoneyList(x.weighted)}`),
         s("text", { x: LABEL_W - 8, y: y + 14, class: "axis-label", "text-anchor": "end", "dominant-baseline": "middle" }, `${name} (${formatNumber(x.count)})`),
         s("rect", { x: LABEL_W, y, width: ((total / max) * span).toFixed(1), height: 13, rx: 2, class: "bar bar-total" }),
         s("text", { x: LABEL_W + (total / max) * span + 6, y: y + 7, class: "bar-value", "dominant-baseline": "middle", "data-testid": "chart-value" },
-          formatMoneyShort(total, cur) + (others.length ? ` + ${others.map((m) => formatMoneyShort(m.amount, m.currency)).join(" + ")}` : "")),
+          labels[i][0]),
         s("rect", { x: LABEL_W, y: y + 15, width: ((weighted / max) * span).toFixed(1), height: 13, rx: 2, class: "bar bar-weighted" }),
         s("text", { x: LABEL_W + (weighted / max) * span + 6, y: y + 22, class: "bar-value muted", "dominant-baseline": "middle", "data-testid": "chart-value" },
-          formatMoneyShort(weighted, cur)));
+          labels[i][1]));
     }),
     legend(W - 300, p.by_stage.length * rowH + 12, [["bar-total", t("reports.total")], ["bar-weighted", t("reports.weighted")]]));
   return h("div", { class: "chart-wrap" }, kpis, svg);

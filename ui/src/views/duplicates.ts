@@ -2,6 +2,7 @@
 // they match, and per pair the merge view: both contacts side by side, which
 // one survives (swappable), one choice per single-valued field whose values
 // differ, and merge_contacts; then the survivor's page opens.
+import type { Stage } from "../bindings/Stage";
 import type { Shell } from "../shell";
 import type { Contact } from "../bindings/Contact";
 import type { DuplicatePair } from "../bindings/DuplicatePair";
@@ -24,14 +25,22 @@ export function mergeValue(c: Contact, f: MergeField): string {
 
 const fieldLabel = (f: MergeField) => t(`field.${f}` as MessageKey);
 
-/** Fields whose values differ, each defaulting to the survivor's value (the other's when the survivor's is empty). */
+/** How far along the lifecycle a stage is (disqualified least: a live record wins). */
+const STAGE_RANK: Record<Stage, number> = { disqualified: -1, lead: 0, prospect: 1, opportunity: 2, customer: 3 };
+
+/**
+ * Fields whose values differ, each defaulting to the survivor's value (the
+ * other's when the survivor's is empty), and the stage to the one further
+ * along: merging a customer into a lead keeps a customer.
+ */
 function defaultPicks(survivor: Contact, other: Contact): Map<MergeField, "survivor" | "other"> {
   const picks = new Map<MergeField, "survivor" | "other">();
   for (const f of MERGE_FIELDS) {
     const s = mergeValue(survivor, f);
     const o = mergeValue(other, f);
     if (s === o) continue;
-    picks.set(f, s === "" ? "other" : "survivor");
+    if (f === "stage") picks.set(f, STAGE_RANK[other.stage] > STAGE_RANK[survivor.stage] ? "other" : "survivor");
+    else picks.set(f, s === "" ? "other" : "survivor");
   }
   return picks;
 }

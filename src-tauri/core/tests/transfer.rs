@@ -718,3 +718,40 @@ fn a_record_merging_into_one_from_batches_before_adds_to_its_latest_state() {
     assert_eq!(greta.tags, ["Messe"]);
     assert_eq!(store.contact_count().unwrap(), 6996);
 }
+
+#[test]
+fn a_similar_name_alone_with_other_email_phone_and_address_is_not_a_duplicate() {
+    let (_d, store) = open();
+    let add = |first: &str, last: &str, email: &str, phone: &str, street: &str| {
+        let input = kontor_core::ContactInput {
+            first_name: first.into(),
+            last_name: last.into(),
+            organization: Some("Bauer & Söhne KG".into()),
+            emails: vec![email.into()],
+            phones: vec![phone.into()],
+            address: kontor_core::Address {
+                street: Some(street.into()),
+                postcode: Some("20095".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store.create_contact(&input, kontor_core::ChangedBy::Hand, t0()).unwrap()
+    };
+    add("Bärbel", "Bauer", "b.bauer@bauer-soehne.de", "040 1111111", "Hafenstr. 1");
+    add("Bärbel", "Sauer", "b.sauer@bauer-soehne.de", "040 2222222", "Elbchaussee 9");
+    assert!(store.duplicates(t0()).unwrap().is_empty(), "two people with alike names");
+    // The same address makes the alike name a possible pair again.
+    add("Bärbel", "Baur", "baerbel@privat.de", "040 3333333", "Hafenstr. 1");
+    let pairs = store.duplicates(t0()).unwrap();
+    let names: Vec<(String, String)> =
+        pairs.iter().map(|p| (p.a.display_name.clone(), p.b.display_name.clone())).collect();
+    assert_eq!(names, [("Bärbel Bauer".to_owned(), "Bärbel Baur".to_owned())]);
+    // An import's preview says the same of a third Bärbel with her own data.
+    let csv = "Vorname;Nachname;Firma;E-Mail;Telefon;Straße;PLZ\n\
+               Bärbel;Bayer;Bauer & Söhne KG;b.bayer@bauer-soehne.de;040 4444444;Mönckebergstr. 7;20095\n";
+    let options = ImportOptions::default();
+    let parsed = import::parse(csv.as_bytes(), "neu.csv", &options).unwrap();
+    let preview = store.import_preview(&parsed, "neu.csv", &options, t0()).unwrap();
+    assert_eq!(preview.similar, 0, "{:?}", preview.rows[0].similar_to);
+}

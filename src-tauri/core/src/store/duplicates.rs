@@ -54,6 +54,55 @@ pub(super) fn fill(slot: &mut Option<String>, value: &Option<String>) -> bool {
     false
 }
 
+/// Whether two contacts with alike (not equal) names are told apart by what
+/// else they hold: every kind of contact data both have (emails, phones,
+/// address) differs. Bärbel Bauer and Bärbel Sauer at one company, with their
+/// own email, phone and address, are two people; Sabine Kohler and Sabine
+/// Köhler (one name, spelt two ways) stay a possible pair.
+fn told_apart(a: &Contact, b: &Contact) -> bool {
+    let phones =
+        |c: &Contact| c.phones.iter().map(|p| phone_key(p)).collect::<std::collections::HashSet<_>>();
+    let place = |c: &Contact| {
+        let street = c.address.street.as_deref().map(fold).unwrap_or_default();
+        let postcode = c.address.postcode.as_deref().map(|p| p.trim().to_owned()).unwrap_or_default();
+        (street, postcode)
+    };
+    let mut both = 0;
+    let mut differ = 0;
+    if !a.emails.is_empty() && !b.emails.is_empty() {
+        both += 1;
+        differ += usize::from(!a.emails.iter().any(|e| b.emails.contains(e)));
+    }
+    let (pa, pb) = (phones(a), phones(b));
+    if !pa.is_empty() && !pb.is_empty() {
+        both += 1;
+        differ += usize::from(pa.is_disjoint(&pb));
+    }
+    let (la, lb) = (place(a), place(b));
+    if la != (String::new(), String::new()) && lb != (String::new(), String::new()) {
+        both += 1;
+        differ += usize::from(la != lb);
+    }
+    both > 0 && differ == both
+}
+
+/// The person's name as duplicates compare it (a contact with only a display
+/// name: that).
+fn person_name(c: &Contact) -> String {
+    let person = fold(&format!("{} {}", c.first_name, c.last_name)).trim().to_owned();
+    if person.is_empty() {
+        fold(&c.display_name).trim().to_owned()
+    } else {
+        person
+    }
+}
+
+/// Two contacts whose names are alike but not the same, and whose own
+/// contact data tells them apart ([`told_apart`]): no possible duplicate.
+pub(in crate::store) fn alike_but_apart(a: &Contact, b: &Contact) -> bool {
+    person_name(a) != person_name(b) && told_apart(a, b)
+}
+
 impl Store {
     /// Pairs of contacts that may be the same person: same email, same
     /// phone, or a similar name at the same organisation.
@@ -104,23 +153,15 @@ impl Store {
         }
         for group in by_org.values().filter(|g| g.len() > 1 && g.len() <= NAME_GROUP_CAP) {
             // The person's name; a contact with only a display name compares by that.
-            let names: Vec<String> = group
-                .iter()
-                .map(|c| {
-                    let person = fold(&format!("{} {}", c.first_name, c.last_name)).trim().to_owned();
-                    if person.is_empty() {
-                        fold(&c.display_name).trim().to_owned()
-                    } else {
-                        person
-                    }
-                })
-                .collect();
+            let names: Vec<String> = group.iter().map(|c| person_name(c)).collect();
             for i in 0..group.len() {
                 for j in i + 1..group.len() {
                     if names[i].is_empty() || names[j].is_empty() {
                         continue;
                     }
-                    if strsim::jaro_winkler(&names[i], &names[j]) >= NAME_SIMILARITY {
+                    // Alike, not the same name: their own email, phone and address tell them apart.
+                    let alike = names[i] != names[j] && told_apart(group[i], group[j]);
+                    if !alike && strsim::jaro_winkler(&names[i], &names[j]) >= NAME_SIMILARITY {
                         let value = format!("{} ~ {}", group[i].display_name, group[j].display_name);
                         add(group[i].id, group[j].id, DuplicateKind::Name, value);
                     }

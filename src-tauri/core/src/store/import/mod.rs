@@ -285,7 +285,12 @@ impl Store {
             });
             c.stage = stage;
         }
-        let similar = similar.or_else(|| lookup.similar(&c));
+        // A merely alike name whose owner's own email, phone and address differ is someone else.
+        let alike = |m: &ExistingMatch| {
+            let existing = touched.get(&m.id).cloned().or_else(|| self.raw_contact(m.id).ok());
+            existing.is_some_and(|e| crate::store::duplicates::alike_but_apart(&c, &e))
+        };
+        let similar = similar.or_else(|| lookup.similar(&c).filter(|m| !alike(m)));
         Ok(Planned::Create(Box::new(c), similar))
     }
 

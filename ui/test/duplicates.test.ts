@@ -99,3 +99,37 @@ describe("duplicates and merge", () => {
     expect($$("duplicate-pair")).toHaveLength(1);
   });
 });
+
+describe("many duplicates at once", () => {
+  it("remembers 'Not a duplicate' and merges the selected pairs in one go", async () => {
+    const { backend } = await start((b) => {
+      b.add({ first_name: "Anna", last_name: "Schmidt", emails: ["anna@x.de"] });
+      b.add({ first_name: "Anna", last_name: "Schmitt", emails: ["anna@x.de"], stage: "prospect" });
+      b.add({ first_name: "Bernd", last_name: "Otto", phones: ["+49 30 7654321"] });
+      b.add({ first_name: "Bernd", last_name: "Otto", phones: ["030 7654321"] });
+      b.add({ first_name: "Zentrale", last_name: "Müller", emails: ["info@mueller.de"] });
+      b.add({ first_name: "Karin", last_name: "Müller", emails: ["info@mueller.de"] });
+    });
+    $("duplicates-open").click();
+    await until(() => $$("duplicate-pair").length === 3);
+    const pairOf = (name: string) => $$("duplicate-pair").find((p) => p.textContent!.includes(name))!;
+    $("dup-dismiss", pairOf("Karin")).click();
+    await until(() => $$("duplicate-pair").length === 2);
+    expect($("toast").textContent).toContain("are kept as two people");
+    expect(($("dup-merge-selected") as HTMLButtonElement).disabled).toBe(true);
+    $("dup-select", pairOf("Anna")).click();
+    $("dup-select", pairOf("Bernd")).click();
+    expect($("dup-merge-selected").textContent).toBe("Merge 2 selected pairs");
+    $("dup-merge-selected").click();
+    await until(() => maybe("duplicates-empty"));
+    expect(backend.calls.filter((c) => c.cmd === "merge_contacts")).toHaveLength(2);
+    expect((await backend.call("stage_counts", { search: null })).all).toBe(4);
+    // the Anna kept is a prospect: the further stage survives the merge
+    const anna = (await backend.call("list_contacts", { query: { stage: null, search: "anna", sort: "name", offset: 0, limit: 5, ready_to_qualify: false, organization_id: null } })).items;
+    expect(anna.map((c: { stage: string }) => c.stage)).toEqual(["prospect"]);
+    // the dismissed pair stays dismissed
+    $("duplicates-close").click();
+    $("duplicates-open").click();
+    await until(() => maybe("duplicates-empty"));
+  });
+});

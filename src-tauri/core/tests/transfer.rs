@@ -755,3 +755,28 @@ fn a_similar_name_alone_with_other_email_phone_and_address_is_not_a_duplicate() 
     let preview = store.import_preview(&parsed, "neu.csv", &options, t0()).unwrap();
     assert_eq!(preview.similar, 0, "{:?}", preview.rows[0].similar_to);
 }
+
+#[test]
+fn not_a_duplicate_is_remembered_and_an_erase_forgets_the_note() {
+    let (_d, store) = open();
+    let add = |first: &str, email: &str| {
+        let input = kontor_core::ContactInput {
+            first_name: first.into(),
+            emails: vec![email.into()],
+            ..Default::default()
+        };
+        store.create_contact(&input, kontor_core::ChangedBy::Hand, t0()).unwrap()
+    };
+    let a = add("Anna", "info@firma.de");
+    let b = add("Bernd", "info@firma.de");
+    assert_eq!(store.duplicates(t0()).unwrap().len(), 1, "one shared switchboard address");
+    store.dismiss_duplicate(b.id, a.id, t0()).unwrap();
+    assert!(store.duplicates(t0()).unwrap().is_empty(), "remembered as two people");
+    let c = add("Carla", "info@firma.de");
+    let pairs = store.duplicates(t0()).unwrap();
+    assert_eq!(pairs.len(), 2, "a new contact with that address is asked about again");
+    assert!(pairs.iter().all(|p| p.a.id == c.id || p.b.id == c.id));
+    store.erase_person(a.id, t0()).unwrap();
+    let notes = store.duplicates(t0()).unwrap();
+    assert_eq!(notes.len(), 1);
+}

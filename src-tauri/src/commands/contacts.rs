@@ -165,6 +165,12 @@ pub fn merge_contacts<R: Runtime>(
     Ok(state.present(&app, changed))
 }
 
+/// Remembers that two contacts are two people: the pair is no longer offered.
+#[tauri::command(async)]
+pub fn dismiss_duplicate(state: State<'_, AppState>, a: Uuid, b: Uuid) -> Result<()> {
+    Ok(contacts::dismiss_duplicate(&*state.store()?, a, b, now())?)
+}
+
 /// Opens a mailto:, tel: or web link with the system's handler (the mail
 /// program, the phone app, the browser); other schemes are refused.
 #[tauri::command(async)]

@@ -108,6 +108,9 @@ export const findDuplicates = (): Promise<Array<DuplicatePair>> => call("find_du
  */
 export const mergeContacts = (survivor: string, other: string, picks: MergePicks): Promise<ContactDetail> => call("merge_contacts", { survivor, other, picks });
 
+/** Remembers that two contacts are two people: the pair is no longer offered. */
+export const dismissDuplicate = (a: string, b: string): Promise<null> => call("dismiss_duplicate", { a, b });
+
 /**
  * Opens a mailto:, tel: or web link with the system's handler (the mail
  * program, the phone app, the browser); other schemes are refused.

@@ -49,6 +49,9 @@ export function duplicatesDialog(app: Shell): void {
   let pairs: DuplicatePair[] | null = null;
   let merging: { pair: DuplicatePair; survivorIsA: boolean; picks: Map<MergeField, "survivor" | "other"> } | null = null;
   let busy = false;
+  /** Pairs ticked for "Merge selected" (by the pair's two ids). */
+  const selected = new Set<string>();
+  const pairKey = (p: DuplicatePair) => `${p.a.id}:${p.b.id}`;
 
   const dialog = h("dialog", { class: "dialog wide dup-dialog", "data-testid": "duplicates-dialog", "aria-labelledby": "dup-title" });
   const errors = h("div", { class: "error-slot", "data-slot": "duplicates" });
@@ -69,10 +72,59 @@ export function duplicatesDialog(app: Shell): void {
     c.organization ? h("span", { class: "muted" }, ` · ${c.organization}`) : null,
   ];
 
+  /** "Not a duplicate": remembered, the pair is not offered again. */
+  const dismiss = async (p: DuplicatePair) => {
+    try {
+      await ipc.dismissDuplicate(p.a.id, p.b.id);
+      selected.delete(pairKey(p));
+      pairs = (pairs ?? []).filter((x) => x !== p);
+      render();
+      app.showToast(t("dup.dismissed", { a: p.a.display_name, b: p.b.display_name }));
+    } catch (e) {
+      app.showError(e, errors);
+    }
+  };
+
+  /** Merges every ticked pair with the values offered first (the older record survives; the further stage is kept). */
+  const mergeSelected = async () => {
+    const chosen = (pairs ?? []).filter((p) => selected.has(pairKey(p)));
+    if (!chosen.length || busy) return;
+    busy = true;
+    render();
+    let merged = 0;
+    const gone = new Set<string>();
+    try {
+      for (const p of chosen) {
+        // A contact merged away in an earlier pair is no longer there.
+        if (gone.has(p.a.id) || gone.has(p.b.id)) continue;
+        const picks = defaultPicks(p.a, p.b);
+        await ipc.mergeContacts(p.a.id, p.b.id, { from_other: MERGE_FIELDS.filter((f) => picks.get(f) === "other") });
+        gone.add(p.b.id);
+        merged += 1;
+      }
+    } catch (e) {
+      app.showError(e, errors);
+    }
+    busy = false;
+    selected.clear();
+    app.showToast(plural("dup.merged_many", merged));
+    void app.dataChanged();
+    await load();
+  };
+
   const pairItem = (p: DuplicatePair): HTMLElement =>
     h(
       "li",
       { class: "dup-pair", "data-testid": "duplicate-pair" },
+      h("label", { class: "check dup-select", title: t("dup.select") },
+        h("input", {
+          type: "checkbox", "data-testid": "dup-select", checked: selected.has(pairKey(p)), "aria-label": t("dup.select_pair", { a: p.a.display_name, b: p.b.display_name }),
+          onchange: (ev: Event) => {
+            if ((ev.target as HTMLInputElement).checked) selected.add(pairKey(p));
+            else selected.delete(pairKey(p));
+            render();
+          },
+        })),
       h("div", { class: "dup-people" },
         h("div", { "data-testid": "dup-a" }, who(p.a)),
         h("span", { class: "arrow", "aria-hidden": "true" }, "⇄"),
@@ -87,6 +139,7 @@ export function duplicatesDialog(app: Shell): void {
           focus("merge-confirm");
         },
       }),
+      button(t("dup.dismiss"), { testid: "dup-dismiss", kind: "ghost", title: t("dup.dismiss_title"), onclick: () => void dismiss(p) }),
     );
 
   const listBody = (): Child[] => {
@@ -196,7 +249,15 @@ export function duplicatesDialog(app: Shell): void {
                 h("button", { type: "button", class: "btn btn-primary", "data-testid": "merge-confirm", disabled: busy, onclick: () => void confirm() },
                   t("dup.merge_confirm")),
               ]
-            : button(t("action.close"), { testid: "duplicates-close", onclick: () => app.closeModal() }),
+            : [
+                pairs?.length
+                  ? h("button", {
+                      type: "button", class: "btn btn-primary", "data-testid": "dup-merge-selected", disabled: busy || selected.size === 0,
+                      onclick: () => void mergeSelected(),
+                    }, plural("dup.merge_selected", selected.size))
+                  : null,
+                button(t("action.close"), { testid: "duplicates-close", onclick: () => app.closeModal() }),
+              ],
         ),
       ),
     );

@@ -258,6 +258,11 @@ fn organization_parts(
     Ok((contacts, deals, u32::try_from(open).unwrap_or(u32::MAX)))
 }
 
+/// Remembers that two contacts are two people (no longer offered as a duplicate).
+pub fn dismiss_duplicate(store: &Store, a: Uuid, b: Uuid, now: DateTime<Utc>) -> Result<()> {
+    store.dismiss_duplicate(a, b, now)
+}
+
 /// Creates a contact as a lead.
 pub fn create(store: &Store, input: &ContactInput, now: DateTime<Utc>) -> Result<ContactDetail> {
     ContactDetail::of(store, store.create_contact(input, ChangedBy::Hand, now)?, now)

@@ -103,7 +103,28 @@ pub(in crate::store) fn alike_but_apart(a: &Contact, b: &Contact) -> bool {
     person_name(a) != person_name(b) && told_apart(a, b)
 }
 
+/// The meta key that remembers "these two are not the same person".
+fn not_duplicate_key(a: Uuid, b: Uuid) -> String {
+    let (a, b) = if a < b { (a, b) } else { (b, a) };
+    format!("{NOT_DUPLICATE}{a}:{b}")
+}
+
+/// The prefix of [`not_duplicate_key`].
+pub(super) const NOT_DUPLICATE: &str = "not_duplicate:";
+
 impl Store {
+    /// Remembers that `a` and `b` are two people: the pair is not offered
+    /// as a possible duplicate again (kept in backups too).
+    pub fn dismiss_duplicate(&self, a: Uuid, b: Uuid, now: DateTime<Utc>) -> Result<()> {
+        self.raw_contact(a)?;
+        self.raw_contact(b)?;
+        let key = not_duplicate_key(a, b);
+        self.transact(now, |tx| {
+            tx.meta.insert(key.as_bytes(), &[])?;
+            Ok(())
+        })
+    }
+
     /// Pairs of contacts that may be the same person: same email, same
     /// phone, or a similar name at the same organisation.
     pub fn duplicates(&self, now: DateTime<Utc>) -> Result<Vec<DuplicatePair>> {
@@ -170,6 +191,9 @@ impl Store {
         }
         let mut out = Vec::with_capacity(pairs.len());
         for ((a, b), mut reasons) in pairs {
+            if self.t.meta.contains_key(not_duplicate_key(a, b).as_bytes())? {
+                continue;
+            }
             reasons.sort_by_key(|r| r.kind);
             let (mut a, mut b) = (self.contact(a, now)?, self.contact(b, now)?);
             if b.created_at < a.created_at {

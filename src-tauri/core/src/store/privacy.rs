@@ -65,7 +65,18 @@ impl Store {
         if let Some(org) = &lone_org {
             self.remember_erased(org.id)?;
         }
+        // "Not a duplicate" notes that name them go too.
+        let mut notes = Vec::new();
+        for key in self.t.meta.scan_prefix(super::duplicates::NOT_DUPLICATE).keys() {
+            let key = key?;
+            if String::from_utf8_lossy(&key).contains(&id.to_string()) {
+                notes.push(key);
+            }
+        }
         self.transact(now, |tx| {
+            for key in &notes {
+                tx.meta.remove(key)?;
+            }
             let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
             let c: Contact = decode_tx(&bytes)?;
             for deal in &deals {

@@ -183,6 +183,31 @@ describe("import wizard", () => {
 });
 
 describe("possible duplicates on import", () => {
+  it("lets the rep merge, create or skip each possible duplicate, or choose for all", async () => {
+    const csv = "Vorname;Nachname;Firma;E-Mail\nAna;Becker;Müller AG;ana@privat.de\nKarl;Otto;Otto KG;info@otto.de\nNeu;Mensch;;neu@x.de\n";
+    const { backend } = await openPreview({ name: "neu.csv", text: csv }, (b) => {
+      b.add({ first_name: "Anna", last_name: "Becker", organization: "Müller AG", emails: ["anna@mueller.de"] });
+      b.add({ first_name: "Zentrale", last_name: "Otto", organization: "Otto KG", emails: ["info@otto.de"] });
+    });
+    const choiceOf = (line: number) => ($("import-row-choice", $$("import-row").find((r) => r.dataset.line === String(line))!) as HTMLSelectElement).value;
+    expect([choiceOf(2), choiceOf(3)]).toEqual(["new", "new"]); // possible duplicates come in as new by default
+    expect($$("import-row")[2].querySelector('[data-testid="import-row-choice"]')).toBeNull(); // a new person: no choice
+    // all possible duplicates skipped, then line 3 merged into the switchboard
+    select($("import-possible"), "skip");
+    await until(() => choiceOf(2) === "skip" && choiceOf(3) === "skip");
+    select($("import-row-choice", $$("import-row").find((r) => r.dataset.line === "3")!), "merge");
+    await until(() => choiceOf(3) === "merge");
+    expect(choiceOf(2)).toBe("skip");
+    $("import-run").click();
+    await until(() => maybe("import-report"));
+    const options = backend.calls.find((c) => c.cmd === "import_run")!.args.options;
+    expect(options.possible_duplicates).toBe("skip");
+    expect(options.choices).toEqual([{ line: 3, choice: "merge" }]);
+    expect($("report-imported").textContent).toBe("1imported");
+    expect($("report-merged").textContent).toBe("1merged");
+    expect($("report-skipped").textContent).toBe("1skipped");
+  });
+
   it("flags a similar name at the same company in the preview and offers the duplicates view after", async () => {
     const csv = "Vorname;Nachname;Firma;E-Mail\nAna;Becker;Müller AG;ana@privat.de\n";
     await openPreview({ name: "neu.csv", text: csv }, (b) => {

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use kontor_core::api::{data, VERSION};
 use kontor_core::backup_file::BackupFile;
 use kontor_core::export::ExportFormat;
-use kontor_core::import::{ImportFormat, ImportOptions, Preset};
+use kontor_core::import::{DuplicateChoice, ImportFormat, ImportOptions, Preset};
 use kontor_core::{backups, recovery, Store};
 
 use crate::output::{out, print_json, write_out, Error, Result};
@@ -31,6 +31,10 @@ pub struct ImportArgs {
     /// Do not merge records into contacts with the same email or phone.
     #[arg(long)]
     no_merge: bool,
+    /// What records that only may be an existing contact (its email or phone
+    /// under another name, a similar name at the same company) do.
+    #[arg(long, value_enum, default_value = "new")]
+    possible_duplicates: DuplicateChoice,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -108,6 +112,8 @@ pub fn import(store: &Store, a: ImportArgs) -> Result {
         mapping: None,
         source: a.source,
         merge_duplicates: !a.no_merge,
+        possible_duplicates: a.possible_duplicates,
+        choices: Vec::new(),
     };
     let report = data::import(store, &a.file, &options, a.dry_run, |_, _| true, now())?;
     if a.json {

@@ -780,3 +780,53 @@ fn not_a_duplicate_is_remembered_and_an_erase_forgets_the_note() {
     let notes = store.duplicates(t0()).unwrap();
     assert_eq!(notes.len(), 1);
 }
+
+#[test]
+fn each_possible_duplicate_is_merged_created_or_skipped_as_the_rep_chooses() {
+    use kontor_core::import::{DuplicateChoice, RowChoice};
+    let (_d, store) = open();
+    let add = |first: &str, last: &str, email: &str| {
+        let input = kontor_core::ContactInput {
+            first_name: first.into(),
+            last_name: last.into(),
+            emails: vec![email.into()],
+            ..Default::default()
+        };
+        store.create_contact(&input, kontor_core::ChangedBy::Hand, t0()).unwrap()
+    };
+    add("Anna", "Becker", "anna@mueller.de");
+    let zentrale = add("Zentrale", "Otto", "info@otto.de");
+    // line 2: certainly Anna; line 3: Otto's switchboard under another name (possible); line 4: new
+    let csv = "Vorname;Nachname;E-Mail;Telefon\nAnna;Becker;anna@mueller.de;030 111111\n\
+               Karl;Otto;info@otto.de;030 222222\nNeu;Mensch;neu@x.de;\n";
+    let run = |options: &ImportOptions| {
+        let parsed = import::parse(csv.as_bytes(), "messe.csv", options).unwrap();
+        let preview = store.import_preview(&parsed, "messe.csv", options, t0()).unwrap();
+        let choices: Vec<Option<DuplicateChoice>> = preview.rows.iter().map(|r| r.choice).collect();
+        (preview, choices)
+    };
+    // The defaults: merge the certain one, bring the possible one in as new.
+    let (_, choices) = run(&ImportOptions::default());
+    assert_eq!(choices, [Some(DuplicateChoice::Merge), Some(DuplicateChoice::New), None]);
+    // "Skip" for all possible duplicates, and line 2 brought in as new.
+    let options = ImportOptions {
+        possible_duplicates: DuplicateChoice::Skip,
+        choices: vec![RowChoice { line: 2, choice: DuplicateChoice::New }],
+        ..Default::default()
+    };
+    let (_, choices) = run(&options);
+    assert_eq!(choices, [Some(DuplicateChoice::New), Some(DuplicateChoice::Skip), None]);
+    let parsed = import::parse(csv.as_bytes(), "messe.csv", &options).unwrap();
+    let report = store.import(parsed, "messe.csv", &options, false, |_, _| true, t0()).unwrap();
+    assert_eq!((report.imported, report.merged, report.skipped), (2, 0, 1));
+    // Merging a possible duplicate adds the record's data to that contact.
+    let otto = ImportOptions {
+        choices: vec![RowChoice { line: 3, choice: DuplicateChoice::Merge }],
+        possible_duplicates: DuplicateChoice::Skip,
+        ..Default::default()
+    };
+    let parsed = import::parse(csv.as_bytes(), "messe.csv", &otto).unwrap();
+    store.import(parsed, "messe.csv", &otto, false, |_, _| true, t0()).unwrap();
+    let merged = store.contact(zentrale.id, t0()).unwrap();
+    assert_eq!(merged.phones, ["+4930222222"], "Karl Otto's phone went into the switchboard's record");
+}

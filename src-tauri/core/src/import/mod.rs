@@ -78,6 +78,52 @@ pub struct ImportOptions {
     pub source: Option<String>,
     /// Merge records into existing contacts with the same email or phone.
     pub merge_duplicates: bool,
+    /// What records that only may be an existing contact (the same email
+    /// or phone under another name, a similar name at the same company)
+    /// do: imported as new contacts by default.
+    #[serde(default)]
+    pub possible_duplicates: DuplicateChoice,
+    /// The rep's choice for single records (by line), over the defaults.
+    #[serde(default)]
+    pub choices: Vec<RowChoice>,
+}
+
+/// What a record that is (or may be) an existing contact does.
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DuplicateChoice {
+    /// Added to the existing contact.
+    Merge,
+    /// Imported as a contact of its own.
+    #[default]
+    New,
+    /// Left out.
+    Skip,
+}
+
+/// The rep's choice for one record of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RowChoice {
+    /// The record's line.
+    pub line: u32,
+    /// What it does.
+    pub choice: DuplicateChoice,
+}
+
+impl ImportOptions {
+    /// What the record on `line` does when it is a contact already
+    /// (`certain`) or may be one.
+    pub fn choice(&self, line: u32, certain: bool) -> DuplicateChoice {
+        let chosen = self.choices.iter().find(|c| c.line == line).map(|c| c.choice);
+        chosen.unwrap_or(match (certain, self.merge_duplicates) {
+            (true, true) => DuplicateChoice::Merge,
+            (true, false) => DuplicateChoice::New,
+            (false, _) => self.possible_duplicates,
+        })
+    }
 }
 
 impl Default for ImportOptions {
@@ -88,6 +134,8 @@ impl Default for ImportOptions {
             mapping: None,
             source: None,
             merge_duplicates: true,
+            possible_duplicates: DuplicateChoice::New,
+            choices: Vec::new(),
         }
     }
 }
@@ -320,6 +368,14 @@ pub struct PreviewRow {
     /// An existing contact with a similar name at the same organisation: a
     /// possible duplicate (not merged; see the duplicates view).
     pub similar_to: Option<ExistingMatch>,
+    /// For a record that is or may be an existing contact: what it does
+    /// (merge, new, skip).
+    #[serde(default)]
+    pub choice: Option<DuplicateChoice>,
+    /// Whether it certainly is the existing contact (same email or phone and
+    /// a fitting name), not only may be.
+    #[serde(default)]
+    pub certain: bool,
 }
 
 /// What an import would do, before anything is written.

@@ -55,8 +55,8 @@ pub(super) fn fill(slot: &mut Option<String>, value: &Option<String>) -> bool {
 }
 
 /// Whether two contacts with alike (not equal) names are told apart by what
-/// else they hold: every kind of contact data both have (emails, phones,
-/// address) differs. Bärbel Bauer and Bärbel Sauer at one company, with their
+/// else they hold: they have at least two kinds of contact data (emails,
+/// phones, address) in common use and every one of them differs. Bärbel Bauer and Bärbel Sauer at one company, with their
 /// own email, phone and address, are two people; Sabine Kohler and Sabine
 /// Köhler (one name, spelt two ways) stay a possible pair.
 fn told_apart(a: &Contact, b: &Contact) -> bool {
@@ -83,7 +83,8 @@ fn told_apart(a: &Contact, b: &Contact) -> bool {
         both += 1;
         differ += usize::from(la != lb);
     }
-    both > 0 && differ == both
+    // One differing address alone (a private and a work email) says little.
+    both >= 2 && differ == both
 }
 
 /// The person's name as duplicates compare it (a contact with only a display

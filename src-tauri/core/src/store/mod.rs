@@ -293,7 +293,10 @@ pub(super) fn id_from_index_key(key: &[u8]) -> Result<Uuid> {
 /// right edges, instead of all over them: an import's writes touch the
 /// newest pages, not every page of the store.
 pub(super) fn new_id(now: DateTime<Utc>) -> Uuid {
-    static LAST: Mutex<(u64, u64)> = Mutex::new((u64::MAX, 0));
+    // The last counter of the latest few milliseconds: ids made at one time
+    // follow each other even when ids of other times come in between (a
+    // back-dated import or demo data beside the clock, tests in parallel).
+    static LAST: Mutex<Vec<(u64, u64)>> = Mutex::new(Vec::new());
     let ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
     // 74 random bits (rand_a, rand_b) of a uuid made without a counter.
     let r = Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, 0, 0)).as_u128();
@@ -303,8 +306,19 @@ pub(super) fn new_id(now: DateTime<Utc>) -> Uuid {
         let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         // 42 bits of counter: a random start below 2^41 each millisecond
         // leaves room for 2^41 more ids in it.
-        let counter = if last.0 == ms { last.1 + 1 } else { seed };
-        *last = (ms, counter);
+        let counter = match last.iter_mut().find(|(m, _)| *m == ms) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.1
+            }
+            None => {
+                if last.len() >= 64 {
+                    last.remove(0);
+                }
+                last.push((ms, seed));
+                seed
+            }
+        };
         counter
     };
     // rand_a (12 bits) and the top 30 bits of rand_b hold the counter; the

@@ -2,6 +2,7 @@
 // format, encoding and delimiter, the column layout (preset) and each
 // column's field, the source, "merge duplicates", the totals and the first
 // records with their errors, duplicates and warnings.
+import type { DuplicateChoice } from "../../bindings/DuplicateChoice";
 import type { Field } from "../../bindings/Field";
 import type { ImportPreview } from "../../bindings/ImportPreview";
 import type { Preset } from "../../bindings/Preset";
@@ -93,6 +94,24 @@ function mappingTable(w: Wizard, p: ImportPreview): HTMLElement {
   );
 }
 
+const CHOICES: readonly DuplicateChoice[] = ["merge", "new", "skip"];
+
+/** A select of what a (possible) duplicate does. */
+function choiceSelect(value: DuplicateChoice, testid: string, label: string, onchange: (c: DuplicateChoice) => void): HTMLSelectElement {
+  const select = h(
+    "select",
+    { "data-testid": testid, "aria-label": label, class: "choice-select", onchange: () => onchange(select.value as DuplicateChoice) },
+    CHOICES.map((c) => h("option", { value: c, selected: c === value }, t(`import.choice.${c}` as MessageKey))),
+  );
+  return select;
+}
+
+/** The rep's choice for one record; the preview is read again with it. */
+function choose(w: Wizard, line: number, choice: DuplicateChoice): void {
+  w.options.choices = [...w.options.choices.filter((c) => c.line !== line), { line, choice }];
+  void w.loadPreview().then(() => w.dialog.querySelector<HTMLElement>(`[data-testid="import-row"][data-line="${line}"] select`)?.focus());
+}
+
 /** The source every imported contact gets, and whether duplicates are merged. */
 function optionsFields(w: Wizard, p: ImportPreview): HTMLElement {
   const source = h("input", {
@@ -107,14 +126,24 @@ function optionsFields(w: Wizard, p: ImportPreview): HTMLElement {
       w.focus("import-merge");
     },
   });
+  const possible = choiceSelect(w.options.possible_duplicates, "import-possible", t("import.possible_all"), (c) => {
+    w.options.possible_duplicates = c;
+    w.options.choices = [];
+    void w.loadPreview().then(() => w.focus("import-possible"));
+  });
+  possible.id = "import-possible";
   return h(
     "div",
     { class: "grid2" },
     h("div", { class: "field" },
       h("label", { for: "import-source", class: "label" }, t("field.source")), source,
       h("span", { class: "hint" }, t("import.source_hint"))),
-    h("label", { class: "check import-merge" }, merge,
-      h("span", null, h("span", { class: "label" }, t("import.merge")), h("br"), h("span", { class: "hint" }, t("import.merge_hint")))),
+    h("div", null,
+      h("label", { class: "check import-merge" }, merge,
+        h("span", null, h("span", { class: "label" }, t("import.merge")), h("br"), h("span", { class: "hint" }, t("import.merge_hint")))),
+      h("div", { class: "field" },
+        h("label", { for: "import-possible", class: "label" }, t("import.possible_all")), possible,
+        h("span", { class: "hint" }, plural("import.possible_count", p.similar)))),
   );
 }
 
@@ -171,6 +200,9 @@ function rowStatus(w: Wizard, r: PreviewRow): Child[] {
   if (r.similar_to) {
     out.push(h("span", { class: "row-dup", "data-testid": "import-row-similar" },
       t("import.similar_to", { name: r.similar_to.display_name })));
+  }
+  if (r.choice) {
+    out.push(choiceSelect(r.choice, "import-row-choice", t("import.choice_for", { line: r.line }), (c) => choose(w, r.line, c)));
   }
   r.warnings.forEach((warning) => out.push(h("span", { class: "row-warning", "data-testid": "import-row-warning" }, warningText(warning))));
   return out;

@@ -30,7 +30,9 @@ export function importWizard(app: Shell): void {
 
 class ImportWizard implements Wizard {
   readonly dialog = h("dialog", { class: "dialog wide import-dialog", "data-testid": "import-dialog", "aria-labelledby": "import-title" });
-  readonly options: ImportOptions = { format: "auto", preset: "auto", mapping: null, source: null, merge_duplicates: true };
+  readonly options: ImportOptions = {
+    format: "auto", preset: "auto", mapping: null, source: null, merge_duplicates: true, possible_duplicates: "new", choices: [],
+  };
   file: ChosenFile | null = null;
   preview: ImportPreview | null = null;
   loading = false;
@@ -84,7 +86,7 @@ class ImportWizard implements Wizard {
       const chosen = await ipc.chooseImportFile();
       if (!chosen) return; // the rep cancelled the native dialog
       this.file = chosen;
-      Object.assign(this.options, { format: "auto", preset: "auto", mapping: null, source: null });
+      Object.assign(this.options, { format: "auto", preset: "auto", mapping: null, source: null, choices: [] });
       this.preview = null;
       this.step = "preview";
       await this.loadPreview();

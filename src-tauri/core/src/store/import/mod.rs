@@ -21,6 +21,7 @@ use super::search::IMPORT_UNINDEXED;
 use super::{decode, new_id, Rebuild, Store};
 use crate::contact::{Contact, Organization, Unparsed, ValidContact};
 use crate::error::{Error, Result};
+use crate::import::DuplicateChoice;
 use crate::import::{
     Draft, ExistingMatch, ImportOptions, ImportPreview, ImportReport, Parsed, PreviewRow, RowError,
 };
@@ -79,6 +80,8 @@ enum Planned {
     Create(Box<Contact>, Option<ExistingMatch>),
     Merge(Box<Contact>, ExistingMatch),
     Unchanged(ExistingMatch),
+    /// Left out by the rep's choice (it is or may be this contact).
+    Skipped(ExistingMatch, bool),
     Organization {
         name: String,
         postcode: Option<String>,
@@ -154,7 +157,7 @@ impl Planner {
                         changed.push(c.id);
                         self.touched.insert(c.id, *c);
                     }
-                    Ok(Planned::Unchanged(_)) => report.skipped += 1,
+                    Ok(Planned::Unchanged(_)) | Ok(Planned::Skipped(..)) => report.skipped += 1,
                     Ok(Planned::Organization { name, postcode, region, exists }) => {
                         if exists || !self.orgs_seen.insert(fold(&name)) {
                             report.skipped += 1;
@@ -251,30 +254,41 @@ impl Store {
         }
         let valid = valid?
             .ok_or_else(|| RowError::from_error(draft.line, &Error::Storage("not validated".into())))?;
+        // A record that is (certain) or may be a contact already does what
+        // the rep chose for it: merge into it, come in as new, or stay out.
+        let merge_into = |id: Uuid, found: ExistingMatch| -> std::result::Result<Planned, RowError> {
+            let mut existing = match touched.get(&id) {
+                Some(c) => c.clone(),
+                None => self.raw_contact(id).map_err(|e| RowError::from_error(draft.line, &e))?,
+            };
+            let found = ExistingMatch { display_name: existing.display_name.clone(), ..found };
+            Ok(if fill_contact(&mut existing, &valid) {
+                existing.updated_at = now;
+                Planned::Merge(Box::new(existing), found)
+            } else {
+                Planned::Unchanged(found)
+            })
+        };
         let mut similar = None;
+        let mut certain = false;
         match lookup.find(&valid) {
-            Some(Ok((id, reason))) if options.merge_duplicates => {
-                let mut existing = match touched.get(&id) {
-                    Some(c) => c.clone(),
-                    None => self.raw_contact(id).map_err(|e| RowError::from_error(draft.line, &e))?,
-                };
-                let found = ExistingMatch { id, display_name: existing.display_name.clone(), reason };
-                return Ok(if fill_contact(&mut existing, &valid) {
-                    existing.updated_at = now;
-                    Planned::Merge(Box::new(existing), found)
-                } else {
-                    Planned::Unchanged(found)
-                });
-            }
             Some(Ok((id, reason))) => {
                 let display_name = lookup.display_name(id);
                 similar = Some(ExistingMatch { id, display_name, reason });
+                certain = true;
             }
             Some(Err(other)) => similar = Some(other),
             None => {}
         }
+        if let Some(found) = similar.take() {
+            match options.choice(draft.line, certain) {
+                DuplicateChoice::Merge => return merge_into(found.id, found),
+                DuplicateChoice::Skip => return Ok(Planned::Skipped(found, certain)),
+                DuplicateChoice::New => similar = Some(found),
+            }
+        }
         let reason = Some(format!("Import: {source}"));
-        let mut c = Contact::new_lead(new_id(now), valid, ChangedBy::Import, reason, now);
+        let mut c = Contact::new_lead(new_id(now), valid.clone(), ChangedBy::Import, reason, now);
         if let Some(stage) = draft.stage.filter(|s| *s != Stage::Lead) {
             c.stage_history.push(StageChange {
                 from: Some(Stage::Lead),
@@ -290,7 +304,17 @@ impl Store {
             let existing = touched.get(&m.id).cloned().or_else(|| self.raw_contact(m.id).ok());
             existing.is_some_and(|e| crate::store::duplicates::alike_but_apart(&c, &e))
         };
-        let similar = similar.or_else(|| lookup.similar(&c).filter(|m| !alike(m)));
+        let similar = match similar {
+            Some(found) => Some(found),
+            None => match lookup.similar(&c).filter(|m| !alike(m)) {
+                Some(found) => match options.choice(draft.line, false) {
+                    DuplicateChoice::Merge => return merge_into(found.id, found),
+                    DuplicateChoice::Skip => return Ok(Planned::Skipped(found, false)),
+                    DuplicateChoice::New => Some(found),
+                },
+                None => None,
+            },
+        };
         Ok(Planned::Create(Box::new(c), similar))
     }
 
@@ -320,6 +344,8 @@ impl Store {
                     warnings: vec![],
                     duplicate_of: None,
                     similar_to: None,
+                    choice: None,
+                    certain: false,
                 },
                 Ok(draft) => {
                     let mut row = PreviewRow {
@@ -331,11 +357,14 @@ impl Store {
                         warnings: draft.warnings.clone(),
                         duplicate_of: None,
                         similar_to: None,
+                        choice: None,
+                        certain: false,
                     };
                     let v = valid.next().unwrap_or(Ok(None));
                     match self.plan(draft, v, options, &source, &lookup, &touched, now) {
                         Err(e) => row.error = Some(e),
                         Ok(Planned::Create(c, similar_to)) => {
+                            row.choice = similar_to.as_ref().map(|_| DuplicateChoice::New);
                             row.similar_to = similar_to;
                             lookup.add(&c);
                             touched.insert(c.id, *c);
@@ -344,8 +373,17 @@ impl Store {
                             lookup.add(&c);
                             touched.insert(c.id, *c);
                             row.duplicate_of = Some(found);
+                            row.choice = Some(DuplicateChoice::Merge);
                         }
-                        Ok(Planned::Unchanged(found)) => row.duplicate_of = Some(found),
+                        Ok(Planned::Unchanged(found)) => {
+                            row.duplicate_of = Some(found);
+                            row.choice = Some(DuplicateChoice::Merge);
+                        }
+                        Ok(Planned::Skipped(found, certain)) => {
+                            row.certain = certain;
+                            row.similar_to = Some(found);
+                            row.choice = Some(DuplicateChoice::Skip);
+                        }
                         Ok(Planned::Organization { .. }) => {}
                     }
                     row

@@ -903,6 +903,22 @@ fn erasing_a_person_in_the_window_leaves_nothing_of_them_in_the_store_files_at_o
     assert_eq!(names, ["Ada Lind", "Cleo Brandt"]);
 }
 
+/// Runs the CLI (before the window holds the store), which must succeed, and
+/// returns the JSON it printed.
+fn cli_json(desktop: &Desktop, args: &[&str]) -> Value {
+    let out = desktop.cli(args);
+    assert!(out.status.success(), "kontor {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+/// Adds Zora Zander of Elb Brauerei (with `extra` options) through the CLI; returns her id.
+fn add_zora(desktop: &Desktop, extra: &[&str]) -> String {
+    let mut args = vec!["contacts", "add", "--first-name", "Zora", "--last-name", "Zander"];
+    args.extend(["--organization", "Elb Brauerei", "--email", "zora@elb.de", "--json"]);
+    args.extend_from_slice(extra);
+    cli_json(desktop, &args)["id"].as_str().expect("an id").to_owned()
+}
+
 /// Seeds `n` contacts through the CLI's import (before the window holds the store).
 fn seed_contacts(desktop: &Desktop, n: usize) {
     let mut csv = String::from("First name,Last name,Company,E-mail\n");
@@ -919,22 +935,7 @@ fn seed_contacts(desktop: &Desktop, n: usize) {
 fn a_contact_opens_at_its_top_from_a_scrolled_list_and_the_follow_up_email_names_its_deal() {
     let desktop = Desktop::start("en_US.UTF-8");
     seed_contacts(&desktop, 80);
-    let added = desktop.cli(&[
-        "contacts",
-        "add",
-        "--first-name",
-        "Zora",
-        "--last-name",
-        "Zander",
-        "--organization",
-        "Elb Brauerei",
-        "--email",
-        "zora@elb.de",
-        "--json",
-    ]);
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-    let zora: Value = serde_json::from_slice(&added.stdout).expect("contact JSON");
-    let id = zora["id"].as_str().expect("an id").to_owned();
+    let id = add_zora(&desktop, &[]);
     let deal =
         desktop.cli(&["deals", "add", "--contact", &id, "--title", "Schankanlage", "--value", "18500"]);
     assert!(deal.status.success(), "{}", String::from_utf8_lossy(&deal.stderr));
@@ -1090,22 +1091,7 @@ fn every_text_meets_wcag_aa_contrast_in_light_and_dark() {
         std::env::set_var("GTK_THEME", theme);
         let desktop = Desktop::start("de_DE.UTF-8");
         seed_contacts(&desktop, 12);
-        let added = desktop.cli(&[
-            "contacts",
-            "add",
-            "--first-name",
-            "Zora",
-            "--last-name",
-            "Zander",
-            "--organization",
-            "Elb Brauerei",
-            "--email",
-            "zora@elb.de",
-            "--phone",
-            "040 1234567",
-            "--json",
-        ]);
-        let id = serde_json::from_slice::<Value>(&added.stdout).unwrap()["id"].as_str().unwrap().to_owned();
+        let id = add_zora(&desktop, &["--phone", "040 1234567"]);
         desktop.cli(&["deals", "add", "--contact", &id, "--title", "Schankanlage", "--value", "18500"]);
         desktop.cli(&[
             "tasks",

@@ -393,7 +393,7 @@ export const de: Record<MessageKey, string> = {
   "field.city": "Ort",
   "field.region": "Region/Bundesland",
   "field.country": "Land",
-  "form.salutation_hint": "z. B. Frau, Herr, Dr.",
+  "form.salutation_hint": "Frau, Herr …",
   "error.unreadable_file": "Die Datei konnte nicht gelesen werden: {message}",
   "error.invalid_backup": "Das ist keine gültige Kontor-Sicherung (oder sie ist beschädigt): {message}",
   "error.store_not_empty": "Der Datenspeicher enthält bereits Kontakte. Wiederherstellen ersetzt sie; bitte bestätigen Sie das.",

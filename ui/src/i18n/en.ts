@@ -392,7 +392,7 @@ export const en = {
   "field.city": "City",
   "field.region": "State/region",
   "field.country": "Country",
-  "form.salutation_hint": "e.g. Ms, Mr, Dr.",
+  "form.salutation_hint": "Ms, Mr …",
   "error.unreadable_file": "The file could not be read: {message}",
   "error.invalid_backup": "This is not a valid Kontor backup (or it is damaged): {message}",
   "error.store_not_empty": "The data store already holds contacts. Restoring replaces them; please confirm.",

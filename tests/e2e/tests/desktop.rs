@@ -698,6 +698,15 @@ fn dragging_a_deal_to_won_makes_a_customer_a_referral_task_and_a_bigger_funnel()
         .unwrap()
         .contains("925,88"));
     ui.screenshot("20-pipeline-before-de");
+    // At 1,200 px every column, "Verloren" last, is on screen whole.
+    session.set_window_size(1200, 800).expect("window size");
+    let overflow = "const cols = [...document.querySelectorAll('[data-testid=pipeline-column]')]; \
+        return Math.round(cols[cols.length - 1].getBoundingClientRect().right - document.documentElement.clientWidth);";
+    let start = Instant::now();
+    while ui.script(overflow).as_i64().unwrap_or(1) > 0 {
+        assert!(start.elapsed() < WAIT, "the last column sticks out by {} px", ui.script(overflow));
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     // Drag the card onto "Gewonnen" with the mouse.
     let card = ui.el("deal-card");

@@ -7,13 +7,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use kontor_core::api::tasks;
 use kontor_core::reminders::{run_pass, Notice, Notifier};
-use kontor_core::task::Task;
 use kontor_core::Language;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::notify::Choice;
 use crate::state::{now, AppState};
 use crate::{notify, tray};
 
@@ -29,40 +26,12 @@ impl<R: Runtime> Notifier for OsNotifier<'_, R> {
         let (title, body) = notice.texts(self.language, self.tz);
         match notice {
             Notice::One(due) => {
-                let (app, task) = (self.app.clone(), due.task.clone());
-                let chosen = move |choice| act(&app, &task, choice);
+                let (app, id, contact) = (self.app.clone(), due.task.id, due.task.contact_id);
+                let chosen = move |choice| tray::act(&app, id, contact, choice);
                 notify::show_reminder(self.app, &title, &body, self.language, chosen);
             }
             Notice::Missed(_) => notify::show(self.app, &title, &body),
         }
-    }
-}
-
-/// Carries out the rep's choice on a reminder of `task`: Done completes it
-/// (its rules fire as from the window), Snooze moves it an hour, Open shows
-/// the window on its contact.
-fn act<R: Runtime>(app: &AppHandle<R>, task: &Task, choice: Choice) {
-    let state = app.state::<AppState>();
-    if choice == Choice::Open {
-        tray::open_main(app);
-        if let Some(contact) = task.contact_id {
-            let _ = app.emit("open-contact", contact);
-        }
-        return;
-    }
-    let Ok(store) = state.store() else { return };
-    let done = match choice {
-        Choice::Done => tasks::complete(&store, task.id, now()).map(|changed| {
-            state.present(app, changed);
-        }),
-        _ => store.snooze_task(task.id, now() + chrono::Duration::hours(1), now()).map(|_| ()),
-    };
-    match done {
-        Ok(()) => {
-            let _ = app.emit("tasks-changed", ());
-            state.wake_reminders();
-        }
-        Err(e) => eprintln!("kontor: reminder action: {e}"),
     }
 }
 
@@ -103,16 +72,14 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                     Err(_) => None,
                 };
                 first = false;
-                tray::refresh(&app);
                 // A task that fell due changes the counts without any reminder:
                 // the window recounts when the tray does.
-                let store = state.store().ok();
-                let now_counts = store.as_ref().and_then(|s| s.task_counts(state.tz, now()).ok());
+                let now_counts = tray::refresh(&app);
                 if now_counts.is_some() && counts.is_some() && now_counts != counts {
                     let _ = app.emit("tasks-changed", ());
                 }
                 counts = now_counts;
-                let falls_due = store.and_then(|s| s.next_due_after(now()).ok().flatten());
+                let falls_due = state.store().ok().and_then(|s| s.next_due_after(now()).ok().flatten());
                 // Sleep until the next reminder, the next task falling due, a
                 // change, or a minute for the counts; in short steps read
                 // against the wall clock, since a suspended laptop does not

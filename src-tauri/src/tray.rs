@@ -5,11 +5,13 @@
 use chrono::Duration;
 use kontor_core::api::tasks;
 use kontor_core::texts::Text;
+use kontor_core::TaskCounts;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use uuid::Uuid;
 
+use crate::notify::Choice;
 use crate::state::{now, AppState};
 
 const TRAY_ID: &str = "kontor";
@@ -23,10 +25,14 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)> {
+/// The overdue and due-today counts (none while the store is not open).
+fn counts<R: Runtime>(app: &AppHandle<R>) -> Option<TaskCounts> {
     let state = app.state::<AppState>();
-    // Built before the store is open, too: then without tasks until the refresh.
-    let counts = state.store_now().and_then(|s| s.task_counts(state.tz, now()).ok()).unwrap_or_default();
+    state.store_now().and_then(|s| s.task_counts(state.tz, now()).ok())
+}
+
+fn build_menu<R: Runtime>(app: &AppHandle<R>, counts: TaskCounts) -> tauri::Result<(Menu<R>, String)> {
+    let state = app.state::<AppState>();
     let language = state.language_now();
     let t = |text: Text| text.get(language);
     let summary = Text::TraySummary.fill(language, &[("overdue", &counts.overdue), ("today", &counts.today)]);
@@ -61,40 +67,59 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<(Menu<R>, String)
 }
 
 fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
+    match id.split_once(':') {
+        _ if id == "open" => open_main(app),
+        _ if id == "quit" => app.exit(0),
+        _ if id == "snooze_all" => {
+            let state = app.state::<AppState>();
+            let Ok(store) = state.store() else { return };
+            if store.snooze_all(now() + Duration::hours(1), now()).is_ok() {
+                let _ = app.emit("tasks-changed", ());
+                state.wake_reminders();
+            }
+        }
+        Some(("done", task)) => {
+            Uuid::parse_str(task).into_iter().for_each(|id| act(app, id, None, Choice::Done))
+        }
+        Some(("later", task)) => {
+            Uuid::parse_str(task).into_iter().for_each(|id| act(app, id, None, Choice::Snooze))
+        }
+        _ => {}
+    }
+}
+
+/// Carries out the rep's choice on task `id`, from the tray or a reminder:
+/// Done completes it (its "task completed" rules fire as from the window),
+/// Snooze moves it an hour, Open shows the window on its contact.
+pub fn act<R: Runtime>(app: &AppHandle<R>, id: Uuid, contact: Option<Uuid>, choice: Choice) {
+    if choice == Choice::Open {
+        open_main(app);
+        if let Some(contact) = contact {
+            let _ = app.emit("open-contact", contact);
+        }
+        return;
+    }
     let state = app.state::<AppState>();
     let Ok(store) = state.store() else { return };
-    let changed = match id.split_once(':') {
-        _ if id == "open" => {
-            open_main(app);
-            false
-        }
-        _ if id == "quit" => {
-            app.exit(0);
-            false
-        }
-        _ if id == "snooze_all" => store.snooze_all(now() + Duration::hours(1), now()).is_ok(),
-        Some(("done", task)) => match Uuid::parse_str(task).map(|id| tasks::complete(&store, id, now())) {
-            // "Task completed" rules: their tasks and notices, as from the window.
-            Ok(Ok(changed)) => {
-                state.present(app, changed);
-                true
-            }
-            _ => false,
-        },
-        Some(("later", task)) => Uuid::parse_str(task)
-            .ok()
-            .is_some_and(|id| store.snooze_task(id, now() + Duration::hours(1), now()).is_ok()),
-        _ => false,
+    let done = match choice {
+        Choice::Done => tasks::complete(&store, id, now()).map(|changed| {
+            state.present(app, changed);
+        }),
+        _ => store.snooze_task(id, now() + Duration::hours(1), now()).map(|_| ()),
     };
-    if changed {
-        let _ = app.emit("tasks-changed", ());
-        state.wake_reminders();
+    match done {
+        Ok(()) => {
+            let _ = app.emit("tasks-changed", ());
+            state.wake_reminders();
+        }
+        Err(e) => eprintln!("kontor: task action: {e}"),
     }
 }
 
 /// Creates the tray icon.
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let (menu, tooltip) = build_menu(app)?;
+    // Built before the store is open, too: then without tasks until the refresh.
+    let (menu, tooltip) = build_menu(app, counts(app).unwrap_or_default())?;
     let mut builder =
         TrayIconBuilder::with_id(TRAY_ID).menu(&menu).tooltip(&tooltip).on_menu_event(|app, event| {
             on_menu(app, event.id().as_ref());
@@ -106,14 +131,18 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Rebuilds the tray's menu and tooltip from the current tasks.
-pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
-    let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
-    match build_menu(app) {
-        Ok((menu, tooltip)) => {
-            let _ = tray.set_menu(Some(menu));
-            let _ = tray.set_tooltip(Some(&tooltip));
+/// Rebuilds the tray's menu and tooltip from the current tasks; returns the
+/// counts it shows (none while the store is not open).
+pub fn refresh<R: Runtime>(app: &AppHandle<R>) -> Option<TaskCounts> {
+    let counts = counts(app);
+    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        match build_menu(app, counts.unwrap_or_default()) {
+            Ok((menu, tooltip)) => {
+                let _ = tray.set_menu(Some(menu));
+                let _ = tray.set_tooltip(Some(&tooltip));
+            }
+            Err(e) => eprintln!("kontor: tray: {e}"),
         }
-        Err(e) => eprintln!("kontor: tray: {e}"),
     }
+    counts
 }

@@ -115,27 +115,22 @@ export class TasksArea {
     await this.refresh();
   }
 
-  async snooze(id: string, preset: SnoozePreset): Promise<void> {
-    try {
-      await ipc.snoozeTask(id, preset);
-    } catch (e) {
-      this.app.showError(e);
-    }
-    await this.refresh();
+  snooze(id: string, preset: SnoozePreset): Promise<void> {
+    return this.change(() => ipc.snoozeTask(id, preset));
   }
 
-  async snoozeUntil(id: string, until: string): Promise<void> {
-    try {
-      await ipc.snoozeTaskUntil(id, until);
-    } catch (e) {
-      this.app.showError(e);
-    }
-    await this.refresh();
+  snoozeUntil(id: string, until: string): Promise<void> {
+    return this.change(() => ipc.snoozeTaskUntil(id, until));
   }
 
-  async remove(id: string): Promise<void> {
+  remove(id: string): Promise<void> {
+    return this.change(() => ipc.deleteTask(id));
+  }
+
+  /** A change to a task; whatever came of it, the task views refresh. */
+  private async change(run: () => Promise<unknown>): Promise<void> {
     try {
-      await ipc.deleteTask(id);
+      await run();
     } catch (e) {
       this.app.showError(e);
     }

@@ -64,6 +64,9 @@ export function link(href: string, text: string, testid: string): HTMLAnchorElem
   }, text);
 }
 
+/** A `tel:` link's address for a stored number: the digits and a leading + (the core stores E.164). */
+export const telHref = (phone: string) => `tel:${phone.replace(/[^+\d]/g, "")}`;
+
 /** A button whose tooltip and accessible shortcut name the keyboard shortcut. */
 export function button(
   label: string,

@@ -7,7 +7,7 @@ import type { ContactDetail } from "../bindings/ContactDetail";
 import type { StageChange } from "../bindings/StageChange";
 import { h, type Child } from "../dom";
 import { changedByName, formatDateTime, t, type MessageKey } from "../i18n";
-import { button, formatAddress, link, stageBadge } from "./common";
+import { button, formatAddress, link, stageBadge, telHref } from "./common";
 import { orgCard } from "./organization";
 import { privacyCard } from "./privacy";
 import { criteriaCard, proposalBadge, scoreCard } from "./score";
@@ -52,7 +52,7 @@ export function renderContactPage(app: Shell, detail: ContactDetail, timeline: H
     ["field.organization", c.organization],
     ["field.title", c.title],
     ["field.emails", links(c.emails.map((e) => [`mailto:${e}`, e]), "contact-email")],
-    ["field.phones", links(c.phones.map((p, i) => [`tel:${p.replace(/[^+\d]/g, "")}`, detail.phones_shown[i] ?? p]), "contact-phone")],
+    ["field.phones", links(c.phones.map((p, i) => [telHref(p), detail.phones_shown[i] ?? p]), "contact-phone")],
     ["field.address", formatAddress(c.address)],
     ["field.website", c.website],
     ["field.tags", tags],

@@ -15,7 +15,7 @@ import { h, replace, type Child } from "../dom";
 
 import { formatDate, formatNumber, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
-import { button, fromFirstMark, link, marked, STAGES, stageBadge } from "./common";
+import { button, fromFirstMark, link, marked, STAGES, stageBadge, telHref } from "./common";
 import { scoreLineList } from "./score";
 
 /** The orders offered, as the core has them. */
@@ -314,7 +314,7 @@ export class ListView {
     const reach: Child[] = [
       email ? link(`mailto:${email}`, email, "row-email") : null,
       email && phone ? " · " : null,
-      phone ? link(`tel:${phone.replace(/[^+\d]/g, "")}`, phones?.[0] ?? phone, "row-phone") : null,
+      phone ? link(telHref(phone), phones?.[0] ?? phone, "row-phone") : null,
     ];
     return h(
       "li",

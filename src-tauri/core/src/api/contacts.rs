@@ -39,7 +39,7 @@ impl ContactDetail {
     pub fn of_id(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<Self> {
         let (contact, score) = store.contact_explained(id, now)?;
         let organization = contact.organization_id.map(|id| store.organization(id)).transpose()?;
-        let region = store.settings().region();
+        let region = store.region();
         let phones_shown = contact.phones.iter().map(|p| crate::text::display_phone(p, region)).collect();
         Ok(ContactDetail {
             transitions: contact.stage.transitions(),
@@ -83,7 +83,7 @@ pub struct InputProblem {
 /// Every problem of a contact's input, in the form's field order; empty
 /// when [`create`] and [`update`] would take it.
 pub fn problems(store: &Store, input: &ContactInput) -> Vec<InputProblem> {
-    let problems = input.problems(store.settings().region());
+    let problems = input.problems(store.region());
     problems
         .iter()
         .map(|e| InputProblem {
@@ -152,7 +152,7 @@ pub fn edit(
             *field = text(value);
         }
     }
-    let region = store.settings().region();
+    let region = store.region();
     let email_key = |e: &str| crate::text::normalize_email(e).unwrap_or_else(|| e.trim().to_lowercase());
     let phone_key = |p: &str| crate::text::normalize_phone(p, region).unwrap_or_else(|| p.trim().to_owned());
     let tag_key = |t: &str| t.trim().to_lowercase();
@@ -221,9 +221,10 @@ pub struct OrganizationDetail {
 /// name, each with its counts.
 pub fn organizations(store: &Store, search: Option<&str>) -> Result<Vec<OrganizationSummary>> {
     let orgs = store.organizations(search, usize::MAX)?;
+    let stages = store.settings().deal_stages;
     orgs.into_iter()
         .map(|org| {
-            let (contacts, open_deals) = store.organization_counts(org.id)?;
+            let (contacts, open_deals) = store.organization_counts(org.id, &stages)?;
             Ok(OrganizationSummary { id: org.id, name: org.name, contacts, open_deals })
         })
         .collect()

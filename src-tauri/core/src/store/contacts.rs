@@ -159,7 +159,7 @@ pub(super) fn not_found(id: Uuid) -> Error {
 impl Store {
     /// Creates a contact as a lead (its first stage-history entry).
     pub fn create_contact(&self, input: &ContactInput, by: ChangedBy, now: DateTime<Utc>) -> Result<Contact> {
-        let valid = input.validate(self.settings().region())?;
+        let valid = input.validate(self.region())?;
         let id = new_id(now);
         let organization = valid.organization.clone();
         self.save_scored(id, organization.as_deref(), now, |old| {
@@ -177,7 +177,7 @@ impl Store {
         input: &ContactInput,
         now: DateTime<Utc>,
     ) -> Result<Changed<Contact>> {
-        let valid = input.validate(self.settings().region())?;
+        let valid = input.validate(self.region())?;
         let organization = valid.organization.clone();
         let contact = self.save_scored(id, organization.as_deref(), now, |old| {
             let mut c = old.ok_or_else(|| not_found(id))?;
@@ -360,7 +360,7 @@ impl Store {
                 .collect(),
             None => Vec::new(),
         };
-        let region = self.settings().region();
+        let region = self.region();
         let phones_shown = items
             .iter()
             .map(|c| c.phones.iter().map(|p| crate::text::display_phone(p, region)).collect())

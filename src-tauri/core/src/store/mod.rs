@@ -665,6 +665,11 @@ impl Store {
         read(&self.settings).clone()
     }
 
+    /// The region phone numbers are read and shown in (no copy of the settings).
+    pub fn region(&self) -> phonenumber::country::Id {
+        read(&self.settings).region()
+    }
+
     /// Validates and saves the user's settings. A new half-life recomputes
     /// the engagement sums from the activities; new scoring or a new target
     /// profile recomputes everyone's ready window. Dropping a deal stage

@@ -105,14 +105,18 @@ impl Store {
         self.t.by_org.scan_prefix(org.as_bytes()).keys().map(|k| id_from_index_key(&k?)).collect()
     }
 
-    /// How many contacts an organisation has, and how many open deals they have.
-    pub fn organization_counts(&self, org: Uuid) -> Result<(u32, u32)> {
+    /// How many contacts an organisation has, and how many open deals they
+    /// have (open by `stages`, the settings' deal stages).
+    pub fn organization_counts(
+        &self,
+        org: Uuid,
+        stages: &[crate::deal::DealStageSetting],
+    ) -> Result<(u32, u32)> {
         let members = self.members(org)?;
-        let stages = self.settings().deal_stages;
         let mut open = 0u32;
         for id in &members {
             for deal in self.contact_deals(*id)? {
-                if crate::deal::outcome_of(&stages, &deal.stage) == crate::deal::StageOutcome::Open {
+                if crate::deal::outcome_of(stages, &deal.stage) == crate::deal::StageOutcome::Open {
                     open += 1;
                 }
             }

@@ -84,12 +84,16 @@ impl Store {
         }
         let next_tasks =
             if sort == SortOrder::NextTask { self.next_task_per_contact()? } else { HashMap::new() };
-        let scored = matches!(sort, SortOrder::Score | SortOrder::LastActivity);
         let mut rows = Vec::new();
         for value in self.t.contacts.iter().values() {
             let mut c: Contact = super::decode(&value?)?;
-            if scored {
-                self.fill_score(&mut c, now)?;
+            match sort {
+                SortOrder::Score => self.fill_score(&mut c, now)?,
+                // The newest activity alone, not the whole score.
+                SortOrder::LastActivity => {
+                    c.last_activity_at = self.activity_times(c.id, Some(1))?.first().map(|(_, at)| *at);
+                }
+                _ => {}
             }
             rows.push(row(&c, sort, next_tasks.get(&c.id).copied()));
         }

@@ -218,7 +218,7 @@ impl Store {
     }
 
     fn lookup(&self) -> Result<Lookup> {
-        let mut lookup = Lookup::new(self.settings().region());
+        let mut lookup = Lookup::new(self.region());
         for bytes in self.t.contacts.iter().values() {
             lookup.add(&decode::<Contact>(&bytes?)?);
         }

@@ -299,6 +299,17 @@ fn follow_up_email_and_quote_are_logged_on_the_contact() {
     let edited = json!({ "to": email["to"], "subject": "Kurz nachgefragt", "body": email["body"], "mailto": email["mailto"] });
     let detail = invoke(&app, "send_email", json!({ "contactId": id, "email": edited })).unwrap();
     assert!(detail["contact"]["last_activity_at"].is_string());
+    // No quote before the company's details are in.
+    let err = invoke(&app, "create_quote", json!({ "dealId": deal["id"], "language": "de" })).unwrap_err();
+    assert_eq!(err["code"], "company_incomplete");
+    assert_eq!(
+        invoke(&app, "company_missing", json!({})).unwrap(),
+        json!(["name", "address", "vat_id", "iban"])
+    );
+    let mut settings = invoke(&app, "get_settings", json!({})).unwrap();
+    settings["company"] = json!({ "name": "Vertrieb GmbH", "address": "Hafenstr. 1\n20457 Hamburg",
+        "vat_id": "DE123456789", "iban": "DE89 3704 0044 0532 0130 00" });
+    invoke(&app, "set_settings", json!({ "settings": settings })).unwrap();
     let quote = invoke(&app, "create_quote", json!({ "dealId": deal["id"], "language": "de" })).unwrap();
     assert!(quote["number"].as_str().unwrap().starts_with("A-"));
     assert!(quote["html"].as_str().unwrap().contains("1.800,00"), "German money in the quote");

@@ -42,6 +42,7 @@ import { contactForm } from "./views/form";
 import { importWizard } from "./views/import/wizard";
 import { orgDialog } from "./views/organization";
 import { needsRecovery, recoveryScreen } from "./views/recovery";
+import { openPalette } from "./views/palette";
 import { settingsDialog } from "./views/settings/dialog";
 import { stageDialog } from "./views/stage";
 
@@ -236,6 +237,10 @@ export class App implements Hub {
         testid: "new-contact", kind: "primary", title: t("action.new_contact_title"), keys: "n",
         onclick: () => this.openForm(null),
       }),
+      button(t("palette.button"), {
+        testid: "open-palette", kind: "ghost", title: t("palette.button_title"), keys: "Control+K",
+        onclick: () => this.openPalette(),
+      }),
       button(t("action.settings"), {
         testid: "open-settings", kind: "ghost", title: t("action.settings_title"), keys: ",",
         onclick: () => this.openSettings(),
@@ -379,11 +384,11 @@ export class App implements Hub {
     openDialog(el);
   }
 
-  dismissModal(): void {
+  dismissModal(then?: () => void): void {
     const d = this.dialog;
-    if (!d) return;
-    if (!d.changed) return this.closeModal();
-    askToDiscard(d.el, () => this.closeModal());
+    const close = () => { this.closeModal(); then?.(); };
+    if (!d || !d.changed) return close();
+    askToDiscard(d.el, close);
   }
 
   closeModal(): void {
@@ -412,8 +417,12 @@ export class App implements Hub {
     if (this.view.name === "contact") stageDialog(this, this.view.detail);
   }
 
-  openSettings(): void {
-    settingsDialog(this);
+  openPalette(): void {
+    if (!this.dialog) openPalette(this);
+  }
+
+  openSettings(section?: string): void {
+    settingsDialog(this, section);
   }
 
   openActivityDialog(kind: ActivityKind | null): void {

@@ -153,8 +153,11 @@ export interface Shell {
   clearError(): void;
   clearOrganization(): void;
   closeModal(): void;
-  /** The rep dismisses the dialog (Esc, Cancel, Close): asks first when they changed something in it. */
-  dismissModal(): void;
+  /**
+   * The rep dismisses the dialog (Esc, Cancel, Close): asks first when they
+   * changed something in it; `then` runs once it is closed.
+   */
+  dismissModal(then?: () => void): void;
   completeTask(item: TaskItem): Promise<void>;
   contactChanged(detail: ContactDetail, opts?: { focus?: string; activities?: boolean; stay?: boolean }): void;
   contactDeals: ContactDealsState | null;
@@ -180,6 +183,8 @@ export interface Shell {
   openImport(): void;
   openModal(el: HTMLDialogElement, rerender?: () => void, onClose?: () => void): void;
   openOrgDialog(): void;
+  /** Opens the settings, at `section` (a `settings-nav-*` key) when given. */
+  openSettings(section?: string): void;
   openStageControl(): void;
   openTaskDialog(item: TaskItem | null, deal?: { deal: PresetDeal; contact: PresetContact } | null): void;
   origin: Place;

@@ -114,12 +114,19 @@ describe("pipeline, rules, templates and company settings", () => {
     type($("company-name"), "Kontor Vertrieb GmbH");
     type($("company-address"), "Hauptstr. 5\n10115 Berlin");
     type($("company-vat"), "DE123456789");
-    type($("company-footer"), "IBAN DE00 1234");
+    type($("company-bank"), "Berliner Bank");
+    type($("company-iban"), "de89370400440532013000");
+    type($("company-bic"), "BEBEDEBBXXX");
+    type($("company-valid-days"), "14");
+    type($("company-footer"), "Amtsgericht Berlin HRB 1");
     await save();
     const s = sent(backend);
     expect(s.email_templates.map((x: { id: string }) => x.id)).toEqual(["follow_up_de", "template_1"]);
     expect(s.email_templates[1]).toEqual({ id: "template_1", name: "Danke", language: "de", subject: "Danke, {first_name}!", body: "Hallo {display_name},\nvielen Dank." });
-    expect(s.company).toEqual({ name: "Kontor Vertrieb GmbH", address: "Hauptstr. 5\n10115 Berlin", email: "", phone: "", vat_id: "DE123456789", footer: "IBAN DE00 1234" });
+    expect(s.company).toEqual({
+      name: "Kontor Vertrieb GmbH", address: "Hauptstr. 5\n10115 Berlin", email: "", phone: "", vat_id: "DE123456789",
+      bank_name: "Berliner Bank", iban: "de89370400440532013000", bic: "BEBEDEBBXXX", quote_valid_days: 14, footer: "Amtsgericht Berlin HRB 1",
+    });
     $("contact-row").click();
     await until(() => maybe("contact-deals"));
     $("email-open").click();

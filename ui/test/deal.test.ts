@@ -12,7 +12,10 @@ const val = (id: string, root: ParentNode = document) => ($(id, root) as HTMLInp
 
 function seed(b: LiveBackend, language: "de" | "en" = "en") {
   b.settings.language = language;
-  b.settings.company = { name: "Kontor Vertrieb GmbH", address: "Hauptstr. 5\n10115 Berlin", email: "info@kontor.example", phone: "", vat_id: "DE123", footer: "IBAN DE00" };
+  b.settings.company = {
+    name: "Kontor Vertrieb GmbH", address: "Hauptstr. 5\n10115 Berlin", email: "info@kontor.example", phone: "", vat_id: "DE123",
+    bank_name: "Berliner Bank", iban: "DE89 3704 0044 0532 0130 00", bic: "", quote_valid_days: 30, footer: "",
+  };
   const anna = b.add({ first_name: "Anna", last_name: "Schmidt", organization: "Müller AG", emails: ["anna@mueller.de"], stage: "prospect" });
   const bernd = b.add({ first_name: "Bernd", last_name: "Becker", stage: "lead" });
   return { anna, bernd };
@@ -64,8 +67,8 @@ describe("deal dialog", () => {
       close_date: "2025-04-30", next_step: "Angebot schicken", value_from_items: true, lost_reason: null,
     });
     expect(input.line_items).toEqual([
-      { product: "Wartung pro Standort", quantity: 3, unit_price: 1200, discount_percent: 10 },
-      { product: "Einrichtung", quantity: 1, unit_price: 850.5, discount_percent: 0 },
+      { product: "Wartung pro Standort", quantity: 3, unit_price: 1200, discount_percent: 10, vat: "standard" },
+      { product: "Einrichtung", quantity: 1, unit_price: 850.5, discount_percent: 0, vat: "standard" },
     ]);
     // lifecycle coupling: an open deal makes the prospect an opportunity
     await until(() => $("stage-badge").textContent === "Verkaufschance (SQL)");
@@ -128,13 +131,15 @@ describe("deal dialog", () => {
       const { anna } = seed(b);
       b.addDeal({
         contact_id: anna.id, title: "Wartungsvertrag", value: 0, currency: "EUR", stage: "proposal", probability: null, close_date: null,
-        next_step: "Angebot", line_items: [{ product: "Wartung", quantity: 2, unit_price: 1000, discount_percent: 0 }], value_from_items: true, lost_reason: null,
+        next_step: "Angebot", line_items: [{ product: "Wartung", quantity: 2, unit_price: 1000, discount_percent: 0, vat: "standard" }], value_from_items: true, lost_reason: null,
       });
     });
     await openContact("Anna Schmidt");
     await until(() => maybe("contact-deal"));
     $("contact-deal").click();
     await until(() => maybe("deal-dialog"));
+    await until(() => !($("quote-create") as HTMLButtonElement).disabled);
+    expect(maybe("quote-company-missing")).toBeNull();
     expect(val("deal-value")).toBe("2000");
     expect(($("deal-value-from-items") as HTMLInputElement).checked).toBe(true);
     expect($("deal-history-entry").textContent).toContain("created: Proposal");
@@ -148,13 +153,56 @@ describe("deal dialog", () => {
     const [deal] = await backend.call("list_deals", { stage: null });
     expect(lastCall(backend, "create_quote")).toEqual({ dealId: deal.id, language: "de" });
     expect(deal.quotes[0].html).toContain("Kontor Vertrieb GmbH");
+    expect(deal.quotes[0].html).toContain("USt. 19 % (auf 2.000,00 €)");
+    expect(deal.quotes[0].html).toContain("2.380,00 €");
     $("quote-open").click();
     await until(() => lastCall(backend, "open_quote"));
     expect(lastCall(backend, "open_quote")).toEqual({ dealId: deal.id, quoteId: deal.quotes[0].id });
+    expect($("quote-save").textContent).toBe("Save as PDF");
     $("quote-save").click();
-    await until(() => maybe("toast")?.textContent === `Quote saved as A-${year}-0001.html.`);
+    await until(() => maybe("toast")?.textContent === `Quote saved as A-${year}-0001.pdf.`);
     const timeline = await backend.call("list_activities", { id: deal.contact_id, query: { kinds: null, offset: 0, limit: 50 } });
     expect(timeline.items.some((a: { kind: string; summary: string }) => a.kind === "note" && a.summary === `Angebot A-${year}-0001 erstellt`)).toBe(true);
+  });
+
+  it("asks for the company's details before the first quote and leads to them; line items carry a VAT rate", async () => {
+    const { backend } = await start((b) => {
+      const { anna } = seed(b, "de");
+      b.settings.company = { ...b.settings.company, vat_id: "", iban: "" };
+      b.addDeal({
+        contact_id: anna.id, title: "Kühlhaus", value: 0, currency: "EUR", stage: "proposal", probability: null, close_date: null,
+        next_step: null, line_items: [{ product: "Fachbuch", quantity: 1, unit_price: 100, discount_percent: 0, vat: "reduced" }],
+        value_from_items: true, lost_reason: null,
+      });
+    });
+    await openContact("Anna Schmidt");
+    await until(() => maybe("contact-deal"));
+    $("contact-deal").click();
+    await until(() => maybe("quote-company-missing"));
+    expect(text($("quote-company-missing"))).toContain("Vor dem ersten Angebot braucht Einstellungen → Firma noch: USt-IdNr., IBAN.");
+    expect(($("quote-create") as HTMLButtonElement).disabled).toBe(true);
+    expect(($("line-vat") as HTMLSelectElement).value).toBe("reduced");
+    select($("line-vat"), "reverse_charge");
+    $("deal-save").click();
+    await until(() => lastCall(backend, "update_deal"));
+    expect(lastCall(backend, "update_deal").input.line_items[0].vat).toBe("reverse_charge");
+    // The way to the company details: the settings open at the company section.
+    await until(() => maybe("deal-dialog") === null && maybe("contact-deals")?.getAttribute("aria-busy") === "false");
+    $("contact-deal").click();
+    await until(() => maybe("quote-company-open"));
+    $("quote-company-open").click();
+    await until(() => maybe("settings-dialog"));
+    expect(maybe("deal-dialog")).toBeNull();
+    expect(document.activeElement).toBe($("company-name"));
+    type($("company-vat"), "DE123456789");
+    type($("company-iban"), "DE89 3704 0044 0532 0130 01");
+    $("settings-save").click();
+    await until(() => text($("settings-company")).includes("Ungültige Einstellung: IBAN."));
+    expect(maybe("settings-dialog")).not.toBeNull();
+    type($("company-iban"), "DE89 3704 0044 0532 0130 00");
+    $("settings-save").click();
+    await until(() => maybe("settings-dialog") === null);
+    expect((await backend.call("company_missing"))).toEqual([]);
   });
 
   it("deletes a deal after a confirmation; the contact's deals card updates", async () => {

@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::lang::Language;
+use crate::line_item::{amount_problem, MAX_ITEMS, MAX_LINE};
+pub use crate::line_item::{LineItem, VatRate};
 use crate::money::{from_cents, round2, to_cents};
 
 /// What a deal stage means for the deal's outcome.
@@ -76,74 +78,6 @@ pub fn default_deal_stages() -> Vec<DealStageSetting> {
     ]
 }
 
-/// Longest title, next step or product, in characters.
-const MAX_LINE: usize = 300;
-/// Largest accepted value (major units).
-const MAX_VALUE: f64 = 1e12;
-
-/// What is wrong with an amount of money, each case in its own words.
-fn amount_problem(value: f64) -> Option<&'static str> {
-    if value.is_nan() {
-        Some("is not a number")
-    } else if value.is_infinite() || value > MAX_VALUE {
-        Some("is too large")
-    } else if value < 0.0 {
-        Some("must be 0 or more")
-    } else {
-        None
-    }
-}
-/// Most line items per deal.
-const MAX_ITEMS: usize = 500;
-
-/// One position of a deal: product, quantity, unit price and discount.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct LineItem {
-    /// Product or service.
-    pub product: String,
-    /// How many (may be fractional: hours, metres).
-    pub quantity: f64,
-    /// Price of one unit, in the deal's currency.
-    pub unit_price: f64,
-    /// Discount in percent (0–100).
-    #[serde(default)]
-    pub discount_percent: f64,
-}
-
-impl LineItem {
-    /// quantity × unit price − discount, rounded to cents.
-    pub fn total(&self) -> f64 {
-        round2(self.quantity * self.unit_price * (1.0 - self.discount_percent / 100.0))
-    }
-
-    fn validate(&self, index: usize) -> Result<LineItem> {
-        let bad = |reason: String| Error::InvalidInput { field: "line_items", reason };
-        let product = self.product.trim();
-        if product.is_empty() {
-            return Err(bad(format!("position {} needs a product", index + 1)));
-        }
-        if product.chars().count() > MAX_LINE || product.chars().any(char::is_control) {
-            return Err(bad(format!("position {}: product too long or with control characters", index + 1)));
-        }
-        if !self.quantity.is_finite() || self.quantity <= 0.0 || self.quantity > 1e9 {
-            return Err(bad(format!("position {}: quantity must be above 0", index + 1)));
-        }
-        if let Some(reason) = amount_problem(self.unit_price) {
-            return Err(bad(format!("position {}: unit price {reason}", index + 1)));
-        }
-        if !self.discount_percent.is_finite() || !(0.0..=100.0).contains(&self.discount_percent) {
-            return Err(bad(format!("position {}: discount must be 0–100 %", index + 1)));
-        }
-        Ok(LineItem {
-            product: product.to_owned(),
-            quantity: self.quantity,
-            unit_price: round2(self.unit_price),
-            discount_percent: self.discount_percent,
-        })
-    }
-}
-
 /// One entry of a deal's stage history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -159,7 +93,7 @@ pub struct DealStageChange {
 }
 
 /// A printable quote (Angebot) made from a deal's line items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Quote {
     /// uuid v7.
@@ -170,8 +104,11 @@ pub struct Quote {
     pub created_at: DateTime<Utc>,
     /// The document's language.
     pub language: Language,
-    /// The standalone HTML document (print it to PDF).
+    /// The standalone HTML document (to print).
     pub html: String,
+    /// What the quote says, for its PDF (absent on quotes made before PDFs).
+    #[serde(default)]
+    pub doc: Option<crate::quote::QuoteDoc>,
 }
 
 /// A deal. JSON keys as named here (snake_case).
@@ -447,7 +384,13 @@ mod tests {
     }
 
     fn item(q: f64, p: f64, d: f64) -> LineItem {
-        LineItem { product: "X".into(), quantity: q, unit_price: p, discount_percent: d }
+        LineItem {
+            product: "X".into(),
+            quantity: q,
+            unit_price: p,
+            discount_percent: d,
+            vat: VatRate::Standard,
+        }
     }
 
     #[test]

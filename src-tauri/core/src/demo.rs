@@ -1,6 +1,7 @@
 //! Demo data: a small, believable territory for trying Kontor out. Created
 //! through the same store calls a user makes, so history and indexes are real.
 
+use crate::quote::CompanyProfile;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -201,7 +202,30 @@ pub fn load_demo_data(store: &Store, now: DateTime<Utc>) -> Result<StageCounts> 
     }
     add_signals(store, &ids, now)?;
     add_deals(store, &ids, now)?;
+    add_company(store, now)?;
     store.stage_counts(None, now)
+}
+
+/// A sample company for the quotes, unless the rep has entered their own.
+fn add_company(store: &Store, now: DateTime<Utc>) -> Result<()> {
+    let mut settings = store.settings();
+    if settings.company != CompanyProfile::default() {
+        return Ok(());
+    }
+    settings.company = CompanyProfile {
+        name: "Muster Vertrieb GmbH".into(),
+        address: "Hafenstraße 1\n20457 Hamburg".into(),
+        email: "vertrieb@muster-vertrieb.example".into(),
+        phone: "+49 40 1234567".into(),
+        vat_id: "DE123456789".into(),
+        bank_name: "Musterbank Hamburg".into(),
+        // The example IBAN of the German banking association.
+        iban: "DE89 3704 0044 0532 0130 00".into(),
+        bic: "COBADEFFXXX".into(),
+        footer: "Geschäftsführung: Erika Muster · Amtsgericht Hamburg HRB 12345".into(),
+        ..Default::default()
+    };
+    store.set_settings(&settings, now).map(drop)
 }
 
 /// Interactions and criteria for some demo contacts: (last name, days ago, kind, summary, concerns).
@@ -376,6 +400,7 @@ fn add_deals(store: &Store, ids: &HashMap<String, Uuid>, now: DateTime<Utc>) -> 
                     quantity: *quantity,
                     unit_price: *unit_price,
                     discount_percent: *discount_percent,
+                    vat: Default::default(),
                 })
                 .collect(),
             value_from_items: !d.items.is_empty(),

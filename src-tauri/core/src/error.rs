@@ -53,13 +53,15 @@ pub enum ErrorCode {
     StoreNotEmpty,
     /// See [`Error::Io`].
     Io,
+    /// See [`Error::CompanyIncomplete`].
+    CompanyIncomplete,
     /// A failure outside the core (window, runtime); never expected.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, as the UI knows them.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidTransition,
         ErrorCode::SameStage,
@@ -78,6 +80,7 @@ impl ErrorCode {
         ErrorCode::InvalidSettings,
         ErrorCode::UnreadableFile,
         ErrorCode::InvalidBackup,
+        ErrorCode::CompanyIncomplete,
         ErrorCode::StoreNotEmpty,
         ErrorCode::Io,
         ErrorCode::Internal,
@@ -106,6 +109,7 @@ impl ErrorCode {
             ErrorCode::InvalidBackup => "invalid_backup",
             ErrorCode::StoreNotEmpty => "store_not_empty",
             ErrorCode::Io => "io",
+            ErrorCode::CompanyIncomplete => "company_incomplete",
             ErrorCode::Internal => "internal",
         }
     }
@@ -224,6 +228,10 @@ pub enum Error {
     /// Accepting a proposal when the rules propose nothing.
     #[error("no qualification proposal for this contact")]
     NoProposal,
+    /// A quote needs the company's name, address, VAT id and IBAN; these
+    /// (keys of the company profile) are missing.
+    #[error("a quote needs your company's {} (Settings → Company)", .0.join(", "))]
+    CompanyIncomplete(Vec<&'static str>),
     /// A setting out of range.
     #[error("invalid setting {field}: {reason}")]
     InvalidSettings {
@@ -263,6 +271,7 @@ impl Error {
             Error::Backup(_) => ErrorCode::InvalidBackup,
             Error::StoreNotEmpty { .. } => ErrorCode::StoreNotEmpty,
             Error::Io { .. } => ErrorCode::Io,
+            Error::CompanyIncomplete(_) => ErrorCode::CompanyIncomplete,
         }
     }
 
@@ -277,6 +286,12 @@ impl Error {
             Error::InvalidInput { field, .. } => Some(field),
             Error::ReasonRequired { .. } | Error::DealReasonRequired { .. } => Some("reason"),
             Error::InvalidSettings { field, .. } => Some(field),
+            Error::CompanyIncomplete(missing) => missing.first().map(|k| match *k {
+                "name" => "company.name",
+                "address" => "company.address",
+                "vat_id" => "company.vat_id",
+                _ => "company.iban",
+            }),
             _ => None,
         }
     }

@@ -105,6 +105,7 @@ impl Settings {
         }
         self.validate_deal_stages()?;
         self.validate_rules()?;
+        self.company.validate().map_err(|(field, reason)| Error::InvalidSettings { field, reason })?;
         let mut ids = std::collections::HashSet::new();
         for t in &self.email_templates {
             if t.id.trim().is_empty() || !ids.insert(t.id.as_str()) {

@@ -155,7 +155,23 @@ texts! {
     QuoteTitle = "backend.quote.title" { de: "Angebot", en: "Quote" },
     QuoteNumber = "backend.quote.number" { de: "Angebotsnummer", en: "Quote number" },
     QuoteDate = "backend.quote.date" { de: "Datum", en: "Date" },
-    QuoteValidUntil = "backend.quote.valid_until" { de: "Voraussichtlicher Abschluss", en: "Expected close" },
+    QuoteValidUntil = "backend.quote.valid_until" { de: "Gültig bis", en: "Valid until" },
+    /// {date}
+    QuoteValidity = "backend.quote.validity" { de: "Dieses Angebot ist gültig bis zum {date}.", en: "This quote is valid until {date}." },
+    QuoteVatColumn = "backend.quote.vat_column" { de: "USt.", en: "VAT" },
+    /// {rate}
+    QuoteVatRate = "backend.quote.vat_rate" { de: "USt. {rate} %", en: "VAT {rate} %" },
+    /// {rate}
+    QuoteVatReverse = "backend.quote.vat_reverse" { de: "USt. {rate} % (Reverse Charge)", en: "VAT {rate} % (reverse charge)" },
+    QuoteVatOn = "backend.quote.vat_on" { de: "auf", en: "on" },
+    QuoteGross = "backend.quote.gross" { de: "Gesamtbetrag (brutto)", en: "Total (gross)" },
+    QuoteReverseChargeNote = "backend.quote.reverse_charge_note" {
+        de: "Steuerschuldnerschaft des Leistungsempfängers (Reverse-Charge-Verfahren nach § 13b UStG bzw. Art. 196 MwStSystRL). Die Umsatzsteuer schuldet der Leistungsempfänger.",
+        en: "Reverse charge: the recipient of the supply is liable for the VAT (Art. 196 Council Directive 2006/112/EC)."
+    },
+    QuoteBank = "backend.quote.bank" { de: "Bankverbindung", en: "Bank details" },
+    /// {page}, {pages}
+    QuotePage = "backend.quote.page" { de: "Seite {page} von {pages}", en: "Page {page} of {pages}" },
     QuotePos = "backend.quote.pos" { de: "Pos.", en: "Pos." },
     QuoteProduct = "backend.quote.product" { de: "Bezeichnung", en: "Description" },
     QuoteQuantity = "backend.quote.quantity" { de: "Menge", en: "Quantity" },

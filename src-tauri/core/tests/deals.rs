@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
+use kontor_core::api;
+use kontor_core::api::deals::QuoteFormat;
 use kontor_core::automation::{Action, Rule, Trigger};
+use kontor_core::deal::VatRate;
 use kontor_core::email::render_template;
-use kontor_core::quote::render_quote_html;
 use kontor_core::{
     ActivityInput, ActivityKind, AutomationOutcome, ChangedBy, CompanyProfile, ContactInput, CriteriaUpdate,
     Deal, DealInput, Error, Language, LineItem, Money, Settings, Stage, StageChangeRequest, Store, TaskInput,
@@ -91,8 +93,20 @@ fn value_can_come_from_line_items() {
         title: "Anlage".into(),
         value: 0.0,
         line_items: vec![
-            LineItem { product: "Pumpe".into(), quantity: 2.0, unit_price: 1000.0, discount_percent: 10.0 },
-            LineItem { product: "Montage".into(), quantity: 3.5, unit_price: 80.0, discount_percent: 0.0 },
+            LineItem {
+                product: "Pumpe".into(),
+                quantity: 2.0,
+                unit_price: 1000.0,
+                discount_percent: 10.0,
+                vat: VatRate::Reduced,
+            },
+            LineItem {
+                product: "Montage".into(),
+                quantity: 3.5,
+                unit_price: 80.0,
+                discount_percent: 0.0,
+                vat: VatRate::Reduced,
+            },
         ],
         value_from_items: true,
         ..Default::default()
@@ -497,17 +511,24 @@ fn email_template_fills_placeholders_and_encodes_the_mailto() {
     assert!(matches!(store.render_email("nope", c, None, t0()), Err(Error::NotFound { .. })));
 }
 
+fn company() -> CompanyProfile {
+    CompanyProfile {
+        name: "Vertrieb <Nord> GmbH".into(),
+        address: "Hafenstr. 1\n20457 Hamburg".into(),
+        vat_id: "DE123456789".into(),
+        bank_name: "Hamburger Sparkasse".into(),
+        iban: "de89370400440532013000".into(),
+        bic: "HASPDEHHXXX".into(),
+        ..Default::default()
+    }
+}
+
 #[test]
 fn quotes_are_numbered_per_year_escaped_and_logged() {
     let (_d, store) = quiet();
     let c = contact(&store, "Anna");
     let mut s = store.settings();
-    s.company = CompanyProfile {
-        name: "Vertrieb <Nord> GmbH".into(),
-        address: "Hafenstr. 1\n20457 Hamburg".into(),
-        vat_id: "DE123456789".into(),
-        ..Default::default()
-    };
+    s.company = company();
     store.set_settings(&s, t0()).unwrap();
     let input = DealInput {
         contact_id: c,
@@ -517,8 +538,10 @@ fn quotes_are_numbered_per_year_escaped_and_logged() {
             quantity: 2.0,
             unit_price: 617.25,
             discount_percent: 0.0,
+            vat: VatRate::Standard,
         }],
         value_from_items: true,
+        close_date: Some("2026-02-27".parse().unwrap()),
         ..Default::default()
     };
     let d = store.create_deal(&input, t0()).unwrap().value;
@@ -539,30 +562,144 @@ fn quotes_are_numbered_per_year_escaped_and_logged() {
         "Nettobetrag",
         "1.234,50 €",
         "617,25 €",
+        "USt. 19 % (auf 1.234,50 €)",
+        "234,56 €",
+        "Gesamtbetrag (brutto)",
+        "1.469,06 €",
+        "IBAN DE89 3704 0044 0532 0130 00",
+        "Gültig bis",
         "@media print",
     ] {
         assert!(html.contains(needle), "missing {needle}");
     }
+    assert!(!html.contains("27.02.2026"), "the deal's expected close date is internal");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("Pumpe &quot;XL&quot; &amp; Zubehör"));
     assert!(html.contains("Vertrieb &lt;Nord&gt; GmbH"));
     assert!(!html.contains("<script"));
-    assert!(q2.html.contains("€1,234.50") && q2.html.contains("Net amount"));
+    assert!(
+        q2.html.contains("€1,234.50") && q2.html.contains("Net amount") && q2.html.contains("Total (gross)")
+    );
     assert_eq!(store.deal(d.id).unwrap().quotes.len(), 3);
     let timeline = store.list_activities(c, &Default::default()).unwrap();
     assert!(timeline.items.iter().any(|a| a.summary.as_deref() == Some("Angebot A-2026-0001 erstellt")));
-    // The pure renderer too.
-    let contact = store.contact(c, t0()).unwrap();
-    let plain = render_quote_html(
-        &d,
-        &contact,
-        None,
-        &CompanyProfile::default(),
-        Language::En,
-        "A-1",
-        t0().date_naive(),
+}
+
+#[test]
+fn a_quote_needs_the_company_name_address_vat_id_and_bank_account() {
+    let (_d, store) = quiet();
+    let c = contact(&store, "Anna");
+    let d = deal(&store, c, "Wartung", 1000.0, None);
+    let err = store.create_quote(d.id, Language::De, t0()).unwrap_err();
+    assert!(
+        matches!(&err, Error::CompanyIncomplete(m) if m == &["name", "address", "vat_id", "iban"]),
+        "{err:?}"
     );
-    assert!(plain.contains("Quote") && plain.contains("Acme AG"));
+    assert_eq!(err.field(), Some("company.name"));
+    let mut s = store.settings();
+    s.company = CompanyProfile { iban: String::new(), ..company() };
+    store.set_settings(&s, t0()).unwrap();
+    let err = store.create_quote(d.id, Language::De, t0()).unwrap_err();
+    assert!(matches!(&err, Error::CompanyIncomplete(m) if m == &["iban"]), "{err:?}");
+    assert!(store.deal(d.id).unwrap().quotes.is_empty(), "nothing was written");
+    // A mistyped IBAN is refused when the settings are saved.
+    s.company.iban = "DE89 3704 0044 0532 0130 01".into();
+    let err = store.set_settings(&s, t0()).unwrap_err();
+    assert!(matches!(err, Error::InvalidSettings { field: "company.iban", .. }), "{err:?}");
+    s.company.iban = "DE89 3704 0044 0532 0130 00".into();
+    store.set_settings(&s, t0()).unwrap();
+    assert_eq!(store.create_quote(d.id, Language::De, t0()).unwrap().value.number, "A-2026-0001");
+}
+
+/// The text `pdftotext` (poppler, as PDF viewers read it) finds in a PDF.
+fn pdf_text(bytes: &[u8], name: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by setup.sh)");
+    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "the PDF has errors: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_quote_is_a_pdf_with_net_vat_per_rate_gross_and_the_reverse_charge_note() {
+    let (_d, store) = quiet();
+    let c = contact(&store, "Jörg");
+    let mut s = store.settings();
+    s.company = company();
+    store.set_settings(&s, t0()).unwrap();
+    let item = |product: &str, quantity: f64, unit_price: f64, vat: VatRate| LineItem {
+        product: product.into(),
+        quantity,
+        unit_price,
+        discount_percent: 0.0,
+        vat,
+    };
+    let mut items = vec![
+        item("Kühlzelle „Nord“ (Montage)", 1.0, 1000.0, VatRate::Standard),
+        item("Fachbuch Kältetechnik", 2.0, 50.0, VatRate::Reduced),
+        item("Wartung in Österreich", 1.0, 200.0, VatRate::ReverseCharge),
+    ];
+    // Enough positions for a second page.
+    items.extend((1..=40).map(|i| item(&format!("Ersatzteil {i}"), 1.0, 1.0, VatRate::Standard)));
+    let input = DealInput {
+        contact_id: c,
+        title: "Kühlhaus Süd".into(),
+        line_items: items,
+        value_from_items: true,
+        ..Default::default()
+    };
+    let d = store.create_deal(&input, t0()).unwrap().value;
+    let q = store.create_quote(d.id, Language::De, t0()).unwrap().value;
+    let (name, pdf) = api::deals::quote_file(&store, d.id, q.id, QuoteFormat::Pdf).unwrap();
+    assert_eq!(name, "A-2026-0001.pdf");
+    assert!(pdf.starts_with(b"%PDF-1.4"));
+    let text = pdf_text(&pdf, &name);
+    // Net 1,340; 19 % on 1,040 = 197.60; 7 % on 100 = 7.00; gross 1,544.60.
+    for needle in [
+        "Vertrieb <Nord> GmbH",
+        "Angebot: Kühlhaus Süd",
+        "Jörg Muster",
+        "Kühlzelle „Nord“ (Montage)",
+        "Nettobetrag",
+        "USt. 19 % auf 1.040,00 €",
+        "197,60 €",
+        "USt. 7 % auf 100,00 €",
+        "7,00 €",
+        "USt. 0 % (Reverse Charge) auf 200,00 €",
+        "Gesamtbetrag (brutto)",
+        "1.544,60 €",
+        "Steuerschuldnerschaft des Leistungsempfängers",
+        "IBAN DE89 3704 0044 0532 0130 00",
+        "USt-IdNr. DE123456789",
+        "Seite 1 von 2",
+        "Seite 2 von 2",
+        "Ersatzteil 40",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    let (_, html) = api::deals::quote_file(&store, d.id, q.id, QuoteFormat::Html).unwrap();
+    assert!(String::from_utf8(html).unwrap().contains("Steuerschuldnerschaft"));
+    // In English.
+    let en = store.create_quote(d.id, Language::En, t0()).unwrap().value;
+    let (_, pdf) = api::deals::quote_file(&store, d.id, en.id, QuoteFormat::Pdf).unwrap();
+    let text = pdf_text(&pdf, "en.pdf");
+    for needle in [
+        "Quote: Kühlhaus Süd",
+        "VAT 19 % on €1,040.00",
+        "Total (gross)",
+        "€1,544.60",
+        "Reverse charge",
+        "Page 2 of 2",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
 }
 
 #[test]

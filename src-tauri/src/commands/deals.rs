@@ -2,7 +2,7 @@
 
 use kontor_core::api::contacts::ContactDetail;
 use kontor_core::api::data;
-use kontor_core::api::deals::{self, ContactDeals, DealSaved};
+use kontor_core::api::deals::{self, ContactDeals, DealSaved, QuoteFormat};
 use kontor_core::deal::{Deal, DealInput, Quote};
 use kontor_core::email::RenderedEmail;
 use kontor_core::export::SavedFile;
@@ -155,28 +155,39 @@ pub fn open_quote<R: Runtime>(
     deal_id: Uuid,
     quote_id: Uuid,
 ) -> Result<()> {
-    let (name, html) = deals::quote_file(&*state.store()?, deal_id, quote_id)?;
+    let (name, html) = deals::quote_file(&*state.store()?, deal_id, quote_id, QuoteFormat::Html)?;
     let dir = state.data_dir.join("quotes");
     let path = dir.join(name);
     std::fs::create_dir_all(&dir).map_err(|e| kontor_core::Error::io(&dir, &e))?;
-    data::write_file(&path, html.as_bytes())?;
+    data::write_file(&path, &html)?;
     open_url(&app, &format!("file://{}", path.display()));
     Ok(())
 }
 
-/// Saves a deal's quote as an HTML file where the native save dialog says; `null` when cancelled.
+/// Saves a deal's quote where the native save dialog says: a PDF (an HTML
+/// page for a quote made before PDFs, or when `format` asks for it); `null`
+/// when cancelled.
 #[tauri::command(async)]
 pub fn save_quote<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     deal_id: Uuid,
     quote_id: Uuid,
+    format: Option<QuoteFormat>,
 ) -> Result<Option<SavedFile>> {
     let store = state.store()?;
-    let (name, html) = deals::quote_file(&store, deal_id, quote_id)?;
-    let Some(path) = save_as(&app, Text::DialogQuote.get(store.language()), &name, ("HTML", &["html"]))
-    else {
+    let (name, bytes) = deals::quote_file(&store, deal_id, quote_id, format.unwrap_or(QuoteFormat::Pdf))?;
+    let filter: (&str, &[&str]) =
+        if name.ends_with(".pdf") { ("PDF", &["pdf"]) } else { ("HTML", &["html"]) };
+    let Some(path) = save_as(&app, Text::DialogQuote.get(store.language()), &name, filter) else {
         return Ok(None);
     };
-    Ok(Some(data::save_file(&path, html.as_bytes(), 1)?))
+    Ok(Some(data::save_file(&path, &bytes, 1)?))
+}
+
+/// What Settings → Company lacks before a quote can be made (keys of the
+/// company profile: `name`, `address`, `vat_id`, `iban`).
+#[tauri::command(async)]
+pub fn company_missing(state: State<'_, AppState>) -> Result<Vec<&'static str>> {
+    Ok(deals::company_missing(&*state.store()?))
 }

@@ -19,8 +19,9 @@ export interface Hub extends Shell {
   showPipeline(): Promise<void>;
   showReports(): Promise<void>;
   showReadyList(): Promise<void>;
-  openSettings(): void;
   focusSearch(): void;
+  /** The command palette (Ctrl+K). */
+  openPalette(): void;
   contactRef(detail: ContactDetail): DealContact;
   reloadList(): Promise<void>;
   refreshCounts(): Promise<void>;

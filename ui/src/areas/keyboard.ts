@@ -1,8 +1,8 @@
 // The app's keyboard: Esc (close the dialog, else back from a contact),
 // "g" then c/t/p/r to go to a view, and one key per action (n new contact,
 // t task, d deal, m email, "," settings, "/" search; on a contact page also
-// e, s, c, v, o, a, q; ↑/↓ in the list). Nothing fires while typing or
-// while a dialog is open.
+// e, s, c, v, o, a, q; ↑/↓ in the list), Ctrl+K for the command palette.
+// Nothing but Ctrl+K fires while typing, and nothing while a dialog is open.
 import { isTyping } from "../dom";
 import { GOTO_MS } from "../shell";
 import type { Hub } from "./hub";
@@ -32,6 +32,14 @@ export class Keyboard {
       } else if (app.view.name === "contact") {
         ev.preventDefault();
         void app.back();
+      }
+      return;
+    }
+    // Ctrl+K (⌘K) opens the palette from anywhere, the search box too.
+    if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === "k") {
+      if (!app.dialog) {
+        ev.preventDefault();
+        app.openPalette();
       }
       return;
     }

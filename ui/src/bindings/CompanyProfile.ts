@@ -25,6 +25,22 @@ phone: string,
  */
 vat_id: string, 
 /**
- * Footer text (bank, terms ...).
+ * The bank's name.
+ */
+bank_name: string, 
+/**
+ * IBAN (spaces allowed).
+ */
+iban: string, 
+/**
+ * BIC.
+ */
+bic: string, 
+/**
+ * Days a quote is valid (1–365).
+ */
+quote_valid_days: number, 
+/**
+ * Footer text (terms, register court ...).
  */
 footer: string, };

@@ -31,6 +31,7 @@ import type { OrganizationInput } from "../bindings/OrganizationInput";
 import type { Period } from "../bindings/Period";
 import type { Pipeline } from "../bindings/Pipeline";
 import type { Quote } from "../bindings/Quote";
+import type { QuoteFormat } from "../bindings/QuoteFormat";
 import type { RecordCounts } from "../bindings/RecordCounts";
 import type { RenderedEmail } from "../bindings/RenderedEmail";
 import type { Repair } from "../bindings/Repair";
@@ -240,8 +241,18 @@ export const createQuote = (dealId: string, language: Language): Promise<Quote> 
 /** Opens a quote in the default browser, for print-to-PDF. */
 export const openQuote = (dealId: string, quoteId: string): Promise<null> => call("open_quote", { dealId, quoteId });
 
-/** Saves a deal's quote as an HTML file where the native save dialog says; `null` when cancelled. */
-export const saveQuote = (dealId: string, quoteId: string): Promise<SavedFile | null> => call("save_quote", { dealId, quoteId });
+/**
+ * Saves a deal's quote where the native save dialog says: a PDF (an HTML
+ * page for a quote made before PDFs, or when `format` asks for it); `null`
+ * when cancelled.
+ */
+export const saveQuote = (dealId: string, quoteId: string, format: QuoteFormat | null): Promise<SavedFile | null> => call("save_quote", { dealId, quoteId, format });
+
+/**
+ * What Settings → Company lacks before a quote can be made (keys of the
+ * company profile: `name`, `address`, `vat_id`, `iban`).
+ */
+export const companyMissing = (): Promise<Array<string>> => call("company_missing");
 
 /** Version, OS locale and data directory. */
 export const appInfo = (): Promise<AppInfo> => call("app_info");

@@ -85,7 +85,7 @@ export function errorText(err: Explainable): string {
   const params = {
     from: err.from ? stageName(err.from) : "?",
     to: err.to ? stageName(err.to) : "?",
-    field: err.code === "invalid_settings" ? settingsFieldName(err.field) : fieldName(err.field),
+    field: err.code === "invalid_settings" || err.code === "company_incomplete" ? settingsFieldName(err.field) : fieldName(err.field),
     message: err.message,
   };
   if (err.code === "invalid_input" && err.field) return t("error.invalid_input_field", params);
@@ -110,6 +110,7 @@ export function settingsFieldName(field: string | null): string {
   if (CRITERION_NAMES.includes(last)) return t(`criterion.${last}` as MessageKey);
   if (`backend.kind.${last}` in BACKEND_EN) return t(`backend.kind.${last}` as MessageKey);
   const head = field.split(/[.[]/)[0];
+  if (head === "company" && `company.${last}` in en) return t(`company.${last}` as MessageKey);
   if (`settings.field.${head}` in en) return t(`settings.field.${head}` as MessageKey);
   const known: Record<string, MessageKey> = {
     half_life_days: "settings.half_life", prospect_threshold: "settings.prospect_threshold",

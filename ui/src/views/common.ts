@@ -70,7 +70,7 @@ export const telHref = (phone: string) => `tel:${phone.replace(/[^+\d]/g, "")}`;
 /** A button whose tooltip and accessible shortcut name the keyboard shortcut. */
 export function button(
   label: string,
-  opts: { testid?: string; title?: string; keys?: string; kind?: "primary" | "ghost" | "plain"; onclick: () => void; type?: "button" | "submit" },
+  opts: { testid?: string; title?: string; keys?: string; kind?: "primary" | "ghost" | "plain"; onclick: () => void; type?: "button" | "submit"; disabled?: boolean },
 ): HTMLButtonElement {
   return h(
     "button",
@@ -81,6 +81,7 @@ export function button(
       title: opts.title,
       "aria-keyshortcuts": opts.keys,
       onclick: opts.onclick,
+      disabled: opts.disabled,
     },
     label,
   );

@@ -12,6 +12,7 @@ use crate::deal::{ContactDealsSummary, Deal, DealInput, Quote};
 use crate::email::{mailto, RenderedEmail};
 use crate::error::Result;
 use crate::lang::Language;
+use crate::quote::render_quote_pdf;
 use crate::report::{Period, ReportKind};
 use crate::store::Store;
 
@@ -123,9 +124,35 @@ pub fn create_quote(
     store.create_quote(deal_id, language, now)
 }
 
-/// A quote as a file: its name (`A-2026-0001.html`) and its HTML (print it to PDF).
-pub fn quote_file(store: &Store, deal_id: Uuid, quote_id: Uuid) -> Result<(String, String)> {
+/// How a quote is written to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QuoteFormat {
+    /// A PDF (A4), to send.
+    Pdf,
+    /// A standalone HTML page, to open in a browser and print.
+    Html,
+}
+
+/// A quote as a file: its name (`A-2026-0001.pdf`) and its bytes. A quote
+/// made before PDFs existed is only available as HTML.
+pub fn quote_file(
+    store: &Store,
+    deal_id: Uuid,
+    quote_id: Uuid,
+    format: QuoteFormat,
+) -> Result<(String, Vec<u8>)> {
     let deal = store.deal(deal_id)?;
     let quote = deal.quote(quote_id)?;
-    Ok((format!("{}.html", quote.number), quote.html.clone()))
+    match (format, &quote.doc) {
+        (QuoteFormat::Pdf, Some(doc)) => Ok((format!("{}.pdf", quote.number), render_quote_pdf(doc))),
+        _ => Ok((format!("{}.html", quote.number), quote.html.clone().into_bytes())),
+    }
+}
+
+/// What the company profile lacks for a quote (keys of the profile; empty
+/// when quotes can be made).
+pub fn company_missing(store: &Store) -> Vec<&'static str> {
+    store.settings().company.missing()
 }

@@ -26,18 +26,13 @@ use super::{abort, decode, decode_tx, encode_tx, new_id, Store, Tx, TxResult};
 use crate::activity::{Activity, ActivityInput, ActivityKind};
 use crate::automation::{Changed, Event};
 use crate::contact::Contact;
-use crate::deal::{
-    find_stage, outcome_of, reason, ContactDealsSummary, Deal, DealInput, DealStageChange, Quote,
-};
+use crate::deal::{find_stage, outcome_of, reason, ContactDealsSummary, Deal, DealInput, DealStageChange};
 use crate::deal::{DealStageSetting, StageOutcome};
 use crate::email::{render_template, DealRef, RenderedEmail};
 use crate::error::{Error, Result};
-use crate::lang::Language;
 use crate::money::{Money, Totals};
-use crate::quote::render_quote_html;
 use crate::settings::Settings;
 use crate::stage::{ChangedBy, Stage, StageChange};
-use crate::texts::Text;
 
 /// The result of moving a deal: the deal and its contact after lifecycle
 /// coupling.
@@ -128,7 +123,7 @@ pub(super) fn put_deal(tx: &Tx, id: Uuid, old: Option<&Deal>, new: Option<&Deal>
     put_deal_doc(tx, id, new)
 }
 
-fn deal_not_found(id: Uuid) -> Error {
+pub(super) fn deal_not_found(id: Uuid) -> Error {
     Error::NotFound { kind: "deal", id: id.to_string() }
 }
 
@@ -561,57 +556,6 @@ impl Store {
             });
         }
         Ok(Pipeline { columns, total: open_total.to_money(), weighted: open_weighted.to_money() })
-    }
-
-    /// Makes a quote from a deal's line items (number "A-YYYY-NNNN",
-    /// sequential per year), stores it with the deal and logs a note on the
-    /// contact ("Angebot A-2026-0001 erstellt").
-    pub fn create_quote(
-        &self,
-        deal_id: Uuid,
-        language: Language,
-        now: DateTime<Utc>,
-    ) -> Result<Changed<Quote>> {
-        let deal = self.deal(deal_id)?;
-        let contact = self.raw_contact(deal.contact_id)?;
-        let org = deal.organization_id.and_then(|id| self.organization(id).ok());
-        let company = self.settings().company;
-        let today = now.with_timezone(&self.time_zone()).date_naive();
-        let year = chrono::Datelike::year(&today);
-        let counter = format!("quote_seq_{year}");
-        let quote_id = new_id(now);
-        let quote = self.transact(now, |tx| {
-            let n = match tx.meta.get(counter.as_bytes())? {
-                Some(v) => u32::from_be_bytes(v.as_ref().try_into().unwrap_or([0; 4])) + 1,
-                None => 1,
-            };
-            let bytes = tx.deals.get(deal_id.as_bytes())?.ok_or_else(|| deal_not_found(deal_id));
-            let old: Deal = decode_tx(&bytes.or_else(abort)?)?;
-            let mut deal = old.clone();
-            let number = format!("A-{year}-{n:04}");
-            let html = render_quote_html(&deal, &contact, org.as_ref(), &company, language, &number, today);
-            let quote = Quote { id: quote_id, number, created_at: now, language, html };
-            deal.quotes.push(quote.clone());
-            deal.updated_at = now;
-            tx.meta.insert(counter.as_bytes(), &n.to_be_bytes())?;
-            put_deal(tx, deal_id, Some(&old), Some(&deal))?;
-            Ok(quote)
-        })?;
-        let summary = Text::QuoteCreated.fill(language, &[("number", &quote.number)]);
-        let input = ActivityInput {
-            kind: ActivityKind::Note,
-            at: None,
-            summary: Some(summary),
-            text: Some(format!(
-                "{} ({})",
-                deal.title,
-                crate::money::format_money(deal.value, &deal.currency, language)
-            )),
-            outcome: None,
-            concerns: None,
-        };
-        let logged = self.log_activity(deal.contact_id, input, now)?;
-        Ok(logged.map(|_| quote))
     }
 
     /// Fills the email template `template_id` for a contact (and deal).

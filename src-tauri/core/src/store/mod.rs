@@ -36,6 +36,7 @@ mod import;
 mod organizations;
 mod privacy;
 mod qualify;
+mod quotes;
 mod ready;
 mod rebuild;
 mod reports;

@@ -1,7 +1,8 @@
 // A deal's line items as the rep types them: product, quantity, unit price,
-// discount, each line's total and the sum, and "compute the value from the
+// discount, VAT rate, each line's total and the sum, and "compute the value from the
 // line items" (which locks the value field).
 import type { LineItem } from "../../bindings/LineItem";
+import type { VatRate } from "../../bindings/VatRate";
 import { h, replace } from "../../dom";
 import { formatMoney, parseNumber, t } from "../../i18n";
 import { itemsTotal, lineTotal } from "../../lineItems";
@@ -13,10 +14,14 @@ interface ItemDraft {
   quantity: string;
   unit_price: string;
   discount_percent: string;
+  vat: VatRate;
 }
+
+const VAT_RATES: readonly VatRate[] = ["standard", "reduced", "zero", "reverse_charge"];
 
 const toDraft = (i: LineItem): ItemDraft => ({
   product: i.product, quantity: String(i.quantity), unit_price: String(i.unit_price), discount_percent: String(i.discount_percent),
+  vat: i.vat,
 });
 
 const toItem = (d: ItemDraft): LineItem => ({
@@ -24,6 +29,7 @@ const toItem = (d: ItemDraft): LineItem => ({
   quantity: parseNumber(d.quantity),
   unit_price: parseNumber(d.unit_price),
   discount_percent: d.discount_percent.trim() === "" ? 0 : parseNumber(d.discount_percent),
+  vat: d.vat,
 });
 
 const finite = (i: LineItem) => Number.isFinite(i.quantity) && Number.isFinite(i.unit_price) && Number.isFinite(i.discount_percent);
@@ -53,9 +59,9 @@ export class LineItemsEditor {
       h("thead", null, h("tr", null,
         h("th", null, t("deal.item_product")), h("th", { class: "num" }, t("deal.item_quantity")),
         h("th", { class: "num" }, t("deal.item_price")), h("th", { class: "num" }, t("deal.item_discount")),
-        h("th", { class: "num" }, t("deal.item_total")), h("th", null))),
+        h("th", null, t("deal.item_vat")), h("th", { class: "num" }, t("deal.item_total")), h("th", null))),
       this.body,
-      h("tfoot", null, h("tr", null, h("td", { colspan: 4 }, t("deal.items_sum")), h("td", { class: "num" }, this.sum), h("td", null))),
+      h("tfoot", null, h("tr", null, h("td", { colspan: 5 }, t("deal.items_sum")), h("td", { class: "num" }, this.sum), h("td", null))),
     );
     this.el = h(
       "fieldset",
@@ -86,7 +92,7 @@ export class LineItemsEditor {
   }
 
   private add(): void {
-    this.drafts.push({ product: "", quantity: "1", unit_price: "", discount_percent: "0" });
+    this.drafts.push({ product: "", quantity: "1", unit_price: "", discount_percent: "0", vat: "standard" });
     this.refresh();
     this.body.querySelectorAll<HTMLInputElement>('[data-testid="line-product"]')[this.drafts.length - 1]?.focus();
   }
@@ -108,7 +114,7 @@ export class LineItemsEditor {
             const i = toItem(it);
             total.textContent = finite(i) ? formatMoney(lineTotal(i), this.currency()) : "—";
           };
-          const cell = (key: keyof ItemDraft, cls: string, label: string) => h("td", null, h("input", {
+          const cell = (key: Exclude<keyof ItemDraft, "vat">, cls: string, label: string) => h("td", null, h("input", {
             type: "text", class: cls, "data-testid": `line-${key.replace("_percent", "").replace("unit_", "")}`, value: it[key],
             "aria-label": `${label} ${k + 1}`, autocomplete: "off", inputmode: key === "product" ? null : "decimal",
             oninput: (ev: Event) => { it[key] = (ev.target as HTMLInputElement).value; showTotal(); this.syncValue(); },
@@ -119,6 +125,10 @@ export class LineItemsEditor {
             cell("quantity", "num-input", t("deal.item_quantity")),
             cell("unit_price", "num-input wide", t("deal.item_price")),
             cell("discount_percent", "num-input", t("deal.item_discount")),
+            h("td", null, h("select", {
+              class: "vat-select", "data-testid": "line-vat", "aria-label": `${t("deal.item_vat")} ${k + 1}`,
+              onchange: (ev: Event) => { it.vat = (ev.target as HTMLSelectElement).value as VatRate; },
+            }, VAT_RATES.map((r) => h("option", { value: r, selected: r === it.vat }, t(`deal.vat.${r}`))))),
             total,
             h("td", null, h("button", {
               type: "button", class: "btn btn-ghost", "data-testid": "line-remove", "aria-label": t("deal.item_remove", { n: k + 1 }),
@@ -126,6 +136,6 @@ export class LineItemsEditor {
               onclick: () => { this.drafts.splice(k, 1); this.refresh(); },
             }, "×")));
         })
-      : [h("tr", null, h("td", { colspan: 6, class: "muted" }, t("deal.items_none")))]);
+      : [h("tr", null, h("td", { colspan: 7, class: "muted" }, t("deal.items_none")))]);
   }
 }

@@ -346,12 +346,16 @@ function templatesSection(ctx: Ctx): HTMLElement {
 
 function companySection(ctx: Ctx): HTMLElement {
   const c = ctx.draft.company;
-  const field = (key: keyof CompanyProfile, testid: string, label: MessageKey, rows = 0) => h("div", { class: "field" },
-    h("label", { for: `company-${key}`, class: "label" }, t(label)),
+  type TextKey = Exclude<keyof CompanyProfile, "quote_valid_days">;
+  // What a quote needs (the core refuses a quote without them).
+  const required: readonly TextKey[] = ["name", "address", "vat_id", "iban"];
+  const field = (key: TextKey, testid: string, label: MessageKey, rows = 0) => h("div", { class: "field" },
+    h("label", { for: `company-${key}`, class: "label" }, t(label), required.includes(key) ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
     rows
       ? h("textarea", { id: `company-${key}`, rows, "data-testid": testid, oninput: (ev: Event) => { c[key] = (ev.target as HTMLTextAreaElement).value; } }, c[key])
       : h("input", {
           id: `company-${key}`, type: "text", "data-testid": testid, value: c[key], autocomplete: "off",
+          "aria-required": required.includes(key) ? "true" : null,
           oninput: (ev: Event) => { c[key] = (ev.target as HTMLInputElement).value; },
         }));
   return h(
@@ -361,6 +365,15 @@ function companySection(ctx: Ctx): HTMLElement {
     h("div", { class: "grid2" }, field("name", "company-name", "company.name"), field("vat_id", "company-vat", "company.vat_id")),
     field("address", "company-address", "company.address", 3),
     h("div", { class: "grid2" }, field("email", "company-email", "company.email"), field("phone", "company-phone", "company.phone")),
+    h("div", { class: "grid2" }, field("bank_name", "company-bank", "company.bank_name"), field("bic", "company-bic", "company.bic")),
+    h("div", { class: "grid2" }, field("iban", "company-iban", "company.iban"), h("div", { class: "field" },
+      h("label", { for: "company-valid-days", class: "label" }, t("company.quote_valid_days")),
+      h("input", {
+        id: "company-valid-days", type: "number", min: 1, max: 365, step: 1, class: "num-input", "data-testid": "company-valid-days",
+        value: String(c.quote_valid_days),
+        oninput: (ev: Event) => { c.quote_valid_days = Math.round(Number((ev.target as HTMLInputElement).value)); },
+      }))),
+    h("p", { class: "hint" }, t("company.required_hint")),
     field("footer", "company-footer", "company.footer", 2),
     sectionError(ctx, "company"),
   );

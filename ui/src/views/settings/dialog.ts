@@ -16,9 +16,11 @@ import type { SettingsForm } from "./form";
 import { languageAndFacts, phoneRegionField, remindersSection } from "./general";
 import { scoringSection } from "./scoring";
 
-/** Opens the settings dialog. */
-export function settingsDialog(app: Shell): void {
-  new SettingsDialog(app).open();
+/** Opens the settings dialog, at `section` (a `settings-nav-*` key) when given. */
+export function settingsDialog(app: Shell, section?: string): void {
+  const dialog = new SettingsDialog(app);
+  dialog.open();
+  if (section) dialog.goTo(section);
 }
 
 class SettingsDialog implements SettingsForm {
@@ -94,12 +96,15 @@ class SettingsDialog implements SettingsForm {
     return h("nav", { class: "settings-nav", "aria-label": t("settings.sections") }, sections.map(([key, label]) =>
       h("button", {
         type: "button", class: "btn btn-ghost btn-small", "data-testid": `settings-nav-${key}`,
-        onclick: () => {
-          const section = this.dialog.querySelector<HTMLElement>(`[data-testid="settings-${key}"]`);
-          section?.scrollIntoView?.({ block: "start" });
-          section?.querySelector<HTMLElement>("input, select, textarea, button")?.focus({ preventScroll: true });
-        },
+        onclick: () => this.goTo(key),
       }, t(label))));
+  }
+
+  /** Scrolls to a section and focuses its first control. */
+  goTo(key: string): void {
+    const section = this.dialog.querySelector<HTMLElement>(`[data-testid="settings-${key}"]`);
+    section?.scrollIntoView?.({ block: "start" });
+    section?.querySelector<HTMLElement>("input, select, textarea, button")?.focus({ preventScroll: true });
   }
 
   /** The qualification fields back to the shipped defaults (saved only with Save). */

@@ -31,7 +31,7 @@ import type { PeriodPreset } from "./periods";
 import {
   TASKS_REFRESH_MS, type ContactDealsState, type ContactTasksState, type DealContact, type ListState, type OpenDialog,
   type PipelineState, type Place, type PresetContact, type PresetDeal, type ReportsState, type TasksState,
-  type TimelineState, type View,
+  type TimelineState, type ToastAction, type View,
 } from "./shell";
 import { defaultSettings, withDefaults } from "./settings";
 import type { TaskTab } from "./tasks";
@@ -86,7 +86,7 @@ export class App implements Hub {
 
   get list(): ListState { return this.areas.list.state; }
   set list(state: ListState) { this.areas.list.state = state; }
-  get listView(): { moveFocus(step: number): void } | null { return this.areas.list.view; }
+  get listView(): { moveFocus(step: number): void; clearSelection(): boolean } | null { return this.areas.list.view; }
   get timeline(): TimelineState | null { return this.areas.contact.timeline; }
   get contactTasks(): ContactTasksState | null { return this.areas.contact.tasks; }
   get contactDeals(): ContactDealsState | null { return this.areas.contact.deals; }
@@ -361,7 +361,7 @@ export class App implements Hub {
   showNotice(c: Contact): void { this.areas.notices.showProposal(c); }
   showReadyNotice(n: number): void { this.areas.notices.showReady(n); }
   hideNotice(): void { this.areas.notices.hide(); }
-  showToast(text: string): void { this.areas.notices.toast(text); }
+  showToast(text: string, action?: ToastAction): void { this.areas.notices.toast(text, action); }
 
   // ---- dialogs --------------------------------------------------------------
 

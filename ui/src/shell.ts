@@ -44,6 +44,12 @@ export const OTHER_HITS = 5;
 export const TIMELINE_PAGE = 50;
 /** How long the "ready for …" notice stays. */
 export const NOTICE_MS = 8000;
+
+/** A toast's button (Undo). */
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
 /** How often task counts and relative due texts refresh by themselves. */
 export const TASKS_REFRESH_MS = 60_000;
 /** How long after "g" a second key navigates (g c, g t). */
@@ -202,7 +208,7 @@ export interface Shell {
   setTimelineFilter(kind: ActivityKind | null): void;
   settings: Settings;
   showError(e: unknown, slot?: HTMLElement, text?: string): AppError;
-  showToast(text: string): void;
+  showToast(text: string, action?: ToastAction): void;
   snoozeTask(id: string, preset: SnoozePreset): Promise<void>;
   /** Snoozes a task until a time the rep picked (RFC 3339). */
   snoozeTaskUntil(id: string, until: string): Promise<void>;

@@ -21,7 +21,7 @@ describe("settings: data section", () => {
     $("export-json").click();
     await until(() => $("data-status").textContent!.includes("kontakte.json"));
     expect(backend.calls.filter((c) => c.cmd === "export_contacts").map((c) => c.args)).toEqual([
-      { format: "csv" }, { format: "vcard" }, { format: "json" },
+      { format: "csv", ids: null }, { format: "vcard", ids: null }, { format: "json", ids: null },
     ]);
     await backend.answerDialog(null); // the rep cancels the save dialog
     $("backup").click();

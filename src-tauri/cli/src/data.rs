@@ -138,7 +138,7 @@ pub fn import(store: &Store, a: ImportArgs) -> Result {
 
 /// `kontor export --format F [--out FILE]`.
 pub fn export(store: &Store, a: ExportArgs) -> Result {
-    let exported = data::export_contacts(store, a.format, now())?;
+    let exported = data::export_contacts(store, a.format, None, now())?;
     write_out(a.out.as_deref(), exported.text.as_bytes())?;
     if let Some(out) = a.out {
         eprintln!("{} contacts written to {}", exported.count, out.display());

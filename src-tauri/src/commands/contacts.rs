@@ -2,7 +2,9 @@
 //! changes, activities, qualification and duplicates.
 
 use kontor_core::api::contacts::{self, ContactDetail};
+use kontor_core::automation::AutomationOutcome;
 use kontor_core::duplicate::{DuplicatePair, MergePicks};
+use kontor_core::store::{BulkChange, BulkOutcome, UndoOutcome};
 use kontor_core::{
     ActivityInput, ActivityPage, ActivityQuery, ContactInput, ContactPage, CriteriaUpdate, ListQuery,
     Organization, OrganizationInput, Score, SearchQuery, SearchResults, StageChangeRequest, StageCounts,
@@ -77,6 +79,40 @@ pub fn change_stage<R: Runtime>(
 #[tauri::command(async)]
 pub fn list_organizations(state: State<'_, AppState>, search: Option<String>) -> Result<Vec<Organization>> {
     Ok(state.store()?.organizations(search.as_deref(), 20)?)
+}
+
+/// Organisations with their counts of contacts and open deals: matching
+/// `search` (best first), else all by name.
+#[tauri::command(async)]
+pub fn organization_summaries(
+    state: State<'_, AppState>,
+    search: Option<String>,
+) -> Result<Vec<contacts::OrganizationSummary>> {
+    Ok(contacts::organizations(&*state.store()?, search.as_deref().filter(|s| !s.trim().is_empty()))?)
+}
+
+/// One organisation's page: its data, contacts, deals, newest activities and open tasks.
+#[tauri::command(async)]
+pub fn get_organization(state: State<'_, AppState>, id: Uuid) -> Result<contacts::OrganizationDetail> {
+    Ok(contacts::organization(&*state.store()?, id, now())?)
+}
+
+/// Creates an organisation of its own.
+#[tauri::command(async)]
+pub fn create_organization(state: State<'_, AppState>, input: OrganizationInput) -> Result<Organization> {
+    Ok(contacts::create_organization(&*state.store()?, &input, now())?)
+}
+
+/// Merges organisation `other` into `survivor`; returns the survivor's page.
+#[tauri::command(async)]
+pub fn merge_organizations<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    survivor: Uuid,
+    other: Uuid,
+) -> Result<contacts::OrganizationDetail> {
+    let changed = contacts::merge_organizations(&*state.store()?, survivor, other, now())?;
+    Ok(state.present(&app, changed))
 }
 
 /// Edits an organisation's name and data.
@@ -163,6 +199,27 @@ pub fn merge_contacts<R: Runtime>(
     let changed = contacts::merge(&*state.store()?, survivor, other, &picks, now())?;
     state.wake_reminders();
     Ok(state.present(&app, changed))
+}
+
+/// Applies one change (stage, tag, a task each) to many contacts in one
+/// transaction; the outcome's `undo` takes it back.
+#[tauri::command(async)]
+pub fn bulk_change(state: State<'_, AppState>, ids: Vec<Uuid>, change: BulkChange) -> Result<BulkOutcome> {
+    let outcome = contacts::bulk(&*state.store()?, &ids, &change, now())?;
+    let made_tasks = matches!(change, BulkChange::Task { .. })
+        || outcome.automation.iter().any(|o| matches!(o, AutomationOutcome::TaskCreated { .. }));
+    if made_tasks {
+        state.wake_reminders();
+    }
+    Ok(outcome)
+}
+
+/// Takes a bulk change back (contacts changed since stay as they are).
+#[tauri::command(async)]
+pub fn undo_bulk(state: State<'_, AppState>, token: Uuid) -> Result<UndoOutcome> {
+    let outcome = contacts::undo_bulk(&*state.store()?, token, now())?;
+    state.wake_reminders();
+    Ok(outcome)
 }
 
 /// Remembers that two contacts are two people: the pair is no longer offered.

@@ -84,6 +84,7 @@ pub fn export_contacts<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     format: ExportFormat,
+    ids: Option<Vec<Uuid>>,
 ) -> Result<Option<SavedFile>> {
     let store = state.store()?;
     let language = store.language();
@@ -92,7 +93,7 @@ pub fn export_contacts<R: Runtime>(
     let Some(path) = save_as(&app, Text::DialogExport.get(language), &name, filter) else {
         return Ok(None);
     };
-    Ok(Some(data::export_contacts_to(&store, format, &path, now())?))
+    Ok(Some(data::export_contacts_to(&store, format, ids.as_deref(), &path, now())?))
 }
 
 /// Writes a full backup where the native save dialog says; `null` when cancelled.

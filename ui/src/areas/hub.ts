@@ -35,5 +35,5 @@ export interface Hub extends Shell {
   /** Redraws the Tasks nav badge from the task counts. */
   updateBadge(): void;
   /** The list on screen, for ↑/↓ (null elsewhere). */
-  readonly listView: { moveFocus(step: number): void } | null;
+  readonly listView: { moveFocus(step: number): void; clearSelection(): boolean } | null;
 }

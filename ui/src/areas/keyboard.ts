@@ -32,6 +32,8 @@ export class Keyboard {
       } else if (app.view.name === "contact") {
         ev.preventDefault();
         void app.back();
+      } else if (app.listView?.clearSelection()) {
+        ev.preventDefault();
       }
       return;
     }

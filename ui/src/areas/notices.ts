@@ -6,7 +6,7 @@ import type { Contact } from "../bindings/Contact";
 import type { SettingsSaved } from "../bindings/SettingsSaved";
 import { h } from "../dom";
 import { dueText, plural, stageName, t } from "../i18n";
-import { NOTICE_MS } from "../shell";
+import { NOTICE_MS, type ToastAction } from "../shell";
 import { clock } from "../tasks";
 import type { Hub } from "./hub";
 
@@ -80,11 +80,21 @@ export class Notices {
     this.el.querySelectorAll(".notice:not(.toast):not(.auto-toast)").forEach((el) => el.remove());
   }
 
-  /** A short status line at the bottom ("“Call Anna” done. Next: tomorrow"). */
-  toast(text: string): void {
+  /**
+   * A short status line at the bottom ("“Call Anna” done. Next: tomorrow"),
+   * with an action button (Undo) when given; the action closes the toast.
+   */
+  toast(text: string, action?: ToastAction): void {
     if (this.toastTimer) clearTimeout(this.toastTimer);
     this.el.querySelector(".toast")?.remove();
-    const el = h("div", { class: "notice toast", role: "status", "data-testid": "toast" }, h("span", { class: "notice-text" }, text));
+    const el = h("div", { class: "notice toast", role: "status", "data-testid": "toast" },
+      h("span", { class: "notice-text" }, text),
+      action
+        ? h("button", {
+            type: "button", class: "btn btn-ghost toast-action", "data-testid": "toast-action",
+            onclick: () => { el.remove(); action.run(); },
+          }, action.label)
+        : null);
     this.attach();
     this.el.appendChild(el);
     this.toastTimer = setTimeout(() => el.remove(), NOTICE_MS);

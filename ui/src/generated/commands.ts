@@ -6,6 +6,8 @@ import type { ActivityQuery } from "../bindings/ActivityQuery";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { BackupEntry } from "../bindings/BackupEntry";
 import type { BackupInfo } from "../bindings/BackupInfo";
+import type { BulkChange } from "../bindings/BulkChange";
+import type { BulkOutcome } from "../bindings/BulkOutcome";
 import type { Checkup } from "../bindings/Checkup";
 import type { ChosenFile } from "../bindings/ChosenFile";
 import type { CompletedTask } from "../bindings/CompletedTask";
@@ -27,7 +29,9 @@ import type { Language } from "../bindings/Language";
 import type { ListQuery } from "../bindings/ListQuery";
 import type { MergePicks } from "../bindings/MergePicks";
 import type { Organization } from "../bindings/Organization";
+import type { OrganizationDetail } from "../bindings/OrganizationDetail";
 import type { OrganizationInput } from "../bindings/OrganizationInput";
+import type { OrganizationSummary } from "../bindings/OrganizationSummary";
 import type { Period } from "../bindings/Period";
 import type { Pipeline } from "../bindings/Pipeline";
 import type { Quote } from "../bindings/Quote";
@@ -50,6 +54,7 @@ import type { TaskCounts } from "../bindings/TaskCounts";
 import type { TaskInput } from "../bindings/TaskInput";
 import type { TaskItem } from "../bindings/TaskItem";
 import type { TaskView } from "../bindings/TaskView";
+import type { UndoOutcome } from "../bindings/UndoOutcome";
 import { call } from "../tauri";
 
 /** A page of contacts. */
@@ -78,6 +83,21 @@ export const changeStage = (id: string, change: StageChangeRequest): Promise<Con
 
 /** Organisations for the picker. */
 export const listOrganizations = (search: string | null): Promise<Array<Organization>> => call("list_organizations", { search });
+
+/**
+ * Organisations with their counts of contacts and open deals: matching
+ * `search` (best first), else all by name.
+ */
+export const organizationSummaries = (search: string | null): Promise<Array<OrganizationSummary>> => call("organization_summaries", { search });
+
+/** One organisation's page: its data, contacts, deals, newest activities and open tasks. */
+export const getOrganization = (id: string): Promise<OrganizationDetail> => call("get_organization", { id });
+
+/** Creates an organisation of its own. */
+export const createOrganization = (input: OrganizationInput): Promise<Organization> => call("create_organization", { input });
+
+/** Merges organisation `other` into `survivor`; returns the survivor's page. */
+export const mergeOrganizations = (survivor: string, other: string): Promise<OrganizationDetail> => call("merge_organizations", { survivor, other });
 
 /** Edits an organisation's name and data. */
 export const updateOrganization = (id: string, input: OrganizationInput): Promise<Organization> => call("update_organization", { id, input });
@@ -109,6 +129,15 @@ export const findDuplicates = (): Promise<Array<DuplicatePair>> => call("find_du
  */
 export const mergeContacts = (survivor: string, other: string, picks: MergePicks): Promise<ContactDetail> => call("merge_contacts", { survivor, other, picks });
 
+/**
+ * Applies one change (stage, tag, a task each) to many contacts in one
+ * transaction; the outcome's `undo` takes it back.
+ */
+export const bulkChange = (ids: Array<string>, change: BulkChange): Promise<BulkOutcome> => call("bulk_change", { ids, change });
+
+/** Takes a bulk change back (contacts changed since stay as they are). */
+export const undoBulk = (token: string): Promise<UndoOutcome> => call("undo_bulk", { token });
+
 /** Remembers that two contacts are two people: the pair is no longer offered. */
 export const dismissDuplicate = (a: string, b: string): Promise<null> => call("dismiss_duplicate", { a, b });
 
@@ -137,7 +166,7 @@ export const cancelImport = (): Promise<null> => call("cancel_import");
  * Exports every contact as CSV, vCard 4.0 or JSON where the native save
  * dialog says; `null` when cancelled.
  */
-export const exportContacts = (format: ExportFormat): Promise<SavedFile | null> => call("export_contacts", { format });
+export const exportContacts = (format: ExportFormat, ids: Array<string> | null): Promise<SavedFile | null> => call("export_contacts", { format, ids });
 
 /** Writes a full backup where the native save dialog says; `null` when cancelled. */
 export const backupStore = (): Promise<SavedFile | null> => call("backup_store");

@@ -2,7 +2,8 @@
 // sort toggle, paged rows with a score that expands into its line items, the
 // empty state and the no-matches message. With search text, the rows show
 // what matched (marked) and the organisations and deals found follow in
-// groups of their own; ↑/↓ walk all of them, Enter opens one.
+// groups of their own; ↑/↓ walk all of them, Enter opens one. Rows can be
+// selected for bulk changes (bulk.ts).
 import type { Shell } from "../shell";
 import type { Contact } from "../bindings/Contact";
 import type { ContactMatch } from "../bindings/ContactMatch";
@@ -15,6 +16,7 @@ import { h, replace, type Child } from "../dom";
 
 import { formatDate, formatNumber, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
+import { bulkBar, Selection } from "./bulk";
 import { button, fromFirstMark, link, marked, STAGES, stageBadge, telHref } from "./common";
 import { scoreLineList } from "./score";
 
@@ -33,6 +35,8 @@ export class ListView {
   private readonly scores = new Map<string, Promise<Score>>();
   /** The row whose score lines are expanded by click/keyboard. */
   private expanded: string | null = null;
+  /** Rows selected for a bulk change. */
+  readonly selection = new Selection();
 
   constructor(app: Shell) {
     this.app = app;
@@ -112,7 +116,8 @@ export class ListView {
     } else if (q.items.length === 0 && !q.loading) {
       replace(this.body, banner, others ?? this.noMatches());
     } else {
-      replace(this.body, banner, this.table(q.items), this.footer(), others);
+      this.selection.keepOnly(this.order());
+      replace(this.body, banner, this.selection.size ? this.bar() : null, this.table(q.items), this.footer(), others);
     }
     this.el.setAttribute("aria-busy", String(q.loading));
     if (focusedId) this.rows().find((r) => r.dataset.id === focusedId)?.focus();
@@ -241,10 +246,43 @@ export class ListView {
     }, label, active ? h("span", { "aria-hidden": "true" }, sort === "last_change" || sort === "score" ? " ↓" : " ↑") : null);
   }
 
+  /** The loaded rows' ids, in list order. */
+  private order(): string[] {
+    return this.app.list.items.map((c) => c.id);
+  }
+
+  private bar(): HTMLElement {
+    return bulkBar({
+      app: this.app,
+      ids: () => this.selection.inOrder(this.order()),
+      clear: () => this.changeSelection(() => this.selection.clear()),
+    });
+  }
+
+  /** Changes the selection and redraws, keeping the focused row focused. */
+  private changeSelection(change: () => void): void {
+    change();
+    this.update();
+  }
+
+  /** Esc in the list: clears a selection (true when there was one). */
+  clearSelection(): boolean {
+    if (!this.selection.size) return false;
+    this.changeSelection(() => this.selection.clear());
+    return true;
+  }
+
   private table(items: Contact[]): HTMLElement {
+    const allBox = h("input", {
+      type: "checkbox", class: "row-check", "data-testid": "select-all", "aria-label": t("bulk.select_all"), title: t("bulk.select_all"),
+      checked: items.length > 0 && this.selection.size === items.length,
+      onchange: () => this.changeSelection(() => (allBox.checked ? this.selection.all(this.order()) : this.selection.clear())),
+    }) as HTMLInputElement;
+    allBox.indeterminate = this.selection.size > 0 && this.selection.size < items.length;
     const head = h(
       "div",
       { class: "row head" },
+      h("span", { class: "cell check" }, allBox),
       this.sortHead(t("field.name"), "last_name"),
       this.sortHead(t("field.organization"), "company"),
       this.sortHead(t("field.stage"), "stage"),
@@ -316,21 +354,41 @@ export class ListView {
       email && phone ? " · " : null,
       phone ? link(telHref(phone), phones?.[0] ?? phone, "row-phone") : null,
     ];
+    const selected = this.selection.has(c.id);
     return h(
       "li",
       {
-        class: "row",
+        class: `row${selected ? " selected" : ""}`,
         tabindex: 0,
         "data-testid": "contact-row",
         "data-id": c.id,
-        onclick: () => void this.app.openContact(c.id),
+        "aria-selected": String(selected),
+        onclick: (ev: MouseEvent) => {
+          if (ev.ctrlKey || ev.metaKey) this.changeSelection(() => this.selection.toggle(c.id));
+          else if (ev.shiftKey) this.changeSelection(() => this.selection.range(this.order(), c.id));
+          else void this.app.openContact(c.id);
+        },
         onkeydown: (ev: KeyboardEvent) => {
           if (ev.key === "Enter") {
             ev.preventDefault();
             void this.app.openContact(c.id);
+          } else if (ev.key === " ") {
+            ev.preventDefault();
+            this.changeSelection(() => this.selection.toggle(c.id));
+          } else if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === "a") {
+            ev.preventDefault();
+            this.changeSelection(() => this.selection.all(this.order()));
           }
         },
       },
+      h("span", { class: "cell check" }, h("input", {
+        type: "checkbox", class: "row-check", "data-testid": "row-select", checked: selected, tabindex: -1,
+        "aria-label": t("bulk.select_row", { name: c.display_name }),
+        onclick: (ev: MouseEvent) => {
+          ev.stopPropagation();
+          this.changeSelection(() => (ev.shiftKey ? this.selection.range(this.order(), c.id) : this.selection.toggle(c.id)));
+        },
+      })),
       h(
         "span",
         { class: "cell name" },

@@ -15,7 +15,7 @@ use crate::duplicate::MergePicks;
 use crate::error::{ErrorCode, Result};
 use crate::score::Score;
 use crate::stage::{ChangedBy, StageChangeRequest, Transition};
-use crate::store::Store;
+use crate::store::{BulkChange, BulkOutcome, Store, UndoOutcome};
 
 /// A contact with the stage changes it allows, its explained score and its organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -215,7 +215,14 @@ pub struct OrganizationDetail {
     pub deals: Vec<crate::deal::Deal>,
     /// How many of them are open.
     pub open_deals: u32,
+    /// Its contacts' newest activities (at most [`ORG_ACTIVITIES`]), newest first.
+    pub activities: Vec<crate::activity::Activity>,
+    /// Its contacts' open tasks, soonest due first.
+    pub tasks: Vec<crate::task::Task>,
 }
+
+/// How many of its contacts' newest activities an organisation's page shows.
+pub const ORG_ACTIVITIES: u32 = 30;
 
 /// Organisations matching `search` (typo tolerant, best first), else all by
 /// name, each with its counts.
@@ -234,7 +241,38 @@ pub fn organizations(store: &Store, search: Option<&str>) -> Result<Vec<Organiza
 pub fn organization(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<OrganizationDetail> {
     let organization = store.organization(id)?;
     let (contacts, deals, open_deals) = organization_parts(store, &organization, now)?;
-    Ok(OrganizationDetail { organization, contacts, deals, open_deals })
+    let mut activities = Vec::new();
+    let mut tasks = Vec::new();
+    let newest = crate::activity::ActivityQuery { limit: ORG_ACTIVITIES, ..Default::default() };
+    for c in &contacts {
+        activities.extend(store.list_activities(c.id, &newest)?.items);
+        tasks.extend(store.contact_tasks(c.id)?.into_iter().filter(|t| !t.done));
+    }
+    activities.sort_by_key(|a| std::cmp::Reverse((a.at, a.id)));
+    activities.truncate(ORG_ACTIVITIES as usize);
+    tasks.sort_by_key(|t| (t.due, t.id));
+    Ok(OrganizationDetail { organization, contacts, deals, open_deals, activities, tasks })
+}
+
+/// Creates an organisation of its own.
+pub fn create_organization(
+    store: &Store,
+    input: &OrganizationInput,
+    now: DateTime<Utc>,
+) -> Result<Organization> {
+    store.create_organization(input, now)
+}
+
+/// Merges organisation `other` into `survivor` (contacts and deals move over).
+pub fn merge_organizations(
+    store: &Store,
+    survivor: Uuid,
+    other: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Changed<OrganizationDetail>> {
+    let merged = store.merge_organizations(survivor, other, now)?;
+    let detail = organization(store, survivor, now)?;
+    Ok(merged.map(|_| detail))
 }
 
 /// An organisation's contacts by name, their deals newest first, and how many are open.
@@ -257,6 +295,16 @@ fn organization_parts(
         .filter(|d| crate::deal::outcome_of(&stages, &d.stage) == crate::deal::StageOutcome::Open)
         .count();
     Ok((contacts, deals, u32::try_from(open).unwrap_or(u32::MAX)))
+}
+
+/// Applies one change to many contacts in one transaction (undoable with [`undo_bulk`]).
+pub fn bulk(store: &Store, ids: &[Uuid], change: &BulkChange, now: DateTime<Utc>) -> Result<BulkOutcome> {
+    store.bulk_change(ids, change, store.time_zone(), now)
+}
+
+/// Takes a bulk change back.
+pub fn undo_bulk(store: &Store, token: Uuid, now: DateTime<Utc>) -> Result<UndoOutcome> {
+    store.undo_bulk(token, now)
 }
 
 /// Remembers that two contacts are two people (no longer offered as a duplicate).

@@ -99,9 +99,17 @@ pub struct Exported {
     pub count: u32,
 }
 
-/// Every contact as CSV, vCard 4.0 or Kontor's JSON.
-pub fn export_contacts(store: &Store, format: ExportFormat, now: DateTime<Utc>) -> Result<Exported> {
-    let contacts = all_contacts(store, now)?;
+/// Every contact (or those of `ids`, in that order) as CSV, vCard 4.0 or Kontor's JSON.
+pub fn export_contacts(
+    store: &Store,
+    format: ExportFormat,
+    ids: Option<&[Uuid]>,
+    now: DateTime<Utc>,
+) -> Result<Exported> {
+    let contacts = match ids {
+        Some(ids) => ids.iter().map(|id| store.contact(*id, now)).collect::<Result<Vec<_>>>()?,
+        None => all_contacts(store, now)?,
+    };
     let text = match format {
         ExportFormat::Csv => export::contacts_csv(&contacts),
         ExportFormat::Vcard => export::contacts_vcard(&contacts),
@@ -119,10 +127,11 @@ pub fn export_name(format: ExportFormat, language: Language) -> String {
 pub fn export_contacts_to(
     store: &Store,
     format: ExportFormat,
+    ids: Option<&[Uuid]>,
     path: &Path,
     now: DateTime<Utc>,
 ) -> Result<SavedFile> {
-    let exported = export_contacts(store, format, now)?;
+    let exported = export_contacts(store, format, ids, now)?;
     save_file(path, exported.text.as_bytes(), exported.count)
 }
 

@@ -25,6 +25,7 @@
 
 mod activities;
 mod backup;
+mod bulk;
 mod compact;
 mod contacts;
 mod counters;
@@ -47,6 +48,7 @@ mod tasks;
 
 pub use backup::check_backup;
 pub(crate) use backup::verify_backup_stream;
+pub use bulk::{BulkChange, BulkOutcome, BulkSkip, UndoOutcome, MAX_BULK};
 pub use compact::compact;
 pub use contacts::{ContactPage, ListQuery, SortOrder};
 pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};

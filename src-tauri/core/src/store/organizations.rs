@@ -18,7 +18,7 @@ use super::{abort, decode, decode_tx, encode_tx, id_from_index_key, lock, new_id
 use crate::automation::Changed;
 use crate::contact::{Contact, Organization, OrganizationInput};
 use crate::error::{Error, Result};
-use crate::search::{DocKind, SearchQuery};
+use crate::search::{DocKey, DocKind, SearchQuery};
 use crate::text::fold;
 
 /// Organisations kept in memory at most; the cache starts over beyond.
@@ -142,10 +142,7 @@ impl Store {
         self.transact(now, |tx| {
             if new_key != old_key {
                 if tx.org_by_name.get(new_key.as_bytes())?.is_some() {
-                    return abort(Error::InvalidInput {
-                        field: "name",
-                        reason: format!("an organisation named {:?} exists already", org.name),
-                    });
+                    return abort(exists(&org.name));
                 }
                 tx.org_by_name.remove(old_key.as_bytes())?;
                 tx.org_by_name.insert(new_key.as_bytes(), id.as_bytes())?;
@@ -167,6 +164,88 @@ impl Store {
         Ok(Changed::new(org, fired))
     }
 
+    /// Creates an organisation of its own (before any contact names it).
+    /// Refused when one of that name (case and accents aside) exists.
+    pub fn create_organization(&self, input: &OrganizationInput, now: DateTime<Utc>) -> Result<Organization> {
+        let mut org = Organization {
+            id: new_id(now),
+            name: String::new(),
+            industry: None,
+            size: None,
+            postcode: None,
+            region: None,
+            created_at: now,
+            updated_at: now,
+        };
+        input.apply(&mut org, now)?;
+        let key = fold(&org.name);
+        self.transact(now, |tx| {
+            if tx.org_by_name.get(key.as_bytes())?.is_some() {
+                return abort(exists(&org.name));
+            }
+            tx.organizations.insert(org.id.as_bytes(), encode_tx(&org)?)?;
+            tx.org_by_name.insert(key.as_bytes(), org.id.as_bytes())?;
+            put_organization_doc(tx, &org)
+        })?;
+        Ok(org)
+    }
+
+    /// Merges organisation `other` into `survivor`: its contacts and their
+    /// deals move over, the survivor's empty fields take the other's data,
+    /// and `other` is gone (its name no longer finds anything). One
+    /// transaction.
+    pub fn merge_organizations(
+        &self,
+        survivor: Uuid,
+        other: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Changed<Organization>> {
+        if survivor == other {
+            return Err(Error::InvalidInput {
+                field: "other",
+                reason: "an organisation cannot merge into itself".into(),
+            });
+        }
+        let gone = self.organization(other)?;
+        let mut kept = self.organization(survivor)?;
+        kept.industry = kept.industry.take().or(gone.industry.clone());
+        kept.size = kept.size.or(gone.size);
+        kept.postcode = kept.postcode.take().or(gone.postcode.clone());
+        kept.region = kept.region.take().or(gone.region.clone());
+        kept.updated_at = now;
+        let members = self.members(other)?;
+        let mut deals = Vec::new();
+        for m in &members {
+            deals.extend(self.contact_deals(*m)?.into_iter().filter(|d| d.organization_id == Some(other)));
+        }
+        self.transact(now, |tx| {
+            tx.organizations.insert(survivor.as_bytes(), encode_tx(&kept)?)?;
+            put_organization_doc(tx, &kept)?;
+            for member in &members {
+                let Some(bytes) = tx.contacts.get(member.as_bytes())? else { continue };
+                let before: Contact = decode_tx(&bytes)?;
+                let mut after = before.clone();
+                after.organization = Some(kept.name.clone());
+                after.organization_id = Some(survivor);
+                after.updated_at = now;
+                put_contact(tx, Some(&before), Some(&after))?;
+            }
+            for deal in &deals {
+                let mut moved = deal.clone();
+                moved.organization_id = Some(survivor);
+                super::deals::put_deal(tx, deal.id, Some(deal), Some(&moved))?;
+            }
+            tx.organizations.remove(other.as_bytes())?;
+            tx.org_by_name.remove(fold(&gone.name).as_bytes())?;
+            super::search::put_doc(tx, DocKey::new(DocKind::Organization, other), None)
+        })?;
+        self.orgs.forget(survivor);
+        self.orgs.forget(other);
+        let mut fired = Vec::new();
+        self.auto_advance_ready(Some(&members), now, &mut fired)?;
+        Ok(Changed::new(kept, fired))
+    }
+
     /// The organisation named `name` (folded), if there is one.
     pub(super) fn organization_named(&self, name: &str) -> Result<Option<Organization>> {
         match self.t.org_by_name.get(fold(name).as_bytes())? {
@@ -174,6 +253,10 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+fn exists(name: &str) -> Error {
+    Error::InvalidInput { field: "name", reason: format!("an organisation named {name:?} exists already") }
 }
 
 /// The organisation named `name` inside a transaction, created (with its

@@ -86,7 +86,7 @@ export function dataSection(
     if (file) s.status = savedText(file); // null: the save dialog was cancelled
   };
   const exportBtn = (format: ExportFormat, label: string) =>
-    button(label, { testid: `export-${format}`, onclick: () => void act(`export-${format}`, async () => saved(await ipc.exportContacts(format))) });
+    button(label, { testid: `export-${format}`, onclick: () => void act(`export-${format}`, async () => saved(await ipc.exportContacts(format, null))) });
 
   const restoreBox = (info: BackupInfo): HTMLElement => {
     const m = info.manifest;

@@ -1,0 +1,337 @@
+//! Bulk changes to many contacts at once (stage, tag, a task for each):
+//! each in one transaction, which also keeps what it replaced so that the
+//! toast's Undo can put it back (in one transaction too).
+//!
+//! Invariants: a contact the change does not apply to (a stage move the
+//! lifecycle forbids, a tag it already has) is left as it is and reported,
+//! and the others are still changed; an undo puts back only contacts not
+//! changed since, and removes only tasks still open and unchanged; the
+//! newest [`UNDO_KEPT`] undo records are kept.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::contacts::put_contact;
+use super::tasks::replace as put_task;
+use super::{abort, decode_tx, encode_tx, new_id, Store};
+use crate::automation::{AutomationOutcome, Event};
+use crate::contact::Contact;
+use crate::error::{Error, ErrorCode, Result};
+use crate::lifecycle::check_transition;
+use crate::stage::{ChangedBy, Stage, StageChange};
+use crate::task::{Task, TaskInput};
+
+/// Most contacts one bulk change takes.
+pub const MAX_BULK: usize = 10_000;
+/// How many bulk changes stay undoable.
+pub const UNDO_KEPT: usize = 20;
+const UNDO_PREFIX: &[u8] = b"undo:";
+
+/// What to do to every selected contact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum BulkChange {
+    /// Move to a lifecycle stage (by hand; the lifecycle's rules apply).
+    Stage {
+        /// The stage.
+        to: Stage,
+        /// Why (needed for disqualified).
+        reason: Option<String>,
+    },
+    /// Add a tag.
+    AddTag {
+        /// The tag.
+        tag: String,
+    },
+    /// Remove a tag (case does not matter).
+    RemoveTag {
+        /// The tag.
+        tag: String,
+    },
+    /// Create this task for each contact (its `contact_id` is ignored).
+    Task {
+        /// The task.
+        input: TaskInput,
+    },
+}
+
+/// A contact a bulk change left as it was, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BulkSkip {
+    /// The contact.
+    pub id: Uuid,
+    /// Its name (empty when it no longer exists).
+    pub name: String,
+    /// Why, as an error code (`invalid_transition`, `same_stage`, `not_found` ...).
+    pub code: ErrorCode,
+    /// Why, in English.
+    pub message: String,
+}
+
+/// What a bulk change did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BulkOutcome {
+    /// Contacts changed (or given a task).
+    pub changed: u32,
+    /// Contacts left as they were: the change did not apply.
+    pub skipped: Vec<BulkSkip>,
+    /// Contacts that already were as asked (had the tag, lacked it).
+    pub unchanged: u32,
+    /// Hand this to `undo_bulk` to take the change back; `None` when nothing changed.
+    pub undo: Option<Uuid>,
+    /// What the rules the change fired did.
+    pub automation: Vec<AutomationOutcome>,
+}
+
+/// What an undo did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UndoOutcome {
+    /// Contacts put back.
+    pub restored: u32,
+    /// Tasks removed.
+    pub tasks_removed: u32,
+    /// Contacts changed since the bulk change, left as they are now.
+    pub kept: u32,
+}
+
+/// What a bulk change replaced.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct UndoRecord {
+    /// When the change was made (contacts it wrote carry this `updated_at`).
+    at: DateTime<Utc>,
+    /// The contacts before the change.
+    before: Vec<Contact>,
+    /// Tasks the change created (and the rules it fired).
+    tasks: Vec<Uuid>,
+}
+
+fn undo_key(token: Uuid) -> Vec<u8> {
+    [UNDO_PREFIX, token.as_bytes()].concat()
+}
+
+fn skip(c: &Contact, e: &Error) -> BulkSkip {
+    BulkSkip { id: c.id, name: c.display_name.clone(), code: e.code(), message: e.to_string() }
+}
+
+/// A tag as the contact form keeps it: trimmed, one line, not empty.
+fn clean_tag(tag: &str) -> Result<String> {
+    let tag = tag.trim();
+    if tag.is_empty() || tag.chars().count() > 100 || tag.chars().any(char::is_control) {
+        return Err(Error::InvalidInput {
+            field: "tag",
+            reason: "a tag is one line of 1 to 100 characters".into(),
+        });
+    }
+    Ok(tag.to_owned())
+}
+
+/// The contact after `change`, `Ok(None)` when it already is as asked.
+fn apply(c: &Contact, change: &BulkChange, now: DateTime<Utc>) -> Result<Option<Contact>> {
+    let mut new = c.clone();
+    match change {
+        BulkChange::Stage { to, reason } => {
+            let reason = check_transition(c.stage, *to, reason.as_deref(), false)?;
+            new.stage_history.push(StageChange {
+                from: Some(c.stage),
+                to: *to,
+                at: now,
+                reason,
+                by: ChangedBy::Hand,
+            });
+            new.stage = *to;
+        }
+        BulkChange::AddTag { tag } => {
+            if c.tags.iter().any(|t| t.eq_ignore_ascii_case(tag) || t.to_lowercase() == tag.to_lowercase()) {
+                return Ok(None);
+            }
+            new.tags.push(tag.clone());
+        }
+        BulkChange::RemoveTag { tag } => {
+            new.tags.retain(|t| t.to_lowercase() != tag.to_lowercase());
+            if new.tags.len() == c.tags.len() {
+                return Ok(None);
+            }
+        }
+        BulkChange::Task { .. } => return Ok(None),
+    }
+    new.updated_at = now;
+    Ok(Some(new))
+}
+
+impl Store {
+    /// Applies `change` to the contacts `ids` in one transaction.
+    pub fn bulk_change(
+        &self,
+        ids: &[Uuid],
+        change: &BulkChange,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<BulkOutcome> {
+        if ids.len() > MAX_BULK {
+            return Err(Error::InvalidInput {
+                field: "ids",
+                reason: format!("at most {MAX_BULK} contacts at once"),
+            });
+        }
+        let mut seen = HashSet::new();
+        let ids: Vec<Uuid> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
+        let change = match change {
+            BulkChange::AddTag { tag } => BulkChange::AddTag { tag: clean_tag(tag)? },
+            BulkChange::RemoveTag { tag } => BulkChange::RemoveTag { tag: clean_tag(tag)? },
+            BulkChange::Task { input } => {
+                // Checked once before the transaction: a bad task fails as a whole.
+                input.clone().into_task(Uuid::nil(), tz, now)?;
+                change.clone()
+            }
+            other => other.clone(),
+        };
+        // Task ids are made outside the transaction, which may run again.
+        let task_ids: Vec<Uuid> = match &change {
+            BulkChange::Task { .. } => ids.iter().map(|_| new_id(now)).collect(),
+            _ => Vec::new(),
+        };
+        let token = new_id(now);
+        let (record, skipped, unchanged) = self.transact(now, |tx| {
+            let mut record = UndoRecord { at: now, ..Default::default() };
+            let (mut skipped, mut unchanged) = (Vec::new(), 0u32);
+            for (i, id) in ids.iter().enumerate() {
+                let Some(bytes) = tx.contacts.get(id.as_bytes())? else {
+                    let e = super::contacts::not_found(*id);
+                    skipped.push(BulkSkip {
+                        id: *id,
+                        name: String::new(),
+                        code: e.code(),
+                        message: e.to_string(),
+                    });
+                    continue;
+                };
+                let old: Contact = decode_tx(&bytes)?;
+                if let BulkChange::Task { input } = &change {
+                    let input = TaskInput { contact_id: Some(*id), deal_id: None, ..input.clone() };
+                    let mut task: Task = input.into_task(task_ids[i], tz, now).or_else(abort)?;
+                    for r in &mut task.reminders {
+                        r.fired |= r.fire_at <= now;
+                    }
+                    put_task(tx, None, Some(&task))?;
+                    record.tasks.push(task.id);
+                    continue;
+                }
+                match apply(&old, &change, now) {
+                    Ok(Some(new)) => {
+                        put_contact(tx, Some(&old), Some(&new))?;
+                        record.before.push(old);
+                    }
+                    Ok(None) => unchanged += 1,
+                    Err(e) => skipped.push(skip(&old, &e)),
+                }
+            }
+            if !record.before.is_empty() || !record.tasks.is_empty() {
+                tx.meta.insert(undo_key(token), encode_tx(&record)?)?;
+            }
+            Ok((record, skipped, unchanged))
+        })?;
+        let changed = record.before.len().max(record.tasks.len());
+        let mut automation = Vec::new();
+        if let BulkChange::Stage { to, .. } = change {
+            let events: Vec<Event> =
+                record.before.iter().map(|c| Event::ContactStageChanged { contact_id: c.id, to }).collect();
+            automation = self.run_rules(&events, now);
+            self.remember_rule_tasks(token, &automation, now)?;
+        }
+        self.prune_undo(now)?;
+        Ok(BulkOutcome {
+            changed: u32::try_from(changed).unwrap_or(u32::MAX),
+            skipped,
+            unchanged,
+            undo: (changed > 0).then_some(token),
+            automation,
+        })
+    }
+
+    /// Adds the tasks the rules made to the undo record `token`.
+    fn remember_rule_tasks(
+        &self,
+        token: Uuid,
+        outcomes: &[AutomationOutcome],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let made: Vec<Uuid> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                AutomationOutcome::TaskCreated { task } => Some(task.id),
+                _ => None,
+            })
+            .collect();
+        if made.is_empty() {
+            return Ok(());
+        }
+        self.transact(now, |tx| {
+            let Some(bytes) = tx.meta.get(undo_key(token))? else { return Ok(()) };
+            let mut record: UndoRecord = decode_tx(&bytes)?;
+            record.tasks.extend(&made);
+            tx.meta.insert(undo_key(token), encode_tx(&record)?)?;
+            Ok(())
+        })
+    }
+
+    /// Keeps the newest [`UNDO_KEPT`] undo records.
+    fn prune_undo(&self, now: DateTime<Utc>) -> Result<()> {
+        let keys: Vec<_> =
+            self.t.meta.scan_prefix(UNDO_PREFIX).keys().collect::<std::result::Result<_, _>>()?;
+        if keys.len() <= UNDO_KEPT {
+            return Ok(());
+        }
+        let old = &keys[..keys.len() - UNDO_KEPT];
+        self.transact(now, |tx| {
+            for k in old {
+                tx.meta.remove(k)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Takes a bulk change back: contacts not changed since get their
+    /// earlier state, its open and unchanged tasks are removed.
+    pub fn undo_bulk(&self, token: Uuid, now: DateTime<Utc>) -> Result<UndoOutcome> {
+        self.transact(now, |tx| {
+            let Some(bytes) = tx.meta.get(undo_key(token))? else {
+                return abort(Error::NotFound { kind: "undo", id: token.to_string() });
+            };
+            let record: UndoRecord = decode_tx(&bytes)?;
+            let mut out = UndoOutcome { restored: 0, tasks_removed: 0, kept: 0 };
+            for before in &record.before {
+                let current: Option<Contact> = match tx.contacts.get(before.id.as_bytes())? {
+                    Some(b) => Some(decode_tx(&b)?),
+                    None => None,
+                };
+                match current {
+                    Some(c) if c.updated_at == record.at => {
+                        put_contact(tx, Some(&c), Some(before))?;
+                        out.restored += 1;
+                    }
+                    _ => out.kept += 1,
+                }
+            }
+            for id in &record.tasks {
+                if let Some(b) = tx.tasks.get(id.as_bytes())? {
+                    let task: Task = decode_tx(&b)?;
+                    if !task.done && task.updated_at == task.created_at {
+                        put_task(tx, Some(&task), None)?;
+                        out.tasks_removed += 1;
+                    }
+                }
+            }
+            tx.meta.remove(undo_key(token))?;
+            Ok(out)
+        })
+    }
+}

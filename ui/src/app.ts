@@ -21,6 +21,7 @@ import { Keyboard } from "./areas/keyboard";
 import { ListArea } from "./areas/list";
 import { Notices } from "./areas/notices";
 import { PipelineArea } from "./areas/pipeline";
+import { OrganizationsArea } from "./areas/organizations";
 import { ReportsArea } from "./areas/reports";
 import { TasksArea } from "./areas/tasks";
 import { byTestId, closeDialog, h, openDialog, replace } from "./dom";
@@ -31,7 +32,7 @@ import type { PeriodPreset } from "./periods";
 import {
   TASKS_REFRESH_MS, type ContactDealsState, type ContactTasksState, type DealContact, type ListState, type OpenDialog,
   type PipelineState, type Place, type PresetContact, type PresetDeal, type ReportsState, type TasksState,
-  type TimelineState, type ToastAction, type View,
+  type OrganizationsState, type OrgSort, type TimelineState, type ToastAction, type View,
 } from "./shell";
 import { defaultSettings, withDefaults } from "./settings";
 import type { TaskTab } from "./tasks";
@@ -62,6 +63,7 @@ export class App implements Hub {
     tasks: new TasksArea(this),
     pipeline: new PipelineArea(this),
     reports: new ReportsArea(this),
+    organizations: new OrganizationsArea(this),
     // A modal dialog sits in the top layer: toasts and notices show in it
     // while one is open, or they would be hidden under it.
     notices: new Notices(this, () => this.dialog?.el ?? this.root),
@@ -93,6 +95,7 @@ export class App implements Hub {
   get tasks(): TasksState { return this.areas.tasks.state; }
   get pipeline(): PipelineState { return this.areas.pipeline.state; }
   get reports(): ReportsState { return this.areas.reports.state; }
+  get organizations(): OrganizationsState { return this.areas.organizations.state; }
 
   // ---- start and stop ------------------------------------------------------------
 
@@ -183,22 +186,28 @@ export class App implements Hub {
 
   /** Rebuilds the whole visible UI from state (after navigation or a language switch). */
   render(): void {
-    const shown = this.view.name === "contact" ? `contact:${this.view.detail.contact.id}` : this.view.name;
+    const shown = this.view.name === "contact" ? `contact:${this.view.detail.contact.id}`
+      : this.view.name === "organization" ? `organization:${this.view.detail.id}` : this.view.name;
     const moved = shown !== this.rendered;
     if (moved && this.rendered === "list") this.listScroll = window.scrollY;
     this.rendered = shown;
     this.renderTopbar();
-    const { list, contact, tasks, pipeline, reports } = this.areas;
+    const { list, contact, tasks, pipeline, reports, organizations } = this.areas;
     list.view = null;
     tasks.view = null;
     reports.view = null;
+    organizations.view = null;
     contact.unmount();
     pipeline.unmount();
     const name = this.view.name;
     if (name === "contact") {
       contact.mount(this.main, (this.view as { detail: ContactDetail }).detail);
     } else {
-      const view = name === "pipeline" ? pipeline.mount() : name === "reports" ? reports.mount() : name === "list" ? list.mount() : tasks.mount();
+      const view = name === "pipeline" ? pipeline.mount()
+        : name === "reports" ? reports.mount()
+          : name === "list" ? list.mount()
+            : name === "organizations" || name === "organization" ? organizations.mount()
+              : tasks.mount();
       replace(this.main, view.el);
       view.update();
     }
@@ -209,7 +218,8 @@ export class App implements Hub {
 
   /** The top-level place shown (a contact page belongs to where it was opened from). */
   get place(): Place {
-    return this.view.name === "contact" ? this.origin : this.view.name;
+    const name = this.view.name;
+    return name === "contact" ? this.origin : name === "organization" ? "organizations" : name;
   }
 
   private renderTopbar(): void {
@@ -230,6 +240,7 @@ export class App implements Hub {
         nav("list", t("nav.contacts"), t("nav.contacts_title"), () => void this.showList()),
         nav("tasks", t("nav.tasks"), t("nav.tasks_title"), () => void this.showTasks(), this.badge),
         nav("pipeline", t("nav.pipeline"), t("nav.pipeline_title"), () => void this.showPipeline()),
+        nav("organizations", t("nav.organizations"), t("nav.organizations_title"), () => void this.showOrganizations()),
         nav("reports", t("nav.reports"), t("nav.reports_title"), () => void this.showReports()),
       ),
       h("div", { class: "spacer" }),
@@ -270,6 +281,7 @@ export class App implements Hub {
     if (from === "tasks") await this.showTasks();
     else if (from === "pipeline") await this.showPipeline();
     else if (from === "reports") await this.showReports();
+    else if (from === "organizations") await this.areas.organizations.back();
     else await this.backToList();
   }
 
@@ -354,6 +366,11 @@ export class App implements Hub {
   }
 
   showReports(): Promise<void> { return this.areas.reports.show(); }
+  showOrganizations(): Promise<void> { return this.areas.organizations.show(); }
+  openOrganization(id: string): Promise<void> { return this.areas.organizations.open(id); }
+  setOrgSearch(text: string): void { this.areas.organizations.setSearch(text); }
+  setOrgSort(sort: OrgSort): void { this.areas.organizations.setSort(sort); }
+  organizationsChanged(): Promise<void> { return this.areas.organizations.changed(); }
   setReportPreset(preset: PeriodPreset, reload = true): void { this.areas.reports.setPreset(preset, reload); }
   setReportPeriod(period: Period): void { this.areas.reports.setPeriod(period); }
   reloadReports(): Promise<void> { return this.areas.reports.reload(); }

@@ -14,6 +14,8 @@ import type { Period } from "./bindings/Period";
 import type { Pipeline } from "./bindings/Pipeline";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { SearchResults } from "./bindings/SearchResults";
+import type { OrganizationDetail } from "./bindings/OrganizationDetail";
+import type { OrganizationSummary } from "./bindings/OrganizationSummary";
 import type { Settings } from "./bindings/Settings";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { SortOrder } from "./bindings/SortOrder";
@@ -56,9 +58,22 @@ export const TASKS_REFRESH_MS = 60_000;
 export const GOTO_MS = 1500;
 
 export type View =
-  | { name: "list" } | { name: "tasks" } | { name: "pipeline" } | { name: "reports" } | { name: "contact"; detail: ContactDetail };
+  | { name: "list" } | { name: "tasks" } | { name: "pipeline" } | { name: "reports" } | { name: "contact"; detail: ContactDetail }
+  | { name: "organizations" } | { name: "organization"; detail: OrganizationDetail };
 /** The top-level place a contact page was opened from (Back and Esc return there). */
-export type Place = "list" | "tasks" | "pipeline" | "reports";
+export type Place = "list" | "tasks" | "pipeline" | "reports" | "organizations";
+
+/** How the organisations list is ordered. */
+export type OrgSort = "name" | "contacts" | "open_deals";
+
+/** The organisations view: its search, order and the organisations found. */
+export interface OrganizationsState {
+  search: string;
+  sort: OrgSort;
+  /** `null` until loaded. */
+  items: OrganizationSummary[] | null;
+  loading: boolean;
+}
 
 /** The pipeline board's data. */
 export interface PipelineState {
@@ -189,6 +204,17 @@ export interface Shell {
   openImport(): void;
   openModal(el: HTMLDialogElement, rerender?: () => void, onClose?: () => void): void;
   openOrgDialog(): void;
+  /** The organisations list. */
+  organizations: OrganizationsState;
+  showOrganizations(): Promise<void>;
+  /** An organisation's page. */
+  openOrganization(id: string): Promise<void>;
+  setOrgSearch(text: string): void;
+  setOrgSort(sort: OrgSort): void;
+  /** The contacts list showing one organisation's contacts. */
+  showOrganization(id: string, name: string): void;
+  /** Reloads the organisations list, or the page shown. */
+  organizationsChanged(): Promise<void>;
   /** Opens the settings, at `section` (a `settings-nav-*` key) when given. */
   openSettings(section?: string): void;
   openStageControl(): void;

@@ -54,9 +54,14 @@ describe("search", () => {
     key("ArrowDown", document.activeElement!);
     expect(document.activeElement).toBe($("deal-hit"));
 
-    // Enter on the organisation lists its contacts, with a chip to go back to all.
+    // Enter on the organisation opens its page; from there its contacts go
+    // to the list, with a chip to go back to all.
     org.focus();
     key("Enter", org);
+    await until(() => maybe("org-page"));
+    expect($("org-name").textContent).toBe("Acme AG");
+    expect($$("org-contact")).toHaveLength(2);
+    $("org-in-list").click();
     await until(() => maybe("org-filter") !== null && names().length === 2);
     expect(($("search") as HTMLInputElement).value).toBe("");
     expect($("org-filter").textContent).toContain("Acme AG");

@@ -31,6 +31,15 @@ impl std::fmt::Display for DriverError {
 /// The driver's result type.
 pub type Result<T> = std::result::Result<T, DriverError>;
 
+/// The Shift key, for [`Session::click_holding`] and key sequences (W3C WebDriver).
+pub const SHIFT: &str = "\u{E008}";
+/// The Control key, for [`Session::click_holding`] and key sequences (W3C WebDriver).
+pub const CONTROL: &str = "\u{E009}";
+/// The Enter key.
+pub const ENTER: &str = "\u{E007}";
+/// The down arrow key.
+pub const ARROW_DOWN: &str = "\u{E015}";
+
 /// Sends one HTTP request to the driver and returns the `value` of its JSON
 /// answer. tauri-driver now and then closes a connection without answering
 /// or resets it (its pooled connection to WebKitWebDriver went stale, or the
@@ -204,6 +213,26 @@ impl Session {
             "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": steps
         }]});
         self.call("POST", "/actions", Some(actions))?;
+        self.call("DELETE", "/actions", None).map(|_| ())
+    }
+
+    /// Clicks an element while holding a modifier key (W3C key and pointer
+    /// actions): `SHIFT` or `CONTROL`.
+    pub fn click_holding(&self, e: &Element, modifier: &str) -> Result<()> {
+        let origin = json!({ "element-6066-11e4-a52e-4f735466cecf": e.0 });
+        let keys = json!({ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": modifier },
+            { "type": "pause", "duration": 0 }, { "type": "pause", "duration": 0 }, { "type": "pause", "duration": 0 },
+            { "type": "keyUp", "value": modifier },
+        ]});
+        let mouse = json!({ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+            { "type": "pause", "duration": 0 },
+            { "type": "pointerMove", "duration": 0, "origin": origin, "x": 0, "y": 0 },
+            { "type": "pointerDown", "button": 0 },
+            { "type": "pointerUp", "button": 0 },
+            { "type": "pause", "duration": 0 },
+        ]});
+        self.call("POST", "/actions", Some(json!({ "actions": [keys, mouse] })))?;
         self.call("DELETE", "/actions", None).map(|_| ())
     }
 

@@ -1146,3 +1146,191 @@ fn every_text_meets_wcag_aa_contrast_in_light_and_dark() {
         let _ = session.quit();
     }
 }
+
+#[test]
+fn fifty_contacts_move_to_prospect_at_once_and_undo_takes_it_back() {
+    use kontor_e2e::webdriver::{CONTROL, SHIFT};
+    let desktop = Desktop::start("de_DE.UTF-8");
+    seed_contacts(&desktop, 60);
+    let session = desktop.launch();
+    session.set_window_size(1280, 800).expect("window size");
+    let ui = Ui { s: &session };
+    ui.wait_text(&format!("{} {}", tid("stage-chip-lead"), tid("chip-count")), |t| t == "60");
+    ui.select("sort-select", "name");
+    ui.wait_text(&tid("row-name"), |t| t == "Person000 Muster");
+    // The first row's box, then Shift-click the fiftieth row: fifty selected.
+    let boxes = session.find_all(&tid("row-select")).expect("boxes");
+    session.click(&boxes[0]).expect("tick the first");
+    ui.wait_text(&tid("bulk-count"), |t| t == "1 ausgewählt");
+    let rows = session.find_all(&tid("contact-row")).expect("rows");
+    session
+        .execute("arguments[0].scrollIntoView({ block: 'center' }); return 0", vec![rows[49].as_arg()])
+        .unwrap();
+    let name = session.find_all(&tid("row-name")).expect("names").remove(49);
+    session.click_holding(&name, SHIFT).expect("shift-click the fiftieth");
+    ui.wait_text(&tid("bulk-count"), |t| t == "50 ausgewählt");
+    assert_eq!(ui.count("contact-page"), 0, "a Shift-click selects, it does not open");
+    ui.script("window.scrollTo(0, 0); return 0");
+    ui.screenshot("40-bulk-selected-de");
+    ui.select("bulk-stage", "prospect");
+    ui.click("bulk-stage-apply");
+    let toast = ui.wait_text(&tid("toast"), |t| t.contains("50 Kontakte sind jetzt"));
+    assert!(toast.contains("Rückgängig"), "{toast}");
+    ui.wait_text(&format!("{} {}", tid("stage-chip-prospect"), tid("chip-count")), |t| t == "50");
+    ui.wait_text(&format!("{} {}", tid("stage-chip-lead"), tid("chip-count")), |t| t == "10");
+    assert_eq!(ui.count("bulk-bar"), 0, "the selection is done with");
+    ui.screenshot("41-bulk-moved-de");
+    ui.click("toast-action");
+    ui.wait_text(&tid("toast"), |t| t.starts_with("Rückgängig gemacht"));
+    ui.wait_text(&format!("{} {}", tid("stage-chip-lead"), tid("chip-count")), |t| t == "60");
+    ui.wait_text(&format!("{} {}", tid("stage-chip-prospect"), tid("chip-count")), |t| t == "0");
+
+    // Ctrl+A on a row selects every loaded row; Esc lets go.
+    let first = session.find_all(&tid("contact-row")).expect("rows").remove(0);
+    session.send_keys(&first, &format!("{CONTROL}a{CONTROL}")).expect("Ctrl+A");
+    ui.wait_text(&tid("bulk-count"), |t| t == "60 ausgewählt");
+    session
+        .send_keys(&session.find_all(&tid("contact-row")).expect("rows").remove(0), "\u{E00C}")
+        .expect("Esc");
+    ui.wait_gone("bulk-bar");
+    session.quit().expect("quit");
+    let out =
+        cli_once_app_quit(&desktop, &["contacts", "list", "--stage", "lead", "--json", "--limit", "100"]);
+    let leads: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(leads.as_array().map(Vec::len), Some(60), "all leads again, in the store");
+}
+
+#[test]
+fn an_organisation_page_shows_its_people_deals_and_tasks_and_takes_in_a_duplicate() {
+    let desktop = Desktop::start("en_US.UTF-8");
+    let zora = add_zora(&desktop, &[]);
+    let ben = cli_json(
+        &desktop,
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "Ben",
+            "--last-name",
+            "Adler",
+            "--organization",
+            "Elb Brauerei",
+            "--json",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli_json(
+        &desktop,
+        &[
+            "contacts",
+            "add",
+            "--first-name",
+            "Cleo",
+            "--last-name",
+            "Brandt",
+            "--organization",
+            "Elbbrauerei GmbH",
+            "--json",
+        ],
+    );
+    let deal =
+        desktop.cli(&["deals", "add", "--contact", &zora, "--title", "Schankanlage", "--value", "18500"]);
+    assert!(deal.status.success(), "{}", String::from_utf8_lossy(&deal.stderr));
+    let task =
+        desktop.cli(&["tasks", "add", "--title", "Besuch planen", "--due", "2030-05-06", "--contact", &ben]);
+    assert!(task.status.success(), "{}", String::from_utf8_lossy(&task.stderr));
+    let session = desktop.launch();
+    session.set_window_size(1280, 800).expect("window size");
+    let ui = Ui { s: &session };
+    ui.el("contact-row");
+    ui.click("nav-organizations");
+    ui.fill("org-search", "elb brauerei");
+    ui.wait_text(&tid("org-row-name"), |t| t == "Elb Brauerei");
+    ui.click("org-row-name");
+    ui.wait_text(&tid("org-name"), |t| t == "Elb Brauerei");
+    assert_eq!(texts(&ui, "org-contact").len(), 2);
+    assert!(texts(&ui, "org-contact")[0].starts_with("Ben Adler"), "by last name");
+    assert!(ui.text("org-deal").contains("Schankanlage"));
+    assert!(texts(&ui, "org-task").iter().any(|t| t.contains("Besuch planen") && t.contains("Ben Adler")));
+    ui.screenshot("42-organisation-page-en");
+    ui.click("org-merge");
+    ui.fill("org-merge-search", "Elbbrauerei");
+    ui.wait_text(&tid("org-merge-pick"), |t| t.starts_with("Elbbrauerei GmbH"));
+    ui.click("org-merge-pick");
+    ui.wait_text(&tid("org-merge-confirm"), |t| t.contains("1 contacts and 0 open deals move over"));
+    ui.screenshot("43-organisation-merge-en");
+    ui.click("org-merge-do");
+    ui.wait_gone("org-merge-dialog");
+    let start = Instant::now();
+    while ui.count("org-contact") != 3 {
+        assert!(start.elapsed() < WAIT, "the merged page shows {:?}", texts(&ui, "org-contact"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A contact opened here returns here.
+    ui.with("org-contact", |e| session.click(e));
+    ui.el("contact-page");
+    ui.click("back");
+    ui.wait_text(&tid("org-name"), |t| t == "Elb Brauerei");
+    session.quit().expect("quit");
+    let out = cli_once_app_quit(&desktop, &["organizations", "list", "--json"]);
+    let orgs: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        orgs,
+        json!([{ "id": orgs[0]["id"], "name": "Elb Brauerei", "contacts": 3, "open_deals": 1 }])
+    );
+}
+
+#[test]
+fn the_command_palette_runs_actions_and_opens_records_by_keyboard_alone() {
+    use kontor_e2e::webdriver::{ARROW_DOWN, CONTROL, ENTER};
+    let desktop = Desktop::start("de_DE.UTF-8");
+    seed_contacts(&desktop, 5);
+    add_zora(&desktop, &[]);
+    let session = desktop.launch();
+    session.set_window_size(800, 600).expect("window size");
+    let ui = Ui { s: &session };
+    ui.el("contact-row");
+    // From the search box: Ctrl+K.
+    ui.with("search", |e| session.send_keys(e, &format!("{CONTROL}k{CONTROL}")));
+    ui.el("palette");
+    let focused = ui.script("return document.activeElement.dataset.testid");
+    assert_eq!(focused, json!("palette-input"));
+    ui.fill("palette-input", "pipel");
+    ui.wait_text(&format!("{} .palette-label", tid("palette-item")), |t| t == "Zur Pipeline");
+    ui.screenshot("44-palette-de");
+    ui.with("palette-input", |e| session.send_keys(e, ENTER));
+    ui.el("pipeline-board");
+    ui.wait_gone("palette");
+    // A record by name: the contact opens.
+    let body = session.find_all("body").expect("body").remove(0);
+    session.send_keys(&body, &format!("{CONTROL}k{CONTROL}")).expect("Ctrl+K");
+    ui.el("palette");
+    ui.fill("palette-input", "zander");
+    let script = "return [...document.querySelectorAll('[data-testid=palette-item] .palette-label')].map(e => e.textContent)";
+    let start = Instant::now();
+    let at = loop {
+        let labels = ui.script(script);
+        if let Some(i) = labels.as_array().and_then(|l| l.iter().position(|v| v == "Zora Zander")) {
+            break i;
+        }
+        assert!(start.elapsed() < WAIT, "the palette shows {labels}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    for _ in 0..at {
+        ui.with("palette-input", |e| session.send_keys(e, ARROW_DOWN));
+    }
+    ui.with("palette-input", |e| session.send_keys(e, ENTER));
+    ui.wait_text(&tid("contact-name"), |t| t == "Zora Zander");
+    // On a contact page its own actions come first: log a call.
+    session
+        .send_keys(&session.find_all("body").expect("body").remove(0), &format!("{CONTROL}k{CONTROL}"))
+        .unwrap();
+    ui.fill("palette-input", "anruf");
+    ui.wait_text(&format!("{} .palette-label", tid("palette-item")), |t| t == "Anruf protokollieren");
+    ui.with("palette-input", |e| session.send_keys(e, ENTER));
+    ui.el("activity-dialog");
+    let kind = ui.with("activity-kind", |e| session.execute("return arguments[0].value", vec![e.as_arg()]));
+    assert_eq!(kind, json!("call"));
+}

@@ -52,7 +52,7 @@ export class ContactArea {
     try {
       const detail = await ipc.getContact(id);
       if (from) this.app.origin = from;
-      else if (this.app.view.name !== "contact") this.app.origin = this.app.view.name;
+      else if (this.app.view.name !== "contact") this.app.origin = this.app.place;
       this.show(detail);
     } catch (e) {
       this.app.showError(e);

@@ -4,11 +4,13 @@
 // areas; an area never imports app.ts or another area.
 import type { Contact } from "../bindings/Contact";
 import type { ContactDetail } from "../bindings/ContactDetail";
-import type { DealContact, OpenDialog, Shell } from "../shell";
+import type { DealContact, OpenDialog, Place, Shell } from "../shell";
 
 export interface Hub extends Shell {
   /** Where the current view is rendered. */
   readonly main: HTMLElement;
+  /** The top-level place shown (a contact page: where it was opened from). */
+  readonly place: Place;
   /** The open modal dialog, if any. */
   readonly dialog: OpenDialog | null;
   /** Rebuilds the whole visible UI from state. */

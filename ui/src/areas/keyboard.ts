@@ -1,5 +1,5 @@
 // The app's keyboard: Esc (close the dialog, else back from a contact),
-// "g" then c/t/p/r to go to a view, and one key per action (n new contact,
+// "g" then c/t/p/o/r to go to a view, and one key per action (n new contact,
 // t task, d deal, m email, "," settings, "/" search; on a contact page also
 // e, s, c, v, o, a, q; ↑/↓ in the list), Ctrl+K for the command palette.
 // Nothing but Ctrl+K fires while typing, and nothing while a dialog is open.
@@ -47,12 +47,13 @@ export class Keyboard {
     }
     if (app.dialog || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev.target)) return;
     const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-    if (this.gotoAt && Date.now() - this.gotoAt <= GOTO_MS && ["c", "t", "p", "r"].includes(key)) {
+    if (this.gotoAt && Date.now() - this.gotoAt <= GOTO_MS && ["c", "t", "p", "r", "o"].includes(key)) {
       this.gotoAt = 0;
       ev.preventDefault();
       if (key === "c") void app.showList();
       else if (key === "t") void app.showTasks();
       else if (key === "p") void app.showPipeline();
+      else if (key === "o") void app.showOrganizations();
       else void app.showReports();
       return;
     }

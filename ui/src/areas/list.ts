@@ -126,7 +126,7 @@ export class ListArea {
   openHit(hit: SearchHit): void {
     if (hit.kind === "contact") void this.app.openContact(hit.id);
     else if (hit.kind === "deal") void this.app.openDeal(hit.id);
-    else this.showOrganization(hit.id, hit.title);
+    else void this.app.openOrganization(hit.id);
   }
 
   /** The list of one organisation's contacts (the search is cleared). */

@@ -2,6 +2,7 @@
 // the data target-group fit is proposed from) and its edit dialog.
 import type { Shell } from "../shell";
 import type { ContactDetail } from "../bindings/ContactDetail";
+import type { Organization } from "../bindings/Organization";
 import type { OrganizationInput } from "../bindings/OrganizationInput";
 import { h } from "../dom";
 import { errorText, t, type MessageKey } from "../i18n";
@@ -36,20 +37,53 @@ export function orgCard(app: Shell, detail: ContactDetail): HTMLElement {
   );
 }
 
+/** The contact page's organisation, edited in its dialog; the contact shows what follows from it. */
 export function orgDialog(app: Shell, detail: ContactDetail): void {
   const o = detail.organization;
   if (!o) return;
+  orgEditDialog(app, o, async () => {
+    // Target-group fit, score and proposal may follow from the new data.
+    const updated = await ipc.getContact(detail.contact.id);
+    app.closeModal();
+    app.contactChanged(updated, { focus: "edit-organization" });
+  });
+}
+
+/** "New organisation": created, then its page opens. */
+export function newOrganizationDialog(app: Shell): void {
+  orgEditDialog(app, null, async (org) => {
+    app.closeModal();
+    await app.openOrganization(org.id);
+  });
+}
+
+/**
+ * An organisation's name and data (`org` null: a new one), saved with
+ * update_organization or create_organization; `saved` runs after.
+ */
+export function orgEditDialog(app: Shell, o: Organization | null, saved: (org: Organization) => Promise<void>): void {
   const input = (name: string, value: string, extra: Record<string, string> = {}) =>
     h("input", { id: `org-${name}`, type: "text", "data-testid": `org-${name}`, value, autocomplete: "off", ...extra });
-  const industry = input("industry", o.industry ?? "");
-  const size = input("size", o.size === null ? "" : String(o.size), { inputmode: "numeric" });
-  const postcode = input("postcode", o.postcode ?? "");
-  const region = input("region", o.region ?? "");
+  const name = input("name", o?.name ?? "", { "aria-required": "true" });
+  const industry = input("industry", o?.industry ?? "");
+  const size = input("size", o?.size == null ? "" : String(o.size), { inputmode: "numeric" });
+  const postcode = input("postcode", o?.postcode ?? "");
+  const region = input("region", o?.region ?? "");
   const field = (id: string, label: MessageKey, control: HTMLElement) =>
     h("div", { class: "field" }, h("label", { for: id, class: "label" }, t(label)), control);
   const errors = h("div", { class: "error-slot", "data-slot": "org" });
-  const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "org-save" }, t("action.save"));
+  const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "org-save" }, t(o ? "action.save" : "orgs.create"));
   const sizeError = h("p", { class: "field-error", id: "err-org-size", "data-testid": "field-error", hidden: true });
+  const nameError = h("p", { class: "field-error", id: "err-org-name", "data-testid": "field-error", hidden: true });
+  const problem = (el: HTMLElement, box: HTMLElement, text: string | null) => {
+    box.textContent = text ?? "";
+    box.hidden = text === null;
+    if (text === null) el.removeAttribute("aria-invalid");
+    else {
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", box.id);
+    }
+  };
 
   let busy = false;
   const submit = async () => {
@@ -57,33 +91,24 @@ export function orgDialog(app: Shell, detail: ContactDetail): void {
     app.clearError();
     const rawSize = size.value.trim();
     const n = rawSize === "" ? null : Number(rawSize);
-    if (n !== null && (!Number.isInteger(n) || n < 0)) {
-      sizeError.textContent = t("invalid.integer");
-      sizeError.hidden = false;
-      size.setAttribute("aria-invalid", "true");
-      size.setAttribute("aria-describedby", sizeError.id);
-      size.focus();
-      return;
-    }
-    sizeError.hidden = true;
-    size.removeAttribute("aria-invalid");
+    const badName = name.value.trim() === "";
+    const badSize = n !== null && (!Number.isInteger(n) || n < 0);
+    problem(name, nameError, badName ? t("invalid.required") : null);
+    problem(size, sizeError, badSize ? t("invalid.integer") : null);
+    if (badName) return name.focus();
+    if (badSize) return size.focus();
     const data: OrganizationInput = {
-      name: o.name, industry: orNull(industry.value), size: n, postcode: orNull(postcode.value), region: orNull(region.value),
+      name: name.value.trim(), industry: orNull(industry.value), size: n, postcode: orNull(postcode.value), region: orNull(region.value),
     };
     busy = true;
     save.disabled = true;
     try {
-      await ipc.updateOrganization(o.id, data);
-      // Target-group fit, score and proposal may follow from the new data.
-      const updated = await ipc.getContact(detail.contact.id);
-      app.closeModal();
-      app.contactChanged(updated, { focus: "edit-organization" });
+      const org = o ? await ipc.updateOrganization(o.id, data) : await ipc.createOrganization(data);
+      await saved(org);
     } catch (e) {
       const err = AppError.from(e);
-      if (err.field === "size") {
-        sizeError.textContent = errorText(err);
-        sizeError.hidden = false;
-      }
+      if (err.field === "size") problem(size, sizeError, errorText(err));
+      if (err.field === "name") problem(name, nameError, errorText(err));
       app.showError(err, errors);
     } finally {
       busy = false;
@@ -93,7 +118,12 @@ export function orgDialog(app: Shell, detail: ContactDetail): void {
 
   const dialog = formDialog(
     app,
-    { testid: "org-dialog", cls: "narrow", heading: [t("org.dialog_title"), h("span", { class: "muted dialog-sub" }, " · ", o.name)], onSubmit: () => void submit(), errors, save },
+    {
+      testid: "org-dialog", cls: "narrow",
+      heading: o ? [t("org.dialog_title"), h("span", { class: "muted dialog-sub" }, " · ", o.name)] : [t("orgs.new")],
+      onSubmit: () => void submit(), errors, save,
+    },
+    h("div", { class: "field" }, h("label", { for: "org-name", class: "label" }, t("org.name")), name, nameError),
     field("org-industry", "org.industry", industry),
     h("div", { class: "grid2" },
       h("div", { class: "field" }, h("label", { for: "org-size", class: "label" }, t("org.size")), size, sizeError),
@@ -102,5 +132,5 @@ export function orgDialog(app: Shell, detail: ContactDetail): void {
     h("p", { class: "hint" }, t("org.hint")),
   );
   app.openModal(dialog);
-  industry.focus();
+  (o ? industry : name).focus();
 }

@@ -8,6 +8,7 @@ import { h, replace } from "../dom";
 import { stageName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import type { DealContact, Shell, View } from "../shell";
+import { newOrganizationDialog } from "./organization";
 
 /** What the palette needs of the application. */
 export interface PaletteHost extends Shell {
@@ -45,6 +46,8 @@ export function paletteActions(app: PaletteHost): Entry[] {
     action("palette.go_contacts", () => void app.showList(), "G C"),
     action("palette.go_tasks", () => void app.showTasks(), "G T"),
     action("palette.go_pipeline", () => void app.showPipeline(), "G P"),
+    action("palette.go_organizations", () => void app.showOrganizations(), "G O"),
+    action("palette.new_organization", () => newOrganizationDialog(app)),
     action("palette.go_reports", () => void app.showReports(), "G R"),
     action("palette.go_ready", () => void app.showReadyList()),
     action("palette.import", () => app.openImport()),

@@ -36,6 +36,7 @@ import {
 } from "./shell";
 import { defaultSettings, withDefaults } from "./settings";
 import type { TaskTab } from "./tasks";
+import type { Activity } from "./bindings/Activity";
 import { activityDialog } from "./views/activity";
 import { button } from "./views/common";
 import { duplicatesDialog } from "./views/duplicates";
@@ -233,7 +234,7 @@ export class App implements Hub {
     this.badge = h("span", { class: "nav-badge", "data-testid": "nav-tasks-badge" });
     replace(
       this.topbar,
-      h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "K"), t("app.name")),
+      h("div", { class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "K"), h("span", { class: "brand-name" }, t("app.name"))),
       h(
         "nav",
         { class: "nav", "aria-label": t("nav.main") },
@@ -248,10 +249,10 @@ export class App implements Hub {
         testid: "new-contact", kind: "primary", title: t("action.new_contact_title"), keys: "n",
         onclick: () => this.openForm(null),
       }),
-      button(t("palette.button"), {
-        testid: "open-palette", kind: "ghost", title: t("palette.button_title"), keys: "Control+K",
-        onclick: () => this.openPalette(),
-      }),
+      h("button", {
+        type: "button", class: "btn btn-ghost palette-btn", "data-testid": "open-palette", title: t("palette.button_title"),
+        "aria-label": t("palette.button_title"), "aria-keyshortcuts": "Control+K", onclick: () => this.openPalette(),
+      }, h("kbd", { "aria-hidden": "true" }, t("palette.button"))),
       button(t("action.settings"), {
         testid: "open-settings", kind: "ghost", title: t("action.settings_title"), keys: ",",
         onclick: () => this.openSettings(),
@@ -440,6 +441,10 @@ export class App implements Hub {
 
   openSettings(section?: string): void {
     settingsDialog(this, section);
+  }
+
+  editActivity(activity: Activity): void {
+    if (this.view.name === "contact") activityDialog(this, this.view.detail, null, activity);
   }
 
   openActivityDialog(kind: ActivityKind | null): void {

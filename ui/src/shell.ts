@@ -194,6 +194,8 @@ export interface Shell {
   loadTimeline(more: boolean): Promise<void>;
   moveDeal(id: string, stage: string, reason?: string | null): Promise<void>;
   openActivityDialog(kind: ActivityKind | null): void;
+  /** Edits a logged activity of the contact shown. */
+  editActivity(activity: Activity): void;
   openContact(id: string, from?: Place): Promise<void>;
   openDeal(id: string): Promise<void>;
   openDealDialog(deal: Deal | null, contact?: DealContact | null): void;

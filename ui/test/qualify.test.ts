@@ -99,7 +99,12 @@ describe("timeline", () => {
     type($("activity-summary"), "Rückruf");
     $("activity-save").click();
     await until(() => $$("timeline-entry").length === 3);
+    // A call logged: the dialog offers the next step; the rep declines.
+    await until(() => maybe("next-step"));
+    expect(($("next-step-title") as HTMLInputElement).value).toBe("Follow up: Rückruf");
+    $("next-step-skip").click();
     expect(maybe("activity-dialog")).toBeNull();
+    expect(backend.calls.some((c) => c.cmd === "create_task")).toBe(false);
     const args = lastCall(backend, "log_activity");
     expect(args.id).toBe(anna.id);
     expect(args.input).toMatchObject({ kind: "call", summary: "Rückruf", text: null, outcome: null, concerns: null });
@@ -336,6 +341,8 @@ describe("notice", () => {
     expect(maybe("proposal-badge")).toBeNull();
     key("v");
     $("activity-save").click();
+    await until(() => maybe("next-step"));
+    $("next-step-skip").click();
     await until(() => maybe("notice"));
     expect(maybe("proposal-badge")).not.toBeNull();
   });

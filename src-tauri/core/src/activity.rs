@@ -158,6 +158,51 @@ pub struct Activity {
     pub concerns: Option<String>,
     /// When it was logged.
     pub created_at: DateTime<Utc>,
+    /// Earlier versions, oldest first: an edit keeps what it replaced.
+    #[serde(default)]
+    pub edits: Vec<ActivityEdit>,
+}
+
+/// An activity as it was before an edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ActivityEdit {
+    /// When it was edited (this version replaced).
+    pub edited_at: DateTime<Utc>,
+    /// What it was.
+    pub kind: ActivityKind,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// One line.
+    pub summary: Option<String>,
+    /// Free text.
+    pub text: Option<String>,
+    /// What came out of it.
+    pub outcome: Option<String>,
+    /// Questions and concerns raised.
+    pub concerns: Option<String>,
+}
+
+impl Activity {
+    /// This activity edited to `input` at `now`: the same id, contact and
+    /// logging time, its time kept when `input` names none, and the version
+    /// it replaces added to `edits`.
+    pub(crate) fn edited(&self, input: ActivityInput, now: DateTime<Utc>) -> Result<Activity> {
+        let input = ActivityInput { at: input.at.or(Some(self.at)), ..input };
+        let mut next = input.into_activity(self.id, self.contact_id, now)?;
+        next.created_at = self.created_at;
+        next.edits = self.edits.clone();
+        next.edits.push(ActivityEdit {
+            edited_at: now,
+            kind: self.kind,
+            at: self.at,
+            summary: self.summary.clone(),
+            text: self.text.clone(),
+            outcome: self.outcome.clone(),
+            concerns: self.concerns.clone(),
+        });
+        Ok(next)
+    }
 }
 
 /// What the user logs.
@@ -247,6 +292,7 @@ impl ActivityInput {
             outcome: text("outcome", &self.outcome)?,
             concerns: text("concerns", &self.concerns)?,
             created_at: now,
+            edits: Vec::new(),
         })
     }
 }

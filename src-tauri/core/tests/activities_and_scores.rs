@@ -580,3 +580,53 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn an_edited_activity_keeps_what_it_replaced_and_moves_on_the_timeline() {
+    use kontor_core::{ActivityInput, ActivityKind, ChangedBy, ContactInput, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let t = |d: u32, h: u32| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, d, h, 0, 0).unwrap();
+    let input = ContactInput { first_name: "Anna".into(), last_name: "Muster".into(), ..Default::default() };
+    let anna = store.create_contact(&input, ChangedBy::Hand, t(1, 8)).unwrap().id;
+    let log = |kind, at, summary: &str| ActivityInput {
+        kind,
+        at: Some(at),
+        summary: Some(summary.into()),
+        text: None,
+        outcome: None,
+        concerns: None,
+    };
+    let (call, _) =
+        store.log_activity(anna, log(ActivityKind::Call, t(2, 9), "Erstgespräch"), t(2, 10)).unwrap().value;
+    store.log_activity(anna, log(ActivityKind::Note, t(3, 9), "Notiz"), t(3, 10)).unwrap();
+    let before = store.contact(anna, t(4, 9)).unwrap().score;
+    // The call was a visit, a day later, with an outcome.
+    let edit = ActivityInput {
+        outcome: Some("Angebot gewünscht".into()),
+        ..log(ActivityKind::Visit, t(4, 8), "Besuch vor Ort")
+    };
+    let (edited, contact) = store.update_activity(call.id, edit, t(4, 9)).unwrap().value;
+    assert_eq!((edited.id, edited.kind, edited.at), (call.id, ActivityKind::Visit, t(4, 8)));
+    assert_eq!(edited.created_at, call.created_at);
+    assert_eq!(edited.edits.len(), 1);
+    let was = &edited.edits[0];
+    assert_eq!(
+        (was.kind, was.at, was.summary.as_deref(), was.edited_at),
+        (ActivityKind::Call, t(2, 9), Some("Erstgespräch"), t(4, 9))
+    );
+    assert!(contact.score > before, "a visit counts more than a call, and it is newer");
+    let page = store.list_activities(anna, &Default::default()).unwrap();
+    let order: Vec<_> = page.items.iter().map(|a| a.summary.as_deref().unwrap()).collect();
+    assert_eq!(order, ["Besuch vor Ort", "Notiz"], "newest first, at its new time");
+    assert_eq!(page.total, 2);
+    // Without a time the edit keeps the activity's; a second edit adds to the history.
+    let again = ActivityInput { at: None, ..log(ActivityKind::Visit, t(4, 8), "Besuch, Angebot folgt") };
+    let (twice, _) = store.update_activity(call.id, again, t(5, 9)).unwrap().value;
+    assert_eq!((twice.at, twice.edits.len()), (t(4, 8), 2));
+    assert_eq!(store.list_activities(anna, &Default::default()).unwrap().items[0].edits.len(), 2, "stored");
+    // It can still be deleted, history and all.
+    store.delete_activity(call.id, t(5, 10)).unwrap();
+    assert_eq!(store.list_activities(anna, &Default::default()).unwrap().total, 1);
+    assert!(store.update_activity(call.id, log(ActivityKind::Call, t(2, 9), "x"), t(5, 11)).is_err());
+}

@@ -139,6 +139,19 @@ pub fn log_activity<R: Runtime>(
     Ok(state.present(&app, changed))
 }
 
+/// Edits an activity (`id` is the activity's); the version it replaces
+/// stays in its history. Returns the contact.
+#[tauri::command(async)]
+pub fn update_activity<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    input: ActivityInput,
+) -> Result<ContactDetail> {
+    let changed = contacts::update_activity(&*state.store()?, id, input, now())?;
+    Ok(state.present(&app, changed))
+}
+
 /// A page of a contact's timeline (`id` is the contact's).
 #[tauri::command(async)]
 pub fn list_activities(state: State<'_, AppState>, id: Uuid, query: ActivityQuery) -> Result<ActivityPage> {

@@ -105,6 +105,12 @@ export const updateOrganization = (id: string, input: OrganizationInput): Promis
 /** Logs an activity on a contact's timeline; returns the contact. */
 export const logActivity = (id: string, input: ActivityInput): Promise<ContactDetail> => call("log_activity", { id, input });
 
+/**
+ * Edits an activity (`id` is the activity's); the version it replaces
+ * stays in its history. Returns the contact.
+ */
+export const updateActivity = (id: string, input: ActivityInput): Promise<ContactDetail> => call("update_activity", { id, input });
+
 /** A page of a contact's timeline (`id` is the contact's). */
 export const listActivities = (id: string, query: ActivityQuery): Promise<ActivityPage> => call("list_activities", { id, query });
 

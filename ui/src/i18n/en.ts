@@ -833,7 +833,7 @@ export const en = {
   "error.internal": "Something went wrong: {message}",
   "palette.title": "Commands and records",
   "palette.placeholder": "Action, contact, organisation or deal …",
-  "palette.button": "Commands",
+  "palette.button": "Ctrl K",
   "palette.button_title": "Command palette: every action and record by keyboard (Ctrl+K)",
   "palette.action": "Action",
   "palette.none": "Nothing found.",
@@ -934,6 +934,19 @@ export const en = {
   "orgs.merged": "“{other}” is now part of “{into}”.",
   "palette.go_organizations": "Go to organisations",
   "palette.new_organization": "New organisation",
+  "activity.edit_title": "Edit activity",
+  "activity.next_title": "Next step?",
+  "activity.next_hint": "Logged: {kind}. Plan the next step as a task right away:",
+  "activity.next_from": "Follow up: {what}",
+  "activity.next_default": "Follow up",
+  "activity.next_create": "Create task",
+  "activity.next_skip": "No next step",
+  "activity.next_created": "Task “{title}” created.",
+  "timeline.edited": "edited",
+  "timeline.edit_title": "Edit this activity (the earlier version is kept)",
+  "timeline.edited_at": "Edited {at}",
+  "timeline.earlier": "Earlier versions ({n})",
+  "timeline.was": "was:",
 };
 
 export type MessageKey = keyof typeof en;

@@ -33,7 +33,7 @@ export class OrganizationPage {
       || a.display_name.localeCompare(b.display_name, undefined, { sensitivity: "base" }));
     const section = (testid: string, title: string, count: number, body: HTMLElement) =>
       h("section", { class: "card", "data-testid": testid, "aria-label": title },
-        h("div", { class: "card-head" }, h("h2", null, title, h("span", { class: "muted card-sub" }, ` · ${formatNumber(count)}`))),
+        h("h2", null, title, h("span", { class: "muted card-sub" }, ` · ${formatNumber(count)}`)),
         body);
     const none = (text: string) => h("p", { class: "muted" }, text);
     replace(

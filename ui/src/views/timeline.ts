@@ -137,14 +137,36 @@ export class TimelineView {
           { class: "act-head" },
           h("span", { class: "act-kind" }, kindName(a.kind)),
           h("time", { datetime: a.at, class: "muted" }, formatDateTime(a.at)),
+          a.edits.length
+            ? h("span", { class: "muted act-edited", "data-testid": "activity-edited", title: editedTitle(a) }, t("timeline.edited"))
+            : null,
           h("span", { class: "spacer" }),
+          h("button", {
+            type: "button", class: "btn btn-ghost act-edit", "data-testid": "activity-edit", title: t("timeline.edit_title"),
+            onclick: () => this.app.editActivity(a),
+          }, t("action.edit")),
           del,
         ),
         a.summary ? h("p", { class: "act-summary" }, a.summary) : null,
         a.text ? h("p", { class: "act-text" }, a.text) : null,
         block("activity.outcome", a.outcome, "outcome"),
         block("activity.concerns", a.concerns, "concerns"),
+        a.edits.length ? earlier(a) : null,
       ),
     );
   }
+}
+
+/** "Edited 07.12.2026, 10:15" for each edit. */
+function editedTitle(a: Activity): string {
+  return a.edits.map((e) => t("timeline.edited_at", { at: formatDateTime(e.edited_at) })).join("\n");
+}
+
+/** The versions an edit replaced, newest first, folded away. */
+function earlier(a: Activity): HTMLElement {
+  return h("details", { class: "act-history", "data-testid": "activity-history" },
+    h("summary", null, t("timeline.earlier", { n: a.edits.length })),
+    h("ol", { class: "plain-list" }, a.edits.slice().reverse().map((e) => h("li", { "data-testid": "activity-version" },
+      h("span", { class: "muted" }, `${t("timeline.edited_at", { at: formatDateTime(e.edited_at) })} · ${t("timeline.was")} `),
+      h("span", null, [kindName(e.kind), formatDateTime(e.at), e.summary, e.outcome].filter(Boolean).join(" · "))))));
 }

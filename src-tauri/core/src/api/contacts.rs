@@ -347,6 +347,16 @@ pub fn log_activity(
     detailed(store, store.log_activity(id, input, now)?.map(|(_, contact)| contact), now)
 }
 
+/// Edits an activity (the version it replaces is kept in its history); returns its contact.
+pub fn update_activity(
+    store: &Store,
+    activity_id: Uuid,
+    input: ActivityInput,
+    now: DateTime<Utc>,
+) -> Result<Changed<ContactDetail>> {
+    detailed(store, store.update_activity(activity_id, input, now)?.map(|(_, contact)| contact), now)
+}
+
 /// Deletes an activity; returns the contact it belonged to.
 pub fn delete_activity(store: &Store, activity_id: Uuid, now: DateTime<Utc>) -> Result<ContactDetail> {
     ContactDetail::of(store, store.delete_activity(activity_id, now)?, now)

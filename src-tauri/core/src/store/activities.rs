@@ -211,6 +211,40 @@ impl Store {
         self.contact(contact_id, now)
     }
 
+    /// Edits an activity; the version it replaces stays in its `edits`.
+    /// Its timeline place, the contact's engagement sums, ready window and
+    /// search recency follow in the same transaction.
+    pub fn update_activity(
+        &self,
+        activity_id: Uuid,
+        input: ActivityInput,
+        now: DateTime<Utc>,
+    ) -> Result<Changed<(Activity, Contact)>> {
+        let not_found = || Error::NotFound { kind: "activity", id: activity_id.to_string() };
+        let key = self.t.activity_keys.get(activity_id.as_bytes())?.ok_or_else(not_found)?;
+        let old: Activity = decode(&self.t.activities.get(&key)?.ok_or_else(not_found)?)?;
+        let next = old.edited(input, now)?;
+        let before = if self.watches_score() { Some(self.contact(old.contact_id, now)?.score) } else { None };
+        let (old_key, new_key, record) = (activity_key(&old), activity_key(&next), encode(&next)?);
+        self.transact(now, |tx| {
+            if tx.activity_keys.get(activity_id.as_bytes())?.as_deref() != Some(old_key.as_slice()) {
+                return abort(Error::Storage("the activity changed meanwhile; try again".into()));
+            }
+            let mut sums = sums_tx(tx, old.contact_id)?.unwrap_or_default();
+            sums.remove(old.kind, old.at.timestamp_millis(), &tx.settings.scoring);
+            sums.add(next.kind, next.at.timestamp_millis(), &tx.settings.scoring);
+            tx.activities.remove(old_key.as_slice())?;
+            tx.activities.insert(new_key.as_slice(), record.as_slice())?;
+            tx.activity_keys.insert(activity_id.as_bytes(), new_key.as_slice())?;
+            put_sums(tx, old.contact_id, &sums)
+        })?;
+        let contact = self.contact(old.contact_id, now)?;
+        let mut fired = Vec::new();
+        let contact = self.auto_advance(contact, now, &mut fired)?;
+        self.score_rules(old.contact_id, before, contact.score, now, &mut fired);
+        Ok(Changed::new((next, contact), fired))
+    }
+
     /// Recomputes every contact's engagement sums from the activities
     /// (after the half-life changed), in transactions of a few thousand.
     pub(super) fn rebuild_engagement_sums(&self, now: DateTime<Utc>) -> Result<()> {

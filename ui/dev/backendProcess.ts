@@ -27,6 +27,8 @@ export class BackendProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Set by `stop`: a line cut off by the kill is not an answer. */
+  private stopped = false;
 
   /** `unrequested` receives events no request caused. */
   constructor(binary: string, private readonly unrequested: EventSink = () => {}, env: NodeJS.ProcessEnv = {}) {
@@ -34,7 +36,9 @@ export class BackendProcess {
       throw new Error(`${binary} is missing: run \`cargo build --example ui_backend\` first (the test command does)`);
     }
     this.child = spawn(binary, [], { env: { ...process.env, ...env } });
-    createInterface({ input: this.child.stdout }).on("line", (text) => this.receive(JSON.parse(text) as Line));
+    createInterface({ input: this.child.stdout }).on("line", (text) => {
+      if (!this.stopped) this.receive(JSON.parse(text) as Line);
+    });
     this.child.stderr.on("data", () => {});
   }
 
@@ -65,6 +69,7 @@ export class BackendProcess {
   }
 
   stop(): void {
+    this.stopped = true;
     this.child.stdin.end();
     this.child.kill();
   }

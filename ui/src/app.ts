@@ -36,6 +36,8 @@ import {
 } from "./shell";
 import { defaultSettings, withDefaults } from "./settings";
 import type { TaskTab } from "./tasks";
+import type { ContactFilter } from "./bindings/ContactFilter";
+import type { SavedView } from "./bindings/SavedView";
 import type { Activity } from "./bindings/Activity";
 import { activityDialog } from "./views/activity";
 import { button } from "./views/common";
@@ -320,6 +322,8 @@ export class App implements Hub {
   showOrganization(id: string, name: string): void { this.areas.list.showOrganization(id, name); }
   clearOrganization(): void { this.areas.list.clearOrganization(); }
   setStageFilter(stage: Stage | null): void { this.areas.list.setStageFilter(stage); }
+  setListFilter(filter: ContactFilter | null): void { this.areas.list.setFilter(filter); }
+  showSavedView(view: SavedView | null): void { this.areas.list.showView(view); }
   toggleReadyFilter(): void { this.areas.list.toggleReadyFilter(); }
   setSort(sort: SortOrder): void { this.areas.list.setSort(sort); }
   loadDemo(): Promise<void> { return this.areas.list.loadDemo(); }

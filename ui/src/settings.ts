@@ -37,6 +37,7 @@ export function withDefaults(raw: Partial<Settings> | null | undefined): Setting
     email_templates: s.email_templates ?? d.email_templates,
     company: { ...d.company, ...(s.company ?? {}) },
     working_days: s.working_days?.length ? s.working_days : d.working_days,
+    saved_views: s.saved_views ?? d.saved_views,
   };
 }
 

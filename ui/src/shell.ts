@@ -5,6 +5,9 @@
 import type { Activity } from "./bindings/Activity";
 import type { ActivityKind } from "./bindings/ActivityKind";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { ContactFilter } from "./bindings/ContactFilter";
+import type { ViewCount } from "./bindings/ViewCount";
+import type { SavedView } from "./bindings/SavedView";
 import type { Contact } from "./bindings/Contact";
 import type { ContactDeals } from "./bindings/ContactDeals";
 import type { ContactDetail } from "./bindings/ContactDetail";
@@ -117,6 +120,14 @@ export interface ContactTasksState {
 }
 
 export interface ListState {
+  /** The filter panel's or a saved view's filter (null: none). */
+  filter: ContactFilter | null;
+  /** The saved view shown (its id), if any. */
+  view: string | null;
+  /** Whether the filter panel is open. */
+  filterOpen: boolean;
+  /** Each saved view's count (null until loaded). */
+  viewCounts: ViewCount[] | null;
   search: string;
   stage: Stage | null;
   /** Only contacts with a qualification proposal. */
@@ -232,6 +243,9 @@ export interface Shell {
   setReportPreset(preset: PeriodPreset, reload?: boolean): void;
   setSearch(text: string): void;
   setStageFilter(stage: Stage | null): void;
+  /** Filters the list (the filter panel), or shows a saved view. */
+  setListFilter(filter: ContactFilter | null): void;
+  showSavedView(view: SavedView | null): void;
   setTaskTab(tab: TaskTab): void;
   setTimelineFilter(kind: ActivityKind | null): void;
   settings: Settings;

@@ -147,6 +147,9 @@ pub struct ListArgs {
     /// Only contacts the qualification rules propose for the next stage.
     #[arg(long)]
     ready_to_qualify: bool,
+    /// Only the contacts of this saved view (its name, as in the window's sidebar).
+    #[arg(long)]
+    view: Option<String>,
     /// Print a JSON array.
     #[arg(long)]
     json: bool,
@@ -272,14 +275,19 @@ pub fn run(store: &Store, command: ContactsCommand) -> Result {
             print_contact(&contacts::create(store, &input, now())?.contact, a.json)
         }
         ContactsCommand::List(l) => {
+            let view = match &l.view {
+                Some(name) => Some(saved_view(store, name)?),
+                None => None,
+            };
             let query = ListQuery {
-                stage: l.stage,
+                stage: l.stage.or(view.as_ref().and_then(|v| v.stage)),
                 search: l.search,
                 sort: l.sort,
                 offset: 0,
                 limit: l.limit.unwrap_or(u32::MAX),
                 ready_to_qualify: l.ready_to_qualify,
                 organization_id: None,
+                filter: view.map(|v| v.filter),
             };
             let page = store.list_contacts(&query, now())?;
             if l.json {
@@ -526,4 +534,21 @@ fn print_contact(c: &Contact, json: bool) -> Result {
 
 fn proposal_note(c: &Contact) -> String {
     c.proposal.map(|s| format!(" — ready for {s}")).unwrap_or_default()
+}
+
+/// The saved view named `name` (case aside).
+fn saved_view(store: &kontor_core::Store, name: &str) -> kontor_core::Result<kontor_core::filter::SavedView> {
+    let views = store.settings().saved_views;
+    let wanted = name.trim().to_lowercase();
+    let known = views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ");
+    views.iter().find(|v| v.name.trim().to_lowercase() == wanted).cloned().ok_or_else(|| {
+        kontor_core::Error::InvalidInput {
+            field: "view",
+            reason: if known.is_empty() {
+                format!("there is no saved view named {name:?}; none are saved")
+            } else {
+                format!("there is no saved view named {name:?} (saved: {known})")
+            },
+        }
+    })
 }

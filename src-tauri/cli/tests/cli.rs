@@ -1093,3 +1093,30 @@ fn contacts_list_sorts_by_every_order_the_contract_names() {
     let bad = fails(dir.path(), &["contacts", "list", "--sort", "shoe-size"]);
     assert!(bad.contains("last-name"), "the error names the orders: {bad}");
 }
+
+#[test]
+fn contacts_list_shows_a_saved_view_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for (first, tag) in [("Anna", "Messe"), ("Bert", "VIP"), ("Carl", "messe")] {
+        ok_json(dir.path(), &["contacts", "add", "--first-name", first, "--tag", tag, "--json"]);
+    }
+    assert!(fails(dir.path(), &["contacts", "list", "--view", "Messe"]).contains("none are saved"));
+    {
+        // The window saves views in the settings; here the store is written directly.
+        let store = kontor_core::Store::open(dir.path()).unwrap();
+        let mut settings = store.settings();
+        settings.saved_views = vec![kontor_core::filter::SavedView {
+            id: "view-1".into(),
+            name: "Messe-Kontakte".into(),
+            stage: None,
+            filter: kontor_core::filter::ContactFilter { tag: Some("messe".into()), ..Default::default() },
+        }];
+        store.set_settings(&settings, chrono::Utc::now()).unwrap();
+    }
+    let listed = ok_json(dir.path(), &["contacts", "list", "--view", "messe-kontakte", "--json"]);
+    let names: Vec<&str> =
+        listed.as_array().unwrap().iter().map(|c| c["first_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Anna", "Carl"]);
+    let err = fails(dir.path(), &["contacts", "list", "--view", "Nope"]);
+    assert!(err.contains("Messe-Kontakte"), "{err}");
+}

@@ -23,6 +23,7 @@ pub mod duplicate;
 pub mod email;
 pub mod error;
 pub mod export;
+pub mod filter;
 pub mod fuzzing;
 pub mod import;
 pub mod lang;

@@ -40,6 +40,8 @@ pub struct Settings {
     /// The days the rep works, ISO weekday numbers (1 Monday … 7 Sunday);
     /// Monday to Friday by default. Tasks the rules make land on them.
     pub working_days: Vec<u8>,
+    /// Saved contact views (filters with a name), in the sidebar's order.
+    pub saved_views: Vec<crate::filter::SavedView>,
 }
 
 impl Default for Settings {
@@ -56,6 +58,7 @@ impl Default for Settings {
             email_templates: default_email_templates(),
             company: CompanyProfile::default(),
             working_days: vec![1, 2, 3, 4, 5],
+            saved_views: Vec::new(),
         }
     }
 }
@@ -106,6 +109,7 @@ impl Settings {
         self.validate_deal_stages()?;
         self.validate_rules()?;
         self.company.validate().map_err(|(field, reason)| Error::InvalidSettings { field, reason })?;
+        crate::filter::validate_views(&self.saved_views)?;
         let mut ids = std::collections::HashSet::new();
         for t in &self.email_templates {
             if t.id.trim().is_empty() || !ids.insert(t.id.as_str()) {

@@ -214,6 +214,12 @@ pub fn merge_contacts<R: Runtime>(
     Ok(state.present(&app, changed))
 }
 
+/// How many contacts each saved view lists now (in the settings' order).
+#[tauri::command(async)]
+pub fn view_counts(state: State<'_, AppState>) -> Result<Vec<kontor_core::filter::ViewCount>> {
+    Ok(contacts::view_counts(&*state.store()?, now())?)
+}
+
 /// Applies one change (stage, tag, a task each) to many contacts in one
 /// transaction; the outcome's `undo` takes it back.
 #[tauri::command(async)]

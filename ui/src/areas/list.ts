@@ -1,6 +1,8 @@
 // The contacts list: its query (search, stage, ready chip, organisation,
 // sort), its pages and counts, and the list view showing them.
+import type { ContactFilter } from "../bindings/ContactFilter";
 import type { ContactPage } from "../bindings/ContactPage";
+import type { SavedView } from "../bindings/SavedView";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { SortOrder } from "../bindings/SortOrder";
 import type { Stage } from "../bindings/Stage";
@@ -13,6 +15,7 @@ import type { Hub } from "./hub";
 
 export class ListArea {
   state: ListState = {
+    filter: null, view: null, viewCounts: null, filterOpen: false,
     search: "", stage: null, ready: false, sort: "last_name", items: [], total: 0, more: false, matches: [], phones: [], others: null,
     organization: null, counts: null, loading: false, stale: true, rebuilding: false,
   };
@@ -43,7 +46,7 @@ export class ListArea {
       const [page, counts, others] = await Promise.all([
         ipc.listContacts({
           stage: q.stage, search, sort: q.sort, offset: 0, limit: PAGE_SIZE, ready_to_qualify: q.ready,
-          organization_id: q.organization?.id ?? null,
+          organization_id: q.organization?.id ?? null, filter: q.filter,
         }),
         ipc.stageCounts(search),
         search && !q.organization ? ipc.search({ text: search, kind: null, limit: OTHER_HITS, per_kind: true }) : null,
@@ -58,6 +61,7 @@ export class ListArea {
       q.counts = counts;
       q.stale = false;
       this.app.clearError();
+      void this.loadViewCounts();
     } catch (e) {
       if (!current()) return;
       this.app.showError(e);
@@ -83,7 +87,7 @@ export class ListArea {
     try {
       const page = await ipc.listContacts({
         stage: q.stage, search: q.search.trim() || null, sort: q.sort, offset: q.items.length, limit: PAGE_SIZE,
-        ready_to_qualify: q.ready, organization_id: q.organization?.id ?? null,
+        ready_to_qualify: q.ready, organization_id: q.organization?.id ?? null, filter: q.filter,
       });
       if (!current()) return;
       q.items = q.items.concat(page.items);
@@ -107,9 +111,38 @@ export class ListArea {
    */
   private setTotal(page: ContactPage, counts: StageCounts | null): void {
     const q = this.state;
-    const exact = page.more && counts && !q.ready && !q.organization ? (q.stage ? counts[q.stage] : counts.all) : null;
+    const exact = page.more && counts && !q.ready && !q.organization && !q.filter ? (q.stage ? counts[q.stage] : counts.all) : null;
     q.total = exact ?? page.total;
     q.more = page.more && exact === null;
+  }
+
+  /** The saved views' counts (after each reload: a write may have moved them). */
+  async loadViewCounts(): Promise<void> {
+    if (this.app.settings.saved_views.length === 0) {
+      this.state.viewCounts = [];
+      return;
+    }
+    try {
+      this.state.viewCounts = await ipc.viewCounts();
+      this.view?.updateViews();
+    } catch {
+      /* the counts are a convenience; the list shows its own errors */
+    }
+  }
+
+  /** Filters the list with the filter panel's filter (no saved view). */
+  setFilter(filter: ContactFilter | null): void {
+    this.state = { ...this.state, filter, view: null, stale: true };
+    void this.show();
+  }
+
+  /** Shows a saved view: its stage and filter (null: all contacts). */
+  showView(view: SavedView | null): void {
+    this.state = {
+      ...this.state, filter: view?.filter ?? null, view: view?.id ?? null, stage: view?.stage ?? null,
+      ready: false, organization: null, stale: true,
+    };
+    void this.show();
   }
 
   /** Called on every keystroke in the search box; queries after a short pause. */

@@ -4,6 +4,7 @@ import type { DealStageSetting } from "./DealStageSetting";
 import type { EmailTemplate } from "./EmailTemplate";
 import type { Language } from "./Language";
 import type { Rule } from "./Rule";
+import type { SavedView } from "./SavedView";
 import type { ScoringSettings } from "./ScoringSettings";
 import type { TargetProfile } from "./TargetProfile";
 
@@ -56,4 +57,8 @@ company: CompanyProfile,
  * The days the rep works, ISO weekday numbers (1 Monday … 7 Sunday);
  * Monday to Friday by default. Tasks the rules make land on them.
  */
-working_days: Array<number>, };
+working_days: Array<number>, 
+/**
+ * Saved contact views (filters with a name), in the sidebar's order.
+ */
+saved_views: Array<SavedView>, };

@@ -55,6 +55,7 @@ import type { TaskInput } from "../bindings/TaskInput";
 import type { TaskItem } from "../bindings/TaskItem";
 import type { TaskView } from "../bindings/TaskView";
 import type { UndoOutcome } from "../bindings/UndoOutcome";
+import type { ViewCount } from "../bindings/ViewCount";
 import { call } from "../tauri";
 
 /** A page of contacts. */
@@ -134,6 +135,9 @@ export const findDuplicates = (): Promise<Array<DuplicatePair>> => call("find_du
  * deals move) after an automatic backup; returns the survivor.
  */
 export const mergeContacts = (survivor: string, other: string, picks: MergePicks): Promise<ContactDetail> => call("merge_contacts", { survivor, other, picks });
+
+/** How many contacts each saved view lists now (in the settings' order). */
+export const viewCounts = (): Promise<Array<ViewCount>> => call("view_counts");
 
 /**
  * Applies one change (stage, tag, a task each) to many contacts in one

@@ -164,7 +164,8 @@ export const DEFAULT_SETTINGS: Settings = {
     3,
     4,
     5
-  ]
+  ],
+  "saved_views": []
 };
 /** The reminders a new task starts with, in minutes before due (0: at due; all day: 09:00). */
 export const DEFAULT_REMINDERS: readonly number[] = [0];

@@ -17,6 +17,7 @@ import { h, replace, type Child } from "../dom";
 import { formatDate, formatNumber, stageName, t } from "../i18n";
 import * as ipc from "../ipc";
 import { bulkBar, Selection } from "./bulk";
+import { filterPanel, viewsSidebar } from "./savedViews";
 import { button, fromFirstMark, link, marked, STAGES, stageBadge, telHref } from "./common";
 import { scoreLineList } from "./score";
 
@@ -37,6 +38,10 @@ export class ListView {
   private expanded: string | null = null;
   /** Rows selected for a bulk change. */
   readonly selection = new Selection();
+  /** Saved views and their counts, beside the list. */
+  private readonly sidebar = h("aside", { class: "views-sidebar", "data-testid": "views-sidebar", "aria-label": t("views.title") });
+  private readonly filterSlot = h("div", { class: "filter-slot" });
+  private readonly filterBtn: HTMLButtonElement;
 
   constructor(app: Shell) {
     this.app = app;
@@ -55,6 +60,10 @@ export class ListView {
       onkeydown: (ev: KeyboardEvent) => this.onSearchKey(ev),
     });
     this.chips = h("div", { class: "chips", role: "group", "aria-label": t("list.filter") });
+    this.filterBtn = h("button", {
+      type: "button", class: "btn", "data-testid": "filter-open", "aria-expanded": "false", title: t("filter.title"),
+      onclick: () => this.toggleFilter(),
+    }, t("filter.open")) as HTMLButtonElement;
     this.toolbar = h(
       "div",
       { class: "toolbar" },
@@ -64,12 +73,36 @@ export class ListView {
         this.search,
         button(t("import.open"), { testid: "import-open", title: t("import.open_title"), onclick: () => app.openImport() }),
         button(t("dup.open"), { testid: "duplicates-open", title: t("dup.open_title"), onclick: () => app.openDuplicates() }),
+        this.filterBtn,
         this.sortSlot,
       ),
       this.chips,
     );
     this.body = h("div", { class: "list-body" });
-    this.el = h("section", { class: "list-view", "aria-label": t("list.contacts") }, this.toolbar, this.body);
+    this.el = h("div", { class: "list-layout" },
+      this.sidebar,
+      h("section", { class: "list-view", "aria-label": t("list.contacts") }, this.toolbar, this.filterSlot, this.body));
+  }
+
+  private toggleFilter(): void {
+    this.app.list.filterOpen = !this.app.list.filterOpen;
+    this.renderFilter();
+    if (this.app.list.filterOpen) this.filterSlot.querySelector<HTMLInputElement>("input")?.focus();
+    else this.filterBtn.focus();
+  }
+
+  private renderFilter(): void {
+    const active = this.app.list.filter !== null;
+    const open = this.app.list.filterOpen;
+    this.filterBtn.setAttribute("aria-expanded", String(open));
+    this.filterBtn.classList.toggle("active", active);
+    this.filterBtn.textContent = active ? t("filter.open_active") : t("filter.open");
+    replace(this.filterSlot, open ? filterPanel(this.app, () => { this.app.list.filterOpen = false; this.renderFilter(); }) : null);
+  }
+
+  /** Redraws the saved views and their counts. */
+  updateViews(): void {
+    replace(this.sidebar, ...viewsSidebar(this.app));
   }
 
   private onSearchKey(ev: KeyboardEvent): void {
@@ -104,6 +137,10 @@ export class ListView {
     this.scores.clear();
     const storeEmpty = counts !== null && counts.all === 0 && q.search.trim() === "" && !q.organization && !q.rebuilding;
     this.toolbar.hidden = storeEmpty;
+    this.sidebar.hidden = storeEmpty;
+    this.updateViews();
+    // An open panel keeps what is typed in it; it is drawn anew with a new view.
+    if (!this.filterSlot.hasChildNodes() || !this.app.list.filterOpen) this.renderFilter();
     this.renderChips();
     const others = q.search.trim() ? this.otherHits() : null;
     const banner = q.rebuilding

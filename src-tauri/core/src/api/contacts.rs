@@ -297,6 +297,11 @@ fn organization_parts(
     Ok((contacts, deals, u32::try_from(open).unwrap_or(u32::MAX)))
 }
 
+/// How many contacts each saved view (of the settings) lists now.
+pub fn view_counts(store: &Store, now: DateTime<Utc>) -> Result<Vec<crate::filter::ViewCount>> {
+    store.view_counts(&store.settings().saved_views, now)
+}
+
 /// Applies one change to many contacts in one transaction (undoable with [`undo_bulk`]).
 pub fn bulk(store: &Store, ids: &[Uuid], change: &BulkChange, now: DateTime<Utc>) -> Result<BulkOutcome> {
     store.bulk_change(ids, change, store.time_zone(), now)

@@ -7,6 +7,8 @@
 //! keeps the stage counters, the organisation index, the ready window and
 //! the search delta (which also orders the lists) in step with the record.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -70,6 +72,9 @@ pub struct ListQuery {
     /// Only the contacts of this organisation.
     #[ts(optional = nullable)]
     pub organization_id: Option<Uuid>,
+    /// Only the contacts this filter matches (a saved view's, or the filter panel's).
+    #[ts(optional = nullable)]
+    pub filter: Option<crate::filter::ContactFilter>,
 }
 
 impl Default for ListQuery {
@@ -82,6 +87,7 @@ impl Default for ListQuery {
             limit: 100,
             ready_to_qualify: false,
             organization_id: None,
+            filter: None,
         }
     }
 }
@@ -299,21 +305,28 @@ impl Store {
         let need = offset.saturating_add(limit);
         // Parsed once: the typo automata cost more to build than to run.
         let search = query.search.as_deref().and_then(crate::search::query::Query::parse);
+        let filtered = match &query.filter {
+            Some(filter) => self.filtered_ids(filter, now)?,
+            None => None,
+        };
         let mut matches = Vec::new();
         let mut more = false;
-        let (ids, total) = match &search {
-            Some(parsed) => {
+        let (ids, total) = match (&search, &filtered) {
+            (None, Some(wanted)) => self.filtered_page(wanted, query, now)?,
+            (Some(parsed), _) => {
                 let ready = if query.ready_to_qualify { Some(self.ready_ids(now)?) } else { None };
                 let members: Option<std::collections::HashSet<Uuid>> = match query.organization_id {
                     Some(org) => Some(self.members(org)?.into_iter().collect()),
                     None => None,
                 };
+                let wanted = filtered.as_ref();
                 let keep = move |k: &DocKey| {
                     ready.as_ref().is_none_or(|set| set.contains(&k.id))
                         && members.as_ref().is_none_or(|set| set.contains(&k.id))
+                        && wanted.is_none_or(|set| set.contains(&k.id))
                 };
-                let filtered = query.ready_to_qualify || query.organization_id.is_some();
-                let keep = filtered.then_some(&keep as &dyn Fn(&DocKey) -> bool);
+                let narrowed = query.ready_to_qualify || query.organization_id.is_some() || wanted.is_some();
+                let keep = narrowed.then_some(&keep as &dyn Fn(&DocKey) -> bool);
                 let hits = self.search_contacts(parsed, query.stage, keep, need)?;
                 more = !hits.complete;
                 let found: Vec<_> = hits.top.into_iter().skip(offset).collect();
@@ -321,15 +334,15 @@ impl Store {
                 matches = found;
                 (ids, hits.total)
             }
-            None if query.organization_id.is_some() => {
+            (None, None) if query.organization_id.is_some() => {
                 let org = query.organization_id.unwrap_or_default();
                 self.member_page(org, query, now)?
             }
-            None if query.ready_to_qualify => {
+            (None, None) if query.ready_to_qualify => {
                 let ready = self.ready_page(query.stage, query.sort, offset, limit, now)?;
                 (ready, self.ready_count(query.stage, now)?)
             }
-            None => {
+            (None, None) => {
                 let order = match query.sort {
                     SortOrder::Name => Some(ListOrder::Name),
                     SortOrder::LastChange => Some(ListOrder::Change),
@@ -366,6 +379,34 @@ impl Store {
             .map(|c| c.phones.iter().map(|p| crate::text::display_phone(p, region)).collect())
             .collect();
         Ok(ContactPage { items, total, matches, more, phones_shown })
+    }
+
+    /// A page of the contacts in `wanted` (of the query's stage, organisation
+    /// and readiness), in the list's order.
+    fn filtered_page(
+        &self,
+        wanted: &HashSet<Uuid>,
+        query: &ListQuery,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<Uuid>, u32)> {
+        let ready = if query.ready_to_qualify { Some(self.ready_ids(now)?) } else { None };
+        let members: Option<HashSet<Uuid>> = match query.organization_id {
+            Some(org) => Some(self.members(org)?.into_iter().collect()),
+            None => None,
+        };
+        let order = self.contact_order(query.sort, now)?;
+        let listed: Vec<Uuid> = order
+            .iter()
+            .filter(|(id, stage)| {
+                wanted.contains(id)
+                    && query.stage.is_none_or(|s| s == *stage)
+                    && ready.as_ref().is_none_or(|set| set.contains(id))
+                    && members.as_ref().is_none_or(|set| set.contains(id))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let total = u32::try_from(listed.len()).unwrap_or(u32::MAX);
+        Ok((listed.into_iter().skip(query.offset as usize).take(query.limit as usize).collect(), total))
     }
 
     /// A page of an organisation's contacts (of a stage), in the list's order.

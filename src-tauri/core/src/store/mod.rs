@@ -33,6 +33,7 @@ mod deals;
 mod doctor;
 mod duplicates;
 mod expected;
+mod filters;
 mod import;
 mod organizations;
 mod privacy;
@@ -217,6 +218,7 @@ pub struct Store {
     generation: std::sync::atomic::AtomicU64,
     /// Contact orders computed since the last write.
     orders: sorting::OrderCache,
+    facts: filters::FactsCache,
 }
 
 pub(super) fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
@@ -491,6 +493,7 @@ impl Store {
             _compact_lock: compact_lock,
             generation: Default::default(),
             orders: Default::default(),
+            facts: Default::default(),
             db,
         };
         store.check_schema()?;

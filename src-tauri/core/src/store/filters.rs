@@ -1,0 +1,95 @@
+//! Filtered lists and saved views' counts over one snapshot of what filters
+//! look at ([`Facts`]) of every contact, taken once per write (and at most a
+//! minute old, for the score, which decays).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::{lock, Store};
+use crate::contact::Contact;
+use crate::error::Result;
+use crate::filter::{ContactFilter, Facts, SavedView, ViewCount};
+use crate::text::fold;
+
+struct Snapshot {
+    generation: u64,
+    at: DateTime<Utc>,
+    facts: Arc<Vec<Facts>>,
+}
+
+/// The last snapshot.
+#[derive(Default)]
+pub(super) struct FactsCache(Mutex<Option<Snapshot>>);
+
+impl Store {
+    /// Every contact's [`Facts`] (a snapshot per write, at most a minute old).
+    fn facts(&self, now: DateTime<Utc>) -> Result<Arc<Vec<Facts>>> {
+        let generation = self.generation();
+        if let Some(s) = lock(&self.facts.0).as_ref() {
+            if s.generation == generation && now - s.at < Duration::minutes(1) {
+                return Ok(s.facts.clone());
+            }
+        }
+        let mut next_task: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+        for task in self.next_open_tasks(usize::MAX)? {
+            if let Some(contact) = task.contact_id {
+                next_task.entry(contact).or_insert(task.due);
+            }
+        }
+        let mut facts = Vec::new();
+        for value in self.t.contacts.iter().values() {
+            let mut c: Contact = super::decode(&value?)?;
+            self.fill_score(&mut c, now)?;
+            facts.push(Facts {
+                id: c.id,
+                stage: c.stage,
+                tags: c.tags.iter().map(|t| fold(t)).collect(),
+                score: c.score,
+                source: c.source.as_deref().map(fold).unwrap_or_default(),
+                city: c.address.city.as_deref().map(fold).unwrap_or_default(),
+                postcode: c
+                    .address
+                    .postcode
+                    .as_deref()
+                    .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase())
+                    .unwrap_or_default(),
+                next_task: next_task.get(&c.id).copied(),
+                last_activity: c.last_activity_at,
+            });
+        }
+        let facts = Arc::new(facts);
+        *lock(&self.facts.0) = Some(Snapshot { generation, at: now, facts: facts.clone() });
+        Ok(facts)
+    }
+
+    /// The contacts `filter` matches at `now` (`None` when it filters nothing).
+    pub(super) fn filtered_ids(
+        &self,
+        filter: &ContactFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Option<HashSet<Uuid>>> {
+        let Some(compiled) = filter.compiled() else { return Ok(None) };
+        let facts = self.facts(now)?;
+        Ok(Some(facts.iter().filter(|f| compiled.matches(f, now)).map(|f| f.id).collect()))
+    }
+
+    /// How many contacts each saved view lists now.
+    pub fn view_counts(&self, views: &[SavedView], now: DateTime<Utc>) -> Result<Vec<ViewCount>> {
+        let facts = self.facts(now)?;
+        Ok(views
+            .iter()
+            .map(|v| {
+                let compiled = v.filter.compiled();
+                let n = facts
+                    .iter()
+                    .filter(|f| v.stage.is_none_or(|s| s == f.stage))
+                    .filter(|f| compiled.as_ref().is_none_or(|c| c.matches(f, now)))
+                    .count();
+                ViewCount { id: v.id.clone(), count: u32::try_from(n).unwrap_or(u32::MAX) }
+            })
+            .collect())
+    }
+}

@@ -1111,7 +1111,12 @@ fn contacts_list_shows_a_saved_view_by_name() {
             stage: None,
             filter: kontor_core::filter::ContactFilter { tag: Some("messe".into()), ..Default::default() },
         }];
-        store.set_settings(&settings, chrono::Utc::now()).unwrap();
+        store
+            .set_settings(
+                &settings,
+                chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 2, 9, 0, 0).unwrap(),
+            )
+            .unwrap();
     }
     let listed = ok_json(dir.path(), &["contacts", "list", "--view", "messe-kontakte", "--json"]);
     let names: Vec<&str> =

@@ -14,3 +14,8 @@ export function toLocalInput(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+
+/** A Date → its local day as a date input's value ("2025-03-14"). */
+export function toLocalDay(d: Date): string {
+  return toLocalInput(d).slice(0, 10);
+}

@@ -427,6 +427,26 @@ impl Task {
         self.reminders = reminders(&offsets, due, self.all_day, tz);
     }
 
+    /// Moves the task to `day` (a timed task keeps its local time of day),
+    /// ending a snooze; a repeating task keeps counting from its schedule.
+    pub(crate) fn move_to_day(&mut self, day: NaiveDate, tz: Tz) {
+        let due = match self.day() {
+            Some(_) => {
+                self.due_date = Some(day);
+                day_start(day)
+            }
+            None => local_to_utc(day.and_time(self.due.with_timezone(&tz).time()), tz),
+        };
+        if self.repeat.is_some() && self.scheduled_due.is_none() {
+            self.scheduled_due = Some(self.due);
+        }
+        self.due = due;
+        self.snoozed_until = None;
+        self.snooze_fired = false;
+        let offsets: Vec<u32> = self.reminders.iter().map(|r| r.before_minutes).collect();
+        self.reminders = reminders(&offsets, due, self.all_day, tz);
+    }
+
     /// A snooze replaces the reminders before it: they are settled, so
     /// "remind me in an hour" is not followed by the old reminder in ten
     /// minutes.

@@ -375,3 +375,47 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn many_overdue_tasks_are_completed_snoozed_or_moved_at_once() {
+    use kontor_core::store::TaskTriage;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let created = berlin(2026, 3, 2, 8, 0);
+    let now = berlin(2026, 3, 10, 12, 0);
+    let timed =
+        store.create_task(input("Rückruf Anna", "2026-03-05T09:30:00+01:00", &[0]), Berlin, created).unwrap();
+    let all_day = store.create_task(input("Angebot Ben", "2026-03-06", &[0]), Berlin, created).unwrap();
+    let weekly = TaskInput { repeat: Some(Repeat::Weekly), ..input("Wochenbericht", "2026-03-09", &[0]) };
+    let weekly = store.create_task(weekly, Berlin, created).unwrap();
+    let done = store.create_task(input("Erledigt", "2026-03-04", &[]), Berlin, created).unwrap();
+    store.complete_task(done.id, Berlin, created).unwrap();
+    assert_eq!(store.task_counts(Berlin, now).unwrap().overdue, 3);
+
+    // Moved to Thursday: the timed one keeps 09:30 local.
+    let day = NaiveDate::from_ymd_opt(2026, 3, 12).unwrap();
+    let ids = [timed.id, all_day.id, done.id];
+    let out = store.triage_tasks(&ids, &TaskTriage::Reschedule { day }, Berlin, now).unwrap();
+    assert_eq!((out.changed, out.skipped), (2, 1), "the done one is left");
+    assert_eq!(store.task(timed.id).unwrap().due, berlin(2026, 3, 12, 9, 30));
+    assert_eq!(store.task(all_day.id).unwrap().due_date, Some(day));
+    assert_eq!(store.task(timed.id).unwrap().reminders[0].fire_at, berlin(2026, 3, 12, 9, 30));
+    assert_eq!(store.task_counts(Berlin, now).unwrap().overdue, 1);
+
+    // Snoozed until tomorrow 09:00: the weekly one leaves the overdue count.
+    let until = berlin(2026, 3, 11, 9, 0);
+    let out = store.triage_tasks(&[weekly.id], &TaskTriage::Snooze { until }, Berlin, now).unwrap();
+    assert_eq!(out.changed, 1);
+    assert_eq!(store.task_counts(Berlin, now).unwrap().overdue, 0);
+    assert!(store.triage_tasks(&[weekly.id], &TaskTriage::Snooze { until: now }, Berlin, now).is_err());
+
+    // All done at once; the weekly one comes again from its schedule.
+    let out =
+        store.triage_tasks(&[timed.id, all_day.id, weekly.id], &TaskTriage::Complete, Berlin, now).unwrap();
+    assert_eq!(out.changed, 3);
+    let open = store.tasks(TaskView::Open, Berlin, now).unwrap();
+    assert_eq!(
+        open.iter().map(|t| (t.title.as_str(), t.due_date)).collect::<Vec<_>>(),
+        [("Wochenbericht", NaiveDate::from_ymd_opt(2026, 3, 16))]
+    );
+}

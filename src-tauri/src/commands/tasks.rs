@@ -72,6 +72,20 @@ pub fn snooze_task_until(state: State<'_, AppState>, id: Uuid, until: DateTime<U
     Ok(task)
 }
 
+/// Completes, snoozes or moves many tasks at once (one transaction).
+#[tauri::command(async)]
+pub fn triage_tasks<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    ids: Vec<Uuid>,
+    action: tasks::TriageAction,
+) -> Result<kontor_core::store::TriageOutcome> {
+    let outcome = tasks::triage(&*state.store()?, &ids, &action, now())?;
+    state.wake_reminders();
+    state.show_outcomes(&app, &outcome.automation);
+    Ok(outcome)
+}
+
 /// Deletes a task.
 #[tauri::command(async)]
 pub fn delete_task(state: State<'_, AppState>, id: Uuid) -> Result<()> {

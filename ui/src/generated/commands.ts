@@ -54,6 +54,8 @@ import type { TaskCounts } from "../bindings/TaskCounts";
 import type { TaskInput } from "../bindings/TaskInput";
 import type { TaskItem } from "../bindings/TaskItem";
 import type { TaskView } from "../bindings/TaskView";
+import type { TriageAction } from "../bindings/TriageAction";
+import type { TriageOutcome } from "../bindings/TriageOutcome";
 import type { UndoOutcome } from "../bindings/UndoOutcome";
 import type { ViewCount } from "../bindings/ViewCount";
 import { call } from "../tauri";
@@ -331,6 +333,9 @@ export const snoozeTask = (id: string, preset: SnoozePreset): Promise<TaskItem> 
 
 /** Snoozes a task until a date and time the rep picked (RFC 3339). */
 export const snoozeTaskUntil = (id: string, until: string): Promise<TaskItem> => call("snooze_task_until", { id, until });
+
+/** Completes, snoozes or moves many tasks at once (one transaction). */
+export const triageTasks = (ids: Array<string>, action: TriageAction): Promise<TriageOutcome> => call("triage_tasks", { ids, action });
 
 /** Deletes a task. */
 export const deleteTask = (id: string): Promise<null> => call("delete_task", { id });

@@ -973,6 +973,18 @@ export const en = {
   "filter.save": "Save",
   "filter.name_needed": "Please give the view a name.",
   "filter.score_order": "The lowest score is above the highest.",
+  "triage.toolbar": "Selected tasks",
+  "triage.select": "Select “{title}”",
+  "triage.select_all": "Select all",
+  "triage.selected": "{n} selected",
+  "triage.done": "Done",
+  "triage.snooze": "Snooze …",
+  "triage.day": "New day",
+  "triage.move": "Move",
+  "triage.completed": "{n} tasks done.",
+  "triage.snoozed": "{n} tasks snoozed: {when}.",
+  "triage.moved": "{n} tasks moved to {day}.",
+  "triage.skipped": "{n} were done already.",
 };
 
 export type MessageKey = keyof typeof en;

@@ -11,7 +11,7 @@ import type { Activity } from "../bindings/Activity";
 import { h, replace } from "../dom";
 import { kindName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
-import { localToRfc3339, toLocalInput } from "../datetime";
+import { localToRfc3339, toLocalDay, toLocalInput } from "../datetime";
 import { clock } from "../tasks";
 import { ACTIVITY_KINDS } from "../generated/core";
 import { orNull } from "../inputText";
@@ -99,7 +99,7 @@ export function workingDaysAfter(from: Date, days: number): string {
     d.setDate(d.getDate() + 1);
     if (d.getDay() !== 0 && d.getDay() !== 6) left -= 1;
   }
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  return toLocalDay(d);
 }
 
 /**

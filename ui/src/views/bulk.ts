@@ -6,7 +6,9 @@
 import type { BulkChange } from "../bindings/BulkChange";
 import type { BulkOutcome } from "../bindings/BulkOutcome";
 import type { Stage } from "../bindings/Stage";
+import { toLocalDay } from "../datetime";
 import { DEFAULT_REMINDERS } from "../generated/core";
+import { addDays, clock } from "../tasks";
 import { h } from "../dom";
 import { stageName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
@@ -165,8 +167,7 @@ export function bulkBar(host: BulkHost): HTMLElement {
 function taskDialog(host: BulkHost): void {
   const { app } = host;
   const n = host.ids().length;
-  const tomorrow = new Date(Date.now() + 86_400_000);
-  const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}`;
+  const day = toLocalDay(addDays(clock.now(), 1));
   const title = h("input", { id: "bulk-task-title", type: "text", "data-testid": "bulk-task-title", autocomplete: "off" }) as HTMLInputElement;
   const due = h("input", { id: "bulk-task-due", type: "date", "data-testid": "bulk-task-due", value: day }) as HTMLInputElement;
   const slot = h("div", { class: "error-slot" });

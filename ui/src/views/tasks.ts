@@ -6,15 +6,20 @@
 import type { Shell } from "../shell";
 import type { SnoozePreset } from "../bindings/SnoozePreset";
 import type { TaskItem } from "../bindings/TaskItem";
+import type { TriageAction } from "../bindings/TriageAction";
+import * as ipc from "../ipc";
 import { h, replace } from "../dom";
 import { dueText, formatDate, morningTime, overdueText, reminderText, repeatText, t, whenText, type MessageKey } from "../i18n";
 import { addDays, ALL_DAY_REMINDER_HOUR, clock, dueAt, isOverdue, SNOOZE_PRESETS, TASK_TABS, type TaskTab } from "../tasks";
-import { localToRfc3339, toLocalInput } from "../datetime";
+import { localToRfc3339, toLocalDay, toLocalInput } from "../datetime";
+import { Selection } from "./bulk";
 import { button } from "./common";
 
 /** Where a row is shown: the contact page leaves out the contact's name. */
 interface RowOptions {
   showContact: boolean;
+  /** In the tasks view: whether the row is selected for triage, and how a click on its box changes that. */
+  select?: { on: boolean; click: (ev: MouseEvent) => void };
 }
 
 /** The one open snooze menu, closed when another opens or on a click elsewhere. */
@@ -190,7 +195,13 @@ export function taskRow(app: Shell, item: TaskItem, opts: RowOptions): HTMLEleme
   const cls = ["task-row", task.done ? "done" : "", overdue ? "is-overdue" : "", `prio-${task.priority}`].filter(Boolean).join(" ");
   return h(
     "li",
-    { class: cls, "data-testid": "task-row", "data-id": task.id, "data-priority": task.priority },
+    { class: `${cls}${opts.select?.on ? " selected" : ""}`, "data-testid": "task-row", "data-id": task.id, "data-priority": task.priority },
+    opts.select
+      ? h("span", { class: "task-select" }, h("input", {
+          type: "checkbox", class: "row-check", "data-testid": "task-select", checked: opts.select.on,
+          "aria-label": t("triage.select", { title: task.title }), onclick: opts.select.click,
+        }))
+      : null,
     h("span", { class: "task-check" }, check),
     h(
       "div",
@@ -237,9 +248,50 @@ function keepFocus(container: HTMLElement, render: () => void): void {
   }
 }
 
+/** The bar over the selected tasks: done, snooze, move to a day. */
+function triageBar(app: Shell, ids: string[], clear: () => void): HTMLElement {
+  const act = async (action: TriageAction, text: (n: number) => string) => {
+    try {
+      const out = await ipc.triageTasks(ids, action);
+      clear();
+      await app.refreshTasks();
+      app.showToast(text(out.changed) + (out.skipped ? ` ${t("triage.skipped", { n: out.skipped })}` : ""));
+    } catch (e) {
+      app.showError(e);
+    }
+  };
+  const snooze = h("select", {
+    class: "triage-snooze", "data-testid": "triage-snooze", "aria-label": t("triage.snooze"),
+    onchange: () => {
+      const preset = snooze.value as SnoozePreset;
+      if (preset) void act({ kind: "snooze", preset }, (n) => t("triage.snoozed", { n, when: snoozeLabel(preset) }));
+    },
+  }, h("option", { value: "" }, t("triage.snooze")), SNOOZE_PRESETS.map((p) => h("option", { value: p }, snoozeLabel(p)))) as HTMLSelectElement;
+  const day = h("input", {
+    type: "date", class: "triage-day", "data-testid": "triage-day", "aria-label": t("triage.day"),
+    value: toLocalDay(addDays(clock.now(), 1)),
+  }) as HTMLInputElement;
+  return h("div", { class: "bulk-bar triage-bar", role: "toolbar", "aria-label": t("triage.toolbar"), "data-testid": "triage-bar" },
+    h("strong", { "data-testid": "triage-count" }, t("triage.selected", { n: ids.length })),
+    button(t("triage.done"), { testid: "triage-done", kind: "primary", onclick: () => void act({ kind: "complete" }, (n) => t("triage.completed", { n })) }),
+    snooze,
+    h("span", { class: "bulk-group" },
+      day,
+      button(t("triage.move"), {
+        testid: "triage-move",
+        onclick: () => {
+          if (!day.value) return day.focus();
+          void act({ kind: "reschedule", day: day.value }, (n) => t("triage.moved", { n, day: formatDate(`${day.value}T12:00:00`) }));
+        },
+      })),
+    button(t("bulk.clear"), { testid: "triage-clear", kind: "ghost", onclick: clear }));
+}
+
 export class TasksView {
   readonly el: HTMLElement;
   private readonly app: Shell;
+  /** Tasks selected for triage. */
+  private readonly selection = new Selection();
   private readonly tabs: HTMLElement;
   private readonly body: HTMLElement;
 
@@ -302,8 +354,30 @@ export class TasksView {
             h("p", null, t(`tasks.empty.${s.tab}` as MessageKey)))
         : h("p", { class: "muted pad" }, t("list.loading")));
     } else {
-      replace(this.body, h("ul", { class: "task-list", "data-testid": "task-list" },
-        s.items.map((item) => taskRow(this.app, item, { showContact: true }))));
+      const open = s.tab !== "done";
+      const order = s.items.map((i) => i.task.id);
+      this.selection.keepOnly(order);
+      const select = (id: string) => ({
+        on: this.selection.has(id),
+        click: (ev: MouseEvent) => {
+          if (ev.shiftKey) this.selection.range(order, id);
+          else this.selection.toggle(id);
+          this.update();
+        },
+      });
+      replace(this.body,
+        open && this.selection.size ? triageBar(this.app, this.selection.inOrder(order), () => { this.selection.clear(); this.update(); }) : null,
+        open ? h("label", { class: "check inline select-all" },
+          h("input", {
+            type: "checkbox", class: "row-check", "data-testid": "tasks-select-all", checked: this.selection.size === order.length,
+            onchange: (ev: Event) => {
+              if ((ev.target as HTMLInputElement).checked) this.selection.all(order);
+              else this.selection.clear();
+              this.update();
+            },
+          }), h("span", null, t("triage.select_all"))) : null,
+        h("ul", { class: "task-list", "data-testid": "task-list" },
+          s.items.map((item) => taskRow(this.app, item, { showContact: true, select: open ? select(item.task.id) : undefined }))));
     }
   }
 

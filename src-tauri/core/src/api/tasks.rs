@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::store::TaskTriage;
+
 use super::Changed;
 use crate::error::Result;
 use crate::store::{Store, TaskView};
@@ -77,6 +79,41 @@ pub fn complete(store: &Store, id: Uuid, now: DateTime<Utc>) -> Result<Changed<C
 /// Snoozes a task until a time the rep picked.
 pub fn snooze_until(store: &Store, id: Uuid, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<TaskItem> {
     Ok(TaskItem::of(store, store.snooze_task(id, until, now)?))
+}
+
+/// What the rep does to many selected tasks at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum TriageAction {
+    /// Mark them done.
+    Complete,
+    /// Snooze them by a preset.
+    Snooze {
+        /// The preset.
+        preset: SnoozePreset,
+    },
+    /// Move them to a day.
+    Reschedule {
+        /// The day.
+        day: chrono::NaiveDate,
+    },
+}
+
+/// Completes, snoozes or moves many tasks in one transaction.
+pub fn triage(
+    store: &Store,
+    ids: &[Uuid],
+    action: &TriageAction,
+    now: DateTime<Utc>,
+) -> Result<crate::store::TriageOutcome> {
+    let tz = store.time_zone();
+    let triage = match action {
+        TriageAction::Complete => TaskTriage::Complete,
+        TriageAction::Snooze { preset } => TaskTriage::Snooze { until: preset.until(tz, now) },
+        TriageAction::Reschedule { day } => TaskTriage::Reschedule { day: *day },
+    };
+    store.triage_tasks(ids, &triage, tz, now)
 }
 
 /// Snoozes a task by a preset (in one hour, this evening, tomorrow morning ...).

@@ -58,7 +58,7 @@ pub(crate) use expected::FILE as EXPECTED_FILE;
 pub use rebuild::Upkeep;
 pub use rules::AutomationPause;
 pub use search::MERGE_AT;
-pub use tasks::{DueReminder, TaskCounts, TaskView};
+pub use tasks::{DueReminder, TaskCounts, TaskTriage, TaskView, TriageOutcome};
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{abort, counters, decode, decode_tx, encode_tx, new_id, Store, Tx, TxResult};
 
-use crate::automation::Changed;
+use crate::automation::{AutomationOutcome, Changed};
 use crate::error::{Error, Result};
 use crate::task::{day_start, local_day_start, Task, TaskInput, SNOOZE_SLOT};
 
@@ -154,6 +154,74 @@ pub(super) fn replace(tx: &Tx, old: Option<&Task>, new: Option<&Task>) -> TxResu
         tx.tasks.insert(new.id.as_bytes(), encode_tx(new)?)?;
     }
     Ok(())
+}
+
+/// A task done at `now` (as it was when already done), and a repeating
+/// task's next occurrence (`next_id`).
+fn completed(old: Task, next_id: Uuid, tz: Tz, now: DateTime<Utc>) -> Vec<Task> {
+    if old.done {
+        return vec![old];
+    }
+    let mut done = Task { done: true, done_at: Some(now), updated_at: now, ..old.clone() };
+    done.snoozed_until = None;
+    let mut out = vec![done];
+    if let Some(mut next) = old.next_occurrence(next_id, tz, now) {
+        settle_past_reminders(&mut next, now);
+        out.push(next);
+    }
+    out
+}
+
+fn check_snooze(until: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+    if until <= now {
+        return Err(Error::InvalidInput {
+            field: "until",
+            reason: "snooze until a time in the future".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A task snoozed until `until` (an overdue one postponed to it).
+fn snoozed(old: Task, until: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> Result<Vec<Task>> {
+    if old.done {
+        return Err(Error::InvalidInput { field: "until", reason: "the task is done".into() });
+    }
+    let mut task = Task { snoozed_until: Some(until), snooze_fired: false, updated_at: now, ..old };
+    task.postpone_to(until, tz);
+    task.supersede_by_snooze();
+    Ok(vec![task])
+}
+
+/// What to do to many tasks at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum TaskTriage {
+    /// Mark them done (repeating ones get their next occurrence).
+    Complete,
+    /// Remind again at `until` (overdue ones move to it).
+    Snooze {
+        /// When.
+        until: DateTime<Utc>,
+    },
+    /// Move them to another day (timed ones keep their time of day).
+    Reschedule {
+        /// The day.
+        day: NaiveDate,
+    },
+}
+
+/// What a triage did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TriageOutcome {
+    /// Tasks changed.
+    pub changed: u32,
+    /// Tasks left as they were (done already, or gone).
+    pub skipped: u32,
+    /// What the rules fired by completed tasks did.
+    pub automation: Vec<AutomationOutcome>,
 }
 
 /// Reminders already past when a task is saved are not "missed": the user
@@ -310,18 +378,7 @@ impl Store {
         let was_done = self.task(id)?.done;
         let next_id = new_id(now);
         let written = self.write_task(id, now, |old| {
-            let old = old.ok_or_else(|| task_not_found(id))?;
-            if old.done {
-                return Ok(vec![old]);
-            }
-            let mut done = Task { done: true, done_at: Some(now), updated_at: now, ..old.clone() };
-            done.snoozed_until = None;
-            let mut out = vec![done];
-            if let Some(mut next) = old.next_occurrence(next_id, tz, now) {
-                settle_past_reminders(&mut next, now);
-                out.push(next);
-            }
-            Ok(out)
+            Ok(completed(old.ok_or_else(|| task_not_found(id))?, next_id, tz, now))
         })?;
         let mut it = written.into_iter();
         let done = it.next().ok_or_else(|| task_not_found(id))?;
@@ -335,23 +392,67 @@ impl Store {
 
     /// Reminds again at `until`.
     pub fn snooze_task(&self, id: Uuid, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<Task> {
-        if until <= now {
-            return Err(Error::InvalidInput {
-                field: "until",
-                reason: "snooze until a time in the future".into(),
-            });
-        }
-        let written = self.write_task(id, now, |old| {
-            let old = old.ok_or_else(|| task_not_found(id))?;
-            if old.done {
-                return Err(Error::InvalidInput { field: "until", reason: "the task is done".into() });
-            }
-            let mut task = Task { snoozed_until: Some(until), snooze_fired: false, updated_at: now, ..old };
-            task.postpone_to(until, self.time_zone());
-            task.supersede_by_snooze();
-            Ok(vec![task])
-        })?;
+        check_snooze(until, now)?;
+        let tz = self.time_zone();
+        let written =
+            self.write_task(id, now, |old| snoozed(old.ok_or_else(|| task_not_found(id))?, until, tz, now))?;
         written.into_iter().next().ok_or_else(|| task_not_found(id))
+    }
+
+    /// Completes, snoozes or moves many tasks in one transaction; done and
+    /// missing ones are skipped.
+    pub fn triage_tasks(
+        &self,
+        ids: &[Uuid],
+        triage: &TaskTriage,
+        tz: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<TriageOutcome> {
+        if let TaskTriage::Snooze { until } = triage {
+            check_snooze(*until, now)?;
+        }
+        let next_ids: Vec<Uuid> = ids.iter().map(|_| new_id(now)).collect();
+        let (done, skipped) = self.transact(now, |tx| {
+            let (mut done, mut skipped) = (Vec::new(), 0u32);
+            for (id, next_id) in ids.iter().zip(&next_ids) {
+                let Some(bytes) = tx.tasks.get(id.as_bytes())? else {
+                    skipped += 1;
+                    continue;
+                };
+                let old: Task = decode_tx(&bytes)?;
+                if old.done {
+                    skipped += 1;
+                    continue;
+                }
+                let new = match triage {
+                    TaskTriage::Complete => completed(old.clone(), *next_id, tz, now),
+                    TaskTriage::Snooze { until } => snoozed(old.clone(), *until, tz, now).or_else(abort)?,
+                    TaskTriage::Reschedule { day } => {
+                        let mut task = Task { updated_at: now, ..old.clone() };
+                        task.move_to_day(*day, tz);
+                        settle_past_reminders(&mut task, now);
+                        vec![task]
+                    }
+                };
+                replace(tx, Some(&old), new.first())?;
+                for extra in new.iter().skip(1) {
+                    replace(tx, None, Some(extra))?;
+                }
+                done.push(new[0].clone());
+            }
+            Ok((done, skipped))
+        })?;
+        let automation = match triage {
+            TaskTriage::Complete => {
+                let events: Vec<_> = done
+                    .iter()
+                    .map(|t| crate::automation::Event::TaskCompleted { task: Box::new(t.clone()) })
+                    .collect();
+                self.run_rules(&events, now)
+            }
+            _ => Vec::new(),
+        };
+        Ok(TriageOutcome { changed: u32::try_from(done.len()).unwrap_or(u32::MAX), skipped, automation })
     }
 
     /// Snoozes every open task that is due by `now` (the tray's "snooze all").

@@ -92,4 +92,24 @@ describe("bulk changes in the contacts list", () => {
     expect(exported.format).toBe("csv");
     expect(exported.ids).toEqual([rows()[1].dataset.id]);
   });
+
+  it("deletes the selection after asking, and Undo brings it back", async () => {
+    const { backend } = await start((b) => seed(b, 4));
+    await until(() => rows().length === 4);
+    click($("row-select", rows()[0]));
+    click($("row-select", rows()[1]));
+    $("bulk-delete").click();
+    await until(() => maybe("bulk-delete-dialog"));
+    expect($("bulk-delete-dialog").textContent).toContain("Delete 2 contacts?");
+    expect(document.activeElement).toBe($("cancel", $("bulk-delete-dialog")));
+    $("cancel", $("bulk-delete-dialog")).click();
+    expect(backend.calls.some((c) => c.cmd === "bulk_change")).toBe(false);
+    $("bulk-delete").click();
+    await until(() => maybe("bulk-delete-do"));
+    $("bulk-delete-do").click();
+    await until(() => rows().length === 2);
+    expect(toast()).toBe("2 contacts deleted.");
+    $("toast-action").click();
+    await until(() => rows().length === 4);
+  });
 });

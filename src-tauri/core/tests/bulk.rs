@@ -139,3 +139,68 @@ fn only_the_newest_twenty_changes_stay_undoable() {
     assert!(store.undo_bulk(tokens[0], t0()).is_err());
     assert!(store.undo_bulk(tokens[21], t0() + Duration::minutes(1)).is_ok());
 }
+
+#[test]
+fn deleting_many_takes_their_timeline_tasks_and_deals_and_undo_brings_all_back() {
+    use kontor_core::{ActivityInput, ActivityKind, DealInput, SearchQuery};
+    let (_d, store) = store();
+    let ids = leads(&store, 3);
+    let keep = leads(&store, 1)[0];
+    let call = ActivityInput {
+        kind: ActivityKind::Call,
+        at: Some(t0()),
+        summary: Some("Erstgespräch".into()),
+        text: None,
+        outcome: None,
+        concerns: None,
+    };
+    store.log_activity(ids[0], call, t0()).unwrap();
+    let task = TaskInput {
+        title: "Nachfassen".into(),
+        contact_id: Some(ids[1]),
+        due: "2026-03-04".into(),
+        ..Default::default()
+    };
+    store.create_task(task, Berlin, t0()).unwrap();
+    let deal = DealInput { contact_id: ids[2], title: "Kasse".into(), value: 900.0, ..Default::default() };
+    let deal = store.create_deal(&deal, t0()).unwrap().value;
+    let score = store.contact(ids[0], t0()).unwrap().score;
+    assert!(score > 0);
+
+    let later = t0() + Duration::hours(1);
+    let out = store.bulk_change(&ids, &BulkChange::Delete, Berlin, later).unwrap();
+    assert_eq!(out.changed, 3);
+    assert_eq!(store.stage_counts(None, later).unwrap().all, 1);
+    assert!(store.contact(ids[0], later).is_err());
+    assert!(store.tasks(TaskView::Open, Berlin, later).unwrap().is_empty());
+    assert!(store.deal(deal.id).is_err());
+    let found =
+        store.search(&SearchQuery { text: "Lea0".into(), kind: None, limit: 10, per_kind: false }).unwrap();
+    assert!(found.hits.iter().all(|h| h.id == keep), "{:?}", found.hits);
+
+    let back = store.undo_bulk(out.undo.unwrap(), later + Duration::minutes(1)).unwrap();
+    assert_eq!(back.restored, 3);
+    assert_eq!(store.stage_counts(None, later).unwrap().all, 4);
+    let anna = store.contact(ids[0], later).unwrap();
+    assert_eq!(anna.score, store.contact(ids[0], later).unwrap().score);
+    assert!(anna.score > 0, "the timeline counts again");
+    let timeline = store.list_activities(ids[0], &Default::default()).unwrap();
+    assert_eq!(timeline.items[0].summary.as_deref(), Some("Erstgespräch"));
+    assert_eq!(store.tasks(TaskView::Open, Berlin, later).unwrap().len(), 1);
+    assert_eq!(store.deal(deal.id).unwrap().title, "Kasse");
+    let found =
+        store.search(&SearchQuery { text: "Lea0".into(), kind: None, limit: 10, per_kind: false }).unwrap();
+    assert!(found.hits.iter().any(|h| h.id == ids[0]));
+}
+
+#[test]
+fn a_deletion_is_undoable_for_a_day_only() {
+    let (_d, store) = store();
+    let ids = leads(&store, 1);
+    let out = store.bulk_change(&ids, &BulkChange::Delete, Berlin, t0()).unwrap();
+    // Any bulk change a day later empties what the deletion kept.
+    let other = leads(&store, 1);
+    let next_day = t0() + Duration::hours(25);
+    store.bulk_change(&other, &BulkChange::AddTag { tag: "x".into() }, Berlin, next_day).unwrap();
+    assert!(matches!(store.undo_bulk(out.undo.unwrap(), next_day), Err(Error::NotFound { .. })));
+}

@@ -25,4 +25,4 @@ tag: string, } | { "kind": "task",
 /**
  * The task.
  */
-input: TaskInput, };
+input: TaskInput, } | { "kind": "delete" };

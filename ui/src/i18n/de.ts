@@ -986,4 +986,10 @@ export const de: Record<MessageKey, string> = {
   "triage.snoozed": "{n} Aufgaben zurückgestellt: {when}.",
   "triage.moved": "{n} Aufgaben auf {day} verschoben.",
   "triage.skipped": "{n} waren schon erledigt.",
+  "bulk.delete": "Löschen …",
+  "bulk.delete_heading": "{n} Kontakte löschen?",
+  "bulk.delete_what": "Mit ihnen gehen ihre Aktivitäten, Aufgaben und Verkaufschancen.",
+  "bulk.delete_undo": "Einen Tag lang holt „Rückgängig“ im Hinweis alles zurück. Um eine Person nach DSGVO endgültig zu löschen, „Endgültig löschen“ auf ihrer Seite wählen.",
+  "bulk.delete_do": "{n} Kontakte löschen",
+  "bulk.done_delete": "{n} Kontakte gelöscht.",
 };

@@ -985,6 +985,12 @@ export const en = {
   "triage.snoozed": "{n} tasks snoozed: {when}.",
   "triage.moved": "{n} tasks moved to {day}.",
   "triage.skipped": "{n} were done already.",
+  "bulk.delete": "Delete …",
+  "bulk.delete_heading": "Delete {n} contacts?",
+  "bulk.delete_what": "Their activities, tasks and deals go with them.",
+  "bulk.delete_undo": "For a day, Undo in the notice brings everything back. To erase a person for good (GDPR), use “Erase for good” on their page.",
+  "bulk.delete_do": "Delete {n} contacts",
+  "bulk.done_delete": "{n} contacts deleted.",
 };
 
 export type MessageKey = keyof typeof en;

@@ -77,7 +77,8 @@ function outcomeText(change: BulkChange, out: BulkOutcome): string {
     change.kind === "stage" ? t("bulk.done_stage", { n, stage: stageName(change.to) })
       : change.kind === "add_tag" ? t("bulk.done_tag_added", { n, tag: change.tag })
         : change.kind === "remove_tag" ? t("bulk.done_tag_removed", { n, tag: change.tag })
-          : t("bulk.done_task", { n, title: change.input.title }),
+          : change.kind === "task" ? t("bulk.done_task", { n, title: change.input.title })
+            : t("bulk.done_delete", { n }),
   ];
   if (out.unchanged) parts.push(t("bulk.unchanged", { n: out.unchanged }));
   if (out.skipped.length) {
@@ -159,8 +160,28 @@ export function bulkBar(host: BulkHost): HTMLElement {
         .then((file) => { if (file) app.showToast(t("bulk.exported", { n: file.count, file: file.name })); })
         .catch((e) => app.showError(e)),
     }),
+    button(t("bulk.delete"), { testid: "bulk-delete", onclick: () => deleteDialog(host) }),
     button(t("bulk.clear"), { testid: "bulk-clear", kind: "ghost", title: "Esc", onclick: () => host.clear() }),
   );
+}
+
+/** Asks before deleting the selection, and says what Undo and erasing do. */
+function deleteDialog(host: BulkHost): void {
+  const { app } = host;
+  const n = host.ids().length;
+  const dialog = h("dialog", { class: "dialog narrow", "data-testid": "bulk-delete-dialog", role: "alertdialog", "aria-labelledby": "bulk-delete-heading" },
+    h("div", { class: "dialog-form" },
+      h("h2", { id: "bulk-delete-heading" }, t("bulk.delete_heading", { n })),
+      h("p", null, t("bulk.delete_what")),
+      h("p", { class: "hint" }, t("bulk.delete_undo")),
+      h("footer", { class: "dialog-actions" },
+        button(t("action.cancel"), { testid: "cancel", onclick: () => app.dismissModal() }),
+        h("button", {
+          type: "button", class: "btn btn-danger", "data-testid": "bulk-delete-do",
+          onclick: () => { app.closeModal(); void run(host, { kind: "delete" }); },
+        }, t("bulk.delete_do", { n }))))) as HTMLDialogElement;
+  app.openModal(dialog);
+  dialog.querySelector<HTMLElement>('[data-testid="cancel"]')?.focus();
 }
 
 /** A task for each selected contact: its title and due date. */

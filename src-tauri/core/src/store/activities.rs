@@ -140,6 +140,11 @@ impl Store {
         Ok(Changed::new((activities, contact), fired))
     }
 
+    /// Every activity of a contact, newest first.
+    pub(super) fn all_activities(&self, contact_id: Uuid) -> Result<Vec<Activity>> {
+        self.t.activities.scan_prefix(contact_id.as_bytes()).values().map(|v| decode(&v?)).collect()
+    }
+
     /// A page of a contact's timeline, newest first. The keys are walked
     /// up to the page's end only; the total comes from the per-kind counts
     /// kept with the engagement sums.

@@ -8,21 +8,26 @@
 //! changed since, and removes only tasks still open and unchanged; the
 //! newest [`UNDO_KEPT`] undo records are kept.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::contacts::put_contact;
+use super::activities::activity_key;
+use super::contacts::{put_contact, sums_tx};
+use super::deals::put_deal;
 use super::tasks::replace as put_task;
 use super::{abort, decode_tx, encode_tx, new_id, Store};
+use crate::activity::Activity;
 use crate::automation::{AutomationOutcome, Event};
 use crate::contact::Contact;
+use crate::deal::Deal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lifecycle::check_transition;
+use crate::score::EngagementSums;
 use crate::stage::{ChangedBy, Stage, StageChange};
 use crate::task::{Task, TaskInput};
 
@@ -59,6 +64,10 @@ pub enum BulkChange {
         /// The task.
         input: TaskInput,
     },
+    /// Delete the contacts with their activities, tasks and deals (Undo
+    /// brings them back for a day; erasing a person for good is
+    /// `erase_person`).
+    Delete,
 }
 
 /// A contact a bulk change left as it was, and why.
@@ -112,7 +121,26 @@ struct UndoRecord {
     before: Vec<Contact>,
     /// Tasks the change created (and the rules it fired).
     tasks: Vec<Uuid>,
+    /// Contacts it deleted, with everything that was theirs.
+    #[serde(default)]
+    removed: Vec<Removed>,
 }
+
+/// A deleted contact and what was theirs, to put back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Removed {
+    contact: Contact,
+    activities: Vec<Activity>,
+    sums: Option<EngagementSums>,
+    tasks: Vec<Task>,
+    deals: Vec<Deal>,
+}
+
+/// A contact's activities, tasks and deals.
+type Theirs = (Vec<Activity>, Vec<Task>, Vec<Deal>);
+
+/// How long a bulk change stays undoable.
+const UNDO_HOURS: i64 = 24;
 
 fn undo_key(token: Uuid) -> Vec<u8> {
     [UNDO_PREFIX, token.as_bytes()].concat()
@@ -161,7 +189,7 @@ fn apply(c: &Contact, change: &BulkChange, now: DateTime<Utc>) -> Result<Option<
                 return Ok(None);
             }
         }
-        BulkChange::Task { .. } => return Ok(None),
+        BulkChange::Task { .. } | BulkChange::Delete => return Ok(None),
     }
     new.updated_at = now;
     Ok(Some(new))
@@ -199,6 +227,19 @@ impl Store {
             BulkChange::Task { .. } => ids.iter().map(|_| new_id(now)).collect(),
             _ => Vec::new(),
         };
+        // What deleted contacts take with them, gathered before (the
+        // transaction cannot scan).
+        let mut theirs: HashMap<Uuid, Theirs> = HashMap::new();
+        if change == BulkChange::Delete {
+            for id in &ids {
+                if self.raw_contact(*id).is_ok() {
+                    theirs.insert(
+                        *id,
+                        (self.all_activities(*id)?, self.contact_tasks(*id)?, self.contact_deals(*id)?),
+                    );
+                }
+            }
+        }
         let token = new_id(now);
         let (record, skipped, unchanged) = self.transact(now, |tx| {
             let mut record = UndoRecord { at: now, ..Default::default() };
@@ -215,6 +256,24 @@ impl Store {
                     continue;
                 };
                 let old: Contact = decode_tx(&bytes)?;
+                if change == BulkChange::Delete {
+                    let (activities, tasks, deals) = theirs.get(id).cloned().unwrap_or_default();
+                    let sums = sums_tx(tx, *id)?;
+                    for deal in &deals {
+                        put_deal(tx, deal.id, Some(deal), None)?;
+                    }
+                    for a in &activities {
+                        tx.activities.remove(activity_key(a))?;
+                        tx.activity_keys.remove(a.id.as_bytes())?;
+                    }
+                    tx.engagement.remove(id.as_bytes())?;
+                    for task in &tasks {
+                        put_task(tx, Some(task), None)?;
+                    }
+                    put_contact(tx, Some(&old), None)?;
+                    record.removed.push(Removed { contact: old, activities, sums, tasks, deals });
+                    continue;
+                }
                 if let BulkChange::Task { input } = &change {
                     let input = TaskInput { contact_id: Some(*id), deal_id: None, ..input.clone() };
                     let mut task: Task = input.into_task(task_ids[i], tz, now).or_else(abort)?;
@@ -234,12 +293,12 @@ impl Store {
                     Err(e) => skipped.push(skip(&old, &e)),
                 }
             }
-            if !record.before.is_empty() || !record.tasks.is_empty() {
+            if !record.before.is_empty() || !record.tasks.is_empty() || !record.removed.is_empty() {
                 tx.meta.insert(undo_key(token), encode_tx(&record)?)?;
             }
             Ok((record, skipped, unchanged))
         })?;
-        let changed = record.before.len().max(record.tasks.len());
+        let changed = record.before.len().max(record.tasks.len()).max(record.removed.len());
         let mut automation = Vec::new();
         if let BulkChange::Stage { to, .. } = change {
             let events: Vec<Event> =
@@ -283,16 +342,28 @@ impl Store {
         })
     }
 
-    /// Keeps the newest [`UNDO_KEPT`] undo records.
+    /// Keeps the newest [`UNDO_KEPT`] undo records of the last day: what a
+    /// deletion keeps for its Undo is gone after that.
     fn prune_undo(&self, now: DateTime<Utc>) -> Result<()> {
-        let keys: Vec<_> =
-            self.t.meta.scan_prefix(UNDO_PREFIX).keys().collect::<std::result::Result<_, _>>()?;
-        if keys.len() <= UNDO_KEPT {
+        let mut old = Vec::new();
+        let mut kept = Vec::new();
+        for entry in self.t.meta.scan_prefix(UNDO_PREFIX) {
+            let (key, value) = entry?;
+            let at = super::decode::<UndoRecord>(&value).map(|r| r.at).unwrap_or(now);
+            if now - at > Duration::hours(UNDO_HOURS) {
+                old.push(key);
+            } else {
+                kept.push(key);
+            }
+        }
+        if kept.len() > UNDO_KEPT {
+            old.extend(kept.drain(..kept.len() - UNDO_KEPT));
+        }
+        if old.is_empty() {
             return Ok(());
         }
-        let old = &keys[..keys.len() - UNDO_KEPT];
         self.transact(now, |tx| {
-            for k in old {
+            for k in &old {
                 tx.meta.remove(k)?;
             }
             Ok(())
@@ -308,6 +379,27 @@ impl Store {
             };
             let record: UndoRecord = decode_tx(&bytes)?;
             let mut out = UndoOutcome { restored: 0, tasks_removed: 0, kept: 0 };
+            for r in &record.removed {
+                if tx.contacts.get(r.contact.id.as_bytes())?.is_some() {
+                    out.kept += 1;
+                    continue;
+                }
+                for a in &r.activities {
+                    tx.activities.insert(activity_key(a), encode_tx(a)?)?;
+                    tx.activity_keys.insert(a.id.as_bytes(), activity_key(a))?;
+                }
+                if let Some(sums) = &r.sums {
+                    tx.engagement.insert(r.contact.id.as_bytes(), encode_tx(sums)?)?;
+                }
+                put_contact(tx, None, Some(&r.contact))?;
+                for task in &r.tasks {
+                    put_task(tx, None, Some(task))?;
+                }
+                for deal in &r.deals {
+                    put_deal(tx, deal.id, None, Some(deal))?;
+                }
+                out.restored += 1;
+            }
             for before in &record.before {
                 let current: Option<Contact> = match tx.contacts.get(before.id.as_bytes())? {
                     Some(b) => Some(decode_tx(&b)?),

@@ -344,7 +344,7 @@ impl Store {
 
     /// Keeps the newest [`UNDO_KEPT`] undo records of the last day: what a
     /// deletion keeps for its Undo is gone after that.
-    fn prune_undo(&self, now: DateTime<Utc>) -> Result<()> {
+    pub(super) fn prune_undo(&self, now: DateTime<Utc>) -> Result<()> {
         let mut old = Vec::new();
         let mut kept = Vec::new();
         for entry in self.t.meta.scan_prefix(UNDO_PREFIX) {

@@ -101,7 +101,8 @@ impl Store {
 
     /// The upkeep the app runs from time to time off the main thread (and
     /// the CLI after a command that wrote): a pending rebuild, a delta merge
-    /// when the delta has grown, and sweeping expired ready windows.
+    /// when the delta has grown, sweeping expired ready windows, and
+    /// dropping undo records past their day.
     pub fn maintain(&self, now: DateTime<Utc>) -> Result<Upkeep> {
         let mut upkeep = Upkeep::default();
         if self.needs_rebuild() {
@@ -110,6 +111,7 @@ impl Store {
         }
         upkeep.merged = self.merge_search_delta(now)?;
         upkeep.swept = self.sweep_ready(now)?;
+        self.prune_undo(now)?;
         Ok(upkeep)
     }
 }

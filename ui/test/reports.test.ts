@@ -94,10 +94,14 @@ describe("reports", () => {
 
     const acts = $("report-activities");
     expect($$("chart-bar", acts).length).toBeGreaterThan(10);
-    expect(text($("chart-legend", acts))).toContain("Call 2");
-    expect(text($("chart-legend", acts))).toContain("Meeting 1");
+    // Four groups a colour-blind reader tells apart, named beside the bars too.
+    expect(text($("chart-legend", acts))).toContain("Conversations 3 (Call, Meeting, Visit)");
+    expect($("chart-legend", acts).querySelectorAll("li")).toHaveLength(1);
+    expect(text($("chart-direct-labels", acts))).toBe("Conversations");
     const week = $$("chart-bar", acts).find((g) => g.getAttribute("data-week") === "2025-03-10")!;
     expect(week.querySelector("title")!.textContent).toBe("Week of Mar 10, 2025: 3, Call 2, Meeting 1");
+    expect(week.querySelector('[data-group="talk"] title')!.textContent).toBe("Conversations: 3 (Call 2, Meeting 1)");
+    expect(week.querySelector('[data-group="talk"]')!.getAttribute("fill")).toBe("#0072B2");
 
     const src = $$("chart-value", $("report-sources")).map(text);
     expect(src).toEqual(["2", "1 · 50%", "1", "0 · 0%"]);

@@ -992,4 +992,8 @@ export const de: Record<MessageKey, string> = {
   "bulk.delete_undo": "Einen Tag lang holt „Rückgängig“ im Hinweis alles zurück. Um eine Person nach DSGVO endgültig zu löschen, „Endgültig löschen“ auf ihrer Seite wählen.",
   "bulk.delete_do": "{n} Kontakte löschen",
   "bulk.done_delete": "{n} Kontakte gelöscht.",
+  "reports.group.talk": "Gespräche",
+  "reports.group.email": "E-Mails",
+  "reports.group.marketing": "Marketing-Signale",
+  "reports.group.note": "Notizen",
 };

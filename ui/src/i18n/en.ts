@@ -991,6 +991,10 @@ export const en = {
   "bulk.delete_undo": "For a day, Undo in the notice brings everything back. To erase a person for good (GDPR), use “Erase for good” on their page.",
   "bulk.delete_do": "Delete {n} contacts",
   "bulk.done_delete": "{n} contacts deleted.",
+  "reports.group.talk": "Conversations",
+  "reports.group.email": "Emails",
+  "reports.group.marketing": "Marketing signals",
+  "reports.group.note": "Notes",
 };
 
 export type MessageKey = keyof typeof en;

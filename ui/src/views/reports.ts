@@ -28,12 +28,18 @@ const LABEL_W = 170;
 const ROW = 30;
 const BAR = 18;
 
-/** Fills per activity kind, readable on light and dark backgrounds. */
-const KIND_COLORS: Record<ActivityKind, string> = {
-  call: "#3b6fd8", meeting: "#7b5cd6", visit: "#1f9d8a", email: "#d9822b", note: "#8a94a6", newsletter_signup: "#c85a9e",
-  whitepaper_download: "#4fa3d9", webinar_attended: "#a3b93b", website_visit: "#5c7cfa", email_opened: "#e0a93b",
-  email_replied: "#d4573b", form_submitted: "#2f9e5b",
-};
+/**
+ * The activities chart's groups: twelve kinds cannot be told apart by
+ * colour, four can. Colours from Okabe and Ito's palette for colour-blind
+ * readers (blue, orange, bluish green, grey), each also named beside the
+ * bars; the kinds stay in each bar's tooltip.
+ */
+const KIND_GROUPS: { key: "talk" | "email" | "marketing" | "note"; color: string; kinds: readonly ActivityKind[] }[] = [
+  { key: "talk", color: "#0072B2", kinds: ["call", "meeting", "visit"] },
+  { key: "email", color: "#E69F00", kinds: ["email", "email_opened", "email_replied"] },
+  { key: "marketing", color: "#009E73", kinds: ["newsletter_signup", "whitepaper_download", "webinar_attended", "website_visit", "form_submitted"] },
+  { key: "note", color: "#8C8C8C", kinds: ["note"] },
+];
 
 const SECTIONS: { kind: ReportKind; title: MessageKey; hint: MessageKey }[] = [
   { kind: "funnel", title: "reports.funnel", hint: "reports.funnel_hint" },
@@ -241,15 +247,17 @@ function legend(x: number, y: number, items: [cls: string, label: string][]): SV
 
 function activitiesChart(a: ActivitiesReport): HTMLElement {
   const weeks = a.weeks;
-  const totals = weeks.map((w) => Object.values(w.counts).reduce((x, y) => x + y, 0));
+  const count = (w: (typeof weeks)[number], kinds: readonly ActivityKind[]) => kinds.reduce((n, k) => n + (w.counts[k] ?? 0), 0);
+  const totals = weeks.map((w) => count(w, ACTIVITY_KINDS));
   if (!weeks.length || totals.every((n) => n === 0)) return empty();
-  const kinds = ACTIVITY_KINDS.filter((k) => weeks.some((w) => (w.counts[k] ?? 0) > 0));
+  const groups = KIND_GROUPS.filter((g) => weeks.some((w) => count(w, g.kinds) > 0));
   const H = 200;
   const top = 18;
   const left = 30;
+  const right = 118; // room for the direct labels
   const bottom = 24;
   const max = Math.max(1, ...totals);
-  const slot = (W - left - 8) / weeks.length;
+  const slot = (W - left - right) / weeks.length;
   const bw = Math.max(2, Math.min(36, slot * 0.7));
   const every = Math.ceil(weeks.length / 10);
   const fmtWeek = (d: string) => {
@@ -257,30 +265,50 @@ function activitiesChart(a: ActivitiesReport): HTMLElement {
     return m ? dateFormat(dateFormatLocale(), { day: "numeric", month: "short" })
       .format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : d;
   };
+  const groupName = (g: (typeof KIND_GROUPS)[number]) => t(`reports.group.${g.key}` as MessageKey);
+  // Where each group's segment of the last bar with activities sits: its label goes beside it.
+  const last = totals.map((n, i) => (n > 0 ? i : -1)).reduce((a2, b) => Math.max(a2, b), -1);
+  const labelAt = new Map<string, number>();
   const svg = chart(W, H + bottom, t("reports.activities"),
-    s("line", { x1: left, x2: W, y1: H, y2: H, class: "axis" }),
+    s("line", { x1: left, x2: W - right, y1: H, y2: H, class: "axis" }),
     s("text", { x: left - 4, y: top, class: "axis-label", "text-anchor": "end", "dominant-baseline": "middle" }, formatNumber(max)),
     weeks.map((w, i) => {
       const x = left + i * slot + (slot - bw) / 2;
       let y = H;
-      const segs = kinds.filter((k) => (w.counts[k] ?? 0) > 0).map((k) => {
-        const n = w.counts[k]!;
+      const segs = groups.filter((g) => count(w, g.kinds) > 0).map((g) => {
+        const n = count(w, g.kinds);
         const hgt = (n / max) * (H - top);
         y -= hgt;
-        return s("rect", { x: x.toFixed(1), y: y.toFixed(1), width: bw.toFixed(1), height: hgt.toFixed(1), fill: KIND_COLORS[k], class: "seg-bar", "data-kind": k },
-          title(`${kindName(k)}: ${formatNumber(n)}`));
+        if (i === last) labelAt.set(g.key, y + hgt / 2);
+        const kinds = g.kinds.filter((k) => w.counts[k]).map((k) => `${kindName(k)} ${formatNumber(w.counts[k]!)}`).join(", ");
+        return s("rect", { x: x.toFixed(1), y: y.toFixed(1), width: bw.toFixed(1), height: hgt.toFixed(1), fill: g.color, class: "seg-bar", "data-group": g.key },
+          title(`${groupName(g)}: ${formatNumber(n)} (${kinds})`));
       });
       const label = t("reports.week", { date: formatDay(w.week_start) });
       return s("g", { class: "week", "data-testid": "chart-bar", "data-week": w.week_start },
-        title(`${label}: ${formatNumber(totals[i])}${kinds.filter((k) => w.counts[k]).map((k) => `, ${kindName(k)} ${formatNumber(w.counts[k]!)}`).join("")}`),
+        title(`${label}: ${formatNumber(totals[i])}${ACTIVITY_KINDS.filter((k) => w.counts[k]).map((k) => `, ${kindName(k)} ${formatNumber(w.counts[k]!)}`).join("")}`),
         segs,
         totals[i] > 0 && bw >= 12 ? s("text", { x: (x + bw / 2).toFixed(1), y: y - 4, class: "bar-value", "text-anchor": "middle", "data-testid": "chart-value" }, formatNumber(totals[i])) : null,
         i % every === 0 ? s("text", { x: (x + bw / 2).toFixed(1), y: H + 14, class: "axis-label", "text-anchor": "middle" }, fmtWeek(w.week_start)) : null);
-    }));
+    }),
+    directLabels(groups.filter((g) => labelAt.has(g.key)).map((g) => ({ g, y: labelAt.get(g.key)! })), W - right + 8, top, H, groupName));
   return h("div", { class: "chart-wrap" }, svg,
-    h("ul", { class: "chart-legend", "data-testid": "chart-legend" }, kinds.map((k) => h("li", null,
-      h("span", { class: "swatch", "aria-hidden": "true", "data-kind": k }, s("svg", { width: 10, height: 10, viewBox: "0 0 10 10" }, s("rect", { width: 10, height: 10, rx: 2, fill: KIND_COLORS[k] }))),
-      ` ${kindName(k)} `, h("span", { class: "muted" }, formatNumber(weeks.reduce((n, w) => n + (w.counts[k] ?? 0), 0)))))));
+    h("ul", { class: "chart-legend", "data-testid": "chart-legend" }, groups.map((g) => h("li", { "data-group": g.key },
+      h("span", { class: "swatch", "aria-hidden": "true" }, s("svg", { width: 10, height: 10, viewBox: "0 0 10 10" }, s("rect", { width: 10, height: 10, rx: 2, fill: g.color }))),
+      ` ${groupName(g)} `, h("span", { class: "muted" }, formatNumber(weeks.reduce((n, w) => n + count(w, g.kinds), 0))),
+      h("span", { class: "muted legend-kinds" }, ` (${g.kinds.map(kindName).join(", ")})`)))));
+}
+
+/** Each group's name beside its segment of the last bar, nudged apart so none overlap. */
+function directLabels<G>(items: { g: G & { key: string; color: string }; y: number }[], x: number, top: number, bottom: number, name: (g: G & { key: string; color: string }) => string): SVGGElement {
+  const gap = 13;
+  const placed = items.slice().sort((p, q) => p.y - q.y).map((it) => ({ ...it }));
+  for (let i = 1; i < placed.length; i++) placed[i].y = Math.max(placed[i].y, placed[i - 1].y + gap);
+  const overflow = placed.length ? placed[placed.length - 1].y - bottom : 0;
+  if (overflow > 0) placed.forEach((p) => { p.y = Math.max(top, p.y - overflow); });
+  return s("g", { class: "direct-labels", "data-testid": "chart-direct-labels" }, placed.map((p) => s("g", { "data-group": p.g.key },
+    s("rect", { x, y: p.y - 4, width: 8, height: 8, rx: 2, fill: p.g.color }),
+    s("text", { x: x + 12, y: p.y, class: "axis-label", "dominant-baseline": "middle" }, name(p.g)))));
 }
 
 function sourcesChart(r: SourcesReport): HTMLElement {

@@ -5,7 +5,10 @@
 //!
 //! `screens DATA_DIR OUT_DIR [QUERY...]` (the release app: `KONTOR_DESKTOP_BIN`);
 //! writes `OUT_DIR/{lang}-{theme}-{size}-{n}.png`, n = 0 for the list and
-//! 1.. for each query.
+//! 1.. for each query. With `KONTOR_TOUR=1` it then walks the other views
+//! (organisations and a page, the palette, a selection, the filter panel,
+//! tasks, a deal's dialog over the board, reports) as
+//! `{lang}-{theme}-{size}-{view}.png`.
 
 #![allow(clippy::disallowed_methods)]
 
@@ -51,10 +54,54 @@ fn main() {
                     std::fs::write(&file, png).expect("write the PNG");
                     println!("{}", file.display());
                 }
+                if std::env::var_os("KONTOR_TOUR").is_some() {
+                    tour(&session, &out, &format!("{short}-{theme}-{w}x{h}"));
+                }
             }
             session.quit().expect("quit");
         }
     }
+}
+
+/// The tour's steps: a name and a script that gets the view on screen (it
+/// returns the selector to wait for).
+const TOUR: [(&str, &str); 9] = [
+    ("orgs", "q('nav-organizations').click(); return '[data-testid=org-row]';"),
+    ("org", "q('org-row-name').click(); return '[data-testid=org-page]';"),
+    ("palette", "q('open-palette').click(); const i = q('palette-input'); i.value = 'an'; \
+        i.dispatchEvent(new Event('input', { bubbles: true })); return '[data-testid=palette-item]';"),
+    ("bulk", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); q('nav-contacts').click(); \
+        return '[data-testid=row-select]';"),
+    ("bulk-bar", "document.querySelectorAll('[data-testid=row-select]').forEach((b, i) => { if (i < 3) b.click(); }); \
+        return '[data-testid=bulk-bar]';"),
+    ("filter", "q('bulk-clear').click(); q('filter-open').click(); return '[data-testid=filter-panel]';"),
+    ("tasks", "q('filter-open').click(); q('nav-tasks').click(); return '[data-testid=tasks-view]';"),
+    ("deal", "q('nav-pipeline').click(); setTimeout(() => q('deal-card')?.click(), 1500); \
+        return '[data-testid=deal-dialog]';"),
+    ("reports", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); q('nav-reports').click(); \
+        return '[data-testid=chart-bar]';"),
+];
+
+/// Walks the other views and photographs each.
+fn tour(session: &kontor_e2e::webdriver::Session, out: &std::path::Path, prefix: &str) {
+    let helper = "const q = (id) => document.querySelector(`[data-testid=\"${id}\"]`);";
+    for (name, step) in TOUR {
+        let wait = session.execute(&format!("{helper} {step}"), vec![]).expect("a tour step");
+        let css = wait.as_str().unwrap_or("body").to_owned();
+        if let Err(e) = session.wait(&css, Duration::from_secs(20)) {
+            eprintln!("{prefix} {name}: {e}");
+            continue;
+        }
+        let _ = session.repaint_soon();
+        std::thread::sleep(Duration::from_millis(800));
+        let png = session.screenshot().expect("screenshot");
+        let file = out.join(format!("{prefix}-{name}.png"));
+        std::fs::write(&file, png).expect("write the PNG");
+        println!("{}", file.display());
+    }
+    // Back to the list for the next size.
+    let _ = session.execute(&format!("{helper} document.dispatchEvent(new KeyboardEvent('keydown', {{ key: 'Escape', bubbles: true }})); q('nav-contacts').click(); return 0;"), vec![]);
+    std::thread::sleep(Duration::from_millis(800));
 }
 
 /// Waits until the list shows the query's results (the search box holds it

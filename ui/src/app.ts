@@ -255,10 +255,11 @@ export class App implements Hub {
         type: "button", class: "btn btn-ghost palette-btn", "data-testid": "open-palette", title: t("palette.button_title"),
         "aria-label": t("palette.button_title"), "aria-keyshortcuts": "Control+K", onclick: () => this.openPalette(),
       }, h("kbd", { "aria-hidden": "true" }, t("palette.button"))),
-      button(t("action.settings"), {
-        testid: "open-settings", kind: "ghost", title: t("action.settings_title"), keys: ",",
-        onclick: () => this.openSettings(),
-      }),
+      // In a narrow window the gear alone (its name stays for screen readers).
+      h("button", {
+        type: "button", class: "btn btn-ghost settings-btn", "data-testid": "open-settings", title: t("action.settings_title"),
+        "aria-keyshortcuts": ",", onclick: () => this.openSettings(),
+      }, h("span", { class: "settings-icon", "aria-hidden": "true" }, "⚙"), h("span", { class: "settings-label" }, t("action.settings"))),
     );
     this.updateBadge();
   }

@@ -217,6 +217,15 @@ export interface Shell {
   openImport(): void;
   openModal(el: HTMLDialogElement, rerender?: () => void, onClose?: () => void): void;
   openOrgDialog(): void;
+  /** The top-level places. */
+  showList(): Promise<void>;
+  showTasks(): Promise<void>;
+  showPipeline(): Promise<void>;
+  showReports(): Promise<void>;
+  showReadyList(): Promise<void>;
+  focusSearch(): void;
+  /** A contact as a deal dialog names it. */
+  contactRef(detail: ContactDetail): DealContact;
   /** The organisations list. */
   organizations: OrganizationsState;
   showOrganizations(): Promise<void>;

@@ -1135,6 +1135,57 @@ fn main() {
         sqlite: Some(worst_median(|(_, l)| l[0])),
     });
 
+    // ---- 2b. computed orders and saved views -------------------------------------------
+    // Computed once per write from all contacts, then kept: the first call
+    // after a write pays, the next ones read the kept result. Against the
+    // plain stage list page of section 2 in this run.
+    {
+        use kontor_core::filter::{ContactFilter, SavedView};
+        let base = worst_median(|(c, _)| c[0]).max(0.001);
+        let view = |id: &str, filter: ContactFilter| SavedView { id: id.into(), name: id.into(), stage: None, filter };
+        let views = [
+            view("tag", ContactFilter { tag: Some("messe".into()), ..Default::default() }),
+            view("no-task", ContactFilter { no_next_task: true, ..Default::default() }),
+            view("quiet", ContactFilter { inactive_days: Some(30), ..Default::default() }),
+        ];
+        let filtered = ListQuery {
+            filter: Some(views[0].filter.clone()),
+            sort: SortOrder::LastName,
+            limit: PAGE,
+            ..Default::default()
+        };
+        let by_last = ListQuery { sort: SortOrder::LastName, limit: PAGE, ..Default::default() };
+        let mut lines = Vec::new();
+        // A write first, so that the first call computes anew.
+        let any = store.list_contacts(&ListQuery { limit: 1, ..Default::default() }, now).unwrap().items[0].id;
+        let touch = |at: DateTime<Utc>| {
+            let c = store.contact(any, at).unwrap();
+            store.update_contact(any, &ContactInput::from(&c), at).unwrap();
+        };
+        touch(now);
+        let (_, cold) = time(|| store.list_contacts(&by_last, now).unwrap());
+        let (_, warm) = time(|| store.list_contacts(&by_last, now).unwrap());
+        lines.push(("list by last name, first page", cold, warm));
+        let (counts, cold) = time(|| store.view_counts(&views, now).unwrap());
+        let (_, warm) = time(|| store.view_counts(&views, now).unwrap());
+        lines.push(("3 saved views' counts", cold, warm));
+        let (_, warm_page) = time(|| store.list_contacts(&filtered, now).unwrap());
+        touch(now + Span::seconds(1));
+        let (_, cold_page) = time(|| store.list_contacts(&filtered, now + Span::seconds(1)).unwrap());
+        lines.push(("filtered list (tag), first page", cold_page, warm_page));
+        println!("\n2b. computed orders and saved views (first call after a write / next call, ms; ratio to the stage list page):");
+        for (label, cold, warm) in &lines {
+            println!(
+                "   {label:<32} {:>9} / {:>8}   ×{:.0} / ×{:.1}",
+                fmt_ms(ms(*cold)),
+                fmt_ms(ms(*warm)),
+                ms(*cold) / base,
+                ms(*warm) / base
+            );
+        }
+        println!("   counts: {}", counts.iter().map(|c| format!("{} {}", c.id, c.count)).collect::<Vec<_>>().join(", "));
+    }
+
     // ---- 3. rescoring everyone ---------------------------------------------------------
     let mut core = Vec::new();
     let mut lite = Vec::new();

@@ -4,7 +4,7 @@
 // areas; an area never imports app.ts or another area.
 import type { Contact } from "../bindings/Contact";
 import type { ContactDetail } from "../bindings/ContactDetail";
-import type { DealContact, OpenDialog, Place, Shell } from "../shell";
+import type { OpenDialog, Place, Shell } from "../shell";
 
 export interface Hub extends Shell {
   /** Where the current view is rendered. */
@@ -16,15 +16,8 @@ export interface Hub extends Shell {
   /** Rebuilds the whole visible UI from state. */
   render(): void;
   showContact(detail: ContactDetail, focus?: string): void;
-  showList(): Promise<void>;
-  showTasks(): Promise<void>;
-  showPipeline(): Promise<void>;
-  showReports(): Promise<void>;
-  showReadyList(): Promise<void>;
-  focusSearch(): void;
   /** The command palette (Ctrl+K). */
   openPalette(): void;
-  contactRef(detail: ContactDetail): DealContact;
   reloadList(): Promise<void>;
   refreshCounts(): Promise<void>;
   loadContactTasks(): Promise<void>;

@@ -2,25 +2,12 @@
 // record by name, keyboard only. Typing filters the actions (every word of
 // the query in the label, in any order) and searches contacts,
 // organisations and deals; ↑/↓ move, Enter runs, Esc closes.
-import type { ContactDetail } from "../bindings/ContactDetail";
 import type { SearchHit } from "../bindings/SearchHit";
 import { h, replace } from "../dom";
 import { stageName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
-import type { DealContact, Shell, View } from "../shell";
+import type { Shell } from "../shell";
 import { newOrganizationDialog } from "./organization";
-
-/** What the palette needs of the application. */
-export interface PaletteHost extends Shell {
-  readonly view: View;
-  contactRef(detail: ContactDetail): DealContact;
-  showList(): Promise<void>;
-  showTasks(): Promise<void>;
-  showPipeline(): Promise<void>;
-  showReports(): Promise<void>;
-  showReadyList(): Promise<void>;
-  focusSearch(): void;
-}
 
 /** One entry: an action or a record. */
 interface Entry {
@@ -36,7 +23,7 @@ const SEARCH_MS = 120;
 const RECORDS = 8;
 
 /** The actions that make sense here, in the UI language. */
-export function paletteActions(app: PaletteHost): Entry[] {
+export function paletteActions(app: Shell): Entry[] {
   const action = (key: MessageKey, run: () => void, keys?: string): Entry => ({ label: t(key), hint: t("palette.action"), keys, run });
   const detail = app.view.name === "contact" ? app.view.detail : null;
   const out: Entry[] = [
@@ -89,7 +76,7 @@ const recordHint = (hit: SearchHit): string => {
 };
 
 /** Opens the palette as a modal dialog. */
-export function openPalette(app: PaletteHost): void {
+export function openPalette(app: Shell): void {
   const actions = paletteActions(app);
   let records: Entry[] = [];
   let entries: Entry[] = actions;

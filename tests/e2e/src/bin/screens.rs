@@ -35,11 +35,13 @@ fn main() {
             std::env::set_var("GTK_THEME", if theme == "dark" { "Adwaita:dark" } else { "Adwaita" });
             let desktop = Desktop::start_in(lang, Some(data.clone()));
             let session = desktop.launch();
-            let search = session.wait("[data-testid=search]", Duration::from_secs(60)).expect("the list");
+            session.wait("[data-testid=search]", Duration::from_secs(60)).expect("the list");
             for (w, h) in SIZES {
                 session.set_window_size(w, h).expect("window size");
                 let shots = std::iter::once(String::new()).chain(queries.iter().cloned());
                 for (n, query) in shots.enumerate() {
+                    // Found anew: a tour redraws the list.
+                    let search = session.wait("[data-testid=search]", Duration::from_secs(20)).expect("the list");
                     if query.is_empty() {
                         // WebDriver's clear fires no `input` event; a rep's Backspace does.
                         let script = "arguments[0].value = ''; \

@@ -1142,7 +1142,12 @@ fn main() {
     {
         use kontor_core::filter::{ContactFilter, SavedView};
         let base = worst_median(|(c, _)| c[0]).max(0.001);
-        let view = |id: &str, filter: ContactFilter| SavedView { id: id.into(), name: id.into(), stage: None, filter };
+        let view = |id: &str, filter: ContactFilter| SavedView {
+            id: id.into(),
+            name: id.into(),
+            stage: None,
+            filter,
+        };
         let views = [
             view("tag", ContactFilter { tag: Some("messe".into()), ..Default::default() }),
             view("no-task", ContactFilter { no_next_task: true, ..Default::default() }),
@@ -1157,7 +1162,8 @@ fn main() {
         let by_last = ListQuery { sort: SortOrder::LastName, limit: PAGE, ..Default::default() };
         let mut lines = Vec::new();
         // A write first, so that the first call computes anew.
-        let any = store.list_contacts(&ListQuery { limit: 1, ..Default::default() }, now).unwrap().items[0].id;
+        let any =
+            store.list_contacts(&ListQuery { limit: 1, ..Default::default() }, now).unwrap().items[0].id;
         let touch = |at: DateTime<Utc>| {
             let c = store.contact(any, at).unwrap();
             store.update_contact(any, &ContactInput::from(&c), at).unwrap();
@@ -1183,7 +1189,10 @@ fn main() {
                 ms(*warm) / base
             );
         }
-        println!("   counts: {}", counts.iter().map(|c| format!("{} {}", c.id, c.count)).collect::<Vec<_>>().join(", "));
+        println!(
+            "   counts: {}",
+            counts.iter().map(|c| format!("{} {}", c.id, c.count)).collect::<Vec<_>>().join(", ")
+        );
     }
 
     // ---- 3. rescoring everyone ---------------------------------------------------------

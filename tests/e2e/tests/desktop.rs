@@ -1201,7 +1201,8 @@ fn fifty_contacts_move_to_prospect_at_once_and_undo_takes_it_back() {
 }
 
 #[test]
-fn an_organisation_page_shows_its_people_deals_and_tasks_and_takes_in_a_duplicate() {
+fn people_sort_by_last_name_and_an_organisation_page_shows_its_people_deals_and_tasks_and_takes_in_a_duplicate(
+) {
     let desktop = Desktop::start("en_US.UTF-8");
     let zora = add_zora(&desktop, &[]);
     let ben = cli_json(
@@ -1244,7 +1245,25 @@ fn an_organisation_page_shows_its_people_deals_and_tasks_and_takes_in_a_duplicat
     let session = desktop.launch();
     session.set_window_size(1280, 800).expect("window size");
     let ui = Ui { s: &session };
-    ui.el("contact-row");
+    // People sort by last name in the window; a column heading sorts by click and by keyboard.
+    let names = || texts(&ui, "row-name");
+    let start = Instant::now();
+    while names() != ["Ben Adler", "Cleo Brandt", "Zora Zander"] {
+        assert!(start.elapsed() < WAIT, "by last name: {:?}", names());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ui.click("sort-by-company");
+    let start = Instant::now();
+    while names() != ["Ben Adler", "Zora Zander", "Cleo Brandt"] {
+        assert!(start.elapsed() < WAIT, "by company: {:?}", names());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ui.with("sort-by-last_name", |e| session.send_keys(e, kontor_e2e::webdriver::ENTER));
+    let start = Instant::now();
+    while names() != ["Ben Adler", "Cleo Brandt", "Zora Zander"] {
+        assert!(start.elapsed() < WAIT, "by last name again: {:?}", names());
+        std::thread::sleep(Duration::from_millis(100));
+    }
     ui.click("nav-organizations");
     ui.fill("org-search", "elb brauerei");
     ui.wait_text(&tid("org-row-name"), |t| t == "Elb Brauerei");

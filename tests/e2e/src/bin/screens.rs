@@ -41,7 +41,8 @@ fn main() {
                 let shots = std::iter::once(String::new()).chain(queries.iter().cloned());
                 for (n, query) in shots.enumerate() {
                     // Found anew: a tour redraws the list.
-                    let search = session.wait("[data-testid=search]", Duration::from_secs(20)).expect("the list");
+                    let search =
+                        session.wait("[data-testid=search]", Duration::from_secs(20)).expect("the list");
                     if query.is_empty() {
                         // WebDriver's clear fires no `input` event; a rep's Backspace does.
                         let script = "arguments[0].value = ''; \

@@ -1292,6 +1292,20 @@ fn people_sort_by_last_name_and_an_organisation_page_shows_its_people_deals_and_
     ui.el("contact-page");
     ui.click("back");
     ui.wait_text(&tid("org-name"), |t| t == "Elb Brauerei");
+    // A deal opened here opens its dialog; on the board, a deal's dialog
+    // sits over it with no board scrollbar drawn across it.
+    ui.click("org-deal");
+    ui.wait_text(&tid("deal-title"), |_| true);
+    ui.script(
+        "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); return 0",
+    );
+    ui.wait_gone("deal-dialog");
+    ui.click("nav-pipeline");
+    ui.el("deal-card");
+    ui.click("deal-card");
+    ui.el("deal-dialog");
+    let overflow = ui.script("return getComputedStyle(document.querySelector('.pipeline-board')).overflowX");
+    assert_eq!(overflow, json!("hidden"), "the board scrolls sideways under the open dialog");
     session.quit().expect("quit");
     let out = cli_once_app_quit(&desktop, &["organizations", "list", "--json"]);
     let orgs: Value = serde_json::from_slice(&out.stdout).expect("JSON");

@@ -16,7 +16,7 @@ packages=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 at-spi2-core
   python3 python3-dbus-next python3-xlib
-  poppler-utils
+  poppler-utils python3-icalendar
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -36,6 +36,7 @@ pub mod quote;
 pub mod recovery;
 pub mod reminders;
 pub mod report;
+pub mod route;
 pub mod score;
 pub mod search;
 pub mod settings;

@@ -159,8 +159,12 @@ fn a_rep_works_with_contacts_in_the_real_window() {
     ui.el("empty-state");
     assert_eq!(ui.script("return document.documentElement.lang"), json!("en"));
     // It spans the window's width, not a sidebar's column.
-    let main = ui.script("return document.querySelector('main').getBoundingClientRect().width").as_f64().unwrap();
-    let list = ui.script("return document.querySelector('.list-view').getBoundingClientRect().width").as_f64().unwrap();
+    let main =
+        ui.script("return document.querySelector('main').getBoundingClientRect().width").as_f64().unwrap();
+    let list = ui
+        .script("return document.querySelector('.list-view').getBoundingClientRect().width")
+        .as_f64()
+        .unwrap();
     assert!(list > main * 0.9, "the empty list is {list} px wide in a main of {main} px");
     ui.screenshot("01-empty-en");
 

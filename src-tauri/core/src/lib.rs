@@ -25,6 +25,7 @@ pub mod error;
 pub mod export;
 pub mod filter;
 pub mod fuzzing;
+pub mod ics;
 pub mod import;
 pub mod lang;
 pub mod lifecycle;

@@ -1029,16 +1029,20 @@ fn a_reminder_names_its_contact_comes_from_kontor_and_its_buttons_act() {
     };
     let anna = add("Anna", "Schmidt", "Müller AG");
     let bernd = add("Bernd", "Otto", "Otto KG");
-    let (_, _, due) = next_minute(25);
-    let due_at = chrono::DateTime::from_timestamp(due as i64, 0).unwrap().to_rfc3339();
-    for (title, contact) in [("Call back about the offer", &anna), ("Bring samples", &bernd)] {
-        // No --remind: the default, a reminder at due, as the window makes it.
-        let out = desktop.cli(&["tasks", "add", "--title", title, "--due", &due_at, "--contact", contact]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
     let session = desktop.launch();
     let ui = Ui { s: &session };
     ui.el("search");
+    // The tasks are made once the window is up (through the app's own
+    // command, as the task dialog calls it), due 15 s on with a reminder at
+    // due: however long the start took, the reminders come while it runs.
+    for (title, contact) in [("Call back about the offer", &anna), ("Bring samples", &bernd)] {
+        let script = "const [title, contact] = arguments; \
+            const due = new Date(Math.ceil((Date.now() + 15000) / 1000) * 1000).toISOString(); \
+            return window.__TAURI_INTERNALS__.invoke('create_task', { input: { title, contact_id: contact, deal_id: null, \
+                due, priority: 'normal', notes: null, reminders: [0], repeat: null } }).then(() => 'ok', (e) => JSON.stringify(e));";
+        let made = session.execute(script, vec![json!(title), json!(contact)]).expect("create_task");
+        assert_eq!(made, json!("ok"), "{title}");
+    }
 
     let first = desktop
         .wait_notification("Call back about the offer", Duration::from_secs(100))

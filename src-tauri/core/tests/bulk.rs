@@ -204,3 +204,17 @@ fn a_deletion_is_undoable_for_a_day_only() {
     store.maintain(next_day).unwrap();
     assert!(matches!(store.undo_bulk(out.undo.unwrap(), next_day), Err(Error::NotFound { .. })));
 }
+
+#[test]
+fn a_backup_holds_no_undo_record_so_deleted_people_do_not_travel_in_it() {
+    let (_d, store) = store();
+    let ids = leads(&store, 2);
+    let out = store.bulk_change(&ids[..1], &BulkChange::Delete, Berlin, t0()).unwrap();
+    assert!(out.undo.is_some());
+    let mut bytes = Vec::new();
+    store.write_backup(&mut bytes, "test", t0()).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains("undo:"), "an undo record went into the backup");
+    assert!(!text.contains("Lea0"), "the deleted person is in the backup");
+    assert!(text.contains("Lea1"));
+}

@@ -212,6 +212,11 @@ impl Store {
         let mut meta = BTreeMap::new();
         for kv in self.t.meta.iter() {
             let (k, v) = kv?;
+            // Undo records are this store's short-lived history (a deletion's
+            // keeps the deleted people for a day): never in a backup.
+            if k.starts_with(super::bulk::UNDO_PREFIX) {
+                continue;
+            }
             let key = String::from_utf8_lossy(&k).into_owned();
             if LOCAL_META.contains(&key.as_str()) {
                 continue;

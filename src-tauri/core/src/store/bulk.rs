@@ -35,7 +35,8 @@ use crate::task::{Task, TaskInput};
 pub const MAX_BULK: usize = 10_000;
 /// How many bulk changes stay undoable.
 pub const UNDO_KEPT: usize = 20;
-const UNDO_PREFIX: &[u8] = b"undo:";
+/// Meta keys of undo records.
+pub(super) const UNDO_PREFIX: &[u8] = b"undo:";
 
 /// What to do to every selected contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -218,3 +218,18 @@ fn a_backup_holds_no_undo_record_so_deleted_people_do_not_travel_in_it() {
     assert!(!text.contains("Lea0"), "the deleted person is in the backup");
     assert!(text.contains("Lea1"));
 }
+
+#[test]
+fn erasing_a_person_drops_the_undo_records_that_hold_them() {
+    let (_dir, store) = store();
+    let ids = leads(&store, 2);
+    let out = store.bulk_change(&ids, &BulkChange::AddTag { tag: "VIP".into() }, Berlin, t0()).unwrap();
+    store.erase_person(ids[0], t0() + Duration::minutes(1)).unwrap();
+    // Its undo is gone with it: an Undo cannot bring the erased person back.
+    assert!(matches!(
+        store.undo_bulk(out.undo.unwrap(), t0() + Duration::minutes(2)),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(store.contact(ids[0], t0()).is_err());
+    assert_eq!(store.contact(ids[1], t0()).unwrap().tags, ["Messe", "VIP"]);
+}

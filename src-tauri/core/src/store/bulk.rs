@@ -371,6 +371,20 @@ impl Store {
         })
     }
 
+    /// The undo records that hold contact `id` (as it was before a change,
+    /// or deleted): erasing a person drops them with the rest.
+    pub(super) fn undo_keys_naming(&self, id: Uuid) -> Result<Vec<sled::IVec>> {
+        let mut keys = Vec::new();
+        for entry in self.t.meta.scan_prefix(UNDO_PREFIX) {
+            let (key, value) = entry?;
+            let Ok(record) = super::decode::<UndoRecord>(&value) else { continue };
+            if record.before.iter().any(|c| c.id == id) || record.removed.iter().any(|r| r.contact.id == id) {
+                keys.push(key);
+            }
+        }
+        Ok(keys)
+    }
+
     /// Takes a bulk change back: contacts not changed since get their
     /// earlier state, its open and unchanged tasks are removed.
     pub fn undo_bulk(&self, token: Uuid, now: DateTime<Utc>) -> Result<UndoOutcome> {

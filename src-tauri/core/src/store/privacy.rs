@@ -65,8 +65,9 @@ impl Store {
         if let Some(org) = &lone_org {
             self.remember_erased(org.id)?;
         }
-        // "Not a duplicate" notes that name them go too.
-        let mut notes = Vec::new();
+        // "Not a duplicate" notes that name them go too, and undo records
+        // that hold them.
+        let mut notes = self.undo_keys_naming(id)?;
         for key in self.t.meta.scan_prefix(super::duplicates::NOT_DUPLICATE).keys() {
             let key = key?;
             if String::from_utf8_lossy(&key).contains(&id.to_string()) {

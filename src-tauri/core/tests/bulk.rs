@@ -233,3 +233,36 @@ fn erasing_a_person_drops_the_undo_records_that_hold_them() {
     assert!(store.contact(ids[0], t0()).is_err());
     assert_eq!(store.contact(ids[1], t0()).unwrap().tags, ["Messe", "VIP"]);
 }
+
+#[test]
+fn after_bulk_changes_deletions_and_their_undo_the_doctor_finds_the_store_whole() {
+    use kontor_core::{ActivityInput, ActivityKind, DealInput};
+    let (_d, store) = store();
+    let ids = leads(&store, 6);
+    let call = ActivityInput {
+        kind: ActivityKind::Visit,
+        at: Some(t0()),
+        summary: None,
+        text: None,
+        outcome: None,
+        concerns: None,
+    };
+    store.log_activity(ids[0], call, t0()).unwrap();
+    store
+        .create_deal(
+            &DealInput { contact_id: ids[1], title: "Kasse".into(), value: 10.0, ..Default::default() },
+            t0(),
+        )
+        .unwrap();
+    let later = t0() + Duration::hours(1);
+    let moved = store
+        .bulk_change(&ids, &BulkChange::Stage { to: Stage::Prospect, reason: None }, Berlin, later)
+        .unwrap();
+    let gone =
+        store.bulk_change(&ids[..3], &BulkChange::Delete, Berlin, later + Duration::minutes(1)).unwrap();
+    assert!(store.doctor().unwrap().problems.is_empty(), "{:?}", store.doctor().unwrap().problems);
+    store.undo_bulk(gone.undo.unwrap(), later + Duration::minutes(2)).unwrap();
+    store.undo_bulk(moved.undo.unwrap(), later + Duration::minutes(3)).unwrap();
+    let checkup = store.doctor().unwrap();
+    assert!(checkup.problems.is_empty(), "{:?}", checkup.problems);
+}

@@ -7,7 +7,7 @@
 //! writes `OUT_DIR/{lang}-{theme}-{size}-{n}.png`, n = 0 for the list and
 //! 1.. for each query. With `KONTOR_TOUR=1` it then walks the other views
 //! (organisations and a page, the palette, a selection, the filter panel,
-//! tasks, a deal's dialog over the board, reports) as
+//! tasks, a deal's dialog over the board and its quotes, reports) as
 //! `{lang}-{theme}-{size}-{view}.png`.
 
 #![allow(clippy::disallowed_methods)]
@@ -68,7 +68,7 @@ fn main() {
 
 /// The tour's steps: a name and a script that gets the view on screen (it
 /// returns the selector to wait for).
-const TOUR: [(&str, &str); 9] = [
+const TOUR: [(&str, &str); 10] = [
     ("orgs", "q('nav-organizations').click(); return '[data-testid=org-row]';"),
     ("org", "q('org-row-name').click(); return '[data-testid=org-page]';"),
     ("palette", "q('open-palette').click(); const i = q('palette-input'); i.value = 'an'; \
@@ -81,6 +81,8 @@ const TOUR: [(&str, &str); 9] = [
     ("tasks", "q('filter-open').click(); q('nav-tasks').click(); return '[data-testid=tasks-view]';"),
     ("deal", "q('nav-pipeline').click(); setTimeout(() => q('deal-card')?.click(), 1500); \
         return '[data-testid=deal-dialog]';"),
+    ("quote", "q('deal-line-add').click(); q('deal-quotes').scrollIntoView({ block: 'end' }); \
+        return '[data-testid=quote-create]';"),
     ("reports", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); q('nav-reports').click(); \
         return '[data-testid=chart-bar]';"),
 ];

@@ -538,7 +538,7 @@ fn proposal_note(c: &Contact) -> String {
 
 /// The saved view named `name` (case aside).
 fn saved_view(store: &kontor_core::Store, name: &str) -> kontor_core::Result<kontor_core::filter::SavedView> {
-    let views = store.settings().saved_views;
+    let views = store.saved_views();
     let wanted = name.trim().to_lowercase();
     let known = views.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ");
     views.iter().find(|v| v.name.trim().to_lowercase() == wanted).cloned().ok_or_else(|| {

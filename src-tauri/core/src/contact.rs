@@ -333,9 +333,14 @@ fn keep<T: Default>(problems: &mut Vec<Error>, checked: Result<T>) -> T {
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {
-    if !list.iter().any(|v| v.to_lowercase() == value.to_lowercase()) {
+    if !list.iter().any(|v| same_entry(v, &value)) {
         list.push(value);
     }
+}
+
+/// Whether two tags (or other list entries) are the same, case aside.
+pub(crate) fn same_entry(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
 }
 
 impl ContactInput {

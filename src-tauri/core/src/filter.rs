@@ -86,6 +86,11 @@ pub(crate) struct Facts {
     pub last_activity: Option<DateTime<Utc>>,
 }
 
+/// A postcode as filters compare it: spaces removed, upper case.
+pub(crate) fn postcode_key(postcode: &str) -> String {
+    postcode.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
+}
+
 fn given(s: &Option<String>) -> Option<String> {
     s.as_deref().map(fold).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
@@ -103,11 +108,7 @@ impl ContactFilter {
             score: (self.score_min.unwrap_or(0), self.score_max.unwrap_or(u8::MAX)),
             source: given(&self.source),
             place: given(&self.place),
-            postcode: self
-                .place
-                .as_deref()
-                .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase())
-                .filter(|p| !p.is_empty()),
+            postcode: self.place.as_deref().map(postcode_key).filter(|p| !p.is_empty()),
             no_next_task: self.no_next_task,
             task_overdue: self.task_overdue,
             inactive_days: self.inactive_days,

@@ -88,7 +88,7 @@ pub fn organization_summaries(
     state: State<'_, AppState>,
     search: Option<String>,
 ) -> Result<Vec<contacts::OrganizationSummary>> {
-    Ok(contacts::organizations(&*state.store()?, search.as_deref().filter(|s| !s.trim().is_empty()))?)
+    Ok(contacts::organizations(&*state.store()?, search.as_deref())?)
 }
 
 /// One organisation's page: its data, contacts, deals, newest activities and open tasks.

@@ -35,8 +35,12 @@ export class ListArea {
     if (this.searchTimer) clearTimeout(this.searchTimer);
   }
 
-  /** Fetches the first page and the stage counts for the current query. */
-  async reload(): Promise<void> {
+  /**
+   * Fetches the first page and the stage counts for the current query, and
+   * the saved views' counts unless only the search text changed (they do
+   * not depend on it).
+   */
+  async reload(viewCounts = true): Promise<void> {
     const current = this.latest.start();
     const q = this.state;
     q.loading = true;
@@ -61,7 +65,7 @@ export class ListArea {
       q.counts = counts;
       q.stale = false;
       this.app.clearError();
-      void this.loadViewCounts();
+      if (viewCounts) void this.loadViewCounts();
     } catch (e) {
       if (!current()) return;
       this.app.showError(e);
@@ -151,7 +155,7 @@ export class ListArea {
     if (this.searchTimer) clearTimeout(this.searchTimer);
     this.searchTimer = setTimeout(() => {
       this.searchTimer = null;
-      void this.reload();
+      void this.reload(false);
     }, SEARCH_DEBOUNCE_MS);
   }
 

@@ -91,13 +91,17 @@ export function activityDialog(app: Shell, detail: ContactDetail, kind: Activity
   (kind || editing ? summary : kindSelect).focus();
 }
 
-/** The date `days` working days (Mon–Fri) after `from`, as YYYY-MM-DD. */
-export function workingDaysAfter(from: Date, days: number): string {
+/**
+ * The date `days` of the rep's working days (Settings, ISO 1 = Monday … 7 =
+ * Sunday, as the rules' tasks use them) after `from`, as YYYY-MM-DD.
+ */
+export function workingDaysAfter(from: Date, days: number, workingDays: readonly number[]): string {
   const d = new Date(from.getFullYear(), from.getMonth(), from.getDate());
+  const works = (day: Date) => workingDays.length === 0 || workingDays.includes(day.getDay() === 0 ? 7 : day.getDay());
   let left = days;
   while (left > 0) {
     d.setDate(d.getDate() + 1);
-    if (d.getDay() !== 0 && d.getDay() !== 6) left -= 1;
+    if (works(d)) left -= 1;
   }
   return toLocalDay(d);
 }
@@ -113,7 +117,7 @@ function nextStep(app: Shell, detail: ContactDetail, dialog: HTMLDialogElement, 
     id: "next-title", type: "text", "data-testid": "next-step-title", autocomplete: "off",
     value: what ? t("activity.next_from", { what }) : t("activity.next_default"),
   }) as HTMLInputElement;
-  const due = h("input", { id: "next-due", type: "date", "data-testid": "next-step-due", value: workingDaysAfter(clock.now(), 2) }) as HTMLInputElement;
+  const due = h("input", { id: "next-due", type: "date", "data-testid": "next-step-due", value: workingDaysAfter(clock.now(), 2, app.settings.working_days) }) as HTMLInputElement;
   const errors = h("div", { class: "error-slot" });
   const create = async () => {
     if (!title.value.trim()) {

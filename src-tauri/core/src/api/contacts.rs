@@ -227,7 +227,7 @@ pub const ORG_ACTIVITIES: u32 = 30;
 /// Organisations matching `search` (typo tolerant, best first), else all by
 /// name, each with its counts.
 pub fn organizations(store: &Store, search: Option<&str>) -> Result<Vec<OrganizationSummary>> {
-    let orgs = store.organizations(search, usize::MAX)?;
+    let orgs = store.organizations(search.filter(|s| !s.trim().is_empty()), usize::MAX)?;
     let stages = store.settings().deal_stages;
     orgs.into_iter()
         .map(|org| {
@@ -299,7 +299,7 @@ fn organization_parts(
 
 /// How many contacts each saved view (of the settings) lists now.
 pub fn view_counts(store: &Store, now: DateTime<Utc>) -> Result<Vec<crate::filter::ViewCount>> {
-    store.view_counts(&store.settings().saved_views, now)
+    store.view_counts(&store.saved_views(), now)
 }
 
 /// Applies one change to many contacts in one transaction (undoable with [`undo_bulk`]).

@@ -154,5 +154,5 @@ pub fn quote_file(
 /// What the company profile lacks for a quote (keys of the profile; empty
 /// when quotes can be made).
 pub fn company_missing(store: &Store) -> Vec<&'static str> {
-    store.settings().company.missing()
+    store.company().missing()
 }

@@ -19,11 +19,12 @@ use uuid::Uuid;
 use super::activities::activity_key;
 use super::contacts::{put_contact, sums_tx};
 use super::deals::put_deal;
-use super::tasks::replace as put_task;
+use super::privacy::remove_contact;
+use super::tasks::{replace as put_task, settle_past_reminders};
 use super::{abort, decode_tx, encode_tx, new_id, Store};
 use crate::activity::Activity;
 use crate::automation::{AutomationOutcome, Event};
-use crate::contact::Contact;
+use crate::contact::{same_entry, Contact};
 use crate::deal::Deal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::lifecycle::check_transition;
@@ -179,13 +180,13 @@ fn apply(c: &Contact, change: &BulkChange, now: DateTime<Utc>) -> Result<Option<
             new.stage = *to;
         }
         BulkChange::AddTag { tag } => {
-            if c.tags.iter().any(|t| t.eq_ignore_ascii_case(tag) || t.to_lowercase() == tag.to_lowercase()) {
+            if c.tags.iter().any(|t| same_entry(t, tag)) {
                 return Ok(None);
             }
             new.tags.push(tag.clone());
         }
         BulkChange::RemoveTag { tag } => {
-            new.tags.retain(|t| t.to_lowercase() != tag.to_lowercase());
+            new.tags.retain(|t| !same_entry(t, tag));
             if new.tags.len() == c.tags.len() {
                 return Ok(None);
             }
@@ -260,27 +261,16 @@ impl Store {
                 if change == BulkChange::Delete {
                     let (activities, tasks, deals) = theirs.get(id).cloned().unwrap_or_default();
                     let sums = sums_tx(tx, *id)?;
-                    for deal in &deals {
-                        put_deal(tx, deal.id, Some(deal), None)?;
-                    }
-                    for a in &activities {
-                        tx.activities.remove(activity_key(a))?;
-                        tx.activity_keys.remove(a.id.as_bytes())?;
-                    }
-                    tx.engagement.remove(id.as_bytes())?;
-                    for task in &tasks {
-                        put_task(tx, Some(task), None)?;
-                    }
-                    put_contact(tx, Some(&old), None)?;
+                    let keys: Vec<(Vec<u8>, Uuid)> =
+                        activities.iter().map(|a| (activity_key(a), a.id)).collect();
+                    remove_contact(tx, &old, &keys, &tasks, &deals)?;
                     record.removed.push(Removed { contact: old, activities, sums, tasks, deals });
                     continue;
                 }
                 if let BulkChange::Task { input } = &change {
                     let input = TaskInput { contact_id: Some(*id), deal_id: None, ..input.clone() };
                     let mut task: Task = input.into_task(task_ids[i], tz, now).or_else(abort)?;
-                    for r in &mut task.reminders {
-                        r.fired |= r.fire_at <= now;
-                    }
+                    settle_past_reminders(&mut task, now);
                     put_task(tx, None, Some(&task))?;
                     record.tasks.push(task.id);
                     continue;

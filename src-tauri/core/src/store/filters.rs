@@ -2,7 +2,7 @@
 //! look at ([`Facts`]) of every contact, taken once per write (and at most a
 //! minute old, for the score, which decays).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{lock, Store};
 use crate::contact::Contact;
 use crate::error::Result;
-use crate::filter::{ContactFilter, Facts, SavedView, ViewCount};
+use crate::filter::{postcode_key, ContactFilter, Facts, SavedView, ViewCount};
 use crate::text::fold;
 
 struct Snapshot {
@@ -33,12 +33,7 @@ impl Store {
                 return Ok(s.facts.clone());
             }
         }
-        let mut next_task: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
-        for task in self.next_open_tasks(usize::MAX)? {
-            if let Some(contact) = task.contact_id {
-                next_task.entry(contact).or_insert(task.due);
-            }
-        }
+        let next_task = self.next_task_per_contact()?;
         let mut facts = Vec::new();
         for value in self.t.contacts.iter().values() {
             let mut c: Contact = super::decode(&value?)?;
@@ -50,12 +45,7 @@ impl Store {
                 score: c.score,
                 source: c.source.as_deref().map(fold).unwrap_or_default(),
                 city: c.address.city.as_deref().map(fold).unwrap_or_default(),
-                postcode: c
-                    .address
-                    .postcode
-                    .as_deref()
-                    .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase())
-                    .unwrap_or_default(),
+                postcode: c.address.postcode.as_deref().map(postcode_key).unwrap_or_default(),
                 next_task: next_task.get(&c.id).copied(),
                 last_activity: c.last_activity_at,
             });

@@ -676,6 +676,16 @@ impl Store {
         read(&self.settings).region()
     }
 
+    /// The company profile quotes print (read in place).
+    pub fn company(&self) -> crate::quote::CompanyProfile {
+        read(&self.settings).company.clone()
+    }
+
+    /// The saved views (read in place: no copy of the other settings).
+    pub fn saved_views(&self) -> Vec<crate::filter::SavedView> {
+        read(&self.settings).saved_views.clone()
+    }
+
     /// Validates and saves the user's settings. A new half-life recomputes
     /// the engagement sums from the activities; new scoring or a new target
     /// profile recomputes everyone's ready window. Dropping a deal stage

@@ -8,13 +8,40 @@ use super::contacts::{not_found, put_contact};
 use super::deals::put_deal;
 use super::search::put_doc;
 use super::tasks::replace as replace_task;
-use super::{abort, decode_tx, Store};
+use super::{abort, decode_tx, Store, Tx, TxResult};
 use crate::activity::ActivityQuery;
 use crate::contact::Contact;
+use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::export::PersonExport;
 use crate::search::segment::Builder;
 use crate::search::{DocKey, DocKind};
+use crate::task::Task;
+
+/// Removes a contact with everything that is theirs, inside a
+/// transaction: deals, activities (by key and id), engagement sums, tasks,
+/// and the contact with its indexes. Erasing a person and deleting many
+/// share it.
+pub(super) fn remove_contact(
+    tx: &Tx,
+    c: &Contact,
+    activities: &[(Vec<u8>, Uuid)],
+    tasks: &[Task],
+    deals: &[Deal],
+) -> TxResult<()> {
+    for deal in deals {
+        put_deal(tx, deal.id, Some(deal), None)?;
+    }
+    for (key, activity_id) in activities {
+        tx.activities.remove(key.as_slice())?;
+        tx.activity_keys.remove(activity_id.as_bytes())?;
+    }
+    tx.engagement.remove(c.id.as_bytes())?;
+    for task in tasks {
+        replace_task(tx, Some(task), None)?;
+    }
+    put_contact(tx, Some(c), None)
+}
 
 impl Store {
     /// Everything Kontor holds about one person.
@@ -80,18 +107,7 @@ impl Store {
             }
             let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
             let c: Contact = decode_tx(&bytes)?;
-            for deal in &deals {
-                put_deal(tx, deal.id, Some(deal), None)?;
-            }
-            for (key, activity_id) in &activities {
-                tx.activities.remove(key.as_slice())?;
-                tx.activity_keys.remove(activity_id.as_bytes())?;
-            }
-            tx.engagement.remove(id.as_bytes())?;
-            for task in &tasks {
-                replace_task(tx, Some(task), None)?;
-            }
-            put_contact(tx, Some(&c), None)?;
+            remove_contact(tx, &c, &activities, &tasks, &deals)?;
             if let Some(org) = &lone_org {
                 tx.organizations.remove(org.id.as_bytes())?;
                 tx.org_by_name.remove(crate::text::fold(&org.name).as_bytes())?;

@@ -28,7 +28,7 @@ impl Store {
         let deal = self.deal(deal_id)?;
         let contact = self.raw_contact(deal.contact_id)?;
         let org = deal.organization_id.and_then(|id| self.organization(id).ok());
-        let company = self.settings().company;
+        let company = self.company();
         check_company(&company)?;
         let today = now.with_timezone(&self.time_zone()).date_naive();
         let year = chrono::Datelike::year(&today);

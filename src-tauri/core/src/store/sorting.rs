@@ -115,7 +115,7 @@ impl Store {
     }
 
     /// Each contact's earliest open task.
-    fn next_task_per_contact(&self) -> Result<HashMap<Uuid, DateTime<Utc>>> {
+    pub(super) fn next_task_per_contact(&self) -> Result<HashMap<Uuid, DateTime<Utc>>> {
         let mut out = HashMap::new();
         for task in self.next_open_tasks(usize::MAX)? {
             if let Some(contact) = task.contact_id {

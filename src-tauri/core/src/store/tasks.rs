@@ -226,7 +226,7 @@ pub struct TriageOutcome {
 
 /// Reminders already past when a task is saved are not "missed": the user
 /// set them knowingly.
-fn settle_past_reminders(task: &mut Task, now: DateTime<Utc>) {
+pub(super) fn settle_past_reminders(task: &mut Task, now: DateTime<Utc>) {
     for r in &mut task.reminders {
         if r.fire_at <= now {
             r.fired = true;

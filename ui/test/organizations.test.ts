@@ -105,4 +105,19 @@ describe("organisations", () => {
     await until(() => maybe("contact-row") && $$("row-name").length === 1);
     expect($("row-name").textContent).toBe("Dora Dietz");
   });
+
+  it("keeps an opened page still when a search typed just before the click comes due", async () => {
+    await start((b) => seed(b));
+    $("nav-organizations").click();
+    await until(() => names().length === 3);
+    type($("org-search"), "müller");
+    // Clicked before the search's pause has passed: the list still shows every organisation.
+    $$("org-row").find((r) => r.textContent?.includes("Müller AG"))!.click();
+    await until(() => maybe("org-page"));
+    const heading = $("org-name");
+    await new Promise((r) => setTimeout(r, 400));
+    expect(maybe("org-page")).toBeTruthy();
+    expect($("org-name")).toBe(heading);
+    expect($$("org-task")[0].isConnected).toBe(true);
+  });
 });

@@ -1284,7 +1284,11 @@ fn people_sort_by_last_name_and_an_organisation_page_shows_its_people_deals_and_
     assert_eq!(texts(&ui, "org-contact").len(), 2);
     assert!(texts(&ui, "org-contact")[0].starts_with("Ben Adler"), "by last name");
     assert!(ui.text("org-deal").contains("Schankanlage"));
-    assert!(texts(&ui, "org-task").iter().any(|t| t.contains("Besuch planen") && t.contains("Ben Adler")));
+    let start = Instant::now();
+    while !texts(&ui, "org-task").iter().any(|t| t.contains("Besuch planen") && t.contains("Ben Adler")) {
+        assert!(start.elapsed() < WAIT, "the page's tasks: {:?}", texts(&ui, "org-task"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
     ui.screenshot("42-organisation-page-en");
     ui.click("org-merge");
     ui.fill("org-merge-search", "Elbbrauerei");

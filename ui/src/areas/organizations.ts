@@ -64,6 +64,9 @@ export class OrganizationsArea {
 
   private showPage(detail: OrganizationDetail): void {
     const app = this.app;
+    // A search typed just before the click must not reload the list under the page.
+    clearTimeout(this.timer);
+    this.latest.start();
     app.clearError();
     this.lastOpen = detail.id;
     app.view = { name: "organization", detail };

@@ -30,7 +30,7 @@ impl<R: Runtime> Notifier for OsNotifier<'_, R> {
                 let chosen = move |choice| tray::act(&app, id, contact, choice);
                 notify::show_reminder(self.app, &title, &body, self.language, chosen);
             }
-            Notice::Missed(_) => notify::show(self.app, &title, &body),
+            Notice::Missed(_) | Notice::Appointment(_) => notify::show(self.app, &title, &body),
         }
     }
 }

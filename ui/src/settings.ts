@@ -38,6 +38,7 @@ export function withDefaults(raw: Partial<Settings> | null | undefined): Setting
     company: { ...d.company, ...(s.company ?? {}) },
     working_days: s.working_days?.length ? s.working_days : d.working_days,
     saved_views: s.saved_views ?? d.saved_views,
+    field: { ...d.field, ...(s.field ?? {}) },
   };
 }
 

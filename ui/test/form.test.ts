@@ -64,7 +64,7 @@ describe("contact form", () => {
       first_name: "Anna", last_name: "Becker", display_name: null, organization: "Neue Firma KG", title: "CEO",
       emails: ["a@b.de", "c@d.de"], phones: ["+49 30 1234"], tags: ["vip", "messe"], source: "Messe", notes: null,
       salutation: "Frau", website: "https://neue-firma.example",
-      address: { street: "Hauptstr. 5", postcode: "10115", city: "Berlin", region: null, country: "Deutschland" },
+      address: { street: "Hauptstr. 5", postcode: "10115", city: "Berlin", region: null, country: "Deutschland", pin: null },
     });
     expect(maybe("contact-form")).toBeNull();
     expect($("contact-name").textContent).toBe("Anna Becker");
@@ -98,7 +98,7 @@ describe("contact form", () => {
     const { backend } = await start((b) => {
       anna = b.add({
         first_name: "Anna", last_name: "Becker", emails: ["a@b.de"], tags: ["x", "y"], salutation: "Frau",
-        address: { street: "Ring 1", postcode: "80331", city: "München", region: "Bayern", country: null },
+        address: { street: "Ring 1", postcode: "80331", city: "München", region: "Bayern", country: null, pin: null },
       });
     });
     $("contact-row").click();
@@ -115,7 +115,7 @@ describe("contact form", () => {
     await until(() => $("contact-name").textContent === "Anna Berg");
     const update = backend.calls.find((c) => c.cmd === "update_contact")!.args;
     expect(update.id).toBe(anna.id);
-    expect(update.input.address).toEqual({ street: null, postcode: "80331", city: "München", region: "Bayern", country: null });
+    expect(update.input.address).toEqual({ street: null, postcode: "80331", city: "München", region: "Bayern", country: null, pin: null });
     expect(document.querySelector('[data-field="address"]')!.textContent).toBe("80331 München, Bayern");
   });
 

@@ -500,7 +500,11 @@ describe("organisation", () => {
     await until(() => maybe("org-dialog") === null);
     const [org] = await backend.call("list_organizations", { search: "Müller AG" });
     expect(lastCall(backend, "update_organization")).toEqual({
-      id: org.id, input: { name: "Müller AG", industry: "Maschinenbau", size: 420, postcode: "70173", region: "Baden-Württemberg" },
+      id: org.id,
+      input: {
+        name: "Müller AG", industry: "Maschinenbau", size: 420, postcode: "70173", region: "Baden-Württemberg",
+        street: null, city: null, country: null, pin: null,
+      },
     });
     const details = $("org-details").textContent!;
     for (const v of ["Maschinenbau", "420", "70173", "Baden-Württemberg"]) expect(details).toContain(v);

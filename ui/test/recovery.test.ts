@@ -7,7 +7,7 @@ afterEach(stop);
 
 const backup = (file: string, at: string, contacts: number, reason: BackupEntry["reason"]): BackupEntry => ({
   file, created_at: at, verified: true, reason,
-  counts: { contacts, organizations: 2, activities: 7, tasks: 3, deals: 1 },
+  counts: { contacts, organizations: 2, activities: 7, tasks: 3, deals: 1, appointments: 0, trips: 0 },
 });
 
 describe("recovery when the store cannot be opened", () => {

@@ -6,9 +6,9 @@ afterEach(stop);
 
 function seed(b: LiveBackend, language: "de" | "en" = "en") {
   b.settings.language = language;
-  const anna = b.add({ first_name: "Anna", last_name: "Adler", tags: ["Messe"], source: "Messe Hannover", address: { street: null, postcode: "20457", city: "Hamburg", region: null, country: null } });
-  b.add({ first_name: "Ben", last_name: "Berg", tags: ["messe", "VIP"], source: "Website", address: { street: null, postcode: "80331", city: "München", region: null, country: null } });
-  b.add({ first_name: "Cleo", last_name: "Cramer", source: "Messe Köln", address: { street: null, postcode: "22767", city: "Hamburg", region: null, country: null } });
+  const anna = b.add({ first_name: "Anna", last_name: "Adler", tags: ["Messe"], source: "Messe Hannover", address: { street: null, postcode: "20457", city: "Hamburg", region: null, country: null, pin: null } });
+  b.add({ first_name: "Ben", last_name: "Berg", tags: ["messe", "VIP"], source: "Website", address: { street: null, postcode: "80331", city: "München", region: null, country: null, pin: null } });
+  b.add({ first_name: "Cleo", last_name: "Cramer", source: "Messe Köln", address: { street: null, postcode: "22767", city: "Hamburg", region: null, country: null, pin: null } });
   b.addTask({ title: "Nachfassen", due: "2030-01-10", contact_id: anna.id });
 }
 

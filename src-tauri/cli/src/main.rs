@@ -6,6 +6,7 @@
 mod contacts;
 mod data;
 mod deals;
+mod field;
 mod organizations;
 mod output;
 mod parse;
@@ -119,6 +120,21 @@ enum Command {
     },
     /// Show a contact's score with its explanation and proposal.
     Score(contacts::ScoreArgs),
+    /// Appointments (Termine): add, list, move, delete.
+    #[command(subcommand)]
+    Appointments(field::AppointmentsCommand),
+    /// The rep's calendar as an iCalendar file: export, import.
+    #[command(subcommand)]
+    Calendar(field::CalendarCommand),
+    /// Visit day plans, check-in and visit reports.
+    #[command(subcommand)]
+    Visits(field::VisitsCommand),
+    /// Where customers are: geocoding, pins, nearby customers.
+    #[command(subcommand)]
+    Places(field::PlacesCommand),
+    /// The mileage log (Fahrtenbuch): add trips, list, export for the tax office.
+    #[command(subcommand)]
+    Mileage(field::MileageCommand),
 }
 
 /// The time now: the binary's edge is where the clock is read.
@@ -207,6 +223,11 @@ fn execute(store: &Store, command: Command) -> Result {
         Command::Backups(c) => data::backups(store, c),
         Command::Doctor { repair, json } => data::doctor(store, repair, json),
         Command::Person(c) => data::person(store, c),
+        Command::Appointments(c) => field::appointments(store, c),
+        Command::Calendar(c) => field::calendar(store, c),
+        Command::Visits(c) => field::visits(store, c),
+        Command::Places(c) => field::places(store, c),
+        Command::Mileage(c) => field::mileage(store, c),
         Command::Restore(_) => unreachable!("restore opens the store itself"),
     }
 }

@@ -270,6 +270,7 @@ fn plan(rng: &mut Lcg, i: usize, orgs: usize, now: DateTime<Utc>) -> Plan {
         city: Some(city.to_owned()),
         region: None,
         country: None,
+        pin: None,
     };
     let input = ContactInput {
         first_name: first.into(),
@@ -1371,7 +1372,7 @@ fn main() {
     let reminded: usize = missed
         .iter()
         .map(|n| match n {
-            Notice::One(_) => 1,
+            Notice::One(_) | Notice::Appointment(_) => 1,
             Notice::Missed(all) => all.len(),
         })
         .sum();

@@ -25,6 +25,10 @@ pub struct RecordCounts {
     pub tasks: u32,
     /// Deals.
     pub deals: u32,
+    /// Appointments.
+    pub appointments: u32,
+    /// Mileage log entries.
+    pub trips: u32,
 }
 
 /// The head of a backup file.
@@ -49,8 +53,10 @@ pub struct BackupManifest {
 
 /// The name of a backup's format.
 pub const BACKUP_FORMAT: &str = "kontor-backup";
-/// The backup layout this build writes and reads.
-pub const BACKUP_FORMAT_VERSION: u32 = 1;
+/// The backup layout this build writes and reads. 2: appointments and
+/// the mileage log (members left out when empty, so a version 1 file
+/// checks as it did).
+pub const BACKUP_FORMAT_VERSION: u32 = 2;
 
 /// Everything in a store, record by record (indexes are rebuilt on restore).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -70,6 +76,10 @@ pub struct BackupData {
     pub tasks: Vec<serde_json::Value>,
     /// Deals.
     pub deals: Vec<serde_json::Value>,
+    /// Appointments (format 2).
+    pub appointments: Vec<serde_json::Value>,
+    /// Mileage log entries (format 2).
+    pub trips: Vec<serde_json::Value>,
 }
 
 /// A backup file: the manifest and the data (written data first since the
@@ -95,6 +105,8 @@ impl BackupData {
         write_data(&mut sum, &self.settings, &self.meta, |key, put| {
             let list = match key {
                 "activities" => &self.activities,
+                "appointments" => &self.appointments,
+                "trips" => &self.trips,
                 "contacts" => &self.contacts,
                 "deals" => &self.deals,
                 "organizations" => &self.organizations,
@@ -112,6 +124,8 @@ impl RecordCounts {
     pub(crate) fn of_member(&mut self, member: &str) -> Option<&mut u32> {
         match member {
             "activities" => Some(&mut self.activities),
+            "appointments" => Some(&mut self.appointments),
+            "trips" => Some(&mut self.trips),
             "contacts" => Some(&mut self.contacts),
             "deals" => Some(&mut self.deals),
             "organizations" => Some(&mut self.organizations),
@@ -123,8 +137,21 @@ impl RecordCounts {
 
 /// The members of a backup's data, in the canonical (sorted) order its
 /// checksum is taken in.
-const DATA_KEYS: [&str; 7] =
-    ["activities", "contacts", "deals", "meta", "organizations", "settings", "tasks"];
+const DATA_KEYS: [&str; 9] = [
+    "activities",
+    "appointments",
+    "contacts",
+    "deals",
+    "meta",
+    "organizations",
+    "settings",
+    "tasks",
+    "trips",
+];
+
+/// Members written only when they hold records (added in format 2: a
+/// version 1 file has none, and its checksum stays what it was).
+const OPTIONAL_KEYS: [&str; 2] = ["appointments", "trips"];
 
 /// Writes a backup's data in the canonical form its checksum is taken
 /// over: the members in sorted order, object keys sorted at every level,
@@ -143,6 +170,28 @@ pub(crate) fn write_data<W: std::io::Write>(
     let mut counts = RecordCounts::default();
     out.raw(b"{")?;
     for (i, key) in DATA_KEYS.iter().enumerate() {
+        if OPTIONAL_KEYS.contains(key) {
+            // Opened at its first record; never the first member.
+            let mut n = 0u32;
+            each(key, &mut |record| {
+                if n == 0 {
+                    out.raw(b",")?;
+                    out.json(key)?;
+                    out.raw(b":[")?;
+                } else {
+                    out.raw(b",")?;
+                }
+                n += 1;
+                out.json(&canonical(record))
+            })?;
+            if n > 0 {
+                out.raw(b"]")?;
+            }
+            if let Some(count) = counts.of_member(key) {
+                *count = n;
+            }
+            continue;
+        }
         if i > 0 {
             out.raw(b",")?;
         }
@@ -276,12 +325,30 @@ mod tests {
             activities: vec![],
             tasks: vec![json!({"title": "Anrufen", "due": "2026-12-08"})],
             deals: vec![json!({"value": 1200.75, "items": [{"qty": 2, "name": "X"}]})],
+            ..Default::default()
         };
-        let whole = canonical(serde_json::to_value(&data).unwrap());
+        // Older backups have no appointments or mileage log members.
+        let mut older = serde_json::to_value(&data).unwrap();
+        for key in OPTIONAL_KEYS {
+            older.as_object_mut().unwrap().remove(key);
+        }
+        let whole = canonical(older);
         let before = format!(
             "sha256:{:x}",
             <sha2::Sha256 as sha2::Digest>::digest(serde_json::to_vec(&whole).unwrap())
         );
         assert_eq!(data.checksum().unwrap(), before);
+        // With appointments and trips, the sum is over every member.
+        let newer = BackupData {
+            appointments: vec![json!({"title": "Besuch", "uid": "a@kontor"})],
+            trips: vec![json!({"number": 1})],
+            ..data
+        };
+        let whole = canonical(serde_json::to_value(&newer).unwrap());
+        let sum = format!(
+            "sha256:{:x}",
+            <sha2::Sha256 as sha2::Digest>::digest(serde_json::to_vec(&whole).unwrap())
+        );
+        assert_eq!(newer.checksum().unwrap(), sum);
     }
 }

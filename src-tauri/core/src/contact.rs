@@ -150,9 +150,22 @@ pub struct Address {
     pub region: Option<String>,
     /// Country.
     pub country: Option<String>,
+    /// Where it is, set by hand (it wins over geocoding). Always written
+    /// (imports pack addresses with postcard, which cannot skip a field).
+    pub pin: Option<crate::geo::Pin>,
 }
 
 impl Address {
+    /// "Street, Postcode City, Country" (the parts present); none without any.
+    pub fn line(&self) -> Option<String> {
+        crate::geo::join_address(
+            self.street.as_deref(),
+            self.postcode.as_deref(),
+            self.city.as_deref(),
+            self.country.as_deref(),
+        )
+    }
+
     /// True when no part is set.
     pub fn is_empty(&self) -> bool {
         [&self.street, &self.postcode, &self.city, &self.region, &self.country].iter().all(|p| p.is_none())
@@ -169,6 +182,7 @@ impl Address {
             city: optional_line("address.city", self.city.as_deref())?,
             region: optional_line("address.region", self.region.as_deref())?,
             country: optional_line("address.country", self.country.as_deref())?,
+            pin: self.pin,
         })
     }
 }
@@ -242,6 +256,18 @@ pub struct Organization {
     /// Region (state, county ...).
     #[serde(default)]
     pub region: Option<String>,
+    /// Street and number.
+    #[serde(default)]
+    pub street: Option<String>,
+    /// City.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// Country.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Where it is, set by hand (it wins over geocoding).
+    #[serde(default)]
+    pub pin: Option<crate::geo::Pin>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -263,6 +289,43 @@ pub struct OrganizationInput {
     pub postcode: Option<String>,
     /// Region.
     pub region: Option<String>,
+    /// Street and number.
+    pub street: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// A pin set by hand.
+    pub pin: Option<crate::geo::Pin>,
+}
+
+impl Organization {
+    /// Its address as one line; none without any part.
+    pub fn address_line(&self) -> Option<String> {
+        crate::geo::join_address(
+            self.street.as_deref(),
+            self.postcode.as_deref(),
+            self.city.as_deref(),
+            self.country.as_deref(),
+        )
+    }
+}
+
+impl From<&Organization> for OrganizationInput {
+    /// The organisation as its edit form starts from.
+    fn from(o: &Organization) -> Self {
+        OrganizationInput {
+            name: o.name.clone(),
+            industry: o.industry.clone(),
+            size: o.size,
+            postcode: o.postcode.clone(),
+            region: o.region.clone(),
+            street: o.street.clone(),
+            city: o.city.clone(),
+            country: o.country.clone(),
+            pin: o.pin,
+        }
+    }
 }
 
 impl OrganizationInput {
@@ -277,6 +340,10 @@ impl OrganizationInput {
         org.size = self.size;
         org.postcode = optional_line("postcode", self.postcode.as_deref())?;
         org.region = optional_line("region", self.region.as_deref())?;
+        org.street = optional_line("street", self.street.as_deref())?;
+        org.city = optional_line("city", self.city.as_deref())?;
+        org.country = optional_line("country", self.country.as_deref())?;
+        org.pin = self.pin;
         org.updated_at = now;
         Ok(())
     }

@@ -55,13 +55,15 @@ pub enum ErrorCode {
     Io,
     /// See [`Error::CompanyIncomplete`].
     CompanyIncomplete,
+    /// See [`Error::Geocoding`].
+    Geocoding,
     /// A failure outside the core (window, runtime); never expected.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, as the UI knows them.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidTransition,
         ErrorCode::SameStage,
@@ -83,6 +85,7 @@ impl ErrorCode {
         ErrorCode::CompanyIncomplete,
         ErrorCode::StoreNotEmpty,
         ErrorCode::Io,
+        ErrorCode::Geocoding,
         ErrorCode::Internal,
     ];
 
@@ -110,6 +113,7 @@ impl ErrorCode {
             ErrorCode::StoreNotEmpty => "store_not_empty",
             ErrorCode::Io => "io",
             ErrorCode::CompanyIncomplete => "company_incomplete",
+            ErrorCode::Geocoding => "geocoding",
             ErrorCode::Internal => "internal",
         }
     }
@@ -232,6 +236,9 @@ pub enum Error {
     /// (keys of the company profile) are missing.
     #[error("a quote needs your company's {} (Settings → Company)", .0.join(", "))]
     CompanyIncomplete(Vec<&'static str>),
+    /// The geocoding server could not be asked (offline, a timeout, a refusal).
+    #[error("the address could not be looked up: {0}")]
+    Geocoding(String),
     /// A setting out of range.
     #[error("invalid setting {field}: {reason}")]
     InvalidSettings {
@@ -272,6 +279,7 @@ impl Error {
             Error::StoreNotEmpty { .. } => ErrorCode::StoreNotEmpty,
             Error::Io { .. } => ErrorCode::Io,
             Error::CompanyIncomplete(_) => ErrorCode::CompanyIncomplete,
+            Error::Geocoding(_) => ErrorCode::Geocoding,
         }
     }
 

@@ -82,6 +82,9 @@ pub struct PersonExport {
     /// Every deal.
     #[ts(type = "Array<unknown>")]
     pub deals: Vec<serde_json::Value>,
+    /// Every appointment with them.
+    #[serde(default)]
+    pub appointments: Vec<crate::appointment::Appointment>,
 }
 
 /// The columns of a CSV export (also understood by the importer).

@@ -11,6 +11,7 @@
 
 pub mod activity;
 pub mod api;
+pub mod appointment;
 pub mod automation;
 pub mod backup_file;
 pub mod backups;
@@ -25,14 +26,17 @@ pub mod error;
 pub mod export;
 pub mod filter;
 pub mod fuzzing;
+pub mod geo;
 pub mod ics;
 pub mod import;
 pub mod lang;
 pub mod lifecycle;
 pub mod line_item;
+pub mod mileage;
 pub mod money;
 pub mod paths;
 pub mod pdf;
+pub mod plan;
 pub mod quote;
 pub mod recovery;
 pub mod reminders;

@@ -8,16 +8,18 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Result;
 use crate::lang::Language;
-use crate::store::{DueReminder, Store};
+use crate::store::{DueAppointment, DueReminder, Store};
 use crate::texts::Text;
 
 /// What to show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
     /// One reminder.
     One(Box<DueReminder>),
     /// Several reminders missed while the app was not running.
     Missed(Vec<DueReminder>),
+    /// An appointment coming up.
+    Appointment(Box<DueAppointment>),
 }
 
 /// Shows notices (the OS in the app, a recorder in tests).
@@ -49,6 +51,20 @@ pub fn due_notices(
         _ => notices.push(Notice::Missed(missed)),
     }
     notices.extend(per_task(current).into_iter().map(|d| Notice::One(Box::new(d))));
+    // An appointment reminds once however many of its reminders came due;
+    // one that is over by now (missed while the app was not running) not at all.
+    let mut appointments: Vec<DueAppointment> = Vec::new();
+    for mut d in store.take_due_appointment_reminders(now)? {
+        if d.appointment.end <= now {
+            continue;
+        }
+        d.about = about(store, d.appointment.contact_id);
+        match appointments.iter_mut().find(|o| o.appointment.id == d.appointment.id) {
+            Some(seen) => *seen = d,
+            None => appointments.push(d),
+        }
+    }
+    notices.extend(appointments.into_iter().map(|d| Notice::Appointment(Box::new(d))));
     Ok(notices)
 }
 
@@ -89,6 +105,17 @@ impl Notice {
                     .collect();
                 (title, names.join(" · "))
             }
+            Notice::Appointment(due) => {
+                let a = &due.appointment;
+                let (date, time) = language.date_formats();
+                let start = a.start.with_timezone(&tz);
+                let at =
+                    if a.all_day { a.start.format(date).to_string() } else { start.format(time).to_string() };
+                let mut lines: Vec<String> = due.about.iter().cloned().collect();
+                lines.push(format!("{}: {at}", Text::Starts.get(language)));
+                lines.extend(a.place.iter().cloned());
+                (a.title.clone(), lines.join("\n"))
+            }
         }
     }
 }
@@ -121,7 +148,7 @@ pub fn run_pass(
     let fired = notices
         .iter()
         .map(|n| match n {
-            Notice::One(_) => 1,
+            Notice::One(_) | Notice::Appointment(_) => 1,
             Notice::Missed(all) => all.len(),
         })
         .sum();
@@ -130,7 +157,8 @@ pub fn run_pass(
             notifier.notify(notice);
         }
     }
-    Ok((fired, store.next_reminder_at()?))
+    let next = [store.next_reminder_at()?, store.next_appointment_reminder_at()?].into_iter().flatten().min();
+    Ok((fired, next))
 }
 
 #[cfg(test)]

@@ -860,6 +860,10 @@ mod tests {
             size,
             postcode: postcode.map(Into::into),
             region: None,
+            street: None,
+            city: None,
+            country: None,
+            pin: None,
             created_at: now(),
             updated_at: now(),
         };

@@ -42,6 +42,118 @@ pub struct Settings {
     pub working_days: Vec<u8>,
     /// Saved contact views (filters with a name), in the sidebar's order.
     pub saved_views: Vec<crate::filter::SavedView>,
+    /// The field day: where it starts, how long visits take, who is due a
+    /// visit, geocoding, the map app and the calendar file.
+    pub field: FieldSettings,
+}
+
+/// Settings of the rep's days in the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct FieldSettings {
+    /// Where a day plan starts and ends (home or office).
+    pub home_address: String,
+    /// First departure, "HH:MM".
+    pub day_start: String,
+    /// Latest return, "HH:MM".
+    pub day_end: String,
+    /// How long a visit takes, in minutes.
+    pub visit_minutes: u32,
+    /// Days after which a prospect is due a visit again (0: never suggested).
+    pub revisit_prospect_days: u32,
+    /// The same for an opportunity.
+    pub revisit_opportunity_days: u32,
+    /// The same for a customer.
+    pub revisit_customer_days: u32,
+    /// Look addresses up online (each once; results are kept).
+    pub geocoding: bool,
+    /// The Nominatim-compatible endpoint asked.
+    pub geocoding_endpoint: String,
+    /// Which map app opens a route.
+    pub map_app: crate::geo::MapApp,
+    /// A file the app keeps current with the calendar (for calendar
+    /// programs that subscribe to a file); empty: none.
+    pub calendar_file: String,
+    /// Who drives, as the mileage log names them (Fahrer/in).
+    pub driver: String,
+    /// The car's registration (Kennzeichen), for the mileage log.
+    pub vehicle: String,
+}
+
+impl Default for FieldSettings {
+    fn default() -> Self {
+        FieldSettings {
+            home_address: String::new(),
+            day_start: "08:00".into(),
+            day_end: "18:00".into(),
+            visit_minutes: 60,
+            revisit_prospect_days: 60,
+            revisit_opportunity_days: 30,
+            revisit_customer_days: 90,
+            geocoding: true,
+            geocoding_endpoint: crate::geo::DEFAULT_ENDPOINT.into(),
+            map_app: crate::geo::MapApp::default(),
+            calendar_file: String::new(),
+            driver: String::new(),
+            vehicle: String::new(),
+        }
+    }
+}
+
+impl FieldSettings {
+    /// The working day a plan fits visits into.
+    pub fn frame(&self) -> crate::plan::DayFrame {
+        let time = |s: &str, default: u32| {
+            chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+                .unwrap_or_else(|_| chrono::NaiveTime::from_hms_opt(default, 0, 0).unwrap_or_default())
+        };
+        crate::plan::DayFrame {
+            from: time(&self.day_start, 8),
+            to: time(&self.day_end, 18),
+            visit_minutes: self.visit_minutes,
+        }
+    }
+
+    /// Days after which a contact at `stage` is due a visit again (none: never).
+    pub fn revisit_days(&self, stage: crate::stage::Stage) -> Option<u32> {
+        use crate::stage::Stage;
+        let days = match stage {
+            Stage::Prospect => self.revisit_prospect_days,
+            Stage::Opportunity => self.revisit_opportunity_days,
+            Stage::Customer => self.revisit_customer_days,
+            Stage::Lead | Stage::Disqualified => 0,
+        };
+        (days > 0).then_some(days)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let time = |field: &'static str, s: &str| {
+            chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+                .map_err(|_| invalid(field, format!("{s:?} is not a time like 08:00")))
+        };
+        let (from, to) = (time("field.day_start", &self.day_start)?, time("field.day_end", &self.day_end)?);
+        if from >= to {
+            return Err(invalid("field.day_end", format!("the day ends ({to}) before it starts ({from})")));
+        }
+        if !(5..=600).contains(&self.visit_minutes) {
+            return Err(invalid("field.visit_minutes", "a visit takes 5 to 600 minutes".into()));
+        }
+        for (field, days) in [
+            ("field.revisit_prospect_days", self.revisit_prospect_days),
+            ("field.revisit_opportunity_days", self.revisit_opportunity_days),
+            ("field.revisit_customer_days", self.revisit_customer_days),
+        ] {
+            if days > 3650 {
+                return Err(invalid(field, "at most 3650 days".into()));
+            }
+        }
+        let endpoint = self.geocoding_endpoint.trim();
+        if self.geocoding && !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            return Err(invalid("field.geocoding_endpoint", format!("{endpoint:?} is no http(s) address")));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Settings {
@@ -59,6 +171,7 @@ impl Default for Settings {
             company: CompanyProfile::default(),
             working_days: vec![1, 2, 3, 4, 5],
             saved_views: Vec::new(),
+            field: FieldSettings::default(),
         }
     }
 }
@@ -110,6 +223,7 @@ impl Settings {
         self.validate_rules()?;
         self.company.validate().map_err(|(field, reason)| Error::InvalidSettings { field, reason })?;
         crate::filter::validate_views(&self.saved_views)?;
+        self.field.validate()?;
         let mut ids = std::collections::HashSet::new();
         for t in &self.email_templates {
             if t.id.trim().is_empty() || !ids.insert(t.id.as_str()) {

@@ -75,6 +75,7 @@ texts! {
 
     // ---- reminders and the integrity check, as notifications
     Due = "backend.notify.due" { de: "Fällig", en: "Due" },
+    Starts = "backend.notify.starts" { de: "Beginn", en: "Starts" },
     /// {count}
     MissedReminders = "backend.notify.missed" { de: "{count} Folgeaufgaben überfällig", en: "{count} follow-ups overdue" },
     CheckFoundTitle = "backend.notify.check_title" {

@@ -342,6 +342,7 @@ fn auto_advance_follows_an_organisation_edit() {
         size: None,
         postcode: None,
         region: None,
+        ..Default::default()
     };
     store.update_organization(org_id, &data, t0()).unwrap();
     let c = store.contact(anna, t0()).unwrap();
@@ -427,6 +428,7 @@ fn target_group_follows_the_organisation_unless_set_by_hand() {
         size: Some(12),
         postcode: Some("30159".into()),
         region: None,
+        ..Default::default()
     };
     store.update_organization(org_id, &data, t0()).unwrap();
     let c = store.contact(id, t0()).unwrap();

@@ -56,6 +56,7 @@ fn full_contact(store: &Store) -> Uuid {
                 city: Some("Würzburg".into()),
                 region: Some("Bayern".into()),
                 country: None,
+                pin: None,
             },
             ..Default::default()
         },

@@ -2,6 +2,7 @@
 import type { Activity } from "./Activity";
 import type { Contact } from "./Contact";
 import type { Deal } from "./Deal";
+import type { Pin } from "./Pin";
 import type { Task } from "./Task";
 
 /**
@@ -52,6 +53,22 @@ postcode: string | null,
  * Region (state, county ...).
  */
 region: string | null, 
+/**
+ * Street and number.
+ */
+street: string | null, 
+/**
+ * City.
+ */
+city: string | null, 
+/**
+ * Country.
+ */
+country: string | null, 
+/**
+ * Where it is, set by hand (it wins over geocoding).
+ */
+pin: Pin | null, 
 /**
  * When it was created.
  */

@@ -23,4 +23,12 @@ tasks: number,
 /**
  * Deals.
  */
-deals: number, };
+deals: number, 
+/**
+ * Appointments.
+ */
+appointments: number, 
+/**
+ * Mileage log entries.
+ */
+trips: number, };

@@ -2,6 +2,7 @@
 import type { CompanyProfile } from "./CompanyProfile";
 import type { DealStageSetting } from "./DealStageSetting";
 import type { EmailTemplate } from "./EmailTemplate";
+import type { FieldSettings } from "./FieldSettings";
 import type { Language } from "./Language";
 import type { Rule } from "./Rule";
 import type { SavedView } from "./SavedView";
@@ -61,4 +62,9 @@ working_days: Array<number>,
 /**
  * Saved contact views (filters with a name), in the sidebar's order.
  */
-saved_views: Array<SavedView>, };
+saved_views: Array<SavedView>, 
+/**
+ * The field day: where it starts, how long visits take, who is due a
+ * visit, geocoding, the map app and the calendar file.
+ */
+field: FieldSettings, };

@@ -7,7 +7,7 @@ import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Settings } from "../bindings/Settings";
 
 /** Every error code the backend sends. */
-export const ERROR_CODES: readonly ErrorCode[] = ["not_found", "invalid_transition", "same_stage", "reason_required", "name_required", "invalid_email", "invalid_phone", "invalid_website", "invalid_postcode", "invalid_input", "store_locked", "store_corrupt", "store_newer", "storage", "no_proposal", "invalid_settings", "unreadable_file", "invalid_backup", "company_incomplete", "store_not_empty", "io", "internal"];
+export const ERROR_CODES: readonly ErrorCode[] = ["not_found", "invalid_transition", "same_stage", "reason_required", "name_required", "invalid_email", "invalid_phone", "invalid_website", "invalid_postcode", "invalid_input", "store_locked", "store_corrupt", "store_newer", "storage", "no_proposal", "invalid_settings", "unreadable_file", "invalid_backup", "company_incomplete", "store_not_empty", "io", "geocoding", "internal"];
 /** The activity kinds, in the order they are offered. */
 export const ACTIVITY_KINDS: readonly ActivityKind[] = ["call", "meeting", "visit", "email", "note", "newsletter_signup", "whitepaper_download", "webinar_attended", "website_visit", "email_opened", "email_replied", "form_submitted"];
 /** The qualification criteria, in the order they are shown. */
@@ -165,7 +165,22 @@ export const DEFAULT_SETTINGS: Settings = {
     4,
     5
   ],
-  "saved_views": []
+  "saved_views": [],
+  "field": {
+    "home_address": "",
+    "day_start": "08:00",
+    "day_end": "18:00",
+    "visit_minutes": 60,
+    "revisit_prospect_days": 60,
+    "revisit_opportunity_days": 30,
+    "revisit_customer_days": 90,
+    "geocoding": true,
+    "geocoding_endpoint": "https://nominatim.openstreetmap.org",
+    "map_app": "open_street_map",
+    "calendar_file": "",
+    "driver": "",
+    "vehicle": ""
+  }
 };
 /** The reminders a new task starts with, in minutes before due (0: at due; all day: 09:00). */
 export const DEFAULT_REMINDERS: readonly number[] = [0];

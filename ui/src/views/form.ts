@@ -15,7 +15,7 @@ import { button } from "./common";
 import { Latest } from "../latest";
 
 /** The address parts are edited as fields of their own. */
-type AddressPart = keyof Address;
+type AddressPart = Exclude<keyof Address, "pin">;
 type FieldName = Exclude<keyof ContactInput, "address"> | AddressPart;
 const ADDRESS_PARTS: readonly AddressPart[] = ["street", "postcode", "city", "region", "country"];
 type Control = HTMLInputElement | HTMLTextAreaElement;
@@ -125,7 +125,8 @@ export function contactForm(app: Shell, detail: ContactDetail | null): void {
     source: orNull(value("source")),
     notes: orNull(value("notes")),
     salutation: orNull(value("salutation")),
-    address: Object.fromEntries(ADDRESS_PARTS.map((p) => [p, orNull(value(p))])) as Address,
+    // The pin is set on the contact page, not here: an edit keeps it.
+    address: { ...Object.fromEntries(ADDRESS_PARTS.map((p) => [p, orNull(value(p))])), pin: c?.address.pin ?? null } as Address,
     website: orNull(value("website")),
   });
 

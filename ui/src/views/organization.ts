@@ -69,6 +69,9 @@ export function orgEditDialog(app: Shell, o: Organization | null, saved: (org: O
   const size = input("size", o?.size == null ? "" : String(o.size), { inputmode: "numeric" });
   const postcode = input("postcode", o?.postcode ?? "");
   const region = input("region", o?.region ?? "");
+  const street = input("street", o?.street ?? "", { autocomplete: "street-address" });
+  const city = input("city", o?.city ?? "");
+  const country = input("country", o?.country ?? "");
   const field = (id: string, label: MessageKey, control: HTMLElement) =>
     h("div", { class: "field" }, h("label", { for: id, class: "label" }, t(label)), control);
   const errors = h("div", { class: "error-slot", "data-slot": "org" });
@@ -99,6 +102,7 @@ export function orgEditDialog(app: Shell, o: Organization | null, saved: (org: O
     if (badSize) return size.focus();
     const data: OrganizationInput = {
       name: name.value.trim(), industry: orNull(industry.value), size: n, postcode: orNull(postcode.value), region: orNull(region.value),
+      street: orNull(street.value), city: orNull(city.value), country: orNull(country.value), pin: o?.pin ?? null,
     };
     busy = true;
     save.disabled = true;
@@ -125,10 +129,14 @@ export function orgEditDialog(app: Shell, o: Organization | null, saved: (org: O
     },
     h("div", { class: "field" }, h("label", { for: "org-name", class: "label" }, t("org.name")), name, nameError),
     field("org-industry", "org.industry", industry),
+    h("div", { class: "field" }, h("label", { for: "org-size", class: "label" }, t("org.size")), size, sizeError),
+    field("org-street", "org.street", street),
     h("div", { class: "grid2" },
-      h("div", { class: "field" }, h("label", { for: "org-size", class: "label" }, t("org.size")), size, sizeError),
-      field("org-postcode", "org.postcode", postcode)),
-    field("org-region", "org.region", region),
+      field("org-postcode", "org.postcode", postcode),
+      field("org-city", "org.city", city)),
+    h("div", { class: "grid2" },
+      field("org-region", "org.region", region),
+      field("org-country", "org.country", country)),
     h("p", { class: "hint" }, t("org.hint")),
   );
   app.openModal(dialog);

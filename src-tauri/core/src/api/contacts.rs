@@ -395,6 +395,30 @@ pub fn merge(
     detailed(store, store.merge_contacts(survivor, other, picks, now)?, now)
 }
 
+/// Sets or clears a contact's pin (their position, by hand).
+pub fn pin_contact(
+    store: &Store,
+    id: Uuid,
+    pin: Option<crate::geo::Pin>,
+    now: DateTime<Utc>,
+) -> Result<Changed<ContactDetail>> {
+    let mut input = ContactInput::from(&store.raw_contact(id)?);
+    input.address.pin = pin;
+    update(store, id, &input, now)
+}
+
+/// Sets or clears an organisation's pin (its position, by hand).
+pub fn pin_organization(
+    store: &Store,
+    id: Uuid,
+    pin: Option<crate::geo::Pin>,
+    now: DateTime<Utc>,
+) -> Result<Changed<Organization>> {
+    let mut input = OrganizationInput::from(&store.organization(id)?);
+    input.pin = pin;
+    store.update_organization(id, &input, now)
+}
+
 /// Edits an organisation's name and data (its contacts may become ready
 /// to qualify, and with auto-advance move on).
 pub fn update_organization(

@@ -14,6 +14,7 @@
 pub mod contacts;
 pub mod data;
 pub mod deals;
+pub mod field;
 pub mod settings;
 pub mod tasks;
 

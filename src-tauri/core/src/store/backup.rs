@@ -10,11 +10,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::activities::activity_key;
+use super::appointments::replace as replace_appointment;
 use super::contacts::put_contact_keys;
 use super::deals::{contact_index_key, stage_index_key};
 use super::tasks::replace as replace_task;
 use super::{decode, encode, encode_tx, Rebuild, Store};
 use crate::activity::Activity;
+use crate::appointment::Appointment;
 use crate::backup_file::{
     canonical, write_data, writing, BackupData, BackupManifest, RecordCounts, Summed, BACKUP_FORMAT,
     BACKUP_FORMAT_VERSION,
@@ -22,6 +24,7 @@ use crate::backup_file::{
 use crate::contact::{Contact, Organization};
 use crate::deal::Deal;
 use crate::error::{Error, Result};
+use crate::mileage::Trip;
 use crate::task::Task;
 use crate::text::fold;
 
@@ -154,6 +157,8 @@ impl Store {
             activities: n(&self.t.activities)?,
             tasks: n(&self.t.tasks)?,
             deals: n(&self.t.deals)?,
+            appointments: n(&self.t.appointments)?,
+            trips: n(&self.t.trips)?,
         })
     }
 
@@ -181,6 +186,8 @@ impl Store {
         let counts = write_data(&mut data, &settings, &self.backup_meta()?, |key, put| {
             let tree = match key {
                 "activities" => &self.t.activities,
+                "appointments" => &self.t.appointments,
+                "trips" => &self.t.trips,
                 "contacts" => &self.t.contacts,
                 "deals" => &self.t.deals,
                 "organizations" => &self.t.organizations,
@@ -242,7 +249,9 @@ impl Store {
         let holds_data = present > 0
             || !self.t.organizations.is_empty()
             || !self.t.deals.is_empty()
-            || !self.t.tasks.is_empty();
+            || !self.t.tasks.is_empty()
+            || !self.t.appointments.is_empty()
+            || !self.t.trips.is_empty();
         if holds_data && !force {
             return Err(Error::StoreNotEmpty { contacts: present });
         }
@@ -256,6 +265,8 @@ impl Store {
             task.normalize_all_day(tz);
         }
         let mut deals: Vec<Deal> = records(&data.deals, "deal")?;
+        let mut appointments: Vec<Appointment> = records(&data.appointments, "appointment")?;
+        let trips: Vec<Trip> = records(&data.trips, "mileage log entry")?;
         // People on the erasure list stay erased: the backup may be older
         // than their erasure. Left out here, in the restore's one
         // transaction, so no crash can bring them back.
@@ -268,6 +279,7 @@ impl Store {
         activities.retain(|a| !erased.contains(&a.contact_id));
         tasks.retain(|t| t.contact_id.is_none_or(|c| !erased.contains(&c)));
         deals.retain(|d| !erased.contains(&d.contact_id));
+        appointments.retain(|a| a.contact_id.is_none_or(|c| !erased.contains(&c)));
         // Only the rep's values: what describes this store's files (its
         // schema version above all) is this build's to write, so nothing in
         // a backup — an edited one included — can lock the store.
@@ -292,6 +304,10 @@ impl Store {
         let old_keys: Vec<Vec<Vec<u8>>> = all
             .iter()
             .map(|t| {
+                // The geocoding cache is no one's data: it stays.
+                if &*t.name() == b"places" {
+                    return Ok(Vec::new());
+                }
                 t.iter()
                     .keys()
                     .filter(|k| {
@@ -333,6 +349,12 @@ impl Store {
                 tx.deals_by_stage.insert(stage_index_key(&deal.stage, deal.id), &[])?;
                 tx.deals_by_contact.insert(contact_index_key(deal.contact_id, deal.id), &[])?;
             }
+            for a in &appointments {
+                replace_appointment(tx, None, Some(a))?;
+            }
+            for t in &trips {
+                tx.trips.insert(&t.number.to_be_bytes(), encode_tx(t)?)?;
+            }
             tx.meta.insert("settings", encode_tx(&settings)?)?;
             for (k, v) in &meta {
                 tx.meta.insert(k.as_bytes(), v.as_slice())?;
@@ -371,6 +393,8 @@ pub fn check_backup(manifest: &BackupManifest, data: &BackupData) -> Result<()> 
         activities: data.activities.len() as u32,
         tasks: data.tasks.len() as u32,
         deals: data.deals.len() as u32,
+        appointments: data.appointments.len() as u32,
+        trips: data.trips.len() as u32,
     };
     check_contents(manifest, &data.checksum()?, &found)
 }
@@ -408,6 +432,8 @@ fn check_contents(manifest: &BackupManifest, checksum: &str, found: &RecordCount
         ("activities", said.activities, found.activities),
         ("tasks", said.tasks, found.tasks),
         ("deals", said.deals, found.deals),
+        ("appointments", said.appointments, found.appointments),
+        ("mileage log entries", said.trips, found.trips),
     ];
     for (what, said, found) in counts {
         if said != found {

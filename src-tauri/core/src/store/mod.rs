@@ -24,6 +24,7 @@
 //!   come from counters.
 
 mod activities;
+mod appointments;
 mod backup;
 mod bulk;
 mod compact;
@@ -35,7 +36,9 @@ mod duplicates;
 mod expected;
 mod filters;
 mod import;
+mod mileage;
 mod organizations;
+mod places;
 mod privacy;
 mod qualify;
 mod quotes;
@@ -47,6 +50,7 @@ mod search;
 mod sorting;
 mod tasks;
 
+pub use appointments::{CalendarImport, DueAppointment};
 pub use backup::check_backup;
 pub(crate) use backup::verify_backup_stream;
 pub use bulk::{BulkChange, BulkOutcome, BulkSkip, UndoOutcome, MAX_BULK};
@@ -179,6 +183,12 @@ trees! {
     ready_until: "idx_ready_until",
     ready_base: "idx_ready_base",
     search_delta: "search_delta",
+    appointments: "appointments",
+    appts_by_start: "idx_appointments_by_start",
+    appts_by_uid: "idx_appointments_by_uid",
+    appt_queue: "appointment_reminder_queue",
+    places: "places",
+    trips: "trips",
 }
 
 /// What a committed transaction still has to do in memory.

@@ -174,6 +174,10 @@ impl Store {
             size: None,
             postcode: None,
             region: None,
+            street: None,
+            city: None,
+            country: None,
+            pin: None,
             created_at: now,
             updated_at: now,
         };
@@ -212,6 +216,10 @@ impl Store {
         kept.size = kept.size.or(gone.size);
         kept.postcode = kept.postcode.take().or(gone.postcode.clone());
         kept.region = kept.region.take().or(gone.region.clone());
+        kept.street = kept.street.take().or(gone.street.clone());
+        kept.city = kept.city.take().or(gone.city.clone());
+        kept.country = kept.country.take().or(gone.country.clone());
+        kept.pin = kept.pin.take().or(gone.pin);
         kept.updated_at = now;
         let members = self.members(other)?;
         let mut deals = Vec::new();
@@ -275,6 +283,10 @@ pub(super) fn find_or_create_org(tx: &Tx, name: &str) -> TxResult<Organization> 
         size: None,
         postcode: None,
         region: None,
+        street: None,
+        city: None,
+        country: None,
+        pin: None,
         created_at: tx.now,
         updated_at: tx.now,
     };

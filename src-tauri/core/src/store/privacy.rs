@@ -57,7 +57,17 @@ impl Store {
             .iter()
             .map(|d| serde_json::to_value(d).map_err(|e| Error::Storage(e.to_string())))
             .collect::<Result<_>>()?;
-        Ok(PersonExport { exported_at: now, contact, organization, score, activities, tasks, deals })
+        let appointments = self.contact_appointments(id)?;
+        Ok(PersonExport {
+            exported_at: now,
+            contact,
+            organization,
+            score,
+            activities,
+            tasks,
+            deals,
+            appointments,
+        })
     }
 
     /// Erases a person for good, in one transaction: the record, its index
@@ -84,6 +94,7 @@ impl Store {
             .collect::<Result<_>>()?;
         let tasks = self.contact_tasks(id)?;
         let deals = self.contact_deals(id)?;
+        let appointments = self.contact_appointments(id)?;
         // An organisation only this person belonged to names them too.
         let lone_org = match contact.organization_id {
             Some(org) if self.members(org)?.iter().all(|m| *m == id) => self.organization(org).ok(),
@@ -108,6 +119,9 @@ impl Store {
             let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
             let c: Contact = decode_tx(&bytes)?;
             remove_contact(tx, &c, &activities, &tasks, &deals)?;
+            for a in &appointments {
+                super::appointments::replace(tx, Some(a), None)?;
+            }
             if let Some(org) = &lone_org {
                 tx.organizations.remove(org.id.as_bytes())?;
                 tx.org_by_name.remove(crate::text::fold(&org.name).as_bytes())?;

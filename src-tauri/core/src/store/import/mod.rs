@@ -213,7 +213,7 @@ impl Planner {
 
 impl Store {
     /// Every stored contact (score not computed).
-    pub(super) fn all_contacts(&self) -> Result<Vec<Contact>> {
+    pub(crate) fn all_contacts(&self) -> Result<Vec<Contact>> {
         self.t.contacts.iter().values().map(|v| decode(&v?)).collect()
     }
 

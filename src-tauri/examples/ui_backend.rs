@@ -36,8 +36,17 @@ use tauri::webview::InvokeRequest;
 use tauri::{Listener, Manager};
 
 /// Commands that open a native save dialog, and those that open an open dialog.
-const SAVES: [&str; 5] = ["export_contacts", "backup_store", "export_person", "export_report", "save_quote"];
-const PICKS: [&str; 2] = ["choose_import_file", "choose_backup_file"];
+const SAVES: [&str; 8] = [
+    "export_contacts",
+    "backup_store",
+    "export_person",
+    "export_report",
+    "save_quote",
+    "export_calendar",
+    "export_mileage",
+    "pick_calendar_file",
+];
+const PICKS: [&str; 3] = ["choose_import_file", "choose_backup_file", "import_calendar"];
 
 /// The events the app emits to its window.
 const EVENTS: [&str; 6] =

@@ -10,6 +10,7 @@ mod background;
 pub mod commands;
 pub mod dto;
 pub mod error;
+mod geocoding;
 mod notify;
 mod scheduler;
 pub mod state;

@@ -15,6 +15,7 @@ import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { SortOrder } from "./bindings/SortOrder";
 import type { Stage } from "./bindings/Stage";
 import type { TaskItem } from "./bindings/TaskItem";
+import { CalendarArea } from "./areas/calendar";
 import { ContactArea } from "./areas/contact";
 import type { Hub } from "./areas/hub";
 import { Keyboard } from "./areas/keyboard";
@@ -67,6 +68,7 @@ export class App implements Hub {
     pipeline: new PipelineArea(this),
     reports: new ReportsArea(this),
     organizations: new OrganizationsArea(this),
+    calendar: new CalendarArea(this),
     // A modal dialog sits in the top layer: toasts and notices show in it
     // while one is open, or they would be hidden under it.
     notices: new Notices(this, () => this.dialog?.el ?? this.root),
@@ -195,11 +197,12 @@ export class App implements Hub {
     if (moved && this.rendered === "list") this.listScroll = window.scrollY;
     this.rendered = shown;
     this.renderTopbar();
-    const { list, contact, tasks, pipeline, reports, organizations } = this.areas;
+    const { list, contact, tasks, pipeline, reports, organizations, calendar } = this.areas;
     list.view = null;
     tasks.view = null;
     reports.view = null;
     organizations.view = null;
+    calendar.view = null;
     contact.unmount();
     pipeline.unmount();
     const name = this.view.name;
@@ -210,7 +213,8 @@ export class App implements Hub {
         : name === "reports" ? reports.mount()
           : name === "list" ? list.mount()
             : name === "organizations" || name === "organization" ? organizations.mount()
-              : tasks.mount();
+              : name === "calendar" ? calendar.mount()
+                : tasks.mount();
       replace(this.main, view.el);
       view.update();
     }
@@ -243,6 +247,7 @@ export class App implements Hub {
         nav("list", t("nav.contacts"), t("nav.contacts_title"), () => void this.showList()),
         nav("tasks", t("nav.tasks"), t("nav.tasks_title"), () => void this.showTasks(), this.badge),
         nav("pipeline", t("nav.pipeline"), t("nav.pipeline_title"), () => void this.showPipeline()),
+        nav("calendar", t("nav.calendar"), t("nav.calendar_title"), () => void this.showCalendar()),
         nav("organizations", t("nav.organizations"), t("nav.organizations_title"), () => void this.showOrganizations()),
         nav("reports", t("nav.reports"), t("nav.reports_title"), () => void this.showReports()),
       ),
@@ -286,6 +291,7 @@ export class App implements Hub {
     else if (from === "pipeline") await this.showPipeline();
     else if (from === "reports") await this.showReports();
     else if (from === "organizations") await this.areas.organizations.back();
+    else if (from === "calendar") await this.showCalendar();
     else await this.backToList();
   }
 
@@ -372,6 +378,7 @@ export class App implements Hub {
   }
 
   showReports(): Promise<void> { return this.areas.reports.show(); }
+  showCalendar(): Promise<void> { return this.areas.calendar.show(); }
   showOrganizations(): Promise<void> { return this.areas.organizations.show(); }
   openOrganization(id: string): Promise<void> { return this.areas.organizations.open(id); }
   setOrgSearch(text: string): void { this.areas.organizations.setSearch(text); }

@@ -62,9 +62,9 @@ export const GOTO_MS = 1500;
 
 export type View =
   | { name: "list" } | { name: "tasks" } | { name: "pipeline" } | { name: "reports" } | { name: "contact"; detail: ContactDetail }
-  | { name: "organizations" } | { name: "organization"; detail: OrganizationDetail };
+  | { name: "organizations" } | { name: "organization"; detail: OrganizationDetail } | { name: "calendar" };
 /** The top-level place a contact page was opened from (Back and Esc return there). */
-export type Place = "list" | "tasks" | "pipeline" | "reports" | "organizations";
+export type Place = "list" | "tasks" | "pipeline" | "reports" | "organizations" | "calendar";
 
 /** How the organisations list is ordered. */
 export type OrgSort = "name" | "contacts" | "open_deals";
@@ -222,6 +222,8 @@ export interface Shell {
   showTasks(): Promise<void>;
   showPipeline(): Promise<void>;
   showReports(): Promise<void>;
+  /** The calendar (week, day, day plan, mileage log). */
+  showCalendar(): Promise<void>;
   showReadyList(): Promise<void>;
   focusSearch(): void;
   /** A contact as a deal dialog names it. */

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { emit } from "@tauri-apps/api/event";
 import { BackendProcess } from "../dev/backendProcess";
+import type { AppointmentInput } from "../src/bindings/AppointmentInput";
 import type { ActivityInput } from "../src/bindings/ActivityInput";
 import type { ActivityKind } from "../src/bindings/ActivityKind";
 import type { AppInfo } from "../src/bindings/AppInfo";
@@ -144,6 +145,19 @@ export class LiveBackend {
       const full = { contact_id: null, deal_id: null, priority: "normal", notes: null, reminders: [], repeat: null, ...input };
       return (await this.seedCall("create_task", { input: full })).task.id;
     });
+  }
+
+  /** Adds an appointment (`contact_id` may be a seeded stand-in). */
+  addAppointment(input: Partial<AppointmentInput> & { title: string; start: string }): Seeded {
+    return this.seed(async () => {
+      const full = { end: null, contact_id: null, organization_id: null, deal_id: null, place: null, notes: null, reminders: null, ...input };
+      return (await this.seedCall("create_appointment", { input: full })).appointment.id;
+    });
+  }
+
+  /** Sets a seeded contact's pin. */
+  pin(c: Seeded, lat: number, lon: number): void {
+    this.seeds.push(async () => void (await this.seedCall("pin_contact", { id: c.id, pin: { lat, lon } })));
   }
 
   /** Marks a seeded task done, at `at` (RFC 3339) or the clock's time. */

@@ -26,9 +26,12 @@ describe("settings and language", () => {
     const nav = document.querySelectorAll<HTMLElement>('[data-testid^="settings-nav-"]');
     expect(Array.from(nav).map((b) => b.textContent)).toEqual([
       "Erinnerungen", "Daten", "Qualifizierung", "Pipeline-Phasen", "Automatisierung", "E-Mail-Vorlagen", "Firma (Kopf der Angebote)",
+      "Außendienst",
     ]);
     $("settings-nav-company").click();
     expect($("settings-company").contains(document.activeElement)).toBe(true);
+    $("settings-nav-field").click();
+    expect($("settings-field").contains(document.activeElement)).toBe(true);
   });
 
   it("follows the OS locale's language from app_info", async () => {

@@ -125,6 +125,18 @@ pub struct AddArgs {
     /// Notes.
     #[arg(long)]
     notes: Option<String>,
+    /// Street and number.
+    #[arg(long)]
+    street: Option<String>,
+    /// Postcode.
+    #[arg(long)]
+    postcode: Option<String>,
+    /// City.
+    #[arg(long)]
+    city: Option<String>,
+    /// Country.
+    #[arg(long)]
+    country: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -270,6 +282,14 @@ pub fn run(store: &Store, command: ContactsCommand) -> Result {
                 tags: a.tags,
                 source: a.source,
                 notes: a.notes,
+                address: kontor_core::Address {
+                    street: a.street,
+                    postcode: a.postcode,
+                    city: a.city,
+                    region: None,
+                    country: a.country,
+                    pin: None,
+                },
                 ..Default::default()
             };
             print_contact(&contacts::create(store, &input, now())?.contact, a.json)

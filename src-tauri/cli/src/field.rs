@@ -273,7 +273,7 @@ pub enum MileageCommand {
         private: bool,
         /// The entry this one corrects (its number).
         #[arg(long)]
-        corrects: Option<u64>,
+        corrects: Option<u32>,
         /// Print JSON.
         #[arg(long)]
         json: bool,

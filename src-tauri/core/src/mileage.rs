@@ -24,7 +24,7 @@ pub struct Trip {
     /// uuid v7.
     pub id: Uuid,
     /// Its number in the log: 1, 2, 3 … in the order written.
-    pub number: u64,
+    pub number: u32,
     /// The day driven.
     pub date: NaiveDate,
     /// Where the trip started.
@@ -42,7 +42,7 @@ pub struct Trip {
     /// A private trip.
     pub private: bool,
     /// The entry this one corrects (its number).
-    pub corrects: Option<u64>,
+    pub corrects: Option<u32>,
     /// When it was written: the log's own clock, shown in the export.
     pub recorded_at: DateTime<Utc>,
 }
@@ -78,7 +78,7 @@ pub struct TripInput {
     /// A private trip.
     pub private: bool,
     /// The entry this one corrects (its number).
-    pub corrects: Option<u64>,
+    pub corrects: Option<u32>,
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
@@ -91,7 +91,7 @@ impl TripInput {
     pub(crate) fn into_trip(
         self,
         id: Uuid,
-        number: u64,
+        number: u32,
         last_end: Option<u32>,
         now: DateTime<Utc>,
     ) -> Result<Trip> {
@@ -182,12 +182,12 @@ const COLUMNS: [&str; 13] = [
 ];
 
 /// Which entries correct `trip` (their numbers).
-fn corrected_by(trip: &Trip, all: &[Trip]) -> Vec<u64> {
+fn corrected_by(trip: &Trip, all: &[Trip]) -> Vec<u32> {
     all.iter().filter(|t| t.corrects == Some(trip.number)).map(|t| t.number).collect()
 }
 
 fn row(t: &Trip, all: &[Trip], tz: chrono_tz::Tz) -> [String; 13] {
-    let by = corrected_by(t, all).iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+    let by = corrected_by(t, all).iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     [
         t.number.to_string(),
         t.date.format("%d.%m.%Y").to_string(),
@@ -222,7 +222,7 @@ pub fn to_csv(trips: &[Trip], tz: chrono_tz::Tz) -> Vec<u8> {
 /// Kilometres of business and private trips, counting each trip once: a
 /// corrected entry is replaced by its latest correction.
 pub fn totals(trips: &[Trip]) -> (u32, u32) {
-    let superseded: std::collections::HashSet<u64> = trips.iter().filter_map(|t| t.corrects).collect();
+    let superseded: std::collections::HashSet<u32> = trips.iter().filter_map(|t| t.corrects).collect();
     trips.iter().filter(|t| !superseded.contains(&t.number)).fold((0, 0), |(b, p), t| {
         if t.private {
             (b, p + t.km())

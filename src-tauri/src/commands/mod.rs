@@ -10,5 +10,6 @@ pub mod contacts;
 pub mod data;
 pub mod deals;
 mod dialog;
+pub mod field;
 pub mod settings;
 pub mod tasks;

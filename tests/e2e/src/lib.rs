@@ -184,6 +184,8 @@ impl Desktop {
             .env("GDK_BACKEND", "x11")
             .env("NO_AT_BRIDGE", "1")
             .env("TZ", "UTC")
+            // No test reaches the internet: geocoding asks a closed local port.
+            .env("KONTOR_GEOCODER_URL", "http://127.0.0.1:9")
             .stdin(Stdio::null());
         cmd
     }

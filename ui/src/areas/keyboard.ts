@@ -1,9 +1,9 @@
 // The app's keyboard: Esc (close the dialog, else back from a contact),
-// "g" then c/t/p/o/r to go to a view, and one key per action (n new contact,
+// "g" then c/t/p/o/r/k to go to a view, and one key per action (n new contact,
 // t task, d deal, m email, "," settings, "/" search; on a contact page also
 // e, s, c, v, o, a, q; ↑/↓ in the list), Ctrl+K for the command palette.
 // Nothing but Ctrl+K fires while typing, and nothing while a dialog is open.
-import { isTyping } from "../dom";
+import { byTestId, isTyping } from "../dom";
 import { GOTO_MS } from "../shell";
 import type { Hub } from "./hub";
 
@@ -47,13 +47,14 @@ export class Keyboard {
     }
     if (app.dialog || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev.target)) return;
     const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-    if (this.gotoAt && Date.now() - this.gotoAt <= GOTO_MS && ["c", "t", "p", "r", "o"].includes(key)) {
+    if (this.gotoAt && Date.now() - this.gotoAt <= GOTO_MS && ["c", "t", "p", "r", "o", "k"].includes(key)) {
       this.gotoAt = 0;
       ev.preventDefault();
       if (key === "c") void app.showList();
       else if (key === "t") void app.showTasks();
       else if (key === "p") void app.showPipeline();
       else if (key === "o") void app.showOrganizations();
+      else if (key === "k") void app.showCalendar();
       else void app.showReports();
       return;
     }
@@ -67,7 +68,8 @@ export class Keyboard {
     const list = app.listView;
     const actions: Record<string, (() => void) | undefined> = {
       "/": () => app.focusSearch(),
-      n: () => app.openForm(null),
+      // In the calendar N makes an appointment (its button says so).
+      n: app.view.name === "calendar" ? () => byTestId<HTMLElement>(app.main, "cal-new")?.click() : () => app.openForm(null),
       t: () => app.openTaskDialog(null),
       d: () => app.openDealDialog(null, detail ? app.contactRef(detail) : null),
       m: on((d) => app.openEmailDialog(d.contact.id, null)),

@@ -11,7 +11,7 @@ id: string,
 /**
  * Its number in the log: 1, 2, 3 … in the order written.
  */
-number: bigint, 
+number: number, 
 /**
  * The day driven.
  */
@@ -47,7 +47,7 @@ private: boolean,
 /**
  * The entry this one corrects (its number).
  */
-corrects: bigint | null, 
+corrects: number | null, 
 /**
  * When it was written: the log's own clock, shown in the export.
  */

@@ -43,4 +43,4 @@ private: boolean,
 /**
  * The entry this one corrects (its number).
  */
-corrects: bigint | null, };
+corrects: number | null, };

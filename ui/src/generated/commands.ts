@@ -4,10 +4,15 @@ import type { ActivityInput } from "../bindings/ActivityInput";
 import type { ActivityPage } from "../bindings/ActivityPage";
 import type { ActivityQuery } from "../bindings/ActivityQuery";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AppointmentInput } from "../bindings/AppointmentInput";
+import type { AppointmentItem } from "../bindings/AppointmentItem";
 import type { BackupEntry } from "../bindings/BackupEntry";
 import type { BackupInfo } from "../bindings/BackupInfo";
 import type { BulkChange } from "../bindings/BulkChange";
 import type { BulkOutcome } from "../bindings/BulkOutcome";
+import type { CalendarDays } from "../bindings/CalendarDays";
+import type { CalendarImport } from "../bindings/CalendarImport";
+import type { CheckedOut } from "../bindings/CheckedOut";
 import type { Checkup } from "../bindings/Checkup";
 import type { ChosenFile } from "../bindings/ChosenFile";
 import type { CompletedTask } from "../bindings/CompletedTask";
@@ -16,6 +21,7 @@ import type { ContactDetail } from "../bindings/ContactDetail";
 import type { ContactInput } from "../bindings/ContactInput";
 import type { ContactPage } from "../bindings/ContactPage";
 import type { CriteriaUpdate } from "../bindings/CriteriaUpdate";
+import type { DayPlanning } from "../bindings/DayPlanning";
 import type { Deal } from "../bindings/Deal";
 import type { DealInput } from "../bindings/DealInput";
 import type { DealSaved } from "../bindings/DealSaved";
@@ -28,12 +34,16 @@ import type { InputProblem } from "../bindings/InputProblem";
 import type { Language } from "../bindings/Language";
 import type { ListQuery } from "../bindings/ListQuery";
 import type { MergePicks } from "../bindings/MergePicks";
+import type { Nearby } from "../bindings/Nearby";
 import type { Organization } from "../bindings/Organization";
 import type { OrganizationDetail } from "../bindings/OrganizationDetail";
 import type { OrganizationInput } from "../bindings/OrganizationInput";
 import type { OrganizationSummary } from "../bindings/OrganizationSummary";
 import type { Period } from "../bindings/Period";
+import type { Pin } from "../bindings/Pin";
 import type { Pipeline } from "../bindings/Pipeline";
+import type { PlanRequest } from "../bindings/PlanRequest";
+import type { Position } from "../bindings/Position";
 import type { Quote } from "../bindings/Quote";
 import type { QuoteFormat } from "../bindings/QuoteFormat";
 import type { RecordCounts } from "../bindings/RecordCounts";
@@ -56,8 +66,11 @@ import type { TaskItem } from "../bindings/TaskItem";
 import type { TaskView } from "../bindings/TaskView";
 import type { TriageAction } from "../bindings/TriageAction";
 import type { TriageOutcome } from "../bindings/TriageOutcome";
+import type { Trip } from "../bindings/Trip";
+import type { TripInput } from "../bindings/TripInput";
 import type { UndoOutcome } from "../bindings/UndoOutcome";
 import type { ViewCount } from "../bindings/ViewCount";
+import type { VisitReport } from "../bindings/VisitReport";
 import { call } from "../tauri";
 
 /** A page of contacts. */
@@ -294,6 +307,79 @@ export const saveQuote = (dealId: string, quoteId: string, format: QuoteFormat |
  * company profile: `name`, `address`, `vat_id`, `iban`).
  */
 export const companyMissing = (): Promise<Array<string>> => call("company_missing");
+
+/** The calendar's days: appointments and the tasks due. */
+export const calendarDays = (from: string, to: string): Promise<CalendarDays> => call("calendar_days", { from, to });
+
+/** A contact's appointments. */
+export const contactAppointments = (id: string): Promise<Array<AppointmentItem>> => call("contact_appointments", { id });
+
+/** Creates an appointment. */
+export const createAppointment = (input: AppointmentInput): Promise<AppointmentItem> => call("create_appointment", { input });
+
+/** Saves an edited appointment. */
+export const updateAppointment = (id: string, input: AppointmentInput): Promise<AppointmentItem> => call("update_appointment", { id, input });
+
+/** Moves an appointment to start at `start` (its length stays). */
+export const moveAppointment = (id: string, start: string): Promise<AppointmentItem> => call("move_appointment", { id, start });
+
+/** Deletes an appointment. */
+export const deleteAppointment = (id: string): Promise<null> => call("delete_appointment", { id });
+
+/**
+ * Writes the calendar as an .ics file where the native save dialog says;
+ * `null` when cancelled. Returns the file's name.
+ */
+export const exportCalendar = (): Promise<string | null> => call("export_calendar");
+
+/** Imports an .ics file picked in the native open dialog; `null` when cancelled. */
+export const importCalendar = (): Promise<CalendarImport | null> => call("import_calendar");
+
+/**
+ * Picks the file the app keeps current with the calendar (Settings →
+ * Field); `null` when cancelled. Saved with the settings.
+ */
+export const pickCalendarFile = (): Promise<string | null> => call("pick_calendar_file");
+
+/** A day's suggestions and plan. */
+export const planVisits = (request: PlanRequest): Promise<DayPlanning> => call("plan_visits", { request });
+
+/** Plans the day as asked and puts its visits in the calendar. */
+export const saveDayPlan = (request: PlanRequest): Promise<Array<AppointmentItem>> => call("save_day_plan", { request });
+
+/** Opens a URL (a route in the map app, a `geo:` link) with the system's handler. */
+export const openMap = (url: string): Promise<null> => call("open_map", { url });
+
+/** Checks in at an appointment (where the OS says the rep is, if it says). */
+export const checkIn = (id: string, location: Pin | null): Promise<AppointmentItem> => call("check_in", { id, location });
+
+/** Checks out with the visit report. */
+export const checkOut = (id: string, report: VisitReport): Promise<CheckedOut> => call("check_out", { id, report });
+
+/** Customers within `km` of a contact, nearest first. */
+export const nearbyContacts = (id: string, km: number): Promise<Array<Nearby>> => call("nearby_contacts", { id, km });
+
+/** Where a contact is (pin, geocoded address or postcode estimate), if known. */
+export const contactPosition = (id: string): Promise<Position | null> => call("contact_position", { id });
+
+/** Sets or clears a contact's pin. */
+export const pinContact = (id: string, pin: Pin | null): Promise<null> => call("pin_contact", { id, pin });
+
+/** The mileage log between two days, with the corrections of its entries. */
+export const listTrips = (from: string, to: string): Promise<Array<Trip>> => call("list_trips", { from, to });
+
+/** A trip proposed from a day's visits. */
+export const proposeTrip = (date: string): Promise<TripInput> => call("propose_trip", { date });
+
+/** Adds a trip (or a correction) to the mileage log. */
+export const addTrip = (input: TripInput): Promise<Trip> => call("add_trip", { input });
+
+/**
+ * Exports a month ("YYYY-MM") or year of the mileage log as CSV or a
+ * printable HTML document where the native save dialog says; `null` when
+ * cancelled. Returns the file's name.
+ */
+export const exportMileage = (period: string, html: boolean): Promise<string | null> => call("export_mileage", { period, html });
 
 /** Version, OS locale and data directory. */
 export const appInfo = (): Promise<AppInfo> => call("app_info");

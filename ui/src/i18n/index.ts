@@ -111,6 +111,14 @@ export function settingsFieldName(field: string | null): string {
   if (`backend.kind.${last}` in BACKEND_EN) return t(`backend.kind.${last}` as MessageKey);
   const head = field.split(/[.[]/)[0];
   if (head === "company" && `company.${last}` in en) return t(`company.${last}` as MessageKey);
+  if (head === "field") {
+    const names: Record<string, MessageKey> = {
+      day_start: "field.day_start", day_end: "field.day_end", visit_minutes: "field.visit_minutes",
+      revisit_prospect_days: "field.revisit_prospect", revisit_opportunity_days: "field.revisit_opportunity",
+      revisit_customer_days: "field.revisit_customer", geocoding_endpoint: "field.geocoding_endpoint",
+    };
+    if (names[last]) return `${t("settings.field")}: ${t(names[last])}`;
+  }
   if (`settings.field.${head}` in en) return t(`settings.field.${head}` as MessageKey);
   const known: Record<string, MessageKey> = {
     half_life_days: "settings.half_life", prospect_threshold: "settings.prospect_threshold",

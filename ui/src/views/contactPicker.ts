@@ -32,7 +32,7 @@ export interface ContactPicker {
  * the chosen contact is picked or removed.
  */
 export function contactPicker(
-  prefix: "task" | "deal",
+  prefix: "task" | "deal" | "appt",
   initial: PickedContact | null,
   onPicked: () => void,
   onError: (e: unknown) => void,

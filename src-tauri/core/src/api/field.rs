@@ -446,3 +446,162 @@ pub fn check_out(
     })?;
     Ok(CheckedOut { appointment, activity_id, task_id, appointment_id })
 }
+
+/// An appointment with whom it is, as the calendar shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AppointmentItem {
+    /// The appointment.
+    pub appointment: Appointment,
+    /// Its contact's name.
+    pub contact_name: Option<String>,
+    /// Its organisation's name.
+    pub organization_name: Option<String>,
+}
+
+impl AppointmentItem {
+    /// Looks up the names.
+    pub fn of(store: &Store, appointment: Appointment) -> AppointmentItem {
+        let contact_name = appointment.contact_id.and_then(|id| store.display_name(id));
+        let organization_name =
+            appointment.organization_id.and_then(|id| store.organization(id).ok()).map(|o| o.name);
+        AppointmentItem { appointment, contact_name, organization_name }
+    }
+}
+
+/// Days of the calendar: the appointments and the open tasks due on them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CalendarDays {
+    /// Appointments taking place on the days, by start.
+    pub appointments: Vec<AppointmentItem>,
+    /// Open tasks due on the days (and, on today, overdue ones), by due time.
+    pub tasks: Vec<super::tasks::TaskItem>,
+}
+
+/// The calendar from `from` to `to` (days inclusive, in the rep's zone).
+pub fn calendar(store: &Store, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<CalendarDays> {
+    let tz = store.time_zone();
+    let appointments = store
+        .appointments(Some(from), Some(to), tz)?
+        .into_iter()
+        .map(|a| AppointmentItem::of(store, a))
+        .collect();
+    let start = crate::task::local_day_start(from, tz);
+    let end = crate::task::local_day_start(to.succ_opt().unwrap_or(to), tz);
+    let today = now.with_timezone(&tz).date_naive();
+    let shows_today = (from..=to).contains(&today);
+    let tasks = store
+        .open_tasks_due_until(end - Duration::milliseconds(1))?
+        .into_iter()
+        .filter(|t| {
+            // An all-day task is kept at its day's midnight UTC.
+            let at = if t.all_day { crate::task::local_day_start(t.due.date_naive(), tz) } else { t.due };
+            at >= start || shows_today
+        })
+        .map(|t| super::tasks::TaskItem::of(store, t))
+        .collect();
+    Ok(CalendarDays { appointments, tasks })
+}
+
+/// Writes the calendar to the file named in the settings (if any), through
+/// a temporary file, for calendar programs that subscribe to a file.
+/// Returns where it wrote.
+pub fn refresh_calendar_file(store: &Store, now: DateTime<Utc>) -> Result<Option<std::path::PathBuf>> {
+    let file = store.settings().field.calendar_file;
+    let file = file.trim();
+    if file.is_empty() {
+        return Ok(None);
+    }
+    let path = std::path::PathBuf::from(file);
+    let text = store.export_calendar(None, None, store.time_zone(), now)?;
+    super::data::write_file(&path, text.as_bytes())?;
+    Ok(Some(path))
+}
+
+/// A trip for the mileage log from a day's visits: from the home address
+/// through the visited customers and back, the odometer carried on, the
+/// kilometres as the day plan estimates them.
+pub fn propose_trip(store: &Store, date: &str, now: DateTime<Utc>) -> Result<crate::mileage::TripInput> {
+    let day = parse_day(date)?;
+    let tz = store.time_zone();
+    let field = store.settings().field;
+    let visits: Vec<Appointment> = store
+        .appointments(Some(day), Some(day), tz)?
+        .into_iter()
+        .filter(|a| a.contact_id.is_some() && !a.all_day)
+        .collect();
+    let mut partners = Vec::new();
+    let mut places = Vec::new();
+    let mut points = Vec::new();
+    let postcodes = store.postcodes()?;
+    for a in &visits {
+        let Some(contact) = a.contact_id.and_then(|id| store.raw_contact(id).ok()) else { continue };
+        let name = match &contact.organization {
+            Some(org) => format!("{org} ({})", contact.display_name),
+            None => contact.display_name.clone(),
+        };
+        if !partners.contains(&name) {
+            partners.push(name);
+        }
+        places.push(
+            a.place
+                .clone()
+                .unwrap_or_else(|| contact.organization.clone().unwrap_or(contact.display_name.clone())),
+        );
+        if let Some((p, _)) = store.locate_contact(&contact, &postcodes)? {
+            points.push(p);
+        }
+    }
+    let home = field.home_address.trim().to_owned();
+    let km = match store.locate_address(&home, None, &postcodes, now)? {
+        Some((start, _)) if !points.is_empty() => {
+            let order: Vec<usize> = (0..points.len()).collect();
+            Some((crate::route::tour_km(start, &points, &order, true) * crate::route::DETOUR).round() as u32)
+        }
+        _ => None,
+    };
+    let purpose = match store.language() {
+        Language::De => "Kundenbesuche",
+        Language::En => "Customer visits",
+    };
+    Ok(crate::mileage::TripInput {
+        date: day.format("%Y-%m-%d").to_string(),
+        start_address: home,
+        destination: places.join(" – "),
+        purpose: if visits.is_empty() { String::new() } else { purpose.to_owned() },
+        partners,
+        odometer_start: store.last_odometer()?,
+        odometer_end: None,
+        km,
+        private: false,
+        corrects: None,
+    })
+}
+
+/// The mileage log of a month ("YYYY-MM") or a year ("YYYY") as a file's
+/// bytes (CSV or a printable HTML document) and its proposed name.
+pub fn mileage_document(store: &Store, period: &str, html: bool) -> Result<(String, Vec<u8>)> {
+    let period = period.trim();
+    let bad =
+        || Error::InvalidInput { field: "period", reason: format!("{period:?} is not YYYY-MM or YYYY") };
+    let (from, to, title) = if period.len() == 4 {
+        let y: i32 = period.parse().map_err(|_| bad())?;
+        let from = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?;
+        (from, NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?, period.to_owned())
+    } else {
+        let from = NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").map_err(|_| bad())?;
+        let next = from.checked_add_months(chrono::Months::new(1)).ok_or_else(bad)?;
+        (from, next.pred_opt().ok_or_else(bad)?, from.format("%m/%Y").to_string())
+    };
+    let trips = store.trips(Some(from), Some(to))?;
+    let tz = store.time_zone();
+    let field = store.settings().field;
+    let name = format!("Fahrtenbuch {period}.{}", if html { "html" } else { "csv" });
+    let bytes = if html {
+        crate::mileage::to_html(&trips, &title, &field.driver, &field.vehicle, tz).into_bytes()
+    } else {
+        crate::mileage::to_csv(&trips, tz)
+    };
+    Ok((name, bytes))
+}

@@ -24,7 +24,7 @@ impl Store {
                 return Err(Error::NotFound { kind: "trip", id: n.to_string() });
             }
         }
-        let superseded: std::collections::HashSet<u64> = all.iter().filter_map(|t| t.corrects).collect();
+        let superseded: std::collections::HashSet<u32> = all.iter().filter_map(|t| t.corrects).collect();
         let last_end = all.iter().filter(|t| !superseded.contains(&t.number)).map(|t| t.odometer_end).max();
         let trip = input.into_trip(new_id(now), number, last_end, now)?;
         self.transact(now, |tx| {
@@ -45,7 +45,7 @@ impl Store {
             all.push(decode::<Trip>(&v?)?);
         }
         let within = |t: &Trip| from.is_none_or(|f| t.date >= f) && to.is_none_or(|e| t.date <= e);
-        let chosen: std::collections::HashSet<u64> =
+        let chosen: std::collections::HashSet<u32> =
             all.iter().filter(|t| within(t)).map(|t| t.number).collect();
         Ok(all
             .into_iter()
@@ -56,7 +56,7 @@ impl Store {
     /// The last odometer reading in the log (latest versions only).
     pub fn last_odometer(&self) -> Result<Option<u32>> {
         let all = self.trips(None, None)?;
-        let superseded: std::collections::HashSet<u64> = all.iter().filter_map(|t| t.corrects).collect();
+        let superseded: std::collections::HashSet<u32> = all.iter().filter_map(|t| t.corrects).collect();
         Ok(all.iter().filter(|t| !superseded.contains(&t.number)).map(|t| t.odometer_end).max())
     }
 }

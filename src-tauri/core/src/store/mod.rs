@@ -59,6 +59,7 @@ pub use contacts::{ContactPage, ListQuery, SortOrder};
 pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};
 pub use doctor::{Checkup, Problem, Repair};
 pub(crate) use expected::FILE as EXPECTED_FILE;
+pub use places::{GeocodeReport, Nearby, Position, Postcodes};
 pub use rebuild::Upkeep;
 pub use rules::AutomationPause;
 pub use search::MERGE_AT;

@@ -67,6 +67,18 @@ pub struct Nearby {
     pub located: Located,
 }
 
+/// Where someone is, and how that is known.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Position {
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Pin, geocoded address or postcode estimate.
+    pub located: Located,
+}
+
 /// Known positions by postcode, for estimates.
 pub struct Postcodes(Vec<(String, Point)>);
 

@@ -7,8 +7,10 @@
 //! writes `OUT_DIR/{lang}-{theme}-{size}-{n}.png`, n = 0 for the list and
 //! 1.. for each query. With `KONTOR_TOUR=1` it then walks the other views
 //! (organisations and a page, the palette, a selection, the filter panel,
-//! tasks, a deal's dialog over the board and its quotes, reports) as
-//! `{lang}-{theme}-{size}-{view}.png`.
+//! tasks, a deal's dialog over the board and its quotes, reports, the
+//! calendar's week, an appointment, a day with its visits and a visit
+//! report, the day plan and the mileage log) as
+//! `{lang}-{theme}-{size}-{view}.png`; `KONTOR_TOUR=field` the calendar's only.
 
 #![allow(clippy::disallowed_methods)]
 
@@ -68,7 +70,7 @@ fn main() {
 
 /// The tour's steps: a name and a script that gets the view on screen (it
 /// returns the selector to wait for).
-const TOUR: [(&str, &str); 10] = [
+const TOUR: [(&str, &str); 16] = [
     ("orgs", "q('nav-organizations').click(); return '[data-testid=org-row]';"),
     ("org", "q('org-row-name').click(); return '[data-testid=org-page]';"),
     ("palette", "q('open-palette').click(); const i = q('palette-input'); i.value = 'an'; \
@@ -85,12 +87,24 @@ const TOUR: [(&str, &str); 10] = [
         return '[data-testid=quote-create]';"),
     ("reports", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); q('nav-reports').click(); \
         return '[data-testid=chart-bar]';"),
+    ("cal-week", "q('nav-calendar').click(); q('cal-mode-week').click(); return '[data-testid=cal-appt]';"),
+    ("cal-appt", "const b = q('cal-appt'); b.focus(); \
+        b.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })); return '[data-testid=appt-dialog]';"),
+    ("cal-day", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); q('cal-mode-day').click(); \
+        return '[data-testid=visit-row]';"),
+    ("cal-visit", "(q('visit-check-in') ?? q('visit-check-out')).click(); setTimeout(() => q('visit-check-out')?.click(), 1500); \
+        return '[data-testid=visit-dialog]';"),
+    ("cal-plan", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); q('cal-mode-plan').click(); \
+        q('plan-start').value = 'Jungfernstieg 1, 20354 Hamburg'; q('plan-suggest').click(); return '[data-testid=plan-stop]';"),
+    ("cal-mileage", "q('cal-mode-mileage').click(); return '[data-testid=mileage-row]';"),
 ];
 
 /// Walks the other views and photographs each.
 fn tour(session: &kontor_e2e::webdriver::Session, out: &std::path::Path, prefix: &str) {
     let helper = "const q = (id) => document.querySelector(`[data-testid=\"${id}\"]`);";
-    for (name, step) in TOUR {
+    // KONTOR_TOUR=field walks the calendar's views only.
+    let field_only = std::env::var("KONTOR_TOUR").is_ok_and(|v| v == "field");
+    for (name, step) in TOUR.iter().filter(|(name, _)| !field_only || name.starts_with("cal-")) {
         let wait = session.execute(&format!("{helper} {step}"), vec![]).expect("a tour step");
         let css = wait.as_str().unwrap_or("body").to_owned();
         if let Err(e) = session.wait(&css, Duration::from_secs(20)) {

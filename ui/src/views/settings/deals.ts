@@ -5,6 +5,7 @@
 // company profile printed on quotes. They edit a draft the dialog saves as part
 // of the one Settings object; backend errors (`invalid_settings` with field
 // deal_stages / automation / email_templates) appear in their section.
+import type { FieldSettings } from "../../bindings/FieldSettings";
 import type { Action } from "../../bindings/Action";
 import type { CompanyProfile } from "../../bindings/CompanyProfile";
 import type { DealStageSetting } from "../../bindings/DealStageSetting";
@@ -14,6 +15,7 @@ import type { Rule } from "../../bindings/Rule";
 import type { Settings } from "../../bindings/Settings";
 import type { Stage } from "../../bindings/Stage";
 import type { Trigger } from "../../bindings/Trigger";
+import { fieldSection } from "./field";
 import { h, type Child } from "../../dom";
 import { language, stageName, t, type MessageKey } from "../../i18n";
 import { button, STAGES } from "../common";
@@ -26,19 +28,21 @@ export interface DealDraft {
   automation: Rule[];
   email_templates: EmailTemplate[];
   company: CompanyProfile;
+  /** The field day (edited in field.ts; saved with the rest). */
+  field: FieldSettings;
 }
 
 /** The section an error belongs to, by its settings field. */
-export type DealSection = "deal_stages" | "automation" | "email_templates" | "company";
+export type DealSection = "deal_stages" | "automation" | "email_templates" | "company" | "field";
 
 export function dealDraftFrom(s: Settings): DealDraft {
-  return structuredClone({ deal_stages: s.deal_stages, automation: s.automation, email_templates: s.email_templates, company: s.company });
+  return structuredClone({ deal_stages: s.deal_stages, automation: s.automation, email_templates: s.email_templates, company: s.company, field: s.field });
 }
 
 /** The draft's section a settings field names ("automation[2].action" → "automation"), or null. */
 export function dealSectionOf(field: string | null): DealSection | null {
   const head = (field ?? "").split(/[.[]/)[0];
-  return head === "deal_stages" || head === "automation" || head === "email_templates" || head === "company" ? head : null;
+  return head === "deal_stages" || head === "automation" || head === "email_templates" || head === "company" || head === "field" ? head : null;
 }
 
 /** Client-side checks before saving (the backend checks again); the first problem's section. */
@@ -78,7 +82,7 @@ function sectionError(ctx: Ctx, section: DealSection): Child {
 }
 
 export function dealSettingsSections(ctx: Ctx): HTMLElement[] {
-  return [stagesSection(ctx), rulesSection(ctx), templatesSection(ctx), companySection(ctx)];
+  return [stagesSection(ctx), rulesSection(ctx), templatesSection(ctx), companySection(ctx), fieldSection(ctx.draft.field, sectionError(ctx, "field"))];
 }
 
 // ---- pipeline stages ----

@@ -91,7 +91,7 @@ class SettingsDialog implements SettingsForm {
     const sections: [string, MessageKey][] = [
       ["reminders", "settings.reminders"], ["data", "data.title"], ["scoring", "settings.scoring"],
       ["pipeline", "settings.pipeline"], ["rules", "settings.rules"], ["templates", "settings.templates"],
-      ["company", "settings.company"],
+      ["company", "settings.company"], ["field", "settings.field"],
     ];
     return h("nav", { class: "settings-nav", "aria-label": t("settings.sections") }, sections.map(([key, label]) =>
       h("button", {

@@ -152,3 +152,38 @@ describe("calendar", () => {
     expect(backend.calls.find((c) => c.cmd === "export_mileage")!.args).toEqual({ period: "2025-03", html: false });
   });
 });
+
+describe("a contact on the road", () => {
+  it("sets a pin by hand and lists the customers nearby, nearest first, within the chosen radius (German)", async () => {
+    const { backend } = await start((b) => {
+      b.settings.language = "de";
+      const zora = b.add({ first_name: "Zora", last_name: "Zander", organization: "Elb Brauerei" });
+      const near = b.add({ first_name: "Ben", last_name: "Adler", organization: "Hafenkontor" });
+      const far = b.add({ first_name: "Lars", last_name: "Lenz", organization: "Bergedorf Elektro" });
+      const munich = b.add({ first_name: "Max", last_name: "Huber", organization: "Isar AG" });
+      b.pin(near, 53.5436, 9.9701);
+      b.pin(far, 53.4889, 10.2119);
+      b.pin(munich, 48.137, 11.575);
+      b.addAppointment({ title: "Besuch Elb", start: "2025-03-17T10:00:00+01:00", end: "2025-03-17T11:00:00+01:00", contact_id: zora.id });
+    });
+    const zora = backend.contacts[0];
+    await until(() => $$("row-name").find((e) => e.textContent === "Zora Zander"));
+    $$("contact-row").find((r) => r.textContent?.includes("Zora Zander"))!.click();
+    await until(() => maybe("field-position"));
+    expect($("field-position").textContent).toContain("Noch keine Position");
+    expect($("contact-appointment").textContent).toContain("Besuch Elb");
+    type($("pin-lat"), "53,5456");
+    type($("pin-lon"), "9,9314");
+    $("pin-set").click();
+    await until(() => $("field-position")?.textContent?.includes("Pin von Hand"));
+    expect((await backend.call("get_contact", { id: zora.id })).contact.address.pin).toEqual({ lat: 53.5456, lon: 9.9314 });
+    $("nearby-show").click();
+    await until(() => maybe("nearby-list"));
+    expect($$("nearby-row").map((r) => r.textContent)).toEqual(["2,6 kmHafenkontor · Ben Adler", "19,6 kmBergedorf Elektro · Lars Lenz"]);
+    const radius = $("nearby-radius") as HTMLSelectElement;
+    radius.value = "10";
+    radius.dispatchEvent(new Event("change"));
+    await until(() => $$("nearby-row").length === 1);
+    expect($("nearby-row").textContent).toContain("Hafenkontor");
+  });
+});

@@ -194,10 +194,7 @@ pub fn contact_position(
     id: Uuid,
 ) -> Result<Option<kontor_core::store::Position>> {
     let store = state.store()?;
-    let contact = store.contact(id, now())?;
-    Ok(store
-        .locate_contact(&contact, &store.postcodes()?)?
-        .map(|(p, located)| kontor_core::store::Position { lat: p.lat, lon: p.lon, located }))
+    Ok(store.position_of(&store.contact(id, now())?)?)
 }
 
 /// Sets or clears a contact's pin.

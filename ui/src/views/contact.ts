@@ -8,6 +8,7 @@ import type { StageChange } from "../bindings/StageChange";
 import { h, type Child } from "../dom";
 import { changedByName, formatDateTime, t, type MessageKey } from "../i18n";
 import { button, formatAddress, link, stageBadge, telHref } from "./common";
+import { fieldCard } from "./fieldCard";
 import { orgCard } from "./organization";
 import { privacyCard } from "./privacy";
 import { criteriaCard, proposalBadge, scoreCard } from "./score";
@@ -104,6 +105,7 @@ export function renderContactPage(app: Shell, detail: ContactDetail, timeline: H
         h("div", { class: "qual-pair" }, scoreCard(detail.score), criteriaCard(app, detail)),
         h("section", { class: "card" }, h("h2", null, t("contact.details")), dl),
         orgCard(app, detail),
+        fieldCard(app, detail),
         notes,
         historyCard,
         privacyCard(app, c),

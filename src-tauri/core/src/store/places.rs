@@ -225,6 +225,17 @@ impl Store {
         Ok(code.and_then(|code| postcodes.estimate(&code)).map(|p| (p, Located::Postcode)))
     }
 
+    /// Where a contact is, reading the postcode areas only when neither a
+    /// pin nor a geocoded address says (a contact page asks this).
+    pub fn position_of(&self, c: &Contact) -> Result<Option<Position>> {
+        let none = Postcodes(Vec::new());
+        let found = match self.locate_contact(c, &none)? {
+            Some(found) => Some(found),
+            None => self.locate_contact(c, &self.postcodes()?)?,
+        };
+        Ok(found.map(|(p, located)| Position { lat: p.lat, lon: p.lon, located }))
+    }
+
     /// A contact's address line, else their organisation's.
     pub fn contact_address(&self, c: &Contact) -> Option<String> {
         c.address

@@ -1383,3 +1383,223 @@ fn the_command_palette_runs_actions_and_opens_records_by_keyboard_alone() {
     let kind = ui.with("activity-kind", |e| session.execute("return arguments[0].value", vec![e.as_arg()]));
     assert_eq!(kind, json!("call"));
 }
+
+/// A contact pinned on the map (as the rep would set the pin by hand), a prospect.
+fn pinned_prospect(desktop: &Desktop, first: &str, org: &str, lat: &str, lon: &str) -> String {
+    let id = cli_json(
+        desktop,
+        &["contacts", "add", "--first-name", first, "--last-name", "Kunde", "--organization", org, "--json"],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for args in [
+        vec!["places", "pin", "--contact", &id, "--lat", lat, "--lon", lon],
+        vec!["contacts", "stage", &id, "prospect"],
+    ] {
+        let out = desktop.cli(&args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    id
+}
+
+#[test]
+fn a_field_day_in_german_week_view_an_appointment_reminder_check_in_visit_report_and_the_day_plan() {
+    let desktop = Desktop::start("de_DE.UTF-8");
+    let zora = add_zora(&desktop, &[]);
+    let pin = desktop.cli(&["places", "pin", "--contact", &zora, "--lat", "53.5456", "--lon", "9.9314"]);
+    assert!(pin.status.success(), "{}", String::from_utf8_lossy(&pin.stderr));
+    pinned_prospect(&desktop, "Aah", "Aah GmbH", "53.55", "10.2");
+    pinned_prospect(&desktop, "Bee", "Bee GmbH", "53.55", "10.4");
+    // Today's visit, begun a few minutes ago.
+    let visit = desktop.cli(&[
+        "appointments",
+        "add",
+        "--title",
+        "Besuch Elb Brauerei",
+        "--start",
+        &in_seconds(-300),
+        "--end",
+        &in_seconds(3300),
+        "--contact",
+        &zora,
+        "--no-remind",
+    ]);
+    assert!(visit.status.success(), "{}", String::from_utf8_lossy(&visit.stderr));
+    let session = desktop.launch();
+    session.set_window_size(1280, 800).expect("window size");
+    let ui = Ui { s: &session };
+    ui.el("search");
+
+    // An appointment made through the app's command reminds 15 minutes
+    // before its start, through the same notification path as tasks.
+    let script = "const [contact, start, end] = arguments; \
+        return window.__TAURI_INTERNALS__.invoke('create_appointment', { input: { title: 'Vorführung Schankanlage', \
+            start, end, contact_id: contact, organization_id: null, deal_id: null, place: null, notes: null, reminders: [15] } }) \
+            .then(() => 'ok', (e) => JSON.stringify(e));";
+    let made = session.execute(
+        script,
+        vec![json!(zora), json!(in_seconds(15 * 60 + 12)), json!(in_seconds(16 * 60 + 12 + 3600))],
+    );
+    assert_eq!(made.expect("create_appointment"), json!("ok"));
+    let notice = desktop
+        .wait_notification("Vorführung Schankanlage", Duration::from_secs(100))
+        .expect("the appointment's reminder reached the notification server");
+    assert_eq!(notice["app_name"], "Kontor");
+    let body = notice["body"].as_str().unwrap();
+    assert!(body.starts_with("Zora Zander · Elb Brauerei\nBeginn: "), "{body}");
+
+    // The week: both appointments in the hour grid (g then k).
+    let body_el = session.wait("body", WAIT).expect("body");
+    session.send_keys(&body_el, "gk").expect("g k");
+    ui.wait_text(&tid("calendar-heading"), |t| t == "Kalender");
+    let start = Instant::now();
+    while ui.count("cal-appt") < 2 {
+        assert!(start.elapsed() < WAIT, "the week shows {:?}", texts(&ui, "cal-appt"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(texts(&ui, "cal-appt")
+        .iter()
+        .any(|t| t.contains("Besuch Elb Brauerei") && t.contains("Zora Zander")));
+    ui.screenshot("50-calendar-week-de");
+
+    // The day: check in at the visit, check out with the report and a follow-up task.
+    ui.click("cal-mode-day");
+    ui.click("visit-check-in");
+    ui.wait_text(&tid("visit-since"), |t| t.starts_with("Eingecheckt seit"));
+    ui.click("visit-check-out");
+    ui.fill("visit-topics", "Schankanlage, Wartungsvertrag");
+    ui.fill("visit-concerns", "Lieferzeit der Kühlung?");
+    ui.fill("visit-products", "Schankanlage S2");
+    ui.fill("visit-next-steps", "Angebot schicken");
+    ui.screenshot("51-visit-report-de");
+    ui.click("visit-save");
+    ui.wait_text(&tid("visit-reported"), |t| t == "Berichtet");
+    ui.screenshot("52-calendar-day-reported-de");
+
+    // The day plan through the two prospects, from a start given as coordinates.
+    ui.click("cal-mode-plan");
+    ui.fill("plan-start", "53.55, 10.0");
+    ui.click("plan-suggest");
+    let start = Instant::now();
+    while ui.count("plan-stop") < 2 {
+        assert!(start.elapsed() < WAIT, "the plan shows {:?}", texts(&ui, "plan-stop-name"));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let stops = texts(&ui, "plan-stop-name");
+    assert!(stops.starts_with(&["Aah GmbH".to_owned(), "Bee GmbH".to_owned()]), "nearest first: {stops:?}");
+    assert!(ui.text("plan-total").contains("Luftlinie × 1,3"), "{}", ui.text("plan-total"));
+    ui.screenshot("53-day-plan-de");
+    ui.click("plan-save");
+    ui.wait_text(&tid("cal-visits"), |t| t.contains("Aah GmbH") && t.contains("Bee GmbH"));
+    session.quit().expect("quit");
+
+    // In the store: the visit on Zora's timeline, the follow-up task, the plan's appointments.
+    let out = cli_once_app_quit(&desktop, &["activity", "list", &zora, "--json"]);
+    let activities: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let visit = activities
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["kind"] == "visit"))
+        .unwrap_or_else(|| panic!("a visit on the timeline: {activities}"));
+    assert!(visit["text"].as_str().unwrap().contains("Produkte: Schankanlage S2"), "{visit}");
+    assert_eq!(visit["concerns"], "Lieferzeit der Kühlung?");
+    let tasks = cli_json(&desktop, &["tasks", "list", "--contact", &zora, "--json"]);
+    assert!(tasks.as_array().unwrap().iter().any(|t| t["title"] == "Angebot schicken"), "{tasks}");
+    let planned = cli_json(&desktop, &["appointments", "list", "--json"]);
+    let titles: Vec<&str> = planned.as_array().unwrap().iter().filter_map(|a| a["title"].as_str()).collect();
+    assert!(titles.contains(&"Besuch: Aah GmbH") && titles.contains(&"Besuch: Bee GmbH"), "{titles:?}");
+}
+
+#[test]
+fn the_calendar_day_plan_and_mileage_log_in_english_at_800_by_600() {
+    let desktop = Desktop::start("en_US.UTF-8");
+    let zora = add_zora(&desktop, &[]);
+    pinned_prospect(&desktop, "Aah", "Aah GmbH", "53.55", "10.2");
+    let visit = desktop.cli(&[
+        "appointments",
+        "add",
+        "--title",
+        "Visit Elb Brauerei",
+        "--start",
+        &in_seconds(-300),
+        "--end",
+        &in_seconds(3300),
+        "--contact",
+        &zora,
+    ]);
+    assert!(visit.status.success(), "{}", String::from_utf8_lossy(&visit.stderr));
+    let trip = desktop.cli(&[
+        "mileage",
+        "add",
+        "--date",
+        "2026-12-01",
+        "--from",
+        "Office",
+        "--to",
+        "Elb Brauerei",
+        "--purpose",
+        "Customer visit",
+        "--odometer-start",
+        "48210",
+        "--km",
+        "27",
+    ]);
+    assert!(trip.status.success(), "{}", String::from_utf8_lossy(&trip.stderr));
+    let session = desktop.launch();
+    session.set_window_size(800, 600).expect("window size");
+    let ui = Ui { s: &session };
+    ui.click("nav-calendar");
+    ui.wait_text(&tid("cal-appt"), |t| t.contains("Visit Elb Brauerei"));
+    // The top bar holds every place at 800 px.
+    let overflow = ui.script("return document.documentElement.scrollWidth > window.innerWidth;");
+    assert_eq!(overflow, json!(false), "the page scrolls sideways at 800 px");
+    ui.screenshot("54-calendar-week-en-800");
+    // Enter on the focused appointment opens it.
+    ui.with("cal-appt", |e| session.send_keys(e, kontor_e2e::webdriver::ENTER));
+    ui.wait_text(&tid("appt-title"), |_| true);
+    assert_eq!(
+        ui.script("return document.querySelector('[data-testid=appt-title]').value;"),
+        json!("Visit Elb Brauerei")
+    );
+    ui.screenshot("55-appointment-dialog-en-800");
+    ui.click("cancel");
+    ui.wait_gone("appt-dialog");
+    // Dragged onto another day's column, the appointment moves to that day.
+    let block = session.wait(&tid("cal-appt"), WAIT).expect("the appointment");
+    let home = session
+        .execute("return arguments[0].parentElement.dataset.day;", vec![block.as_arg()])
+        .expect("its day");
+    let other = session
+        .find_all(&tid("cal-col"))
+        .expect("columns")
+        .into_iter()
+        .find(|c| {
+            session.execute("return arguments[0].dataset.day;", vec![c.as_arg()]).ok().as_ref() != Some(&home)
+        })
+        .expect("another day");
+    let target = session.execute("return arguments[0].dataset.day;", vec![other.as_arg()]).expect("its day");
+    session.drag(&block, &other).expect("drag");
+    let start = Instant::now();
+    loop {
+        let moved = ui.script("const b = document.querySelector('[data-testid=cal-appt]'); return b && b.parentElement.dataset.day;");
+        if moved == target {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "the appointment stays on {moved} after the drag to {target}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ui.click("cal-mode-plan");
+    ui.fill("plan-start", "53.55, 10.0");
+    ui.click("plan-suggest");
+    ui.wait_text(&tid("plan-stop-name"), |t| t == "Aah GmbH");
+    ui.screenshot("56-day-plan-en-800");
+    ui.click("cal-mode-mileage");
+    ui.with("mileage-month", |e| {
+        session.execute(
+            "arguments[0].value = '2026-12'; arguments[0].dispatchEvent(new Event('change', { bubbles: true })); return 1;",
+            vec![e.as_arg()],
+        )
+    });
+    ui.wait_text(&tid("mileage-row"), |t| t.contains("Elb Brauerei"));
+    ui.screenshot("57-mileage-log-en-800");
+}

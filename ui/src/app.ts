@@ -16,6 +16,7 @@ import type { SortOrder } from "./bindings/SortOrder";
 import type { Stage } from "./bindings/Stage";
 import type { TaskItem } from "./bindings/TaskItem";
 import { CalendarArea } from "./areas/calendar";
+import type { CalendarMode } from "./calendar";
 import { ContactArea } from "./areas/contact";
 import type { Hub } from "./areas/hub";
 import { Keyboard } from "./areas/keyboard";
@@ -378,7 +379,7 @@ export class App implements Hub {
   }
 
   showReports(): Promise<void> { return this.areas.reports.show(); }
-  showCalendar(): Promise<void> { return this.areas.calendar.show(); }
+  showCalendar(mode?: CalendarMode): Promise<void> { return this.areas.calendar.show(mode); }
   showOrganizations(): Promise<void> { return this.areas.organizations.show(); }
   openOrganization(id: string): Promise<void> { return this.areas.organizations.open(id); }
   setOrgSearch(text: string): void { this.areas.organizations.setSearch(text); }

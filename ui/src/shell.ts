@@ -26,6 +26,7 @@ import type { Stage } from "./bindings/Stage";
 import type { StageCounts } from "./bindings/StageCounts";
 import type { TaskCounts } from "./bindings/TaskCounts";
 import type { TaskItem } from "./bindings/TaskItem";
+import type { CalendarMode } from "./calendar";
 import type { PeriodPreset } from "./periods";
 import type { Lang } from "./i18n";
 import type { AppError, ReportOf } from "./ipc";
@@ -222,8 +223,8 @@ export interface Shell {
   showTasks(): Promise<void>;
   showPipeline(): Promise<void>;
   showReports(): Promise<void>;
-  /** The calendar (week, day, day plan, mileage log). */
-  showCalendar(): Promise<void>;
+  /** The calendar (week, day, day plan, mileage log), in `mode` when given. */
+  showCalendar(mode?: CalendarMode): Promise<void>;
   showReadyList(): Promise<void>;
   focusSearch(): void;
   /** A contact as a deal dialog names it. */

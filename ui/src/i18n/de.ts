@@ -1184,4 +1184,8 @@ export const de: Record<MessageKey, string> = {
   "fieldcard.nobody": "Kein anderer Kontakt im Umkreis von {km} km.",
   "fieldcard.nearby_needs_position": "Kunden in der Nähe erscheinen, sobald dieser Kontakt eine Position hat.",
   "fieldcard.show_nearby": "Kunden in der Nähe zeigen",
+  "palette.go_calendar": "Zum Kalender",
+  "palette.go_day_plan": "Besuchstag planen",
+  "palette.go_mileage": "Fahrtenbuch öffnen",
+  "palette.settings_field": "Einstellungen: Außendienst (Adresse, Besuche, Geocoding)",
 };

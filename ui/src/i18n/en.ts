@@ -1183,6 +1183,10 @@ export const en = {
   "fieldcard.nobody": "No other contact within {km} km.",
   "fieldcard.nearby_needs_position": "Nearby customers show once this contact has a position.",
   "fieldcard.show_nearby": "Show customers nearby",
+  "palette.go_calendar": "Go to the calendar",
+  "palette.go_day_plan": "Plan a day of visits",
+  "palette.go_mileage": "Open the mileage log",
+  "palette.settings_field": "Settings: field (home address, visits, geocoding)",
 };
 
 export type MessageKey = keyof typeof en;

@@ -55,7 +55,7 @@ export class DayPlanView {
     h("button", { type: "submit", class: "btn btn-primary", "data-testid": "plan-suggest" }, t("plan.suggest")));
     if (!app.settings.field.home_address && !p.request.start) {
       form.append(h("p", { class: "hint wide" }, t("plan.no_home"), " ",
-        h("button", { type: "button", class: "link", onclick: () => app.openSettings("settings-nav-field") }, t("plan.no_home_link"))));
+        h("button", { type: "button", class: "link", onclick: () => app.openSettings("field") }, t("plan.no_home_link"))));
     }
     const parts: HTMLElement[] = [form];
     if (p.loading) parts.push(h("p", { class: "muted", role: "status" }, t("plan.planning")));

@@ -36,6 +36,9 @@ export function paletteActions(app: Shell): Entry[] {
     action("palette.go_organizations", () => void app.showOrganizations(), "G O"),
     action("palette.new_organization", () => newOrganizationDialog(app)),
     action("palette.go_reports", () => void app.showReports(), "G R"),
+    action("palette.go_calendar", () => void app.showCalendar(), "G K"),
+    action("palette.go_day_plan", () => void app.showCalendar("plan")),
+    action("palette.go_mileage", () => void app.showCalendar("mileage")),
     action("palette.go_ready", () => void app.showReadyList()),
     action("palette.import", () => app.openImport()),
     action("palette.duplicates", () => app.openDuplicates()),
@@ -43,6 +46,7 @@ export function paletteActions(app: Shell): Entry[] {
     action("palette.settings_company", () => app.openSettings("company")),
     action("palette.settings_pipeline", () => app.openSettings("pipeline")),
     action("palette.settings_data", () => app.openSettings("data")),
+    action("palette.settings_field", () => app.openSettings("field")),
     action("palette.search", () => app.focusSearch(), "/"),
   ];
   if (detail) {

@@ -311,8 +311,30 @@ fn ids(s: Option<&str>) -> Result<Option<uuid::Uuid>> {
     s.map(parse::id).transpose()
 }
 
+/// Rewrites the calendar file a calendar program may subscribe to (Settings
+/// → Field), as the app does after a change; a failure is said, not fatal.
+fn refresh_calendar_file(store: &Store) {
+    if let Err(e) = field::refresh_calendar_file(store, now()) {
+        eprintln!("kontor: cannot write the calendar file: {e}");
+    }
+}
+
 /// `kontor appointments …`.
 pub fn appointments(store: &Store, command: AppointmentsCommand) -> Result {
+    let changes = matches!(
+        command,
+        AppointmentsCommand::Add { .. }
+            | AppointmentsCommand::Move { .. }
+            | AppointmentsCommand::Delete { .. }
+    );
+    let result = appointments_command(store, command);
+    if changes && result.is_ok() {
+        refresh_calendar_file(store);
+    }
+    result
+}
+
+fn appointments_command(store: &Store, command: AppointmentsCommand) -> Result {
     let tz = store.time_zone();
     match command {
         AppointmentsCommand::Add {
@@ -417,6 +439,7 @@ pub fn calendar(store: &Store, command: CalendarCommand) -> Result {
             let text = String::from_utf8(bytes.clone())
                 .unwrap_or_else(|_| bytes.iter().map(|&b| char::from(b)).collect());
             let report = store.import_calendar(&text, tz, now())?;
+            refresh_calendar_file(store);
             if json {
                 return print_json(&report);
             }
@@ -445,6 +468,7 @@ pub fn visits(store: &Store, command: VisitsCommand) -> Result {
             let plan = planning.plan;
             if save {
                 field::save_plan(store, &plan, language, now())?;
+                refresh_calendar_file(store);
             }
             if json {
                 return print_json(&plan);
@@ -506,6 +530,7 @@ pub fn visits(store: &Store, command: VisitsCommand) -> Result {
             };
             let report = VisitReport { attendees, topics, concerns, products, next_steps, follow_up };
             let done = field::check_out(store, parse::id(&id)?, &report, language, now())?;
+            refresh_calendar_file(store);
             if json {
                 return print_json(&done);
             }

@@ -698,3 +698,27 @@ fn customers_are_suggested_when_their_last_visit_is_longer_ago_than_their_stages
         "{found:?}"
     );
 }
+
+#[test]
+fn the_calendar_file_named_in_the_settings_is_rewritten_with_every_appointment() {
+    let (dir, store) = store();
+    let file = dir.path().join("abo").join("Kontor.ics");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    assert_eq!(field::refresh_calendar_file(&store, now()).unwrap(), None, "no file named: none written");
+    let mut settings = store.settings();
+    settings.field.calendar_file = file.display().to_string();
+    store.set_settings(&settings, now()).unwrap();
+    let a = store
+        .create_appointment(
+            appointment("Besuch", "2026-12-09T10:00:00+01:00", "2026-12-09T11:00:00+01:00", None),
+            Berlin,
+            now(),
+        )
+        .unwrap();
+    assert_eq!(field::refresh_calendar_file(&store, now()).unwrap(), Some(file.clone()));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(&format!("UID:{}", a.uid)) && text.contains("SUMMARY:Besuch"), "{text}");
+    store.delete_appointment(a.id, now()).unwrap();
+    field::refresh_calendar_file(&store, now()).unwrap();
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("SUMMARY:Besuch"), "the deleted one is gone");
+}

@@ -41,7 +41,7 @@ describe("calendar", () => {
     $("appt-save").click();
     await until(() => $$("cal-appt").length === 2);
     const created = backend.calls.find((c) => c.cmd === "create_appointment")!.args.input;
-    expect(created).toMatchObject({ title: "Jour fixe", start: "2025-03-13T12:00:00+01:00", end: "2025-03-13T13:30:00+01:00", reminders: [15] });
+    expect(created).toMatchObject({ title: "Jour fixe", start: "2025-03-13T12:00:00+01:00", end: "2025-03-13T13:30:00+01:00", reminders: [0] });
 
     // Alt+↓ moves the focused appointment by 15 minutes, Alt+→ by a day.
     const visit = $$("cal-appt").find((b) => b.textContent?.includes("Besuch Elb"))!;

@@ -18,7 +18,7 @@ use crate::parse;
 
 #[derive(Subcommand)]
 pub enum AppointmentsCommand {
-    /// Add an appointment (reminds 15 minutes before unless --remind or --no-remind says otherwise).
+    /// Add an appointment (reminds at its start, as a task at due, unless --remind or --no-remind says otherwise).
     Add {
         /// What it is.
         #[arg(long)]

@@ -16,8 +16,9 @@ use crate::task::{day_start, parse_due, reminder_base, Reminder};
 
 /// How long an appointment lasts when only its start is given.
 pub const DEFAULT_MINUTES: i64 = 60;
-/// The reminder an appointment gets when none is chosen: 15 minutes before.
-pub const DEFAULT_REMINDERS: [u32; 1] = [15];
+/// The reminders an appointment gets when none is chosen: the tasks'
+/// (at its start; an all-day one at 09:00 of its first day).
+pub const DEFAULT_REMINDERS: [u32; 1] = crate::task::DEFAULT_REMINDERS;
 /// The longest appointment: two weeks (a trade fair, a holiday).
 const LONGEST_DAYS: i64 = 14;
 
@@ -302,13 +303,13 @@ mod tests {
     }
 
     #[test]
-    fn a_start_alone_lasts_an_hour_and_reminds_fifteen_minutes_before() {
+    fn a_start_alone_lasts_an_hour_and_reminds_at_its_start_as_a_task_would() {
         let a =
             input("2026-05-04T10:00:00+02:00", None).into_appointment(Uuid::nil(), Berlin, now()).unwrap();
         assert_eq!(a.start, Utc.with_ymd_and_hms(2026, 5, 4, 8, 0, 0).unwrap());
         assert_eq!(a.end - a.start, Duration::hours(1));
         assert_eq!(a.reminders.len(), 1);
-        assert_eq!(a.reminders[0].fire_at, Utc.with_ymd_and_hms(2026, 5, 4, 7, 45, 0).unwrap());
+        assert_eq!(a.reminders[0].fire_at, a.start);
         assert_eq!(a.uid, format!("{}@kontor", Uuid::nil()));
     }
 
@@ -320,8 +321,8 @@ mod tests {
         assert_eq!(fair.days(Berlin), (ymd(2026, 5, 4), ymd(2026, 5, 6)));
         assert!(fair.within(Some(ymd(2026, 5, 6)), None, Berlin));
         assert!(!fair.within(Some(ymd(2026, 5, 7)), None, Berlin));
-        // Reminded from 09:00 on the first day.
-        assert_eq!(fair.reminders[0].fire_at, Utc.with_ymd_and_hms(2026, 5, 4, 6, 45, 0).unwrap());
+        // Reminded at 09:00 on the first day.
+        assert_eq!(fair.reminders[0].fire_at, Utc.with_ymd_and_hms(2026, 5, 4, 7, 0, 0).unwrap());
         let mixed =
             input("2026-05-04", Some("2026-05-04T12:00:00Z")).into_appointment(Uuid::nil(), Berlin, now());
         assert!(matches!(mixed, Err(Error::InvalidInput { field: "end", .. })));

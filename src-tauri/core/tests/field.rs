@@ -62,12 +62,14 @@ fn pinned(store: &Store, name: &str, lat: f64, lon: f64) -> Uuid {
     )
 }
 
+/// An appointment reminding 15 minutes before (all day: before 09:00).
 fn appointment(title: &str, start: &str, end: &str, contact: Option<Uuid>) -> AppointmentInput {
     AppointmentInput {
         title: title.into(),
         start: start.into(),
         end: Some(end.into()),
         contact_id: contact,
+        reminders: Some(vec![15]),
         ..Default::default()
     }
 }

@@ -6,6 +6,7 @@
 import type { AppointmentInput } from "../bindings/AppointmentInput";
 import type { AppointmentItem } from "../bindings/AppointmentItem";
 import { h } from "../dom";
+import { DEFAULT_REMINDERS } from "../generated/core";
 import { t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import { AppError } from "../ipc";
@@ -23,8 +24,6 @@ export interface AppointmentPreset {
   contact?: PickedContact | null;
 }
 
-/** The reminders an appointment gets unless the rep says otherwise. */
-const DEFAULT_BEFORE = [15];
 
 export function appointmentDialog(
   app: Shell,
@@ -38,7 +37,8 @@ export function appointmentDialog(
   const allDay = a ? a.all_day : preset.allDay ?? false;
   const firstDay = a?.all_day ? a.start.slice(0, 10) : localDay(start);
   const lastDay = a?.all_day ? localDay(addDays(parseDay(a.end.slice(0, 10)) ?? start, -1)) : localDay(end);
-  const before = a ? a.reminders.map((r) => r.before_minutes) : DEFAULT_BEFORE;
+  // Unless the rep says otherwise, an appointment reminds as a task does.
+  const before = a ? a.reminders.map((r) => r.before_minutes) : [...DEFAULT_REMINDERS];
   const contact: PickedContact | null = a
     ? a.contact_id ? { id: a.contact_id, name: item?.contact_name ?? "—" } : null
     : preset.contact ?? null;

@@ -79,13 +79,35 @@ pub struct Position {
     pub located: Located,
 }
 
-/// Known positions by postcode, for estimates.
-pub struct Postcodes(Vec<(String, Point)>);
+/// Known positions by postcode, for estimates: the sum of the positions
+/// under each leading part of a postcode (two digits and longer), so an
+/// estimate is a few lookups whatever the number of known places.
+pub struct Postcodes(std::collections::HashMap<String, (f64, f64, u32)>);
 
 impl Postcodes {
-    /// A position estimated for `postcode` from the known ones.
+    fn new(known: impl Iterator<Item = (String, Point)>) -> Postcodes {
+        let mut sums: std::collections::HashMap<String, (f64, f64, u32)> = std::collections::HashMap::new();
+        for (code, p) in known {
+            let chars: Vec<char> = code.chars().collect();
+            for len in 2..=chars.len() {
+                let e = sums.entry(chars[..len].iter().collect()).or_insert((0.0, 0.0, 0));
+                e.0 += p.lat;
+                e.1 += p.lon;
+                e.2 += 1;
+            }
+        }
+        Postcodes(sums)
+    }
+
+    /// A position estimated for `postcode`: the mean of the known places
+    /// sharing the longest leading part of it (at least two digits), as
+    /// [`crate::geo::estimate_by_postcode`] defines it.
     pub fn estimate(&self, postcode: &str) -> Option<Point> {
-        crate::geo::estimate_by_postcode(postcode, self.0.iter().map(|(c, p)| (c.as_str(), *p)))
+        let chars: Vec<char> = postcode.trim().chars().collect();
+        (2..=chars.len()).rev().find_map(|len| {
+            let key: String = chars[..len].iter().collect();
+            self.0.get(&key).map(|(lat, lon, n)| Point { lat: lat / f64::from(*n), lon: lon / f64::from(*n) })
+        })
     }
 }
 
@@ -196,7 +218,7 @@ impl Store {
                 known.push((code, pin.point()));
             }
         }
-        Ok(Postcodes(known))
+        Ok(Postcodes::new(known.into_iter()))
     }
 
     /// Where a contact is: their pin, their geocoded address, their
@@ -228,7 +250,7 @@ impl Store {
     /// Where a contact is, reading the postcode areas only when neither a
     /// pin nor a geocoded address says (a contact page asks this).
     pub fn position_of(&self, c: &Contact) -> Result<Option<Position>> {
-        let none = Postcodes(Vec::new());
+        let none = Postcodes::new(std::iter::empty());
         let found = match self.locate_contact(c, &none)? {
             Some(found) => Some(found),
             None => self.locate_contact(c, &self.postcodes()?)?,
@@ -305,5 +327,27 @@ impl Store {
         out.sort_by(|a, b| a.distance_km.total_cmp(&b.distance_km).then_with(|| a.name.cmp(&b.name)));
         out.truncate(limit);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The prefix sums give what the plain definition gives.
+        #[test]
+        fn estimates_from_prefix_sums_are_the_plain_definitions(
+            known in proptest::collection::vec(("[0-9]{5}", 47.0f64..55.0, 6.0f64..15.0), 0..60),
+            asked in "[0-9]{2,5}",
+        ) {
+            let points: Vec<(String, Point)> = known.iter().map(|(c, lat, lon)| (c.clone(), Point { lat: *lat, lon: *lon })).collect();
+            let fast = Postcodes::new(points.clone().into_iter()).estimate(&asked);
+            let plain = crate::geo::estimate_by_postcode(&asked, points.iter().map(|(c, p)| (c.as_str(), *p)));
+            match (fast, plain) {
+                (Some(a), Some(b)) => proptest::prop_assert!((a.lat - b.lat).abs() < 1e-9 && (a.lon - b.lon).abs() < 1e-9),
+                (a, b) => proptest::prop_assert_eq!(a, b),
+            }
+        }
     }
 }

@@ -212,8 +212,9 @@ impl Planner {
 }
 
 impl Store {
-    /// Every stored contact (score not computed).
-    pub(crate) fn all_contacts(&self) -> Result<Vec<Contact>> {
+    /// Every stored contact (score not computed). Reads them all: for
+    /// reports, duplicates and the field day's suggestions, never for a list page.
+    pub fn all_contacts(&self) -> Result<Vec<Contact>> {
         self.t.contacts.iter().values().map(|v| decode(&v?)).collect()
     }
 

@@ -111,6 +111,13 @@ describe("calendar", () => {
     expect([["Aah GmbH", "Bee GmbH", "Cee GmbH"], ["Cee GmbH", "Bee GmbH", "Aah GmbH"]]).toContainEqual(names);
     expect($("plan-total").textContent).toContain("103");
     expect($("plan-total").textContent).toContain("× 1.3");
+    // Customers near an address, nearest first.
+    type($("nearby-address"), "53.55, 10.25");
+    $("nearby-search").click();
+    await until(() => $$("nearby-pick").length === 3);
+    expect($$("nearby-pick").map((b) => b.closest("li")!.textContent)).toEqual([
+      "3.3 kmAah GmbH · Aah Kunde", "9.9 kmBee GmbH · Bee Kunde", "23.1 kmCee GmbH · Cee Kunde",
+    ]);
     $("plan-save").click();
     await until(() => maybe("cal-visits") && $$("visit-row").length === 3);
     const days = await backend.call("calendar_days", { from: "2025-03-17", to: "2025-03-17" });
@@ -185,5 +192,27 @@ describe("a contact on the road", () => {
     radius.dispatchEvent(new Event("change"));
     await until(() => $$("nearby-row").length === 1);
     expect($("nearby-row").textContent).toContain("Hafenkontor");
+  });
+});
+
+describe("the calendar's today", () => {
+  it("counts the overdue tasks on today and leads to them, and lists only the tasks due on each day", async () => {
+    const { backend } = await start((b) => {
+      b.addTask({ title: "Längst fällig", due: "2025-03-03" });
+      b.addTask({ title: "Auch fällig", due: "2025-03-10T08:00:00Z" });
+      b.addTask({ title: "Heute", due: FRIDAY });
+    });
+    key("g");
+    key("k");
+    await until(() => maybe("cal-overdue"));
+    expect($("cal-overdue").textContent).toBe("⚠ 2 overdue (Tasks)");
+    expect($("cal-overdue").closest<HTMLElement>("[data-day]")!.dataset.day).toBe(FRIDAY);
+    // Monday's task is listed on Monday; the one before this week only in the count.
+    expect($$("cal-task").map((c) => [c.closest<HTMLElement>("[data-day]")!.dataset.day, c.textContent])).toEqual([
+      ["2025-03-10", "☐ Auch fällig"], [FRIDAY, "☐ Heute"],
+    ]);
+    $("cal-overdue").click();
+    await until(() => maybe("tasks-view"));
+    expect(backend.calls.some((c) => c.cmd === "list_tasks")).toBe(true);
   });
 });

@@ -26,7 +26,7 @@ describe("settings and language", () => {
     const nav = document.querySelectorAll<HTMLElement>('[data-testid^="settings-nav-"]');
     expect(Array.from(nav).map((b) => b.textContent)).toEqual([
       "Erinnerungen", "Daten", "Qualifizierung", "Pipeline-Phasen", "Automatisierung", "E-Mail-Vorlagen", "Firma (Kopf der Angebote)",
-      "Außendienst",
+      "Außendienst und Kalender",
     ]);
     $("settings-nav-company").click();
     expect($("settings-company").contains(document.activeElement)).toBe(true);

@@ -187,6 +187,23 @@ pub fn nearby_contacts(state: State<'_, AppState>, id: Uuid, km: f64) -> Result<
     Ok(store.nearby(origin, km, 50, Some(id))?)
 }
 
+/// Customers within `km` of an address (looked up when online and not
+/// known, else placed by its postcode), nearest first.
+#[tauri::command(async)]
+pub fn nearby_address(state: State<'_, AppState>, address: String, km: f64) -> Result<Vec<Nearby>> {
+    let store = state.store()?;
+    let geocoder = field::geocoder(&store);
+    let found = store.locate_address(&address, geocoder.as_ref(), &store.postcodes()?, now())?;
+    let Some((origin, _)) = found else {
+        return Err(kontor_core::Error::InvalidInput {
+            field: "address",
+            reason: format!("{address:?} could not be located (not known, not looked up, no known place in its postcode area)"),
+        }
+        .into());
+    };
+    Ok(store.nearby(origin, km, 50, None)?)
+}
+
 /// Where a contact is (pin, geocoded address or postcode estimate), if known.
 #[tauri::command(async)]
 pub fn contact_position(

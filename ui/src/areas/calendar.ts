@@ -28,7 +28,7 @@ export class CalendarArea implements CalendarActions {
     const today = localDay(clock.now());
     this.state = {
       mode: "week", anchor: today, allDays: false, days: null, loading: false,
-      plan: { request: { date: today, start: null, max: 6, contact_ids: null }, data: null, chosen: new Set(), loading: false },
+      plan: { request: { date: today, start: null, max: 6, contact_ids: null }, data: null, chosen: new Set(), loading: false, nearby: null },
       mileage: { month: today.slice(0, 7), trips: null, loading: false },
     };
   }
@@ -182,6 +182,16 @@ export class CalendarArea implements CalendarActions {
         this.view?.update();
       }
     }
+  }
+
+  async nearbyAddress(address: string, km: number): Promise<void> {
+    try {
+      this.state.plan.nearby = await ipc.nearbyAddress(address, km);
+    } catch (e) {
+      this.state.plan.nearby = null;
+      this.app.showError(e);
+    }
+    this.view?.update();
   }
 
   async savePlan(): Promise<void> {

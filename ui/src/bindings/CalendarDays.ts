@@ -11,6 +11,11 @@ export type CalendarDays = {
  */
 appointments: Array<AppointmentItem>, 
 /**
- * Open tasks due on the days (and, on today, overdue ones), by due time.
+ * Open tasks due on the days, by due time.
  */
-tasks: Array<TaskItem>, };
+tasks: Array<TaskItem>, 
+/**
+ * When today is among the days: how many open tasks are overdue (the
+ * Tasks view lists them).
+ */
+overdue: number, };

@@ -359,6 +359,12 @@ export const checkOut = (id: string, report: VisitReport): Promise<CheckedOut> =
 /** Customers within `km` of a contact, nearest first. */
 export const nearbyContacts = (id: string, km: number): Promise<Array<Nearby>> => call("nearby_contacts", { id, km });
 
+/**
+ * Customers within `km` of an address (looked up when online and not
+ * known, else placed by its postcode), nearest first.
+ */
+export const nearbyAddress = (address: string, km: number): Promise<Array<Nearby>> => call("nearby_address", { address, km });
+
 /** Where a contact is (pin, geocoded address or postcode estimate), if known. */
 export const contactPosition = (id: string): Promise<Position | null> => call("contact_position", { id });
 

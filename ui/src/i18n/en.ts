@@ -1077,7 +1077,7 @@ export const en = {
   "plan.max": "Stops",
   "plan.suggest": "Plan the day",
   "plan.no_home": "Tip: set your home or office address once in the settings.",
-  "plan.no_home_link": "Settings → Field",
+  "plan.no_home_link": "Settings → Field and calendar",
   "plan.planning": "Planning the route …",
   "plan.route": "Route",
   "plan.from": "from and back to {start}",
@@ -1140,7 +1140,7 @@ export const en = {
   "mileage.added": "Trip added to the mileage log.",
   "mileage.corrected": "Correction added; the corrected entry stays.",
   "mileage.exported": "Mileage log saved as {name}.",
-  "settings.field": "Field",
+  "settings.field": "Field and calendar",
   "field.home_address": "Home or office (where a day plan starts and ends)",
   "field.day_start": "Working day from",
   "field.day_end": "Working day until",
@@ -1187,6 +1187,11 @@ export const en = {
   "palette.go_day_plan": "Plan a day of visits",
   "palette.go_mileage": "Open the mileage log",
   "palette.settings_field": "Settings: field (home address, visits, geocoding)",
+  "plan.nearby": "Customers near an address",
+  "plan.nearby_address": "Address",
+  "plan.nearby_search": "Find",
+  "plan.nearby_none": "Nobody within that distance.",
+  "cal.overdue": "⚠ {n} overdue (Tasks)",
 };
 
 export type MessageKey = keyof typeof en;

@@ -125,18 +125,20 @@ export class CalendarView {
       days.map((d) => {
         const key = localDay(d);
         const allDay = items.filter((x) => x.appointment.all_day && onDay(x.appointment, key));
-        const due = tasks.filter((x) => {
-          const at = localDay(dueAt(x.task));
-          return at === key || (key === today && at < today);
-        });
+        const due = tasks.filter((x) => localDay(dueAt(x.task)) === key);
+        const overdue = key === today ? s.days?.overdue ?? 0 : 0;
         return h("div", { class: "cal-strip-day", "data-day": key },
+          overdue > 0
+            ? h("button", { type: "button", class: "cal-chip task overdue", "data-testid": "cal-overdue", onclick: () => void this.app.showTasks() },
+                t("cal.overdue", { n: overdue }))
+            : null,
           allDay.map((x) => h("button", {
             type: "button", class: "cal-chip appt", "data-testid": "cal-allday", "data-id": x.appointment.id,
             onclick: () => this.actions.openAppointment(x),
           }, x.appointment.title)),
           // A busy day shows its first tasks and how many more (the day view has them all).
           (mode === "week" && due.length > TASKS_SHOWN ? due.slice(0, TASKS_SHOWN - 1) : due).map((x) => h("button", {
-            type: "button", class: `cal-chip task${localDay(dueAt(x.task)) < today ? " overdue" : ""}`, "data-testid": "cal-task",
+            type: "button", class: "cal-chip task", "data-testid": "cal-task",
             title: `${x.task.title} · ${dueText(x.task)}${x.contact_name ? ` · ${x.contact_name}` : ""}`,
             onclick: () => this.app.openTaskDialog(x),
           }, h("span", { "aria-hidden": "true" }, "☐ "), x.task.title)),

@@ -3,6 +3,7 @@
 import type { AppointmentItem } from "../bindings/AppointmentItem";
 import type { CalendarDays } from "../bindings/CalendarDays";
 import type { DayPlanning } from "../bindings/DayPlanning";
+import type { Nearby } from "../bindings/Nearby";
 import type { PlanRequest } from "../bindings/PlanRequest";
 import type { Trip } from "../bindings/Trip";
 import type { TripInput } from "../bindings/TripInput";
@@ -19,7 +20,7 @@ export interface CalendarState {
   days: CalendarDays | null;
   loading: boolean;
   /** The day plan: what was asked and what came back. */
-  plan: { request: PlanRequest; data: DayPlanning | null; chosen: Set<string>; loading: boolean };
+  plan: { request: PlanRequest; data: DayPlanning | null; chosen: Set<string>; loading: boolean; nearby: Nearby[] | null };
   /** The mileage log: the month shown ("YYYY-MM") and its entries. */
   mileage: { month: string; trips: Trip[] | null; loading: boolean };
 }
@@ -39,6 +40,8 @@ export interface CalendarActions {
   exportCalendar(): Promise<void>;
   importCalendar(): Promise<void>;
   plan(request: PlanRequest, chosen: string[] | null): Promise<void>;
+  /** Customers within `km` of an address. */
+  nearbyAddress(address: string, km: number): Promise<void>;
   savePlan(): Promise<void>;
   openMap(url: string): void;
   setMonth(month: string): void;

@@ -27,6 +27,8 @@ function located(kind: Candidate["located"]): string | null {
   return kind === "postcode" ? t("plan.located_postcode") : null;
 }
 
+const RADII = [10, 25, 50];
+
 export class DayPlanView {
   readonly el: HTMLElement;
 
@@ -115,6 +117,31 @@ export class DayPlanView {
         suggestions.length === 0 && plan.stops.length === 0 ? h("p", { class: "muted" }, t("plan.no_suggestions")) : null);
       parts.push(h("div", { class: "plan-grid" }, stops, list));
     }
+    parts.push(this.nearbyCard(start.value));
     replace(this.el, ...parts);
+  }
+
+  /** Customers near an address (the start by default), nearest first; a tick adds one to the plan. */
+  private nearbyCard(start: string): HTMLElement {
+    const { actions } = this;
+    const p = actions.state.plan;
+    const address = h("input", { id: "nearby-address", type: "text", "data-testid": "nearby-address", autocomplete: "off", value: start }) as HTMLInputElement;
+    const km = h("select", { id: "nearby-km", "data-testid": "nearby-km", "aria-label": t("fieldcard.radius") },
+      RADII.map((r) => h("option", { value: String(r), selected: r === 25 }, t("fieldcard.within", { km: r })))) as HTMLSelectElement;
+    return h("section", { class: "card plan-nearby", "data-testid": "plan-nearby", "aria-labelledby": "plan-nearby-title" },
+      h("h2", { id: "plan-nearby-title" }, t("plan.nearby")),
+      h("form", { class: "plan-form inline", onsubmit: (ev: Event) => { ev.preventDefault(); void actions.nearbyAddress(address.value.trim(), Number(km.value)); } },
+        h("div", { class: "field grow" }, h("label", { for: "nearby-address", class: "label" }, t("plan.nearby_address")), address),
+        h("div", { class: "field" }, km),
+        h("button", { type: "submit", class: "btn", "data-testid": "nearby-search" }, t("plan.nearby_search"))),
+      p.nearby === null ? null
+        : p.nearby.length
+          ? h("ol", { class: "plain-list nearby-list", "data-testid": "plan-nearby-list" }, p.nearby.map((n) => h("li", { class: "sugg-row" },
+              h("label", { class: "check" },
+                h("input", { type: "checkbox", "data-testid": "nearby-pick", "data-id": n.contact_id, checked: p.chosen.has(n.contact_id),
+                  onchange: (ev: Event) => { if ((ev.target as HTMLInputElement).checked) p.chosen.add(n.contact_id); else p.chosen.delete(n.contact_id); } }),
+                h("span", null, h("span", { class: "num nearby-km" }, t("fieldcard.km", { km: formatNumber(n.distance_km, 1) })),
+                  h("span", { class: "strong" }, n.organization ?? n.name), n.organization ? h("span", { class: "muted" }, ` · ${n.name}`) : null)))))
+          : h("p", { class: "muted" }, t("plan.nearby_none")));
   }
 }

@@ -475,8 +475,11 @@ impl AppointmentItem {
 pub struct CalendarDays {
     /// Appointments taking place on the days, by start.
     pub appointments: Vec<AppointmentItem>,
-    /// Open tasks due on the days (and, on today, overdue ones), by due time.
+    /// Open tasks due on the days, by due time.
     pub tasks: Vec<super::tasks::TaskItem>,
+    /// When today is among the days: how many open tasks are overdue (the
+    /// Tasks view lists them).
+    pub overdue: u32,
 }
 
 /// The calendar from `from` to `to` (days inclusive, in the rep's zone).
@@ -487,21 +490,14 @@ pub fn calendar(store: &Store, from: NaiveDate, to: NaiveDate, now: DateTime<Utc
         .into_iter()
         .map(|a| AppointmentItem::of(store, a))
         .collect();
-    let start = crate::task::local_day_start(from, tz);
-    let end = crate::task::local_day_start(to.succ_opt().unwrap_or(to), tz);
     let today = now.with_timezone(&tz).date_naive();
-    let shows_today = (from..=to).contains(&today);
+    let overdue = if (from..=to).contains(&today) { store.task_counts(tz, now)?.overdue } else { 0 };
     let tasks = store
-        .open_tasks_due_until(end - Duration::milliseconds(1))?
+        .open_tasks_due_within(from, to)?
         .into_iter()
-        .filter(|t| {
-            // An all-day task is kept at its day's midnight UTC.
-            let at = if t.all_day { crate::task::local_day_start(t.due.date_naive(), tz) } else { t.due };
-            at >= start || shows_today
-        })
         .map(|t| super::tasks::TaskItem::of(store, t))
         .collect();
-    Ok(CalendarDays { appointments, tasks })
+    Ok(CalendarDays { appointments, tasks, overdue })
 }
 
 /// Writes the calendar to the file named in the settings (if any), through

@@ -576,6 +576,21 @@ impl Store {
         self.tasks_in_limit(false, None, None, n)
     }
 
+    /// Open tasks due on the days `first` to `last` (in the store's time
+    /// zone; all-day ones by their day), by due time: one range of the due
+    /// index, however many tasks are overdue before it.
+    pub fn open_tasks_due_within(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<Task>> {
+        let tz = self.time_zone();
+        let after = next_day(last);
+        let lo = local_day_start(first, tz).min(day_start(first));
+        let hi = local_day_start(after, tz).max(day_start(after));
+        let keep = |t: &Task| {
+            let day = t.day().unwrap_or_else(|| t.due.with_timezone(&tz).date_naive());
+            first <= day && day <= last
+        };
+        Ok(self.tasks_in(false, Some(lo), Some(hi))?.into_iter().filter(keep).collect())
+    }
+
     /// Open tasks due up to `until` (overdue included), by due time: timed
     /// ones due by then, all-day ones whose day has begun by then (in the
     /// store's time zone).

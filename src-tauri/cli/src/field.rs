@@ -487,9 +487,9 @@ pub fn visits(store: &Store, command: VisitsCommand) -> Result {
                     i + 1,
                     s.arrive.with_timezone(&tz).format("%H:%M"),
                     s.leave.with_timezone(&tz).format("%H:%M"),
-                    s.organization.as_deref().unwrap_or(&s.name),
+                    s.who.label(),
                     s.distance_km,
-                    s.address.as_deref().unwrap_or("")
+                    s.who.address.as_deref().unwrap_or("")
                 );
             }
             out!(
@@ -611,9 +611,9 @@ pub fn places(store: &Store, command: PlacesCommand) -> Result {
                 out!(
                     "{:>6.1} km  {}  {}{}",
                     n.distance_km,
-                    n.contact_id,
-                    n.name,
-                    n.organization.as_deref().map(|o| format!(" · {o}")).unwrap_or_default()
+                    n.who.contact_id,
+                    n.who.name,
+                    n.who.organization.as_deref().map(|o| format!(" · {o}")).unwrap_or_default()
                 );
             }
             if list.is_empty() {

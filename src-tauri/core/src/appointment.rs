@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::ics::{IcsEvent, When};
-use crate::task::{day_start, parse_due, reminder_base, Reminder};
+use crate::task::{day_start, parse_due, Reminder};
 
 /// How long an appointment lasts when only its start is given.
 pub const DEFAULT_MINUTES: i64 = 60;
@@ -116,21 +116,8 @@ fn text(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// The reminders of an appointment starting at `start`.
-pub(crate) fn reminders(offsets: &[u32], start: DateTime<Utc>, all_day: bool, tz: Tz) -> Vec<Reminder> {
-    let base = reminder_base(start, all_day, tz);
-    let mut offsets = offsets.to_vec();
-    offsets.sort_unstable();
-    offsets.dedup();
-    offsets
-        .into_iter()
-        .map(|m| Reminder {
-            before_minutes: m,
-            fire_at: base - Duration::minutes(i64::from(m)),
-            fired: false,
-        })
-        .collect()
-}
+/// The reminders of an appointment starting at `start`: a task's at that due time.
+pub(crate) use crate::task::reminders;
 
 impl AppointmentInput {
     /// Validates the input into an appointment with id `id`.

@@ -50,6 +50,39 @@ impl Pin {
     }
 }
 
+/// A contact where they are: what a nearby list, a plan's suggestions and
+/// its stops show of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlacedContact {
+    /// The contact.
+    pub contact_id: uuid::Uuid,
+    /// Their name.
+    pub name: String,
+    /// Their organisation.
+    pub organization: Option<String>,
+    /// Their address.
+    pub address: Option<String>,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// How the position was found.
+    pub located: Located,
+}
+
+impl PlacedContact {
+    /// Where they are.
+    pub fn point(&self) -> Point {
+        Point { lat: self.lat, lon: self.lon }
+    }
+
+    /// Their organisation, else their name: how a stop is labelled.
+    pub fn label(&self) -> &str {
+        self.organization.as_deref().unwrap_or(&self.name)
+    }
+}
+
 /// How a position was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

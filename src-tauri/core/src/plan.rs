@@ -11,9 +11,8 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use uuid::Uuid;
 
-use crate::geo::{directions_url, geo_link, Located, MapApp};
+use crate::geo::{directions_url, geo_link, Located, MapApp, PlacedContact};
 use crate::route::{Point, AVERAGE_KMH, DETOUR};
 
 /// Why a customer is suggested for a visit.
@@ -49,31 +48,14 @@ pub enum VisitReason {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Candidate {
-    /// The contact.
-    pub contact_id: Uuid,
-    /// Their name.
-    pub name: String,
-    /// Their organisation.
-    pub organization: Option<String>,
-    /// Their address.
-    pub address: Option<String>,
-    /// Latitude.
-    pub lat: f64,
-    /// Longitude.
-    pub lon: f64,
-    /// How the position was found.
-    pub located: Located,
+    /// Who and where.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub who: PlacedContact,
     /// Why.
     pub reason: VisitReason,
     /// Kilometres (great circle) from the plan's start.
     pub from_start_km: f64,
-}
-
-impl Candidate {
-    /// Where they are.
-    pub fn point(&self) -> Point {
-        Point { lat: self.lat, lon: self.lon }
-    }
 }
 
 /// A time the rep is taken (an appointment of the day).
@@ -89,18 +71,10 @@ pub struct Busy {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct PlannedStop {
-    /// The contact.
-    pub contact_id: Uuid,
-    /// Their name.
-    pub name: String,
-    /// Their organisation.
-    pub organization: Option<String>,
-    /// Their address.
-    pub address: Option<String>,
-    /// Latitude.
-    pub lat: f64,
-    /// Longitude.
-    pub lon: f64,
+    /// Who and where.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub who: PlacedContact,
     /// Estimated road kilometres from the previous stop (the start for the first).
     pub distance_km: f64,
     /// Estimated driving minutes from the previous stop.
@@ -111,8 +85,6 @@ pub struct PlannedStop {
     pub leave: DateTime<Utc>,
     /// Whether the visit fits into the working day.
     pub fits: bool,
-    /// How the position was found.
-    pub located: Located,
     /// Why it was suggested.
     pub reason: VisitReason,
     /// A `geo:` link to it.
@@ -181,7 +153,7 @@ pub fn plan_day(
     tz: Tz,
     app: MapApp,
 ) -> DayPlan {
-    let points: Vec<Point> = chosen.iter().map(Candidate::point).collect();
+    let points: Vec<Point> = chosen.iter().map(|c| c.who.point()).collect();
     let tour = crate::route::plan(start.0, &points, true);
     let local = |t: NaiveTime| crate::task::local_to_utc(date.and_time(t), tz);
     let day_end = local(frame.to);
@@ -191,7 +163,7 @@ pub fn plan_day(
     let visit = Duration::minutes(i64::from(frame.visit_minutes));
     for &i in &tour.order {
         let c = &chosen[i];
-        let km = road(here.km_to(c.point()));
+        let km = road(here.km_to(c.who.point()));
         let drive = minutes(km);
         let mut arrive = at + Duration::minutes(i64::from(drive));
         // After any appointment the visit would overlap (the drive is
@@ -205,23 +177,17 @@ pub fn plan_day(
         }
         let leave = arrive + visit;
         stops.push(PlannedStop {
-            contact_id: c.contact_id,
-            name: c.name.clone(),
-            organization: c.organization.clone(),
-            address: c.address.clone(),
-            lat: c.lat,
-            lon: c.lon,
+            who: c.who.clone(),
             distance_km: km,
             drive_minutes: drive,
             arrive,
             leave,
             fits: leave <= day_end,
-            located: c.located,
             reason: c.reason.clone(),
-            geo: geo_link(c.point(), c.organization.as_deref().unwrap_or(&c.name)),
+            geo: geo_link(c.who.point(), c.who.label()),
         });
         at = leave;
-        here = c.point();
+        here = c.who.point();
     }
     let return_km = if stops.is_empty() { 0.0 } else { road(here.km_to(start.0)) };
     let legs: f64 = stops.iter().map(|s| s.distance_km).sum();
@@ -230,7 +196,7 @@ pub fn plan_day(
         last.fits = last.fits && last.leave + Duration::minutes(i64::from(minutes(return_km))) <= day_end;
     }
     let mut route = vec![start.0];
-    route.extend(stops.iter().map(|s| Point { lat: s.lat, lon: s.lon }));
+    route.extend(stops.iter().map(|s| s.who.point()));
     route.push(start.0);
     DayPlan {
         date,
@@ -253,17 +219,21 @@ mod tests {
     use chrono::TimeZone;
     use chrono_tz::Europe::Berlin;
 
+    use uuid::Uuid;
+
     use super::*;
 
     fn candidate(name: &str, lat: f64, lon: f64) -> Candidate {
         Candidate {
-            contact_id: Uuid::from_u128(name.len() as u128 + u128::from(name.as_bytes()[0])),
-            name: name.into(),
-            organization: None,
-            address: None,
-            lat,
-            lon,
-            located: Located::Address,
+            who: PlacedContact {
+                contact_id: Uuid::from_u128(name.len() as u128 + u128::from(name.as_bytes()[0])),
+                name: name.into(),
+                organization: None,
+                address: None,
+                lat,
+                lon,
+                located: Located::Address,
+            },
             reason: VisitReason::Chosen,
             from_start_km: 0.0,
         }
@@ -286,7 +256,7 @@ mod tests {
             vec![candidate("C", 53.55, 10.6), candidate("A", 53.55, 10.2), candidate("B", 53.55, 10.4)];
         let plan =
             plan_day(date, "Büro", (start, Located::Address), chosen, &[], frame(), Berlin, MapApp::Google);
-        let names: Vec<&str> = plan.stops.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<&str> = plan.stops.iter().map(|s| s.who.name.as_str()).collect();
         assert!(names == ["A", "B", "C"] || names == ["C", "B", "A"], "{names:?}");
         let legs: f64 = plan.stops.iter().map(|s| s.distance_km).sum::<f64>() + plan.return_km;
         assert!((legs - plan.total_km).abs() < 0.11, "{legs} vs {}", plan.total_km);

@@ -278,7 +278,8 @@ pub fn reminder_base(due: DateTime<Utc>, all_day: bool, tz: Tz) -> DateTime<Utc>
     local_to_utc(day.and_hms_opt(ALL_DAY_REMINDER_HOUR, 0, 0).unwrap_or_default(), tz)
 }
 
-fn reminders(offsets: &[u32], due: DateTime<Utc>, all_day: bool, tz: Tz) -> Vec<Reminder> {
+/// Reminders `offsets` minutes before `due` (an all-day one's 09:00), each once, earliest offset first.
+pub(crate) fn reminders(offsets: &[u32], due: DateTime<Utc>, all_day: bool, tz: Tz) -> Vec<Reminder> {
     let base = reminder_base(due, all_day, tz);
     let mut offsets = offsets.to_vec();
     offsets.sort_unstable();

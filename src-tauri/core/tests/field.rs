@@ -400,7 +400,7 @@ fn geocoding_asks_each_address_once_a_second_names_kontor_and_keeps_unknown_ones
     // without a known position is placed by its postcode area.
     let hafen = store.cached_position("Hafenstraße 1, 20457 Hamburg").unwrap().unwrap().unwrap();
     let near = store.nearby(hafen.point(), 10.0, 10, None).unwrap();
-    let names: Vec<(&str, Located)> = near.iter().map(|n| (n.name.as_str(), n.located)).collect();
+    let names: Vec<(&str, Located)> = near.iter().map(|n| (n.who.name.as_str(), n.who.located)).collect();
     assert_eq!(names[0], ("Hafen Kunde", Located::Address));
     assert!(names.contains(&("Nirgends Kunde", Located::Postcode)), "22767 sits beside 22763: {names:?}");
     assert!(!names.iter().any(|(n, _)| *n == "Berg Kunde"), "Bergedorf is ~17 km away: {names:?}");
@@ -459,7 +459,7 @@ fn a_day_plan_orders_known_stops_shortest_fits_around_an_appointment_and_becomes
     };
     let planning = field::plan_visits(&store, &request, None, now()).unwrap();
     let plan = &planning.plan;
-    let order: Vec<Uuid> = plan.stops.iter().map(|s| s.contact_id).collect();
+    let order: Vec<Uuid> = plan.stops.iter().map(|s| s.who.contact_id).collect();
     assert!(order == [a, b, c] || order == [c, b, a], "{order:?}");
     let legs: f64 = plan.stops.iter().map(|s| s.distance_km).sum::<f64>() + plan.return_km;
     assert!((legs - plan.total_km).abs() < 0.15);
@@ -495,13 +495,13 @@ fn a_day_plan_orders_known_stops_shortest_fits_around_an_appointment_and_becomes
             .unwrap();
     assert_eq!(auto.plan.stops.len(), 2);
     let reasons: Vec<(Uuid, &kontor_core::plan::VisitReason)> =
-        auto.plan.stops.iter().map(|s| (s.contact_id, &s.reason)).collect();
+        auto.plan.stops.iter().map(|s| (s.who.contact_id, &s.reason)).collect();
     assert!(
         reasons.iter().any(|(id, r)| *id == c && matches!(r, kontor_core::plan::VisitReason::TaskDue { .. })),
         "{reasons:?}"
     );
     assert!(reasons.iter().any(|(id, _)| *id == a), "{reasons:?}");
-    assert!(!auto.suggestions.iter().any(|s| s.contact_id == b), "a lead is not suggested");
+    assert!(!auto.suggestions.iter().any(|s| s.who.contact_id == b), "a lead is not suggested");
 }
 
 #[test]
@@ -689,7 +689,7 @@ fn customers_are_suggested_when_their_last_visit_is_longer_ago_than_their_stages
         now(),
     )
     .unwrap();
-    let reason = |id| found.iter().find(|c| c.contact_id == id).map(|c| c.reason.clone());
+    let reason = |id| found.iter().find(|c| c.who.contact_id == id).map(|c| c.reason.clone());
     assert_eq!(
         reason(long_ago),
         Some(kontor_core::plan::VisitReason::NotVisited { days: Some(100) }),

@@ -7,6 +7,14 @@ import type { VisitReason } from "./VisitReason";
  */
 export type Candidate = { 
 /**
+ * Why.
+ */
+reason: VisitReason, 
+/**
+ * Kilometres (great circle) from the plan's start.
+ */
+from_start_km: number, 
+/**
  * The contact.
  */
 contact_id: string, 
@@ -33,12 +41,4 @@ lon: number,
 /**
  * How the position was found.
  */
-located: Located, 
-/**
- * Why.
- */
-reason: VisitReason, 
-/**
- * Kilometres (great circle) from the plan's start.
- */
-from_start_km: number, };
+located: Located, };

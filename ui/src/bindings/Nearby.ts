@@ -6,6 +6,10 @@ import type { Located } from "./Located";
  */
 export type Nearby = { 
 /**
+ * Great-circle kilometres from the place.
+ */
+distance_km: number, 
+/**
  * The contact.
  */
 contact_id: string, 
@@ -22,17 +26,13 @@ organization: string | null,
  */
 address: string | null, 
 /**
- * Where they are.
+ * Latitude.
  */
 lat: number, 
 /**
- * Where they are.
+ * Longitude.
  */
 lon: number, 
-/**
- * Great-circle kilometres from the place.
- */
-distance_km: number, 
 /**
  * How the position was found.
  */

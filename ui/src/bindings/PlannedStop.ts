@@ -7,6 +7,34 @@ import type { VisitReason } from "./VisitReason";
  */
 export type PlannedStop = { 
 /**
+ * Estimated road kilometres from the previous stop (the start for the first).
+ */
+distance_km: number, 
+/**
+ * Estimated driving minutes from the previous stop.
+ */
+drive_minutes: number, 
+/**
+ * Arrival.
+ */
+arrive: string, 
+/**
+ * Departure (after the visit).
+ */
+leave: string, 
+/**
+ * Whether the visit fits into the working day.
+ */
+fits: boolean, 
+/**
+ * Why it was suggested.
+ */
+reason: VisitReason, 
+/**
+ * A `geo:` link to it.
+ */
+geo: string, 
+/**
  * The contact.
  */
 contact_id: string, 
@@ -31,34 +59,6 @@ lat: number,
  */
 lon: number, 
 /**
- * Estimated road kilometres from the previous stop (the start for the first).
- */
-distance_km: number, 
-/**
- * Estimated driving minutes from the previous stop.
- */
-drive_minutes: number, 
-/**
- * Arrival.
- */
-arrive: string, 
-/**
- * Departure (after the visit).
- */
-leave: string, 
-/**
- * Whether the visit fits into the working day.
- */
-fits: boolean, 
-/**
  * How the position was found.
  */
-located: Located, 
-/**
- * Why it was suggested.
- */
-reason: VisitReason, 
-/**
- * A `geo:` link to it.
- */
-geo: string, };
+located: Located, };

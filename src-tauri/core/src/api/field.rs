@@ -102,17 +102,7 @@ pub fn suggestions(
         if from_start_km > SUGGEST_RADIUS_KM {
             return Ok(());
         }
-        out.push(Candidate {
-            contact_id: c.id,
-            name: c.display_name.clone(),
-            organization: c.organization.clone(),
-            address: store.contact_address(c),
-            lat: p.lat,
-            lon: p.lon,
-            located,
-            reason,
-            from_start_km,
-        });
+        out.push(Candidate { who: store.placed(c, p, located), reason, from_start_km });
         Ok(())
     };
     // Tasks due by the end of the day.
@@ -137,7 +127,7 @@ pub fn suggestions(
     let visits = ActivityQuery { kinds: Some(vec![ActivityKind::Visit]), offset: 0, limit: 1 };
     for c in store.all_contacts()? {
         let Some(days) = settings.field.revisit_days(c.stage) else { continue };
-        if out.iter().any(|o| o.contact_id == c.id) {
+        if out.iter().any(|o| o.who.contact_id == c.id) {
             continue;
         }
         let last = store.list_activities(c.id, &visits)?.items.first().map(|a| a.at);
@@ -205,7 +195,7 @@ pub fn plan_visits(
             let mut chosen = Vec::new();
             for id in ids.iter().take(MAX_STOPS) {
                 let c = store.raw_contact(*id)?;
-                match suggestions.iter().position(|s| s.contact_id == *id) {
+                match suggestions.iter().position(|s| s.who.contact_id == *id) {
                     Some(i) => chosen.push(suggestions.remove(i)),
                     None => {
                         let (p, located) =
@@ -217,13 +207,7 @@ pub fn plan_visits(
                                 ),
                             })?;
                         chosen.push(Candidate {
-                            contact_id: c.id,
-                            name: c.display_name.clone(),
-                            organization: c.organization.clone(),
-                            address: store.contact_address(&c),
-                            lat: p.lat,
-                            lon: p.lon,
-                            located,
+                            who: store.placed(&c, p, located),
                             reason: VisitReason::Chosen,
                             from_start_km: (origin.km_to(p) * 10.0).round() / 10.0,
                         });
@@ -236,7 +220,7 @@ pub fn plan_visits(
     };
     // Customers near the chosen ones come next among the suggestions.
     for s in &mut suggestions {
-        let near = chosen.iter().map(|c| c.point().km_to(s.point())).fold(f64::INFINITY, f64::min);
+        let near = chosen.iter().map(|c| c.who.point().km_to(s.who.point())).fold(f64::INFINITY, f64::min);
         if near <= 10.0 && matches!(s.reason, VisitReason::NotVisited { .. }) {
             s.reason = VisitReason::Nearby { km: (near * 10.0).round() / 10.0 };
         }
@@ -272,11 +256,11 @@ pub fn save_plan(
         .iter()
         .map(|s| {
             let input = AppointmentInput {
-                title: format!("{word}: {}", s.organization.as_deref().unwrap_or(&s.name)),
+                title: format!("{word}: {}", s.who.label()),
                 start: s.arrive.to_rfc3339(),
                 end: Some(s.leave.to_rfc3339()),
-                contact_id: Some(s.contact_id),
-                place: s.address.clone(),
+                contact_id: Some(s.who.contact_id),
+                place: s.who.address.clone(),
                 ..Default::default()
             };
             store.create_appointment(input, tz, now)

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{decode, encode, Store};
 use crate::contact::{Contact, Organization};
 use crate::error::{Error, Result};
-use crate::geo::{address_key, postcode_in, Geocoder, Located, Pin};
+use crate::geo::{address_key, postcode_in, Geocoder, Located, Pin, PlacedContact};
 use crate::route::Point;
 
 /// One cached answer.
@@ -49,22 +49,12 @@ pub struct GeocodeReport {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Nearby {
-    /// The contact.
-    pub contact_id: Uuid,
-    /// Their name.
-    pub name: String,
-    /// Their organisation.
-    pub organization: Option<String>,
-    /// Their address.
-    pub address: Option<String>,
-    /// Where they are.
-    pub lat: f64,
-    /// Where they are.
-    pub lon: f64,
+    /// Who and where.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub who: PlacedContact,
     /// Great-circle kilometres from the place.
     pub distance_km: f64,
-    /// How the position was found.
-    pub located: Located,
 }
 
 /// Where someone is, and how that is known.
@@ -258,6 +248,19 @@ impl Store {
         Ok(found.map(|(p, located)| Position { lat: p.lat, lon: p.lon, located }))
     }
 
+    /// A contact where they are.
+    pub fn placed(&self, c: &Contact, p: Point, located: Located) -> PlacedContact {
+        PlacedContact {
+            contact_id: c.id,
+            name: c.display_name.clone(),
+            organization: c.organization.clone(),
+            address: self.contact_address(c),
+            lat: p.lat,
+            lon: p.lon,
+            located,
+        }
+    }
+
     /// A contact's address line, else their organisation's.
     pub fn contact_address(&self, c: &Contact) -> Option<String> {
         c.address
@@ -313,18 +316,12 @@ impl Store {
             let km = origin.km_to(p);
             if km <= radius_km {
                 out.push(Nearby {
-                    contact_id: c.id,
-                    address: self.contact_address(&c),
-                    name: c.display_name,
-                    organization: c.organization,
-                    lat: p.lat,
-                    lon: p.lon,
+                    who: self.placed(&c, p, located),
                     distance_km: (km * 10.0).round() / 10.0,
-                    located,
                 });
             }
         }
-        out.sort_by(|a, b| a.distance_km.total_cmp(&b.distance_km).then_with(|| a.name.cmp(&b.name)));
+        out.sort_by(|a, b| a.distance_km.total_cmp(&b.distance_km).then_with(|| a.who.name.cmp(&b.who.name)));
         out.truncate(limit);
         Ok(out)
     }

@@ -24,7 +24,8 @@ export class OrganizationPage {
     const facts = [
       d.industry,
       d.size === null ? null : t("orgs.employees", { n: formatNumber(d.size) }),
-      [d.postcode, d.region].filter(Boolean).join(" ") || null,
+      // Its address when it has one, else where it is by postcode and region.
+      [d.street, [d.postcode, d.city].filter(Boolean).join(" "), d.region, d.country].filter(Boolean).join(", ") || null,
     ].filter(Boolean).join(" · ");
     const stages = app.settings.deal_stages;
     // People by last name, as the contacts list orders them.

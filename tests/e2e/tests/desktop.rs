@@ -1124,6 +1124,19 @@ fn every_text_meets_wcag_aa_contrast_in_light_and_dark() {
             "--contact",
             &id,
         ]);
+        let visit = desktop.cli(&[
+            "appointments",
+            "add",
+            "--title",
+            "Besuch Elb",
+            "--start",
+            &in_seconds(-600),
+            "--end",
+            &in_seconds(3000),
+            "--contact",
+            &id,
+        ]);
+        assert!(visit.status.success(), "{}", String::from_utf8_lossy(&visit.stderr));
         let session = desktop.launch();
         let ui = Ui { s: &session };
         let mut low = Vec::new();
@@ -1151,6 +1164,19 @@ fn every_text_meets_wcag_aa_contrast_in_light_and_dark() {
         ui.click("nav-pipeline");
         ui.wait_text(&tid("pipeline-board"), |t| t.contains("Schankanlage"));
         check("pipeline");
+        ui.click("nav-calendar");
+        ui.wait_text(&tid("cal-appt"), |t| t.contains("Besuch Elb"));
+        check("calendar week");
+        ui.click("cal-mode-day");
+        ui.click("visit-check-in");
+        ui.el("visit-check-out");
+        check("calendar day, checked in");
+        ui.click("cal-mode-plan");
+        ui.el("plan-form");
+        check("day plan");
+        ui.click("cal-mode-mileage");
+        ui.el("mileage-empty");
+        check("mileage log");
         ui.click("open-settings");
         ui.el("settings-dialog");
         check("settings");

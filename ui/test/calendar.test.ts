@@ -216,3 +216,20 @@ describe("the calendar's today", () => {
     expect(backend.calls.some((c) => c.cmd === "list_tasks")).toBe(true);
   });
 });
+
+describe("a busy day", () => {
+  it("shows a day's first tasks and counts the rest, in the week and in the day", async () => {
+    await start((b) => {
+      for (let i = 0; i < 25; i++) b.addTask({ title: `Anruf ${String(i).padStart(2, "0")}`, due: `${FRIDAY}T${String(8 + (i % 10)).padStart(2, "0")}:00:00Z` });
+    });
+    key("g");
+    key("k");
+    await until(() => maybe("cal-more-tasks"));
+    expect($$("cal-task").length).toBe(3);
+    expect($("cal-more-tasks").textContent).toBe("+22 more tasks");
+    $("cal-more-tasks").click();
+    await until(() => maybe("cal-visits"));
+    await until(() => $$("cal-task").length === 20);
+    expect($("cal-more-tasks").textContent).toBe("+5 more tasks");
+  });
+});

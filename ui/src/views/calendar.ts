@@ -126,6 +126,9 @@ export class CalendarView {
         const key = localDay(d);
         const allDay = items.filter((x) => x.appointment.all_day && onDay(x.appointment, key));
         const due = tasks.filter((x) => localDay(dueAt(x.task)) === key);
+        // The core sends a busy day's first tasks and its count.
+        const total = Math.max(due.length, s.days?.task_days.find((c) => c.day === key)?.total ?? 0);
+        const shown = mode === "week" && total > TASKS_SHOWN ? due.slice(0, TASKS_SHOWN - 1) : due;
         const overdue = key === today ? s.days?.overdue ?? 0 : 0;
         return h("div", { class: "cal-strip-day", "data-day": key },
           overdue > 0
@@ -136,15 +139,17 @@ export class CalendarView {
             type: "button", class: "cal-chip appt", "data-testid": "cal-allday", "data-id": x.appointment.id,
             onclick: () => this.actions.openAppointment(x),
           }, x.appointment.title)),
-          // A busy day shows its first tasks and how many more (the day view has them all).
-          (mode === "week" && due.length > TASKS_SHOWN ? due.slice(0, TASKS_SHOWN - 1) : due).map((x) => h("button", {
+          // A busy day shows its first tasks and how many more (in the day view, or in Tasks).
+          shown.map((x) => h("button", {
             type: "button", class: "cal-chip task", "data-testid": "cal-task",
             title: `${x.task.title} · ${dueText(x.task)}${x.contact_name ? ` · ${x.contact_name}` : ""}`,
             onclick: () => this.app.openTaskDialog(x),
           }, h("span", { "aria-hidden": "true" }, "☐ "), x.task.title)),
-          mode === "week" && due.length > TASKS_SHOWN
-            ? h("button", { type: "button", class: "cal-chip more", "data-testid": "cal-more-tasks", onclick: () => this.actions.openDay(key) },
-                t("cal.more_tasks", { n: due.length - TASKS_SHOWN + 1 }))
+          total > shown.length
+            ? h("button", {
+                type: "button", class: "cal-chip more", "data-testid": "cal-more-tasks",
+                onclick: () => (mode === "week" ? this.actions.openDay(key) : void this.app.showTasks()),
+              }, t("cal.more_tasks", { n: total - shown.length }))
             : null);
       })), cols);
     const hourLabels = h("div", { class: "cal-hours", "aria-hidden": "true" },

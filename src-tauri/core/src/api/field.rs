@@ -459,11 +459,29 @@ impl AppointmentItem {
 pub struct CalendarDays {
     /// Appointments taking place on the days, by start.
     pub appointments: Vec<AppointmentItem>,
-    /// Open tasks due on the days, by due time.
+    /// Open tasks due on the days, by due time: at most [`TASKS_PER_DAY`]
+    /// of each day.
     pub tasks: Vec<super::tasks::TaskItem>,
+    /// How many open tasks are due on each day that has any (more than
+    /// `tasks` holds on a busy day).
+    pub task_days: Vec<DayCount>,
     /// When today is among the days: how many open tasks are overdue (the
     /// Tasks view lists them).
     pub overdue: u32,
+}
+
+/// Tasks of one day the calendar sends at most (a day of 20,000 "first
+/// call" tasks after a bulk change is counted, not sent).
+pub const TASKS_PER_DAY: usize = 20;
+
+/// How many tasks fall on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DayCount {
+    /// The day.
+    pub day: NaiveDate,
+    /// How many.
+    pub total: u32,
 }
 
 /// The calendar from `from` to `to` (days inclusive, in the rep's zone).
@@ -476,12 +494,25 @@ pub fn calendar(store: &Store, from: NaiveDate, to: NaiveDate, now: DateTime<Utc
         .collect();
     let today = now.with_timezone(&tz).date_naive();
     let overdue = if (from..=to).contains(&today) { store.task_counts(tz, now)?.overdue } else { 0 };
-    let tasks = store
-        .open_tasks_due_within(from, to)?
-        .into_iter()
-        .map(|t| super::tasks::TaskItem::of(store, t))
-        .collect();
-    Ok(CalendarDays { appointments, tasks, overdue })
+    let mut task_days: Vec<DayCount> = Vec::new();
+    let mut tasks = Vec::new();
+    for t in store.open_tasks_due_within(from, to)? {
+        let day = t.day().unwrap_or_else(|| t.due.with_timezone(&tz).date_naive());
+        let n = match task_days.iter_mut().find(|d| d.day == day) {
+            Some(d) => {
+                d.total += 1;
+                d.total
+            }
+            None => {
+                task_days.push(DayCount { day, total: 1 });
+                1
+            }
+        };
+        if n as usize <= TASKS_PER_DAY {
+            tasks.push(super::tasks::TaskItem::of(store, t));
+        }
+    }
+    Ok(CalendarDays { appointments, tasks, task_days, overdue })
 }
 
 /// Writes the calendar to the file named in the settings (if any), through

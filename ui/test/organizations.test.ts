@@ -120,4 +120,28 @@ describe("organisations", () => {
     expect($("org-name")).toBe(heading);
     expect($$("org-task")[0].isConnected).toBe(true);
   });
+
+  it("takes an address and a pin by hand in its dialog and refuses a pin off the globe", async () => {
+    const { backend } = await start((b) => seed(b));
+    $("nav-organizations").click();
+    await until(() => names().length === 3);
+    $$("org-row").find((r) => r.textContent?.includes("Zander GmbH"))!.click();
+    await until(() => maybe("org-page"));
+    $("org-edit").click();
+    await until(() => maybe("org-dialog"));
+    type($("org-street"), "Elbchaussee 1");
+    type($("org-postcode"), "22763");
+    type($("org-city"), "Hamburg");
+    type($("org-lat"), "95");
+    type($("org-lon"), "9,9314");
+    $("org-save").click();
+    await until(() => maybe("org-dialog")?.querySelector('[data-testid="field-error"]:not([hidden])'));
+    expect(backend.calls.some((c) => c.cmd === "update_organization")).toBe(false);
+    type($("org-lat"), "53,5456");
+    $("org-save").click();
+    await until(() => maybe("org-dialog") === null);
+    const input = backend.calls.find((c) => c.cmd === "update_organization")!.args.input;
+    expect(input).toMatchObject({ street: "Elbchaussee 1", postcode: "22763", city: "Hamburg", pin: { lat: 53.5456, lon: 9.9314 } });
+    await until(() => $("org-facts")?.textContent?.includes("Elbchaussee 1, 22763 Hamburg"));
+  });
 });

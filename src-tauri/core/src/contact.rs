@@ -182,7 +182,7 @@ impl Address {
             city: optional_line("address.city", self.city.as_deref())?,
             region: optional_line("address.region", self.region.as_deref())?,
             country: optional_line("address.country", self.country.as_deref())?,
-            pin: self.pin,
+            pin: self.pin.map(|p| crate::geo::Pin::new(p.lat, p.lon)).transpose()?,
         })
     }
 }
@@ -343,7 +343,7 @@ impl OrganizationInput {
         org.street = optional_line("street", self.street.as_deref())?;
         org.city = optional_line("city", self.city.as_deref())?;
         org.country = optional_line("country", self.country.as_deref())?;
-        org.pin = self.pin;
+        org.pin = self.pin.map(|p| crate::geo::Pin::new(p.lat, p.lon)).transpose()?;
         org.updated_at = now;
         Ok(())
     }

@@ -724,3 +724,26 @@ fn the_calendar_file_named_in_the_settings_is_rewritten_with_every_appointment()
     field::refresh_calendar_file(&store, now()).unwrap();
     assert!(!std::fs::read_to_string(&file).unwrap().contains("SUMMARY:Besuch"), "the deleted one is gone");
 }
+
+#[test]
+fn a_pin_off_the_globe_is_refused_on_a_contact_and_an_organisation() {
+    let (_dir, store) = store();
+    let off = Pin { lat: 95.0, lon: 10.0 };
+    let input = ContactInput {
+        first_name: "Zora".into(),
+        address: Address { pin: Some(off), ..Default::default() },
+        ..Default::default()
+    };
+    let err = store.create_contact(&input, ChangedBy::Hand, now()).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { field: "pin", .. }), "{err:?}");
+    let org = store
+        .create_organization(
+            &kontor_core::OrganizationInput { name: "Elb".into(), ..Default::default() },
+            now(),
+        )
+        .unwrap();
+    let moved = kontor_core::OrganizationInput { name: "Elb".into(), pin: Some(off), ..Default::default() };
+    let err = store.update_organization(org.id, &moved, now()).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { field: "pin", .. }), "{err:?}");
+    assert_eq!(store.organization(org.id).unwrap().pin, None, "nothing written");
+}

@@ -1193,4 +1193,7 @@ export const de: Record<MessageKey, string> = {
   "plan.nearby_search": "Suchen",
   "plan.nearby_none": "Niemand in diesem Umkreis.",
   "cal.overdue": "⚠ {n} überfällig (Aufgaben)",
+  "org.pin_lat": "Pin: Breitengrad",
+  "org.pin_lon": "Pin: Längengrad",
+  "org.pin_hint": "Ein von Hand gesetzter Pin gilt vor der nachgeschlagenen Adresse (leer: keiner).",
 };

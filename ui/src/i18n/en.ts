@@ -1192,6 +1192,9 @@ export const en = {
   "plan.nearby_search": "Find",
   "plan.nearby_none": "Nobody within that distance.",
   "cal.overdue": "⚠ {n} overdue (Tasks)",
+  "org.pin_lat": "Pin: latitude",
+  "org.pin_lon": "Pin: longitude",
+  "org.pin_hint": "A pin set by hand wins over the looked-up address (empty: none).",
 };
 
 export type MessageKey = keyof typeof en;

@@ -72,6 +72,9 @@ export function orgEditDialog(app: Shell, o: Organization | null, saved: (org: O
   const street = input("street", o?.street ?? "", { autocomplete: "street-address" });
   const city = input("city", o?.city ?? "");
   const country = input("country", o?.country ?? "");
+  const lat = input("lat", o?.pin ? String(o.pin.lat) : "", { inputmode: "decimal", placeholder: "53.5456" });
+  const lon = input("lon", o?.pin ? String(o.pin.lon) : "", { inputmode: "decimal", placeholder: "9.9314" });
+  const pinError = h("p", { class: "field-error", id: "err-org-pin", "data-testid": "field-error", hidden: true });
   const field = (id: string, label: MessageKey, control: HTMLElement) =>
     h("div", { class: "field" }, h("label", { for: id, class: "label" }, t(label)), control);
   const errors = h("div", { class: "error-slot", "data-slot": "org" });
@@ -98,11 +101,18 @@ export function orgEditDialog(app: Shell, o: Organization | null, saved: (org: O
     const badSize = n !== null && (!Number.isInteger(n) || n < 0);
     problem(name, nameError, badName ? t("invalid.required") : null);
     problem(size, sizeError, badSize ? t("invalid.integer") : null);
+    // A pin by hand: both numbers ("53,5456" as German keyboards write it), or neither.
+    const num = (el: HTMLInputElement) => Number(el.value.trim().replace(",", "."));
+    const pinGiven = lat.value.trim() !== "" || lon.value.trim() !== "";
+    const pin = pinGiven ? { lat: num(lat), lon: num(lon) } : null;
+    const badPin = pin !== null && (!lat.value.trim() || !lon.value.trim() || !(Math.abs(pin.lat) <= 90) || !(Math.abs(pin.lon) <= 180));
+    problem(lat, pinError, badPin ? t("fieldcard.invalid_pin") : null);
     if (badName) return name.focus();
     if (badSize) return size.focus();
+    if (badPin) return lat.focus();
     const data: OrganizationInput = {
       name: name.value.trim(), industry: orNull(industry.value), size: n, postcode: orNull(postcode.value), region: orNull(region.value),
-      street: orNull(street.value), city: orNull(city.value), country: orNull(country.value), pin: o?.pin ?? null,
+      street: orNull(street.value), city: orNull(city.value), country: orNull(country.value), pin,
     };
     busy = true;
     save.disabled = true;
@@ -137,6 +147,10 @@ export function orgEditDialog(app: Shell, o: Organization | null, saved: (org: O
     h("div", { class: "grid2" },
       field("org-region", "org.region", region),
       field("org-country", "org.country", country)),
+    h("div", { class: "grid2" },
+      h("div", { class: "field" }, h("label", { for: "org-lat", class: "label" }, t("org.pin_lat")), lat, pinError),
+      field("org-lon", "org.pin_lon", lon)),
+    h("p", { class: "hint" }, t("org.pin_hint")),
     h("p", { class: "hint" }, t("org.hint")),
   );
   app.openModal(dialog);

@@ -155,6 +155,12 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
+    /// Whether it reads the score (a score range): only then do the facts
+    /// need every contact's score, the costly part of a snapshot.
+    pub(crate) fn needs_score(&self) -> bool {
+        self.score != (0, u8::MAX)
+    }
+
     /// Whether the contact of `f` matches at `now`.
     pub(crate) fn matches(&self, f: &Facts, now: DateTime<Utc>) -> bool {
         self.tag.as_ref().is_none_or(|t| f.tags.iter().any(|x| x == t))

@@ -17,6 +17,9 @@ use crate::text::fold;
 struct Snapshot {
     generation: u64,
     at: DateTime<Utc>,
+    /// Whether the facts hold the scores (else each is 0 and no filter
+    /// that reads the score may use them).
+    scored: bool,
     facts: Arc<Vec<Facts>>,
 }
 
@@ -25,11 +28,13 @@ struct Snapshot {
 pub(super) struct FactsCache(Mutex<Option<Snapshot>>);
 
 impl Store {
-    /// Every contact's [`Facts`] (a snapshot per write, at most a minute old).
-    fn facts(&self, now: DateTime<Utc>) -> Result<Arc<Vec<Facts>>> {
+    /// Every contact's [`Facts`] (a snapshot per write, at most a minute
+    /// old), with the scores when `scored` (computing every contact's
+    /// score is most of a snapshot's cost: only a score range asks for it).
+    fn facts(&self, now: DateTime<Utc>, scored: bool) -> Result<Arc<Vec<Facts>>> {
         let generation = self.generation();
         if let Some(s) = lock(&self.facts.0).as_ref() {
-            if s.generation == generation && now - s.at < Duration::minutes(1) {
+            if s.generation == generation && now - s.at < Duration::minutes(1) && (s.scored || !scored) {
                 return Ok(s.facts.clone());
             }
         }
@@ -37,7 +42,12 @@ impl Store {
         let mut facts = Vec::new();
         for value in self.t.contacts.iter().values() {
             let mut c: Contact = super::decode(&value?)?;
-            self.fill_score(&mut c, now)?;
+            if scored {
+                self.fill_score(&mut c, now)?;
+            } else {
+                // The last activity alone: one key read.
+                c.last_activity_at = self.activity_times(c.id, Some(1))?.first().map(|(_, at)| *at);
+            }
             facts.push(Facts {
                 id: c.id,
                 stage: c.stage,
@@ -51,7 +61,7 @@ impl Store {
             });
         }
         let facts = Arc::new(facts);
-        *lock(&self.facts.0) = Some(Snapshot { generation, at: now, facts: facts.clone() });
+        *lock(&self.facts.0) = Some(Snapshot { generation, at: now, scored, facts: facts.clone() });
         Ok(facts)
     }
 
@@ -62,17 +72,19 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<HashSet<Uuid>>> {
         let Some(compiled) = filter.compiled() else { return Ok(None) };
-        let facts = self.facts(now)?;
+        let facts = self.facts(now, compiled.needs_score())?;
         Ok(Some(facts.iter().filter(|f| compiled.matches(f, now)).map(|f| f.id).collect()))
     }
 
     /// How many contacts each saved view lists now.
     pub fn view_counts(&self, views: &[SavedView], now: DateTime<Utc>) -> Result<Vec<ViewCount>> {
-        let facts = self.facts(now)?;
+        let compiled: Vec<_> = views.iter().map(|v| v.filter.compiled()).collect();
+        let scored = compiled.iter().flatten().any(|c| c.needs_score());
+        let facts = self.facts(now, scored)?;
         Ok(views
             .iter()
-            .map(|v| {
-                let compiled = v.filter.compiled();
+            .zip(compiled)
+            .map(|(v, compiled)| {
                 let n = facts
                     .iter()
                     .filter(|f| v.stage.is_none_or(|s| s == f.stage))

@@ -141,6 +141,33 @@ impl ContactFilter {
     }
 }
 
+/// The costly facts a filter reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Needs {
+    /// Every contact's score.
+    pub(crate) score: bool,
+    /// Every contact's last activity.
+    pub(crate) last_activity: bool,
+    /// Every contact's next open task.
+    pub(crate) next_task: bool,
+}
+
+impl Needs {
+    /// What either needs.
+    pub(crate) fn and(self, other: Needs) -> Needs {
+        Needs {
+            score: self.score || other.score,
+            last_activity: self.last_activity || other.last_activity,
+            next_task: self.next_task || other.next_task,
+        }
+    }
+
+    /// Whether facts computed for `self` serve `other` too.
+    pub(crate) fn covers(self, other: Needs) -> bool {
+        self.and(other) == self
+    }
+}
+
 /// A filter ready to match.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
@@ -155,10 +182,15 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
-    /// Whether it reads the score (a score range): only then do the facts
-    /// need every contact's score, the costly part of a snapshot.
-    pub(crate) fn needs_score(&self) -> bool {
-        self.score != (0, u8::MAX)
+    /// What of the facts it reads beyond the contact record: a snapshot
+    /// computes only that (scores, last activities and next tasks are the
+    /// costly parts).
+    pub(crate) fn needs(&self) -> Needs {
+        Needs {
+            score: self.score != (0, u8::MAX),
+            last_activity: self.inactive_days.is_some(),
+            next_task: self.no_next_task || self.task_overdue,
+        }
     }
 
     /// Whether the contact of `f` matches at `now`.

@@ -11,15 +11,16 @@ use uuid::Uuid;
 use super::{lock, Store};
 use crate::contact::Contact;
 use crate::error::Result;
-use crate::filter::{postcode_key, ContactFilter, Facts, SavedView, ViewCount};
+use crate::filter::{postcode_key, ContactFilter, Facts, Needs, SavedView, ViewCount};
 use crate::text::fold;
 
 struct Snapshot {
     generation: u64,
     at: DateTime<Utc>,
-    /// Whether the facts hold the scores (else each is 0 and no filter
-    /// that reads the score may use them).
-    scored: bool,
+    /// What the facts hold beyond the records (scores, last activities,
+    /// next tasks); what they lack is left empty and no filter reading it
+    /// may use them.
+    needs: Needs,
     facts: Arc<Vec<Facts>>,
 }
 
@@ -29,22 +30,22 @@ pub(super) struct FactsCache(Mutex<Option<Snapshot>>);
 
 impl Store {
     /// Every contact's [`Facts`] (a snapshot per write, at most a minute
-    /// old), with the scores when `scored` (computing every contact's
-    /// score is most of a snapshot's cost: only a score range asks for it).
-    fn facts(&self, now: DateTime<Utc>, scored: bool) -> Result<Arc<Vec<Facts>>> {
+    /// old), with the costly parts only as `needs` asks (a tag or place
+    /// filter reads the records alone).
+    fn facts(&self, now: DateTime<Utc>, needs: Needs) -> Result<Arc<Vec<Facts>>> {
         let generation = self.generation();
         if let Some(s) = lock(&self.facts.0).as_ref() {
-            if s.generation == generation && now - s.at < Duration::minutes(1) && (s.scored || !scored) {
+            if s.generation == generation && now - s.at < Duration::minutes(1) && s.needs.covers(needs) {
                 return Ok(s.facts.clone());
             }
         }
-        let next_task = self.next_task_per_contact()?;
+        let next_task = if needs.next_task { self.next_task_per_contact()? } else { Default::default() };
         let mut facts = Vec::new();
         for value in self.t.contacts.iter().values() {
             let mut c: Contact = super::decode(&value?)?;
-            if scored {
+            if needs.score {
                 self.fill_score(&mut c, now)?;
-            } else {
+            } else if needs.last_activity {
                 // The last activity alone: one key read.
                 c.last_activity_at = self.activity_times(c.id, Some(1))?.first().map(|(_, at)| *at);
             }
@@ -61,7 +62,7 @@ impl Store {
             });
         }
         let facts = Arc::new(facts);
-        *lock(&self.facts.0) = Some(Snapshot { generation, at: now, scored, facts: facts.clone() });
+        *lock(&self.facts.0) = Some(Snapshot { generation, at: now, needs, facts: facts.clone() });
         Ok(facts)
     }
 
@@ -72,15 +73,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<HashSet<Uuid>>> {
         let Some(compiled) = filter.compiled() else { return Ok(None) };
-        let facts = self.facts(now, compiled.needs_score())?;
+        let facts = self.facts(now, compiled.needs())?;
         Ok(Some(facts.iter().filter(|f| compiled.matches(f, now)).map(|f| f.id).collect()))
     }
 
     /// How many contacts each saved view lists now.
     pub fn view_counts(&self, views: &[SavedView], now: DateTime<Utc>) -> Result<Vec<ViewCount>> {
         let compiled: Vec<_> = views.iter().map(|v| v.filter.compiled()).collect();
-        let scored = compiled.iter().flatten().any(|c| c.needs_score());
-        let facts = self.facts(now, scored)?;
+        let needs = compiled.iter().flatten().fold(Needs::default(), |n, c| n.and(c.needs()));
+        let facts = self.facts(now, needs)?;
         Ok(views
             .iter()
             .zip(compiled)

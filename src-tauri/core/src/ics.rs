@@ -239,6 +239,9 @@ pub struct Parsed {
     /// Events read with a caveat: (line, note), e.g. a repeating series of
     /// which only the first date is taken.
     pub notes: Vec<(usize, String)>,
+    /// Cancelled events (`STATUS:CANCELLED`, also among `rejected`): their
+    /// line and UID, so an import can remove what it took before.
+    pub cancelled: Vec<(usize, String)>,
 }
 
 /// One content line: name, parameters (names upper-cased), value; and the
@@ -509,6 +512,12 @@ pub fn parse_calendar(text: &str, home: Tz) -> Parsed {
             ("END", "VEVENT") => {
                 if let Some(lines) = event.take() {
                     let at = lines[0].at;
+                    let value = |name: &str| lines.iter().find(|l| l.name == name).map(|l| l.value.trim());
+                    if value("STATUS").is_some_and(|v| v.eq_ignore_ascii_case("CANCELLED")) {
+                        if let Some(uid) = value("UID").filter(|u| !u.is_empty()) {
+                            out.cancelled.push((at, uid.to_owned()));
+                        }
+                    }
                     match read_event(&lines, &alarms, &custom, floating) {
                         Ok((e, note)) => {
                             if let Some(n) = note {

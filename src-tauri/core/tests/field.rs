@@ -747,3 +747,31 @@ fn a_pin_off_the_globe_is_refused_on_a_contact_and_an_organisation() {
     assert!(matches!(err, Error::InvalidInput { field: "pin", .. }), "{err:?}");
     assert_eq!(store.organization(org.id).unwrap().pin, None, "nothing written");
 }
+
+#[test]
+fn a_cancellation_in_a_later_file_removes_the_appointment_an_earlier_import_made() {
+    let (_dir, store) = store();
+    store.import_calendar(&fixture("outlook.ics"), Berlin, now()).unwrap();
+    let meeting = store
+        .appointments(None, None, Berlin)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.title.starts_with("Besprechung Müller"))
+        .expect("the meeting");
+    let cancel = format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:{}\r\nSTATUS:CANCELLED\r\n\
+         DTSTART:20261208T090000Z\r\nSUMMARY:Abgesagt: Besprechung\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:nie-gesehen\r\n\
+         STATUS:CANCELLED\r\nDTSTART:20261209T090000Z\r\nSUMMARY:Fremd\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        meeting.uid
+    );
+    let report = store.import_calendar(&cancel, Berlin, now()).unwrap();
+    assert_eq!(report.removed, 1, "{report:?}");
+    assert_eq!(
+        report.rejected,
+        vec![(10, "cancelled".to_owned())],
+        "an unknown event's cancellation is only reported"
+    );
+    let left = store.appointments(None, None, Berlin).unwrap();
+    assert_eq!(left.len(), 2);
+    assert!(left.iter().all(|a| a.id != meeting.id));
+}

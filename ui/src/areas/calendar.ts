@@ -150,7 +150,7 @@ export class CalendarArea implements CalendarActions {
     try {
       const report = await ipc.importCalendar();
       if (!report) return;
-      this.app.showToast(t("cal.imported", { added: report.added, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }));
+      this.app.showToast(t("cal.imported", { added: report.added, updated: report.updated, unchanged: report.unchanged, removed: report.removed, rejected: report.rejected.length }));
       if (report.rejected.length) {
         this.app.showError(new Error(report.rejected.map(([line, why]) => t("cal.rejected_line", { line, why })).join("\n")));
       }

@@ -17,6 +17,10 @@ updated: number,
  */
 unchanged: number, 
 /**
+ * Appointments imported before whose event the file cancels: removed.
+ */
+removed: number, 
+/**
  * Events that could not be read: line and reason.
  */
 rejected: Array<[number, string]>, };

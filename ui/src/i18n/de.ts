@@ -1023,7 +1023,7 @@ export const de: Record<MessageKey, string> = {
   "cal.import": ".ics importieren",
   "cal.import_title": "Termine aus einer iCalendar-Datei (Outlook, Google) übernehmen; ein zweiter Import ändert, doppelt nichts",
   "cal.exported": "Kalender als {name} gespeichert.",
-  "cal.imported": "Kalender importiert: {added} neu, {updated} geändert, {unchanged} unverändert, {rejected} nicht lesbar.",
+  "cal.imported": "Kalender importiert: {added} neu, {updated} geändert, {unchanged} unverändert, {removed} abgesagt und entfernt, {rejected} nicht lesbar.",
   "cal.rejected_line": "Zeile {line}: {why}",
   "cal.visits": "Besuche des Tages",
   "cal.no_visits": "An diesem Tag keine Besuche mit einem Kontakt. Im Tagesplan lassen sich welche planen.",

@@ -1022,7 +1022,7 @@ export const en = {
   "cal.import": "Import .ics",
   "cal.import_title": "Import appointments from an iCalendar file (Outlook, Google); a second import changes, never doubles",
   "cal.exported": "Calendar saved as {name}.",
-  "cal.imported": "Calendar imported: {added} new, {updated} changed, {unchanged} unchanged, {rejected} not readable.",
+  "cal.imported": "Calendar imported: {added} new, {updated} changed, {unchanged} unchanged, {removed} cancelled and removed, {rejected} not readable.",
   "cal.rejected_line": "Line {line}: {why}",
   "cal.visits": "Visits of the day",
   "cal.no_visits": "No visits with a contact on this day. Plan some in the day plan.",

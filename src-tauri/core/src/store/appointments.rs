@@ -81,6 +81,8 @@ pub struct CalendarImport {
     pub updated: u32,
     /// Appointments imported before and unchanged.
     pub unchanged: u32,
+    /// Appointments imported before whose event the file cancels: removed.
+    pub removed: u32,
     /// Events that could not be read: line and reason.
     pub rejected: Vec<(u32, String)>,
 }
@@ -391,9 +393,24 @@ impl Store {
                 }
             }
         }
+        // A cancellation removes what an earlier import took (its line then
+        // leaves the rejected ones: it was applied).
+        let mut gone = Vec::new();
+        for (line, uid) in &parsed.cancelled {
+            if let Some(id) = self.t.appts_by_uid.get(uid.as_bytes())? {
+                gone.push(
+                    self.appointment(Uuid::from_slice(&id).map_err(|e| Error::Storage(e.to_string()))?)?,
+                );
+                report.rejected.retain(|(l, _)| *l != *line as u32);
+            }
+        }
+        report.removed = gone.len() as u32;
         self.transact(now, |tx| {
             for (old, new) in &fresh {
                 replace(tx, old.as_ref(), Some(new))?;
+            }
+            for a in &gone {
+                replace(tx, Some(a), None)?;
             }
             Ok(())
         })?;

@@ -582,28 +582,14 @@ pub fn places(store: &Store, command: PlacesCommand) -> Result {
             Ok(())
         }
         PlacesCommand::Nearby { contact, address, km, limit, json } => {
-            let postcodes = store.postcodes()?;
-            let (origin, except) = match (contact, address) {
-                (Some(c), _) => {
-                    let c = store.contact(parse::id(&c)?, now())?;
-                    let (p, _) = store.locate_contact(&c, &postcodes)?.ok_or_else(|| {
-                        Error::Output(format!(
-                            "{} has no position yet (no geocoded address, pin or postcode)",
-                            c.display_name
-                        ))
-                    })?;
-                    (p, Some(c.id))
-                }
-                (None, Some(a)) => {
-                    let geocoder = field::geocoder(store);
-                    let (p, _) = store
-                        .locate_address(&a, geocoder.as_ref(), &postcodes, now())?
-                        .ok_or_else(|| Error::Output(format!("{a:?} could not be located")))?;
-                    (p, None)
-                }
+            let id = contact.as_deref().map(parse::id).transpose()?;
+            let of = match (id, address.as_deref()) {
+                (Some(id), _) => field::NearbyOf::Contact(id),
+                (None, Some(a)) => field::NearbyOf::Address(a),
                 (None, None) => unreachable!("clap requires one"),
             };
-            let list = store.nearby(origin, km, limit, except)?;
+            let geocoder = field::geocoder(store);
+            let list = field::nearby(store, of, km, limit, geocoder.as_ref(), now())?;
             if json {
                 return print_json(&list);
             }

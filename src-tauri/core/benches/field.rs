@@ -182,7 +182,15 @@ fn main() {
             median(
                 Box::new(|| {
                     std::hint::black_box(
-                        store.nearby(Point { lat: 53.55, lon: 10.0 }, 25.0, 50, None).unwrap(),
+                        store
+                            .nearby(
+                                Point { lat: 53.55, lon: 10.0 },
+                                25.0,
+                                50,
+                                None,
+                                &store.postcodes().unwrap(),
+                            )
+                            .unwrap(),
                     );
                 }),
                 5,

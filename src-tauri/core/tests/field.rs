@@ -399,7 +399,7 @@ fn geocoding_asks_each_address_once_a_second_names_kontor_and_keeps_unknown_ones
     // Offline: the nearby list still works from the cache, and a contact
     // without a known position is placed by its postcode area.
     let hafen = store.cached_position("Hafenstraße 1, 20457 Hamburg").unwrap().unwrap().unwrap();
-    let near = store.nearby(hafen.point(), 10.0, 10, None).unwrap();
+    let near = store.nearby(hafen.point(), 10.0, 10, None, &store.postcodes().unwrap()).unwrap();
     let names: Vec<(&str, Located)> = near.iter().map(|n| (n.who.name.as_str(), n.who.located)).collect();
     assert_eq!(names[0], ("Hafen Kunde", Located::Address));
     assert!(names.contains(&("Nirgends Kunde", Located::Postcode)), "22767 sits beside 22763: {names:?}");

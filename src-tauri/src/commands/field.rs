@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kontor_core::api::field::{
-    self, AppointmentItem, CalendarDays, CheckedOut, DayPlanning, PlanRequest, VisitReport,
+    self, AppointmentItem, CalendarDays, CheckedOut, DayPlanning, NearbyOf, PlanRequest, VisitReport,
 };
 use kontor_core::appointment::AppointmentInput;
 use kontor_core::geo::Pin;
@@ -179,12 +179,7 @@ pub fn check_out(state: State<'_, AppState>, id: Uuid, report: VisitReport) -> R
 /// Customers within `km` of a contact, nearest first.
 #[tauri::command(async)]
 pub fn nearby_contacts(state: State<'_, AppState>, id: Uuid, km: f64) -> Result<Vec<Nearby>> {
-    let store = state.store()?;
-    let contact = store.contact(id, now())?;
-    let Some((origin, _)) = store.locate_contact(&contact, &store.postcodes()?)? else {
-        return Ok(Vec::new());
-    };
-    Ok(store.nearby(origin, km, 50, Some(id))?)
+    Ok(field::nearby(&*state.store()?, NearbyOf::Contact(id), km, NEARBY_SHOWN, None, now())?)
 }
 
 /// Customers within `km` of an address (looked up when online and not
@@ -193,16 +188,11 @@ pub fn nearby_contacts(state: State<'_, AppState>, id: Uuid, km: f64) -> Result<
 pub fn nearby_address(state: State<'_, AppState>, address: String, km: f64) -> Result<Vec<Nearby>> {
     let store = state.store()?;
     let geocoder = field::geocoder(&store);
-    let found = store.locate_address(&address, geocoder.as_ref(), &store.postcodes()?, now())?;
-    let Some((origin, _)) = found else {
-        return Err(kontor_core::Error::InvalidInput {
-            field: "address",
-            reason: format!("{address:?} could not be located (not known, not looked up, no known place in its postcode area)"),
-        }
-        .into());
-    };
-    Ok(store.nearby(origin, km, 50, None)?)
+    Ok(field::nearby(&store, NearbyOf::Address(&address), km, NEARBY_SHOWN, geocoder.as_ref(), now())?)
 }
+
+/// How many nearby customers the window lists.
+const NEARBY_SHOWN: usize = 50;
 
 /// Where a contact is (pin, geocoded address or postcode estimate), if known.
 #[tauri::command(async)]

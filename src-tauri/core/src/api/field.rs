@@ -431,6 +431,49 @@ pub fn check_out(
     Ok(CheckedOut { appointment, activity_id, task_id, appointment_id })
 }
 
+/// Where a nearby list is measured from.
+#[derive(Debug, Clone, Copy)]
+pub enum NearbyOf<'a> {
+    /// A contact (left out of the list).
+    Contact(Uuid),
+    /// An address: known, looked up with `geocoder`, or placed by its postcode.
+    Address(&'a str),
+}
+
+/// Customers within `km` of a contact or an address, nearest first (at
+/// most `limit`). The postcode areas are read once for the origin and the list.
+pub fn nearby(
+    store: &Store,
+    of: NearbyOf,
+    km: f64,
+    limit: usize,
+    geocoder: Option<&Geocoder>,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::store::Nearby>> {
+    let postcodes = store.postcodes()?;
+    let (origin, except) = match of {
+        NearbyOf::Contact(id) => {
+            let c = store.raw_contact(id)?;
+            let (p, _) = store.locate_contact(&c, &postcodes)?.ok_or_else(|| Error::InvalidInput {
+                field: "contact",
+                reason: format!(
+                    "{} has no position yet (no pin, geocoded address or known postcode area)",
+                    c.display_name
+                ),
+            })?;
+            (p, Some(id))
+        }
+        NearbyOf::Address(line) => {
+            let (p, _) = store.locate_address(line, geocoder, &postcodes, now)?.ok_or_else(|| Error::InvalidInput {
+                field: "address",
+                reason: format!("{line:?} could not be located (not known, not looked up, no known place in its postcode area)"),
+            })?;
+            (p, None)
+        }
+    };
+    store.nearby(origin, km, limit, except, &postcodes)
+}
+
 /// An appointment with whom it is, as the calendar shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]

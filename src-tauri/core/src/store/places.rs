@@ -297,22 +297,23 @@ impl Store {
     }
 
     /// Contacts within `radius_km` of `origin`, nearest first (at most
-    /// `limit`), from the cached positions; `except` is left out.
+    /// `limit`), from the cached positions (`postcodes` places those
+    /// without one); `except` is left out.
     pub fn nearby(
         &self,
         origin: Point,
         radius_km: f64,
         limit: usize,
         except: Option<Uuid>,
+        postcodes: &Postcodes,
     ) -> Result<Vec<Nearby>> {
-        let postcodes = self.postcodes()?;
         let mut out = Vec::new();
         for v in self.t.contacts.iter().values() {
             let c: Contact = decode(&v?)?;
             if Some(c.id) == except {
                 continue;
             }
-            let Some((p, located)) = self.locate_contact(&c, &postcodes)? else { continue };
+            let Some((p, located)) = self.locate_contact(&c, postcodes)? else { continue };
             let km = origin.km_to(p);
             if km <= radius_km {
                 out.push(Nearby {

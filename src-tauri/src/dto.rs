@@ -27,3 +27,25 @@ pub struct AppInfo {
     /// Whether other users can read the data directory.
     pub exposed: bool,
 }
+
+/// What "Check for updates" found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UpdateCheck {
+    /// The running version.
+    pub current: String,
+    /// The newer version the update server offers, if any.
+    pub available: Option<AvailableUpdate>,
+}
+
+/// A newer Kontor on the update server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AvailableUpdate {
+    /// Its version ("0.3.0").
+    pub version: String,
+    /// When it was published, as the manifest says (RFC 3339).
+    pub date: Option<String>,
+    /// Its release notes.
+    pub notes: Option<String>,
+}

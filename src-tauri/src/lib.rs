@@ -11,10 +11,12 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 mod geocoding;
+pub mod identity;
 mod notify;
 mod scheduler;
 pub mod state;
 mod tray;
+mod updates;
 mod upkeep;
 
 use std::path::PathBuf;
@@ -40,6 +42,10 @@ fn open_and_start(handle: &tauri::AppHandle) {
     state.open_store();
     if let Ok(store) = state.store() {
         autostart::apply(handle, store.settings().autostart);
+        notify::ask_permission(handle);
+        if store.settings().check_updates {
+            updates::check_at_start(handle, state.language());
+        }
         if let Err(e) = store.warm_up() {
             eprintln!("kontor: {e}");
         }
@@ -54,11 +60,14 @@ pub const HIDDEN_ARG: &str = "--hidden";
 pub fn run() {
     let dir = paths::default_data_dir().unwrap_or_else(|| PathBuf::from("kontor-data"));
     let hidden = std::env::args().any(|a| a == HIDDEN_ARG);
+    identity::claim();
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::open_main(app)))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        // Wired, but it asks the server only when the rep says so.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![HIDDEN_ARG]),
@@ -70,6 +79,7 @@ pub fn run() {
             // UI's first questions wait for it. Then the index is read in
             // before the first list asks for it, and the timers start.
             app.manage(AppState::new(&dir));
+            app.manage(updates::Registered);
             let handle = app.handle().clone();
             let opening =
                 std::thread::Builder::new().name("kontor-open".into()).spawn(move || open_and_start(&handle));

@@ -6,9 +6,9 @@ use kontor_core::Language;
 use tauri::{AppHandle, Manager, Runtime};
 
 /// The name notifications come from.
-pub const APP_NAME: &str = "Kontor";
+pub const APP_NAME: &str = crate::identity::APP_NAME;
 /// The desktop entry (and icon name) of the installed app.
-pub const DESKTOP_ENTRY: &str = "de.kontor.crm";
+pub const DESKTOP_ENTRY: &str = crate::identity::APP_ID;
 
 /// Notification servers on Linux read the body as markup: user text is
 /// escaped so that "<b>" or "R&D" shows as written.
@@ -61,6 +61,26 @@ pub fn show_reminder<R: Runtime>(
     }
     let _ = (language, chosen);
     show(app, title, body);
+}
+
+/// Asks the rep for permission to notify where the OS wants it asked (macOS
+/// asks once, for the app's bundle id); where it was refused, says where to
+/// turn it on. Linux and Windows grant it without asking.
+pub fn ask_permission<R: Runtime>(app: &AppHandle<R>) {
+    use tauri_plugin_notification::{NotificationExt, PermissionState};
+    if !available(app) {
+        return;
+    }
+    let answer = match app.notification().permission_state() {
+        Ok(PermissionState::Granted) => return,
+        Ok(PermissionState::Denied) => Ok(PermissionState::Denied),
+        _ => app.notification().request_permission(),
+    };
+    match answer {
+        Ok(PermissionState::Granted) => {}
+        Ok(_) => eprintln!("kontor: notifications are turned off for Kontor in the system settings; reminders show only in the tray"),
+        Err(e) => eprintln!("kontor: cannot ask for permission to notify: {e}"),
+    }
 }
 
 /// What the rep chose on a reminder.

@@ -10,6 +10,9 @@ com.canonical.dbusmenu and clicks the item with the given label.
 
 menu: prints the tray menu's labels (depth first) as a JSON list.
 
+tray: prints the registered tray item's properties (Id, Title, Status,
+IconName, ToolTip's title) as a JSON object.
+
 invoke: sends ActionInvoked(id, action) as the notification server does when
 the user clicks a notification's button ("default": the notification itself).
 """
@@ -147,6 +150,25 @@ async def tray_menu(address, log):
     return bus, service, menu, reply.body[1]
 
 
+async def tray(address, log):
+    records = [json.loads(line) for line in open(log, encoding="utf-8")]
+    sni = [r for r in records if r["event"] == "sni"]
+    if not sni:
+        sys.exit("no tray item registered")
+    service, path = sni[-1]["service"], sni[-1]["path"]
+    bus = await MessageBus(bus_address=address).connect()
+    out = {}
+    for prop in ["Id", "Title", "Status", "IconName", "ToolTip"]:
+        reply = await bus.call(Message(destination=service, path=path, interface="org.freedesktop.DBus.Properties",
+                                       member="Get", signature="ss", body=["org.kde.StatusNotifierItem", prop]))
+        if reply.message_type == MessageType.ERROR:
+            continue
+        value = reply.body[0].value
+        # ToolTip is (icon name, icon pixmaps, title, text): its title.
+        out[prop] = value[2] if prop == "ToolTip" else value
+    print(json.dumps(out, ensure_ascii=False))
+
+
 async def menu(address, log):
     _, _, _, layout = await tray_menu(address, log)
     print(json.dumps(labels(layout, []), ensure_ascii=False))
@@ -171,7 +193,7 @@ async def invoke(address, notification, action):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["serve", "click", "menu", "invoke"])
+    parser.add_argument("command", choices=["serve", "click", "menu", "invoke", "tray"])
     parser.add_argument("--address", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--label")
@@ -182,6 +204,8 @@ def main():
         asyncio.run(serve(args.address, args.log))
     elif args.command == "menu":
         asyncio.run(menu(args.address, args.log))
+    elif args.command == "tray":
+        asyncio.run(tray(args.address, args.log))
     elif args.command == "invoke":
         asyncio.run(invoke(args.address, args.id, args.action))
     else:

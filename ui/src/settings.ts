@@ -31,6 +31,7 @@ export function withDefaults(raw: Partial<Settings> | null | undefined): Setting
     target_profile: { ...d.target_profile, ...(s.target_profile ?? {}) },
     notifications: s.notifications ?? d.notifications,
     autostart: s.autostart ?? d.autostart,
+    check_updates: s.check_updates ?? d.check_updates,
     phone_region: s.phone_region || d.phone_region,
     deal_stages: s.deal_stages ?? d.deal_stages,
     automation: s.automation ?? d.automation,

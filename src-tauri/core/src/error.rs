@@ -57,13 +57,15 @@ pub enum ErrorCode {
     CompanyIncomplete,
     /// See [`Error::Geocoding`].
     Geocoding,
+    /// See [`Error::Update`].
+    Update,
     /// A failure outside the core (window, runtime); never expected.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, as the UI knows them.
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidTransition,
         ErrorCode::SameStage,
@@ -86,6 +88,7 @@ impl ErrorCode {
         ErrorCode::StoreNotEmpty,
         ErrorCode::Io,
         ErrorCode::Geocoding,
+        ErrorCode::Update,
         ErrorCode::Internal,
     ];
 
@@ -114,6 +117,7 @@ impl ErrorCode {
             ErrorCode::Io => "io",
             ErrorCode::CompanyIncomplete => "company_incomplete",
             ErrorCode::Geocoding => "geocoding",
+            ErrorCode::Update => "update",
             ErrorCode::Internal => "internal",
         }
     }
@@ -239,6 +243,10 @@ pub enum Error {
     /// The geocoding server could not be asked (offline, a timeout, a refusal).
     #[error("the address could not be looked up: {0}")]
     Geocoding(String),
+    /// The update server could not be asked, or an update did not verify or
+    /// install (nothing was changed then).
+    #[error("the update could not be checked or installed: {0}")]
+    Update(String),
     /// A setting out of range.
     #[error("invalid setting {field}: {reason}")]
     InvalidSettings {
@@ -280,6 +288,7 @@ impl Error {
             Error::Io { .. } => ErrorCode::Io,
             Error::CompanyIncomplete(_) => ErrorCode::CompanyIncomplete,
             Error::Geocoding(_) => ErrorCode::Geocoding,
+            Error::Update(_) => ErrorCode::Update,
         }
     }
 

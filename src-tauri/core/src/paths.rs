@@ -9,13 +9,21 @@ pub const APP_IDENTIFIER: &str = "de.kontor.crm";
 /// Environment variable that overrides the data directory.
 pub const DATA_DIR_ENV: &str = "KONTOR_DATA_DIR";
 
-/// `KONTOR_DATA_DIR` if set, else the OS app-local data dir
-/// (`~/.local/share/de.kontor.crm` on Linux, as Tauri's `app_local_data_dir`).
+/// `KONTOR_DATA_DIR` if set, else [`os_data_dir`].
 pub fn default_data_dir() -> Option<PathBuf> {
     match std::env::var_os(DATA_DIR_ENV) {
         Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => dirs::data_local_dir().map(|d| d.join(APP_IDENTIFIER)),
+        _ => os_data_dir(),
     }
+}
+
+/// The OS's app-local data dir for Kontor, as Tauri's `app_local_data_dir`:
+/// `~/.local/share/de.kontor.crm` on Linux (`$XDG_DATA_HOME` if set),
+/// `%LOCALAPPDATA%\de.kontor.crm` on Windows, `~/Library/Application
+/// Support/de.kontor.crm` on macOS. Packages never touch it: an upgrade or an
+/// uninstall leaves it as it is.
+pub fn os_data_dir() -> Option<PathBuf> {
+    dirs::data_local_dir().map(|d| d.join(APP_IDENTIFIER))
 }
 
 /// Writes `bytes` to `path` as a file only its owner can read (0600 on
@@ -151,5 +159,30 @@ pub fn readable_by_others(dir: &std::path::Path) -> bool {
     {
         let _ = dir;
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each OS's own place for app data, from the variables that define it.
+    #[test]
+    fn the_data_lives_in_the_os_app_data_directory() {
+        let dir = os_data_dir().expect("an app-data dir");
+        assert!(dir.ends_with(APP_IDENTIFIER), "{}", dir.display());
+        let home = || PathBuf::from(std::env::var_os("HOME").expect("HOME"));
+        #[cfg(target_os = "linux")]
+        let expected = match std::env::var_os("XDG_DATA_HOME").filter(|d| PathBuf::from(d).is_absolute()) {
+            Some(xdg) => PathBuf::from(xdg),
+            None => home().join(".local/share"),
+        };
+        #[cfg(windows)]
+        let expected = PathBuf::from(std::env::var_os("LOCALAPPDATA").expect("LOCALAPPDATA"));
+        #[cfg(target_os = "macos")]
+        let expected = home().join("Library/Application Support");
+        #[cfg(windows)]
+        let _ = home;
+        assert_eq!(dir, expected.join(APP_IDENTIFIER));
     }
 }

@@ -26,6 +26,9 @@ pub struct Settings {
     pub notifications: bool,
     /// Start Kontor at login (off by default).
     pub autostart: bool,
+    /// Ask the update server for a newer Kontor at each start (off by
+    /// default: reps work offline; "Check for updates" asks once).
+    pub check_updates: bool,
     /// Country whose numbering plan reads phone numbers written without a
     /// country code (ISO 3166 alpha-2, "DE" by default).
     pub phone_region: String,
@@ -164,6 +167,7 @@ impl Default for Settings {
             target_profile: TargetProfile::default(),
             notifications: true,
             autostart: false,
+            check_updates: false,
             phone_region: "DE".into(),
             deal_stages: default_deal_stages(),
             automation: default_rules(Language::De),

@@ -96,6 +96,8 @@ texts! {
     TrayDone = "backend.tray.done" { de: "Erledigt", en: "Done" },
     NotifyDone = "backend.notify.done" { de: "Erledigt", en: "Done" },
     NotifySnooze = "backend.notify.snooze" { de: "1 Std. später", en: "Snooze 1 h" },
+    UpdateAvailable = "backend.update.available" { de: "Kontor {version} ist da", en: "Kontor {version} is available" },
+    UpdateAvailableBody = "backend.update.available_body" { de: "Installieren unter Einstellungen → Allgemein → Nach Updates suchen.", en: "Install it in Settings → General → Check for updates." },
     NotifyOpen = "backend.notify.open" { de: "Öffnen", en: "Open" },
     TrayLater = "backend.tray.later" { de: "1 Std. später", en: "1 h later" },
     TrayNone = "backend.tray.none" { de: "Keine offenen Aufgaben", en: "No open tasks" },

@@ -13,3 +13,4 @@ mod dialog;
 pub mod field;
 pub mod settings;
 pub mod tasks;
+pub mod updates;

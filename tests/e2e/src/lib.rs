@@ -303,6 +303,20 @@ impl Desktop {
         serde_json::from_slice(&out.stdout).expect("the menu's labels as JSON")
     }
 
+    /// The registered tray item's properties (Id, Title, Status, IconName,
+    /// ToolTip: its title) as the desktop reads them.
+    pub fn tray(&self) -> serde_json::Value {
+        let out = Command::new("/usr/bin/python3")
+            .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
+            .args(["tray", "--address", &self.dbus_address, "--log"])
+            .arg(&self.bus_log)
+            .stdin(Stdio::null())
+            .output()
+            .expect("read the tray item");
+        assert!(out.status.success(), "tray: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("the tray's properties as JSON")
+    }
+
     /// Clicks a notification's action (as the notification server reports it:
     /// ActionInvoked on the bus); "default" is a click on the notification.
     pub fn invoke_notification(&self, id: u64, action: &str) {

@@ -34,6 +34,11 @@ notifications: boolean,
  */
 autostart: boolean, 
 /**
+ * Ask the update server for a newer Kontor at each start (off by
+ * default: reps work offline; "Check for updates" asks once).
+ */
+check_updates: boolean, 
+/**
  * Country whose numbering plan reads phone numbers written without a
  * country code (ISO 3166 alpha-2, "DE" by default).
  */

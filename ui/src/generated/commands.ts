@@ -69,6 +69,7 @@ import type { TriageOutcome } from "../bindings/TriageOutcome";
 import type { Trip } from "../bindings/Trip";
 import type { TripInput } from "../bindings/TripInput";
 import type { UndoOutcome } from "../bindings/UndoOutcome";
+import type { UpdateCheck } from "../bindings/UpdateCheck";
 import type { ViewCount } from "../bindings/ViewCount";
 import type { VisitReport } from "../bindings/VisitReport";
 import { call } from "../tauri";
@@ -431,3 +432,12 @@ export const triageTasks = (ids: Array<string>, action: TriageAction): Promise<T
 
 /** Deletes a task. */
 export const deleteTask = (id: string): Promise<null> => call("delete_task", { id });
+
+/** Asks the update server whether a newer Kontor is published. */
+export const checkForUpdate = (): Promise<UpdateCheck> => call("check_for_update");
+
+/**
+ * Downloads the newer Kontor, verifies its signature, installs it and
+ * starts it again (the store is closed on the way out, as at "Quit").
+ */
+export const installUpdate = (): Promise<null> => call("install_update");

@@ -15,6 +15,7 @@ import { draftFrom, problemText, settingsFrom, testidFor, type Draft } from "./d
 import type { SettingsForm } from "./form";
 import { languageAndFacts, phoneRegionField, remindersSection } from "./general";
 import { scoringSection } from "./scoring";
+import { newUpdateState, updatesSection } from "./updates";
 
 /** Opens the settings dialog, at `section` (a `settings-nav-*` key) when given. */
 export function settingsDialog(app: Shell, section?: string): void {
@@ -33,6 +34,7 @@ class SettingsDialog implements SettingsForm {
   private dealProblem: { section: DealSection; text: string } | null = null;
   private busy = false;
   private readonly data = newDataState();
+  private readonly updates = newUpdateState();
 
   constructor(readonly app: Shell) {
     this.draft = draftFrom(app.settings);
@@ -56,6 +58,7 @@ class SettingsDialog implements SettingsForm {
         this.sectionNav(),
         ...languageAndFacts(this),
         remindersSection(this),
+        updatesSection(this, this.updates),
         dataSection(app, this.data, {
           rerender: () => this.render(),
           restored: async () => {
@@ -89,7 +92,7 @@ class SettingsDialog implements SettingsForm {
   /** Links to the sections of this long dialog, kept in view while it scrolls. */
   private sectionNav(): HTMLElement {
     const sections: [string, MessageKey][] = [
-      ["reminders", "settings.reminders"], ["data", "data.title"], ["scoring", "settings.scoring"],
+      ["reminders", "settings.reminders"], ["updates", "settings.updates"], ["data", "data.title"], ["scoring", "settings.scoring"],
       ["pipeline", "settings.pipeline"], ["rules", "settings.rules"], ["templates", "settings.templates"],
       ["company", "settings.company"], ["field", "settings.field"],
     ];

@@ -12,6 +12,8 @@ export interface Draft {
   autoAdvance: boolean;
   notifications: boolean;
   autostart: boolean;
+  /** Ask the update server at each start. */
+  checkUpdates: boolean;
   phoneRegion: string;
   /** ISO weekdays the rep works (1 Monday … 7 Sunday). */
   workingDays: number[];
@@ -29,7 +31,7 @@ export function draftFrom(s: Settings): Draft {
   text["setting-size-max"] = s.target_profile.size_max === null ? "" : String(s.target_profile.size_max);
   text["setting-regions"] = s.target_profile.regions.join(", ");
   return {
-    text, autoAdvance: s.scoring.auto_advance, notifications: s.notifications, autostart: s.autostart, phoneRegion: s.phone_region,
+    text, autoAdvance: s.scoring.auto_advance, notifications: s.notifications, autostart: s.autostart, checkUpdates: s.check_updates, phoneRegion: s.phone_region,
     workingDays: [...s.working_days],
   };
 }
@@ -61,6 +63,7 @@ export function settingsFrom(base: Settings, d: Draft): Settings {
     },
     notifications: d.notifications,
     autostart: d.autostart,
+    check_updates: d.checkUpdates,
     phone_region: d.phoneRegion,
     working_days: [...d.workingDays].sort((a, b) => a - b),
   };

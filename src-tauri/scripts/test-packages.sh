@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Tests Kontor as it is installed: builds this tree's packages (bundle.sh)
+# and the previous release's .deb, then runs tests/e2e/tests/package.rs,
+# which installs them with dpkg, runs the installed Kontor under Xvfb and a
+# session bus, upgrades from the previous release and removes the package.
+# Needs root or sudo (dpkg). Part of the test command (test.sh).
+#
+# The previous release is named in packaging/previous-release ("VERSION
+# COMMIT"); its .deb is built from that commit (with this tree's Tauri CLI and
+# the CLI binary added to it, as the packages carry it since) and kept in
+# target/packages/ for the next run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+read -r prev_version prev_commit < packaging/previous-release
+mkdir -p target/packages
+previous="$root/target/packages/kontor_${prev_version}_previous.deb"
+if [ ! -f "$previous" ]; then
+  if ! git cat-file -e "${prev_commit}^{commit}" 2>/dev/null; then
+    echo "The previous release's commit $prev_commit is not in this clone (a shallow clone?): run 'git fetch --unshallow' and try again." >&2
+    exit 1
+  fi
+  say "Building the previous release's package ($prev_version, ${prev_commit:0:10})"
+  tree=$(mktemp -d)
+  trap 'rm -rf "$tree"' EXIT
+  git archive "$prev_commit" | tar -x -C "$tree"
+  (
+    cd "$tree"
+    npm --prefix ui install --no-audit --no-fund --prefer-offline >/dev/null
+    npm --prefix ui run build >/dev/null
+    # The same target dir: only Kontor's own crates are built again.
+    export CARGO_TARGET_DIR="$root/target"
+    cargo build --release --locked -p kontor-cli
+    rm -rf "$root/target/release/bundle/deb"
+    "$root/ui/node_modules/.bin/tauri" build --ci --bundles deb \
+      --config "{\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/kontor\":\"$root/target/release/kontor\"}}}}}" \
+      -- --locked
+  )
+  cp "$root"/target/release/bundle/deb/*.deb "$previous"
+fi
+
+bash src-tauri/scripts/bundle.sh
+deb=$(ls "$root"/target/release/bundle/deb/*.deb)
+
+say "The installed packages (dpkg -i, the installed Kontor under Xvfb, upgrade, dpkg -r)"
+KONTOR_DEB="$deb" KONTOR_PREVIOUS_DEB="$previous" \
+  cargo test --locked -p kontor-e2e --test package -- --ignored --test-threads=1

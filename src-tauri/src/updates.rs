@@ -1,0 +1,75 @@
+//! The updater plugin behind "Check for updates". The server is the
+//! release manifest named in `tauri.conf.json` (`plugins.updater`), or
+//! `KONTOR_UPDATE_URL` (a company's own mirror, or a test's server).
+
+use kontor_core::Error;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_updater::{Update, UpdaterExt};
+
+use crate::dto::{AvailableUpdate, UpdateCheck};
+
+/// Overrides the update manifest's address.
+pub const UPDATE_URL_ENV: &str = "KONTOR_UPDATE_URL";
+
+fn failed(e: impl std::fmt::Display) -> Error {
+    Error::Update(e.to_string())
+}
+
+/// Managed once the updater plugin is registered (the app does, the mock
+/// runtime of the tests does not).
+pub struct Registered;
+
+fn available<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<Registered>().is_some()
+}
+
+fn find<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Update>, Error> {
+    if !available(app) {
+        return Err(failed("the updater is not part of this build"));
+    }
+    let mut builder = app.updater_builder();
+    if let Some(url) = std::env::var(UPDATE_URL_ENV).ok().filter(|u| !u.trim().is_empty()) {
+        let url = url.trim().parse().map_err(|e| failed(format!("{UPDATE_URL_ENV}: {e}")))?;
+        builder = builder.endpoints(vec![url]).map_err(failed)?;
+    }
+    let updater = builder.build().map_err(failed)?;
+    tauri::async_runtime::block_on(updater.check()).map_err(failed)
+}
+
+/// The running version and the newer one, if the server has one.
+pub fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateCheck, Error> {
+    let current = app.package_info().version.to_string();
+    let available = find(app)?.map(|u| AvailableUpdate {
+        version: u.version.clone(),
+        date: u.date.map(|d| d.to_string()),
+        notes: u.body.clone().filter(|b| !b.trim().is_empty()),
+    });
+    Ok(UpdateCheck { current, available })
+}
+
+/// Installs the newer version (signature checked by the plugin) and
+/// restarts into it; nothing to do when there is none.
+pub fn install<R: Runtime>(app: &AppHandle<R>) -> Result<(), Error> {
+    let Some(update) = find(app)? else { return Ok(()) };
+    tauri::async_runtime::block_on(update.download_and_install(|_, _| {}, || {})).map_err(failed)?;
+    app.restart();
+}
+
+/// At start, when the rep turned "check at each start" on: a newer version
+/// is announced by a notification (the settings install it).
+pub fn check_at_start<R: Runtime>(app: &AppHandle<R>, language: kontor_core::Language) {
+    let app = app.clone();
+    let spawned =
+        std::thread::Builder::new().name("kontor-update-check".into()).spawn(move || match check(&app) {
+            Ok(UpdateCheck { available: Some(update), .. }) => {
+                use kontor_core::texts::Text;
+                let title = Text::UpdateAvailable.get(language).replace("{version}", &update.version);
+                crate::notify::show(&app, &title, Text::UpdateAvailableBody.get(language));
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("kontor: {e}"),
+        });
+    if let Err(e) = spawned {
+        eprintln!("kontor: cannot check for updates: {e}");
+    }
+}

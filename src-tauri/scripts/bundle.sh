@@ -22,12 +22,17 @@ esac
 bash src-tauri/scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 
-say "Building the CLI the packages carry (release)"
-cargo build --release --locked -p kontor-cli
-
-say "Building and bundling the desktop app ($bundles)"
+say "Building (release) and bundling Kontor ($bundles)"
 rm -rf target/release/bundle/deb target/release/bundle/rpm
+# Tauri's build builds the workspace's default members: the app and the CLI
+# that the packages carry (tauri.conf.json: bundle.linux.*.files).
 npm --prefix ui exec --no -- tauri build --ci --bundles "$bundles" -- --locked
+version=$(cargo metadata --no-deps --format-version 1 --locked |
+  python3 -c 'import json, sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "kontor-cli"))')
+if [ "$(target/release/kontor --version)" != "kontor $version" ]; then
+  echo "target/release/kontor is not this build's CLI ($version): $(target/release/kontor --version)" >&2
+  exit 1
+fi
 
 say "Packages"
 ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm

@@ -27,6 +27,10 @@ if [ ! -f "$previous" ]; then
   tree=$(mktemp -d)
   trap 'rm -rf "$tree"' EXIT
   git archive "$prev_commit" | tar -x -C "$tree"
+  # Cargo names a workspace crate's build by its name and version, not its
+  # path: newer files make sure nothing built from this tree at the same
+  # version (its build script's output, say) counts as the old release's.
+  find "$tree" -exec touch {} +
   (
     cd "$tree"
     npm --prefix ui install --no-audit --no-fund --prefer-offline >/dev/null

@@ -47,7 +47,7 @@ describe("settings: data section", () => {
     expect($("restore-info").textContent).toContain("kontor-backup-2025-02-01.json");
     expect($("restore-date").textContent).toMatch(/Feb 1, 2025/);
     expect($("restore-counts").textContent).toBe("2 contacts, 0 organisations, 0 activities, 0 tasks, 0 deals");
-    expect($("restore-version").textContent).toBe("Kontor 0.1.0");
+    expect($("restore-version").textContent).toBe("Kontor 0.2.0");
     expect(maybe("restore-warning")).toBeNull();
     expect($("restore-confirm").textContent).toBe("Restore");
     $("restore-confirm").click();

@@ -25,13 +25,33 @@ describe("settings and language", () => {
     $("open-settings").click();
     const nav = document.querySelectorAll<HTMLElement>('[data-testid^="settings-nav-"]');
     expect(Array.from(nav).map((b) => b.textContent)).toEqual([
-      "Erinnerungen", "Daten", "Qualifizierung", "Pipeline-Phasen", "Automatisierung", "E-Mail-Vorlagen", "Firma (Kopf der Angebote)",
+      "Erinnerungen", "Updates", "Daten", "Qualifizierung", "Pipeline-Phasen", "Automatisierung", "E-Mail-Vorlagen", "Firma (Kopf der Angebote)",
       "Außendienst und Kalender",
     ]);
     $("settings-nav-company").click();
     expect($("settings-company").contains(document.activeElement)).toBe(true);
     $("settings-nav-field").click();
     expect($("settings-field").contains(document.activeElement)).toBe(true);
+  });
+
+  it("asks the update server only when told to, and says so in the rep's language when it cannot", async () => {
+    const { backend } = await start((b) => { b.settings.language = "de"; });
+    expect((await backend.call("get_settings")).check_updates).toBe(false);
+    $("open-settings").click();
+    $("settings-nav-updates").click();
+    const atStart = $("setting-check-updates") as HTMLInputElement;
+    expect(atStart.checked).toBe(false);
+    expect($("settings-updates").textContent).toContain("Beim Start nach Updates suchen");
+    // The test backend has no updater (as a build without the plugin): the
+    // check fails, translated, and nothing else changes.
+    $("update-check").click();
+    await until(() => ($("settings-updates").querySelector('[data-slot="updates"]')?.textContent ?? "") !== "");
+    expect($("settings-updates").textContent).toContain("Das Update konnte nicht geprüft oder installiert werden");
+    expect(maybe("update-install")).toBeNull();
+    $("setting-check-updates").click();
+    $("settings-save").click();
+    await until(() => maybe("settings-dialog") === null);
+    expect((await backend.call("get_settings")).check_updates).toBe(true);
   });
 
   it("follows the OS locale's language from app_info", async () => {
@@ -52,7 +72,7 @@ describe("settings and language", () => {
     const loaded = await backend.call("get_settings");
     $("open-settings").click();
     expect($("data-dir").textContent).toBe("/home/rep/.local/share/kontor");
-    expect($("settings-dialog").textContent).toContain("0.1.0");
+    expect($("settings-dialog").textContent).toContain("0.2.0");
     expect(($("language-select") as HTMLSelectElement).value).toBe("auto");
     select($("language-select"), "de");
     expect(document.documentElement.lang).toBe("de");

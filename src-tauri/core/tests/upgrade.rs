@@ -41,6 +41,18 @@ fn a_layout_1_store_upgrades_once_and_keeps_every_record() {
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v1"), dir.path());
     let store = Store::open(dir.path()).unwrap();
     store.set_time_zone(Berlin);
+    // The store as layout 1 wrote it was kept before the upgrade: the
+    // previous Kontor opens that copy.
+    let kept = dir.path().join("backups/before-layout-2-from-1/store");
+    {
+        let old = sled::open(&kept).unwrap();
+        let version = old.open_tree("meta").unwrap().get("schema_version").unwrap().expect("a version");
+        assert_eq!(u32::from_be_bytes(version.as_ref().try_into().unwrap()), 1);
+        assert!(
+            !old.open_tree("idx_contacts_by_name").unwrap().is_empty(),
+            "the old layout's own index is there"
+        );
+    }
     // Counts work at once (counted from the old index keys at open) ...
     let counts = store.stage_counts(None, now()).unwrap();
     assert_eq!((counts.all, counts.lead, counts.opportunity), (4, 3, 1));
@@ -102,4 +114,8 @@ fn a_layout_1_store_upgrades_once_and_keeps_every_record() {
     assert!(!store.needs_rebuild());
     assert_eq!(found(&store, "wurzburg"), ["Jürgen Müller"]);
     assert_eq!(store.record_counts().unwrap().contacts, 4);
+    // ... and no second copy is made: the layout is current now.
+    let kept: Vec<_> =
+        std::fs::read_dir(dir.path().join("backups")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(kept, ["before-layout-2-from-1"]);
 }

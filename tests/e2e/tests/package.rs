@@ -137,6 +137,7 @@ impl Session {
     }
 }
 
+#[allow(clippy::disallowed_methods)] // the test reads the real clock, like the app
 fn now_millis() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
 }
@@ -169,6 +170,7 @@ impl App {
 
 /// A task that came due a moment ago, made with the installed CLI: the app
 /// reminds of it when it starts.
+#[allow(clippy::disallowed_methods)] // the test reads the real clock, like the app
 fn due_task(session: &Session, title: &str) {
     let due = (chrono::Utc::now() + chrono::Duration::seconds(2)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let contact = session.kontor(&[
@@ -186,6 +188,51 @@ fn due_task(session: &Session, title: &str) {
     let id = contact["id"].as_str().expect("contact id").to_owned();
     session.kontor(&["tasks", "add", "--title", title, "--due", &due, "--remind", "0", "--contact", &id]);
     std::thread::sleep(Duration::from_secs(3));
+}
+
+/// Drives the installed app's window over WebDriver: Settings → "Start at
+/// login" → Save; returns the login item the app wrote. The window is
+/// photographed on the way (tests/artifacts/70-installed-de.png).
+fn autostart_from_the_settings(session: &Session) -> String {
+    let wd = kontor_e2e::Session::start(session.desktop.port, DESKTOP_BIN).expect("a WebDriver session");
+    let wait = |id: &str| {
+        wd.wait(&format!("[data-testid=\"{id}\"]"), Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("{id}: {e}"))
+    };
+    // The dialog renders again as it fills in: a click on a node just
+    // replaced is tried again on the new one.
+    let click = |id: &str| {
+        for attempt in 1.. {
+            match kontor_e2e::webdriver::retry_stale(wd.click(&wait(id))) {
+                Ok(Some(())) => return,
+                Ok(None) if attempt < 20 => std::thread::sleep(Duration::from_millis(100)),
+                Ok(None) => panic!("click {id}: the element kept being replaced"),
+                Err(e) => panic!("click {id}: {e}"),
+            }
+        }
+    };
+    wait("open-settings");
+    let png = wd.screenshot().expect("screenshot");
+    std::fs::write(kontor_e2e::artifacts_dir().join("70-installed-de.png"), png).expect("write screenshot");
+    click("open-settings");
+    click("setting-autostart");
+    click("settings-save");
+    let places = [
+        session.desktop.config_dir().join("autostart"),
+        session.desktop.home_dir().join(".config/autostart"),
+    ];
+    let mut entry = None;
+    session.wait_for("the login item", Duration::from_secs(20), || {
+        entry = places
+            .iter()
+            .filter_map(|p| std::fs::read_dir(p).ok())
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .next();
+        entry.is_some()
+    });
+    let _ = wd.quit();
+    entry.unwrap_or_default()
 }
 
 #[test]
@@ -261,6 +308,12 @@ fn the_installed_deb_opens_reminds_as_kontor_and_uninstalls_keeping_the_data() {
     assert!(data.join("db").exists() || std::fs::read_dir(&data).map(|d| d.count() > 0).unwrap_or(false));
     let tasks = session.kontor(&["tasks", "due", "--json"]);
     assert!(String::from_utf8_lossy(&tasks.stdout).contains("Angebot nachfassen (Paket-Test)"));
+
+    // Start at login, turned on in the installed app's settings, starts the
+    // installed binary straight into the tray.
+    let entry = autostart_from_the_settings(&session);
+    let exec = entry.lines().find(|l| l.starts_with("Exec=")).expect("an Exec line");
+    assert_eq!(exec.replace('"', ""), format!("Exec={DESKTOP_BIN} --hidden"), "{entry}");
 
     // Removing the program keeps the user's data, and says where it is.
     let said = remove();

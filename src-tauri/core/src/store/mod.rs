@@ -536,6 +536,9 @@ impl Store {
                 if found > SCHEMA_VERSION {
                     return Err(Error::StoreNewer { found, supported: SCHEMA_VERSION });
                 }
+                if found < SCHEMA_VERSION {
+                    self.keep_before_upgrade(found)?;
+                }
                 if found < 2 {
                     self.upgrade_to_2()?;
                 }
@@ -554,6 +557,30 @@ impl Store {
                 Ok(())
             }
         }
+    }
+
+    /// Before an older layout is upgraded (a newer Kontor installed over
+    /// an older one): a copy of the store's files as that layout wrote them,
+    /// in `backups/before-layout-N-from-M/store`, which the older Kontor
+    /// opens (copied back as the data dir's `store`). Nothing has been
+    /// written since the open, so the flushed files are the whole store. A
+    /// copy that cannot be made stops the open: nothing is upgraded then.
+    fn keep_before_upgrade(&self, found: u32) -> Result<()> {
+        self.db.flush()?;
+        let backups = crate::backups::dir(&self.dir);
+        let name = format!("before-layout-{SCHEMA_VERSION}-from-{found}");
+        let mut target = backups.join(&name);
+        let mut n = 1;
+        while target.exists() {
+            n += 1;
+            target = backups.join(format!("{name}.{n}"));
+        }
+        copy_dir(&self.dir.join("store"), &target.join("store")).map_err(|e| {
+            Error::Storage(format!(
+                "the copy of the store before its upgrade could not be made in {} ({e}); nothing was upgraded",
+                target.display()
+            ))
+        })
     }
 
     /// Schema step 1 → 2: the counters are counted from index keys (no
@@ -728,6 +755,22 @@ impl Store {
         self.auto_advance_ready(None, now, &mut fired)?;
         Ok(Changed::new(settings, fired))
     }
+}
+
+/// Copies a folder and everything in it (files owner-only, as the store's).
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    let _ = crate::paths::secure_data_dir(to);
+    std::fs::File::open(to)?.sync_all()
 }
 
 #[cfg(test)]

@@ -132,11 +132,7 @@ def labels(layout, out):
 
 async def tray_menu(address, log):
     """The bus, the tray item's service, its menu path and the menu's layout."""
-    records = [json.loads(line) for line in open(log, encoding="utf-8")]
-    sni = [r for r in records if r["event"] == "sni"]
-    if not sni:
-        sys.exit("no tray item registered")
-    service, path = sni[-1]["service"], sni[-1]["path"]
+    service, path = registered_item(log)
     bus = await MessageBus(bus_address=address).connect()
     reply = await bus.call(Message(destination=service, path=path, interface="org.freedesktop.DBus.Properties",
                                    member="Get", signature="ss", body=["org.kde.StatusNotifierItem", "Menu"]))
@@ -150,12 +146,17 @@ async def tray_menu(address, log):
     return bus, service, menu, reply.body[1]
 
 
-async def tray(address, log):
+def registered_item(log):
+    """The bus name and object path of the tray item registered last."""
     records = [json.loads(line) for line in open(log, encoding="utf-8")]
     sni = [r for r in records if r["event"] == "sni"]
     if not sni:
         sys.exit("no tray item registered")
-    service, path = sni[-1]["service"], sni[-1]["path"]
+    return sni[-1]["service"], sni[-1]["path"]
+
+
+async def tray(address, log):
+    service, path = registered_item(log)
     bus = await MessageBus(bus_address=address).connect()
     out = {}
     for prop in ["Id", "Title", "Status", "IconName", "ToolTip"]:

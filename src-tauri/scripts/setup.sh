@@ -17,7 +17,7 @@ packages=(
   xvfb xauth x11-utils webkit2gtk-driver dbus dbus-x11 at-spi2-core
   python3 python3-dbus-next python3-xlib
   poppler-utils python3-icalendar
-  desktop-file-utils
+  desktop-file-utils rpm
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

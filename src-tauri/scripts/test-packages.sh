@@ -48,7 +48,8 @@ fi
 
 bash src-tauri/scripts/bundle.sh
 deb=$(ls "$root"/target/release/bundle/deb/*.deb)
+rpm=$(ls "$root"/target/release/bundle/rpm/*.rpm)
 
 say "The installed packages (dpkg -i, the installed Kontor under Xvfb, upgrade, dpkg -r)"
-KONTOR_DEB="$deb" KONTOR_PREVIOUS_DEB="$previous" \
+KONTOR_DEB="$deb" KONTOR_RPM="$rpm" KONTOR_PREVIOUS_DEB="$previous" \
   cargo test --locked -p kontor-e2e --test package -- --ignored --test-threads=1

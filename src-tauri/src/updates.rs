@@ -15,6 +15,16 @@ fn failed(e: impl std::fmt::Display) -> Error {
     Error::Update(e.to_string())
 }
 
+/// The plugin's error as the rep should hear it: a signature that does not
+/// verify is a refusal, not a connection problem.
+fn refused_or_failed(e: tauri_plugin_updater::Error) -> Error {
+    use tauri_plugin_updater::Error as E;
+    match e {
+        E::Minisign(_) | E::Base64(_) | E::SignatureUtf8(_) => Error::UpdateRefused(e.to_string()),
+        other => failed(other),
+    }
+}
+
 /// Managed once the updater plugin is registered (the app does, the mock
 /// runtime of the tests does not).
 pub struct Registered;
@@ -23,7 +33,7 @@ fn available<R: Runtime>(app: &AppHandle<R>) -> bool {
     app.try_state::<Registered>().is_some()
 }
 
-fn find<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Update>, Error> {
+async fn find<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Update>, Error> {
     if !available(app) {
         return Err(failed("the updater is not part of this build"));
     }
@@ -33,13 +43,13 @@ fn find<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Update>, Error> {
         builder = builder.endpoints(vec![url]).map_err(failed)?;
     }
     let updater = builder.build().map_err(failed)?;
-    tauri::async_runtime::block_on(updater.check()).map_err(failed)
+    updater.check().await.map_err(failed)
 }
 
 /// The running version and the newer one, if the server has one.
-pub fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateCheck, Error> {
+pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateCheck, Error> {
     let current = app.package_info().version.to_string();
-    let available = find(app)?.map(|u| AvailableUpdate {
+    let available = find(app).await?.map(|u| AvailableUpdate {
         version: u.version.clone(),
         date: u.date.map(|d| d.to_string()),
         notes: u.body.clone().filter(|b| !b.trim().is_empty()),
@@ -49,9 +59,9 @@ pub fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateCheck, Error> {
 
 /// Installs the newer version (signature checked by the plugin) and
 /// restarts into it; nothing to do when there is none.
-pub fn install<R: Runtime>(app: &AppHandle<R>) -> Result<(), Error> {
-    let Some(update) = find(app)? else { return Ok(()) };
-    tauri::async_runtime::block_on(update.download_and_install(|_, _| {}, || {})).map_err(failed)?;
+pub async fn install<R: Runtime>(app: &AppHandle<R>) -> Result<(), Error> {
+    let Some(update) = find(app).await? else { return Ok(()) };
+    update.download_and_install(|_, _| {}, || {}).await.map_err(refused_or_failed)?;
     app.restart();
 }
 
@@ -59,8 +69,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> Result<(), Error> {
 /// is announced by a notification (the settings install it).
 pub fn check_at_start<R: Runtime>(app: &AppHandle<R>, language: kontor_core::Language) {
     let app = app.clone();
-    let spawned =
-        std::thread::Builder::new().name("kontor-update-check".into()).spawn(move || match check(&app) {
+    tauri::async_runtime::spawn(async move {
+        match check(&app).await {
             Ok(UpdateCheck { available: Some(update), .. }) => {
                 use kontor_core::texts::Text;
                 let title = Text::UpdateAvailable.get(language).replace("{version}", &update.version);
@@ -68,8 +78,6 @@ pub fn check_at_start<R: Runtime>(app: &AppHandle<R>, language: kontor_core::Lan
             }
             Ok(_) => {}
             Err(e) => eprintln!("kontor: {e}"),
-        });
-    if let Err(e) = spawned {
-        eprintln!("kontor: cannot check for updates: {e}");
-    }
+        }
+    });
 }

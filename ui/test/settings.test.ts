@@ -46,7 +46,7 @@ describe("settings and language", () => {
     // check fails, translated, and nothing else changes.
     $("update-check").click();
     await until(() => ($("settings-updates").querySelector('[data-slot="updates"]')?.textContent ?? "") !== "");
-    expect($("settings-updates").textContent).toContain("Das Update konnte nicht geprüft oder installiert werden");
+    expect($("settings-updates").textContent).toContain("Das Update konnte nicht geprüft oder installiert werden (offline");
     expect(maybe("update-install")).toBeNull();
     $("setting-check-updates").click();
     $("settings-save").click();

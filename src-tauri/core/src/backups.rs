@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 /// The folder in the data directory.
-pub const DIR: &str = "backups";
+pub const DIR: &str = crate::paths::BACKUPS_DIR;
 const INDEX: &str = "index.json";
 const PREFIX: &str = "kontor-";
 const SUFFIX: &str = ".json.gz";

@@ -59,13 +59,15 @@ pub enum ErrorCode {
     Geocoding,
     /// See [`Error::Update`].
     Update,
+    /// See [`Error::UpdateRefused`].
+    UpdateRefused,
     /// A failure outside the core (window, runtime); never expected.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, as the UI knows them.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidTransition,
         ErrorCode::SameStage,
@@ -89,6 +91,7 @@ impl ErrorCode {
         ErrorCode::Io,
         ErrorCode::Geocoding,
         ErrorCode::Update,
+        ErrorCode::UpdateRefused,
         ErrorCode::Internal,
     ];
 
@@ -118,6 +121,7 @@ impl ErrorCode {
             ErrorCode::CompanyIncomplete => "company_incomplete",
             ErrorCode::Geocoding => "geocoding",
             ErrorCode::Update => "update",
+            ErrorCode::UpdateRefused => "update_refused",
             ErrorCode::Internal => "internal",
         }
     }
@@ -247,6 +251,10 @@ pub enum Error {
     /// install (nothing was changed then).
     #[error("the update could not be checked or installed: {0}")]
     Update(String),
+    /// An update whose signature is not made with Kontor's release key (or
+    /// is missing or unreadable): refused before anything is installed.
+    #[error("the update was refused, its signature is not Kontor's: {0}")]
+    UpdateRefused(String),
     /// A setting out of range.
     #[error("invalid setting {field}: {reason}")]
     InvalidSettings {
@@ -289,6 +297,7 @@ impl Error {
             Error::CompanyIncomplete(_) => ErrorCode::CompanyIncomplete,
             Error::Geocoding(_) => ErrorCode::Geocoding,
             Error::Update(_) => ErrorCode::Update,
+            Error::UpdateRefused(_) => ErrorCode::UpdateRefused,
         }
     }
 

@@ -6,6 +6,10 @@ use std::path::PathBuf;
 /// The app identifier (also in `tauri.conf.json`); names the data directory.
 pub const APP_IDENTIFIER: &str = "de.kontor.crm";
 
+/// The data directory's folder of backups (automatic ones, and the copy kept
+/// before a store layout upgrade).
+pub const BACKUPS_DIR: &str = "backups";
+
 /// Environment variable that overrides the data directory.
 pub const DATA_DIR_ENV: &str = "KONTOR_DATA_DIR";
 

@@ -10,14 +10,14 @@ use crate::dto::UpdateCheck;
 use crate::error::Result;
 
 /// Asks the update server whether a newer Kontor is published.
-#[tauri::command(async)]
-pub fn check_for_update<R: Runtime>(app: AppHandle<R>) -> Result<UpdateCheck> {
-    Ok(crate::updates::check(&app)?)
+#[tauri::command]
+pub async fn check_for_update<R: Runtime>(app: AppHandle<R>) -> Result<UpdateCheck> {
+    Ok(crate::updates::check(&app).await?)
 }
 
 /// Downloads the newer Kontor, verifies its signature, installs it and
 /// starts it again (the store is closed on the way out, as at "Quit").
-#[tauri::command(async)]
-pub fn install_update<R: Runtime>(app: AppHandle<R>) -> Result<()> {
-    Ok(crate::updates::install(&app)?)
+#[tauri::command]
+pub async fn install_update<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    Ok(crate::updates::install(&app).await?)
 }

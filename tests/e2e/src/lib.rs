@@ -75,6 +75,7 @@ pub struct Desktop {
     home: tempfile::TempDir,
     lang: String,
     bus_log: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 impl Desktop {
@@ -87,6 +88,12 @@ impl Desktop {
     /// [`Desktop::start`] with the app's data in `data_dir` (a prepared
     /// store) instead of a fresh directory of the test's own.
     pub fn start_in(lang: &str, data_dir: Option<PathBuf>) -> Desktop {
+        Desktop::start_with(lang, data_dir, &[])
+    }
+
+    /// [`Desktop::start_in`] with more environment for the app (and the
+    /// CLI): `KONTOR_UPDATE_URL` of a test's own update server, say.
+    pub fn start_with(lang: &str, data_dir: Option<PathBuf>, env: &[(&str, &str)]) -> Desktop {
         let home = tempfile::tempdir().expect("temp home");
         let mut children = Vec::new();
 
@@ -135,8 +142,18 @@ impl Desktop {
         let data_dir = data_dir.unwrap_or_else(|| home.path().join("data"));
         let port = free_port();
         let native_port = free_port();
-        let mut desktop =
-            Desktop { children, display, dbus_address, port, data_dir, home, lang: lang.to_owned(), bus_log };
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut desktop = Desktop {
+            children,
+            display,
+            dbus_address,
+            port,
+            data_dir,
+            home,
+            lang: lang.to_owned(),
+            bus_log,
+            env,
+        };
         let driver = desktop
             .app_command(which("tauri-driver"))
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
@@ -184,8 +201,11 @@ impl Desktop {
             .env("GDK_BACKEND", "x11")
             .env("NO_AT_BRIDGE", "1")
             .env("TZ", "UTC")
-            // No test reaches the internet: geocoding asks a closed local port.
+            // No test reaches the internet: geocoding and the update check
+            // ask a closed local port.
             .env("KONTOR_GEOCODER_URL", "http://127.0.0.1:9")
+            .env("KONTOR_UPDATE_URL", "http://127.0.0.1:9/latest.json")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null());
         cmd
     }

@@ -1629,3 +1629,71 @@ fn the_calendar_day_plan_and_mileage_log_in_english_at_800_by_600() {
     ui.wait_text(&tid("mileage-row"), |t| t.contains("Elb Brauerei"));
     ui.screenshot("57-mileage-log-en-800");
 }
+
+/// An update server of the test's own (python's http.server on loopback)
+/// offering Kontor 9.9.9: a manifest and a package signed by a key that is
+/// not Kontor's (made with `tauri signer` for this test).
+fn update_server(dir: &std::path::Path) -> (std::process::Child, String) {
+    const PAYLOAD: &str = "Kontor 9.9.9 test update (not a real package)\n";
+    const FOREIGN_SIGNATURE: &str = "dW50cnVzdGVkIGNvbW1lbnQ6IHNpZ25hdHVyZSBmcm9tIHRhdXJpIHNlY3JldCBrZXkKUlVTYUdtOThCYjFxbEdlMVdDMzljd1NMeGlzL3Y0M3pqUWt2cHVTODFBOVQzQ0R0dWRIR0JCZlZJVDM0MGFUQ3F3aXVRQWl1RVowSmo0WnZxMUk3VGp6Y1lXb09iSHVMK0FNPQp0cnVzdGVkIGNvbW1lbnQ6IHRpbWVzdGFtcDoxNzk2NjQxODA4CWZpbGU6cGF5bG9hZC5iaW4KTWZ4NWY3M093U1luMDBkWEduSWZvUnVOK1poNkVKNEJIRzgvTGs1VDBidUJnVDN4SjBocE5JbDBvNVNzci9rM1pRZUVIbzdRT2U5a1BzSGk5U3dTQ2c9PQo=";
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let base = format!("http://127.0.0.1:{port}");
+    std::fs::write(dir.join("kontor-9.9.9.bin"), PAYLOAD).expect("payload");
+    let target = json!({ "url": format!("{base}/kontor-9.9.9.bin"), "signature": FOREIGN_SIGNATURE });
+    let manifest = json!({
+        "version": "9.9.9",
+        "notes": "Besuchsplanung mit Karte",
+        "pub_date": "2026-12-01T09:00:00Z",
+        "platforms": { "linux-x86_64": target, "linux-x86_64-deb": target, "linux-x86_64-rpm": target },
+    });
+    std::fs::write(dir.join("latest.json"), manifest.to_string()).expect("manifest");
+    let server = std::process::Command::new("/usr/bin/python3")
+        .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 -m http.server");
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < WAIT, "the update server did not listen");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (server, format!("{base}/latest.json"))
+}
+
+#[test]
+fn check_for_updates_finds_a_newer_version_and_refuses_one_whose_signature_is_not_kontors() {
+    let served = tempfile::tempdir().expect("temp dir");
+    let (mut server, url) = update_server(served.path());
+    let desktop = Desktop::start_with("en_US.UTF-8", None, &[("KONTOR_UPDATE_URL", &url)]);
+    let session = desktop.launch();
+    let ui = Ui { s: &session };
+    ui.click("open-settings");
+    ui.click("settings-nav-updates");
+    // Off by default: nothing was asked at start.
+    assert_eq!(
+        ui.s.execute(
+            "return document.querySelector('[data-testid=\"setting-check-updates\"]').checked",
+            vec![]
+        )
+        .ok(),
+        Some(json!(false))
+    );
+    ui.click("update-check");
+    let status = ui.wait_text(&tid("update-status"), |t| t.contains("9.9.9"));
+    assert_eq!(status, "Kontor 9.9.9 is available (you have 0.2.0).");
+    assert_eq!(ui.text("update-notes"), "Besuchsplanung mit Karte");
+    ui.screenshot("71-update-available-en");
+    // The package is downloaded, its signature does not match Kontor's
+    // public key: refused, nothing installed, the app goes on.
+    ui.click("update-install");
+    let error = ui.wait_text("[data-slot=\"updates\"]", |t| !t.trim().is_empty());
+    assert!(error.contains("The update was refused: it is not signed with Kontor's release key."), "{error}");
+    ui.screenshot("72-update-refused-en");
+    assert_eq!(ui.text("version"), "0.2.0");
+    session.quit().expect("quit");
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -5,7 +5,8 @@
 //! These tests change the machine (they install and remove the package
 //! `kontor`), so `cargo test` leaves them out; `src-tauri/scripts/test-packages.sh`
 //! (part of the test command) builds the packages and runs them as root:
-//! - `KONTOR_DEB`: the package to test;
+//! - `KONTOR_DEB`, `KONTOR_RPM`: the packages to test (the .rpm is read,
+//!   not installed: this is a Debian machine);
 //! - `KONTOR_PREVIOUS_DEB`: the package of the previous release, for the upgrade.
 
 use std::path::{Path, PathBuf};
@@ -405,4 +406,46 @@ fn an_upgrade_from_the_previous_release_keeps_the_data() {
     let check = session.kontor(&["doctor", "--json"]);
     assert!(check.status.success());
     remove();
+}
+
+/// The files a package installs, from its own listing (`dpkg-deb -c`, `rpm -qpl`).
+fn listed(program: &str, args: &[&str], package: &Path) -> Vec<String> {
+    let out =
+        Command::new(program).args(args).arg(package).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(out.status.success(), "{program} {args:?}: {}", text(&out));
+    let paths: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|p| format!("/{}", p.trim_start_matches('.').trim_matches('/')))
+        .collect();
+    // Folders are listed too (by dpkg-deb): a path under which another one
+    // lies is a folder.
+    paths.iter().filter(|p| !paths.iter().any(|q| q.starts_with(&format!("{p}/")))).cloned().collect()
+}
+
+#[test]
+#[ignore = "reads the built packages: run by src-tauri/scripts/test-packages.sh"]
+fn the_rpm_carries_what_the_deb_carries() {
+    let (deb, rpm) = (env_path("KONTOR_DEB"), env_path("KONTOR_RPM"));
+    let in_deb = listed("dpkg-deb", &["-c"], &deb);
+    let in_rpm = listed("rpm", &["-qpl"], &rpm);
+    // The Debian changelog is the only file of its own a .deb has.
+    let in_deb: Vec<_> = in_deb.into_iter().filter(|f| !f.starts_with("/usr/share/doc/")).collect();
+    assert_eq!(in_rpm, in_deb, "the same files in both packages");
+    for needed in [DESKTOP_BIN, CLI_BIN, &format!("/usr/share/applications/{ID}.desktop")] {
+        assert!(in_rpm.iter().any(|f| f == needed), "the .rpm has {needed}");
+    }
+    let query = |args: &[&str]| {
+        let out = Command::new("rpm").args(args).arg(&rpm).output().expect("rpm");
+        assert!(out.status.success(), "rpm {args:?}: {}", text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        query(&["-qp", "--queryformat", "%{NAME} %{VERSION}"]),
+        format!("kontor {}", deb_field(&deb, "Version"))
+    );
+    let requires = query(&["-qp", "--requires"]);
+    assert!(requires.contains("libwebkit2gtk-4.1.so.0()(64bit)"), "{requires}");
+    let scripts = query(&["-qp", "--scripts"]);
+    assert!(scripts.contains(".local/share/de.kontor.crm"), "removing says where the data stays: {scripts}");
 }

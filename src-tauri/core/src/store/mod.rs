@@ -567,7 +567,7 @@ impl Store {
     /// copy that cannot be made stops the open: nothing is upgraded then.
     fn keep_before_upgrade(&self, found: u32) -> Result<()> {
         self.db.flush()?;
-        let backups = crate::backups::dir(&self.dir);
+        let backups = self.dir.join(crate::paths::BACKUPS_DIR);
         let name = format!("before-layout-{SCHEMA_VERSION}-from-{found}");
         let mut target = backups.join(&name);
         let mut n = 1;

@@ -60,13 +60,13 @@ export function updatesSection(f: SettingsForm, s: UpdateState): HTMLElement {
     h("h3", { id: "updates-title" }, t("settings.updates")),
     h("label", { class: "check" }, box,
       h("span", null, h("span", { class: "label" }, t("updates.at_start")), h("br"), h("span", { class: "hint" }, t("updates.at_start_hint")))),
-    h("div", { class: "row" },
+    h("div", { class: "data-actions" },
       button(t("updates.check"), { testid: "update-check", disabled: s.busy !== null, onclick: () => void check() }),
       found?.available
         ? button(t("updates.install"), { testid: "update-install", kind: "primary", disabled: s.busy !== null, onclick: () => void install() })
         : null),
-    h("p", { class: "hint", role: "status", "data-testid": "update-status" }, status),
-    found?.available?.notes ? h("pre", { class: "release-notes", "data-testid": "update-notes" }, found.available.notes) : null,
+    h("p", { class: "status-line", role: "status", "data-testid": "update-status" }, status),
+    found?.available?.notes ? h("p", { class: "release-notes", "data-testid": "update-notes" }, found.available.notes) : null,
     h("div", { class: "error-slot", "data-slot": "updates" }),
   );
 }

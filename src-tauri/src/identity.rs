@@ -99,4 +99,14 @@ mod tests {
             assert!(svg.ends_with(".svg"));
         }
     }
+
+    #[test]
+    fn the_release_workflow_bundles_with_the_pinned_tauri_cli() {
+        let ui: serde_json::Value =
+            serde_json::from_str(include_str!("../../ui/package.json")).expect("ui/package.json");
+        let pinned = ui["devDependencies"]["@tauri-apps/cli"].as_str().expect("the Tauri CLI is pinned");
+        assert!(pinned.chars().all(|c| c.is_ascii_digit() || c == '.'), "an exact version: {pinned}");
+        let workflow = include_str!("../../.github/workflows/packages.yml");
+        assert!(workflow.contains(&format!("@tauri-apps/cli@{pinned}")), "packages.yml uses {pinned}");
+    }
 }

@@ -11,7 +11,9 @@ from x11_windows import find
 
 def main():
     d = display.Display(sys.argv[1])
-    window = find(d.screen().root, sys.argv[2])
+    # The shown window of that title: GTK's hidden client-leader window
+    # carries the application's name as its title too.
+    window = find(d.screen().root, sys.argv[2], viewable=True) or find(d.screen().root, sys.argv[2])
     if window is None:
         sys.exit(f"no window titled {sys.argv[2]!r}")
     protocols = d.intern_atom("WM_PROTOCOLS")

@@ -10,7 +10,8 @@
 //! tasks, a deal's dialog over the board and its quotes, reports, the
 //! calendar's week, an appointment, a day with its visits and a visit
 //! report, the day plan and the mileage log) as
-//! `{lang}-{theme}-{size}-{view}.png`; `KONTOR_TOUR=field` the calendar's only.
+//! `{lang}-{theme}-{size}-{view}.png`; `KONTOR_TOUR=field` the calendar's only,
+//! `KONTOR_TOUR=settings` the settings' sections (Updates).
 
 #![allow(clippy::disallowed_methods)]
 
@@ -70,7 +71,7 @@ fn main() {
 
 /// The tour's steps: a name and a script that gets the view on screen (it
 /// returns the selector to wait for).
-const TOUR: [(&str, &str); 16] = [
+const TOUR: [(&str, &str); 17] = [
     ("orgs", "q('nav-organizations').click(); return '[data-testid=org-row]';"),
     ("org", "q('org-row-name').click(); return '[data-testid=org-page]';"),
     ("palette", "q('open-palette').click(); const i = q('palette-input'); i.value = 'an'; \
@@ -97,14 +98,20 @@ const TOUR: [(&str, &str); 16] = [
     ("cal-plan", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); q('cal-mode-plan').click(); \
         q('plan-start').value = 'Jungfernstieg 1, 20354 Hamburg'; q('plan-suggest').click(); return '[data-testid=plan-stop]';"),
     ("cal-mileage", "q('cal-mode-mileage').click(); return '[data-testid=mileage-row]';"),
+    ("settings-updates", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); \
+        q('open-settings').click(); q('settings-nav-updates').click(); return '[data-testid=update-check]';"),
 ];
 
 /// Walks the other views and photographs each.
 fn tour(session: &kontor_e2e::webdriver::Session, out: &std::path::Path, prefix: &str) {
     let helper = "const q = (id) => document.querySelector(`[data-testid=\"${id}\"]`);";
-    // KONTOR_TOUR=field walks the calendar's views only.
-    let field_only = std::env::var("KONTOR_TOUR").is_ok_and(|v| v == "field");
-    for (name, step) in TOUR.iter().filter(|(name, _)| !field_only || name.starts_with("cal-")) {
+    // KONTOR_TOUR=field walks the calendar's views only, =settings the settings'.
+    let only = match std::env::var("KONTOR_TOUR").as_deref() {
+        Ok("field") => "cal-",
+        Ok("settings") => "settings-",
+        _ => "",
+    };
+    for (name, step) in TOUR.iter().filter(|(name, _)| name.starts_with(only)) {
         let wait = session.execute(&format!("{helper} {step}"), vec![]).expect("a tour step");
         let css = wait.as_str().unwrap_or("body").to_owned();
         if let Err(e) = session.wait(&css, Duration::from_secs(20)) {

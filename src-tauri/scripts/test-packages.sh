@@ -20,7 +20,12 @@ mkdir -p target/packages
 previous="$root/target/packages/kontor_${prev_version}_previous.deb"
 if [ ! -f "$previous" ]; then
   if ! git cat-file -e "${prev_commit}^{commit}" 2>/dev/null; then
-    echo "The previous release's commit $prev_commit is not in this clone (a shallow clone?): run 'git fetch --unshallow' and try again." >&2
+    # A shallow clone: fetch that one commit from where the clone came from.
+    say "Fetching the previous release's commit ${prev_commit:0:10}"
+    git fetch --quiet --depth=1 origin "$prev_commit" 2>/dev/null || git fetch --quiet --unshallow 2>/dev/null || true
+  fi
+  if ! git cat-file -e "${prev_commit}^{commit}" 2>/dev/null; then
+    echo "The previous release's commit $prev_commit is not in this clone and could not be fetched: clone the whole history (or 'git fetch --unshallow') and try again." >&2
     exit 1
   fi
   say "Building the previous release's package ($prev_version, ${prev_commit:0:10})"

@@ -1698,6 +1698,19 @@ fn check_for_updates_finds_a_newer_version_and_refuses_one_whose_signature_is_no
     assert!(error.contains("The update was refused: it is not signed with Kontor's release key."), "{error}");
     ui.screenshot("72-update-refused-en");
     assert_eq!(ui.text("version"), "0.2.0");
+    assert!(desktop.bus_events("notify").is_empty(), "no check at start while it is off");
+
+    // "Check for updates when Kontor starts": the next start announces it.
+    ui.click("setting-check-updates");
+    ui.click("settings-save");
+    ui.wait_gone("settings-dialog");
+    session.quit().expect("quit");
+    let session = desktop.launch();
+    let shown = desktop
+        .wait_notification("Kontor 9.9.9 is available", WAIT)
+        .expect("the start's check announces the newer version");
+    assert_eq!(shown["app_name"], "Kontor", "{shown}");
+    assert!(shown["body"].as_str().unwrap_or("").contains("Check for updates"), "{shown}");
     session.quit().expect("quit");
     let _ = server.kill();
     let _ = server.wait();

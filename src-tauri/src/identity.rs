@@ -12,8 +12,9 @@
 //!   identifier ([`APP_ID`]); the notification plugin uses it once the app
 //!   runs from its installed place.
 //! - macOS: the bundle id is the identifier; the tray sits in the menu bar
-//!   and notifications need the rep's permission, asked for at the first
-//!   start ([`crate::notify::ask_permission`]).
+//!   and notifications come under the bundle id, as the rep's notification
+//!   settings allow ([`crate::notify::ask_permission`] asks the plugin, which
+//!   answers "granted" on desktops).
 
 /// The application's name, as the rep sees it everywhere.
 pub const APP_NAME: &str = "Kontor";

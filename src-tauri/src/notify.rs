@@ -63,9 +63,11 @@ pub fn show_reminder<R: Runtime>(
     show(app, title, body);
 }
 
-/// Asks the rep for permission to notify where the OS wants it asked (macOS
-/// asks once, for the app's bundle id); where it was refused, says where to
-/// turn it on. Linux and Windows grant it without asking.
+/// Asks the notification plugin for permission to notify; where it was
+/// refused, says where to turn it on. On desktops Tauri's plugin answers
+/// "granted" without a prompt (Linux and Windows need none; macOS applies the
+/// app's notification settings), so today this only matters once the plugin
+/// asks macOS itself.
 pub fn ask_permission<R: Runtime>(app: &AppHandle<R>) {
     use tauri_plugin_notification::{NotificationExt, PermissionState};
     if !available(app) {

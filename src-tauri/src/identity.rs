@@ -12,9 +12,8 @@
 //!   identifier ([`APP_ID`]); the notification plugin uses it once the app
 //!   runs from its installed place.
 //! - macOS: the bundle id is the identifier; the tray sits in the menu bar
-//!   and notifications come under the bundle id, as the rep's notification
-//!   settings allow ([`crate::notify::ask_permission`] asks the plugin, which
-//!   answers "granted" on desktops).
+//!   and notifications need the rep's permission, asked for at the first
+//!   start from the app bundle ([`crate::notify::ask_permission`]).
 
 /// The application's name, as the rep sees it everywhere.
 pub const APP_NAME: &str = "Kontor";

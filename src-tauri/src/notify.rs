@@ -63,25 +63,41 @@ pub fn show_reminder<R: Runtime>(
     show(app, title, body);
 }
 
-/// Asks the notification plugin for permission to notify; where it was
-/// refused, says where to turn it on. On desktops Tauri's plugin answers
-/// "granted" without a prompt (Linux and Windows need none; macOS applies the
-/// app's notification settings), so today this only matters once the plugin
-/// asks macOS itself.
+/// Asks the rep for permission to notify where the OS wants it asked: on
+/// macOS through UNUserNotificationCenter, once per installed app bundle
+/// (the prompt names Kontor; the answer is kept in System Settings →
+/// Notifications). Tauri's plugin answers "granted" on desktops without a
+/// prompt, and Linux and Windows need none.
 pub fn ask_permission<R: Runtime>(app: &AppHandle<R>) {
-    use tauri_plugin_notification::{NotificationExt, PermissionState};
     if !available(app) {
         return;
     }
-    let answer = match app.notification().permission_state() {
-        Ok(PermissionState::Granted) => return,
-        Ok(PermissionState::Denied) => Ok(PermissionState::Denied),
-        _ => app.notification().request_permission(),
-    };
-    match answer {
-        Ok(PermissionState::Granted) => {}
-        Ok(_) => eprintln!("kontor: notifications are turned off for Kontor in the system settings; reminders show only in the tray"),
-        Err(e) => eprintln!("kontor: cannot ask for permission to notify: {e}"),
+    #[cfg(target_os = "macos")]
+    {
+        // The answer waits for the rep: a thread of its own.
+        let asking = std::thread::Builder::new().name("kontor-notify-permission".into()).spawn(|| {
+            match mac_usernotifications::blocking::request_auth() {
+                Ok(true) => {}
+                Ok(false) => eprintln!(
+                    "kontor: notifications are turned off for Kontor (System Settings → Notifications); reminders show in the menu bar only"
+                ),
+                // Not run from Kontor.app (a development build): nothing to ask for.
+                Err(mac_usernotifications::Error::NoBundleIdentifier) => {}
+                Err(e) => eprintln!("kontor: cannot ask for permission to notify: {e}"),
+            }
+        });
+        if let Err(e) = asking {
+            eprintln!("kontor: cannot ask for permission to notify: {e}");
+        }
+    }
+    #[cfg(not(target_os = "macos"))]
+    {
+        use tauri_plugin_notification::{NotificationExt, PermissionState};
+        match app.notification().permission_state() {
+            Ok(PermissionState::Granted) => {}
+            Ok(_) => eprintln!("kontor: notifications are turned off for Kontor in the system settings"),
+            Err(e) => eprintln!("kontor: cannot read the permission to notify: {e}"),
+        }
     }
 }
 

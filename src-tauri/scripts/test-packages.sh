@@ -40,9 +40,9 @@ if [ ! -f "$previous" ]; then
     cd "$tree"
     npm --prefix ui install --no-audit --no-fund --prefer-offline >/dev/null
     npm --prefix ui run build >/dev/null
-    # The same target dir: only Kontor's own crates are built again.
+    # The same target dir: only Kontor's own crates are built again. Tauri's
+    # build builds the default members, the CLI among them.
     export CARGO_TARGET_DIR="$root/target"
-    cargo build --release --locked -p kontor-cli
     rm -rf "$root/target/release/bundle/deb"
     "$root/ui/node_modules/.bin/tauri" build --ci --bundles deb \
       --config "{\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/kontor\":\"$root/target/release/kontor\"}}}}}" \

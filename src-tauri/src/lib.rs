@@ -42,7 +42,7 @@ fn open_and_start(handle: &tauri::AppHandle) {
     state.open_store();
     if let Ok(store) = state.store() {
         autostart::apply(handle, store.settings().autostart);
-        notify::ask_permission(handle);
+        notify::ask_permission();
         if store.settings().check_updates {
             updates::check_at_start(handle, state.language());
         }
@@ -79,7 +79,7 @@ pub fn run() {
             // UI's first questions wait for it. Then the index is read in
             // before the first list asks for it, and the timers start.
             app.manage(AppState::new(&dir));
-            app.manage(updates::Registered);
+            app.manage(updates::Updates::default());
             let handle = app.handle().clone();
             let opening =
                 std::thread::Builder::new().name("kontor-open".into()).spawn(move || open_and_start(&handle));

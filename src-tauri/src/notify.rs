@@ -5,11 +5,6 @@
 use kontor_core::Language;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// The name notifications come from.
-pub const APP_NAME: &str = crate::identity::APP_NAME;
-/// The desktop entry (and icon name) of the installed app.
-pub const DESKTOP_ENTRY: &str = crate::identity::APP_ID;
-
 /// Notification servers on Linux read the body as markup: user text is
 /// escaped so that "<b>" or "R&D" shows as written.
 fn body_text(body: &str) -> String {
@@ -63,15 +58,12 @@ pub fn show_reminder<R: Runtime>(
     show(app, title, body);
 }
 
-/// Asks the rep for permission to notify where the OS wants it asked: on
-/// macOS through UNUserNotificationCenter, once per installed app bundle
-/// (the prompt names Kontor; the answer is kept in System Settings →
-/// Notifications). Tauri's plugin answers "granted" on desktops without a
-/// prompt, and Linux and Windows need none.
-pub fn ask_permission<R: Runtime>(app: &AppHandle<R>) {
-    if !available(app) {
-        return;
-    }
+/// On macOS, asks the rep for permission to notify, through
+/// UNUserNotificationCenter: once per installed app bundle (the prompt
+/// names Kontor; the answer is kept in System Settings → Notifications).
+/// Linux and Windows need none (Tauri's plugin answers "granted" on every
+/// desktop without asking, so it cannot be asked).
+pub fn ask_permission() {
     #[cfg(target_os = "macos")]
     {
         // The answer waits for the rep: a thread of its own.
@@ -88,15 +80,6 @@ pub fn ask_permission<R: Runtime>(app: &AppHandle<R>) {
         });
         if let Err(e) = asking {
             eprintln!("kontor: cannot ask for permission to notify: {e}");
-        }
-    }
-    #[cfg(not(target_os = "macos"))]
-    {
-        use tauri_plugin_notification::{NotificationExt, PermissionState};
-        match app.notification().permission_state() {
-            Ok(PermissionState::Granted) => {}
-            Ok(_) => eprintln!("kontor: notifications are turned off for Kontor in the system settings"),
-            Err(e) => eprintln!("kontor: cannot read the permission to notify: {e}"),
         }
     }
 }
@@ -130,13 +113,15 @@ mod linux {
     use kontor_core::Language;
     use notify_rust::{Hint, Notification};
 
-    use super::{body_text, Choice, APP_NAME, DESKTOP_ENTRY};
+    use super::{body_text, Choice};
+    use crate::identity::{APP_ID, APP_NAME};
 
     pub(super) fn notification(title: &str, body: &str) -> Notification {
         let mut n = Notification::new();
         n.appname(APP_NAME)
-            .icon(DESKTOP_ENTRY)
-            .hint(Hint::DesktopEntry(DESKTOP_ENTRY.into()))
+            // The installed desktop entry's name, which is also its icon's.
+            .icon(APP_ID)
+            .hint(Hint::DesktopEntry(APP_ID.into()))
             .summary(title)
             .body(&body_text(body));
         n

@@ -207,7 +207,7 @@ impl AppState {
             for outcome in outcomes {
                 if let AutomationOutcome::Notice { message } = outcome {
                     if notify {
-                        notify::show(app, "Kontor", message);
+                        notify::show(app, crate::identity::APP_NAME, message);
                     }
                 }
             }

@@ -25,18 +25,19 @@ fn refused_or_failed(e: tauri_plugin_updater::Error) -> Error {
     }
 }
 
-/// Managed once the updater plugin is registered (the app does, the mock
-/// runtime of the tests does not).
-pub struct Registered;
+/// The app's updates, managed where the updater plugin is registered (the
+/// app; not the mock runtime of the tests): the update the last check
+/// found, which "Install" installs without asking the server again.
+#[derive(Default)]
+pub struct Updates(std::sync::Mutex<Option<Update>>);
 
-fn available<R: Runtime>(app: &AppHandle<R>) -> bool {
-    app.try_state::<Registered>().is_some()
+fn updates<R: Runtime>(app: &AppHandle<R>) -> Result<&Updates, Error> {
+    let state = app.try_state::<Updates>().ok_or_else(|| failed("the updater is not part of this build"))?;
+    Ok(state.inner())
 }
 
+/// Asks the update server.
 async fn find<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Update>, Error> {
-    if !available(app) {
-        return Err(failed("the updater is not part of this build"));
-    }
     let mut builder = app.updater_builder();
     if let Some(url) = std::env::var(UPDATE_URL_ENV).ok().filter(|u| !u.trim().is_empty()) {
         let url = url.trim().parse().map_err(|e| failed(format!("{UPDATE_URL_ENV}: {e}")))?;
@@ -48,19 +49,33 @@ async fn find<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Update>, Error> {
 
 /// The running version and the newer one, if the server has one.
 pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateCheck, Error> {
-    let current = app.package_info().version.to_string();
-    let available = find(app).await?.map(|u| AvailableUpdate {
+    let updates = updates(app)?;
+    let found = find(app).await?;
+    let available = found.as_ref().map(|u| AvailableUpdate {
         version: u.version.clone(),
         date: u.date.map(|d| d.to_string()),
         notes: u.body.clone().filter(|b| !b.trim().is_empty()),
     });
-    Ok(UpdateCheck { current, available })
+    *lock(updates) = found;
+    Ok(UpdateCheck { current: app.package_info().version.to_string(), available })
 }
 
-/// Installs the newer version (signature checked by the plugin) and
-/// restarts into it; nothing to do when there is none.
+fn lock(updates: &Updates) -> std::sync::MutexGuard<'_, Option<Update>> {
+    updates.0.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Installs the newer version the last check found (else asks again):
+/// the plugin checks its signature, then it restarts into it; nothing to
+/// do when there is none.
 pub async fn install<R: Runtime>(app: &AppHandle<R>) -> Result<(), Error> {
-    let Some(update) = find(app).await? else { return Ok(()) };
+    let checked = lock(updates(app)?).clone();
+    let update = match checked {
+        Some(update) => update,
+        None => match find(app).await? {
+            Some(update) => update,
+            None => return Ok(()),
+        },
+    };
     update.download_and_install(|_, _| {}, || {}).await.map_err(refused_or_failed)?;
     app.restart();
 }

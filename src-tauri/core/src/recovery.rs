@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::backup_file::{BackupFile, RecordCounts};
 use crate::backups::{self, Reason};
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Store, STORE_ENTRIES};
 
 /// What a restore did.
 pub struct Restored {
@@ -23,10 +23,6 @@ pub struct Restored {
     /// The automatic backup of the store it replaced.
     pub safety_backup: Option<backups::BackupEntry>,
 }
-
-/// The store's files in `data_dir` (the sled directory, the search index
-/// and the side file of what it must hold).
-const STORE_ENTRIES: [&str; 4] = ["store", "search", crate::store::EXPECTED_FILE, "compact.pending"];
 
 /// Moves the store's files in `data_dir` into `store.damaged-<time>` there
 /// and returns that folder. Nothing is deleted.

@@ -39,11 +39,21 @@ fn found(store: &Store, text: &str) -> Vec<String> {
 fn a_layout_1_store_upgrades_once_and_keeps_every_record() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v1"), dir.path());
+    // A file beside sled's in the store's other folders goes into the copy too.
+    std::fs::create_dir_all(dir.path().join("search")).unwrap();
+    std::fs::write(dir.path().join("search/left-by-the-old-layout"), "kept").unwrap();
     let store = Store::open(dir.path()).unwrap();
     store.set_time_zone(Berlin);
     // The store as layout 1 wrote it was kept before the upgrade: the
     // previous Kontor opens that copy.
     let kept = dir.path().join("backups/before-layout-2-from-1/store");
+    assert_eq!(
+        std::fs::read_to_string(
+            dir.path().join("backups/before-layout-2-from-1/search/left-by-the-old-layout")
+        )
+        .unwrap(),
+        "kept"
+    );
     {
         let old = sled::open(&kept).unwrap();
         let version = old.open_tree("meta").unwrap().get("schema_version").unwrap().expect("a version");

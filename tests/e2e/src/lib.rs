@@ -299,55 +299,46 @@ impl Desktop {
             .expect("run x11_pick_file.py")
     }
 
-    /// Clicks the tray menu item labelled `label` over com.canonical.dbusmenu.
-    pub fn click_tray(&self, label: &str) -> std::process::Output {
+    /// Runs one command of the desktop's D-Bus peers (`dbus_peers.py`)
+    /// against this session's bus and its log.
+    fn dbus_peers(&self, command: &str, args: &[&str]) -> std::process::Output {
         Command::new("/usr/bin/python3")
             .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
-            .args(["click", "--address", &self.dbus_address, "--label", label, "--log"])
+            .args([command, "--address", &self.dbus_address, "--log"])
             .arg(&self.bus_log)
+            .args(args)
             .stdin(Stdio::null())
             .output()
-            .expect("run the tray click")
+            .unwrap_or_else(|e| panic!("dbus_peers.py {command}: {e}"))
+    }
+
+    /// [`Desktop::dbus_peers`] that must succeed and print JSON.
+    fn dbus_peers_json(&self, command: &str) -> serde_json::Value {
+        let out = self.dbus_peers(command, &[]);
+        assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{command}: not JSON ({e})"))
+    }
+
+    /// Clicks the tray menu item labelled `label` over com.canonical.dbusmenu.
+    pub fn click_tray(&self, label: &str) -> std::process::Output {
+        self.dbus_peers("click", &["--label", label])
     }
 
     /// The tray menu's labels as the desktop reads them over com.canonical.dbusmenu.
     pub fn tray_menu(&self) -> Vec<String> {
-        let out = Command::new("/usr/bin/python3")
-            .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
-            .args(["menu", "--address", &self.dbus_address, "--log"])
-            .arg(&self.bus_log)
-            .stdin(Stdio::null())
-            .output()
-            .expect("read the tray menu");
-        assert!(out.status.success(), "tray menu: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).expect("the menu's labels as JSON")
+        serde_json::from_value(self.dbus_peers_json("menu")).expect("the menu's labels")
     }
 
     /// The registered tray item's properties (Id, Title, Status, IconName,
     /// ToolTip: its title) as the desktop reads them.
     pub fn tray(&self) -> serde_json::Value {
-        let out = Command::new("/usr/bin/python3")
-            .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
-            .args(["tray", "--address", &self.dbus_address, "--log"])
-            .arg(&self.bus_log)
-            .stdin(Stdio::null())
-            .output()
-            .expect("read the tray item");
-        assert!(out.status.success(), "tray: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).expect("the tray's properties as JSON")
+        self.dbus_peers_json("tray")
     }
 
     /// Clicks a notification's action (as the notification server reports it:
     /// ActionInvoked on the bus); "default" is a click on the notification.
     pub fn invoke_notification(&self, id: u64, action: &str) {
-        let out = Command::new("/usr/bin/python3")
-            .arg(workspace_root().join("tests/e2e/dbus_peers.py"))
-            .args(["invoke", "--address", &self.dbus_address, "--log"])
-            .arg(&self.bus_log)
-            .args(["--id", &id.to_string(), "--action", action])
-            .stdin(Stdio::null())
-            .output()
-            .expect("invoke the notification's action");
+        let out = self.dbus_peers("invoke", &["--id", &id.to_string(), "--action", action]);
         assert!(out.status.success(), "invoke: {}", String::from_utf8_lossy(&out.stderr));
     }
 

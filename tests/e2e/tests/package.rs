@@ -99,6 +99,13 @@ impl Session {
         out
     }
 
+    /// A contact made with the installed CLI (`contacts add ARGS`): its id.
+    fn add_contact(&self, args: &[&str]) -> String {
+        let out = self.kontor(&[&["contacts", "add"], args, &["--json"]].concat());
+        let contact: serde_json::Value = serde_json::from_slice(&out.stdout).expect("contact JSON");
+        contact["id"].as_str().expect("contact id").to_owned()
+    }
+
     /// Starts the installed desktop app; it runs until `quit`.
     fn launch(&self) -> App {
         let log = self.desktop.home_dir().join(format!("app-{}.log", now_millis()));
@@ -174,19 +181,14 @@ impl App {
 #[allow(clippy::disallowed_methods)] // the test reads the real clock, like the app
 fn due_task(session: &Session, title: &str) {
     let due = (chrono::Utc::now() + chrono::Duration::seconds(2)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let contact = session.kontor(&[
-        "contacts",
-        "add",
+    let id = session.add_contact(&[
         "--first-name",
         "Greta",
         "--last-name",
         "Paketmann",
         "--organization",
         "Elb Brauerei",
-        "--json",
     ]);
-    let contact: serde_json::Value = serde_json::from_slice(&contact.stdout).expect("contact JSON");
-    let id = contact["id"].as_str().expect("contact id").to_owned();
     session.kontor(&["tasks", "add", "--title", title, "--due", &due, "--remind", "0", "--contact", &id]);
     std::thread::sleep(Duration::from_secs(3));
 }
@@ -343,9 +345,7 @@ fn an_upgrade_from_the_previous_release_keeps_the_data() {
     let session = Session::start("en_US.UTF-8");
 
     // Data made by the previous release: with its CLI, then in its window.
-    let made = session.kontor(&[
-        "contacts",
-        "add",
+    let id = session.add_contact(&[
         "--first-name",
         "Ulla",
         "--last-name",
@@ -354,10 +354,7 @@ fn an_upgrade_from_the_previous_release_keeps_the_data() {
         "Hafen Logistik",
         "--email",
         "ulla@hafen.example",
-        "--json",
     ]);
-    let made: serde_json::Value = serde_json::from_slice(&made.stdout).expect("contact JSON");
-    let id = made["id"].as_str().expect("id").to_owned();
     session.kontor(&["activity", "add", &id, "--kind", "call", "--summary", "Before the upgrade"]);
     session.kontor(&[
         "tasks",

@@ -12,6 +12,7 @@ import { formatNumber, formatTime, t } from "../i18n";
 import type { Shell } from "../shell";
 import { button } from "./common";
 import type { CalendarActions } from "./calendarTypes";
+import { nearbyWho, radiusSelect } from "./nearby";
 
 function reasonText(r: VisitReason): string {
   switch (r.kind) {
@@ -26,8 +27,6 @@ function reasonText(r: VisitReason): string {
 function located(kind: Candidate["located"]): string | null {
   return kind === "postcode" ? t("plan.located_postcode") : null;
 }
-
-const RADII = [10, 25, 50];
 
 export class DayPlanView {
   readonly el: HTMLElement;
@@ -126,8 +125,7 @@ export class DayPlanView {
     const { actions } = this;
     const p = actions.state.plan;
     const address = h("input", { id: "nearby-address", type: "text", "data-testid": "nearby-address", autocomplete: "off", value: start }) as HTMLInputElement;
-    const km = h("select", { id: "nearby-km", "data-testid": "nearby-km", "aria-label": t("fieldcard.radius") },
-      RADII.map((r) => h("option", { value: String(r), selected: r === 25 }, t("fieldcard.within", { km: r })))) as HTMLSelectElement;
+    const km = radiusSelect(25, { id: "nearby-km", "data-testid": "nearby-km" });
     return h("section", { class: "card plan-nearby", "data-testid": "plan-nearby", "aria-labelledby": "plan-nearby-title" },
       h("h2", { id: "plan-nearby-title" }, t("plan.nearby")),
       h("form", { class: "plan-form inline", onsubmit: (ev: Event) => { ev.preventDefault(); void actions.nearbyAddress(address.value.trim(), Number(km.value)); } },
@@ -140,8 +138,7 @@ export class DayPlanView {
               h("label", { class: "check" },
                 h("input", { type: "checkbox", "data-testid": "nearby-pick", "data-id": n.contact_id, checked: p.chosen.has(n.contact_id),
                   onchange: (ev: Event) => { if ((ev.target as HTMLInputElement).checked) p.chosen.add(n.contact_id); else p.chosen.delete(n.contact_id); } }),
-                h("span", null, h("span", { class: "num nearby-km" }, t("fieldcard.km", { km: formatNumber(n.distance_km, 1) })),
-                  h("span", { class: "strong" }, n.organization ?? n.name), n.organization ? h("span", { class: "muted" }, ` · ${n.name}`) : null)))))
+                h("span", null, nearbyWho(n))))))
           : h("p", { class: "muted" }, t("plan.nearby_none")));
   }
 }

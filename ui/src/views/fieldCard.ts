@@ -15,8 +15,8 @@ import type { Shell } from "../shell";
 import { clock } from "../tasks";
 import { appointmentDialog } from "./appointmentDialog";
 import { button } from "./common";
+import { nearbyWho, pinFrom, radiusSelect } from "./nearby";
 
-const RADII = [10, 25, 50];
 /** The radius last chosen, and whether the rep asked for the nearby list, kept while the app runs. */
 let radius = 25;
 let showNearby = false;
@@ -63,10 +63,8 @@ export function fieldCard(app: Shell, detail: ContactDetail): HTMLElement {
     const lon = h("input", { type: "text", inputmode: "decimal", class: "num-input wide", "data-testid": "pin-lon", "aria-label": t("fieldcard.lon"), placeholder: t("fieldcard.lon"), value: c.address.pin ? String(c.address.pin.lon) : "" }) as HTMLInputElement;
     const pinErrors = h("div", { class: "error-slot" });
     const setPin = async (clear: boolean) => {
-      // "53,5456" as German keyboards write it, or "53.5456".
-      const num = (el: HTMLInputElement) => Number(el.value.trim().replace(",", "."));
-      const pin = clear ? null : { lat: num(lat), lon: num(lon) };
-      if (pin && (!lat.value.trim() || !lon.value.trim() || Number.isNaN(pin.lat) || Number.isNaN(pin.lon))) {
+      const pin = clear ? null : pinFrom(lat.value, lon.value);
+      if (pin === "invalid" || (!clear && pin === null)) {
         lat.setAttribute("aria-invalid", "true");
         return replace(pinErrors, h("p", { class: "field-error", role: "alert", "data-testid": "field-error" }, t("fieldcard.invalid_pin")));
       }
@@ -78,10 +76,10 @@ export function fieldCard(app: Shell, detail: ContactDetail): HTMLElement {
         app.showError(e, pinErrors);
       }
     };
-    const radiusSelect = h("select", {
-      "data-testid": "nearby-radius", "aria-label": t("fieldcard.radius"),
+    const radiusPicker = radiusSelect(radius, {
+      "data-testid": "nearby-radius",
       onchange: (ev: Event) => { radius = Number((ev.target as HTMLSelectElement).value); void load(); },
-    }, RADII.map((r) => h("option", { value: String(r), selected: r === radius }, t("fieldcard.within", { km: r }))));
+    });
     replace(body,
       where,
       h("form", { class: "pin-row", onsubmit: (ev: Event) => { ev.preventDefault(); void setPin(false); } },
@@ -96,7 +94,7 @@ export function fieldCard(app: Shell, detail: ContactDetail): HTMLElement {
             onkeydown: (ev: KeyboardEvent) => { if (ev.key === "Enter") { ev.preventDefault(); appointmentDialog(app, x, {}, load); } },
           }, h("span", { class: "strong" }, x.appointment.title), h("span", { class: "muted" }, ` · ${formatDateTime(x.appointment.start)}`))))
         : h("p", { class: "muted" }, t("fieldcard.no_appointments")),
-      h("div", { class: "card-head sub-head-row" }, h("h3", { class: "sub-head" }, t("fieldcard.nearby")), radiusSelect),
+      h("div", { class: "card-head sub-head-row" }, h("h3", { class: "sub-head" }, t("fieldcard.nearby")), radiusPicker),
       !position
         ? h("p", { class: "muted" }, t("fieldcard.nearby_needs_position"))
         : nearby === null
@@ -106,10 +104,7 @@ export function fieldCard(app: Shell, detail: ContactDetail): HTMLElement {
               class: "link-row", tabindex: 0, "data-testid": "nearby-row", "data-id": n.contact_id,
               onclick: () => void app.openContact(n.contact_id),
               onkeydown: (ev: KeyboardEvent) => { if (ev.key === "Enter") { ev.preventDefault(); void app.openContact(n.contact_id); } },
-            },
-            h("span", { class: "num nearby-km" }, t("fieldcard.km", { km: formatNumber(n.distance_km, 1) })),
-            h("span", { class: "strong" }, n.organization ?? n.name),
-            n.organization ? h("span", { class: "muted" }, ` · ${n.name}`) : null)))
+            }, nearbyWho(n))))
           : h("p", { class: "muted", "data-testid": "nearby-none" }, t("fieldcard.nobody", { km: radius })),
     );
   };

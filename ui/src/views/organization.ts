@@ -10,6 +10,7 @@ import * as ipc from "../ipc";
 import { AppError } from "../ipc";
 import { orNull } from "../inputText";
 import { button, formDialog } from "./common";
+import { pinFrom } from "./nearby";
 
 export function orgCard(app: Shell, detail: ContactDetail): HTMLElement {
   const o = detail.organization;
@@ -101,11 +102,10 @@ export function orgEditDialog(app: Shell, o: Organization | null, saved: (org: O
     const badSize = n !== null && (!Number.isInteger(n) || n < 0);
     problem(name, nameError, badName ? t("invalid.required") : null);
     problem(size, sizeError, badSize ? t("invalid.integer") : null);
-    // A pin by hand: both numbers ("53,5456" as German keyboards write it), or neither.
-    const num = (el: HTMLInputElement) => Number(el.value.trim().replace(",", "."));
-    const pinGiven = lat.value.trim() !== "" || lon.value.trim() !== "";
-    const pin = pinGiven ? { lat: num(lat), lon: num(lon) } : null;
-    const badPin = pin !== null && (!lat.value.trim() || !lon.value.trim() || !(Math.abs(pin.lat) <= 90) || !(Math.abs(pin.lon) <= 180));
+    // A pin by hand: both numbers, or neither.
+    const typed = pinFrom(lat.value, lon.value);
+    const badPin = typed === "invalid";
+    const pin = typed === "invalid" ? null : typed;
     problem(lat, pinError, badPin ? t("fieldcard.invalid_pin") : null);
     if (badName) return name.focus();
     if (badSize) return size.focus();

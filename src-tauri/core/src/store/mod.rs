@@ -59,6 +59,13 @@ pub use contacts::{ContactPage, ListQuery, SortOrder};
 pub use deals::{DealCard, DealMove, Pipeline, PipelineColumn};
 pub use doctor::{Checkup, Problem, Repair};
 pub(crate) use expected::FILE as EXPECTED_FILE;
+
+/// The data directory's entries that together are the store: sled's files,
+/// the persisted search index, the write sequence's side file and a
+/// pending compaction's mark. A copy of the store is a copy of all of them
+/// (an older Kontor opening `store` beside a newer `expected` would take it
+/// for a store cut short).
+pub(crate) const STORE_ENTRIES: [&str; 4] = ["store", "search", EXPECTED_FILE, compact::PENDING];
 pub use places::{GeocodeReport, Nearby, Position, Postcodes};
 pub use rebuild::Upkeep;
 pub use rules::AutomationPause;
@@ -560,11 +567,12 @@ impl Store {
     }
 
     /// Before an older layout is upgraded (a newer Kontor installed over
-    /// an older one): a copy of the store's files as that layout wrote them,
-    /// in `backups/before-layout-N-from-M/store`, which the older Kontor
-    /// opens (copied back as the data dir's `store`). Nothing has been
-    /// written since the open, so the flushed files are the whole store. A
-    /// copy that cannot be made stops the open: nothing is upgraded then.
+    /// an older one): a copy of the store's files ([`STORE_ENTRIES`]) as
+    /// that layout wrote them, in `backups/before-layout-N-from-M/`, which
+    /// the older Kontor opens (copied back into the data dir). Nothing has
+    /// been written since the open, so the flushed files are the whole
+    /// store. A copy that cannot be made stops the open: nothing is
+    /// upgraded then.
     fn keep_before_upgrade(&self, found: u32) -> Result<()> {
         self.db.flush()?;
         let backups = self.dir.join(crate::paths::BACKUPS_DIR);
@@ -575,7 +583,22 @@ impl Store {
             n += 1;
             target = backups.join(format!("{name}.{n}"));
         }
-        copy_dir(&self.dir.join("store"), &target.join("store")).map_err(|e| {
+        let copied = (|| {
+            std::fs::create_dir_all(&target)?;
+            for name in STORE_ENTRIES {
+                let from = self.dir.join(name);
+                match std::fs::symlink_metadata(&from) {
+                    Ok(meta) if meta.is_dir() => copy_dir(&from, &target.join(name))?,
+                    Ok(_) => {
+                        std::fs::copy(&from, target.join(name))?;
+                    }
+                    Err(_) => {}
+                }
+            }
+            let _ = crate::paths::secure_data_dir(&target);
+            std::fs::File::open(&target)?.sync_all()
+        })();
+        copied.map_err(|e| {
             Error::Storage(format!(
                 "the copy of the store before its upgrade could not be made in {} ({e}); nothing was upgraded",
                 target.display()
@@ -757,7 +780,7 @@ impl Store {
     }
 }
 
-/// Copies a folder and everything in it (files owner-only, as the store's).
+/// Copies a folder and everything in it.
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
@@ -769,7 +792,6 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
             std::fs::copy(entry.path(), &target)?;
         }
     }
-    let _ = crate::paths::secure_data_dir(to);
     std::fs::File::open(to)?.sync_all()
 }
 

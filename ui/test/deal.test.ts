@@ -93,6 +93,9 @@ describe("deal dialog", () => {
     $("deal-save").click();
     const errs = $$("field-error").filter((e) => !e.hidden).map((e) => e.closest("[data-field]")!.getAttribute("data-field"));
     expect(errs).toEqual(["contact_id", "title"]);
+    // One wording for one mistake: an empty title reads as in the task dialog.
+    const titleError = $$("field-error").find((e) => !e.hidden && e.closest("[data-field]")!.getAttribute("data-field") === "title");
+    expect(titleError!.textContent).toBe("Please enter a title.");
     type($("deal-contact-input"), "anna");
     await until(() => maybe("deal-contact-option"));
     $("deal-contact-option").click();

@@ -38,7 +38,8 @@ describe("task triage", () => {
     await until(() => maybe("triage-bar"));
     select($("triage-snooze"), "tomorrow_morning");
     await until(() => titles().length === 0);
-    expect(maybe("toast")?.textContent).toContain("1 tasks snoozed");
+    expect(maybe("toast")?.textContent).toContain("1 task snoozed: ");
+    expect(maybe("toast")?.textContent).not.toContain("1 tasks");
     // All open ones: the three, completed at once.
     $("tasks-tab-open").click();
     await until(() => titles().length === 3);

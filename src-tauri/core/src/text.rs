@@ -105,7 +105,14 @@ pub fn normalize_phone(raw: &str, default_region: phonenumber::country::Id) -> O
 pub fn display_phone(stored: &str, region: phonenumber::country::Id) -> String {
     let Ok(number) = phonenumber::parse(Some(region), stored) else { return stored.to_owned() };
     if !phonenumber::is_valid(&number) {
-        return stored.to_owned();
+        // A range the numbering plan does not know (the UK's 07700 900xxx
+        // of TV dramas, a new mobile range): at least the country code
+        // stands apart, "+44 7700900123".
+        let code = number.code().value().to_string();
+        return match stored.strip_prefix('+').and_then(|rest| rest.strip_prefix(code.as_str())) {
+            Some(rest) if !rest.is_empty() => format!("+{code} {rest}"),
+            _ => stored.to_owned(),
+        };
     }
     let same = number.country().id() == Some(region);
     let mode = if same { phonenumber::Mode::National } else { phonenumber::Mode::International };
@@ -193,7 +200,7 @@ mod tests {
     #[case("+493012345678", "030 12345678")]
     #[case("+491701234567", "0170 1234567")]
     #[case("+14155552671", "+1 415-555-2671")]
-    #[case("+447700900123", "+447700900123")]
+    #[case("+447700900123", "+44 7700900123")]
     #[case("999", "999")]
     fn phones_read_national_at_home_international_abroad(#[case] stored: &str, #[case] shown: &str) {
         assert_eq!(display_phone(stored, DE), shown);

@@ -39,6 +39,8 @@ pub const CONTROL: &str = "\u{E009}";
 pub const ENTER: &str = "\u{E007}";
 /// The down arrow key.
 pub const ARROW_DOWN: &str = "\u{E015}";
+/// The Escape key.
+pub const ESCAPE: &str = "\u{E00C}";
 
 /// Sends one HTTP request to the driver and returns the `value` of its JSON
 /// answer. tauri-driver now and then closes a connection without answering

@@ -1029,13 +1029,16 @@ fn a_reminder_names_its_contact_comes_from_kontor_and_its_buttons_act() {
     };
     let anna = add("Anna", "Schmidt", "Müller AG");
     let bernd = add("Bernd", "Otto", "Otto KG");
+    let clara = add("Clara", "Weiß", "Weiß & Söhne");
     let session = desktop.launch();
     let ui = Ui { s: &session };
     ui.el("search");
     // The tasks are made once the window is up (through the app's own
     // command, as the task dialog calls it), due 15 s on with a reminder at
     // due: however long the start took, the reminders come while it runs.
-    for (title, contact) in [("Call back about the offer", &anna), ("Bring samples", &bernd)] {
+    for (title, contact) in
+        [("Call back about the offer", &anna), ("Bring samples", &bernd), ("Send the brochure", &clara)]
+    {
         let script = "const [title, contact] = arguments; \
             const due = new Date(Math.ceil((Date.now() + 15000) / 1000) * 1000).toISOString(); \
             return window.__TAURI_INTERNALS__.invoke('create_task', { input: { title, contact_id: contact, deal_id: null, \
@@ -1048,6 +1051,7 @@ fn a_reminder_names_its_contact_comes_from_kontor_and_its_buttons_act() {
         .wait_notification("Call back about the offer", Duration::from_secs(100))
         .expect("the reminder reached the notification server");
     let second = desktop.wait_notification("Bring samples", WAIT).expect("the second reminder");
+    let third = desktop.wait_notification("Send the brochure", WAIT).expect("the third reminder");
     assert_eq!(first["app_name"], "Kontor");
     assert_eq!(first["hints"]["desktop-entry"], "de.kontor.crm");
     let body = first["body"].as_str().unwrap();
@@ -1055,18 +1059,31 @@ fn a_reminder_names_its_contact_comes_from_kontor_and_its_buttons_act() {
     assert_eq!(first["actions"], json!(["default", "Open", "done", "Done", "snooze", "Snooze 1 h"]));
 
     // "Done" on the first completes its task: the tray and the window count one less.
-    let start = Instant::now();
-    while desktop.tray_menu().first().map(String::as_str) != Some("Kontor: 2 overdue, 0 due today") {
-        assert!(start.elapsed() < WAIT, "tray: {:?}", desktop.tray_menu());
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let tray_says = |expected: &str, after: &str| {
+        let start = Instant::now();
+        while !desktop.tray_menu().first().is_some_and(|line| line.starts_with(expected)) {
+            assert!(start.elapsed() < WAIT, "{after} the tray says {:?}", desktop.tray_menu());
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    tray_says("Kontor: 3 overdue, 0 due today", "once the reminders came");
     desktop.invoke_notification(first["id"].as_u64().unwrap(), "done");
-    let start = Instant::now();
-    while desktop.tray_menu().first().map(String::as_str) != Some("Kontor: 1 overdue, 0 due today") {
-        assert!(start.elapsed() < WAIT, "after Done the tray says {:?}", desktop.tray_menu());
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    ui.wait_text(&tid("nav-tasks-badge"), |t| t == "1");
+    tray_says("Kontor: 2 overdue, 0 due today", "after Done");
+    ui.wait_text(&tid("nav-tasks-badge"), |t| t == "2");
+    // "Snooze 1 h" on the third moves it an hour on: no longer overdue (due
+    // today, or tomorrow late in the evening).
+    desktop.invoke_notification(third["id"].as_u64().unwrap(), "snooze");
+    tray_says("Kontor: 1 overdue,", "after Snooze 1 h");
+    let minutes_on = session
+        .execute(
+            "return window.__TAURI_INTERNALS__.invoke('list_tasks', { view: 'open' }).then((items) => { \
+                const t = items.find((i) => i.task.title === 'Send the brochure').task; \
+                return (Date.parse(t.due) - Date.now()) / 60000; }, (e) => 'error ' + JSON.stringify(e));",
+            vec![],
+        )
+        .expect("list_tasks");
+    let minutes_on = minutes_on.as_f64().unwrap_or_else(|| panic!("the snoozed task: {minutes_on}"));
+    assert!((55.0..=61.0).contains(&minutes_on), "snoozed to {minutes_on:.1} min from now");
 
     // A click on the second opens its contact.
     desktop.invoke_notification(second["id"].as_u64().unwrap(), "default");
@@ -1101,6 +1118,21 @@ for (const el of document.querySelectorAll('body *')) {
   const size = parseFloat(st.fontSize), bold = Number(st.fontWeight) >= 700;
   const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
   if (ratio < need) out.push(`${el.tagName.toLowerCase()}.${el.className} "${own.slice(0, 40)}" ${ratio.toFixed(2)} < ${need} (${st.color} on rgb(${bg}))`);
+}
+// Tick boxes and radio buttons are controls: their edge (or, ticked, their
+// fill) against what is behind them at 3:1 (WCAG 1.4.11), drawn to the theme.
+const page = lum(behind(document.body));
+for (const box of document.querySelectorAll('input[type=checkbox], input[type=radio]')) {
+  const r = box.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || box.closest('[aria-hidden=true]')) continue;
+  const st = getComputedStyle(box);
+  const bg = lum(behind(box.parentElement));
+  const edge = lum(rgba(box.checked ? st.backgroundColor : st.borderTopColor).slice(0, 3));
+  const [a, b] = [edge, bg].sort((x, y) => y - x);
+  const ratio = (a + 0.05) / (b + 0.05);
+  if (ratio < 3) out.push(`${box.type} ${box.dataset.testid || box.name || ''} edge ${ratio.toFixed(2)} < 3`);
+  const fill = lum(rgba(st.backgroundColor).slice(0, 3));
+  if (!box.checked && page < 0.2 && fill > 0.8) out.push(`${box.type} ${box.dataset.testid || box.name || ''} stays white in the dark theme`);
 }
 return out;
 "#;
@@ -1147,13 +1179,34 @@ fn every_text_meets_wcag_aa_contrast_in_light_and_dark() {
             }
         };
         ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "13");
+        // The theme took: a dark page in the dark theme, a light one in the light.
+        let page = ui.script(
+            "const c = (getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g) || []).map(Number); \
+             return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255;",
+        );
+        let page = page.as_f64().expect("the page's background");
+        if theme.ends_with(":dark") {
+            assert!(page < 0.25, "the dark theme did not take: the page's lightness is {page:.2}");
+        } else {
+            assert!(page > 0.8, "the light theme did not take: the page's lightness is {page:.2}");
+        }
         check("list");
+        ui.click("new-contact");
+        ui.el("contact-form");
+        check("new contact form");
+        ui.click("cancel");
+        ui.wait_gone("contact-form");
         ui.fill("search", "zander");
         ui.wait_text(&tid("row-name"), |t| t == "Zora Zander");
         ui.click("row-name");
         ui.wait_text(&tid("contact-name"), |t| t == "Zora Zander");
         ui.wait_text(&tid("contact-deals"), |t| t.contains("Schankanlage"));
         check("contact");
+        ui.with("contact-name", |e| session.send_keys(e, "m"));
+        ui.el("email-dialog");
+        check("email dialog");
+        ui.click("cancel");
+        ui.wait_gone("email-dialog");
         ui.click("person-erase");
         ui.el("erase-dialog");
         check("erase dialog");
@@ -1164,6 +1217,22 @@ fn every_text_meets_wcag_aa_contrast_in_light_and_dark() {
         ui.click("nav-pipeline");
         ui.wait_text(&tid("pipeline-board"), |t| t.contains("Schankanlage"));
         check("pipeline");
+        ui.click("deal-card");
+        ui.el("deal-dialog");
+        check("deal dialog");
+        ui.click("cancel");
+        ui.wait_gone("deal-dialog");
+        ui.click("nav-organizations");
+        ui.wait_text(&tid("org-row"), |t| t.contains("Elb Brauerei"));
+        check("organisations");
+        ui.click("nav-reports");
+        ui.script("return new Promise((done) => setTimeout(() => done(0), 600))");
+        check("reports");
+        ui.click("open-palette");
+        ui.el("palette");
+        check("palette");
+        ui.with("palette-input", |e| session.send_keys(e, kontor_e2e::webdriver::ESCAPE));
+        ui.wait_gone("palette");
         ui.click("nav-calendar");
         ui.wait_text(&tid("cal-appt"), |t| t.contains("Besuch Elb"));
         check("calendar week");
@@ -1183,6 +1252,238 @@ fn every_text_meets_wcag_aa_contrast_in_light_and_dark() {
         assert!(low.is_empty(), "texts below WCAG AA contrast:\n{}", low.join("\n"));
         let _ = session.quit();
     }
+}
+
+/// What a rep would see as broken layout, for everything on screen: the
+/// page scrolling sideways, a word broken across two lines (hyphenated
+/// text aside), a button, tab or chip whose label wraps, text
+/// cut off without an ellipsis, a placeholder wider than its field, a
+/// control ending past the window's right edge outside a scrolling area,
+/// a row of actions (stage rows in the settings) broken onto two lines,
+/// and "Nr." set as the "№" ligature.
+const LAYOUT_PROBLEMS: &str = r#"
+const out = [];
+const shown = (el) => {
+  const r = el.getBoundingClientRect(), st = getComputedStyle(el);
+  return r.width > 1 && r.height > 1 && st.visibility !== 'hidden' && !el.closest('[aria-hidden=true], [hidden], .sr-only');
+};
+const name = (el) => `${el.tagName.toLowerCase()}${el.dataset.testid ? '[' + el.dataset.testid + ']' : ''}${typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`;
+const scrolls = (el) => {
+  for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+    const o = getComputedStyle(e).overflowX;
+    if (o === 'auto' || o === 'scroll') return true;
+  }
+  return false;
+};
+const se = document.scrollingElement;
+if (se.scrollWidth > innerWidth + 1) out.push(`the page scrolls sideways (${se.scrollWidth} > ${innerWidth})`);
+const lines = (range) => {
+  const rects = [...range.getClientRects()].filter((r) => r.width > 0.5).sort((a, b) => a.top - b.top);
+  let count = 0, bottom = -Infinity;
+  for (const r of rects) {
+    if (r.top >= bottom - 2) { count += 1; bottom = r.bottom; } else bottom = Math.max(bottom, r.bottom);
+  }
+  return count;
+};
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const el = n.parentElement;
+  if (!el || !n.textContent.trim() || el.closest('script, style, option, select, textarea') || !shown(el)) continue;
+  const st = getComputedStyle(el);
+  if (st.hyphens !== 'auto') {
+    const re = /[^\s\-\u2010/]+/g;
+    let m;
+    while ((m = re.exec(n.textContent))) {
+      if (m[0].length > 20) continue;
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      if (lines(r) > 1) out.push(`"${m[0]}" breaks across lines in ${name(el)}`);
+    }
+  }
+  const box = el.closest('button, [role=tab], .chip');
+  if (box && !box.closest('.dialog-body, .palette-list') && box.textContent.trim().length <= 40) {
+    const r = document.createRange();
+    r.selectNodeContents(box);
+    if (lines(r) > 1) out.push(`the label "${box.textContent.trim()}" of ${name(box)} wraps`);
+  }
+}
+for (const el of document.querySelectorAll('body *')) {
+  if (!shown(el)) continue;
+  const st = getComputedStyle(el);
+  const own = [...el.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim());
+  if (own && st.textOverflow !== 'ellipsis') {
+    // Its text against every box that clips it, up to the first that scrolls.
+    const text = document.createRange();
+    text.selectNodeContents(el);
+    const right = text.getBoundingClientRect().right;
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.overflowX === 'auto' || s.overflowX === 'scroll' || s.textOverflow === 'ellipsis') break;
+      if ((s.overflowX === 'hidden' || s.overflowX === 'clip') && right > e.getBoundingClientRect().right + 1) {
+        out.push(`the text "${el.textContent.trim().slice(0, 30)}" of ${name(el)} is cut off by ${name(e)}`);
+        break;
+      }
+    }
+  }
+  if (/^(TH|TD|BUTTON|INPUT|SELECT|LABEL|A)$/.test(el.tagName) && !scrolls(el)) {
+    let right = el.getBoundingClientRect().right;
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== 'visible') right = Math.min(right, e.getBoundingClientRect().right);
+    }
+    if (right > innerWidth + 1) out.push(`${name(el)} ends past the window (${Math.round(right)} > ${innerWidth})`);
+  }
+}
+const ctx = document.createElement('canvas').getContext('2d');
+for (const f of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+  if (!shown(f) || f.value || !f.placeholder) continue;
+  const st = getComputedStyle(f);
+  ctx.font = `${st.fontStyle} ${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+  const room = f.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+  const width = ctx.measureText(f.placeholder).width;
+  if (width > room + 1) out.push(`the placeholder "${f.placeholder}" is wider than ${name(f)} (${Math.round(width)} > ${Math.round(room)})`);
+}
+for (const row of document.querySelectorAll('[data-testid=stage-row]')) {
+  if (!shown(row)) continue;
+  const tops = new Set([...row.querySelectorAll('button, input')].filter(shown).map((e) => Math.round(e.getBoundingClientRect().top / 8)));
+  if (tops.size > 1) out.push(`the stage row "${row.dataset.stage}" breaks onto ${tops.size} lines`);
+}
+if (getComputedStyle(document.body).fontVariantLigatures !== 'none') out.push('ligatures are on ("Nr." can show as "№")');
+return out;
+"#;
+
+#[test]
+fn nothing_is_cut_wrapped_or_broken_mid_word_at_800_by_600_in_german_and_english() {
+    let mut problems = Vec::new();
+    for (lang, width, height) in
+        [("de_DE.UTF-8", 800, 600), ("en_US.UTF-8", 800, 600), ("de_DE.UTF-8", 1280, 800)]
+    {
+        let desktop = Desktop::start(lang);
+        seed_contacts(&desktop, 30);
+        // Two people who may be one: the same name at the same firm.
+        for email in ["k.meyer@contoso.de", "klaus.meyer@contoso.de"] {
+            let args = [
+                "contacts",
+                "add",
+                "--first-name",
+                "Klaus",
+                "--last-name",
+                "Meyer",
+                "--organization",
+                "Contoso Handel KG",
+                "--email",
+                email,
+                "--json",
+            ];
+            cli_json(&desktop, &args);
+        }
+        let id = add_zora(
+            &desktop,
+            &[
+                "--phone",
+                "+44 7700 900123",
+                "--phone",
+                "040 1234567",
+                "--title",
+                "Leitung Einkauf und Logistik",
+            ],
+        );
+        let deal = cli_json(
+            &desktop,
+            &[
+                "deals",
+                "add",
+                "--contact",
+                &id,
+                "--title",
+                "Schankanlage Hauptbahnhof",
+                "--value",
+                "18500",
+                "--json",
+            ],
+        );
+        assert!(deal["id"].is_string(), "{deal}");
+        for (title, due) in [("Angebot nachfassen", "2020-01-01"), ("Muster vorbeibringen", "2031-05-04")] {
+            cli_json(&desktop, &["tasks", "add", "--title", title, "--due", due, "--contact", &id, "--json"]);
+        }
+        let file = desktop.home_dir().join("Messe Liste.csv");
+        std::fs::copy(
+            kontor_e2e::workspace_root().join("src-tauri/core/tests/fixtures/import/excel_de.csv"),
+            &file,
+        )
+        .expect("copy the fixture");
+        let session = desktop.launch();
+        session.set_window_size(width, height).expect("window size");
+        let ui = Ui { s: &session };
+        let mut check = |place: &str| {
+            let found = ui.script(LAYOUT_PROBLEMS);
+            let found = found.as_array().unwrap();
+            if !found.is_empty() {
+                ui.screenshot(&format!(
+                    "failed-layout-{}-{width}-{}",
+                    &lang[..2],
+                    place.replace([' ', ','], "-")
+                ));
+            }
+            for item in found {
+                problems.push(format!("{lang} {width}×{height} {place}: {}", item.as_str().unwrap()));
+            }
+        };
+        ui.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "33");
+        check("contacts list");
+        ui.fill("search", "zander");
+        ui.wait_text(&tid("row-name"), |t| t == "Zora Zander");
+        check("contacts list, searched");
+        ui.click("row-name");
+        ui.wait_text(&tid("contact-deals"), |t| t.contains("Schankanlage"));
+        check("contact page");
+        ui.back_to_list();
+        ui.click("new-contact");
+        ui.el("contact-form");
+        check("new contact form");
+        ui.click("cancel");
+        ui.wait_gone("contact-form");
+        ui.click("duplicates-open");
+        ui.el("duplicate-pair");
+        check("duplicates");
+        ui.screenshot(&format!("61-duplicates-{}-{width}", &lang[..2]));
+        ui.click("duplicates-close");
+        ui.wait_gone("duplicates-dialog");
+        ui.click("import-open");
+        ui.el("import-dialog");
+        ui.click("import-choose");
+        let title = if lang.starts_with("de") { "Kontakte importieren" } else { "Import contacts" };
+        let picked = desktop.pick_file(title, &file);
+        assert!(picked.status.success(), "file dialog: {}", String::from_utf8_lossy(&picked.stderr));
+        ui.wait_text(&tid("import-file-name"), |t| t == "Messe Liste.csv");
+        check("import preview");
+        ui.click("cancel");
+        // A chosen file is a change: the dialog may ask before it lets go of it.
+        let start = Instant::now();
+        while ui.count("import-dialog") > 0 && start.elapsed() < WAIT {
+            if ui.count("discard-yes") > 0 {
+                ui.click("discard-yes");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        ui.wait_gone("import-dialog");
+        for place in ["organizations", "tasks", "pipeline", "reports", "calendar"] {
+            ui.click(&format!("nav-{place}"));
+            ui.script("return new Promise((done) => setTimeout(() => done(0), 600))");
+            check(place);
+        }
+        ui.click("open-settings");
+        ui.el("settings-dialog");
+        for section in ["reminders", "data", "scoring", "pipeline", "company", "field"] {
+            ui.click(&format!("settings-nav-{section}"));
+            check(&format!("settings, {section}"));
+            if section == "pipeline" {
+                ui.screenshot(&format!("60-settings-stage-rows-{}-{width}", &lang[..2]));
+            }
+        }
+        let _ = session.quit();
+    }
+    assert!(problems.is_empty(), "layout problems:\n{}", problems.join("\n"));
 }
 
 #[test]

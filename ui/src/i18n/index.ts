@@ -158,9 +158,9 @@ export function scoreLineText(line: ScoreLine): string {
 // ---- tasks ------------------------------------------------------------------
 
 /** Picks `${base}_one` or `${base}_other` for `n` by the language's plural rules. */
-export function plural(base: string, n: number): string {
+export function plural(base: string, n: number, params: Record<string, string | number> = {}): string {
   const form = pluralRules(language()).select(n) === "one" ? "one" : "other";
-  return t(`${base}_${form}` as MessageKey, { n: numberFormat(language()).format(n) });
+  return t(`${base}_${form}` as MessageKey, { ...params, n: numberFormat(language()).format(n) });
 }
 
 /** A moment relative to now: "today 3:00 PM", "tomorrow 9:00 AM", "Mon, Mar 16 9:00 AM". */

@@ -72,6 +72,13 @@ export function duplicatesDialog(app: Shell): void {
     c.organization ? h("span", { class: "muted" }, ` · ${c.organization}`) : null,
   ];
 
+  /** Why a pair is offered: "Same email: …"; a name spelt alike on both sides is the same name, not a similar one. */
+  const reasonText = (r: DuplicatePair["reasons"][number]): string => {
+    const [a, b] = r.value.split(" ~ ");
+    if (r.kind === "name" && a === b) return `${t("dup.kind.same_name")}: ${a}`;
+    return `${t(`dup.kind.${r.kind}` as MessageKey)}: ${r.value}`;
+  };
+
   /** "Not a duplicate": remembered, the pair is not offered again. */
   const dismiss = async (p: DuplicatePair) => {
     try {
@@ -130,7 +137,7 @@ export function duplicatesDialog(app: Shell): void {
         h("span", { class: "arrow", "aria-hidden": "true" }, "⇄"),
         h("div", { "data-testid": "dup-b" }, who(p.b))),
       h("ul", { class: "tags dup-reasons" }, p.reasons.map((r) =>
-        h("li", { class: "tag", "data-testid": "dup-reason" }, t(`dup.kind.${r.kind}` as MessageKey), ": ", r.value))),
+        h("li", { class: "tag", "data-testid": "dup-reason" }, reasonText(r)))),
       button(t("dup.merge"), {
         testid: "merge-open", onclick: () => {
           merging = { pair: p, survivorIsA: true, picks: defaultPicks(p.a, p.b) };

@@ -9,7 +9,7 @@ import type { TaskItem } from "../bindings/TaskItem";
 import type { TriageAction } from "../bindings/TriageAction";
 import * as ipc from "../ipc";
 import { h, replace } from "../dom";
-import { dueText, formatDate, morningTime, overdueText, reminderText, repeatText, t, whenText, type MessageKey } from "../i18n";
+import { dueText, formatDate, morningTime, overdueText, plural, reminderText, repeatText, t, whenText, type MessageKey } from "../i18n";
 import { addDays, ALL_DAY_REMINDER_HOUR, clock, dueAt, isOverdue, SNOOZE_PRESETS, TASK_TABS, type TaskTab } from "../tasks";
 import { localToRfc3339, toLocalDay, toLocalInput } from "../datetime";
 import { Selection } from "./bulk";
@@ -255,7 +255,7 @@ function triageBar(app: Shell, ids: string[], clear: () => void): HTMLElement {
       const out = await ipc.triageTasks(ids, action);
       clear();
       await app.refreshTasks();
-      app.showToast(text(out.changed) + (out.skipped ? ` ${t("triage.skipped", { n: out.skipped })}` : ""));
+      app.showToast(text(out.changed) + (out.skipped ? ` ${plural("triage.skipped", out.skipped)}` : ""));
     } catch (e) {
       app.showError(e);
     }
@@ -264,7 +264,7 @@ function triageBar(app: Shell, ids: string[], clear: () => void): HTMLElement {
     class: "triage-snooze", "data-testid": "triage-snooze", "aria-label": t("triage.snooze"),
     onchange: () => {
       const preset = snooze.value as SnoozePreset;
-      if (preset) void act({ kind: "snooze", preset }, (n) => t("triage.snoozed", { n, when: snoozeLabel(preset) }));
+      if (preset) void act({ kind: "snooze", preset }, (n) => plural("triage.snoozed", n, { when: snoozeLabel(preset) }));
     },
   }, h("option", { value: "" }, t("triage.snooze")), SNOOZE_PRESETS.map((p) => h("option", { value: p }, snoozeLabel(p)))) as HTMLSelectElement;
   const day = h("input", {
@@ -273,7 +273,7 @@ function triageBar(app: Shell, ids: string[], clear: () => void): HTMLElement {
   }) as HTMLInputElement;
   return h("div", { class: "bulk-bar triage-bar", role: "toolbar", "aria-label": t("triage.toolbar"), "data-testid": "triage-bar" },
     h("strong", { "data-testid": "triage-count" }, t("triage.selected", { n: ids.length })),
-    button(t("triage.done"), { testid: "triage-done", kind: "primary", onclick: () => void act({ kind: "complete" }, (n) => t("triage.completed", { n })) }),
+    button(t("triage.done"), { testid: "triage-done", kind: "primary", onclick: () => void act({ kind: "complete" }, (n) => plural("triage.completed", n)) }),
     snooze,
     h("span", { class: "bulk-group" },
       day,
@@ -281,7 +281,7 @@ function triageBar(app: Shell, ids: string[], clear: () => void): HTMLElement {
         testid: "triage-move",
         onclick: () => {
           if (!day.value) return day.focus();
-          void act({ kind: "reschedule", day: day.value }, (n) => t("triage.moved", { n, day: formatDate(`${day.value}T12:00:00`) }));
+          void act({ kind: "reschedule", day: day.value }, (n) => plural("triage.moved", n, { day: formatDate(`${day.value}T12:00:00`) }));
         },
       })),
     button(t("bulk.clear"), { testid: "triage-clear", kind: "ghost", onclick: clear }));

@@ -6,12 +6,14 @@
 //! `screens DATA_DIR OUT_DIR [QUERY...]` (the release app: `KONTOR_DESKTOP_BIN`);
 //! writes `OUT_DIR/{lang}-{theme}-{size}-{n}.png`, n = 0 for the list and
 //! 1.. for each query. With `KONTOR_TOUR=1` it then walks the other views
-//! (organisations and a page, the palette, a selection, the filter panel,
+//! (a contact's page, the follow-up email, the erase dialog, the contact
+//! form, the duplicates, organisations and a page, the palette, a selection, the filter panel,
 //! tasks, a deal's dialog over the board and its quotes, reports, the
 //! calendar's week, an appointment, a day with its visits and a visit
 //! report, the day plan and the mileage log) as
 //! `{lang}-{theme}-{size}-{view}.png`; `KONTOR_TOUR=field` the calendar's only,
-//! `KONTOR_TOUR=settings` the settings' sections (Updates).
+//! `KONTOR_TOUR=settings` the settings' sections (updates, reminders,
+//! scoring, pipeline stages, company).
 
 #![allow(clippy::disallowed_methods)]
 
@@ -71,8 +73,18 @@ fn main() {
 
 /// The tour's steps: a name and a script that gets the view on screen (it
 /// returns the selector to wait for).
-const TOUR: [(&str, &str); 17] = [
-    ("orgs", "q('nav-organizations').click(); return '[data-testid=org-row]';"),
+const TOUR: [(&str, &str); 26] = [
+    ("contact", "q('row-name').click(); return '[data-testid=contact-deals]';"),
+    ("email", "q('email-open').click(); return '[data-testid=email-dialog]';"),
+    ("erase", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); \
+        setTimeout(() => q('person-erase').click(), 500); return '[data-testid=erase-dialog]';"),
+    ("form", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); \
+        setTimeout(() => q('edit-contact').click(), 500); return '[data-testid=contact-form]';"),
+    ("dups", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); \
+        setTimeout(() => { q('back').click(); setTimeout(() => q('duplicates-open').click(), 800); }, 500); \
+        return '[data-testid=duplicates-dialog]';"),
+    ("orgs", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); \
+        setTimeout(() => q('nav-organizations').click(), 500); return '[data-testid=org-row]';"),
     ("org", "q('org-row-name').click(); return '[data-testid=org-page]';"),
     ("palette", "q('open-palette').click(); const i = q('palette-input'); i.value = 'an'; \
         i.dispatchEvent(new Event('input', { bubbles: true })); return '[data-testid=palette-item]';"),
@@ -100,6 +112,10 @@ const TOUR: [(&str, &str); 17] = [
     ("cal-mileage", "q('cal-mode-mileage').click(); return '[data-testid=mileage-row]';"),
     ("settings-updates", "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); \
         q('open-settings').click(); q('settings-nav-updates').click(); return '[data-testid=update-check]';"),
+    ("settings-reminders", "q('settings-nav-reminders').click(); return '[data-testid=settings-reminders]';"),
+    ("settings-scoring", "q('settings-nav-scoring').click(); return '[data-testid=settings-scoring]';"),
+    ("settings-pipeline", "q('settings-nav-pipeline').click(); return '[data-testid=stage-row]';"),
+    ("settings-company", "q('settings-nav-company').click(); return '[data-testid=settings-company]';"),
 ];
 
 /// Walks the other views and photographs each.
@@ -112,7 +128,13 @@ fn tour(session: &kontor_e2e::webdriver::Session, out: &std::path::Path, prefix:
         _ => "",
     };
     for (name, step) in TOUR.iter().filter(|(name, _)| name.starts_with(only)) {
-        let wait = session.execute(&format!("{helper} {step}"), vec![]).expect("a tour step");
+        let wait = match session.execute(&format!("{helper} {step}"), vec![]) {
+            Ok(wait) => wait,
+            Err(e) => {
+                eprintln!("{prefix} {name}: {e}");
+                continue;
+            }
+        };
         let css = wait.as_str().unwrap_or("body").to_owned();
         if let Err(e) = session.wait(&css, Duration::from_secs(20)) {
             eprintln!("{prefix} {name}: {e}");

@@ -178,8 +178,8 @@ function rowsTable(w: Wizard, p: ImportPreview): HTMLElement {
         h("td", { class: "num muted" }, r.line),
         h("td", null, name),
         h("td", null, c?.organization ?? ""),
-        h("td", null, (c?.emails ?? []).join(", ")),
-        h("td", null, (c?.phones ?? []).join(", ")),
+        h("td", { class: "tokens" }, (c?.emails ?? []).join(", ")),
+        h("td", { class: "tokens" }, (c?.phones ?? []).join(", ")),
         h("td", null, r.error || r.organization_only ? null : stageBadge(r.stage)),
         h("td", null, h("div", { class: "status" }, rowStatus(w, r))),
       );

@@ -10,6 +10,7 @@ mod field;
 mod organizations;
 mod output;
 mod parse;
+mod sync;
 mod tasks;
 
 use std::path::PathBuf;
@@ -110,6 +111,12 @@ enum Command {
     /// GDPR: export or erase everything about one person.
     #[command(subcommand)]
     Person(data::PersonCommand),
+    /// Team sync through a PostgreSQL server: `sync setup --url`, `sync`
+    /// (send and receive), `sync status`.
+    Sync(sync::SyncArgs),
+    /// The fields two reps changed at once, and picking one value.
+    #[command(subcommand)]
+    Conflicts(sync::ConflictsCommand),
     /// Search contacts, organisations and deals (typo tolerant, best first).
     Search(contacts::SearchArgs),
     /// Contacts that may be the same person (same email, phone, or similar name at one organisation).
@@ -138,9 +145,13 @@ enum Command {
 }
 
 /// The time now: the binary's edge is where the clock is read.
+/// `KONTOR_CLOCK_OFFSET_SECONDS` sets this laptop's clock off by that
+/// much, for tests of replicas whose clocks disagree.
 #[allow(clippy::disallowed_methods)]
 fn now() -> DateTime<Utc> {
-    Utc::now()
+    let offset =
+        std::env::var("KONTOR_CLOCK_OFFSET_SECONDS").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    Utc::now() + chrono::Duration::seconds(offset)
 }
 
 fn run(cli: Cli) -> Result {
@@ -228,6 +239,8 @@ fn execute(store: &Store, command: Command) -> Result {
         Command::Visits(c) => field::visits(store, c),
         Command::Places(c) => field::places(store, c),
         Command::Mileage(c) => field::mileage(store, c),
+        Command::Sync(a) => sync::run(store, a),
+        Command::Conflicts(c) => sync::conflicts(store, c),
         Command::Restore(_) => unreachable!("restore opens the store itself"),
     }
 }

@@ -61,13 +61,21 @@ pub enum ErrorCode {
     Update,
     /// See [`Error::UpdateRefused`].
     UpdateRefused,
+    /// See [`Error::SyncOffline`].
+    SyncOffline,
+    /// See [`Error::SyncRefused`].
+    SyncRefused,
+    /// See [`Error::SyncSchemaNewer`].
+    SyncSchemaNewer,
+    /// See [`Error::SyncNotSetUp`].
+    SyncNotSetUp,
     /// A failure outside the core (window, runtime); never expected.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, as the UI knows them.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidTransition,
         ErrorCode::SameStage,
@@ -92,6 +100,10 @@ impl ErrorCode {
         ErrorCode::Geocoding,
         ErrorCode::Update,
         ErrorCode::UpdateRefused,
+        ErrorCode::SyncOffline,
+        ErrorCode::SyncRefused,
+        ErrorCode::SyncSchemaNewer,
+        ErrorCode::SyncNotSetUp,
         ErrorCode::Internal,
     ];
 
@@ -122,6 +134,10 @@ impl ErrorCode {
             ErrorCode::Geocoding => "geocoding",
             ErrorCode::Update => "update",
             ErrorCode::UpdateRefused => "update_refused",
+            ErrorCode::SyncOffline => "sync_offline",
+            ErrorCode::SyncRefused => "sync_refused",
+            ErrorCode::SyncSchemaNewer => "sync_schema_newer",
+            ErrorCode::SyncNotSetUp => "sync_not_set_up",
             ErrorCode::Internal => "internal",
         }
     }
@@ -255,6 +271,29 @@ pub enum Error {
     /// is missing or unreadable): refused before anything is installed.
     #[error("the update was refused, its signature is not Kontor's: {0}")]
     UpdateRefused(String),
+    /// The team server could not be reached, or the connection broke before
+    /// it answered: nothing is lost, the changes wait and go at the next sync.
+    #[error(
+        "the team server could not be reached ({0}); the changes wait here and are sent at the next sync"
+    )]
+    SyncOffline(String),
+    /// The team server refused: a wrong password, a user without the
+    /// right, a write under another rep's replica.
+    #[error("the team server refused: {0}")]
+    SyncRefused(String),
+    /// The team server's schema is newer than this Kontor knows.
+    #[error(
+        "the team server's schema is version {found}, this Kontor knows up to {supported}; update Kontor"
+    )]
+    SyncSchemaNewer {
+        /// The server's version.
+        found: u32,
+        /// The newest this build knows.
+        supported: u32,
+    },
+    /// Sync was asked for before a server was set up.
+    #[error("team sync is not set up; run `kontor sync setup --url postgres://USER@HOST:PORT/DB` or use Settings → Team")]
+    SyncNotSetUp,
     /// A setting out of range.
     #[error("invalid setting {field}: {reason}")]
     InvalidSettings {
@@ -298,6 +337,10 @@ impl Error {
             Error::Geocoding(_) => ErrorCode::Geocoding,
             Error::Update(_) => ErrorCode::Update,
             Error::UpdateRefused(_) => ErrorCode::UpdateRefused,
+            Error::SyncOffline(_) => ErrorCode::SyncOffline,
+            Error::SyncRefused(_) => ErrorCode::SyncRefused,
+            Error::SyncSchemaNewer { .. } => ErrorCode::SyncSchemaNewer,
+            Error::SyncNotSetUp => ErrorCode::SyncNotSetUp,
         }
     }
 

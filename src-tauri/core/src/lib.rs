@@ -47,6 +47,7 @@ pub mod search;
 pub mod settings;
 pub mod stage;
 pub mod store;
+pub mod sync;
 pub mod task;
 pub mod text;
 pub mod texts;

@@ -3,4 +3,4 @@
 /**
  * Stable codes of everything that can fail, for translation and scripting.
  */
-export type ErrorCode = "not_found" | "invalid_transition" | "same_stage" | "reason_required" | "name_required" | "invalid_email" | "invalid_phone" | "invalid_website" | "invalid_postcode" | "invalid_input" | "store_locked" | "store_corrupt" | "store_newer" | "storage" | "no_proposal" | "invalid_settings" | "unreadable_file" | "invalid_backup" | "store_not_empty" | "io" | "company_incomplete" | "geocoding" | "update" | "update_refused" | "internal";
+export type ErrorCode = "not_found" | "invalid_transition" | "same_stage" | "reason_required" | "name_required" | "invalid_email" | "invalid_phone" | "invalid_website" | "invalid_postcode" | "invalid_input" | "store_locked" | "store_corrupt" | "store_newer" | "storage" | "no_proposal" | "invalid_settings" | "unreadable_file" | "invalid_backup" | "store_not_empty" | "io" | "company_incomplete" | "geocoding" | "update" | "update_refused" | "sync_offline" | "sync_refused" | "sync_schema_newer" | "sync_not_set_up" | "internal";

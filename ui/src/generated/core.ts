@@ -7,7 +7,7 @@ import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Settings } from "../bindings/Settings";
 
 /** Every error code the backend sends. */
-export const ERROR_CODES: readonly ErrorCode[] = ["not_found", "invalid_transition", "same_stage", "reason_required", "name_required", "invalid_email", "invalid_phone", "invalid_website", "invalid_postcode", "invalid_input", "store_locked", "store_corrupt", "store_newer", "storage", "no_proposal", "invalid_settings", "unreadable_file", "invalid_backup", "company_incomplete", "store_not_empty", "io", "geocoding", "update", "update_refused", "internal"];
+export const ERROR_CODES: readonly ErrorCode[] = ["not_found", "invalid_transition", "same_stage", "reason_required", "name_required", "invalid_email", "invalid_phone", "invalid_website", "invalid_postcode", "invalid_input", "store_locked", "store_corrupt", "store_newer", "storage", "no_proposal", "invalid_settings", "unreadable_file", "invalid_backup", "company_incomplete", "store_not_empty", "io", "geocoding", "update", "update_refused", "sync_offline", "sync_refused", "sync_schema_newer", "sync_not_set_up", "internal"];
 /** The activity kinds, in the order they are offered. */
 export const ACTIVITY_KINDS: readonly ActivityKind[] = ["call", "meeting", "visit", "email", "note", "newsletter_signup", "whitepaper_download", "webinar_attended", "website_visit", "email_opened", "email_replied", "form_submitted"];
 /** The qualification criteria, in the order they are shown. */

@@ -224,6 +224,11 @@ impl Store {
             if k.starts_with(super::bulk::UNDO_PREFIX) {
                 continue;
             }
+            // Team sync's state is this replica's: a backup restored on
+            // another laptop must not make it this replica.
+            if k.starts_with(super::sync::META_PREFIX.as_bytes()) {
+                continue;
+            }
             let key = String::from_utf8_lossy(&k).into_owned();
             if LOCAL_META.contains(&key.as_str()) {
                 continue;
@@ -304,8 +309,10 @@ impl Store {
         let old_keys: Vec<Vec<Vec<u8>>> = all
             .iter()
             .map(|t| {
-                // The geocoding cache is no one's data: it stays.
-                if &*t.name() == b"places" {
+                // The geocoding cache is no one's data, and team sync's
+                // state is this replica's (what the restore changes is sent
+                // as operations): they stay.
+                if &*t.name() == b"places" || t.name().starts_with(b"sync_") {
                     return Ok(Vec::new());
                 }
                 t.iter()
@@ -315,6 +322,7 @@ impl Store {
                         k.as_ref().map_or(true, |k| {
                             k.as_ref() != b"schema_version"
                                 && k.as_ref() != super::expected::WRITE_SEQ.as_bytes()
+                                && !k.starts_with(super::sync::META_PREFIX.as_bytes())
                         })
                     })
                     .map(|k| k.map(|k| k.to_vec()))
@@ -323,6 +331,19 @@ impl Store {
             .collect::<sled::Result<_>>()?;
         let records: Vec<(Vec<u8>, Vec<u8>)> =
             activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
+        // With team sync, the restore is a change like any other: the
+        // contacts it changes, adds and removes are sent as operations.
+        let before: Option<std::collections::HashMap<uuid::Uuid, Contact>> = match self.sync_replica()? {
+            Some(_) => Some(
+                self.t
+                    .contacts
+                    .iter()
+                    .values()
+                    .map(|v| decode::<Contact>(&v?).map(|c| (c.id, c)))
+                    .collect::<Result<_>>()?,
+            ),
+            None => None,
+        };
         self.transact(now, |tx| {
             let view = tx.trees();
             for (tree, keys) in view.iter().zip(&old_keys) {
@@ -358,6 +379,9 @@ impl Store {
             tx.meta.insert("settings", encode_tx(&settings)?)?;
             for (k, v) in &meta {
                 tx.meta.insert(k.as_bytes(), v.as_slice())?;
+            }
+            if let Some(before) = &before {
+                super::sync::record_restore(tx, before, &contacts)?;
             }
             tx.meta.insert(super::REBUILD, &[Rebuild::SEARCH.0 | Rebuild::CONTACTS.0])?;
             tx.meta.insert("schema_version", &super::SCHEMA_VERSION.to_be_bytes())?;

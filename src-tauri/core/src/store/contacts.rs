@@ -119,8 +119,12 @@ pub(super) fn sums_tx(tx: &Tx, id: Uuid) -> TxResult<Option<EngagementSums>> {
 
 /// Writes (or with `new` = `None` removes) a contact record inside a
 /// transaction, with its list keys, stage counters, organisation index
-/// entry, ready window and search entry.
+/// entry, ready window and search entry — and, once team sync is set up,
+/// the operations that tell the other replicas.
 pub(super) fn put_contact(tx: &Tx, old: Option<&Contact>, new: Option<&Contact>) -> TxResult<()> {
+    if let Some(id) = new.or(old).map(|c| c.id) {
+        super::sync::record(tx, crate::sync::EntityKind::Contact, id, old, new)?;
+    }
     put_contact_keys(tx, old, new)?;
     match (new, old) {
         (Some(new), _) => {

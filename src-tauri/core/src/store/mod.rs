@@ -48,6 +48,7 @@ mod reports;
 mod rules;
 mod search;
 mod sorting;
+mod sync;
 mod tasks;
 
 pub use appointments::{CalendarImport, DueAppointment};
@@ -70,6 +71,7 @@ pub use places::{GeocodeReport, Nearby, Position, Postcodes};
 pub use rebuild::Upkeep;
 pub use rules::AutomationPause;
 pub use search::MERGE_AT;
+pub use sync::{Applied, SyncConfig, SyncProgress, SyncStatus};
 pub use tasks::{DueReminder, TaskCounts, TaskTriage, TaskView, TriageOutcome};
 
 use std::cell::RefCell;
@@ -147,6 +149,9 @@ macro_rules! trees {
             pub(super) settings: &'a Settings,
             pub(super) now: DateTime<Utc>,
             pub(super) effects: &'a RefCell<Effects>,
+            /// Whether this transaction applies what another replica
+            /// wrote (team sync): it then writes no operations of its own.
+            pub(super) remote: bool,
         }
 
         impl<'a> Tx<'a> {
@@ -155,10 +160,11 @@ macro_rules! trees {
                 settings: &'a Settings,
                 now: DateTime<Utc>,
                 effects: &'a RefCell<Effects>,
+                remote: bool,
             ) -> Tx<'a> {
                 let mut trees = view.iter();
                 $(let $field = trees.next().unwrap_or_else(|| unreachable!("one view per tree"));)*
-                Tx { $($field,)* settings, now, effects }
+                Tx { $($field,)* settings, now, effects, remote }
             }
 
             /// Every tree of the transaction, in the order of [`Trees::all`].
@@ -197,6 +203,9 @@ trees! {
     appt_queue: "appointment_reminder_queue",
     places: "places",
     trips: "trips",
+    sync_outbox: "sync_outbox",
+    sync_clocks: "sync_clocks",
+    sync_conflicts: "sync_conflicts",
 }
 
 /// What a committed transaction still has to do in memory.
@@ -237,6 +246,9 @@ pub struct Store {
     /// Contact orders computed since the last write.
     orders: sorting::OrderCache,
     facts: filters::FactsCache,
+    /// Held while another replica's operations are applied or conflicts
+    /// resolved: one merge at a time.
+    sync_lock: Mutex<()>,
 }
 
 pub(super) fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
@@ -512,6 +524,7 @@ impl Store {
             generation: Default::default(),
             orders: Default::default(),
             facts: Default::default(),
+            sync_lock: Mutex::new(()),
             db,
         };
         store.check_schema()?;
@@ -652,7 +665,7 @@ impl Store {
         let effects = RefCell::new(Effects::default());
         let (out, written) = trees[..].transaction(|view| {
             *effects.borrow_mut() = Effects::default();
-            let tx = Tx::new(view, &settings, now, &effects);
+            let tx = Tx::new(view, &settings, now, &effects, sync::applying_remote());
             let out = f(&tx)?;
             Ok((out, expected::bump(&tx)?))
         })?;

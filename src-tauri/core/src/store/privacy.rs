@@ -112,13 +112,17 @@ impl Store {
                 notes.push(key);
             }
         }
+        // Team sync's registers, conflicts and unsent operations name them too.
+        let sync_keys = self.sync_keys_naming(id)?;
         self.transact(now, |tx| {
             for key in &notes {
                 tx.meta.remove(key)?;
             }
+            super::sync::forget_tx(tx, &sync_keys)?;
             let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
             let c: Contact = decode_tx(&bytes)?;
             remove_contact(tx, &c, &activities, &tasks, &deals)?;
+            super::sync::record_erase(tx, crate::sync::EntityKind::Contact, id)?;
             for a in &appointments {
                 super::appointments::replace(tx, Some(a), None)?;
             }

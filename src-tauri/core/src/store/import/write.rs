@@ -160,6 +160,7 @@ impl Store {
         self.t.contacts.apply_batch(batch.records)?;
         self.t.by_org.apply_batch(batch.by_org)?;
         self.transact(now, |tx| {
+            crate::store::sync::record_new_contacts(tx, &batch.ids)?;
             for c in &batch.ready_now {
                 ready::put(tx, c.id, Some(c), None)?;
             }
@@ -194,6 +195,8 @@ impl Store {
         }
         // Times only matter for windows of activities ahead; new contacts have none.
         self.transact(DateTime::UNIX_EPOCH, |tx| {
+            // Team sync's operations went with the marker too.
+            crate::store::sync::record_new_contacts(tx, &ids)?;
             // The marker leaves with the batch's counts: still here, they are missing.
             for c in &contacts {
                 if let Some(org) = c.organization_id {

@@ -82,6 +82,8 @@ fn is_command(attrs: &[syn::Attribute]) -> bool {
 }
 
 fn commands(dir: &Path) -> Vec<Command> {
+    // A new file of commands is noticed too.
+    println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -162,7 +164,8 @@ fn ts_type(ty: &syn::Type, named: &mut std::collections::BTreeSet<String>) -> St
     match ident.as_str() {
         "String" | "str" | "Uuid" | "NaiveDate" | "DateTime" | "PathBuf" => "string".into(),
         "bool" => "boolean".into(),
-        "u8" | "u16" | "u32" | "i8" | "i16" | "i32" | "f32" | "f64" | "usize" => "number".into(),
+        // u64: counts and numbers far below 2^53 (JSON numbers in JavaScript).
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "f32" | "f64" | "usize" => "number".into(),
         "Option" => format!("{} | null", ts_type(generic_arg(segment).unwrap(), named)),
         "Vec" => format!("Array<{}>", ts_type(generic_arg(segment).unwrap(), named)),
         "Value" => "unknown".into(),

@@ -10,5 +10,6 @@ pub fn start<R: Runtime>(handle: &tauri::AppHandle<R>) {
     scheduler::start(handle.clone());
     upkeep::start(handle.clone());
     geocoding::start(handle.clone());
+    crate::teamsync::start(handle.clone());
     tray::refresh(handle);
 }

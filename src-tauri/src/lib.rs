@@ -15,6 +15,7 @@ pub mod identity;
 mod notify;
 mod scheduler;
 pub mod state;
+pub mod teamsync;
 mod tray;
 mod updates;
 mod upkeep;
@@ -30,9 +31,11 @@ pub use crate::state::AppState;
 /// tests, Wry in the app). The [`AppState`] is managed by the caller: the app
 /// opens the store in its setup hook, after single-instance has handed a
 /// second launch over to the first (so a second launch never waits on the
-/// store's lock).
+/// store's lock). Team sync's state is managed here: it holds no store.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
+    builder
+        .manage(teamsync::TeamSync::default())
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
 }
 
 /// Opens the store, applies start at login, reads the search index in, and

@@ -14,6 +14,7 @@ import type { Settings } from "./bindings/Settings";
 import type { SnoozePreset } from "./bindings/SnoozePreset";
 import type { SortOrder } from "./bindings/SortOrder";
 import type { Stage } from "./bindings/Stage";
+import type { SyncView } from "./bindings/SyncView";
 import type { TaskItem } from "./bindings/TaskItem";
 import { CalendarArea } from "./areas/calendar";
 import type { CalendarMode } from "./calendar";
@@ -27,7 +28,7 @@ import { OrganizationsArea } from "./areas/organizations";
 import { ReportsArea } from "./areas/reports";
 import { TasksArea } from "./areas/tasks";
 import { byTestId, closeDialog, h, openDialog, replace } from "./dom";
-import { errorText, type Lang, resolveLanguage, setLanguage, t } from "./i18n";
+import { errorText, formatDateTime, type Lang, plural, resolveLanguage, setLanguage, t } from "./i18n";
 import * as ipc from "./ipc";
 import { AppError } from "./ipc";
 import type { PeriodPreset } from "./periods";
@@ -43,6 +44,7 @@ import type { SavedView } from "./bindings/SavedView";
 import type { Activity } from "./bindings/Activity";
 import { activityDialog } from "./views/activity";
 import { button } from "./views/common";
+import { conflictsDialog } from "./views/conflicts";
 import { duplicatesDialog } from "./views/duplicates";
 import { contactForm } from "./views/form";
 import { importWizard } from "./views/import/wizard";
@@ -78,6 +80,13 @@ export class App implements Hub {
   private globalErrors!: HTMLElement;
   private topbar!: HTMLElement;
   private badge: HTMLElement | null = null;
+  /** Team sync's state in the top bar (hidden until sync is set up). */
+  private syncBtn: HTMLButtonElement | null = null;
+  private sync: SyncView | null = null;
+  /** How many sync-status events came in (a status asked for before one is older). */
+  private syncEvents = 0;
+  /** Another rep's change came in while a dialog was open over a contact page. */
+  private contactStale = false;
   private tasksTimer: ReturnType<typeof setInterval> | null = null;
   private readonly unlisten: (() => void)[] = [];
   /** The view last rendered ("contact:<id>" for a contact page): a new one opens at its top. */
@@ -136,8 +145,19 @@ export class App implements Hub {
       this.list.rebuilding = false;
       this.list.stale = true;
       if (this.view.name === "list") void this.reloadList();
+      // Another rep's change came in by sync: an open contact page shows it (focus stays where it was).
+      else if (this.view.name === "contact") {
+        if (this.dialog) this.contactStale = true; // read anew once the dialog closes
+        else void this.refreshOpenContact();
+      }
     }));
     this.listen(ipc.onStoreChecked(() => this.areas.notices.showStoreChecked()));
+    this.listen(ipc.onSyncStatus((view) => {
+      this.syncEvents += 1;
+      this.sync = view;
+      this.updateSync();
+    }));
+    void this.syncChanged();
     // A click on a reminder's notification: its contact, whatever was open.
     this.listen(ipc.onOpenContact((id) => {
       if (this.dialog?.changed) return this.dismissModal(); // nothing typed is lost to a click elsewhere
@@ -257,6 +277,10 @@ export class App implements Hub {
         testid: "new-contact", kind: "primary", title: t("action.new_contact_title"), keys: "n",
         onclick: () => this.openForm(null),
       }),
+      this.syncBtn = h("button", {
+        type: "button", class: "btn btn-ghost sync-btn", "data-testid": "sync-status", hidden: true,
+        onclick: () => (this.sync?.conflicts ? this.openConflicts() : this.openSettings("team")),
+      }) as HTMLButtonElement,
       h("button", {
         type: "button", class: "btn btn-ghost palette-btn", "data-testid": "open-palette", title: t("palette.button_title"),
         "aria-label": t("palette.button_title"), "aria-keyshortcuts": "Control+K", onclick: () => this.openPalette(),
@@ -268,6 +292,69 @@ export class App implements Hub {
       }, h("span", { class: "settings-icon", "aria-hidden": "true" }, "⚙"), h("span", { class: "settings-label" }, t("action.settings"))),
     );
     this.updateBadge();
+    this.updateSync();
+  }
+
+  /** The top bar's sync status: synced, syncing, offline, changes waiting, conflicts. */
+  private updateSync(): void {
+    const b = this.syncBtn;
+    const v = this.sync;
+    if (!b) return;
+    b.hidden = !v || v.phase === "off";
+    if (!v || v.phase === "off") return;
+    const text = v.conflicts > 0
+      ? plural("sync.conflicts", v.conflicts)
+      : v.phase === "syncing" ? t("sync.phase.syncing")
+      : v.phase === "offline" || v.phase === "refused"
+        ? (v.pending > 0 ? `${t(`sync.phase.${v.phase}`)} · ${plural("sync.waiting", v.pending)}` : t(`sync.phase.${v.phase}`))
+        : v.pending > 0 ? plural("sync.waiting", v.pending) : t("sync.phase.synced");
+    // In a narrow window a sign and a number (the words stay for screen readers).
+    const short = v.conflicts > 0 ? `⚠ ${v.conflicts}` : v.phase === "syncing" ? "⟳"
+      : v.phase === "offline" || v.phase === "refused" ? `⊘${v.pending > 0 ? ` ${v.pending}` : ""}`
+      : v.pending > 0 ? `↑ ${v.pending}` : "✓";
+    replace(b, h("span", { class: "sync-short", "aria-hidden": "true" }, short), h("span", { class: "sync-long" }, text));
+    b.dataset.phase = v.conflicts > 0 ? "conflicts" : v.phase;
+    const last = v.last_sync ? t("team.last_sync", { when: formatDateTime(v.last_sync) }) : t("sync.never");
+    b.title = [v.server ?? "", last, v.error ? errorText(v.error) : ""].filter(Boolean).join("\n");
+  }
+
+  async syncChanged(): Promise<void> {
+    // A kept value or received changes: an open contact page reads anew (once its dialog closes).
+    this.list.stale = true;
+    if (this.view.name === "contact") {
+      if (this.dialog) this.contactStale = true;
+      else void this.refreshOpenContact();
+    }
+    // An event that comes in meanwhile is newer than this answer.
+    const events = this.syncEvents;
+    let view: SyncView;
+    try {
+      view = await ipc.syncStatus();
+    } catch {
+      return;
+    }
+    if (events !== this.syncEvents) return;
+    this.sync = view;
+    this.updateSync();
+  }
+
+  openConflicts(): void {
+    conflictsDialog(this);
+  }
+
+  /** Reads the open contact anew and shows it where it is. */
+  private async refreshOpenContact(): Promise<void> {
+    if (this.view.name !== "contact") return;
+    const id = this.view.detail.contact.id;
+    const focus = (document.activeElement as HTMLElement | null)?.dataset?.testid ?? "contact-name";
+    try {
+      const detail = await ipc.getContact(id);
+      if (this.view.name === "contact" && this.view.detail.contact.id === id && !this.dialog) {
+        this.areas.contact.changed(detail, { focus });
+      }
+    } catch {
+      /* gone meanwhile (deleted by another rep): the page stays until the rep goes back */
+    }
   }
 
   /** The Tasks nav badge: overdue + today (red while anything is overdue). */
@@ -430,6 +517,10 @@ export class App implements Hub {
     this.areas.notices.attach();
     if (d.returnFocus instanceof HTMLElement && d.returnFocus.isConnected) d.returnFocus.focus();
     d.onClose?.();
+    if (this.contactStale) {
+      this.contactStale = false;
+      void this.refreshOpenContact();
+    }
   }
 
   openImport(): void {

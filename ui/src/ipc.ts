@@ -14,6 +14,7 @@ import type { Period } from "./bindings/Period";
 import type { PipelineReport } from "./bindings/PipelineReport";
 import type { ReportKind } from "./bindings/ReportKind";
 import type { SourcesReport } from "./bindings/SourcesReport";
+import type { SyncView } from "./bindings/SyncView";
 import * as commands from "./generated/commands";
 import { subscribe } from "./tauri";
 
@@ -41,6 +42,10 @@ export const onOpenContact = (cb: (id: string) => void) => subscribe<string>(OPE
 export const onStoreChecked = (cb: () => void) => subscribe<unknown>(STORE_CHECKED, () => cb());
 /** Calls `cb` on every `index-rebuilt` event; resolves to the function that stops listening. */
 export const onIndexRebuilt = (cb: () => void) => subscribe<unknown>(INDEX_REBUILT, () => cb());
+/** The backend's event when team sync's state changed: `SyncView`. */
+export const SYNC_STATUS = "sync-status";
+/** Calls `cb` with every `sync-status` event's state; resolves to the function that stops listening. */
+export const onSyncStatus = (cb: (view: SyncView) => void) => subscribe<SyncView>(SYNC_STATUS, (view) => cb(view));
 /** Calls `cb` with every `automation` event's outcomes; resolves to the function that stops listening. */
 export const onAutomation = (cb: (outcomes: AutomationOutcome[]) => void) =>
   subscribe<unknown>(AUTOMATION, (payload) => cb(Array.isArray(payload) ? (payload as AutomationOutcome[]) : []));

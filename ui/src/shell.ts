@@ -212,6 +212,10 @@ export interface Shell {
   openDeal(id: string): Promise<void>;
   openDealDialog(deal: Deal | null, contact?: DealContact | null): void;
   openDuplicates(): void;
+  /** The conflicts of team sync. */
+  openConflicts(): void;
+  /** Team sync's state changed here (connected, synced, a conflict resolved): the header reads it anew. */
+  syncChanged(): Promise<void>;
   openEmailDialog(contactId: string, dealId: string | null): void;
   openForm(detail: ContactDetail | null): void;
   openHit(hit: SearchHit): void;

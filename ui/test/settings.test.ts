@@ -25,7 +25,7 @@ describe("settings and language", () => {
     $("open-settings").click();
     const nav = document.querySelectorAll<HTMLElement>('[data-testid^="settings-nav-"]');
     expect(Array.from(nav).map((b) => b.textContent)).toEqual([
-      "Erinnerungen", "Updates", "Daten", "Qualifizierung", "Pipeline-Phasen", "Automatisierung", "E-Mail-Vorlagen", "Firma (Kopf der Angebote)",
+      "Erinnerungen", "Updates", "Team", "Daten", "Qualifizierung", "Pipeline-Phasen", "Automatisierung", "E-Mail-Vorlagen", "Firma (Kopf der Angebote)",
       "Außendienst und Kalender",
     ]);
     $("settings-nav-company").click();

@@ -12,5 +12,6 @@ pub mod deals;
 mod dialog;
 pub mod field;
 pub mod settings;
+pub mod sync;
 pub mod tasks;
 pub mod updates;

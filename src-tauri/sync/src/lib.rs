@@ -16,6 +16,8 @@
 //!   password comes from the caller (the OS keychain: [`password`]).
 
 pub mod password;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::str::FromStr;
 use std::sync::Arc;

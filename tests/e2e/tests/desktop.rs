@@ -1474,7 +1474,7 @@ fn nothing_is_cut_wrapped_or_broken_mid_word_at_800_by_600_in_german_and_english
         }
         ui.click("open-settings");
         ui.el("settings-dialog");
-        for section in ["reminders", "data", "scoring", "pipeline", "company", "field"] {
+        for section in ["reminders", "team", "data", "scoring", "pipeline", "company", "field"] {
             ui.click(&format!("settings-nav-{section}"));
             check(&format!("settings, {section}"));
             if section == "pipeline" {
@@ -2015,4 +2015,137 @@ fn check_for_updates_finds_a_newer_version_and_refuses_one_whose_signature_is_no
     session.quit().expect("quit");
     let _ = server.kill();
     let _ = server.wait();
+}
+
+/// Connects a window to the team server in Settings → Team (the password
+/// comes from KONTOR_SYNC_PASSWORD, as a keychain would give it).
+fn connect_team(ui: &Ui, server: &str, user: &str) {
+    ui.click("open-settings");
+    ui.el("settings-dialog");
+    ui.click("settings-nav-team");
+    ui.fill("team-server", server);
+    ui.fill("team-user", user);
+    ui.click("team-connect");
+}
+
+#[test]
+fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
+    let pg = kontor_sync::testing::Postgres::start();
+    let server = format!("127.0.0.1:{}/kontor?sslmode=disable", pg.port);
+    let anna = Desktop::start_with("de_DE.UTF-8", None, &[("KONTOR_SYNC_PASSWORD", "anna-pw")]);
+    let ben = Desktop::start_with("en_US.UTF-8", None, &[("KONTOR_SYNC_PASSWORD", "ben-pw")]);
+    let zora = add_zora(&anna, &["--title", "Einkauf"]);
+    seed_contacts(&anna, 3);
+
+    // Anna connects first: the server has no Kontor tables yet, she is asked.
+    let a = anna.launch();
+    a.set_window_size(1280, 800).expect("window size");
+    let ua = Ui { s: &a };
+    ua.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "4");
+    connect_team(&ua, &server, "anna");
+    ua.el("team-schema-question");
+    ua.screenshot("70-team-create-schema-de");
+    ua.click("team-create-schema");
+    ua.wait_text(&tid("team-status"), |t| t.starts_with("Abgeglichen"));
+    ua.screenshot("71-team-connected-de");
+    ua.click("settings-close");
+    ua.wait_gone("settings-dialog");
+    ua.wait_text(&tid("sync-status"), |t| t == "Abgeglichen");
+
+    // Ben connects to the same server: Anna's contacts come in.
+    let b = ben.launch();
+    b.set_window_size(1280, 800).expect("window size");
+    let ub = Ui { s: &b };
+    ub.el("empty-state");
+    connect_team(&ub, &server, "ben");
+    ub.wait_text(&tid("team-status"), |t| t.starts_with("Synced"));
+    ub.click("settings-close");
+    ub.wait_gone("settings-dialog");
+    ub.wait_text(&format!("{} {}", tid("stage-chip-all"), tid("chip-count")), |t| t == "4");
+    ub.fill("search", "zander");
+    ub.wait_text(&tid("row-name"), |t| t == "Zora Zander");
+    ub.click("row-name");
+    ub.wait_text(".contact-ident .sub", |t| t.contains("Einkauf"));
+    ub.screenshot("72-synced-contact-en");
+
+    // The server goes away; both change Zora's title meanwhile, Anna first,
+    // Ben a moment later. Each window keeps its change and says so.
+    ua.fill("search", "zander");
+    ua.wait_text(&tid("row-name"), |t| t == "Zora Zander");
+    ua.click("row-name");
+    ua.wait_text(&tid("contact-name"), |t| t == "Zora Zander");
+    pg.ctl(&["stop", "-m", "fast", "-w"]);
+    for (ui, title) in [(&ua, "Leitung Einkauf"), (&ub, "Head of Purchasing")] {
+        ui.click("edit-contact");
+        ui.el("contact-form");
+        ui.fill("field-title", title);
+        ui.click("save-contact");
+        ui.wait_gone("contact-form");
+        ui.wait_text(".contact-ident .sub", |t| t.contains(title));
+    }
+    ua.wait_text(&tid("sync-status"), |t| t == "Offline · 1 Änderung wartet");
+    ub.wait_text(&tid("sync-status"), |t| t == "Offline · 1 change waiting");
+    ub.screenshot("73-offline-waiting-en");
+    // Back online: "Sync now" (from the header's status) in Anna's window,
+    // then Ben's, then Anna's again: Ben's later edit shows, Anna's waits
+    // as a conflict in both windows.
+    pg.ctl(&["start", "-w"]);
+    let sync_now = |ui: &Ui, synced: &str| {
+        ui.click("sync-status");
+        ui.el("settings-dialog");
+        ui.click("team-sync-now");
+        ui.wait_text(&tid("team-status"), |t| t.starts_with(synced));
+        ui.click("settings-close");
+        ui.wait_gone("settings-dialog");
+    };
+    sync_now(&ua, "Abgeglichen");
+    sync_now(&ub, "Synced");
+    ub.wait_text(&tid("sync-status"), |t| t == "1 conflict");
+    ub.wait_text(".contact-ident .sub", |t| t.contains("Head of Purchasing"));
+    sync_now(&ua, "Abgeglichen");
+    ua.wait_text(&tid("sync-status"), |t| t == "1 Konflikt");
+    ua.wait_text(".contact-ident .sub", |t| t.contains("Head of Purchasing"));
+    // At 800 px the status is a sign and a number, and the German top bar still fits.
+    a.set_window_size(800, 600).expect("window size");
+    ua.wait_text(&format!("{} .sync-short", tid("sync-status")), |t| t == "⚠ 1");
+    let problems = ua.script(LAYOUT_PROBLEMS);
+    assert_eq!(problems, json!([]), "with the sync status at 800×600");
+    ua.screenshot("75-sync-status-800-de");
+    a.set_window_size(1280, 800).expect("window size");
+
+    // Anna looks at the conflict and keeps her value: it goes to Ben too.
+    ua.click("sync-status");
+    ua.el("conflicts-dialog");
+    assert_eq!(ua.text("conflict-local-value"), "Leitung Einkauf");
+    assert_eq!(ua.text("conflict-remote-value"), "Head of Purchasing");
+    assert!(ua.text("conflict-remote").contains("Von ben"), "{}", ua.text("conflict-remote"));
+    ua.screenshot("76-conflict-de");
+    ua.click("conflict-keep-local");
+    ua.el("conflicts-empty");
+    ua.click("conflicts-close");
+    ua.wait_gone("conflicts-dialog");
+    ua.wait_text(".contact-ident .sub", |t| t.contains("Leitung Einkauf"));
+    ua.wait_text(&tid("sync-status"), |t| t == "Abgeglichen");
+    // Ben's window settles it too once his sync hears of Anna's choice.
+    ub.click("sync-status");
+    ub.el("conflicts-dialog");
+    ub.click("conflicts-close");
+    ub.wait_gone("conflicts-dialog");
+    ub.click("open-settings");
+    ub.click("settings-nav-team");
+    ub.click("team-sync-now");
+    ub.wait_text(&tid("team-status"), |t| t.starts_with("Synced"));
+    ub.click("settings-close");
+    ub.wait_gone("settings-dialog");
+    ub.wait_text(".contact-ident .sub", |t| t.contains("Leitung Einkauf"));
+    ub.wait_text(&tid("sync-status"), |t| t == "Synced");
+    ub.screenshot("74-conflict-settled-en");
+    let _ = (a.quit(), b.quit());
+
+    // The server holds the settled value once more, as Anna's edit.
+    let titles = pg.psql(
+        "kontor",
+        &format!("SELECT value #>> '{{}}' FROM kontor.ops WHERE entity_id = '{zora}' AND field = 'title' ORDER BY txid, id"),
+    );
+    assert_eq!(titles.lines().last(), Some("Leitung Einkauf"), "{titles}");
 }

@@ -12,7 +12,7 @@ export type Conflict = {
 /**
  * Its number on this replica.
  */
-id: bigint, 
+id: number, 
 /**
  * The record's kind.
  */

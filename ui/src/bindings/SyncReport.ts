@@ -7,12 +7,12 @@ export type SyncReport = {
 /**
  * Operations sent to the server.
  */
-pushed: bigint, 
+pushed: number, 
 /**
  * Operations read from the server.
  */
-pulled: bigint, 
+pulled: number, 
 /**
  * Conflicts that came up.
  */
-conflicts: bigint, };
+conflicts: number, };

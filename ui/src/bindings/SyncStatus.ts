@@ -16,7 +16,7 @@ server?: SyncConfig | null,
 /**
  * Operations waiting to be sent.
  */
-pending: bigint, 
+pending: number, 
 /**
  * When the last sync finished.
  */
@@ -24,4 +24,4 @@ last_sync?: string | null,
 /**
  * Open conflicts.
  */
-conflicts: bigint, };
+conflicts: number, };

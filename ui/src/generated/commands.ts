@@ -16,6 +16,7 @@ import type { CheckedOut } from "../bindings/CheckedOut";
 import type { Checkup } from "../bindings/Checkup";
 import type { ChosenFile } from "../bindings/ChosenFile";
 import type { CompletedTask } from "../bindings/CompletedTask";
+import type { Conflict } from "../bindings/Conflict";
 import type { ContactDeals } from "../bindings/ContactDeals";
 import type { ContactDetail } from "../bindings/ContactDetail";
 import type { ContactInput } from "../bindings/ContactInput";
@@ -40,6 +41,7 @@ import type { OrganizationDetail } from "../bindings/OrganizationDetail";
 import type { OrganizationInput } from "../bindings/OrganizationInput";
 import type { OrganizationSummary } from "../bindings/OrganizationSummary";
 import type { Period } from "../bindings/Period";
+import type { Pick } from "../bindings/Pick";
 import type { Pin } from "../bindings/Pin";
 import type { Pipeline } from "../bindings/Pipeline";
 import type { PlanRequest } from "../bindings/PlanRequest";
@@ -60,6 +62,8 @@ import type { SettingsSaved } from "../bindings/SettingsSaved";
 import type { SnoozePreset } from "../bindings/SnoozePreset";
 import type { StageChangeRequest } from "../bindings/StageChangeRequest";
 import type { StageCounts } from "../bindings/StageCounts";
+import type { SyncConnected } from "../bindings/SyncConnected";
+import type { SyncView } from "../bindings/SyncView";
 import type { TaskCounts } from "../bindings/TaskCounts";
 import type { TaskInput } from "../bindings/TaskInput";
 import type { TaskItem } from "../bindings/TaskItem";
@@ -402,6 +406,25 @@ export const setSettings = (settings: Settings): Promise<SettingsSaved> => call(
 
 /** Fills the store with demo contacts. */
 export const loadDemoData = (): Promise<StageCounts> => call("load_demo_data");
+
+/** The sync's state for the header. */
+export const syncStatus = (): Promise<SyncView> => call("sync_status");
+
+/**
+ * Connects to the team's server: checks it (the password given, else the
+ * keychain's), creates Kontor's schema when asked to, keeps the password
+ * in the keychain, sets sync up (queuing the records here) and syncs.
+ */
+export const syncConnect = (url: string, password: string | null, createSchema: boolean): Promise<SyncConnected> => call("sync_connect", { url, password, createSchema });
+
+/** Syncs now and says how it went. */
+export const syncNow = (): Promise<SyncView> => call("sync_now");
+
+/** The open conflicts. */
+export const listConflicts = (): Promise<Array<Conflict>> => call("list_conflicts");
+
+/** Keeps one side of a conflict; it is sent like an edit, at once. */
+export const resolveConflict = (id: number, take: Pick): Promise<Conflict> => call("resolve_conflict", { id, take });
 
 /** Tasks of a view (overdue, today, upcoming, done, open). */
 export const listTasks = (view: TaskView): Promise<Array<TaskItem>> => call("list_tasks", { view });

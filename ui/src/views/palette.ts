@@ -42,6 +42,8 @@ export function paletteActions(app: Shell): Entry[] {
     action("palette.go_ready", () => void app.showReadyList()),
     action("palette.import", () => app.openImport()),
     action("palette.duplicates", () => app.openDuplicates()),
+    action("palette.conflicts", () => app.openConflicts()),
+    action("palette.settings_team", () => app.openSettings("team")),
     action("palette.settings", () => app.openSettings(), ","),
     action("palette.settings_company", () => app.openSettings("company")),
     action("palette.settings_pipeline", () => app.openSettings("pipeline")),

@@ -112,11 +112,13 @@ pub struct SyncStatus {
     #[ts(optional = nullable)]
     pub server: Option<SyncConfig>,
     /// Operations waiting to be sent.
+    #[ts(type = "number")]
     pub pending: u64,
     /// When the last sync finished.
     #[ts(optional = nullable)]
     pub last_sync: Option<DateTime<Utc>>,
     /// Open conflicts.
+    #[ts(type = "number")]
     pub conflicts: u64,
 }
 

@@ -345,6 +345,7 @@ pub struct Side {
 #[ts(export)]
 pub struct Conflict {
     /// Its number on this replica.
+    #[ts(type = "number")]
     pub id: u64,
     /// The record's kind.
     pub kind: EntityKind,
@@ -402,10 +403,13 @@ pub struct Pulled {
 #[ts(export)]
 pub struct SyncReport {
     /// Operations sent to the server.
+    #[ts(type = "number")]
     pub pushed: u64,
     /// Operations read from the server.
+    #[ts(type = "number")]
     pub pulled: u64,
     /// Conflicts that came up.
+    #[ts(type = "number")]
     pub conflicts: u64,
 }
 

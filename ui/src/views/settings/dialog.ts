@@ -15,6 +15,7 @@ import { draftFrom, problemText, settingsFrom, testidFor, type Draft } from "./d
 import type { SettingsForm } from "./form";
 import { languageAndFacts, phoneRegionField, remindersSection } from "./general";
 import { scoringSection } from "./scoring";
+import { loadTeam, newTeamState, teamSection } from "./team";
 import { newUpdateState, updatesSection } from "./updates";
 
 /** Opens the settings dialog, at `section` (a `settings-nav-*` key) when given. */
@@ -35,6 +36,7 @@ class SettingsDialog implements SettingsForm {
   private busy = false;
   private readonly data = newDataState();
   private readonly updates = newUpdateState();
+  private readonly team = newTeamState();
 
   constructor(readonly app: Shell) {
     this.draft = draftFrom(app.settings);
@@ -44,6 +46,10 @@ class SettingsDialog implements SettingsForm {
   open(): void {
     this.render();
     this.app.openModal(this.dialog, () => this.render());
+    // The team section's fields fill in once the backend answered, in place (focus stays).
+    void loadTeam(this.team).then(() => {
+      this.dialog.querySelector('[data-testid="settings-team"]')?.replaceWith(teamSection(this, this.team));
+    });
     this.dialog.querySelector<HTMLSelectElement>("select")?.focus();
   }
 
@@ -59,6 +65,7 @@ class SettingsDialog implements SettingsForm {
         ...languageAndFacts(this),
         remindersSection(this),
         updatesSection(this, this.updates),
+        teamSection(this, this.team),
         dataSection(app, this.data, {
           rerender: () => this.render(),
           restored: async () => {
@@ -92,7 +99,7 @@ class SettingsDialog implements SettingsForm {
   /** Links to the sections of this long dialog, kept in view while it scrolls. */
   private sectionNav(): HTMLElement {
     const sections: [string, MessageKey][] = [
-      ["reminders", "settings.reminders"], ["updates", "settings.updates"], ["data", "data.title"], ["scoring", "settings.scoring"],
+      ["reminders", "settings.reminders"], ["updates", "settings.updates"], ["team", "settings.team"], ["data", "data.title"], ["scoring", "settings.scoring"],
       ["pipeline", "settings.pipeline"], ["rules", "settings.rules"], ["templates", "settings.templates"],
       ["company", "settings.company"], ["field", "settings.field"],
     ];

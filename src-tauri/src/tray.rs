@@ -134,6 +134,14 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 /// Rebuilds the tray's menu and tooltip from the current tasks; returns the
 /// counts it shows (none while the store is not open).
 pub fn refresh<R: Runtime>(app: &AppHandle<R>) -> Option<TaskCounts> {
+    // One refresh at a time: each call waits for the main thread to apply
+    // it, and two sent at once let GTK run the second inside the first
+    // (libappindicator iterates the main loop), which tray-icon answers
+    // with a "RefCell already borrowed" panic that ends the app (seen in
+    // CI when the opening thread's and the timer's first refresh met).
+    // Never called on the main thread, so waiting here cannot block it.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let counts = counts(app);
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         match build_menu(app, counts.unwrap_or_default()) {

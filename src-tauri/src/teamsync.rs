@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use kontor_core::store::SyncConfig;
 use kontor_core::{Error, Store};
-use kontor_sync::{password, Schema, Server};
+use kontor_sync::{password, Server};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use ts_rs::TS;
@@ -71,6 +71,9 @@ pub struct TeamSync {
     wake: (Mutex<bool>, Condvar),
     /// The open connection, reused between syncs.
     server: Mutex<Option<Server>>,
+    /// The password typed at "Connect" when the keychain could not keep it:
+    /// good for this session, never written anywhere.
+    typed_password: Mutex<Option<String>>,
 }
 
 impl TeamSync {
@@ -81,9 +84,11 @@ impl TeamSync {
         cv.notify_all();
     }
 
-    /// Forgets the connection (the server or password changed).
-    pub fn disconnect(&self) {
+    /// Forgets the connection (the server or password changed); `typed` is
+    /// the password to use for this session when the keychain has none.
+    pub fn disconnect(&self, typed: Option<String>) {
         *self.server.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.typed_password.lock().unwrap_or_else(|e| e.into_inner()) = typed;
     }
 
     /// The state as last seen (read from the store when none was yet).
@@ -121,19 +126,9 @@ impl TeamSync {
         let mut slot = self.server.lock().unwrap_or_else(|e| e.into_inner());
         if slot.is_none() {
             let account = kontor_sync::account(&config.url)?;
-            let mut server = Server::connect(&config.url, password::get(&account).as_deref())?;
-            match server.schema()? {
-                Schema::Current => {}
-                Schema::Older(_) => {
-                    server.migrate()?;
-                }
-                Schema::Missing => {
-                    return Err(Error::SyncRefused(
-                        "the server has no Kontor schema (was it reset?); connect again in Settings → Team"
-                            .into(),
-                    ))
-                }
-            }
+            let typed = self.typed_password.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let mut server = Server::connect(&config.url, password::get(&account).or(typed).as_deref())?;
+            server.ready_for_sync()?;
             *slot = Some(server);
         }
         let server = slot.as_mut().unwrap_or_else(|| unreachable!("connected above"));

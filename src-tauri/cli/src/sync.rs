@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use kontor_core::store::{SyncConfig, SyncProgress};
 use kontor_core::sync::{Pick, SyncReport};
 use kontor_core::{Error as CoreError, Store};
-use kontor_sync::{password, Schema, Server};
+use kontor_sync::{password, Readiness, Server};
 use serde::Serialize;
 
 use crate::now;
@@ -110,22 +110,15 @@ fn setup(store: &Store, url: &str, password_stdin: bool, yes: bool, json: bool) 
         password::get(&account)
     };
     let mut server = Server::connect(url, given.as_deref())?;
-    match server.schema()? {
-        Schema::Current => {}
-        Schema::Older(_) => {
-            server.migrate()?;
-        }
-        Schema::Missing => {
-            if !yes && !confirm(&format!("The server {account} has no Kontor schema yet. Create it? [y/N] "))?
-            {
-                return Err(CoreError::InvalidInput {
-                    field: "url",
-                    reason: "the server has no Kontor schema yet; run again with --yes to create it".into(),
-                }
-                .into());
+    if server.prepare(false)? == Readiness::NoSchema {
+        if !yes && !confirm(&format!("The server {account} has no Kontor schema yet. Create it? [y/N] "))? {
+            return Err(CoreError::InvalidInput {
+                field: "url",
+                reason: "the server has no Kontor schema yet; run again with --yes to create it".into(),
             }
-            server.migrate()?;
+            .into());
         }
+        server.prepare(true)?;
     }
     // The password is kept only once it worked; without a keychain (a
     // server without a desktop session) scripts give it in the environment.
@@ -173,18 +166,7 @@ fn confirm(question: &str) -> Result<bool> {
 fn sync(store: &Store, json: bool) -> Result {
     let config = store.sync_config()?.ok_or(CoreError::SyncNotSetUp)?;
     let mut server = connect(&config.url)?;
-    match server.schema()? {
-        Schema::Current => {}
-        Schema::Older(_) => {
-            server.migrate()?;
-        }
-        Schema::Missing => {
-            return Err(CoreError::SyncRefused(
-                "the server has no Kontor schema (was it reset?); run `kontor sync setup` again".into(),
-            )
-            .into())
-        }
-    }
+    server.ready_for_sync()?;
     let progress = |p: SyncProgress| match p {
         SyncProgress::Queued(n) => eprint!("\rkontor: {n} records queued"),
         SyncProgress::Pushed(n, of) => eprint!("\rkontor: sent {n} of {of} operations"),

@@ -4,7 +4,7 @@
 use kontor_core::store::SyncConfig;
 use kontor_core::sync::{Conflict, Pick};
 use kontor_core::Error as CoreError;
-use kontor_sync::{password, Schema, Server};
+use kontor_sync::{password, Readiness, Server};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
@@ -65,17 +65,8 @@ fn connect<R: Runtime>(
     let given = password.filter(|p| !p.is_empty());
     let secret = given.clone().or_else(|| password::get(&account));
     let mut server = Server::connect(&url, secret.as_deref())?;
-    match server.schema()? {
-        Schema::Current => {}
-        Schema::Older(_) => {
-            server.migrate()?;
-        }
-        Schema::Missing if !create_schema => {
-            return Ok(SyncConnected { needs_schema: true, password_kept: false, view: None });
-        }
-        Schema::Missing => {
-            server.migrate()?;
-        }
+    if server.prepare(create_schema)? == Readiness::NoSchema {
+        return Ok(SyncConnected { needs_schema: true, password_kept: false, view: None });
     }
     let password_kept = match &given {
         Some(p) => match password::set(&account, p) {
@@ -89,7 +80,7 @@ fn connect<R: Runtime>(
     };
     store.sync_setup(&SyncConfig { url }, now(), &|_| {})?;
     let team = app.state::<TeamSync>();
-    team.disconnect();
+    team.disconnect(if password_kept { None } else { given });
     let view = crate::teamsync::sync_and_tell(app, store);
     Ok(SyncConnected { needs_schema: false, password_kept, view: Some(view) })
 }

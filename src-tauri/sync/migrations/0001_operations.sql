@@ -17,9 +17,10 @@ CREATE TABLE kontor.reps (
     team text NOT NULL
 );
 
+-- Plain SQL, so the planner inlines it (the table is readable by everyone).
 CREATE FUNCTION kontor.team_of(who name) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    SELECT coalesce((SELECT team FROM kontor.reps WHERE role = who), 'default')
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT r.team FROM kontor.reps r WHERE r.role = who), 'default')
 $$;
 
 -- Each laptop's store is a replica with an id of its own, registered to
@@ -45,6 +46,9 @@ CREATE TABLE kontor.ops (
     hlc text NOT NULL,
     prev text,
     role name NOT NULL DEFAULT current_user,
+    -- The writer's team when it wrote: who may read it (a rep who moves
+    -- to another team leaves what they wrote with the old one).
+    team text NOT NULL DEFAULT kontor.team_of(current_user),
     PRIMARY KEY (replica_id, seq)
 );
 CREATE INDEX ops_log ON kontor.ops (txid, id);
@@ -76,8 +80,7 @@ CREATE TRIGGER ops_skip_erased BEFORE INSERT ON kontor.ops
 CREATE FUNCTION kontor.erase(e uuid) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM kontor.ops WHERE entity_id = e
-               AND kontor.team_of(role) IS DISTINCT FROM kontor.team_of(session_user)) THEN
+    IF EXISTS (SELECT 1 FROM kontor.ops WHERE entity_id = e AND team IS DISTINCT FROM kontor.team_of(session_user)) THEN
         RAISE EXCEPTION 'record % belongs to another team', e USING ERRCODE = 'insufficient_privilege';
     END IF;
     INSERT INTO kontor.erased (entity_id) VALUES (e) ON CONFLICT DO NOTHING;
@@ -87,10 +90,11 @@ $$;
 
 ALTER TABLE kontor.ops ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kontor.ops FORCE ROW LEVEL SECURITY;
+-- The reader's team once per statement (an initplan), not once per row.
 CREATE POLICY ops_read ON kontor.ops FOR SELECT
-    USING (kontor.team_of(role) = kontor.team_of(current_user));
+    USING (team = (SELECT kontor.team_of(current_user)));
 CREATE POLICY ops_write ON kontor.ops FOR INSERT
-    WITH CHECK (role = current_user AND EXISTS (
+    WITH CHECK (role = current_user AND team = (SELECT kontor.team_of(current_user)) AND EXISTS (
         SELECT 1 FROM kontor.replicas r WHERE r.replica_id = ops.replica_id AND r.role = current_user));
 -- Only the owner holds DELETE, used by kontor.erase().
 CREATE POLICY ops_erase ON kontor.ops FOR DELETE USING (true);
@@ -103,6 +107,6 @@ CREATE POLICY replicas_write ON kontor.replicas FOR INSERT WITH CHECK (role = cu
 GRANT USAGE ON SCHEMA kontor TO PUBLIC;
 GRANT SELECT ON kontor.schema_version, kontor.reps TO PUBLIC;
 GRANT SELECT, INSERT ON kontor.replicas TO PUBLIC;
-GRANT SELECT (txid, id, replica_id, seq, entity, entity_id, field, value, hlc, prev, role) ON kontor.ops TO PUBLIC;
+GRANT SELECT (txid, id, replica_id, seq, entity, entity_id, field, value, hlc, prev, role, team) ON kontor.ops TO PUBLIC;
 GRANT INSERT (replica_id, seq, entity, entity_id, field, value, hlc, prev) ON kontor.ops TO PUBLIC;
 REVOKE ALL ON kontor.erased FROM PUBLIC;

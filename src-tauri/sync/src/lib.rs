@@ -50,6 +50,15 @@ pub enum Schema {
     Current,
 }
 
+/// Whether a server can take replicas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// Its schema is this build's.
+    Ready,
+    /// It has no Kontor schema, and none was to be made.
+    NoSchema,
+}
+
 /// A connection to the team server.
 pub struct Server {
     rt: tokio::runtime::Runtime,
@@ -202,6 +211,30 @@ impl Server {
             }
             Some(v) if v < SCHEMA_VERSION => Ok(Schema::Older(v)),
             Some(_) => Ok(Schema::Current),
+        }
+    }
+
+    /// Makes the server ready for replicas: an older schema is upgraded, a
+    /// missing one created only with `create` (the rep was asked).
+    pub fn prepare(&mut self, create: bool) -> Result<Readiness> {
+        match self.schema()? {
+            Schema::Current => Ok(Readiness::Ready),
+            Schema::Missing if !create => Ok(Readiness::NoSchema),
+            Schema::Older(_) | Schema::Missing => {
+                self.migrate()?;
+                Ok(Readiness::Ready)
+            }
+        }
+    }
+
+    /// Ready for a sync (an older schema upgraded), or a refusal that says
+    /// the schema is gone.
+    pub fn ready_for_sync(&mut self) -> Result<()> {
+        match self.prepare(false)? {
+            Readiness::Ready => Ok(()),
+            Readiness::NoSchema => Err(Error::SyncRefused(
+                "the server has no Kontor schema (was it reset?); set sync up again".into(),
+            )),
         }
     }
 

@@ -616,6 +616,36 @@ fn lists_merge_element_by_element_and_an_erasure_leaves_only_the_id_everywhere()
 }
 
 #[test]
+fn moving_to_another_server_sends_everything_there_and_reads_its_log_from_the_start() {
+    let mut sim = Sim::new(5);
+    for i in 0..3 {
+        let now = sim.now(0);
+        let input =
+            ContactInput { first_name: format!("Umzug{i}"), last_name: "Test".into(), ..Default::default() };
+        sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap();
+    }
+    sim.heal();
+    let before = sim.replicas[1].store().sync_state_hash().unwrap();
+    // The team moves to a new, empty server; replica 0 is set up with it.
+    sim.server = Server::default();
+    let now = sim.now(0);
+    let moved =
+        kontor_core::store::SyncConfig { url: "postgresql://rep@new-host/kontor?sslmode=require".into() };
+    sim.replicas[0].store().sync_setup(&moved, now, &|_| {}).unwrap();
+    assert_eq!(sim.replicas[0].store().sync_pending(), 3, "every record is sent to the new server");
+    // The same server under another user or option is no move.
+    let same = kontor_core::store::SyncConfig { url: "postgres://other@new-host/kontor".into() };
+    sim.replicas[0].store().sync_setup(&same, now, &|_| {}).unwrap();
+    assert_eq!(sim.replicas[0].store().sync_pending(), 3, "nothing queued twice");
+    for r in 1..3 {
+        sim.replicas[r].store().sync_setup(&moved, now, &|_| {}).unwrap();
+    }
+    sim.heal();
+    sim.check();
+    assert_eq!(sim.replicas[2].store().sync_state_hash().unwrap(), before);
+}
+
+#[test]
 fn a_pull_that_passes_a_running_transaction_is_caught() {
     // The simulation would notice a cursor that reads past a slow commit:
     // with the server's running transactions ignored, replicas end apart.

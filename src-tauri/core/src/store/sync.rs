@@ -367,6 +367,22 @@ impl Store {
                 replica
             }
         };
+        // Another server (not just another user or TLS setting) has none
+        // of this replica's history: its log is read from the start and
+        // every record here is sent to it again.
+        let moved = self.sync_config()?.is_some_and(|old| server_of(&old.url) != server_of(&config.url));
+        if moved {
+            let seen: Vec<sled::IVec> = self.t.meta.scan_prefix(SEEN).keys().collect::<sled::Result<_>>()?;
+            self.transact(now, |tx| {
+                for key in &seen {
+                    tx.meta.remove(key)?;
+                }
+                tx.meta.remove(CURSOR)?;
+                tx.meta.remove(LAST_SYNC)?;
+                tx.meta.insert(SNAPSHOT, &[])?;
+                Ok(())
+            })?;
+        }
         self.t.meta.insert(CONFIG, encode(config)?)?;
         self.db.flush()?;
         self.sync_snapshot(now, progress)?;
@@ -861,6 +877,15 @@ impl Store {
 
 /// A record's open conflicts with their keys, by record.
 type OpenConflicts = HashMap<(EntityKind, Uuid), Vec<(Vec<u8>, Conflict)>>;
+
+/// The server and database a sync URL names, without the user and the
+/// connection options: `postgres://anna@db:5432/kontor?sslmode=require`
+/// and `postgresql://ben@db:5432/kontor` name the same log.
+fn server_of(url: &str) -> String {
+    let url = url.split('?').next().unwrap_or_default();
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.rsplit_once('@').map_or(rest, |(_, server)| server).to_owned()
+}
 
 /// What an erasure removes of a person's sync state.
 #[derive(Debug, Default)]

@@ -559,17 +559,23 @@ fn texts(ui: &Ui, id: &str) -> Vec<String> {
     found.iter().filter_map(|e| ui.s.text(e).ok()).collect()
 }
 
-#[test]
-fn a_rep_imports_a_german_excel_list_through_the_native_dialog_and_sees_the_report() {
-    let desktop = Desktop::start("de_DE.UTF-8");
-    // A list as German Excel saves it: Windows-1252, semicolons, CRLF, a
-    // quoted note over two lines, an empty row and two bad rows.
+/// The German Excel fixture as "Messe Liste.csv" in the test's home, for the native file dialog.
+fn excel_list(desktop: &Desktop) -> std::path::PathBuf {
     let file = desktop.home_dir().join("Messe Liste.csv");
     std::fs::copy(
         kontor_e2e::workspace_root().join("src-tauri/core/tests/fixtures/import/excel_de.csv"),
         &file,
     )
     .expect("copy the fixture");
+    file
+}
+
+#[test]
+fn a_rep_imports_a_german_excel_list_through_the_native_dialog_and_sees_the_report() {
+    let desktop = Desktop::start("de_DE.UTF-8");
+    // A list as German Excel saves it: Windows-1252, semicolons, CRLF, a
+    // quoted note over two lines, an empty row and two bad rows.
+    let file = excel_list(&desktop);
     let session = desktop.launch();
     let ui = Ui { s: &session };
 
@@ -1406,12 +1412,7 @@ fn nothing_is_cut_wrapped_or_broken_mid_word_at_800_by_600_in_german_and_english
         for (title, due) in [("Angebot nachfassen", "2020-01-01"), ("Muster vorbeibringen", "2031-05-04")] {
             cli_json(&desktop, &["tasks", "add", "--title", title, "--due", due, "--contact", &id, "--json"]);
         }
-        let file = desktop.home_dir().join("Messe Liste.csv");
-        std::fs::copy(
-            kontor_e2e::workspace_root().join("src-tauri/core/tests/fixtures/import/excel_de.csv"),
-            &file,
-        )
-        .expect("copy the fixture");
+        let file = excel_list(&desktop);
         let session = desktop.launch();
         session.set_window_size(width, height).expect("window size");
         let ui = Ui { s: &session };

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use kontor_core::store::SyncConfig;
 use kontor_core::{Error, Store};
-use kontor_sync::{password, Server};
+use kontor_sync::Server;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use ts_rs::TS;
@@ -125,11 +125,8 @@ impl TeamSync {
     pub fn run(&self, store: &Store, config: &SyncConfig) -> Result<kontor_core::sync::SyncReport, Error> {
         let mut slot = self.server.lock().unwrap_or_else(|e| e.into_inner());
         if slot.is_none() {
-            let account = kontor_sync::account(&config.url)?;
             let typed = self.typed_password.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            let mut server = Server::connect(&config.url, password::get(&account).or(typed).as_deref())?;
-            server.ready_for_sync()?;
-            *slot = Some(server);
+            *slot = Some(kontor_sync::connect_for_sync(&config.url, typed.as_deref())?);
         }
         let server = slot.as_mut().unwrap_or_else(|| unreachable!("connected above"));
         let outcome = store.sync_with(server, now(), &|_| {});

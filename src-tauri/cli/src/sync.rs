@@ -5,10 +5,10 @@
 use std::io::{BufRead as _, IsTerminal as _};
 
 use clap::{Args, Subcommand};
-use kontor_core::store::{SyncConfig, SyncProgress};
+use kontor_core::store::SyncProgress;
 use kontor_core::sync::{Pick, SyncReport};
 use kontor_core::{Error as CoreError, Store};
-use kontor_sync::{password, Readiness, Server};
+use kontor_sync::{password, SetUp};
 use serde::Serialize;
 
 use crate::now;
@@ -94,52 +94,43 @@ pub fn run(store: &Store, args: SyncArgs) -> Result {
     }
 }
 
-/// Connects with the password the environment or the keychain holds.
-fn connect(url: &str) -> Result<Server> {
-    let account = kontor_sync::account(url)?;
-    Ok(Server::connect(url, password::get(&account).as_deref())?)
-}
-
 fn setup(store: &Store, url: &str, password_stdin: bool, yes: bool, json: bool) -> Result {
-    let account = kontor_sync::account(url)?;
-    let given = if password_stdin {
+    let typed = if password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(crate::output::Error::Write)?;
         Some(line.trim_end_matches(['\r', '\n']).to_owned())
     } else {
-        password::get(&account)
+        None
     };
-    let mut server = Server::connect(url, given.as_deref())?;
-    if server.prepare(false)? == Readiness::NoSchema {
-        if !yes && !confirm(&format!("The server {account} has no Kontor schema yet. Create it? [y/N] "))? {
+    let progress = |n| eprint!("\rkontor: {n} records queued for the first sync");
+    let mut outcome = kontor_sync::set_up(store, url, typed.as_deref(), yes, now(), &progress)?;
+    if matches!(outcome, SetUp::NeedsSchema) {
+        let account = kontor_sync::account(url)?;
+        if !confirm(&format!("The server {account} has no Kontor schema yet. Create it? [y/N] "))? {
             return Err(CoreError::InvalidInput {
                 field: "url",
                 reason: "the server has no Kontor schema yet; run again with --yes to create it".into(),
             }
             .into());
         }
-        server.prepare(true)?;
+        outcome = kontor_sync::set_up(store, url, typed.as_deref(), true, now(), &progress)?;
     }
-    // The password is kept only once it worked; without a keychain (a
-    // server without a desktop session) scripts give it in the environment.
-    if password_stdin {
-        if let Some(p) = &given {
-            if let Err(e) = password::set(&account, p) {
-                eprintln!("kontor: {e}; give the password in {} for later syncs", password::ENV);
-            }
-        }
-    }
-    let config = SyncConfig { url: url.to_owned() };
-    let replica =
-        store.sync_setup(&config, now(), &|n| eprint!("\rkontor: {n} records queued for the first sync"))?;
+    let SetUp::Done { replica, account, password } = outcome else {
+        unreachable!("the schema was made above")
+    };
     eprintln!();
+    // Without a keychain (a server without a desktop session) scripts give
+    // the password in the environment.
+    if let Some(Err(e)) = password {
+        eprintln!("kontor: {e}; give the password in {} for later syncs", password::ENV);
+    }
     #[derive(Serialize)]
-    struct SetUp {
+    struct Done {
         replica: uuid::Uuid,
         server: String,
         pending: u64,
     }
-    let done = SetUp { replica, server: account, pending: store.sync_pending() };
+    let done = Done { replica, server: account, pending: store.sync_pending() };
     if json {
         return print_json(&done);
     }
@@ -165,8 +156,7 @@ fn confirm(question: &str) -> Result<bool> {
 
 fn sync(store: &Store, json: bool) -> Result {
     let config = store.sync_config()?.ok_or(CoreError::SyncNotSetUp)?;
-    let mut server = connect(&config.url)?;
-    server.ready_for_sync()?;
+    let mut server = kontor_sync::connect_for_sync(&config.url, None)?;
     let progress = |p: SyncProgress| match p {
         SyncProgress::Queued(n) => eprint!("\rkontor: {n} records queued"),
         SyncProgress::Pushed(n, of) => eprint!("\rkontor: sent {n} of {of} operations"),

@@ -1,10 +1,9 @@
 //! Team sync from the window: connecting to the team's server (Settings →
 //! Team), the header's status, "Sync now", and the conflicts.
 
-use kontor_core::store::SyncConfig;
 use kontor_core::sync::{Conflict, Pick};
 use kontor_core::Error as CoreError;
-use kontor_sync::{password, Readiness, Server};
+use kontor_sync::SetUp;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
@@ -61,28 +60,22 @@ fn connect<R: Runtime>(
     password: Option<String>,
     create_schema: bool,
 ) -> Result<SyncConnected> {
-    let account = kontor_sync::account(&url)?;
     let given = password.filter(|p| !p.is_empty());
-    let secret = given.clone().or_else(|| password::get(&account));
-    let mut server = Server::connect(&url, secret.as_deref())?;
-    if server.prepare(create_schema)? == Readiness::NoSchema {
-        return Ok(SyncConnected { needs_schema: true, password_kept: false, view: None });
-    }
-    let password_kept = match &given {
-        Some(p) => match password::set(&account, p) {
-            Ok(()) => true,
-            Err(e) => {
+    let kept = match kontor_sync::set_up(store, &url, given.as_deref(), create_schema, now(), &|_| {})? {
+        SetUp::NeedsSchema => {
+            return Ok(SyncConnected { needs_schema: true, password_kept: false, view: None })
+        }
+        SetUp::Done { password, .. } => match password {
+            Some(Err(e)) => {
                 eprintln!("kontor: {e}");
                 false
             }
+            kept => kept.is_some(),
         },
-        None => false,
     };
-    store.sync_setup(&SyncConfig { url }, now(), &|_| {})?;
-    let team = app.state::<TeamSync>();
-    team.disconnect(if password_kept { None } else { given });
+    app.state::<TeamSync>().disconnect(if kept { None } else { given });
     let view = crate::teamsync::sync_and_tell(app, store);
-    Ok(SyncConnected { needs_schema: false, password_kept, view: Some(view) })
+    Ok(SyncConnected { needs_schema: false, password_kept: kept, view: Some(view) })
 }
 
 /// Syncs now and says how it went.

@@ -50,6 +50,58 @@ pub enum Schema {
     Current,
 }
 
+/// What [`set_up`] did.
+#[derive(Debug)]
+pub enum SetUp {
+    /// The server has no Kontor schema and none was to be made: nothing
+    /// was set up (ask the rep, then again with `create_schema`).
+    NeedsSchema,
+    /// This store syncs with the server now.
+    Done {
+        /// This replica's id.
+        replica: Uuid,
+        /// The server's account (`user@host:port/db`).
+        account: String,
+        /// What became of a password given: kept in the keychain, or why not.
+        password: Option<std::result::Result<(), Error>>,
+    },
+}
+
+/// Sets `store` up to sync with the server at `url`, for the CLI and the
+/// window alike: connects (with `given`, else the keychain's password),
+/// upgrades an older schema or creates a missing one when
+/// `create_schema`, keeps a given password in the keychain once it worked,
+/// and queues the records here ([`kontor_core::Store::sync_setup`]).
+pub fn set_up(
+    store: &kontor_core::Store,
+    url: &str,
+    given: Option<&str>,
+    create_schema: bool,
+    now: chrono::DateTime<chrono::Utc>,
+    progress: &dyn Fn(u64),
+) -> Result<SetUp> {
+    let account = account(url)?;
+    let secret = given.map(str::to_owned).or_else(|| password::get(&account));
+    let mut server = Server::connect(url, secret.as_deref())?;
+    if server.prepare(create_schema)? == Readiness::NoSchema {
+        return Ok(SetUp::NeedsSchema);
+    }
+    let password = given.map(|p| password::set(&account, p));
+    let config = kontor_core::store::SyncConfig { url: url.to_owned() };
+    let replica = store.sync_setup(&config, now, progress)?;
+    Ok(SetUp::Done { replica, account, password })
+}
+
+/// A connection ready for a sync with the server at `url`: the keychain's
+/// password (else `fallback`), the schema upgraded when older.
+pub fn connect_for_sync(url: &str, fallback: Option<&str>) -> Result<Server> {
+    let account = account(url)?;
+    let secret = password::get(&account).or_else(|| fallback.map(str::to_owned));
+    let mut server = Server::connect(url, secret.as_deref())?;
+    server.ready_for_sync()?;
+    Ok(server)
+}
+
 /// Whether a server can take replicas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Readiness {

@@ -232,7 +232,8 @@ fn autostart_from_the_settings(session: &Session) -> String {
             .flatten()
             .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
             .next();
-        entry.is_some()
+        // A file just made may not be written through yet: a whole entry has its Exec line.
+        entry.as_deref().is_some_and(|e| e.contains("\nExec="))
     });
     let _ = wd.quit();
     entry.unwrap_or_default()

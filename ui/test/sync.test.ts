@@ -6,7 +6,7 @@ import type { Conflict } from "../src/bindings/Conflict";
 import type { SyncView } from "../src/bindings/SyncView";
 import { emit } from "@tauri-apps/api/event";
 import { serverUrl } from "../src/views/settings/team";
-import { valueText } from "../src/views/conflicts";
+import { fieldName, valueText } from "../src/views/conflicts";
 import { $, maybe, start, stop, type, until } from "./helpers";
 import type { LiveBackend } from "./live";
 
@@ -20,7 +20,7 @@ const view = (over: Partial<SyncView> = {}): SyncView => ({
 function conflict(id: number, contact: string): Conflict {
   const at = "2026-03-02T08:59:00Z";
   return {
-    id, kind: "contact", entity: contact, name: "Anna Schmidt", field: "title",
+    id, kind: "contact", entity: contact, name: "Anna Schmidt", contact, field: "title",
     local: { value: "Einkauf", hlc: "0000018df4a1b2c3.00000000.aa", replica: "aa", by: null, at },
     remote: { value: "Leitung Einkauf", hlc: "0000018df4a1b2c4.00000000.bb", replica: "bb", by: "ben", at },
     shown: "remote",
@@ -35,6 +35,16 @@ describe("team sync", () => {
     expect(valueText(null)).toBe("(empty)");
     expect(valueText(["a@x.de", "b@x.de"])).toBe("a@x.de, b@x.de");
     expect(valueText({ street: "Hafenstr. 1", postcode: "20457", city: "Hamburg", country: null })).toBe("Hafenstr. 1, 20457, Hamburg");
+  });
+
+  it("names a field as the form of its kind of record does", () => {
+    expect(fieldName("contact", "title")).toBe("Job title");
+    expect(fieldName("task", "title")).toBe("Title");
+    expect(fieldName("task", "due")).toBe("Due");
+    expect(fieldName("deal", "next_step")).toBe("Next step");
+    expect(fieldName("activity", "summary")).toBe("Summary");
+    expect(fieldName("appointment", "place")).toBe("Place");
+    expect(fieldName("deal", "something_new")).toBe("something_new");
   });
 
   it("shows no status before sync is set up, then synced, waiting and conflicts as they come", async () => {
@@ -116,5 +126,14 @@ describe("team sync", () => {
     await until(() => maybe("conflicts-empty"));
     expect(resolved).toEqual([{ id: 7, take: "local" }]);
     expect(maybe("toast")?.textContent).toBe("Job title: kept “Einkauf”.");
+    // A task's conflict names the task and opens its contact.
+    open = [{ ...conflict(8, "01900000-0000-7000-8000-00000000aaaa"), kind: "task", name: "Angebot nachfassen", field: "notes", contact: anna.id }];
+    $("conflicts-close").click();
+    await emit("sync-status", view({ conflicts: 1 }));
+    $("sync-status").click();
+    await until(() => maybe("conflict"));
+    expect(document.querySelector(".conflict-head")?.textContent).toBe("Task: Angebot nachfassen · Notes");
+    $("conflict-contact").click();
+    await until(() => maybe("contact-page")?.textContent?.includes("Anna Schmidt") ?? false);
   });
 });

@@ -247,8 +247,10 @@ fn three_reps_sync_through_postgres_over_a_faulty_network_and_end_in_one_state()
 
     let mut rng = Rng(0x5eed_cafe);
     let mut acked: Vec<(String, String, String)> = Vec::new(); // (contact, field, value)
+                                                               // Deals, tasks and conversations made: (kind, id, field, value).
+    let mut made: Vec<(EntityKind, String, &str, String)> = Vec::new();
     let mut restarted = false;
-    for step in 0..70u64 {
+    for step in 0..80u64 {
         let r = rng.below(3) as usize;
         let fault = match rng.below(10) {
             0 => Fault::Refuse,
@@ -261,7 +263,58 @@ fn three_reps_sync_through_postgres_over_a_faulty_network_and_end_in_one_state()
             pg.ctl(&["restart", "-m", "immediate", "-w"]);
             restarted = true;
         }
-        match rng.below(4) {
+        match rng.below(6) {
+            2 => {
+                // A conversation, a task or a deal on a contact; now and then
+                // a deal moved or a task done (by whoever holds it).
+                let contacts = reps[r].json(&["contacts", "list", "--limit", "60", "--json"]);
+                let Some(c) =
+                    contacts.as_array().and_then(|c| c.get(rng.below(c.len().max(1) as u64) as usize))
+                else {
+                    continue;
+                };
+                let id = c["id"].as_str().unwrap().to_owned();
+                let value = format!("{}-{step}", reps[r].role);
+                let (kind, field, args): (EntityKind, &str, Vec<&str>) = match rng.below(5) {
+                    0 | 1 => (
+                        EntityKind::Activity,
+                        "summary",
+                        vec!["activity", "add", &id, "--kind", "call", "--summary", &value],
+                    ),
+                    2 => (
+                        EntityKind::Task,
+                        "title",
+                        vec!["tasks", "add", "--title", &value, "--due", "2026-12-24", "--contact", &id],
+                    ),
+                    3 => (
+                        EntityKind::Deal,
+                        "title",
+                        vec!["deals", "add", "--contact", &id, "--title", &value, "--value", "1200"],
+                    ),
+                    _ => {
+                        let theirs: Vec<&(EntityKind, String, &str, String)> =
+                            made.iter().filter(|m| m.0 != EntityKind::Activity).collect();
+                        if let Some((kind, child, ..)) =
+                            theirs.get(rng.below(theirs.len().max(1) as u64) as usize)
+                        {
+                            let _ = match kind {
+                                EntityKind::Deal => {
+                                    reps[r].run(&["deals", "stage", child, "proposal", "--json"])
+                                }
+                                _ => reps[r].run(&["tasks", "done", child, "--json"]),
+                            };
+                        }
+                        continue;
+                    }
+                };
+                let mut args = args;
+                args.push("--json");
+                let out = reps[r].run(&args);
+                if out.status.success() {
+                    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+                    made.push((kind, record["id"].as_str().unwrap().to_owned(), field, value));
+                }
+            }
             0 | 1 => {
                 let contacts = reps[r].json(&["contacts", "list", "--limit", "60", "--json"]);
                 let contacts = contacts.as_array().unwrap();
@@ -359,6 +412,21 @@ fn three_reps_sync_through_postgres_over_a_faulty_network_and_end_in_one_state()
             last == Some(value.as_str()) || kept.contains(value) || knowingly,
             "{field} = {value} was lost (ends {last:?})"
         );
+    }
+
+    // Every deal, task and conversation made is on every replica as made
+    // (nothing here deletes them); the hash above says every replica holds
+    // the same as the log.
+    assert!(made.len() > 8, "too few records made to mean much: {}", made.len());
+    for kind in [EntityKind::Activity, EntityKind::Task, EntityKind::Deal] {
+        assert!(made.iter().any(|m| m.0 == kind), "no {kind:?} made");
+    }
+    for (kind, id, field, value) in &made {
+        let id: uuid::Uuid = id.parse().unwrap();
+        let fields = state
+            .get(&(*kind, id))
+            .unwrap_or_else(|| panic!("the {kind:?} {value} is not in the log's state"));
+        assert_eq!(fields[*field], value.as_str(), "the {kind:?} {id}");
     }
 
     // Row-level security: Dora, of another team, sees nothing of theirs and

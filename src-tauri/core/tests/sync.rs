@@ -15,7 +15,10 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kontor_core::store::BulkChange;
 use kontor_core::sync::{EntityKind, Hlc, Op, Pick, Pulled, Registers, Remote};
-use kontor_core::{ChangedBy, ContactInput, Error, Result, Stage, StageChangeRequest, Store};
+use kontor_core::{
+    ActivityInput, ActivityKind, ActivityQuery, ChangedBy, ContactInput, DealInput, Error, Priority, Result,
+    Stage, StageChangeRequest, Store, TaskInput,
+};
 use uuid::Uuid;
 
 /// A small seeded generator (splitmix64): the same seed, the same run.
@@ -218,7 +221,10 @@ impl Replica {
 
 /// A write the store acknowledged: (record, field, unique value).
 struct Write {
+    kind: EntityKind,
     entity: Uuid,
+    /// The contact the record belongs to (a contact: itself).
+    contact: Uuid,
     field: &'static str,
     value: String,
 }
@@ -230,6 +236,8 @@ struct Sim {
     step: u64,
     /// Records in the order they were made (known to some replica).
     records: Vec<Uuid>,
+    /// Deals, tasks and activities: (kind, id, contact).
+    children: Vec<(EntityKind, Uuid, Uuid)>,
     acked: Vec<Write>,
     gone: HashSet<Uuid>,
     t0: DateTime<Utc>,
@@ -255,6 +263,7 @@ impl Sim {
             rng: Rng(seed),
             step: 0,
             records: Vec::new(),
+            children: Vec::new(),
             acked: Vec::new(),
             gone: HashSet::new(),
             t0,
@@ -289,7 +298,8 @@ impl Sim {
         let r = self.rng.below(3) as usize;
         let now = self.now(r);
         let unique = format!("r{r}-s{}", self.step);
-        let roll = self.rng.below(100);
+        // 0–77: writes of each kind; 78–119: a sync.
+        let roll = self.rng.below(120);
         let pick = if self.records.is_empty() {
             None
         } else {
@@ -318,7 +328,13 @@ impl Sim {
                     _ => input.source = Some(unique.clone()),
                 }
                 store.update_contact(id, &input, now).unwrap();
-                self.acked.push(Write { entity: id, field, value: unique });
+                self.acked.push(Write {
+                    kind: EntityKind::Contact,
+                    entity: id,
+                    contact: id,
+                    field,
+                    value: unique,
+                });
             }
             (45..=52, Some(id)) => {
                 let mut input = ContactInput::from(&store.contact(id, now).unwrap());
@@ -343,6 +359,98 @@ impl Sim {
             (58, Some(id)) => {
                 store.erase_person(id, now).unwrap();
                 self.gone.insert(id);
+            }
+            (59..=62, Some(id)) => {
+                let input = TaskInput {
+                    title: format!("Call {unique}"),
+                    contact_id: Some(id),
+                    due: (now + Duration::days(2)).to_rfc3339(),
+                    reminders: vec![15],
+                    ..Default::default()
+                };
+                let task = store.create_task(input, chrono_tz::Europe::Berlin, now).unwrap();
+                self.children.push((EntityKind::Task, task.id, id));
+            }
+            (63..=66, Some(id)) => {
+                let input = DealInput {
+                    contact_id: id,
+                    title: format!("Deal {unique}"),
+                    value: 1000.0,
+                    currency: "EUR".into(),
+                    ..Default::default()
+                };
+                let deal = store.create_deal(&input, now).unwrap().value;
+                self.children.push((EntityKind::Deal, deal.id, id));
+            }
+            (67..=70, Some(id)) => {
+                let input = call(format!("Talked {unique}"));
+                let (activity, _) = store.log_activity(id, input, now).unwrap().value;
+                self.children.push((EntityKind::Activity, activity.id, id));
+            }
+            (71..=77, _) if !self.children.is_empty() => {
+                let (kind, child, contact) =
+                    self.children[self.rng.below(self.children.len() as u64) as usize];
+                let delete = roll == 77;
+                let write = |field| Write { kind, entity: child, contact, field, value: unique.clone() };
+                match kind {
+                    EntityKind::Task => {
+                        let Ok(task) = store.task(child) else { return self.check_reads() };
+                        let input = TaskInput {
+                            title: task.title.clone(),
+                            contact_id: task.contact_id,
+                            deal_id: task.deal_id,
+                            due: task.due.to_rfc3339(),
+                            priority: Priority::Normal,
+                            notes: Some(unique.clone()),
+                            reminders: vec![15],
+                            repeat: None,
+                        };
+                        if delete {
+                            store.delete_task(child, now).unwrap();
+                            self.gone.insert(child);
+                        } else if self.rng.chance(30) {
+                            store.complete_task(child, chrono_tz::Europe::Berlin, now).unwrap();
+                        } else {
+                            store.update_task(child, input, chrono_tz::Europe::Berlin, now).unwrap();
+                            self.acked.push(write("notes"));
+                        }
+                    }
+                    EntityKind::Deal => {
+                        let Ok(deal) = store.deal(child) else { return self.check_reads() };
+                        if delete {
+                            store.delete_deal(child, now).unwrap();
+                            self.gone.insert(child);
+                        } else if self.rng.chance(30) {
+                            let stage =
+                                ["qualification", "proposal", "negotiation"][self.rng.below(3) as usize];
+                            let _ = store.move_deal(child, stage, None, now);
+                        } else {
+                            let input = DealInput {
+                                contact_id: deal.contact_id,
+                                title: deal.title.clone(),
+                                value: deal.value,
+                                currency: deal.currency.clone(),
+                                next_step: Some(unique.clone()),
+                                ..Default::default()
+                            };
+                            store.update_deal(child, &input, now).unwrap();
+                            self.acked.push(write("next_step"));
+                        }
+                    }
+                    _ => {
+                        if store.activity(child).is_err() {
+                            return self.check_reads();
+                        }
+                        if delete {
+                            store.delete_activity(child, now).unwrap();
+                            self.gone.insert(child);
+                        } else {
+                            let input = call(unique.clone());
+                            store.update_activity(child, input, now).unwrap();
+                            self.acked.push(write("summary"));
+                        }
+                    }
+                }
             }
             _ => {
                 let _ = self.sync(r, true);
@@ -433,11 +541,13 @@ impl Sim {
             .iter()
             .filter_map(|r| r.op.value.as_str().map(|v| ((r.op.field.as_str(), v), &r.op)))
             .collect();
-        for w in self.acked.iter().filter(|w| !self.gone.contains(&w.entity)) {
+        for w in
+            self.acked.iter().filter(|w| !self.gone.contains(&w.entity) && !self.gone.contains(&w.contact))
+        {
             let op = by_value.get(&(w.field, w.value.as_str())).unwrap_or_else(|| {
                 panic!("the acknowledged write {} = {} never reached the server", w.field, w.value)
             });
-            let fields = &state[&(EntityKind::Contact, w.entity)];
+            let fields = &state[&(w.kind, w.entity)];
             let last = fields.get(w.field).and_then(|v| v.as_str());
             let overwritten_knowingly = self.server.rows.iter().any(|r| {
                 r.op.entity == w.entity && r.op.field == w.field && r.op.prev.is_some_and(|p| p >= op.hlc)
@@ -462,11 +572,23 @@ impl Sim {
             assert_eq!(again.applied, 0, "replica {r} applied operations a second time");
             assert_eq!(store.sync_state_hash().unwrap(), before);
             for ((_, id), fields) in store.sync_state().unwrap() {
-                let history = fields["stage_history"].as_array().unwrap();
+                let Some(history) = fields.get("stage_history").and_then(|h| h.as_array()) else { continue };
                 let unique: HashSet<String> = history.iter().map(|e| e.to_string()).collect();
                 assert_eq!(unique.len(), history.len(), "{id}'s stage history holds an entry twice");
             }
         }
+    }
+}
+
+/// A call logged now with this summary.
+fn call(summary: String) -> ActivityInput {
+    ActivityInput {
+        kind: ActivityKind::Call,
+        at: None,
+        summary: Some(summary),
+        text: None,
+        outcome: None,
+        concerns: None,
     }
 }
 
@@ -482,10 +604,28 @@ fn run(seed: u64, steps: u64) -> Sim {
 
 #[test]
 fn three_replicas_with_seeded_faults_end_in_one_state_and_lose_no_acknowledged_write() {
-    for seed in 1..=4 {
-        let sim = run(seed, 200);
+    let seeds: u64 = std::env::var("KONTOR_SIM_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(4);
+    let steps: u64 = std::env::var("KONTOR_SIM_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
+    let mut edited = HashSet::new();
+    for seed in 1..=seeds {
+        let mut sim = run(seed, steps);
         assert!(sim.records.len() > 10, "seed {seed} made too few records to mean much");
         assert!(sim.acked.len() > 30, "seed {seed} made too few edits to mean much");
+        // Every kind synced: the replicas hold deals, tasks and activities
+        // that other replicas wrote (their state equals the log's, above).
+        let state = sim.replicas[0].store().sync_state().unwrap();
+        for kind in [EntityKind::Contact, EntityKind::Deal, EntityKind::Task, EntityKind::Activity] {
+            let mine = sim.children.iter().filter(|(k, ..)| *k == kind).count();
+            let held = state.keys().filter(|(k, _)| *k == kind).count();
+            assert!(
+                held > 0 || (kind != EntityKind::Contact && mine == 0),
+                "seed {seed}: no {kind:?} synced"
+            );
+        }
+        edited.extend(sim.acked.iter().map(|w| w.kind));
+    }
+    for kind in [EntityKind::Deal, EntityKind::Task, EntityKind::Activity] {
+        assert!(edited.contains(&kind), "no run edited a {kind:?}: the test means little for that kind");
     }
 }
 
@@ -663,4 +803,160 @@ fn a_pull_that_passes_a_running_transaction_is_caught() {
         failed += usize::from(outcome.is_err());
     }
     assert!(failed > 0, "no seed noticed a pull that skips slow commits");
+}
+
+#[test]
+fn deals_tasks_and_conversations_sync_and_go_with_their_contact() {
+    let mut sim = Sim::new(11);
+    let berlin = chrono_tz::Europe::Berlin;
+    let now = sim.now(0);
+    let input = ContactInput {
+        first_name: "Karl".into(),
+        last_name: "Kunde".into(),
+        organization: Some("Kunde GmbH".into()),
+        ..Default::default()
+    };
+    let karl = sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap().id;
+    let deal = DealInput {
+        contact_id: karl,
+        title: "Hallenausbau".into(),
+        value: 48_000.0,
+        currency: "EUR".into(),
+        ..Default::default()
+    };
+    let deal = sim.replicas[0].store().create_deal(&deal, now).unwrap().value.id;
+    let due = now + Duration::hours(3);
+    let task = TaskInput {
+        title: "Angebot nachfassen".into(),
+        contact_id: Some(karl),
+        deal_id: Some(deal),
+        due: due.to_rfc3339(),
+        reminders: vec![30],
+        ..Default::default()
+    };
+    let task = sim.replicas[0].store().create_task(task, berlin, now).unwrap().id;
+    let (talk, _) =
+        sim.replicas[0].store().log_activity(karl, call("Bedarf besprochen".into()), now).unwrap().value;
+    sim.heal();
+    sim.check();
+    for r in 1..3 {
+        let store = sim.replicas[r].store();
+        let d = store.deal(deal).unwrap();
+        assert_eq!((d.title.as_str(), d.value), ("Hallenausbau", 48_000.0), "replica {r}");
+        // The organisation is linked by name on each replica: the deal's is the contact's here.
+        let org = store.contact(karl, now).unwrap().organization_id;
+        assert!(org.is_some());
+        assert_eq!(d.organization_id, org, "replica {r}");
+        let t = store.task(task).unwrap();
+        assert_eq!((t.title.as_str(), t.deal_id), ("Angebot nachfassen", Some(deal)), "replica {r}");
+        let timeline =
+            store.list_activities(karl, &ActivityQuery { kinds: None, offset: 0, limit: 10 }).unwrap();
+        assert_eq!(timeline.items.len(), 1, "replica {r}");
+        assert_eq!(timeline.items[0].summary.as_deref(), Some("Bedarf besprochen"));
+        assert!(store.contact(karl, now).unwrap().last_activity_at.is_some(), "replica {r}");
+    }
+    // Every laptop reminds its own rep: the reminder fires on replica 0
+    // and on replica 1, and firing it sends nothing.
+    sim.step += 3 * 3600;
+    for r in 0..2 {
+        let at = sim.now(r);
+        let store = sim.replicas[r].store();
+        let pending = store.sync_pending();
+        let fired = store.take_due_reminders(at).unwrap();
+        assert_eq!(fired.len(), 1, "replica {r} reminds of the task");
+        assert_eq!(store.sync_pending(), pending, "replica {r} sent a reminder's firing");
+    }
+    // A deal moved on replica 1 and a task done on replica 2 arrive everywhere.
+    let now1 = sim.now(1);
+    sim.replicas[1].store().move_deal(deal, "proposal", None, now1).unwrap();
+    let now2 = sim.now(2);
+    sim.replicas[2].store().complete_task(task, berlin, now2).unwrap();
+    sim.heal();
+    sim.check();
+    for r in 0..3 {
+        let store = sim.replicas[r].store();
+        let d = store.deal(deal).unwrap();
+        assert_eq!(d.stage, "proposal", "replica {r}");
+        let stages: Vec<&str> = d.stage_history.iter().map(|h| h.to.as_str()).collect();
+        assert_eq!(stages.last(), Some(&"proposal"), "replica {r}");
+        assert!(store.task(task).unwrap().done, "replica {r}");
+    }
+    // Karl is deleted on replica 0 while replica 1, offline, logs a visit
+    // and adds a task: after the sync no replica keeps either.
+    let now1 = sim.now(1);
+    let visit = sim.replicas[1].store().log_activity(karl, call("Besuch".into()), now1).unwrap().value.0.id;
+    let late = TaskInput {
+        title: "Muster schicken".into(),
+        contact_id: Some(karl),
+        due: (now1 + Duration::days(1)).to_rfc3339(),
+        ..Default::default()
+    };
+    let late = sim.replicas[1].store().create_task(late, berlin, now1).unwrap().id;
+    let now0 = sim.now(0);
+    sim.replicas[0].store().bulk_change(&[karl], &BulkChange::Delete, berlin, now0).unwrap();
+    sim.heal();
+    sim.check();
+    for r in 0..3 {
+        let store = sim.replicas[r].store();
+        assert!(store.contact(karl, now0).is_err(), "replica {r}");
+        assert!(store.deal(deal).is_err(), "replica {r} keeps the deal");
+        assert!(store.task(task).is_err() && store.task(late).is_err(), "replica {r} keeps a task");
+        assert!(
+            store.activity(talk.id).is_err() && store.activity(visit).is_err(),
+            "replica {r} keeps a call"
+        );
+    }
+}
+
+#[test]
+fn erasing_a_person_takes_their_deals_tasks_and_conversations_off_the_server() {
+    let mut sim = Sim::new(12);
+    let now = sim.now(0);
+    let input = ContactInput { first_name: "Petra".into(), last_name: "Privat".into(), ..Default::default() };
+    let petra = sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap().id;
+    let store = sim.replicas[0].store();
+    let deal = DealInput {
+        contact_id: petra,
+        title: "Petras Auftrag".into(),
+        value: 10.0,
+        currency: "EUR".into(),
+        ..Default::default()
+    };
+    let deal = store.create_deal(&deal, now).unwrap().value.id;
+    let call =
+        store.log_activity(petra, call("Petra erzählte von ihrer Scheidung".into()), now).unwrap().value.0.id;
+    sim.heal();
+    // Replica 2 notes something about her call, then she is erased on replica 1.
+    let now2 = sim.now(2);
+    sim.replicas[2]
+        .store()
+        .update_activity(call, self::call("Petra, Scheidung, Kinder".into()), now2)
+        .unwrap();
+    sim.heal();
+    let now1 = sim.now(1);
+    sim.replicas[1].store().erase_person(petra, now1).unwrap();
+    sim.heal();
+    sim.check();
+    for r in 0..3 {
+        let store = sim.replicas[r].store();
+        assert!(store.deal(deal).is_err() && store.activity(call).is_err(), "replica {r} keeps her records");
+        let kept: Vec<String> = store
+            .sync_registers()
+            .unwrap()
+            .into_iter()
+            .filter(|(_, e, _, _)| [petra, deal, call].contains(e))
+            .map(|(_, _, f, _)| f)
+            .filter(|f| f != "_erased" && f != "_deleted")
+            .collect();
+        assert!(kept.is_empty(), "replica {r} keeps registers {kept:?}");
+    }
+    for row in &sim.server.rows {
+        let text = row.op.value.to_string();
+        assert!(
+            !text.contains("Petra"),
+            "the server keeps {} {}: {text}",
+            row.op.kind.as_str(),
+            row.op.field
+        );
+    }
 }

@@ -22,9 +22,14 @@ kind: EntityKind,
  */
 entity: string, 
 /**
- * The record's name, when it has one (a contact's display name).
+ * The record's name, when it has one (a contact's display name, a
+ * deal's or task's title, a conversation's summary).
  */
 name: string, 
+/**
+ * The contact the record is about (a contact: itself), to open it.
+ */
+contact?: string | null, 
 /**
  * The field.
  */

@@ -3,6 +3,7 @@
 // shows both values, who and when, and keeps the one the rep picks (it is
 // sent to the team like any edit).
 import type { Conflict } from "../bindings/Conflict";
+import type { EntityKind } from "../bindings/EntityKind";
 import type { Pick } from "../bindings/Pick";
 import type { Side } from "../bindings/Side";
 import { h, replace } from "../dom";
@@ -11,11 +12,30 @@ import * as ipc from "../ipc";
 import type { Shell } from "../shell";
 import { button } from "./common";
 
-/** A field's name as the contact form calls it (the key when it has none). */
-function fieldName(field: string): string {
-  const key = `field.${field}` as MessageKey;
-  const text = t(key);
-  return text === key ? field : text;
+/** The form's label of a field of each kind of record (beside a contact's). */
+const FORM_PREFIX: Record<Exclude<EntityKind, "contact">, string> = {
+  deal: "deal.",
+  task: "task.field.",
+  appointment: "appt.",
+  activity: "activity.",
+};
+
+/** A text if the table has it. */
+function known(key: string): string | null {
+  const text = t(key as MessageKey);
+  return text === key ? null : text;
+}
+
+/** A field's name as the record's form calls it (the key when it has none). */
+export function fieldName(kind: EntityKind, field: string): string {
+  if (kind === "contact") return known(`field.${field}`) ?? field;
+  return known(`${FORM_PREFIX[kind]}${field}`) ?? known(`conflicts.field.${field}`) ?? field;
+}
+
+/** What a conflict is about: "Anna Schmidt · Notes", "Task: Call back · Due". */
+function heading(c: Conflict): string {
+  const name = c.name || c.entity;
+  return c.kind === "contact" ? name : `${t(`conflicts.kind.${c.kind}` as MessageKey)}: ${name}`;
 }
 
 /** A value as the rep reads it: text as it is, a list joined, an address in one line. */
@@ -53,7 +73,7 @@ export function conflictsDialog(app: Shell): void {
     try {
       const done = await ipc.resolveConflict(c.id, take);
       const side = take === "local" ? done.local : done.remote;
-      app.showToast(t("conflicts.kept", { field: fieldName(done.field), value: valueText(side.value) }));
+      app.showToast(t("conflicts.kept", { field: fieldName(done.kind, done.field), value: valueText(side.value) }));
       await app.syncChanged();
     } catch (e) {
       app.showError(e, errors);
@@ -77,8 +97,10 @@ export function conflictsDialog(app: Shell): void {
   const item = (c: Conflict): HTMLElement =>
     h("li", { class: "conflict", "data-testid": "conflict", "data-id": String(c.id) },
       h("div", { class: "conflict-head" },
-        h("button", { type: "button", class: "link strong", "data-testid": "conflict-contact", onclick: () => { app.closeModal(); void app.openContact(c.entity); } }, c.name || c.entity),
-        h("span", { class: "muted" }, ` · ${fieldName(c.field)}`)),
+        c.contact
+          ? h("button", { type: "button", class: "link strong", "data-testid": "conflict-contact", onclick: () => { app.closeModal(); void app.openContact(c.contact!); } }, heading(c))
+          : h("strong", null, heading(c)),
+        h("span", { class: "muted" }, ` · ${fieldName(c.kind, c.field)}`)),
       h("div", { class: "conflict-sides" }, sideCard(c, c.local, "local"), sideCard(c, c.remote, "remote")));
 
   const render = () => {

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::contacts::{not_found, sums_tx};
-use super::{abort, decode, decode_tx, encode, encode_tx, new_id, ready, search, Store, Tx, TxResult};
+use super::{abort, decode, decode_tx, encode_tx, new_id, ready, search, Store, Tx, TxResult};
 use crate::activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
 use crate::automation::Changed;
 use crate::contact::Contact;
@@ -74,6 +74,38 @@ fn put_sums(tx: &Tx, contact_id: Uuid, sums: &EngagementSums) -> TxResult<()> {
     Ok(())
 }
 
+/// Writes `new` in place of `old` (either may be none) inside a
+/// transaction: its timeline key, its id's key, and the engagement sums
+/// (with what depends on them) of the contacts concerned.
+pub(super) fn put_activity(tx: &Tx, old: Option<&Activity>, new: Option<&Activity>) -> TxResult<()> {
+    if let Some(id) = new.or(old).map(|a| a.id) {
+        super::sync::record(tx, crate::sync::EntityKind::Activity, id, old, new)?;
+    }
+    let scoring = &tx.settings.scoring;
+    if let Some(old) = old {
+        tx.activities.remove(activity_key(old))?;
+        tx.activity_keys.remove(old.id.as_bytes())?;
+        let mut sums = sums_tx(tx, old.contact_id)?.unwrap_or_default();
+        sums.remove(old.kind, old.at.timestamp_millis(), scoring);
+        put_sums(tx, old.contact_id, &sums)?;
+    }
+    if let Some(new) = new {
+        let key = activity_key(new);
+        tx.activities.insert(key.as_slice(), encode_tx(new)?)?;
+        tx.activity_keys.insert(new.id.as_bytes(), key.as_slice())?;
+        let mut sums = sums_tx(tx, new.contact_id)?.unwrap_or_default();
+        sums.add(new.kind, new.at.timestamp_millis(), scoring);
+        put_sums(tx, new.contact_id, &sums)?;
+    }
+    Ok(())
+}
+
+/// The activity with this id, read inside a transaction.
+pub(super) fn activity_tx(tx: &Tx, id: Uuid) -> TxResult<Option<Activity>> {
+    let Some(key) = tx.activity_keys.get(id.as_bytes())? else { return Ok(None) };
+    tx.activities.get(&key)?.map(|b| decode_tx(&b)).transpose()
+}
+
 impl Store {
     /// (kind, at) of a contact's newest activities (all when `limit` is
     /// `None`), newest first, from keys alone.
@@ -118,26 +150,24 @@ impl Store {
             .into_iter()
             .map(|input| input.into_activity(new_id(now), contact_id, now))
             .collect::<Result<Vec<_>>>()?;
-        let records: Vec<(Vec<u8>, Vec<u8>)> =
-            activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
         self.transact(now, |tx| {
             if tx.contacts.get(contact_id.as_bytes())?.is_none() {
                 return abort(not_found(contact_id));
             }
-            let scoring = &tx.settings.scoring;
-            let mut sums = sums_tx(tx, contact_id)?.unwrap_or_default();
-            for ((key, record), activity) in records.iter().zip(&activities) {
-                tx.activities.insert(key.as_slice(), record.as_slice())?;
-                tx.activity_keys.insert(activity.id.as_bytes(), key.as_slice())?;
-                sums.add(activity.kind, activity.at.timestamp_millis(), scoring);
-            }
-            put_sums(tx, contact_id, &sums)
+            activities.iter().try_for_each(|a| put_activity(tx, None, Some(a)))
         })?;
         let contact = self.contact(contact_id, now)?;
         let mut fired = Vec::new();
         let contact = self.auto_advance(contact, now, &mut fired)?;
         self.score_rules(contact_id, before, contact.score, now, &mut fired);
         Ok(Changed::new((activities, contact), fired))
+    }
+
+    /// One activity.
+    pub fn activity(&self, id: Uuid) -> Result<Activity> {
+        let missing = || Error::NotFound { kind: "activity", id: id.to_string() };
+        let key = self.t.activity_keys.get(id.as_bytes())?.ok_or_else(missing)?;
+        decode(&self.t.activities.get(&key)?.ok_or_else(missing)?)
     }
 
     /// Every activity of a contact, newest first.
@@ -200,18 +230,11 @@ impl Store {
     /// Deletes an activity; returns its contact.
     pub fn delete_activity(&self, activity_id: Uuid, now: DateTime<Utc>) -> Result<Contact> {
         let contact_id = self.transact(now, |tx| {
-            let key = tx
-                .activity_keys
-                .get(activity_id.as_bytes())?
+            let old = activity_tx(tx, activity_id)?
                 .ok_or_else(|| Error::NotFound { kind: "activity", id: activity_id.to_string() })
                 .or_else(abort)?;
-            let (contact_id, kind, at) = parse_activity_key(&key).or_else(abort)?;
-            let mut sums = sums_tx(tx, contact_id)?.unwrap_or_default();
-            sums.remove(kind, at.timestamp_millis(), &tx.settings.scoring);
-            tx.activities.remove(&key)?;
-            tx.activity_keys.remove(activity_id.as_bytes())?;
-            put_sums(tx, contact_id, &sums)?;
-            Ok(contact_id)
+            put_activity(tx, Some(&old), None)?;
+            Ok(old.contact_id)
         })?;
         self.contact(contact_id, now)
     }
@@ -230,18 +253,11 @@ impl Store {
         let old: Activity = decode(&self.t.activities.get(&key)?.ok_or_else(not_found)?)?;
         let next = old.edited(input, now)?;
         let before = if self.watches_score() { Some(self.contact(old.contact_id, now)?.score) } else { None };
-        let (old_key, new_key, record) = (activity_key(&old), activity_key(&next), encode(&next)?);
         self.transact(now, |tx| {
-            if tx.activity_keys.get(activity_id.as_bytes())?.as_deref() != Some(old_key.as_slice()) {
+            if activity_tx(tx, activity_id)?.as_ref() != Some(&old) {
                 return abort(Error::Storage("the activity changed meanwhile; try again".into()));
             }
-            let mut sums = sums_tx(tx, old.contact_id)?.unwrap_or_default();
-            sums.remove(old.kind, old.at.timestamp_millis(), &tx.settings.scoring);
-            sums.add(next.kind, next.at.timestamp_millis(), &tx.settings.scoring);
-            tx.activities.remove(old_key.as_slice())?;
-            tx.activities.insert(new_key.as_slice(), record.as_slice())?;
-            tx.activity_keys.insert(activity_id.as_bytes(), new_key.as_slice())?;
-            put_sums(tx, old.contact_id, &sums)
+            put_activity(tx, Some(&old), Some(&next))
         })?;
         let contact = self.contact(old.contact_id, now)?;
         let mut fired = Vec::new();

@@ -39,6 +39,9 @@ fn queue_parts(key: &[u8]) -> Result<(DateTime<Utc>, Uuid, u8)> {
 /// Removes an appointment's index and queue entries and writes the new
 /// version (if any) with its own.
 pub(super) fn replace(tx: &Tx, old: Option<&Appointment>, new: Option<&Appointment>) -> TxResult<()> {
+    if let Some(id) = new.or(old).map(|a| a.id) {
+        super::sync::record(tx, crate::sync::EntityKind::Appointment, id, old, new)?;
+    }
     if let Some(old) = old {
         tx.appts_by_start.remove(start_key(old))?;
         tx.appts_by_uid.remove(old.uid.as_bytes())?;

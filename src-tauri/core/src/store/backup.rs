@@ -333,15 +333,18 @@ impl Store {
             activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
         // With team sync, the restore is a change like any other: the
         // contacts it changes, adds and removes are sent as operations.
-        let before: Option<std::collections::HashMap<uuid::Uuid, Contact>> = match self.sync_replica()? {
-            Some(_) => Some(
-                self.t
-                    .contacts
-                    .iter()
-                    .values()
-                    .map(|v| decode::<Contact>(&v?).map(|c| (c.id, c)))
-                    .collect::<Result<_>>()?,
-            ),
+        // (Records as JSON before and after, by kind and id.)
+        let changes = match self.sync_replica()? {
+            Some(_) => {
+                use super::sync::records_json;
+                let mut after = std::collections::HashMap::new();
+                records_json(&contacts, &mut after)?;
+                records_json(&deals, &mut after)?;
+                records_json(&tasks, &mut after)?;
+                records_json(&appointments, &mut after)?;
+                records_json(&activities, &mut after)?;
+                Some((self.sync_records()?, after))
+            }
             None => None,
         };
         self.transact(now, |tx| {
@@ -362,8 +365,10 @@ impl Store {
                 tx.activities.insert(key.as_slice(), record.as_slice())?;
                 tx.activity_keys.insert(a.id.as_bytes(), key.as_slice())?;
             }
+            // Their operations are written below, from what changed.
+            let fill = tx.quiet();
             for task in &tasks {
-                replace_task(tx, None, Some(task))?;
+                replace_task(&fill, None, Some(task))?;
             }
             for deal in &deals {
                 tx.deals.insert(deal.id.as_bytes(), encode_tx(deal)?)?;
@@ -371,7 +376,7 @@ impl Store {
                 tx.deals_by_contact.insert(contact_index_key(deal.contact_id, deal.id), &[])?;
             }
             for a in &appointments {
-                replace_appointment(tx, None, Some(a))?;
+                replace_appointment(&fill, None, Some(a))?;
             }
             for t in &trips {
                 tx.trips.insert(&t.number.to_be_bytes(), encode_tx(t)?)?;
@@ -380,8 +385,8 @@ impl Store {
             for (k, v) in &meta {
                 tx.meta.insert(k.as_bytes(), v.as_slice())?;
             }
-            if let Some(before) = &before {
-                super::sync::record_restore(tx, before, &contacts)?;
+            if let Some((before, after)) = &changes {
+                super::sync::record_restore(tx, before, after)?;
             }
             tx.meta.insert(super::REBUILD, &[Rebuild::SEARCH.0 | Rebuild::CONTACTS.0])?;
             tx.meta.insert("schema_version", &super::SCHEMA_VERSION.to_be_bytes())?;

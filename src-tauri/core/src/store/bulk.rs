@@ -392,6 +392,7 @@ impl Store {
                 for a in &r.activities {
                     tx.activities.insert(activity_key(a), encode_tx(a)?)?;
                     tx.activity_keys.insert(a.id.as_bytes(), activity_key(a))?;
+                    super::sync::record(tx, crate::sync::EntityKind::Activity, a.id, None, Some(a))?;
                 }
                 if let Some(sums) = &r.sums {
                     tx.engagement.insert(r.contact.id.as_bytes(), encode_tx(sums)?)?;

@@ -106,6 +106,7 @@ pub(super) fn contact_index_key(contact: Uuid, id: Uuid) -> Vec<u8> {
 /// Writes (or with `new` = `None` removes) a deal inside a transaction,
 /// with its index keys and its search entry.
 pub(super) fn put_deal(tx: &Tx, id: Uuid, old: Option<&Deal>, new: Option<&Deal>) -> TxResult<()> {
+    super::sync::record(tx, crate::sync::EntityKind::Deal, id, old, new)?;
     if let Some(old) = old {
         tx.deals_by_stage.remove(stage_index_key(&old.stage, old.id))?;
         tx.deals_by_contact.remove(contact_index_key(old.contact_id, old.id))?;

@@ -260,6 +260,8 @@ impl Store {
                 let key = activity_key(a);
                 tx.activities.insert(key.as_slice(), encode_tx(a)?)?;
                 tx.activity_keys.insert(a.id.as_bytes(), key.as_slice())?;
+                let before = Activity { contact_id: other, ..a.clone() };
+                super::sync::record(tx, crate::sync::EntityKind::Activity, a.id, Some(&before), Some(a))?;
             }
             for task in &tasks {
                 let mut new = task.clone();

@@ -167,6 +167,18 @@ macro_rules! trees {
                 Tx { $($field,)* settings, now, effects, remote }
             }
 
+            /// The same transaction writing no team-sync operations, for a
+            /// change whose operations are written apart (a restore).
+            pub(super) fn quiet(&self) -> Tx<'a> {
+                Tx {
+                    $($field: self.$field,)*
+                    settings: self.settings,
+                    now: self.now,
+                    effects: self.effects,
+                    remote: true,
+                }
+            }
+
             /// Every tree of the transaction, in the order of [`Trees::all`].
             pub(super) fn trees(&self) -> Vec<&'a TransactionalTree> {
                 vec![$(self.$field,)*]

@@ -113,7 +113,13 @@ impl Store {
             }
         }
         // Team sync's registers, conflicts and unsent operations name them too.
-        let sync_keys = self.sync_keys_naming(id)?;
+        use crate::sync::EntityKind;
+        let mut records = vec![(EntityKind::Contact, id)];
+        records.extend(activities.iter().map(|(_, a)| (EntityKind::Activity, *a)));
+        records.extend(tasks.iter().map(|t| (EntityKind::Task, t.id)));
+        records.extend(deals.iter().map(|d| (EntityKind::Deal, d.id)));
+        records.extend(appointments.iter().map(|a| (EntityKind::Appointment, a.id)));
+        let sync_keys = self.sync_keys_naming(&records)?;
         self.transact(now, |tx| {
             for key in &notes {
                 tx.meta.remove(key)?;
@@ -121,10 +127,15 @@ impl Store {
             super::sync::forget_tx(tx, &sync_keys)?;
             let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
             let c: Contact = decode_tx(&bytes)?;
-            remove_contact(tx, &c, &activities, &tasks, &deals)?;
-            super::sync::record_erase(tx, crate::sync::EntityKind::Contact, id)?;
+            // Removed without operations of their own: the erasures below
+            // take every operation about them off the server.
+            let quiet = tx.quiet();
+            remove_contact(&quiet, &c, &activities, &tasks, &deals)?;
             for a in &appointments {
-                super::appointments::replace(tx, Some(a), None)?;
+                super::appointments::replace(&quiet, Some(a), None)?;
+            }
+            for (kind, record) in &records {
+                super::sync::record_erase(tx, *kind, *record)?;
             }
             if let Some(org) = &lone_org {
                 tx.organizations.remove(org.id.as_bytes())?;

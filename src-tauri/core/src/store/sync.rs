@@ -25,15 +25,23 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::contacts::{not_found, put_contact};
+use serde::de::DeserializeOwned;
+
+use super::activities::{activity_tx, put_activity};
+use super::contacts::put_contact;
+use super::deals::put_deal;
 use super::organizations::find_or_create_org;
 use super::privacy::remove_contact;
 use super::{abort, decode, decode_tx, encode, encode_tx, lock, new_id, Store, Tx, TxResult};
+use crate::activity::Activity;
+use crate::appointment::Appointment;
 use crate::contact::Contact;
+use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::sync::{
     self as model, Class, Clock, Conflict, Decision, EntityKind, Hlc, Op, Pick, Remote, Side, SyncReport,
 };
+use crate::task::Task;
 
 thread_local! {
     /// Set while this thread applies other replicas' operations.
@@ -68,8 +76,11 @@ const NEXT_CONFLICT: &str = "sync/next_conflict";
 const CONFIG: &str = "sync/config";
 const LAST_SYNC: &str = "sync/last_sync";
 const CURSOR: &str = "sync/cursor";
-/// The next contact key the first sync's snapshot sends from (absent: done).
+/// Where the first sync's snapshot goes on: a kind's tag and the key in
+/// its tree to send from (absent: done).
 const SNAPSHOT: &str = "sync/snapshot";
+/// How many kinds ([`EntityKind::ALL`]) the snapshot covers.
+const SNAPSHOT_KINDS: &str = "sync/kinds";
 /// Per replica: the highest sequence number applied here.
 const SEEN: &str = "sync/seen/";
 /// Per conflict number: its key in `sync_conflicts`.
@@ -196,18 +207,23 @@ fn effective_tx(tx: &Tx, key: &[u8], whole: Option<Clock>) -> TxResult<Option<Cl
 
 /// Whether a record's `_deleted` or `_erased` register says it is gone.
 fn gone_tx(tx: &Tx, kind: EntityKind, id: Uuid) -> TxResult<bool> {
-    for (field, _) in [(model::ERASED, ()), (model::DELETED, ())] {
+    Ok(tombstone_tx(tx, kind, id)?.is_some())
+}
+
+/// How a record is gone: `Some(true)` erased, `Some(false)` deleted.
+fn tombstone_tx(tx: &Tx, kind: EntityKind, id: Uuid) -> TxResult<Option<bool>> {
+    for (field, erased) in [(model::ERASED, true), (model::DELETED, false)] {
         if let Some(bytes) = tx.sync_clocks.get(clock_key(kind, id, field))? {
             let clock: Clock = decode_tx(&bytes)?;
             // The register's value lives in the clock's tree as its key's
             // presence with a flag: a tombstone kept after an undelete is
             // written with `prev` pointing at itself (see `emit`).
             if clock.prev != Some(clock.hlc) {
-                return Ok(true);
+                return Ok(Some(erased));
             }
         }
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// Writes this replica's operations for a change of one record, inside the
@@ -251,15 +267,25 @@ pub(in crate::store) fn record_new_contacts(tx: &Tx, ids: &[Uuid]) -> TxResult<(
     Ok(())
 }
 
+/// Every synced record as JSON, by kind and id.
+pub(super) type RecordsJson = HashMap<(EntityKind, Uuid), Value>;
+
 /// Writes the operations of a restore: what it changed, added and removed.
-pub(super) fn record_restore(tx: &Tx, before: &HashMap<Uuid, Contact>, after: &[Contact]) -> TxResult<()> {
-    let mut kept = std::collections::HashSet::new();
-    for c in after {
-        kept.insert(c.id);
-        record(tx, EntityKind::Contact, c.id, before.get(&c.id), Some(c))?;
+pub(super) fn record_restore(tx: &Tx, before: &RecordsJson, after: &RecordsJson) -> TxResult<()> {
+    for ((kind, id), record) in after {
+        self::record(tx, *kind, *id, before.get(&(*kind, *id)), Some(record))?;
     }
-    for (id, c) in before.iter().filter(|(id, _)| !kept.contains(*id)) {
-        record(tx, EntityKind::Contact, *id, Some(c), None)?;
+    for ((kind, id), record) in before.iter().filter(|(key, _)| !after.contains_key(*key)) {
+        self::record(tx, *kind, *id, Some(record), None)?;
+    }
+    Ok(())
+}
+
+/// Records as [`RecordsJson`].
+pub(super) fn records_json<T: Synced>(records: &[T], out: &mut RecordsJson) -> Result<()> {
+    for r in records {
+        let json = serde_json::to_value(r).map_err(|e| Error::Storage(e.to_string()))?;
+        out.insert((T::KIND, r.id()), json);
     }
     Ok(())
 }
@@ -332,10 +358,178 @@ fn emit(tx: &Tx, replica: Uuid, kind: EntityKind, id: Uuid, changes: Vec<(String
 }
 
 /// A record's fields as JSON, for merging into.
-fn contact_json(c: &Contact) -> TxResult<Map<String, Value>> {
-    match to_json(c)? {
+fn fields_of<T: Serialize>(record: &T) -> TxResult<Map<String, Value>> {
+    match to_json(record)? {
         Value::Object(fields) => Ok(fields),
-        _ => abort(Error::Storage("a contact is not a JSON object".into())),
+        _ => abort(Error::Storage("a record is not a JSON object".into())),
+    }
+}
+
+/// A kind of record as the store keeps it, for the merge: how it is read
+/// and written inside a transaction, and what of it is this replica's own.
+pub(super) trait Synced: Serialize + DeserializeOwned + Clone + PartialEq {
+    /// Its kind.
+    const KIND: EntityKind;
+    /// Its id.
+    fn id(&self) -> Uuid;
+    /// The contact it belongs to.
+    fn contact(&self) -> Option<Uuid>;
+    /// The record with this id.
+    fn read(tx: &Tx, id: Uuid) -> TxResult<Option<Self>>;
+    /// Writes `new` in place of `old` (either may be none) with its indexes.
+    fn write(tx: &Tx, id: Uuid, old: Option<&Self>, new: Option<&Self>) -> TxResult<()>;
+    /// Sets what is this replica's own on a record merged from operations
+    /// (`old`: the version it replaces here).
+    fn localize(&mut self, _old: Option<&Self>, _tx: &Tx) -> TxResult<()> {
+        Ok(())
+    }
+}
+
+fn read_tree<T: DeserializeOwned>(
+    tree: &sled::transaction::TransactionalTree,
+    id: Uuid,
+) -> TxResult<Option<T>> {
+    tree.get(id.as_bytes())?.map(|b| decode_tx(&b)).transpose()
+}
+
+/// The organisation of a contact here (organisations are linked by name
+/// on each replica, so a deal's or an appointment's follows its contact's).
+fn contact_org(tx: &Tx, contact: Option<Uuid>) -> TxResult<Option<Uuid>> {
+    let Some(contact) = contact else { return Ok(None) };
+    Ok(read_tree::<Contact>(tx.contacts, contact)?.and_then(|c| c.organization_id))
+}
+
+/// Whether each reminder has fired is this replica's own: as it was here
+/// for a reminder it had, and for a new one whether it is past already
+/// (a first sync rings no bell for last week's reminders).
+fn localize_reminders(
+    reminders: &mut [crate::task::Reminder],
+    old: &[crate::task::Reminder],
+    now: DateTime<Utc>,
+) {
+    for r in reminders {
+        let before = old.iter().find(|o| o.before_minutes == r.before_minutes && o.fire_at == r.fire_at);
+        r.fired = before.map_or(r.fire_at <= now, |o| o.fired);
+    }
+}
+
+impl Synced for Contact {
+    const KIND: EntityKind = EntityKind::Contact;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn contact(&self) -> Option<Uuid> {
+        None
+    }
+    fn read(tx: &Tx, id: Uuid) -> TxResult<Option<Self>> {
+        read_tree(tx.contacts, id)
+    }
+    fn write(tx: &Tx, _id: Uuid, old: Option<&Self>, new: Option<&Self>) -> TxResult<()> {
+        put_contact(tx, old, new)
+    }
+    fn localize(&mut self, old: Option<&Self>, tx: &Tx) -> TxResult<()> {
+        let name = self.organization.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        self.organization_id = match (name, old) {
+            (Some(name), Some(old)) if old.organization.as_deref() == Some(name) => old.organization_id,
+            (Some(name), _) => Some(find_or_create_org(tx, name)?.id),
+            (None, _) => None,
+        };
+        Ok(())
+    }
+}
+
+impl Synced for Deal {
+    const KIND: EntityKind = EntityKind::Deal;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn contact(&self) -> Option<Uuid> {
+        Some(self.contact_id)
+    }
+    fn read(tx: &Tx, id: Uuid) -> TxResult<Option<Self>> {
+        read_tree(tx.deals, id)
+    }
+    fn write(tx: &Tx, id: Uuid, old: Option<&Self>, new: Option<&Self>) -> TxResult<()> {
+        put_deal(tx, id, old, new)
+    }
+    fn localize(&mut self, _old: Option<&Self>, tx: &Tx) -> TxResult<()> {
+        self.organization_id = contact_org(tx, Some(self.contact_id))?;
+        Ok(())
+    }
+}
+
+impl Synced for Task {
+    const KIND: EntityKind = EntityKind::Task;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn contact(&self) -> Option<Uuid> {
+        self.contact_id
+    }
+    fn read(tx: &Tx, id: Uuid) -> TxResult<Option<Self>> {
+        read_tree(tx.tasks, id)
+    }
+    fn write(tx: &Tx, _id: Uuid, old: Option<&Self>, new: Option<&Self>) -> TxResult<()> {
+        super::tasks::replace(tx, old, new)
+    }
+    fn localize(&mut self, old: Option<&Self>, tx: &Tx) -> TxResult<()> {
+        localize_reminders(
+            &mut self.reminders,
+            old.map(|o| o.reminders.as_slice()).unwrap_or_default(),
+            tx.now,
+        );
+        self.snooze_fired = match (old, self.snoozed_until) {
+            (Some(old), until) if old.snoozed_until == until => old.snooze_fired,
+            (_, Some(until)) => until <= tx.now,
+            (_, None) => false,
+        };
+        Ok(())
+    }
+}
+
+impl Synced for Appointment {
+    const KIND: EntityKind = EntityKind::Appointment;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn contact(&self) -> Option<Uuid> {
+        self.contact_id
+    }
+    fn read(tx: &Tx, id: Uuid) -> TxResult<Option<Self>> {
+        read_tree(tx.appointments, id)
+    }
+    fn write(tx: &Tx, _id: Uuid, old: Option<&Self>, new: Option<&Self>) -> TxResult<()> {
+        super::appointments::replace(tx, old, new)
+    }
+    fn localize(&mut self, old: Option<&Self>, tx: &Tx) -> TxResult<()> {
+        localize_reminders(
+            &mut self.reminders,
+            old.map(|o| o.reminders.as_slice()).unwrap_or_default(),
+            tx.now,
+        );
+        // An appointment with a contact is at the contact's organisation;
+        // one without keeps the organisation it had here.
+        self.organization_id = match self.contact_id {
+            Some(contact) => contact_org(tx, Some(contact))?,
+            None => old.and_then(|o| o.organization_id),
+        };
+        Ok(())
+    }
+}
+
+impl Synced for Activity {
+    const KIND: EntityKind = EntityKind::Activity;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn contact(&self) -> Option<Uuid> {
+        Some(self.contact_id)
+    }
+    fn read(tx: &Tx, id: Uuid) -> TxResult<Option<Self>> {
+        activity_tx(tx, id)
+    }
+    fn write(tx: &Tx, _id: Uuid, old: Option<&Self>, new: Option<&Self>) -> TxResult<()> {
+        put_activity(tx, old, new)
     }
 }
 
@@ -362,6 +556,7 @@ impl Store {
                 self.transact(now, |tx| {
                     tx.meta.insert(REPLICA, replica.as_bytes())?;
                     tx.meta.insert(SNAPSHOT, &[])?;
+                    tx.meta.insert(SNAPSHOT_KINDS, &(EntityKind::ALL.len() as u64).to_be_bytes())?;
                     Ok(())
                 })?;
                 replica
@@ -391,36 +586,60 @@ impl Store {
 
     /// Queues the records that were here before sync was set up, from where
     /// an interrupted setup stopped (each step's place is kept with its
-    /// operations).
+    /// operations), kind by kind. A replica set up by a Kontor that synced
+    /// fewer kinds queues the records of the kinds added since.
     pub fn sync_snapshot(&self, now: DateTime<Utc>, progress: &dyn Fn(u64)) -> Result<()> {
-        let mut queued = 0u64;
-        while let Some(from) = self.t.meta.get(SNAPSHOT)? {
-            let batch: Vec<Contact> = self
-                .t
-                .contacts
-                .range(from.to_vec()..)
-                .values()
-                .take(SNAPSHOT_BATCH)
-                .map(|v| decode(&v?))
-                .collect::<Result<_>>()?;
-            let next = match batch.last() {
-                Some(last) if batch.len() == SNAPSHOT_BATCH => {
-                    let mut key = last.id.as_bytes().to_vec();
-                    key.push(0);
-                    Some(key)
+        if self.sync_replica()?.is_none() {
+            return Ok(());
+        }
+        let kinds = EntityKind::ALL.len() as u64;
+        let covered = self.t.meta.get(SNAPSHOT_KINDS)?;
+        if covered.as_ref().map(|b| u64_of(Some(b.clone()))) != Some(kinds) {
+            let from = self.t.meta.get(SNAPSHOT)?;
+            let place = match (covered, from) {
+                // Contacts only, as the first Kontor that synced kept it.
+                (None, Some(key)) if !key.is_empty() => {
+                    Some([&[EntityKind::Contact.tag()], key.as_ref()].concat())
                 }
-                _ => None,
+                (_, Some(place)) => Some(place.to_vec()),
+                (covered, None) => {
+                    let done = covered.map_or(1, |b| u64_of(Some(b))) as usize;
+                    EntityKind::ALL.get(done).map(|k| vec![k.tag()])
+                }
+            };
+            self.transact(now, |tx| {
+                match &place {
+                    Some(place) => tx.meta.insert(SNAPSHOT, place.as_slice())?,
+                    None => tx.meta.remove(SNAPSHOT)?,
+                };
+                tx.meta.insert(SNAPSHOT_KINDS, &kinds.to_be_bytes())?;
+                Ok(())
+            })?;
+        }
+        let mut queued = 0u64;
+        while let Some(place) = self.t.meta.get(SNAPSHOT)? {
+            let (kind, from) = match place.split_first() {
+                Some((tag, from)) => (EntityKind::of_tag(*tag).unwrap_or(EntityKind::Contact), from.to_vec()),
+                None => (EntityKind::ALL[0], Vec::new()),
+            };
+            let (records, next) = match kind {
+                EntityKind::Contact => self.snapshot_step::<Contact>(&self.t.contacts, &from)?,
+                EntityKind::Deal => self.snapshot_step::<Deal>(&self.t.deals, &from)?,
+                EntityKind::Task => self.snapshot_step::<Task>(&self.t.tasks, &from)?,
+                EntityKind::Appointment => self.snapshot_step::<Appointment>(&self.t.appointments, &from)?,
+                EntityKind::Activity => self.snapshot_step::<Activity>(&self.t.activities, &from)?,
+            };
+            let next = match next {
+                Some(key) => Some([&[kind.tag()], key.as_slice()].concat()),
+                None => {
+                    let at = EntityKind::ALL.iter().position(|k| *k == kind).unwrap_or(usize::MAX);
+                    EntityKind::ALL.get(at.saturating_add(1)).map(|k| vec![k.tag()])
+                }
             };
             self.transact(now, |tx| {
                 let Some(replica) = replica_tx(tx)? else { return Ok(()) };
-                for c in &batch {
-                    emit(
-                        tx,
-                        replica,
-                        EntityKind::Contact,
-                        c.id,
-                        model::diff(EntityKind::Contact, None, Some(&to_json(c)?)),
-                    )?;
+                for (id, json) in &records {
+                    emit(tx, replica, kind, *id, model::diff(kind, None, Some(json)))?;
                 }
                 match &next {
                     Some(key) => tx.meta.insert(SNAPSHOT, key.as_slice())?,
@@ -428,10 +647,36 @@ impl Store {
                 };
                 Ok(())
             })?;
-            queued += batch.len() as u64;
+            queued += records.len() as u64;
             progress(queued);
         }
         Ok(())
+    }
+
+    /// Up to [`SNAPSHOT_BATCH`] records of a tree from a key on, as JSON,
+    /// and the key after them (none: the tree is done).
+    #[allow(clippy::type_complexity)]
+    fn snapshot_step<T: Synced>(
+        &self,
+        tree: &sled::Tree,
+        from: &[u8],
+    ) -> Result<(Vec<(Uuid, Value)>, Option<Vec<u8>>)> {
+        let mut records = Vec::new();
+        let mut last = None;
+        for kv in tree.range(from.to_vec()..).take(SNAPSHOT_BATCH) {
+            let (key, value) = kv?;
+            let record: T = decode(&value)?;
+            records.push((
+                record.id(),
+                serde_json::to_value(&record).map_err(|e| Error::Storage(e.to_string()))?,
+            ));
+            last = Some(key);
+        }
+        let next = match last {
+            Some(key) if records.len() == SNAPSHOT_BATCH => Some([key.as_ref(), &[0]].concat()),
+            _ => None,
+        };
+        Ok((records, next))
     }
 
     /// One sync with the server: queues what the first sync still has to
@@ -559,6 +804,9 @@ impl Store {
         let mut theirs = HashMap::new();
         for op in &fresh {
             let gone = op.value == Value::Bool(true);
+            if op.kind != EntityKind::Contact {
+                continue;
+            }
             if op.field == model::ERASED && gone {
                 erased.push(op.entity);
             } else if op.field == model::DELETED && gone && self.raw_contact(op.entity).is_ok() {
@@ -603,9 +851,15 @@ impl Store {
         }
         let outcome = as_remote(|| {
             self.transact(now, |tx| {
-                let mut report = report;
-                let mut clock = clock_tx(tx)?;
-                let mut next_conflict = u64_of(tx.meta.get(NEXT_CONFLICT)?).max(1);
+                let mut m = Merge {
+                    report,
+                    clock: clock_tx(tx)?,
+                    next_conflict: u64_of(tx.meta.get(NEXT_CONFLICT)?).max(1),
+                    open: &open,
+                    unknown: &unknown,
+                    written: Vec::new(),
+                    deleted: Vec::new(),
+                };
                 // Grouped by record, in order of first appearance.
                 let mut order = Vec::new();
                 let mut groups: HashMap<(EntityKind, Uuid), Vec<&Op>> = HashMap::new();
@@ -619,144 +873,58 @@ impl Store {
                 for key in &order {
                     let (kind, id) = *key;
                     let ops = &groups[key];
-                    for op in ops {
-                        clock = Hlc::observe(clock, op.hlc);
+                    match kind {
+                        EntityKind::Contact => merge_record::<Contact>(tx, &mut m, id, ops)?,
+                        EntityKind::Deal => merge_record::<Deal>(tx, &mut m, id, ops)?,
+                        EntityKind::Task => merge_record::<Task>(tx, &mut m, id, ops)?,
+                        EntityKind::Appointment => merge_record::<Appointment>(tx, &mut m, id, ops)?,
+                        EntityKind::Activity => merge_record::<Activity>(tx, &mut m, id, ops)?,
                     }
-                    let old: Option<Contact> = match tx.contacts.get(id.as_bytes())? {
-                        Some(bytes) => Some(decode_tx(&bytes)?),
-                        None => None,
-                    };
-                    let mut fields = match &old {
-                        Some(c) => contact_json(c)?,
-                        None => Map::new(),
-                    };
-                    let mut changed = false;
-                    let mut deleted = false;
-                    let conflicts = open.get(key).map(Vec::as_slice).unwrap_or_default();
-                    let whole_key = clock_key(kind, id, model::WHOLE);
-                    let mut whole = register_tx(tx, &whole_key)?;
-                    let mut unknown = unknown.contains(key);
-                    for op in ops {
-                        let is_whole = op.field == model::WHOLE;
-                        if unknown && is_whole {
-                            // Nothing here yet: all of it, under one clock.
-                            for (field, value) in op.registers() {
-                                model::apply(kind, &mut fields, &field, &value);
-                            }
-                            whole = Some(Clock { hlc: op.hlc, prev: None });
-                            tx.sync_clocks.insert(whole_key.as_slice(), encode_tx(&whole)?)?;
-                            (unknown, changed) = (false, true);
-                            report.applied += 1;
-                            continue;
-                        }
-                        unknown = false;
-                        if gone_tx(tx, kind, id)? && op.field != model::DELETED {
-                            report.skipped += 1;
-                            continue;
-                        }
-                        let mut did = false;
-                        for (field, value) in op.registers() {
-                            let prev = if is_whole { None } else { op.prev };
-                            let rkey = clock_key(kind, id, &field);
-                            let current = effective_tx(tx, &rkey, whole)?;
-                            let class = model::class(kind, &field);
-                            let shown = fields.get(&field).cloned().unwrap_or(Value::Null);
-                            let decision = model::decide(current, op.hlc, prev);
-                            // A value that lost a race is kept beside the one shown.
-                            let race = match decision {
-                                Decision::Apply { concurrent: true } => Some(Pick::Remote),
-                                Decision::Lose { concurrent: true } => Some(Pick::Local),
-                                _ => None,
-                            };
-                            if let (Some(shown_side), Class::Scalar, Some(current)) = (race, class, current) {
-                                if shown != value {
-                                    let local = side(shown.clone(), current.hlc, None);
-                                    let remote = side(value.clone(), op.hlc, op.by.clone());
-                                    let name = display_name(&fields);
-                                    let at = Place { kind, entity: id, field: &field };
-                                    put_conflict(tx, &mut next_conflict, at, name, local, remote, shown_side)?;
-                                    report.conflicts += 1;
-                                }
-                            }
-                            if let Decision::Apply { concurrent } = decision {
-                                if !concurrent {
-                                    if let Some(prev) = prev {
-                                        settle(tx, conflicts, &field, prev)?;
-                                    }
-                                }
-                                match class {
-                                    Class::Tombstone => {
-                                        let dead = value == Value::Bool(true);
-                                        // Kept as the register: dead, or alive again (prev = itself).
-                                        let state = Clock { hlc: op.hlc, prev: if dead { prev } else { Some(op.hlc) } };
-                                        tx.sync_clocks.insert(rkey, encode_tx(&state)?)?;
-                                        deleted = dead;
-                                    }
-                                    _ => {
-                                        model::apply(kind, &mut fields, &field, &value);
-                                        // A whole record's registers share its one clock (below).
-                                        if !is_whole {
-                                            tx.sync_clocks.insert(rkey, encode_tx(&Clock { hlc: op.hlc, prev })?)?;
-                                        }
-                                    }
-                                }
-                                changed = true;
-                                did = true;
-                            }
-                        }
-                        if is_whole && whole.is_none_or(|w| w.hlc < op.hlc) {
-                            whole = Some(Clock { hlc: op.hlc, prev: None });
-                            tx.sync_clocks.insert(whole_key.as_slice(), encode_tx(&whole)?)?;
-                        }
-                        if did {
-                            report.applied += 1;
-                        } else {
-                            report.skipped += 1;
+                }
+                // A record whose contact is gone goes too, on every replica
+                // alike, whichever came first here.
+                for (kind, id, contact) in std::mem::take(&mut m.written) {
+                    let Some(erased) = tombstone_tx(tx, EntityKind::Contact, contact)? else { continue };
+                    if kind.goes_with_contact(erased) {
+                        match kind {
+                            EntityKind::Contact => {}
+                            EntityKind::Deal => drop_record::<Deal>(tx, id)?,
+                            EntityKind::Task => drop_record::<Task>(tx, id)?,
+                            EntityKind::Appointment => drop_record::<Appointment>(tx, id)?,
+                            EntityKind::Activity => drop_record::<Activity>(tx, id)?,
                         }
                     }
-                    if deleted {
-                        if let Some(c) = &old {
-                            let (activities, tasks, deals) = theirs.get(&id).cloned().unwrap_or_default();
-                            let keys: Vec<(Vec<u8>, Uuid)> = activities
-                                .iter()
-                                .map(|a| (super::activities::activity_key(a), a.id))
-                                .collect();
-                            remove_contact(tx, c, &keys, &tasks, &deals)?;
+                }
+                // Deleted contacts with their records, as they are now (one
+                // moved to another contact in this batch stays).
+                for c in std::mem::take(&mut m.deleted) {
+                    let (activities, tasks, deals) = theirs.get(&c.id).cloned().unwrap_or_default();
+                    let still = |contact: Option<Uuid>| contact == Some(c.id);
+                    let mut keys = Vec::new();
+                    for a in &activities {
+                        if let Some(a) = activity_tx(tx, a.id)?.filter(|a| still(Some(a.contact_id))) {
+                            keys.push((super::activities::activity_key(&a), a.id));
                         }
-                        continue;
                     }
-                    if !changed || fields.is_empty() {
-                        continue;
+                    let mut now_tasks = Vec::new();
+                    for t in &tasks {
+                        now_tasks.extend(Task::read(tx, t.id)?.filter(|t| still(t.contact_id)));
                     }
-                    let mut new = match merged_contact(id, fields, old.as_ref(), tx.now) {
-                        Ok(new) => new,
-                        Err(e) => {
-                            return abort(Error::Storage(format!(
-                                "the contact {id} another replica sent cannot be read by this version of Kontor: {e}"
-                            )))
-                        }
-                    };
-                    new.organization_id =
-                        match new.organization.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-                            Some(name)
-                                if old.as_ref().and_then(|o| o.organization.as_deref()) == Some(name) =>
-                            {
-                                old.as_ref().and_then(|o| o.organization_id)
-                            }
-                            Some(name) => Some(find_or_create_org(tx, name)?.id),
-                            None => None,
-                        };
-                    put_contact(tx, old.as_ref(), Some(&new))?;
+                    let mut now_deals = Vec::new();
+                    for d in &deals {
+                        now_deals.extend(Deal::read(tx, d.id)?.filter(|d| still(Some(d.contact_id))));
+                    }
+                    remove_contact(tx, &c, &keys, &now_tasks, &now_deals)?;
                 }
                 for (replica, high) in &seen {
                     tx.meta.insert(seen_key(*replica).as_bytes(), &high.to_be_bytes())?;
                 }
-                tx.meta.insert(CLOCK, encode_tx(&clock)?)?;
-                tx.meta.insert(NEXT_CONFLICT, &next_conflict.to_be_bytes())?;
+                tx.meta.insert(CLOCK, encode_tx(&m.clock)?)?;
+                tx.meta.insert(NEXT_CONFLICT, &m.next_conflict.to_be_bytes())?;
                 if let Some(cursor) = cursor {
                     tx.meta.insert(CURSOR, cursor.as_bytes())?;
                 }
-                Ok(report)
+                Ok(m.report)
             })
         })?;
         Ok(outcome)
@@ -785,24 +953,13 @@ impl Store {
             Pick::Local => conflict.local.value.clone(),
             Pick::Remote => conflict.remote.value.clone(),
         };
-        let id = conflict.entity;
         self.transact(now, |tx| {
-            let Some(bytes) = tx.contacts.get(id.as_bytes())? else { return abort(not_found(id)) };
-            let old: Contact = decode_tx(&bytes)?;
-            let mut fields = contact_json(&old)?;
-            model::apply(conflict.kind, &mut fields, &conflict.field, &value);
-            let mut new = merged_contact(id, fields, Some(&old), tx.now)
-                .map_err(|e| Error::Storage(format!("the chosen value does not fit the record: {e}")))
-                .or_else(abort)?;
-            if new.organization != old.organization {
-                new.organization_id =
-                    match new.organization.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-                        Some(name) => Some(find_or_create_org(tx, name)?.id),
-                        None => None,
-                    };
-            }
-            if new != old {
-                put_contact(tx, Some(&old), Some(&new))?;
+            match conflict.kind {
+                EntityKind::Contact => take_value::<Contact>(tx, &conflict, &value)?,
+                EntityKind::Deal => take_value::<Deal>(tx, &conflict, &value)?,
+                EntityKind::Task => take_value::<Task>(tx, &conflict, &value)?,
+                EntityKind::Appointment => take_value::<Appointment>(tx, &conflict, &value)?,
+                EntityKind::Activity => take_value::<Activity>(tx, &conflict, &value)?,
             }
             for (key, number) in &settled {
                 tx.sync_conflicts.remove(key.as_slice())?;
@@ -825,7 +982,7 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.t.sync_clocks.iter() {
             let (key, value) = kv?;
-            let kind = EntityKind::ALL.into_iter().find(|k| Some(&k.tag()) == key.first());
+            let kind = key.first().copied().and_then(EntityKind::of_tag);
             let (Some(kind), Some(id)) = (kind, key.get(1..17).and_then(|b| Uuid::from_slice(b).ok())) else {
                 continue;
             };
@@ -835,39 +992,54 @@ impl Store {
         Ok(out)
     }
 
-    /// Every live contact's synced fields, as they compare across replicas.
+    /// Every live record's synced fields, as they compare across replicas.
     pub fn sync_state(&self) -> Result<BTreeMap<(EntityKind, Uuid), Map<String, Value>>> {
-        let mut out = BTreeMap::new();
-        for value in self.t.contacts.iter().values() {
-            let c: Contact = decode(&value?)?;
-            let json = serde_json::to_value(&c).map_err(|e| Error::Storage(e.to_string()))?;
-            out.insert(
-                (EntityKind::Contact, c.id),
-                model::canonical(EntityKind::Contact, model::synced(EntityKind::Contact, &json)),
-            );
+        Ok(self
+            .sync_records()?
+            .into_iter()
+            .map(|((kind, id), json)| ((kind, id), model::canonical(kind, model::synced(kind, &json))))
+            .collect())
+    }
+
+    /// Every record of the kinds that sync, as JSON.
+    pub(super) fn sync_records(&self) -> Result<RecordsJson> {
+        fn all<T: Synced>(tree: &sled::Tree, out: &mut RecordsJson) -> Result<()> {
+            let records = tree.iter().values().map(|v| decode::<T>(&v?)).collect::<Result<Vec<T>>>()?;
+            records_json(&records, out)
         }
+        let mut out = HashMap::new();
+        all::<Contact>(&self.t.contacts, &mut out)?;
+        all::<Deal>(&self.t.deals, &mut out)?;
+        all::<Task>(&self.t.tasks, &mut out)?;
+        all::<Appointment>(&self.t.appointments, &mut out)?;
+        all::<Activity>(&self.t.activities, &mut out)?;
         Ok(out)
     }
 
-    /// The keys of a record's sync state that name them (its registers,
-    /// its conflicts, its operations not yet sent), for an erasure: only
-    /// the tombstone stays.
-    pub(super) fn sync_keys_naming(&self, id: Uuid) -> Result<SyncKeys> {
-        let prefix = clock_prefix(EntityKind::Contact, id);
+    /// The keys of records' sync state that name a person (their
+    /// registers, conflicts and operations not yet sent), for an erasure:
+    /// only the tombstones stay.
+    pub(super) fn sync_keys_naming(&self, records: &[(EntityKind, Uuid)]) -> Result<SyncKeys> {
         let mut keys = SyncKeys::default();
-        for key in self.t.sync_clocks.scan_prefix(&prefix).keys() {
-            let key = key?;
-            if key.as_ref() != clock_key(EntityKind::Contact, id, model::ERASED).as_slice() {
-                keys.clocks.push(key.to_vec());
+        for (kind, id) in records {
+            let prefix = clock_prefix(*kind, *id);
+            let tombstone = clock_key(*kind, *id, model::ERASED);
+            for key in self.t.sync_clocks.scan_prefix(&prefix).keys() {
+                let key = key?;
+                if key.as_ref() != tombstone.as_slice() {
+                    keys.clocks.push(key.to_vec());
+                }
+            }
+            for kv in self.t.sync_conflicts.scan_prefix(&prefix) {
+                let (key, value) = kv?;
+                keys.conflicts.push((key.to_vec(), decode::<Conflict>(&value)?.id));
             }
         }
-        for kv in self.t.sync_conflicts.scan_prefix(&prefix) {
-            let (key, value) = kv?;
-            keys.conflicts.push((key.to_vec(), decode::<Conflict>(&value)?.id));
-        }
+        let named: std::collections::HashSet<(EntityKind, Uuid)> = records.iter().copied().collect();
         for kv in self.t.sync_outbox.iter() {
             let (key, value) = kv?;
-            if decode::<Op>(&value)?.entity == id {
+            let op: Op = decode(&value)?;
+            if named.contains(&(op.kind, op.entity)) {
                 keys.outbox.push(key.to_vec());
             }
         }
@@ -914,14 +1086,11 @@ fn side(value: Value, hlc: Hlc, by: Option<String>) -> Side {
     Side { value, hlc, replica: hlc.replica, by, at: model::hlc_time(hlc) }
 }
 
-fn display_name(fields: &Map<String, Value>) -> String {
-    fields.get("display_name").and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
 /// Where a conflict is: a record's field.
 struct Place<'a> {
     kind: EntityKind,
     entity: Uuid,
+    contact: Option<Uuid>,
     field: &'a str,
 }
 
@@ -934,11 +1103,12 @@ fn put_conflict(
     remote: Side,
     shown: Pick,
 ) -> TxResult<()> {
-    let Place { kind, entity, field } = at;
+    let Place { kind, entity, contact, field } = at;
     let id = *next;
     *next += 1;
     let key = conflict_key(kind, entity, field, id);
-    let conflict = Conflict { id, kind, entity, name, field: field.to_owned(), local, remote, shown };
+    let conflict =
+        Conflict { id, kind, entity, name, contact, field: field.to_owned(), local, remote, shown };
     tx.sync_conflicts.insert(key.as_slice(), encode_tx(&conflict)?)?;
     tx.meta.insert(format!("{CONFLICT_KEY}{id}").as_bytes(), key)?;
     Ok(())
@@ -956,22 +1126,226 @@ fn settle(tx: &Tx, open: &[(Vec<u8>, Conflict)], field: &str, prev: Hlc) -> TxRe
     Ok(())
 }
 
-/// The contact that merged fields describe, with this replica's own
-/// fields (id, change time) set; `None` while required fields are missing.
-fn merged_contact(
+/// Writes the value a rep chose for a conflict's field as an edit of
+/// this replica's own.
+fn take_value<T: Synced>(tx: &Tx, conflict: &Conflict, value: &Value) -> TxResult<()> {
+    let id = conflict.entity;
+    let Some(old) = T::read(tx, id)? else {
+        return abort(Error::NotFound { kind: conflict.kind.as_str(), id: id.to_string() });
+    };
+    let mut fields = fields_of(&old)?;
+    model::apply(conflict.kind, &mut fields, &conflict.field, value);
+    let new = materialize(id, fields, Some(&old), tx)?
+        .map_err(|e| Error::Storage(format!("the chosen value does not fit the record: {e}")))
+        .or_else(abort)?;
+    if new != old {
+        T::write(tx, id, Some(&old), Some(&new))?;
+    }
+    Ok(())
+}
+
+/// What one application of other replicas' operations carries from
+/// record to record.
+struct Merge<'a> {
+    report: Applied,
+    clock: Hlc,
+    next_conflict: u64,
+    open: &'a OpenConflicts,
+    unknown: &'a std::collections::HashSet<(EntityKind, Uuid)>,
+    /// Records written that belong to a contact: (kind, id, contact).
+    written: Vec<(EntityKind, Uuid, Uuid)>,
+    /// Contacts deleted, removed with their records at the end.
+    deleted: Vec<Contact>,
+}
+
+/// Applies one record's operations (in log order): each register's write
+/// that is newer than what is here, a lost race kept as a conflict.
+fn merge_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, ops: &[&Op]) -> TxResult<()> {
+    let kind = T::KIND;
+    for op in ops {
+        m.clock = Hlc::observe(m.clock, op.hlc);
+    }
+    let old = T::read(tx, id)?;
+    let mut fields = match &old {
+        Some(r) => fields_of(r)?,
+        None => Map::new(),
+    };
+    let mut changed = false;
+    let mut deleted = false;
+    let conflicts = m.open.get(&(kind, id)).map(Vec::as_slice).unwrap_or_default();
+    let whole_key = clock_key(kind, id, model::WHOLE);
+    let mut whole = register_tx(tx, &whole_key)?;
+    let mut unknown = m.unknown.contains(&(kind, id));
+    for op in ops {
+        let is_whole = op.field == model::WHOLE;
+        if unknown && is_whole {
+            // Nothing here yet: all of it, under one clock.
+            for (field, value) in op.registers() {
+                model::apply(kind, &mut fields, &field, &value);
+            }
+            whole = Some(Clock { hlc: op.hlc, prev: None });
+            tx.sync_clocks.insert(whole_key.as_slice(), encode_tx(&whole)?)?;
+            (unknown, changed) = (false, true);
+            m.report.applied += 1;
+            continue;
+        }
+        unknown = false;
+        if gone_tx(tx, kind, id)? && op.field != model::DELETED {
+            m.report.skipped += 1;
+            continue;
+        }
+        let mut did = false;
+        for (field, value) in op.registers() {
+            let prev = if is_whole { None } else { op.prev };
+            let rkey = clock_key(kind, id, &field);
+            let current = effective_tx(tx, &rkey, whole)?;
+            let class = model::class(kind, &field);
+            let shown = fields.get(&field).cloned().unwrap_or(Value::Null);
+            let decision = model::decide(current, op.hlc, prev);
+            // A value that lost a race is kept beside the one shown.
+            let race = match decision {
+                Decision::Apply { concurrent: true } => Some(Pick::Remote),
+                Decision::Lose { concurrent: true } => Some(Pick::Local),
+                _ => None,
+            };
+            if let (Some(shown_side), Class::Scalar, Some(current)) = (race, class, current) {
+                if shown != value {
+                    let local = side(shown.clone(), current.hlc, None);
+                    let remote = side(value.clone(), op.hlc, op.by.clone());
+                    let name = kind.label(&fields);
+                    let contact = kind.contact_of(id, &fields);
+                    let at = Place { kind, entity: id, contact, field: &field };
+                    put_conflict(tx, &mut m.next_conflict, at, name, local, remote, shown_side)?;
+                    m.report.conflicts += 1;
+                }
+            }
+            if let Decision::Apply { concurrent } = decision {
+                if !concurrent {
+                    if let Some(prev) = prev {
+                        settle(tx, conflicts, &field, prev)?;
+                    }
+                }
+                match class {
+                    Class::Tombstone => {
+                        let dead = value == Value::Bool(true);
+                        // Kept as the register: dead, or alive again (prev = itself).
+                        let state = Clock { hlc: op.hlc, prev: if dead { prev } else { Some(op.hlc) } };
+                        tx.sync_clocks.insert(rkey, encode_tx(&state)?)?;
+                        deleted = dead;
+                    }
+                    _ => {
+                        model::apply(kind, &mut fields, &field, &value);
+                        // A whole record's registers share its one clock (below).
+                        if !is_whole {
+                            tx.sync_clocks.insert(rkey, encode_tx(&Clock { hlc: op.hlc, prev })?)?;
+                        }
+                    }
+                }
+                changed = true;
+                did = true;
+            }
+        }
+        if is_whole && whole.is_none_or(|w| w.hlc < op.hlc) {
+            whole = Some(Clock { hlc: op.hlc, prev: None });
+            tx.sync_clocks.insert(whole_key.as_slice(), encode_tx(&whole)?)?;
+        }
+        if did {
+            m.report.applied += 1;
+        } else {
+            m.report.skipped += 1;
+        }
+    }
+    if deleted {
+        if let Some(old) = old {
+            remove_record(tx, m, id, old)?;
+        }
+        return Ok(());
+    }
+    if !changed || fields.is_empty() {
+        return Ok(());
+    }
+    let new = match materialize(id, fields, old.as_ref(), tx)? {
+        Ok(new) => new,
+        // Some registers of a record not here (it went with its contact,
+        // or its first operation is still to come): nothing to show yet.
+        Err(_) if old.is_none() => return Ok(()),
+        Err(e) => {
+            return abort(Error::Storage(format!(
+                "the {} {id} another replica sent cannot be read by this version of Kontor: {e}",
+                kind.as_str()
+            )))
+        }
+    };
+    if let Some(contact) = new.contact() {
+        m.written.push((kind, id, contact));
+    }
+    T::write(tx, id, old.as_ref(), Some(&new))
+}
+
+/// Removes a record another replica deleted; a contact waits for the end
+/// of the batch, to go with what is then still theirs.
+fn remove_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, old: T) -> TxResult<()> {
+    if T::KIND == EntityKind::Contact {
+        if let Some(c) = Contact::read(tx, id)? {
+            m.deleted.push(c);
+        }
+        return Ok(());
+    }
+    T::write(tx, id, Some(&old), None)
+}
+
+/// Removes a record here without writing operations (every replica does).
+fn drop_record<T: Synced>(tx: &Tx, id: Uuid) -> TxResult<()> {
+    match T::read(tx, id)? {
+        Some(old) => T::write(tx, id, Some(&old), None),
+        None => Ok(()),
+    }
+}
+
+/// The record that merged fields describe, with this replica's own fields
+/// set (as they were here, or their defaults); `Err` while required fields
+/// are missing or a value is one this version cannot read.
+fn materialize<T: Synced>(
     id: Uuid,
     mut fields: Map<String, Value>,
-    old: Option<&Contact>,
-    now: DateTime<Utc>,
-) -> std::result::Result<Contact, String> {
-    model::with_lists(EntityKind::Contact, &mut fields);
-    fields.insert("id".into(), Value::String(id.to_string()));
-    fields.insert("updated_at".into(), serde_json::to_value(now).map_err(|e| e.to_string())?);
-    if let Some(old) = old {
-        fields.insert(
-            "organization_id".into(),
-            serde_json::to_value(old.organization_id).map_err(|e| e.to_string())?,
-        );
+    old: Option<&T>,
+    tx: &Tx,
+) -> TxResult<std::result::Result<T, String>> {
+    let kind = T::KIND;
+    model::with_lists(kind, &mut fields);
+    let old_fields = old.map(fields_of).transpose()?;
+    for name in kind.local_fields() {
+        match old_fields.as_ref().and_then(|o| o.get(*name)) {
+            Some(value) => {
+                fields.insert((*name).to_owned(), value.clone());
+            }
+            None => {
+                let blank = match *name {
+                    "snooze_fired" => Value::Bool(false),
+                    "organization_id" => Value::Null,
+                    _ => continue,
+                };
+                fields.entry(*name).or_insert(blank);
+            }
+        }
     }
-    serde_json::from_value(Value::Object(fields)).map_err(|e| e.to_string())
+    fields.insert("id".into(), Value::String(id.to_string()));
+    if kind.local_fields().contains(&"updated_at") {
+        fields.insert("updated_at".into(), to_json(&tx.now)?);
+    }
+    // Each replica's own flags in list elements start unset (`localize`
+    // sets them).
+    for (list, key) in kind.local_element_keys() {
+        if let Some(Value::Array(items)) = fields.get_mut(*list) {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                item.entry(*key).or_insert(Value::Bool(false));
+            }
+        }
+    }
+    let mut new: T = match serde_json::from_value(Value::Object(fields)) {
+        Ok(new) => new,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    new.localize(old, tx)?;
+    Ok(Ok(new))
 }

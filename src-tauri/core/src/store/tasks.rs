@@ -129,6 +129,9 @@ fn count_open_task(tx: &Tx, task: &Task, delta: i64) -> TxResult<()> {
 /// Removes a task's index, queue and bucket entries and writes the new
 /// version (if any) with its own.
 pub(super) fn replace(tx: &Tx, old: Option<&Task>, new: Option<&Task>) -> TxResult<()> {
+    if let Some(id) = new.or(old).map(|t| t.id) {
+        super::sync::record(tx, crate::sync::EntityKind::Task, id, old, new)?;
+    }
     if let Some(old) = old {
         tx.tasks_by_due.remove(due_key(old))?;
         if let Some(c) = old.contact_id {

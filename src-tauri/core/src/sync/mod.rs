@@ -41,16 +41,35 @@ pub const ERASED: &str = "_erased";
 pub enum EntityKind {
     /// A contact (lead, prospect, opportunity, customer).
     Contact,
+    /// A deal (Verkaufschance) of a contact.
+    Deal,
+    /// A follow-up task.
+    Task,
+    /// An appointment in the calendar.
+    Appointment,
+    /// A logged conversation (call, visit, email, note).
+    Activity,
 }
 
 impl EntityKind {
-    /// Every kind, in the order records are sent.
-    pub const ALL: [EntityKind; 1] = [EntityKind::Contact];
+    /// Every kind, in the order records are sent: a record before the ones
+    /// that name it (a contact before its deals, a deal before its tasks).
+    pub const ALL: [EntityKind; 5] = [
+        EntityKind::Contact,
+        EntityKind::Deal,
+        EntityKind::Task,
+        EntityKind::Appointment,
+        EntityKind::Activity,
+    ];
 
     /// The name on the server.
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Contact => "contact",
+            EntityKind::Deal => "deal",
+            EntityKind::Task => "task",
+            EntityKind::Appointment => "appointment",
+            EntityKind::Activity => "activity",
         }
     }
 
@@ -63,13 +82,65 @@ impl EntityKind {
     pub fn tag(self) -> u8 {
         match self {
             EntityKind::Contact => 1,
+            EntityKind::Deal => 2,
+            EntityKind::Task => 3,
+            EntityKind::Appointment => 4,
+            EntityKind::Activity => 5,
+        }
+    }
+
+    /// The kind a store key's first byte names.
+    pub fn of_tag(tag: u8) -> Option<EntityKind> {
+        EntityKind::ALL.into_iter().find(|k| k.tag() == tag)
+    }
+
+    /// Whether a record of this kind goes with its contact when the
+    /// contact is deleted (`erased`: erased for good). A record that names
+    /// a contact gone that way is gone too, on every replica.
+    pub fn goes_with_contact(self, erased: bool) -> bool {
+        match self {
+            EntityKind::Contact => false,
+            EntityKind::Deal | EntityKind::Task | EntityKind::Activity => true,
+            EntityKind::Appointment => erased,
         }
     }
 
     fn spec(self) -> &'static Spec {
         match self {
             EntityKind::Contact => &CONTACT,
+            EntityKind::Deal => &DEAL,
+            EntityKind::Task => &TASK,
+            EntityKind::Appointment => &APPOINTMENT,
+            EntityKind::Activity => &ACTIVITY,
         }
+    }
+
+    /// The fields that are each replica's own (see [`synced`]).
+    pub fn local_fields(self) -> &'static [&'static str] {
+        self.spec().local
+    }
+
+    /// The keys of list elements that are each replica's own: (list, key).
+    pub fn local_element_keys(self) -> &'static [(&'static str, &'static str)] {
+        self.spec().element_local
+    }
+
+    /// The contact a record's fields say it is about (a contact: itself).
+    pub fn contact_of(self, id: Uuid, fields: &Map<String, Value>) -> Option<Uuid> {
+        match self {
+            EntityKind::Contact => Some(id),
+            _ => fields.get("contact_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()),
+        }
+    }
+
+    /// The name of a record's fields, for the conflicts list.
+    pub fn label(self, fields: &Map<String, Value>) -> String {
+        self.spec()
+            .label
+            .iter()
+            .find_map(|f| fields.get(*f).and_then(Value::as_str).filter(|s| !s.is_empty()))
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -77,10 +148,14 @@ impl EntityKind {
 struct Spec {
     /// Fields that are the replica's own (computed when read, or local links).
     local: &'static [&'static str],
+    /// Keys of list elements that are the replica's own: (list, key).
+    element_local: &'static [(&'static str, &'static str)],
     /// Lists merged element by element.
     sets: &'static [&'static str],
     /// Lists that are only added to.
     histories: &'static [&'static str],
+    /// The fields that name the record, the first one set.
+    label: &'static [&'static str],
 }
 
 const CONTACT: Spec = Spec {
@@ -88,9 +163,42 @@ const CONTACT: Spec = Spec {
     // organisation is linked by name on each replica; `updated_at` is when
     // this replica last changed the record.
     local: &["id", "score", "proposal", "last_activity_at", "updated_at", "organization_id"],
+    element_local: &[],
     sets: &["emails", "phones", "tags"],
     histories: &["stage_history"],
+    label: &["display_name"],
 };
+
+// A deal's and an appointment's organisation is their contact's on each
+// replica (organisations are linked by name there).
+const DEAL: Spec = Spec {
+    local: &["id", "updated_at", "organization_id"],
+    element_local: &[],
+    sets: &[],
+    histories: &["stage_history"],
+    label: &["title"],
+};
+
+// Whether a reminder has fired is each laptop's own: every rep who holds
+// the task is reminded.
+const TASK: Spec = Spec {
+    local: &["id", "updated_at", "snooze_fired"],
+    element_local: &[("reminders", "fired")],
+    sets: &[],
+    histories: &[],
+    label: &["title"],
+};
+
+const APPOINTMENT: Spec = Spec {
+    local: &["id", "updated_at", "organization_id"],
+    element_local: &[("reminders", "fired")],
+    sets: &[],
+    histories: &[],
+    label: &["title"],
+};
+
+const ACTIVITY: Spec =
+    Spec { local: &["id"], element_local: &[], sets: &[], histories: &[], label: &["summary", "text"] };
 
 /// How a register merges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,17 +290,26 @@ fn history_key(e: &Value) -> String {
     format!("{at}|{to}")
 }
 
-/// The fields of a record that sync (the local ones left out).
+/// The fields of a record that sync (the local ones left out, and the
+/// local keys of list elements).
 pub fn synced(kind: EntityKind, record: &Value) -> Map<String, Value> {
     let spec = kind.spec();
-    match record {
-        Value::Object(fields) => fields
-            .iter()
-            .filter(|(k, _)| !spec.local.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        _ => Map::new(),
+    let Value::Object(fields) = record else { return Map::new() };
+    let mut out: Map<String, Value> = fields
+        .iter()
+        .filter(|(k, _)| !spec.local.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (list, key) in spec.element_local {
+        if let Some(Value::Array(items)) = out.get_mut(*list) {
+            for item in items.iter_mut() {
+                if let Value::Object(item) = item {
+                    item.remove(*key);
+                }
+            }
+        }
     }
+    out
 }
 
 /// The register writes that turn `old` into `new` (`None`: no record).
@@ -351,8 +468,13 @@ pub struct Conflict {
     pub kind: EntityKind,
     /// The record.
     pub entity: Uuid,
-    /// The record's name, when it has one (a contact's display name).
+    /// The record's name, when it has one (a contact's display name, a
+    /// deal's or task's title, a conversation's summary).
     pub name: String,
+    /// The contact the record is about (a contact: itself), to open it.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub contact: Option<Uuid>,
     /// The field.
     pub field: String,
     /// The value this replica had.
@@ -444,17 +566,29 @@ impl Registers {
         }
     }
 
-    /// The live records as their synced fields (deleted and erased ones left out).
+    /// The live records as their synced fields: deleted and erased ones
+    /// left out, and those that went with their contact
+    /// ([`EntityKind::goes_with_contact`]).
     pub fn state(&self) -> std::collections::BTreeMap<(EntityKind, Uuid), Map<String, Value>> {
+        let flag = |registers: &std::collections::BTreeMap<String, (Hlc, Value)>, name: &str| {
+            registers.get(name).is_some_and(|(_, v)| v == &Value::Bool(true))
+        };
         let mut out = std::collections::BTreeMap::new();
         for ((kind, id), registers) in &self.records {
-            let gone = |name: &str| registers.get(name).is_some_and(|(_, v)| v == &Value::Bool(true));
-            if gone(DELETED) || gone(ERASED) {
+            if flag(registers, DELETED) || flag(registers, ERASED) {
                 continue;
             }
             let mut fields = Map::new();
             for (field, (_, value)) in registers {
                 apply(*kind, &mut fields, field, value);
+            }
+            let contact =
+                fields.get("contact_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok());
+            if let Some(contact) = contact.and_then(|c| self.records.get(&(EntityKind::Contact, c))) {
+                let erased = flag(contact, ERASED);
+                if (erased || flag(contact, DELETED)) && kind.goes_with_contact(erased) {
+                    continue;
+                }
             }
             out.insert((*kind, *id), canonical(*kind, fields));
         }

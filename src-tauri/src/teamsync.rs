@@ -156,8 +156,12 @@ pub fn sync_and_tell<R: Runtime>(app: &AppHandle<R>, store: &Store) -> SyncView 
             view.phase = SyncPhase::Synced;
             view.error = None;
             if report.pulled > 0 {
-                // Other reps' changes: the lists and pages read anew.
+                // Other reps' changes: the lists and pages read anew, the
+                // task counts and the tray too, and the reminder timer
+                // looks at tasks and appointments that came in.
                 let _ = app.emit(crate::upkeep::REBUILT, ());
+                let _ = app.emit("tasks-changed", ());
+                app.state::<AppState>().wake_reminders();
             }
         }
         Err(e) => {

@@ -150,6 +150,13 @@ export class App implements Hub {
         if (this.dialog) this.contactStale = true; // read anew once the dialog closes
         else void this.refreshOpenContact();
       }
+      // Deals, appointments and conversations come in too: the board, the
+      // calendar and the reports read anew (not under an open dialog).
+      else if (!this.dialog) {
+        if (this.view.name === "pipeline") void this.areas.pipeline.reload();
+        else if (this.view.name === "calendar") void this.areas.calendar.reload();
+        else if (this.view.name === "reports") void this.areas.reports.reload();
+      }
     }));
     this.listen(ipc.onStoreChecked(() => this.areas.notices.showStoreChecked()));
     this.listen(ipc.onSyncStatus((view) => {
@@ -350,7 +357,10 @@ export class App implements Hub {
     try {
       const detail = await ipc.getContact(id);
       if (this.view.name === "contact" && this.view.detail.contact.id === id && !this.dialog) {
-        this.areas.contact.changed(detail, { focus });
+        // Other reps' conversations, tasks and deals too.
+        this.areas.contact.changed(detail, { focus, activities: true });
+        void this.areas.contact.loadTasks();
+        void this.areas.contact.loadDeals();
       }
     } catch {
       /* gone meanwhile (deleted by another rep): the page stays until the rep goes back */

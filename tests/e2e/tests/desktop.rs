@@ -2075,6 +2075,35 @@ fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
     ua.wait_text(&tid("row-name"), |t| t == "Zora Zander");
     ua.click("row-name");
     ua.wait_text(&tid("contact-name"), |t| t == "Zora Zander");
+
+    // Anna logs a call with Zora; once her background sync has sent it,
+    // "Sync now" in Ben's window brings it onto the page he has open.
+    ua.click("log-activity");
+    ua.el("activity-dialog");
+    ua.fill("activity-summary", "Rückruf wegen Rahmenvertrag");
+    ua.click("activity-save");
+    // The follow-up Kontor offers becomes a task, which goes to Ben too.
+    ua.el("next-step");
+    ua.click("next-step-create");
+    ua.wait_gone("activity-dialog");
+    let sent = Instant::now();
+    let count = "SELECT count(*) FROM kontor.ops WHERE entity IN ('activity', 'task') AND field = '*'";
+    while pg.psql("kontor", count) != "2" {
+        assert!(sent.elapsed() < Duration::from_secs(60), "Anna's window never sent the call and its task");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    ub.click("sync-status");
+    ub.el("settings-dialog");
+    ub.click("team-sync-now");
+    ub.wait_text(&tid("team-status"), |t| t.starts_with("Synced"));
+    ub.click("settings-close");
+    ub.wait_gone("settings-dialog");
+    ub.wait_text(&tid("timeline-entry"), |t| t.contains("Rückruf wegen Rahmenvertrag"));
+    ub.wait_text(&format!("{} {}", tid("contact-tasks"), tid("task-title")), |t| {
+        t == "Nachfassen: Rückruf wegen Rahmenvertrag"
+    });
+    ub.screenshot("72b-synced-call-en");
+
     pg.ctl(&["stop", "-m", "fast", "-w"]);
     for (ui, title) in [(&ua, "Leitung Einkauf"), (&ub, "Head of Purchasing")] {
         ui.click("edit-contact");

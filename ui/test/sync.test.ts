@@ -135,5 +135,20 @@ describe("team sync", () => {
     expect(document.querySelector(".conflict-head")?.textContent).toBe("Task: Angebot nachfassen · Notes");
     $("conflict-contact").click();
     await until(() => maybe("contact-page")?.textContent?.includes("Anna Schmidt") ?? false);
+    // A contact deleted while changed here: keeping it makes it again.
+    open = [{
+      ...conflict(9, anna.id), field: "_deleted",
+      local: { ...conflict(9, anna.id).local, value: { first_name: "Anna", last_name: "Schmidt", notes: "Frühjahr" } },
+      remote: { ...conflict(9, anna.id).remote, value: true },
+    }];
+    await emit("sync-status", view({ conflicts: 1 }));
+    $("sync-status").click();
+    await until(() => maybe("conflict"));
+    expect(document.querySelector(".conflict-head")?.textContent).toBe("Anna Schmidt · deleted while changed here");
+    expect($("conflict-local-value").textContent).toBe("As it was here, with the changes made meanwhile");
+    expect($("conflict-remote-value").textContent).toBe("Deleted");
+    $("conflict-keep-local").click();
+    await until(() => maybe("conflicts-empty"));
+    expect(maybe("toast")?.textContent).toBe("Anna Schmidt is back, as it was here.");
   });
 });

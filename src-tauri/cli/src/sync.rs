@@ -202,10 +202,17 @@ pub fn conflicts(store: &Store, command: ConflictsCommand) -> Result {
                 return print_json(&list);
             }
             for c in &list {
-                out!("{:>4}  {} ({})  {}", c.id, c.name, c.entity, c.field);
-                out!("      local:  {}  ({})", c.local.value, c.local.at.to_rfc3339());
+                let deleted = c.field == kontor_core::sync::DELETED;
+                out!("{:>4}  {} {} ({})  {}", c.id, c.kind.as_str(), c.name, c.entity, c.field);
+                let local = if deleted {
+                    "the record as it was here, with the changes".into()
+                } else {
+                    c.local.value.to_string()
+                };
+                out!("      local:  {local}  ({})", c.local.at.to_rfc3339());
                 let by = c.remote.by.as_deref().unwrap_or("another replica");
-                out!("      remote: {}  ({}, {by})", c.remote.value, c.remote.at.to_rfc3339());
+                let remote = if deleted { "deleted".into() } else { c.remote.value.to_string() };
+                out!("      remote: {remote}  ({}, {by})", c.remote.at.to_rfc3339());
             }
             Ok(())
         }
@@ -215,7 +222,13 @@ pub fn conflicts(store: &Store, command: ConflictsCommand) -> Result {
                 Pick::Local => &c.local.value,
                 Pick::Remote => &c.remote.value,
             };
-            out!("{} of {} is now {kept}; it is sent at the next sync.", c.field, c.name);
+            match (c.field == kontor_core::sync::DELETED, take) {
+                (true, Pick::Local) => {
+                    out!("{} {} is made again; it is sent at the next sync.", c.kind.as_str(), c.name)
+                }
+                (true, Pick::Remote) => out!("{} {} stays deleted.", c.kind.as_str(), c.name),
+                _ => out!("{} of {} is now {kept}; it is sent at the next sync.", c.field, c.name),
+            }
             Ok(())
         }
     }

@@ -240,6 +240,10 @@ struct Sim {
     children: Vec<(EntityKind, Uuid, Uuid)>,
     acked: Vec<Write>,
     gone: HashSet<Uuid>,
+    /// Contacts erased for good (a subset of `gone`).
+    erased: HashSet<Uuid>,
+    /// Edits a delete had not seen, found in the conflicts lists (by `check`).
+    deleted_unseen: usize,
     t0: DateTime<Utc>,
 }
 
@@ -266,6 +270,8 @@ impl Sim {
             children: Vec::new(),
             acked: Vec::new(),
             gone: HashSet::new(),
+            erased: HashSet::new(),
+            deleted_unseen: 0,
             t0,
         }
     }
@@ -359,6 +365,7 @@ impl Sim {
             (58, Some(id)) => {
                 store.erase_person(id, now).unwrap();
                 self.gone.insert(id);
+                self.erased.insert(id);
             }
             (59..=62, Some(id)) => {
                 let input = TaskInput {
@@ -522,15 +529,25 @@ impl Sim {
                 panic!("replica {r} and the server differ after healing on {key:?}:\n{}", fields.join("\n"));
             }
         }
-        // Every acknowledged write: the final value, a conflict's side, or
-        // overwritten by a writer that had seen it.
+        // Every acknowledged write: the final value, a conflict's side (a
+        // record deleted by someone who had not seen it: the record as it
+        // was, in the conflicts list), or overwritten or deleted by a writer
+        // that had seen it.
+        fn strings(v: &serde_json::Value, out: &mut HashSet<String>) {
+            match v {
+                serde_json::Value::String(s) => {
+                    out.insert(s.clone());
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+                serde_json::Value::Object(fields) => fields.values().for_each(|i| strings(i, out)),
+                _ => {}
+            }
+        }
         let mut in_conflicts: HashSet<String> = HashSet::new();
         for r in 0..3 {
             for c in self.replicas[r].store().sync_conflicts().unwrap() {
                 for v in [&c.local.value, &c.remote.value] {
-                    if let Some(s) = v.as_str() {
-                        in_conflicts.insert(s.to_owned());
-                    }
+                    strings(v, &mut in_conflicts);
                 }
             }
         }
@@ -541,17 +558,39 @@ impl Sim {
             .iter()
             .filter_map(|r| r.op.value.as_str().map(|v| ((r.op.field.as_str(), v), &r.op)))
             .collect();
-        for w in
-            self.acked.iter().filter(|w| !self.gone.contains(&w.entity) && !self.gone.contains(&w.contact))
-        {
+        let mut deleted_unseen = 0;
+        for w in self.acked.iter() {
+            // Erased: nothing of it may stay. A record that went with its
+            // deleted contact went knowingly.
+            if self.erased.contains(&w.contact)
+                || (w.kind != EntityKind::Contact && self.gone.contains(&w.contact))
+            {
+                continue;
+            }
             let op = by_value.get(&(w.field, w.value.as_str())).unwrap_or_else(|| {
                 panic!("the acknowledged write {} = {} never reached the server", w.field, w.value)
             });
-            let fields = &state[&(w.kind, w.entity)];
-            let last = fields.get(w.field).and_then(|v| v.as_str());
             let overwritten_knowingly = self.server.rows.iter().any(|r| {
                 r.op.entity == w.entity && r.op.field == w.field && r.op.prev.is_some_and(|p| p >= op.hlc)
             });
+            if self.gone.contains(&w.entity) {
+                let knowingly = overwritten_knowingly
+                    || self.server.rows.iter().any(|r| {
+                        r.op.entity == w.entity
+                            && r.op.field == "_deleted"
+                            && r.op.prev.is_some_and(|p| p >= op.hlc)
+                    });
+                assert!(
+                    knowingly || in_conflicts.contains(&w.value),
+                    "{} = {} was lost with a delete that had not seen it, and no conflict holds it",
+                    w.field,
+                    w.value
+                );
+                deleted_unseen += usize::from(!knowingly);
+                continue;
+            }
+            let fields = &state[&(w.kind, w.entity)];
+            let last = fields.get(w.field).and_then(|v| v.as_str());
             assert!(
                 last == Some(w.value.as_str()) || in_conflicts.contains(&w.value) || overwritten_knowingly,
                 "{} = {} was lost: the field ends as {last:?} and no conflict holds it",
@@ -559,6 +598,7 @@ impl Sim {
                 w.value
             );
         }
+        self.deleted_unseen = deleted_unseen;
         // No operation applied twice: the log holds each once, applying it
         // all again changes nothing, and stage histories hold no entry twice.
         let keys: HashSet<(Uuid, u64)> = self.server.rows.iter().map(|r| (r.op.replica, r.op.seq)).collect();
@@ -607,6 +647,7 @@ fn three_replicas_with_seeded_faults_end_in_one_state_and_lose_no_acknowledged_w
     let seeds: u64 = std::env::var("KONTOR_SIM_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(4);
     let steps: u64 = std::env::var("KONTOR_SIM_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
     let mut edited = HashSet::new();
+    let mut unseen = 0;
     for seed in 1..=seeds {
         let mut sim = run(seed, steps);
         assert!(sim.records.len() > 10, "seed {seed} made too few records to mean much");
@@ -623,7 +664,9 @@ fn three_replicas_with_seeded_faults_end_in_one_state_and_lose_no_acknowledged_w
             );
         }
         edited.extend(sim.acked.iter().map(|w| w.kind));
+        unseen += sim.deleted_unseen;
     }
+    assert!(unseen > 0, "no run deleted a record another replica had just edited");
     for kind in [EntityKind::Deal, EntityKind::Task, EntityKind::Activity] {
         assert!(edited.contains(&kind), "no run edited a {kind:?}: the test means little for that kind");
     }
@@ -958,5 +1001,65 @@ fn erasing_a_person_takes_their_deals_tasks_and_conversations_off_the_server() {
             row.op.kind.as_str(),
             row.op.field
         );
+    }
+}
+
+#[test]
+fn a_record_deleted_while_changed_elsewhere_waits_as_a_conflict_and_can_be_made_again() {
+    let mut sim = Sim::new(13);
+    let now = sim.now(0);
+    let input = ContactInput { first_name: "Zora".into(), last_name: "Zander".into(), ..Default::default() };
+    let zora = sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap().id;
+    sim.heal();
+    // Replica 1 adds notes while replica 2, not having seen them, deletes her.
+    sim.step += 1;
+    let now1 = sim.now(1);
+    let store = sim.replicas[1].store();
+    let mut edit = ContactInput::from(&store.contact(zora, now1).unwrap());
+    edit.notes = Some("Will order in spring".into());
+    store.update_contact(zora, &edit, now1).unwrap();
+    let now2 = sim.now(2);
+    sim.replicas[2]
+        .store()
+        .bulk_change(&[zora], &BulkChange::Delete, chrono_tz::Europe::Berlin, now2)
+        .unwrap();
+    sim.heal();
+    sim.check();
+    // Gone everywhere; replica 1 has what it had in its conflicts list.
+    for r in 0..3 {
+        assert!(sim.replicas[r].store().contact(zora, now2).is_err(), "replica {r} keeps her");
+    }
+    let conflicts = sim.replicas[1].store().sync_conflicts().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let c = &conflicts[0];
+    assert_eq!((c.field.as_str(), c.shown, c.contact), ("_deleted", Pick::Remote, Some(zora)));
+    assert_eq!(c.local.value["notes"], "Will order in spring");
+    // The deleting replica had deleted what it had seen: nothing to ask there.
+    assert!(sim.replicas[2].store().sync_conflicts().unwrap().is_empty());
+    // Keeping it makes her again, with the notes, on every replica.
+    sim.step += 1;
+    let now1 = sim.now(1);
+    sim.replicas[1].store().sync_resolve(c.id, Pick::Local, now1).unwrap();
+    sim.heal();
+    sim.check();
+    for r in 0..3 {
+        let back = sim.replicas[r].store().contact(zora, now1).unwrap();
+        assert_eq!(back.notes.as_deref(), Some("Will order in spring"), "replica {r}");
+    }
+    assert!(sim.replicas[1].store().sync_conflicts().unwrap().is_empty());
+    // A delete that had seen every change is no conflict anywhere, and it
+    // settles the one replica 0 kept of the first delete (it saw both).
+    assert_eq!(sim.replicas[0].store().sync_conflicts().unwrap().len(), 1);
+    sim.step += 1;
+    let now2 = sim.now(2);
+    sim.replicas[2]
+        .store()
+        .bulk_change(&[zora], &BulkChange::Delete, chrono_tz::Europe::Berlin, now2)
+        .unwrap();
+    sim.heal();
+    sim.check();
+    for r in 0..3 {
+        assert!(sim.replicas[r].store().contact(zora, now2).is_err(), "replica {r} keeps her");
+        assert_eq!(sim.replicas[r].store().sync_conflicts().unwrap(), [], "replica {r}");
     }
 }

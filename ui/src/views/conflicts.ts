@@ -12,6 +12,15 @@ import * as ipc from "../ipc";
 import type { Shell } from "../shell";
 import { button } from "./common";
 
+/** The register of a record deleted while it was changed elsewhere. */
+const DELETED = "_deleted";
+
+/** A side's value as the rep reads it; a deleted record's sides say what keeping them does. */
+function sideText(c: Conflict, side: Side, take: Pick): string {
+  if (c.field !== DELETED) return valueText(side.value);
+  return take === "local" ? t("conflicts.deleted_kept") : t("conflicts.deleted_gone");
+}
+
 /** The form's label of a field of each kind of record (beside a contact's). */
 const FORM_PREFIX: Record<Exclude<EntityKind, "contact">, string> = {
   deal: "deal.",
@@ -28,6 +37,7 @@ function known(key: string): string | null {
 
 /** A field's name as the record's form calls it (the key when it has none). */
 export function fieldName(kind: EntityKind, field: string): string {
+  if (field === DELETED) return t("conflicts.deleted_field");
   if (kind === "contact") return known(`field.${field}`) ?? field;
   return known(`${FORM_PREFIX[kind]}${field}`) ?? known(`conflicts.field.${field}`) ?? field;
 }
@@ -73,7 +83,9 @@ export function conflictsDialog(app: Shell): void {
     try {
       const done = await ipc.resolveConflict(c.id, take);
       const side = take === "local" ? done.local : done.remote;
-      app.showToast(t("conflicts.kept", { field: fieldName(done.kind, done.field), value: valueText(side.value) }));
+      app.showToast(done.field === DELETED && take === "local"
+        ? t("conflicts.restored", { name: done.name })
+        : t("conflicts.kept", { field: fieldName(done.kind, done.field), value: sideText(done, side, take) }));
       await app.syncChanged();
     } catch (e) {
       app.showError(e, errors);
@@ -88,7 +100,7 @@ export function conflictsDialog(app: Shell): void {
     return h("div", { class: `conflict-side${shown ? " shown" : ""}`, "data-testid": `conflict-${take}` },
       h("div", { class: "conflict-who" }, h("strong", null, who), " · ", formatDateTime(side.at),
         shown ? h("span", { class: "badge conflict-shown" }, t("conflicts.shown")) : null),
-      h("p", { class: "conflict-value", "data-testid": `conflict-${take}-value` }, valueText(side.value)),
+      h("p", { class: "conflict-value", "data-testid": `conflict-${take}-value` }, sideText(c, side, take)),
       shown ? null : button(t("conflicts.keep"), {
         testid: `conflict-keep-${take}`, kind: "primary", disabled: busy, onclick: () => void keep(c, take),
       }));

@@ -243,7 +243,26 @@ pub(super) fn record<T: Serialize>(
     let old = old.map(to_json).transpose()?;
     let new = new.map(to_json).transpose()?;
     let changes = model::diff(kind, old.as_ref(), new.as_ref());
-    emit(tx, replica, kind, id, changes)
+    // A delete says what it deleted: the latest write to the record it had
+    // seen. An edit made elsewhere that it had not seen is not lost with it.
+    let seen = match (&old, &new) {
+        (Some(old), None) => latest_tx(tx, kind, id, &model::synced(kind, old))?,
+        _ => None,
+    };
+    emit_seen(tx, replica, kind, id, changes, seen)
+}
+
+/// The latest stamp of any of a record's registers here (its synced
+/// fields given), its whole-record clock and its delete register included.
+fn latest_tx(tx: &Tx, kind: EntityKind, id: Uuid, fields: &Map<String, Value>) -> TxResult<Option<Hlc>> {
+    let mut latest = None;
+    for field in [model::WHOLE, model::DELETED] {
+        latest = latest.max(register_tx(tx, &clock_key(kind, id, field))?.map(|c| c.hlc));
+    }
+    for (field, _) in model::registers_of(kind, fields) {
+        latest = latest.max(register_tx(tx, &clock_key(kind, id, &field))?.map(|c| c.hlc));
+    }
+    Ok(latest)
 }
 
 /// Writes the operations of contacts an import stored as new (without
@@ -303,6 +322,18 @@ pub(super) fn record_erase(tx: &Tx, kind: EntityKind, id: Uuid) -> TxResult<()> 
 /// Appends operations to the outbox with the next stamps and sequence
 /// numbers, and sets their registers' clocks.
 fn emit(tx: &Tx, replica: Uuid, kind: EntityKind, id: Uuid, changes: Vec<(String, Value)>) -> TxResult<()> {
+    emit_seen(tx, replica, kind, id, changes, None)
+}
+
+/// [`emit`], with a delete's `prev` the latest write to the record it saw.
+fn emit_seen(
+    tx: &Tx,
+    replica: Uuid,
+    kind: EntityKind,
+    id: Uuid,
+    changes: Vec<(String, Value)>,
+    seen: Option<Hlc>,
+) -> TxResult<()> {
     if changes.is_empty() {
         return Ok(());
     }
@@ -321,6 +352,9 @@ fn emit(tx: &Tx, replica: Uuid, kind: EntityKind, id: Uuid, changes: Vec<(String
         } else {
             let key = clock_key(kind, id, &op.field);
             prev_of_op = effective_tx(tx, &key, whole)?.map(|c| c.hlc);
+            if op.field == model::DELETED && op.value == Value::Bool(true) && seen.is_some() {
+                prev_of_op = seen;
+            }
             tx.sync_clocks.insert(key, encode_tx(&Clock { hlc: clock, prev: prev_of_op })?)?;
         }
         // A record made again (an undone delete) is live again everywhere:
@@ -341,9 +375,11 @@ fn emit(tx: &Tx, replica: Uuid, kind: EntityKind, id: Uuid, changes: Vec<(String
                     by: None,
                 };
                 tx.sync_clocks.insert(key, encode_tx(&Clock { hlc: clock, prev: Some(clock) })?)?;
-                tx.sync_outbox.insert(&seq.to_be_bytes(), encode_tx(&Op { seq, ..op.clone() })?)?;
-                seq += 1;
+                // Alive again first: a replica that holds the tombstone
+                // takes the record's fields only from a live record.
                 tx.sync_outbox.insert(&seq.to_be_bytes(), encode_tx(&Op { seq, ..undelete })?)?;
+                seq += 1;
+                tx.sync_outbox.insert(&seq.to_be_bytes(), encode_tx(&Op { seq, ..op.clone() })?)?;
                 seq += 1;
                 continue;
             }
@@ -1130,6 +1166,22 @@ fn settle(tx: &Tx, open: &[(Vec<u8>, Conflict)], field: &str, prev: Hlc) -> TxRe
 /// this replica's own.
 fn take_value<T: Synced>(tx: &Tx, conflict: &Conflict, value: &Value) -> TxResult<()> {
     let id = conflict.entity;
+    if conflict.field == model::DELETED {
+        // Deleted while changed here: keeping the change makes the record
+        // again as it was here (sent as new to everyone); keeping the
+        // delete deletes it again should someone have made it again since.
+        let old = T::read(tx, id)?;
+        return match (value, old) {
+            (Value::Object(fields), old) => {
+                let new = materialize(id, fields.clone(), old.as_ref(), tx)?
+                    .map_err(|e| Error::Storage(format!("the deleted record cannot be made again: {e}")))
+                    .or_else(abort)?;
+                T::write(tx, id, old.as_ref(), Some(&new))
+            }
+            (_, Some(old)) => T::write(tx, id, Some(&old), None),
+            (_, None) => Ok(()),
+        };
+    }
     let Some(old) = T::read(tx, id)? else {
         return abort(Error::NotFound { kind: conflict.kind.as_str(), id: id.to_string() });
     };
@@ -1208,7 +1260,10 @@ fn merge_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, ops: &[&Op]) ->
                 Decision::Lose { concurrent: true } => Some(Pick::Local),
                 _ => None,
             };
-            if let (Some(shown_side), Class::Scalar, Some(current)) = (race, class, current) {
+            // (A record not here shows nothing that could have lost.)
+            if let (Some(shown_side), Class::Scalar, Some(current), true) =
+                (race, class, current, old.is_some())
+            {
                 if shown != value {
                     let local = side(shown.clone(), current.hlc, None);
                     let remote = side(value.clone(), op.hlc, op.by.clone());
@@ -1228,6 +1283,9 @@ fn merge_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, ops: &[&Op]) ->
                 match class {
                     Class::Tombstone => {
                         let dead = value == Value::Bool(true);
+                        if dead && field == model::DELETED && old.is_some() {
+                            unseen_edit(tx, m, kind, id, &fields, op)?;
+                        }
                         // Kept as the register: dead, or alive again (prev = itself).
                         let state = Clock { hlc: op.hlc, prev: if dead { prev } else { Some(op.hlc) } };
                         tx.sync_clocks.insert(rkey, encode_tx(&state)?)?;
@@ -1280,6 +1338,30 @@ fn merge_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, ops: &[&Op]) ->
         m.written.push((kind, id, contact));
     }
     T::write(tx, id, old.as_ref(), Some(&new))
+}
+
+/// A delete that had not seen the latest edit here: the record goes (on
+/// every replica alike), and what it was here waits in the conflicts list
+/// under `_deleted`, to be made again with "Keep this".
+fn unseen_edit(
+    tx: &Tx,
+    m: &mut Merge<'_>,
+    kind: EntityKind,
+    id: Uuid,
+    fields: &Map<String, Value>,
+    op: &Op,
+) -> TxResult<()> {
+    let synced = model::synced(kind, &Value::Object(fields.clone()));
+    let (Some(seen), Some(latest)) = (op.prev, latest_tx(tx, kind, id, &synced)?) else { return Ok(()) };
+    if latest <= seen {
+        return Ok(());
+    }
+    let local = side(Value::Object(model::canonical(kind, synced)), latest, None);
+    let remote = side(Value::Bool(true), op.hlc, op.by.clone());
+    let at = Place { kind, entity: id, contact: kind.contact_of(id, fields), field: model::DELETED };
+    put_conflict(tx, &mut m.next_conflict, at, kind.label(fields), local, remote, Pick::Remote)?;
+    m.report.conflicts += 1;
+    Ok(())
 }
 
 /// Removes a record another replica deleted; a contact waits for the end

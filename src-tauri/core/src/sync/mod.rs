@@ -256,23 +256,29 @@ impl Op {
             return vec![(self.field.clone(), self.value.clone())];
         }
         let Value::Object(fields) = &self.value else { return Vec::new() };
-        let spec = self.kind.spec();
-        let mut out = Vec::new();
-        for (name, value) in fields {
-            if spec.sets.contains(&name.as_str()) {
-                for e in value.as_array().into_iter().flatten() {
-                    out.push((format!("{name}/{}", element_key(e)), Value::Bool(true)));
-                }
-            } else if spec.histories.contains(&name.as_str()) {
-                for e in value.as_array().into_iter().flatten() {
-                    out.push((format!("{name}/{}", history_key(e)), e.clone()));
-                }
-            } else {
-                out.push((name.clone(), value.clone()));
-            }
-        }
-        out
+        registers_of(self.kind, fields)
     }
+}
+
+/// The registers a record's synced fields are: each field, each set
+/// element, each history entry.
+pub fn registers_of(kind: EntityKind, fields: &Map<String, Value>) -> Vec<(String, Value)> {
+    let spec = kind.spec();
+    let mut out = Vec::new();
+    for (name, value) in fields {
+        if spec.sets.contains(&name.as_str()) {
+            for e in value.as_array().into_iter().flatten() {
+                out.push((format!("{name}/{}", element_key(e)), Value::Bool(true)));
+            }
+        } else if spec.histories.contains(&name.as_str()) {
+            for e in value.as_array().into_iter().flatten() {
+                out.push((format!("{name}/{}", history_key(e)), e.clone()));
+            }
+        } else {
+            out.push((name.clone(), value.clone()));
+        }
+    }
+    out
 }
 
 /// An element's key: a string as it is, anything else as its JSON text.

@@ -72,6 +72,9 @@ struct Server {
     /// Set to pass over the oldest running transaction: a broken pull, to
     /// check that the simulation notices.
     ignore_running: bool,
+    /// Each replica's rep (the role it connects as): the server stamps
+    /// every operation with it.
+    roles: HashMap<Uuid, String>,
 }
 
 impl Server {
@@ -85,7 +88,8 @@ impl Server {
                 continue;
             }
             self.next_id += 1;
-            rows.push(Row { txid, id: self.next_id, op: op.clone() });
+            let by = self.roles.get(&op.replica).cloned();
+            rows.push(Row { txid, id: self.next_id, op: Op { by, ..op.clone() } });
         }
         self.open.push(Open { txid, rows, commit_at });
         self.open.len() - 1
@@ -250,19 +254,21 @@ struct Sim {
 impl Sim {
     fn new(seed: u64) -> Sim {
         let t0 = Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap();
+        let mut server = Server::default();
         let replicas = (0..3)
             .map(|i| {
                 let dir = tempfile::tempdir().unwrap();
                 let store = Store::open(dir.path()).unwrap();
                 // Replica 2's clock runs two minutes ahead.
                 let skew = if i == 2 { Duration::minutes(2) } else { Duration::zero() };
-                let config = kontor_core::store::SyncConfig { url: "postgres://rep@sim/kontor".into() };
-                store.sync_setup(&config, t0 + skew, &|_| {}).unwrap();
+                let config = kontor_core::store::SyncConfig { url: format!("postgres://rep{i}@sim/kontor") };
+                let replica = store.sync_setup(&config, t0 + skew, &|_| {}).unwrap();
+                server.roles.insert(replica, format!("rep{i}"));
                 Replica { dir, store: Some(store), skew, read: HashMap::new() }
             })
             .collect();
         Sim {
-            server: Server::default(),
+            server,
             replicas,
             rng: Rng(seed),
             step: 0,
@@ -882,6 +888,13 @@ fn deals_tasks_and_conversations_sync_and_go_with_their_contact() {
         sim.replicas[0].store().log_activity(karl, call("Bedarf besprochen".into()), now).unwrap().value;
     sim.heal();
     sim.check();
+    for r in 0..3 {
+        // Karl, his deal and his call are the rep's of replica 0, who made them.
+        let store = sim.replicas[r].store();
+        for (kind, id) in [(EntityKind::Contact, karl), (EntityKind::Deal, deal), (EntityKind::Activity, talk.id)] {
+            assert_eq!(store.sync_owner(kind, id).unwrap().as_deref(), Some("rep0"), "replica {r}: {kind:?}");
+        }
+    }
     for r in 1..3 {
         let store = sim.replicas[r].store();
         let d = store.deal(deal).unwrap();

@@ -2067,7 +2067,12 @@ fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
     ub.wait_text(&tid("row-name"), |t| t == "Zora Zander");
     ub.click("row-name");
     ub.wait_text(".contact-ident .sub", |t| t.contains("Einkauf"));
+    // Zora is Anna's: she made her.
     ub.screenshot("72-synced-contact-en");
+    ub.wait_text("[data-field='owner']", |t| t == "anna");
+    ub.script("document.querySelector(\"[data-field='owner']\").scrollIntoView({ block: 'center' });");
+    ub.screenshot("72a-owner-en");
+    ub.script("window.scrollTo(0, 0);");
 
     // The server goes away; both change Zora's title meanwhile, Anna first,
     // Ben a moment later. Each window keeps its change and says so.

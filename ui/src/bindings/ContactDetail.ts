@@ -28,4 +28,8 @@ organization: Organization | null,
  * The phone numbers as the rep reads them (national at home,
  * international abroad), in the order of `contact.phones`.
  */
-phones_shown: Array<string>, };
+phones_shown: Array<string>, 
+/**
+ * The rep the contact belongs to (who made it), with team sync.
+ */
+owner?: string | null, };

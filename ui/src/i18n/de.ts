@@ -22,6 +22,7 @@ export const de: Record<MessageKey, string> = {
   "field.phones": "Telefonnummern",
   "field.tags": "Schlagwörter",
   "field.source": "Quelle",
+  "field.owner": "Inhaber",
   "field.notes": "Notizen",
   "field.stage": "Phase",
   "field.score": "Score",

@@ -21,6 +21,7 @@ export const en = {
   "field.phones": "Phone numbers",
   "field.tags": "Tags",
   "field.source": "Source",
+  "field.owner": "Owner",
   "field.notes": "Notes",
   "field.stage": "Stage",
   "field.score": "Score",

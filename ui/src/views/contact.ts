@@ -58,6 +58,8 @@ export function renderContactPage(app: Shell, detail: ContactDetail, timeline: H
     ["field.website", c.website],
     ["field.tags", tags],
     ["field.source", c.source],
+    // With team sync: the rep who made the contact.
+    ...(detail.owner ? [["field.owner", detail.owner] as [MessageKey, Child]] : []),
     ["field.created_at", formatDateTime(c.created_at)],
     ["field.updated_at", formatDateTime(c.updated_at)],
   ];

@@ -32,6 +32,9 @@ pub struct ContactDetail {
     /// The phone numbers as the rep reads them (national at home,
     /// international abroad), in the order of `contact.phones`.
     pub phones_shown: Vec<String>,
+    /// The rep the contact belongs to (who made it), with team sync.
+    #[ts(optional = nullable)]
+    pub owner: Option<String>,
 }
 
 impl ContactDetail {
@@ -41,7 +44,9 @@ impl ContactDetail {
         let organization = contact.organization_id.map(|id| store.organization(id)).transpose()?;
         let region = store.region();
         let phones_shown = contact.phones.iter().map(|p| crate::text::display_phone(p, region)).collect();
+        let owner = store.sync_owner(crate::sync::EntityKind::Contact, id)?;
         Ok(ContactDetail {
+            owner,
             transitions: contact.stage.transitions(),
             contact,
             score,

@@ -218,6 +218,7 @@ trees! {
     sync_outbox: "sync_outbox",
     sync_clocks: "sync_clocks",
     sync_conflicts: "sync_conflicts",
+    sync_owners: "sync_owners",
 }
 
 /// What a committed transaction still has to do in memory.

@@ -337,6 +337,16 @@ fn emit_seen(
     if changes.is_empty() {
         return Ok(());
     }
+    // A record made here is this rep's.
+    if changes.iter().any(|(field, _)| field == model::WHOLE) {
+        let owner_key = clock_prefix(kind, id);
+        if tx.sync_owners.get(&owner_key)?.is_none() {
+            let config: Option<SyncConfig> = tx.meta.get(CONFIG)?.map(|b| decode_tx(&b)).transpose()?;
+            if let Some(account) = config.as_ref().and_then(|c| account_of(&c.url)) {
+                tx.sync_owners.insert(owner_key, account.as_bytes())?;
+            }
+        }
+    }
     let mut clock = clock_tx(tx)?;
     let mut seq = u64_of(tx.meta.get(NEXT_SEQ)?).max(1);
     let now_ms = u64::try_from(tx.now.timestamp_millis()).unwrap_or(0);
@@ -758,6 +768,12 @@ impl Store {
         Ok(report)
     }
 
+    /// The rep a record belongs to (who made it, by their server user),
+    /// once sync is set up.
+    pub fn sync_owner(&self, kind: EntityKind, id: Uuid) -> Result<Option<String>> {
+        Ok(self.t.sync_owners.get(clock_prefix(kind, id))?.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
     /// Where this replica syncs, once set up.
     pub fn sync_config(&self) -> Result<Option<SyncConfig>> {
         self.t.meta.get(CONFIG)?.map(|b| decode(&b)).transpose()
@@ -1059,6 +1075,7 @@ impl Store {
         let mut keys = SyncKeys::default();
         for (kind, id) in records {
             let prefix = clock_prefix(*kind, *id);
+            keys.owners.push(prefix.clone());
             let tombstone = clock_key(*kind, *id, model::ERASED);
             for key in self.t.sync_clocks.scan_prefix(&prefix).keys() {
                 let key = key?;
@@ -1095,9 +1112,19 @@ fn server_of(url: &str) -> String {
     rest.rsplit_once('@').map_or(rest, |(_, server)| server).to_owned()
 }
 
+/// The user a sync URL names: `postgres://anna@db/kontor` → `anna`.
+fn account_of(url: &str) -> Option<String> {
+    let url = url.split('?').next().unwrap_or_default();
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (user, _) = rest.rsplit_once('@')?;
+    let user = user.split(':').next().unwrap_or_default();
+    (!user.is_empty()).then(|| user.to_owned())
+}
+
 /// What an erasure removes of a person's sync state.
 #[derive(Debug, Default)]
 pub(super) struct SyncKeys {
+    owners: Vec<Vec<u8>>,
     clocks: Vec<Vec<u8>>,
     conflicts: Vec<(Vec<u8>, u64)>,
     outbox: Vec<Vec<u8>>,
@@ -1105,6 +1132,9 @@ pub(super) struct SyncKeys {
 
 /// Removes what [`Store::sync_keys_naming`] found, inside the erasure's transaction.
 pub(super) fn forget_tx(tx: &Tx, keys: &SyncKeys) -> TxResult<()> {
+    for key in &keys.owners {
+        tx.sync_owners.remove(key.as_slice())?;
+    }
     for key in &keys.clocks {
         tx.sync_clocks.remove(key.as_slice())?;
     }
@@ -1228,6 +1258,13 @@ fn merge_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, ops: &[&Op]) ->
     let whole_key = clock_key(kind, id, model::WHOLE);
     let mut whole = register_tx(tx, &whole_key)?;
     let mut unknown = m.unknown.contains(&(kind, id));
+    // A record made elsewhere is its maker's.
+    if let Some(maker) = ops.iter().find(|op| op.field == model::WHOLE).and_then(|op| op.by.as_deref()) {
+        let owner_key = clock_prefix(kind, id);
+        if tx.sync_owners.get(&owner_key)?.is_none() {
+            tx.sync_owners.insert(owner_key, maker.as_bytes())?;
+        }
+    }
     for op in ops {
         let is_whole = op.field == model::WHOLE;
         if unknown && is_whole {

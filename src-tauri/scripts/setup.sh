@@ -18,7 +18,7 @@ packages=(
   python3 python3-dbus-next python3-xlib
   poppler-utils python3-icalendar
   desktop-file-utils rpm
-  postgresql libdbus-1-dev
+  postgresql libdbus-1-dev gnome-keyring libsecret-tools
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -891,7 +891,9 @@ fn deals_tasks_and_conversations_sync_and_go_with_their_contact() {
     for r in 0..3 {
         // Karl, his deal and his call are the rep's of replica 0, who made them.
         let store = sim.replicas[r].store();
-        for (kind, id) in [(EntityKind::Contact, karl), (EntityKind::Deal, deal), (EntityKind::Activity, talk.id)] {
+        for (kind, id) in
+            [(EntityKind::Contact, karl), (EntityKind::Deal, deal), (EntityKind::Activity, talk.id)]
+        {
             assert_eq!(store.sync_owner(kind, id).unwrap().as_deref(), Some("rep0"), "replica {r}: {kind:?}");
         }
     }

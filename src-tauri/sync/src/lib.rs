@@ -160,6 +160,18 @@ fn parse(url: &str) -> Result<Config> {
 
 /// A database error as the rep should read it.
 fn map_error(e: tokio_postgres::Error) -> Error {
+    // What the client itself finds wrong (no password for a server that
+    // asks for one, a bad address) waits for no network: it is refused.
+    if e.to_string().starts_with("invalid configuration") {
+        let detail = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.to_string());
+        return Error::SyncRefused(if detail == "password missing" {
+            "the server asks for a password and none is kept on this laptop: type it in Settings → Team, \
+             or give it in KONTOR_SYNC_PASSWORD"
+                .to_owned()
+        } else {
+            detail
+        });
+    }
     let Some(db) = e.as_db_error() else {
         // No answer from the server: refused, reset, cut, timed out.
         return Error::SyncOffline(e.to_string());

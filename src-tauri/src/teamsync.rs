@@ -57,6 +57,9 @@ pub struct SyncView {
     /// Open conflicts.
     #[ts(type = "number")]
     pub conflicts: u64,
+    /// Other reps' changes set aside: a newer Kontor's, this one cannot read.
+    #[ts(type = "number")]
+    pub set_aside: u64,
     /// When the last sync finished.
     pub last_sync: Option<chrono::DateTime<chrono::Utc>>,
     /// Why the last sync did not go through.
@@ -99,6 +102,7 @@ impl TeamSync {
             server: None,
             pending: 0,
             conflicts: 0,
+            set_aside: 0,
             last_sync: None,
             error: None,
         });
@@ -106,6 +110,7 @@ impl TeamSync {
             view.server = status.server.as_ref().and_then(|s| kontor_sync::account(&s.url).ok());
             view.pending = status.pending;
             view.conflicts = status.conflicts;
+            view.set_aside = status.set_aside;
             view.last_sync = status.last_sync;
             if status.server.is_none() {
                 view.phase = SyncPhase::Off;

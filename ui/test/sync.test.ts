@@ -13,7 +13,7 @@ import type { LiveBackend } from "./live";
 afterEach(stop);
 
 const view = (over: Partial<SyncView> = {}): SyncView => ({
-  phase: "synced", server: "anna@crm.example.de:5432/kontor", pending: 0, conflicts: 0,
+  phase: "synced", server: "anna@crm.example.de:5432/kontor", pending: 0, conflicts: 0, set_aside: 0,
   last_sync: "2026-03-02T09:00:00Z", error: null, ...over,
 });
 
@@ -64,6 +64,7 @@ describe("team sync", () => {
 
   it("connects in Settings → Team, asking before it makes the server's tables", async () => {
     const calls: { createSchema: boolean; url: string; password: string | null }[] = [];
+    let setAside = 0;
     await start(undefined, (b: LiveBackend) => (cmd, args) => {
       if (cmd === "sync_connect") {
         calls.push(args);
@@ -71,7 +72,7 @@ describe("team sync", () => {
           ? { needs_schema: false, password_kept: true, view: view() }
           : { needs_schema: true, password_kept: false, view: null };
       }
-      if (cmd === "sync_status") return calls.some((c) => c.createSchema) ? view() : view({ phase: "off", server: null, last_sync: null });
+      if (cmd === "sync_status") return calls.some((c) => c.createSchema) ? view({ set_aside: setAside }) : view({ phase: "off", server: null, last_sync: null });
       return b.handle(cmd, args);
     });
     $("open-settings").click();
@@ -94,6 +95,10 @@ describe("team sync", () => {
     $("settings-close").click();
     await until(() => !maybe("settings-dialog"));
     await until(() => $("sync-status").textContent?.includes("Synced"));
+    // Changes a newer Kontor wrote, set aside: the team section says they wait.
+    setAside = 2;
+    $("open-settings").click();
+    await until(() => $("team-status")?.textContent?.includes("2 changes from a newer Kontor wait for an update") ?? false);
   });
 
   it("shows a conflict's two values with who and when, and keeps the one picked", async () => {

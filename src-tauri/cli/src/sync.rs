@@ -191,6 +191,9 @@ fn status(store: &Store, json: bool) -> Result {
     out!("Waiting:    {} operations", s.pending);
     out!("Last sync:  {}", s.last_sync.map_or("never".to_owned(), |t| t.to_rfc3339()));
     out!("Conflicts:  {}", s.conflicts);
+    if s.set_aside > 0 {
+        out!("Set aside:  {} changes from a newer Kontor (an update reads them)", s.set_aside);
+    }
     Ok(())
 }
 

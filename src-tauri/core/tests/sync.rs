@@ -19,6 +19,7 @@ use kontor_core::{
     ActivityInput, ActivityKind, ActivityQuery, ChangedBy, ContactInput, DealInput, Error, Priority, Result,
     Stage, StageChangeRequest, Store, TaskInput,
 };
+use serde_json::json;
 use uuid::Uuid;
 
 /// A small seeded generator (splitmix64): the same seed, the same run.
@@ -1077,4 +1078,59 @@ fn a_record_deleted_while_changed_elsewhere_waits_as_a_conflict_and_can_be_made_
         assert!(sim.replicas[r].store().contact(zora, now2).is_err(), "replica {r} keeps her");
         assert_eq!(sim.replicas[r].store().sync_conflicts().unwrap(), [], "replica {r}");
     }
+}
+
+#[test]
+fn a_record_a_newer_kontor_wrote_is_set_aside_and_read_by_the_next_version() {
+    let mut sim = Sim::new(14);
+    let now = sim.now(0);
+    let input = ContactInput { first_name: "Nora".into(), last_name: "Neu".into(), ..Default::default() };
+    let nora = sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap().id;
+    let input = ContactInput { first_name: "Otto".into(), last_name: "Alt".into(), ..Default::default() };
+    let otto = sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap().id;
+    sim.heal();
+    // A replica on a newer Kontor moves Nora to a stage this one does not
+    // know, then on to one it knows, and renames Otto.
+    let newer = Uuid::from_u128(0x004e_4557_4552);
+    let stamp =
+        |s: u64| Hlc { wall_ms: (now.timestamp_millis() as u64) + 60_000 + s, counter: 0, replica: newer };
+    let op = |seq, entity, field: &str, value: serde_json::Value| Op {
+        replica: newer,
+        seq,
+        kind: EntityKind::Contact,
+        entity,
+        field: field.into(),
+        value,
+        hlc: stamp(seq),
+        prev: None,
+        by: Some("nina".into()),
+    };
+    let store = sim.replicas[1].store();
+    let later = now + Duration::minutes(2);
+    let applied = store
+        .sync_apply(
+            &[op(1, nora, "stage", json!("partner")), op(2, otto, "last_name", json!("Neumann"))],
+            None,
+            later,
+        )
+        .unwrap();
+    assert_eq!(applied.set_aside, 1, "{applied:?}");
+    // The sync went on: Otto is renamed, Nora is as she was, and the status says what waits.
+    assert_eq!(store.contact(otto, later).unwrap().last_name, "Neumann");
+    assert_eq!(store.contact(nora, later).unwrap().stage, Stage::Lead);
+    assert_eq!(store.sync_status().unwrap().set_aside, 1);
+    // What comes for Nora meanwhile waits behind it, in order.
+    let applied = store.sync_apply(&[op(3, nora, "stage", json!("customer"))], None, later).unwrap();
+    assert_eq!((applied.set_aside, applied.applied), (1, 0));
+    assert_eq!(store.sync_status().unwrap().set_aside, 2);
+    assert_eq!(store.contact(nora, later).unwrap().stage, Stage::Lead);
+    // The same version does not try again; the next one does, with both
+    // operations in order: Nora ends a customer, as on the newer laptop.
+    store.sync_apply(&[], None, later).unwrap();
+    assert_eq!(store.sync_status().unwrap().set_aside, 2);
+    store.sync_retry_set_aside().unwrap();
+    let applied = store.sync_apply(&[], None, later).unwrap();
+    assert_eq!((applied.set_aside, applied.applied), (0, 2), "{applied:?}");
+    assert_eq!(store.contact(nora, later).unwrap().stage, Stage::Customer);
+    assert_eq!(store.sync_status().unwrap().set_aside, 0);
 }

@@ -24,4 +24,9 @@ last_sync?: string | null,
 /**
  * Open conflicts.
  */
-conflicts: number, };
+conflicts: number, 
+/**
+ * Other reps' changes set aside because this version cannot read them
+ * (a newer Kontor's); the next version applies them.
+ */
+set_aside: number, };

@@ -23,6 +23,10 @@ pending: number,
  */
 conflicts: number, 
 /**
+ * Other reps' changes set aside: a newer Kontor's, this one cannot read.
+ */
+set_aside: number, 
+/**
  * When the last sync finished.
  */
 last_sync: string | null, 

@@ -390,6 +390,8 @@ export const de: Record<MessageKey, string> = {
   "team.sync_now": "Jetzt abgleichen",
   "team.not_set_up": "Nicht verbunden: Die Kontakte bleiben auf diesem Laptop.",
   "team.last_sync": "letzter Abgleich {when}",
+  "team.set_aside_one": "{n} Änderung aus einem neueren Kontor wartet auf ein Update",
+  "team.set_aside_other": "{n} Änderungen aus einem neueren Kontor warten auf ein Update",
   "team.password_not_kept": "Dieser Rechner hat keinen Schlüsselbund: Das Passwort gilt, bis Kontor beendet wird, und wird nicht gespeichert. Für den Abgleich nach einem Neustart geben Sie es in KONTOR_SYNC_PASSWORD an.",
   "team.what": "Abgeglichen werden Kontakte mit Adressen, E-Mails, Telefonnummern, Tags, Phase und Phasenverlauf, alle 30 Sekunden und nach jeder Änderung. Aufgaben, Verkaufschancen und Aktivitäten bleiben vorerst auf diesem Laptop.",
   "sync.phase.off": "Nicht eingerichtet",

@@ -389,6 +389,8 @@ export const en = {
   "team.sync_now": "Sync now",
   "team.not_set_up": "Not connected: contacts stay on this laptop.",
   "team.last_sync": "last sync {when}",
+  "team.set_aside_one": "{n} change from a newer Kontor waits for an update",
+  "team.set_aside_other": "{n} changes from a newer Kontor wait for an update",
   "team.password_not_kept": "This computer has no keychain: the password is used until Kontor quits, not kept. To sync after a restart, give it in KONTOR_SYNC_PASSWORD.",
   "team.what": "Synced: contacts with their addresses, emails, phones, tags, stage and stage history, every 30 seconds and after each change. Tasks, deals and activities stay on this laptop for now.",
   "sync.phase.off": "Not set up",

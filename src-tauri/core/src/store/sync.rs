@@ -83,6 +83,11 @@ const SNAPSHOT: &str = "sync/snapshot";
 const SNAPSHOT_KINDS: &str = "sync/kinds";
 /// Per replica: the highest sequence number applied here.
 const SEEN: &str = "sync/seen/";
+/// Operations set aside, in order: `sync/parked/<n>` → the operation.
+const PARKED: &str = "sync/parked/";
+const NEXT_PARKED: &str = "sync/next_parked";
+/// The Kontor version that set them aside (another one tries them again).
+const PARKED_BY: &str = "sync/parked_by";
 /// Per conflict number: its key in `sync_conflicts`.
 const CONFLICT_KEY: &str = "sync/conflict/";
 /// Records a snapshot step sends per transaction.
@@ -131,6 +136,10 @@ pub struct SyncStatus {
     /// Open conflicts.
     #[ts(type = "number")]
     pub conflicts: u64,
+    /// Other reps' changes set aside because this version cannot read them
+    /// (a newer Kontor's); the next version applies them.
+    #[ts(type = "number")]
+    pub set_aside: u64,
 }
 
 /// What applying a batch of other replicas' operations did.
@@ -142,6 +151,8 @@ pub struct Applied {
     pub skipped: u64,
     /// New conflicts.
     pub conflicts: u64,
+    /// Operations set aside: about records this version cannot read.
+    pub set_aside: u64,
 }
 
 fn u64_of(bytes: Option<sled::IVec>) -> u64 {
@@ -774,6 +785,14 @@ impl Store {
         Ok(self.t.sync_owners.get(clock_prefix(kind, id))?.map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 
+    /// Has the next sync try the operations set aside again, as a new
+    /// version of Kontor does by itself (for support, after a fix).
+    pub fn sync_retry_set_aside(&self) -> Result<()> {
+        self.t.meta.remove(PARKED_BY)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
     /// Where this replica syncs, once set up.
     pub fn sync_config(&self) -> Result<Option<SyncConfig>> {
         self.t.meta.get(CONFIG)?.map(|b| decode(&b)).transpose()
@@ -820,6 +839,7 @@ impl Store {
             pending: self.sync_pending(),
             last_sync: self.t.meta.get(LAST_SYNC)?.map(|b| decode(&b)).transpose()?,
             conflicts: self.t.sync_conflicts.len() as u64,
+            set_aside: self.t.meta.scan_prefix(PARKED).count() as u64,
         })
     }
 
@@ -849,6 +869,27 @@ impl Store {
             seen.insert(op.replica, op.seq);
             fresh.push(op);
         }
+        // Records this version could not read were set aside with their
+        // operations; a new version tries them again first, else what comes
+        // for them now is set aside too (applied later, in order).
+        let parked: Vec<(sled::IVec, Op)> = self
+            .t
+            .meta
+            .scan_prefix(PARKED)
+            .map(|kv| {
+                let (k, v) = kv?;
+                Ok((k, decode(&v)?))
+            })
+            .collect::<Result<_>>()?;
+        let retry = !parked.is_empty()
+            && self.t.meta.get(PARKED_BY)?.as_deref() != Some(env!("CARGO_PKG_VERSION").as_bytes());
+        let mut set_aside: std::collections::HashSet<(EntityKind, Uuid)> = Default::default();
+        if !retry {
+            set_aside.extend(parked.iter().map(|(_, op)| (op.kind, op.entity)));
+        }
+        let fresh: Vec<&Op> =
+            if retry { parked.iter().map(|(_, op)| op).chain(fresh).collect() } else { fresh };
+        let fresh_all = &fresh;
         // Deletes and erasures take a record's tasks, deals and activities
         // with it: those are read first (a transaction cannot scan), and
         // an erasure runs as the local one does, with its own transaction.
@@ -901,84 +942,124 @@ impl Store {
                 slot.insert(found);
             }
         }
-        let outcome = as_remote(|| {
-            self.transact(now, |tx| {
-                let mut m = Merge {
-                    report,
-                    clock: clock_tx(tx)?,
-                    next_conflict: u64_of(tx.meta.get(NEXT_CONFLICT)?).max(1),
-                    open: &open,
-                    unknown: &unknown,
-                    written: Vec::new(),
-                    deleted: Vec::new(),
-                };
-                // Grouped by record, in order of first appearance.
-                let mut order = Vec::new();
-                let mut groups: HashMap<(EntityKind, Uuid), Vec<&Op>> = HashMap::new();
-                for op in &fresh {
-                    let group = groups.entry((op.kind, op.entity)).or_default();
-                    if group.is_empty() {
-                        order.push((op.kind, op.entity));
+        // A record this version cannot read fails the transaction; it is run
+        // again with that record set aside (usually once).
+        let unreadable = std::cell::RefCell::new(Vec::new());
+        let attempt = |set_aside: &std::collections::HashSet<(EntityKind, Uuid)>| {
+            as_remote(|| {
+                self.transact(now, |tx| {
+                    let mut m = Merge {
+                        report,
+                        clock: clock_tx(tx)?,
+                        next_conflict: u64_of(tx.meta.get(NEXT_CONFLICT)?).max(1),
+                        open: &open,
+                        unknown: &unknown,
+                        written: Vec::new(),
+                        deleted: Vec::new(),
+                        unreadable: Vec::new(),
+                    };
+                    // Set aside: kept in order, after what was set aside before.
+                    if retry {
+                        for (key, _) in &parked {
+                            tx.meta.remove(key)?;
+                        }
                     }
-                    group.push(op);
-                }
-                for key in &order {
-                    let (kind, id) = *key;
-                    let ops = &groups[key];
-                    match kind {
-                        EntityKind::Contact => merge_record::<Contact>(tx, &mut m, id, ops)?,
-                        EntityKind::Deal => merge_record::<Deal>(tx, &mut m, id, ops)?,
-                        EntityKind::Task => merge_record::<Task>(tx, &mut m, id, ops)?,
-                        EntityKind::Appointment => merge_record::<Appointment>(tx, &mut m, id, ops)?,
-                        EntityKind::Activity => merge_record::<Activity>(tx, &mut m, id, ops)?,
+                    let mut next_parked = u64_of(tx.meta.get(NEXT_PARKED)?);
+                    let fresh: Vec<&Op> = fresh
+                        .iter()
+                        .copied()
+                        .filter(|op| !set_aside.contains(&(op.kind, op.entity)))
+                        .collect();
+                    for op in fresh_all.iter().filter(|op| set_aside.contains(&(op.kind, op.entity))) {
+                        next_parked += 1;
+                        tx.meta.insert(format!("{PARKED}{next_parked:020}").as_bytes(), encode_tx(*op)?)?;
+                        m.report.set_aside += 1;
                     }
-                }
-                // A record whose contact is gone goes too, on every replica
-                // alike, whichever came first here.
-                for (kind, id, contact) in std::mem::take(&mut m.written) {
-                    let Some(erased) = tombstone_tx(tx, EntityKind::Contact, contact)? else { continue };
-                    if kind.goes_with_contact(erased) {
+                    if next_parked > 0 {
+                        tx.meta.insert(NEXT_PARKED, &next_parked.to_be_bytes())?;
+                        tx.meta.insert(PARKED_BY, env!("CARGO_PKG_VERSION").as_bytes())?;
+                    }
+                    // Grouped by record, in order of first appearance.
+                    let mut order = Vec::new();
+                    let mut groups: HashMap<(EntityKind, Uuid), Vec<&Op>> = HashMap::new();
+                    for op in &fresh {
+                        let group = groups.entry((op.kind, op.entity)).or_default();
+                        if group.is_empty() {
+                            order.push((op.kind, op.entity));
+                        }
+                        group.push(op);
+                    }
+                    for key in &order {
+                        let (kind, id) = *key;
+                        let ops = &groups[key];
                         match kind {
-                            EntityKind::Contact => {}
-                            EntityKind::Deal => drop_record::<Deal>(tx, id)?,
-                            EntityKind::Task => drop_record::<Task>(tx, id)?,
-                            EntityKind::Appointment => drop_record::<Appointment>(tx, id)?,
-                            EntityKind::Activity => drop_record::<Activity>(tx, id)?,
+                            EntityKind::Contact => merge_record::<Contact>(tx, &mut m, id, ops)?,
+                            EntityKind::Deal => merge_record::<Deal>(tx, &mut m, id, ops)?,
+                            EntityKind::Task => merge_record::<Task>(tx, &mut m, id, ops)?,
+                            EntityKind::Appointment => merge_record::<Appointment>(tx, &mut m, id, ops)?,
+                            EntityKind::Activity => merge_record::<Activity>(tx, &mut m, id, ops)?,
                         }
                     }
-                }
-                // Deleted contacts with their records, as they are now (one
-                // moved to another contact in this batch stays).
-                for c in std::mem::take(&mut m.deleted) {
-                    let (activities, tasks, deals) = theirs.get(&c.id).cloned().unwrap_or_default();
-                    let still = |contact: Option<Uuid>| contact == Some(c.id);
-                    let mut keys = Vec::new();
-                    for a in &activities {
-                        if let Some(a) = activity_tx(tx, a.id)?.filter(|a| still(Some(a.contact_id))) {
-                            keys.push((super::activities::activity_key(&a), a.id));
+                    // A record whose contact is gone goes too, on every replica
+                    // alike, whichever came first here.
+                    for (kind, id, contact) in std::mem::take(&mut m.written) {
+                        let Some(erased) = tombstone_tx(tx, EntityKind::Contact, contact)? else { continue };
+                        if kind.goes_with_contact(erased) {
+                            match kind {
+                                EntityKind::Contact => {}
+                                EntityKind::Deal => drop_record::<Deal>(tx, id)?,
+                                EntityKind::Task => drop_record::<Task>(tx, id)?,
+                                EntityKind::Appointment => drop_record::<Appointment>(tx, id)?,
+                                EntityKind::Activity => drop_record::<Activity>(tx, id)?,
+                            }
                         }
                     }
-                    let mut now_tasks = Vec::new();
-                    for t in &tasks {
-                        now_tasks.extend(Task::read(tx, t.id)?.filter(|t| still(t.contact_id)));
+                    // Deleted contacts with their records, as they are now (one
+                    // moved to another contact in this batch stays).
+                    for c in std::mem::take(&mut m.deleted) {
+                        let (activities, tasks, deals) = theirs.get(&c.id).cloned().unwrap_or_default();
+                        let still = |contact: Option<Uuid>| contact == Some(c.id);
+                        let mut keys = Vec::new();
+                        for a in &activities {
+                            if let Some(a) = activity_tx(tx, a.id)?.filter(|a| still(Some(a.contact_id))) {
+                                keys.push((super::activities::activity_key(&a), a.id));
+                            }
+                        }
+                        let mut now_tasks = Vec::new();
+                        for t in &tasks {
+                            now_tasks.extend(Task::read(tx, t.id)?.filter(|t| still(t.contact_id)));
+                        }
+                        let mut now_deals = Vec::new();
+                        for d in &deals {
+                            now_deals.extend(Deal::read(tx, d.id)?.filter(|d| still(Some(d.contact_id))));
+                        }
+                        remove_contact(tx, &c, &keys, &now_tasks, &now_deals)?;
                     }
-                    let mut now_deals = Vec::new();
-                    for d in &deals {
-                        now_deals.extend(Deal::read(tx, d.id)?.filter(|d| still(Some(d.contact_id))));
+                    for (replica, high) in &seen {
+                        tx.meta.insert(seen_key(*replica).as_bytes(), &high.to_be_bytes())?;
                     }
-                    remove_contact(tx, &c, &keys, &now_tasks, &now_deals)?;
-                }
-                for (replica, high) in &seen {
-                    tx.meta.insert(seen_key(*replica).as_bytes(), &high.to_be_bytes())?;
-                }
-                tx.meta.insert(CLOCK, encode_tx(&m.clock)?)?;
-                tx.meta.insert(NEXT_CONFLICT, &m.next_conflict.to_be_bytes())?;
-                if let Some(cursor) = cursor {
-                    tx.meta.insert(CURSOR, cursor.as_bytes())?;
-                }
-                Ok(m.report)
+                    tx.meta.insert(CLOCK, encode_tx(&m.clock)?)?;
+                    tx.meta.insert(NEXT_CONFLICT, &m.next_conflict.to_be_bytes())?;
+                    if let Some(cursor) = cursor {
+                        tx.meta.insert(CURSOR, cursor.as_bytes())?;
+                    }
+                    if !m.unreadable.is_empty() {
+                        *unreadable.borrow_mut() = m.unreadable;
+                        return abort(Error::Storage("a record this version cannot read".into()));
+                    }
+                    Ok(m.report)
+                })
             })
-        })?;
+        };
+        let outcome = loop {
+            unreadable.borrow_mut().clear();
+            match attempt(&set_aside) {
+                Err(_) if !unreadable.borrow().is_empty() => {
+                    set_aside.extend(unreadable.borrow().iter().copied())
+                }
+                other => break other?,
+            }
+        };
         Ok(outcome)
     }
 
@@ -1238,6 +1319,8 @@ struct Merge<'a> {
     written: Vec<(EntityKind, Uuid, Uuid)>,
     /// Contacts deleted, removed with their records at the end.
     deleted: Vec<Contact>,
+    /// Records this version cannot read (a newer Kontor's values).
+    unreadable: Vec<(EntityKind, Uuid)>,
 }
 
 /// Applies one record's operations (in log order): each register's write
@@ -1364,11 +1447,11 @@ fn merge_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, ops: &[&Op]) ->
         // Some registers of a record not here (it went with its contact,
         // or its first operation is still to come): nothing to show yet.
         Err(_) if old.is_none() => return Ok(()),
-        Err(e) => {
-            return abort(Error::Storage(format!(
-                "the {} {id} another replica sent cannot be read by this version of Kontor: {e}",
-                kind.as_str()
-            )))
+        // A value a newer Kontor wrote: the record is set aside (the
+        // transaction is run again without it).
+        Err(_) => {
+            m.unreadable.push((kind, id));
+            return Ok(());
         }
     };
     if let Some(contact) = new.contact() {

@@ -5,7 +5,7 @@
 // sync in the background; the header shows how it stands.
 import type { SyncView } from "../../bindings/SyncView";
 import { h } from "../../dom";
-import { errorText, formatDateTime, t, type MessageKey } from "../../i18n";
+import { errorText, formatDateTime, plural, t, type MessageKey } from "../../i18n";
 import * as ipc from "../../ipc";
 import { button } from "../common";
 import type { SettingsForm } from "./form";
@@ -108,6 +108,7 @@ export function teamSection(f: SettingsForm, s: TeamState): HTMLElement {
     : v && v.phase !== "off"
       ? [t(`sync.phase.${v.phase}` as MessageKey),
          v.last_sync ? t("team.last_sync", { when: formatDateTime(v.last_sync) }) : "",
+         v.set_aside > 0 ? plural("team.set_aside", v.set_aside) : "",
          v.error ? errorText(v.error) : ""].filter(Boolean).join(" · ")
       : t("team.not_set_up");
   return h(

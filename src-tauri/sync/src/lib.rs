@@ -451,12 +451,31 @@ impl Remote for Server {
             tx.commit().await.map_err(map_error)?;
             Ok::<_, Error>(rows)
         })?;
-        let mut page = Pulled { ops: Vec::with_capacity(rows.len()), cursor: cursor.map(str::to_owned) };
+        let mut page = Pulled {
+            ops: Vec::with_capacity(rows.len()),
+            foreign: Vec::new(),
+            cursor: cursor.map(str::to_owned),
+        };
         for row in rows {
             let kind: String = row.get(4);
-            let Some(kind) = EntityKind::parse(&kind) else { continue }; // a kind a newer Kontor syncs
             let hlc: String = row.get(8);
             let prev: Option<String> = row.get(9);
+            page.cursor = Some(format!("{}:{}", row.get::<_, i64>(0), row.get::<_, i64>(1)));
+            let Some(kind) = EntityKind::parse(&kind) else {
+                // A kind a newer Kontor syncs: kept for the version that knows it.
+                page.foreign.push(serde_json::json!({
+                    "replica": row.get::<_, uuid::Uuid>(2),
+                    "seq": row.get::<_, i64>(3),
+                    "kind": kind,
+                    "entity": row.get::<_, uuid::Uuid>(5),
+                    "field": row.get::<_, String>(6),
+                    "value": row.get::<_, serde_json::Value>(7),
+                    "hlc": hlc,
+                    "prev": prev,
+                    "by": row.get::<_, Option<String>>(10),
+                }));
+                continue;
+            };
             let damaged = |what: &str| Error::Storage(format!("the server's log holds a damaged {what}"));
             page.ops.push(Op {
                 replica: row.get(2),
@@ -469,7 +488,6 @@ impl Remote for Server {
                 prev: prev.map(|p| p.parse::<Hlc>()).transpose().map_err(|_| damaged("clock stamp"))?,
                 by: row.get(10),
             });
-            page.cursor = Some(format!("{}:{}", row.get::<_, i64>(0), row.get::<_, i64>(1)));
         }
         Ok(page)
     }

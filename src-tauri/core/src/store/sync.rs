@@ -39,7 +39,8 @@ use crate::contact::Contact;
 use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::sync::{
-    self as model, Class, Clock, Conflict, Decision, EntityKind, Hlc, Op, Pick, Remote, Side, SyncReport,
+    self as model, Class, Clock, Conflict, Decision, EntityKind, Hlc, Op, Pick, Pulled, Remote, Side,
+    SyncReport,
 };
 use crate::task::Task;
 
@@ -769,7 +770,7 @@ impl Store {
             if page.cursor == cursor {
                 break;
             }
-            let applied = self.sync_apply(&page.ops, page.cursor.as_deref(), now)?;
+            let applied = self.sync_apply_page(&page, page.cursor.as_deref(), now)?;
             // This replica's own operations come back too; they are not news.
             report.pulled += page.ops.iter().filter(|o| Some(o.replica) != own).count() as u64;
             report.conflicts += applied.conflicts;
@@ -851,6 +852,18 @@ impl Store {
     /// Applies other replicas' operations (in the server log's order) and
     /// then keeps `cursor` as the place read up to, all in one transaction.
     pub fn sync_apply(&self, ops: &[Op], cursor: Option<&str>, now: DateTime<Utc>) -> Result<Applied> {
+        self.sync_apply_page(&Pulled { ops: ops.to_vec(), foreign: Vec::new(), cursor: None }, cursor, now)
+    }
+
+    /// [`Store::sync_apply`] for a page of the server's log: its operations
+    /// about kinds this version does not know are set aside with it.
+    pub fn sync_apply_page(
+        &self,
+        page: &Pulled,
+        cursor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Applied> {
+        let ops = page.ops.as_slice();
         let _merging = lock(&self.sync_lock);
         let own = self.sync_replica()?;
         let mut report = Applied::default();
@@ -872,15 +885,14 @@ impl Store {
         // Records this version could not read were set aside with their
         // operations; a new version tries them again first, else what comes
         // for them now is set aside too (applied later, in order).
-        let parked: Vec<(sled::IVec, Op)> = self
-            .t
-            .meta
-            .scan_prefix(PARKED)
-            .map(|kv| {
-                let (k, v) = kv?;
-                Ok((k, decode(&v)?))
-            })
-            .collect::<Result<_>>()?;
+        // (One about a kind this version does not know either stays as it is.)
+        let mut parked: Vec<(sled::IVec, Op)> = Vec::new();
+        for kv in self.t.meta.scan_prefix(PARKED) {
+            let (k, v) = kv?;
+            if let Ok(op) = decode::<Op>(&v) {
+                parked.push((k, op));
+            }
+        }
         let retry = !parked.is_empty()
             && self.t.meta.get(PARKED_BY)?.as_deref() != Some(env!("CARGO_PKG_VERSION").as_bytes());
         let mut set_aside: std::collections::HashSet<(EntityKind, Uuid)> = Default::default();
@@ -973,6 +985,11 @@ impl Store {
                     for op in fresh_all.iter().filter(|op| set_aside.contains(&(op.kind, op.entity))) {
                         next_parked += 1;
                         tx.meta.insert(format!("{PARKED}{next_parked:020}").as_bytes(), encode_tx(*op)?)?;
+                        m.report.set_aside += 1;
+                    }
+                    for op in &page.foreign {
+                        next_parked += 1;
+                        tx.meta.insert(format!("{PARKED}{next_parked:020}").as_bytes(), encode_tx(op)?)?;
                         m.report.set_aside += 1;
                     }
                     if next_parked > 0 {

@@ -522,6 +522,10 @@ pub trait Remote {
 pub struct Pulled {
     /// The operations, in log order.
     pub ops: Vec<Op>,
+    /// Operations about a kind of record this version does not know (a
+    /// newer Kontor syncs it), in [`Op`]'s JSON form: set aside for the
+    /// version that does.
+    pub foreign: Vec<Value>,
     /// The place after the last one (unchanged when there was none).
     pub cursor: Option<String>,
 }

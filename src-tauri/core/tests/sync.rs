@@ -284,6 +284,14 @@ impl Sim {
         }
     }
 
+    /// Deletes a contact on replica `r` now, as the list's bulk delete does.
+    fn delete_on(&mut self, r: usize, id: Uuid) -> DateTime<Utc> {
+        let now = self.now(r);
+        let store = self.replicas[r].store();
+        store.bulk_change(&[id], &BulkChange::Delete, chrono_tz::Europe::Berlin, now).unwrap();
+        now
+    }
+
     fn now(&self, r: usize) -> DateTime<Utc> {
         self.t0 + Duration::seconds(self.step as i64) + self.replicas[r].skew
     }
@@ -952,8 +960,7 @@ fn deals_tasks_and_conversations_sync_and_go_with_their_contact() {
         ..Default::default()
     };
     let late = sim.replicas[1].store().create_task(late, berlin, now1).unwrap().id;
-    let now0 = sim.now(0);
-    sim.replicas[0].store().bulk_change(&[karl], &BulkChange::Delete, berlin, now0).unwrap();
+    let now0 = sim.delete_on(0, karl);
     sim.heal();
     sim.check();
     for r in 0..3 {
@@ -1035,11 +1042,7 @@ fn a_record_deleted_while_changed_elsewhere_waits_as_a_conflict_and_can_be_made_
     let mut edit = ContactInput::from(&store.contact(zora, now1).unwrap());
     edit.notes = Some("Will order in spring".into());
     store.update_contact(zora, &edit, now1).unwrap();
-    let now2 = sim.now(2);
-    sim.replicas[2]
-        .store()
-        .bulk_change(&[zora], &BulkChange::Delete, chrono_tz::Europe::Berlin, now2)
-        .unwrap();
+    let now2 = sim.delete_on(2, zora);
     sim.heal();
     sim.check();
     // Gone everywhere; replica 1 has what it had in its conflicts list.
@@ -1068,11 +1071,7 @@ fn a_record_deleted_while_changed_elsewhere_waits_as_a_conflict_and_can_be_made_
     // settles the one replica 0 kept of the first delete (it saw both).
     assert_eq!(sim.replicas[0].store().sync_conflicts().unwrap().len(), 1);
     sim.step += 1;
-    let now2 = sim.now(2);
-    sim.replicas[2]
-        .store()
-        .bulk_change(&[zora], &BulkChange::Delete, chrono_tz::Europe::Berlin, now2)
-        .unwrap();
+    let now2 = sim.delete_on(2, zora);
     sim.heal();
     sim.check();
     for r in 0..3 {

@@ -111,5 +111,14 @@ describe("bulk changes in the contacts list", () => {
     expect(toast()).toBe("2 contacts deleted.");
     $("toast-action").click();
     await until(() => rows().length === 4);
+    // One contact is one, in the question, the button and the toast.
+    click($("row-select", rows()[0]));
+    $("bulk-delete").click();
+    await until(() => maybe("bulk-delete-do"));
+    expect($("bulk-delete-dialog").textContent).toContain("Delete 1 contact?");
+    expect($("bulk-delete-do").textContent).toBe("Delete 1 contact");
+    $("bulk-delete-do").click();
+    await until(() => rows().length === 3);
+    expect(toast()).toBe("1 contact deleted.");
   });
 });

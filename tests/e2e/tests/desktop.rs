@@ -2175,12 +2175,61 @@ fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
     ub.wait_text(".contact-ident .sub", |t| t.contains("Leitung Einkauf"));
     ub.wait_text(&tid("sync-status"), |t| t == "Synced");
     ub.screenshot("74-conflict-settled-en");
+
+    // The server away again: Ben deletes Zora while Anna, not knowing,
+    // changes her title. Ben's delete reaches the server first; Anna's
+    // window keeps Zora as she had her, as a conflict, and brings her back.
+    pg.ctl(&["stop", "-m", "fast", "-w"]);
+    ua.click("edit-contact");
+    ua.el("contact-form");
+    ua.fill("field-title", "Einkaufsleitung");
+    ua.click("save-contact");
+    ua.wait_gone("contact-form");
+    ub.click("back");
+    ub.fill("search", "zander");
+    ub.wait_text(&tid("row-name"), |t| t == "Zora Zander");
+    ub.click("row-select");
+    ub.click("bulk-delete");
+    ub.click("bulk-delete-do");
+    ub.wait_gone("bulk-delete-dialog");
+    // Zora and the task that goes with her.
+    ub.wait_text(&tid("sync-status"), |t| t == "Offline · 2 changes waiting");
+    pg.ctl(&["start", "-w"]);
+    sync_now(&ub, "Synced");
+    sync_now(&ua, "Abgeglichen");
+    ua.wait_text(&tid("sync-status"), |t| t == "1 Konflikt");
+    ua.click("sync-status");
+    ua.el("conflicts-dialog");
+    ua.wait_text(".conflict-head", |t| t == "Zora Zander · gelöscht, während hier geändert");
+    assert_eq!(ua.text("conflict-local-value"), "Wie hier, mit den Änderungen von zwischendurch");
+    assert_eq!(ua.text("conflict-remote-value"), "Gelöscht");
+    assert!(ua.text("conflict-remote").contains("Von ben"), "{}", ua.text("conflict-remote"));
+    ua.screenshot("77-deleted-while-changed-de");
+    ua.click("conflict-keep-local");
+    ua.wait_text(&tid("toast"), |t| t == "Zora Zander ist wieder da, wie hier.");
+    ua.el("conflicts-empty");
+    ua.click("conflicts-close");
+    ua.wait_gone("conflicts-dialog");
+    sync_now(&ua, "Abgeglichen");
+    sync_now(&ub, "Synced");
+    ub.fill("search", "zander");
+    ub.wait_text(&tid("row-name"), |t| t == "Zora Zander");
+    ub.click("row-name");
+    ub.wait_text(".contact-ident .sub", |t| t.contains("Einkaufsleitung"));
+    ub.screenshot("78-made-again-en");
     let _ = (a.quit(), b.quit());
 
-    // The server holds the settled value once more, as Anna's edit.
+    // The server holds the settled value as Anna's edit, then her title
+    // again in the record she made anew.
     let titles = pg.psql(
         "kontor",
         &format!("SELECT value #>> '{{}}' FROM kontor.ops WHERE entity_id = '{zora}' AND field = 'title' ORDER BY txid, id"),
     );
-    assert_eq!(titles.lines().last(), Some("Leitung Einkauf"), "{titles}");
+    let titles: Vec<&str> = titles.lines().collect();
+    assert_eq!(titles[titles.len() - 2..], ["Leitung Einkauf", "Einkaufsleitung"], "{titles:?}");
+    let last = pg.psql(
+        "kontor",
+        &format!("SELECT field, value #>> '{{title}}' FROM kontor.ops WHERE entity_id = '{zora}' ORDER BY txid DESC, id DESC LIMIT 1"),
+    );
+    assert_eq!(last, "*|Einkaufsleitung", "{last}");
 }

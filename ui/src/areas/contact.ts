@@ -41,10 +41,11 @@ export class ContactArea {
     this.dealsView = null;
   }
 
-  /** After a restore: nothing of the last contact is kept. */
+  /** After a restore, and when a page opens: nothing of the last contact is kept. */
   reset(): void {
     this.timeline = null;
     this.tasks = null;
+    this.deals = null;
   }
 
   /** Opens a contact page; `from` says where Back returns to (default: where the user is). */
@@ -53,6 +54,9 @@ export class ContactArea {
       const detail = await ipc.getContact(id);
       if (from) this.app.origin = from;
       else if (this.app.view.name !== "contact") this.app.origin = this.app.place;
+      // Opened anew, read anew: the timeline, tasks and deals may have
+      // changed since it was last open (another rep's, by sync).
+      this.reset();
       this.show(detail);
     } catch (e) {
       this.app.showError(e);

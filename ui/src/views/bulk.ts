@@ -10,7 +10,7 @@ import { toLocalDay } from "../datetime";
 import { DEFAULT_REMINDERS } from "../generated/core";
 import { addDays, clock } from "../tasks";
 import { h } from "../dom";
-import { stageName, t, type MessageKey } from "../i18n";
+import { plural, stageName, t, type MessageKey } from "../i18n";
 import * as ipc from "../ipc";
 import type { Shell } from "../shell";
 import { button, STAGES } from "./common";
@@ -74,11 +74,11 @@ export interface BulkHost {
 function outcomeText(change: BulkChange, out: BulkOutcome): string {
   const n = out.changed;
   const parts = [
-    change.kind === "stage" ? t("bulk.done_stage", { n, stage: stageName(change.to) })
-      : change.kind === "add_tag" ? t("bulk.done_tag_added", { n, tag: change.tag })
-        : change.kind === "remove_tag" ? t("bulk.done_tag_removed", { n, tag: change.tag })
-          : change.kind === "task" ? t("bulk.done_task", { n, title: change.input.title })
-            : t("bulk.done_delete", { n }),
+    change.kind === "stage" ? plural("bulk.done_stage", n, { stage: stageName(change.to) })
+      : change.kind === "add_tag" ? plural("bulk.done_tag_added", n, { tag: change.tag })
+        : change.kind === "remove_tag" ? plural("bulk.done_tag_removed", n, { tag: change.tag })
+          : change.kind === "task" ? plural("bulk.done_task", n, { title: change.input.title })
+            : plural("bulk.done_delete", n),
   ];
   if (out.unchanged) parts.push(t("bulk.unchanged", { n: out.unchanged }));
   if (out.skipped.length) {
@@ -88,7 +88,7 @@ function outcomeText(change: BulkChange, out: BulkOutcome): string {
     parts.push(t("bulk.skipped", { n: out.skipped.length, name: first.name, why }));
   }
   const tasks = out.automation.filter((o) => o.type === "task_created").length;
-  if (tasks) parts.push(t("bulk.rule_tasks", { n: tasks }));
+  if (tasks) parts.push(plural("bulk.rule_tasks", tasks));
   return parts.join(" ");
 }
 
@@ -105,7 +105,7 @@ async function run(host: BulkHost, change: BulkChange): Promise<void> {
         try {
           const back = await ipc.undoBulk(undo);
           await app.dataChanged();
-          app.showToast(t("bulk.undone", { n: back.restored + back.tasks_removed }) + (back.kept ? ` ${t("bulk.kept", { n: back.kept })}` : ""));
+          app.showToast(plural("bulk.undone", back.restored + back.tasks_removed) + (back.kept ? ` ${plural("bulk.kept", back.kept)}` : ""));
         } catch (e) {
           app.showError(e);
         }
@@ -157,7 +157,7 @@ export function bulkBar(host: BulkHost): HTMLElement {
     button(t("bulk.export"), {
       testid: "bulk-export",
       onclick: () => void ipc.exportContacts("csv", host.ids())
-        .then((file) => { if (file) app.showToast(t("bulk.exported", { n: file.count, file: file.name })); })
+        .then((file) => { if (file) app.showToast(plural("bulk.exported", file.count, { file: file.name })); })
         .catch((e) => app.showError(e)),
     }),
     button(t("bulk.delete"), { testid: "bulk-delete", onclick: () => deleteDialog(host) }),
@@ -171,7 +171,7 @@ function deleteDialog(host: BulkHost): void {
   const n = host.ids().length;
   const dialog = h("dialog", { class: "dialog narrow", "data-testid": "bulk-delete-dialog", role: "alertdialog", "aria-labelledby": "bulk-delete-heading" },
     h("div", { class: "dialog-form" },
-      h("h2", { id: "bulk-delete-heading" }, t("bulk.delete_heading", { n })),
+      h("h2", { id: "bulk-delete-heading" }, plural("bulk.delete_heading", n)),
       h("p", null, t("bulk.delete_what")),
       h("p", { class: "hint" }, t("bulk.delete_undo")),
       h("footer", { class: "dialog-actions" },
@@ -179,7 +179,7 @@ function deleteDialog(host: BulkHost): void {
         h("button", {
           type: "button", class: "btn btn-danger", "data-testid": "bulk-delete-do",
           onclick: () => { app.closeModal(); void run(host, { kind: "delete" }); },
-        }, t("bulk.delete_do", { n }))))) as HTMLDialogElement;
+        }, plural("bulk.delete_do", n))))) as HTMLDialogElement;
   app.openModal(dialog);
   dialog.querySelector<HTMLElement>('[data-testid="cancel"]')?.focus();
 }
@@ -209,13 +209,13 @@ function taskDialog(host: BulkHost): void {
         void run(host, { kind: "task", input });
       },
     },
-    h("h2", { id: "bulk-task-heading" }, t("bulk.task_heading", { n })),
+    h("h2", { id: "bulk-task-heading" }, plural("bulk.task_heading", n)),
     h("div", { class: "field" }, h("label", { for: "bulk-task-title", class: "label" }, t("task.field.title")), title),
     h("div", { class: "field" }, h("label", { for: "bulk-task-due", class: "label" }, t("task.field.due_date")), due),
     slot,
     h("div", { class: "dialog-actions" },
       button(t("action.cancel"), { kind: "ghost", onclick: () => app.dismissModal() }),
-      button(t("bulk.task_create", { n }), { testid: "bulk-task-save", kind: "primary", type: "submit", onclick: () => {} }))),
+      button(plural("bulk.task_create", n), { testid: "bulk-task-save", kind: "primary", type: "submit", onclick: () => {} }))),
   ) as HTMLDialogElement;
   app.openModal(dialog);
   title.focus();

@@ -1499,8 +1499,8 @@ fn fifty_contacts_move_to_prospect_at_once_and_undo_takes_it_back() {
     ui.select("sort-select", "name");
     ui.wait_text(&tid("row-name"), |t| t == "Person000 Muster");
     // The first row's box, then Shift-click the fiftieth row: fifty selected.
-    let boxes = session.find_all(&tid("row-select")).expect("boxes");
-    session.click(&boxes[0]).expect("tick the first");
+    // (Found again should the list draw itself once more meanwhile.)
+    ui.click("row-select");
     ui.wait_text(&tid("bulk-count"), |t| t == "1 ausgewählt");
     let rows = session.find_all(&tid("contact-row")).expect("rows");
     session
@@ -2161,11 +2161,8 @@ fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
     ua.wait_gone("conflicts-dialog");
     ua.wait_text(".contact-ident .sub", |t| t.contains("Leitung Einkauf"));
     ua.wait_text(&tid("sync-status"), |t| t == "Abgeglichen");
-    // Ben's window settles it too once his sync hears of Anna's choice.
-    ub.click("sync-status");
-    ub.el("conflicts-dialog");
-    ub.click("conflicts-close");
-    ub.wait_gone("conflicts-dialog");
+    // Ben's window settles it too once his sync hears of Anna's choice
+    // (its own background sync may have heard already).
     ub.click("open-settings");
     ub.click("settings-nav-team");
     ub.click("team-sync-now");

@@ -126,19 +126,36 @@ impl TeamSync {
     }
 
     /// One sync over the kept connection (made anew when there is none or
-    /// the last one failed).
+    /// the last one failed). A kept connection that fails as if offline is
+    /// tried once more anew: after a server restart it is merely stale.
     pub fn run(&self, store: &Store, config: &SyncConfig) -> Result<kontor_core::sync::SyncReport, Error> {
+        match self.run_once(store, config) {
+            (Err(Error::SyncOffline(_)), true) => self.run_once(store, config).0,
+            (outcome, _) => outcome,
+        }
+    }
+
+    /// One sync, and whether it ran over a connection kept from before.
+    fn run_once(
+        &self,
+        store: &Store,
+        config: &SyncConfig,
+    ) -> (Result<kontor_core::sync::SyncReport, Error>, bool) {
         let mut slot = self.server.lock().unwrap_or_else(|e| e.into_inner());
+        let reused = slot.is_some();
         if slot.is_none() {
             let typed = self.typed_password.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            *slot = Some(kontor_sync::connect_for_sync(&config.url, typed.as_deref())?);
+            match kontor_sync::connect_for_sync(&config.url, typed.as_deref()) {
+                Ok(server) => *slot = Some(server),
+                Err(e) => return (Err(e), false),
+            }
         }
         let server = slot.as_mut().unwrap_or_else(|| unreachable!("connected above"));
         let outcome = store.sync_with(server, now(), &|_| {});
         if outcome.is_err() {
             *slot = None;
         }
-        outcome
+        (outcome, reused)
     }
 }
 

@@ -150,12 +150,17 @@ export class App implements Hub {
         if (this.dialog) this.contactStale = true; // read anew once the dialog closes
         else void this.refreshOpenContact();
       }
-      // Deals, appointments and conversations come in too: the board, the
-      // calendar and the reports read anew (not under an open dialog).
+      // Deals, appointments, conversations and organisations come in too:
+      // the board, the calendar, the reports and the organisations read
+      // anew (not under an open dialog).
       else if (!this.dialog) {
         if (this.view.name === "pipeline") void this.areas.pipeline.reload();
         else if (this.view.name === "calendar") void this.areas.calendar.reload();
         else if (this.view.name === "reports") void this.areas.reports.reload();
+        else if (this.view.name === "organizations" || this.view.name === "organization") {
+          // (An organisation renamed or merged away elsewhere: its page errs, the rep goes back.)
+          this.areas.organizations.changed().catch(() => undefined);
+        }
       }
     }));
     this.listen(ipc.onStoreChecked(() => this.areas.notices.showStoreChecked()));

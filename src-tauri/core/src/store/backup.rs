@@ -343,6 +343,7 @@ impl Store {
                 records_json(&tasks, &mut after)?;
                 records_json(&appointments, &mut after)?;
                 records_json(&activities, &mut after)?;
+                records_json(&orgs, &mut after)?;
                 Some((self.sync_records()?, after))
             }
             None => None,

@@ -149,6 +149,7 @@ impl Store {
             }
             tx.organizations.insert(id.as_bytes(), encode_tx(&org)?)?;
             put_organization_doc(tx, &org)?;
+            super::sync::record_org(tx, Some(&old), Some(&org))?;
             for member in &members {
                 let Some(bytes) = tx.contacts.get(member.as_bytes())? else { continue };
                 let before: Contact = decode_tx(&bytes)?;
@@ -189,7 +190,8 @@ impl Store {
             }
             tx.organizations.insert(org.id.as_bytes(), encode_tx(&org)?)?;
             tx.org_by_name.insert(key.as_bytes(), org.id.as_bytes())?;
-            put_organization_doc(tx, &org)
+            put_organization_doc(tx, &org)?;
+            super::sync::record_org(tx, None, Some(&org))
         })?;
         Ok(org)
     }
@@ -211,7 +213,8 @@ impl Store {
             });
         }
         let gone = self.organization(other)?;
-        let mut kept = self.organization(survivor)?;
+        let before = self.organization(survivor)?;
+        let mut kept = before.clone();
         kept.industry = kept.industry.take().or(gone.industry.clone());
         kept.size = kept.size.or(gone.size);
         kept.postcode = kept.postcode.take().or(gone.postcode.clone());
@@ -229,6 +232,8 @@ impl Store {
         self.transact(now, |tx| {
             tx.organizations.insert(survivor.as_bytes(), encode_tx(&kept)?)?;
             put_organization_doc(tx, &kept)?;
+            super::sync::record_org(tx, Some(&before), Some(&kept))?;
+            super::sync::record_org(tx, Some(&gone), None)?;
             for member in &members {
                 let Some(bytes) = tx.contacts.get(member.as_bytes())? else { continue };
                 let before: Contact = decode_tx(&bytes)?;
@@ -293,5 +298,6 @@ pub(super) fn find_or_create_org(tx: &Tx, name: &str) -> TxResult<Organization> 
     tx.organizations.insert(org.id.as_bytes(), encode_tx(&org)?)?;
     tx.org_by_name.insert(key.as_bytes(), org.id.as_bytes())?;
     put_organization_doc(tx, &org)?;
+    super::sync::record_org(tx, None, Some(&org))?;
     Ok(org)
 }

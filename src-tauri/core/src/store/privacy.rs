@@ -119,6 +119,9 @@ impl Store {
         records.extend(tasks.iter().map(|t| (EntityKind::Task, t.id)));
         records.extend(deals.iter().map(|d| (EntityKind::Deal, d.id)));
         records.extend(appointments.iter().map(|a| (EntityKind::Appointment, a.id)));
+        if let Some(org) = &lone_org {
+            records.push((EntityKind::Organization, crate::sync::organization_id(&org.name)));
+        }
         let sync_keys = self.sync_keys_naming(&records)?;
         self.transact(now, |tx| {
             for key in &notes {

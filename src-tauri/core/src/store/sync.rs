@@ -35,7 +35,7 @@ use super::privacy::remove_contact;
 use super::{abort, decode, decode_tx, encode, encode_tx, lock, new_id, Store, Tx, TxResult};
 use crate::activity::Activity;
 use crate::appointment::Appointment;
-use crate::contact::Contact;
+use crate::contact::{Contact, Organization};
 use crate::deal::Deal;
 use crate::error::{Error, Result};
 use crate::sync::{
@@ -89,6 +89,8 @@ const PARKED: &str = "sync/parked/";
 const NEXT_PARKED: &str = "sync/next_parked";
 /// The Kontor version that set them aside (another one tries them again).
 const PARKED_BY: &str = "sync/parked_by";
+/// Per organisation's sync id ([`model::organization_id`]): its id here.
+const ORG_LINK: &str = "sync/org/";
 /// Per conflict number: its key in `sync_conflicts`.
 const CONFLICT_KEY: &str = "sync/conflict/";
 /// Records a snapshot step sends per transaction.
@@ -303,6 +305,14 @@ pub(super) type RecordsJson = HashMap<(EntityKind, Uuid), Value>;
 
 /// Writes the operations of a restore: what it changed, added and removed.
 pub(super) fn record_restore(tx: &Tx, before: &RecordsJson, after: &RecordsJson) -> TxResult<()> {
+    for ((kind, id), _) in before.iter().filter(|(key, _)| key.0 == EntityKind::Organization) {
+        if !after.contains_key(&(*kind, *id)) {
+            tx.meta.remove(org_link(*id).as_bytes())?;
+        }
+    }
+    for ((_, id), record) in after.iter().filter(|(key, _)| key.0 == EntityKind::Organization) {
+        link_json(tx, *id, record)?;
+    }
     for ((kind, id), record) in after {
         self::record(tx, *kind, *id, before.get(&(*kind, *id)), Some(record))?;
     }
@@ -575,6 +585,84 @@ impl Synced for Appointment {
     }
 }
 
+fn org_link(sync_id: Uuid) -> String {
+    format!("{ORG_LINK}{sync_id}")
+}
+
+/// Links an organisation's sync id to its id here, from its JSON.
+fn link_json(tx: &Tx, sync_id: Uuid, json: &Value) -> TxResult<()> {
+    if let Some(local) = json.get("id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()) {
+        tx.meta.insert(org_link(sync_id).as_bytes(), local.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Writes the operations of an organisation's change, inside its
+/// transaction. Its sync id is its name's: a new name is another
+/// organisation to the team (the old one's goes, the new one's comes).
+pub(in crate::store) fn record_org(
+    tx: &Tx,
+    old: Option<&Organization>,
+    new: Option<&Organization>,
+) -> TxResult<()> {
+    if tx.remote || replica_tx(tx)?.is_none() {
+        return Ok(());
+    }
+    let id_of = |o: &Organization| model::organization_id(&o.name);
+    match (old, new) {
+        (Some(o), Some(n)) if id_of(o) == id_of(n) => {
+            tx.meta.insert(org_link(id_of(n)).as_bytes(), n.id.as_bytes())?;
+            record(tx, EntityKind::Organization, id_of(n), old, new)
+        }
+        _ => {
+            if let Some(o) = old {
+                tx.meta.remove(org_link(id_of(o)).as_bytes())?;
+                record(tx, EntityKind::Organization, id_of(o), old, None)?;
+            }
+            if let Some(n) = new {
+                tx.meta.insert(org_link(id_of(n)).as_bytes(), n.id.as_bytes())?;
+                record(tx, EntityKind::Organization, id_of(n), None, new)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+impl Synced for Organization {
+    const KIND: EntityKind = EntityKind::Organization;
+    fn id(&self) -> Uuid {
+        model::organization_id(&self.name)
+    }
+    fn contact(&self) -> Option<Uuid> {
+        None
+    }
+    fn read(tx: &Tx, id: Uuid) -> TxResult<Option<Self>> {
+        let Some(local) = tx.meta.get(org_link(id).as_bytes())? else { return Ok(None) };
+        let Ok(local) = Uuid::from_slice(&local) else { return Ok(None) };
+        read_tree(tx.organizations, local)
+    }
+    /// The one of that name here takes the team's fields (made when there
+    /// is none); contacts keep linking to it by name.
+    fn write(tx: &Tx, id: Uuid, old: Option<&Self>, new: Option<&Self>) -> TxResult<()> {
+        let Some(new) = new else {
+            tx.meta.remove(org_link(id).as_bytes())?;
+            return Ok(());
+        };
+        let mut org = match old {
+            Some(old) => old.clone(),
+            None => find_or_create_org(tx, &new.name)?,
+        };
+        let key = crate::text::fold(&org.name);
+        org = Organization { id: org.id, created_at: org.created_at, updated_at: tx.now, ..new.clone() };
+        if crate::text::fold(&org.name) != key {
+            return abort(Error::Storage("an organisation's name changed its identity".into()));
+        }
+        tx.organizations.insert(org.id.as_bytes(), encode_tx(&org)?)?;
+        super::search::put_organization_doc(tx, &org)?;
+        tx.meta.insert(org_link(id).as_bytes(), org.id.as_bytes()).map(|_| ()).map_err(Into::into)
+    }
+}
+
 impl Synced for Activity {
     const KIND: EntityKind = EntityKind::Activity;
     fn id(&self) -> Uuid {
@@ -686,6 +774,9 @@ impl Store {
                 EntityKind::Task => self.snapshot_step::<Task>(&self.t.tasks, &from)?,
                 EntityKind::Appointment => self.snapshot_step::<Appointment>(&self.t.appointments, &from)?,
                 EntityKind::Activity => self.snapshot_step::<Activity>(&self.t.activities, &from)?,
+                EntityKind::Organization => {
+                    self.snapshot_step::<Organization>(&self.t.organizations, &from)?
+                }
             };
             let next = match next {
                 Some(key) => Some([&[kind.tag()], key.as_slice()].concat()),
@@ -697,6 +788,9 @@ impl Store {
             self.transact(now, |tx| {
                 let Some(replica) = replica_tx(tx)? else { return Ok(()) };
                 for (id, json) in &records {
+                    if kind == EntityKind::Organization {
+                        link_json(tx, *id, json)?;
+                    }
                     emit(tx, replica, kind, *id, model::diff(kind, None, Some(json)))?;
                 }
                 match &next {
@@ -907,8 +1001,21 @@ impl Store {
         // an erasure runs as the local one does, with its own transaction.
         let mut erased = Vec::new();
         let mut theirs = HashMap::new();
+        // An organisation the team deletes goes here unless a contact here
+        // names it: its members now are read first.
+        let mut org_members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
         for op in &fresh {
             let gone = op.value == Value::Bool(true);
+            if op.kind == EntityKind::Organization
+                && gone
+                && (op.field == model::DELETED || op.field == model::ERASED)
+            {
+                if let Some(local) = self.t.meta.get(org_link(op.entity))? {
+                    if let Ok(local) = Uuid::from_slice(&local) {
+                        org_members.insert(local, self.members(local)?);
+                    }
+                }
+            }
             if op.kind != EntityKind::Contact {
                 continue;
             }
@@ -969,6 +1076,8 @@ impl Store {
                         written: Vec::new(),
                         deleted: Vec::new(),
                         unreadable: Vec::new(),
+                        orgs_gone: Vec::new(),
+                        contacts_written: Vec::new(),
                     };
                     // Set aside: kept in order, after what was set aside before.
                     if retry {
@@ -1015,6 +1124,7 @@ impl Store {
                             EntityKind::Task => merge_record::<Task>(tx, &mut m, id, ops)?,
                             EntityKind::Appointment => merge_record::<Appointment>(tx, &mut m, id, ops)?,
                             EntityKind::Activity => merge_record::<Activity>(tx, &mut m, id, ops)?,
+                            EntityKind::Organization => merge_record::<Organization>(tx, &mut m, id, ops)?,
                         }
                     }
                     // A record whose contact is gone goes too, on every replica
@@ -1023,7 +1133,7 @@ impl Store {
                         let Some(erased) = tombstone_tx(tx, EntityKind::Contact, contact)? else { continue };
                         if kind.goes_with_contact(erased) {
                             match kind {
-                                EntityKind::Contact => {}
+                                EntityKind::Contact | EntityKind::Organization => {}
                                 EntityKind::Deal => drop_record::<Deal>(tx, id)?,
                                 EntityKind::Task => drop_record::<Task>(tx, id)?,
                                 EntityKind::Appointment => drop_record::<Appointment>(tx, id)?,
@@ -1052,6 +1162,28 @@ impl Store {
                         }
                         remove_contact(tx, &c, &keys, &now_tasks, &now_deals)?;
                     }
+                    for org in std::mem::take(&mut m.orgs_gone) {
+                        let mut named = false;
+                        let members = org_members.get(&org.id).map(Vec::as_slice).unwrap_or_default();
+                        for contact in members.iter().chain(&m.contacts_written) {
+                            named |= Contact::read(tx, *contact)?
+                                .is_some_and(|c| c.organization_id == Some(org.id));
+                        }
+                        if !named {
+                            tx.organizations.remove(org.id.as_bytes())?;
+                            let key = crate::text::fold(&org.name);
+                            if tx.org_by_name.get(key.as_bytes())?.as_deref()
+                                == Some(org.id.as_bytes().as_slice())
+                            {
+                                tx.org_by_name.remove(key.as_bytes())?;
+                            }
+                            super::search::put_doc(
+                                tx,
+                                crate::search::DocKey::new(crate::search::DocKind::Organization, org.id),
+                                None,
+                            )?;
+                        }
+                    }
                     for (replica, high) in &seen {
                         tx.meta.insert(seen_key(*replica).as_bytes(), &high.to_be_bytes())?;
                     }
@@ -1077,6 +1209,10 @@ impl Store {
                 other => break other?,
             }
         };
+        // Organisations the team changed: none is read from before.
+        if fresh_all.iter().any(|op| op.kind == EntityKind::Organization) {
+            self.orgs.clear();
+        }
         Ok(outcome)
     }
 
@@ -1110,6 +1246,7 @@ impl Store {
                 EntityKind::Task => take_value::<Task>(tx, &conflict, &value)?,
                 EntityKind::Appointment => take_value::<Appointment>(tx, &conflict, &value)?,
                 EntityKind::Activity => take_value::<Activity>(tx, &conflict, &value)?,
+                EntityKind::Organization => take_value::<Organization>(tx, &conflict, &value)?,
             }
             for (key, number) in &settled {
                 tx.sync_conflicts.remove(key.as_slice())?;
@@ -1163,6 +1300,15 @@ impl Store {
         all::<Task>(&self.t.tasks, &mut out)?;
         all::<Appointment>(&self.t.appointments, &mut out)?;
         all::<Activity>(&self.t.activities, &mut out)?;
+        // The organisations the team knows: those with a sync id here.
+        let mut orgs = Vec::new();
+        for local in self.t.meta.scan_prefix(ORG_LINK).values() {
+            let local = local?;
+            if let Some(bytes) = self.t.organizations.get(&local)? {
+                orgs.push(decode::<Organization>(&bytes)?);
+            }
+        }
+        records_json(&orgs, &mut out)?;
         Ok(out)
     }
 
@@ -1174,6 +1320,9 @@ impl Store {
         for (kind, id) in records {
             let prefix = clock_prefix(*kind, *id);
             keys.owners.push(prefix.clone());
+            if *kind == EntityKind::Organization {
+                keys.links.push(org_link(*id));
+            }
             let tombstone = clock_key(*kind, *id, model::ERASED);
             for key in self.t.sync_clocks.scan_prefix(&prefix).keys() {
                 let key = key?;
@@ -1223,6 +1372,7 @@ fn account_of(url: &str) -> Option<String> {
 #[derive(Debug, Default)]
 pub(super) struct SyncKeys {
     owners: Vec<Vec<u8>>,
+    links: Vec<String>,
     clocks: Vec<Vec<u8>>,
     conflicts: Vec<(Vec<u8>, u64)>,
     outbox: Vec<Vec<u8>>,
@@ -1232,6 +1382,9 @@ pub(super) struct SyncKeys {
 pub(super) fn forget_tx(tx: &Tx, keys: &SyncKeys) -> TxResult<()> {
     for key in &keys.owners {
         tx.sync_owners.remove(key.as_slice())?;
+    }
+    for key in &keys.links {
+        tx.meta.remove(key.as_bytes())?;
     }
     for key in &keys.clocks {
         tx.sync_clocks.remove(key.as_slice())?;
@@ -1338,6 +1491,11 @@ struct Merge<'a> {
     deleted: Vec<Contact>,
     /// Records this version cannot read (a newer Kontor's values).
     unreadable: Vec<(EntityKind, Uuid)>,
+    /// Organisations the team deleted (renamed, merged): they go here too
+    /// unless a contact here still names them.
+    orgs_gone: Vec<Organization>,
+    /// Contacts written.
+    contacts_written: Vec<Uuid>,
 }
 
 /// Applies one record's operations (in log order): each register's write
@@ -1474,6 +1632,9 @@ fn merge_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, ops: &[&Op]) ->
     if let Some(contact) = new.contact() {
         m.written.push((kind, id, contact));
     }
+    if kind == EntityKind::Contact {
+        m.contacts_written.push(id);
+    }
     T::write(tx, id, old.as_ref(), Some(&new))
 }
 
@@ -1510,6 +1671,11 @@ fn remove_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, old: T) -> TxR
         }
         return Ok(());
     }
+    if T::KIND == EntityKind::Organization {
+        if let Some(org) = Organization::read(tx, id)? {
+            m.orgs_gone.push(org);
+        }
+    }
     T::write(tx, id, Some(&old), None)
 }
 
@@ -1542,6 +1708,7 @@ fn materialize<T: Synced>(
                 let blank = match *name {
                     "snooze_fired" => Value::Bool(false),
                     "organization_id" => Value::Null,
+                    "created_at" => to_json(&tx.now)?,
                     _ => continue,
                 };
                 fields.entry(*name).or_insert(blank);

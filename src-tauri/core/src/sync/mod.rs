@@ -49,17 +49,23 @@ pub enum EntityKind {
     Appointment,
     /// A logged conversation (call, visit, email, note).
     Activity,
+    /// An organisation (a company): known on every replica by its name
+    /// ([`organization_id`]), since each laptop links contacts to it by name.
+    Organization,
 }
 
 impl EntityKind {
-    /// Every kind, in the order records are sent: a record before the ones
-    /// that name it (a contact before its deals, a deal before its tasks).
-    pub const ALL: [EntityKind; 5] = [
+    /// Every kind, in the order a first sync sends records: a record before
+    /// the ones that name it (a contact before its deals, a deal before its
+    /// tasks). A kind added later goes at the end (a replica set up before
+    /// queues the kinds after those it sent).
+    pub const ALL: [EntityKind; 6] = [
         EntityKind::Contact,
         EntityKind::Deal,
         EntityKind::Task,
         EntityKind::Appointment,
         EntityKind::Activity,
+        EntityKind::Organization,
     ];
 
     /// The name on the server.
@@ -70,6 +76,7 @@ impl EntityKind {
             EntityKind::Task => "task",
             EntityKind::Appointment => "appointment",
             EntityKind::Activity => "activity",
+            EntityKind::Organization => "organization",
         }
     }
 
@@ -86,6 +93,7 @@ impl EntityKind {
             EntityKind::Task => 3,
             EntityKind::Appointment => 4,
             EntityKind::Activity => 5,
+            EntityKind::Organization => 6,
         }
     }
 
@@ -99,7 +107,7 @@ impl EntityKind {
     /// a contact gone that way is gone too, on every replica.
     pub fn goes_with_contact(self, erased: bool) -> bool {
         match self {
-            EntityKind::Contact => false,
+            EntityKind::Contact | EntityKind::Organization => false,
             EntityKind::Deal | EntityKind::Task | EntityKind::Activity => true,
             EntityKind::Appointment => erased,
         }
@@ -112,6 +120,7 @@ impl EntityKind {
             EntityKind::Task => &TASK,
             EntityKind::Appointment => &APPOINTMENT,
             EntityKind::Activity => &ACTIVITY,
+            EntityKind::Organization => &ORGANIZATION,
         }
     }
 
@@ -196,6 +205,25 @@ const APPOINTMENT: Spec = Spec {
     histories: &[],
     label: &["title"],
 };
+
+// When it was made is each laptop's own: two may make it from one name.
+const ORGANIZATION: Spec = Spec {
+    local: &["id", "created_at", "updated_at"],
+    element_local: &[],
+    sets: &[],
+    histories: &[],
+    label: &["name"],
+};
+
+/// An organisation's id on every replica: made from its name (case and
+/// accents aside), as each laptop links contacts to organisations by name.
+pub fn organization_id(name: &str) -> Uuid {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("kontor-organization:{}", crate::text::fold(name)).as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
 
 const ACTIVITY: Spec =
     Spec { local: &["id"], element_local: &[], sets: &[], histories: &[], label: &["summary", "text"] };

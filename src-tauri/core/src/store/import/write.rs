@@ -81,10 +81,12 @@ impl Store {
                     if org.postcode.is_none() && postcode.is_some()
                         || org.region.is_none() && region.is_some()
                     {
+                        let before = org.clone();
                         org.postcode = org.postcode.clone().or_else(|| (*postcode).clone());
                         org.region = org.region.clone().or_else(|| (*region).clone());
                         tx.organizations.insert(org.id.as_bytes(), encode_tx(&org)?)?;
                         put_organization_doc(tx, &org)?;
+                        crate::store::sync::record_org(tx, Some(&before), Some(&org))?;
                         found.insert((*name).to_owned(), org);
                     }
                 }

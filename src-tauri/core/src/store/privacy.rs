@@ -96,7 +96,10 @@ impl Store {
         let deals = self.contact_deals(id)?;
         let appointments = self.contact_appointments(id)?;
         // An organisation only this person belonged to names them too.
+        // (An erasure another laptop made: whether the organisation goes
+        // too is that laptop's to say, by its own erasure of it.)
         let lone_org = match contact.organization_id {
+            Some(_) if super::sync::applying_remote() => None,
             Some(org) if self.members(org)?.iter().all(|m| *m == id) => self.organization(org).ok(),
             _ => None,
         };

@@ -589,8 +589,18 @@ fn org_link(sync_id: Uuid) -> String {
     format!("{ORG_LINK}{sync_id}")
 }
 
+/// Whether an organisation's name was erased for good (GDPR, with the
+/// only person who worked there): one of that name made since stays this
+/// laptop's own, the server takes nothing about it any more.
+fn org_erased(tx: &Tx, sync_id: Uuid) -> TxResult<bool> {
+    Ok(tombstone_tx(tx, EntityKind::Organization, sync_id)? == Some(true))
+}
+
 /// Links an organisation's sync id to its id here, from its JSON.
 fn link_json(tx: &Tx, sync_id: Uuid, json: &Value) -> TxResult<()> {
+    if org_erased(tx, sync_id)? {
+        return Ok(());
+    }
     if let Some(local) = json.get("id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()) {
         tx.meta.insert(org_link(sync_id).as_bytes(), local.as_bytes())?;
     }
@@ -609,23 +619,18 @@ pub(in crate::store) fn record_org(
         return Ok(());
     }
     let id_of = |o: &Organization| model::organization_id(&o.name);
-    match (old, new) {
-        (Some(o), Some(n)) if id_of(o) == id_of(n) => {
-            tx.meta.insert(org_link(id_of(n)).as_bytes(), n.id.as_bytes())?;
-            record(tx, EntityKind::Organization, id_of(n), old, new)
-        }
-        _ => {
-            if let Some(o) = old {
-                tx.meta.remove(org_link(id_of(o)).as_bytes())?;
-                record(tx, EntityKind::Organization, id_of(o), old, None)?;
-            }
-            if let Some(n) = new {
-                tx.meta.insert(org_link(id_of(n)).as_bytes(), n.id.as_bytes())?;
-                record(tx, EntityKind::Organization, id_of(n), None, new)?;
-            }
-            Ok(())
-        }
+    let (old_id, new_id) = (old.map(id_of), new.map(id_of));
+    if let (Some(o), Some(id)) = (old, old_id.filter(|id| Some(*id) != new_id)) {
+        tx.meta.remove(org_link(id).as_bytes())?;
+        record(tx, EntityKind::Organization, id, Some(o), None)?;
     }
+    let (Some(n), Some(id)) = (new, new_id) else { return Ok(()) };
+    if org_erased(tx, id)? {
+        return Ok(());
+    }
+    tx.meta.insert(org_link(id).as_bytes(), n.id.as_bytes())?;
+    let before = if old_id == new_id { old } else { None };
+    record(tx, EntityKind::Organization, id, before, Some(n))
 }
 
 impl Synced for Organization {
@@ -789,6 +794,9 @@ impl Store {
                 let Some(replica) = replica_tx(tx)? else { return Ok(()) };
                 for (id, json) in &records {
                     if kind == EntityKind::Organization {
+                        if org_erased(tx, *id)? {
+                            continue;
+                        }
                         link_json(tx, *id, json)?;
                     }
                     emit(tx, replica, kind, *id, model::diff(kind, None, Some(json)))?;

@@ -918,18 +918,23 @@ fn a_pull_that_passes_a_running_transaction_is_caught() {
     assert!(failed > 0, "no seed noticed a pull that skips slow commits");
 }
 
-#[test]
-fn deals_tasks_and_conversations_sync_and_go_with_their_contact() {
-    let mut sim = Sim::new(11);
-    let berlin = chrono_tz::Europe::Berlin;
-    let now = sim.now(0);
+/// Karl Kunde of Kunde GmbH, made on replica 0.
+fn karl_at_kunde(sim: &mut Sim, now: DateTime<Utc>) -> Uuid {
     let input = ContactInput {
         first_name: "Karl".into(),
         last_name: "Kunde".into(),
         organization: Some("Kunde GmbH".into()),
         ..Default::default()
     };
-    let karl = sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap().id;
+    sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap().id
+}
+
+#[test]
+fn deals_tasks_and_conversations_sync_and_go_with_their_contact() {
+    let mut sim = Sim::new(11);
+    let berlin = chrono_tz::Europe::Berlin;
+    let now = sim.now(0);
+    let karl = karl_at_kunde(&mut sim, now);
     let deal = DealInput {
         contact_id: karl,
         title: "Hallenausbau".into(),
@@ -1200,13 +1205,7 @@ fn a_record_a_newer_kontor_wrote_is_set_aside_and_read_by_the_next_version() {
 fn organisations_sync_by_name_follow_a_rename_and_go_when_merged_away() {
     let mut sim = Sim::new(15);
     let now = sim.now(0);
-    let input = ContactInput {
-        first_name: "Karl".into(),
-        last_name: "Kunde".into(),
-        organization: Some("Kunde GmbH".into()),
-        ..Default::default()
-    };
-    let karl = sim.replicas[0].store().create_contact(&input, ChangedBy::Hand, now).unwrap().id;
+    let karl = karl_at_kunde(&mut sim, now);
     let store = sim.replicas[0].store();
     let org = store.organizations(Some("Kunde"), 5).unwrap().remove(0);
     let data = OrganizationInput {

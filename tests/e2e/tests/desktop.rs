@@ -2125,19 +2125,26 @@ fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
     // then Ben's, then Anna's again: Ben's later edit shows, Anna's waits
     // as a conflict in both windows.
     pg.ctl(&["start", "-w"]);
-    let sync_now = |ui: &Ui, synced: &str| {
-        ui.click("sync-status");
-        ui.el("settings-dialog");
+    // "Sync now" in the Team settings, opened from the header's status
+    // (which opens the conflicts instead once there are some) or the gear.
+    let sync_now = |ui: &Ui, synced: &str, from_header: bool| {
+        if from_header {
+            ui.click("sync-status");
+            ui.el("settings-dialog");
+        } else {
+            ui.click("open-settings");
+            ui.click("settings-nav-team");
+        }
         ui.click("team-sync-now");
         ui.wait_text(&tid("team-status"), |t| t.starts_with(synced));
         ui.click("settings-close");
         ui.wait_gone("settings-dialog");
     };
-    sync_now(&ua, "Abgeglichen");
-    sync_now(&ub, "Synced");
+    sync_now(&ua, "Abgeglichen", true);
+    sync_now(&ub, "Synced", true);
     ub.wait_text(&tid("sync-status"), |t| t == "1 conflict");
     ub.wait_text(".contact-ident .sub", |t| t.contains("Head of Purchasing"));
-    sync_now(&ua, "Abgeglichen");
+    sync_now(&ua, "Abgeglichen", true);
     ua.wait_text(&tid("sync-status"), |t| t == "1 Konflikt");
     ua.wait_text(".contact-ident .sub", |t| t.contains("Head of Purchasing"));
     // At 800 px the status is a sign and a number, and the German top bar still fits.
@@ -2162,17 +2169,8 @@ fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
     ua.wait_text(".contact-ident .sub", |t| t.contains("Leitung Einkauf"));
     ua.wait_text(&tid("sync-status"), |t| t == "Abgeglichen");
     // Ben's window settles it too once his sync hears of Anna's choice
-    // (its own background sync may have heard already). "Sync now" from
-    // the settings: the header's status may open the conflicts instead.
-    let sync_in_settings = |ui: &Ui, synced: &str| {
-        ui.click("open-settings");
-        ui.click("settings-nav-team");
-        ui.click("team-sync-now");
-        ui.wait_text(&tid("team-status"), |t| t.starts_with(synced));
-        ui.click("settings-close");
-        ui.wait_gone("settings-dialog");
-    };
-    sync_in_settings(&ub, "Synced");
+    // (its own background sync may have heard already).
+    sync_now(&ub, "Synced", false);
     ub.wait_text(".contact-ident .sub", |t| t.contains("Leitung Einkauf"));
     ub.wait_text(&tid("sync-status"), |t| t == "Synced");
     ub.screenshot("74-conflict-settled-en");
@@ -2196,8 +2194,8 @@ fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
     // Zora and the task that goes with her.
     ub.wait_text(&tid("sync-status"), |t| t == "Offline · 2 changes waiting");
     pg.ctl(&["start", "-w"]);
-    sync_in_settings(&ub, "Synced");
-    sync_in_settings(&ua, "Abgeglichen");
+    sync_now(&ub, "Synced", false);
+    sync_now(&ua, "Abgeglichen", false);
     ua.wait_text(&tid("sync-status"), |t| t == "1 Konflikt");
     ua.click("sync-status");
     ua.el("conflicts-dialog");
@@ -2211,8 +2209,8 @@ fn two_reps_in_two_windows_sync_through_postgres_and_settle_a_conflict() {
     ua.el("conflicts-empty");
     ua.click("conflicts-close");
     ua.wait_gone("conflicts-dialog");
-    sync_in_settings(&ua, "Abgeglichen");
-    sync_in_settings(&ub, "Synced");
+    sync_now(&ua, "Abgeglichen", false);
+    sync_now(&ub, "Synced", false);
     ub.fill("search", "zander");
     ub.wait_text(&tid("row-name"), |t| t == "Zora Zander");
     ub.click("row-name");

@@ -359,16 +359,6 @@ fn emit_seen(
     if changes.is_empty() {
         return Ok(());
     }
-    // A record made here is this rep's.
-    if changes.iter().any(|(field, _)| field == model::WHOLE) {
-        let owner_key = clock_prefix(kind, id);
-        if tx.sync_owners.get(&owner_key)?.is_none() {
-            let config: Option<SyncConfig> = tx.meta.get(CONFIG)?.map(|b| decode_tx(&b)).transpose()?;
-            if let Some(account) = config.as_ref().and_then(|c| account_of(&c.url)) {
-                tx.sync_owners.insert(owner_key, account.as_bytes())?;
-            }
-        }
-    }
     let mut clock = clock_tx(tx)?;
     let mut seq = u64_of(tx.meta.get(NEXT_SEQ)?).max(1);
     let now_ms = u64::try_from(tx.now.timestamp_millis()).unwrap_or(0);
@@ -885,7 +875,17 @@ impl Store {
     /// The rep a record belongs to (who made it, by their server user),
     /// once sync is set up.
     pub fn sync_owner(&self, kind: EntityKind, id: Uuid) -> Result<Option<String>> {
-        Ok(self.t.sync_owners.get(clock_prefix(kind, id))?.map(|b| String::from_utf8_lossy(&b).into_owned()))
+        if let Some(maker) = self.t.sync_owners.get(clock_prefix(kind, id))? {
+            return Ok(Some(String::from_utf8_lossy(&maker).into_owned()));
+        }
+        // Made here (its whole record was first sent from this replica).
+        let Some(own) = self.sync_replica()? else { return Ok(None) };
+        let whole: Option<Clock> =
+            self.t.sync_clocks.get(clock_key(kind, id, model::WHOLE))?.map(|b| decode(&b)).transpose()?;
+        if !whole.is_some_and(|w| w.hlc.replica == own) {
+            return Ok(None);
+        }
+        Ok(self.sync_config()?.and_then(|c| account_of(&c.url)))
     }
 
     /// Has the next sync try the operations set aside again, as a new
@@ -1524,8 +1524,11 @@ fn merge_record<T: Synced>(tx: &Tx, m: &mut Merge<'_>, id: Uuid, ops: &[&Op]) ->
     let whole_key = clock_key(kind, id, model::WHOLE);
     let mut whole = register_tx(tx, &whole_key)?;
     let mut unknown = m.unknown.contains(&(kind, id));
-    // A record made elsewhere is its maker's.
-    if let Some(maker) = ops.iter().find(|op| op.field == model::WHOLE).and_then(|op| op.by.as_deref()) {
+    // A record made elsewhere is its maker's (one made here is this
+    // laptop's rep's, with nothing written: see `Store::sync_owner`).
+    if let (None, Some(maker)) =
+        (&old, ops.iter().find(|op| op.field == model::WHOLE).and_then(|op| op.by.as_deref()))
+    {
         let owner_key = clock_prefix(kind, id);
         if tx.sync_owners.get(&owner_key)?.is_none() {
             tx.sync_owners.insert(owner_key, maker.as_bytes())?;

@@ -882,7 +882,7 @@ impl Store {
         let Some(own) = self.sync_replica()? else { return Ok(None) };
         let whole: Option<Clock> =
             self.t.sync_clocks.get(clock_key(kind, id, model::WHOLE))?.map(|b| decode(&b)).transpose()?;
-        if !whole.is_some_and(|w| w.hlc.replica == own) {
+        if whole.is_none_or(|w| w.hlc.replica != own) {
             return Ok(None);
         }
         Ok(self.sync_config()?.and_then(|c| account_of(&c.url)))

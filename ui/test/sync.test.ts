@@ -44,6 +44,7 @@ describe("team sync", () => {
     expect(fieldName("deal", "next_step")).toBe("Next step");
     expect(fieldName("activity", "summary")).toBe("Summary");
     expect(fieldName("appointment", "place")).toBe("Place");
+    expect(fieldName("organization", "industry")).toBe("Industry");
     expect(fieldName("deal", "something_new")).toBe("something_new");
   });
 

@@ -3,4 +3,4 @@
 /**
  * The kinds of records that sync.
  */
-export type EntityKind = "contact" | "deal" | "task" | "appointment" | "activity";
+export type EntityKind = "contact" | "deal" | "task" | "appointment" | "activity" | "organization";

@@ -422,6 +422,7 @@ export const de: Record<MessageKey, string> = {
   "conflicts.kind.task": "Aufgabe",
   "conflicts.kind.appointment": "Termin",
   "conflicts.kind.activity": "Gespräch",
+  "conflicts.kind.organization": "Firma",
   "conflicts.field.due": "Fällig",
   "conflicts.field.done": "Erledigt",
   "conflicts.field.start": "Beginn",

@@ -421,6 +421,7 @@ export const en = {
   "conflicts.kind.task": "Task",
   "conflicts.kind.appointment": "Appointment",
   "conflicts.kind.activity": "Conversation",
+  "conflicts.kind.organization": "Organisation",
   "conflicts.field.due": "Due",
   "conflicts.field.done": "Done",
   "conflicts.field.start": "Start",

@@ -27,6 +27,7 @@ const FORM_PREFIX: Record<Exclude<EntityKind, "contact">, string> = {
   task: "task.field.",
   appointment: "appt.",
   activity: "activity.",
+  organization: "org.",
 };
 
 /** A text if the table has it. */

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::contacts::{not_found, sums_tx};
-use super::{abort, decode, decode_tx, encode_tx, new_id, ready, search, Store, Tx, TxResult};
+use super::{abort, decode, decode_tx, encode, encode_tx, new_id, ready, search, Store, Tx, TxResult};
 use crate::activity::{Activity, ActivityInput, ActivityKind, ActivityPage, ActivityQuery};
 use crate::automation::Changed;
 use crate::contact::Contact;
@@ -150,11 +150,23 @@ impl Store {
             .into_iter()
             .map(|input| input.into_activity(new_id(now), contact_id, now))
             .collect::<Result<Vec<_>>>()?;
+        let records: Vec<(Vec<u8>, Vec<u8>)> =
+            activities.iter().map(|a| Ok((activity_key(a), encode(a)?))).collect::<Result<_>>()?;
+        // One contact's sums for the lot, written once (not per activity
+        // as `put_activity` does: a log of many stays one sums write).
         self.transact(now, |tx| {
             if tx.contacts.get(contact_id.as_bytes())?.is_none() {
                 return abort(not_found(contact_id));
             }
-            activities.iter().try_for_each(|a| put_activity(tx, None, Some(a)))
+            let scoring = &tx.settings.scoring;
+            let mut sums = sums_tx(tx, contact_id)?.unwrap_or_default();
+            for ((key, record), activity) in records.iter().zip(&activities) {
+                tx.activities.insert(key.as_slice(), record.as_slice())?;
+                tx.activity_keys.insert(activity.id.as_bytes(), key.as_slice())?;
+                sums.add(activity.kind, activity.at.timestamp_millis(), scoring);
+                super::sync::record(tx, crate::sync::EntityKind::Activity, activity.id, None, Some(activity))?;
+            }
+            put_sums(tx, contact_id, &sums)
         })?;
         let contact = self.contact(contact_id, now)?;
         let mut fired = Vec::new();

@@ -164,7 +164,13 @@ impl Store {
                 tx.activities.insert(key.as_slice(), record.as_slice())?;
                 tx.activity_keys.insert(activity.id.as_bytes(), key.as_slice())?;
                 sums.add(activity.kind, activity.at.timestamp_millis(), scoring);
-                super::sync::record(tx, crate::sync::EntityKind::Activity, activity.id, None, Some(activity))?;
+                super::sync::record(
+                    tx,
+                    crate::sync::EntityKind::Activity,
+                    activity.id,
+                    None,
+                    Some(activity),
+                )?;
             }
             put_sums(tx, contact_id, &sums)
         })?;

@@ -643,18 +643,19 @@ impl Synced for Organization {
             tx.meta.remove(org_link(id).as_bytes())?;
             return Ok(());
         };
-        let mut org = match old {
+        let here = match old {
             Some(old) => old.clone(),
             None => find_or_create_org(tx, &new.name)?,
         };
-        let key = crate::text::fold(&org.name);
-        org = Organization { id: org.id, created_at: org.created_at, updated_at: tx.now, ..new.clone() };
-        if crate::text::fold(&org.name) != key {
+        let org =
+            Organization { id: here.id, created_at: here.created_at, updated_at: tx.now, ..new.clone() };
+        if crate::text::fold(&org.name) != crate::text::fold(&here.name) {
             return abort(Error::Storage("an organisation's name changed its identity".into()));
         }
         tx.organizations.insert(org.id.as_bytes(), encode_tx(&org)?)?;
         super::search::put_organization_doc(tx, &org)?;
-        tx.meta.insert(org_link(id).as_bytes(), org.id.as_bytes()).map(|_| ()).map_err(Into::into)
+        tx.meta.insert(org_link(id).as_bytes(), org.id.as_bytes())?;
+        Ok(())
     }
 }
 
@@ -1003,7 +1004,6 @@ impl Store {
         }
         let fresh: Vec<&Op> =
             if retry { parked.iter().map(|(_, op)| op).chain(fresh).collect() } else { fresh };
-        let fresh_all = &fresh;
         // Deletes and erasures take a record's tasks, deals and activities
         // with it: those are read first (a transaction cannot scan), and
         // an erasure runs as the local one does, with its own transaction.
@@ -1094,19 +1094,13 @@ impl Store {
                         }
                     }
                     let mut next_parked = u64_of(tx.meta.get(NEXT_PARKED)?);
-                    let fresh: Vec<&Op> = fresh
-                        .iter()
-                        .copied()
-                        .filter(|op| !set_aside.contains(&(op.kind, op.entity)))
-                        .collect();
-                    for op in fresh_all.iter().filter(|op| set_aside.contains(&(op.kind, op.entity))) {
+                    let (aside, applying): (Vec<&Op>, Vec<&Op>) =
+                        fresh.iter().partition(|op| set_aside.contains(&(op.kind, op.entity)));
+                    let parking =
+                        aside.iter().map(|op| encode_tx(*op)).chain(page.foreign.iter().map(encode_tx));
+                    for bytes in parking {
                         next_parked += 1;
-                        tx.meta.insert(format!("{PARKED}{next_parked:020}").as_bytes(), encode_tx(*op)?)?;
-                        m.report.set_aside += 1;
-                    }
-                    for op in &page.foreign {
-                        next_parked += 1;
-                        tx.meta.insert(format!("{PARKED}{next_parked:020}").as_bytes(), encode_tx(op)?)?;
+                        tx.meta.insert(format!("{PARKED}{next_parked:020}").as_bytes(), bytes?)?;
                         m.report.set_aside += 1;
                     }
                     if next_parked > 0 {
@@ -1116,7 +1110,7 @@ impl Store {
                     // Grouped by record, in order of first appearance.
                     let mut order = Vec::new();
                     let mut groups: HashMap<(EntityKind, Uuid), Vec<&Op>> = HashMap::new();
-                    for op in &fresh {
+                    for op in &applying {
                         let group = groups.entry((op.kind, op.entity)).or_default();
                         if group.is_empty() {
                             order.push((op.kind, op.entity));
@@ -1218,7 +1212,7 @@ impl Store {
             }
         };
         // Organisations the team changed: none is read from before.
-        if fresh_all.iter().any(|op| op.kind == EntityKind::Organization) {
+        if fresh.iter().any(|op| op.kind == EntityKind::Organization) {
             self.orgs.clear();
         }
         Ok(outcome)
